@@ -1,0 +1,417 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// cors runs a cross-origin request in cors mode: preflight if needed, then
+// the request itself and the CORS check of its response.
+// https://fetch.spec.whatwg.org/#cors-protocol
+func (e *evaluation) cors() {
+	unsafe := CORSUnsafeRequestHeaderNames(e.profile, e.headers)
+	var reasons []string
+	if !IsSafelistedMethod(e.method) {
+		reasons = append(reasons, fmt.Sprintf("the method %s is not GET, HEAD or POST", e.method))
+	}
+	for _, n := range unsafe {
+		reasons = append(reasons, e.unsafeReason(n, unsafe))
+	}
+	st := Step{ID: "preflight-needed", Title: "Is a preflight needed?", Status: StepInfo, Spec: specSafelistHdr, Differs: e.safelistDiffers()}
+	if len(reasons) == 0 {
+		st.Detail = "No: this is a simple request (GET, HEAD or POST with only safelisted headers). It goes straight to the server, which runs it; CORS only decides afterwards whether script may read the response."
+		e.step(st)
+		e.actual()
+		e.sends("none")
+		return
+	}
+	st.Detail = "Yes, because " + strings.Join(reasons, "; ") + ". Before sending it, the browser asks the server with an OPTIONS request."
+	e.step(st)
+	grant, ok := e.preflight(reasons, unsafe)
+	if !ok {
+		e.sends("sent")
+		return
+	}
+	e.actual()
+	e.cachedSends(grant, unsafe)
+}
+
+// unsafeReason explains why one header name needs a preflight.
+func (e *evaluation) unsafeReason(name string, unsafe []string) string {
+	i := slices.IndexFunc(e.headers, func(h Header) bool { return strings.EqualFold(h.Name, name) })
+	h := e.headers[i]
+	switch {
+	case SafelistedRequestHeader(e.profile, h.Name, h.Value):
+		return fmt.Sprintf("the safelisted header values add up to more than %d bytes, so %s counts as unsafe too", SafelistedTotalLimit, name)
+	case len(h.Value) > SafelistedValueLimit && isSafelistedName(h.Name):
+		return fmt.Sprintf("the %s value is longer than %d bytes", h.Name, SafelistedValueLimit)
+	case strings.EqualFold(h.Name, "content-type"):
+		return fmt.Sprintf("Content-Type %q is not application/x-www-form-urlencoded, multipart/form-data or text/plain", h.Value)
+	case isSafelistedName(h.Name):
+		return fmt.Sprintf("the %s value %q is not a safelisted value", h.Name, h.Value)
+	}
+	return fmt.Sprintf("the header %s is not CORS-safelisted", h.Name)
+}
+
+func isSafelistedName(name string) bool {
+	switch strings.ToLower(name) {
+	case "accept", "accept-language", "content-language", "content-type", "range":
+		return true
+	}
+	return false
+}
+
+// safelistDiffers says where Chromium and the standard disagree on which
+// headers need a preflight.
+func (e *evaluation) safelistDiffers() string {
+	chrome := CORSUnsafeRequestHeaderNames(Chrome, e.headers)
+	spec := CORSUnsafeRequestHeaderNames(Spec, e.headers)
+	if slices.Equal(chrome, spec) {
+		return ""
+	}
+	var onlySpec, onlyChrome []string
+	for _, n := range spec {
+		if !slices.Contains(chrome, n) {
+			onlySpec = append(onlySpec, n)
+		}
+	}
+	for _, n := range chrome {
+		if !slices.Contains(spec, n) {
+			onlyChrome = append(onlyChrome, n)
+		}
+	}
+	var parts []string
+	if len(onlySpec) > 0 {
+		parts = append(parts, "Chrome treats "+strings.Join(onlySpec, ", ")+" as safelisted (client hints and a lower-cased Range it still allows); the standard preflights it")
+	}
+	if len(onlyChrome) > 0 {
+		parts = append(parts, "Chrome preflights "+strings.Join(onlyChrome, ", ")+"; the standard does not")
+	}
+	return strings.Join(parts, ". ") + "."
+}
+
+// grant is what a successful preflight allows, as the preflight cache keeps
+// it. https://fetch.spec.whatwg.org/#concept-cache
+type grant struct {
+	methods, headers []string
+	maxAge           int64
+}
+
+// preflight sends the OPTIONS request and checks its response in the
+// profile's order. https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
+	req := HTTPRequest{Method: "OPTIONS", URL: e.urlString, Headers: Headers{
+		{"Origin", e.origin.String()},
+		{headerRequestMethod, e.method},
+	}}
+	if len(unsafe) > 0 {
+		req.Headers = append(req.Headers, Header{headerRequestHeaders, strings.Join(unsafe, ",")})
+	}
+	resp := e.s.Server.preflightResponse()
+	e.out.Preflight = &Exchange{Reasons: reasons, Request: req, Response: &resp}
+	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.origin, e.method)
+	if len(unsafe) > 0 {
+		detail += ", Access-Control-Request-Headers: " + strings.Join(unsafe, ",") + " (lower-cased, sorted, safelisted ones left out)"
+	}
+	detail += fmt.Sprintf(". It never carries cookies, whatever the credentials mode. The server answers %d.", resp.Status)
+	e.step(Step{ID: "preflight", Title: "Send the preflight", Status: StepInfo, Detail: detail, Spec: specPreflight, Message: "preflight"})
+
+	include := e.s.Request.Credentials == CredentialsInclude
+	fail := func(id, title, corsError, hint, detail, spec, differs string) (grant, bool) {
+		e.out.Verdict = Blocked
+		e.out.CORSError = corsError
+		e.out.Console = ConsoleMessage(e.urlString, e.origin.String(), corsError, hint)
+		e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " The actual request is never sent.", Spec: spec, Differs: differs, Message: "preflight-response"})
+		return grant{}, false
+	}
+
+	location, hasLocation := resp.Headers.Get("Location")
+	redirect := isRedirectStatus(resp.Status) && hasLocation
+	if redirect && e.profile == Chrome {
+		return fail("preflight-redirect", "Preflight redirect", ErrPreflightDisallowedRedirect, "",
+			fmt.Sprintf("The preflight was answered %d with Location: %s. Browsers never follow a redirect of a preflight: the server must answer the OPTIONS request itself (often a trailing slash or http→https redirect is the cause).", resp.Status, location),
+			specPreflight, "Chrome reports the redirect before checking anything else; the standard just sees a status that is not ok.")
+	}
+	if c := CORSCheck(e.origin, e.s.Request.Credentials, resp.Headers); !c.OK {
+		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+c.CORSError, c.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response"), specCORSCheck, "")
+	}
+	e.step(Step{ID: "preflight-cors-check", Title: "Preflight: CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "preflight response"), Spec: specCORSCheck, Message: "preflight-response"})
+	if !isOKStatus(resp.Status) {
+		return fail("preflight-status", "Preflight: ok status", ErrPreflightInvalidStatus, "",
+			fmt.Sprintf("The preflight was answered %d; only 200 to 299 will do. A server that requires authentication on OPTIONS, or has no OPTIONS route, fails here: preflights never carry credentials.", resp.Status),
+			specOKStatus, "")
+	}
+	e.step(Step{ID: "preflight-status", Title: "Preflight: ok status", Status: StepPass, Detail: fmt.Sprintf("%d is an ok status (200 to 299).", resp.Status), Spec: specOKStatus, Message: "preflight-response"})
+
+	acam, _ := resp.Headers.Get(headerAllowMethods)
+	methods, ok := ExtractList(acam)
+	if !ok {
+		return fail("preflight-methods", "Preflight: allowed methods", ErrInvalidAllowMethodsPreflight, "",
+			fmt.Sprintf("Access-Control-Allow-Methods %q does not parse: it must be a comma-separated list of method names (tokens).", acam), specPreflight, "")
+	}
+	acah, _ := resp.Headers.Get(headerAllowHeaders)
+	names, ok := ExtractList(acah)
+	if !ok {
+		return fail("preflight-headers", "Preflight: allowed headers", ErrInvalidAllowHeadersPreflight, "",
+			fmt.Sprintf("Access-Control-Allow-Headers %q does not parse: it must be a comma-separated list of header names (tokens).", acah), specPreflight, "")
+	}
+	if !methodAllowed(e.method, methods, include) {
+		return fail("preflight-methods", "Preflight: allowed methods", ErrMethodDisallowedByPreflight, e.method, e.methodDetail(methods, include), specPreflight, "")
+	}
+	e.step(Step{ID: "preflight-methods", Title: "Preflight: allowed methods", Status: StepPass, Detail: e.methodPass(methods, include), Spec: specPreflight, Message: "preflight-response"})
+
+	lower := make([]string, len(names))
+	for i, n := range names {
+		lower[i] = strings.ToLower(n)
+	}
+	wildcard := !include && slices.Contains(lower, "*")
+	hasAuth := slices.Contains(unsafe, "authorization")
+	authByWildcard := hasAuth && wildcard && !slices.Contains(lower, "authorization")
+	if authByWildcard && e.profile == Spec {
+		return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, "authorization",
+			"Access-Control-Allow-Headers: * does not cover Authorization: the standard requires it to be listed by name.", specBase+"#cors-non-wildcard-request-header-name",
+			"Chrome still lets * cover Authorization (with a deprecation warning); the standard and a future Chrome do not.")
+	}
+	for _, n := range unsafe {
+		if !slices.Contains(lower, n) && !wildcard {
+			return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, n, e.headerDetail(n, acah, lower, include), specPreflight, "")
+		}
+	}
+	hst := Step{ID: "preflight-headers", Title: "Preflight: allowed headers", Status: StepPass, Spec: specPreflight, Message: "preflight-response"}
+	switch {
+	case len(unsafe) == 0:
+		hst.Detail = "The request has no unsafe header to allow."
+	case wildcard:
+		hst.Detail = "Access-Control-Allow-Headers: * allows any header because the request is sent without credentials."
+	default:
+		hst.Detail = "Access-Control-Allow-Headers lists every unsafe header: " + strings.Join(unsafe, ", ") + "."
+	}
+	if authByWildcard {
+		hst.Differs = "Chrome lets * cover Authorization and prints a deprecation warning; the standard (and Firefox with its pref, and a future Chrome) require Authorization to be listed by name."
+		e.out.Notes = append(e.out.Notes, "Chrome warns: Authorization will not be covered by the wildcard symbol (*) in CORS `Access-Control-Allow-Headers` handling.")
+	}
+	e.step(hst)
+
+	maxAge, note := MaxAge(e.profile, resp.Headers)
+	var differs string
+	if other, _ := MaxAge(otherProfile(e.profile), resp.Headers); other != maxAge {
+		differs = fmt.Sprintf("Chrome caches this preflight for %d s, the standard's reading gives %d s.", pick(e.profile == Chrome, maxAge, other), pick(e.profile == Chrome, other, maxAge))
+	}
+	e.step(Step{ID: "preflight-cache", Title: "Preflight cache", Status: StepPass, Detail: "The preflight passed. " + note + ": a repeat of this request within that time skips the preflight.", Spec: specCache, Differs: differs, Message: "preflight-response"})
+	return grant{methods: methods, headers: lower, maxAge: maxAge}, true
+}
+
+func otherProfile(p string) string {
+	if p == Chrome {
+		return Spec
+	}
+	return Chrome
+}
+
+func pick[T any](c bool, a, b T) T {
+	if c {
+		return a
+	}
+	return b
+}
+
+// methodAllowed: a safelisted method, a method listed byte for byte, or "*"
+// without credentials. https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (step 7.5)
+func methodAllowed(method string, methods []string, include bool) bool {
+	return IsSafelistedMethod(method) || slices.Contains(methods, method) || (!include && slices.Contains(methods, "*"))
+}
+
+func (e *evaluation) methodDetail(methods []string, include bool) string {
+	if len(methods) == 0 {
+		return fmt.Sprintf("The preflight response has no Access-Control-Allow-Methods, so only GET, HEAD and POST are allowed, not %s.", e.method)
+	}
+	d := fmt.Sprintf("Access-Control-Allow-Methods lists %s but not %s.", strings.Join(methods, ", "), e.method)
+	for _, m := range methods {
+		if strings.EqualFold(m, e.method) {
+			d += fmt.Sprintf(" Methods are compared case-sensitively: %q is not %q.", m, e.method)
+			if NormalizeMethod(e.method) == e.method && strings.ToUpper(e.method) != e.method {
+				d += " fetch() does not upper-case " + e.method + "; send it in upper case or allow it exactly as sent."
+			}
+		}
+	}
+	if include && slices.Contains(methods, "*") {
+		d += " With credentials, * is a literal method name, not a wildcard."
+	}
+	return d
+}
+
+func (e *evaluation) methodPass(methods []string, include bool) string {
+	switch {
+	case IsSafelistedMethod(e.method):
+		return e.method + " is safelisted and needs no listing."
+	case slices.Contains(methods, e.method):
+		return "Access-Control-Allow-Methods lists " + e.method + "."
+	}
+	return "Access-Control-Allow-Methods: * allows any method because the request is sent without credentials."
+}
+
+func (e *evaluation) headerDetail(name, acah string, allowed []string, include bool) string {
+	if acah == "" {
+		return fmt.Sprintf("The request carries %s, but the preflight response has no Access-Control-Allow-Headers listing it.", name)
+	}
+	d := fmt.Sprintf("The request carries %s, but Access-Control-Allow-Headers (%s) does not list it.", name, acah)
+	if include && slices.Contains(allowed, "*") {
+		d += " With credentials, * is a literal header name, not a wildcard: list the headers by name."
+	}
+	return d
+}
+
+// corsCheckDetail explains a failed CORS check.
+func (e *evaluation) corsCheckDetail(c CORSCheckResult, hs Headers, what string) string {
+	acao, _ := hs.Get(headerAllowOrigin)
+	origin := e.origin.String()
+	switch c.CORSError {
+	case ErrMissingAllowOriginHeader:
+		return fmt.Sprintf("The %s has no Access-Control-Allow-Origin header, so the browser must assume the server does not share it with %s.", what, origin)
+	case ErrWildcardOriginNotAllowed:
+		return fmt.Sprintf("The %s says Access-Control-Allow-Origin: *, but the request is made with credentials (\"include\"): a credentialed response must name the origin (%s) exactly, and add Access-Control-Allow-Credentials: true.", what, origin)
+	case ErrMultipleAllowOriginValues:
+		return fmt.Sprintf("Access-Control-Allow-Origin is %q: it must hold exactly one origin. Two headers, or a comma-separated list, never match; the server must pick the requesting origin from its list and send only that.", acao)
+	case ErrInvalidAllowOriginValue:
+		return fmt.Sprintf("Access-Control-Allow-Origin is %q, which is not an origin at all; it must be %s or *.", acao, origin)
+	case ErrAllowOriginMismatch:
+		d := fmt.Sprintf("Access-Control-Allow-Origin is %q but the page's origin is %q: they must be equal byte for byte.", acao, origin)
+		if strings.TrimSuffix(acao, "/") == origin {
+			d += " Remove the trailing slash: an origin has no path."
+		} else if strings.EqualFold(acao, origin) {
+			d += " The case differs."
+		}
+		return d
+	case ErrInvalidAllowCredentials:
+		acac, ok := hs.Get(headerAllowCredentials)
+		if !ok {
+			return fmt.Sprintf("The request is made with credentials (\"include\"), so the %s must also say Access-Control-Allow-Credentials: true; it has none.", what)
+		}
+		return fmt.Sprintf("The request is made with credentials (\"include\"), so Access-Control-Allow-Credentials must be exactly \"true\" (lower case, once); it is %q.", acac)
+	}
+	return ""
+}
+
+func (e *evaluation) corsCheckPass(hs Headers, what string) string {
+	acao, _ := hs.Get(headerAllowOrigin)
+	if acao == "*" {
+		return fmt.Sprintf("The %s allows any origin (Access-Control-Allow-Origin: *), which is accepted because the request has no credentials.", what)
+	}
+	d := fmt.Sprintf("The %s names the page's origin %s in Access-Control-Allow-Origin", what, acao)
+	if e.s.Request.Credentials == CredentialsInclude {
+		d += " and says Access-Control-Allow-Credentials: true"
+	}
+	return d + "."
+}
+
+// actual sends the request itself in cors mode and runs the CORS check on
+// its response. https://fetch.spec.whatwg.org/#http-fetch (step 4.4)
+func (e *evaluation) actual() {
+	resp := e.sendActual(true)
+	creds := e.s.Request.Credentials
+	cookies := "without cookies"
+	if creds == CredentialsInclude {
+		cookies = "with cookies"
+	}
+	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specBase + "#http-fetch", Message: "actual",
+		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.origin, resp.Status)})
+	c := CORSCheck(e.origin, creds, resp.Headers)
+	if !c.OK {
+		e.out.Verdict = Blocked
+		e.out.CORSError = c.CORSError
+		e.out.Console = ConsoleMessage(e.urlString, e.origin.String(), c.CORSError, c.Hint)
+		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response",
+			Detail: e.corsCheckDetail(c, resp.Headers, "response") + " The server has already run the request; only its response is withheld from script."})
+		return
+	}
+	e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "response"), Spec: specCORSCheck, Message: "actual-response"})
+	e.out.Verdict = Allowed
+	e.out.ReadableHeaders = ReadableHeaders(creds, resp.Headers)
+	e.step(Step{ID: "expose", Title: "Readable headers", Status: StepPass, Spec: specExpose, Message: "actual-response", Detail: e.exposeDetail(resp.Headers)})
+}
+
+func (e *evaluation) exposeDetail(hs Headers) string {
+	d := "Script can read " + listOrNone(e.out.ReadableHeaders) + ". Cache-Control, Content-Language, Content-Length, Content-Type, Expires, Last-Modified and Pragma are always readable; others only when Access-Control-Expose-Headers lists them."
+	var hidden []string
+	for _, h := range hs {
+		n := strings.ToLower(h.Name)
+		if !slices.Contains(e.out.ReadableHeaders, n) && !slices.Contains(hidden, n) {
+			hidden = append(hidden, n)
+		}
+	}
+	if len(hidden) > 0 {
+		d += " Hidden from script: " + strings.Join(hidden, ", ") + "."
+	}
+	if hs.Has("Set-Cookie") {
+		d += " Set-Cookie is never readable by script, exposed or not."
+	}
+	if v, ok := hs.Get(headerExposeHeaders); ok {
+		if _, ok := ExtractList(v); !ok {
+			d += fmt.Sprintf(" Access-Control-Expose-Headers %q does not parse, so it exposes nothing.", v)
+		} else if e.s.Request.Credentials == CredentialsInclude && strings.Contains(v, "*") {
+			d += " With credentials, * in Access-Control-Expose-Headers is a literal name, not a wildcard."
+		}
+	}
+	return d
+}
+
+// sends fills Outcome.Sends when the request is repeated and every send goes
+// the same way.
+func (e *evaluation) sends(preflight string) {
+	for i, at := range e.s.Request.Repeat {
+		d := "No preflight is needed."
+		switch {
+		case preflight == "sent" && i == 0:
+			d = "The preflight is sent and fails, so nothing is cached."
+		case preflight == "sent":
+			d = "The preflight failed before, so nothing was cached: it is sent again."
+		}
+		e.out.Sends = append(e.out.Sends, Send{At: at, Preflight: preflight, Verdict: e.out.Verdict, Detail: d})
+	}
+}
+
+// cachedSends replays the request at each repeat time against the preflight
+// cache: one entry per (origin, URL), replaced by each new preflight.
+// https://fetch.spec.whatwg.org/#concept-cache
+func (e *evaluation) cachedSends(g grant, unsafe []string) {
+	include := e.s.Request.Credentials == CredentialsInclude
+	stored, cached := 0.0, false
+	for i, at := range e.s.Request.Repeat {
+		s := Send{At: at, Verdict: e.out.Verdict}
+		hit := i > 0 && cached && at < stored+float64(g.maxAge) && g.covers(e.method, unsafe, include)
+		if hit {
+			s.Preflight = "cached"
+			s.Detail = fmt.Sprintf("Served from the preflight cache (stored at %gs, valid until %gs).", stored, stored+float64(g.maxAge))
+		} else {
+			s.Preflight = "sent"
+			switch {
+			case i == 0:
+				s.Detail = "The cache is empty: the preflight is sent."
+			case !cached:
+				s.Detail = "Nothing was cached (max-age 0): the preflight is sent again."
+			case at >= stored+float64(g.maxAge):
+				s.Detail = fmt.Sprintf("The cached preflight expired at %gs: it is sent again.", stored+float64(g.maxAge))
+			default:
+				s.Detail = "The cached entry does not cover this request (Chrome never lets a cached * cover Authorization): the preflight is sent again."
+			}
+			stored, cached = at, g.maxAge > 0
+		}
+		e.out.Sends = append(e.out.Sends, s)
+	}
+}
+
+// covers reports whether a cached grant lets the request skip its preflight.
+// Chromium's cache never lets * cover Authorization.
+func (g grant) covers(method string, unsafe []string, include bool) bool {
+	if !methodAllowed(method, g.methods, include) {
+		return false
+	}
+	wildcard := !include && slices.Contains(g.headers, "*")
+	for _, n := range unsafe {
+		if !slices.Contains(g.headers, n) && (!wildcard || n == "authorization") {
+			return false
+		}
+	}
+	return true
+}

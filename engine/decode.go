@@ -1,0 +1,247 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/url"
+	"strings"
+)
+
+// Input limits. They keep the page, the CLI and a permalink responsive.
+const (
+	MaxInputBytes = 64 << 10 // one scenario or an array of them
+	MaxHeaders    = 100      // per header list
+	MaxRepeats    = 20
+	MaxRepeatAt   = 86400 // seconds
+)
+
+// FieldError is a problem with one field of a scenario. Field is a JSON path
+// such as "request.headers[2]" or "[3].page" inside an array.
+type FieldError struct {
+	Field   string
+	Problem string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Problem
+	}
+	return e.Field + ": " + e.Problem
+}
+
+// Decode reads one scenario or a JSON array of scenarios and validates each.
+// many reports whether the input was an array.
+func Decode(data []byte) (scenarios []Scenario, many bool, err error) {
+	if len(data) > MaxInputBytes {
+		return nil, false, &FieldError{Problem: fmt.Sprintf("input is %d bytes, more than the %d allowed", len(data), MaxInputBytes)}
+	}
+	trimmed := bytes.TrimLeft(data, " \t\r\n")
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		var raws []json.RawMessage
+		if err := json.Unmarshal(data, &raws); err != nil {
+			return nil, true, jsonError("", data, err)
+		}
+		for i, raw := range raws {
+			s, err := DecodeOne(raw)
+			if err != nil {
+				var fe *FieldError
+				errors.As(err, &fe)
+				return nil, true, &FieldError{Field: joinField(fmt.Sprintf("[%d]", i), fe.Field), Problem: fe.Problem}
+			}
+			scenarios = append(scenarios, s)
+		}
+		return scenarios, true, nil
+	}
+	s, err := DecodeOne(data)
+	if err != nil {
+		return nil, false, err
+	}
+	return []Scenario{s}, false, nil
+}
+
+// DecodeOne reads and validates one scenario. Unknown fields are refused so
+// that a misspelt option never silently does nothing.
+func DecodeOne(data []byte) (Scenario, error) {
+	var s Scenario
+	if len(data) > MaxInputBytes {
+		return s, &FieldError{Problem: fmt.Sprintf("input is %d bytes, more than the %d allowed", len(data), MaxInputBytes)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return Scenario{}, jsonError("", data, err)
+	}
+	if dec.More() {
+		return Scenario{}, &FieldError{Problem: "unexpected data after the scenario"}
+	}
+	return s, s.Validate()
+}
+
+func jsonError(prefix string, data []byte, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := position(data, syn.Offset)
+		return &FieldError{Field: prefix, Problem: fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, syn)}
+	case errors.As(err, &typ):
+		return &FieldError{Field: joinField(prefix, typ.Field), Problem: fmt.Sprintf("expected %s, got JSON %s", typ.Type, typ.Value)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &FieldError{Field: joinField(prefix, name), Problem: "unknown field"}
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return &FieldError{Field: prefix, Problem: "empty or truncated JSON"}
+	}
+	return &FieldError{Field: prefix, Problem: strings.TrimPrefix(err.Error(), "json: ")}
+}
+
+func position(data []byte, offset int64) (line, col int) {
+	line, col = 1, 1
+	for i := int64(0); i < offset && i < int64(len(data)); i++ {
+		if data[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return line, col
+}
+
+func joinField(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	case strings.HasPrefix(b, "["):
+		return a + b
+	}
+	return a + "." + b
+}
+
+// Validate checks every field and returns the first problem as a *FieldError.
+func (s Scenario) Validate() error {
+	if s.V != Version {
+		if s.V == 0 {
+			return &FieldError{"v", fmt.Sprintf("missing: write \"v\": %d", Version)}
+		}
+		return &FieldError{"v", fmt.Sprintf("unknown version %d: this reader knows version %d", s.V, Version)}
+	}
+	if s.Browser != "" && s.Browser != Chrome && s.Browser != Spec {
+		return &FieldError{"browser", fmt.Sprintf("%q is not a profile: use %q or %q", s.Browser, Chrome, Spec)}
+	}
+	if s.Page == "" {
+		return &FieldError{"page", "missing: the page's origin, such as \"https://app.example.com\", or \"null\""}
+	}
+	if _, err := ParseOrigin(s.Page); err != nil {
+		return &FieldError{"page", err.Error()}
+	}
+	if err := s.Request.validate(); err != nil {
+		return err
+	}
+	return s.Server.validate()
+}
+
+func (r Request) validate() error {
+	if r.URL == "" {
+		return &FieldError{"request.url", "missing: the URL passed to fetch()"}
+	}
+	if _, err := parseRequestURL(r.URL); err != nil {
+		return &FieldError{"request.url", err.Error()}
+	}
+	if r.Method != "" && !IsToken(r.Method) {
+		return &FieldError{"request.method", fmt.Sprintf("%q is not a valid HTTP method: a method is a token (letters, digits and !#$%%&'*+-.^_`|~, no spaces); fetch() throws a TypeError", r.Method)}
+	}
+	if err := validateHeaders("request.headers", r.Headers); err != nil {
+		return err
+	}
+	switch r.Credentials {
+	case "", CredentialsOmit, CredentialsSameOrigin, CredentialsInclude:
+	default:
+		return &FieldError{"request.credentials", fmt.Sprintf("%q is not a credentials mode: use \"omit\", \"same-origin\" or \"include\"", r.Credentials)}
+	}
+	switch r.Mode {
+	case "", ModeCORS, ModeNoCORS, ModeSameOrigin:
+	default:
+		return &FieldError{"request.mode", fmt.Sprintf("%q is not a request mode: use \"cors\", \"no-cors\" or \"same-origin\"", r.Mode)}
+	}
+	if len(r.Repeat) > MaxRepeats {
+		return &FieldError{"request.repeat", fmt.Sprintf("%d sends, at most %d", len(r.Repeat), MaxRepeats)}
+	}
+	for i, at := range r.Repeat {
+		field := fmt.Sprintf("request.repeat[%d]", i)
+		if math.IsNaN(at) || at < 0 || at > MaxRepeatAt {
+			return &FieldError{field, fmt.Sprintf("%v is not a time between 0 and %d seconds", at, MaxRepeatAt)}
+		}
+		if i > 0 && at < r.Repeat[i-1] {
+			return &FieldError{field, fmt.Sprintf("%v comes before the previous send at %v: list the times in order", at, r.Repeat[i-1])}
+		}
+	}
+	return nil
+}
+
+// parseRequestURL parses an absolute http(s) URL.
+func parseRequestURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return nil, fmt.Errorf("%q is not a URL: %v", raw, err)
+	}
+	if !u.IsAbs() || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL: write it with scheme and host, such as https://api.example.com/items", raw)
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return nil, fmt.Errorf("%q: only http and https URLs are supported, not %s:", raw, u.Scheme)
+	}
+	return u, nil
+}
+
+func validateHeaders(field string, hs Headers) error {
+	if len(hs) > MaxHeaders {
+		return &FieldError{field, fmt.Sprintf("%d headers, at most %d", len(hs), MaxHeaders)}
+	}
+	for i, h := range hs {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		if !IsToken(h.Name) {
+			return &FieldError{f, fmt.Sprintf("%q is not a valid header name: a name is a token (letters, digits and !#$%%&'*+-.^_`|~, no spaces or colons)", h.Name)}
+		}
+		if !IsHeaderValue(h.Value) {
+			return &FieldError{f, fmt.Sprintf("the value of %s contains a NUL, CR or LF byte, which no header value may contain", h.Name)}
+		}
+	}
+	return nil
+}
+
+func (s Server) validate() error {
+	if s.Raw == nil {
+		return nil
+	}
+	if p := s.Raw.Preflight; p != nil {
+		if err := p.validate("server.raw.preflight"); err != nil {
+			return err
+		}
+	}
+	if a := s.Raw.Actual; a != nil {
+		if err := a.validate("server.raw.actual"); err != nil {
+			return err
+		}
+		if a.Status >= 300 && a.Status < 400 && a.Headers.Has("Location") {
+			return &FieldError{"server.raw.actual", fmt.Sprintf("a %d with a Location header is a redirect, which corsplay does not follow yet: remove Location or use another status", a.Status)}
+		}
+	}
+	return nil
+}
+
+func (r Response) validate(field string) error {
+	if r.Status < 200 || r.Status > 599 {
+		return &FieldError{field + ".status", fmt.Sprintf("%d is not a final HTTP status: use 200 to 599", r.Status)}
+	}
+	return validateHeaders(field+".headers", r.Headers)
+}

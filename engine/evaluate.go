@@ -1,0 +1,306 @@
+package engine
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Fetch standard anchors the steps link to.
+const (
+	specBase         = "https://fetch.spec.whatwg.org/"
+	specRequestCtor  = specBase + "#dom-request"
+	specMethod       = specBase + "#concept-method-normalize"
+	specForbiddenHdr = specBase + "#forbidden-request-header"
+	specNoCORSHdr    = specBase + "#no-cors-safelisted-request-header"
+	specMainFetch    = specBase + "#main-fetch"
+	specSafelistHdr  = specBase + "#cors-unsafe-request-header-names"
+	specPreflight    = specBase + "#cors-preflight-fetch-0"
+	specCORSCheck    = specBase + "#concept-cors-check"
+	specOKStatus     = specBase + "#ok-status"
+	specCache        = specBase + "#concept-cache"
+	specExpose       = specBase + "#concept-filtered-response-cors"
+	specBasic        = specBase + "#concept-filtered-response-basic"
+	specOpaque       = specBase + "#concept-filtered-response-opaque"
+	specOrigin       = specBase + "#origin-header"
+	specCORSProtocol = specBase + "#http-cors-protocol"
+)
+
+// evaluation carries the state of one Evaluate call.
+type evaluation struct {
+	s       Scenario
+	profile string
+	out     Outcome
+
+	origin    Origin
+	url       *url.URL
+	urlString string
+	method    string
+	headers   Headers // author headers after the guard, as sent
+}
+
+// Evaluate runs the scenario through the browser's side of the Fetch
+// algorithm and returns what happens. It never fails: input a browser would
+// refuse yields verdict "error" with the browser's TypeError.
+func Evaluate(s Scenario) Outcome {
+	e := &evaluation{s: s.withDefaults()}
+	e.profile = e.s.Browser
+	e.out.ReadableHeaders = []string{}
+	if e.construct() {
+		e.fetch()
+	}
+	return e.out
+}
+
+func (e *evaluation) step(st Step) {
+	e.out.Steps = append(e.out.Steps, st)
+}
+
+// fail ends the evaluation with a TypeError thrown by fetch().
+func (e *evaluation) typeError(id, title, msg, detail, spec string) bool {
+	e.out.Verdict = Error
+	e.out.Console = typeError(msg)
+	e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " fetch() throws TypeError: " + e.out.Console, Spec: spec, Message: "request"})
+	return false
+}
+
+// construct follows the Request constructor: everything fetch() checks before
+// any byte is sent. https://fetch.spec.whatwg.org/#dom-request
+func (e *evaluation) construct() bool {
+	r := e.s.Request
+	switch r.Credentials {
+	case CredentialsOmit, CredentialsSameOrigin, CredentialsInclude:
+	default:
+		return e.typeError("credentials", "Credentials mode", fmt.Sprintf("Failed to read the 'credentials' property from 'RequestInit': The provided value '%s' is not a valid enum value of type RequestCredentials.", r.Credentials),
+			"credentials must be \"omit\", \"same-origin\" or \"include\".", specRequestCtor)
+	}
+	switch r.Mode {
+	case ModeCORS, ModeNoCORS, ModeSameOrigin:
+	default:
+		return e.typeError("mode", "Request mode", fmt.Sprintf("Failed to read the 'mode' property from 'RequestInit': The provided value '%s' is not a valid enum value of type RequestMode.", r.Mode),
+			"mode must be \"cors\", \"no-cors\" or \"same-origin\" (\"navigate\" is for the browser alone).", specRequestCtor)
+	}
+	origin, err := ParseOrigin(e.s.Page)
+	if err != nil {
+		e.out.Verdict = Error
+		e.out.Console = "page: " + err.Error()
+		e.step(Step{ID: "page", Title: "Page origin", Status: StepFail, Detail: e.out.Console, Spec: specOrigin})
+		return false
+	}
+	e.origin = origin
+
+	u, err := url.Parse(r.URL)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "fetch() resolves the URL first; this one does not parse as an absolute URL.", specRequestCtor)
+	}
+	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "corsplay models http and https URLs only.", specRequestCtor)
+	}
+	e.url, e.urlString = u, serializeURL(u)
+	if u.User != nil {
+		return e.typeError("url", "Parse the URL", "Request cannot be constructed from a URL that includes credentials: "+r.URL,
+			"A URL with a user name or password cannot be fetched; send credentials in a header instead.", specRequestCtor)
+	}
+	e.step(Step{ID: "url", Title: "Parse the URL", Status: StepPass, Detail: fmt.Sprintf("The request goes to %s, whose origin is %s.", e.urlString, OriginOf(u)), Spec: specRequestCtor, Message: "request"})
+
+	if !e.constructMethod() || !e.constructHeaders() {
+		return false
+	}
+	return e.constructBody()
+}
+
+func (e *evaluation) constructMethod() bool {
+	m := e.s.Request.Method
+	if !IsToken(m) {
+		return e.typeError("method", "Method", fmt.Sprintf("'%s' is not a valid HTTP method.", m), "A method is a token: letters, digits and !#$%&'*+-.^_`|~, without spaces.", specMethod)
+	}
+	if IsForbiddenMethod(m) {
+		return e.typeError("method", "Method", fmt.Sprintf("'%s' HTTP method is unsupported.", m), m+" is a forbidden method: CONNECT, TRACE and TRACK can never be sent from a page.", specBase+"#forbidden-method")
+	}
+	e.method = NormalizeMethod(m)
+	detail := "The method is " + e.method + "."
+	switch {
+	case e.method != m:
+		detail = fmt.Sprintf("fetch() upper-cases %q to %s: it does so for DELETE, GET, HEAD, OPTIONS, POST and PUT only.", m, e.method)
+	case strings.ToUpper(m) != m:
+		detail = fmt.Sprintf("fetch() sends %q exactly as typed: only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, and methods are case-sensitive, so the server must allow %q, not %q.", m, m, strings.ToUpper(m))
+	}
+	if e.s.Request.Mode == ModeNoCORS && !IsSafelistedMethod(e.method) {
+		return e.typeError("method", "Method", fmt.Sprintf("'%s' is unsupported in no-cors mode.", e.method), "A no-cors request may only use GET, HEAD or POST.", specRequestCtor)
+	}
+	e.step(Step{ID: "method", Title: "Method", Status: StepPass, Detail: detail, Spec: specMethod, Message: "request"})
+	return true
+}
+
+// constructHeaders applies the header guard: forbidden names are dropped
+// silently, and in no-cors mode everything but safelisted headers is.
+// Chromium merges same-name headers into one comma-joined line.
+func (e *evaluation) constructHeaders() bool {
+	var dropped []string
+	noCORS := e.s.Request.Mode == ModeNoCORS
+	for _, h := range e.s.Request.Headers {
+		if !IsToken(h.Name) {
+			return e.typeError("headers", "Request headers", "Invalid name", fmt.Sprintf("%q is not a valid header name.", h.Name), specBase+"#concept-headers-append")
+		}
+		v := NormalizeHeaderValue(h.Value)
+		if !IsHeaderValue(v) {
+			return e.typeError("headers", "Request headers", "Invalid value", fmt.Sprintf("The value of %s contains NUL, CR or LF.", h.Name), specBase+"#concept-headers-append")
+		}
+		if forbidden, why := ForbiddenRequestHeader(e.profile, h.Name, v); forbidden {
+			dropped = append(dropped, fmt.Sprintf("%s (%s)", h.Name, why))
+			continue
+		}
+		i := slices.IndexFunc(e.headers, func(x Header) bool { return strings.EqualFold(x.Name, h.Name) })
+		combined := v
+		if i >= 0 {
+			combined = e.headers[i].Value + ", " + v
+		}
+		if noCORS && (!NoCORSSafelistedName(h.Name) || !SafelistedRequestHeader(Spec, h.Name, combined)) {
+			dropped = append(dropped, fmt.Sprintf("%s (a no-cors request keeps only Accept, Accept-Language, Content-Language and Content-Type with safelisted values)", h.Name))
+			continue
+		}
+		switch {
+		case i < 0:
+			e.headers = append(e.headers, Header{h.Name, v})
+		case e.profile == Chrome || noCORS:
+			e.headers[i].Value = combined
+		default:
+			e.headers = append(e.headers, Header{h.Name, v})
+		}
+	}
+	if len(e.s.Request.Headers) == 0 {
+		return true
+	}
+	st := Step{ID: "headers", Title: "Request headers", Status: StepPass, Spec: specForbiddenHdr, Message: "request"}
+	if len(dropped) > 0 {
+		st.Status = StepInfo
+		st.Detail = "Dropped without an error: " + strings.Join(dropped, "; ") + ". The server never sees them."
+		if noCORS {
+			st.Spec = specNoCORSHdr
+		}
+	} else {
+		st.Detail = "Every header is one script may set."
+	}
+	e.step(st)
+	return true
+}
+
+func (e *evaluation) constructBody() bool {
+	body := e.s.Request.Body
+	if body == nil {
+		return true
+	}
+	if e.method == "GET" || e.method == "HEAD" {
+		return e.typeError("body", "Body", "Request with GET/HEAD method cannot have body.", "A GET or HEAD request cannot carry a body.", specRequestCtor)
+	}
+	detail := fmt.Sprintf("A %d-byte string body.", len(*body))
+	if !e.headers.Has("Content-Type") {
+		e.headers = append(e.headers, Header{"Content-Type", "text/plain;charset=UTF-8"})
+		detail += " No Content-Type was set, so fetch() adds Content-Type: text/plain;charset=UTF-8, which is safelisted."
+	}
+	e.step(Step{ID: "body", Title: "Body", Status: StepPass, Detail: detail, Spec: specBase + "#concept-bodyinit-extract", Message: "request"})
+	return true
+}
+
+// fetch follows main fetch: pick same-origin, no-cors or CORS, then run the
+// exchange. https://fetch.spec.whatwg.org/#main-fetch
+func (e *evaluation) fetch() {
+	target := OriginOf(e.url)
+	r := e.s.Request
+	switch {
+	case e.origin.SameOrigin(target):
+		e.step(Step{ID: "origin", Title: "Same origin", Status: StepPass, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The page %s and the URL have the same scheme, host and port: CORS does not apply, no preflight is sent and every response header but Set-Cookie is readable.", e.origin)})
+		e.sameOrigin()
+	case r.Mode == ModeSameOrigin:
+		e.out.Verdict = Blocked
+		e.out.Console = fmt.Sprintf("Fetch API cannot load %s. Request mode is \"same-origin\" but the URL's origin is not same as the request origin %s.", e.urlString, e.origin)
+		e.step(Step{ID: "origin", Title: "Cross-origin in same-origin mode", Status: StepFail, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) but its mode is \"same-origin\": it fails before anything is sent.", e.origin, target)})
+	case r.Mode == ModeNoCORS:
+		e.step(Step{ID: "origin", Title: "Cross-origin, no-cors", Status: StepInfo, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) in no-cors mode: it is sent without a preflight and its response is opaque.", e.origin, target)})
+		e.noCORS()
+	default:
+		e.step(Step{ID: "origin", Title: "Cross-origin request", Status: StepInfo, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The page's origin %s differs from the URL's origin %s (scheme, host or port), so the CORS protocol applies.", e.origin, target)})
+		e.cors()
+	}
+	e.step(Step{ID: "verdict", Title: "Verdict", Status: verdictStatus(e.out.Verdict), Detail: e.verdictDetail(), Spec: specCORSProtocol})
+}
+
+func verdictStatus(v string) string {
+	switch v {
+	case Allowed:
+		return StepPass
+	case Opaque:
+		return StepInfo
+	}
+	return StepFail
+}
+
+// actualRequest is the request as it goes on the wire.
+func (e *evaluation) actualRequest(withOrigin bool) HTTPRequest {
+	var hs Headers
+	if !e.headers.Has("Accept") {
+		hs = append(hs, Header{"Accept", "*/*"})
+	}
+	hs = append(hs, e.headers...)
+	if withOrigin {
+		hs = append(hs, Header{"Origin", e.origin.String()})
+	}
+	return HTTPRequest{Method: e.method, URL: e.urlString, Headers: hs}
+}
+
+// sendsOrigin: a same-origin or no-cors request carries Origin only when the
+// method is neither GET nor HEAD. https://fetch.spec.whatwg.org/#append-a-request-origin-header
+func (e *evaluation) sendsOrigin() bool {
+	return e.method != "GET" && e.method != "HEAD"
+}
+
+func (e *evaluation) sendActual(withOrigin bool) Response {
+	resp := e.s.Server.actualResponse()
+	e.out.Actual = &Exchange{Request: e.actualRequest(withOrigin), Response: &resp}
+	return resp
+}
+
+func (e *evaluation) sameOrigin() {
+	resp := e.sendActual(e.sendsOrigin())
+	e.out.Verdict = Allowed
+	e.out.ReadableHeaders = basicReadableHeaders(resp.Headers)
+	e.step(Step{ID: "actual", Title: "Send the request", Status: StepPass, Spec: specBasic, Message: "actual-response",
+		Detail: fmt.Sprintf("%s %s is sent with cookies (credentials %q) and answered %d.", e.method, e.urlString, e.s.Request.Credentials, resp.Status)})
+	e.sends("none")
+}
+
+func (e *evaluation) noCORS() {
+	resp := e.sendActual(e.sendsOrigin())
+	e.out.Verdict = Opaque
+	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specOpaque, Message: "actual-response",
+		Detail: fmt.Sprintf("%s %s reaches the server, which runs it and answers %d. The page gets an opaque response: status 0, no headers, no body. Nothing is blocked and nothing is readable.", e.method, e.urlString, resp.Status)})
+	e.sends("none")
+}
+
+// verdictDetail says in a sentence what the page's script sees.
+func (e *evaluation) verdictDetail() string {
+	switch e.out.Verdict {
+	case Allowed:
+		return "fetch() resolves and script can read the status, the body and these headers: " + listOrNone(e.out.ReadableHeaders) + "."
+	case Opaque:
+		return "fetch() resolves with an opaque response: status 0, no headers, an empty body."
+	case Error:
+		return "fetch() throws before sending anything: " + e.out.Console
+	}
+	if e.out.Actual != nil {
+		return "fetch() rejects with TypeError: Failed to fetch, but the server received the request and ran it; only the response is hidden from script."
+	}
+	return "fetch() rejects with TypeError: Failed to fetch. The request itself was never sent."
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}

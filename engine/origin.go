@@ -1,0 +1,96 @@
+package engine
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// Origin is a tuple origin (scheme, host, port) or, when Opaque, an opaque
+// origin that serializes to "null".
+// https://html.spec.whatwg.org/multipage/browsers.html#concept-origin
+type Origin struct {
+	Scheme, Host, Port string
+	Opaque             bool
+}
+
+// String is the ASCII serialization: "scheme://host[:port]" or "null".
+// https://html.spec.whatwg.org/multipage/browsers.html#ascii-serialisation-of-an-origin
+func (o Origin) String() string {
+	if o.Opaque {
+		return "null"
+	}
+	if o.Port == "" {
+		return o.Scheme + "://" + o.Host
+	}
+	return o.Scheme + "://" + o.Host + ":" + o.Port
+}
+
+// SameOrigin reports whether o and p are the same origin: both tuples with
+// equal scheme, host and port. An opaque origin is never same-origin with
+// another one here, since each sandboxed document gets its own.
+// https://html.spec.whatwg.org/multipage/browsers.html#same-origin
+func (o Origin) SameOrigin(p Origin) bool {
+	return !o.Opaque && !p.Opaque && o.Scheme == p.Scheme && o.Host == p.Host && o.Port == p.Port
+}
+
+var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443"}
+
+// OriginOf returns the origin of an absolute URL, with host lower-cased and
+// the scheme's default port elided.
+func OriginOf(u *url.URL) Origin {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == defaultPorts[scheme] {
+		port = ""
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	return Origin{Scheme: scheme, Host: host, Port: port}
+}
+
+// ParseOrigin parses a serialized origin: "null", or "scheme://host[:port]"
+// with nothing after the host. A value that is a valid origin in another
+// spelling (a trailing slash, upper case, an explicit default port) is refused
+// with the serialization the browser would use, because an Origin header is
+// always serialized.
+func ParseOrigin(s string) (Origin, error) {
+	if s == "null" {
+		return Origin{Opaque: true}, nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme == "" || u.Host == "" || u.Opaque != "" {
+		return Origin{}, fmt.Errorf("%q is not an origin: write scheme://host[:port], or null", s)
+	}
+	if u.User != nil {
+		return Origin{}, fmt.Errorf("%q is not an origin: an origin has no user name or password", s)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS" {
+		return Origin{}, fmt.Errorf("%q is not an http or https origin", s)
+	}
+	o := OriginOf(u)
+	if o.String() != s {
+		return Origin{}, fmt.Errorf("%q is not a serialized origin: browsers write it %q", s, o.String())
+	}
+	return o, nil
+}
+
+// serializeURL writes u the way Chromium prints a request URL: lower-case
+// scheme and host, default port elided, "/" for an empty path, fragment
+// removed. https://url.spec.whatwg.org/#concept-url-serializer
+func serializeURL(u *url.URL) string {
+	var b strings.Builder
+	b.WriteString(OriginOf(u).String())
+	if p := u.EscapedPath(); p != "" {
+		b.WriteString(p)
+	} else {
+		b.WriteByte('/')
+	}
+	if u.ForceQuery || u.RawQuery != "" {
+		b.WriteByte('?')
+		b.WriteString(u.RawQuery)
+	}
+	return b.String()
+}

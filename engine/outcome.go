@@ -1,0 +1,82 @@
+package engine
+
+// Verdicts.
+const (
+	// Allowed: the fetch() promise resolves with a readable response.
+	Allowed = "allowed"
+	// Blocked: the fetch() promise rejects with "TypeError: Failed to fetch".
+	Blocked = "blocked"
+	// Opaque: a no-cors fetch() resolves with an opaque response (status 0,
+	// no headers, no body).
+	Opaque = "opaque"
+	// Error: fetch() throws a TypeError before anything is sent.
+	Error = "error"
+)
+
+// Outcome is everything the browser decides for a scenario.
+type Outcome struct {
+	Verdict string `json:"verdict"`
+	// Preflight is nil when no preflight is sent.
+	Preflight *Exchange `json:"preflight"`
+	// Actual is nil when the request never leaves the browser.
+	Actual *Exchange `json:"actual"`
+	// ReadableHeaders are the lower-cased, sorted names response.headers
+	// shows; empty unless allowed.
+	ReadableHeaders []string `json:"readableHeaders"`
+	// Console is the text Chromium prints for the failure, or the TypeError's
+	// message for verdict "error".
+	Console string `json:"console"`
+	// CORSError is Chromium's CorsError name, "" when none applies.
+	CORSError string `json:"corsError"`
+	// Sends has one entry per time in request.repeat.
+	Sends []Send   `json:"sends,omitempty"`
+	Steps []Step   `json:"steps"`
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Exchange is one HTTP request and its response.
+type Exchange struct {
+	// Reasons say why a preflight is needed.
+	Reasons  []string    `json:"reasons,omitempty"`
+	Request  HTTPRequest `json:"request"`
+	Response *Response   `json:"response"`
+}
+
+// HTTPRequest is a request as it goes on the wire.
+type HTTPRequest struct {
+	Method  string  `json:"method"`
+	URL     string  `json:"url"`
+	Headers Headers `json:"headers"`
+}
+
+// Send is one send of a repeated request.
+type Send struct {
+	At float64 `json:"at"`
+	// Preflight is "sent", "cached" (served from the preflight cache) or
+	// "none" (the request needs no preflight).
+	Preflight string `json:"preflight"`
+	Verdict   string `json:"verdict"`
+	Detail    string `json:"detail"`
+}
+
+// Step statuses.
+const (
+	StepPass = "pass"
+	StepFail = "fail"
+	StepInfo = "info"
+)
+
+// Step is one decision, explained.
+type Step struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Status string `json:"status"`
+	Detail string `json:"detail"`
+	// Spec links the Fetch standard section that mandates the decision.
+	Spec string `json:"spec"`
+	// Differs says how Chrome and the standard disagree here, if they do.
+	Differs string `json:"differs,omitempty"`
+	// Message names the exchange the step belongs to: "request",
+	// "preflight", "preflight-response", "actual", "actual-response" or "".
+	Message string `json:"message,omitempty"`
+}

@@ -1,0 +1,108 @@
+package engine
+
+// Version is the scenario format version this package reads and writes.
+const Version = 1
+
+// Scenario is the one data model: the page's state, a permalink's content,
+// the CLI's input and a test fixture. Field names are part of the format.
+type Scenario struct {
+	V int `json:"v"`
+	// Browser is the profile: "chrome" (default) or "spec".
+	Browser string `json:"browser,omitempty"`
+	// Page is the serialized origin of the page calling fetch(), or "null"
+	// for an opaque origin (sandboxed iframe, data: URL).
+	Page    string  `json:"page"`
+	Request Request `json:"request"`
+	Server  Server  `json:"server"`
+}
+
+// Request is the fetch(url, init) call the page makes.
+type Request struct {
+	URL     string  `json:"url"`
+	Method  string  `json:"method,omitempty"` // default GET
+	Headers Headers `json:"headers,omitempty"`
+	// Body is the string body; nil means no body.
+	Body *string `json:"body,omitempty"`
+	// Credentials is "omit", "same-origin" (default) or "include".
+	Credentials string `json:"credentials,omitempty"`
+	// Mode is "cors" (default), "no-cors" or "same-origin".
+	Mode string `json:"mode,omitempty"`
+	// Repeat lists the seconds at which the same request is sent; empty
+	// means once, at 0.
+	Repeat []float64 `json:"repeat,omitempty"`
+}
+
+// Server is what answers the request. Exactly one way of describing it is
+// set; Raw is the only one so far.
+type Server struct {
+	Raw *RawServer `json:"raw,omitempty"`
+}
+
+// RawServer holds the responses exactly as they arrive on the wire.
+type RawServer struct {
+	// Preflight answers OPTIONS; nil means a server with no CORS support
+	// that answers OPTIONS with 404 and no CORS header.
+	Preflight *Response `json:"preflight,omitempty"`
+	// Actual answers the request itself; nil means 200 with no header.
+	Actual *Response `json:"actual,omitempty"`
+}
+
+// Response is an HTTP response as it arrives: a status and header lines in
+// wire order.
+type Response struct {
+	Status  int     `json:"status"`
+	Headers Headers `json:"headers"`
+}
+
+// Profile names.
+const (
+	Chrome = "chrome"
+	Spec   = "spec"
+)
+
+// Credentials modes. https://fetch.spec.whatwg.org/#concept-request-credentials-mode
+const (
+	CredentialsOmit       = "omit"
+	CredentialsSameOrigin = "same-origin"
+	CredentialsInclude    = "include"
+)
+
+// Request modes. https://fetch.spec.whatwg.org/#concept-request-mode
+const (
+	ModeCORS       = "cors"
+	ModeNoCORS     = "no-cors"
+	ModeSameOrigin = "same-origin"
+)
+
+// withDefaults returns s with every omitted optional field filled in.
+func (s Scenario) withDefaults() Scenario {
+	if s.Browser == "" {
+		s.Browser = Chrome
+	}
+	if s.Request.Method == "" {
+		s.Request.Method = "GET"
+	}
+	if s.Request.Credentials == "" {
+		s.Request.Credentials = CredentialsSameOrigin
+	}
+	if s.Request.Mode == "" {
+		s.Request.Mode = ModeCORS
+	}
+	return s
+}
+
+// preflightResponse is what the server answers to the preflight.
+func (s Server) preflightResponse() Response {
+	if s.Raw != nil && s.Raw.Preflight != nil {
+		return *s.Raw.Preflight
+	}
+	return Response{Status: 404}
+}
+
+// actualResponse is what the server answers to the request itself.
+func (s Server) actualResponse() Response {
+	if s.Raw != nil && s.Raw.Actual != nil {
+		return *s.Raw.Actual
+	}
+	return Response{Status: 200}
+}
