@@ -7,6 +7,8 @@ const Version = 1
 // the CLI's input and a test fixture. Field names are part of the format.
 type Scenario struct {
 	V int `json:"v"`
+	// Title names the scenario in lists, tests and presets.
+	Title string `json:"title,omitempty"`
 	// Browser is the profile: "chrome" (default) or "spec".
 	Browser string `json:"browser,omitempty"`
 	// Page is the serialized origin of the page calling fetch(), or "null"

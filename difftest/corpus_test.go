@@ -1,0 +1,170 @@
+package difftest
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"corsplay/engine"
+)
+
+// loadCorpus returns the hand-picked edge cases under
+// testdata/differential and the generated combinations.
+func loadCorpus(t *testing.T) []engine.Scenario {
+	t.Helper()
+	files, err := filepath.Glob("../testdata/differential/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []engine.Scenario
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ss, _, err := engine.Decode(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for i := range ss {
+			if ss[i].Title == "" {
+				ss[i].Title = fmt.Sprintf("%s[%d]", filepath.Base(f), i)
+			}
+		}
+		all = append(all, ss...)
+	}
+	return append(all, generated()...)
+}
+
+const (
+	genPage = "https://app.example.com"
+	genAPI  = "https://api.example.com"
+)
+
+// A generated scenario combines one of each.
+var (
+	genMethods = []string{"GET", "POST", "HEAD", "PUT", "put", "DELETE", "patch", "PATCH", "OPTIONS", "FOO"}
+	genHeaders = []engine.Headers{
+		nil,
+		hdrs("Content-Type", "application/json"),
+		hdrs("Content-Type", "text/plain"),
+		hdrs("X-Token", "abc"),
+		hdrs("Authorization", "Bearer t"),
+		hdrs("Accept", "application/json"),
+		hdrs("Range", "bytes=0-10"),
+		hdrs("X-B", "2", "X-A", "1"),
+		hdrs("Content-Language", "en-US"),
+		hdrs("X-Token", "abc", "Content-Type", "application/x-www-form-urlencoded"),
+	}
+	genCredentials = []string{"omit", "same-origin", "include"}
+)
+
+// preflight answers, as a function of the request they answer.
+var genPreflights = []struct {
+	name string
+	make func(method string, names []string) *engine.Response
+}{
+	{"no-cors-support", func(string, []string) *engine.Response { return nil }},
+	{"wildcards", func(string, []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", "*", "Access-Control-Allow-Headers", "*")
+	}},
+	{"exact-credentialed", func(m string, names []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", m, "Access-Control-Allow-Headers", strings.Join(names, ", "))
+	}},
+	{"exact-no-credentials", func(m string, names []string) *engine.Response {
+		return resp(200, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Methods", "GET, POST, "+m, "Access-Control-Allow-Headers", strings.Join(names, ","))
+	}},
+	{"upper-cased-method", func(m string, names []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", strings.ToUpper(m), "Access-Control-Allow-Headers", strings.Join(names, ","))
+	}},
+	{"lower-cased-method", func(m string, names []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", strings.ToLower(m), "Access-Control-Allow-Headers", strings.ToUpper(strings.Join(names, ",")))
+	}},
+	{"status-500", func(m string, names []string) *engine.Response {
+		return resp(500, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Methods", m, "Access-Control-Allow-Headers", strings.Join(names, ","))
+	}},
+	{"status-401-no-headers", func(string, []string) *engine.Response { return resp(401, "WWW-Authenticate", "Bearer") }},
+	{"redirect", func(string, []string) *engine.Response {
+		return resp(301, "Location", genAPI+"/elsewhere", "Access-Control-Allow-Origin", "*")
+	}},
+	{"no-allow-headers", func(m string, _ []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Credentials", "true", "Access-Control-Allow-Methods", m)
+	}},
+	{"unparsable-methods", func(m string, names []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", "*", "Access-Control-Allow-Methods", m+" GET", "Access-Control-Allow-Headers", strings.Join(names, ","))
+	}},
+	{"allow-origin-mismatch", func(m string, names []string) *engine.Response {
+		return resp(204, "Access-Control-Allow-Origin", "https://other.example.com", "Access-Control-Allow-Methods", m, "Access-Control-Allow-Headers", strings.Join(names, ","))
+	}},
+}
+
+var genActuals = []struct {
+	name string
+	r    *engine.Response
+}{
+	{"star", resp(200, "Access-Control-Allow-Origin", "*", "Content-Type", "application/json", "X-Request-Id", "7")},
+	{"exact", resp(200, "Access-Control-Allow-Origin", genPage, "Vary", "Origin", "Content-Type", "text/plain")},
+	{"exact-credentialed", resp(200, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Credentials", "true", "Cache-Control", "no-store")},
+	{"missing", resp(200, "Content-Type", "application/json")},
+	{"trailing-slash", resp(200, "Access-Control-Allow-Origin", genPage+"/")},
+	{"two-lines", resp(200, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Origin", genPage)},
+	{"acac-True", resp(200, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Credentials", "True")},
+	{"expose-list", resp(201, "Access-Control-Allow-Origin", genPage, "Access-Control-Allow-Credentials", "true", "Access-Control-Expose-Headers", "X-Request-Id, Set-Cookie", "X-Request-Id", "9", "Set-Cookie", "a=b", "X-Hidden", "1")},
+	{"expose-star", resp(200, "Access-Control-Allow-Origin", "*", "Access-Control-Expose-Headers", "*", "X-Request-Id", "9", "Set-Cookie", "a=b", "Content-Language", "en")},
+	{"error-status", resp(500, "Access-Control-Allow-Origin", "*", "Content-Type", "text/plain")},
+}
+
+func resp(status int, kv ...string) *engine.Response {
+	return &engine.Response{Status: status, Headers: hdrs(kv...)}
+}
+
+// hdrs makes a header list from name, value pairs.
+func hdrs(kv ...string) engine.Headers {
+	hs := engine.Headers{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		hs = append(hs, engine.Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return hs
+}
+
+// generated returns combinations of method, headers, credentials and server
+// answers, drawn with a fixed seed so that the suite is the same every run.
+func generated() []engine.Scenario {
+	rng := rand.New(rand.NewPCG(2026, 11))
+	var out []engine.Scenario
+	seen := map[string]bool{}
+	for len(out) < 300 {
+		m := genMethods[rng.IntN(len(genMethods))]
+		hs := genHeaders[rng.IntN(len(genHeaders))]
+		c := genCredentials[rng.IntN(len(genCredentials))]
+		p := genPreflights[rng.IntN(len(genPreflights))]
+		a := genActuals[rng.IntN(len(genActuals))]
+		mode := "cors"
+		if rng.IntN(12) == 0 {
+			mode = "no-cors"
+		}
+		title := fmt.Sprintf("gen %s %v %s %s preflight=%s actual=%s", m, hs, c, mode, p.name, a.name)
+		if seen[title] {
+			continue
+		}
+		seen[title] = true
+		var names []string
+		for _, h := range hs {
+			names = append(names, h.Name)
+		}
+		s := engine.Scenario{
+			V: engine.Version, Title: title, Page: genPage,
+			Request: engine.Request{URL: genAPI + "/items/42?q=1", Method: m, Headers: hs, Credentials: c, Mode: mode},
+			Server:  engine.Server{Raw: &engine.RawServer{Preflight: p.make(m, names), Actual: a.r}},
+		}
+		if m != "GET" && m != "HEAD" && rng.IntN(2) == 0 {
+			body := `{"a":1}`
+			s.Request.Body = &body
+		}
+		out = append(out, s)
+	}
+	return out
+}

@@ -1,0 +1,305 @@
+// Package difftest proves the engine's chrome profile against real Chromium:
+// every scenario's raw responses are served byte for byte from loopback, the
+// page's script makes the fetch(), and what Chromium did is compared with
+// what engine.Evaluate predicts.
+package difftest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"corsplay/engine"
+)
+
+// minScenarios is the size the suite must keep.
+const minScenarios = 250
+
+// run is one scenario in the suite.
+type run struct {
+	id    int
+	title string
+	local engine.Scenario // served and evaluated on loopback
+	want  engine.Outcome
+	got   []fetchResult // one per send
+}
+
+func (r *run) marker() string { return fmt.Sprintf("/s/%d/", r.id) }
+
+func TestChromiumAgrees(t *testing.T) {
+	corpus := loadCorpus(t)
+	if len(corpus) < minScenarios {
+		t.Fatalf("the differential corpus has %d scenarios, fewer than %d", len(corpus), minScenarios)
+	}
+	w := newWire(t)
+	b := newBrowser(t)
+
+	runs := make([]*run, len(corpus))
+	for i, s := range corpus {
+		local := localize(s, i, w)
+		w.register(i, local)
+		runs[i] = &run{id: i, title: s.Title, local: local, want: engine.Evaluate(local)}
+	}
+
+	for _, null := range []bool{false, true} {
+		page := w.page + "/page"
+		if null {
+			page = w.page + "/page-null"
+		}
+		b.navigate(t, page)
+		var repeats []*run
+		for _, r := range runs {
+			if (r.local.Page == "null") != null {
+				continue
+			}
+			if len(r.local.Request.Repeat) > 0 {
+				repeats = append(repeats, r)
+				continue
+			}
+			req, _ := json.Marshal(toJS(r.local.Request))
+			res, err := chromedp.Run(b.ctx, chromedp.Evaluate[fetchResult]("runOne("+string(req)+")", chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("%s: %v", r.title, err)
+			}
+			r.got = []fetchResult{res}
+		}
+		if len(repeats) > 0 {
+			type job struct {
+				Req   jsRequest `json:"req"`
+				Times []float64 `json:"times"`
+			}
+			var jobs []job
+			for _, r := range repeats {
+				jobs = append(jobs, job{toJS(r.local.Request), r.local.Request.Repeat})
+			}
+			arg, _ := json.Marshal(jobs)
+			res, err := chromedp.Run(b.ctx, chromedp.Evaluate[[][]fetchResult]("runAllRepeats("+string(arg)+")", chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatalf("repeats: %v", err)
+			}
+			for i, r := range repeats {
+				r.got = res[i]
+			}
+		}
+	}
+	waitForConsole(b, runs)
+
+	failed := 0
+	byVerdict := map[string]int{}
+	preflights := 0
+	for _, r := range runs {
+		byVerdict[r.want.Verdict]++
+		if r.want.Preflight != nil {
+			preflights++
+		}
+		if diffs := compare(r, w.received(r.id), b); len(diffs) > 0 {
+			failed++
+			in, _ := json.Marshal(r.local)
+			t.Errorf("scenario %d %q: engine and Chromium disagree:\n  %s\n  scenario: %s", r.id, r.title, strings.Join(diffs, "\n  "), in)
+		}
+	}
+	t.Logf("%d scenarios, %d agree with Chromium; verdicts %v; %d with a preflight", len(runs), len(runs)-failed, byVerdict, preflights)
+}
+
+// waitForConsole gives Chromium time to report every blocked fetch.
+func waitForConsole(b *browser, runs []*run) {
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		missing := 0
+		for _, r := range runs {
+			if verdictOf(r.got[0]) == engine.Blocked && b.consoleFor(r.marker()) == "" {
+				missing++
+			}
+		}
+		if missing == 0 {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// verdictOf reads the verdict off what script saw.
+func verdictOf(f fetchResult) string {
+	switch {
+	case f.State == "resolved" && f.Type == "opaque":
+		return engine.Opaque
+	case f.State == "resolved":
+		return engine.Allowed
+	case f.Message == "Failed to fetch":
+		return engine.Blocked
+	}
+	return engine.Error
+}
+
+// compare lists every observable on which the engine and Chromium differ.
+func compare(r *run, recv []received, b *browser) []string {
+	var diffs []string
+	want := r.want
+	got := r.got[0]
+	differ := func(what string, engineSays, chromium any) {
+		diffs = append(diffs, fmt.Sprintf("%s: engine %q, Chromium %q", what, engineSays, chromium))
+	}
+	verdict := verdictOf(got)
+	if verdict != want.Verdict {
+		differ("verdict", want.Verdict, verdict+" ("+got.Message+")")
+	}
+	var preflight, actual *received
+	for i := range recv {
+		switch {
+		case recv[i].Preflight && preflight == nil:
+			preflight = &recv[i]
+		case !recv[i].Preflight && actual == nil:
+			actual = &recv[i]
+		}
+	}
+	if (preflight != nil) != (want.Preflight != nil) {
+		differ("preflight sent", fmt.Sprint(want.Preflight != nil), fmt.Sprint(preflight != nil))
+	}
+	if preflight != nil && want.Preflight != nil {
+		wantACRH, _ := want.Preflight.Request.Headers.Get("Access-Control-Request-Headers")
+		if g := preflight.Header.Get("Access-Control-Request-Headers"); g != wantACRH {
+			differ("Access-Control-Request-Headers", wantACRH, g)
+		}
+		wantACRM, _ := want.Preflight.Request.Headers.Get("Access-Control-Request-Method")
+		if g := preflight.Header.Get("Access-Control-Request-Method"); g != wantACRM {
+			differ("Access-Control-Request-Method", wantACRM, g)
+		}
+		wantOrigin, _ := want.Preflight.Request.Headers.Get("Origin")
+		if g := preflight.Header.Get("Origin"); g != wantOrigin {
+			differ("preflight Origin", wantOrigin, g)
+		}
+	}
+	if (actual != nil) != (want.Actual != nil) {
+		differ("actual request sent", fmt.Sprint(want.Actual != nil), fmt.Sprint(actual != nil))
+	}
+	if actual != nil && want.Actual != nil {
+		diffs = append(diffs, compareSentHeaders(r, want.Actual.Request, actual)...)
+	}
+	if verdict == engine.Allowed && want.Verdict == engine.Allowed {
+		g := slices.Clone(got.Headers)
+		slices.Sort(g)
+		if !slices.Equal(g, want.ReadableHeaders) {
+			differ("readable headers", strings.Join(want.ReadableHeaders, ","), strings.Join(g, ","))
+		}
+	}
+	switch verdict {
+	case engine.Error:
+		if got.Message != want.Console {
+			differ("TypeError", want.Console, got.Message)
+		}
+	case engine.Blocked:
+		if c := b.consoleFor(r.marker()); c != want.Console {
+			differ("console", want.Console, c)
+		}
+		if c := b.corsErrorFor(r.marker()); c != want.CORSError {
+			differ("CorsError", want.CORSError, c)
+		}
+	}
+	if len(r.local.Request.Repeat) > 0 {
+		diffs = append(diffs, compareSends(want, recv)...)
+	}
+	return diffs
+}
+
+// compareSentHeaders checks the author headers and Origin on the wire: what
+// the engine says is sent arrives with that value, and what it says is
+// dropped does not arrive with the script's value.
+func compareSentHeaders(r *run, want engine.HTTPRequest, got *received) []string {
+	var diffs []string
+	for _, h := range want.Headers {
+		if strings.EqualFold(h.Name, "Accept") && h.Value == "*/*" {
+			continue
+		}
+		if g := strings.Join(got.Header.Values(h.Name), ", "); g != h.Value {
+			diffs = append(diffs, fmt.Sprintf("sent %s: engine %q, Chromium %q", h.Name, h.Value, g))
+		}
+	}
+	if _, ok := want.Headers.Get("Origin"); !ok && got.Header.Get("Origin") != "" {
+		diffs = append(diffs, fmt.Sprintf("sent Origin: engine none, Chromium %q", got.Header.Get("Origin")))
+	}
+	for _, h := range r.local.Request.Headers {
+		if want.Headers.Has(h.Name) {
+			continue
+		}
+		if g := got.Header.Get(h.Name); g == engine.NormalizeHeaderValue(h.Value) && g != "" {
+			diffs = append(diffs, fmt.Sprintf("engine drops %s, Chromium sent it: %q", h.Name, g))
+		}
+	}
+	return diffs
+}
+
+// compareSends checks, send by send, whether a preflight went out.
+func compareSends(want engine.Outcome, recv []received) []string {
+	var diffs []string
+	i := 0
+	for k, s := range want.Sends {
+		sent := false
+		if i < len(recv) && recv[i].Preflight {
+			sent = true
+			i++
+		}
+		if i < len(recv) && !recv[i].Preflight {
+			i++
+		}
+		if (s.Preflight == "sent") != sent {
+			diffs = append(diffs, fmt.Sprintf("send %d at %gs: engine preflight %q, Chromium sent a preflight: %v", k, s.At, s.Preflight, sent))
+		}
+	}
+	return diffs
+}
+
+// localize moves a scenario onto the loopback origins: the page's origin
+// becomes w.page, the URL's origin w.other (or w.page when they are the
+// same), the path gets /s/ID in front, and every header value naming either
+// origin is rewritten to match.
+func localize(s engine.Scenario, id int, w *wire) engine.Scenario {
+	u, err := url.Parse(s.Request.URL)
+	if err != nil || !u.IsAbs() || u.Host == "" {
+		return s
+	}
+	target := engine.OriginOf(u).String()
+	targetLocal := w.other
+	if target == s.Page {
+		targetLocal = w.page
+	}
+	var pairs []string
+	if s.Page != "null" {
+		pairs = append(pairs, s.Page, w.page)
+		s.Page = w.page
+	}
+	pairs = append(pairs, target, targetLocal)
+	rep := strings.NewReplacer(pairs...)
+
+	local, _ := url.Parse(targetLocal)
+	local.User = u.User
+	local.Path = fmt.Sprintf("/s/%d%s", id, u.Path)
+	local.RawPath = ""
+	if u.RawPath != "" {
+		local.RawPath = fmt.Sprintf("/s/%d%s", id, u.RawPath)
+	}
+	local.RawQuery, local.ForceQuery, local.Fragment = u.RawQuery, u.ForceQuery, u.Fragment
+	s.Request.URL = local.String()
+
+	if raw := s.Server.Raw; raw != nil {
+		c := *raw
+		for _, resp := range []**engine.Response{&c.Preflight, &c.Actual} {
+			if *resp == nil {
+				continue
+			}
+			r := **resp
+			r.Headers = slices.Clone(r.Headers)
+			for i := range r.Headers {
+				r.Headers[i].Value = rep.Replace(r.Headers[i].Value)
+			}
+			*resp = &r
+		}
+		s.Server.Raw = &c
+	}
+	return s
+}

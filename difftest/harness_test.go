@@ -1,0 +1,310 @@
+package difftest
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/audits"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/chromedp"
+
+	"corsplay/engine"
+)
+
+// chromiumPath is Debian's Chromium, the oracle of this suite.
+const chromiumPath = "/usr/bin/chromium"
+
+// received is one request as the server saw it.
+type received struct {
+	Method    string
+	Preflight bool // it carried Access-Control-Request-Method
+	Header    http.Header
+}
+
+// wire serves scenarios' responses byte for byte, from two loopback origins:
+// the page's origin (which also serves the test page) and a second origin.
+// Requests to /s/ID/... are answered with scenario ID's raw responses.
+type wire struct {
+	mu        sync.Mutex
+	scenarios map[int]engine.Scenario
+	log       map[int][]received
+	page      string // http://127.0.0.1:PORT of the page
+	other     string // http://127.0.0.1:PORT of the other origin
+	listeners []net.Listener
+}
+
+func newWire(t *testing.T) *wire {
+	w := &wire{scenarios: map[int]engine.Scenario{}, log: map[int][]received{}}
+	for i := 0; i < 2; i++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.listeners = append(w.listeners, ln)
+		srv := &http.Server{Handler: w, ReadHeaderTimeout: 5 * time.Second}
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+	}
+	w.page = "http://" + w.listeners[0].Addr().String()
+	w.other = "http://" + w.listeners[1].Addr().String()
+	return w
+}
+
+const pageScript = `
+window.runOne = async function (req) {
+  const init = {method: req.method, headers: req.headers, credentials: req.credentials, mode: req.mode};
+  if (req.body !== null && req.body !== undefined) init.body = req.body;
+  try {
+    const r = await fetch(req.url, init);
+    const names = [];
+    for (const [k] of r.headers) names.push(k);
+    return {state: "resolved", type: r.type, status: r.status, headers: names};
+  } catch (e) {
+    return {state: "rejected", name: e.name, message: e.message};
+  }
+};
+window.runRepeat = async function (req, times) {
+  const t0 = performance.now();
+  const out = [];
+  for (const at of times) {
+    const wait = t0 + at * 1000 - performance.now();
+    if (wait > 0) await new Promise(r => setTimeout(r, wait));
+    out.push(await runOne(req));
+  }
+  return out;
+};
+window.runAllRepeats = list => Promise.all(list.map(x => runRepeat(x.req, x.times)));
+`
+
+func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	switch r.URL.Path {
+	case "/page", "/page-null":
+		if r.URL.Path == "/page-null" {
+			// An opaque origin, as in a sandboxed iframe.
+			rw.Header().Set("Content-Security-Policy", "sandbox allow-scripts")
+		}
+		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(rw, "<!doctype html><title>difftest</title><script>%s</script>", pageScript)
+		return
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/s/")
+	idStr, _, _ := strings.Cut(rest, "/")
+	id, err := strconv.Atoi(idStr)
+	w.mu.Lock()
+	s, known := w.scenarios[id]
+	if ok && err == nil && known {
+		w.log[id] = append(w.log[id], received{Method: r.Method, Preflight: r.Header.Get("Access-Control-Request-Method") != "", Header: r.Header.Clone()})
+	}
+	w.mu.Unlock()
+	if !ok || err != nil || !known {
+		http.NotFound(rw, r)
+		return
+	}
+	var out engine.Response
+	if r.Header.Get("Access-Control-Request-Method") != "" && r.Method == http.MethodOptions {
+		out = preflightOf(s)
+	} else {
+		out = actualOf(s)
+	}
+	writeRaw(rw, r.Method, out)
+}
+
+func preflightOf(s engine.Scenario) engine.Response {
+	if s.Server.Raw != nil && s.Server.Raw.Preflight != nil {
+		return *s.Server.Raw.Preflight
+	}
+	return engine.Response{Status: 404}
+}
+
+func actualOf(s engine.Scenario) engine.Response {
+	if s.Server.Raw != nil && s.Server.Raw.Actual != nil {
+		return *s.Server.Raw.Actual
+	}
+	return engine.Response{Status: 200}
+}
+
+// writeRaw writes the response exactly as given: the status line, the header
+// lines in order with their exact names and values, and a small body ended by
+// closing the connection (so no framing header is added).
+func writeRaw(rw http.ResponseWriter, method string, resp engine.Response) {
+	conn, buf, err := rw.(http.Hijacker).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	text := http.StatusText(resp.Status)
+	if text == "" {
+		text = "Status"
+	}
+	fmt.Fprintf(buf, "HTTP/1.1 %d %s\r\n", resp.Status, text)
+	body := `{"ok":true}`
+	for _, h := range resp.Headers {
+		fmt.Fprintf(buf, "%s: %s\r\n", h.Name, h.Value)
+		if strings.EqualFold(h.Name, "Content-Length") {
+			if n, err := strconv.Atoi(strings.TrimSpace(h.Value)); err == nil && n >= 0 && n < 1<<16 {
+				body = strings.Repeat("x", n)
+			}
+		}
+	}
+	buf.WriteString("\r\n")
+	if method != http.MethodHead && resp.Status != 204 && resp.Status != 304 {
+		buf.WriteString(body)
+	}
+	buf.Flush()
+}
+
+func (w *wire) register(id int, s engine.Scenario) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.scenarios[id] = s
+}
+
+func (w *wire) received(id int) []received {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]received(nil), w.log[id]...)
+}
+
+// browser is one headless Chromium with a fresh profile, and what its
+// console and issues panel reported.
+type browser struct {
+	ctx     context.Context
+	mu      sync.Mutex
+	console []string
+	issues  []*audits.CorsIssueDetails
+}
+
+// chromiumFlags are the flags this project runs Chromium with: the closed
+// network here refuses anything but loopback, so background traffic is off.
+func chromiumFlags(userDataDir string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(userDataDir),
+	}
+}
+
+// requireChromium fails, never skips, when the oracle is missing.
+func requireChromium(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("%s is missing: the browser is this suite's oracle and is never skipped. Install it with `apt-get install -y chromium` (make test does so as root).", chromiumPath)
+	}
+	if out, err := exec.Command(chromiumPath, "--version").CombinedOutput(); err != nil {
+		t.Fatalf("%s --version: %v\n%s", chromiumPath, err, out)
+	}
+}
+
+func newBrowser(t *testing.T) *browser {
+	requireChromium(t)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumFlags(t.TempDir())...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	b := &browser{ctx: ctx}
+	if err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *log.EventEntryAdded:
+			b.mu.Lock()
+			b.console = append(b.console, ev.Entry.Text)
+			b.mu.Unlock()
+		case *audits.EventIssueAdded:
+			if d := ev.Issue.Details; d != nil && d.CorsIssueDetails != nil {
+				b.mu.Lock()
+				b.issues = append(b.issues, d.CorsIssueDetails)
+				b.mu.Unlock()
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, audits.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func (b *browser) navigate(t *testing.T, url string) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatalf("navigate %s: %v", url, err)
+	}
+}
+
+// consoleFor returns the CORS console line about a URL containing marker.
+func (b *browser) consoleFor(marker string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range b.console {
+		if (strings.HasPrefix(c, "Access to fetch at '") || strings.HasPrefix(c, "Fetch API cannot load ")) && strings.Contains(c, marker) {
+			return c
+		}
+	}
+	return ""
+}
+
+// corsErrorFor returns the CorsError of the first non-warning issue about a
+// URL containing marker.
+func (b *browser) corsErrorFor(marker string) string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, d := range b.issues {
+		if !d.IsWarning && d.Request != nil && strings.Contains(d.Request.URL, marker) && d.CorsErrorStatus != nil {
+			return string(d.CorsErrorStatus.CorsError)
+		}
+	}
+	return ""
+}
+
+// fetchResult is what the page's script saw.
+type fetchResult struct {
+	State   string   `json:"state"` // resolved | rejected
+	Type    string   `json:"type"`
+	Status  int      `json:"status"`
+	Headers []string `json:"headers"`
+	Name    string   `json:"name"`
+	Message string   `json:"message"`
+}
+
+// jsRequest is the fetch() call as the page script takes it.
+type jsRequest struct {
+	URL         string      `json:"url"`
+	Method      string      `json:"method"`
+	Headers     [][2]string `json:"headers"`
+	Body        *string     `json:"body"`
+	Credentials string      `json:"credentials"`
+	Mode        string      `json:"mode"`
+}
+
+func toJS(r engine.Request) jsRequest {
+	j := jsRequest{URL: r.URL, Method: r.Method, Body: r.Body, Credentials: r.Credentials, Mode: r.Mode, Headers: [][2]string{}}
+	if j.Method == "" {
+		j.Method = "GET"
+	}
+	if j.Credentials == "" {
+		j.Credentials = engine.CredentialsSameOrigin
+	}
+	if j.Mode == "" {
+		j.Mode = engine.ModeCORS
+	}
+	for _, h := range r.Headers {
+		j.Headers = append(j.Headers, [2]string{h.Name, h.Value})
+	}
+	return j
+}
