@@ -52,14 +52,15 @@ func ConsoleMessage(url, origin, corsError, hint string) string {
 }
 
 // encodeHint prints printable ASCII as is and every other byte as \uXXXX,
-// as Chromium's EncodeHint does.
+// as Chromium's EncodeHint does: header values are bytes, so a UTF-8 "ä"
+// prints as \u00C3\u00A4.
 func encodeHint(s string) string {
 	var b strings.Builder
-	for _, r := range s {
-		if r >= 0x20 && r < 0x7f {
-			b.WriteRune(r)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x20 && c < 0x7f {
+			b.WriteByte(c)
 		} else {
-			fmt.Fprintf(&b, "\\u%04X", r)
+			fmt.Fprintf(&b, "\\u%04X", c)
 		}
 	}
 	return b.String()

@@ -121,7 +121,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	fail := func(id, title, corsError, hint, detail, spec, differs string) (grant, bool) {
 		e.out.Verdict = Blocked
 		e.out.CORSError = corsError
-		e.out.Console = ConsoleMessage(e.urlString, e.origin.String(), corsError, hint)
+		e.out.Console = ConsoleMessage(e.consoleURL, e.origin.String(), corsError, hint)
 		e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " The actual request is never sent.", Spec: spec, Differs: differs, Message: "preflight-response"})
 		return grant{}, false
 	}
@@ -173,10 +173,18 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 			"Access-Control-Allow-Headers: * does not cover Authorization: the standard requires it to be listed by name.", specBase+"#cors-non-wildcard-request-header-name",
 			"Chrome still lets * cover Authorization (with a deprecation warning); the standard and a future Chrome do not.")
 	}
+	var disallowed []string
 	for _, n := range unsafe {
 		if !slices.Contains(lower, n) && !wildcard {
-			return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, n, e.headerDetail(n, acah, lower, include), specPreflight, "")
+			disallowed = append(disallowed, n)
 		}
+	}
+	if len(disallowed) > 0 {
+		var differs string
+		if len(disallowed) > 1 {
+			differs = "Chrome's console names only one of " + strings.Join(disallowed, ", ") + ", picked by its internal hash order, so it may name another one than this text does; all of them must be allowed."
+		}
+		return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, disallowed[0], e.headerDetail(disallowed, acah, lower, include), specPreflight, differs)
 	}
 	hst := Step{ID: "preflight-headers", Title: "Preflight: allowed headers", Status: StepPass, Spec: specPreflight, Message: "preflight-response"}
 	switch {
@@ -251,11 +259,15 @@ func (e *evaluation) methodPass(methods []string, include bool) string {
 	return "Access-Control-Allow-Methods: * allows any method because the request is sent without credentials."
 }
 
-func (e *evaluation) headerDetail(name, acah string, allowed []string, include bool) string {
+func (e *evaluation) headerDetail(disallowed []string, acah string, allowed []string, include bool) string {
+	names := strings.Join(disallowed, ", ")
 	if acah == "" {
-		return fmt.Sprintf("The request carries %s, but the preflight response has no Access-Control-Allow-Headers listing it.", name)
+		return fmt.Sprintf("The request carries %s, but the preflight response has no Access-Control-Allow-Headers to allow it.", names)
 	}
-	d := fmt.Sprintf("The request carries %s, but Access-Control-Allow-Headers (%s) does not list it.", name, acah)
+	d := fmt.Sprintf("The request carries %s, but Access-Control-Allow-Headers (%s) does not list it.", names, acah)
+	if len(disallowed) > 1 {
+		d = fmt.Sprintf("The request carries %s, but Access-Control-Allow-Headers (%s) lists none of them.", names, acah)
+	}
 	if include && slices.Contains(allowed, "*") {
 		d += " With credentials, * is a literal header name, not a wildcard: list the headers by name."
 	}
@@ -320,7 +332,7 @@ func (e *evaluation) actual() {
 	if !c.OK {
 		e.out.Verdict = Blocked
 		e.out.CORSError = c.CORSError
-		e.out.Console = ConsoleMessage(e.urlString, e.origin.String(), c.CORSError, c.Hint)
+		e.out.Console = ConsoleMessage(e.consoleURL, e.origin.String(), c.CORSError, c.Hint)
 		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response",
 			Detail: e.corsCheckDetail(c, resp.Headers, "response") + " The server has already run the request; only its response is withheld from script."})
 		return

@@ -99,7 +99,10 @@ func isValidGURL(v string) bool {
 		if at := strings.LastIndexByte(host, '@'); at >= 0 {
 			host = host[at+1:]
 		}
-		if h, _, ok := strings.Cut(host, ":"); ok && !strings.HasPrefix(host, "[") {
+		if h, port, ok := strings.Cut(host, ":"); ok && !strings.HasPrefix(host, "[") {
+			if port != "" && (!allDigits(port) || compareDecimal(port, "65535") > 0) {
+				return false
+			}
 			host = h
 		}
 		if host == "" {

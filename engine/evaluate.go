@@ -33,11 +33,12 @@ type evaluation struct {
 	profile string
 	out     Outcome
 
-	origin    Origin
-	url       *url.URL
-	urlString string
-	method    string
-	headers   Headers // author headers after the guard, as sent
+	origin     Origin
+	url        *url.URL
+	urlString  string // as sent: no fragment
+	consoleURL string // as Chromium prints it: with the fragment
+	method     string
+	headers    Headers // author headers after the guard, as sent
 }
 
 // Evaluate runs the scenario through the browser's side of the Fetch
@@ -77,6 +78,9 @@ func (e *evaluation) construct() bool {
 	}
 	switch r.Mode {
 	case ModeCORS, ModeNoCORS, ModeSameOrigin:
+	case "navigate":
+		return e.typeError("mode", "Request mode", "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.",
+			"Only the browser makes navigation requests.", specRequestCtor)
 	default:
 		return e.typeError("mode", "Request mode", fmt.Sprintf("Failed to read the 'mode' property from 'RequestInit': The provided value '%s' is not a valid enum value of type RequestMode.", r.Mode),
 			"mode must be \"cors\", \"no-cors\" or \"same-origin\" (\"navigate\" is for the browser alone).", specRequestCtor)
@@ -97,7 +101,10 @@ func (e *evaluation) construct() bool {
 	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
 		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "corsplay models http and https URLs only.", specRequestCtor)
 	}
-	e.url, e.urlString = u, serializeURL(u)
+	e.url, e.urlString, e.consoleURL = u, serializeURL(u), serializeURL(u)
+	if u.Fragment != "" {
+		e.consoleURL += "#" + u.EscapedFragment()
+	}
 	if u.User != nil {
 		return e.typeError("url", "Parse the URL", "Request cannot be constructed from a URL that includes credentials: "+r.URL,
 			"A URL with a user name or password cannot be fetched; send credentials in a header instead.", specRequestCtor)
@@ -215,7 +222,8 @@ func (e *evaluation) fetch() {
 		e.sameOrigin()
 	case r.Mode == ModeSameOrigin:
 		e.out.Verdict = Blocked
-		e.out.Console = fmt.Sprintf("Fetch API cannot load %s. Request mode is \"same-origin\" but the URL's origin is not same as the request origin %s.", e.urlString, e.origin)
+		e.out.CORSError = ErrDisallowedByMode
+		e.out.Console = fmt.Sprintf("Fetch API cannot load %s. Request mode is \"same-origin\" but the URL's origin is not same as the request origin %s.", e.consoleURL, e.origin)
 		e.step(Step{ID: "origin", Title: "Cross-origin in same-origin mode", Status: StepFail, Spec: specMainFetch,
 			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) but its mode is \"same-origin\": it fails before anything is sent.", e.origin, target)})
 	case r.Mode == ModeNoCORS:

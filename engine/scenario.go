@@ -96,7 +96,7 @@ func (s Scenario) withDefaults() Scenario {
 // preflightResponse is what the server answers to the preflight.
 func (s Server) preflightResponse() Response {
 	if s.Raw != nil && s.Raw.Preflight != nil {
-		return *s.Raw.Preflight
+		return s.Raw.Preflight.parsed()
 	}
 	return Response{Status: 404}
 }
@@ -104,7 +104,18 @@ func (s Server) preflightResponse() Response {
 // actualResponse is what the server answers to the request itself.
 func (s Server) actualResponse() Response {
 	if s.Raw != nil && s.Raw.Actual != nil {
-		return *s.Raw.Actual
+		return s.Raw.Actual.parsed()
 	}
 	return Response{Status: 200}
+}
+
+// parsed is the response as the browser's HTTP parser hands it over: each
+// value without its leading and trailing whitespace.
+// https://httpwg.org/specs/rfc9112.html#field.syntax
+func (r Response) parsed() Response {
+	hs := make(Headers, len(r.Headers))
+	for i, h := range r.Headers {
+		hs[i] = Header{h.Name, trimOWS(h.Value)}
+	}
+	return Response{Status: r.Status, Headers: hs}
 }
