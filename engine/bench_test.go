@@ -1,0 +1,44 @@
+package engine_test
+
+import (
+	"testing"
+
+	"corsplay/engine"
+)
+
+// preflighted is a credentialed JSON PUT that needs and passes a preflight.
+func preflighted() engine.Scenario {
+	body := `{"a":1}`
+	return engine.Scenario{
+		V: engine.Version, Page: "https://app.example.com",
+		Request: engine.Request{
+			URL: "https://api.example.com/items/42", Method: "PUT", Body: &body, Credentials: "include",
+			Headers: engine.Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Api-Key", Value: "k1"}},
+		},
+		Server: engine.Server{Raw: &engine.RawServer{
+			Preflight: &engine.Response{Status: 204, Headers: engine.Headers{
+				{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"},
+				{Name: "Access-Control-Allow-Credentials", Value: "true"},
+				{Name: "Access-Control-Allow-Methods", Value: "PUT"},
+				{Name: "Access-Control-Allow-Headers", Value: "Content-Type, X-Api-Key"},
+				{Name: "Access-Control-Max-Age", Value: "600"},
+			}},
+			Actual: &engine.Response{Status: 200, Headers: engine.Headers{
+				{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"},
+				{Name: "Access-Control-Allow-Credentials", Value: "true"},
+				{Name: "Content-Type", Value: "application/json"},
+			}},
+		}},
+	}
+}
+
+func BenchmarkEvaluate(b *testing.B) {
+	s := preflighted()
+	if out := engine.Evaluate(s); out.Verdict != engine.Allowed || out.Preflight == nil {
+		b.Fatalf("benchmark scenario: verdict %s, preflight %v; want allowed with a preflight", out.Verdict, out.Preflight != nil)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		engine.Evaluate(s)
+	}
+}
