@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -314,6 +315,23 @@ func localize(s engine.Scenario, id int, w *wire) engine.Scenario {
 	local.RawQuery, local.ForceQuery, local.Fragment = u.RawQuery, u.ForceQuery, u.Fragment
 	s.Request.URL = local.String()
 
+	if p := s.Server.Policy; p != nil {
+		c := *p
+		c.Origins = slices.Clone(p.Origins)
+		var qpairs []string
+		for _, s := range pairs {
+			qpairs = append(qpairs, regexp.QuoteMeta(s))
+		}
+		quoted := strings.NewReplacer(qpairs...)
+		for i, o := range c.Origins {
+			if re, ok := strings.CutPrefix(o, "re:"); ok {
+				c.Origins[i] = "re:" + quoted.Replace(re)
+			} else {
+				c.Origins[i] = rep.Replace(o)
+			}
+		}
+		s.Server.Policy = &c
+	}
 	if raw := s.Server.Raw; raw != nil {
 		c := *raw
 		for _, resp := range []**engine.Response{&c.Preflight, &c.Actual} {

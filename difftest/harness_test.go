@@ -110,27 +110,19 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.NotFound(rw, r)
 		return
 	}
-	var out engine.Response
-	if r.Header.Get("Access-Control-Request-Method") != "" && r.Method == http.MethodOptions {
-		out = preflightOf(s)
-	} else {
-		out = actualOf(s)
+	// The engine's server side answers what Chromium really sent.
+	req := engine.HTTPRequest{Method: r.Method, URL: r.URL.String()}
+	for name, values := range r.Header {
+		for _, v := range values {
+			req.Headers = append(req.Headers, engine.Header{Name: name, Value: v})
+		}
+	}
+	out, err := s.Server.Respond(req)
+	if err != nil {
+		http.Error(rw, err.Error(), http.StatusInternalServerError)
+		return
 	}
 	writeRaw(rw, r.Method, out)
-}
-
-func preflightOf(s engine.Scenario) engine.Response {
-	if s.Server.Raw != nil && s.Server.Raw.Preflight != nil {
-		return *s.Server.Raw.Preflight
-	}
-	return engine.Response{Status: 404}
-}
-
-func actualOf(s engine.Scenario) engine.Response {
-	if s.Server.Raw != nil && s.Server.Raw.Actual != nil {
-		return *s.Server.Raw.Actual
-	}
-	return engine.Response{Status: 200}
 }
 
 // writeRaw writes the response exactly as given: the status line, the header

@@ -220,6 +220,12 @@ func validateHeaders(field string, hs Headers) error {
 }
 
 func (s Server) validate() error {
+	if s.Raw != nil && s.Policy != nil {
+		return &FieldError{"server", "give either raw or policy, not both"}
+	}
+	if s.Policy != nil {
+		return s.Policy.validate()
+	}
 	if s.Raw == nil {
 		return nil
 	}

@@ -33,6 +33,7 @@ type evaluation struct {
 	profile string
 	out     Outcome
 
+	server     Responder
 	origin     Origin
 	url        *url.URL
 	urlString  string // as sent: no fragment
@@ -93,6 +94,12 @@ func (e *evaluation) construct() bool {
 		return false
 	}
 	e.origin = origin
+	if e.server, err = e.s.Server.Responder(); err != nil {
+		e.out.Verdict = Error
+		e.out.Console = err.Error()
+		e.step(Step{ID: "server", Title: "Server configuration", Status: StepFail, Detail: "The server's configuration is invalid, so it would not start: " + err.Error(), Spec: specCORSProtocol})
+		return false
+	}
 
 	u, err := url.Parse(r.URL)
 	if err != nil || !u.IsAbs() || u.Host == "" {
@@ -268,8 +275,9 @@ func (e *evaluation) sendsOrigin() bool {
 }
 
 func (e *evaluation) sendActual(withOrigin bool) Response {
-	resp := e.s.Server.actualResponse()
-	e.out.Actual = &Exchange{Request: e.actualRequest(withOrigin), Response: &resp}
+	req := e.actualRequest(withOrigin)
+	resp := e.server(req).parsed()
+	e.out.Actual = &Exchange{Request: req, Response: &resp}
 	return resp
 }
 

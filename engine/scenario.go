@@ -34,10 +34,13 @@ type Request struct {
 	Repeat []float64 `json:"repeat,omitempty"`
 }
 
-// Server is what answers the request. Exactly one way of describing it is
-// set; Raw is the only one so far.
+// Server is what answers the request: at most one of its fields is set.
+// None means a server without CORS support.
 type Server struct {
+	// Raw gives the responses as they arrive on the wire.
 	Raw *RawServer `json:"raw,omitempty"`
+	// Policy configures a correctly written CORS middleware.
+	Policy *Policy `json:"policy,omitempty"`
 }
 
 // RawServer holds the responses exactly as they arrive on the wire.
@@ -91,22 +94,6 @@ func (s Scenario) withDefaults() Scenario {
 		s.Request.Mode = ModeCORS
 	}
 	return s
-}
-
-// preflightResponse is what the server answers to the preflight.
-func (s Server) preflightResponse() Response {
-	if s.Raw != nil && s.Raw.Preflight != nil {
-		return s.Raw.Preflight.parsed()
-	}
-	return Response{Status: 404}
-}
-
-// actualResponse is what the server answers to the request itself.
-func (s Server) actualResponse() Response {
-	if s.Raw != nil && s.Raw.Actual != nil {
-		return s.Raw.Actual.parsed()
-	}
-	return Response{Status: 200}
 }
 
 // parsed is the response as the browser's HTTP parser hands it over: each
