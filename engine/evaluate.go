@@ -44,8 +44,21 @@ type evaluation struct {
 
 // Evaluate runs the scenario through the browser's side of the Fetch
 // algorithm and returns what happens. It never fails: input a browser would
-// refuse yields verdict "error" with the browser's TypeError.
+// refuse yields verdict "error" with the browser's TypeError. For a policy
+// server it adds the policy's lint findings and the attacker's view; for a
+// blocked request, the smallest fixes.
 func Evaluate(s Scenario) Outcome {
+	out := evaluate(s)
+	out.Lint = Lint(s)
+	out.Exposure = Exposure(s)
+	if out.Verdict == Blocked {
+		out.Fixes = Fixes(s, out)
+	}
+	return out
+}
+
+// evaluate is Evaluate without lint, exposure and fixes.
+func evaluate(s Scenario) Outcome {
 	e := &evaluation{s: s.withDefaults()}
 	e.profile = e.s.Browser
 	e.out.ReadableHeaders = []string{}

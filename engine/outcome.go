@@ -32,6 +32,31 @@ type Outcome struct {
 	Sends []Send   `json:"sends,omitempty"`
 	Steps []Step   `json:"steps"`
 	Notes []string `json:"notes,omitempty"`
+	// Lint lists what is broken or dangerous in the server's policy.
+	Lint []Finding `json:"lint,omitempty"`
+	// Exposure is the attacker's view: which origins can read responses.
+	Exposure []Probe `json:"exposure,omitempty"`
+	// Fixes are the smallest changes that make a blocked request pass,
+	// safest first.
+	Fixes []Fix `json:"fixes,omitempty"`
+}
+
+// Severities of lint findings.
+const (
+	SeverityError   = "error"   // browsers reject it, or it can never work
+	SeverityDanger  = "danger"  // an attacker can exploit it
+	SeverityWarning = "warning" // likely a mistake
+	SeverityInfo    = "info"    // worth knowing
+)
+
+// Finding is one lint result, written for a learner: what happens, who can
+// exploit it, what to change.
+type Finding struct {
+	ID       string `json:"id"`
+	Severity string `json:"severity"`
+	Title    string `json:"title"`
+	Detail   string `json:"detail"`
+	Fix      string `json:"fix"`
 }
 
 // Exchange is one HTTP request and its response.

@@ -1,0 +1,194 @@
+package engine
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Probe is one origin of the attacker's view: would the browser let script
+// on that origin read the server's response?
+type Probe struct {
+	Origin string `json:"origin"`
+	// Kind names how the origin was derived: "trusted", "page",
+	// "http-downgrade", "null", "sibling-subdomain", "deeper-subdomain",
+	// "apex", "suffix", "prefix", "unescaped-dot", "other-port",
+	// "public-suffix" or "unrelated".
+	Kind string `json:"kind"`
+	// Why says in words what the origin is.
+	Why string `json:"why"`
+	// Readable: script there reads the response of a request without
+	// cookies; WithCookies: of a request with the user's cookies.
+	Readable    bool `json:"readable"`
+	WithCookies bool `json:"withCookies"`
+	// Risk is "expected" (an origin the policy means to trust), "danger"
+	// (anyone can own that origin and reads), "warning" (a weaker origin of
+	// the same site reads) or "ok" (refused).
+	Risk string `json:"risk"`
+}
+
+// Exposure evaluates the policy against origins derived from it, the way
+// CORS scanners probe a live server, but before deployment. It is empty
+// unless the server is a policy.
+func Exposure(s Scenario) []Probe {
+	if s.Server.Policy == nil {
+		return nil
+	}
+	c, err := s.Server.Policy.compile()
+	if err != nil {
+		return nil
+	}
+	target := s.Request.URL
+	var probes []Probe
+	seen := map[string]bool{}
+	add := func(origin, kind, why string) {
+		if seen[origin] || len(probes) >= maxProbes {
+			return
+		}
+		o, err := ParseOrigin(origin)
+		if err != nil {
+			return
+		}
+		seen[origin] = true
+		p := Probe{Origin: origin, Kind: kind, Why: why}
+		p.Readable = c.readableFrom(o, target, CredentialsOmit)
+		p.WithCookies = c.readableFrom(o, target, CredentialsInclude)
+		p.Risk = probeRisk(p)
+		probes = append(probes, p)
+	}
+	if s.Page != "null" && s.Page != "" {
+		add(s.Page, "page", "the page of this scenario")
+	}
+	for _, t := range trustedHosts(c) {
+		base := t.scheme + "://"
+		port := ""
+		if t.port != "" {
+			port = ":" + t.port
+		}
+		reg := registrableDomain(t.host)
+		switch t.kind {
+		case "subdomains":
+			add(base+"app."+t.host+port, "trusted", "a subdomain the pattern "+t.raw+" is meant to allow")
+			add(base+t.host+port, "apex", "the bare domain, which *. does not include")
+			add(base+"evil.deep."+t.host+port, "deeper-subdomain", "a deeper subdomain: any forgotten or taken-over host under "+t.host)
+		default:
+			add(base+t.host+port, "trusted", "an origin the policy lists")
+			add(base+"evil."+t.host+port, "deeper-subdomain", "a subdomain of "+t.host+": any forgotten or taken-over host there")
+			if reg != t.host {
+				add(base+"evil."+reg+port, "sibling-subdomain", "another subdomain of "+reg)
+			}
+		}
+		if t.scheme == "https" {
+			add("http://"+t.host+port, "http-downgrade", "the plain-http version of "+t.host+", which anyone on the network path can tamper with")
+		}
+		add(base+t.host+".evil-attacker.net"+port, "suffix", "an attacker's domain that starts with "+t.host)
+		add(base+"evil"+reg+port, "prefix", "an attacker's domain that ends with "+reg)
+		if i := strings.IndexByte(t.host, '.'); i >= 0 {
+			add(base+t.host[:i]+"x"+t.host[i+1:]+port, "unescaped-dot", "an attacker's domain with a letter where "+t.host+" has a dot")
+		}
+		if t.kind != "anyPort" {
+			add(base+t.host+":8443", "other-port", "another port on "+t.host)
+		}
+	}
+	add("null", "null", "the opaque origin any page can take on with a sandboxed iframe")
+	add("https://attacker.github.io", "public-suffix", "a page anyone can publish on a shared hosting domain")
+	add("https://evil-attacker.net", "unrelated", "an unrelated site")
+	return probes
+}
+
+const maxProbes = 48
+
+// readableFrom: would script on origin o read the answer to a GET of url?
+func (c *compiledPolicy) readableFrom(o Origin, url, credentials string) bool {
+	req := HTTPRequest{Method: "GET", URL: url, Headers: Headers{{"Origin", o.String()}}}
+	return CORSCheck(o, credentials, c.respond(req).parsed().Headers).OK
+}
+
+// probeRisk classifies what a probe's readability means.
+func probeRisk(p Probe) string {
+	switch {
+	case !p.Readable && !p.WithCookies:
+		return "ok"
+	case p.Kind == "trusted" || p.Kind == "page":
+		return "expected"
+	case p.Kind == "deeper-subdomain" || p.Kind == "sibling-subdomain" || p.Kind == "apex" || p.Kind == "other-port" || p.Kind == "http-downgrade":
+		if p.Kind == "http-downgrade" && p.WithCookies {
+			return "danger"
+		}
+		return "warning"
+	}
+	return "danger"
+}
+
+// trustedHost is a host the policy means to trust.
+type trustedHost struct {
+	raw, kind          string
+	scheme, host, port string
+}
+
+var regexHost = regexp.MustCompile(`(https?)://([a-z0-9][a-z0-9.-]*[a-z0-9])`)
+
+// trustedHosts lists the hosts named by the policy's rules; for a regular
+// expression, the host its literal text spells.
+func trustedHosts(c *compiledPolicy) []trustedHost {
+	var out []trustedHost
+	for _, r := range c.rules {
+		switch r.kind {
+		case "exact":
+			u, err := url.Parse(r.raw)
+			if err != nil || u.Host == "" {
+				continue
+			}
+			out = append(out, trustedHost{raw: r.raw, kind: "exact", scheme: u.Scheme, host: strings.ToLower(u.Hostname()), port: u.Port()})
+		case "subdomains":
+			out = append(out, trustedHost{raw: r.raw, kind: r.kind, scheme: r.scheme, host: r.host, port: r.port})
+		case "anyPort":
+			out = append(out, trustedHost{raw: r.raw, kind: r.kind, scheme: r.scheme, host: r.host})
+		case "regex":
+			text := strings.NewReplacer(`\.`, ".", `\/`, "/", `(?i)`, "").Replace(strings.ToLower(r.raw[3:]))
+			for _, m := range regexHost.FindAllStringSubmatch(text, -1) {
+				out = append(out, trustedHost{raw: r.raw, kind: "regex", scheme: m[1], host: m[2]})
+			}
+		}
+	}
+	return slices.CompactFunc(out, func(a, b trustedHost) bool { return a.scheme == b.scheme && a.host == b.host && a.port == b.port })
+}
+
+// multiLabelSuffixes are public suffixes of two labels common enough to get
+// right without the whole Public Suffix List.
+var multiLabelSuffixes = []string{
+	"co.uk", "org.uk", "ac.uk", "gov.uk", "com.au", "net.au", "org.au", "co.jp", "ne.jp", "or.jp",
+	"com.br", "com.cn", "co.in", "co.nz", "co.za", "com.mx", "com.tr", "github.io", "gitlab.io",
+	"herokuapp.com", "vercel.app", "netlify.app", "pages.dev", "azurewebsites.net", "cloudfront.net",
+	"appspot.com", "firebaseapp.com", "web.app", "blogspot.com", "s3.amazonaws.com",
+}
+
+// IsPublicSuffix reports whether domain is one where anyone can register a
+// subdomain: a top-level domain or a known shared suffix.
+func IsPublicSuffix(domain string) bool {
+	return !strings.Contains(domain, ".") || slices.Contains(multiLabelSuffixes, domain)
+}
+
+// registrableDomain approximates eTLD+1: the public suffix and one label.
+func registrableDomain(host string) string {
+	labels := strings.Split(host, ".")
+	if len(labels) <= 2 || net4(host) {
+		return host
+	}
+	last2 := strings.Join(labels[len(labels)-2:], ".")
+	if slices.Contains(multiLabelSuffixes, last2) {
+		return strings.Join(labels[len(labels)-3:], ".")
+	}
+	return last2
+}
+
+// net4 reports a dotted IPv4 address, which has no registrable domain.
+func net4(host string) bool {
+	for _, l := range strings.Split(host, ".") {
+		if !allDigits(l) {
+			return false
+		}
+	}
+	return true
+}
