@@ -53,6 +53,7 @@ func Evaluate(s Scenario) Outcome {
 	out.Exposure = Exposure(s)
 	if out.Verdict == Blocked {
 		out.Fixes = Fixes(s, out)
+		out.NoSafeFix = NoSafeFix(s, out)
 	}
 	return out
 }

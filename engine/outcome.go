@@ -39,6 +39,9 @@ type Outcome struct {
 	// Fixes are the smallest changes that make a blocked request pass,
 	// safest first.
 	Fixes []Fix `json:"fixes,omitempty"`
+	// NoSafeFix explains a blocked request that only a dangerous change
+	// would let through.
+	NoSafeFix string `json:"noSafeFix,omitempty"`
 }
 
 // Severities of lint findings.
