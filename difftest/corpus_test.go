@@ -39,7 +39,8 @@ func loadCorpus(t *testing.T) []engine.Scenario {
 		}
 		all = append(all, ss...)
 	}
-	return append(all, generated()...)
+	all = append(all, generated()...)
+	return append(all, generatedPolicies()...)
 }
 
 const (
@@ -164,6 +165,65 @@ func generated() []engine.Scenario {
 			Server:  engine.Server{Raw: &engine.RawServer{Preflight: p.make(m, names), Actual: a.r}},
 		}
 		if m != "GET" && m != "HEAD" && rng.IntN(2) == 0 {
+			body := `{"a":1}`
+			s.Request.Body = &body
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Policy dimensions: a generated policy scenario combines one of each.
+var (
+	genOrigins = [][]string{
+		{genPage}, {genPage + "/"}, {"https://other.example.com"}, {`re:^https://app\.example\.com$`},
+		{`re:^https://app\.example\.com`}, {"http://127.0.0.1:*"}, nil, {"https://*.example.com", genPage},
+	}
+	genAnyOrigin      = []string{"", "", "", "wildcard", "reflect"}
+	genPolicyMethods  = [][]string{nil, {"PUT"}, {"*"}, {"put"}, {"PATCH", "DELETE"}, {"GET", "POST", "PUT", "patch"}}
+	genPolicyHeaders  = [][]string{nil, {"Content-Type"}, {"*"}, {"X-Token", "Content-Type"}, {"Authorization"}, {"*", "Authorization"}}
+	genPolicyExpose   = [][]string{nil, {"X-Request-Id"}, {"*"}, {"Set-Cookie", "X-Request-Id"}}
+	genPolicyMaxAge   = []*int64{nil, ptr[int64](600), ptr[int64](-1)}
+	genPolicyStatuses = []int{0, 0, 200, 403}
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// generatedPolicies returns policy scenarios drawn with a fixed seed: the
+// engine's simulated middleware answers what Chromium really sends.
+func generatedPolicies() []engine.Scenario {
+	rng := rand.New(rand.NewPCG(2026, 12))
+	pick := func(n int) int { return rng.IntN(n) }
+	var out []engine.Scenario
+	for i := 0; len(out) < 160; i++ {
+		p := &engine.Policy{
+			Origins:         genOrigins[pick(len(genOrigins))],
+			AnyOrigin:       genAnyOrigin[pick(len(genAnyOrigin))],
+			Credentials:     pick(2) == 0,
+			Methods:         genPolicyMethods[pick(len(genPolicyMethods))],
+			RequestHeaders:  genPolicyHeaders[pick(len(genPolicyHeaders))],
+			ExposeHeaders:   genPolicyExpose[pick(len(genPolicyExpose))],
+			MaxAge:          genPolicyMaxAge[pick(len(genPolicyMaxAge))],
+			PreflightStatus: genPolicyStatuses[pick(len(genPolicyStatuses))],
+		}
+		if pick(4) == 0 {
+			p.Vary = ptr(false)
+		}
+		page := genPage
+		if pick(10) == 0 {
+			page = "null"
+			p.AllowNull = pick(2) == 0
+		}
+		m := genMethods[pick(len(genMethods))]
+		hs := genHeaders[pick(len(genHeaders))]
+		c := genCredentials[pick(len(genCredentials))]
+		s := engine.Scenario{
+			V: engine.Version, Page: page,
+			Title:   fmt.Sprintf("policy %d: %s %v %s", i, m, hs, c),
+			Request: engine.Request{URL: genAPI + "/items/7", Method: m, Headers: hs, Credentials: c},
+			Server:  engine.Server{Policy: p},
+		}
+		if m != "GET" && m != "HEAD" && pick(2) == 0 {
 			body := `{"a":1}`
 			s.Request.Body = &body
 		}

@@ -19,8 +19,12 @@ import (
 	"corsplay/engine"
 )
 
-// minScenarios is the size the suite must keep.
-const minScenarios = 250
+// The suite must keep at least this many scenarios, of which this many
+// with a policy server.
+const (
+	minScenarios       = 250
+	minPolicyScenarios = 100
+)
 
 // run is one scenario in the suite.
 type run struct {
@@ -35,8 +39,14 @@ func (r *run) marker() string { return fmt.Sprintf("/s/%d/", r.id) }
 
 func TestChromiumAgrees(t *testing.T) {
 	corpus := loadCorpus(t)
-	if len(corpus) < minScenarios {
-		t.Fatalf("the differential corpus has %d scenarios, fewer than %d", len(corpus), minScenarios)
+	policies := 0
+	for _, s := range corpus {
+		if s.Server.Policy != nil {
+			policies++
+		}
+	}
+	if len(corpus) < minScenarios || policies < minPolicyScenarios {
+		t.Fatalf("the differential corpus has %d scenarios (%d with a policy), fewer than %d (%d)", len(corpus), policies, minScenarios, minPolicyScenarios)
 	}
 	w := newWire(t)
 	b := newBrowser(t)

@@ -42,3 +42,30 @@ func BenchmarkEvaluate(b *testing.B) {
 		engine.Evaluate(s)
 	}
 }
+
+// policyScenario is a blocked credentialed PUT against a policy with
+// patterns, so lint, the attacker's view and the fixes all run.
+func policyBenchScenario() engine.Scenario {
+	s := preflighted()
+	s.Server = engine.Server{Policy: &engine.Policy{
+		Origins:        []string{"https://www.example.com", "https://*.example.org", `re:^https://(a|b)\.example\.net`, "http://localhost:*"},
+		Credentials:    true,
+		Methods:        []string{"PUT", "DELETE"},
+		RequestHeaders: []string{"Content-Type"},
+		ExposeHeaders:  []string{"X-Request-Id"},
+		MaxAge:         new(int64(600)),
+	}}
+	return s
+}
+
+func BenchmarkEvaluatePolicy(b *testing.B) {
+	s := policyBenchScenario()
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Blocked || len(out.Lint) == 0 || len(out.Exposure) == 0 || len(out.Fixes) == 0 {
+		b.Fatalf("benchmark scenario: verdict %s, %d findings, %d probes, %d fixes; want blocked with all three", out.Verdict, len(out.Lint), len(out.Exposure), len(out.Fixes))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		engine.Evaluate(s)
+	}
+}

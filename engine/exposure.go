@@ -127,7 +127,10 @@ type trustedHost struct {
 	scheme, host, port string
 }
 
-var regexHost = regexp.MustCompile(`(https?)://([a-z0-9][a-z0-9.-]*[a-z0-9])`)
+var (
+	regexOrigin = regexp.MustCompile(`(https?)://([a-z0-9][a-z0-9.-]*[a-z0-9])`)
+	regexHost   = regexp.MustCompile(`[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+`)
+)
 
 // trustedHosts lists the hosts named by the policy's rules; for a regular
 // expression, the host its literal text spells.
@@ -147,8 +150,14 @@ func trustedHosts(c *compiledPolicy) []trustedHost {
 			out = append(out, trustedHost{raw: r.raw, kind: r.kind, scheme: r.scheme, host: r.host})
 		case "regex":
 			text := strings.NewReplacer(`\.`, ".", `\/`, "/", `(?i)`, "").Replace(strings.ToLower(r.raw[3:]))
-			for _, m := range regexHost.FindAllStringSubmatch(text, -1) {
+			ms := regexOrigin.FindAllStringSubmatch(text, -1)
+			for _, m := range ms {
 				out = append(out, trustedHost{raw: r.raw, kind: "regex", scheme: m[1], host: m[2]})
+			}
+			if len(ms) == 0 {
+				for _, h := range regexHost.FindAllString(text, -1) {
+					out = append(out, trustedHost{raw: r.raw, kind: "regex", scheme: "https", host: h})
+				}
 			}
 		}
 	}

@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// blockedFixTests are blocked scenarios and a field each must-have fix
+// touches, from the narrowest repair the standard allows.
+var blockedFixTests = []struct {
+	name  string
+	s     Scenario
+	field string // a field one of the fixes changes
+}{
+	{"origin not listed", policyScenario(Policy{Origins: []string{"https://other.example.com"}}, "GET", nil, ""), "server.policy.origins"},
+	{"empty policy, JSON PUT", policyScenario(Policy{}, "PUT", Headers{{"Content-Type", "application/json"}}, ""), "server.policy.requestHeaders"},
+	{"credentials not allowed", policyScenario(Policy{Origins: []string{appOrigin}}, "GET", nil, CredentialsInclude), "server.policy.credentials"},
+	{"wildcard with credentials", policyScenario(Policy{AnyOrigin: AnyOriginWildcard, Credentials: true}, "GET", nil, CredentialsInclude), "server.policy.anyOrigin"},
+	{"reflect without credentials flag", policyScenario(Policy{AnyOrigin: AnyOriginReflect}, "GET", nil, CredentialsInclude), "server.policy.credentials"},
+	{"method missing", policyScenario(Policy{Origins: []string{appOrigin}, Methods: []string{"PUT"}}, "DELETE", nil, ""), "server.policy.methods"},
+	{"header missing", policyScenario(Policy{Origins: []string{appOrigin}, RequestHeaders: []string{"X-A"}}, "GET", Headers{{"X-B", "1"}, {"X-A", "1"}}, ""), "server.policy.requestHeaders"},
+	{"preflight 401", policyScenario(Policy{Origins: []string{appOrigin}, Methods: []string{"PUT"}, PreflightStatus: 401}, "PUT", nil, ""), "server.policy.preflightStatus"},
+	{"lower-case patch", policyScenario(Policy{Origins: []string{appOrigin}, Methods: []string{"PATCH"}}, "patch", nil, ""), "request.method"},
+	{"raw: no CORS at all", rawScenario(nil, &Response{Status: 200}, "GET", nil, ""), "server.raw.actual"},
+	{"raw: preflight 404", rawScenario(nil, &Response{Status: 200}, "PUT", nil, ""), "server.raw.preflight"},
+	{"raw: preflight redirect", rawScenario(&Response{Status: 301, Headers: Headers{{"Location", "/x/"}}}, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "PUT", nil, ""), "server.raw.preflight"},
+	{"raw: trailing slash", rawScenario(nil, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, appOrigin + "/"}}}, "GET", nil, ""), "server.raw.actual"},
+	{"raw: two ACAO lines", rawScenario(nil, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, appOrigin}, {headerAllowOrigin, appOrigin}}}, "GET", nil, ""), "server.raw.actual"},
+	{"raw: unparsable ACAM", rawScenario(&Response{Status: 204, Headers: Headers{{headerAllowOrigin, "*"}, {headerAllowMethods, "PUT DELETE"}}}, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "DELETE", nil, ""), "server.raw.preflight"},
+}
+
+func policyScenario(p Policy, method string, hs Headers, creds string) Scenario {
+	return Scenario{V: Version, Page: appOrigin, Request: Request{URL: apiURL, Method: method, Headers: hs, Credentials: creds}, Server: Server{Policy: &p}}
+}
+
+func rawScenario(pre, act *Response, method string, hs Headers, creds string) Scenario {
+	return Scenario{V: Version, Page: appOrigin, Request: Request{URL: apiURL, Method: method, Headers: hs, Credentials: creds}, Server: Server{Raw: &RawServer{Preflight: pre, Actual: act}}}
+}
+
+func TestFixesFlipTheVerdict(t *testing.T) {
+	for _, tt := range blockedFixTests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := Evaluate(tt.s)
+			if out.Verdict != Blocked {
+				t.Fatalf("verdict %s, want blocked", out.Verdict)
+			}
+			if len(out.Fixes) == 0 {
+				t.Fatalf("no fix offered; noSafeFix %q", out.NoSafeFix)
+			}
+			checkFixes(t, tt.s, out)
+			if !slices.ContainsFunc(out.Fixes, func(f Fix) bool {
+				return slices.ContainsFunc(f.Changes, func(c Change) bool { return c.Field == tt.field })
+			}) {
+				t.Errorf("no fix changes %s: %+v", tt.field, out.Fixes)
+			}
+		})
+	}
+}
+
+// checkFixes applies every fix: each must make the request pass, bring no
+// new danger, and say what it changes.
+func checkFixes(t *testing.T, s Scenario, out Outcome) {
+	t.Helper()
+	before := dangerIDs(out.Lint)
+	for i, f := range out.Fixes {
+		if len(f.Changes) == 0 || f.Title == "" || f.Cost == "" || (f.Server == nil && f.Request == nil) {
+			t.Errorf("fix %d is incomplete: %+v", i, f)
+		}
+		fixed := f.apply(s)
+		got := Evaluate(fixed)
+		if got.Verdict != Allowed {
+			t.Errorf("fix %q leaves the verdict %s (%s)", f.Title, got.Verdict, got.Console)
+		}
+		if after := dangerIDs(got.Lint); !subset(after, before) {
+			t.Errorf("fix %q brings new danger: %v (before %v)", f.Title, after, before)
+		}
+		if i > 0 && riskRank[f.Risk] < riskRank[out.Fixes[i-1].Risk] {
+			t.Errorf("fixes not sorted safest first: %s after %s", f.Risk, out.Fixes[i-1].Risk)
+		}
+		if p := fixed.Server.Policy; f.Server != nil && p != nil && p.Credentials && (p.AnyOrigin == AnyOriginReflect || p.AnyOrigin == AnyOriginWildcard) {
+			t.Errorf("fix %q offers anyOrigin %s with credentials", f.Title, p.AnyOrigin)
+		}
+	}
+}
+
+// TestFixesOnFixtures: every blocked scenario of the differential fixtures,
+// as typed and turned into policies, gets verified fixes or says why not.
+func TestFixesOnFixtures(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/differential/*.json")
+	if len(files) == 0 {
+		t.Fatal("no fixtures found")
+	}
+	blocked, fixed := 0, 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ss []Scenario
+		if err := json.Unmarshal(data, &ss); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		for _, s := range ss {
+			out := Evaluate(s)
+			if out.Verdict != Blocked {
+				continue
+			}
+			blocked++
+			if len(out.Fixes) > 0 {
+				fixed++
+			} else if out.NoSafeFix == "" {
+				t.Errorf("%s %q: blocked with neither a fix nor an explanation", filepath.Base(f), s.Title)
+			}
+			t.Run(s.Title, func(t *testing.T) { checkFixes(t, s, out) })
+		}
+	}
+	if fixed < blocked*3/4 {
+		t.Errorf("only %d of %d blocked fixtures got a fix", fixed, blocked)
+	}
+}
+
+func TestNoSafeFixForNullOrigin(t *testing.T) {
+	s := policyScenario(Policy{Origins: []string{appOrigin}}, "GET", nil, "")
+	s.Page = "null"
+	out := Evaluate(s)
+	if len(out.Fixes) != 0 {
+		t.Errorf("offered %v for a null page; allowing null is never a safe fix", out.Fixes)
+	}
+	if !strings.Contains(out.NoSafeFix, "null") {
+		t.Errorf("noSafeFix %q does not explain the null origin", out.NoSafeFix)
+	}
+}
