@@ -9,6 +9,8 @@ type Scenario struct {
 	V int `json:"v"`
 	// Title names the scenario in lists, tests and presets.
 	Title string `json:"title,omitempty"`
+	// Lesson explains what the scenario teaches, for presets.
+	Lesson string `json:"lesson,omitempty"`
 	// Browser is the profile: "chrome" (default) or "spec".
 	Browser string `json:"browser,omitempty"`
 	// Page is the serialized origin of the page calling fetch(), or "null"
