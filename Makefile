@@ -3,7 +3,7 @@ GO       ?= go
 CHROMIUM ?= /usr/bin/chromium
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
-FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy
+FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink
 
 .PHONY: test vet unit wasmtest fuzz bench chromium
 

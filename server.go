@@ -3,7 +3,8 @@
 // Command corsplay serves the CORS playground and runs its engine from the
 // command line:
 //
-//	corsplay check [FILE]   evaluate scenarios (JSON) and print the outcomes
+//	corsplay [serve] [-addr localhost:8080]   serve the page (app.wasm must be built: make run)
+//	corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
 package main
 
 import (
@@ -13,9 +14,17 @@ import (
 
 func main() {
 	args := os.Args[1:]
-	if len(args) > 0 && args[0] == "check" {
-		os.Exit(check(args[1:], os.Stdin, os.Stdout, os.Stderr))
+	cmd := "serve"
+	if len(args) > 0 && (args[0] == "check" || args[0] == "serve") {
+		cmd, args = args[0], args[1:]
 	}
-	fmt.Fprintln(os.Stderr, "usage: corsplay check [FILE]")
-	os.Exit(2)
+	switch cmd {
+	case "check":
+		os.Exit(check(args, os.Stdin, os.Stdout, os.Stderr))
+	default:
+		if err := serve(args); err != nil {
+			fmt.Fprintln(os.Stderr, "corsplay:", err)
+			os.Exit(1)
+		}
+	}
 }

@@ -23,6 +23,8 @@ func ConsoleMessage(url, origin, corsError, hint string) string {
 	}
 	h := encodeHint(hint)
 	switch base {
+	case ErrDisallowedByMode:
+		b.WriteString("Cross origin requests are not allowed by request mode.")
 	case ErrWildcardOriginNotAllowed:
 		b.WriteString("The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.")
 	case ErrMissingAllowOriginHeader:

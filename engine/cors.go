@@ -83,7 +83,7 @@ func (e *evaluation) safelistDiffers() string {
 	}
 	var parts []string
 	if len(onlySpec) > 0 {
-		parts = append(parts, "Chrome treats "+strings.Join(onlySpec, ", ")+" as safelisted (client hints and a lower-cased Range it still allows); the standard preflights it")
+		parts = append(parts, "Chrome treats "+strings.Join(onlySpec, ", ")+" as safelisted (client hints it still allows); the standard preflights it")
 	}
 	if len(onlyChrome) > 0 {
 		parts = append(parts, "Chrome preflights "+strings.Join(onlyChrome, ", ")+"; the standard does not")

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"reflect"
 	"strings"
 )
 
@@ -92,16 +93,18 @@ func jsonError(prefix string, data []byte, err error) error {
 		return &FieldError{Field: joinField(prefix, typ.Field), Problem: fmt.Sprintf("expected %s, got JSON %s", typ.Type, typ.Value)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &FieldError{Field: joinField(prefix, name), Problem: "unknown field"}
+		return &FieldError{Field: joinField(prefix, unknownFieldPath(data, name)), Problem: "unknown field"}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return &FieldError{Field: prefix, Problem: "empty or truncated JSON"}
 	}
 	return &FieldError{Field: prefix, Problem: strings.TrimPrefix(err.Error(), "json: ")}
 }
 
+// position turns a SyntaxError's offset, which counts the bad byte, into
+// the line and column of that byte.
 func position(data []byte, offset int64) (line, col int) {
 	line, col = 1, 1
-	for i := int64(0); i < offset && i < int64(len(data)); i++ {
+	for i := int64(0); i < offset-1 && i < int64(len(data)); i++ {
 		if data[i] == '\n' {
 			line, col = line+1, 1
 		} else {
@@ -212,7 +215,7 @@ func validateHeaders(field string, hs Headers) error {
 		if !IsToken(h.Name) {
 			return &FieldError{f, fmt.Sprintf("%q is not a valid header name: a name is a token (letters, digits and !#$%%&'*+-.^_`|~, no spaces or colons)", h.Name)}
 		}
-		if !IsHeaderValue(h.Value) {
+		if !IsHeaderValue(NormalizeHeaderValue(h.Value)) {
 			return &FieldError{f, fmt.Sprintf("the value of %s contains a NUL, CR or LF byte, which no header value may contain", h.Name)}
 		}
 	}
@@ -250,4 +253,56 @@ func (r Response) validate(field string) error {
 		return &FieldError{field + ".status", fmt.Sprintf("%d is not a final HTTP status: use 200 to 599", r.Status)}
 	}
 	return validateHeaders(field+".headers", r.Headers)
+}
+
+// unknownFieldPath finds where the unknown field name sits in the scenario
+// JSON, such as "request.methd"; encoding/json only names the field.
+func unknownFieldPath(data []byte, name string) string {
+	var doc any
+	if json.Unmarshal(data, &doc) != nil {
+		return name
+	}
+	if p, ok := findUnknown(doc, reflect.TypeFor[Scenario](), name); ok {
+		return p
+	}
+	return name
+}
+
+func findUnknown(v any, t reflect.Type, name string) (string, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch doc := v.(type) {
+	case map[string]any:
+		if t.Kind() != reflect.Struct {
+			return "", false
+		}
+		fields := map[string]reflect.Type{}
+		for f := range t.Fields() {
+			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			fields[tag] = f.Type
+		}
+		for k, sub := range doc {
+			ft, known := fields[k]
+			if !known {
+				if k == name {
+					return k, true
+				}
+				continue
+			}
+			if p, ok := findUnknown(sub, ft, name); ok {
+				return joinField(k, p), true
+			}
+		}
+	case []any:
+		if t.Kind() != reflect.Slice {
+			return "", false
+		}
+		for i, sub := range doc {
+			if p, ok := findUnknown(sub, t.Elem(), name); ok {
+				return joinField(fmt.Sprintf("[%d]", i), p), true
+			}
+		}
+	}
+	return "", false
 }

@@ -1,8 +1,8 @@
 package engine
 
 import (
+	"cmp"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -84,7 +84,7 @@ func Exposure(s Scenario) []Probe {
 		}
 		add(base+t.host+".evil-attacker.net"+port, "suffix", "an attacker's domain that starts with "+t.host)
 		add(base+"evil"+reg+port, "prefix", "an attacker's domain that ends with "+reg)
-		if i := strings.IndexByte(t.host, '.'); i >= 0 {
+		if i := strings.IndexByte(t.host, '.'); i >= 0 && strings.Count(t.host, ".") > 1 {
 			add(base+t.host[:i]+"x"+t.host[i+1:]+port, "unescaped-dot", "an attacker's domain with a letter where "+t.host+" has a dot")
 		}
 		if t.kind != "anyPort" {
@@ -127,11 +127,6 @@ type trustedHost struct {
 	scheme, host, port string
 }
 
-var (
-	regexOrigin = regexp.MustCompile(`(https?)://([a-z0-9][a-z0-9.-]*[a-z0-9])`)
-	regexHost   = regexp.MustCompile(`[a-z0-9][a-z0-9-]*(\.[a-z0-9-]+)+`)
-)
-
 // trustedHosts lists the hosts named by the policy's rules; for a regular
 // expression, the host its literal text spells.
 func trustedHosts(c *compiledPolicy) []trustedHost {
@@ -149,15 +144,8 @@ func trustedHosts(c *compiledPolicy) []trustedHost {
 		case "anyPort":
 			out = append(out, trustedHost{raw: r.raw, kind: r.kind, scheme: r.scheme, host: r.host})
 		case "regex":
-			text := strings.NewReplacer(`\.`, ".", `\/`, "/", `(?i)`, "").Replace(strings.ToLower(r.raw[3:]))
-			ms := regexOrigin.FindAllStringSubmatch(text, -1)
-			for _, m := range ms {
-				out = append(out, trustedHost{raw: r.raw, kind: "regex", scheme: m[1], host: m[2]})
-			}
-			if len(ms) == 0 {
-				for _, h := range regexHost.FindAllString(text, -1) {
-					out = append(out, trustedHost{raw: r.raw, kind: "regex", scheme: "https", host: h})
-				}
+			for _, h := range patternHosts(r) {
+				out = append(out, trustedHost{raw: r.raw, kind: "regex", scheme: cmp.Or(h.scheme, "https"), host: h.host})
 			}
 		}
 	}
@@ -176,6 +164,9 @@ var multiLabelSuffixes = []string{
 // IsPublicSuffix reports whether domain is one where anyone can register a
 // subdomain: a top-level domain or a known shared suffix.
 func IsPublicSuffix(domain string) bool {
+	if domain == "localhost" {
+		return false // loopback, nobody else's
+	}
 	return !strings.Contains(domain, ".") || slices.Contains(multiLabelSuffixes, domain)
 }
 

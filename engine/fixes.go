@@ -176,7 +176,7 @@ func pageFix(s Scenario, out Outcome) (Fix, bool) {
 // repaired starts from s (with prepare applied, if any) and repairs, one
 // failure at a time, whatever the browser reports until the request passes.
 func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario)) Fix {
-	fixed := cloneScenario(s)
+	fixed := s.Clone()
 	if prepare != nil {
 		prepare(&fixed)
 	}
@@ -347,30 +347,6 @@ func (r *Response) appendList(name, value string) {
 		return
 	}
 	r.set(name, v+", "+value)
-}
-
-// cloneScenario copies everything a repair may change.
-func cloneScenario(s Scenario) Scenario {
-	if p := s.Server.Policy; p != nil {
-		c := *p
-		c.Origins = slices.Clone(p.Origins)
-		c.Methods = slices.Clone(p.Methods)
-		c.RequestHeaders = slices.Clone(p.RequestHeaders)
-		c.ExposeHeaders = slices.Clone(p.ExposeHeaders)
-		s.Server.Policy = &c
-	}
-	if raw := s.Server.Raw; raw != nil {
-		c := *raw
-		for _, r := range []**Response{&c.Preflight, &c.Actual} {
-			if *r != nil {
-				x := **r
-				x.Headers = slices.Clone(x.Headers)
-				*r = &x
-			}
-		}
-		s.Server.Raw = &c
-	}
-	return s
 }
 
 // serverChanges lists the fields that differ between two servers, as JSON.

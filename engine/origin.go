@@ -70,6 +70,11 @@ func ParseOrigin(s string) (Origin, error) {
 	if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS" {
 		return Origin{}, fmt.Errorf("%q is not an http or https origin", s)
 	}
+	for _, c := range u.Hostname() {
+		if c > 0x7f {
+			return Origin{}, fmt.Errorf("%q is not a serialized origin: browsers send a non-ASCII host in its punycode (xn--) form", s)
+		}
+	}
 	o := OriginOf(u)
 	if o.String() != s {
 		return Origin{}, fmt.Errorf("%q is not a serialized origin: browsers write it %q", s, o.String())

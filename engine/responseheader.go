@@ -26,11 +26,11 @@ func MaxAge(profile string, resp Headers) (seconds int64, note string) {
 	if profile == Chrome {
 		n, err := strconv.ParseInt(v, 10, 64)
 		switch {
-		case err != nil && !isOverflow(err):
-			return DefaultMaxAge, "Access-Control-Max-Age " + strconv.Quote(v) + " is not a number: the default of 5 seconds applies"
+		case err != nil:
+			return DefaultMaxAge, "Access-Control-Max-Age " + strconv.Quote(v) + " is not a 64-bit integer: the default of 5 seconds applies"
 		case n < 0:
 			return 0, "Access-Control-Max-Age " + v + " is negative: Chrome does not cache this preflight"
-		case n > ChromeMaxAgeCap || err != nil:
+		case n > ChromeMaxAgeCap:
 			return ChromeMaxAgeCap, "Access-Control-Max-Age " + v + " is capped by Chrome at 7200 seconds (2 hours)"
 		}
 		return n, "cached for " + v + " seconds"
@@ -43,11 +43,6 @@ func MaxAge(profile string, resp Headers) (seconds int64, note string) {
 		n = 1<<63 - 1
 	}
 	return n, "cached for " + v + " seconds (the standard sets no cap; browsers do)"
-}
-
-func isOverflow(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
 }
 
 // safelistedResponseHeaders can always be read from a CORS response.
@@ -81,7 +76,7 @@ func ReadableHeaders(credentials string, resp Headers) []string {
 			}
 		}
 	}
-	var names []string
+	names := []string{}
 	for _, h := range resp {
 		n := strings.ToLower(h.Name)
 		if IsForbiddenResponseHeader(n) {
@@ -98,7 +93,7 @@ func ReadableHeaders(credentials string, resp Headers) []string {
 // basicReadableHeaders are the names a same-origin response shows: all but
 // Set-Cookie. https://fetch.spec.whatwg.org/#concept-filtered-response-basic
 func basicReadableHeaders(resp Headers) []string {
-	var names []string
+	names := []string{}
 	for _, h := range resp {
 		if n := strings.ToLower(h.Name); !IsForbiddenResponseHeader(n) {
 			names = append(names, n)

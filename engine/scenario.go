@@ -1,5 +1,7 @@
 package engine
 
+import "slices"
+
 // Version is the scenario format version this package reads and writes.
 const Version = 1
 
@@ -107,4 +109,39 @@ func (r Response) parsed() Response {
 		hs[i] = Header{h.Name, trimOWS(h.Value)}
 	}
 	return Response{Status: r.Status, Headers: hs}
+}
+
+// Clone returns a deep copy of s: editing it never changes s.
+func (s Scenario) Clone() Scenario {
+	s.Request.Headers = slices.Clone(s.Request.Headers)
+	s.Request.Repeat = slices.Clone(s.Request.Repeat)
+	if s.Request.Body != nil {
+		s.Request.Body = new(*s.Request.Body)
+	}
+	if p := s.Server.Policy; p != nil {
+		c := *p
+		c.Origins = slices.Clone(p.Origins)
+		c.Methods = slices.Clone(p.Methods)
+		c.RequestHeaders = slices.Clone(p.RequestHeaders)
+		c.ExposeHeaders = slices.Clone(p.ExposeHeaders)
+		if p.MaxAge != nil {
+			c.MaxAge = new(*p.MaxAge)
+		}
+		if p.Vary != nil {
+			c.Vary = new(*p.Vary)
+		}
+		s.Server.Policy = &c
+	}
+	if raw := s.Server.Raw; raw != nil {
+		c := *raw
+		for _, r := range []**Response{&c.Preflight, &c.Actual} {
+			if *r != nil {
+				x := **r
+				x.Headers = slices.Clone(x.Headers)
+				*r = &x
+			}
+		}
+		s.Server.Raw = &c
+	}
+	return s
 }

@@ -1,0 +1,131 @@
+package app
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+)
+
+// Findings shows what is wrong with the server (lint), who else can read
+// its responses (the attacker's view) and the smallest fixes, each with an
+// Apply button.
+type Findings struct {
+	app.Compo
+	Lint      []engine.Finding
+	Exposure  []engine.Probe
+	Fixes     []engine.Fix
+	NoSafeFix string
+	Scenario  engine.Scenario
+}
+
+func (f *Findings) Render() app.UI {
+	return app.Div().Class("findings").Body(
+		app.If(len(f.Fixes) > 0 || f.NoSafeFix != "", func() app.UI { return f.fixes() }),
+		app.If(len(f.Lint) > 0, func() app.UI { return f.lint() }),
+		app.If(len(f.Exposure) > 0, func() app.UI { return f.exposure() }),
+	)
+}
+
+func (f *Findings) fixes() app.UI {
+	n := len(f.Fixes)
+	return app.Section().Class("panel fixes").Attr("aria-labelledby", "fixes-title").Body(
+		app.H2().ID("fixes-title").Text("The smallest fix"),
+		app.If(f.NoSafeFix != "", func() app.UI { return app.P().Class("no-fix").Text(f.NoSafeFix) }),
+		app.Ol().Body(app.Range(f.Fixes).Slice(func(i int) app.UI {
+			fx := f.Fixes[i]
+			return app.Li().Class("fix risk-"+fx.Risk).Body(
+				app.Div().Class("fix-head").Body(
+					app.Strong().Text(fx.Title),
+					app.Span().Class("badge risk-"+fx.Risk).Textf("risk: %s", fx.Risk),
+					app.Button().ID("apply-fix-"+strconv.Itoa(i)).Class("small primary").Attr("aria-label", "Apply: "+fx.Title).
+						OnClick(f.onApply(i), app.EventScope(i, n, fx.Title)).Text("Apply"),
+				),
+				app.Ul().Class("diff mono").Body(app.Range(fx.Changes).Slice(func(j int) app.UI {
+					c := fx.Changes[j]
+					return app.Li().Body(
+						app.Span().Class("field").Text(c.Field+": "),
+						app.If(c.From != "", func() app.UI { return app.Del().Text(c.From) }),
+						app.Text(" → "),
+						app.Ins().Text(orEmpty(c.To)),
+					)
+				})),
+				app.P().Class("cost").Text(fx.Cost),
+			)
+		})),
+	)
+}
+
+func orEmpty(s string) string {
+	if s == "" {
+		return "(removed)"
+	}
+	return s
+}
+
+func (f *Findings) onApply(i int) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		if i >= len(f.Fixes) {
+			return
+		}
+		fx := f.Fixes[i]
+		edit(ctx, func(s *engine.Scenario) {
+			if fx.Server != nil {
+				s.Server = *fx.Server
+			}
+			if fx.Request != nil {
+				s.Request = *fx.Request
+			}
+		})
+	}
+}
+
+func (f *Findings) lint() app.UI {
+	return app.Section().Class("panel lint").Attr("aria-labelledby", "lint-title").Body(
+		app.H2().ID("lint-title").Text("Findings on the policy"),
+		app.Ul().Body(app.Range(f.Lint).Slice(func(i int) app.UI {
+			l := f.Lint[i]
+			return app.Li().Class("finding " + l.Severity).Body(
+				app.Details().Body(
+					app.Summary().Body(
+						app.Span().Class("badge "+l.Severity).Text(l.Severity),
+						app.Text(" "+l.Title+" "),
+						app.Code().Class("rule").Text(l.ID),
+					),
+					app.P().Text(l.Detail),
+					app.P().Body(app.Strong().Text("Fix: "), app.Text(l.Fix)),
+				),
+			)
+		})),
+	)
+}
+
+func (f *Findings) exposure() app.UI {
+	return app.Section().Class("panel attacker").Attr("aria-labelledby", "attacker-title").Body(
+		app.H2().ID("attacker-title").Text("Who else can read? The attacker's view"),
+		app.P().Class("hint").Text("Origins derived from the policy, as CORS scanners probe a live server: could script there read the response of a GET?"),
+		app.Div().Class("table-wrap").Body(app.Table().ID("exposure").Body(
+			app.THead().Body(app.Tr().Body(
+				app.Th().Scope("col").Text("Origin"), app.Th().Scope("col").Text("Without cookies"),
+				app.Th().Scope("col").Text("With cookies"), app.Th().Scope("col").Text("What it is"),
+			)),
+			app.TBody().Body(app.Range(f.Exposure).Slice(func(i int) app.UI {
+				p := f.Exposure[i]
+				return app.Tr().Class("risk-"+p.Risk).Body(
+					app.Td().Class("mono").Text(p.Origin),
+					app.Td().Body(yesNo(p.Readable)),
+					app.Td().Body(yesNo(p.WithCookies)),
+					app.Td().Text(p.Why),
+				)
+			})),
+		)),
+	)
+}
+
+func yesNo(v bool) app.UI {
+	if v {
+		return app.Span().Class("badge yes").Text("reads")
+	}
+	return app.Span().Class("badge no").Text("refused")
+}

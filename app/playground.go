@@ -1,0 +1,180 @@
+package app
+
+import (
+	"errors"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+	"corsplay/presets"
+)
+
+// Actions the panels send to the Playground besides edits.
+const (
+	loadAction       = "corsplay/load"        // value: engine.Scenario (a preset or a fix)
+	serverKindAction = "corsplay/server-kind" // value: "policy" or "raw"
+)
+
+// Playground is the page: it owns the scenario, evaluates it on every edit
+// and keeps the URL fragment in step, so the address is always a permalink.
+type Playground struct {
+	app.Compo
+
+	scenario engine.Scenario
+	out      engine.Outcome
+	problem  string // what is wrong with the scenario as typed, if anything
+	notice   string // why a link could not be opened
+	preset   string // title of the preset on screen, until the first edit
+
+	// The server of the other kind, kept while the user switches tabs.
+	sparePolicy *engine.Policy
+	spareRaw    *engine.RawServer
+}
+
+// OnNav loads the scenario from the URL fragment, or the default one. It
+// runs on the server too, where there is no fragment: the prerendered page
+// shows the default scenario, already evaluated.
+func (p *Playground) OnNav(ctx app.Context) {
+	p.notice = ""
+	p.scenario = defaultScenario()
+	if frag := ctx.Page().URL().Fragment; frag != "" {
+		s, err := engine.DecodePermalink(frag)
+		switch {
+		case err == nil:
+			p.scenario = s
+		case s.V != 0:
+			p.scenario = s // valid JSON with a bad field: show it with the problem
+		default:
+			p.notice = linkProblem(err)
+		}
+	}
+	p.preset = p.scenario.Title
+	p.evaluate()
+}
+
+func linkProblem(err error) string {
+	var fe *engine.FieldError
+	if errors.As(err, &fe) {
+		err = errors.New(fe.Problem)
+	}
+	return "This link could not be opened: " + err.Error() + ". The default scenario is shown instead."
+}
+
+// OnMount listens to the panels.
+func (p *Playground) OnMount(ctx app.Context) {
+	ctx.Handle(editAction, func(ctx app.Context, a app.Action) {
+		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
+			// Edit a copy: the panels hold slices of the old scenario and
+			// must see a change to re-render.
+			s := p.scenario.Clone()
+			fn(&s)
+			p.scenario = s
+			p.preset = ""
+			p.changed(ctx)
+		}
+	})
+	ctx.Handle(serverKindAction, func(ctx app.Context, a app.Action) {
+		if kind, ok := a.Value.(string); ok {
+			p.switchServer(kind)
+			p.preset = ""
+			p.changed(ctx)
+		}
+	})
+	ctx.Handle(loadAction, func(ctx app.Context, a app.Action) {
+		if s, ok := a.Value.(engine.Scenario); ok {
+			p.scenario = s
+			p.preset = s.Title
+			p.notice = ""
+			p.changed(ctx)
+		}
+	})
+}
+
+// switchServer shows the server of the other kind, keeping the one it
+// replaces, so that switching back and forth loses nothing.
+func (p *Playground) switchServer(kind string) {
+	srv := &p.scenario.Server
+	if srv.Policy != nil {
+		p.sparePolicy = srv.Policy
+	}
+	if srv.Raw != nil {
+		p.spareRaw = srv.Raw
+	}
+	switch kind {
+	case "policy":
+		srv.Raw, srv.Policy = nil, p.sparePolicy
+		if srv.Policy == nil {
+			srv.Policy = defaultPolicy(p.scenario.Page)
+		}
+	case "raw":
+		srv.Policy, srv.Raw = nil, p.spareRaw
+		if srv.Raw == nil {
+			srv.Raw = defaultRaw(p.scenario.Page)
+		}
+	}
+}
+
+// changed re-evaluates and rewrites the fragment without a history entry.
+func (p *Playground) changed(ctx app.Context) {
+	p.evaluate()
+	frag, err := engine.EncodePermalink(p.scenario)
+	if err != nil {
+		return
+	}
+	u := *ctx.Page().URL()
+	u.Fragment, u.RawFragment = frag, ""
+	ctx.Page().ReplaceURL(&u)
+}
+
+func (p *Playground) evaluate() {
+	p.out = engine.Evaluate(p.scenario)
+	p.problem = ""
+	if err := p.scenario.Validate(); err != nil {
+		p.problem = err.Error()
+	}
+}
+
+func (p *Playground) Render() app.UI {
+	s := p.scenario
+	return app.Div().Class("page").Body(
+		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
+		app.If(p.notice != "", func() app.UI {
+			return app.P().Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
+		}),
+		app.If(s.Lesson != "" && p.preset != "", func() app.UI {
+			return &Lesson{Title: s.Title, Text: s.Lesson}
+		}),
+		app.Main().Class("grid").Body(
+			app.Div().Class("editors").Body(
+				&RequestPanel{Page: s.Page, Request: s.Request, Profile: browserOf(s), Problem: p.problem},
+				&ServerPanel{Server: s.Server, Page: s.Page},
+			),
+			app.Div().Class("results").Body(
+				&Verdict{Outcome: p.out, Scenario: s},
+				&Exchange{Outcome: p.out, Page: s.Page},
+				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
+				&Findings{Lint: p.out.Lint, Exposure: p.out.Exposure, Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix, Scenario: s},
+			),
+		),
+		app.Footer().Class("footer").Body(
+			app.Text("corsplay predicts what Chrome does, proven against headless Chromium. Rules link to the "),
+			app.A().Href("https://fetch.spec.whatwg.org/").Text("Fetch standard"),
+			app.Text(". Nothing leaves your browser: the scenario lives in the link's #fragment."),
+		),
+	)
+}
+
+func browserOf(s engine.Scenario) string {
+	if s.Browser == "" {
+		return engine.Chrome
+	}
+	return s.Browser
+}
+
+func presetTitles() []string {
+	var titles []string
+	for _, s := range presets.All() {
+		titles = append(titles, s.Title)
+	}
+	return titles
+}

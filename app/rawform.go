@@ -1,0 +1,83 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+)
+
+// RawForm edits the responses exactly as they arrive on the wire.
+type RawForm struct {
+	app.Compo
+	Raw engine.RawServer
+}
+
+func (f *RawForm) Render() app.UI {
+	pre, act := f.Raw.Preflight, f.Raw.Actual
+	return app.Div().Class("raw").Body(
+		app.FieldSet().Body(
+			app.Legend().Text("Answer to the preflight (OPTIONS)"),
+			check("raw-has-preflight", "The server answers preflights itself", pre != nil, f.onHasPreflight),
+			app.If(pre != nil, func() app.UI {
+				return app.Div().Body(
+					field("raw-preflight-status", "Status", "", statusInput("raw-preflight-status", pre, f.onStatus(preflightHeaders))),
+					&HeaderTable{Target: preflightHeaders, Headers: pre.Headers},
+				)
+			}).Else(func() app.UI {
+				return app.P().Class("hint").Text("Without it, OPTIONS gets 404 with no CORS header, like a server that knows nothing of CORS.")
+			}),
+		),
+		app.FieldSet().Body(
+			app.Legend().Text("Answer to the request itself"),
+			field("raw-actual-status", "Status", "", statusInput("raw-actual-status", act, f.onStatus(actualHeaders))),
+			&HeaderTable{Target: actualHeaders, Headers: headersOf(act)},
+		),
+	)
+}
+
+func statusInput(id string, r *engine.Response, h app.EventHandler) app.UI {
+	v := "200"
+	if r != nil {
+		v = strconv.Itoa(r.Status)
+	}
+	return app.Input().ID(id).Type("number").Attr("min", 200).Attr("max", 599).Value(v).OnInput(h)
+}
+
+func headersOf(r *engine.Response) engine.Headers {
+	if r == nil {
+		return nil
+	}
+	return r.Headers
+}
+
+func (f *RawForm) onHasPreflight(ctx app.Context, e app.Event) {
+	on := checked(ctx)
+	edit(ctx, func(s *engine.Scenario) {
+		ensureRaw(s, preflightHeaders)
+		if !on {
+			s.Server.Raw.Preflight = nil
+		} else if s.Server.Raw.Preflight == nil {
+			s.Server.Raw.Preflight = &engine.Response{Status: 204}
+		}
+	})
+}
+
+func (f *RawForm) onStatus(target string) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		n, err := strconv.Atoi(strings.TrimSpace(value(ctx)))
+		if err != nil {
+			return
+		}
+		edit(ctx, func(s *engine.Scenario) {
+			ensureRaw(s, target)
+			if target == preflightHeaders {
+				s.Server.Raw.Preflight.Status = n
+			} else {
+				s.Server.Raw.Actual.Status = n
+			}
+		})
+	}
+}

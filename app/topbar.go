@@ -1,0 +1,73 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+	"corsplay/presets"
+)
+
+// TopBar holds the lessons menu, the browser profile and the link button.
+type TopBar struct {
+	app.Compo
+	Presets []string
+	Preset  string // the preset on screen, "" once edited
+	Browser string
+
+	copied bool
+}
+
+func (t *TopBar) Render() app.UI {
+	return app.Header().Class("topbar").Body(
+		app.Div().Class("brand").Body(
+			app.Img().Src("/web/icon.svg").Alt("").Width(28).Height(28),
+			app.Span().Class("name").Text("corsplay"),
+			app.Span().Class("tagline").Text("the CORS playground"),
+		),
+		app.Label().Class("control").For("preset").Body(
+			app.Span().Text("Lesson"),
+			app.Select().ID("preset").OnChange(t.onPreset).Body(
+				app.Option().Value("").Selected(t.Preset == "").Text("Choose a lesson…"),
+				app.Range(t.Presets).Slice(func(i int) app.UI {
+					return app.Option().Value(t.Presets[i]).Selected(t.Presets[i] == t.Preset).Text(t.Presets[i])
+				}),
+			),
+		),
+		app.Label().Class("control").For("browser").Body(
+			app.Span().Text("Browser"),
+			app.Select().ID("browser").OnChange(t.onBrowser).Body(
+				app.Option().Value(engine.Chrome).Selected(t.Browser == engine.Chrome).Text("Chrome"),
+				app.Option().Value(engine.Spec).Selected(t.Browser == engine.Spec).Text("Fetch standard"),
+			),
+		),
+		app.Button().ID("copy-link").Class("primary").OnClick(t.onCopy).Text(copyLabel(t.copied)),
+	)
+}
+
+func copyLabel(copied bool) string {
+	if copied {
+		return "Link copied"
+	}
+	return "Copy link"
+}
+
+func (t *TopBar) onPreset(ctx app.Context, e app.Event) {
+	if s, ok := presets.ByTitle(value(ctx)); ok {
+		ctx.NewActionWithValue(loadAction, s)
+	}
+}
+
+func (t *TopBar) onBrowser(ctx app.Context, e app.Event) {
+	v := value(ctx)
+	edit(ctx, func(s *engine.Scenario) { s.Browser = v })
+}
+
+// onCopy copies the page's address, which is the permalink.
+func (t *TopBar) onCopy(ctx app.Context, e app.Event) {
+	href := app.Window().Get("location").Get("href").String()
+	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
+		cb.Call("writeText", href)
+	}
+	t.copied = true
+	ctx.After(2e9, func(ctx app.Context) { t.copied = false })
+}

@@ -1,0 +1,102 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+)
+
+// Verdict shows what the page's script gets: the banner, Chrome's console
+// text, the readable headers and the fetch() code.
+type Verdict struct {
+	app.Compo
+	Outcome  engine.Outcome
+	Scenario engine.Scenario
+
+	copied bool
+}
+
+var verdictTitles = map[string]string{
+	engine.Allowed: "Allowed",
+	engine.Blocked: "Blocked by CORS",
+	engine.Opaque:  "Opaque response (no-cors)",
+	engine.Error:   "TypeError before sending",
+}
+
+func (v *Verdict) Render() app.UI {
+	o := v.Outcome
+	var summary string
+	if n := len(o.Steps); n > 0 {
+		summary = o.Steps[n-1].Detail
+	}
+	var differs []string
+	for _, st := range o.Steps {
+		if st.Differs != "" {
+			differs = append(differs, st.Differs)
+		}
+	}
+	return app.Section().Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
+		app.Div().ID("verdict").Class("banner "+o.Verdict).Attr("role", "status").Body(
+			app.H2().ID("verdict-title").Text(verdictTitles[o.Verdict]),
+			app.P().ID("verdict-summary").Text(summary),
+		),
+		app.If(o.Console != "", func() app.UI {
+			return app.Div().Class("console").Body(
+				app.Div().Class("console-head").Body(
+					app.H3().Text(consoleTitle(o)),
+					app.If(o.CORSError != "", func() app.UI { return app.Code().ID("cors-error").Class("tag").Text(o.CORSError) }),
+					app.Button().ID("copy-console").Class("small").OnClick(v.onCopy).Text(copyText(v.copied)),
+				),
+				app.Pre().ID("console").Class("mono").Text(o.Console),
+			)
+		}),
+		app.If(o.Verdict == engine.Allowed, func() app.UI {
+			return app.P().ID("readable").Body(
+				app.Strong().Text("Readable headers: "),
+				app.Text(orNone(strings.Join(o.ReadableHeaders, ", "))),
+			)
+		}),
+		app.Range(o.Notes).Slice(func(i int) app.UI { return app.P().Class("note").Text(o.Notes[i]) }),
+		app.If(len(differs) > 0, func() app.UI {
+			return app.Div().Class("differs").ID("differs").Body(
+				app.H3().Text("Chrome and the Fetch standard differ here"),
+				app.Ul().Body(app.Range(differs).Slice(func(i int) app.UI { return app.Li().Text(differs[i]) })),
+			)
+		}),
+		app.Details().Class("code").Body(
+			app.Summary().Text("The page's fetch() code"),
+			app.Pre().ID("fetch-code").Class("mono").Text(fetchCode(v.Scenario, o)),
+		),
+	)
+}
+
+func consoleTitle(o engine.Outcome) string {
+	if o.Verdict == engine.Error {
+		return "The TypeError"
+	}
+	return "Chrome's console"
+}
+
+func copyText(copied bool) string {
+	if copied {
+		return "Copied"
+	}
+	return "Copy"
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none beyond the status and the body"
+	}
+	return s
+}
+
+func (v *Verdict) onCopy(ctx app.Context, e app.Event) {
+	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
+		cb.Call("writeText", v.Outcome.Console)
+	}
+	v.copied = true
+	ctx.After(2e9, func(ctx app.Context) { v.copied = false })
+}

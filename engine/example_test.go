@@ -1,0 +1,210 @@
+package engine_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"corsplay/engine"
+)
+
+// A JSON POST needs a preflight; the server's preflight answer does not allow
+// Content-Type, so the request itself is never sent.
+func ExampleEvaluate() {
+	body := `{"name":"x"}`
+	s := engine.Scenario{
+		V:    engine.Version,
+		Page: "https://app.example.com",
+		Request: engine.Request{
+			URL: "https://api.example.com/items", Method: "POST", Body: &body,
+			Headers: engine.Headers{{Name: "Content-Type", Value: "application/json"}},
+		},
+		Server: engine.Server{Raw: &engine.RawServer{
+			Preflight: &engine.Response{Status: 204, Headers: engine.Headers{
+				{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"},
+				{Name: "Access-Control-Allow-Methods", Value: "POST"},
+			}},
+		}},
+	}
+	out := engine.Evaluate(s)
+	acrh, _ := out.Preflight.Request.Headers.Get("Access-Control-Request-Headers")
+	fmt.Println(out.Verdict, out.CORSError)
+	fmt.Println(out.Preflight.Request.Method, acrh)
+	fmt.Println("actual sent:", out.Actual != nil)
+	fmt.Println(out.Console)
+	// Output:
+	// blocked HeaderDisallowedByPreflightResponse
+	// OPTIONS content-type
+	// actual sent: false
+	// Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Request header field content-type is not allowed by Access-Control-Allow-Headers in preflight response.
+}
+
+// The same request once the server allows Content-Type and exposes X-Total.
+func ExampleEvaluate_allowed() {
+	body := `{"name":"x"}`
+	s := engine.Scenario{
+		V:    engine.Version,
+		Page: "https://app.example.com",
+		Request: engine.Request{
+			URL: "https://api.example.com/items", Method: "POST", Body: &body,
+			Headers: engine.Headers{{Name: "Content-Type", Value: "application/json"}},
+		},
+		Server: engine.Server{Raw: &engine.RawServer{
+			Preflight: &engine.Response{Status: 204, Headers: engine.Headers{
+				{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"},
+				{Name: "Access-Control-Allow-Headers", Value: "Content-Type"},
+			}},
+			Actual: &engine.Response{Status: 201, Headers: engine.Headers{
+				{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"},
+				{Name: "Access-Control-Expose-Headers", Value: "X-Total"},
+				{Name: "Content-Type", Value: "application/json"},
+				{Name: "X-Total", Value: "3"},
+				{Name: "X-Internal", Value: "1"},
+			}},
+		}},
+	}
+	out := engine.Evaluate(s)
+	fmt.Println(out.Verdict, out.ReadableHeaders)
+	// Output:
+	// allowed [content-type x-total]
+}
+
+func ExampleDecode() {
+	scenarios, many, err := engine.Decode([]byte(`{"v": 1, "page": "https://app.example.com",
+		"request": {"url": "https://api.example.com/items", "method": "put"}}`))
+	fmt.Println(len(scenarios), many, err, scenarios[0].Request.Method)
+
+	_, _, err = engine.Decode([]byte(`[
+		{"v": 1, "page": "https://app.example.com", "request": {"url": "https://api.example.com/a"}},
+		{"v": 1, "page": "https://app.example.com/", "request": {"url": "https://api.example.com/b"}}
+	]`))
+	var fe *engine.FieldError
+	fmt.Println(errors.As(err, &fe), fe.Field)
+	// Output:
+	// 1 false <nil> put
+	// true [1].page
+}
+
+func ExampleCORSCheck() {
+	origin, _ := engine.ParseOrigin("https://app.example.com")
+	star := engine.Headers{{Name: "Access-Control-Allow-Origin", Value: "*"}}
+	slash := engine.Headers{{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com/"}}
+	exact := engine.Headers{{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"}, {Name: "Access-Control-Allow-Credentials", Value: "True"}}
+	fmt.Printf("%+v\n", engine.CORSCheck(origin, "omit", star))
+	fmt.Printf("%+v\n", engine.CORSCheck(origin, "include", star))
+	fmt.Printf("%+v\n", engine.CORSCheck(origin, "omit", slash))
+	fmt.Printf("%+v\n", engine.CORSCheck(origin, "include", exact))
+	// Output:
+	// {OK:true CORSError: Hint:}
+	// {OK:false CORSError:WildcardOriginNotAllowed Hint:}
+	// {OK:false CORSError:AllowOriginMismatch Hint:https://app.example.com/}
+	// {OK:false CORSError:InvalidAllowCredentials Hint:True}
+}
+
+func ExampleCORSUnsafeRequestHeaderNames() {
+	hs := engine.Headers{
+		{Name: "X-Request-Id", Value: "1"},
+		{Name: "Content-Type", Value: "application/json"},
+		{Name: "Accept", Value: "*/*"},
+		{Name: "DPR", Value: "2"},
+	}
+	fmt.Println(strings.Join(engine.CORSUnsafeRequestHeaderNames("chrome", hs), ","))
+	fmt.Println(strings.Join(engine.CORSUnsafeRequestHeaderNames("spec", hs), ","))
+	// Output:
+	// content-type,x-request-id
+	// content-type,dpr,x-request-id
+}
+
+func ExampleSafelistedRequestHeader() {
+	fmt.Println(engine.SafelistedRequestHeader("spec", "Content-Type", "text/plain;charset=UTF-8"))
+	fmt.Println(engine.SafelistedRequestHeader("spec", "Content-Type", "application/json"))
+	fmt.Println(engine.SafelistedRequestHeader("spec", "Range", "bytes=0-"))
+	fmt.Println(engine.SafelistedRequestHeader("spec", "Range", "bytes=-500"))
+	fmt.Println(engine.SafelistedRequestHeader("spec", "Accept", strings.Repeat("a", 129)))
+	fmt.Println(engine.SafelistedRequestHeader("spec", "Save-Data", "on"))
+	fmt.Println(engine.SafelistedRequestHeader("chrome", "Save-Data", "on"))
+	// Output:
+	// true
+	// false
+	// true
+	// false
+	// false
+	// false
+	// true
+}
+
+func ExampleNormalizeMethod() {
+	for _, m := range []string{"get", "Put", "delete", "patch", "PATCH", "chicken"} {
+		fmt.Println(m, "->", engine.NormalizeMethod(m))
+	}
+	// Output:
+	// get -> GET
+	// Put -> PUT
+	// delete -> DELETE
+	// patch -> patch
+	// PATCH -> PATCH
+	// chicken -> chicken
+}
+
+func ExampleReadableHeaders() {
+	resp := engine.Headers{
+		{Name: "Content-Type", Value: "application/json"},
+		{Name: "X-Total", Value: "3"},
+		{Name: "X-Secret", Value: "s"},
+		{Name: "Set-Cookie", Value: "a=1"},
+	}
+	listed := append(resp, engine.Header{Name: "Access-Control-Expose-Headers", Value: "X-Total, Set-Cookie"})
+	star := append(resp[:len(resp):len(resp)], engine.Header{Name: "Access-Control-Expose-Headers", Value: "*"})
+	fmt.Println(engine.ReadableHeaders("omit", resp))
+	fmt.Println(engine.ReadableHeaders("omit", listed))
+	fmt.Println(engine.ReadableHeaders("omit", star))
+	fmt.Println(engine.ReadableHeaders("include", star))
+	// Output:
+	// [content-type]
+	// [content-type x-total]
+	// [access-control-expose-headers content-type x-secret x-total]
+	// [content-type]
+}
+
+func ExampleMaxAge() {
+	for _, v := range []string{"600", "86400", "-1", "abc"} {
+		hs := engine.Headers{{Name: "Access-Control-Max-Age", Value: v}}
+		chrome, _ := engine.MaxAge("chrome", hs)
+		spec, _ := engine.MaxAge("spec", hs)
+		fmt.Printf("%s: chrome %d, spec %d\n", v, chrome, spec)
+	}
+	chrome, _ := engine.MaxAge("chrome", nil)
+	spec, _ := engine.MaxAge("spec", nil)
+	fmt.Printf("absent: chrome %d, spec %d\n", chrome, spec)
+	// Output:
+	// 600: chrome 600, spec 600
+	// 86400: chrome 7200, spec 86400
+	// -1: chrome 0, spec 5
+	// abc: chrome 5, spec 5
+	// absent: chrome 5, spec 5
+}
+
+func ExampleParseOrigin() {
+	o, err := engine.ParseOrigin("https://app.example.com:8443")
+	fmt.Println(o.Scheme, o.Host, o.Port, err)
+	o, _ = engine.ParseOrigin("null")
+	fmt.Println(o.Opaque, o)
+	for _, s := range []string{"https://app.example.com/", "https://app.example.com:443", "https://APP.example.com"} {
+		_, err := engine.ParseOrigin(s)
+		fmt.Println(s, "refused:", err != nil)
+	}
+	// Output:
+	// https app.example.com 8443 <nil>
+	// true null
+	// https://app.example.com/ refused: true
+	// https://app.example.com:443 refused: true
+	// https://APP.example.com refused: true
+}
+
+func ExampleConsoleMessage() {
+	fmt.Println(engine.ConsoleMessage("https://api.example.com/items", "https://app.example.com", "PreflightMissingAllowOriginHeader", ""))
+	fmt.Println(engine.ConsoleMessage("https://api.example.com/items", "https://app.example.com", "MethodDisallowedByPreflightResponse", "patch"))
+	// Output:
+	// Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.
+	// Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Method patch is not allowed by Access-Control-Allow-Methods in preflight response.
+}

@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// PermalinkPrefix starts a version-1 permalink fragment: "s1=" followed by
+// the base64url (no padding) of the DEFLATE-compressed scenario JSON.
+const PermalinkPrefix = "s1="
+
+// MaxPermalinkBytes bounds the fragment a permalink may have.
+const MaxPermalinkBytes = 32 << 10
+
+// EncodePermalink returns the URL fragment (without "#") holding s.
+func EncodePermalink(s Scenario) (string, error) {
+	data, err := json.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(data)
+	w.Close()
+	return PermalinkPrefix + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
+}
+
+// DecodePermalink reads a fragment written by EncodePermalink (a leading "#"
+// is allowed) and validates the scenario. Every failure is a *FieldError on
+// the field "permalink", or on the scenario field that is wrong.
+func DecodePermalink(fragment string) (Scenario, error) {
+	fragment = strings.TrimPrefix(fragment, "#")
+	fail := func(format string, args ...any) (Scenario, error) {
+		return Scenario{}, &FieldError{Field: "permalink", Problem: fmt.Sprintf(format, args...)}
+	}
+	if len(fragment) > MaxPermalinkBytes {
+		return fail("the link is %d bytes long, more than the %d a corsplay link can be", len(fragment), MaxPermalinkBytes)
+	}
+	payload, ok := strings.CutPrefix(fragment, PermalinkPrefix)
+	if !ok {
+		return fail("this is not a corsplay link: it should start with #%s", PermalinkPrefix)
+	}
+	compressed, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return fail("the link is damaged (not base64url): %v", err)
+	}
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxInputBytes+1))
+	if err != nil {
+		return fail("the link is damaged (not compressed data): %v", err)
+	}
+	if len(data) > MaxInputBytes {
+		return fail("the link expands to more than %d bytes", MaxInputBytes)
+	}
+	return DecodeOne(data)
+}

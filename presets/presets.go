@@ -1,0 +1,53 @@
+// Package presets holds corsplay's lesson presets: small scenarios, each
+// with a title and a lesson, that walk a learner through the CORS protocol
+// from a same-origin fetch to the preflight cache. Each preset is one JSON
+// file in this directory, in the engine's scenario format; the two-digit
+// prefix of its file name gives its place in the list.
+package presets
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"corsplay/engine"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// load decodes and validates every preset in file-name order. A file that
+// fails is a programming error: it is reported in errs, which the tests
+// check, and left out of the list.
+func load() (list []engine.Scenario, errs []error) {
+	names, _ := fs.Glob(files, "*.json") // sorted; the pattern is valid
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err == nil {
+			var s engine.Scenario
+			if s, err = engine.DecodeOne(data); err == nil {
+				list = append(list, s)
+				continue
+			}
+		}
+		errs = append(errs, fmt.Errorf("%s: %w", name, err))
+	}
+	return list, errs
+}
+
+// All returns the presets in file-name order, freshly decoded: the caller may
+// modify them.
+func All() []engine.Scenario {
+	list, _ := load()
+	return list
+}
+
+// ByTitle returns the preset with the given title.
+func ByTitle(title string) (engine.Scenario, bool) {
+	for _, s := range All() {
+		if s.Title == title {
+			return s, true
+		}
+	}
+	return engine.Scenario{}, false
+}

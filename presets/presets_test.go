@@ -1,0 +1,382 @@
+package presets
+
+import (
+	"io/fs"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"corsplay/engine"
+)
+
+const page = "https://app.example.com"
+
+// expectation is what a preset's lesson promises, written from the lesson
+// and the Fetch standard rather than copied from the engine's output.
+type expectation struct {
+	verdict   string
+	corsError string // "" when the lesson names none
+	// check tests one more fact the lesson states; nil for none.
+	check func(t *testing.T, out engine.Outcome)
+}
+
+var expectations = map[string]expectation{
+	"01-same-origin.json": {engine.Allowed, "", all(
+		noPreflight,
+		readable("x-request-id"),
+		// A same-origin GET carries no Origin header.
+		func(t *testing.T, out engine.Outcome) { requestLacks(t, out.Actual, "Origin") },
+	)},
+	"02-simple-get-allowed.json": {engine.Allowed, "", all(
+		noPreflight,
+		readable("content-type"),
+		func(t *testing.T, out engine.Outcome) { requestHeader(t, out.Actual, "Origin", page) },
+	)},
+	"03-simple-get-blocked.json":  {engine.Blocked, "MissingAllowOriginHeader", all(noPreflight, actualSent)},
+	"04-json-post-preflight.json": {engine.Allowed, "", all(preflightAsks("POST", "content-type"), actualSent)},
+	"05-json-post-no-options.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
+		preflightAsks("POST", "content-type"),
+		actualNotSent,
+	)},
+	"06-credentials-wildcard.json": {engine.Blocked, "WildcardOriginNotAllowed", all(noPreflight, actualSent)},
+	"07-credentials-exact-origin.json": {engine.Allowed, "", all(
+		responseHeader("Access-Control-Allow-Origin", page),
+		responseHeader("Access-Control-Allow-Credentials", "true"),
+		probe("unrelated", false, false),
+		lint("X-002"),
+	)},
+	"08-reflect-with-credentials.json": {engine.Allowed, "", all(lint("ORIGIN-002"), probe("unrelated", true, true))},
+	"09-lowercase-patch.json": {engine.Blocked, "MethodDisallowedByPreflightResponse", all(
+		preflightAsks("patch", "content-type"),
+		actualNotSent,
+	)},
+	"10-allow-headers-star-authorization.json": {engine.Allowed, "", all(
+		preflightAsks("GET", "authorization"),
+		func(t *testing.T, out engine.Outcome) {
+			if !slices.ContainsFunc(out.Notes, func(n string) bool { return strings.Contains(n, "Authorization") }) {
+				t.Errorf("no deprecation note about Authorization; notes %q", out.Notes)
+			}
+		},
+	)},
+	"11-allow-headers-star-authorization-spec.json": {engine.Blocked, "HeaderDisallowedByPreflightResponse", all(
+		preflightAsks("GET", "authorization"),
+		actualNotSent,
+	)},
+	"12-preflight-204.json": {engine.Allowed, "", all(preflightStatus(204), actualSent)},
+	"13-preflight-206.json": {engine.Allowed, "", all(preflightStatus(206), actualSent)},
+	"14-preflight-301.json": {engine.Blocked, "PreflightDisallowedRedirect", all(preflightStatus(301), actualNotSent)},
+	"15-preflight-401.json": {engine.Blocked, "PreflightInvalidStatus", all(
+		preflightStatus(401),
+		actualNotSent,
+		// The preflight never carries credentials.
+		func(t *testing.T, out engine.Outcome) {
+			requestLacks(t, out.Preflight, "Authorization")
+			requestLacks(t, out.Preflight, "Cookie")
+		},
+	)},
+	"16-acao-trailing-slash.json": {engine.Blocked, "AllowOriginMismatch", actualSent},
+	"17-acao-comma-list.json":     {engine.Blocked, "MultipleAllowOriginValues", actualSent},
+	"18-origin-allowlist.json": {engine.Allowed, "", all(
+		responseHeader("Access-Control-Allow-Origin", "https://admin.example.com"),
+		func(t *testing.T, out engine.Outcome) {
+			if v, _ := out.Actual.Response.Headers.Get("Vary"); !strings.Contains(v, "Origin") {
+				t.Errorf("Vary = %q, want it to name Origin", v)
+			}
+		},
+	)},
+	"19-null-origin.json": {engine.Allowed, "", all(
+		func(t *testing.T, out engine.Outcome) { requestHeader(t, out.Actual, "Origin", "null") },
+		responseHeader("Access-Control-Allow-Origin", "null"),
+		lint("ORIGIN-004"),
+		probe("null", true, false),
+	)},
+	"20-expose-headers.json":            {engine.Allowed, "", all(readable("x-request-id"), hidden("x-ratelimit-remaining"))},
+	"21-set-cookie-never-readable.json": {engine.Allowed, "", all(noPreflight, readable("x-request-id"), hidden("set-cookie"))},
+	"22-no-cors-opaque.json": {engine.Opaque, "", all(
+		noPreflight,
+		actualSent,
+		func(t *testing.T, out engine.Outcome) {
+			if len(out.ReadableHeaders) != 0 {
+				t.Errorf("readable headers %q, want none", out.ReadableHeaders)
+			}
+		},
+	)},
+	"23-max-age-default.json":    {engine.Allowed, "", all(sends("sent", "cached", "sent"), lint("MAXAGE-003"))},
+	"24-max-age-600.json":        {engine.Allowed, "", sends("sent", "cached", "cached", "sent")},
+	"25-max-age-chrome-cap.json": {engine.Allowed, "", all(sends("sent", "cached", "sent"), lint("MAXAGE-001"))},
+	"26-max-age-negative.json":   {engine.Allowed, "", all(sends("sent", "sent", "sent"), lint("MAXAGE-002"))},
+	"27-range-safelisted.json":   {engine.Allowed, "", all(noPreflight, readable("content-range"))},
+	"28-long-accept-header.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
+		preflightAsks("GET", "accept"),
+		actualNotSent,
+	)},
+}
+
+func TestLessons(t *testing.T) {
+	names := fileNames(t)
+	for _, name := range names {
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			want, ok := expectations[name]
+			if !ok {
+				t.Fatalf("no expectation for %s: add one to the table", name)
+			}
+			out := engine.Evaluate(decodeFile(t, name))
+			if out.Verdict != want.verdict {
+				t.Errorf("verdict %q, want %q (console %q)", out.Verdict, want.verdict, out.Console)
+			}
+			if want.corsError != "" && out.CORSError != want.corsError {
+				t.Errorf("corsError %q, want %q", out.CORSError, want.corsError)
+			}
+			if want.check != nil {
+				want.check(t, out)
+			}
+		})
+	}
+	for name := range expectations {
+		if !slices.Contains(names, name) {
+			t.Errorf("expectation for %s, which is not a preset file", name)
+		}
+	}
+}
+
+var fileName = regexp.MustCompile(`^[0-9]{2}-[a-z0-9-]+\.json$`)
+
+func TestPresets(t *testing.T) {
+	list, errs := load()
+	for _, err := range errs {
+		t.Error(err)
+	}
+	names := fileNames(t)
+	if len(list) != len(names) {
+		t.Fatalf("All has %d presets for %d files", len(list), len(names))
+	}
+	if len(list) < 22 {
+		t.Errorf("%d presets, want at least 22", len(list))
+	}
+	titles := map[string]string{}
+	numbers := map[string]string{}
+	for i, s := range All() {
+		name := names[i]
+		if !fileName.MatchString(name) {
+			t.Errorf("%s: the name must be NN-lower-case-words.json", name)
+		}
+		if other, dup := numbers[name[:2]]; dup {
+			t.Errorf("%s and %s share the order number %s", other, name, name[:2])
+		}
+		numbers[name[:2]] = name
+		if s.V != engine.Version {
+			t.Errorf("%s: v is %d", name, s.V)
+		}
+		if strings.TrimSpace(s.Title) == "" || strings.TrimSpace(s.Lesson) == "" {
+			t.Errorf("%s: empty title or lesson", name)
+		}
+		if other, dup := titles[s.Title]; dup {
+			t.Errorf("%s and %s share the title %q", other, name, s.Title)
+		}
+		titles[s.Title] = name
+		if s.Title != decodeFile(t, name).Title {
+			t.Errorf("All()[%d] is %q, not %s: wrong order", i, s.Title, name)
+		}
+		if got, ok := ByTitle(s.Title); !ok || got.Lesson != s.Lesson {
+			t.Errorf("ByTitle(%q) = %v, %v", s.Title, got.Title, ok)
+		}
+	}
+	if _, ok := ByTitle("no such preset"); ok {
+		t.Error("ByTitle found a preset that does not exist")
+	}
+}
+
+func TestAllReturnsCopies(t *testing.T) {
+	a := All()
+	a[0].Title = "changed"
+	if All()[0].Title == "changed" {
+		t.Error("All shares its scenarios between calls")
+	}
+}
+
+func fileNames(t *testing.T) []string {
+	t.Helper()
+	names, err := fs.Glob(files, "*.json")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no preset files: %v", err)
+	}
+	return names
+}
+
+func decodeFile(t *testing.T, name string) engine.Scenario {
+	t.Helper()
+	data, err := files.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := engine.DecodeOne(data)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return s
+}
+
+// Checks.
+
+type checkFunc = func(t *testing.T, out engine.Outcome)
+
+func all(checks ...checkFunc) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		for _, c := range checks {
+			c(t, out)
+		}
+	}
+}
+
+func noPreflight(t *testing.T, out engine.Outcome) {
+	t.Helper()
+	if out.Preflight != nil {
+		t.Errorf("a preflight was sent (%v), want none", out.Preflight.Reasons)
+	}
+}
+
+func actualSent(t *testing.T, out engine.Outcome) {
+	t.Helper()
+	if out.Actual == nil {
+		t.Error("the request was never sent, want the server to receive it")
+	}
+}
+
+func actualNotSent(t *testing.T, out engine.Outcome) {
+	t.Helper()
+	if out.Actual != nil {
+		t.Error("the request was sent, want the failed preflight to stop it")
+	}
+}
+
+// preflightAsks: a preflight is sent asking for method and, if not "", the
+// Access-Control-Request-Headers value headers.
+func preflightAsks(method, headers string) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		if out.Preflight == nil {
+			t.Error("no preflight was sent")
+			return
+		}
+		requestHeader(t, out.Preflight, "Access-Control-Request-Method", method)
+		if headers != "" {
+			requestHeader(t, out.Preflight, "Access-Control-Request-Headers", headers)
+		}
+	}
+}
+
+func preflightStatus(status int) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		if out.Preflight == nil || out.Preflight.Response == nil {
+			t.Error("no preflight was answered")
+			return
+		}
+		if got := out.Preflight.Response.Status; got != status {
+			t.Errorf("preflight answered %d, want %d", got, status)
+		}
+	}
+}
+
+func requestHeader(t *testing.T, x *engine.Exchange, name, want string) {
+	t.Helper()
+	if x == nil {
+		t.Errorf("no request, want %s: %s", name, want)
+		return
+	}
+	if got, ok := x.Request.Headers.Get(name); !ok || got != want {
+		t.Errorf("request %s = %q (present %v), want %q", name, got, ok, want)
+	}
+}
+
+func requestLacks(t *testing.T, x *engine.Exchange, name string) {
+	t.Helper()
+	if x == nil {
+		t.Errorf("no request to check for %s", name)
+		return
+	}
+	if v, ok := x.Request.Headers.Get(name); ok {
+		t.Errorf("request carries %s: %q, want none", name, v)
+	}
+}
+
+func responseHeader(name, want string) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		if out.Actual == nil || out.Actual.Response == nil {
+			t.Errorf("no response, want %s: %s", name, want)
+			return
+		}
+		if got, ok := out.Actual.Response.Headers.Get(name); !ok || got != want {
+			t.Errorf("response %s = %q (present %v), want %q", name, got, ok, want)
+		}
+	}
+}
+
+func readable(name string) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		if !slices.Contains(out.ReadableHeaders, name) {
+			t.Errorf("%s is not readable; readable: %q", name, out.ReadableHeaders)
+		}
+	}
+}
+
+func hidden(name string) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		if slices.Contains(out.ReadableHeaders, name) {
+			t.Errorf("%s is readable, want it hidden", name)
+		}
+		if out.Actual == nil || !out.Actual.Response.Headers.Has(name) {
+			t.Errorf("the response does not carry %s, so hiding it teaches nothing", name)
+		}
+	}
+}
+
+func lint(id string) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		if !slices.ContainsFunc(out.Lint, func(f engine.Finding) bool { return f.ID == id }) {
+			var ids []string
+			for _, f := range out.Lint {
+				ids = append(ids, f.ID)
+			}
+			t.Errorf("no lint finding %s; findings %q", id, ids)
+		}
+	}
+}
+
+// probe: script on the attacker's-view origin of that kind can read a
+// response without cookies (readable) and with the user's cookies.
+func probe(kind string, readable, withCookies bool) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		i := slices.IndexFunc(out.Exposure, func(p engine.Probe) bool { return p.Kind == kind })
+		if i < 0 {
+			t.Errorf("no %s probe in the attacker's view", kind)
+			return
+		}
+		if p := out.Exposure[i]; p.Readable != readable || p.WithCookies != withCookies {
+			t.Errorf("probe %s (%s): readable %v, with cookies %v; want %v, %v", p.Origin, kind, p.Readable, p.WithCookies, readable, withCookies)
+		}
+	}
+}
+
+func sends(want ...string) checkFunc {
+	return func(t *testing.T, out engine.Outcome) {
+		t.Helper()
+		var got []string
+		for _, s := range out.Sends {
+			got = append(got, s.Preflight)
+			if s.Verdict != engine.Allowed {
+				t.Errorf("send at %gs: verdict %q", s.At, s.Verdict)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("preflights per send %q, want %q", got, want)
+		}
+	}
+}
