@@ -150,22 +150,22 @@ func (x *Exchange) Render() app.UI {
 		}
 	}
 	steps := x.Outcome.Steps
-	return app.Section().Class("panel exchange").Attr("aria-labelledby", "exchange-title").Body(
+	return app.Elem("section").Class("panel exchange").Attr("aria-labelledby", "exchange-title").Body(
 		app.Div().Class("exchange-head").Body(
-			app.H2().ID("exchange-title").Textf("The exchange — step %d of %d", x.step+1, len(steps)),
+			app.Elem("h2").ID("exchange-title").Textf("The exchange — step %d of %d", x.step+1, len(steps)),
 			app.Div().Class("step-controls").Attr("role", "group").Attr("aria-label", "Step controls").Body(
 				app.Button().ID("step-prev").Attr("aria-label", "Previous step").Disabled(x.step <= 0).OnClick(x.onPrev).Text("◀"),
 				app.Button().ID("step-play").Attr("aria-label", playLabel(x.playing)).OnClick(x.onPlay).Text(playText(x.playing)),
 				app.Button().ID("step-next").Attr("aria-label", "Next step").Disabled(x.step >= len(steps)-1).OnClick(x.onNext).Text("▶"),
-				app.Span().Class("hint").Text("← → keys"),
+				app.Elem("span").Class("hint").Text("← → keys"),
 			),
 		),
 		x.diagram(ms, cur),
 		app.If(x.step >= 0 && x.step < len(steps), func() app.UI { return stepView(steps[x.step], x.step) }),
 		app.If(raw != "", func() app.UI {
-			return app.Details().Class("raw-http").Open(true).Body(
-				app.Summary().Textf("Raw HTTP: %s", labelOf(ms, shown)),
-				app.Pre().ID("raw-http").Class("mono").Text(raw),
+			return app.Elem("details").Class("raw-http").Attr("open", true).Body(
+				app.Elem("summary").Textf("Raw HTTP: %s", labelOf(ms, shown)),
+				app.Elem("pre").ID("raw-http").Class("mono").Text(raw),
 			)
 		}),
 	)
@@ -197,10 +197,10 @@ func playText(playing bool) string {
 // stepView explains the current step with its link to the standard.
 func stepView(st engine.Step, i int) app.UI {
 	return app.Div().ID("step-explanation").Class("step "+st.Status).Attr("aria-live", "polite").Body(
-		app.H3().Textf("Step %d — %s", i+1, st.Title),
-		app.P().ID("step-detail").Text(st.Detail),
+		app.Elem("h3").Textf("Step %d — %s", i+1, st.Title),
+		app.Elem("p").ID("step-detail").Text(st.Detail),
 		app.If(st.Differs != "", func() app.UI {
-			return app.P().Class("differs").Body(app.Strong().Text("Chrome vs the standard: "), app.Text(st.Differs))
+			return app.Elem("p").Class("differs").Body(app.Elem("strong").Text("Chrome vs the standard: "), app.Text(st.Differs))
 		}),
 		app.A().Class("spec").Href(st.Spec).Target("_blank").Attr("rel", "noopener noreferrer").Text("Fetch standard §"+anchorOf(st.Spec)),
 	)

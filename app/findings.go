@@ -30,28 +30,28 @@ func (f *Findings) Render() app.UI {
 
 func (f *Findings) fixes() app.UI {
 	n := len(f.Fixes)
-	return app.Section().Class("panel fixes").Attr("aria-labelledby", "fixes-title").Body(
-		app.H2().ID("fixes-title").Text("The smallest fix"),
-		app.If(f.NoSafeFix != "", func() app.UI { return app.P().Class("no-fix").Text(f.NoSafeFix) }),
-		app.Ol().Body(app.Range(f.Fixes).Slice(func(i int) app.UI {
+	return app.Elem("section").Class("panel fixes").Attr("aria-labelledby", "fixes-title").Body(
+		app.Elem("h2").ID("fixes-title").Text("The smallest fix"),
+		app.If(f.NoSafeFix != "", func() app.UI { return app.Elem("p").Class("no-fix").Text(f.NoSafeFix) }),
+		app.Elem("ol").Body(app.Range(f.Fixes).Slice(func(i int) app.UI {
 			fx := f.Fixes[i]
-			return app.Li().Class("fix risk-"+fx.Risk).Body(
+			return app.Elem("li").Class("fix risk-"+fx.Risk).Body(
 				app.Div().Class("fix-head").Body(
-					app.Strong().Text(fx.Title),
-					app.Span().Class("badge risk-"+fx.Risk).Textf("risk: %s", fx.Risk),
+					app.Elem("strong").Text(fx.Title),
+					app.Elem("span").Class("badge risk-"+fx.Risk).Textf("risk: %s", fx.Risk),
 					app.Button().ID("apply-fix-"+strconv.Itoa(i)).Class("small primary").Attr("aria-label", "Apply: "+fx.Title).
 						OnClick(f.onApply(i), app.EventScope(i, n, fx.Title)).Text("Apply"),
 				),
-				app.Ul().Class("diff mono").Body(app.Range(fx.Changes).Slice(func(j int) app.UI {
+				app.Elem("ul").Class("diff mono").Body(app.Range(fx.Changes).Slice(func(j int) app.UI {
 					c := fx.Changes[j]
-					return app.Li().Body(
-						app.Span().Class("field").Text(c.Field+": "),
-						app.If(c.From != "", func() app.UI { return app.Del().Text(c.From) }),
+					return app.Elem("li").Body(
+						app.Elem("span").Class("field").Text(c.Field+": "),
+						app.If(c.From != "", func() app.UI { return app.Elem("del").Text(c.From) }),
 						app.Text(" → "),
-						app.Ins().Text(orEmpty(c.To)),
+						app.Elem("ins").Text(orEmpty(c.To)),
 					)
 				})),
-				app.P().Class("cost").Text(fx.Cost),
+				app.Elem("p").Class("cost").Text(fx.Cost),
 			)
 		})),
 	)
@@ -82,19 +82,19 @@ func (f *Findings) onApply(i int) app.EventHandler {
 }
 
 func (f *Findings) lint() app.UI {
-	return app.Section().Class("panel lint").Attr("aria-labelledby", "lint-title").Body(
-		app.H2().ID("lint-title").Text("Findings on the policy"),
-		app.Ul().Body(app.Range(f.Lint).Slice(func(i int) app.UI {
+	return app.Elem("section").Class("panel lint").Attr("aria-labelledby", "lint-title").Body(
+		app.Elem("h2").ID("lint-title").Text("Findings on the policy"),
+		app.Elem("ul").Body(app.Range(f.Lint).Slice(func(i int) app.UI {
 			l := f.Lint[i]
-			return app.Li().Class("finding " + l.Severity).Body(
-				app.Details().Body(
-					app.Summary().Body(
-						app.Span().Class("badge "+l.Severity).Text(l.Severity),
+			return app.Elem("li").Class("finding " + l.Severity).Body(
+				app.Elem("details").Body(
+					app.Elem("summary").Body(
+						app.Elem("span").Class("badge "+l.Severity).Text(l.Severity),
 						app.Text(" "+l.Title+" "),
-						app.Code().Class("rule").Text(l.ID),
+						app.Elem("code").Class("rule").Text(l.ID),
 					),
-					app.P().Text(l.Detail),
-					app.P().Body(app.Strong().Text("Fix: "), app.Text(l.Fix)),
+					app.Elem("p").Text(l.Detail),
+					app.Elem("p").Body(app.Elem("strong").Text("Fix: "), app.Text(l.Fix)),
 				),
 			)
 		})),
@@ -102,21 +102,21 @@ func (f *Findings) lint() app.UI {
 }
 
 func (f *Findings) exposure() app.UI {
-	return app.Section().Class("panel attacker").Attr("aria-labelledby", "attacker-title").Body(
-		app.H2().ID("attacker-title").Text("Who else can read? The attacker's view"),
-		app.P().Class("hint").Text("Origins derived from the policy, as CORS scanners probe a live server: could script there read the response of a GET?"),
-		app.Div().Class("table-wrap").Body(app.Table().ID("exposure").Body(
-			app.THead().Body(app.Tr().Body(
-				app.Th().Scope("col").Text("Origin"), app.Th().Scope("col").Text("Without cookies"),
-				app.Th().Scope("col").Text("With cookies"), app.Th().Scope("col").Text("What it is"),
+	return app.Elem("section").Class("panel attacker").Attr("aria-labelledby", "attacker-title").Body(
+		app.Elem("h2").ID("attacker-title").Text("Who else can read? The attacker's view"),
+		app.Elem("p").Class("hint").Text("Origins derived from the policy, as CORS scanners probe a live server: could script there read the response of a GET?"),
+		app.Div().Class("table-wrap").Body(app.Elem("table").ID("exposure").Body(
+			app.Elem("thead").Body(app.Elem("tr").Body(
+				app.Elem("th").Attr("scope", "col").Text("Origin"), app.Elem("th").Attr("scope", "col").Text("Without cookies"),
+				app.Elem("th").Attr("scope", "col").Text("With cookies"), app.Elem("th").Attr("scope", "col").Text("What it is"),
 			)),
-			app.TBody().Body(app.Range(f.Exposure).Slice(func(i int) app.UI {
+			app.Elem("tbody").Body(app.Range(f.Exposure).Slice(func(i int) app.UI {
 				p := f.Exposure[i]
-				return app.Tr().Class("risk-"+p.Risk).Body(
-					app.Td().Class("mono").Text(p.Origin),
-					app.Td().Body(yesNo(p.Readable)),
-					app.Td().Body(yesNo(p.WithCookies)),
-					app.Td().Text(p.Why),
+				return app.Elem("tr").Class("risk-"+p.Risk).Body(
+					app.Elem("td").Class("mono").Text(p.Origin),
+					app.Elem("td").Body(yesNo(p.Readable)),
+					app.Elem("td").Body(yesNo(p.WithCookies)),
+					app.Elem("td").Text(p.Why),
 				)
 			})),
 		)),
@@ -125,7 +125,7 @@ func (f *Findings) exposure() app.UI {
 
 func yesNo(v bool) app.UI {
 	if v {
-		return app.Span().Class("badge yes").Text("reads")
+		return app.Elem("span").Class("badge yes").Text("reads")
 	}
-	return app.Span().Class("badge no").Text("refused")
+	return app.Elem("span").Class("badge no").Text("refused")
 }

@@ -27,26 +27,26 @@ type HeaderTable struct {
 func (h *HeaderTable) Render() app.UI {
 	n := len(h.Headers)
 	return app.Div().Class("headers").Body(
-		app.Table().Body(
+		app.Elem("table").Body(
 			app.If(n > 0, func() app.UI {
-				return app.THead().Body(app.Tr().Body(
-					app.Th().Scope("col").Text("Name"), app.Th().Scope("col").Text("Value"),
-					app.If(h.Target == requestHeaders, func() app.UI { return app.Th().Scope("col").Text("Browser") }),
-					app.Th().Scope("col").Body(app.Span().Class("sr-only").Text("Remove")),
+				return app.Elem("thead").Body(app.Elem("tr").Body(
+					app.Elem("th").Attr("scope", "col").Text("Name"), app.Elem("th").Attr("scope", "col").Text("Value"),
+					app.If(h.Target == requestHeaders, func() app.UI { return app.Elem("th").Attr("scope", "col").Text("Browser") }),
+					app.Elem("th").Attr("scope", "col").Body(app.Elem("span").Class("sr-only").Text("Remove")),
 				))
 			}),
-			app.TBody().Body(app.Range(h.Headers).Slice(func(i int) app.UI {
+			app.Elem("tbody").Body(app.Range(h.Headers).Slice(func(i int) app.UI {
 				hd := h.Headers[i]
 				scope := app.EventScope(h.Target, i, n)
-				return app.Tr().Body(
-					app.Td().Body(app.Input().Type("text").Class("mono").Value(hd.Name).Placeholder("Name").
+				return app.Elem("tr").Body(
+					app.Elem("td").Body(app.Input().Type("text").Class("mono").Value(hd.Name).Placeholder("Name").
 						Attr("aria-label", fmt.Sprintf("%s header %d name", h.Target, i+1)).Attr("spellcheck", "false").
 						OnInput(h.onName(i), scope)),
-					app.Td().Body(app.Input().Type("text").Class("mono").Value(hd.Value).Placeholder("value").
+					app.Elem("td").Body(app.Input().Type("text").Class("mono").Value(hd.Value).Placeholder("value").
 						Attr("aria-label", fmt.Sprintf("%s header %d value", h.Target, i+1)).Attr("spellcheck", "false").
 						OnInput(h.onValue(i), scope)),
 					app.If(h.Target == requestHeaders, func() app.UI { return h.badge(hd) }),
-					app.Td().Body(app.Button().Class("icon").Attr("aria-label", fmt.Sprintf("Remove %s header %s", h.Target, hd.Name)).
+					app.Elem("td").Body(app.Button().Class("icon").Attr("aria-label", fmt.Sprintf("Remove %s header %s", h.Target, hd.Name)).
 						Text("×").OnClick(h.onRemove(i), scope)),
 				)
 			})),
@@ -58,7 +58,7 @@ func (h *HeaderTable) Render() app.UI {
 // badge says what the browser does with a request header.
 func (h *HeaderTable) badge(hd engine.Header) app.UI {
 	label, class, title := requestHeaderStatus(h.Profile, hd)
-	return app.Td().Body(app.Span().Class("badge "+class).Title("%s", title).Text(label))
+	return app.Elem("td").Body(app.Elem("span").Class("badge "+class).Title("%s", title).Text(label))
 }
 
 // requestHeaderStatus classifies a request header with the engine's rules.

@@ -9,8 +9,8 @@ type Lesson struct {
 }
 
 func (l *Lesson) Render() app.UI {
-	return app.Aside().Class("lesson").Attr("aria-label", "Lesson").Body(
-		app.H2().Text(l.Title),
-		app.P().Text(l.Text),
+	return app.Elem("aside").Class("lesson").Attr("aria-label", "Lesson").Body(
+		app.Elem("h2").Text(l.Title),
+		app.Elem("p").Text(l.Text),
 	)
 }

@@ -139,12 +139,12 @@ func (p *Playground) Render() app.UI {
 	return app.Div().Class("page").Body(
 		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
 		app.If(p.notice != "", func() app.UI {
-			return app.P().Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
+			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
 		}),
 		app.If(s.Lesson != "" && p.preset != "", func() app.UI {
 			return &Lesson{Title: s.Title, Text: s.Lesson}
 		}),
-		app.Main().Class("grid").Body(
+		app.Elem("main").Class("grid").Body(
 			app.Div().Class("editors").Body(
 				&RequestPanel{Page: s.Page, Request: s.Request, Profile: browserOf(s), Problem: p.problem},
 				&ServerPanel{Server: s.Server, Page: s.Page},
@@ -156,7 +156,7 @@ func (p *Playground) Render() app.UI {
 				&Findings{Lint: p.out.Lint, Exposure: p.out.Exposure, Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix, Scenario: s},
 			),
 		),
-		app.Footer().Class("footer").Body(
+		app.Elem("footer").Class("footer").Body(
 			app.Text("corsplay predicts what Chrome does, proven against headless Chromium. Rules link to the "),
 			app.A().Href("https://fetch.spec.whatwg.org/").Text("Fetch standard"),
 			app.Text(". Nothing leaves your browser: the scenario lives in the link's #fragment."),

@@ -18,8 +18,8 @@ type RawForm struct {
 func (f *RawForm) Render() app.UI {
 	pre, act := f.Raw.Preflight, f.Raw.Actual
 	return app.Div().Class("raw").Body(
-		app.FieldSet().Body(
-			app.Legend().Text("Answer to the preflight (OPTIONS)"),
+		app.Elem("fieldset").Body(
+			app.Elem("legend").Text("Answer to the preflight (OPTIONS)"),
 			check("raw-has-preflight", "The server answers preflights itself", pre != nil, f.onHasPreflight),
 			app.If(pre != nil, func() app.UI {
 				return app.Div().Body(
@@ -27,11 +27,11 @@ func (f *RawForm) Render() app.UI {
 					&HeaderTable{Target: preflightHeaders, Headers: pre.Headers},
 				)
 			}).Else(func() app.UI {
-				return app.P().Class("hint").Text("Without it, OPTIONS gets 404 with no CORS header, like a server that knows nothing of CORS.")
+				return app.Elem("p").Class("hint").Text("Without it, OPTIONS gets 404 with no CORS header, like a server that knows nothing of CORS.")
 			}),
 		),
-		app.FieldSet().Body(
-			app.Legend().Text("Answer to the request itself"),
+		app.Elem("fieldset").Body(
+			app.Elem("legend").Text("Answer to the request itself"),
 			field("raw-actual-status", "Status", "", statusInput("raw-actual-status", act, f.onStatus(actualHeaders))),
 			&HeaderTable{Target: actualHeaders, Headers: headersOf(act)},
 		),

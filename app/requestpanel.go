@@ -22,12 +22,12 @@ type RequestPanel struct {
 func (r *RequestPanel) Render() app.UI {
 	req := r.Request
 	hasBody := req.Body != nil
-	return app.Section().Class("panel").Attr("aria-labelledby", "request-title").Body(
-		app.H2().ID("request-title").Text("Request — what the page's JavaScript does"),
+	return app.Elem("section").Class("panel").Attr("aria-labelledby", "request-title").Body(
+		app.Elem("h2").ID("request-title").Text("Request — what the page's JavaScript does"),
 		field("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
 			app.Input().ID("page").Type("text").Class("mono").Value(r.Page).Placeholder("https://app.example.com").
 				Attr("spellcheck", "false").Attr("list", "page-suggestions").OnInput(r.onPage)),
-		app.DataList().ID("page-suggestions").Body(
+		app.Elem("datalist").ID("page-suggestions").Body(
 			app.Option().Value("https://app.example.com"), app.Option().Value("null"), app.Option().Value("http://localhost:3000"),
 		),
 		field("url", "URL", "The URL passed to fetch().",
@@ -36,7 +36,7 @@ func (r *RequestPanel) Render() app.UI {
 			field("method", "Method", "Typed as in fetch(): only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased by the browser.",
 				app.Input().ID("method").Type("text").Class("mono").Value(methodOf(req)).Attr("list", "methods").
 					Attr("spellcheck", "false").Attr("autocapitalize", "off").OnInput(r.onMethod)),
-			app.DataList().ID("methods").Body(app.Range(commonMethods).Slice(func(i int) app.UI {
+			app.Elem("datalist").ID("methods").Body(app.Range(commonMethods).Slice(func(i int) app.UI {
 				return app.Option().Value(commonMethods[i])
 			})),
 			field("credentials", "Credentials", "include sends cookies cross-origin; same-origin (the default) does not.",
@@ -44,8 +44,8 @@ func (r *RequestPanel) Render() app.UI {
 			field("mode", "Mode", "cors (default), no-cors (opaque response) or same-origin.",
 				app.Select().ID("mode").OnChange(r.onMode).Body(options(requestModes, modeOf(req))...)),
 		),
-		app.FieldSet().Body(
-			app.Legend().Text("Headers"),
+		app.Elem("fieldset").Body(
+			app.Elem("legend").Text("Headers"),
 			&HeaderTable{Target: requestHeaders, Headers: req.Headers, Profile: r.Profile},
 		),
 		app.Div().Class("body-field").Body(
@@ -61,7 +61,7 @@ func (r *RequestPanel) Render() app.UI {
 		field("repeat", "Send again at (seconds)", "Comma-separated times, e.g. 0, 3, 10: watch the preflight cache.",
 			app.Input().ID("repeat").Type("text").Value(repeatText(req.Repeat)).Placeholder("0, 3, 10").OnChange(r.onRepeat)),
 		app.If(r.Problem != "", func() app.UI {
-			return app.P().Class("problem").ID("problem").Attr("role", "status").Text(r.Problem)
+			return app.Elem("p").Class("problem").ID("problem").Attr("role", "status").Text(r.Problem)
 		}),
 	)
 }
@@ -77,7 +77,7 @@ func field(id, label, hint string, control app.UI) app.UI {
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(label),
 		control,
-		app.Small().Class("hint").Text(hint),
+		app.Elem("small").Class("hint").Text(hint),
 	)
 }
 

@@ -13,18 +13,18 @@ type Sends struct {
 }
 
 func (s *Sends) Render() app.UI {
-	return app.Section().Class("panel sends").Attr("aria-labelledby", "sends-title").Body(
-		app.H2().ID("sends-title").Text("Repeat sends — the preflight cache"),
-		app.Table().ID("sends").Body(
-			app.THead().Body(app.Tr().Body(
-				app.Th().Scope("col").Text("At"), app.Th().Scope("col").Text("Preflight"), app.Th().Scope("col").Text("Why"),
+	return app.Elem("section").Class("panel sends").Attr("aria-labelledby", "sends-title").Body(
+		app.Elem("h2").ID("sends-title").Text("Repeat sends — the preflight cache"),
+		app.Elem("table").ID("sends").Body(
+			app.Elem("thead").Body(app.Elem("tr").Body(
+				app.Elem("th").Attr("scope", "col").Text("At"), app.Elem("th").Attr("scope", "col").Text("Preflight"), app.Elem("th").Attr("scope", "col").Text("Why"),
 			)),
-			app.TBody().Body(app.Range(s.Sends).Slice(func(i int) app.UI {
+			app.Elem("tbody").Body(app.Range(s.Sends).Slice(func(i int) app.UI {
 				d := s.Sends[i]
-				return app.Tr().Body(
-					app.Td().Textf("%gs", d.At),
-					app.Td().Body(app.Span().Class("badge "+d.Preflight).Text(d.Preflight)),
-					app.Td().Text(d.Detail),
+				return app.Elem("tr").Body(
+					app.Elem("td").Textf("%gs", d.At),
+					app.Elem("td").Body(app.Elem("span").Class("badge "+d.Preflight).Text(d.Preflight)),
+					app.Elem("td").Text(d.Detail),
 				)
 			})),
 		),

@@ -19,8 +19,8 @@ func (p *ServerPanel) Render() app.UI {
 	if p.Server.Policy != nil {
 		kind = "policy"
 	}
-	return app.Section().Class("panel").Attr("aria-labelledby", "server-title").Body(
-		app.H2().ID("server-title").Text("Server — how the API answers"),
+	return app.Elem("section").Class("panel").Attr("aria-labelledby", "server-title").Body(
+		app.Elem("h2").ID("server-title").Text("Server — how the API answers"),
 		app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").Body(
 			tab("tab-policy", "Policy", kind == "policy", p.onKind("policy")),
 			tab("tab-raw", "Raw responses", kind == "raw", p.onKind("raw")),

@@ -18,14 +18,14 @@ type TopBar struct {
 }
 
 func (t *TopBar) Render() app.UI {
-	return app.Header().Class("topbar").Body(
+	return app.Elem("header").Class("topbar").Body(
 		app.Div().Class("brand").Body(
-			app.Img().Src("/web/icon.svg").Alt("").Width(28).Height(28),
-			app.Span().Class("name").Text("corsplay"),
-			app.Span().Class("tagline").Text("the CORS playground"),
+			app.ElemSelfClosing("img").Attr("src", "/web/icon.svg").Attr("alt", "").Attr("width", 28).Attr("height", 28),
+			app.Elem("span").Class("name").Text("corsplay"),
+			app.Elem("span").Class("tagline").Text("the CORS playground"),
 		),
 		app.Label().Class("control").For("preset").Body(
-			app.Span().Text("Lesson"),
+			app.Elem("span").Text("Lesson"),
 			app.Select().ID("preset").OnChange(t.onPreset).Body(
 				app.Option().Value("").Selected(t.Preset == "").Text("Choose a lesson…"),
 				app.Range(t.Presets).Slice(func(i int) app.UI {
@@ -34,7 +34,7 @@ func (t *TopBar) Render() app.UI {
 			),
 		),
 		app.Label().Class("control").For("browser").Body(
-			app.Span().Text("Browser"),
+			app.Elem("span").Text("Browser"),
 			app.Select().ID("browser").OnChange(t.onBrowser).Body(
 				app.Option().Value(engine.Chrome).Selected(t.Browser == engine.Chrome).Text("Chrome"),
 				app.Option().Value(engine.Spec).Selected(t.Browser == engine.Spec).Text("Fetch standard"),

@@ -37,37 +37,37 @@ func (v *Verdict) Render() app.UI {
 			differs = append(differs, st.Differs)
 		}
 	}
-	return app.Section().Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
+	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
 		app.Div().ID("verdict").Class("banner "+o.Verdict).Attr("role", "status").Body(
-			app.H2().ID("verdict-title").Text(verdictTitles[o.Verdict]),
-			app.P().ID("verdict-summary").Text(summary),
+			app.Elem("h2").ID("verdict-title").Text(verdictTitles[o.Verdict]),
+			app.Elem("p").ID("verdict-summary").Text(summary),
 		),
 		app.If(o.Console != "", func() app.UI {
 			return app.Div().Class("console").Body(
 				app.Div().Class("console-head").Body(
-					app.H3().Text(consoleTitle(o)),
-					app.If(o.CORSError != "", func() app.UI { return app.Code().ID("cors-error").Class("tag").Text(o.CORSError) }),
+					app.Elem("h3").Text(consoleTitle(o)),
+					app.If(o.CORSError != "", func() app.UI { return app.Elem("code").ID("cors-error").Class("tag").Text(o.CORSError) }),
 					app.Button().ID("copy-console").Class("small").OnClick(v.onCopy).Text(copyText(v.copied)),
 				),
-				app.Pre().ID("console").Class("mono").Text(o.Console),
+				app.Elem("pre").ID("console").Class("mono").Text(o.Console),
 			)
 		}),
 		app.If(o.Verdict == engine.Allowed, func() app.UI {
-			return app.P().ID("readable").Body(
-				app.Strong().Text("Readable headers: "),
+			return app.Elem("p").ID("readable").Body(
+				app.Elem("strong").Text("Readable headers: "),
 				app.Text(orNone(strings.Join(o.ReadableHeaders, ", "))),
 			)
 		}),
-		app.Range(o.Notes).Slice(func(i int) app.UI { return app.P().Class("note").Text(o.Notes[i]) }),
+		app.Range(o.Notes).Slice(func(i int) app.UI { return app.Elem("p").Class("note").Text(o.Notes[i]) }),
 		app.If(len(differs) > 0, func() app.UI {
 			return app.Div().Class("differs").ID("differs").Body(
-				app.H3().Text("Chrome and the Fetch standard differ here"),
-				app.Ul().Body(app.Range(differs).Slice(func(i int) app.UI { return app.Li().Text(differs[i]) })),
+				app.Elem("h3").Text("Chrome and the Fetch standard differ here"),
+				app.Elem("ul").Body(app.Range(differs).Slice(func(i int) app.UI { return app.Elem("li").Text(differs[i]) })),
 			)
 		}),
-		app.Details().Class("code").Body(
-			app.Summary().Text("The page's fetch() code"),
-			app.Pre().ID("fetch-code").Class("mono").Text(fetchCode(v.Scenario, o)),
+		app.Elem("details").Class("code").Body(
+			app.Elem("summary").Text("The page's fetch() code"),
+			app.Elem("pre").ID("fetch-code").Class("mono").Text(fetchCode(v.Scenario, o)),
 		),
 	)
 }

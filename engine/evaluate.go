@@ -49,8 +49,9 @@ type evaluation struct {
 // blocked request, the smallest fixes.
 func Evaluate(s Scenario) Outcome {
 	out := evaluate(s)
-	out.Lint = Lint(s)
-	out.Exposure = Exposure(s)
+	c, probes := analyse(s)
+	out.Exposure = probes
+	out.Lint = lint(s, c, probes)
 	if out.Verdict == Blocked {
 		out.Fixes = Fixes(s, out)
 		out.NoSafeFix = NoSafeFix(s, out)

@@ -32,14 +32,11 @@ type Probe struct {
 // CORS scanners probe a live server, but before deployment. It is empty
 // unless the server is a policy.
 func Exposure(s Scenario) []Probe {
-	if s.Server.Policy == nil {
-		return nil
-	}
-	c, err := s.Server.Policy.compile()
-	if err != nil {
-		return nil
-	}
-	target := s.Request.URL
+	_, probes := analyse(s)
+	return probes
+}
+
+func (c *compiledPolicy) exposure(s Scenario) []Probe {
 	var probes []Probe
 	seen := map[string]bool{}
 	add := func(origin, kind, why string) {
@@ -52,8 +49,7 @@ func Exposure(s Scenario) []Probe {
 		}
 		seen[origin] = true
 		p := Probe{Origin: origin, Kind: kind, Why: why}
-		p.Readable = c.readableFrom(o, target, CredentialsOmit)
-		p.WithCookies = c.readableFrom(o, target, CredentialsInclude)
+		p.Readable, p.WithCookies = c.readableFrom(o)
 		p.Risk = probeRisk(p)
 		probes = append(probes, p)
 	}
@@ -99,10 +95,20 @@ func Exposure(s Scenario) []Probe {
 
 const maxProbes = 48
 
-// readableFrom: would script on origin o read the answer to a GET of url?
-func (c *compiledPolicy) readableFrom(o Origin, url, credentials string) bool {
-	req := HTTPRequest{Method: "GET", URL: url, Headers: Headers{{"Origin", o.String()}}}
-	return CORSCheck(o, credentials, c.respond(req).parsed().Headers).OK
+// readableFrom: would script on origin o read the answer to a GET, without
+// and with cookies? It is the
+// CORS check of what respond answers (Access-Control-Allow-Origin from
+// allows, Access-Control-Allow-Credentials: true when Credentials), without
+// building the response. https://fetch.spec.whatwg.org/#concept-cors-check
+func (c *compiledPolicy) readableFrom(o Origin) (withoutCookies, withCookies bool) {
+	acao, ok := c.allows(o.String())
+	switch {
+	case !ok:
+		return false, false
+	case acao == "*":
+		return true, false
+	}
+	return acao == o.String(), acao == o.String() && c.Credentials
 }
 
 // probeRisk classifies what a probe's readability means.

@@ -39,7 +39,8 @@ const maxRepairs = 8
 var riskRank = map[string]int{"none": 0, "low": 1, "medium": 2}
 
 // Fixes returns the smallest verified changes that make the blocked scenario
-// pass, safest first. out is evaluate's outcome for s.
+// pass, safest first. out is Evaluate's outcome for s, its lint included:
+// a fix may bring no danger that out.Lint does not already report.
 func Fixes(s Scenario, out Outcome) []Fix {
 	if out.Verdict != Blocked {
 		return nil
@@ -50,7 +51,7 @@ func Fixes(s Scenario, out Outcome) []Fix {
 		candidates = append(candidates, f)
 	}
 	if s.Page == "null" && originRefused(out.CORSError) {
-		return verified(s, candidates)
+		return verified(s, dangerIDs(out.Lint), candidates)
 	}
 	switch {
 	case s.Server.Policy != nil:
@@ -65,7 +66,7 @@ func Fixes(s Scenario, out Outcome) []Fix {
 		candidates = append(candidates, repaired(s, "Send the headers this request needs", "low",
 			"The page's origin gets what it needs and nothing more.", nil))
 	}
-	return verified(s, candidates)
+	return verified(s, dangerIDs(out.Lint), candidates)
 }
 
 // NoSafeFix explains when the only change that would make the scenario pass
@@ -91,8 +92,7 @@ func originRefused(corsError string) bool {
 
 // verified keeps the candidates that really flip the verdict to allowed and
 // bring in no new danger, drops duplicates, and sorts them safest first.
-func verified(s Scenario, candidates []Fix) []Fix {
-	before := dangerIDs(Lint(s))
+func verified(s Scenario, before []string, candidates []Fix) []Fix {
 	var out []Fix
 	for _, f := range candidates {
 		if len(f.Changes) == 0 {

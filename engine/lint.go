@@ -13,15 +13,28 @@ import (
 // Lint reports what is broken or dangerous in the scenario's server policy,
 // most severe first. It is empty unless the server is a policy.
 func Lint(s Scenario) []Finding {
-	p := s.Server.Policy
-	if p == nil {
-		return nil
+	c, probes := analyse(s)
+	return lint(s, c, probes)
+}
+
+// analyse compiles the scenario's policy and derives its attacker's view,
+// once for both Lint and Exposure; nil for a server that is no policy.
+func analyse(s Scenario) (*compiledPolicy, []Probe) {
+	if s.Server.Policy == nil {
+		return nil, nil
 	}
-	c, err := p.compile()
+	c, err := s.Server.Policy.compile()
 	if err != nil {
+		return nil, nil
+	}
+	return c, c.exposure(s)
+}
+
+func lint(s Scenario, c *compiledPolicy, probes []Probe) []Finding {
+	if c == nil {
 		return nil
 	}
-	l := &linter{s: s.withDefaults(), p: c}
+	l := &linter{s: s.withDefaults(), p: c, probes: probes}
 	for _, rule := range lintRules {
 		rule(l)
 	}
@@ -31,9 +44,10 @@ func Lint(s Scenario) []Finding {
 
 // linter carries one Lint call.
 type linter struct {
-	s   Scenario
-	p   *compiledPolicy
-	out []Finding
+	s      Scenario
+	p      *compiledPolicy
+	probes []Probe // the attacker's view of the policy
+	out    []Finding
 }
 
 func (l *linter) add(f Finding) { l.out = append(l.out, f) }
@@ -481,7 +495,7 @@ func lintAttackerOrigins(l *linter) {
 	if l.p.AnyOrigin != "" { // every origin is accepted on purpose: ORIGIN-001 to 003
 		return
 	}
-	for _, p := range Exposure(l.s) {
+	for _, p := range l.probes {
 		if p.Risk != "danger" || p.Origin == "null" || !registrable(p.Origin) { // null: ORIGIN-004
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Policy is a server's CORS configuration in library-neutral terms. The
@@ -89,7 +90,7 @@ func parseOriginRule(s string) (originRule, error) {
 	case len(s) > MaxPatternBytes:
 		return r, fmt.Errorf("%d bytes, at most %d", len(s), MaxPatternBytes)
 	case strings.HasPrefix(s, "re:"):
-		re, err := regexp.Compile(s[3:])
+		re, err := compileRegexp(s[3:])
 		if err != nil {
 			return r, fmt.Errorf("invalid regular expression: %v", err)
 		}
@@ -123,16 +124,47 @@ func parseOriginRule(s string) (originRule, error) {
 	return r, fmt.Errorf("%q: a * is allowed only as the leftmost label (https://*.example.com) or as the port (http://localhost:*)", s)
 }
 
+// regexpCache keeps compiled patterns: the page re-evaluates on every
+// keystroke, and a policy's patterns rarely change between two.
+var regexpCache struct {
+	sync.Mutex
+	m map[string]*regexp.Regexp
+}
+
+const regexpCacheSize = 64
+
+func compileRegexp(pattern string) (*regexp.Regexp, error) {
+	regexpCache.Lock()
+	defer regexpCache.Unlock()
+	if re, ok := regexpCache.m[pattern]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, err
+	}
+	if len(regexpCache.m) >= regexpCacheSize || regexpCache.m == nil {
+		regexpCache.m = map[string]*regexp.Regexp{}
+	}
+	regexpCache.m[pattern] = re
+	return re, nil
+}
+
 // matches reports whether the Origin header value o is allowed by the rule.
 func (r originRule) matches(o string) bool {
+	u, _ := url.Parse(o)
+	return r.match(o, u)
+}
+
+// match is matches with o already parsed as u (nil when it does not parse).
+func (r originRule) match(o string, u *url.URL) bool {
 	switch r.kind {
 	case "exact":
 		return o == r.raw
 	case "regex":
 		return r.re.MatchString(o)
 	}
-	u, err := url.Parse(o)
-	if err != nil || u.Scheme != r.scheme || u.Host == "" || u.Path != "" || u.User != nil {
+	if u == nil || u.Scheme != r.scheme || u.Host == "" || u.Path != "" || u.User != nil {
 		return false
 	}
 	host, port := u.Hostname(), u.Port()
@@ -159,8 +191,14 @@ func (c *compiledPolicy) allows(o string) (acao string, ok bool) {
 			return o, true
 		}
 	}
+	var u *url.URL
+	parsed := false
 	for _, r := range c.rules {
-		if r.matches(o) {
+		if !parsed && (r.kind == "anyPort" || r.kind == "subdomains") {
+			u, _ = url.Parse(o)
+			parsed = true
+		}
+		if r.match(o, u) {
 			return o, true
 		}
 	}
