@@ -1,17 +1,31 @@
 # corsplay: `make test` checks everything, `make run` serves the playground.
 GO       ?= go
 CHROMIUM ?= /usr/bin/chromium
+ADDR     ?= localhost:8080
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
 FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink
 
-.PHONY: test vet unit wasmtest fuzz bench chromium
+.PHONY: run wasm test vet unit wasmtest fuzz bench chromium npm
 
-test: vet chromium unit wasmtest fuzz
+# Build the page and serve it on http://$(ADDR).
+run: wasm
+	$(GO) run . -addr $(ADDR)
+
+# app.wasm and its brotli and gzip twins (served by Accept-Encoding).
+# Without inlining (-l) the binary is larger but compresses 8% better:
+# 1.59 MB instead of 1.72 MB brotli, inside the 1.6 MB budget (README).
+WASMFLAGS := -trimpath -ldflags='-s -w' -gcflags=all=-l
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o web/app.wasm .
+	$(GO) run ./tools/precompress web/app.wasm
+
+test: vet chromium npm wasm unit wasmtest fuzz
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
 	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./engine ./app ./presets
 
 # The browser tests never skip: without Chromium they fail, so install it.
 chromium:
@@ -25,12 +39,16 @@ chromium:
 	fi
 	@$(CHROMIUM) --version 2>/dev/null
 
+# axe-core, injected by the accessibility tests.
+npm:
+	npm ci --no-audit --no-fund --silent
+
 unit:
-	$(GO) test -count=1 ./...
+	CORSPLAY_WASM_BUILT=1 $(GO) test -count=1 ./...
 
 # The engine runs in the page as WebAssembly: prove it there too (node).
 wasmtest:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./engine
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./engine ./presets
 
 # Each fuzz target for a short, bounded time (FUZZTIME=5m for a long run).
 fuzz:

@@ -1,0 +1,128 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+)
+
+func TestRawHTTP(t *testing.T) {
+	req := engine.HTTPRequest{Method: "OPTIONS", URL: "https://api.example.com/items/42?q=1", Headers: engine.Headers{
+		{Name: "Origin", Value: "https://app.example.com"}, {Name: "Access-Control-Request-Method", Value: "PUT"},
+	}}
+	want := "OPTIONS /items/42?q=1 HTTP/1.1\nHost: api.example.com\nOrigin: https://app.example.com\nAccess-Control-Request-Method: PUT\n"
+	if got := rawRequest(req); got != want {
+		t.Errorf("rawRequest:\n%s\nwant\n%s", got, want)
+	}
+	resp := engine.Response{Status: 204, Headers: engine.Headers{{Name: "Access-Control-Allow-Origin", Value: "*"}}}
+	if got, want := rawResponse(resp), "HTTP/1.1 204 No Content\nAccess-Control-Allow-Origin: *\n"; got != want {
+		t.Errorf("rawResponse: %q, want %q", got, want)
+	}
+}
+
+func TestFetchCode(t *testing.T) {
+	s := defaultScenario()
+	out := engine.Evaluate(s)
+	code := fetchCode(s, out)
+	for _, want := range []string{
+		`fetch("https://api.example.com/items/42", {`, `method: "PUT"`, `credentials: "include"`,
+		`headers: {"Content-Type": "application/json"}`, `body: "{\"name\":\"corsplay\"}"`,
+		`res.headers.get("x-request-id"); // "42"`,
+	} {
+		if !strings.Contains(code, want) {
+			t.Errorf("fetch code lacks %s:\n%s", want, code)
+		}
+	}
+	s.Request.Headers = append(s.Request.Headers, engine.Header{Name: "content-type", Value: "text/plain"})
+	if code := fetchCode(s, engine.Evaluate(s)); !strings.Contains(code, `headers: [["Content-Type", "application/json"], ["content-type", "text/plain"]]`) {
+		t.Errorf("repeated header names need the pairs form:\n%s", code)
+	}
+	s.Request.Method = "patch"
+	if code := fetchCode(s, engine.Evaluate(s)); !strings.Contains(code, "TypeError: Failed to fetch") {
+		t.Errorf("a blocked request's code says nothing of the rejection:\n%s", code)
+	}
+}
+
+func TestListFields(t *testing.T) {
+	if got := lines("https://a.example\n\n  https://b.example  \n"); strings.Join(got, "|") != "https://a.example|https://b.example" {
+		t.Errorf("lines: %q", got)
+	}
+	if got := commaList("PUT, DELETE,PATCH  X"); strings.Join(got, "|") != "PUT|DELETE|PATCH|X" {
+		t.Errorf("commaList: %q", got)
+	}
+	// A text that already says the list is kept as typed (the trailing
+	// newline the user just typed survives); another one is rewritten.
+	if got := syncList("https://a.example\n", []string{"https://a.example"}, lines, "\n"); got != "https://a.example\n" {
+		t.Errorf("syncList kept %q", got)
+	}
+	if got := syncList("https://a.example", []string{"https://b.example"}, lines, "\n"); got != "https://b.example" {
+		t.Errorf("syncList rewrote to %q", got)
+	}
+	if got := parseRepeat("0, 3; 10 x"); len(got) != 3 || got[2] != 10 {
+		t.Errorf("parseRepeat: %v", got)
+	}
+	if got := repeatText([]float64{0, 2.5, 10}); got != "0, 2.5, 10" {
+		t.Errorf("repeatText: %q", got)
+	}
+}
+
+var headerStatusTests = []struct {
+	name, value, label string
+}{
+	{"Content-Type", "application/json", "needs preflight"},
+	{"Content-Type", "text/plain", "safelisted"},
+	{"Cookie", "a=b", "dropped"},
+	{"User-Agent", "x", "dropped"},
+	{"X A", "1", "invalid"},
+	{"DPR", "2", "safelisted"},
+}
+
+func TestRequestHeaderStatus(t *testing.T) {
+	for _, tt := range headerStatusTests {
+		if label, _, title := requestHeaderStatus(engine.Chrome, engine.Header{Name: tt.name, Value: tt.value}); label != tt.label || title == "" {
+			t.Errorf("%s: %s → %q (%q), want %q", tt.name, tt.value, label, title, tt.label)
+		}
+	}
+	if label, _, _ := requestHeaderStatus(engine.Spec, engine.Header{Name: "DPR", Value: "2"}); label != "needs preflight" {
+		t.Errorf("the spec profile preflights DPR, got %q", label)
+	}
+}
+
+// TestVerdictRender renders the verdict natively for a blocked request: the
+// banner, Chrome's console text and the CorsError are in the HTML.
+func TestVerdictRender(t *testing.T) {
+	s := defaultScenario()
+	s.Request.Method = "patch"
+	out := engine.Evaluate(s)
+	html := app.HTMLString(&Verdict{Outcome: out, Scenario: s})
+	for _, want := range []string{"Blocked by CORS", "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.", "MethodDisallowedByPreflightResponse"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("verdict HTML lacks %q", want)
+		}
+	}
+}
+
+// TestExchangeMessages: the diagram has an arrow per message, and a
+// blocked preflight shows the request as never sent.
+func TestExchangeMessages(t *testing.T) {
+	s := defaultScenario()
+	s.Request.Method = "patch"
+	x := &Exchange{Outcome: engine.Evaluate(s)}
+	var ids []string
+	for _, m := range x.messages() {
+		ids = append(ids, m.id)
+		if m.id == "actual" && !m.absent {
+			t.Error("the blocked request is drawn as sent")
+		}
+	}
+	if got := strings.Join(ids, ","); got != "request,preflight,preflight-response,actual,result" {
+		t.Errorf("messages %s", got)
+	}
+	html := app.HTMLString(x)
+	if !strings.Contains(html, `id="msg-preflight-response"`) || !strings.Contains(html, "never sent") {
+		t.Errorf("diagram HTML lacks the preflight answer or the unsent request")
+	}
+}

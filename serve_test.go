@@ -1,0 +1,111 @@
+//go:build !wasm
+
+package main
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fakeWeb writes a web folder whose app.wasm and twins hold their own names.
+func fakeWeb(t *testing.T) string {
+	dir := t.TempDir()
+	for _, name := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz", "app.css"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func get(t *testing.T, h http.Handler, path string, header ...string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+func body(t *testing.T, r *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+var wasmEncodingTests = []struct {
+	accept, encoding, file string
+}{
+	{"gzip, deflate, br, zstd", "br", "app.wasm.br"},
+	{"gzip", "gzip", "app.wasm.gz"},
+	{"br;q=0, gzip", "gzip", "app.wasm.gz"},
+	{"", "", "app.wasm"},
+	{"identity", "", "app.wasm"},
+}
+
+func TestWasmServedPrecompressed(t *testing.T) {
+	h, err := newHandler(fakeWeb(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range wasmEncodingTests {
+		r := get(t, h, "/web/app.wasm", "Accept-Encoding", tt.accept)
+		if got := body(t, r); got != tt.file {
+			t.Errorf("Accept-Encoding %q: served %q, want %q", tt.accept, got, tt.file)
+		}
+		if r.Header.Get("Content-Encoding") != tt.encoding || r.Header.Get("Content-Type") != "application/wasm" || !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("Accept-Encoding %q: headers %v", tt.accept, r.Header)
+		}
+	}
+	etag := get(t, h, "/web/app.wasm").Header.Get("ETag")
+	if r := get(t, h, "/web/app.wasm", "If-None-Match", etag); r.StatusCode != http.StatusNotModified {
+		t.Errorf("If-None-Match %s: status %d, want 304", etag, r.StatusCode)
+	}
+}
+
+// TestVersionIsContentHash: a new build gets a new Version, so browsers that
+// cached the old app load the new one; the same files give the same one.
+func TestVersionIsContentHash(t *testing.T) {
+	dir := fakeWeb(t)
+	a, _ := contentHash(dir)
+	b, _ := contentHash(dir)
+	os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("a new build"), 0o644)
+	c, _ := contentHash(dir)
+	if a != b || a == c || len(a) != 16 {
+		t.Errorf("versions %q %q %q: want equal, equal, different", a, b, c)
+	}
+}
+
+// TestPrerenderedPage: the first HTML already shows the default scenario's
+// verdict and exchange, computed by the engine on the server, and points
+// at local icons only (a remote one breaks the offline precache).
+func TestPrerenderedPage(t *testing.T) {
+	h, err := newHandler("web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := body(t, get(t, h, "/"))
+	for _, want := range []string{`id="verdict"`, ">Allowed<", "The exchange", "OPTIONS /items/42", `href="/web/app.css"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("prerendered page lacks %s", want)
+		}
+	}
+	for _, path := range []string{"/", "/manifest.webmanifest", "/app-worker.js"} {
+		if b := body(t, get(t, h, path)); strings.Contains(b, "githubusercontent") || strings.Contains(b, "https://raw.") {
+			t.Errorf("%s refers to a remote resource", path)
+		}
+	}
+	if b := body(t, get(t, h, "/manifest.webmanifest")); !strings.Contains(b, "/web/icon-512.png") {
+		t.Errorf("manifest lacks the local icons: %s", b)
+	}
+}
