@@ -6,7 +6,7 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
 FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink
 
-.PHONY: run wasm test vet unit wasmtest fuzz bench chromium npm
+.PHONY: run wasm test vet unit wasmtest fuzz bench deps npm
 
 # Build the page and serve it on http://$(ADDR).
 run: wasm
@@ -20,21 +20,25 @@ wasm:
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o web/app.wasm .
 	$(GO) run ./tools/precompress web/app.wasm
 
-test: vet chromium npm wasm unit wasmtest fuzz
+test: vet deps npm wasm unit wasmtest fuzz
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./engine ./app ./presets
 
-# The browser tests never skip: without Chromium they fail, so install it.
-chromium:
-	@if [ ! -x $(CHROMIUM) ]; then \
+# Debian packages the tests run for real: Chromium (the browser oracle) and
+# Flask-CORS 3.0.10 (a library the engine emulates). The tests never skip:
+# without them they fail, so install what is missing (as root).
+DEBS := chromium python3-flask-cors
+deps:
+	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium (the browser tests' oracle)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	    echo "installing $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "make test needs Debian's chromium at $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; \
+	    echo "make test needs Debian's $$missing: sudo apt-get install $$missing" >&2; exit 1; \
 	  fi; \
 	fi
 	@$(CHROMIUM) --version 2>/dev/null

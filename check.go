@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"corsplay/engine"
 )
@@ -15,25 +14,9 @@ import (
 // standard input when the name is absent or "-", and prints the outcomes as
 // JSON. It returns the process exit code: 2 for invalid input.
 func check(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) > 1 {
-		fmt.Fprintln(stderr, "usage: corsplay check [FILE]")
-		return 2
-	}
-	in := stdin
-	name := "standard input"
-	if len(args) == 1 && args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
-			fmt.Fprintf(stderr, "check: %v\n", err)
-			return 2
-		}
-		defer f.Close()
-		in, name = f, args[0]
-	}
-	data, err := io.ReadAll(io.LimitReader(in, engine.MaxInputBytes+1))
-	if err != nil {
-		fmt.Fprintf(stderr, "check: reading %s: %v\n", name, err)
-		return 2
+	name, data, code := readInput("check", args, stdin, stderr)
+	if code != 0 {
+		return code
 	}
 	scenarios, many, err := engine.Decode(data)
 	if err != nil {

@@ -5,6 +5,7 @@
 //
 //	corsplay [serve] [-addr localhost:8080]   serve the page (app.wasm must be built: make run)
 //	corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
+//	corsplay respond [FILE]                   print what a server answers to an HTTP request
 package main
 
 import (
@@ -15,12 +16,14 @@ import (
 func main() {
 	args := os.Args[1:]
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "check" || args[0] == "serve") {
+	if len(args) > 0 && (args[0] == "check" || args[0] == "respond" || args[0] == "serve") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "check":
 		os.Exit(check(args, os.Stdin, os.Stdout, os.Stderr))
+	case "respond":
+		os.Exit(respond(args, os.Stdin, os.Stdout, os.Stderr))
 	default:
 		if err := serve(args); err != nil {
 			fmt.Fprintln(os.Stderr, "corsplay:", err)

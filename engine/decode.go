@@ -223,8 +223,17 @@ func validateHeaders(field string, hs Headers) error {
 }
 
 func (s Server) validate() error {
-	if s.Raw != nil && s.Policy != nil {
-		return &FieldError{"server", "give either raw or policy, not both"}
+	n := 0
+	for _, set := range []bool{s.Raw != nil, s.Policy != nil, s.Library != nil} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return &FieldError{"server", "give one of raw, policy or library"}
+	}
+	if s.Library != nil {
+		return s.Library.validate()
 	}
 	if s.Policy != nil {
 		return s.Policy.validate()

@@ -109,9 +109,12 @@ func (e *evaluation) construct() bool {
 		return false
 	}
 	e.origin = origin
-	if e.server, err = e.s.Server.Responder(); err != nil {
+	if e.server, e.out.LibraryWarnings, err = e.s.Server.responder(); err != nil {
 		e.out.Verdict = Error
 		e.out.Console = err.Error()
+		if ce, ok := err.(*ConfigError); ok {
+			e.out.ConfigError = ce.Message
+		}
 		e.step(Step{ID: "server", Title: "Server configuration", Status: StepFail, Detail: "The server's configuration is invalid, so it would not start: " + err.Error(), Spec: specCORSProtocol})
 		return false
 	}

@@ -42,7 +42,7 @@ var riskRank = map[string]int{"none": 0, "low": 1, "medium": 2}
 // pass, safest first. out is Evaluate's outcome for s, its lint included:
 // a fix may bring no danger that out.Lint does not already report.
 func Fixes(s Scenario, out Outcome) []Fix {
-	if out.Verdict != Blocked {
+	if out.Verdict != Blocked || s.Server.Library != nil {
 		return nil
 	}
 	s = s.withDefaults()
@@ -72,7 +72,7 @@ func Fixes(s Scenario, out Outcome) []Fix {
 // NoSafeFix explains when the only change that would make the scenario pass
 // is a dangerous one, which Fixes never offers.
 func NoSafeFix(s Scenario, out Outcome) string {
-	if out.Verdict != Blocked || len(out.Fixes) > 0 {
+	if out.Verdict != Blocked || len(out.Fixes) > 0 || s.Server.Library != nil {
 		return ""
 	}
 	if s.Page == "null" && originRefused(out.CORSError) {

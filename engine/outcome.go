@@ -42,6 +42,12 @@ type Outcome struct {
 	// NoSafeFix explains a blocked request that only a dangerous change
 	// would let through.
 	NoSafeFix string `json:"noSafeFix,omitempty"`
+	// ConfigError is the library's own error for a configuration it
+	// refuses: the server would not start (verdict "error").
+	ConfigError string `json:"configError,omitempty"`
+	// LibraryWarnings are what the library logs about its configuration,
+	// such as an unknown option it ignores.
+	LibraryWarnings []string `json:"libraryWarnings,omitempty"`
 }
 
 // Severities of lint findings.

@@ -45,6 +45,8 @@ type Server struct {
 	Raw *RawServer `json:"raw,omitempty"`
 	// Policy configures a correctly written CORS middleware.
 	Policy *Policy `json:"policy,omitempty"`
+	// Library configures a real CORS library with its own options.
+	Library *Library `json:"library,omitempty"`
 }
 
 // RawServer holds the responses exactly as they arrive on the wire.

@@ -4,9 +4,28 @@ package engine
 type Responder func(HTTPRequest) Response
 
 // Responder returns the server side of the scenario: raw responses as typed,
-// or a policy's simulated middleware. It fails on a configuration that does
-// not validate.
+// a policy's simulated middleware, or a library's emulation. It fails on a
+// configuration that does not validate, and with a *ConfigError on one the
+// library refuses.
 func (s Server) Responder() (Responder, error) {
+	r, _, err := s.responder()
+	return r, err
+}
+
+// responder is Responder plus what a library logs about its configuration.
+func (s Server) responder() (Responder, []string, error) {
+	if s.Library != nil {
+		em, err := s.Library.emulation()
+		if err != nil {
+			return nil, nil, err
+		}
+		return em.respond, em.warnings(), nil
+	}
+	r, err := s.plainResponder()
+	return r, nil, err
+}
+
+func (s Server) plainResponder() (Responder, error) {
 	if s.Policy != nil {
 		c, err := s.Policy.compile()
 		if err != nil {

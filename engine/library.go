@@ -1,0 +1,132 @@
+package engine
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Library is a server that configures CORS through a library, with the
+// library's own option names and JSON values. The engine answers exactly
+// what that library answers, quirks included.
+type Library struct {
+	// Name is "flask-cors" (3.0.10), "rs-cors" (v1.11.1), "jub0bs-cors"
+	// (v1.0.1) or "express-cors" (2.8.x).
+	Name    string                     `json:"name"`
+	Options map[string]json.RawMessage `json:"options,omitempty"`
+}
+
+// ConfigError is a configuration the library refuses at start-up, in the
+// library's own words: the server would not start.
+type ConfigError struct {
+	Library string
+	Message string
+}
+
+func (e *ConfigError) Error() string { return e.Library + " refuses this configuration: " + e.Message }
+
+// emulation is a configured library: it answers requests and may have
+// warned about its configuration (as the library would log it).
+type emulation interface {
+	respond(HTTPRequest) Response
+	warnings() []string
+}
+
+// emulator builds the emulation of a library from its options, or returns
+// a *ConfigError when the library refuses them.
+type emulator func(options map[string]json.RawMessage) (emulation, error)
+
+// emulators are the libraries the engine speaks, by Library.Name.
+var emulators = map[string]emulator{}
+
+// LibraryNames lists the libraries the engine emulates.
+func LibraryNames() []string {
+	var names []string
+	for n := range emulators {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func (l Library) emulation() (emulation, error) {
+	build, ok := emulators[l.Name]
+	if !ok {
+		return nil, &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
+	}
+	return build(l.Options)
+}
+
+func (l Library) validate() error {
+	if _, ok := emulators[l.Name]; !ok {
+		return &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
+	}
+	if len(l.Options) > MaxPolicyEntries {
+		return &FieldError{"server.library.options", fmt.Sprintf("%d options, at most %d", len(l.Options), MaxPolicyEntries)}
+	}
+	return nil
+}
+
+// optionDecoder reads a library's options by name, remembering which were
+// read, so that the unknown ones can be reported the way the library does.
+type optionDecoder struct {
+	opts map[string]json.RawMessage
+	used map[string]bool
+	err  error
+}
+
+func newOptionDecoder(opts map[string]json.RawMessage) *optionDecoder {
+	return &optionDecoder{opts: opts, used: map[string]bool{}}
+}
+
+// get decodes option name into v when present; false when absent.
+func (d *optionDecoder) get(name string, v any) bool {
+	raw, ok := d.opts[name]
+	d.used[name] = true
+	if !ok || d.err != nil {
+		return false
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		d.err = &FieldError{"server.library.options." + name, fmt.Sprintf("%s is not the right type: %v", raw, strings.TrimPrefix(err.Error(), "json: "))}
+		return false
+	}
+	return true
+}
+
+// has reports whether option name is present (and marks it read).
+func (d *optionDecoder) has(name string) bool {
+	d.used[name] = true
+	_, ok := d.opts[name]
+	return ok
+}
+
+// unknown lists the options no get or has asked for, sorted.
+func (d *optionDecoder) unknown() []string {
+	var out []string
+	for k := range d.opts {
+		if !d.used[k] {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// stringOrList reads a JSON string or array of strings.
+type stringOrList []string
+
+func (s *stringOrList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*s = []string{one}
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("want a string or a list of strings")
+	}
+	*s = many
+	return nil
+}
