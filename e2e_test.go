@@ -4,40 +4,63 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"corsplay/engine"
 )
 
 // The page's end-to-end tests: the real server, the real app.wasm, headless
-// Chromium. They never skip; without Chromium they fail.
+// Chromium. They never skip; without Chromium they fail. The harness is
+// here; the tests are split by concern into e2e_*_test.go.
 
 const chromiumPath = "/usr/bin/chromium"
 
 // TestMain builds web/app.wasm, which the page tests need, unless
-// CORSPLAY_WASM_BUILT says `make` just did.
+// CORSPLAY_WASM_BUILT says `make wasm` just did. It builds with the flags
+// of `make wasm` and removes the precompressed twins, which would be stale:
+// the server would send Chromium the old app.wasm.br.
 func TestMain(m *testing.M) {
 	if os.Getenv("CORSPLAY_WASM_BUILT") == "" {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", "web/app.wasm", ".")
+		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", "web/app.wasm", ".")
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			os.Stderr.Write(out)
 			os.Exit(1)
 		}
+		for _, twin := range []string{"web/app.wasm.br", "web/app.wasm.gz"} {
+			if err := os.Remove(twin); err != nil && !os.IsNotExist(err) {
+				fmt.Fprintln(os.Stderr, err)
+				os.Exit(1)
+			}
+		}
 	}
 	os.Exit(m.Run())
 }
 
-// page is one browser tab on a fresh server.
+// page is one browser tab on a fresh server. Every tab fails its test when
+// the page opens a JavaScript dialog or throws an uncaught exception.
 type page struct {
 	t   *testing.T
 	ctx context.Context
 	url string
+
+	mu         sync.Mutex
+	dialogs    []string // messages of the dialogs the page opened
+	exceptions []string // uncaught exceptions
 }
 
 func newServer(t *testing.T) *httptest.Server {
@@ -73,24 +96,101 @@ func newBrowser(t *testing.T) context.Context {
 // open loads url in a new tab of the browser and waits for the wasm app.
 func open(t *testing.T, browser context.Context, url string) *page {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
-	t.Cleanup(cancel)
-	p := &page{t: t, ctx: ctx, url: url}
-	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("open %s: %v", url, err)
-	}
-	p.waitJS(`document.getElementById("app-wasm-loader") === null && !!document.querySelector("#verdict")`, "the app to start")
+	p := newTab(t, browser)
+	p.navigate(url)
 	return p
 }
 
-// waitJS polls a JavaScript condition for up to 15 s.
+// newTab opens a blank tab that watches for dialogs and exceptions; the
+// test fails if any shows up. A dialog is dismissed, so that it cannot
+// block the page.
+func newTab(t *testing.T, browser context.Context) *page {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(browser)
+	p := &page{t: t, ctx: ctx}
+	err := chromedp.Listen(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *cdppage.EventJavascriptDialogOpening:
+			p.mu.Lock()
+			p.dialogs = append(p.dialogs, fmt.Sprintf("%s(%q)", ev.Type, ev.Message))
+			p.mu.Unlock()
+			go chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{})
+		case *runtime.EventExceptionThrown:
+			msg := ev.ExceptionDetails.Text
+			if ex := ev.ExceptionDetails.Exception; ex != nil && ex.Description != "" {
+				msg += " " + ex.Description
+			}
+			p.mu.Lock()
+			p.exceptions = append(p.exceptions, msg)
+			p.mu.Unlock()
+		}
+	})
+	if err != nil {
+		cancel()
+		t.Fatalf("new tab: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if len(p.dialogs) > 0 {
+			t.Errorf("%s opened JavaScript dialogs: %s", p.url, strings.Join(p.dialogs, "; "))
+		}
+		if len(p.exceptions) > 0 {
+			t.Errorf("%s threw uncaught exceptions: %s", p.url, strings.Join(p.exceptions, "; "))
+		}
+	})
+	return p
+}
+
+// navigate loads url in the tab and waits for the wasm app.
+func (p *page) navigate(url string) {
+	p.t.Helper()
+	p.url = url
+	if len(p.url) > 120 {
+		p.url = p.url[:120] + "…"
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
+		p.t.Fatalf("open %s: %v", p.url, err)
+	}
+	p.waitJS(`document.getElementById("app-wasm-loader") === null && !!document.querySelector("#verdict")`, "the app to start")
+}
+
+// waitJS polls a JavaScript condition for up to 15 s. On timeout it says
+// what the page showed.
 func (p *page) waitJS(cond, what string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
-		p.t.Fatalf("waiting for %s (%s): %v", what, cond, err)
+		p.t.Fatalf("waiting for %s (%s): %v\nthe page shows: %s", what, cond, err, p.state())
 	}
+}
+
+// state summarizes the page for failure messages.
+func (p *page) state() string {
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(() => {
+		const t = s => (document.querySelector(s)?.textContent ?? "(none)").trim();
+		return "verdict " + JSON.stringify(t("#verdict-title")) + ", " + JSON.stringify(t("#exchange-title")) +
+			", method " + JSON.stringify(document.querySelector("#method")?.value) + ", notice " + JSON.stringify(t("#link-notice")) +
+			", problem " + JSON.stringify(t("#problem")) + ", console " + JSON.stringify(t("#console"));
+	})()`))
+	if err != nil {
+		return "(unreadable: " + err.Error() + ")"
+	}
+	return v
+}
+
+// waitText waits until the trimmed text of sel is want.
+func (p *page) waitText(sel, want string) {
+	p.t.Helper()
+	p.waitJS(`(document.querySelector(`+jsString(sel)+`)?.textContent ?? "").trim() === `+jsString(want), fmt.Sprintf("%s to read %q", sel, want))
+}
+
+// waitVerdict waits for the verdict banner's title.
+func (p *page) waitVerdict(want string) {
+	p.t.Helper()
+	p.waitText("#verdict-title", want)
 }
 
 func (p *page) text(sel string) string {
@@ -102,11 +202,31 @@ func (p *page) text(sel string) string {
 	return strings.TrimSpace(v)
 }
 
+// value reads the value of a form field.
+func (p *page) value(sel string) string {
+	p.t.Helper()
+	return evalAs[string](p, `(() => { const s = `+jsString(sel)+`, e = document.querySelector(s); if (!e) throw new Error("no " + s + " on the page"); return e.value; })()`)
+}
+
 func (p *page) eval(js string) {
 	p.t.Helper()
 	if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
 		p.t.Fatalf("%s: %v", js, err)
 	}
+}
+
+// evalAs evaluates js (awaiting a promise) and decodes its value.
+func evalAs[T any](p *page, js string) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		short := js
+		if len(short) > 200 {
+			short = short[:200] + "…"
+		}
+		p.t.Fatalf("%s: %v", short, err)
+	}
+	return v
 }
 
 // typeInto replaces the value of an input as a user would, firing input
@@ -119,8 +239,84 @@ func (p *page) typeInto(sel, value string) {
 	}
 }
 
+// appendTo types text at the end of an input's value, as a user would.
+func (p *page) appendTo(sel, text string) {
+	p.t.Helper()
+	p.eval(`document.querySelector(` + jsString(sel) + `).focus()`)
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent(kb.End+text)); err != nil {
+		p.t.Fatalf("type %q at the end of %s: %v", text, sel, err)
+	}
+}
+
+// click clicks the element with the mouse, as a user would, after
+// scrolling it into view.
+func (p *page) click(sel string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 10*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		p.t.Fatalf("click %s: %v\nthe page shows: %s", sel, err, p.state())
+	}
+}
+
+// press sends keys (runes of package kb for special keys) to the focused
+// element.
+func (p *page) press(keys string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent(keys)); err != nil {
+		p.t.Fatalf("press %q: %v", keys, err)
+	}
+}
+
+// choose sets a select's value and fires a change event, as picking an
+// option does.
+func (p *page) choose(sel, value string) {
+	p.t.Helper()
+	ok := evalAs[bool](p, `(() => {
+		const s = document.querySelector(`+jsString(sel)+`), v = `+jsString(value)+`;
+		if (!s || ![...s.options].some(o => o.value === v)) return false;
+		s.focus(); s.value = v; s.dispatchEvent(new Event("change", {bubbles: true}));
+		return true;
+	})()`)
+	if !ok {
+		p.t.Fatalf("%s has no option %q", sel, value)
+	}
+}
+
+// choosePreset picks a lesson in the menu as a user would: the select's
+// value changes and it fires a change event.
+func (p *page) choosePreset(title string) {
+	p.t.Helper()
+	p.choose("#preset", title)
+	p.waitText("aside.lesson h2", title)
+}
+
+// emulate sets the viewport and the colour scheme.
+func (p *page) emulate(width, height int64, scheme string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		p.t.Fatalf("emulate a %dx%d viewport: %v", width, height, err)
+	}
+	_, err := chromedp.Call(p.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+		Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+	})
+	if err != nil {
+		p.t.Fatalf("emulate prefers-color-scheme: %s: %v", scheme, err)
+	}
+	p.waitJS(`window.innerWidth === `+fmt.Sprint(width)+` && matchMedia("(prefers-color-scheme: `+scheme+`)").matches`, fmt.Sprintf("a %d px %s viewport", width, scheme))
+}
+
 func jsString(s string) string {
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// verdictTitles are the banner titles the page shows for each verdict.
+var verdictTitles = map[string]string{
+	engine.Allowed: "Allowed",
+	engine.Blocked: "Blocked by CORS",
+	engine.Opaque:  "Opaque response (no-cors)",
+	engine.Error:   "TypeError before sending",
 }
 
 func TestPageLoadsWithTheDefaultVerdict(t *testing.T) {
@@ -132,16 +328,52 @@ func TestPageLoadsWithTheDefaultVerdict(t *testing.T) {
 	if got := p.text("#exchange-title"); !strings.HasPrefix(got, "The exchange") {
 		t.Errorf("exchange title %q", got)
 	}
+	if got := p.text("#link-notice"); got != "" {
+		t.Errorf("a plain address shows a link notice: %q", got)
+	}
 }
 
 func TestEditingTheMethodChangesTheVerdict(t *testing.T) {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")
 	p.typeInto("#method", "patch")
-	p.waitJS(`document.querySelector("#verdict-title").textContent === "Blocked by CORS"`, "the verdict to turn blocked")
+	p.waitVerdict("Blocked by CORS")
 	if got := p.text("#console"); !strings.Contains(got, "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.") {
 		t.Errorf("console %q", got)
 	}
 	p.typeInto("#method", "DELETE")
-	p.waitJS(`document.querySelector("#verdict-title").textContent === "Allowed"`, "the verdict to turn allowed again")
+	p.waitVerdict("Allowed")
+}
+
+// A request header the policy does not allow blocks the request; allowing
+// it in the policy, or removing it, lets the request through again.
+func TestEditingAHeaderChangesTheVerdict(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	p.waitVerdict("Allowed")
+	const name, value = `input[aria-label="request header 2 name"]`, `input[aria-label="request header 2 value"]`
+
+	p.click(`section[aria-labelledby="request-title"] button.add`)
+	p.waitJS(`!!document.querySelector(`+jsString(name)+`)`, "a second header row")
+	p.typeInto(name, "X-Trace-Id")
+	p.typeInto(value, "abc123")
+	p.waitVerdict("Blocked by CORS")
+	const why = "Request header field x-trace-id is not allowed by Access-Control-Allow-Headers in preflight response."
+	if got := p.text("#console"); !strings.Contains(got, why) {
+		t.Errorf("console %q, want it to contain %q", got, why)
+	}
+	if got := p.text(`section[aria-labelledby="request-title"] tbody tr:nth-child(2) .badge`); got != "needs preflight" {
+		t.Errorf("the header's badge reads %q, want \"needs preflight\"", got)
+	}
+
+	p.appendTo("#policy-request-headers", ", X-Trace-Id")
+	p.waitVerdict("Allowed")
+	p.typeInto("#policy-request-headers", "Content-Type")
+	p.waitVerdict("Blocked by CORS")
+
+	p.click(`button[aria-label="Remove request header X-Trace-Id"]`)
+	p.waitVerdict("Allowed")
+	if n := evalAs[int](p, `document.querySelectorAll('section[aria-labelledby="request-title"] tbody tr').length`); n != 1 {
+		t.Errorf("%d header rows after removing the added one, want 1", n)
+	}
 }

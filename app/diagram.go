@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -84,14 +85,34 @@ func (x *Exchange) arrow(m message, row int, current bool) app.UI {
 	if !m.absent {
 		line = line.Attr("marker-end", mark)
 	}
-	lx := (x1 + x2) / 2
+	text := fmt.Sprintf("%d  %s", row+1, m.label)
+	lx, left, right := labelBox(min(x1, x2), max(x1, x2), text)
 	return svg("g").ID("msg-"+m.id).Class(class).Attr("tabindex", 0).Attr("role", "button").
 		Attr("aria-label", fmt.Sprintf("%d. %s", row+1, m.label)).OnClick(x.onOpen(m.id), app.EventScope(m.id)).
 		On("keydown", x.onOpenKey(m.id), app.EventScope(m.id)).Body(
-		svg("rect").Attr("x", min(x1, x2)).Attr("y", y-30).Attr("width", abs(x2-x1)).Attr("height", 38).Class("hit"),
+		svg("rect").Attr("x", left).Attr("y", y-30).Attr("width", right-left).Attr("height", 38).Class("hit"),
 		line,
-		svg("text").Attr("x", lx).Attr("y", y-8).Attr("text-anchor", "middle").Class("label").Text(fmt.Sprintf("%d  %s", row+1, m.label)),
+		svg("text").Attr("x", lx).Attr("y", y-8).Attr("text-anchor", "middle").Class("label").Text(text),
 	)
+}
+
+// labelCharWidth is the advance of one character of a label (12.5px
+// monospace), in SVG user units.
+const labelCharWidth = 7.6
+
+// labelBox centres a label over the arrow from left to right, keeps it
+// inside the diagram, and returns the label's centre and the box the arrow
+// highlights: the arrow, or the label when it is wider.
+func labelBox(left, right int, text string) (lx, boxLeft, boxRight int) {
+	w := int(float64(utf8.RuneCountInString(text))*labelCharWidth) + 12
+	lx = (left + right) / 2
+	if w < diagramWidth {
+		lx = max(w/2, min(diagramWidth-w/2, lx))
+	}
+	if w <= right-left {
+		return lx, left, right
+	}
+	return lx, max(0, min(left, lx-w/2)), min(diagramWidth, max(right, lx+w/2))
 }
 
 func abs(v int) int {

@@ -76,8 +76,13 @@ func jsHeaders(hs engine.Headers) string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// js quotes a string as a JavaScript literal.
+// js quotes a string as a JavaScript literal, as a person would write it:
+// without the \u003c escapes json.Marshal gives <, > and & (the code is
+// shown as text, never parsed as HTML).
 func js(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(s)
+	return strings.TrimSuffix(b.String(), "\n")
 }

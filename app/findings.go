@@ -105,18 +105,24 @@ func (f *Findings) exposure() app.UI {
 	return app.Elem("section").Class("panel attacker").Attr("aria-labelledby", "attacker-title").Body(
 		app.Elem("h2").ID("attacker-title").Text("Who else can read? The attacker's view"),
 		app.Elem("p").Class("hint").Text("Origins derived from the policy, as CORS scanners probe a live server: could script there read the response of a GET?"),
-		app.Div().Class("table-wrap").Body(app.Elem("table").ID("exposure").Body(
+		// A table that scrolls sideways must be reachable with the keyboard.
+		app.Div().Class("table-wrap").Attr("tabindex", 0).Attr("role", "region").Attr("aria-label", "Origins and what each can read").Body(app.Elem("table").ID("exposure").Body(
 			app.Elem("thead").Body(app.Elem("tr").Body(
 				app.Elem("th").Attr("scope", "col").Text("Origin"), app.Elem("th").Attr("scope", "col").Text("Without cookies"),
-				app.Elem("th").Attr("scope", "col").Text("With cookies"), app.Elem("th").Attr("scope", "col").Text("What it is"),
+				app.Elem("th").Attr("scope", "col").Text("With cookies"), app.Elem("th").Attr("scope", "col").Class("why").Text("What it is"),
 			)),
 			app.Elem("tbody").Body(app.Range(f.Exposure).Slice(func(i int) app.UI {
 				p := f.Exposure[i]
 				return app.Elem("tr").Class("risk-"+p.Risk).Body(
-					app.Elem("td").Class("mono").Text(p.Origin),
+					// On a phone the last column moves under the origin
+					// (web/app.css shows one of the two).
+					app.Elem("td").Class("origin").Body(
+						app.Elem("span").Class("mono").Text(p.Origin),
+						app.Elem("small").Class("why-inline").Text(p.Why),
+					),
 					app.Elem("td").Body(yesNo(p.Readable)),
 					app.Elem("td").Body(yesNo(p.WithCookies)),
-					app.Elem("td").Text(p.Why),
+					app.Elem("td").Class("why").Text(p.Why),
 				)
 			})),
 		)),

@@ -31,7 +31,6 @@ func (h *HeaderTable) Render() app.UI {
 			app.If(n > 0, func() app.UI {
 				return app.Elem("thead").Body(app.Elem("tr").Body(
 					app.Elem("th").Attr("scope", "col").Text("Name"), app.Elem("th").Attr("scope", "col").Text("Value"),
-					app.If(h.Target == requestHeaders, func() app.UI { return app.Elem("th").Attr("scope", "col").Text("Browser") }),
 					app.Elem("th").Attr("scope", "col").Body(app.Elem("span").Class("sr-only").Text("Remove")),
 				))
 			}),
@@ -39,13 +38,15 @@ func (h *HeaderTable) Render() app.UI {
 				hd := h.Headers[i]
 				scope := app.EventScope(h.Target, i, n)
 				return app.Elem("tr").Body(
+					// The browser's verdict on a request header sits under its
+					// name, leaving the value room to be read.
 					app.Elem("td").Body(app.Input().Type("text").Class("mono").Value(hd.Name).Placeholder("Name").
 						Attr("aria-label", fmt.Sprintf("%s header %d name", h.Target, i+1)).Attr("spellcheck", "false").
-						OnInput(h.onName(i), scope)),
+						OnInput(h.onName(i), scope),
+						app.If(h.Target == requestHeaders, func() app.UI { return h.badge(hd) })),
 					app.Elem("td").Body(app.Input().Type("text").Class("mono").Value(hd.Value).Placeholder("value").
 						Attr("aria-label", fmt.Sprintf("%s header %d value", h.Target, i+1)).Attr("spellcheck", "false").
 						OnInput(h.onValue(i), scope)),
-					app.If(h.Target == requestHeaders, func() app.UI { return h.badge(hd) }),
 					app.Elem("td").Body(app.Button().Class("icon").Attr("aria-label", fmt.Sprintf("Remove %s header %s", h.Target, hd.Name)).
 						Text("×").OnClick(h.onRemove(i), scope)),
 				)
@@ -58,7 +59,7 @@ func (h *HeaderTable) Render() app.UI {
 // badge says what the browser does with a request header.
 func (h *HeaderTable) badge(hd engine.Header) app.UI {
 	label, class, title := requestHeaderStatus(h.Profile, hd)
-	return app.Elem("td").Body(app.Elem("span").Class("badge "+class).Title("%s", title).Text(label))
+	return app.Elem("span").Class("badge "+class).Title("%s", title).Text(label)
 }
 
 // requestHeaderStatus classifies a request header with the engine's rules.

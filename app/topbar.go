@@ -20,8 +20,9 @@ type TopBar struct {
 func (t *TopBar) Render() app.UI {
 	return app.Elem("header").Class("topbar").Body(
 		app.Div().Class("brand").Body(
-			app.ElemSelfClosing("img").Attr("src", "/web/icon.svg").Attr("alt", "").Attr("width", 28).Attr("height", 28),
-			app.Elem("span").Class("name").Text("corsplay"),
+			// Decorative: go-app drops an empty alt, so the role says it.
+			app.ElemSelfClosing("img").Attr("src", "/web/icon.svg").Attr("role", "presentation").Attr("width", 28).Attr("height", 28),
+			app.Elem("h1").Class("name").Text("corsplay"),
 			app.Elem("span").Class("tagline").Text("the CORS playground"),
 		),
 		app.Label().Class("control").For("preset").Body(
