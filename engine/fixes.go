@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -378,8 +379,61 @@ func serverChanges(before, after Server) []Change {
 		braw = *before.Raw
 	}
 	if after.Raw != nil {
-		diff("server.raw.preflight", braw.Preflight, after.Raw.Preflight)
-		diff("server.raw.actual", braw.Actual, after.Raw.Actual)
+		changes = append(changes, responseChanges("server.raw.preflight", braw.Preflight, after.Raw.Preflight)...)
+		changes = append(changes, responseChanges("server.raw.actual", braw.Actual, after.Raw.Actual)...)
+	}
+	return changes
+}
+
+// responseChanges lists a raw response's edits line by line: the status,
+// and each header line removed, added or changed ("Name: value").
+func responseChanges(field string, before, after *Response) []Change {
+	if after == nil {
+		return nil
+	}
+	var changes []Change
+	var b Response
+	if before != nil {
+		b = *before
+	}
+	if b.Status != after.Status {
+		from := ""
+		if before != nil {
+			from = strconv.Itoa(b.Status)
+		}
+		changes = append(changes, Change{Field: field + ".status", From: from, To: strconv.Itoa(after.Status)})
+	}
+	line := func(h Header) string { return h.Name + ": " + h.Value }
+	// Lines are compared as a multiset: of two identical lines, dropping
+	// one is a change.
+	left := map[Header]int{}
+	for _, h := range after.Headers {
+		left[h]++
+	}
+	var removed, added []Header
+	for _, h := range b.Headers {
+		if left[h] > 0 {
+			left[h]--
+		} else {
+			removed = append(removed, h)
+		}
+	}
+	for _, h := range after.Headers {
+		if left[h] > 0 {
+			left[h]--
+			added = append(added, h)
+		}
+	}
+	for _, r := range removed {
+		c := Change{Field: field + ".headers", From: line(r)}
+		if i := slices.IndexFunc(added, func(a Header) bool { return strings.EqualFold(a.Name, r.Name) }); i >= 0 {
+			c.To = line(added[i])
+			added = slices.Delete(added, i, i+1)
+		}
+		changes = append(changes, c)
+	}
+	for _, a := range added {
+		changes = append(changes, Change{Field: field + ".headers", To: line(a)})
 	}
 	return changes
 }
