@@ -3,17 +3,17 @@ module corsplay
 go 1.26
 
 require (
+	github.com/andybalholm/brotli v1.3.0
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0
+	github.com/jub0bs/cors v1.0.1
+	github.com/maxence-charriere/go-app/v10 v10.1.11
+	github.com/rs/cors v1.11.1
+	golang.org/x/net v0.53.0
+	golang.org/x/text v0.36.0
 )
 
 require (
-	github.com/andybalholm/brotli v1.3.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect
-	github.com/jub0bs/cors v1.0.1 // indirect
-	github.com/maxence-charriere/go-app/v10 v10.1.11 // indirect
-	github.com/rs/cors v1.11.1 // indirect
-	golang.org/x/net v0.53.0 // indirect
-	golang.org/x/text v0.36.0 // indirect
 )

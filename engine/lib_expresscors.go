@@ -1,0 +1,1504 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// This file emulates expressjs/cors 2.8.6 ("express-cors") on Express 5 and
+// Node 20:
+//
+//	const app = express()
+//	app.use(cors(options))
+//	app.<every method but OPTIONS>('/{*path}', (req, res) => res.status(200).end())
+//
+// Options are cors()'s own keys with JSON values, taken the way JavaScript
+// takes them: lib/index.js validates nothing and tests values for
+// truthiness, so a number, an object or an empty string each do what the
+// library's code does with them, crash included (a TypeError thrown in the
+// middleware becomes Express's 500). A RegExp origin is written
+// {"regexp": "pattern", "flags": "i"} (also inside an origin array): it
+// stands for new RegExp(pattern, flags) in the app's source, and an invalid
+// one is a *ConfigError with V8's message. Unknown options are ignored
+// silently, as the library ignores them.
+//
+// Values are JavaScript strings: a Go string's runes are the string's
+// characters. Requests arrive the way Node's HTTP parser delivers them
+// (header values trimmed, duplicates joined with ", ", bytes read as
+// Latin-1), and response header values are what a client reads (trimmed).
+// References are to lib/index.js of cors 2.8.6, vary 1.1.2, router 2.x
+// (Express 5's router), finalhandler 2.x and Node's lib/_http_*.js.
+
+func init() { emulators["express-cors"] = newExpressCors }
+
+// expressCorsOptions are the options lib/index.js reads.
+var expressCorsOptions = []string{"origin", "methods", "allowedHeaders", "headers", "exposedHeaders",
+	"credentials", "maxAge", "preflightContinue", "optionsSuccessStatus"}
+
+// expressCorsDefaults mirrors `var defaults` in lib/index.js.
+var expressCorsDefaults = map[string]any{
+	"origin":               "*",
+	"methods":              "GET,HEAD,PUT,PATCH,POST,DELETE",
+	"preflightContinue":    false,
+	"optionsSuccessStatus": float64(204),
+}
+
+// expressCors is a configured cors() middleware in its app.
+type expressCors struct {
+	// own are the options after `assign({}, defaults, options)`.
+	own map[string]any
+	// proto is the object an "__proto__" option installs as the prototype
+	// of corsOptions (Object.assign sets it through the __proto__ setter),
+	// so options absent from own are read from it. nil: Object.prototype.
+	proto map[string]any
+	// ignored are the options the library never reads: it says nothing
+	// about them (warnings stays empty); the lint layer may.
+	ignored []string
+}
+
+func (c *expressCors) warnings() []string { return nil }
+
+// ignoredOptions lists the options cors() silently ignores.
+func (c *expressCors) ignoredOptions() []string { return c.ignored }
+
+func newExpressCors(options map[string]json.RawMessage) (emulation, error) {
+	c := &expressCors{own: map[string]any{}}
+	for k, v := range expressCorsDefaults {
+		c.own[k] = v
+	}
+	d := newOptionDecoder(options)
+	for _, name := range expressCorsOptions {
+		var raw json.RawMessage
+		if !d.get(name, &raw) {
+			continue
+		}
+		v, err := decodeJSValue(raw)
+		if err != nil {
+			return nil, &FieldError{"server.library.options." + name, err.Error()}
+		}
+		if name == "origin" {
+			if v, err = expressOriginRegExps(v); err != nil {
+				return nil, err
+			}
+		}
+		c.own[name] = v
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	for _, name := range d.unknown() {
+		if name == "__proto__" {
+			// Object.assign's [[Set]] of "__proto__" replaces the prototype
+			// when the value is an object (or null); other values are ignored.
+			if v, err := decodeJSValue(options[name]); err == nil {
+				if o, ok := v.(map[string]any); ok {
+					c.proto = o
+				}
+			}
+		}
+		c.ignored = append(c.ignored, name)
+	}
+	if err := c.checkStatus(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// checkStatus refuses an optionsSuccessStatus Node would send as a 1xx
+// (interim: the browser keeps waiting) or above 599: corsplay models final
+// statuses. Values Node refuses (below 100, above 999) are faithful 500s.
+func (c *expressCors) checkStatus() error {
+	if jsTruthy(c.get("preflightContinue")) || !jsTruthy(c.get("origin")) {
+		return nil
+	}
+	s, ok := nodeStatus(c.get("optionsSuccessStatus"))
+	if ok && (s < 200 || s > 599) {
+		return &FieldError{"server.library.options.optionsSuccessStatus", fmt.Sprintf("Node would send the preflight answer as %d: corsplay models final statuses 200 to 599 (a 1xx is an interim response the browser keeps waiting after)", s)}
+	}
+	return nil
+}
+
+// get reads corsOptions[name]: an own property, else the prototype's.
+func (c *expressCors) get(name string) any {
+	if v, ok := c.own[name]; ok {
+		return v
+	}
+	if v, ok := c.proto[name]; ok {
+		return v
+	}
+	return jsUndefined{}
+}
+
+// Header names lib/index.js sets.
+const (
+	xcACAO = "Access-Control-Allow-Origin"
+	xcACAC = "Access-Control-Allow-Credentials"
+	xcACAM = "Access-Control-Allow-Methods"
+	xcACAH = "Access-Control-Allow-Headers"
+	xcACMA = "Access-Control-Max-Age"
+	xcACEH = "Access-Control-Expose-Headers"
+	xcVary = "Vary"
+)
+
+// respond runs one request through Node's parser, corsMiddleware and the
+// app behind it.
+func (c *expressCors) respond(req HTTPRequest) Response {
+	if resp, refused := nodeRefuses(req); refused {
+		return resp
+	}
+	res := &nodeResponse{status: 200}
+	// middlewareWrapper: a falsy origin means no originCallback: next()
+	// without any CORS header.
+	if !jsTruthy(c.get("origin")) {
+		return expressApp(req, res)
+	}
+	ended, err := c.cors(req, res)
+	switch {
+	case err != nil:
+		return finalhandlerError(req, res)
+	case ended:
+		return res.response()
+	}
+	return expressApp(req, res)
+}
+
+// cors mirrors function cors(options, req, res, next): every OPTIONS is a
+// preflight (no Origin or Access-Control-Request-Method needed). Each
+// configure* runs before applyHeaders, so a TypeError there sets no header;
+// one in applyHeaders keeps those set before it. ended is false when it
+// calls next().
+func (c *expressCors) cors(req HTTPRequest, res *nodeResponse) (ended bool, err error) {
+	var reqOrigin any = jsUndefined{}
+	if o, ok := nodeHeader(req, "Origin"); ok {
+		reqOrigin = o
+	}
+	preflight := req.Method == "OPTIONS"
+	headers, err := c.configure(req, reqOrigin, preflight)
+	if err != nil {
+		return false, err
+	}
+	if err := applyHeaders(headers, res); err != nil {
+		return false, err
+	}
+	if !preflight || jsTruthy(c.get("preflightContinue")) {
+		return false, nil // next()
+	}
+	// res.statusCode = options.optionsSuccessStatus;
+	// res.setHeader('Content-Length', '0'); res.end(): writeHead throws on
+	// a status it refuses.
+	if err := res.setHeader("Content-Length", "0"); err != nil {
+		return false, err
+	}
+	status, ok := nodeStatus(c.get("optionsSuccessStatus"))
+	if !ok {
+		return false, errors.New("ERR_HTTP_INVALID_STATUS_CODE")
+	}
+	res.status = status
+	return true, nil
+}
+
+// configure lists the headers in cors()'s order: origin, credentials, then
+// on a preflight methods, allowed headers and max-age, then exposed
+// headers.
+func (c *expressCors) configure(req HTTPRequest, reqOrigin any, preflight bool) ([]xcHeader, error) {
+	headers := append(c.configureOrigin(reqOrigin), c.configureCredentials()...)
+	steps := []func() ([]xcHeader, error){c.configureExposedHeaders}
+	if preflight {
+		steps = []func() ([]xcHeader, error){
+			c.configureMethods,
+			func() ([]xcHeader, error) { return c.configureAllowedHeaders(req) },
+			c.configureMaxAge,
+			c.configureExposedHeaders,
+		}
+	}
+	for _, step := range steps {
+		hs, err := step()
+		if err != nil {
+			return nil, err
+		}
+		headers = append(headers, hs...)
+	}
+	return headers, nil
+}
+
+// xcHeader is one {key, value} of lib/index.js: value is a JavaScript
+// value, skipped by applyHeaders when falsy.
+type xcHeader struct {
+	key   string
+	value any
+}
+
+// configureOrigin: a falsy origin or '*' sends ACAO * (no Vary); any other
+// string is sent as is, whatever the request's Origin, with Vary: Origin;
+// anything else (true, an array, a RegExp, a number, an object) reflects
+// the request's Origin when isOriginAllowed, and always adds Vary: Origin.
+func (c *expressCors) configureOrigin(reqOrigin any) []xcHeader {
+	o := c.get("origin")
+	if s, ok := o.(string); !jsTruthy(o) || ok && s == "*" {
+		return []xcHeader{{xcACAO, "*"}}
+	}
+	if _, ok := o.(string); ok {
+		return []xcHeader{{xcACAO, o}, {xcVary, "Origin"}}
+	}
+	var value any = false
+	if isOriginAllowed(reqOrigin, o) {
+		value = reqOrigin
+	}
+	return []xcHeader{{xcACAO, value}, {xcVary, "Origin"}}
+}
+
+// isOriginAllowed: arrays recursively (any element), strings with ===
+// (case-sensitive, no normalisation), RegExps with .test (an unanchored
+// search; a missing Origin is tested as "undefined"), anything else by its
+// truthiness.
+func isOriginAllowed(origin, allowed any) bool {
+	switch a := allowed.(type) {
+	case []any:
+		return slices.ContainsFunc(a, func(e any) bool { return isOriginAllowed(origin, e) })
+	case string:
+		s, ok := origin.(string)
+		return ok && s == a
+	case *jsRegExp:
+		s, _ := jsToString(origin)
+		return a.test(s)
+	}
+	return jsTruthy(allowed)
+}
+
+// configureCredentials: only credentials === true sends ACAC: true.
+func (c *expressCors) configureCredentials() []xcHeader {
+	if v, ok := c.get("credentials").(bool); ok && v {
+		return []xcHeader{{xcACAC, "true"}}
+	}
+	return nil
+}
+
+// configureMethods: `if (methods.join) methods = methods.join(',')`, sent
+// verbatim and never compared with Access-Control-Request-Method; null
+// throws (reading 'join' of null).
+func (c *expressCors) configureMethods() ([]xcHeader, error) {
+	v, err := jsJoinIfJoinable(c.get("methods"))
+	if err != nil {
+		return nil, err
+	}
+	return []xcHeader{{xcACAM, v}}, nil
+}
+
+// configureAllowedHeaders: `options.allowedHeaders || options.headers`;
+// when both are falsy (absent, "", 0, false, null) it reflects the
+// request's Access-Control-Request-Headers and adds Vary:
+// Access-Control-Request-Headers; the value is sent only when it has a
+// truthy length (so a number or true sends nothing).
+func (c *expressCors) configureAllowedHeaders(req HTTPRequest) ([]xcHeader, error) {
+	var out []xcHeader
+	allowed := c.get("allowedHeaders")
+	if !jsTruthy(allowed) {
+		allowed = c.get("headers")
+	}
+	if !jsTruthy(allowed) {
+		allowed = jsUndefined{}
+		if acrh, ok := nodeHeader(req, headerRequestHeaders); ok {
+			allowed = acrh
+		}
+		out = append(out, xcHeader{xcVary, "Access-Control-Request-Headers"})
+	} else {
+		var err error
+		if allowed, err = jsJoinIfJoinable(allowed); err != nil {
+			return nil, err
+		}
+	}
+	if jsTruthy(allowed) && jsTruthy(jsLength(allowed)) {
+		out = append(out, xcHeader{xcACAH, allowed})
+	}
+	return out, nil
+}
+
+// configureExposedHeaders: falsy sends nothing; arrays are joined with ","
+// (on preflights and actual responses alike).
+func (c *expressCors) configureExposedHeaders() ([]xcHeader, error) {
+	h := c.get("exposedHeaders")
+	if !jsTruthy(h) {
+		return nil, nil
+	}
+	h, err := jsJoinIfJoinable(h)
+	if err != nil {
+		return nil, err
+	}
+	if jsTruthy(h) && jsTruthy(jsLength(h)) {
+		return []xcHeader{{xcACEH, h}}, nil
+	}
+	return nil, nil
+}
+
+// configureMaxAge: `(typeof maxAge === 'number' || maxAge) &&
+// maxAge.toString()`, so 0 is sent as "0", true as "true", and an absent or
+// null maxAge sends nothing.
+func (c *expressCors) configureMaxAge() ([]xcHeader, error) {
+	m := c.get("maxAge")
+	_, isNumber := m.(float64)
+	if !isNumber && !jsTruthy(m) {
+		return nil, nil
+	}
+	s, err := jsToString(m)
+	if err != nil {
+		return nil, err
+	}
+	if s == "" {
+		return nil, nil
+	}
+	return []xcHeader{{xcACMA, s}}, nil
+}
+
+// applyHeaders: skips falsy values, appends Vary through vary(), and
+// res.setHeader()s the rest in order; Node's setHeader throws on a value
+// it cannot send, leaving the headers set before it.
+func applyHeaders(headers []xcHeader, res *nodeResponse) error {
+	for _, h := range headers {
+		if !jsTruthy(h.value) {
+			continue
+		}
+		if h.key == xcVary {
+			if err := res.vary(h.value.(string)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := res.setHeader(h.key, h.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expressApp is what next() reaches: the route answers 200 with no header
+// to every method but OPTIONS, which Express 5's router answers itself
+// (sendOptionsResponse: 200 with Allow, body written with res.end(string)).
+func expressApp(req HTTPRequest, res *nodeResponse) Response {
+	res.status = 200
+	if req.Method == "OPTIONS" {
+		res.utf8 = true
+	}
+	return res.response()
+}
+
+// finalhandlerError is Express's answer to an error thrown in the
+// middleware: 500 (the error has no status, and res.statusCode is never a
+// 4xx or 5xx then), keeping the headers already set; its HTML body is
+// written with res.end(body, 'utf8') except for HEAD.
+func finalhandlerError(req HTTPRequest, res *nodeResponse) Response {
+	res.status = 500
+	res.utf8 = req.Method != "HEAD"
+	res.del("Content-Length")
+	return res.response()
+}
+
+// nodeMethods are Node 20's http.METHODS: llhttp parses no other method
+// (case-sensitive) and answers 400 Bad Request to anything else.
+var nodeMethods = []string{"ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK",
+	"LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH",
+	"POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE",
+	"SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"}
+
+// nodeRefuses is what Node's HTTP server does before Express sees a
+// request: 400 with no CORS header for a method llhttp does not know (a
+// lowercase "patch", a custom "FOO") or a header value with a control
+// character other than HTAB; no answer at all to CONNECT (no 'connect'
+// listener: the socket is destroyed), shown as status 0.
+func nodeRefuses(req HTTPRequest) (Response, bool) {
+	if !slices.Contains(nodeMethods, req.Method) {
+		return Response{Status: 400}, true
+	}
+	if req.Method == "CONNECT" {
+		return Response{}, true
+	}
+	for _, h := range req.Headers {
+		if strings.IndexFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
+			return Response{Status: 400}, true
+		}
+	}
+	return Response{}, false
+}
+
+// nodeHeader is req.headers[name] in Node: each value trimmed of SP and
+// HTAB, duplicates joined with ", ".
+func nodeHeader(req HTTPRequest, name string) (string, bool) {
+	var vals []string
+	for _, h := range req.Headers {
+		if strings.EqualFold(h.Name, name) {
+			vals = append(vals, trimOWS(h.Value))
+		}
+	}
+	return strings.Join(vals, ", "), vals != nil
+}
+
+// nodeStatus is what writeHead makes of res.statusCode: `statusCode |= 0`
+// (ToInt32 of ToNumber), refused (thrown) below 100 or above 999.
+func nodeStatus(v any) (int, bool) {
+	n, err := jsToNumber(v)
+	if err != nil {
+		return 0, false
+	}
+	s := int(jsToInt32(n))
+	return s, s >= 100 && s <= 999
+}
+
+// nodeResponse is the headers a Node ServerResponse holds, in setHeader
+// order (a header set again keeps its place).
+type nodeResponse struct {
+	status  int
+	headers Headers
+	// utf8: the head is written with the string body in UTF-8 instead of
+	// Latin-1 (OutgoingMessage._send prepends it to a string chunk).
+	utf8 bool
+}
+
+// setHeader mirrors OutgoingMessage.setHeader: the value must be
+// convertible to a string of TAB, 0x20-0x7E and 0x80-0xFF (ERR_INVALID_CHAR
+// otherwise); it is written as String(value).
+func (r *nodeResponse) setHeader(name string, v any) error {
+	s, err := jsToString(v)
+	if err != nil {
+		return err
+	}
+	if strings.IndexFunc(s, func(c rune) bool { return c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff) }) >= 0 {
+		return fmt.Errorf("ERR_INVALID_CHAR: invalid character in header content [%q]", name)
+	}
+	for i := range r.headers {
+		if strings.EqualFold(r.headers[i].Name, name) {
+			r.headers[i].Value = s
+			return nil
+		}
+	}
+	r.headers = append(r.headers, Header{name, s})
+	return nil
+}
+
+func (r *nodeResponse) del(name string) {
+	r.headers = slices.DeleteFunc(r.headers, func(h Header) bool { return strings.EqualFold(h.Name, name) })
+}
+
+// varyFieldName is vary's FIELD_NAME_REGEXP.
+var varyFieldName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+
+// vary mirrors vary(res, field) of the vary package: it appends field to
+// the Vary header already set (case-insensitively once), and "*" absorbs
+// everything.
+func (r *nodeResponse) vary(field string) error {
+	header := ""
+	for _, h := range r.headers {
+		if strings.EqualFold(h.Name, xcVary) {
+			header = h.Value
+		}
+	}
+	fields := varyParse(field)
+	for _, f := range fields {
+		if !varyFieldName.MatchString(f) {
+			return errors.New("field argument contains an invalid header name")
+		}
+	}
+	if header == "*" {
+		return nil
+	}
+	vals := varyParse(strings.ToLower(header))
+	val := header
+	if slices.Contains(fields, "*") || slices.Contains(vals, "*") {
+		val = "*"
+	} else {
+		for _, f := range fields {
+			if lf := strings.ToLower(f); !slices.Contains(vals, lf) {
+				vals = append(vals, lf)
+				if val != "" {
+					val += ", " + f
+				} else {
+					val = f
+				}
+			}
+		}
+	}
+	if val == "" {
+		return nil
+	}
+	return r.setHeader(xcVary, val)
+}
+
+// varyParse is vary's parse: split on commas, trimming spaces.
+func varyParse(header string) []string {
+	var list []string
+	for f := range strings.SplitSeq(header, ",") {
+		if f = strings.Trim(f, " "); f != "" {
+			list = append(list, f)
+		}
+	}
+	return list
+}
+
+// response is what a client reads: each value trimmed of the whitespace
+// around it, and a head written in UTF-8 read back byte by byte (as Latin-1,
+// the way a browser reads header bytes).
+func (r *nodeResponse) response() Response {
+	resp := Response{Status: r.status}
+	for _, h := range r.headers {
+		v := h.Value
+		if r.utf8 {
+			v = latin1OfUTF8(v)
+		}
+		resp.Headers = append(resp.Headers, Header{h.Name, trimOWS(v)})
+	}
+	return resp
+}
+
+// latin1OfUTF8 is s encoded in UTF-8 then decoded as Latin-1: "é" becomes
+// "Ã©".
+func latin1OfUTF8(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c < utf8.RuneSelf {
+			b.WriteRune(c)
+			continue
+		}
+		for _, x := range []byte(string(c)) {
+			b.WriteRune(rune(x))
+		}
+	}
+	return b.String()
+}
+
+// ---- JavaScript values ----
+//
+// A decoded JSON value is nil (null), bool, float64, string, []any or
+// map[string]any; jsUndefined is a missing property, *jsRegExp a RegExp.
+
+type jsUndefined struct{}
+
+// decodeJSValue is JSON.parse: numbers are doubles (out-of-range ones
+// become ±Infinity or 0, as in JavaScript).
+func decodeJSValue(raw json.RawMessage) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("%s is not JSON: %v", raw, err)
+	}
+	return jsNumbers(v), nil
+}
+
+func jsNumbers(v any) any {
+	switch x := v.(type) {
+	case json.Number:
+		f, _ := strconv.ParseFloat(string(x), 64) // ±Inf or 0 on ErrRange
+		return f
+	case []any:
+		for i := range x {
+			x[i] = jsNumbers(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = jsNumbers(x[k])
+		}
+	}
+	return v
+}
+
+// jsTruthy is ToBoolean.
+func jsTruthy(v any) bool {
+	switch x := v.(type) {
+	case nil, jsUndefined:
+		return false
+	case bool:
+		return x
+	case float64:
+		return x != 0 && !math.IsNaN(x)
+	case string:
+		return x != ""
+	}
+	return true
+}
+
+// errJSType stands for a TypeError thrown by JavaScript code.
+var errJSType = errors.New("TypeError")
+
+// jsToString is String(v) (and "" + v): arrays join their elements with
+// ","; an object is "[object Object]", unless it has an own "toString"
+// property, which JSON cannot make callable: a TypeError.
+func jsToString(v any) (string, error) {
+	switch x := v.(type) {
+	case jsUndefined:
+		return "undefined", nil
+	case nil:
+		return "null", nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case float64:
+		return jsNumberToString(x), nil
+	case string:
+		return x, nil
+	case []any:
+		return jsJoin(x)
+	case map[string]any:
+		if _, ok := x["toString"]; ok {
+			return "", errJSType
+		}
+		return "[object Object]", nil
+	}
+	return "", errJSType // a RegExp: never stringified by lib/index.js
+}
+
+// jsJoin is Array.prototype.join(","): null and undefined elements are "".
+func jsJoin(a []any) (string, error) {
+	parts := make([]string, len(a))
+	for i, e := range a {
+		if e == nil {
+			continue
+		}
+		s, err := jsToString(e)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = s
+	}
+	return strings.Join(parts, ","), nil
+}
+
+// jsJoinIfJoinable is `if (v.join) v = v.join(',')`: arrays are joined; an
+// object with a truthy own "join" throws (not a function); null and
+// undefined throw (no properties); anything else is kept.
+func jsJoinIfJoinable(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, jsUndefined:
+		return nil, errJSType
+	case []any:
+		return jsJoin(x)
+	case map[string]any:
+		if jsTruthy(x["join"]) {
+			return nil, errJSType
+		}
+	}
+	return v, nil
+}
+
+// jsLength is v.length: a string's length in UTF-16 code units, an
+// object's own "length", undefined for numbers and booleans.
+func jsLength(v any) any {
+	switch x := v.(type) {
+	case string:
+		return float64(len(utf16.Encode([]rune(x))))
+	case []any:
+		return float64(len(x))
+	case map[string]any:
+		if l, ok := x["length"]; ok {
+			return l
+		}
+	}
+	return jsUndefined{}
+}
+
+// jsNumberToString is Number::toString(x) with radix 10 (ECMA-262 §6.1.6.1.20).
+func jsNumberToString(x float64) string {
+	switch {
+	case math.IsNaN(x):
+		return "NaN"
+	case x == 0:
+		return "0"
+	case math.IsInf(x, 1):
+		return "Infinity"
+	case math.IsInf(x, -1):
+		return "-Infinity"
+	case x < 0:
+		return "-" + jsNumberToString(-x)
+	}
+	// The shortest digits s (k of them) and n with x = s × 10^(n−k).
+	e := strconv.FormatFloat(x, 'e', -1, 64)
+	mant, exp, _ := strings.Cut(e, "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	p, _ := strconv.Atoi(exp)
+	k, n := len(digits), p+1
+	switch {
+	case k <= n && n <= 21:
+		return digits + strings.Repeat("0", n-k)
+	case 0 < n && n <= 21:
+		return digits[:n] + "." + digits[n:]
+	case -6 < n && n <= 0:
+		return "0." + strings.Repeat("0", -n) + digits
+	}
+	m := digits[:1]
+	if k > 1 {
+		m += "." + digits[1:]
+	}
+	if n-1 < 0 {
+		return m + "e-" + strconv.Itoa(1-n)
+	}
+	return m + "e+" + strconv.Itoa(n-1)
+}
+
+// jsToNumber is ToNumber: objects go through ToPrimitive (arrays join).
+func jsToNumber(v any) (float64, error) {
+	switch x := v.(type) {
+	case jsUndefined:
+		return math.NaN(), nil
+	case nil:
+		return 0, nil
+	case bool:
+		if x {
+			return 1, nil
+		}
+		return 0, nil
+	case float64:
+		return x, nil
+	case string:
+		return jsStringToNumber(x), nil
+	}
+	s, err := jsToString(v)
+	if err != nil {
+		return 0, err
+	}
+	return jsStringToNumber(s), nil
+}
+
+// jsWhitespace is WhiteSpace and LineTerminator: what StringToNumber trims.
+const jsWhitespace = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+var jsDecimalLiteral = regexp.MustCompile(`^[+-]?(Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$`)
+
+// jsStringToNumber is StringToNumber: "" is 0, 0x/0o/0b prefixes, Infinity,
+// decimal literals; anything else NaN.
+func jsStringToNumber(s string) float64 {
+	s = strings.Trim(s, jsWhitespace)
+	if s == "" {
+		return 0
+	}
+	if len(s) > 2 && s[0] == '0' {
+		base := map[byte]int{'x': 16, 'X': 16, 'o': 8, 'O': 8, 'b': 2, 'B': 2}[s[1]]
+		if base != 0 {
+			f := 0.0
+			for _, c := range s[2:] {
+				d := strings.IndexRune("0123456789abcdef", c|0x20)
+				if c < '0' || d < 0 || d >= base {
+					return math.NaN()
+				}
+				f = f*float64(base) + float64(d)
+			}
+			return f
+		}
+	}
+	if !jsDecimalLiteral.MatchString(s) {
+		return math.NaN()
+	}
+	if t := strings.TrimLeft(s, "+-"); t == "Infinity" {
+		if s[0] == '-' {
+			return math.Inf(-1)
+		}
+		return math.Inf(1)
+	}
+	f, _ := strconv.ParseFloat(s, 64)
+	return f
+}
+
+// jsToInt32 is ToInt32.
+func jsToInt32(f float64) int32 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	m := math.Mod(math.Trunc(f), 1<<32)
+	if m < 0 {
+		m += 1 << 32
+	}
+	return int32(uint32(m))
+}
+
+// ---- RegExp origins ----
+//
+// A RegExp is new RegExp(source, flags) in V8 (Node 20), without the u or v
+// flag: the pattern's Annex B syntax is parsed here, with V8's error
+// messages, and translated to an equivalent Go regexp. Equivalent on what
+// Node can receive: header values are read as Latin-1, so every input
+// character is U+0000 to U+00FF, and each character set of the pattern
+// (literal, escape, class, dot) is computed exactly on that range, case
+// folding (the i flag) included. RegExp.test only asks whether a match
+// exists, which backtracking and RE2 agree on for patterns without
+// backreferences or lookarounds; those two are refused as unsupported.
+
+// jsRegExp is a RegExp and its Go translation.
+type jsRegExp struct {
+	source, flags string
+	re            *regexp.Regexp
+}
+
+// test is RegExp.prototype.test: an unanchored search.
+func (r *jsRegExp) test(s string) bool { return r.re.MatchString(s) }
+
+// expressOriginRegExps turns the {"regexp": "...", "flags": "..."} forms in
+// an origin value (top level, or in arrays at any depth, which
+// isOriginAllowed walks) into RegExps. Any other object stays an object:
+// truthy, so it allows every origin.
+func expressOriginRegExps(v any) (any, error) {
+	switch x := v.(type) {
+	case []any:
+		for i := range x {
+			var err error
+			if x[i], err = expressOriginRegExps(x[i]); err != nil {
+				return nil, err
+			}
+		}
+	case map[string]any:
+		src, ok := x["regexp"].(string)
+		flags, hasFlags := x["flags"].(string)
+		if ok && len(x) == 1 || ok && hasFlags && len(x) == 2 {
+			return newJSRegExp(src, flags)
+		}
+	}
+	return v, nil
+}
+
+// newJSRegExp compiles new RegExp(source, flags): a *ConfigError with V8's
+// SyntaxError message when V8 refuses it, a *FieldError when corsplay
+// cannot emulate it.
+func newJSRegExp(source, flags string) (*jsRegExp, error) {
+	const field = "server.library.options.origin"
+	seen := map[rune]bool{}
+	for _, f := range flags {
+		if !strings.ContainsRune("dgimsuyv", f) || seen[f] || f == 'u' && seen['v'] || f == 'v' && seen['u'] {
+			return nil, &ConfigError{"express-cors", fmt.Sprintf("Invalid flags supplied to RegExp constructor '%s'", flags)}
+		}
+		seen[f] = true
+	}
+	if seen['u'] || seen['v'] {
+		return nil, &FieldError{field, "corsplay does not emulate the u and v flags (Unicode mode): drop them, an origin is ASCII"}
+	}
+	if len(source) > MaxPatternBytes {
+		return nil, &FieldError{field, fmt.Sprintf("the pattern has %d bytes, at most %d", len(source), MaxPatternBytes)}
+	}
+	p := &jsReParser{src: utf16.Encode([]rune(source)), fold: seen['i'], dotAll: seen['s'], multiline: seen['m'], names: map[string]bool{}}
+	goSrc, msg := p.translate()
+	if msg != "" {
+		return nil, &ConfigError{"express-cors", "Invalid regular expression: /" + source + "/" + flags + ": " + msg}
+	}
+	if seen['g'] || seen['y'] {
+		return nil, &FieldError{field, "with the g or y flag, RegExp.test resumes from lastIndex, which one request leaves for the next: the answer depends on earlier requests, which corsplay does not emulate; drop the flag"}
+	}
+	if p.unsupported != "" {
+		return nil, &FieldError{field, "corsplay does not emulate " + p.unsupported + " in a RegExp origin"}
+	}
+	re, err := compileRegexp(goSrc)
+	if err != nil {
+		return nil, &FieldError{field, fmt.Sprintf("corsplay cannot emulate this pattern (%v)", err)}
+	}
+	return &jsRegExp{source: source, flags: flags, re: re}, nil
+}
+
+// jsReParser parses a pattern in UTF-16 code units, as V8 does.
+type jsReParser struct {
+	src                     []uint16
+	pos                     int
+	fold, dotAll, multiline bool
+	ncaps                   int  // capturing groups in the whole pattern
+	hasNamed                bool // a named group anywhere: \k is a reference
+	names                   map[string]bool
+	refs                    []string
+	unsupported             string
+}
+
+// jsReSyntaxError carries V8's message through panic.
+type jsReSyntaxError string
+
+func (p *jsReParser) fail(msg string) { panic(jsReSyntaxError(msg)) }
+
+func (p *jsReParser) unsupport(what string) {
+	if p.unsupported == "" {
+		p.unsupported = what
+	}
+}
+
+// translate returns the Go pattern, or V8's message.
+func (p *jsReParser) translate() (goSrc, msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(jsReSyntaxError)
+			if !ok {
+				panic(r)
+			}
+			goSrc, msg = "", string(e)
+		}
+	}()
+	p.prescan()
+	out := p.disjunction()
+	if p.pos < len(p.src) { // only a ')' stops the top-level disjunction
+		p.fail("Unmatched ')'")
+	}
+	for _, r := range p.refs {
+		if !p.names[r] {
+			p.fail("Invalid named capture referenced")
+		}
+	}
+	return out, ""
+}
+
+// prescan counts capturing groups and notices named ones, as V8's
+// ScanForCaptures: a decimal escape is a backreference only up to that
+// count, and \k a named reference only when a named group exists.
+func (p *jsReParser) prescan() {
+	s := p.src
+	inClass := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\':
+			i++
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+		case c == '(':
+			if i+1 < len(s) && s[i+1] != '?' {
+				p.ncaps++
+			} else if i+3 < len(s) && s[i+1] == '?' && s[i+2] == '<' && s[i+3] != '=' && s[i+3] != '!' {
+				p.ncaps++
+				p.hasNamed = true
+			}
+		}
+	}
+}
+
+func (p *jsReParser) peek(off int) int {
+	if p.pos+off < len(p.src) {
+		return int(p.src[p.pos+off])
+	}
+	return -1
+}
+
+// disjunction: Alternative ( | Alternative )*, up to a ')' or the end.
+func (p *jsReParser) disjunction() string {
+	var b strings.Builder
+	for {
+		b.WriteString(p.alternative())
+		if p.peek(0) != '|' {
+			return b.String()
+		}
+		p.pos++
+		b.WriteByte('|')
+	}
+}
+
+// Kinds of term, for what may follow them.
+const (
+	reAtom       = iota // quantifiable
+	reAssertion         // ^ $ \b \B: "Nothing to repeat"
+	reLookahead         // quantifiable (Annex B)
+	reLookbehind        // "Invalid quantifier"
+)
+
+// alternative: Term*, each optionally quantified.
+func (p *jsReParser) alternative() string {
+	var b strings.Builder
+	for p.pos < len(p.src) && p.peek(0) != '|' && p.peek(0) != ')' {
+		term, kind := p.term()
+		q, ok := p.quantifier()
+		if ok {
+			switch kind {
+			case reAssertion:
+				p.fail("Nothing to repeat")
+			case reLookbehind:
+				p.fail("Invalid quantifier")
+			}
+			term = "(?:" + term + ")" + q
+		}
+		b.WriteString(term)
+	}
+	return b.String()
+}
+
+// quantifier reads * + ? {n} {n,} {n,m}, each optionally followed by ?
+// (lazy, which does not change whether a match exists).
+func (p *jsReParser) quantifier() (string, bool) {
+	var q string
+	switch p.peek(0) {
+	case '*', '+', '?':
+		q = string(rune(p.peek(0)))
+		p.pos++
+	case '{':
+		lo, hi, end, ok := p.braced()
+		if !ok {
+			return "", false
+		}
+		p.pos = end
+		if hi >= 0 && lo > hi {
+			p.fail("numbers out of order in {} quantifier")
+		}
+		if lo > 1000 || hi > 1000 {
+			p.unsupport("a repetition count above 1000")
+		}
+		q = fmt.Sprintf("{%d,}", min(lo, 1000))
+		if hi >= 0 {
+			q = fmt.Sprintf("{%d,%d}", min(lo, 1000), min(hi, 1000))
+		}
+	default:
+		return "", false
+	}
+	if p.peek(0) == '?' {
+		p.pos++
+	}
+	return q, true
+}
+
+// braced reads {n}, {n,} or {n,m} at pos; hi is -1 when unbounded. Anything
+// else is no quantifier, and its { a literal (Annex B).
+func (p *jsReParser) braced() (lo, hi, end int, ok bool) {
+	i := p.pos + 1
+	digits := func() (int, bool) {
+		start, n := i, 0
+		for i < len(p.src) && '0' <= p.src[i] && p.src[i] <= '9' {
+			n = min(n*10+int(p.src[i]-'0'), math.MaxInt32)
+			i++
+		}
+		return n, i > start
+	}
+	lo, ok = digits()
+	if !ok || i >= len(p.src) {
+		return 0, 0, 0, false
+	}
+	hi = lo
+	if p.src[i] == ',' {
+		i++
+		var has bool
+		if hi, has = digits(); !has {
+			hi = -1
+		}
+	}
+	if i >= len(p.src) || p.src[i] != '}' {
+		return 0, 0, 0, false
+	}
+	return lo, hi, i + 1, true
+}
+
+// term reads one assertion or atom.
+func (p *jsReParser) term() (string, int) {
+	c := p.peek(0)
+	switch c {
+	case '^', '$':
+		p.pos++
+		if p.multiline {
+			return "(?m:" + string(rune(c)) + ")", reAssertion
+		}
+		return string(rune(c)), reAssertion
+	case '\\':
+		switch p.peek(1) {
+		case 'b', 'B':
+			p.pos += 2
+			return `\` + string(rune(p.peek(-1))), reAssertion
+		}
+		p.pos++
+		return p.set(p.atomEscape()), reAtom
+	case '(':
+		return p.group()
+	case '[':
+		return p.set(p.class()), reAtom
+	case '.':
+		p.pos++
+		return p.set(jsDot(p.dotAll)), reAtom
+	case '*', '+', '?':
+		p.fail("Nothing to repeat")
+	case '{':
+		if _, _, _, ok := p.braced(); ok {
+			p.fail("Nothing to repeat")
+		}
+	}
+	p.pos++
+	return p.set(jsChar(c)), reAtom
+}
+
+// set emits a character set, case-folded under the i flag.
+func (p *jsReParser) set(s jsCharSet) string {
+	if p.fold {
+		s = s.folded()
+	}
+	return s.goClass()
+}
+
+// group reads ( ... ), (?: ... ), (?<name> ... ) and the lookarounds.
+func (p *jsReParser) group() (string, int) {
+	p.pos++ // (
+	kind := reAtom
+	if p.peek(0) == '?' {
+		switch {
+		case p.peek(1) == ':':
+			p.pos += 2
+		case p.peek(1) == '=' || p.peek(1) == '!':
+			p.pos += 2
+			kind = reLookahead
+			p.unsupport("a lookahead (?= or (?!")
+		case p.peek(1) == '<' && (p.peek(2) == '=' || p.peek(2) == '!'):
+			p.pos += 3
+			kind = reLookbehind
+			p.unsupport("a lookbehind (?<= or (?<!")
+		case p.peek(1) == '<':
+			p.pos += 2
+			name := p.groupName()
+			if p.names[name] {
+				p.fail("Duplicate capture group name")
+			}
+			p.names[name] = true
+		default:
+			p.fail("Invalid group")
+		}
+	}
+	inner := p.disjunction()
+	if p.pos >= len(p.src) {
+		p.fail("Unterminated group")
+	}
+	p.pos++ // )
+	return "(?:" + inner + ")", kind
+}
+
+// groupName reads a capture group name up to its '>'. ASCII names are
+// checked as V8 checks them; a name with an escape or a non-ASCII character
+// is left unsupported.
+func (p *jsReParser) groupName() string {
+	start, escaped := p.pos, false
+	for ; p.pos < len(p.src); p.pos++ {
+		c := rune(p.src[p.pos])
+		switch {
+		case c == '>' && p.pos > start:
+			name := string(utf16.Decode(p.src[start:p.pos]))
+			p.pos++
+			return name
+		case c >= utf8.RuneSelf || c == '\\':
+			escaped = true
+			p.unsupport("a group name with an escape or a non-ASCII character")
+		case c == '$' || c == '_' || 'a' <= c|0x20 && c|0x20 <= 'z' || p.pos > start && '0' <= c && c <= '9':
+		case !escaped:
+			p.fail("Invalid capture group name")
+		}
+	}
+	p.fail("Invalid capture group name")
+	return ""
+}
+
+// atomEscape reads what follows a \ outside a class (Annex B: identity
+// escapes, legacy octal, \c without a letter is a backslash).
+func (p *jsReParser) atomEscape() jsCharSet {
+	c := p.peek(0)
+	switch {
+	case c < 0:
+		p.fail(`\ at end of pattern`)
+	case '1' <= c && c <= '9':
+		start := p.pos
+		n := 0
+		for p.pos < len(p.src) && '0' <= p.src[p.pos] && p.src[p.pos] <= '9' {
+			n = min(n*10+int(p.src[p.pos]-'0'), math.MaxInt32)
+			p.pos++
+		}
+		if n <= p.ncaps {
+			p.unsupport("a backreference")
+			return jsCharSet{}
+		}
+		p.pos = start
+		if c >= '8' {
+			p.pos++
+			return jsChar(c)
+		}
+		return jsChar(p.octal())
+	case c == '0':
+		return jsChar(p.octal())
+	case c == 'k' && p.hasNamed:
+		p.pos++
+		if p.peek(0) != '<' {
+			p.fail("Invalid named reference")
+		}
+		p.pos++
+		p.refs = append(p.refs, p.groupName())
+		p.unsupport("a backreference")
+		return jsCharSet{}
+	case c == 'c':
+		if l := p.peek(1); 'a' <= l|0x20 && l|0x20 <= 'z' {
+			p.pos += 2
+			return jsChar(l % 32)
+		}
+		return jsChar('\\') // the c is read next, as a literal
+	}
+	return p.characterEscape()
+}
+
+// characterEscape reads the escapes shared with classes: \d \D \s \S \w
+// \W, \f \n \r \t \v, \xHH, \uHHHH, and identity escapes.
+func (p *jsReParser) characterEscape() jsCharSet {
+	c := p.peek(0)
+	p.pos++
+	switch c {
+	case 'd', 'D', 's', 'S', 'w', 'W':
+		return jsClassEscape(c)
+	case 'f':
+		return jsChar('\f')
+	case 'n':
+		return jsChar('\n')
+	case 'r':
+		return jsChar('\r')
+	case 't':
+		return jsChar('\t')
+	case 'v':
+		return jsChar('\v')
+	case 'x', 'u':
+		n := 2
+		if c == 'u' {
+			n = 4
+		}
+		v := 0
+		for i := range n {
+			d := strings.IndexRune("0123456789abcdef", rune(p.peek(i))|0x20)
+			if p.peek(i) < '0' || d < 0 {
+				return jsChar(c) // not an escape: the letter itself
+			}
+			v = v*16 + d
+		}
+		p.pos += n
+		return jsChar(v)
+	}
+	return jsChar(c)
+}
+
+// octal reads a legacy octal escape: up to three digits, at most \377.
+func (p *jsReParser) octal() int {
+	v := p.peek(0) - '0'
+	p.pos++
+	if d := p.peek(0); '0' <= d && d <= '7' {
+		v = v*8 + d - '0'
+		p.pos++
+		if d := p.peek(0); v < 32 && '0' <= d && d <= '7' {
+			v = v*8 + d - '0'
+			p.pos++
+		}
+	}
+	return v
+}
+
+// class reads [...] or [^...] (Annex B: a range with a class escape at
+// either end is the union of its parts and a '-').
+func (p *jsReParser) class() jsCharSet {
+	p.pos++ // [
+	negate := p.peek(0) == '^'
+	if negate {
+		p.pos++
+	}
+	var s jsCharSet
+	for {
+		switch p.peek(0) {
+		case -1:
+			p.fail("Unterminated character class")
+		case ']':
+			p.pos++
+			if p.fold {
+				s = s.folded()
+			}
+			if negate {
+				s = s.complement()
+			}
+			return s
+		}
+		a, aSingle := p.classAtom()
+		if p.peek(0) != '-' || p.peek(1) == ']' || p.peek(1) < 0 {
+			s = s.union(a)
+			continue
+		}
+		p.pos++ // -
+		b, bSingle := p.classAtom()
+		if !aSingle || !bSingle {
+			s = s.union(a).union(jsChar('-')).union(b)
+			continue
+		}
+		if a.single > b.single {
+			p.fail("Range out of order in character class")
+		}
+		s = s.union(jsRange(a.single, b.single))
+	}
+}
+
+// classAtom reads one class atom; single tells a character from a class
+// escape.
+func (p *jsReParser) classAtom() (jsCharSet, bool) {
+	c := p.peek(0)
+	if c < 0 {
+		p.fail("Unterminated character class")
+	}
+	if c != '\\' {
+		p.pos++
+		return jsChar(c), true
+	}
+	p.pos++
+	c = p.peek(0)
+	switch {
+	case c < 0:
+		p.fail(`\ at end of pattern`)
+	case c == 'b':
+		p.pos++
+		return jsChar('\b'), true
+	case '0' <= c && c <= '7':
+		return jsChar(p.octal()), true
+	case c == 'k' && p.hasNamed:
+		p.fail("Invalid escape")
+	case c == 'c':
+		if l := p.peek(1); 'a' <= l|0x20 && l|0x20 <= 'z' || '0' <= l && l <= '9' || l == '_' {
+			p.pos += 2
+			return jsChar(l % 32), true
+		}
+		return jsChar('\\'), true // the c is read next
+	}
+	s := p.characterEscape()
+	return s, !strings.ContainsRune("dDsSwW", rune(c))
+}
+
+// jsCharSet is a set of UTF-16 code units, exact on U+0000..U+00FF (all
+// Node can deliver) and on the three others that case-fold onto that range
+// (U+0178, U+039C, U+03BC); rest stands for every other code unit above
+// U+00FF, which no input contains.
+type jsCharSet struct {
+	lo     [256]bool
+	extra  [3]bool // jsFoldExtras
+	rest   bool
+	single int // the character, for a one-character set
+}
+
+var jsFoldExtras = [3]int{0x178, 0x39c, 0x3bc}
+
+func jsRange(a, b int) jsCharSet {
+	s := jsCharSet{single: a}
+	for x := a; x <= b && x < 256; x++ {
+		s.lo[x] = true
+	}
+	for i, e := range jsFoldExtras {
+		s.extra[i] = a <= e && e <= b
+	}
+	return s
+}
+
+func jsChar(c int) jsCharSet { return jsRange(c, c) }
+
+func (s jsCharSet) has(c int) bool {
+	if c < 256 {
+		return s.lo[c]
+	}
+	if i := slices.Index(jsFoldExtras[:], c); i >= 0 {
+		return s.extra[i]
+	}
+	return s.rest
+}
+
+func (s jsCharSet) union(t jsCharSet) jsCharSet {
+	for i := range s.lo {
+		s.lo[i] = s.lo[i] || t.lo[i]
+	}
+	for i := range s.extra {
+		s.extra[i] = s.extra[i] || t.extra[i]
+	}
+	s.rest = s.rest || t.rest
+	return s
+}
+
+func (s jsCharSet) complement() jsCharSet {
+	for i := range s.lo {
+		s.lo[i] = !s.lo[i]
+	}
+	for i := range s.extra {
+		s.extra[i] = !s.extra[i]
+	}
+	s.rest = !s.rest
+	return s
+}
+
+// folded is the set the i flag matches (non-Unicode Canonicalize: an input
+// character matches when its toUpperCase equals that of a member, except
+// that nothing above U+007F folds onto ASCII). For Latin-1 input the
+// classes of equal Canonicalize values are ASCII letter pairs, À-Þ/à-þ
+// pairs (not ×/÷), {µ, U+039C, U+03BC} and {ÿ, U+0178}; checked against
+// V8 for every Latin-1 character and every BMP code unit.
+func (s jsCharSet) folded() jsCharSet {
+	out := s
+	for x := range 256 {
+		for _, y := range jsOrbit(x) {
+			if s.has(y) {
+				out.lo[x] = true
+			}
+		}
+	}
+	return out
+}
+
+// jsOrbit lists the code units whose Canonicalize equals x's.
+func jsOrbit(x int) []int {
+	switch {
+	case 'a' <= x && x <= 'z', 0xe0 <= x && x <= 0xfe && x != 0xf7:
+		return []int{x, x - 0x20}
+	case 'A' <= x && x <= 'Z', 0xc0 <= x && x <= 0xde && x != 0xd7:
+		return []int{x, x + 0x20}
+	case x == 0xb5:
+		return []int{x, 0x39c, 0x3bc}
+	case x == 0xff:
+		return []int{x, 0x178}
+	}
+	return []int{x}
+}
+
+// jsDot is . : everything but the line terminators \n \r U+2028 U+2029,
+// or everything with the s flag.
+func jsDot(dotAll bool) jsCharSet {
+	s := jsCharSet{}.complement()
+	if !dotAll {
+		s.lo['\n'], s.lo['\r'] = false, false
+	}
+	return s
+}
+
+// jsClassEscape is \d \D \s \S \w \W: ASCII digits and word characters;
+// \s is WhiteSpace and LineTerminator (on Latin-1: \t \n \v \f \r, space,
+// U+00A0).
+func jsClassEscape(c int) jsCharSet {
+	var s jsCharSet
+	switch c | 0x20 {
+	case 'd':
+		s = jsRange('0', '9')
+	case 'w':
+		s = jsRange('0', '9').union(jsRange('A', 'Z')).union(jsRange('a', 'z')).union(jsChar('_'))
+	case 's':
+		s = jsRange('\t', '\r').union(jsChar(' ')).union(jsChar(0xa0))
+	}
+	if 'A' <= c && c <= 'Z' {
+		s = s.complement()
+	}
+	return s
+}
+
+// goClass writes the set as a Go character class.
+func (s jsCharSet) goClass() string {
+	var b strings.Builder
+	for x := 0; x < 256; x++ {
+		if !s.lo[x] {
+			continue
+		}
+		y := x
+		for y+1 < 256 && s.lo[y+1] {
+			y++
+		}
+		fmt.Fprintf(&b, `\x{%x}`, x)
+		if y > x {
+			fmt.Fprintf(&b, `-\x{%x}`, y)
+		}
+		x = y
+	}
+	if s.rest {
+		b.WriteString(`\x{100}-\x{10ffff}`)
+	} else {
+		for i, e := range jsFoldExtras {
+			if s.extra[i] {
+				fmt.Fprintf(&b, `\x{%x}`, e)
+			}
+		}
+	}
+	if b.Len() == 0 {
+		return `[^\x{0}-\x{10ffff}]`
+	}
+	return "[" + b.String() + "]"
+}

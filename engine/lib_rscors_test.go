@@ -1,0 +1,260 @@
+package engine
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// goLibCase is one configuration × request of a Go CORS library, with the
+// status and CORS headers (Access-Control-* and Vary, "Name: value") the
+// library answers, or the text of its configuration error.
+type goLibCase struct {
+	name        string
+	options     string // the JSON options object
+	req         HTTPRequest
+	status      int
+	headers     []string
+	configError string
+}
+
+// goReq is a request with header name, value pairs.
+func goReq(method string, kv ...string) HTTPRequest {
+	req := HTTPRequest{Method: method, URL: "/items"}
+	for i := 0; i+1 < len(kv); i += 2 {
+		req.Headers = append(req.Headers, Header{kv[i], kv[i+1]})
+	}
+	return req
+}
+
+// goCORSLines lists the CORS headers of hs as "Name: value", sorted by
+// name (case-insensitively), in line order within a name.
+func goCORSLines(hs Headers) []string {
+	var out []string
+	for _, h := range hs {
+		n := strings.ToLower(h.Name)
+		if n == "vary" || strings.HasPrefix(n, "access-control-") {
+			out = append(out, h.Name+": "+h.Value)
+		}
+	}
+	return goSortLines(out)
+}
+
+func goSortLines(lines []string) []string {
+	out := slices.Clone(lines)
+	slices.SortStableFunc(out, func(a, b string) int {
+		na, _, _ := strings.Cut(a, ":")
+		nb, _, _ := strings.Cut(b, ":")
+		return strings.Compare(strings.ToLower(na), strings.ToLower(nb))
+	})
+	return out
+}
+
+func runGoLibCases(t *testing.T, lib string, cases []goLibCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var opts map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(c.options), &opts); err != nil {
+				t.Fatalf("options: %v", err)
+			}
+			resp, err := Server{Library: &Library{Name: lib, Options: opts}}.Respond(c.req)
+			var ce *ConfigError
+			switch {
+			case c.configError != "":
+				if !errors.As(err, &ce) || ce.Message != c.configError || ce.Library != lib {
+					t.Fatalf("got %v, want the configuration error\n%s", err, c.configError)
+				}
+				return
+			case err != nil:
+				t.Fatal(err)
+			}
+			if resp.Status != c.status {
+				t.Errorf("status %d, want %d", resp.Status, c.status)
+			}
+			if got, want := goCORSLines(resp.Headers), goSortLines(c.headers); !slices.Equal(got, want) {
+				t.Errorf("CORS headers\n got  %q\n want %q", got, want)
+			}
+		})
+	}
+}
+
+const (
+	rsVaryPreflight = "Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+	rsVaryActual    = "Vary: Origin"
+)
+
+// rs/cors v1.11.1, quirk by quirk (server-libraries.md §2.2, checked
+// against the library by libtest).
+func TestRSCorsQuirks(t *testing.T) {
+	sub := `{"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowCredentials": true}`
+	runGoLibCases(t, "rs-cors", []goLibCase{
+		// Origins.
+		{name: "default: every origin, ACAO *", options: `{}`,
+			req: goReq("GET", "Origin", "https://evil.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *"}},
+		{name: "empty list is every origin", options: `{"AllowedOrigins": []}`,
+			req: goReq("GET", "Origin", "https://evil.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *"}},
+		{name: "* anywhere makes the whole list match-all", options: `{"AllowedOrigins": ["https://a.net", "*"]}`,
+			req: goReq("GET", "Origin", "https://evil.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *"}},
+		{name: "* with credentials: ACAO * and ACAC true (broken for the browser)", options: `{"AllowedOrigins": ["*"], "AllowCredentials": true}`,
+			req: goReq("GET", "Origin", "https://evil.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Credentials: true"}},
+		{name: "exact origin echoed", options: `{"AllowedOrigins": ["https://app.example.com"]}`,
+			req: goReq("GET", "Origin", "https://app.example.com"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://app.example.com"}},
+		{name: "lowercased on both sides, echoed as sent", options: `{"AllowedOrigins": ["HTTPS://App.Example.com"]}`,
+			req: goReq("GET", "Origin", "https://APP.example.COM"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://APP.example.COM"}},
+		{name: "http downgrade refused: Vary only", options: `{"AllowedOrigins": ["https://app.example.com"]}`,
+			req: goReq("GET", "Origin", "http://app.example.com"), status: 200, headers: []string{rsVaryActual}},
+		{name: "null allowed when listed", options: `{"AllowedOrigins": ["null"]}`,
+			req: goReq("GET", "Origin", "null"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: null"}},
+		{name: "wildcard: a subdomain", options: sub,
+			req: goReq("GET", "Origin", "https://app.example.com"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://app.example.com", "Access-Control-Allow-Credentials: true"}},
+		{name: "wildcard spans dots", options: sub,
+			req: goReq("GET", "Origin", "https://a.b.example.com"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://a.b.example.com", "Access-Control-Allow-Credentials: true"}},
+		{name: "wildcard: not the apex", options: sub,
+			req: goReq("GET", "Origin", "https://example.com"), status: 200, headers: []string{rsVaryActual}},
+		{name: "wildcard: lookalike suffix refused", options: sub,
+			req: goReq("GET", "Origin", "https://app.example.com.evil.net"), status: 200, headers: []string{rsVaryActual}},
+		{name: "wildcard: any port? no, the suffix must match", options: sub,
+			req: goReq("GET", "Origin", "https://app.example.com:8443"), status: 200, headers: []string{rsVaryActual}},
+		{name: "example.* matches any TLD, even example.evil.net", options: `{"AllowedOrigins": ["https://example.*"]}`,
+			req: goReq("GET", "Origin", "https://example.evil.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://example.evil.net"}},
+		{name: "*example.com matches evilexample.com", options: `{"AllowedOrigins": ["https://*example.com"]}`,
+			req: goReq("GET", "Origin", "https://evilexample.com"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://evilexample.com"}},
+		{name: "h* with credentials reflects nearly anything (issue 197)", options: `{"AllowedOrigins": ["h*"], "AllowCredentials": true}`,
+			req: goReq("GET", "Origin", "https://attacker.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://attacker.net", "Access-Control-Allow-Credentials: true"}},
+		{name: "only the first * is a wildcard", options: `{"AllowedOrigins": ["https://*.*.example.com"]}`,
+			req: goReq("GET", "Origin", "https://a.b.example.com"), status: 200, headers: []string{rsVaryActual}},
+		{name: "no Origin: Vary only", options: `{}`, req: goReq("GET"), status: 200, headers: []string{rsVaryActual}},
+		{name: "empty Origin: Vary only", options: `{}`, req: goReq("GET", "Origin", ""), status: 200, headers: []string{rsVaryActual}},
+		{name: "two Origin lines: the first decides, ACAO repeats both", options: `{"AllowedOrigins": ["https://a.net"]}`,
+			req: goReq("GET", "Origin", "https://a.net", "Origin", "https://b.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: https://a.net", "Access-Control-Allow-Origin: https://b.net"}},
+
+		// Methods, also enforced on actual requests.
+		{name: "actual request with a disallowed method: no CORS header", options: sub,
+			req: goReq("DELETE", "Origin", "https://app.example.com"), status: 200, headers: []string{rsVaryActual}},
+		{name: "default methods: PUT refused on an actual request", options: `{}`,
+			req: goReq("PUT", "Origin", "https://a.net"), status: 200, headers: []string{rsVaryActual}},
+		{name: "OPTIONS always allowed as an actual method", options: `{"AllowedMethods": ["PUT"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *"}},
+		{name: "methods are case-sensitive", options: `{"AllowedMethods": ["put"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "PUT"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "* is no wildcard for methods", options: `{"AllowedMethods": ["*"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "PUT"), status: 204,
+			headers: []string{rsVaryPreflight}},
+
+		// Preflights.
+		{name: "preflight: ACAM is the requested method only", options: sub,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "PUT"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: https://app.example.com",
+				"Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Credentials: true"}},
+		{name: "preflight: disallowed origin, 204 with Vary only", options: sub,
+			req: goReq("OPTIONS", "Origin", "https://evil.net", headerRequestMethod, "PUT"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "preflight: disallowed method, 204 with Vary only", options: sub,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "DELETE"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "preflight: one disallowed header aborts it all", options: sub,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "PUT", headerRequestHeaders, "content-type,x-custom"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "preflight: default headers, ACRH echoed", options: sub,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "PUT", headerRequestHeaders, "accept,content-type,x-requested-with"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: https://app.example.com", "Access-Control-Allow-Methods: PUT",
+				"Access-Control-Allow-Headers: accept,content-type,x-requested-with", "Access-Control-Allow-Credentials: true"}},
+		{name: "preflight: headers * echoes anything, Authorization included", options: `{"AllowedHeaders": ["*"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, "authorization,x-anything"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET",
+				"Access-Control-Allow-Headers: authorization,x-anything"}},
+		{name: "preflight: configured headers lowercased", options: `{"AllowedHeaders": ["X-Custom"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, "x-custom"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET", "Access-Control-Allow-Headers: x-custom"}},
+		{name: "preflight: ACRH must be lowercase", options: `{"AllowedHeaders": ["X-Custom"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, "X-Custom"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "preflight: ACRH must be sorted", options: `{"AllowedHeaders": ["a", "b"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, "b,a"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "preflight: one OWS byte tolerated", options: `{"AllowedHeaders": ["a", "b"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, " a, b"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET", "Access-Control-Allow-Headers:  a, b"}},
+		{name: "preflight: two OWS bytes refused", options: `{"AllowedHeaders": ["a", "b"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, "a,  b"), status: 204,
+			headers: []string{rsVaryPreflight}},
+		{name: "preflight: ACRH over two lines, echoed as two lines", options: `{"AllowedHeaders": ["a", "b"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, "a", headerRequestHeaders, "b"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET",
+				"Access-Control-Allow-Headers: a", "Access-Control-Allow-Headers: b"}},
+		{name: "preflight: empty ACRH not echoed", options: `{}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", headerRequestHeaders, ""), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET"}},
+		{name: "preflight without Origin: aborted", options: `{}`,
+			req: goReq("OPTIONS", headerRequestMethod, "GET"), status: 204, headers: []string{rsVaryPreflight}},
+		{name: "OPTIONS with an empty ACRM is an actual request", options: `{}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, ""), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *"}},
+		{name: "ExposedHeaders canonicalized, joined with comma-space", options: `{"ExposedHeaders": ["x-total-count", "etag", "x_odd name"]}`,
+			req: goReq("GET", "Origin", "https://a.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *", "Access-Control-Expose-Headers: X-Total-Count, Etag, x_odd name"}},
+		{name: "ExposedHeaders not on preflights", options: `{"ExposedHeaders": ["x-total-count"]}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET"}},
+		{name: "MaxAge sent as is, no cap", options: `{"MaxAge": 10000000}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET", "Access-Control-Max-Age: 10000000"}},
+		{name: "MaxAge negative sends 0", options: `{"MaxAge": -1}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET"), status: 204,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET", "Access-Control-Max-Age: 0"}},
+		{name: "private network: ACAPN when asked, Vary grows", options: `{"AllowPrivateNetwork": true}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET", "Access-Control-Request-Private-Network", "true"), status: 204,
+			headers: []string{"Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network",
+				"Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET", "Access-Control-Allow-Private-Network: true"}},
+		{name: "OptionsSuccessStatus", options: `{"OptionsSuccessStatus": 200}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET"), status: 200,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET"}},
+		{name: "OptionsPassthrough: the next handler answers 200", options: `{"OptionsPassthrough": true, "OptionsSuccessStatus": 204}`,
+			req: goReq("OPTIONS", "Origin", "https://a.net", headerRequestMethod, "GET"), status: 200,
+			headers: []string{rsVaryPreflight, "Access-Control-Allow-Origin: *", "Access-Control-Allow-Methods: GET"}},
+		{name: "Debug changes nothing", options: `{"Debug": true}`,
+			req: goReq("GET", "Origin", "https://a.net"), status: 200,
+			headers: []string{rsVaryActual, "Access-Control-Allow-Origin: *"}},
+	})
+}
+
+// Options a Go program could not write are refused with a FieldError.
+func TestRSCorsOptionErrors(t *testing.T) {
+	for _, c := range []struct{ options, field, contains string }{
+		{`{"AllowOriginFunc": null}`, "server.library.options.AllowOriginFunc", "func(origin string) bool"},
+		{`{"AllowOriginVaryRequestFunc": true}`, "server.library.options.AllowOriginVaryRequestFunc", "JSON cannot express it"},
+		{`{"Logger": {}}`, "server.library.options.Logger", "cors.Logger"},
+		{`{"allowedOrigins": ["*"]}`, "server.library.options.allowedOrigins", "did you mean AllowedOrigins?"},
+		{`{"Origins": ["*"]}`, "server.library.options.Origins", "cors.Options has no field Origins"},
+		{`{"AllowedOrigins": "https://a.net"}`, "server.library.options.AllowedOrigins", "not the right type"},
+		{`{"OptionsSuccessStatus": 99}`, "server.library.options.OptionsSuccessStatus", "200 to 599"},
+	} {
+		var opts map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(c.options), &opts); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Server{Library: &Library{Name: "rs-cors", Options: opts}}.Respond(goReq("GET"))
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(fe.Problem, c.contains) {
+			t.Errorf("%s: got %v, want a FieldError on %s containing %q", c.options, err, c.field, c.contains)
+		}
+	}
+}

@@ -1,0 +1,2 @@
+// Package libtest proves the engine's library emulations against the real libraries.
+package libtest
