@@ -1,6 +1,10 @@
 package app
 
-import "corsplay/engine"
+import (
+	"encoding/json"
+
+	"corsplay/engine"
+)
 
 // defaultScenario is what the page shows first: a JSON PUT with cookies
 // that a policy allows, so every part of the exchange is on screen.
@@ -34,4 +38,14 @@ func defaultRaw(page string) *engine.RawServer {
 		Preflight: &engine.Response{Status: 204, Headers: engine.Headers{{Name: "Access-Control-Allow-Origin", Value: page}}},
 		Actual:    &engine.Response{Status: 200, Headers: engine.Headers{{Name: "Access-Control-Allow-Origin", Value: page}, {Name: "Content-Type", Value: "application/json"}}},
 	}
+}
+
+// defaultLibrary is Flask-CORS allowing the page, with cookies: the
+// configuration most tutorials start from.
+func defaultLibrary(page string) *engine.Library {
+	origins, _ := json.Marshal([]string{page})
+	return &engine.Library{Name: "flask-cors", Options: map[string]json.RawMessage{
+		"origins":              origins,
+		"supports_credentials": json.RawMessage("true"),
+	}}
 }

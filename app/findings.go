@@ -83,7 +83,7 @@ func (f *Findings) onApply(i int) app.EventHandler {
 
 func (f *Findings) lint() app.UI {
 	return app.Elem("section").Class("panel lint").Attr("aria-labelledby", "lint-title").Body(
-		app.Elem("h2").ID("lint-title").Text("Findings on the policy"),
+		app.Elem("h2").ID("lint-title").Text("Findings on the server"),
 		app.Elem("ul").Body(app.Range(f.Lint).Slice(func(i int) app.UI {
 			l := f.Lint[i]
 			return app.Elem("li").Class("finding " + l.Severity).Body(

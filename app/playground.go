@@ -27,8 +27,9 @@ type Playground struct {
 	preset   string // title of the preset on screen, until the first edit
 
 	// The server of the other kind, kept while the user switches tabs.
-	sparePolicy *engine.Policy
-	spareRaw    *engine.RawServer
+	sparePolicy  *engine.Policy
+	spareRaw     *engine.RawServer
+	spareLibrary *engine.Library
 }
 
 // OnNav loads the scenario from the URL fragment, or the default one. It
@@ -100,16 +101,25 @@ func (p *Playground) switchServer(kind string) {
 	if srv.Raw != nil {
 		p.spareRaw = srv.Raw
 	}
+	if srv.Library != nil {
+		p.spareLibrary = srv.Library
+	}
+	*srv = engine.Server{}
 	switch kind {
 	case "policy":
-		srv.Raw, srv.Policy = nil, p.sparePolicy
+		srv.Policy = p.sparePolicy
 		if srv.Policy == nil {
 			srv.Policy = defaultPolicy(p.scenario.Page)
 		}
 	case "raw":
-		srv.Policy, srv.Raw = nil, p.spareRaw
+		srv.Raw = p.spareRaw
 		if srv.Raw == nil {
 			srv.Raw = defaultRaw(p.scenario.Page)
+		}
+	case "library":
+		srv.Library = p.spareLibrary
+		if srv.Library == nil {
+			srv.Library = defaultLibrary(p.scenario.Page)
 		}
 	}
 }

@@ -7,7 +7,8 @@ import (
 )
 
 // ServerPanel switches between the ways of describing the server: a policy
-// (a correct middleware configured in neutral terms) or raw responses.
+// (a correct middleware configured in neutral terms), a real library with
+// its own options, or raw responses.
 type ServerPanel struct {
 	app.Compo
 	Server engine.Server
@@ -16,20 +17,27 @@ type ServerPanel struct {
 
 func (p *ServerPanel) Render() app.UI {
 	kind := "raw"
-	if p.Server.Policy != nil {
+	switch {
+	case p.Server.Policy != nil:
 		kind = "policy"
+	case p.Server.Library != nil:
+		kind = "library"
 	}
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "server-title").Body(
 		app.Elem("h2").ID("server-title").Text("Server — how the API answers"),
 		app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").Body(
 			tab("tab-policy", "Policy", kind == "policy", p.onKind("policy")),
+			tab("tab-library", "Library", kind == "library", p.onKind("library")),
 			tab("tab-raw", "Raw responses", kind == "raw", p.onKind("raw")),
-			app.Button().ID("tab-library").Class("tab").Attr("role", "tab").Attr("aria-selected", "false").
-				Disabled(true).Title("Flask-CORS, rs/cors, jub0bs/cors and express cors: coming next").Text("Library (soon)"),
 		),
 		app.Div().Attr("role", "tabpanel").Body(
 			app.If(kind == "policy", func() app.UI {
-				return &PolicyForm{Policy: *p.Server.Policy}
+				return app.Div().Body(
+					&PolicyForm{Policy: *p.Server.Policy},
+					&ExportView{Policy: *p.Server.Policy},
+				)
+			}).ElseIf(kind == "library", func() app.UI {
+				return &LibraryForm{Library: *p.Server.Library}
 			}).Else(func() app.UI {
 				raw := engine.RawServer{}
 				if p.Server.Raw != nil {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -39,7 +40,7 @@ func (v *Verdict) Render() app.UI {
 	}
 	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
 		app.Div().ID("verdict").Class("banner "+o.Verdict).Attr("role", "status").Body(
-			app.Elem("h2").ID("verdict-title").Text(verdictTitles[o.Verdict]),
+			app.Elem("h2").ID("verdict-title").Text(verdictTitle(o)),
 			app.Elem("p").ID("verdict-summary").Text(summary),
 		),
 		app.If(o.Console != "", func() app.UI {
@@ -59,6 +60,9 @@ func (v *Verdict) Render() app.UI {
 			)
 		}),
 		app.Range(o.Notes).Slice(func(i int) app.UI { return app.Elem("p").Class("note").Text(o.Notes[i]) }),
+		app.If(len(o.LibraryWarnings) > 0, func() app.UI {
+			return app.Elem("p").Class("note").ID("library-warnings").Text("The library logs: " + strings.Join(slices.Compact(slices.Clone(o.LibraryWarnings)), "; "))
+		}),
 		app.If(len(differs) > 0, func() app.UI {
 			return app.Div().Class("differs").ID("differs").Body(
 				app.Elem("h3").Text("Chrome and the Fetch standard differ here"),
@@ -72,8 +76,18 @@ func (v *Verdict) Render() app.UI {
 	)
 }
 
+func verdictTitle(o engine.Outcome) string {
+	if o.ConfigError != "" {
+		return "The server would not start"
+	}
+	return verdictTitles[o.Verdict]
+}
+
 func consoleTitle(o engine.Outcome) string {
-	if o.Verdict == engine.Error {
+	switch {
+	case o.ConfigError != "":
+		return "The library's error"
+	case o.Verdict == engine.Error:
 		return "The TypeError"
 	}
 	return "Chrome's console"

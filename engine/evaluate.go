@@ -51,7 +51,7 @@ func Evaluate(s Scenario) Outcome {
 	out := evaluate(s)
 	c, probes := analyse(s)
 	out.Exposure = probes
-	out.Lint = lint(s, c, probes)
+	out.Lint = append(lint(s, c, probes), libraryFindings(s, out.LibraryWarnings)...)
 	if out.Verdict == Blocked {
 		out.Fixes = Fixes(s, out)
 		out.NoSafeFix = NoSafeFix(s, out)

@@ -130,3 +130,24 @@ func (s *stringOrList) UnmarshalJSON(b []byte) error {
 	*s = many
 	return nil
 }
+
+// libraryFindings turn what a library logs about its configuration into
+// lint findings: a warning in a log nobody reads is a setting that silently
+// does nothing.
+func libraryFindings(s Scenario, warnings []string) []Finding {
+	var out []Finding
+	for i, w := range warnings {
+		if slices.Contains(warnings[:i], w) {
+			continue // logged once per resource: one finding is enough
+		}
+		f := Finding{ID: "LIB-001", Severity: SeverityWarning, Title: "The library ignores part of the configuration",
+			Detail: fmt.Sprintf("%s logs %q and goes on as if the option were not there: the server does not do what the code says, and only a log line (often not even shown) tells.", s.Server.Library.Name, w),
+			Fix:    "Use the option names the library documents, spelt exactly."}
+		if s.Server.Library.Name == "flask-cors" && strings.HasSuffix(w, ": headers") {
+			f.Detail += " Flask-CORS removed the headers option in 2.0: allow_headers keeps its default \"*\", so every request header is allowed — the opposite of the intended restriction."
+			f.Fix = "Write allow_headers=[...] instead of headers=[...]."
+		}
+		out = append(out, f)
+	}
+	return out
+}

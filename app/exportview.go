@@ -1,0 +1,66 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+)
+
+// ExportView shows the policy as ready-to-paste server code for a library
+// or nginx, and what that target cannot express.
+type ExportView struct {
+	app.Compo
+	Policy engine.Policy
+
+	target string
+	copied bool
+}
+
+func (x *ExportView) Render() app.UI {
+	target := x.target
+	if target == "" {
+		target = engine.TargetFlask
+	}
+	out, err := engine.ExportPolicy(x.Policy, target)
+	return app.Elem("details").Class("export").ID("export").Body(
+		app.Elem("summary").Text("Export as server code"),
+		app.Div().Class("export-head").Body(
+			app.Label().For("export-target").Text("Target"),
+			app.Select().ID("export-target").OnChange(x.onTarget).Body(options(engine.ExportTargets, target)...),
+			app.Button().ID("copy-export").Class("small").OnClick(x.onCopy).Text(copyText(x.copied)),
+		),
+		app.If(err != nil, func() app.UI { return app.P().Class("problem").Text(errText(err)) }),
+		app.If(len(out.Lost) > 0, func() app.UI {
+			return app.Div().Class("note").ID("export-lost").Body(
+				app.Elem("strong").Text("What this target cannot express: "),
+				app.Elem("ul").Body(app.Range(out.Lost).Slice(func(i int) app.UI { return app.Elem("li").Text(out.Lost[i]) })),
+			)
+		}),
+		app.Elem("pre").ID("export-code").Class("mono").Text(out.Code),
+	)
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func (x *ExportView) onTarget(ctx app.Context, e app.Event) { x.target = value(ctx) }
+
+func (x *ExportView) onCopy(ctx app.Context, e app.Event) {
+	target := x.target
+	if target == "" {
+		target = engine.TargetFlask
+	}
+	out, err := engine.ExportPolicy(x.Policy, target)
+	if err != nil {
+		return
+	}
+	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
+		cb.Call("writeText", out.Code)
+	}
+	x.copied = true
+	ctx.After(2e9, func(ctx app.Context) { x.copied = false })
+}

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"encoding/json"
+	"slices"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
+)
+
+// LibraryForm edits a real library's configuration with the library's own
+// option names, as JSON. Text that is not valid JSON yet stays as typed and
+// the server keeps the last valid options.
+type LibraryForm struct {
+	app.Compo
+	Library engine.Library
+
+	text    string
+	problem string
+}
+
+// libraryDocs say, per library, what it is and which options it reads.
+var libraryDocs = map[string]struct{ title, options, quirks string }{
+	"flask-cors": {"Flask-CORS 3.0.10 (Python), as Debian 12 ships it: CORS(app, **options)",
+		"origins, methods, allow_headers, expose_headers, supports_credentials, max_age, send_wildcard, vary_header, always_send, automatic_options, resources, intercept_exceptions",
+		"Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."},
+	"rs-cors": {"rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
+		"AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",
+		"No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."},
+	"jub0bs-cors": {"jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
+		"Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
+		"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."},
+	"express-cors": {"expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
+		"origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",
+		"origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."},
+}
+
+func (f *LibraryForm) OnInit()                  { f.text = optionsText(f.Library.Options) }
+func (f *LibraryForm) OnUpdate(ctx app.Context) { f.sync() }
+
+// sync rewrites the text unless it already says what the options say.
+func (f *LibraryForm) sync() {
+	var typed map[string]json.RawMessage
+	if json.Unmarshal([]byte(f.text), &typed) == nil && optionsText(typed) == optionsText(f.Library.Options) {
+		return
+	}
+	f.text, f.problem = optionsText(f.Library.Options), ""
+}
+
+// optionsText writes options as indented JSON, keys sorted.
+func optionsText(opts map[string]json.RawMessage) string {
+	if len(opts) == 0 {
+		return "{}"
+	}
+	b, err := json.MarshalIndent(opts, "", "  ")
+	if err != nil {
+		return "{}"
+	}
+	return string(b)
+}
+
+func (f *LibraryForm) Render() app.UI {
+	doc := libraryDocs[f.Library.Name]
+	names := engine.LibraryNames()
+	return app.Div().Class("library").Body(
+		field("library-name", "Library", doc.title,
+			app.Select().ID("library-name").OnChange(f.onName).Body(app.Range(names).Slice(func(i int) app.UI {
+				return app.Option().Value(names[i]).Selected(names[i] == f.Library.Name).Text(names[i])
+			}))),
+		field("library-options", "Options (JSON, the library's own names)", "Options: "+doc.options+".",
+			app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
+				Text(f.text).Body(app.Text(f.text)).OnInput(f.onOptions)),
+		app.If(f.problem != "", func() app.UI {
+			return app.P().Class("problem").ID("library-problem").Attr("role", "status").Text(f.problem)
+		}),
+		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.quirks)),
+	)
+}
+
+func (f *LibraryForm) onName(ctx app.Context, e app.Event) {
+	name := value(ctx)
+	if !slices.Contains(engine.LibraryNames(), name) {
+		return
+	}
+	edit(ctx, func(s *engine.Scenario) {
+		if s.Server.Library != nil {
+			s.Server.Library.Name = name
+		}
+	})
+}
+
+func (f *LibraryForm) onOptions(ctx app.Context, e app.Event) {
+	f.text = value(ctx)
+	var opts map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(f.text), &opts); err != nil {
+		f.problem = "Not valid JSON yet (" + err.Error() + "): the server keeps the last valid options."
+		return
+	}
+	f.problem = ""
+	edit(ctx, func(s *engine.Scenario) {
+		if s.Server.Library != nil {
+			s.Server.Library.Options = opts
+		}
+	})
+}
