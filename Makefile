@@ -28,9 +28,10 @@ vet:
 	GOOS=js GOARCH=wasm $(GO) vet ./engine ./app ./presets
 
 # Debian packages the tests run for real: Chromium (the browser oracle) and
-# Flask-CORS 3.0.10 (a library the engine emulates). The tests never skip:
+# Flask-CORS 3.0.10 (a library the engine emulates), nginx (exported
+# configurations are run). The tests never skip:
 # without them they fail, so install what is missing (as root).
-DEBS := chromium python3-flask-cors
+DEBS := chromium python3-flask-cors nginx-light
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
