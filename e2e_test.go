@@ -35,17 +35,11 @@ const chromiumPath = "/usr/bin/chromium"
 // the server would send Chromium the old app.wasm.br.
 func TestMain(m *testing.M) {
 	if os.Getenv("CORSPLAY_WASM_BUILT") == "" {
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", "-o", "web/app.wasm", ".")
-		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-		if out, err := cmd.CombinedOutput(); err != nil {
+		// The same build as the page ships: make wasm (and its twins).
+		if out, err := exec.Command("make", "wasm").CombinedOutput(); err != nil {
 			os.Stderr.Write(out)
+			fmt.Fprintln(os.Stderr, "make wasm:", err)
 			os.Exit(1)
-		}
-		for _, twin := range []string{"web/app.wasm.br", "web/app.wasm.gz"} {
-			if err := os.Remove(twin); err != nil && !os.IsNotExist(err) {
-				fmt.Fprintln(os.Stderr, err)
-				os.Exit(1)
-			}
 		}
 	}
 	os.Exit(m.Run())
