@@ -21,18 +21,22 @@ type LibraryForm struct {
 }
 
 // libraryDocs say, per library, what it is and which options it reads.
-var libraryDocs = map[string]struct{ title, options, quirks string }{
+var libraryDocs = map[string]struct{ title, options, defaults, quirks string }{
 	"flask-cors": {"Flask-CORS 3.0.10 (Python), as Debian 12 ships it: CORS(app, **options)",
 		"origins, methods, allow_headers, expose_headers, supports_credentials, max_age, send_wildcard, vary_header, always_send, automatic_options, resources, intercept_exceptions",
+		`origins "*", methods ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], allow_headers "*", expose_headers none, supports_credentials false, max_age none, send_wildcard false, vary_header true, always_send true, resources "/*"`,
 		"Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."},
 	"rs-cors": {"rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
 		"AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",
+		`AllowedOrigins [] (every origin, answered *), AllowedMethods ["GET", "POST", "HEAD"], AllowedHeaders ["accept", "content-type", "x-requested-with"], ExposedHeaders [], MaxAge 0 (header omitted), AllowCredentials false, OptionsSuccessStatus 204`,
 		"No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."},
 	"jub0bs-cors": {"jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
 		"Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
+		"none by design: Origins must list at least one origin; Credentialed false; no method or header beyond the safelisted ones; MaxAgeInSeconds 0 (browsers' 5 s; -1 disables caching)",
 		"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."},
 	"express-cors": {"expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
 		"origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",
+		`origin "*", methods "GET,HEAD,PUT,PATCH,POST,DELETE", allowedHeaders omitted (echo the request's), credentials false, maxAge omitted, preflightContinue false, optionsSuccessStatus 204`,
 		"origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."},
 }
 
@@ -74,6 +78,7 @@ func (f *LibraryForm) Render() app.UI {
 		app.If(f.problem != "", func() app.UI {
 			return app.P().Class("problem").ID("library-problem").Attr("role", "status").Text(f.problem)
 		}),
+		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.defaults)),
 		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.quirks)),
 	)
 }

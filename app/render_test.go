@@ -126,3 +126,14 @@ func TestExchangeMessages(t *testing.T) {
 		t.Errorf("diagram HTML lacks the preflight answer or the unsent request")
 	}
 }
+
+// TestLibraryDocs: every library the engine emulates has its title, option
+// names, defaults and quirks for the panel.
+func TestLibraryDocs(t *testing.T) {
+	for _, name := range engine.LibraryNames() {
+		d, ok := libraryDocs[name]
+		if !ok || d.title == "" || d.options == "" || d.defaults == "" || d.quirks == "" {
+			t.Errorf("library %s lacks its docs: %+v", name, d)
+		}
+	}
+}
