@@ -4,12 +4,16 @@ package main
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // fakeWeb writes a web folder whose app.wasm and twins hold their own names.
@@ -107,5 +111,67 @@ func TestPrerenderedPage(t *testing.T) {
 	}
 	if b := body(t, get(t, h, "/manifest.webmanifest")); !strings.Contains(b, "/web/icon-512.png") {
 		t.Errorf("manifest lacks the local icons: %s", b)
+	}
+}
+
+// TestSecurityHeaders: every response carries the hardening headers, and
+// the page is never framed.
+func TestSecurityHeaders(t *testing.T) {
+	h, err := newHandler(fakeWeb(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/", "/web/app.wasm", "/app.js", "/web/app.css", "/nope"} {
+		r := get(t, h, path)
+		csp := r.Header.Get("Content-Security-Policy")
+		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "http") {
+			t.Errorf("%s: Content-Security-Policy %q", path, csp)
+		}
+		if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("%s: headers %v", path, r.Header)
+		}
+	}
+}
+
+// TestGracefulShutdown: SIGTERM lets the server finish and exit 0.
+func TestGracefulShutdown(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "corsplay")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "-addr", addr)
+	var logs strings.Builder
+	cmd.Stderr = &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if r, err := http.Get("http://" + addr + "/web/app.css"); err == nil {
+			r.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server did not start: %s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the server did not stop within 10 s of SIGTERM")
 	}
 }

@@ -28,6 +28,22 @@ func value(ctx app.Context) string {
 	return ctx.JSSrc().Get("value").String()
 }
 
+// live is what the field id shows: the value v from the scenario, except
+// while the user types in that field, when it is what the field already
+// holds. An edit reaches the scenario a moment after the keystroke; without
+// this, a re-render in that moment would put back the older value and lose
+// the keystrokes typed since.
+func live(id, v string) string {
+	if !app.IsClient {
+		return v
+	}
+	el := app.Window().Get("document").Get("activeElement")
+	if el.Truthy() && el.Get("id").String() == id {
+		return el.Get("value").String()
+	}
+	return v
+}
+
 // checked reads a checkbox that fired the event.
 func checked(ctx app.Context) bool {
 	return ctx.JSSrc().Get("checked").Bool()

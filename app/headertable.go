@@ -40,11 +40,11 @@ func (h *HeaderTable) Render() app.UI {
 				return app.Elem("tr").Body(
 					// The browser's verdict on a request header sits under its
 					// name, leaving the value room to be read.
-					app.Elem("td").Body(app.Input().Type("text").Class("mono").Value(hd.Name).Placeholder("Name").
+					app.Elem("td").Body(app.Input().ID(cellID(h.Target, i, "name")).Type("text").Class("mono").Value(live(cellID(h.Target, i, "name"), hd.Name)).Placeholder("Name").
 						Attr("aria-label", fmt.Sprintf("%s header %d name", h.Target, i+1)).Attr("spellcheck", "false").
 						OnInput(h.onName(i), scope),
 						app.If(h.Target == requestHeaders, func() app.UI { return h.badge(hd) })),
-					app.Elem("td").Body(app.Input().Type("text").Class("mono").Value(hd.Value).Placeholder("value").
+					app.Elem("td").Body(app.Input().ID(cellID(h.Target, i, "value")).Type("text").Class("mono").Value(live(cellID(h.Target, i, "value"), hd.Value)).Placeholder("value").
 						Attr("aria-label", fmt.Sprintf("%s header %d value", h.Target, i+1)).Attr("spellcheck", "false").
 						OnInput(h.onValue(i), scope)),
 					app.Elem("td").Body(app.Button().Class("icon").Attr("aria-label", fmt.Sprintf("Remove %s header %s", h.Target, hd.Name)).
@@ -150,4 +150,9 @@ func (h *HeaderTable) onAdd(ctx app.Context, e app.Event) {
 		name = "Access-Control-Allow-Origin"
 	}
 	h.change(ctx, func(hs *engine.Headers) { *hs = append(*hs, engine.Header{Name: name}) })
+}
+
+// cellID names a header cell's input: "request-header-0-name".
+func cellID(target string, i int, part string) string {
+	return fmt.Sprintf("%s-header-%d-%s", target, i, part)
 }

@@ -74,7 +74,7 @@ func (f *LibraryForm) Render() app.UI {
 			}))),
 		field("library-options", "Options (JSON, the library's own names)", "Options: "+doc.options+".",
 			app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
-				Text(f.text).Body(app.Text(f.text)).OnInput(f.onOptions)),
+				Text(live("library-options", f.text)).Body(app.Text(f.text)).OnInput(f.onOptions)),
 		app.If(f.problem != "", func() app.UI {
 			return app.P().Class("problem").ID("library-problem").Attr("role", "status").Text(f.problem)
 		}),

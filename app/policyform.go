@@ -60,7 +60,7 @@ func (f *PolicyForm) Render() app.UI {
 		field("policy-origins", "Allowed origins (one per line)",
 			"An exact origin, https://*.example.com (any subdomain, not the apex), http://localhost:* (any port) or re:PATTERN — a Go regular expression matched with regexp.MatchString: unanchored, like most server code, so write ^ and $. Go's RE2 engine matches in linear time, so no pattern can hang the server.",
 			app.Textarea().ID("policy-origins").Class("mono").Rows(3).Attr("spellcheck", "false").
-				Text(f.originsText).Body(app.Text(f.originsText)).OnInput(f.onOrigins)),
+				Text(live("policy-origins", f.originsText)).Body(app.Text(f.originsText)).OnInput(f.onOrigins)),
 		field("policy-any", "Any origin?", "Wildcard answers *; reflect echoes whatever Origin arrives, which is the dangerous one.",
 			app.Select().ID("policy-any").OnChange(f.onAnyOrigin).Body(
 				app.Option().Value("").Selected(p.AnyOrigin == "").Text("No: only the origins listed"),
@@ -78,19 +78,19 @@ func (f *PolicyForm) Render() app.UI {
 			})),
 		),
 		field("policy-methods", "Methods", "Comma-separated; * for any. GET, HEAD and POST never need listing.",
-			app.Input().ID("policy-methods").Type("text").Class("mono").Value(f.methodsText).Attr("spellcheck", "false").
+			app.Input().ID("policy-methods").Type("text").Class("mono").Value(live("policy-methods", f.methodsText)).Attr("spellcheck", "false").
 				OnInput(f.onList(&f.methodsText, func(p *engine.Policy, l []string) { p.Methods = l }))),
 		field("policy-request-headers", "Request headers", "Headers the page may send; * for any (with credentials, the requested names are echoed).",
-			app.Input().ID("policy-request-headers").Type("text").Class("mono").Value(f.headersText).Attr("spellcheck", "false").
+			app.Input().ID("policy-request-headers").Type("text").Class("mono").Value(live("policy-request-headers", f.headersText)).Attr("spellcheck", "false").
 				OnInput(f.onList(&f.headersText, func(p *engine.Policy, l []string) { p.RequestHeaders = l }))),
 		field("policy-expose-headers", "Exposed response headers", "Headers script may read beyond the safelisted ones.",
-			app.Input().ID("policy-expose-headers").Type("text").Class("mono").Value(f.exposeText).Attr("spellcheck", "false").
+			app.Input().ID("policy-expose-headers").Type("text").Class("mono").Value(live("policy-expose-headers", f.exposeText)).Attr("spellcheck", "false").
 				OnInput(f.onList(&f.exposeText, func(p *engine.Policy, l []string) { p.ExposeHeaders = l }))),
 		app.Div().Class("row").Body(
 			field("policy-max-age", "Max-Age (s)", "Empty: header omitted (browsers use 5 s).",
-				app.Input().ID("policy-max-age").Type("number").Value(maxAgeText(p.MaxAge)).OnInput(f.onMaxAge)),
+				app.Input().ID("policy-max-age").Type("number").Value(live("policy-max-age", maxAgeText(p.MaxAge))).OnInput(f.onMaxAge)),
 			field("policy-status", "Preflight status", "What the middleware answers OPTIONS with.",
-				app.Input().ID("policy-status").Type("number").Value(statusText(p.PreflightStatus)).OnInput(f.onStatus)),
+				app.Input().ID("policy-status").Type("number").Value(live("policy-status", statusText(p.PreflightStatus))).OnInput(f.onStatus)),
 		),
 	)
 }

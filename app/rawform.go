@@ -43,7 +43,7 @@ func statusInput(id string, r *engine.Response, h app.EventHandler) app.UI {
 	if r != nil {
 		v = strconv.Itoa(r.Status)
 	}
-	return app.Input().ID(id).Type("number").Attr("min", 200).Attr("max", 599).Value(v).OnInput(h)
+	return app.Input().ID(id).Type("number").Attr("min", 200).Attr("max", 599).Value(live(id, v)).OnInput(h)
 }
 
 func headersOf(r *engine.Response) engine.Headers {

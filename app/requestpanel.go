@@ -25,16 +25,16 @@ func (r *RequestPanel) Render() app.UI {
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "request-title").Body(
 		app.Elem("h2").ID("request-title").Text("Request — what the page's JavaScript does"),
 		field("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
-			app.Input().ID("page").Type("text").Class("mono").Value(r.Page).Placeholder("https://app.example.com").
+			app.Input().ID("page").Type("text").Class("mono").Value(live("page", r.Page)).Placeholder("https://app.example.com").
 				Attr("spellcheck", "false").Attr("list", "page-suggestions").OnInput(r.onPage)),
 		app.Elem("datalist").ID("page-suggestions").Body(
 			app.Option().Value("https://app.example.com"), app.Option().Value("null"), app.Option().Value("http://localhost:3000"),
 		),
 		field("url", "URL", "The URL passed to fetch().",
-			app.Input().ID("url").Type("url").Class("mono").Value(req.URL).Attr("spellcheck", "false").OnInput(r.onURL)),
+			app.Input().ID("url").Type("url").Class("mono").Value(live("url", req.URL)).Attr("spellcheck", "false").OnInput(r.onURL)),
 		app.Div().Class("row").Body(
 			field("method", "Method", "Typed as in fetch(): only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased by the browser.",
-				app.Input().ID("method").Type("text").Class("mono").Value(methodOf(req)).Attr("list", "methods").
+				app.Input().ID("method").Type("text").Class("mono").Value(live("method", methodOf(req))).Attr("list", "methods").
 					Attr("spellcheck", "false").Attr("autocapitalize", "off").OnInput(r.onMethod)),
 			app.Elem("datalist").ID("methods").Body(app.Range(commonMethods).Slice(func(i int) app.UI {
 				return app.Option().Value(commonMethods[i])
@@ -55,11 +55,11 @@ func (r *RequestPanel) Render() app.UI {
 			),
 			app.If(hasBody, func() app.UI {
 				return app.Textarea().ID("body").Class("mono").Attr("aria-label", "Body").Rows(3).
-					Attr("spellcheck", "false").Text(bodyOf(req)).Body(app.Text(bodyOf(req))).OnInput(r.onBody)
+					Attr("spellcheck", "false").Text(live("body", bodyOf(req))).Body(app.Text(bodyOf(req))).OnInput(r.onBody)
 			}),
 		),
 		field("repeat", "Send again at (seconds)", "Comma-separated times, e.g. 0, 3, 10: watch the preflight cache.",
-			app.Input().ID("repeat").Type("text").Value(repeatText(req.Repeat)).Placeholder("0, 3, 10").OnChange(r.onRepeat)),
+			app.Input().ID("repeat").Type("text").Value(live("repeat", repeatText(req.Repeat))).Placeholder("0, 3, 10").OnChange(r.onRepeat)),
 		app.If(r.Problem != "", func() app.UI {
 			return app.Elem("p").Class("problem").ID("problem").Attr("role", "status").Text(r.Problem)
 		}),
