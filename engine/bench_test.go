@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"encoding/json"
 	"testing"
 
 	"corsplay/engine"
@@ -63,6 +64,34 @@ func BenchmarkEvaluatePolicy(b *testing.B) {
 	out := engine.Evaluate(s)
 	if out.Verdict != engine.Blocked || len(out.Lint) == 0 || len(out.Exposure) == 0 || len(out.Fixes) == 0 {
 		b.Fatalf("benchmark scenario: verdict %s, %d findings, %d probes, %d fixes; want blocked with all three", out.Verdict, len(out.Lint), len(out.Exposure), len(out.Fixes))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		engine.Evaluate(s)
+	}
+}
+
+// libraryBenchScenario is the credentialed JSON PUT against Flask-CORS with
+// regular-expression origins (one without $), so the emulation answers,
+// its configuration is imported, linted in its terms and probed.
+func libraryBenchScenario() engine.Scenario {
+	s := preflighted()
+	s.Server = engine.Server{Library: &engine.Library{Name: "flask-cors", Options: map[string]json.RawMessage{
+		"origins":              json.RawMessage(`["https://www\\.example\\.com$", "https://.*\\.example\\.org$", "https://(a|b)\\.example\\.net"]`),
+		"supports_credentials": json.RawMessage(`true`),
+		"methods":              json.RawMessage(`["GET", "PUT", "DELETE"]`),
+		"allow_headers":        json.RawMessage(`["Content-Type"]`),
+		"expose_headers":       json.RawMessage(`["X-Request-Id"]`),
+		"max_age":              json.RawMessage(`600`),
+	}}}
+	return s
+}
+
+func BenchmarkEvaluateLibrary(b *testing.B) {
+	s := libraryBenchScenario()
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Blocked || len(out.Lint) == 0 || len(out.Exposure) == 0 {
+		b.Fatalf("benchmark scenario: verdict %s, %d findings, %d probes; want blocked with both", out.Verdict, len(out.Lint), len(out.Exposure))
 	}
 	b.ReportAllocs()
 	for b.Loop() {

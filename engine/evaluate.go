@@ -34,6 +34,7 @@ type evaluation struct {
 	out     Outcome
 
 	server     Responder
+	lib        *libView // a library server's emulation, already built
 	origin     Origin
 	url        *url.URL
 	urlString  string // as sent: no fragment
@@ -45,13 +46,18 @@ type evaluation struct {
 // Evaluate runs the scenario through the browser's side of the Fetch
 // algorithm and returns what happens. It never fails: input a browser would
 // refuse yields verdict "error" with the browser's TypeError. For a policy
-// server it adds the policy's lint findings and the attacker's view; for a
-// blocked request, the smallest fixes.
+// or library server it adds the lint findings and the attacker's view (a
+// library's as that library answers); for a blocked request, the smallest
+// fixes.
 func Evaluate(s Scenario) Outcome {
-	out := evaluate(s)
-	c, probes := analyse(s)
-	out.Exposure = probes
-	out.Lint = append(lint(s, c, probes), libraryFindings(s, out.LibraryWarnings)...)
+	a := analyse(s)
+	out := evaluateWith(s, a.lib)
+	out.Exposure = a.probes
+	out.Lint = lint(s, a)
+	if lw := libraryFindings(s, out.LibraryWarnings); len(lw) > 0 {
+		out.Lint = append(out.Lint, lw...)
+		sortFindings(out.Lint)
+	}
 	if out.Verdict == Blocked {
 		out.Fixes = Fixes(s, out)
 		out.NoSafeFix = NoSafeFix(s, out)
@@ -61,7 +67,13 @@ func Evaluate(s Scenario) Outcome {
 
 // evaluate is Evaluate without lint, exposure and fixes.
 func evaluate(s Scenario) Outcome {
-	e := &evaluation{s: s.withDefaults()}
+	return evaluateWith(s, nil)
+}
+
+// evaluateWith is evaluate with a library server's emulation already
+// built (nil: build the server from the scenario).
+func evaluateWith(s Scenario, lib *libView) Outcome {
+	e := &evaluation{s: s.withDefaults(), lib: lib}
 	e.profile = e.s.Browser
 	e.out.ReadableHeaders = []string{}
 	if e.construct() {
@@ -109,7 +121,9 @@ func (e *evaluation) construct() bool {
 		return false
 	}
 	e.origin = origin
-	if e.server, e.out.LibraryWarnings, err = e.s.Server.responder(); err != nil {
+	if e.lib != nil {
+		e.server, e.out.LibraryWarnings = e.lib.em.respond, e.lib.em.warnings()
+	} else if e.server, e.out.LibraryWarnings, err = e.s.Server.responder(); err != nil {
 		e.out.Verdict = Error
 		e.out.Console = err.Error()
 		if ce, ok := err.(*ConfigError); ok {

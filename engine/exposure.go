@@ -2,6 +2,7 @@ package engine
 
 import (
 	"cmp"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,7 +15,8 @@ type Probe struct {
 	// Kind names how the origin was derived: "trusted", "page",
 	// "http-downgrade", "null", "sibling-subdomain", "deeper-subdomain",
 	// "apex", "suffix", "prefix", "unescaped-dot", "other-port",
-	// "public-suffix" or "unrelated".
+	// "public-suffix", "unrelated" or, for a library, "pattern" (an
+	// attacker's origin the library's own pattern matching lets in).
 	Kind string `json:"kind"`
 	// Why says in words what the origin is.
 	Why string `json:"why"`
@@ -28,15 +30,21 @@ type Probe struct {
 	Risk string `json:"risk"`
 }
 
-// Exposure evaluates the policy against origins derived from it, the way
-// CORS scanners probe a live server, but before deployment. It is empty
-// unless the server is a policy.
+// Exposure evaluates the server against origins derived from its policy,
+// the way CORS scanners probe a live server, but before deployment. For a
+// library server the origins come from the policy its configuration
+// imports to (plus those the library's own pattern matching lets in), and
+// each is sent to the library's emulation, so the view is what that
+// library does. It is empty for raw responses.
 func Exposure(s Scenario) []Probe {
-	_, probes := analyse(s)
-	return probes
+	return analyse(s).probes
 }
 
-func (c *compiledPolicy) exposure(s Scenario) []Probe {
+// exposure derives the probes from the policy's trusted hosts; readable
+// says what script on each origin reads (nil: the policy's answer), and
+// extra are more origins to try (for a library, the ones its own matching
+// lets in).
+func (c *compiledPolicy) exposure(s Scenario, readable func(Origin) (bool, bool), extra []Probe) []Probe {
 	var probes []Probe
 	seen := map[string]bool{}
 	add := func(origin, kind, why string) {
@@ -49,7 +57,11 @@ func (c *compiledPolicy) exposure(s Scenario) []Probe {
 		}
 		seen[origin] = true
 		p := Probe{Origin: origin, Kind: kind, Why: why}
-		p.Readable, p.WithCookies = c.readableFrom(o)
+		if readable != nil {
+			p.Readable, p.WithCookies = readable(o)
+		} else {
+			p.Readable, p.WithCookies = c.readableFrom(o)
+		}
 		p.Risk = probeRisk(p)
 		probes = append(probes, p)
 	}
@@ -86,6 +98,9 @@ func (c *compiledPolicy) exposure(s Scenario) []Probe {
 		if t.kind != "anyPort" {
 			add(base+t.host+":8443", "other-port", "another port on "+t.host)
 		}
+	}
+	for _, p := range extra {
+		add(p.Origin, p.Kind, p.Why)
 	}
 	add("null", "null", "the opaque origin any page can take on with a sandboxed iframe")
 	add("https://attacker.github.io", "public-suffix", "a page anyone can publish on a shared hosting domain")
@@ -197,4 +212,68 @@ func net4(host string) bool {
 		}
 	}
 	return true
+}
+
+// libView is a library server as the lint and the attacker's view see it:
+// its emulation answers, and its configuration read as a policy names the
+// origins to try and the entries to talk about.
+type libView struct {
+	name string
+	em   emulation
+	url  string // where the probes are sent: the scenario's request URL
+	imp  *imported
+}
+
+// newLibView builds the emulation and imports its configuration; nil when
+// the library refuses the configuration.
+func newLibView(s Scenario) *libView {
+	l := *s.Server.Library
+	if l.validate() != nil {
+		return nil
+	}
+	em, err := l.emulation()
+	if err != nil {
+		return nil
+	}
+	target := s.Request.URL
+	if u, err := url.Parse(target); err == nil && u.IsAbs() && u.Host != "" {
+		target = serializeURL(u)
+	}
+	return &libView{name: l.Name, em: em, url: target, imp: importLibrary(l, em, target)}
+}
+
+// title names the library in sentences.
+func (v *libView) title() string { return libraryTitles[v.name] }
+
+// readable asks the library itself: would script on origin o read its
+// answer to a GET, without and with cookies? It is the CORS check of what
+// the emulation answers. https://fetch.spec.whatwg.org/#concept-cors-check
+func (v *libView) readable(o Origin) (withoutCookies, withCookies bool) {
+	req := HTTPRequest{Method: "GET", URL: v.url, Headers: Headers{{"Accept", "*/*"}, {"Origin", o.String()}}}
+	hs := v.em.respond(req).parsed().Headers
+	return CORSCheck(o, CredentialsOmit, hs).OK, CORSCheck(o, CredentialsInclude, hs).OK
+}
+
+// readableOrigin is readable for a serialized origin; false when it is none.
+func (v *libView) readableOrigin(s string) (withoutCookies, withCookies bool) {
+	o, err := ParseOrigin(s)
+	if err != nil {
+		return false, false
+	}
+	return v.readable(o)
+}
+
+// extraProbes are the attacker's origins that the library's reading of
+// its flagged entries lets in: one a stranger can register per entry.
+func (v *libView) extraProbes() []Probe {
+	var out []Probe
+	for _, fe := range v.imp.flagged {
+		for _, c := range fe.candidates {
+			if strangerOwns(c, fe.host) {
+				out = append(out, Probe{Origin: c, Kind: "pattern", Why: fmt.Sprintf("an origin anyone can register that the entry %q lets in, the way %s reads it", fe.entry, v.title())})
+				break
+			}
+		}
+	}
+	return out
 }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -10,32 +11,56 @@ import (
 	"strings"
 )
 
-// Lint reports what is broken or dangerous in the scenario's server policy,
-// most severe first. It is empty unless the server is a policy.
+// Lint reports what is broken or dangerous in the scenario's server, most
+// severe first: a policy's findings, or a library's in the library's own
+// terms (its regular-expression semantics, its dangerous defaults). It is
+// empty for raw responses and for a configuration the library refuses.
 func Lint(s Scenario) []Finding {
-	c, probes := analyse(s)
-	return lint(s, c, probes)
+	return lint(s, analyse(s))
 }
 
-// analyse compiles the scenario's policy and derives its attacker's view,
-// once for both Lint and Exposure; nil for a server that is no policy.
-func analyse(s Scenario) (*compiledPolicy, []Probe) {
-	if s.Server.Policy == nil {
-		return nil, nil
-	}
-	c, err := s.Server.Policy.compile()
-	if err != nil {
-		return nil, nil
-	}
-	return c, c.exposure(s)
+// analysis is what analyse derives once for Lint and Exposure.
+type analysis struct {
+	c      *compiledPolicy // the policy, or the library's configuration as one
+	probes []Probe         // the attacker's view
+	lib    *libView        // nil unless the server is a library
 }
 
-func lint(s Scenario, c *compiledPolicy, probes []Probe) []Finding {
-	if c == nil {
+// analyse compiles the scenario's policy, or imports its library's
+// configuration, and derives the attacker's view; empty for a server that
+// is neither.
+func analyse(s Scenario) analysis {
+	switch {
+	case s.Server.Library != nil: // as Server.responder: the library answers
+		v := newLibView(s)
+		if v == nil {
+			return analysis{}
+		}
+		c, err := v.imp.policy.compile()
+		if err != nil {
+			return analysis{}
+		}
+		return analysis{c: c, probes: c.exposure(s, v.readable, v.extraProbes()), lib: v}
+	case s.Server.Policy != nil:
+		c, err := s.Server.Policy.compile()
+		if err != nil {
+			return analysis{}
+		}
+		return analysis{c: c, probes: c.exposure(s, nil, nil)}
+	}
+	return analysis{}
+}
+
+func lint(s Scenario, a analysis) []Finding {
+	if a.c == nil {
 		return nil
 	}
-	l := &linter{s: s.withDefaults(), p: c, probes: probes}
-	for _, rule := range lintRules {
+	l := &linter{s: s.withDefaults(), p: a.c, probes: a.probes, lib: a.lib}
+	rules := lintRules
+	if a.lib != nil {
+		rules = libraryLintRules
+	}
+	for _, rule := range rules {
 		rule(l)
 	}
 	sortFindings(l.out)
@@ -48,6 +73,12 @@ type linter struct {
 	p      *compiledPolicy
 	probes []Probe // the attacker's view of the policy
 	out    []Finding
+	// lib is the library server, nil for a policy: l.p is then its
+	// configuration read as a policy, and findings speak its terms.
+	lib *libView
+	// covered are origins and origins entries a library finding already
+	// explains, so that the generic rules do not say it again.
+	covered map[string]bool
 }
 
 func (l *linter) add(f Finding) { l.out = append(l.out, f) }
@@ -98,6 +129,32 @@ var lintRules = []func(*linter){
 	lintMaxAgeNegative,
 	lintMaxAgeShort,
 	lintPreflightStatus,
+	lintMissingVary,
+	lintNotAccessControl,
+	lintSimpleRequests,
+}
+
+// libraryLintRules are the rules that make sense for a library's
+// configuration read as a policy: its origins, credentials, null, regular
+// expressions (in the library's semantics) and Vary, after the library's
+// own findings. Method, header and max-age rules are left out: a library's
+// defaults are not choices its user made.
+var libraryLintRules = []func(*linter){
+	lintLibrary,
+	lintNullOrigin,
+	lintRegexEnd,
+	lintRegexStart,
+	lintRegexDot,
+	lintRegexBoundary,
+	lintAttackerOrigins,
+	lintInsecureOrigins,
+	lintAllSubdomains,
+	lintPublicSuffixSubdomains,
+	lintMalformedOrigins,
+	lintAnyOriginWithList,
+	lintThirdPartyHosts,
+	lintApexExcluded,
+	lintCrossSiteCookies,
 	lintMissingVary,
 	lintNotAccessControl,
 	lintSimpleRequests,
@@ -311,7 +368,7 @@ type regexHit struct {
 func (l *linter) probeRegexes(shape func(*syntax.Regexp) bool, variants func(host string) []string, unconfirmed bool) []regexHit {
 	var hits []regexHit
 	for _, r := range l.rules() {
-		if r.kind != "regex" {
+		if !l.userRegex(r) || l.covered[r.raw] {
 			continue
 		}
 		if tree, err := syntax.Parse(r.re.String(), syntax.Perl); err != nil || !shape(tree) {
@@ -324,7 +381,7 @@ func (l *linter) probeRegexes(shape func(*syntax.Regexp) bool, variants func(hos
 		var best regexHit
 		for _, h := range hosts {
 			for _, o := range h.origins(variants(h.host)...) {
-				if best.stranger || !r.re.MatchString(o) {
+				if best.stranger || !r.re.MatchString(o) || !l.confirms(o) {
 					continue
 				}
 				if stranger := strangerOwns(o, h.host); best.origin == "" || stranger {
@@ -361,12 +418,12 @@ func (l *linter) addRegexFinding(id, title, explain string, hits []regexHit, fix
 	for _, h := range hits {
 		switch {
 		case h.origin == "":
-			found = append(found, h.raw+" spells no host to test it with, so check by hand what it accepts")
+			found = append(found, l.entryName(h.raw)+" spells no host to test it with, so check by hand what it accepts")
 		case h.stranger:
 			sev = SeverityDanger
-			found = append(found, fmt.Sprintf("%s accepts %s, an origin anyone can register", h.raw, h.origin))
+			found = append(found, fmt.Sprintf("%s accepts %s, an origin anyone can register", l.entryName(h.raw), h.origin))
 		default:
-			found = append(found, fmt.Sprintf("%s accepts %s: not a name a stranger can register, but more than the pattern was meant to say", h.raw, h.origin))
+			found = append(found, fmt.Sprintf("%s accepts %s: not a name a stranger can register, but more than the pattern was meant to say", l.entryName(h.raw), h.origin))
 		}
 		fixes = append(fixes, fix(h))
 	}
@@ -411,13 +468,34 @@ func lintNullOrigin(l *linter) {
 	if why == "" {
 		return
 	}
+	if l.lib != nil {
+		if r, wc := l.readsFrom("null"); !r && !wc {
+			return // the library's answer fails the CORS check anyway
+		}
+	}
 	l.add(Finding{ID: "ORIGIN-004", Severity: l.severityIfCredentials(), Title: "The null origin is trusted",
-		Detail: "The policy accepts Origin: null because " + why + ". Browsers send null from sandboxed iframes, data: URLs, local files and some redirects, so any attacker can get it: a page that embeds <iframe sandbox=\"allow-scripts\" srcdoc=\"<script>fetch(…)</script>\"> runs script whose origin is null, and that script can " + l.reads() + ". Trusting null is almost the same as trusting everyone.",
-		Fix:    fix + " For local development, serve the page from http://localhost:PORT and allow that origin in a development-only policy."})
+		Detail: l.subject() + " accepts Origin: null because " + why + ". Browsers send null from sandboxed iframes, data: URLs, local files and some redirects, so any attacker can get it: a page that embeds <iframe sandbox=\"allow-scripts\" srcdoc=\"<script>fetch(…)</script>\"> runs script whose origin is null, and that script can " + l.reads() + ". Trusting null is almost the same as trusting everyone.",
+		Fix:    fix + " For local development, serve the page from http://localhost:PORT and allow that origin in a development-only " + pick(l.lib == nil, "policy.", "configuration.")})
 }
 
 // nullReason says why the policy accepts null, and what to change.
 func (l *linter) nullReason() (why, fix string) {
+	if l.lib != nil {
+		opt := libraryOriginsOptions[l.lib.name]
+		if l.p.AnyOrigin == AnyOriginReflect {
+			return "it reflects every origin, null included", "List the origins you trust in " + opt + "."
+		}
+		for _, r := range l.rules() {
+			switch {
+			case r.kind == "exact" && r.raw == "null":
+				return opt + " lists \"null\"", "Delete the \"null\" entry."
+			case r.matches("null"):
+				name := l.entryName(r.raw)
+				return "the entry " + name + " matches the text null", "Rewrite " + name + " so it can only match https origins you own."
+			}
+		}
+		return "", ""
+	}
 	switch {
 	case l.p.AnyOrigin == AnyOriginReflect:
 		return "reflect echoes it like any other origin", "Replace reflect with the list of origins you trust."
@@ -440,8 +518,8 @@ func lintRegexEnd(l *linter) {
 	hits := l.probeRegexes(func(t *syntax.Regexp) bool { return !anchoredAt(t, true) },
 		func(h string) []string { return []string{h + ".evil-attacker.net", "app." + h + ".evil-attacker.net"} }, true)
 	l.addRegexFinding("ORIGIN-005", "Regular expression not anchored at the end",
-		"Patterns are matched with Go's regexp.MatchString, which finds the pattern anywhere in the Origin. Without a $ at the end, a pattern only checks that the origin starts with the trusted text, and an attacker can append their own domain.",
-		hits, anchorFix, "Simpler still, use exact origins or a subdomain rule (https://*.example.com) instead of a pattern.")
+		l.regexSemantics()+" Without a $ at the end, a pattern only checks that the origin starts with the trusted text, and an attacker can append their own domain.",
+		hits, l.anchorFix, pick(l.lib == nil, "Simpler still, use exact origins or a subdomain rule (https://*.example.com) instead of a pattern.", "Simpler still, list the exact origins instead of a pattern."))
 }
 
 // ORIGIN-006: an unanchored start lets anything come before the trusted host.
@@ -449,8 +527,8 @@ func lintRegexStart(l *linter) {
 	hits := l.probeRegexes(func(t *syntax.Regexp) bool { return !anchoredAt(t, false) },
 		func(h string) []string { return []string{"evil" + h} }, true)
 	l.addRegexFinding("ORIGIN-006", "Regular expression not anchored at the start",
-		"Patterns are matched with Go's regexp.MatchString, which finds the pattern anywhere in the Origin. Without a ^ and the scheme at the start, nothing says where the host begins, so a longer domain that merely ends with the trusted text matches.",
-		hits, anchorFix, "For subdomains, require a dot before the base domain: ^https://([a-z0-9-]+\\.)*example\\.com$.")
+		l.regexSemantics()+" Without a ^ and the scheme at the start, nothing says where the host begins, so a longer domain that merely ends with the trusted text matches.",
+		hits, l.anchorFix, "For subdomains, require a dot before the base domain: ^https://([a-z0-9-]+\\.)*example\\.com$.")
 }
 
 // ORIGIN-007: an unescaped dot in a pattern matches any character.
@@ -467,7 +545,7 @@ func lintRegexDot(l *linter) {
 	l.addRegexFinding("ORIGIN-007", "Unescaped dot in a regular expression",
 		"In a regular expression a bare . means \"any character\", not a dot, so a host with a letter in place of a dot matches too.",
 		hits, func(h regexHit) string { return "Write the host with escaped dots: " + regexp.QuoteMeta(h.host) + "." },
-		"Or use exact origins or a subdomain rule instead of a pattern.")
+		pick(l.lib == nil, "Or use exact origins or a subdomain rule instead of a pattern.", "Or list the exact origins instead of a pattern."))
 }
 
 // ORIGIN-008: a subdomain pattern without a dot before the base domain.
@@ -477,7 +555,11 @@ func lintRegexBoundary(l *linter) {
 	l.addRegexFinding("ORIGIN-008", "Subdomain pattern without a label boundary",
 		"\"Anything ending in example.com\" includes evilexample.com: only \"anything ending in .example.com\" means a subdomain.",
 		hits, func(h regexHit) string {
-			return "Require a dot before the domain: re:^" + schemeOf(h.origin) + "://([a-z0-9-]+\\.)*" + regexp.QuoteMeta(h.host) + "$, or use the subdomain rule " + schemeOf(h.origin) + "://*." + h.host + ", which checks the boundary for you."
+			pattern := "^" + schemeOf(h.origin) + "://([a-z0-9-]+\\.)*" + regexp.QuoteMeta(h.host) + "$"
+			if l.lib != nil {
+				return "Require a dot before the domain: " + l.regexLiteral(pattern, l.lib.imp.entries[h.raw].flags) + "."
+			}
+			return "Require a dot before the domain: re:" + pattern + ", or use the subdomain rule " + schemeOf(h.origin) + "://*." + h.host + ", which checks the boundary for you."
 		}, "")
 }
 
@@ -496,7 +578,7 @@ func lintAttackerOrigins(l *linter) {
 		return
 	}
 	for _, p := range l.probes {
-		if p.Risk != "danger" || p.Origin == "null" || !registrable(p.Origin) { // null: ORIGIN-004
+		if p.Risk != "danger" || p.Origin == "null" || !registrable(p.Origin) || l.covered[p.Origin] || l.covered[l.acceptingRule(p.Origin)] { // null: ORIGIN-004
 			continue
 		}
 		what := "read the API's answers to requests sent without cookies"
@@ -508,7 +590,7 @@ func lintAttackerOrigins(l *linter) {
 			fix = "Replace the entry with exact origins, or an anchored pattern with escaped dots (^https://app\\.example\\.com$)."
 		}
 		l.add(Finding{ID: "ORIGIN-010", Severity: SeverityDanger, Title: "An attacker's origin is accepted: " + p.Origin,
-			Detail: fmt.Sprintf("The policy accepts %s (%s)%s. Whoever controls that origin can %s.", p.Origin, p.Why, l.acceptedBy(p.Origin), what),
+			Detail: fmt.Sprintf("%s accepts %s (%s)%s. Whoever controls that origin can %s.", l.subject(), p.Origin, p.Why, l.acceptedBy(p.Origin), what),
 			Fix:    fix})
 	}
 }
@@ -520,11 +602,21 @@ func registrable(o string) bool {
 	return err == nil && (strings.Contains(u.Hostname(), ".") || strings.Contains(u.Hostname(), ":"))
 }
 
+// acceptingRule is the first origins entry that accepts o ("" when none).
+func (l *linter) acceptingRule(o string) string {
+	for _, r := range l.rules() {
+		if r.matches(o) {
+			return r.raw
+		}
+	}
+	return ""
+}
+
 // acceptedBy names the first origins entry that accepts o.
 func (l *linter) acceptedBy(o string) string {
 	for _, r := range l.rules() {
 		if r.matches(o) {
-			return " through the entry " + quoted([]string{r.raw})
+			return " through the entry " + quoted([]string{l.entryName(r.raw)})
 		}
 	}
 	return ""
@@ -546,8 +638,8 @@ func lintInsecureOrigins(l *linter) {
 		sev = SeverityDanger
 	}
 	l.add(Finding{ID: "ORIGIN-011", Severity: sev, Title: "A plain-http origin is trusted",
-		Detail: "The policy trusts " + quoted(bad) + " over plain http. Anyone on the network path between a user and that site (public Wi-Fi, a hostile router) can inject script into the http page, and that script can " + l.reads() + ". For an https API, this throws away what TLS protects.",
-		Fix:    "Trust only https:// origins (" + httpsFix(bad[0]) + "), and allow http only for localhost in a development policy."})
+		Detail: l.subject() + " trusts " + quoted(l.entryNames(bad)) + " over plain http. Anyone on the network path between a user and that site (public Wi-Fi, a hostile router) can inject script into the http page, and that script can " + l.reads() + ". For an https API, this throws away what TLS protects.",
+		Fix:    "Trust only https:// origins (" + l.httpsFix(bad[0]) + "), and allow http only for localhost in a development " + pick(l.lib == nil, "policy.", "configuration.")})
 }
 
 // httpsFix says how to make an entry https-only.
@@ -599,7 +691,7 @@ func lintAllSubdomains(l *linter) {
 		return
 	}
 	l.add(Finding{ID: "ORIGIN-012", Severity: pick(l.p.Credentials, SeverityWarning, SeverityInfo), Title: "Every subdomain is trusted",
-		Detail: "Through " + quoted(raws(rules)) + " the policy trusts every present and future subdomain of " + rules[0].host + ": forgotten staging hosts, marketing or support sites run by other companies, user content, and names left pointing at deleted cloud resources (subdomain takeover). An XSS or a takeover on any of them, such as " + rules[0].scheme + "://old-staging." + rules[0].host + ", can " + l.reads() + ".",
+		Detail: "Through " + quoted(l.entryNames(raws(rules))) + " " + l.subjectInSentence() + " trusts every present and future subdomain of " + rules[0].host + ": forgotten staging hosts, marketing or support sites run by other companies, user content, and names left pointing at deleted cloud resources (subdomain takeover). An XSS or a takeover on any of them, such as " + rules[0].scheme + "://old-staging." + rules[0].host + ", can " + l.reads() + ".",
 		Fix:    "List the subdomains that call the API (for example " + rules[0].scheme + "://app." + rules[0].host + "). If you keep the wildcard, keep user-generated content and third-party services off " + rules[0].host + "."})
 }
 
@@ -611,7 +703,7 @@ func lintPublicSuffixSubdomains(l *linter) {
 	}
 	r := rules[0]
 	l.add(Finding{ID: "ORIGIN-013", Severity: SeverityDanger, Title: "Subdomains of a public suffix are trusted",
-		Detail: "Through " + quoted(raws(rules)) + " the policy trusts every subdomain of " + r.host + ", a domain on which anybody can get a subdomain for free or for the price of a registration. An attacker takes " + r.scheme + "://attacker." + r.host + " and can " + l.reads() + ".",
+		Detail: "Through " + quoted(l.entryNames(raws(rules))) + " " + l.subjectInSentence() + " trusts every subdomain of " + r.host + ", a domain on which anybody can get a subdomain for free or for the price of a registration. An attacker takes " + r.scheme + "://attacker." + r.host + " and can " + l.reads() + ".",
 		Fix:    "Allow only your exact deployment origin, such as " + r.scheme + "://myorg." + r.host + "."})
 }
 
@@ -620,18 +712,19 @@ func lintPublicSuffixSubdomains(l *linter) {
 func lintMalformedOrigins(l *linter) {
 	var details, fixes []string
 	for _, r := range l.rules() {
-		if r.kind != "exact" {
+		if r.kind != "exact" || l.covered[r.raw] {
 			continue
 		}
 		why, want := originEntryProblem(r.raw)
+		name := l.entryName(r.raw)
 		switch {
 		case why == "":
 			continue
 		case want != "":
-			details = append(details, fmt.Sprintf("%q has %s: the browser sends %q", r.raw, why, want))
-			fixes = append(fixes, fmt.Sprintf("write %q instead of %q", want, r.raw))
+			details = append(details, fmt.Sprintf("%q has %s: the browser sends %q", name, why, want))
+			fixes = append(fixes, fmt.Sprintf("write %q instead of %q", want, name))
 		default:
-			details = append(details, fmt.Sprintf("%q: %s", r.raw, why))
+			details = append(details, fmt.Sprintf("%q: %s", name, why))
 		}
 	}
 	if len(details) == 0 {
@@ -642,7 +735,7 @@ func lintMalformedOrigins(l *linter) {
 		fix = strings.ToUpper(fixes[0][:1]) + strings.Join(fixes, "; ")[1:] + ". " + fix
 	}
 	l.add(Finding{ID: "ORIGIN-014", Severity: SeverityError, Title: "An origins entry can never match",
-		Detail: "Browsers send Origin exactly as scheme://host[:port]: lower case, no default port, no path or trailing slash. The policy compares byte for byte, so an entry written another way silently rejects the frontend it was meant for. " + strings.Join(details, "; ") + ".",
+		Detail: "Browsers send Origin exactly as scheme://host[:port]: lower case, no default port, no path or trailing slash. " + l.comparison() + ", so an entry written another way silently rejects the frontend it was meant for. " + strings.Join(details, "; ") + ".",
 		Fix:    fix})
 }
 
@@ -701,6 +794,16 @@ func lintAnyOriginWithList(l *linter) {
 	if l.p.AnyOrigin == "" || len(l.p.Origins) == 0 {
 		return
 	}
+	if l.lib != nil {
+		any := l.lib.imp.anyEntry
+		if any == "" {
+			return
+		}
+		l.add(Finding{ID: "ORIGIN-015", Severity: SeverityWarning, Title: "Allow-all mixed with an origins list",
+			Detail: fmt.Sprintf("%s in %s lets every origin in, so the other entries (%s) change nothing: the list suggests a restriction that does not exist.", any, libraryOriginsOptions[l.lib.name], quoted(l.entryNames(l.p.Origins))),
+			Fix:    "Decide which one you mean: remove " + any + " to allow only the listed origins, or the list if any site may read."})
+		return
+	}
 	l.add(Finding{ID: "ORIGIN-015", Severity: SeverityWarning, Title: "Allow-all mixed with an origins list",
 		Detail: fmt.Sprintf("anyOrigin is %q, so every origin is accepted and the origins list (%s) is ignored. The list suggests a restriction that does not exist; in rs/cors and gorilla/handlers a single * in the list has the same effect.", l.p.AnyOrigin, quoted(l.p.Origins)),
 		Fix:    "Decide which one you mean: clear anyOrigin to allow only the list, or empty the list if any site may read."})
@@ -724,7 +827,7 @@ func lintThirdPartyHosts(l *linter) {
 		return
 	}
 	l.add(Finding{ID: "ORIGIN-017", Severity: SeverityWarning, Title: "A code-sharing site is trusted",
-		Detail: "The policy trusts " + quoted(bad) + ", on a code-sharing or shared hosting site (CodePen, JSFiddle, JS Bin, Replit, StackBlitz, Glitch, CodeSandbox, GitHub Pages). Anyone can publish JavaScript there, or anyone who can push to that Pages repository, and that script can " + l.reads() + " as if it were your frontend.",
+		Detail: l.subject() + " trusts " + quoted(l.entryNames(bad)) + ", on a code-sharing or shared hosting site (CodePen, JSFiddle, JS Bin, Replit, StackBlitz, Glitch, CodeSandbox, GitHub Pages). Anyone can publish JavaScript there, or anyone who can push to that Pages repository, and that script can " + l.reads() + " as if it were your frontend.",
 		Fix:    "Remove it. For a demo, call a separate public endpoint without credentials. Keep a GitHub Pages origin only if it is yours, knowing that whoever can push to its repository can read the API."})
 }
 
@@ -748,7 +851,7 @@ func lintApexExcluded(l *linter) {
 		if apex == l.s.Page {
 			l.add(Finding{ID: "ORIGIN-018", Severity: SeverityInfo, Title: "The subdomain rule leaves out the bare domain",
 				Detail: fmt.Sprintf("%s means \"at least one more label before %s\": the page %s is the bare domain, which it does not include (rs/cors, jub0bs/cors, Spring and ASP.NET agree).", r.raw, r.host, l.s.Page),
-				Fix:    fmt.Sprintf("Add %q to origins if that page must read the API.", apex)})
+				Fix:    fmt.Sprintf("Add %q to %s if that page must read the API.", apex, l.originsOption())})
 			return
 		}
 	}
@@ -1099,6 +1202,16 @@ func lintMissingVary(l *linter) {
 	if l.p.vary() || !dynamic {
 		return
 	}
+	if l.lib != nil && l.lib.imp.flask != nil {
+		fix := "Keep vary_header on and add Vary: Origin yourself in an after_request handler (response.vary.add(\"Origin\")), or write the origin as an anchored regular expression, which makes Flask-CORS send it."
+		if !l.lib.imp.flask.varyHeader {
+			fix = "Remove vary_header=False: Flask-CORS then sends Vary: Origin with several origins or a regular expression; with a single literal origin, also add it in an after_request handler (response.vary.add(\"Origin\"))."
+		}
+		l.add(Finding{ID: "VARY-001", Severity: SeverityWarning, Title: "Missing Vary: Origin",
+			Detail: "Access-Control-Allow-Origin changes with the request's Origin (refused origins get none), but Flask-CORS adds Vary: Origin only when origins has several entries or a regular expression among them, and never with vary_header=False, so these responses carry none. A browser cache, CDN or proxy then keeps one copy per URL: the answer made for another origin, without Access-Control-Allow-Origin, can be served to " + l.s.Page + ", which is then refused; an attacker's request can plant such a copy on purpose (cache poisoning).",
+			Fix:    fix})
+		return
+	}
 	l.add(Finding{ID: "VARY-001", Severity: SeverityWarning, Title: "Missing Vary: Origin",
 		Detail: fmt.Sprintf("Access-Control-Allow-Origin changes with the request's Origin, but vary is false, so responses carry no Vary: Origin. A browser cache, CDN or proxy then keeps one copy per URL: the answer made for %s can be served to another origin, which is then refused, or an attacker's request can plant a copy that others receive (cache poisoning).", l.s.Page),
 		Fix:    "Set vary to true (the default): send Vary: Origin on every response of a dynamic policy, refused origins included."})
@@ -1124,4 +1237,439 @@ func lintSimpleRequests(l *linter) {
 	l.add(Finding{ID: "X-002", Severity: SeverityWarning, Title: "Simple requests bypass the policy",
 		Detail: "Credentials are on, so the API presumably recognises users by their cookies. Any site can still submit <form method=POST action=\"" + l.s.Request.URL + "\"> or call fetch(url, {method: \"POST\", mode: \"no-cors\", credentials: \"include\"}): the request reaches the server with the victim's cookies and runs; the CORS policy is never consulted, only the answer stays unreadable. That is classic CSRF.",
 		Fix:    "Add CSRF defences: SameSite cookies, CSRF tokens, a server-side check of the Origin or Sec-Fetch-Site header, or require a JSON Content-Type or a custom header (which forces a preflight) on state-changing endpoints."})
+}
+
+// ---- Library servers ----
+//
+// A library's configuration is linted as the policy it imports to, with the
+// library's own words: its entries as written, its option names, its
+// matching semantics, and every attacker's origin confirmed by asking the
+// library's emulation.
+
+// subject names who answers, to start a sentence.
+func (l *linter) subject() string {
+	if l.lib == nil {
+		return "The policy"
+	}
+	return l.lib.title()
+}
+
+// subjectInSentence names who answers, inside a sentence.
+func (l *linter) subjectInSentence() string {
+	if l.lib == nil {
+		return "the policy"
+	}
+	return l.lib.title()
+}
+
+// originsOption is the name of the option that lists origins.
+func (l *linter) originsOption() string {
+	if l.lib == nil {
+		return "origins"
+	}
+	return libraryOriginsOptions[l.lib.name]
+}
+
+// entryName is an origins entry as the configuration writes it.
+func (l *linter) entryName(raw string) string {
+	if l.lib != nil {
+		if e, ok := l.lib.imp.entries[raw]; ok {
+			return e.lib
+		}
+	}
+	return raw
+}
+
+func (l *linter) entryNames(raws []string) []string {
+	if l.lib == nil {
+		return raws
+	}
+	out := make([]string, len(raws))
+	for i, r := range raws {
+		out[i] = l.entryName(r)
+	}
+	return out
+}
+
+// userRegex: a rule its author wrote as a regular expression (a policy's
+// re:, a Flask-CORS pattern, an express RegExp), not one the import made.
+func (l *linter) userRegex(r originRule) bool {
+	return r.kind == "regex" && (l.lib == nil || l.lib.imp.entries[r.raw].regex)
+}
+
+// confirms: script on origin o reads the server's answers. For a policy
+// the rule that matched says so; a library is asked.
+func (l *linter) confirms(o string) bool {
+	if l.lib == nil {
+		return true
+	}
+	r, wc := l.readsFrom(o)
+	return r || wc
+}
+
+// readsFrom says what script on origin o reads: from the attacker's view
+// when it has a probe there, else by asking the server.
+func (l *linter) readsFrom(o string) (withoutCookies, withCookies bool) {
+	for _, p := range l.probes {
+		if p.Origin == o {
+			return p.Readable, p.WithCookies
+		}
+	}
+	if l.lib != nil {
+		return l.lib.readableOrigin(o)
+	}
+	po, err := ParseOrigin(o)
+	if err != nil {
+		return false, false
+	}
+	return l.p.readableFrom(po)
+}
+
+// regexSemantics says how the server matches a regular expression.
+func (l *linter) regexSemantics() string {
+	if l.lib != nil {
+		switch l.lib.name {
+		case flaskCORSName:
+			return "Flask-CORS matches a regular expression in origins with Python's re.match, case-insensitively: anchored at the start of the Origin, not at the end."
+		case "express-cors":
+			return "cors() tests a RegExp origin with RegExp.prototype.test, which finds the pattern anywhere in the Origin."
+		}
+	}
+	return "Patterns are matched with Go's regexp.MatchString, which finds the pattern anywhere in the Origin."
+}
+
+// comparison says how the server compares an exact origins entry.
+func (l *linter) comparison() string {
+	if l.lib != nil {
+		switch l.lib.name {
+		case flaskCORSName:
+			return "Flask-CORS compares an entry that is not a regular expression with the Origin case-insensitively but otherwise exactly"
+		case "rs-cors":
+			return "rs/cors lower-cases the entry and the Origin and compares the rest exactly"
+		case "express-cors":
+			return "cors() compares a string origin with the Origin using === (a single string is sent as is, and the browser compares it exactly)"
+		}
+	}
+	return "The policy compares byte for byte"
+}
+
+// regexLiteral writes a pattern the way the server's configuration does.
+func (l *linter) regexLiteral(pattern, flags string) string {
+	if l.lib != nil {
+		switch l.lib.name {
+		case flaskCORSName:
+			if strings.Contains(pattern, `"`) {
+				return "r'" + pattern + "'"
+			}
+			return `r"` + pattern + `"`
+		case "express-cors":
+			return impRegExpText(&jsRegExp{source: pattern, flags: flags})
+		}
+	}
+	return "re:" + pattern
+}
+
+// anchorFix is anchorFix in the configuration's own syntax.
+func (l *linter) anchorFix(h regexHit) string {
+	if l.lib == nil {
+		return anchorFix(h)
+	}
+	e := l.lib.imp.entries[h.raw]
+	switch {
+	case h.host == "":
+		return "Anchor " + e.lib + " at both ends: ^ and the scheme first, $ last."
+	case !strings.Contains(e.source, "://"):
+		return "Anchor both ends and spell out the scheme: " + l.regexLiteral("^"+schemeOf(h.origin)+"://"+regexp.QuoteMeta(h.host)+"$", e.flags) + "."
+	}
+	core := strings.TrimSuffix(strings.TrimPrefix(e.source, "^"), "$")
+	if strings.Contains(core, "|") {
+		core = "(?:" + core + ")"
+	}
+	return "Anchor both ends: " + l.regexLiteral("^"+core+"$", e.flags) + "."
+}
+
+// httpsFix is httpsFix with the entry as the configuration writes it.
+func (l *linter) httpsFix(raw string) string {
+	if l.lib == nil {
+		return httpsFix(raw)
+	}
+	name := l.entryName(raw)
+	if strings.HasPrefix(raw, "re:") {
+		return "make " + name + " match only https:// origins"
+	}
+	return strings.Replace(name, "http", "https", 1) + " instead of " + name
+}
+
+// examplePage is the scenario's page for a fix's example, or a stand-in.
+func (l *linter) examplePage() string {
+	if impBrowserOrigin(l.s.Page) {
+		return l.s.Page
+	}
+	return "https://app.example.com"
+}
+
+// cover records what a library finding explained.
+func (l *linter) cover(keys ...string) {
+	if l.covered == nil {
+		l.covered = map[string]bool{}
+	}
+	for _, k := range keys {
+		l.covered[k] = true
+	}
+}
+
+// attackerReading names an attacker's origin of the attacker's view that
+// reads the answers (with cookies when asked), for a finding to show.
+func (l *linter) attackerReading(withCookies bool) string {
+	found := ""
+	for _, p := range l.probes {
+		if p.Risk == "danger" && p.Origin != "null" && registrable(p.Origin) && (p.WithCookies || !withCookies && p.Readable) {
+			if p.Kind == "unrelated" {
+				return p.Origin
+			}
+			found = cmp.Or(found, p.Origin)
+		}
+	}
+	return found
+}
+
+func readsWhat(withCookies bool) string {
+	if withCookies {
+		return "call the API with the logged-in user's cookies and read the answers"
+	}
+	return "read the API's answers to requests sent without cookies"
+}
+
+// lintLibrary reports what a library does with this configuration that its
+// text does not say: dangerous defaults, and entries the library reads
+// with other rules than they are written in.
+func lintLibrary(l *linter) {
+	im := l.lib.imp
+	switch {
+	case im.flask != nil:
+		lintFlaskCORS(l, im.flask)
+	case im.rs != nil:
+		lintRSCors(l, im.rs)
+	case im.express != nil:
+		lintExpressCors(l, im.express)
+	}
+	for _, fe := range im.flagged {
+		lintFlaggedEntry(l, fe)
+	}
+}
+
+// ORIGIN-002 and ORIGIN-003 for Flask-CORS: origins "*" (its default)
+// without send_wildcard reflects every origin.
+func lintFlaskCORS(l *linter, o *flaskOptions) {
+	if !o.wildcard || o.sendWildcard {
+		return
+	}
+	im := l.lib.imp
+	set := "origins is " + im.anyEntry
+	if im.anyDefault {
+		set = `origins is not set, so Flask-CORS uses its default "*"`
+	}
+	l.reflectFinding(set+", and without send_wildcard=True Flask-CORS does not answer *: it copies the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)",
+		"supports_credentials=True",
+		fmt.Sprintf("Pass the exact origins of your frontend: CORS(app, origins=[%q], supports_credentials=True). Flask-CORS then answers only those.", l.examplePage()),
+		"If any site may read, add send_wildcard=True so Flask-CORS answers * (browsers never send cookies to a * answer); otherwise pass origins=[...] with the sites that may read.")
+}
+
+// reflectFinding is ORIGIN-002 (with credentials) or ORIGIN-003 for a
+// library that echoes every Origin; how says why it does.
+func (l *linter) reflectFinding(how, credSetting, fixCredentials, fixPublic string) {
+	title := l.lib.title() + " reflects any origin"
+	if l.p.Credentials {
+		seen := ""
+		if o := l.attackerReading(true); o != "" {
+			seen = " (in the attacker's view, script on " + o + " does)"
+		}
+		l.add(Finding{ID: "ORIGIN-002", Severity: SeverityDanger, Title: title + ", with credentials",
+			Detail: how + ", and " + credSetting + " adds Access-Control-Allow-Credentials: true. So any web page a logged-in user visits can call this API with the user's cookies and read the answer" + seen + ": profile data, CSRF tokens, API keys. Your own frontend works too, which is why this passes every functional test.",
+			Fix:    fixCredentials})
+		return
+	}
+	l.add(Finding{ID: "ORIGIN-003", Severity: SeverityWarning, Title: title,
+		Detail: how + ". That grants what * grants, but hides it; it needs Vary: Origin to be cache-safe, and it becomes a critical hole the day someone adds " + credSetting + ": " + l.lib.title() + " accepts that combination without a word.",
+		Fix:    fixPublic})
+}
+
+// ORIGIN-001 for rs/cors: "*" (or no AllowedOrigins at all) with
+// AllowCredentials sends * and true, which never works with cookies.
+func lintRSCors(l *linter, c *rsCors) {
+	if !c.allowedOriginsAll || !c.allowCredentials {
+		return
+	}
+	set := `AllowedOrigins contains "*"`
+	if l.lib.imp.anyDefault {
+		set = "AllowedOrigins is empty, which rs/cors reads as every origin"
+	}
+	l.add(Finding{ID: "ORIGIN-001", Severity: SeverityError, Title: "rs/cors answers * with credentials",
+		Detail: set + ": rs/cors then answers with Access-Control-Allow-Origin: *, and AllowCredentials: true adds Access-Control-Allow-Credentials: true. Browsers reject * on any request sent with cookies (credentials: \"include\"), so every credentialed call fails with a CORS error, while calls without cookies work from any site. rs/cors accepts the combination without a warning.",
+		Fix:    fmt.Sprintf("List your frontend's origins, such as AllowedOrigins: []string{%q}: rs/cors then echoes the allowed origin, which works with cookies. If the data is public, drop AllowCredentials.", l.examplePage())})
+}
+
+// ORIGIN-001 to 003 for express cors: origin true (or any truthy value
+// that is no string, array or RegExp) reflects; "*", its default, with
+// credentials sends * and true.
+func lintExpressCors(l *linter, c *expressCors) {
+	im := l.lib.imp
+	page := l.examplePage()
+	switch l.p.AnyOrigin {
+	case AnyOriginReflect:
+		how := "origin: true tells cors() to copy the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)"
+		if c.get("origin") != true {
+			how = "origin holds " + im.anyEntry + ", which is no string, array or RegExp: cors() treats such a truthy value like true and copies the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)"
+		}
+		l.reflectFinding(how, "credentials: true",
+			fmt.Sprintf("Set origin to the list of your frontend's origins, such as origin: [%q]: cors() then reflects only those.", page),
+			fmt.Sprintf("If any site may read, use origin: \"*\" (cors() then answers *, which browsers never combine with cookies); otherwise list the origins, such as origin: [%q].", page))
+	case AnyOriginWildcard:
+		if !l.p.Credentials {
+			return
+		}
+		set := `origin is "*"`
+		if im.anyDefault {
+			set = `origin is not set, so cors() uses its default "*"`
+		}
+		l.add(Finding{ID: "ORIGIN-001", Severity: SeverityError, Title: "express cors answers * with credentials",
+			Detail: set + ": cors() then answers with Access-Control-Allow-Origin: *, and credentials: true adds Access-Control-Allow-Credentials: true. Browsers reject * on any request sent with cookies (credentials: \"include\"), so every credentialed call fails with a CORS error, while calls without cookies work from any site.",
+			Fix:    fmt.Sprintf("Set origin to your frontend's origins, such as origin: [%q] (cors() then reflects the matching one, which works with cookies), or drop credentials: true if the data is public. Do not switch to origin: true: that reflects every origin, cookies included.", page)})
+	}
+}
+
+// lintFlaggedEntry reports an origins entry the library reads otherwise
+// than it looks (ORIGIN-016), or an rs/cors wildcard that matches more
+// than it seems (ORIGIN-009), with the origin the library really lets in.
+func lintFlaggedEntry(l *linter, fe flaggedEntry) {
+	var hit string
+	hitCookies := false
+	for _, c := range fe.candidates {
+		if r, wc := l.readsFrom(c); r || wc {
+			hit, hitCookies = c, wc
+			break // candidates come a stranger's first
+		}
+	}
+	intendedRefused := false
+	if fe.intended != "" {
+		r, wc := l.readsFrom(fe.intended)
+		intendedRefused = !r && !wc
+	}
+	stranger := hit != "" && strangerOwns(hit, fe.host)
+	sev := SeverityWarning
+	switch {
+	case stranger:
+		sev = SeverityDanger
+	case hit == "" || intendedRefused:
+		sev = SeverityError
+	}
+	l.cover(fe.entry, fe.policyEntry)
+	if hit != "" {
+		l.cover(hit)
+	}
+	consequence := ""
+	switch {
+	case stranger:
+		consequence = fmt.Sprintf(" It lets in %s, an origin anyone can register: script there can %s.", hit, readsWhat(hitCookies))
+	case hit != "":
+		consequence = fmt.Sprintf(" It lets in %s, which it was probably not meant to.", hit)
+	}
+	f := Finding{ID: fe.id, Severity: sev}
+	switch {
+	case fe.id == "ORIGIN-009":
+		f.Title = "A wildcard in AllowedOrigins matches more than it seems: " + fe.entry
+		f.Detail = fmt.Sprintf("rs/cors splits an AllowedOrigins entry at its first * and accepts any origin that starts with the text before it and ends with the text after it: the * stands for any text, dots, slashes and colons included, and a second * is taken literally. Only https://*.example.com (any subdomain) and http://localhost:* (any port) mean what they look like. For %q:", fe.entry)
+		if hit == "" {
+			consequence = " it can never match an origin a browser sends."
+		}
+		f.Detail += strings.Replace(consequence, " It ", " it ", 1)
+		f.Fix = "List each origin exactly (https://app.example.com), or write subdomains as https://*.example.com; for anything finer rs/cors needs an AllowOriginFunc."
+	case l.lib.name == flaskCORSName:
+		if more := l.secondStranger(fe, hit); more != "" {
+			consequence += fmt.Sprintf(" Nothing anchors its end either, so %s matches too.", more)
+		}
+		f.Title = "A glob in origins is a regular expression to Flask-CORS: " + fe.entry
+		f.Detail = fmt.Sprintf("Flask-CORS reads any origins entry containing * ? [ ] ( ) ^ $ or \\ as a regular expression, matched with re.match (case-insensitive, from the start of the Origin). %q looks like a wildcard, but in a regular expression * repeats the character before it and each . matches any character.", fe.entry)
+		switch {
+		case hit == "" && len(fe.candidates) == 0 && impFlaskInvalid(l, fe.entry):
+			f.Detail += " Python's re rejects this one (a * with nothing to repeat), and Flask-CORS silently skips an invalid pattern: the entry never matches."
+		case intendedRefused && consequence != "":
+			f.Detail += fmt.Sprintf(" It does not match %s, the kind of origin it was written for, but", fe.intended)
+			consequence = strings.Replace(consequence, " It ", " it ", 1)
+		case intendedRefused:
+			f.Detail += fmt.Sprintf(" It does not match %s, the kind of origin it was written for.", fe.intended)
+		}
+		f.Detail += consequence
+		f.Fix = "Write the regular expression you mean, anchored at the end: " + l.regexLiteral(impGlobRegex(fe.entry), "") + "; or list the exact origins."
+	case l.lib.name == "rs-cors":
+		f.Title = "A regular expression in AllowedOrigins is plain text to rs/cors: " + fe.entry
+		f.Detail = fmt.Sprintf("rs/cors has no regular expressions: it compares an AllowedOrigins entry with the Origin as text (lower-cased), where only a * is special and stands for any text. %q is written as a regular expression, so", fe.entry)
+		if hit == "" {
+			f.Detail += " it never matches an origin a browser sends."
+		} else {
+			f.Detail += strings.Replace(consequence, " It ", " it ", 1)
+		}
+		f.Fix = "List the origins themselves (https://app.example.com), or https://*.example.com for subdomains; for anything finer rs/cors needs an AllowOriginFunc."
+	case fe.static:
+		f.Title = "A pattern in the origin string is sent as text: " + fe.entry
+		f.Detail = fmt.Sprintf("cors() sends a string origin as it is, to every origin: Access-Control-Allow-Origin: %s. Browsers compare it with the page's origin exactly, and a %s there is only text, so every cross-origin request fails.", strings.Trim(fe.entry, " \t"), pick(fe.looks == "glob", "*", "regular-expression character"))
+		f.Fix = "Use a RegExp for a pattern, anchored at both ends, such as origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ (cors() then reflects a matching origin), or list the exact origins in an array."
+	default:
+		f.Title = "A pattern in the origin array is compared as text: " + fe.entry
+		f.Detail = fmt.Sprintf("cors() compares each string of the origin array with the request's Origin using ===: %q is written as a %s, but its special characters are only characters there, so it never matches.", fe.entry, pick(fe.looks == "glob", "wildcard", "regular expression"))
+		f.Fix = "Use a RegExp for a pattern, anchored at both ends, such as /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ in the array, or list the exact origins."
+	}
+	l.add(f)
+}
+
+// secondStranger is another attacker's origin a flagged entry lets in, one
+// that merely starts like it, other than the one already shown.
+func (l *linter) secondStranger(fe flaggedEntry, shown string) string {
+	for _, c := range fe.candidates {
+		if c == shown || !strangerOwns(c, fe.host) || !strings.HasSuffix(c, ".evil-attacker.net") || strings.HasSuffix(shown, ".evil-attacker.net") {
+			continue
+		}
+		if r, wc := l.readsFrom(c); r || wc {
+			l.cover(c)
+			return c
+		}
+	}
+	return ""
+}
+
+// impFlaskInvalid: Python's re rejects the entry (Flask-CORS never matches it).
+func impFlaskInvalid(l *linter, entry string) bool {
+	for _, p := range l.lib.imp.flask.origins {
+		if p.raw == entry {
+			return p.regex && p.re == nil
+		}
+	}
+	return false
+}
+
+// impGlobRegex is the regular expression a glob means: *. any subdomain,
+// :* any port (or none), another * any text; anchored at both ends.
+func impGlobRegex(g string) string {
+	var b strings.Builder
+	rest := g
+	if !strings.Contains(rest, "://") {
+		b.WriteString("https://")
+	}
+	for rest != "" {
+		switch {
+		case strings.HasPrefix(rest, "*."):
+			b.WriteString(`([a-z0-9-]+\.)+`)
+			rest = rest[2:]
+		case strings.HasPrefix(rest, ":*"):
+			b.WriteString(`(:[0-9]+)?`)
+			rest = rest[2:]
+		case rest[0] == '*':
+			b.WriteString(`[a-z0-9.-]*`)
+			rest = rest[1:]
+		default:
+			b.WriteString(regexp.QuoteMeta(rest[:1]))
+			rest = rest[1:]
+		}
+	}
+	return "^" + b.String() + "$"
 }

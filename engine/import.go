@@ -1,0 +1,933 @@
+package engine
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// This file turns a library's configuration into the neutral Policy: each
+// library's parsed configuration (the emulation's own) is read back into
+// the policy that answers closest to what the library answers, and what the
+// policy cannot say is written down in plain English.
+
+// ToPolicy returns the policy closest to what the library does with this
+// configuration, and notes saying what did not carry over: wherever a
+// browser's verdict could differ between the two, a note says why. It
+// fails when the library refuses the configuration (a *ConfigError) or
+// corsplay cannot read it (a *FieldError).
+//
+// Origins become exact entries, "scheme://*.domain", "scheme://host:*" or
+// "re:PATTERN" entries with the library's own matching: a Flask-CORS
+// regular expression is re.match, case-insensitive ("re:(?i)^(?:P)"); an
+// rs/cors wildcard is prefix*suffix on any text; an express RegExp is an
+// unanchored search. With several Flask-CORS resources, the first one's
+// options are used.
+func (l Library) ToPolicy() (Policy, []string, error) {
+	if err := l.validate(); err != nil {
+		return Policy{}, nil, err
+	}
+	em, err := l.emulation()
+	if err != nil {
+		return Policy{}, nil, err
+	}
+	im := importLibrary(l, em, "")
+	return im.policy, im.notes, nil
+}
+
+// libraryTitles name the libraries in sentences.
+var libraryTitles = map[string]string{
+	flaskCORSName: "Flask-CORS", "rs-cors": "rs/cors", "jub0bs-cors": "jub0bs/cors", "express-cors": "express cors",
+}
+
+// libraryOriginsOptions name each library's origins option.
+var libraryOriginsOptions = map[string]string{
+	flaskCORSName: "origins", "rs-cors": "AllowedOrigins", "jub0bs-cors": "Origins", "express-cors": "origin",
+}
+
+// imported is a library configuration read as a policy, with what the
+// lint needs to speak in the library's own terms.
+type imported struct {
+	policy Policy
+	notes  []string
+	// entries tell, for each Policy.Origins entry, the library's own.
+	entries map[string]importEntry
+	// anyEntry is the setting that lets every origin in, as written
+	// (`"*"`, `true`), "" when none does or when it is the default.
+	anyEntry string
+	// anyDefault: every origin is let in because the origins option is
+	// not set.
+	anyDefault bool
+	// flagged are the origins entries the library reads otherwise than
+	// they look.
+	flagged []flaggedEntry
+
+	// The library's parsed configuration, for its own findings.
+	flask   *flaskOptions
+	rs      *rsCors
+	rsOpts  rsOptions
+	express *expressCors
+}
+
+// importEntry is one origins entry as the library's configuration has it.
+type importEntry struct {
+	lib   string // as written in the configuration
+	regex bool   // a regular expression the user wrote (Flask-CORS, an express RegExp)
+	// source and flags are the regular expression in the library's syntax.
+	source, flags string
+}
+
+// flaggedEntry is an origins entry whose syntax the library does not read
+// the way it looks: a glob Flask-CORS takes for a regular expression
+// (ORIGIN-016), a regular expression rs/cors or express takes for text
+// (ORIGIN-016), an rs/cors * that is not *.domain or :* (ORIGIN-009).
+type flaggedEntry struct {
+	id    string
+	entry string // as written
+	looks string // "glob" or "regex": what the entry looks like
+	// static: an express origin string, sent as is to every origin.
+	static bool
+	// intended is an origin the entry was surely written for ("" when
+	// unclear); candidates are origins the library's matching accepts,
+	// those a stranger can register first.
+	intended   string
+	candidates []string
+	host       string // the host the entry names, to tell strangers apart
+	// policyEntry is the Policy.Origins entry it became ("" when none).
+	policyEntry string
+}
+
+func (im *imported) note(format string, args ...any) {
+	n := fmt.Sprintf(format, args...)
+	if !slices.Contains(im.notes, n) {
+		im.notes = append(im.notes, n)
+	}
+}
+
+// impExactEntry is the Policy.Origins entry that matches s exactly: s
+// itself, unless the policy would read it as a pattern.
+func impExactEntry(s string) string {
+	if strings.HasPrefix(s, "re:") || strings.Contains(s, "*") {
+		return "re:^" + regexp.QuoteMeta(s) + "$"
+	}
+	return s
+}
+
+// addOrigin appends a Policy.Origins entry, unless the policy refuses it.
+func (im *imported) addOrigin(entry string, e importEntry) {
+	if _, err := parseOriginRule(entry); err != nil {
+		im.note("The origins entry %s cannot be written as a policy entry (%v): it was left out, so the policy refuses what it allows.", e.lib, err)
+		return
+	}
+	if slices.Contains(im.policy.Origins, entry) {
+		return
+	}
+	if len(im.policy.Origins) >= MaxPolicyEntries {
+		im.note("Only the first %d origins entries were kept: a policy holds at most %d.", MaxPolicyEntries, MaxPolicyEntries)
+		return
+	}
+	im.policy.Origins = append(im.policy.Origins, entry)
+	if im.entries == nil {
+		im.entries = map[string]importEntry{}
+	}
+	im.entries[entry] = e
+}
+
+// entryFor is the Policy.Origins entry a library entry became.
+func (im *imported) entryFor(lib string) string {
+	for k, e := range im.entries {
+		if e.lib == lib {
+			return k
+		}
+	}
+	return ""
+}
+
+// tokens keeps the entries a policy list can hold (tokens, no duplicate).
+func (im *imported) tokens(option string, list []string) []string {
+	return im.tokensSent(option, list, "")
+}
+
+// tokensSent is tokens for a list the library sends as it is in header:
+// an element that is no token makes the whole header unparsable.
+func (im *imported) tokensSent(option string, list []string, header string) []string {
+	var out []string
+	for _, v := range list {
+		switch {
+		case v == "":
+		case !IsToken(v) && header != "":
+			im.note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
+		case !IsToken(v):
+			im.note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
+		case !slices.Contains(out, v) && len(out) < MaxPolicyEntries:
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// impStarHeaders is a policy's requestHeaders for a library that echoes
+// whatever a preflight asks: "*" echoes with credentials, and without them
+// covers every name but Authorization, which must be listed.
+func impStarHeaders(credentials bool) []string {
+	if credentials {
+		return []string{"*"}
+	}
+	return []string{"*", "Authorization"}
+}
+
+// impSplitList splits a comma-separated header value into trimmed elements.
+func impSplitList(s string) []string {
+	var out []string
+	for e := range strings.SplitSeq(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// impOrList writes "a", "a or b", "a, b or c".
+func impOrList(list []string) string {
+	if len(list) < 2 {
+		return strings.Join(list, "")
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
+}
+
+func impMaxAge(s string) (*int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return nil, false
+	}
+	return &n, true
+}
+
+// importLibrary reads an emulation's configuration. rawURL is the request
+// URL when a scenario is known (Flask-CORS picks its options by path); ""
+// uses the first resource.
+func importLibrary(l Library, em emulation, rawURL string) *imported {
+	im := &imported{}
+	switch c := em.(type) {
+	case *flaskCORS:
+		im.flaskCORS(l, c, rawURL)
+	case *rsCors:
+		im.rsCORS(l, c)
+	case *jubCors:
+		im.jub0bsCORS(l, c)
+	case *expressCors:
+		im.expressCORS(l, c)
+	}
+	return im
+}
+
+// ---- Flask-CORS ----
+
+// flaskCORS reads one resource's options: origins are literals compared
+// with casefold (browsers send lower case, so the entry is lower-cased) or
+// regular expressions matched with re.match and IGNORECASE.
+func (im *imported) flaskCORS(l Library, f *flaskCORS, rawURL string) {
+	if len(f.resources) == 0 {
+		im.note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
+		return
+	}
+	res := f.resources[0]
+	if rawURL != "" {
+		path := pyUnquote(flaskRequestPath(rawURL))
+		i := slices.IndexFunc(f.resources, func(r flaskResource) bool { return r.path.match(path, false) })
+		if i < 0 {
+			im.note("No resources pattern matches the path %s: Flask-CORS adds no CORS header there, so the policy allows nothing.", path)
+			return
+		}
+		res = f.resources[i]
+	} else {
+		if !impFlaskAllPaths(res.path) {
+			im.note("Flask-CORS applies these options only to paths matching %q and adds no CORS header elsewhere; the policy applies them to every path.", res.path.raw)
+		}
+		if len(f.resources) > 1 {
+			var others []string
+			for _, r := range f.resources[1:] {
+				others = append(others, strconv.Quote(r.path.raw))
+			}
+			im.note("resources has %d path patterns: the policy uses the options of %q, the first Flask-CORS tries; paths matching %s get their own options, which one policy cannot tell apart.", len(f.resources), res.path.raw, strings.Join(others, ", "))
+		}
+	}
+	o := res.opts
+	im.flask = o
+	p := &im.policy
+	p.Credentials = o.credentials
+	p.PreflightStatus = 200 // Flask answers OPTIONS itself
+	if o.wildcard {
+		p.AnyOrigin = pick(o.sendWildcard, AnyOriginWildcard, AnyOriginReflect)
+		im.anyEntry, im.anyDefault = impFlaskStar(l.Options)
+	}
+	for _, pat := range o.origins {
+		switch {
+		case pat.raw == ".*":
+		case !pat.regex:
+			im.addOrigin(impExactEntry(impASCIILower(pat.raw)), importEntry{lib: pat.raw})
+		case pat.re == nil:
+			im.note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", pat.raw)
+		default:
+			goPattern, err := translatePyRegex(pat.raw, "$")
+			if err != nil {
+				im.note("The origins entry %q could not be translated: it was left out.", pat.raw)
+				continue
+			}
+			im.addOrigin("re:(?i)^(?:"+impReadableGo(goPattern)+")", importEntry{lib: pat.raw, regex: true, source: pat.raw})
+		}
+	}
+	for _, pat := range o.origins {
+		if impFlaskGlobLike(pat.raw) {
+			fe := impFlaskGlob(pat)
+			fe.policyEntry = im.entryFor(pat.raw)
+			im.flagged = append(im.flagged, fe)
+		}
+	}
+	// Flask-CORS sends Vary: Origin only with several origins or a
+	// regular expression among them.
+	varies := len(o.origins) > 1 || slices.ContainsFunc(o.origins, func(x pyPattern) bool { return x.regex })
+	if !o.wildcard && (!o.varyHeader || !varies) {
+		p.Vary = new(false)
+	}
+
+	methods := impSplitList(o.methods)
+	if slices.Contains(methods, "*") {
+		im.note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
+		methods = slices.DeleteFunc(methods, func(m string) bool { return m == "*" })
+	}
+	p.Methods = im.tokensSent("methods", methods, headerAllowMethods)
+	im.note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
+	var unlisted []string
+	for _, m := range []string{"GET", "HEAD", "POST"} {
+		if !strings.Contains(o.methods, m) {
+			unlisted = append(unlisted, m)
+		}
+	}
+	if len(unlisted) > 0 {
+		im.note("Flask-CORS allows request headers only for a method in methods, even GET, HEAD and POST, which need no permission themselves: a %s request with a custom header fails its preflight here, while the policy allows it.", impOrList(unlisted))
+	}
+
+	var names, patterns []string
+	star := false
+	for _, h := range o.allowHeaders {
+		switch {
+		case h.raw == ".*":
+			star = true
+		case h.regex:
+			patterns = append(patterns, strconv.Quote(h.raw))
+		default:
+			names = append(names, h.raw)
+		}
+	}
+	if star {
+		p.RequestHeaders = impStarHeaders(o.credentials)
+	} else {
+		p.RequestHeaders = im.tokens("allow_headers", names)
+		if len(patterns) > 0 {
+			im.note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(patterns, ", "))
+		}
+	}
+	expose := impSplitList(o.exposeHeaders)
+	if slices.Contains(expose, "*") && o.credentials {
+		im.note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
+	}
+	p.ExposeHeaders = im.tokens("expose_headers", expose)
+	if o.maxAge != "" {
+		if n, ok := impMaxAge(o.maxAge); ok {
+			p.MaxAge = n
+		} else {
+			im.note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
+		}
+	}
+}
+
+// impFlaskAllPaths: a resources pattern that matches every path ("/*", ".*").
+func impFlaskAllPaths(p pyPattern) bool {
+	for _, path := range []string{"/", "/items", "/api/v1/items/42", "/a.b/c-d"} {
+		if !p.match(path, false) {
+			return false
+		}
+	}
+	return true
+}
+
+// impFlaskStar says how the origins that let every origin in were
+// written: `"*"` or `".*"`, and whether origins was not set at all.
+func impFlaskStar(opts map[string]json.RawMessage) (spelling string, isDefault bool) {
+	raw, ok := opts["origins"]
+	if !ok {
+		return `"*"`, true
+	}
+	list, _, _, _ := flaskStrings(raw, "", "")
+	if slices.Contains(list, ".*") && !slices.Contains(list, "*") {
+		return `".*"`, false
+	}
+	return `"*"`, false
+}
+
+// impFlaskGlobLike: an entry that reads as a glob, a * standing for a label,
+// a host or a port rather than repeating the character before it.
+func impFlaskGlobLike(s string) bool {
+	if s == ".*" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '*' && (i == 0 || !strings.ContainsRune(`.)]}*+?\`, rune(s[i-1]))) {
+			return true
+		}
+	}
+	return false
+}
+
+// impFlaskGlob works out what a glob in Flask-CORS origins really accepts.
+func impFlaskGlob(pat pyPattern) flaggedEntry {
+	fe := flaggedEntry{id: "ORIGIN-016", entry: pat.raw, looks: "glob", host: impGlobHost(pat.raw), intended: impGlobIntended(pat.raw)}
+	for _, c := range impGlobCandidates(pat.raw) {
+		if pat.match(c, true) {
+			fe.candidates = append(fe.candidates, c)
+		}
+	}
+	fe.sortCandidates(true)
+	return fe
+}
+
+// impGlobHost is the host a glob names: "example.com" for
+// "https://*.example.com", "localhost" for "http://localhost:*".
+func impGlobHost(g string) string {
+	if _, rest, ok := strings.Cut(g, "://"); ok {
+		g = rest
+	}
+	g = strings.TrimLeft(g, "*.")
+	if i := strings.IndexAny(g, ":/*"); i >= 0 {
+		g = g[:i]
+	}
+	return strings.ToLower(g)
+}
+
+// impGlobIntended is an origin a glob was written for: a subdomain for *.,
+// a port for :*.
+func impGlobIntended(g string) string {
+	s := strings.ToLower(g)
+	if !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	s = strings.Replace(s, "*.", "app.", 1)
+	s = strings.Replace(s, ":*", ":3000", 1)
+	s = strings.ReplaceAll(s, "*", "app")
+	if !impBrowserOrigin(s) {
+		return ""
+	}
+	return s
+}
+
+// impGlobCandidates are origins to try a glob-looking pattern on: the * (with
+// the dot after it, or the colon before it) replaced by a character,
+// nothing or a word, and each with an attacker's domain appended.
+func impGlobCandidates(g string) []string {
+	var out []string
+	for _, tok := range []string{"*.", ":*", "*"} {
+		if !strings.Contains(g, tok) {
+			continue
+		}
+		for _, fill := range []string{"", "x", "evil"} {
+			base := strings.ToLower(strings.Replace(g, tok, fill, 1))
+			for _, c := range []string{base, base + ".evil-attacker.net"} {
+				if impBrowserOrigin(c) && !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sortCandidates puts first the origins a stranger can register, keeping
+// the order they were tried in; with lookalikes, a lookalike domain
+// (https://xexample.com) before the attacker's own.
+func (fe *flaggedEntry) sortCandidates(lookalikes bool) {
+	rank := func(c string) int {
+		switch {
+		case !strangerOwns(c, fe.host):
+			return 2
+		case lookalikes && strings.HasSuffix(c, ".evil-attacker.net"):
+			return 1
+		}
+		return 0
+	}
+	slices.SortStableFunc(fe.candidates, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
+}
+
+// impBrowserOrigin reports an origin a browser can send: serialized, http or
+// https, its host made of non-empty labels.
+func impBrowserOrigin(s string) bool {
+	o, err := ParseOrigin(s)
+	if err != nil || o.Opaque {
+		return false
+	}
+	for l := range strings.SplitSeq(strings.Trim(o.Host, "[]"), ".") {
+		if l == "" || strings.Trim(l, "abcdefghijklmnopqrstuvwxyz0123456789-:") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func impASCIILower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return s
+		}
+	}
+	return strings.ToLower(s)
+}
+
+// impReadableGo writes the translator's \x{..} literals of printable
+// ASCII as plain or backslash-escaped characters: the same pattern, easier
+// to read.
+func impReadableGo(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		if s[i+1] == 'x' && i+2 < len(s) && s[i+2] == '{' {
+			if end := strings.IndexByte(s[i+3:], '}'); end >= 0 {
+				if v, err := strconv.ParseUint(s[i+3:i+3+end], 16, 32); err == nil && v >= 0x20 && v < 0x7f {
+					c := byte(v)
+					if !isAlphaNum(c) && !strings.ContainsRune("/:,;'\"<>=@#%&~!_` ", rune(c)) {
+						b.WriteByte('\\')
+					}
+					b.WriteByte(c)
+					i += 3 + end
+					continue
+				}
+			}
+		}
+		b.WriteString(s[i : i+2])
+		i++
+	}
+	return b.String()
+}
+
+// ---- rs/cors ----
+
+// rsCORS reads cors.New's fields: "*" or no origin at all answers *; each
+// entry is lower-cased; a * splits an entry into a prefix and a suffix.
+func (im *imported) rsCORS(l Library, c *rsCors) {
+	o, _ := decodeRSOptions(l.Options) // the emulation was built from it
+	im.rs, im.rsOpts = c, o
+	p := &im.policy
+	p.Credentials = c.allowCredentials
+	if c.allowedOriginsAll {
+		p.AnyOrigin = AnyOriginWildcard
+		im.anyEntry, im.anyDefault = `"*"`, !slices.Contains(o.AllowedOrigins, "*")
+	}
+	for _, raw := range o.AllowedOrigins {
+		if raw == "*" {
+			continue
+		}
+		origin := strings.ToLower(raw)
+		i := strings.IndexByte(origin, '*')
+		if i < 0 {
+			im.addOrigin(impExactEntry(origin), importEntry{lib: raw})
+			if impLooksLikeRegex(raw) && !c.allowedOriginsAll {
+				im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: raw, looks: "regex", policyEntry: im.entryFor(raw)})
+			}
+			continue
+		}
+		w := rsWildcard{origin[:i], origin[i+1:]}
+		if rule, ok := impRSSubdomains(w); ok {
+			im.addOrigin(rule, importEntry{lib: raw})
+			continue
+		}
+		im.addOrigin("re:(?i)^"+regexp.QuoteMeta(w.prefix)+".*"+regexp.QuoteMeta(w.suffix)+"$", importEntry{lib: raw})
+		if c.allowedOriginsAll || impRSPortWildcard(w) {
+			continue
+		}
+		fe := flaggedEntry{id: "ORIGIN-009", entry: raw, host: impGlobHost(origin), policyEntry: im.entryFor(raw)}
+		if impLooksLikeRegex(raw) {
+			fe.id, fe.looks = "ORIGIN-016", "regex"
+		}
+		mids := []string{"evil-attacker.net", "evil", "https://evil-attacker.net", "http://evil-attacker.net", "ttps://evil-attacker.net", "ttp://evil-attacker.net", "https://evil", "http://evil"}
+		if w.suffix != "" && isAlphaNum(w.suffix[0]) {
+			mids[0], mids[1] = mids[1], mids[0] // *example.com: evilexample.com
+		}
+		for _, mid := range mids {
+			if cand := w.prefix + mid + w.suffix; impBrowserOrigin(cand) && w.match(cand) && !slices.Contains(fe.candidates, cand) {
+				fe.candidates = append(fe.candidates, cand)
+			}
+		}
+		fe.sortCandidates(false)
+		im.flagged = append(im.flagged, fe)
+	}
+
+	methods := c.allowedMethods
+	if slices.Contains(methods, "*") {
+		im.note(`AllowedMethods "*" is no wildcard in rs/cors: it compares methods as exact strings, so the policy leaves "*" out.`)
+		methods = slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == "*" })
+	}
+	p.Methods = im.tokens("AllowedMethods", methods)
+	var unlisted []string
+	for _, m := range []string{"GET", "HEAD", "POST"} {
+		if !slices.Contains(c.allowedMethods, m) {
+			unlisted = append(unlisted, m)
+		}
+	}
+	if len(unlisted) > 0 {
+		im.note("rs/cors also checks the method of actual requests: a %s request gets no CORS headers because AllowedMethods does not list it, while the policy (like the CORS protocol) lets GET, HEAD and POST through without asking.", impOrList(unlisted))
+	}
+	if c.allowedHeadersAll {
+		p.RequestHeaders = impStarHeaders(c.allowCredentials)
+	} else {
+		names := make([]string, len(c.allowedHeaders.m))
+		for n, i := range c.allowedHeaders.m {
+			names[i] = n
+		}
+		p.RequestHeaders = im.tokens("AllowedHeaders", names)
+	}
+	expose := impSplitList(c.exposedHeaders)
+	if slices.Contains(expose, "*") && c.allowCredentials {
+		im.note(`ExposedHeaders "*" with AllowCredentials: rs/cors sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
+	}
+	p.ExposeHeaders = im.tokens("ExposedHeaders", expose)
+	if c.maxAge != "" {
+		p.MaxAge, _ = impMaxAge(c.maxAge)
+	}
+	p.PreflightStatus = c.optionsSuccessStatus
+	if c.optionPassthrough {
+		p.PreflightStatus = 200
+	}
+	if p.PreflightStatus == 204 {
+		p.PreflightStatus = 0
+	}
+	if c.allowPrivateNetwork {
+		im.note("AllowPrivateNetwork answers Private Network Access preflights, which the policy does not model.")
+	}
+}
+
+// impRSSubdomains returns the policy rule an rs/cors wildcard means
+// exactly on the origins browsers send: scheme://*.domain[:port].
+func impRSSubdomains(w rsWildcard) (string, bool) {
+	scheme, ok := strings.CutSuffix(w.prefix, "://")
+	if !ok || scheme == "" || strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789+-.") != "" {
+		return "", false
+	}
+	base, ok := strings.CutPrefix(w.suffix, ".")
+	if !ok || base == "" || strings.Trim(base, "abcdefghijklmnopqrstuvwxyz0123456789-.:") != "" {
+		return "", false
+	}
+	if _, port, ok := strings.Cut(base, ":"); ok && (port == defaultPorts[scheme] || !allDigits(port)) {
+		return "", false // the policy would drop a default port browsers never send
+	}
+	rule := w.prefix + "*" + w.suffix
+	if r, err := parseOriginRule(rule); err != nil || r.kind != "subdomains" {
+		return "", false
+	}
+	return rule, true
+}
+
+// impRSPortWildcard: scheme://host:*, any port (but not none).
+func impRSPortWildcard(w rsWildcard) bool {
+	host, ok := strings.CutSuffix(w.prefix, ":")
+	_, host, scheme := strings.Cut(host, "://")
+	return ok && scheme && w.suffix == "" && host != "" && !strings.ContainsAny(host, "*/?#@:")
+}
+
+// impLooksLikeRegex: an entry written as a regular expression (".*" alone
+// reads as a glob: https://example.*).
+func impLooksLikeRegex(s string) bool {
+	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
+}
+
+// ---- jub0bs/cors ----
+
+func (im *imported) jub0bsCORS(l Library, c *jubCors) {
+	p := &im.policy
+	p.Credentials = c.credentialed
+	patterns := c.patterns
+	if c.anyOrigin {
+		// "*" empties the tree; the other entries stay in the policy,
+		// where they are as ignored (ORIGIN-015 says so).
+		p.AnyOrigin = AnyOriginWildcard
+		im.anyEntry = `"*"`
+		var origins []string
+		if raw, ok := l.Options["Origins"]; ok && json.Unmarshal(raw, &origins) == nil {
+			for _, s := range origins {
+				if pat, err := jubParsePattern(s); err == "" {
+					patterns = append(patterns, pat)
+				}
+			}
+		}
+	}
+	for _, pat := range patterns {
+		im.addOrigin(impJubEntry(pat), importEntry{lib: impJubText(pat)})
+	}
+	switch {
+	case c.allowAnyMethod:
+		p.Methods = []string{"*"}
+	default:
+		p.Methods = im.tokens("Methods", c.allowedMethods.elems)
+	}
+	switch {
+	case c.wildcardRequestHeaders && !c.credentialed && c.allowedRequestHeaders.contains("authorization"):
+		p.RequestHeaders = []string{"*", "Authorization"}
+	case c.wildcardRequestHeaders:
+		p.RequestHeaders = []string{"*"}
+	default:
+		p.RequestHeaders = im.tokens("RequestHeaders", c.allowedRequestHeaders.elems)
+	}
+	p.ExposeHeaders = im.tokens("ResponseHeaders", impSplitList(c.aceh))
+	if c.acma != "" {
+		p.MaxAge, _ = impMaxAge(c.acma)
+	}
+}
+
+// impJubText writes a parsed pattern back as cors.Config spells it.
+func impJubText(p jubPattern) string {
+	host := p.hostPattern
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]"
+	}
+	s := p.scheme + "://" + host
+	switch {
+	case p.port == -1:
+		s += ":*"
+	case p.port > 0:
+		s += ":" + strconv.Itoa(p.port)
+	}
+	return s
+}
+
+// impJubEntry is the policy entry of a pattern: the same text, except
+// where the policy's forms differ (IPv6 with any port, subdomains with any
+// port), written as a regular expression.
+func impJubEntry(p jubPattern) string {
+	if p.port != -1 || (p.kind != jubArbitrarySubdomains && !strings.Contains(p.hostPattern, ":")) {
+		return impJubText(p)
+	}
+	host := regexp.QuoteMeta(p.hostPattern)
+	if p.kind == jubArbitrarySubdomains {
+		host = ".+" + regexp.QuoteMeta(p.hostPattern[1:])
+	} else {
+		host = `\[` + host + `\]`
+	}
+	return "re:^" + regexp.QuoteMeta(p.scheme) + "://" + host + "(:[0-9]+)?$"
+}
+
+// ---- express cors ----
+
+// expressCORS reads cors()'s options the way lib/index.js uses them.
+func (im *imported) expressCORS(l Library, c *expressCors) {
+	im.express = c
+	p := &im.policy
+	origin := c.get("origin")
+	if !jsTruthy(origin) {
+		im.note("origin is %s, which is falsy: cors() then adds no CORS header at all, so the policy allows nothing.", impJSRepr(origin))
+		return
+	}
+	p.Credentials = c.get("credentials") == true
+	switch v := origin.(type) {
+	case string:
+		if v == "*" {
+			p.AnyOrigin = AnyOriginWildcard
+			im.anyEntry = `"*"`
+			_, set := l.Options["origin"]
+			im.anyDefault = !set
+			break
+		}
+		sent := strings.Trim(v, " \t")
+		im.addOrigin(impExactEntry(sent), importEntry{lib: v})
+		im.note("origin %q is a single string: cors() sends Access-Control-Allow-Origin: %s to every origin and lets the browser refuse the others; the policy answers only that origin. Browsers decide the same.", v, sent)
+		if strings.Contains(v, "*") || impLooksLikeRegex(v) {
+			im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: v, looks: pick(strings.Contains(strings.ReplaceAll(v, ".*", ""), "*"), "glob", "regex"), static: true, policyEntry: im.entryFor(v)})
+		}
+	default:
+		im.expressOrigins(origin)
+	}
+
+	if m, err := jsJoinIfJoinable(c.get("methods")); err == nil {
+		s, _ := jsToString(m)
+		methods := impSplitList(s)
+		if slices.Contains(methods, "*") && p.Credentials {
+			im.note(`methods "*" with credentials: cors() sends * as is, which browsers read as a method named * on a credentialed request; the policy echoes the requested method, so a credentialed PUT passes the policy and fails with the library.`)
+		}
+		p.Methods = im.tokensSent("methods", methods, headerAllowMethods)
+	}
+	allowed := c.get("allowedHeaders")
+	if !jsTruthy(allowed) {
+		allowed = c.get("headers")
+	}
+	if !jsTruthy(allowed) {
+		p.RequestHeaders = impStarHeaders(p.Credentials)
+	} else if v, err := jsJoinIfJoinable(allowed); err == nil {
+		s, _ := jsToString(v)
+		headers := impSplitList(s)
+		if slices.Contains(headers, "*") && p.Credentials {
+			im.note(`allowedHeaders "*" with credentials: cors() sends * as is, which browsers read as a header named * on a credentialed request; the policy echoes the requested headers instead.`)
+		}
+		p.RequestHeaders = im.tokensSent("allowedHeaders", headers, headerAllowHeaders)
+	}
+	if hs, err := c.configureExposedHeaders(); err == nil && len(hs) > 0 {
+		s, _ := jsToString(hs[0].value)
+		expose := impSplitList(s)
+		if slices.Contains(expose, "*") && p.Credentials {
+			im.note(`exposedHeaders "*" with credentials: cors() sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
+		}
+		p.ExposeHeaders = im.tokens("exposedHeaders", expose)
+	}
+	if hs, err := c.configureMaxAge(); err == nil && len(hs) > 0 {
+		s, _ := hs[0].value.(string)
+		if n, ok := impMaxAge(s); ok {
+			p.MaxAge = n
+		} else {
+			im.note("maxAge is sent as %q; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", s)
+		}
+	}
+	if jsTruthy(c.get("preflightContinue")) {
+		p.PreflightStatus = 200 // Express's router answers OPTIONS
+	} else if s, ok := nodeStatus(c.get("optionsSuccessStatus")); ok && s != 204 {
+		p.PreflightStatus = s
+	}
+	// What throws in lib/index.js shows as Express's 500.
+	probe := Headers{{"Origin", "https://example.com"}, {headerRequestMethod, "PUT"}}
+	if c.respond(HTTPRequest{Method: "OPTIONS", URL: "https://api.example.com/", Headers: probe}).Status == 500 {
+		p.PreflightStatus = 500
+		im.note("cors() throws on every preflight with these options, and Express answers 500 without CORS headers; the policy answers 500 too.")
+	}
+	if c.respond(HTTPRequest{Method: "GET", URL: "https://api.example.com/", Headers: probe[:1]}).Status == 500 {
+		im.note("cors() throws on every request with these options, and Express answers 500; the policy cannot say that: it answers as configured.")
+	}
+	if p.AnyOrigin != AnyOriginWildcard && p.PreflightStatus != 500 {
+		im.note("cors() sends Access-Control-Allow-Methods, -Allow-Headers and -Max-Age on every preflight, to refused origins too, and never compares them with what the preflight asks: the browser does the refusing. The policy sends them to allowed origins only; browsers decide the same.")
+	}
+}
+
+// expressOrigins walks an origin value other than a string: arrays
+// element by element, RegExps as unanchored searches, strings compared
+// with ===, anything else truthy allowing every origin.
+func (im *imported) expressOrigins(v any) {
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			im.expressOrigins(e)
+		}
+	case string:
+		if x == "" {
+			return
+		}
+		im.addOrigin(impExactEntry(x), importEntry{lib: x})
+		if strings.Contains(x, "*") || impLooksLikeRegex(x) {
+			im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: x, looks: pick(strings.Contains(strings.ReplaceAll(x, ".*", ""), "*"), "glob", "regex"), policyEntry: im.entryFor(x)})
+		}
+	case *jsRegExp:
+		im.addOrigin("re:"+impExpressGoPattern(x), importEntry{lib: impRegExpText(x), regex: true, source: x.source, flags: x.flags})
+	default:
+		if jsTruthy(x) && im.policy.AnyOrigin == "" {
+			im.policy.AnyOrigin = AnyOriginReflect
+			im.anyEntry = impJSRepr(x)
+		}
+	}
+}
+
+// impRegExpText writes a RegExp as a literal: /source/flags.
+func impRegExpText(r *jsRegExp) string {
+	src := r.source
+	var b strings.Builder
+	for i := 0; i < len(src); i++ {
+		switch {
+		case src[i] == '\\' && i+1 < len(src):
+			b.WriteString(src[i : i+2])
+			i++
+		case src[i] == '/':
+			b.WriteString(`\/`)
+		default:
+			b.WriteByte(src[i])
+		}
+	}
+	return "/" + b.String() + "/" + r.flags
+}
+
+// impJSRepr writes a JavaScript value the way source code would.
+func impJSRepr(v any) string {
+	switch x := v.(type) {
+	case jsUndefined:
+		return "undefined"
+	case string:
+		return strconv.Quote(x)
+	case *jsRegExp:
+		return impRegExpText(x)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
+}
+
+// impExpressGoPattern is a RegExp as a Go pattern: its own source when every
+// construct in it means the same in both on what Node can receive (Latin-1
+// text without control characters), else the exact translation, printed
+// by regexp/syntax.
+func impExpressGoPattern(r *jsRegExp) string {
+	if impJSPortable(r.source) && !strings.ContainsAny(r.flags, "gyuvd") {
+		flags := ""
+		for _, f := range "ims" {
+			if strings.ContainsRune(r.flags, f) {
+				flags += string(f)
+			}
+		}
+		src := r.source
+		if flags != "" {
+			src = "(?" + flags + ")" + src
+		}
+		if _, err := regexp.Compile(src); err == nil && len(src) <= MaxPatternBytes {
+			return src
+		}
+	}
+	if re, err := syntax.Parse(r.re.String(), syntax.Perl); err == nil {
+		return re.Simplify().String()
+	}
+	return r.re.String()
+}
+
+// impJSPortable: a JavaScript pattern made only of constructs RE2 reads
+// the same way: literals, escaped punctuation, \d \w \b (ASCII in both),
+// classes of plain ranges, groups, alternation, quantifiers, ^ and $.
+func impJSPortable(s string) bool {
+	inClass := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c < 0x20 || c >= 0x7f:
+			return false
+		case c == '\\':
+			if i+1 >= len(s) {
+				return false
+			}
+			i++
+			e := s[i]
+			if !(strings.IndexByte(`.\/-^$*+?()[]{}|:`, e) >= 0 || (!inClass && strings.IndexByte("dDwWbB", e) >= 0) || (inClass && strings.IndexByte("dw", e) >= 0)) {
+				return false
+			}
+		case inClass && c == '[':
+			return false // [[:alpha:]] is a POSIX class in Go, text in JavaScript
+		case inClass && c == ']':
+			inClass = false
+		case c == '[':
+			inClass = true
+			if strings.HasPrefix(s[i+1:], "]") || strings.HasPrefix(s[i+1:], "^]") {
+				return false // [] and [^] mean nothing and anything in JavaScript
+			}
+		case c == '(' && strings.HasPrefix(s[i+1:], "?") && !strings.HasPrefix(s[i+1:], "?:"):
+			return false
+		}
+	}
+	return !inClass
+}
