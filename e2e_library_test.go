@@ -70,3 +70,19 @@ func TestExportTab(t *testing.T) {
 	p.choose("#export-target", "jub0bs-cors")
 	p.waitJS(`!!document.querySelector("#export-lost") && document.querySelector("#export-lost").textContent.includes("no regular expressions")`, "the jub0bs loss")
 }
+
+// TestLibraryToPolicy: a library configuration converts to a policy, saying
+// what does not carry over, and the verdict stays the same.
+func TestLibraryToPolicy(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
+	p.waitVerdict("Allowed")
+	p.waitJS(`!!document.querySelector("#import-policy")`, "the convert button")
+	p.click("#import-policy")
+	p.waitJS(`document.querySelector("#tab-policy").getAttribute("aria-selected") === "true"`, "the policy tab")
+	p.waitVerdict("Allowed")
+	if got := p.value("#policy-origins"); !strings.Contains(got, "https://app.example.com") {
+		t.Errorf("imported origins %q", got)
+	}
+}

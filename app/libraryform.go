@@ -80,7 +80,38 @@ func (f *LibraryForm) Render() app.UI {
 		}),
 		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.defaults)),
 		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.quirks)),
+		f.imported(),
 	)
+}
+
+// imported offers the library's configuration as a neutral policy, with
+// what does not carry over, and its export to the other libraries.
+func (f *LibraryForm) imported() app.UI {
+	p, notes, err := f.Library.ToPolicy()
+	if err != nil {
+		return app.Elem("p").Class("hint").Text("No policy equivalent: " + err.Error())
+	}
+	return app.Div().Class("import").Body(
+		app.Div().Class("import-head").Body(
+			app.Button().ID("import-policy").Class("small").OnClick(f.onImport).Text("Convert to a policy"),
+			app.Elem("span").Class("hint").Text("the closest neutral policy; then export it to another library"),
+		),
+		app.If(len(notes) > 0, func() app.UI {
+			return app.Div().Class("note").ID("import-notes").Body(
+				app.Elem("strong").Text("What does not carry over: "),
+				app.Elem("ul").Body(app.Range(notes).Slice(func(i int) app.UI { return app.Elem("li").Text(notes[i]) })),
+			)
+		}),
+		&ExportView{Policy: p},
+	)
+}
+
+func (f *LibraryForm) onImport(ctx app.Context, e app.Event) {
+	p, _, err := f.Library.ToPolicy()
+	if err != nil {
+		return
+	}
+	edit(ctx, func(s *engine.Scenario) { s.Server = engine.Server{Policy: &p} })
 }
 
 func (f *LibraryForm) onName(ctx app.Context, e app.Event) {
