@@ -4,9 +4,9 @@ CHROMIUM ?= /usr/bin/chromium
 ADDR     ?= localhost:8080
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
-FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink
+FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer
 
-.PHONY: run wasm test vet unit wasmtest fuzz bench deps npm
+.PHONY: run wasm test vet unit wasmtest fuzz bench deps npm loadtest
 
 # Build the page and serve it on http://$(ADDR).
 run: wasm
@@ -67,3 +67,11 @@ fuzz:
 
 bench:
 	$(GO) test ./engine -run '^$$' -bench . -benchmem -count 5
+
+# A bounded load test on loopback, not part of make test: Debian's wrk
+# (apt-get install wrk), 200 connections for 20 s against the lab (a policy
+# preflight) and the page (/web/app.css), both served by a go build of the
+# project; any error fails it. Figures in the README.
+loadtest: wasm
+	$(GO) build -o build/corsplay .
+	$(GO) run ./tools/loadtest -bin build/corsplay

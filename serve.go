@@ -12,12 +12,15 @@ import (
 	"io"
 	"io/fs"
 	"log"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -26,32 +29,114 @@ import (
 	"corsplay/app"
 )
 
-// serve runs the page's server until SIGINT or SIGTERM, then shuts down
-// gracefully.
+// serve runs the page's server and, next to it, the live lab (lab.go)
+// until SIGINT or SIGTERM, then shuts both down gracefully.
 func serve(args []string) error {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fl.String("addr", envOr("CORSPLAY_ADDR", "localhost:8080"), "address to listen on (env CORSPLAY_ADDR)")
+	labAddr := fl.String("lab-addr", os.Getenv("CORSPLAY_LAB_ADDR"), "address of the live lab (env CORSPLAY_LAB_ADDR; default: the page's host, next port)")
+	noLab := fl.Bool("no-lab", false, "serve the page without the live lab")
+	labOrigin := fl.String("lab-origin", os.Getenv("CORSPLAY_LAB_ORIGIN"), "the lab's origin as browsers reach it (env CORSPLAY_LAB_ORIGIN; default: http:// and the lab's address)")
+	pageOrigin := fl.String("page-origin", os.Getenv("CORSPLAY_PAGE_ORIGIN"), "comma-separated origins of the page, which may read the lab's records (env CORSPLAY_PAGE_ORIGIN; default: http:// and -addr)")
+	labRate := fl.Float64("lab-rate", 20, "lab requests per second per client IP (0: no limit)")
+	labBurst := fl.Int("lab-burst", 60, "lab requests a client IP may send at once")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-	h, err := newHandler("web")
+	pageLn, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Addr: *addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	var labLn net.Listener
+	if !*noLab {
+		explicit := *labAddr != ""
+		if !explicit {
+			*labAddr = nextPort(*addr)
+		}
+		labLn, err = net.Listen("tcp", *labAddr)
+		switch {
+		case err != nil && explicit:
+			pageLn.Close()
+			return fmt.Errorf("the lab: %w", err)
+		case err != nil:
+			log.Printf("corsplay: no live lab: %v (choose an address with -lab-addr, or -no-lab)", err)
+		}
+	}
+	pageOrigins := []string{originFor(*addr, pageLn)}
+	if *pageOrigin != "" {
+		pageOrigins = strings.Split(*pageOrigin, ",")
+	}
+	var opts []handlerOption
+	var servers []*http.Server
+	var listeners []net.Listener
+	if labLn != nil {
+		if *labOrigin == "" {
+			*labOrigin = originFor(*labAddr, labLn)
+		}
+		opts = append(opts, withLab(*labOrigin))
+		servers = append(servers, labServerFor(newLab(labOptions{pageOrigins: pageOrigins, rate: *labRate, burst: *labBurst})))
+		listeners = append(listeners, labLn)
+	}
+	h, err := newHandler("web", opts...)
+	if err != nil {
+		pageLn.Close()
+		if labLn != nil {
+			labLn.Close()
+		}
+		return err
+	}
+	servers = append([]*http.Server{{Handler: h, ReadHeaderTimeout: 10 * time.Second}}, servers...)
+	listeners = append([]net.Listener{pageLn}, listeners...)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Printf("corsplay: serving http://%s", *addr)
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(listeners[i]) }()
+	}
+	log.Printf("corsplay: serving %s", pageOrigins[0])
+	if labLn != nil {
+		log.Printf("corsplay: live lab on %s", *labOrigin)
+	}
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdown)
+	var wg sync.WaitGroup
+	errs := make([]error, len(servers))
+	for i, srv := range servers {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = srv.Shutdown(shutdown) }()
+	}
+	wg.Wait()
+	return errors.Join(append([]error{serveErr}, errs...)...)
+}
+
+// nextPort is addr with the next port number (a port of 0 stays 0: any).
+func nextPort(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n == 0 || n >= 65535 {
+		return net.JoinHostPort(host, port)
+	}
+	return net.JoinHostPort(host, strconv.Itoa(n+1))
+}
+
+// originFor is the http origin browsers reach a listener on: the host as
+// configured (localhost when none or an unspecified address), the port as
+// bound.
+func originFor(addr string, ln net.Listener) string {
+	host, _, _ := net.SplitHostPort(addr)
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 func envOr(key, def string) string {
@@ -61,10 +146,28 @@ func envOr(key, def string) string {
 	return def
 }
 
+// handlerOption configures newHandler.
+type handlerOption func(*handlerConfig)
+
+type handlerConfig struct {
+	labOrigin string
+}
+
+// withLab tells the page where the live lab answers: go-app's environment
+// CORSPLAY_LAB (app.Getenv) and the Content-Security-Policy's connect-src.
+func withLab(origin string) handlerOption {
+	return func(c *handlerConfig) { c.labOrigin = origin }
+}
+
 // newHandler serves the playground from webDir (app.wasm, its compressed
 // twins, app.css and the icons): the prerendered page, go-app's files, and
-// app.wasm in the best encoding the browser accepts.
-func newHandler(webDir string) (http.Handler, error) {
+// app.wasm in the best encoding the browser accepts. Without withLab the
+// page runs without the live lab (CORSPLAY_LAB is empty).
+func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
+	var cfg handlerConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	wasm, err := os.Stat(filepath.Join(webDir, "app.wasm"))
 	if err != nil {
 		return nil, fmt.Errorf("%w: build it first with `make run` (or `make wasm`)", err)
@@ -92,21 +195,32 @@ func newHandler(webDir string) (http.Handler, error) {
 		Version:           version,
 		WasmContentLength: fmt.Sprint(wasm.Size()),
 		Resources:         goapp.LocalDir(""),
+		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
 	}
-	return securityHeaders(&wasmServer{next: page, dir: webDir, version: version}), nil
+	if _, err := os.Stat(filepath.Join(webDir, "lab.js")); err == nil {
+		page.Scripts = []string{"/web/lab.js"}
+	}
+	return securityHeaders(&wasmServer{next: page, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin)), nil
 }
 
 // contentSecurityPolicy is as strict as go-app allows: its own scripts and
-// styles, WebAssembly compilation, no remote source, no framing.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-	"img-src 'self' data:; connect-src 'self'; worker-src 'self'; manifest-src 'self'; " +
-	"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+// styles, WebAssembly compilation, no remote source but the live lab's
+// origin for fetch(), no framing.
+func contentSecurityPolicy(labOrigin string) string {
+	connect := "'self'"
+	if labOrigin != "" {
+		connect += " " + labOrigin
+	}
+	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
+		"img-src 'self' data:; connect-src " + connect + "; worker-src 'self'; manifest-src 'self'; " +
+		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+}
 
 // securityHeaders adds the hardening headers to every response.
-func securityHeaders(next http.Handler) http.Handler {
+func securityHeaders(next http.Handler, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)

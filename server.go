@@ -4,6 +4,7 @@
 // command line:
 //
 //	corsplay [serve] [-addr localhost:8080]   serve the page (app.wasm must be built: make run)
+//	                                          and the live lab on the next port (-lab-addr, -no-lab)
 //	corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
 //	corsplay respond [FILE]                   print what a server answers to an HTTP request
 package main

@@ -162,6 +162,7 @@ func (p *Playground) Render() app.UI {
 			app.Div().Class("results").Body(
 				&Verdict{Outcome: p.out, Scenario: s},
 				&Exchange{Outcome: p.out, Page: s.Page},
+				&LabRun{Scenario: s},
 				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
 				&Findings{Lint: p.out.Lint, Exposure: p.out.Exposure, Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix, Scenario: s},
 			),

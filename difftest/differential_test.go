@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -289,73 +288,23 @@ func compareSends(want engine.Outcome, recv []received) []string {
 	return diffs
 }
 
-// localize moves a scenario onto the loopback origins: the page's origin
-// becomes w.page, the URL's origin w.other (or w.page when they are the
-// same), the path gets /s/ID in front, and every header value naming either
-// origin is rewritten to match.
+// localize moves a scenario onto the loopback origins with engine.Relocate
+// (the page's origin becomes w.page, the URL's origin w.other, or w.page
+// when they are the same) and puts /s/ID in front of the URL's path.
 func localize(s engine.Scenario, id int, w *wire) engine.Scenario {
+	s = engine.Relocate(s, w.page, w.other)
 	u, err := url.Parse(s.Request.URL)
 	if err != nil || !u.IsAbs() || u.Host == "" {
 		return s
 	}
-	target := engine.OriginOf(u).String()
-	targetLocal := w.other
-	if target == s.Page {
-		targetLocal = w.page
+	prefix := fmt.Sprintf("/s/%d", id)
+	if u.Path == "" {
+		u.Path = "/"
 	}
-	var pairs []string
-	if s.Page != "null" {
-		pairs = append(pairs, s.Page, w.page)
-		s.Page = w.page
-	}
-	pairs = append(pairs, target, targetLocal)
-	rep := strings.NewReplacer(pairs...)
-
-	local, _ := url.Parse(targetLocal)
-	local.User = u.User
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	local.Path = fmt.Sprintf("/s/%d%s", id, path)
-	local.RawPath = ""
+	u.Path = prefix + u.Path
 	if u.RawPath != "" {
-		local.RawPath = fmt.Sprintf("/s/%d%s", id, u.RawPath)
+		u.RawPath = prefix + u.RawPath
 	}
-	local.RawQuery, local.ForceQuery, local.Fragment = u.RawQuery, u.ForceQuery, u.Fragment
-	s.Request.URL = local.String()
-
-	if p := s.Server.Policy; p != nil {
-		c := *p
-		c.Origins = slices.Clone(p.Origins)
-		var qpairs []string
-		for _, s := range pairs {
-			qpairs = append(qpairs, regexp.QuoteMeta(s))
-		}
-		quoted := strings.NewReplacer(qpairs...)
-		for i, o := range c.Origins {
-			if re, ok := strings.CutPrefix(o, "re:"); ok {
-				c.Origins[i] = "re:" + quoted.Replace(re)
-			} else {
-				c.Origins[i] = rep.Replace(o)
-			}
-		}
-		s.Server.Policy = &c
-	}
-	if raw := s.Server.Raw; raw != nil {
-		c := *raw
-		for _, resp := range []**engine.Response{&c.Preflight, &c.Actual} {
-			if *resp == nil {
-				continue
-			}
-			r := **resp
-			r.Headers = slices.Clone(r.Headers)
-			for i := range r.Headers {
-				r.Headers[i].Value = rep.Replace(r.Headers[i].Value)
-			}
-			*resp = &r
-		}
-		s.Server.Raw = &c
-	}
+	s.Request.URL = u.String()
 	return s
 }

@@ -1,0 +1,332 @@
+package engine
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The live lab is a second origin that answers real browser requests the
+// way a scenario's server does. Its URLs carry the server itself (see
+// EncodeLabServer), so the lab keeps no state to answer them; LabCheck says
+// whether the lab will enact a scenario's server at all.
+
+// Limits on a server carried in a lab URL.
+const (
+	MaxLabServerEncoded = 6 << 10  // bytes of EncodeLabServer's text
+	MaxLabServerJSON    = 16 << 10 // bytes of the server's JSON
+)
+
+// EncodeLabServer returns the text that carries s in a lab URL's path:
+// base64url (no padding) of the DEFLATE-compressed JSON of s. It fails with
+// a *FieldError when s does not validate or is too large for a lab URL.
+func EncodeLabServer(s Server) (string, error) {
+	if err := s.validate(); err != nil {
+		return "", err
+	}
+	data, err := json.Marshal(s)
+	if err != nil {
+		return "", &FieldError{"server", err.Error()}
+	}
+	if len(data) > MaxLabServerJSON {
+		return "", &FieldError{"server", fmt.Sprintf("the server is %d bytes of JSON, more than the %d the lab takes", len(data), MaxLabServerJSON)}
+	}
+	var buf bytes.Buffer
+	w, _ := flate.NewWriter(&buf, flate.BestCompression)
+	w.Write(data)
+	w.Close()
+	text := base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	if len(text) > MaxLabServerEncoded {
+		return "", &FieldError{"server", fmt.Sprintf("the server takes %d bytes in a lab URL, more than the %d allowed", len(text), MaxLabServerEncoded)}
+	}
+	return text, nil
+}
+
+// DecodeLabServer reads a server written by EncodeLabServer and validates it
+// as Scenario.Validate validates a scenario's server. Every failure is a
+// *FieldError, on the field "server" or on the field of the server that is
+// wrong (such as "server.raw.actual.headers[0]").
+func DecodeLabServer(text string) (Server, error) {
+	fail := func(format string, args ...any) (Server, error) {
+		return Server{}, &FieldError{Field: "server", Problem: fmt.Sprintf(format, args...)}
+	}
+	if len(text) > MaxLabServerEncoded {
+		return fail("%d bytes of encoded server, more than the %d allowed", len(text), MaxLabServerEncoded)
+	}
+	compressed, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return fail("not a lab server: not base64url")
+	}
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxLabServerJSON+1))
+	if err != nil {
+		return fail("not a lab server: not compressed data")
+	}
+	if len(data) > MaxLabServerJSON {
+		return fail("the server expands to more than %d bytes", MaxLabServerJSON)
+	}
+	var s Server
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			wrapped := append(append([]byte(`{"server":`), data...), '}')
+			return Server{}, &FieldError{Field: unknownFieldPath(wrapped, strings.Trim(name, `"`)), Problem: "unknown field"}
+		}
+		return Server{}, jsonError("server", data, err)
+	}
+	if dec.More() {
+		return fail("unexpected data after the server")
+	}
+	if err := s.validate(); err != nil {
+		return Server{}, err
+	}
+	return s, nil
+}
+
+// LabCookieName is the only cookie the lab sets. A raw response sets it
+// with the header
+//
+//	Set-Cookie: corsplay_lab=VALUE; Path=/lab; SameSite=None; Secure
+//
+// VALUE is 1 to 64 of A-Z a-z 0-9 . _ ~ -; the attributes Path=/lab,
+// SameSite=None and Secure are required, in any order (names ASCII
+// case-insensitive), and HttpOnly, Partitioned and Max-Age=N (N of 0 to
+// 86400) may follow. Any other Set-Cookie, including the sample a policy's
+// application sends for an exposed Set-Cookie, is refused.
+const LabCookieName = "corsplay_lab"
+
+// LabAddedHeaders are the header names (lower case, as fetch() lists them)
+// the lab adds to every scenario response beyond what the scenario's server
+// sends: X-Content-Type-Options: nosniff always, and Transfer-Encoding:
+// chunked to frame its body without a Content-Length (which script could
+// read, being safelisted). Script sees them only through
+// Access-Control-Expose-Headers: *; compare the readable headers without
+// them.
+var LabAddedHeaders = []string{"transfer-encoding", "x-content-type-options"}
+
+// labHeaders are the header names the lab emits besides Access-Control-*
+// (lower case).
+var labHeaders = []string{"vary", "content-type", "cache-control", "content-language", "expires",
+	"last-modified", "pragma", "x-request-id", "x-demo-id", "x-demo-total", "x-demo-secret"}
+
+// labAllowed is the allow-list as written in refusals.
+const labAllowed = "Access-Control-*, Vary, Content-Type, Cache-Control, Content-Language, Expires, Last-Modified, " +
+	"Pragma, X-Request-Id, X-Demo-Id, X-Demo-Total, X-Demo-Secret, Set-Cookie for the lab's cookie " +
+	LabCookieName + " and Content-Length: 0"
+
+// LabCheckResponse reports whether the lab may send resp as it is: a final
+// status (200 to 599), names that are tokens, values that are valid field
+// values (no control character but HTAB: no CR, LF or NUL), every name in
+// the lab's allow-list (Access-Control-*, Vary, Content-Type, Cache-Control,
+// Content-Language, Expires, Last-Modified, Pragma, X-Request-Id,
+// X-Demo-Id, X-Demo-Total, X-Demo-Secret; Set-Cookie only for the lab's
+// cookie, see LabCookieName; Content-Length only as 0, an empty body). The
+// error is a *FieldError on "response.status" or "response.headers[i]",
+// naming the header and the rule, never quoting a value.
+func LabCheckResponse(resp Response) error {
+	if err := checkLabResponse("response", resp); err != nil {
+		return err
+	}
+	return nil
+}
+
+func checkLabResponse(field string, resp Response) *FieldError {
+	if resp.Status < 200 || resp.Status > 599 {
+		return &FieldError{field + ".status", fmt.Sprintf("the server would answer with status %d: the lab sends final statuses 200 to 599 only", resp.Status)}
+	}
+	for i, h := range resp.Headers {
+		if p := labHeaderProblem(h); p != "" {
+			return &FieldError{fmt.Sprintf("%s.headers[%d]", field, i), p}
+		}
+	}
+	return nil
+}
+
+// labHeaderProblem is why the lab will not send h, or "".
+func labHeaderProblem(h Header) string {
+	if !IsToken(h.Name) {
+		return fmt.Sprintf("the header name %q is not a token: the lab sends only names of letters, digits and !#$%%&'*+-.^_`|~", h.Name)
+	}
+	if !isFieldValue(h.Value) {
+		return fmt.Sprintf("the value of %s holds a control character (CR, LF, NUL or another): the lab sends only valid field values", h.Name)
+	}
+	name := strings.ToLower(h.Name)
+	switch {
+	case strings.HasPrefix(name, "access-control-"), slices.Contains(labHeaders, name):
+		return ""
+	case name == "set-cookie":
+		if labCookie(h.Value) {
+			return ""
+		}
+		return fmt.Sprintf("Set-Cookie: the lab sets only its own cookie, written %s=VALUE; Path=/lab; SameSite=None; Secure (VALUE of 1 to 64 letters, digits and ._~-; HttpOnly, Partitioned and Max-Age=N may follow)", LabCookieName)
+	case name == "content-length":
+		if strings.Trim(h.Value, " \t") == "0" {
+			return ""
+		}
+		return "Content-Length: the lab frames its own body and sends Content-Length only as 0 (an empty body)"
+	}
+	return fmt.Sprintf("the lab does not send %s: it sends only %s", h.Name, labAllowed)
+}
+
+// isFieldValue: VCHAR, obs-text, SP and HTAB only (RFC 9110 §5.5).
+func isFieldValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// labCookie reports whether v is a Set-Cookie value for the lab's cookie
+// with the attributes LabCookieName describes.
+func labCookie(v string) bool {
+	parts := strings.Split(v, ";")
+	name, value, ok := strings.Cut(strings.Trim(parts[0], " \t"), "=")
+	if !ok || name != LabCookieName || len(value) < 1 || len(value) > 64 {
+		return false
+	}
+	for i := 0; i < len(value); i++ {
+		c := value[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._~-", c) >= 0) {
+			return false
+		}
+	}
+	seen := map[string]bool{}
+	for _, p := range parts[1:] {
+		k, val, hasVal := strings.Cut(strings.Trim(p, " \t"), "=")
+		k = strings.ToLower(k)
+		if seen[k] {
+			return false
+		}
+		seen[k] = true
+		switch {
+		case k == "path" && hasVal && val == "/lab":
+		case k == "samesite" && hasVal && strings.EqualFold(val, "None"):
+		case (k == "secure" || k == "httponly" || k == "partitioned") && !hasVal:
+		case k == "max-age" && hasVal && len(val) <= 5 && allDigits(val):
+			if n, _ := strconv.Atoi(val); n > 86400 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return seen["path"] && seen["samesite"] && seen["secure"]
+}
+
+// LabCheckServer reports whether the lab may enact s: s validates, and
+// every header it could send is one LabCheckResponse allows. A raw server's
+// responses are checked as typed; a policy's simulated application sends
+// X-Request-Id and each exposed header, so an exposed name outside the
+// allow-list is refused on "server.policy.exposeHeaders[i]"; policy and
+// library servers are also probed with typical requests. A configuration
+// the library refuses passes: the lab answers it with 500 and the
+// library's error, as the server that would not start cannot answer. The
+// error is a *FieldError.
+func LabCheckServer(s Server) error {
+	return labCheckServer(s, nil)
+}
+
+// LabCheck reports whether the lab may enact the scenario: its server
+// passes LabCheckServer, also for the very requests the scenario's fetch()
+// sends, and the request is cross-origin, since the lab answers from an
+// origin of its own. Use it on the scenario as moved onto the page's and
+// the lab's origins (Relocate). The error is a *FieldError.
+func LabCheck(s Scenario) error {
+	if u, err := parseRequestURL(s.Request.URL); err == nil && s.Page != "null" && OriginOf(u).String() == s.Page {
+		return &FieldError{"request.url", "the request is same-origin with the page: the lab answers from an origin of its own, so it only enacts cross-origin requests"}
+	}
+	var probes []HTTPRequest
+	if s.Server.validate() == nil && s.Request.validate() == nil {
+		out := evaluate(s)
+		for _, x := range []*Exchange{out.Preflight, out.Actual} {
+			if x != nil {
+				probes = append(probes, x.Request)
+			}
+		}
+	}
+	return labCheckServer(s.Server, probes)
+}
+
+// labProbeOrigins are the origins typical probes come from.
+var labProbeOrigins = []string{"http://localhost:8080", "https://app.example.com", "null"}
+
+func labCheckServer(s Server, probes []HTTPRequest) error {
+	if err := s.validate(); err != nil {
+		return err
+	}
+	if raw := s.Raw; raw != nil {
+		for _, r := range []struct {
+			field string
+			resp  *Response
+		}{{"server.raw.preflight", raw.Preflight}, {"server.raw.actual", raw.Actual}} {
+			if r.resp != nil {
+				if err := checkLabResponse(r.field, *r.resp); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if p := s.Policy; p != nil {
+		c, err := p.compile()
+		if err != nil {
+			return err
+		}
+		for _, h := range c.appHeaders() {
+			if prob := labHeaderProblem(h); prob != "" {
+				field := "server.policy.exposeHeaders"
+				if i := slices.IndexFunc(p.ExposeHeaders, func(n string) bool { return strings.EqualFold(n, h.Name) }); i >= 0 {
+					field = fmt.Sprintf("%s[%d]", field, i)
+				}
+				if strings.EqualFold(h.Name, "Set-Cookie") {
+					prob += ": a policy's application sends its own session cookie; give a raw server to set the lab's"
+				}
+				return &FieldError{field, "the application behind the policy would send " + h.Name + ", which the lab refuses: " + prob}
+			}
+		}
+	}
+	respond, err := s.Responder()
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, o := range labProbeOrigins {
+		probes = append(probes,
+			HTTPRequest{Method: "OPTIONS", URL: "/", Headers: Headers{{"Origin", o}, {headerRequestMethod, "PUT"}, {headerRequestHeaders, "content-type,x-demo-id"}}},
+			HTTPRequest{Method: "GET", URL: "/", Headers: Headers{{"Origin", o}}},
+			HTTPRequest{Method: "POST", URL: "/", Headers: Headers{{"Origin", o}, {"Content-Type", "text/plain"}}},
+		)
+	}
+	probes = append(probes, HTTPRequest{Method: "GET", URL: "/"}, HTTPRequest{Method: "OPTIONS", URL: "/"})
+	field := "server.policy"
+	if s.Library != nil {
+		field = "server.library"
+	}
+	for _, req := range probes {
+		if err := checkLabResponse(field, respond(req)); err != nil {
+			err.Field = field
+			err.Problem = fmt.Sprintf("answering %s with Origin %s: %s", req.Method, originOf(req), err.Problem)
+			return err
+		}
+	}
+	return nil
+}
+
+func originOf(req HTTPRequest) string {
+	if o, ok := req.Headers.Get("Origin"); ok {
+		return o
+	}
+	return "none"
+}

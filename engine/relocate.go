@@ -1,0 +1,243 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Relocate returns s moved onto other origins: its page origin becomes page
+// (an opaque "null" page stays "null"), and its request URL's origin becomes
+// api, or page when the URL was same-origin with the page. Every header value
+// (request and raw responses) and every origin entry of a policy or a library
+// that names either old origin is rewritten to name the new one: literal
+// entries by plain replacement, regular expressions (a policy's "re:"
+// entries, Flask-CORS origins it takes for a regular expression, express
+// cors {"regexp": ...} objects) with the regexp.QuoteMeta'd texts. The URL's
+// user info, path, query and fragment are kept. s is not modified.
+//
+// page and api are serialized origins such as "http://127.0.0.1:8080". A
+// request URL that is not an absolute URL with a host is left as it is (a
+// fetch() that throws a TypeError throws it anywhere).
+//
+// Text is rewritten where it names a whole old origin; patterns that only
+// match it (https://*.example.com, a regular expression written with
+// alternatives) are left as they are, so the moved scenario may not
+// have the same outcome as s: evaluate the moved one.
+func Relocate(s Scenario, page, api string) Scenario {
+	s = s.Clone()
+	var pairs [][2]string // old, new
+	if s.Page != "null" {
+		pairs = append(pairs, [2]string{s.Page, page})
+	}
+	if u, err := url.Parse(s.Request.URL); err == nil && u.IsAbs() && u.Host != "" {
+		target := OriginOf(u).String()
+		targetNew := api
+		if target == s.Page {
+			targetNew = page
+		}
+		pairs = append(pairs, [2]string{target, targetNew})
+		if nu, err := url.Parse(targetNew); err == nil {
+			nu.User = u.User
+			nu.Path, nu.RawPath = u.Path, u.RawPath
+			nu.RawQuery, nu.ForceQuery = u.RawQuery, u.ForceQuery
+			nu.Fragment, nu.RawFragment = u.Fragment, u.RawFragment
+			s.Request.URL = nu.String()
+		}
+	}
+	if s.Page != "null" {
+		s.Page = page
+	}
+	r := newRelocator(pairs)
+	for i := range s.Request.Headers {
+		s.Request.Headers[i].Value = r.literal.Replace(s.Request.Headers[i].Value)
+	}
+	if raw := s.Server.Raw; raw != nil {
+		for _, resp := range []*Response{raw.Preflight, raw.Actual} {
+			if resp == nil {
+				continue
+			}
+			for i := range resp.Headers {
+				resp.Headers[i].Value = r.literal.Replace(resp.Headers[i].Value)
+			}
+		}
+	}
+	if p := s.Server.Policy; p != nil {
+		for i, o := range p.Origins {
+			if re, ok := strings.CutPrefix(o, "re:"); ok {
+				p.Origins[i] = "re:" + r.quoted.Replace(re)
+			} else {
+				p.Origins[i] = r.literal.Replace(o)
+			}
+		}
+	}
+	if l := s.Server.Library; l != nil {
+		c := *l
+		c.Options = r.libraryOptions(l.Name, l.Options)
+		s.Server.Library = &c
+	}
+	return s
+}
+
+// relocator rewrites old origins to new ones, in plain text and inside
+// regular expressions.
+type relocator struct {
+	literal, quoted *strings.Replacer
+}
+
+func newRelocator(pairs [][2]string) relocator {
+	// strings.Replacer tries its pairs in argument order at each position:
+	// the longer old origin first, so that http://a.example:8080 is not
+	// taken for http://a.example followed by :8080.
+	slices.SortStableFunc(pairs, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
+	var lit, quo []string
+	for _, p := range pairs {
+		if p[0] == "" {
+			continue
+		}
+		lit = append(lit, p[0], p[1])
+		quo = append(quo, regexp.QuoteMeta(p[0]), regexp.QuoteMeta(p[1]))
+	}
+	return relocator{strings.NewReplacer(lit...), strings.NewReplacer(quo...)}
+}
+
+// libraryOptions rewrites the origin options of each library, leaving every
+// other option byte for byte as it was.
+func (r relocator) libraryOptions(name string, opts map[string]json.RawMessage) map[string]json.RawMessage {
+	if opts == nil {
+		return nil
+	}
+	out := make(map[string]json.RawMessage, len(opts))
+	for k, v := range opts {
+		out[k] = v
+	}
+	rewrite := func(key string, fn func(path []string, s string) string) {
+		if raw, ok := out[key]; ok {
+			if nr, err := rewriteJSONStrings(raw, fn); err == nil {
+				out[key] = nr
+			}
+		}
+	}
+	flaskOrigin := func(s string) string {
+		if flaskProbablyRegex(s) {
+			return r.quoted.Replace(s)
+		}
+		return r.literal.Replace(s)
+	}
+	// express cors: strings are exact origins, {"regexp": source} a RegExp.
+	expressOrigin := func(path []string, s string) string {
+		switch {
+		case len(path) > 0 && path[len(path)-1] == "regexp":
+			return r.quoted.Replace(s)
+		case len(path) > 0 && path[len(path)-1] == "flags":
+			return s
+		}
+		return r.literal.Replace(s)
+	}
+	switch name {
+	case flaskCORSName:
+		rewrite("origins", func(_ []string, s string) string { return flaskOrigin(s) })
+		// resources={pattern: {"origins": ...}}
+		rewrite("resources", func(path []string, s string) string {
+			if len(path) >= 2 && path[1] == "origins" {
+				return flaskOrigin(s)
+			}
+			return s
+		})
+	case "rs-cors":
+		rewrite("AllowedOrigins", func(_ []string, s string) string { return r.literal.Replace(s) })
+	case "jub0bs-cors":
+		rewrite("Origins", func(_ []string, s string) string { return r.literal.Replace(s) })
+	case "express-cors":
+		rewrite("origin", expressOrigin)
+		rewrite("__proto__", func(path []string, s string) string {
+			if len(path) >= 1 && path[0] == "origin" {
+				return expressOrigin(path[1:], s)
+			}
+			return s
+		})
+	}
+	return out
+}
+
+// rewriteJSONStrings returns raw with every string value (not object keys)
+// replaced by fn(path, value), where path lists the object keys leading to
+// it (array elements add nothing). Object key order, repeated keys and
+// number literals are kept.
+func rewriteJSONStrings(raw json.RawMessage, fn func(path []string, s string) string) (json.RawMessage, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var buf bytes.Buffer
+	var walk func(path []string) error
+	walk = func(path []string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{':
+				buf.WriteByte('{')
+				for first := true; dec.More(); first = false {
+					kt, err := dec.Token()
+					if err != nil {
+						return err
+					}
+					k, _ := kt.(string)
+					if !first {
+						buf.WriteByte(',')
+					}
+					writeJSONString(&buf, k)
+					buf.WriteByte(':')
+					if err := walk(append(slices.Clip(path), k)); err != nil {
+						return err
+					}
+				}
+				if _, err := dec.Token(); err != nil {
+					return err
+				}
+				buf.WriteByte('}')
+			case '[':
+				buf.WriteByte('[')
+				for first := true; dec.More(); first = false {
+					if !first {
+						buf.WriteByte(',')
+					}
+					if err := walk(path); err != nil {
+						return err
+					}
+				}
+				if _, err := dec.Token(); err != nil {
+					return err
+				}
+				buf.WriteByte(']')
+			}
+		case string:
+			writeJSONString(&buf, fn(path, t))
+		case json.Number:
+			buf.WriteString(t.String())
+		case bool:
+			if t {
+				buf.WriteString("true")
+			} else {
+				buf.WriteString("false")
+			}
+		case nil:
+			buf.WriteString("null")
+		}
+		return nil
+	}
+	if err := walk(nil); err != nil {
+		return raw, err
+	}
+	return buf.Bytes(), nil
+}
+
+func writeJSONString(buf *bytes.Buffer, s string) {
+	b, _ := json.Marshal(s)
+	buf.Write(b)
+}
