@@ -106,7 +106,7 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 		if after := dangerIDs(Lint(fixed)); !subset(after, before) {
 			continue
 		}
-		if slices.ContainsFunc(out, func(g Fix) bool { return sameChanges(f.Changes, g.Changes) }) {
+		if slices.ContainsFunc(out, func(g Fix) bool { return slices.Equal(f.Changes, g.Changes) }) {
 			continue
 		}
 		out = append(out, f)
@@ -148,10 +148,6 @@ func subset(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func sameChanges(a, b []Change) bool {
-	return slices.Equal(a, b)
 }
 
 // pageFix is a change to the fetch() call itself, when the page asks for
