@@ -187,7 +187,7 @@ func (l *LabRun) finish(predicted engine.Outcome, raw string) {
 		l.problem = "The lab run returned something unreadable: " + err.Error()
 		return
 	}
-	a.verdict = observedVerdict(a)
+	a.verdict = engine.ObservedVerdict(a.State == "resolved", a.Type, a.Message)
 	a.preflightHit = slices.ContainsFunc(a.Received.Requests, func(r labRequest) bool { return r.Preflight })
 	// The lab adds headers of its own (nosniff, chunked framing), which an
 	// Access-Control-Expose-Headers: * makes readable too.
@@ -206,17 +206,4 @@ func (l *LabRun) finish(predicted engine.Outcome, raw string) {
 		r.Diffs = append(r.Diffs, fmt.Sprintf("readable headers: predicted %s, your browser %s", strings.Join(predicted.ReadableHeaders, ", "), strings.Join(a.Headers, ", ")))
 	}
 	l.result = r
-}
-
-// observedVerdict reads the verdict off what script saw.
-func observedVerdict(a labActual) string {
-	switch {
-	case a.State == "resolved" && a.Type == "opaque":
-		return engine.Opaque
-	case a.State == "resolved":
-		return engine.Allowed
-	case a.Message == "Failed to fetch":
-		return engine.Blocked
-	}
-	return engine.Error
 }

@@ -136,15 +136,7 @@ func waitForConsole(b *browser, runs []*run) {
 
 // verdictOf reads the verdict off what script saw.
 func verdictOf(f fetchResult) string {
-	switch {
-	case f.State == "resolved" && f.Type == "opaque":
-		return engine.Opaque
-	case f.State == "resolved":
-		return engine.Allowed
-	case f.Message == "Failed to fetch":
-		return engine.Blocked
-	}
-	return engine.Error
+	return engine.ObservedVerdict(f.State == "resolved", f.Type, f.Message)
 }
 
 // compare lists every observable on which the engine and Chromium differ.

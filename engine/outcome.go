@@ -114,3 +114,19 @@ type Step struct {
 	// "preflight", "preflight-response", "actual", "actual-response" or "".
 	Message string `json:"message,omitempty"`
 }
+
+// ObservedVerdict reads a verdict off what a page's script saw: whether the
+// fetch() promise resolved (and the response's type) or rejected (and the
+// TypeError's message). Chromium rejects a blocked request with "Failed to
+// fetch" and an invalid one with a message of its own.
+func ObservedVerdict(resolved bool, responseType, message string) string {
+	switch {
+	case resolved && responseType == "opaque":
+		return Opaque
+	case resolved:
+		return Allowed
+	case message == "Failed to fetch":
+		return Blocked
+	}
+	return Error
+}
