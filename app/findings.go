@@ -120,8 +120,8 @@ func (f *Findings) exposure() app.UI {
 						app.Elem("span").Class("mono").Text(p.Origin),
 						app.Elem("small").Class("why-inline").Text(p.Why),
 					),
-					app.Elem("td").Body(yesNo(p.Readable)),
-					app.Elem("td").Body(yesNo(p.WithCookies)),
+					app.Elem("td").Body(yesNo(p.Readable, p.Risk)),
+					app.Elem("td").Body(yesNo(p.WithCookies, p.Risk)),
 					app.Elem("td").Class("why").Text(p.Why),
 				)
 			})),
@@ -129,7 +129,12 @@ func (f *Findings) exposure() app.UI {
 	)
 }
 
-func yesNo(v bool) app.UI {
+// yesNo marks a probe's readability: green for an origin the policy means
+// to trust, red for any other.
+func yesNo(v bool, risk string) app.UI {
+	if v && risk == "expected" {
+		return app.Elem("span").Class("badge ok").Text("reads")
+	}
 	if v {
 		return app.Elem("span").Class("badge yes").Text("reads")
 	}
