@@ -1382,17 +1382,7 @@ func (t *pyRegexTranslator) literalEscape(c rune) (rune, error) {
 	case 'N':
 		return 0, t.unsupported(`a named character \N{...}`)
 	case '0':
-		s := "0"
-		for len(s) < 3 {
-			d, ok := t.peek()
-			if !ok || !isOctal(d) {
-				break
-			}
-			s += string(d)
-			t.i++
-		}
-		v, _ := strconv.ParseUint(s, 8, 32)
-		return rune(v), nil
+		return rune(t.octal("0")), nil
 	}
 	if c < utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
 		return 0, errPyReError // bad escape
@@ -1514,16 +1504,7 @@ func (t *pyRegexTranslator) classAtom(c rune) (classItem, error) {
 		return classItem{category: pySpaceClass, negated: true}, nil
 	}
 	if isOctal(e) && e != '0' {
-		s := string(e)
-		for len(s) < 3 {
-			d, ok := t.peek()
-			if !ok || !isOctal(d) {
-				break
-			}
-			s += string(d)
-			t.i++
-		}
-		v, _ := strconv.ParseUint(s, 8, 32)
+		v := t.octal(string(e))
 		if v > 0o377 {
 			return classItem{}, errPyReError
 		}
@@ -1531,4 +1512,19 @@ func (t *pyRegexTranslator) classAtom(c rune) (classItem, error) {
 	}
 	r, err := t.literalEscape(e)
 	return classItem{r: r}, err
+}
+
+// octal reads the rest of an octal escape that starts with digits, up to
+// three digits in all, as Python's sre_parse does.
+func (t *pyRegexTranslator) octal(digits string) uint64 {
+	for len(digits) < 3 {
+		d, ok := t.peek()
+		if !ok || !isOctal(d) {
+			break
+		}
+		digits += string(d)
+		t.i++
+	}
+	v, _ := strconv.ParseUint(digits, 8, 32)
+	return v
 }
