@@ -5,6 +5,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"corsplay/engine"
 )
 
 // TestLibraryPanel: the Flask-CORS tutorial preset shows the library tab,
@@ -31,6 +33,9 @@ func TestLibraryPanel(t *testing.T) {
 	// jub0bs/cors refuses null and credentials with *: its own error.
 	p.choose("#library-name", "jub0bs-cors")
 	p.typeInto("#library-options", `{"Origins": ["*"], "Credentialed": true}`)
+	p.waitScenario("the typed options", func(s engine.Scenario) bool {
+		return s.Server.Library != nil && s.Server.Library.Name == "jub0bs-cors" && string(s.Server.Library.Options["Credentialed"]) == "true"
+	})
 	p.waitVerdict("The server would not start")
 	if got := p.text("#console"); !strings.Contains(got, "you cannot both allow all origins and enable credentialed access") {
 		t.Errorf("jub0bs error %q", got)
@@ -39,6 +44,9 @@ func TestLibraryPanel(t *testing.T) {
 	// Invalid JSON keeps the last valid options and says so.
 	p.appendTo("#library-options", ",")
 	p.waitJS(`!!document.querySelector("#library-problem")`, "the JSON problem")
+	if got := p.value("#library-options"); got != `{"Origins": ["*"], "Credentialed": true},` {
+		t.Errorf("the invalid text was not kept as typed: %q", got)
+	}
 	if got := p.text("#verdict-title"); got != "The server would not start" {
 		t.Errorf("verdict changed on invalid JSON: %q", got)
 	}

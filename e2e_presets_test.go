@@ -51,6 +51,7 @@ func TestApplyingAFixUnblocks(t *testing.T) {
 	p := open(t, newBrowser(t), srv.URL+"/")
 
 	p.typeInto("#method", "PATCH")
+	p.waitScenario("method PATCH", func(s engine.Scenario) bool { return s.Request.Method == "PATCH" })
 	p.waitVerdict("Blocked by CORS")
 	p.click("#apply-fix-0")
 	p.waitVerdict("Allowed")

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -223,6 +224,24 @@ func evalAs[T any](p *page, js string) T {
 	return v
 }
 
+// waitScenario waits until the scenario in the address's fragment — what
+// the app holds once every keystroke has reached it — satisfies ok.
+func (p *page) waitScenario(what string, ok func(engine.Scenario) bool) engine.Scenario {
+	p.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		hash := evalAs[string](p, `location.hash`)
+		s, err := engine.DecodePermalink(hash)
+		if err == nil && ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("waiting for %s in the scenario: the fragment %q holds %+v (%v)\nthe page shows: %s", what, hash, s, err, p.state())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // typeInto replaces the value of an input as a user would, firing input
 // events.
 func (p *page) typeInto(sel, value string) {
@@ -331,11 +350,13 @@ func TestEditingTheMethodChangesTheVerdict(t *testing.T) {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")
 	p.typeInto("#method", "patch")
+	p.waitScenario("method patch", func(s engine.Scenario) bool { return s.Request.Method == "patch" })
 	p.waitVerdict("Blocked by CORS")
 	if got := p.text("#console"); !strings.Contains(got, "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.") {
 		t.Errorf("console %q", got)
 	}
 	p.typeInto("#method", "DELETE")
+	p.waitScenario("method DELETE", func(s engine.Scenario) bool { return s.Request.Method == "DELETE" })
 	p.waitVerdict("Allowed")
 }
 
@@ -351,6 +372,9 @@ func TestEditingAHeaderChangesTheVerdict(t *testing.T) {
 	p.waitJS(`!!document.querySelector(`+jsString(name)+`)`, "a second header row")
 	p.typeInto(name, "X-Trace-Id")
 	p.typeInto(value, "abc123")
+	p.waitScenario("the X-Trace-Id header", func(s engine.Scenario) bool {
+		return len(s.Request.Headers) == 2 && s.Request.Headers[1] == engine.Header{Name: "X-Trace-Id", Value: "abc123"}
+	})
 	p.waitVerdict("Blocked by CORS")
 	const why = "Request header field x-trace-id is not allowed by Access-Control-Allow-Headers in preflight response."
 	if got := p.text("#console"); !strings.Contains(got, why) {
@@ -363,6 +387,9 @@ func TestEditingAHeaderChangesTheVerdict(t *testing.T) {
 	p.appendTo("#policy-request-headers", ", X-Trace-Id")
 	p.waitVerdict("Allowed")
 	p.typeInto("#policy-request-headers", "Content-Type")
+	p.waitScenario("the policy's headers back to Content-Type", func(s engine.Scenario) bool {
+		return s.Server.Policy != nil && slices.Equal(s.Server.Policy.RequestHeaders, []string{"Content-Type"})
+	})
 	p.waitVerdict("Blocked by CORS")
 
 	p.click(`button[aria-label="Remove request header X-Trace-Id"]`)

@@ -3,6 +3,8 @@
 package app
 
 import (
+	"slices"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
@@ -47,4 +49,54 @@ func live(id, v string) string {
 // checked reads a checkbox that fired the event.
 func checked(ctx app.Context) bool {
 	return ctx.JSSrc().Get("checked").Bool()
+}
+
+// typedText is a field edited as free text while the scenario holds what the
+// text means (a list, JSON options). It keeps the text as typed — a trailing
+// comma, half-typed JSON — and tells its own edits coming back from the
+// scenario apart from changes made elsewhere (a preset, a fix): an edit
+// reaches the scenario a moment after its keystroke and a frame may render in
+// between, so an older meaning coming back must not overwrite newer typing.
+type typedText struct {
+	text    string
+	last    string   // the meaning last sent or seen
+	pending []string // meanings sent and not yet back, oldest first
+}
+
+// maxPending bounds the meanings remembered in flight.
+const maxPending = 32
+
+// typed takes the text the user typed, and its meaning when it has one; it
+// reports whether the meaning is new and must be sent to the scenario.
+func (t *typedText) typed(text, meaning string, ok bool) bool {
+	t.text = text
+	if !ok || meaning == t.last {
+		return false
+	}
+	t.last = meaning
+	t.pending = append(t.pending, meaning)
+	if len(t.pending) > maxPending {
+		t.pending = t.pending[1:]
+	}
+	return true
+}
+
+// sync takes what the scenario now means and its canonical text, and the
+// meaning of the text shown. The text stays unless the scenario changed
+// elsewhere to something the text does not say; sync reports whether the
+// text was replaced.
+func (t *typedText) sync(meaning, canonical, shown string, shownOK bool) bool {
+	if meaning == t.last && len(t.pending) == 0 {
+		return false
+	}
+	if i := slices.Index(t.pending, meaning); i >= 0 {
+		t.pending = t.pending[i+1:]
+		return false
+	}
+	t.pending, t.last = nil, meaning
+	if shownOK && shown == meaning {
+		return false
+	}
+	t.text = canonical
+	return true
 }

@@ -16,7 +16,7 @@ type LibraryForm struct {
 	app.Compo
 	Library engine.Library
 
-	text    string
+	options typedText
 	problem string
 }
 
@@ -40,16 +40,27 @@ var libraryDocs = map[string]struct{ title, options, defaults, quirks string }{
 		"origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."},
 }
 
-func (f *LibraryForm) OnInit()                  { f.text = optionsText(f.Library.Options) }
-func (f *LibraryForm) OnUpdate(ctx app.Context) { f.sync() }
+func (f *LibraryForm) OnInit() {
+	f.options.text = optionsText(f.Library.Options)
+	f.options.last = f.options.text
+}
 
-// sync rewrites the text unless it already says what the options say.
-func (f *LibraryForm) sync() {
-	var typed map[string]json.RawMessage
-	if json.Unmarshal([]byte(f.text), &typed) == nil && optionsText(typed) == optionsText(f.Library.Options) {
-		return
+// OnUpdate shows options changed elsewhere (a preset, a fix) and keeps the
+// text being typed.
+func (f *LibraryForm) OnUpdate(ctx app.Context) {
+	shown, ok := optionsMeaning(f.options.text)
+	if f.options.sync(optionsText(f.Library.Options), optionsText(f.Library.Options), shown, ok) {
+		f.problem = ""
 	}
-	f.text, f.problem = optionsText(f.Library.Options), ""
+}
+
+// optionsMeaning is what options text says, written canonically.
+func optionsMeaning(text string) (string, bool) {
+	var opts map[string]json.RawMessage
+	if json.Unmarshal([]byte(text), &opts) != nil {
+		return "", false
+	}
+	return optionsText(opts), true
 }
 
 // optionsText writes options as indented JSON, keys sorted.
@@ -74,7 +85,7 @@ func (f *LibraryForm) Render() app.UI {
 			}))),
 		field("library-options", "Options (JSON, the library's own names)", "Options: "+doc.options+".",
 			app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
-				Text(live("library-options", f.text)).Body(app.Text(f.text)).OnInput(f.onOptions)),
+				Text(live("library-options", f.options.text)).Body(app.Text(f.options.text)).OnInput(f.onOptions)),
 		app.If(f.problem != "", func() app.UI {
 			return app.P().Class("problem").ID("library-problem").Attr("role", "status").Text(f.problem)
 		}),
@@ -127,13 +138,16 @@ func (f *LibraryForm) onName(ctx app.Context, e app.Event) {
 }
 
 func (f *LibraryForm) onOptions(ctx app.Context, e app.Event) {
-	f.text = value(ctx)
+	text := value(ctx)
 	var opts map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(f.text), &opts); err != nil {
+	err := json.Unmarshal([]byte(text), &opts)
+	f.problem = ""
+	if err != nil {
 		f.problem = "Not valid JSON yet (" + err.Error() + "): the server keeps the last valid options."
+	}
+	if !f.options.typed(text, optionsText(opts), err == nil) {
 		return
 	}
-	f.problem = ""
 	edit(ctx, func(s *engine.Scenario) {
 		if s.Server.Library != nil {
 			s.Server.Library.Options = opts

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -16,27 +15,26 @@ type PolicyForm struct {
 	app.Compo
 	Policy engine.Policy
 
-	originsText, methodsText, headersText, exposeText string
+	origins, methods, headers, expose typedText
 }
 
 func (f *PolicyForm) OnInit()                  { f.syncText() }
 func (f *PolicyForm) OnUpdate(ctx app.Context) { f.syncText() }
 
-// syncText re-derives each text from the policy unless it already says the
-// same thing.
+// syncText shows list changes made elsewhere and keeps the text being typed.
 func (f *PolicyForm) syncText() {
-	f.originsText = syncList(f.originsText, f.Policy.Origins, lines, "\n")
-	f.methodsText = syncList(f.methodsText, f.Policy.Methods, commaList, ", ")
-	f.headersText = syncList(f.headersText, f.Policy.RequestHeaders, commaList, ", ")
-	f.exposeText = syncList(f.exposeText, f.Policy.ExposeHeaders, commaList, ", ")
+	syncList(&f.origins, f.Policy.Origins, lines, "\n")
+	syncList(&f.methods, f.Policy.Methods, commaList, ", ")
+	syncList(&f.headers, f.Policy.RequestHeaders, commaList, ", ")
+	syncList(&f.expose, f.Policy.ExposeHeaders, commaList, ", ")
 }
 
-func syncList(text string, list []string, parse func(string) []string, sep string) string {
-	if slices.Equal(parse(text), list) {
-		return text
-	}
-	return strings.Join(list, sep)
+func syncList(t *typedText, list []string, parse func(string) []string, sep string) {
+	t.sync(listMeaning(list), strings.Join(list, sep), listMeaning(parse(t.text)), true)
 }
+
+// listMeaning writes a parsed list as one string.
+func listMeaning(l []string) string { return strings.Join(l, "\x00") }
 
 // lines splits one entry per line, ignoring blank lines.
 func lines(v string) []string {
@@ -60,7 +58,7 @@ func (f *PolicyForm) Render() app.UI {
 		field("policy-origins", "Allowed origins (one per line)",
 			"An exact origin, https://*.example.com (any subdomain, not the apex), http://localhost:* (any port) or re:PATTERN — a Go regular expression matched with regexp.MatchString: unanchored, like most server code, so write ^ and $. Go's RE2 engine matches in linear time, so no pattern can hang the server.",
 			app.Textarea().ID("policy-origins").Class("mono").Rows(3).Attr("spellcheck", "false").
-				Text(live("policy-origins", f.originsText)).Body(app.Text(f.originsText)).OnInput(f.onOrigins)),
+				Text(live("policy-origins", f.origins.text)).Body(app.Text(f.origins.text)).OnInput(f.onOrigins)),
 		field("policy-any", "Any origin?", "Wildcard answers *; reflect echoes whatever Origin arrives, which is the dangerous one.",
 			app.Select().ID("policy-any").OnChange(f.onAnyOrigin).Body(
 				app.Option().Value("").Selected(p.AnyOrigin == "").Text("No: only the origins listed"),
@@ -78,14 +76,14 @@ func (f *PolicyForm) Render() app.UI {
 			})),
 		),
 		field("policy-methods", "Methods", "Comma-separated; * for any. GET, HEAD and POST never need listing.",
-			app.Input().ID("policy-methods").Type("text").Class("mono").Value(live("policy-methods", f.methodsText)).Attr("spellcheck", "false").
-				OnInput(f.onList(&f.methodsText, func(p *engine.Policy, l []string) { p.Methods = l }))),
+			app.Input().ID("policy-methods").Type("text").Class("mono").Value(live("policy-methods", f.methods.text)).Attr("spellcheck", "false").
+				OnInput(f.onList(&f.methods, func(p *engine.Policy, l []string) { p.Methods = l }))),
 		field("policy-request-headers", "Request headers", "Headers the page may send; * for any (with credentials, the requested names are echoed).",
-			app.Input().ID("policy-request-headers").Type("text").Class("mono").Value(live("policy-request-headers", f.headersText)).Attr("spellcheck", "false").
-				OnInput(f.onList(&f.headersText, func(p *engine.Policy, l []string) { p.RequestHeaders = l }))),
+			app.Input().ID("policy-request-headers").Type("text").Class("mono").Value(live("policy-request-headers", f.headers.text)).Attr("spellcheck", "false").
+				OnInput(f.onList(&f.headers, func(p *engine.Policy, l []string) { p.RequestHeaders = l }))),
 		field("policy-expose-headers", "Exposed response headers", "Headers script may read beyond the safelisted ones.",
-			app.Input().ID("policy-expose-headers").Type("text").Class("mono").Value(live("policy-expose-headers", f.exposeText)).Attr("spellcheck", "false").
-				OnInput(f.onList(&f.exposeText, func(p *engine.Policy, l []string) { p.ExposeHeaders = l }))),
+			app.Input().ID("policy-expose-headers").Type("text").Class("mono").Value(live("policy-expose-headers", f.expose.text)).Attr("spellcheck", "false").
+				OnInput(f.onList(&f.expose, func(p *engine.Policy, l []string) { p.ExposeHeaders = l }))),
 		app.Div().Class("row").Body(
 			field("policy-max-age", "Max-Age (s)", "Empty: header omitted (browsers use 5 s).",
 				app.Input().ID("policy-max-age").Type("number").Value(live("policy-max-age", maxAgeText(p.MaxAge))).OnInput(f.onMaxAge)),
@@ -125,16 +123,20 @@ func (f *PolicyForm) change(ctx app.Context, fn func(*engine.Policy)) {
 }
 
 func (f *PolicyForm) onOrigins(ctx app.Context, e app.Event) {
-	f.originsText = value(ctx)
-	l := lines(f.originsText)
-	f.change(ctx, func(p *engine.Policy) { p.Origins = l })
+	text := value(ctx)
+	l := lines(text)
+	if f.origins.typed(text, listMeaning(l), true) {
+		f.change(ctx, func(p *engine.Policy) { p.Origins = l })
+	}
 }
 
-func (f *PolicyForm) onList(text *string, set func(*engine.Policy, []string)) app.EventHandler {
+func (f *PolicyForm) onList(t *typedText, set func(*engine.Policy, []string)) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		*text = value(ctx)
-		l := commaList(*text)
-		f.change(ctx, func(p *engine.Policy) { set(p, l) })
+		text := value(ctx)
+		l := commaList(text)
+		if t.typed(text, listMeaning(l), true) {
+			f.change(ctx, func(p *engine.Policy) { set(p, l) })
+		}
 	}
 }
 

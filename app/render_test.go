@@ -53,19 +53,76 @@ func TestListFields(t *testing.T) {
 	if got := commaList("PUT, DELETE,PATCH  X"); strings.Join(got, "|") != "PUT|DELETE|PATCH|X" {
 		t.Errorf("commaList: %q", got)
 	}
-	// A text that already says the list is kept as typed (the trailing
-	// newline the user just typed survives); another one is rewritten.
-	if got := syncList("https://a.example\n", []string{"https://a.example"}, lines, "\n"); got != "https://a.example\n" {
-		t.Errorf("syncList kept %q", got)
-	}
-	if got := syncList("https://a.example", []string{"https://b.example"}, lines, "\n"); got != "https://b.example" {
-		t.Errorf("syncList rewrote to %q", got)
-	}
 	if got := parseRepeat("0, 3; 10 x"); len(got) != 3 || got[2] != 10 {
 		t.Errorf("parseRepeat: %v", got)
 	}
 	if got := repeatText([]float64{0, 2.5, 10}); got != "0, 2.5, 10" {
 		t.Errorf("repeatText: %q", got)
+	}
+}
+
+// TestTypedText follows a field through keystrokes, its edits coming back
+// from the scenario late, and changes made elsewhere.
+func TestTypedText(t *testing.T) {
+	type step struct {
+		typed    string // a keystroke leaves this text; "" for none
+		meaning  string // what the text means ("" with bad)
+		bad      bool   // the text means nothing yet (half-typed JSON)
+		send     bool   // the edit must go to the scenario
+		back     string // then the scenario renders with this meaning
+		external bool   // back is a change made elsewhere
+		text     string // the field's text after the step
+	}
+	tests := []struct {
+		name  string
+		steps []step
+	}{
+		{"a trailing separator survives its own edit", []step{
+			{typed: "a,", meaning: "a", send: true, back: "a", text: "a,"},
+			{typed: "a, ", meaning: "a", send: false, text: "a, "},
+		}},
+		{"an older edit rendered late keeps newer typing", []step{
+			{typed: "a", meaning: "a", send: true, text: "a"},
+			{typed: "a,b", meaning: "a\x00b", send: true, back: "a", text: "a,b"},
+			{back: "a\x00b", text: "a,b"},
+		}},
+		{"half-typed JSON keeps its text when the last valid edit arrives", []step{
+			{typed: "{}", meaning: "{}", send: true, text: "{}"},
+			{typed: "{},", bad: true, send: false, back: "{}", text: "{},"},
+		}},
+		{"typing back and forth sends each change", []step{
+			{typed: "ab", meaning: "ab", send: true, text: "ab"},
+			{typed: "a", meaning: "a", send: true, back: "ab", text: "a"},
+			{back: "a", text: "a"},
+		}},
+		{"a change made elsewhere replaces the text", []step{
+			{typed: "a,", meaning: "a", send: true, back: "a", text: "a,"},
+			{back: "z", external: true, text: "z"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := typedText{text: "x", last: "x"}
+			for i, st := range tt.steps {
+				if st.typed != "" {
+					if got := f.typed(st.typed, st.meaning, !st.bad); got != st.send {
+						t.Fatalf("step %d: typed %q sends %v, want %v", i, st.typed, got, st.send)
+					}
+				}
+				if st.back != "" {
+					shown, ok := st.meaning, !st.bad
+					if st.typed == "" {
+						shown = f.last
+					}
+					if got := f.sync(st.back, st.back, shown, ok); got != st.external {
+						t.Fatalf("step %d: %q coming back replaces the text: %v, want %v", i, st.back, got, st.external)
+					}
+				}
+				if f.text != st.text {
+					t.Fatalf("step %d: the field reads %q, want %q", i, f.text, st.text)
+				}
+			}
+		})
 	}
 }
 
