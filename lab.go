@@ -162,7 +162,7 @@ func (l *lab) serveScenario(w http.ResponseWriter, r *http.Request, path string)
 			req.Headers = append(req.Headers, engine.Header{Name: name, Value: v})
 		}
 	}
-	status := l.answer(w, text, req)
+	status := l.answer(w, text, "/lab/"+run+"/"+text, req)
 	rec := received{Method: r.Method, Preflight: engine.IsPreflight(req), Cookie: len(r.Header.Values("Cookie")) > 0, Status: status}
 	rec.Origin = headerValue(r.Header, "Origin")
 	rec.ACRM = headerValue(r.Header, "Access-Control-Request-Method")
@@ -185,8 +185,10 @@ func headerValue(h http.Header, name string) *string {
 }
 
 // answer writes the scenario server's answer to req and returns the status
-// written (0 when the connection was dropped).
-func (l *lab) answer(w http.ResponseWriter, text string, req engine.HTTPRequest) int {
+// written (0 when the connection was dropped). A Location, a path on the
+// scenario's server (engine.LabLocation), is sent under prefix, the run's
+// own: a redirect never leaves the lab.
+func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTPRequest) int {
 	srv := l.servers.get(text)
 	if srv.status != 0 {
 		labError(w, srv.status, srv.problem)
@@ -220,7 +222,11 @@ func (l *lab) answer(w http.ResponseWriter, text string, req engine.HTTPRequest)
 			}
 			spelling[lower] = name
 		}
-		h[name] = append(h[name], hd.Value)
+		v := hd.Value
+		if lower == "location" {
+			v = prefix + v
+		}
+		h[name] = append(h[name], v)
 		if lower == "content-length" {
 			emptyBody = true // LabCheckResponse allows it as 0 only
 		}

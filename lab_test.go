@@ -203,14 +203,23 @@ func TestLabForbiddenHeaders(t *testing.T) {
 			method := map[bool]string{true: "OPTIONS", false: "GET"}[len(hs) > 2]
 			rec := do(l, method, "/lab/"+testRun+"/"+text+"/items", "", hs...)
 			refused(t, what+" "+method, rec, http.StatusUnprocessableEntity, "pwned", "example")
-			if what != "policy exposing Set-Cookie" && what != "policy exposing X-Foo" && !strings.Contains(rec.Body.String(), "the lab does not send") && !strings.Contains(rec.Body.String(), "Set-Cookie: the lab sets only") && !strings.Contains(rec.Body.String(), "Content-Length") {
+			if what != "policy exposing Set-Cookie" && what != "policy exposing X-Foo" && !strings.Contains(rec.Body.String(), "the lab does not send") && !strings.Contains(rec.Body.String(), "Set-Cookie: the lab sets only") && !strings.Contains(rec.Body.String(), "Location: the lab redirects only within itself") && !strings.Contains(rec.Body.String(), "Content-Length") {
 				t.Errorf("%s: the refusal does not name the rule: %q", what, rec.Body)
 			}
 		}
 	}
+	// A Location is a path on the scenario's server, sent under the run's
+	// own prefix.
+	redirect := engine.Server{Raw: &engine.RawServer{Preflight: &engine.Response{Status: 301, Headers: engine.Headers{{Name: "Location", Value: "/items/?a=1"}}}}}
+	path := labPath(t, redirect, "/items")
+	rec := do(l, "OPTIONS", path, "", preflightHeaders...)
+	if want := strings.TrimSuffix(path, "/items") + "/items/?a=1"; rec.Code != 301 || rec.Result().Header.Get("Location") != want {
+		t.Errorf("a redirect within the lab: %d, Location %q, want 301 and %q", rec.Code, rec.Result().Header.Get("Location"), want)
+	}
+
 	// The lab's own cookie is sent.
 	cookie := "corsplay_lab=1; Path=/lab; SameSite=None; Secure"
-	rec := do(l, "GET", labPath(t, raw200("Set-Cookie", cookie), "/"), "", "Origin", testPage)
+	rec = do(l, "GET", labPath(t, raw200("Set-Cookie", cookie), "/"), "", "Origin", testPage)
 	if rec.Code != 200 || rec.Result().Header.Get("Set-Cookie") != cookie {
 		t.Errorf("the lab cookie: %d %v", rec.Code, rec.Result().Header)
 	}

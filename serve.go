@@ -73,8 +73,9 @@ func serve(args []string) error {
 		if *labOrigin == "" {
 			*labOrigin = originFor(*labAddr, labLn)
 		}
-		opts = append(opts, withLab(*labOrigin))
-		servers = append(servers, labServerFor(newLab(labOptions{pageOrigins: pageOrigins, rate: *labRate, burst: *labBurst})))
+		lb := newLab(labOptions{pageOrigins: pageOrigins, rate: *labRate, burst: *labBurst})
+		opts = append(opts, withLab(*labOrigin, lb))
+		servers = append(servers, labServerFor(lb))
 		listeners = append(listeners, labLn)
 	}
 	h, err := newHandler("web", opts...)
@@ -151,12 +152,16 @@ type handlerOption func(*handlerConfig)
 
 type handlerConfig struct {
 	labOrigin string
+	lab       http.Handler
 }
 
 // withLab tells the page where the live lab answers: go-app's environment
 // CORSPLAY_LAB (app.Getenv) and the Content-Security-Policy's connect-src.
-func withLab(origin string) handlerOption {
-	return func(c *handlerConfig) { c.labOrigin = origin }
+// A non-nil lab also answers /lab/ on the page's own origin, for the
+// same-origin scenarios (CORSPLAY_LAB_HERE): the same handler, so a run
+// recorded there reads back from the lab's origin.
+func withLab(origin string, lab http.Handler) handlerOption {
+	return func(c *handlerConfig) { c.labOrigin, c.lab = origin, lab }
 }
 
 // newHandler serves the playground from webDir (app.wasm, its compressed
@@ -197,10 +202,25 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		Resources:         goapp.LocalDir(""),
 		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
 	}
+	if cfg.lab != nil {
+		page.Env["CORSPLAY_LAB_HERE"] = "1"
+	}
 	if _, err := os.Stat(filepath.Join(webDir, "lab.js")); err == nil {
 		page.Scripts = []string{"/web/lab.js"}
 	}
-	return securityHeaders(&wasmServer{next: page, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin)), nil
+	h := securityHeaders(&wasmServer{next: page, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin))
+	if cfg.lab == nil {
+		return h, nil
+	}
+	// The lab answers with exactly the scenario's headers, not the page's
+	// (and with the path as sent: no ServeMux cleaning).
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/lab/") {
+			cfg.lab.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	}), nil
 }
 
 // contentSecurityPolicy is as strict as go-app allows: its own scripts and

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"corsplay/engine"
 )
 
 // fakeWeb writes a web folder whose app.wasm and twins hold their own names.
@@ -130,6 +132,32 @@ func TestSecurityHeaders(t *testing.T) {
 		if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: headers %v", path, r.Header)
 		}
+	}
+}
+
+// TestLabOnThePageOrigin: with a lab, the page's origin answers /lab/ with
+// the lab itself — the scenario's headers only, not the page's — for the
+// same-origin scenarios, and tells the page so; everything else keeps the
+// page's headers.
+func TestLabOnThePageOrigin(t *testing.T) {
+	lb := newLab(labOptions{pageOrigins: []string{"http://localhost:8080"}})
+	h, err := newHandler(fakeWeb(t), withLab("http://localhost:8081", lb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := engine.Server{Raw: &engine.RawServer{Actual: &engine.Response{Status: 200, Headers: engine.Headers{{Name: "X-Demo-Id", Value: "7"}}}}}
+	r := get(t, h, labPath(t, srv, "/me"))
+	if r.StatusCode != 200 || r.Header.Get("X-Demo-Id") != "7" || r.Header.Get("Content-Security-Policy") != "" || r.Header.Get("Referrer-Policy") != "" {
+		t.Errorf("/lab/ on the page's origin: %d %v", r.StatusCode, r.Header)
+	}
+	if runs, _ := lb.runs.stats(); runs != 1 {
+		t.Errorf("the run was not recorded in the lab's store: %d runs", runs)
+	}
+	if csp := get(t, h, "/").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' http://localhost:8081;") {
+		t.Errorf("the page's CSP with a lab: %q", csp)
+	}
+	if js := body(t, get(t, h, "/app.js")); !strings.Contains(js, "CORSPLAY_LAB_HERE") {
+		t.Errorf("the page is not told the lab answers on its origin")
 	}
 }
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/url"
@@ -21,6 +22,7 @@ type LabRun struct {
 	Scenario engine.Scenario
 
 	lab     string // the lab's origin, "" when the page is served without one
+	here    bool   // this page's own origin answers /lab/ too (same-origin runs)
 	running bool
 	problem string
 	result  *labResult
@@ -57,9 +59,12 @@ type labRun struct {
 type labRequest struct {
 	Method    string `json:"method"`
 	Preflight bool   `json:"preflight"`
+	Status    int    `json:"status"` // what the lab answered
 }
 
-func (l *LabRun) OnMount(ctx app.Context) { l.lab = app.Getenv("CORSPLAY_LAB") }
+func (l *LabRun) OnMount(ctx app.Context) {
+	l.lab, l.here = app.Getenv("CORSPLAY_LAB"), app.Getenv("CORSPLAY_LAB_HERE") == "1"
+}
 
 func (l *LabRun) OnUpdate(ctx app.Context) { l.result, l.problem = nil, "" }
 
@@ -132,11 +137,16 @@ func (l *LabRun) labScenario(page, run string) (engine.Scenario, string, error) 
 		s.Page = page // the lab runs it from this page, which has a real origin
 	}
 	s = engine.Relocate(s, page, l.lab)
-	enc, err := engine.EncodeLabServer(s.Server)
+	u, err := url.Parse(s.Request.URL)
 	if err != nil {
 		return s, "", err
 	}
-	u, err := url.Parse(s.Request.URL)
+	target := engine.OriginOf(u).String()
+	if target == page && !l.here {
+		return s, "", errors.New("the request is same-origin with this page, whose server does not answer /lab/ (run corsplay's own server for that)")
+	}
+	labPaths(s.Server.Raw, target)
+	enc, err := engine.EncodeLabServer(s.Server)
 	if err != nil {
 		return s, "", err
 	}
@@ -147,6 +157,24 @@ func (l *LabRun) labScenario(page, run string) (engine.Scenario, string, error) 
 		return s, "", err
 	}
 	return s, l.lab + "/runs/" + run, nil
+}
+
+// labPaths writes each Location on the target origin as its path: the lab
+// serves it under the run's prefix (engine.LabLocation).
+func labPaths(raw *engine.RawServer, target string) {
+	if raw == nil {
+		return
+	}
+	for _, resp := range []*engine.Response{raw.Preflight, raw.Actual} {
+		if resp == nil {
+			continue
+		}
+		for i, h := range resp.Headers {
+			if path, ok := strings.CutPrefix(h.Value, target); ok && strings.EqualFold(h.Name, "Location") && strings.HasPrefix(path, "/") {
+				resp.Headers[i].Value = path
+			}
+		}
+	}
 }
 
 func (l *LabRun) onRun(ctx app.Context, e app.Event) {
@@ -201,6 +229,15 @@ func (l *LabRun) finish(predicted engine.Outcome, raw string) {
 		r.Diffs = append(r.Diffs, "the lab's record could not be read: "+a.ReceivedErr)
 	} else if a.preflightHit != (predicted.Preflight != nil) {
 		r.Diffs = append(r.Diffs, fmt.Sprintf("preflight: predicted %s, the lab received %s", yes(predicted.Preflight != nil), yes(a.preflightHit)))
+	}
+	for _, req := range a.Received.Requests {
+		x, what := predicted.Actual, "the request"
+		if req.Preflight {
+			x, what = predicted.Preflight, "the preflight"
+		}
+		if x != nil && x.Response != nil && req.Status != x.Response.Status {
+			r.Diffs = append(r.Diffs, fmt.Sprintf("status: the lab answered %s %d, the scenario's server %d", what, req.Status, x.Response.Status))
+		}
 	}
 	if predicted.Verdict == engine.Allowed && a.verdict == engine.Allowed && !slices.Equal(a.Headers, predicted.ReadableHeaders) {
 		r.Diffs = append(r.Diffs, fmt.Sprintf("readable headers: predicted %s, your browser %s", strings.Join(predicted.ReadableHeaders, ", "), strings.Join(a.Headers, ", ")))

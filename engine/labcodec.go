@@ -119,7 +119,7 @@ var labHeaders = []string{"vary", "content-type", "cache-control", "content-lang
 // labAllowed is the allow-list as written in refusals.
 const labAllowed = "Access-Control-*, Vary, Content-Type, Cache-Control, Content-Language, Expires, Last-Modified, " +
 	"Pragma, X-Request-Id, X-Demo-Id, X-Demo-Total, X-Demo-Secret, Set-Cookie for the lab's cookie " +
-	LabCookieName + " and Content-Length: 0"
+	LabCookieName + ", Location as a path on the lab and Content-Length: 0"
 
 // LabCheckResponse reports whether the lab may send resp as it is: a final
 // status (200 to 599), names that are tokens, values that are valid field
@@ -127,7 +127,8 @@ const labAllowed = "Access-Control-*, Vary, Content-Type, Cache-Control, Content
 // the lab's allow-list (Access-Control-*, Vary, Content-Type, Cache-Control,
 // Content-Language, Expires, Last-Modified, Pragma, X-Request-Id,
 // X-Demo-Id, X-Demo-Total, X-Demo-Secret; Set-Cookie only for the lab's
-// cookie, see LabCookieName; Content-Length only as 0, an empty body). The
+// cookie, see LabCookieName; Location only as a path, see LabLocation;
+// Content-Length only as 0, an empty body). The
 // error is a *FieldError on "response.status" or "response.headers[i]",
 // naming the header and the rule, never quoting a value.
 func LabCheckResponse(resp Response) error {
@@ -166,6 +167,11 @@ func labHeaderProblem(h Header) string {
 			return ""
 		}
 		return fmt.Sprintf("Set-Cookie: the lab sets only its own cookie, written %s=VALUE; Path=/lab; SameSite=None; Secure (VALUE of 1 to 64 letters, digits and ._~-; HttpOnly, Partitioned and Max-Age=N may follow)", LabCookieName)
+	case name == "location":
+		if LabLocation(h.Value) {
+			return ""
+		}
+		return "Location: the lab redirects only within itself, to a path written /like/this (letters, digits and -._~!$&'()*+,;=:@%/?)"
 	case name == "content-length":
 		if strings.Trim(h.Value, " \t") == "0" {
 			return ""
@@ -173,6 +179,24 @@ func labHeaderProblem(h Header) string {
 		return "Content-Length: the lab frames its own body and sends Content-Length only as 0 (an empty body)"
 	}
 	return fmt.Sprintf("the lab does not send %s: it sends only %s", h.Name, labAllowed)
+}
+
+// LabLocation reports whether v is a Location the lab sends: a path on the
+// scenario's server ("/items/", query allowed), which the lab serves under
+// the run's own /lab/{run}/{server} prefix, so a redirect never leaves the
+// lab. A Location on the lab's origin written as a full URL must be turned
+// into its path first (the page does, after Relocate).
+func LabLocation(v string) bool {
+	if len(v) == 0 || len(v) > 1024 || v[0] != '/' || strings.HasPrefix(v, "//") {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$&'()*+,;=:@%/?", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // isFieldValue: VCHAR, obs-text, SP and HTAB only (RFC 9110 §5.5).
@@ -237,13 +261,9 @@ func LabCheckServer(s Server) error {
 
 // LabCheck reports whether the lab may enact the scenario: its server
 // passes LabCheckServer, also for the very requests the scenario's fetch()
-// sends, and the request is cross-origin, since the lab answers from an
-// origin of its own. Use it on the scenario as moved onto the page's and
-// the lab's origins (Relocate). The error is a *FieldError.
+// sends. Use it on the scenario as moved onto the page's and the lab's
+// origins (Relocate). The error is a *FieldError.
 func LabCheck(s Scenario) error {
-	if u, err := parseRequestURL(s.Request.URL); err == nil && s.Page != "null" && OriginOf(u).String() == s.Page {
-		return &FieldError{"request.url", "the request is same-origin with the page: the lab answers from an origin of its own, so it only enacts cross-origin requests"}
-	}
 	var probes []HTTPRequest
 	if s.Server.validate() == nil && s.Request.validate() == nil {
 		out := evaluate(s)

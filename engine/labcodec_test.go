@@ -148,7 +148,7 @@ func TestLabCheckResponse(t *testing.T) {
 		hdr("Pragma", "no-cache"), hdr("X-Request-Id", "42"), hdr("X-Demo-Id", "caf\u00e9\tx"), hdr("X-DEMO-TOTAL", ""), hdr("X-Demo-Secret", "s"),
 		hdr("Set-Cookie", "corsplay_lab=abc; Path=/lab; SameSite=None; Secure"),
 		hdr("Set-Cookie", "corsplay_lab=a.b_c~-1; secure; samesite=none; path=/lab; HttpOnly; Max-Age=0; Partitioned"),
-		hdr("Content-Length", "0"),
+		hdr("Content-Length", "0"), hdr("Location", "/items/"), hdr("location", "/a/b?c=1&d=%2F"),
 	}
 	for _, h := range ok {
 		if err := engine.LabCheckResponse(engine.Response{Status: 200, Headers: engine.Headers{h}}); err != nil {
@@ -167,7 +167,12 @@ func TestLabCheckResponse(t *testing.T) {
 		{hdr("Set-Cookie", "corsplay_lab=abc; Path=/lab; Path=/lab; SameSite=None; Secure"), "only its own cookie"},
 		{hdr("Set-Cookie", "corsplay_lab=abc; Path=/lab; SameSite=None; Secure; Max-Age=99999999"), "only its own cookie"},
 		{hdr("Set-Cookie", "corsplay_lab=; Path=/lab; SameSite=None; Secure"), "only its own cookie"},
-		{hdr("Location", "https://evil.example/"), "does not send Location"},
+		{hdr("Location", "https://evil.example/"), "redirects only within itself"},
+		{hdr("Location", "//evil.example/"), "redirects only within itself"},
+		{hdr("Location", "/\\evil.example/"), "redirects only within itself"},
+		{hdr("Location", "javascript:alert(1)"), "redirects only within itself"},
+		{hdr("Location", "/a b"), "redirects only within itself"},
+		{hdr("Location", ""), "redirects only within itself"},
 		{hdr("Content-Security-Policy", "default-src *"), "does not send Content-Security-Policy"},
 		{hdr("Refresh", "0; url=https://evil.example/"), "does not send Refresh"},
 		{hdr("X-Foo", "1"), "does not send X-Foo"},
@@ -196,7 +201,8 @@ func TestLabCheckResponse(t *testing.T) {
 }
 
 // TestLabCheck: what a policy's application or a library would send is
-// checked too; a same-origin request cannot be enacted; a refused library
+// checked too; same-origin requests and redirects within the lab are
+// enacted; a refused library
 // configuration passes (the lab answers 500 with its error).
 func TestLabCheck(t *testing.T) {
 	scenario := func(srv engine.Server) engine.Scenario {
@@ -217,7 +223,7 @@ func TestLabCheck(t *testing.T) {
 	}{
 		{"exposed X-Foo", engine.Server{Policy: &engine.Policy{AnyOrigin: "wildcard", ExposeHeaders: []string{"X-Demo-Id", "X-Foo"}}}, "server.policy.exposeHeaders[1]", "would send X-Foo"},
 		{"exposed Set-Cookie", engine.Server{Policy: &engine.Policy{AnyOrigin: "wildcard", ExposeHeaders: []string{"Set-Cookie"}}}, "server.policy.exposeHeaders[0]", "its own session cookie"},
-		{"exposed Location", engine.Server{Policy: &engine.Policy{AnyOrigin: "wildcard", ExposeHeaders: []string{"location"}}}, "server.policy.exposeHeaders[0]", "does not send location"},
+		{"exposed Location", engine.Server{Policy: &engine.Policy{AnyOrigin: "wildcard", ExposeHeaders: []string{"location"}}}, "server.policy.exposeHeaders[0]", "redirects only within itself"},
 		{"raw Refresh", rawServer(resp(204, "Refresh", "0"), nil), "server.raw.preflight.headers[0]", "does not send Refresh"},
 		{"raw trailing CR LF", rawServer(nil, resp(200, acao, "*\r\n")), "server.raw.actual.headers[0]", "control character"},
 		{"rs-cors status 1000", mustLibrary(t, "rs-cors", `{"AllowedOrigins": ["*"], "OptionsSuccessStatus": 1000}`), "server.library.options.OptionsSuccessStatus", "200 to 599"},
@@ -226,9 +232,15 @@ func TestLabCheck(t *testing.T) {
 		wantFieldError(t, tt.what, engine.LabCheck(scenario(tt.srv)), tt.field, tt.problem)
 		wantFieldError(t, tt.what+" (LabCheckServer)", engine.LabCheckServer(tt.srv), tt.field, tt.problem)
 	}
-	same := scenario(engine.Server{})
-	same.Request.URL = "http://localhost:8080/me"
-	wantFieldError(t, "same-origin", engine.LabCheck(same), "request.url", "same-origin")
+	same := scenario(engine.Server{Raw: &engine.RawServer{Actual: resp(200, "Content-Type", "application/json")}})
+	same.Request.URL, same.Request.Method, same.Request.Headers = "http://localhost:8080/me", "GET", nil
+	if err := engine.LabCheck(same); err != nil {
+		t.Errorf("a same-origin request: %v, want nil (the page's origin answers /lab/ too)", err)
+	}
+	redirect := scenario(rawServer(resp(301, "Location", "/items/", acao, "http://localhost:8080"), nil))
+	if err := engine.LabCheck(redirect); err != nil {
+		t.Errorf("a preflight redirected within the lab: %v", err)
+	}
 
 	refused := mustLibrary(t, "jub0bs-cors", `{"Origins": ["*"], "Credentialed": true}`)
 	if _, err := refused.Respond(engine.HTTPRequest{Method: "GET", URL: "/"}); err == nil {
