@@ -107,6 +107,7 @@ func TestHostileFragmentsExecuteNothing(t *testing.T) {
 		{"base64url of garbage", "s1=" + base64.RawURLEncoding.EncodeToString([]byte("\xff\xfegarbage, not DEFLATE at all")), "not compressed data"},
 		{"deflated markup", "s1=" + deflated(pwnScript+pwn), "invalid JSON"},
 		{"1 MB of A", "s1=" + strings.Repeat("A", 1<<20), "bytes long"},
+		{"broken %-escape", "s1=%zz%", "not base64url"},
 	}
 	for _, c := range broken {
 		t.Run(c.name, func(t *testing.T) {

@@ -193,20 +193,23 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 			Large:   "/web/icon-512.png",
 			SVG:     "/web/icon.svg",
 		},
-		BackgroundColor:   "#ffffff",
-		ThemeColor:        "#0969da",
-		Styles:            []string{"/web/app.css"},
-		LoadingLabel:      "Loading the CORS engine… {progress}%",
-		Version:           version,
-		WasmContentLength: fmt.Sprint(wasm.Size()),
-		Resources:         goapp.LocalDir(""),
-		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
+		BackgroundColor:    "#ffffff",
+		ThemeColor:         "#0969da",
+		Styles:             []string{"/web/app.css"},
+		CacheableResources: []string{embedPath},
+		LoadingLabel:       "Loading the CORS engine… {progress}%",
+		Version:            version,
+		WasmContentLength:  fmt.Sprint(wasm.Size()),
+		Resources:          goapp.LocalDir(""),
+		Env:                map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
 	}
 	if cfg.lab != nil {
 		page.Env["CORSPLAY_LAB_HERE"] = "1"
 	}
-	if _, err := os.Stat(filepath.Join(webDir, "lab.js")); err == nil {
-		page.Scripts = []string{"/web/lab.js"}
+	for _, js := range []string{"link.js", "lab.js"} {
+		if _, err := os.Stat(filepath.Join(webDir, js)); err == nil {
+			page.Scripts = append(page.Scripts, "/web/"+js)
+		}
 	}
 	h := securityHeaders(&wasmServer{next: page, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin))
 	if cfg.lab == nil {
@@ -225,7 +228,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 
 // contentSecurityPolicy is as strict as go-app allows: its own scripts and
 // styles, WebAssembly compilation, no remote source but the live lab's
-// origin for fetch(), no framing.
+// origin for fetch(). Framing is securityHeaders' to say, per page.
 func contentSecurityPolicy(labOrigin string) string {
 	connect := "'self'"
 	if labOrigin != "" {
@@ -233,14 +236,25 @@ func contentSecurityPolicy(labOrigin string) string {
 	}
 	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 		"img-src 'self' data:; connect-src " + connect + "; worker-src 'self'; manifest-src 'self'; " +
-		"object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+		"object-src 'none'; base-uri 'none'; form-action 'none'"
 }
 
-// securityHeaders adds the hardening headers to every response.
+// embedPath is the read-only view any site may frame (app/embed.go).
+const embedPath = "/embed"
+
+// securityHeaders adds the hardening headers to every response: the
+// Content-Security-Policy, nosniff, no referrer, and framing: /embed by any
+// site, everything else by none (frame-ancestors, and X-Frame-Options for
+// browsers without CSP).
 func securityHeaders(next http.Handler, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
+		if r.URL.Path == embedPath {
+			h.Set("Content-Security-Policy", csp+"; frame-ancestors *")
+		} else {
+			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")
+			h.Set("X-Frame-Options", "DENY")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		next.ServeHTTP(w, r)

@@ -116,18 +116,33 @@ func TestPrerenderedPage(t *testing.T) {
 	}
 }
 
-// TestSecurityHeaders: every response carries the hardening headers, and
-// the page is never framed.
+// TestSecurityHeaders: every response carries the hardening headers; the
+// playground is never framed, the embed view may be framed by any site.
 func TestSecurityHeaders(t *testing.T) {
 	h, err := newHandler(fakeWeb(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/", "/web/app.wasm", "/app.js", "/web/app.css", "/nope"} {
+	for _, path := range []string{"/", "/?embed", "/embed/", "/web/app.wasm", "/app.js", "/web/app.css", "/nope", "/embed"} {
 		r := get(t, h, path)
 		csp := r.Header.Get("Content-Security-Policy")
-		if !strings.Contains(csp, "frame-ancestors 'none'") || !strings.Contains(csp, "default-src 'self'") || strings.Contains(csp, "http") {
+		if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval';") || strings.Contains(csp, "http") || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: Content-Security-Policy %q", path, csp)
+		}
+		framing := "frame-ancestors 'none'"
+		if path == "/embed" {
+			framing = "frame-ancestors *"
+			if xfo := r.Header.Get("X-Frame-Options"); xfo != "" {
+				t.Errorf("/embed: X-Frame-Options %q forbids framing", xfo)
+			}
+			if r.StatusCode != 200 || !strings.Contains(body(t, r), `id="embed-open"`) {
+				t.Errorf("/embed: %d, not the prerendered embed view", r.StatusCode)
+			}
+		} else if xfo := r.Header.Get("X-Frame-Options"); xfo != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q, want DENY", path, xfo)
+		}
+		if strings.Count(csp, "frame-ancestors") != 1 || !strings.HasSuffix(csp, framing) {
+			t.Errorf("%s: Content-Security-Policy %q, want %s", path, csp, framing)
 		}
 		if r.Header.Get("X-Content-Type-Options") != "nosniff" || r.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: headers %v", path, r.Header)

@@ -10,10 +10,15 @@ import (
 	"corsplay/engine"
 )
 
+// Build names the build in the page's footer: make wasm sets it to the
+// commit (go build -ldflags "-X corsplay/app.Build=...").
+var Build = "dev"
+
 // Register routes the playground's pages, on the server (prerendering) and
 // in the browser alike.
 func Register() {
 	app.Route("/", func() app.Composer { return &Playground{} })
+	app.Route("/embed", func() app.Composer { return &Embed{} })
 }
 
 // editAction carries an edit of the scenario from a panel to the Playground,

@@ -2,6 +2,8 @@ package app
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -25,6 +27,7 @@ type Playground struct {
 	problem  string // what is wrong with the scenario as typed, if anything
 	notice   string // why a link could not be opened
 	preset   string // title of the preset on screen, until the first edit
+	update   bool   // a new version is installed: reload to run it
 
 	// The server of the other kind, kept while the user switches tabs.
 	sparePolicy  *engine.Policy
@@ -36,21 +39,40 @@ type Playground struct {
 // runs on the server too, where there is no fragment: the prerendered page
 // shows the default scenario, already evaluated.
 func (p *Playground) OnNav(ctx app.Context) {
-	p.notice = ""
-	p.scenario = defaultScenario()
-	if frag := ctx.Page().URL().Fragment; frag != "" {
-		s, err := engine.DecodePermalink(frag)
-		switch {
-		case err == nil:
-			p.scenario = s
-		case s.V != 0:
-			p.scenario = s // valid JSON with a bad field: show it with the problem
-		default:
-			p.notice = linkProblem(err)
-		}
-	}
+	p.scenario, p.notice = linkedScenario(ctx)
 	p.preset = p.scenario.Title
 	p.evaluate()
+}
+
+// linkedScenario is the scenario of the URL's fragment, or the default one
+// with a notice saying why the link could not be opened.
+func linkedScenario(ctx app.Context) (engine.Scenario, string) {
+	frag := linkFragment(ctx)
+	if frag == "" {
+		return defaultScenario(), ""
+	}
+	s, err := engine.DecodePermalink(frag)
+	switch {
+	case err == nil:
+		return s, ""
+	case s.V != 0:
+		return s, "" // valid JSON with a bad field: shown with the problem
+	}
+	return defaultScenario(), linkProblem(err)
+}
+
+// linkFragment is the URL's fragment, unescaped where it can be. In the
+// browser it is read as typed: a fragment Go's URL parser refuses (a bad
+// %-escape) must still say why the link does not open.
+func linkFragment(ctx app.Context) string {
+	if !app.IsClient {
+		return ctx.Page().URL().Fragment
+	}
+	raw := strings.TrimPrefix(app.Window().Get("location").Get("hash").String(), "#")
+	if frag, err := url.PathUnescape(raw); err == nil {
+		return frag
+	}
+	return raw
 }
 
 func linkProblem(err error) string {
@@ -61,8 +83,14 @@ func linkProblem(err error) string {
 	return "This link could not be opened: " + err.Error() + ". The default scenario is shown instead."
 }
 
-// OnMount listens to the panels.
+// OnAppUpdate: the service worker installed a new deploy, which runs from
+// the next load.
+func (p *Playground) OnAppUpdate(ctx app.Context) { p.update = ctx.AppUpdateAvailable() }
+
+// OnMount listens to the panels, and marks the moment the page is
+// interactive (User Timing, read by make bench).
 func (p *Playground) OnMount(ctx app.Context) {
+	ctx.Defer(func(app.Context) { app.Window().Get("performance").Call("mark", "corsplay-interactive") })
 	ctx.Handle(editAction, func(ctx app.Context, a app.Action) {
 		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
 			// Edit a copy: the panels hold slices of the old scenario and
@@ -148,6 +176,13 @@ func (p *Playground) Render() app.UI {
 	s := p.scenario
 	return app.Div().Class("page").Body(
 		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
+		app.If(p.update, func() app.UI {
+			return app.Elem("p").Class("update").Attr("role", "status").ID("app-update").Body(
+				app.Text("A new version of corsplay is ready. "),
+				app.Button().ID("app-reload").Class("small").OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }).Text("Reload"),
+				app.Text(" (your scenario is in the link and stays)."),
+			)
+		}),
 		app.If(p.notice != "", func() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
 		}),
@@ -170,7 +205,8 @@ func (p *Playground) Render() app.UI {
 		app.Elem("footer").Class("footer").Body(
 			app.Text("corsplay predicts what Chrome does, proven against headless Chromium. Rules link to the "),
 			app.A().Href("https://fetch.spec.whatwg.org/").Text("Fetch standard"),
-			app.Text(". Nothing leaves your browser: the scenario lives in the link's #fragment."),
+			app.Text(". Nothing leaves your browser: the scenario lives in the link's #fragment. "),
+			app.Elem("span").ID("build").Text("Build "+Build+"."),
 		),
 	)
 }
