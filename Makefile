@@ -6,7 +6,7 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
 FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer
 
-.PHONY: run wasm wasmbuild test vet unit wasmtest fuzz bench deps npm loadtest
+.PHONY: run wasm wasmbuild static test vet unit wasmtest fuzz bench deps npm loadtest
 
 # Build the page and serve it on http://$(ADDR).
 run: wasm
@@ -27,6 +27,11 @@ wasm: wasmbuild
 wasmbuild:
 	$(GO) run ./tools/wasmgoapp build
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASMOUT) .
+
+# The playground as a folder for any static host or CDN (dist/); LAB=origin
+# points the page at a live lab served elsewhere.
+static: wasm
+	$(GO) run . static -out dist $(if $(LAB),-lab-origin $(LAB))
 
 test: vet deps npm wasm unit wasmtest fuzz
 
@@ -71,8 +76,10 @@ fuzz:
 	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
-bench:
-	$(GO) test ./engine -run '^$$' -bench . -benchmem -count 5
+# Prints one markdown table: engine benchmarks, app.wasm sizes, cold load and keystroke-to-verdict in Chromium, vs budgets.
+bench: wasm
+	$(GO) build -o build/corsplay .
+	$(GO) run ./tools/pagebench -bin build/corsplay
 
 # A bounded load test on loopback, not part of make test: Debian's wrk
 # (apt-get install wrk), 200 connections for 20 s against the lab (a policy

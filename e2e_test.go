@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -60,6 +61,11 @@ type page struct {
 
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	if staticRoot != "" {
+		srv := httptest.NewServer(http.FileServer(http.Dir(staticRoot)))
+		t.Cleanup(srv.Close)
+		return srv
+	}
 	h, err := newHandler("web")
 	if err != nil {
 		t.Fatal(err)

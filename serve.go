@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"log"
@@ -153,6 +154,13 @@ type handlerOption func(*handlerConfig)
 type handlerConfig struct {
 	labOrigin string
 	lab       http.Handler
+	metaCSP   bool
+}
+
+// withMetaCSP also puts the Content-Security-Policy in the pages, for
+// static hosts that send no headers of ours.
+func withMetaCSP() handlerOption {
+	return func(c *handlerConfig) { c.metaCSP = true }
 }
 
 // withLab tells the page where the live lab answers: go-app's environment
@@ -193,18 +201,20 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 			Large:   "/web/icon-512.png",
 			SVG:     "/web/icon.svg",
 		},
-		BackgroundColor:    "#ffffff",
-		ThemeColor:         "#0969da",
-		Styles:             []string{"/web/app.css"},
-		CacheableResources: []string{embedPath},
-		LoadingLabel:       "Loading the CORS engine… {progress}%",
-		Version:            version,
-		WasmContentLength:  fmt.Sprint(wasm.Size()),
-		Resources:          goapp.LocalDir(""),
-		Env:                map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
+		BackgroundColor:   "#ffffff",
+		ThemeColor:        "#0969da",
+		Styles:            []string{"/web/app.css"},
+		LoadingLabel:      "Loading the CORS engine… {progress}%",
+		Version:           version,
+		WasmContentLength: fmt.Sprint(wasm.Size()),
+		Resources:         goapp.LocalDir(""),
+		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
 	}
 	if cfg.lab != nil {
 		page.Env["CORSPLAY_LAB_HERE"] = "1"
+	}
+	if cfg.metaCSP {
+		page.RawHeaders = []string{`<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`}
 	}
 	for _, js := range []string{"link.js", "lab.js"} {
 		if _, err := os.Stat(filepath.Join(webDir, js)); err == nil {

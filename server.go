@@ -7,6 +7,7 @@
 //	                                          and the live lab on the next port (-lab-addr, -no-lab)
 //	corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
 //	corsplay respond [FILE]                   print what a server answers to an HTTP request
+//	corsplay static [-out dist]               write the playground as a folder for any static host
 package main
 
 import (
@@ -17,7 +18,7 @@ import (
 func main() {
 	args := os.Args[1:]
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "check" || args[0] == "respond" || args[0] == "serve") {
+	if len(args) > 0 && (args[0] == "check" || args[0] == "respond" || args[0] == "serve" || args[0] == "static") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -25,6 +26,8 @@ func main() {
 		os.Exit(check(args, os.Stdin, os.Stdout, os.Stderr))
 	case "respond":
 		os.Exit(respond(args, os.Stdin, os.Stdout, os.Stderr))
+	case "static":
+		os.Exit(static(args, os.Stderr))
 	default:
 		if err := serve(args); err != nil {
 			fmt.Fprintln(os.Stderr, "corsplay:", err)

@@ -19,6 +19,7 @@ var Build = "dev"
 func Register() {
 	app.Route("/", func() app.Composer { return &Playground{} })
 	app.Route("/embed", func() app.Composer { return &Embed{} })
+	app.Route("/embed/", func() app.Composer { return &Embed{} }) // static hosts without pretty URLs
 }
 
 // editAction carries an edit of the scenario from a panel to the Playground,
