@@ -8,27 +8,22 @@ import (
 	"corsplay/engine"
 )
 
-// Findings shows what is wrong with the server (lint), who else can read
-// its responses (the attacker's view) and the smallest fixes, each with an
-// Apply button.
-type Findings struct {
+// The findings: the smallest fixes, each with an Apply button, what is
+// wrong with the server (lint), and who else can read its responses (the
+// attacker's view). Three components, so that an edit re-renders only the
+// ones whose content it changes.
+
+// FixesView shows the smallest fixes.
+type FixesView struct {
 	app.Compo
-	Lint      []engine.Finding
-	Exposure  []engine.Probe
 	Fixes     []engine.Fix
 	NoSafeFix string
-	Scenario  engine.Scenario
 }
 
-func (f *Findings) Render() app.UI {
-	return app.Div().Class("findings").Body(
-		app.If(len(f.Fixes) > 0 || f.NoSafeFix != "", func() app.UI { return f.fixes() }),
-		app.If(len(f.Lint) > 0, func() app.UI { return f.lint() }),
-		app.If(len(f.Exposure) > 0, func() app.UI { return f.exposure() }),
-	)
-}
-
-func (f *Findings) fixes() app.UI {
+func (f *FixesView) Render() app.UI {
+	if len(f.Fixes) == 0 && f.NoSafeFix == "" {
+		return app.Div().Class("findings-none")
+	}
 	n := len(f.Fixes)
 	return app.Elem("section").Class("panel fixes").Attr("aria-labelledby", "fixes-title").Body(
 		app.Elem("h2").ID("fixes-title").Text("The smallest fix"),
@@ -64,7 +59,7 @@ func orEmpty(s string) string {
 	return s
 }
 
-func (f *Findings) onApply(i int) app.EventHandler {
+func (f *FixesView) onApply(i int) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		if i >= len(f.Fixes) {
 			return
@@ -81,7 +76,16 @@ func (f *Findings) onApply(i int) app.EventHandler {
 	}
 }
 
-func (f *Findings) lint() app.UI {
+// LintView shows the findings on the server.
+type LintView struct {
+	app.Compo
+	Lint []engine.Finding
+}
+
+func (f *LintView) Render() app.UI {
+	if len(f.Lint) == 0 {
+		return app.Div().Class("findings-none")
+	}
 	return app.Elem("section").Class("panel lint").Attr("aria-labelledby", "lint-title").Body(
 		app.Elem("h2").ID("lint-title").Text("Findings on the server"),
 		app.Elem("ul").Body(app.Range(f.Lint).Slice(func(i int) app.UI {
@@ -101,7 +105,16 @@ func (f *Findings) lint() app.UI {
 	)
 }
 
-func (f *Findings) exposure() app.UI {
+// ExposureView shows the attacker's view.
+type ExposureView struct {
+	app.Compo
+	Exposure []engine.Probe
+}
+
+func (f *ExposureView) Render() app.UI {
+	if len(f.Exposure) == 0 {
+		return app.Div().Class("findings-none")
+	}
 	return app.Elem("section").Class("panel attacker").Attr("aria-labelledby", "attacker-title").Body(
 		app.Elem("h2").ID("attacker-title").Text("Who else can read? The attacker's view"),
 		app.Elem("p").Class("hint").Text("Origins derived from the policy, as CORS scanners probe a live server: could script there read the response of a GET?"),

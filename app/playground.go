@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -199,7 +200,11 @@ func (p *Playground) Render() app.UI {
 				&Exchange{Outcome: p.out, Page: s.Page},
 				&LabRun{Scenario: s},
 				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
-				&Findings{Lint: p.out.Lint, Exposure: p.out.Exposure, Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix, Scenario: s},
+				app.Div().Class("findings").Body(
+					&FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix},
+					&LintView{Lint: p.out.Lint},
+					&ExposureView{Exposure: p.out.Exposure},
+				),
 			),
 		),
 		app.Elem("footer").Class("footer").Body(
@@ -218,10 +223,11 @@ func browserOf(s engine.Scenario) string {
 	return s.Browser
 }
 
-func presetTitles() []string {
+// presetTitles lists the presets' titles, decoded once.
+var presetTitles = sync.OnceValue(func() []string {
 	var titles []string
 	for _, s := range presets.All() {
 		titles = append(titles, s.Title)
 	}
 	return titles
-}
+})

@@ -28,6 +28,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -394,7 +396,7 @@ func editField(ctx context.Context, f field, n, done int) ([]float64, error) {
 			key = kb.Backspace
 		}
 		grew := chromedp.Poll[bool](fmt.Sprintf("window.__pagebench.lat.length > %d", done+i), chromedp.WithPollingTimeout(10*time.Second))
-		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](caret), chromedp.KeyEvent(key)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](caret), keystroke(key)); err != nil {
 			return nil, fmt.Errorf("%s edit %d: %w", f.name, i+1, err)
 		}
 		if _, err := chromedp.Run(ctx, grew); err != nil {
@@ -421,6 +423,34 @@ func editField(ctx context.Context, f field, n, done int) ([]float64, error) {
 		}
 	}
 	return lat, nil
+}
+
+// keystroke presses one key the way a keyboard does: a keyDown that also
+// enters its text, then a keyUp. (chromedp.KeyEvent sends the text in a
+// separate char event, one protocol round trip after the keydown, which
+// the latency would count.)
+func keystroke(key string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		var down, up *input.DispatchKeyEventParams
+		var text, unmodified string
+		for _, e := range kb.Encode([]rune(key)[0]) {
+			switch e.Type {
+			case kb.KeyDown:
+				down = e
+			case kb.KeyUp:
+				up = e
+			case kb.KeyChar:
+				text, unmodified = e.Text, e.UnmodifiedText
+			}
+		}
+		down.Text, down.UnmodifiedText = text, unmodified
+		for _, e := range []*input.DispatchKeyEventParams{down, up} {
+			if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, *e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // printTable prints the table, headed by when and where it was measured.

@@ -6,7 +6,9 @@
 // the page never runs. For the wasm build only, this copies go-app v10.1.11
 // from the module cache into DIR/go-app, leaves the server out of three of
 // its files (http.go becomes empty, resource.go loses its http.FileServer,
-// wasm.go loses GenerateStaticWebsite), and writes DIR/wasm.mod and
+// wasm.go loses GenerateStaticWebsite), renders as soon as the event queue
+// is empty instead of at the next frame tick (engine.go), and writes
+// DIR/wasm.mod and
 // DIR/wasm.sum: go.mod and go.sum plus a replace of go-app by that copy,
 // for `go build -modfile DIR/wasm.mod`. The server build and go.mod are
 // untouched; nothing of go-app is committed.
@@ -34,6 +36,12 @@ var edits = map[string][][2]string{
 		{"import (\n\t\"net/http\"\n\t\"strings\"\n)", "import (\n\t\"strings\"\n)"},
 		{"\t\tHandler:   http.FileServer(http.Dir(directory)),\n", ""},
 		{"type localResourceResolver struct {\n\thttp.Handler\n", "type localResourceResolver struct {\n"},
+	},
+	// Render as soon as the dispatch queue is empty, rather than at the
+	// next tick of go-app's 120 Hz frame timer: a keystroke's verdict
+	// reaches the DOM up to 8.3 ms sooner (make bench).
+	"engine.go": {
+		{"\t\t\tdispatch()\n\n\t\tcase <-frames.C:", "\t\t\tdispatch()\n\t\t\tif len(e.dispatches) == 0 {\n\t\t\t\te.processFrame()\n\t\t\t\tframes.Reset(iddleFrameDuration)\n\t\t\t\tcurrentFrameDuration = iddleFrameDuration\n\t\t\t}\n\n\t\tcase <-frames.C:"},
 	},
 	"wasm.go": {
 		{"func GenerateStaticWebsite(dir string, h *Handler, pages ...string) error {\n\tpanic(errors.New(\"unsupported instruction\").\n\t\tWithTag(\"architecture\", runtime.GOARCH))\n}\n", ""},
