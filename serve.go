@@ -197,9 +197,10 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		Description: "See why the browser blocks a cross-origin fetch(), step by step, and the smallest fix: a CORS engine proven against Chromium, running in your browser.",
 		Lang:        "en",
 		Icon: goapp.Icon{
-			Default: "/web/icon-192.png",
-			Large:   "/web/icon-512.png",
-			SVG:     "/web/icon.svg",
+			Default:  "/web/icon-192.png",
+			Large:    "/web/icon-512.png",
+			SVG:      "/web/icon.svg",
+			Maskable: "/web/icon-maskable-512.png", // full-bleed, the arrows inside the safe zone
 		},
 		BackgroundColor:   "#ffffff",
 		ThemeColor:        "#0969da",
