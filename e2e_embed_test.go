@@ -58,6 +58,27 @@ func TestEmbedView(t *testing.T) {
 	}
 }
 
+// TestCopyEmbedCode: the playground's *Copy embed code* gives an iframe of
+// this very scenario's embed view.
+func TestCopyEmbedCode(t *testing.T) {
+	srv := newServer(t)
+	s := preset(t, blockedPreset)
+	frag := mustEncode(t, s)
+	browser := newBrowser(t)
+	p := open(t, browser, srv.URL+"/#"+frag)
+	p.eval(`navigator.clipboard.writeText = text => { window.__copied = text; return Promise.resolve(); }`)
+	p.click("#copy-embed")
+	p.waitJS(`typeof window.__copied === "string"`, "the copied embed code")
+	code := evalAs[string](p, `window.__copied`)
+	want := `<iframe src="` + srv.URL + `/embed#` + frag + `" title="corsplay: `
+	if !strings.HasPrefix(code, want) || !strings.HasSuffix(code, "></iframe>") {
+		t.Fatalf("the embed code is %s, want it to start %s", code, want)
+	}
+	p.waitText("#copy-embed", "Embed code copied")
+	q := open(t, browser, srv.URL+"/embed#"+frag)
+	q.waitVerdict(verdictTitles[engine.Evaluate(s).Verdict])
+}
+
 // TestEmbedFramedByAnySite: a page of another site frames /embed and the
 // playground; the embed runs in its iframe, the playground's frame is
 // refused.

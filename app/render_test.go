@@ -126,6 +126,17 @@ func TestTypedText(t *testing.T) {
 	}
 }
 
+func TestEmbedCode(t *testing.T) {
+	got := embedCode("https://corsplay.example/?x=1#s1=abc", `Cookies & "*"`)
+	want := `<iframe src="https://corsplay.example/embed#s1=abc" title="corsplay: Cookies &amp; &#34;*&#34;" width="100%" height="720" loading="lazy" style="border:0"></iframe>`
+	if got != want {
+		t.Errorf("embedCode:\n got %s\nwant %s", got, want)
+	}
+	if got := embedCode("https://corsplay.example/", ""); !strings.Contains(got, `src="https://corsplay.example/embed"`) || !strings.Contains(got, "a CORS scenario") {
+		t.Errorf("embedCode without a fragment or title: %s", got)
+	}
+}
+
 var headerStatusTests = []struct {
 	name, value, label string
 }{

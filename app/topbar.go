@@ -1,6 +1,10 @@
 package app
 
 import (
+	"html"
+	"net/url"
+	"strings"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
@@ -14,7 +18,7 @@ type TopBar struct {
 	Preset  string // the preset on screen, "" once edited
 	Browser string
 
-	copied bool
+	copied, embedCopied bool
 }
 
 func (t *TopBar) Render() app.UI {
@@ -41,15 +45,33 @@ func (t *TopBar) Render() app.UI {
 				app.Option().Value(engine.Spec).Selected(t.Browser == engine.Spec).Text("Fetch standard"),
 			),
 		),
-		app.Button().ID("copy-link").Class("primary").OnClick(t.onCopy).Text(copyLabel(t.copied)),
+		app.Div().Class("share").Body(
+			app.Button().ID("copy-link").Class("primary").OnClick(t.onCopy).Text(copyLabel(t.copied, "Link")),
+			app.Button().ID("copy-embed").Attr("title", "An <iframe> of the read-only view, for docs and blog posts").OnClick(t.onCopyEmbed).Text(copyLabel(t.embedCopied, "Embed code")),
+		),
 	)
 }
 
-func copyLabel(copied bool) string {
+func copyLabel(copied bool, what string) string {
 	if copied {
-		return "Link copied"
+		return what + " copied"
 	}
-	return "Copy link"
+	return "Copy " + strings.ToLower(what[:1]) + what[1:]
+}
+
+// embedCode is the <iframe> that shows the scenario at href read-only
+// (/embed keeps the fragment, which holds the scenario).
+func embedCode(href, title string) string {
+	u, err := url.Parse(href)
+	if err != nil {
+		return ""
+	}
+	u.Path, u.RawPath, u.RawQuery = "/embed", "", ""
+	if title == "" {
+		title = "a CORS scenario, step by step"
+	}
+	return `<iframe src="` + html.EscapeString(u.String()) + `" title="corsplay: ` + html.EscapeString(title) +
+		`" width="100%" height="720" loading="lazy" style="border:0"></iframe>`
 }
 
 func (t *TopBar) onPreset(ctx app.Context, e app.Event) {
@@ -71,4 +93,14 @@ func (t *TopBar) onCopy(ctx app.Context, e app.Event) {
 	}
 	t.copied = true
 	ctx.After(2e9, func(ctx app.Context) { t.copied = false })
+}
+
+// onCopyEmbed copies the <iframe> of this scenario's read-only view.
+func (t *TopBar) onCopyEmbed(ctx app.Context, e app.Event) {
+	code := embedCode(app.Window().Get("location").Get("href").String(), t.Preset)
+	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() && code != "" {
+		cb.Call("writeText", code)
+	}
+	t.embedCopied = true
+	ctx.After(2e9, func(ctx app.Context) { t.embedCopied = false })
 }
