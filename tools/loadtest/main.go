@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/tools/internal/machine"
 )
 
 func main() {
@@ -85,7 +86,7 @@ func run(bin, page, lab string, conns, threads int, d time.Duration) error {
 		return err
 	}
 
-	fmt.Printf("machine: %d cores, %s, %s %s/%s; wrk -t%d -c%d -d%s\n", runtime.NumCPU(), cpuModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, threads, conns, d)
+	fmt.Printf("machine: %d cores, %s, %s %s/%s; wrk -t%d -c%d -d%s\n", runtime.NumCPU(), machine.CPUModel(), runtime.Version(), runtime.GOOS, runtime.GOARCH, threads, conns, d)
 	var failed []string
 	for _, job := range []struct{ name, url, script string }{
 		{"lab: policy preflight (OPTIONS, 204)", preflight, script},
@@ -169,17 +170,4 @@ func parse(out string) result {
 		fmt.Sscan(m[1], &r.non2xx)
 	}
 	return r
-}
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if name, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
-		}
-	}
-	return "unknown CPU"
 }

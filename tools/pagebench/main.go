@@ -32,6 +32,8 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"corsplay/tools/internal/machine"
 )
 
 const chromiumPath = "/usr/bin/chromium"
@@ -456,7 +458,7 @@ func keystroke(key string) chromedp.Action[chromedp.Void] {
 // printTable prints the table, headed by when and where it was measured.
 func printTable(rows []row) {
 	fmt.Printf("pagebench, %s UTC — %s, %d cores — %s %s/%s — %s\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04"), cpuModel(), runtime.NumCPU(),
+		time.Now().UTC().Format("2006-01-02 15:04"), machine.CPUModel(), runtime.NumCPU(),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, chromiumVersion())
 	fmt.Println("| what | value | budget | within budget? |")
 	fmt.Println("|---|---|---|---|")
@@ -512,17 +514,4 @@ func chromiumVersion() string {
 		return "Chromium (version unknown: " + err.Error() + ")"
 	}
 	return strings.TrimSpace(string(out))
-}
-
-func cpuModel() string {
-	data, err := os.ReadFile("/proc/cpuinfo")
-	if err != nil {
-		return "unknown CPU"
-	}
-	for line := range strings.SplitSeq(string(data), "\n") {
-		if name, ok := strings.CutPrefix(line, "model name"); ok {
-			return strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
-		}
-	}
-	return "unknown CPU"
 }
