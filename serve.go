@@ -254,13 +254,13 @@ func contentSecurityPolicy(labOrigin string) string {
 const embedPath = "/embed"
 
 // securityHeaders adds the hardening headers to every response: the
-// Content-Security-Policy, nosniff, no referrer, and framing: /embed by any
-// site, everything else by none (frame-ancestors, and X-Frame-Options for
+// Content-Security-Policy, nosniff, no referrer, and framing: /embed (and
+// /embed/, its address on static hosts) by any site, everything else by none (frame-ancestors, and X-Frame-Options for
 // browsers without CSP).
 func securityHeaders(next http.Handler, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		if r.URL.Path == embedPath {
+		if r.URL.Path == embedPath || r.URL.Path == embedPath+"/" {
 			h.Set("Content-Security-Policy", csp+"; frame-ancestors *")
 		} else {
 			h.Set("Content-Security-Policy", csp+"; frame-ancestors 'none'")

@@ -123,20 +123,20 @@ func TestSecurityHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, path := range []string{"/", "/?embed", "/embed/", "/web/app.wasm", "/app.js", "/web/app.css", "/nope", "/embed"} {
+	for _, path := range []string{"/", "/?embed", "/embed/x", "/embedded", "/web/app.wasm", "/app.js", "/web/app.css", "/nope", "/embed", "/embed/"} {
 		r := get(t, h, path)
 		csp := r.Header.Get("Content-Security-Policy")
 		if !strings.Contains(csp, "default-src 'self'") || !strings.Contains(csp, "script-src 'self' 'wasm-unsafe-eval';") || strings.Contains(csp, "http") || strings.Contains(csp, "unsafe-inline") {
 			t.Errorf("%s: Content-Security-Policy %q", path, csp)
 		}
 		framing := "frame-ancestors 'none'"
-		if path == "/embed" {
+		if path == "/embed" || path == "/embed/" {
 			framing = "frame-ancestors *"
 			if xfo := r.Header.Get("X-Frame-Options"); xfo != "" {
-				t.Errorf("/embed: X-Frame-Options %q forbids framing", xfo)
+				t.Errorf("%s: X-Frame-Options %q forbids framing", path, xfo)
 			}
 			if r.StatusCode != 200 || !strings.Contains(body(t, r), `id="embed-open"`) {
-				t.Errorf("/embed: %d, not the prerendered embed view", r.StatusCode)
+				t.Errorf("%s: %d, not the prerendered embed view", path, r.StatusCode)
 			}
 		} else if xfo := r.Header.Get("X-Frame-Options"); xfo != "DENY" {
 			t.Errorf("%s: X-Frame-Options %q, want DENY", path, xfo)
