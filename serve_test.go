@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -10,6 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -106,9 +109,31 @@ func TestPrerenderedPage(t *testing.T) {
 			t.Errorf("prerendered page lacks %s", want)
 		}
 	}
-	for _, path := range []string{"/", "/manifest.webmanifest", "/app-worker.js"} {
-		if b := body(t, get(t, h, path)); strings.Contains(b, "githubusercontent") || strings.Contains(b, "https://raw.") {
-			t.Errorf("%s refers to a remote resource", path)
+	// Nothing loads from elsewhere: one remote URL in the service worker's
+	// list would leave its cache empty, and the page unusable offline.
+	loads := regexp.MustCompile(`<(?:script|link|img)[^>]*?\s(?:src|href)="([^"]*)"`).FindAllStringSubmatch(page, -1)
+	if len(loads) < 5 {
+		t.Errorf("only %d scripts, links and images found in the page", len(loads))
+	}
+	for _, m := range loads {
+		if strings.Contains(m[1], "://") || strings.HasPrefix(m[1], "//") {
+			t.Errorf("the page loads %s", m[1])
+		}
+	}
+	worker := body(t, get(t, h, "/app-worker.js"))
+	list := regexp.MustCompile(`const resourcesToCache = (\[.*?\]);`).FindStringSubmatch(worker)
+	var cached []string
+	if list == nil || json.Unmarshal([]byte(list[1]), &cached) != nil || len(cached) < 8 {
+		t.Fatalf("no list of resources in the service worker:\n%s", worker)
+	}
+	for _, u := range cached {
+		if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+			t.Errorf("the service worker caches %s", u)
+		}
+	}
+	for _, want := range []string{"/", "/web/app.wasm", "/app.js", "/wasm_exec.js", "/web/app.css", "/web/link.js", "/web/icon-192.png", "/manifest.webmanifest"} {
+		if !slices.Contains(cached, want) {
+			t.Errorf("the service worker does not cache %s: %v", want, cached)
 		}
 	}
 	if b := body(t, get(t, h, "/manifest.webmanifest")); !strings.Contains(b, "/web/icon-512.png") {
