@@ -29,9 +29,10 @@ wasmbuild:
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASMOUT) .
 
 # The playground as a folder for any static host or CDN (dist/); LAB=origin
-# points the page at a live lab served elsewhere.
+# points the page at a live lab served elsewhere, DOMAIN=host names the
+# public host for link previews.
 static: wasm
-	$(GO) run . static -out dist $(if $(LAB),-lab-origin $(LAB))
+	$(GO) run . static -out dist $(if $(LAB),-lab-origin $(LAB)) $(if $(DOMAIN),-domain $(DOMAIN))
 
 test: vet deps npm wasm unit wasmtest fuzz
 

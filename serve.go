@@ -39,6 +39,7 @@ func serve(args []string) error {
 	noLab := fl.Bool("no-lab", false, "serve the page without the live lab")
 	labOrigin := fl.String("lab-origin", os.Getenv("CORSPLAY_LAB_ORIGIN"), "the lab's origin as browsers reach it (env CORSPLAY_LAB_ORIGIN; default: http:// and the lab's address)")
 	pageOrigin := fl.String("page-origin", os.Getenv("CORSPLAY_PAGE_ORIGIN"), "comma-separated origins of the page, which may read the lab's records (env CORSPLAY_PAGE_ORIGIN; default: http:// and -addr)")
+	domain := fl.String("domain", os.Getenv("CORSPLAY_DOMAIN"), "the public host name, for link previews: og:url and og:image (env CORSPLAY_DOMAIN)")
 	labRate := fl.Float64("lab-rate", 20, "lab requests per second per client IP (0: no limit)")
 	labBurst := fl.Int("lab-burst", 60, "lab requests a client IP may send at once")
 	if err := fl.Parse(args); err != nil {
@@ -67,7 +68,7 @@ func serve(args []string) error {
 	if *pageOrigin != "" {
 		pageOrigins = strings.Split(*pageOrigin, ",")
 	}
-	var opts []handlerOption
+	opts := []handlerOption{withDomain(*domain)}
 	var servers []*http.Server
 	var listeners []net.Listener
 	if labLn != nil {
@@ -155,6 +156,13 @@ type handlerConfig struct {
 	labOrigin string
 	lab       http.Handler
 	metaCSP   bool
+	domain    string
+}
+
+// withDomain names the public host, which link previews (og:url,
+// og:image) need in full.
+func withDomain(domain string) handlerOption {
+	return func(c *handlerConfig) { c.domain = domain }
 }
 
 // withMetaCSP also puts the Content-Security-Policy in the pages, for
@@ -193,6 +201,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	page := &goapp.Handler{
 		Name:        "corsplay",
 		ShortName:   "corsplay",
+		Domain:      cfg.domain,
 		Title:       "corsplay — the CORS playground",
 		Description: "See why the browser blocks a cross-origin fetch(), step by step, and the smallest fix: a CORS engine proven against Chromium, running in your browser.",
 		Lang:        "en",

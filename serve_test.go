@@ -139,6 +139,23 @@ func TestPrerenderedPage(t *testing.T) {
 	if b := body(t, get(t, h, "/manifest.webmanifest")); !strings.Contains(b, "/web/icon-512.png") {
 		t.Errorf("manifest lacks the local icons: %s", b)
 	}
+
+	// With the public host name, link previews get full URLs.
+	h, err = newHandler("web", withDomain("corsplay.example"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string][]string{
+		"/":      {`<meta property="og:url" content="https://corsplay.example">`, `<meta property="og:image" content="https://corsplay.example/web/icon-512.png">`},
+		"/embed": {`<meta property="og:url" content="https://corsplay.example/embed">`, `<meta property="og:image" content="https://corsplay.example/web/icon-512.png">`},
+	} {
+		page := body(t, get(t, h, path))
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s lacks %s", path, w)
+			}
+		}
+	}
 }
 
 // TestSecurityHeaders: every response carries the hardening headers; the

@@ -20,8 +20,8 @@ import (
 // the security headers for hosts that read one (Netlify, Cloudflare
 // Pages). The live lab is optional: labOrigin, when set, is where the page
 // finds one.
-func staticExport(webDir, out, labOrigin string) error {
-	var opts []handlerOption
+func staticExport(webDir, out, labOrigin, domain string) error {
+	opts := []handlerOption{withDomain(domain)}
 	if labOrigin != "" {
 		opts = append(opts, withLab(labOrigin, nil))
 	}
@@ -98,13 +98,14 @@ func static(args []string, stderr io.Writer) int {
 	fl.SetOutput(stderr)
 	out := fl.String("out", "dist", "folder to write")
 	labOrigin := fl.String("lab-origin", os.Getenv("CORSPLAY_LAB_ORIGIN"), "origin of a live lab the page may use (env CORSPLAY_LAB_ORIGIN; default: none)")
+	domain := fl.String("domain", os.Getenv("CORSPLAY_DOMAIN"), "the public host name, for link previews: og:url and og:image (env CORSPLAY_DOMAIN)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if err := staticExport("web", *out, *labOrigin); err != nil {
+	if err := staticExport("web", *out, *labOrigin, *domain); err != nil {
 		fmt.Fprintln(stderr, "corsplay static:", err)
 		return 1
 	}

@@ -20,6 +20,7 @@ type Embed struct {
 }
 
 func (e *Embed) OnNav(ctx app.Context) {
+	ctx.Page().SetImage(previewImage)
 	e.scenario, e.notice = linkedScenario(ctx)
 	e.out = engine.Evaluate(e.scenario)
 	e.link = "/"

@@ -40,10 +40,14 @@ type Playground struct {
 // runs on the server too, where there is no fragment: the prerendered page
 // shows the default scenario, already evaluated.
 func (p *Playground) OnNav(ctx app.Context) {
+	ctx.Page().SetImage(previewImage)
 	p.scenario, p.notice = linkedScenario(ctx)
 	p.preset = p.scenario.Title
 	p.evaluate()
 }
+
+// previewImage is the picture of a link preview (og:image).
+const previewImage = "/web/icon-512.png"
 
 // linkedScenario is the scenario of the URL's fragment, or the default one
 // with a notice saying why the link could not be opened.
