@@ -264,8 +264,8 @@ const embedPath = "/embed"
 
 // securityHeaders adds the hardening headers to every response: the
 // Content-Security-Policy, nosniff, no referrer, and framing: /embed (and
-// /embed/, its address on static hosts) by any site, everything else by none (frame-ancestors, and X-Frame-Options for
-// browsers without CSP).
+// /embed/, its address on static hosts) by any site, everything else by
+// none (frame-ancestors, and X-Frame-Options for browsers without CSP).
 func securityHeaders(next http.Handler, csp string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
