@@ -4,7 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -66,7 +65,7 @@ func TestInstallable(t *testing.T) {
 		Display   string
 		Icons     []struct{ Src, Type, Purpose, Sizes string }
 	}
-	if err := json.Unmarshal([]byte(httpBody(t, srv.URL+"/manifest.webmanifest")), &m); err != nil {
+	if err := json.Unmarshal([]byte(httpGet(t, srv.URL+"/manifest.webmanifest")), &m); err != nil {
 		t.Fatal(err)
 	}
 	if m.ShortName != "corsplay" || m.StartURL != "/" || m.Display != "standalone" {
@@ -81,7 +80,7 @@ func TestInstallable(t *testing.T) {
 		if icon.Type != "image/png" {
 			continue
 		}
-		w, h, err := pngSize([]byte(httpBody(t, srv.URL+icon.Src)))
+		w, h, err := pngSize([]byte(httpGet(t, srv.URL+icon.Src)))
 		if got := strconv.Itoa(w) + "x" + strconv.Itoa(h); err != nil || got != icon.Sizes {
 			t.Errorf("icon %s is %s (%v), the manifest says %s", icon.Src, got, err, icon.Sizes)
 		}
@@ -191,18 +190,4 @@ func copyFile(t *testing.T, from, to string) {
 	if err := os.WriteFile(to, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func httpBody(t *testing.T, url string) string {
-	t.Helper()
-	r, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	b, err := io.ReadAll(r.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }

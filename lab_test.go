@@ -19,7 +19,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -768,17 +767,7 @@ func TestServeWithLab(t *testing.T) {
 	if resp.Header.Get("Access-Control-Allow-Origin") != page || !strings.Contains(string(rec), `"preflight":true`) {
 		t.Errorf("the run record: %v %s", resp.Header, rec)
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
-		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("the servers did not stop within 15 s of SIGTERM")
-	}
+	terminate(t, cmd, logs, 15*time.Second)
 	if _, err := http.Get(lab + "/"); err == nil {
 		t.Errorf("the lab still answers after SIGTERM")
 	}
@@ -807,7 +796,10 @@ func httpGet(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return string(b)
 }
 

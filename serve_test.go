@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -261,6 +262,12 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+	terminate(t, cmd, &logs, 10*time.Second)
+}
+
+// terminate sends the command SIGTERM and fails unless it exits 0 within d.
+func terminate(t *testing.T, cmd *exec.Cmd, logs fmt.Stringer, d time.Duration) {
+	t.Helper()
 	cmd.Process.Signal(syscall.SIGTERM)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -269,7 +276,7 @@ func TestGracefulShutdown(t *testing.T) {
 		if err != nil {
 			t.Errorf("exit after SIGTERM: %v\n%s", err, logs.String())
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the server did not stop within 10 s of SIGTERM")
+	case <-time.After(d):
+		t.Fatalf("%s did not stop within %s of SIGTERM", cmd.Path, d)
 	}
 }
