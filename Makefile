@@ -4,7 +4,7 @@ CHROMIUM ?= /usr/bin/chromium
 ADDR     ?= localhost:8080
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
-FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer
+FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine/pattern:FuzzCompile
 
 .PHONY: run wasm wasmbuild static test vet unit wasmtest fuzz bench deps npm loadtest
 
@@ -67,7 +67,7 @@ unit:
 
 # The engine runs in the page as WebAssembly: prove it there too (node).
 wasmtest:
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./engine ./presets
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASMEXEC)" ./engine/... ./presets
 
 # Each fuzz target for a short, bounded time (FUZZTIME=5m for a long run).
 fuzz:

@@ -36,17 +36,18 @@ import (
 
 // Lab limits.
 const (
-	labMaxURL         = 8 << 10  // bytes of request target: 414 above
-	labMaxHeaders     = 100      // request header lines: 431 above
-	labMaxBody        = 64 << 10 // bytes of request body read (and discarded)
-	labMaxHeaderBytes = 64 << 10 // http.Server.MaxHeaderBytes for the lab
-	labRunTTL         = 5 * time.Minute
-	labMaxRuns        = 1000
-	labMaxPerRun      = 64
-	labMaxStoreBytes  = 4 << 20
-	labMaxField       = 4 << 10 // bytes kept of a recorded header value
-	labServerCache    = 256     // decoded servers kept (a cache, not state)
-	labMaxClients     = 10000   // client IPs the rate limiter tracks
+	labMaxURL           = 8 << 10  // bytes of request target: 414 above
+	labMaxHeaders       = 100      // request header lines: 431 above
+	labMaxBody          = 64 << 10 // bytes of request body read (and discarded)
+	labMaxHeaderBytes   = 64 << 10 // http.Server.MaxHeaderBytes for the lab
+	labRunTTL           = 5 * time.Minute
+	labMaxRuns          = 1000
+	labMaxPerRun        = 64
+	labMaxStoreBytes    = 4 << 20
+	labMaxField         = 4 << 10  // bytes kept of a recorded header value
+	labServerCache      = 256      // decoded servers kept (a cache, not state)
+	labServerCacheBytes = 32 << 20 // and their engine.Server.Footprint in all
+	labMaxClients       = 10000    // client IPs the rate limiter tracks
 )
 
 // labBody is the body of every scenario response.
@@ -194,7 +195,11 @@ func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTP
 		labError(w, srv.status, srv.problem)
 		return srv.status
 	}
-	resp := srv.respond(req)
+	resp, err := srv.respond(req)
+	if err != nil { // the budget ran out: the server's answer is unknown
+		labError(w, http.StatusUnprocessableEntity, safeDetail(err))
+		return http.StatusUnprocessableEntity
+	}
 	if resp.Status == 0 {
 		// The emulated server does not answer at all (express and CONNECT):
 		// neither does the lab.
@@ -244,18 +249,21 @@ func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTP
 }
 
 // labServer is a decoded lab server: its responder, or the error status and
-// message the lab answers instead.
+// message the lab answers instead; bytes is about what it keeps in memory.
 type labServer struct {
 	respond engine.Responder
 	status  int
 	problem string
+	bytes   int
 }
 
-// serverCache keeps the last decoded servers by their text: the answer is
-// the same without it, only faster.
+// serverCache keeps the last decoded servers by their text, at most
+// labServerCache of them and labServerCacheBytes in all: the answer is the
+// same without it, only faster.
 type serverCache struct {
-	mu sync.Mutex
-	m  map[string]*labServer
+	mu    sync.Mutex
+	m     map[string]*labServer
+	bytes int
 }
 
 func (c *serverCache) get(text string) *labServer {
@@ -266,11 +274,14 @@ func (c *serverCache) get(text string) *labServer {
 		return s
 	}
 	s = decodeLabServer(text)
+	s.bytes += len(text) + len(s.problem)
 	c.mu.Lock()
-	if len(c.m) >= labServerCache {
+	if len(c.m) >= labServerCache || c.bytes+s.bytes > labServerCacheBytes {
 		clear(c.m)
+		c.bytes = 0
 	}
 	c.m[text] = s
+	c.bytes += s.bytes
 	c.mu.Unlock()
 	return s
 }
@@ -291,7 +302,7 @@ func decodeLabServer(text string) *labServer {
 	case err != nil:
 		return &labServer{status: http.StatusBadRequest, problem: "the server in this URL is not valid: " + safeDetail(err)}
 	}
-	return &labServer{respond: respond}
+	return &labServer{respond: respond, bytes: srv.Footprint()}
 }
 
 // safeDetail is err's text when it is short printable ASCII without HTML

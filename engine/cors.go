@@ -108,7 +108,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	if len(unsafe) > 0 {
 		req.Headers = append(req.Headers, Header{headerRequestHeaders, strings.Join(unsafe, ",")})
 	}
-	resp := e.server(req).parsed()
+	resp := e.respond(req).parsed()
 	e.out.Preflight = &Exchange{Reasons: reasons, Request: req, Response: &resp}
 	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.origin, e.method)
 	if len(unsafe) > 0 {

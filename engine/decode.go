@@ -140,6 +140,9 @@ func (s Scenario) Validate() error {
 	if s.Page == "" {
 		return &FieldError{"page", "missing: the page's origin, such as \"https://app.example.com\", or \"null\""}
 	}
+	if len(s.Page) > MaxOriginBytes {
+		return &FieldError{"page", fmt.Sprintf("%d bytes: corsplay takes origins up to %d (a host name has at most 253)", len(s.Page), MaxOriginBytes)}
+	}
 	if _, err := ParseOrigin(s.Page); err != nil {
 		return &FieldError{"page", err.Error()}
 	}

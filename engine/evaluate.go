@@ -33,7 +33,7 @@ type evaluation struct {
 	profile string
 	out     Outcome
 
-	server     Responder
+	server     func(HTTPRequest) Response
 	lib        *libView // a library server's emulation, already built
 	origin     Origin
 	url        *url.URL
@@ -48,19 +48,29 @@ type evaluation struct {
 // refuse yields verdict "error" with the browser's TypeError. For a policy
 // or library server it adds the lint findings and the attacker's view (a
 // library's as that library answers); for a blocked request, the smallest
-// fixes.
+// fixes. Pattern matching has one budget (pattern.Budget) for all of it:
+// the request's own exchange first, which stops with verdict "error" when
+// it runs out; the analysis after it stops early and says so (COST-001).
 func Evaluate(s Scenario) Outcome {
-	a := analyse(s)
-	out := evaluateWith(s, a.lib)
+	s = s.metered()
+	lib := newLibView(s)
+	out := evaluateWith(s, lib)
+	if s.meter.Exceeded() {
+		return out
+	}
+	a := analyse(s, lib)
 	out.Exposure = a.probes
 	out.Lint = lint(s, a)
 	if lw := libraryFindings(s, out.LibraryWarnings); len(lw) > 0 {
 		out.Lint = append(out.Lint, lw...)
 		sortFindings(out.Lint)
 	}
-	if out.Verdict == Blocked {
+	if out.Verdict == Blocked && !s.meter.Exceeded() {
 		out.Fixes = Fixes(s, out)
 		out.NoSafeFix = NoSafeFix(s, out)
+	}
+	if s.meter.Exceeded() {
+		out.Lint, out.Fixes, out.NoSafeFix = []Finding{costFinding(len(out.Exposure))}, nil, ""
 	}
 	return out
 }
@@ -72,14 +82,42 @@ func evaluate(s Scenario) Outcome {
 
 // evaluateWith is evaluate with a library server's emulation already
 // built (nil: build the server from the scenario).
-func evaluateWith(s Scenario, lib *libView) Outcome {
-	e := &evaluation{s: s.withDefaults(), lib: lib}
+func evaluateWith(s Scenario, lib *libView) (out Outcome) {
+	e := &evaluation{s: s.metered().withDefaults(), lib: lib}
 	e.profile = e.s.Browser
 	e.out.ReadableHeaders = []string{}
+	defer func() {
+		if r := recover(); r != nil {
+			e.stopped(r)
+			out = e.out
+		}
+	}()
 	if e.construct() {
 		e.fetch()
 	}
 	return e.out
+}
+
+// respond sends req to the server, and stops the evaluation when the
+// server's patterns cost more than the budget left.
+func (e *evaluation) respond(req HTTPRequest) Response {
+	req.meter = e.s.meter
+	resp := e.server(req)
+	if err := e.s.meter.Err(); err != nil {
+		panic(budgetStop{err})
+	}
+	return resp
+}
+
+// stopped ends an evaluation respond stopped (r is what it panicked
+// with): what the server would answer is unknown, so the verdict is too.
+func (e *evaluation) stopped(r any) {
+	stop, ok := r.(budgetStop)
+	if !ok {
+		panic(r)
+	}
+	e.out.Verdict, e.out.Console, e.out.CORSError, e.out.ReadableHeaders = Error, stop.err.Error(), "", []string{}
+	e.step(Step{ID: "budget", Title: "Match the server's patterns", Status: StepFail, Detail: stop.err.Error(), Spec: specCORSProtocol})
 }
 
 func (e *evaluation) step(st Step) {
@@ -308,7 +346,7 @@ func (e *evaluation) sendsOrigin() bool {
 
 func (e *evaluation) sendActual(withOrigin bool) Response {
 	req := e.actualRequest(withOrigin)
-	resp := e.server(req).parsed()
+	resp := e.respond(req).parsed()
 	e.out.Actual = &Exchange{Request: req, Response: &resp}
 	return resp
 }

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"corsplay/engine/pattern"
 )
 
 // Probe is one origin of the attacker's view: would the browser let script
@@ -37,18 +39,19 @@ type Probe struct {
 // each is sent to the library's emulation, so the view is what that
 // library does. It is empty for raw responses.
 func Exposure(s Scenario) []Probe {
-	return analyse(s).probes
+	s = s.metered()
+	return analyse(s, newLibView(s)).probes
 }
 
 // exposure derives the probes from the policy's trusted hosts; readable
 // says what script on each origin reads (nil: the policy's answer), and
 // extra are more origins to try (for a library, the ones its own matching
-// lets in).
+// lets in). The probing stops where s's meter runs out.
 func (c *compiledPolicy) exposure(s Scenario, readable func(Origin) (bool, bool), extra []Probe) []Probe {
 	var probes []Probe
 	seen := map[string]bool{}
 	add := func(origin, kind, why string) {
-		if seen[origin] || len(probes) >= maxProbes {
+		if seen[origin] || len(probes) >= maxProbes || s.meter.Exceeded() {
 			return
 		}
 		o, err := ParseOrigin(origin)
@@ -60,7 +63,10 @@ func (c *compiledPolicy) exposure(s Scenario, readable func(Origin) (bool, bool)
 		if readable != nil {
 			p.Readable, p.WithCookies = readable(o)
 		} else {
-			p.Readable, p.WithCookies = c.readableFrom(o)
+			p.Readable, p.WithCookies = c.readableFrom(o, s.meter)
+		}
+		if s.meter.Exceeded() {
+			return // an answer cut short by the budget
 		}
 		p.Risk = probeRisk(p)
 		probes = append(probes, p)
@@ -114,9 +120,10 @@ const maxProbes = 48
 // and with cookies? It is the
 // CORS check of what respond answers (Access-Control-Allow-Origin from
 // allows, Access-Control-Allow-Credentials: true when Credentials), without
-// building the response. https://fetch.spec.whatwg.org/#concept-cors-check
-func (c *compiledPolicy) readableFrom(o Origin) (withoutCookies, withCookies bool) {
-	acao, ok := c.allows(o.String())
+// building the response; m pays for patterns.
+// https://fetch.spec.whatwg.org/#concept-cors-check
+func (c *compiledPolicy) readableFrom(o Origin, m *pattern.Meter) (withoutCookies, withCookies bool) {
+	acao, ok := c.allows(o.String(), m)
 	switch {
 	case !ok:
 		return false, false
@@ -218,15 +225,19 @@ func net4(host string) bool {
 // its emulation answers, and its configuration read as a policy names the
 // origins to try and the entries to talk about.
 type libView struct {
-	name string
-	em   emulation
-	url  string // where the probes are sent: the scenario's request URL
-	imp  *imported
+	name  string
+	em    emulation
+	url   string // where the probes are sent: the scenario's request URL
+	imp   *imported
+	meter *pattern.Meter // the evaluation's
 }
 
 // newLibView builds the emulation and imports its configuration; nil when
-// the library refuses the configuration.
+// the server is no library or the library refuses the configuration.
 func newLibView(s Scenario) *libView {
+	if s.Server.Library == nil {
+		return nil
+	}
 	l := *s.Server.Library
 	if l.validate() != nil {
 		return nil
@@ -239,7 +250,7 @@ func newLibView(s Scenario) *libView {
 	if u, err := url.Parse(target); err == nil && u.IsAbs() && u.Host != "" {
 		target = serializeURL(u)
 	}
-	return &libView{name: l.Name, em: em, url: target, imp: importLibrary(l, em, target)}
+	return &libView{name: l.Name, em: em, url: target, imp: importLibrary(l, em, target, s.meter), meter: s.meter}
 }
 
 // title names the library in sentences.
@@ -249,7 +260,7 @@ func (v *libView) title() string { return libraryTitles[v.name] }
 // answer to a GET, without and with cookies? It is the CORS check of what
 // the emulation answers. https://fetch.spec.whatwg.org/#concept-cors-check
 func (v *libView) readable(o Origin) (withoutCookies, withCookies bool) {
-	req := HTTPRequest{Method: "GET", URL: v.url, Headers: Headers{{"Accept", "*/*"}, {"Origin", o.String()}}}
+	req := HTTPRequest{Method: "GET", URL: v.url, Headers: Headers{{"Accept", "*/*"}, {"Origin", o.String()}}, meter: v.meter}
 	hs := v.em.respond(req).parsed().Headers
 	return CORSCheck(o, CredentialsOmit, hs).OK, CORSCheck(o, CredentialsInclude, hs).OK
 }

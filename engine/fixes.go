@@ -46,7 +46,7 @@ func Fixes(s Scenario, out Outcome) []Fix {
 	if out.Verdict != Blocked || s.Server.Library != nil {
 		return nil
 	}
-	s = s.withDefaults()
+	s = s.metered().withDefaults()
 	var candidates []Fix
 	if f, ok := pageFix(s, out); ok {
 		candidates = append(candidates, f)

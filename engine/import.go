@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"corsplay/engine/pattern"
 )
 
 // This file turns a library's configuration into the neutral Policy: each
@@ -36,7 +38,7 @@ func (l Library) ToPolicy() (Policy, []string, error) {
 	if err != nil {
 		return Policy{}, nil, err
 	}
-	im := importLibrary(l, em, "")
+	im := importLibrary(l, em, "", pattern.NewMeter(pattern.Budget))
 	return im.policy, im.notes, nil
 }
 
@@ -72,6 +74,9 @@ type imported struct {
 	rs      *rsCors
 	rsOpts  rsOptions
 	express *expressCors
+
+	set   pattern.Set    // the policy's patterns, within their limits
+	meter *pattern.Meter // pays for matching the library's patterns
 }
 
 // importEntry is one origins entry as the library's configuration has it.
@@ -120,7 +125,7 @@ func impExactEntry(s string) string {
 
 // addOrigin appends a Policy.Origins entry, unless the policy refuses it.
 func (im *imported) addOrigin(entry string, e importEntry) {
-	if _, err := parseOriginRule(entry); err != nil {
+	if _, err := parseOriginRule(entry, &im.set); err != nil {
 		im.note("The origins entry %s cannot be written as a policy entry (%v): it was left out, so the policy refuses what it allows.", e.lib, err)
 		return
 	}
@@ -211,8 +216,8 @@ func impMaxAge(s string) (*int64, bool) {
 // importLibrary reads an emulation's configuration. rawURL is the request
 // URL when a scenario is known (Flask-CORS picks its options by path); ""
 // uses the first resource.
-func importLibrary(l Library, em emulation, rawURL string) *imported {
-	im := &imported{}
+func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *imported {
+	im := &imported{meter: m}
 	switch c := em.(type) {
 	case *flaskCORS:
 		im.flaskCORS(l, c, rawURL)
@@ -239,14 +244,14 @@ func (im *imported) flaskCORS(l Library, f *flaskCORS, rawURL string) {
 	res := f.resources[0]
 	if rawURL != "" {
 		path := pyUnquote(flaskRequestPath(rawURL))
-		i := slices.IndexFunc(f.resources, func(r flaskResource) bool { return r.path.match(path, false) })
+		i := slices.IndexFunc(f.resources, func(r flaskResource) bool { return r.path.match(path, false, im.meter) })
 		if i < 0 {
 			im.note("No resources pattern matches the path %s: Flask-CORS adds no CORS header there, so the policy allows nothing.", path)
 			return
 		}
 		res = f.resources[i]
 	} else {
-		if !impFlaskAllPaths(res.path) {
+		if !impFlaskAllPaths(res.path, im.meter) {
 			im.note("Flask-CORS applies these options only to paths matching %q and adds no CORS header elsewhere; the policy applies them to every path.", res.path.raw)
 		}
 		if len(f.resources) > 1 {
@@ -284,7 +289,7 @@ func (im *imported) flaskCORS(l Library, f *flaskCORS, rawURL string) {
 	}
 	for _, pat := range o.origins {
 		if impFlaskGlobLike(pat.raw) {
-			fe := impFlaskGlob(pat)
+			fe := impFlaskGlob(pat, im.meter)
 			fe.policyEntry = im.entryFor(pat.raw)
 			im.flagged = append(im.flagged, fe)
 		}
@@ -348,9 +353,9 @@ func (im *imported) flaskCORS(l Library, f *flaskCORS, rawURL string) {
 }
 
 // impFlaskAllPaths: a resources pattern that matches every path ("/*", ".*").
-func impFlaskAllPaths(p pyPattern) bool {
+func impFlaskAllPaths(p pyPattern, m *pattern.Meter) bool {
 	for _, path := range []string{"/", "/items", "/api/v1/items/42", "/a.b/c-d"} {
-		if !p.match(path, false) {
+		if !p.match(path, false, m) {
 			return false
 		}
 	}
@@ -386,10 +391,10 @@ func impFlaskGlobLike(s string) bool {
 }
 
 // impFlaskGlob works out what a glob in Flask-CORS origins really accepts.
-func impFlaskGlob(pat pyPattern) flaggedEntry {
+func impFlaskGlob(pat pyPattern, m *pattern.Meter) flaggedEntry {
 	fe := flaggedEntry{id: "ORIGIN-016", entry: pat.raw, looks: "glob", host: impGlobHost(pat.raw), intended: impGlobIntended(pat.raw)}
 	for _, c := range impGlobCandidates(pat.raw) {
-		if pat.match(c, true) {
+		if pat.match(c, true, m) {
 			fe.candidates = append(fe.candidates, c)
 		}
 	}
@@ -627,7 +632,7 @@ func impRSSubdomains(w rsWildcard) (string, bool) {
 		return "", false // the policy would drop a default port browsers never send
 	}
 	rule := w.prefix + "*" + w.suffix
-	if r, err := parseOriginRule(rule); err != nil || r.kind != "subdomains" {
+	if r, err := parseOriginRule(rule, &pattern.Set{}); err != nil || r.kind != "subdomains" {
 		return "", false
 	}
 	return rule, true
@@ -797,11 +802,11 @@ func (im *imported) expressCORS(l Library, c *expressCors) {
 	}
 	// What throws in lib/index.js shows as Express's 500.
 	probe := Headers{{"Origin", "https://example.com"}, {headerRequestMethod, "PUT"}}
-	if c.respond(HTTPRequest{Method: "OPTIONS", URL: "https://api.example.com/", Headers: probe}).Status == 500 {
+	if c.respond(HTTPRequest{Method: "OPTIONS", URL: "https://api.example.com/", Headers: probe, meter: im.meter}).Status == 500 {
 		p.PreflightStatus = 500
 		im.note("cors() throws on every preflight with these options, and Express answers 500 without CORS headers; the policy answers 500 too.")
 	}
-	if c.respond(HTTPRequest{Method: "GET", URL: "https://api.example.com/", Headers: probe[:1]}).Status == 500 {
+	if c.respond(HTTPRequest{Method: "GET", URL: "https://api.example.com/", Headers: probe[:1], meter: im.meter}).Status == 500 {
 		im.note("cors() throws on every request with these options, and Express answers 500; the policy cannot say that: it answers as configured.")
 	}
 	if p.AnyOrigin != AnyOriginWildcard && p.PreflightStatus != 500 {
@@ -887,7 +892,7 @@ func impExpressGoPattern(r *jsRegExp) string {
 		if flags != "" {
 			src = "(?" + flags + ")" + src
 		}
-		if _, err := regexp.Compile(src); err == nil && len(src) <= MaxPatternBytes {
+		if _, err := pattern.Compile(src); err == nil && len(src) <= MaxPatternBytes {
 			return src
 		}
 	}

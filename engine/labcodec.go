@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"corsplay/engine/pattern"
 )
 
 // The live lab is a second origin that answers real browser requests the
@@ -256,7 +258,7 @@ func labCookie(v string) bool {
 // library's error, as the server that would not start cannot answer. The
 // error is a *FieldError.
 func LabCheckServer(s Server) error {
-	return labCheckServer(s, nil)
+	return labCheckServer(s, nil, pattern.NewMeter(pattern.Budget))
 }
 
 // LabCheck reports whether the lab may enact the scenario: its server
@@ -264,6 +266,7 @@ func LabCheckServer(s Server) error {
 // sends. Use it on the scenario as moved onto the page's and the lab's
 // origins (Relocate). The error is a *FieldError.
 func LabCheck(s Scenario) error {
+	s = s.metered()
 	var probes []HTTPRequest
 	if s.Server.validate() == nil && s.Request.validate() == nil {
 		out := evaluate(s)
@@ -273,13 +276,14 @@ func LabCheck(s Scenario) error {
 			}
 		}
 	}
-	return labCheckServer(s.Server, probes)
+	return labCheckServer(s.Server, probes, s.meter)
 }
 
 // labProbeOrigins are the origins typical probes come from.
 var labProbeOrigins = []string{"http://localhost:8080", "https://app.example.com", "null"}
 
-func labCheckServer(s Server, probes []HTTPRequest) error {
+// labCheckServer is LabCheckServer with probes, all paid for by m.
+func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -314,7 +318,7 @@ func labCheckServer(s Server, probes []HTTPRequest) error {
 			}
 		}
 	}
-	respond, err := s.Responder()
+	respond, _, err := s.responder()
 	var ce *ConfigError
 	if errors.As(err, &ce) {
 		return nil
@@ -335,7 +339,12 @@ func labCheckServer(s Server, probes []HTTPRequest) error {
 		field = "server.library"
 	}
 	for _, req := range probes {
-		if err := checkLabResponse(field, respond(req)); err != nil {
+		req.meter = m
+		resp := respond(req)
+		if err := m.Err(); err != nil {
+			return &FieldError{field, fmt.Sprintf("answering %s with Origin %s: %v", req.Method, originOf(req), err)}
+		}
+		if err := checkLabResponse(field, resp); err != nil {
 			err.Field = field
 			err.Problem = fmt.Sprintf("answering %s with Origin %s: %s", req.Method, originOf(req), err.Problem)
 			return err

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"corsplay/engine/pattern"
 )
 
 // This file emulates expressjs/cors 2.8.6 ("express-cors") on Express 5 and
@@ -62,7 +64,10 @@ type expressCors struct {
 	// ignored are the options the library never reads: it says nothing
 	// about them (warnings stays empty); the lint layer may.
 	ignored []string
+	insts   int // of its RegExps
 }
+
+func (c *expressCors) patternInsts() int { return c.insts }
 
 func (c *expressCors) warnings() []string { return nil }
 
@@ -75,6 +80,7 @@ func newExpressCors(options map[string]json.RawMessage) (emulation, error) {
 		c.own[k] = v
 	}
 	d := newOptionDecoder(options)
+	var set pattern.Set
 	for _, name := range expressCorsOptions {
 		var raw json.RawMessage
 		if !d.get(name, &raw) {
@@ -85,7 +91,7 @@ func newExpressCors(options map[string]json.RawMessage) (emulation, error) {
 			return nil, &FieldError{"server.library.options." + name, err.Error()}
 		}
 		if name == "origin" {
-			if v, err = expressOriginRegExps(v); err != nil {
+			if v, err = expressOriginRegExps(v, "server.library.options.origin", &set); err != nil {
 				return nil, err
 			}
 		}
@@ -109,6 +115,7 @@ func newExpressCors(options map[string]json.RawMessage) (emulation, error) {
 	if err := c.checkStatus(); err != nil {
 		return nil, err
 	}
+	c.insts = set.Insts()
 	return c, nil
 }
 
@@ -209,7 +216,7 @@ func (c *expressCors) cors(req HTTPRequest, res *nodeResponse) (ended bool, err 
 // on a preflight methods, allowed headers and max-age, then exposed
 // headers.
 func (c *expressCors) configure(req HTTPRequest, reqOrigin any, preflight bool) ([]xcHeader, error) {
-	headers := append(c.configureOrigin(reqOrigin), c.configureCredentials()...)
+	headers := append(c.configureOrigin(reqOrigin, req.meter), c.configureCredentials()...)
 	steps := []func() ([]xcHeader, error){c.configureExposedHeaders}
 	if preflight {
 		steps = []func() ([]xcHeader, error){
@@ -240,7 +247,8 @@ type xcHeader struct {
 // string is sent as is, whatever the request's Origin, with Vary: Origin;
 // anything else (true, an array, a RegExp, a number, an object) reflects
 // the request's Origin when isOriginAllowed, and always adds Vary: Origin.
-func (c *expressCors) configureOrigin(reqOrigin any) []xcHeader {
+// m pays for RegExps.
+func (c *expressCors) configureOrigin(reqOrigin any, m *pattern.Meter) []xcHeader {
 	o := c.get("origin")
 	if s, ok := o.(string); !jsTruthy(o) || ok && s == "*" {
 		return []xcHeader{{xcACAO, "*"}}
@@ -249,7 +257,7 @@ func (c *expressCors) configureOrigin(reqOrigin any) []xcHeader {
 		return []xcHeader{{xcACAO, o}, {xcVary, "Origin"}}
 	}
 	var value any = false
-	if isOriginAllowed(reqOrigin, o) {
+	if isOriginAllowed(reqOrigin, o, m) {
 		value = reqOrigin
 	}
 	return []xcHeader{{xcACAO, value}, {xcVary, "Origin"}}
@@ -257,18 +265,18 @@ func (c *expressCors) configureOrigin(reqOrigin any) []xcHeader {
 
 // isOriginAllowed: arrays recursively (any element), strings with ===
 // (case-sensitive, no normalisation), RegExps with .test (an unanchored
-// search; a missing Origin is tested as "undefined"), anything else by its
-// truthiness.
-func isOriginAllowed(origin, allowed any) bool {
+// search; a missing Origin is tested as "undefined"; none matches an Origin
+// longer than MaxOriginBytes), anything else by its truthiness.
+func isOriginAllowed(origin, allowed any, m *pattern.Meter) bool {
 	switch a := allowed.(type) {
 	case []any:
-		return slices.ContainsFunc(a, func(e any) bool { return isOriginAllowed(origin, e) })
+		return slices.ContainsFunc(a, func(e any) bool { return isOriginAllowed(origin, e, m) })
 	case string:
 		s, ok := origin.(string)
 		return ok && s == a
 	case *jsRegExp:
 		s, _ := jsToString(origin)
-		return a.test(s)
+		return matchOrigin(a.re, s, m)
 	}
 	return jsTruthy(allowed)
 }
@@ -825,25 +833,23 @@ func jsToInt32(f float64) int32 {
 // exists, which backtracking and RE2 agree on for patterns without
 // backreferences or lookarounds; those two are refused as unsupported.
 
-// jsRegExp is a RegExp and its Go translation.
+// jsRegExp is a RegExp and its Go translation, whose unanchored search
+// is RegExp.prototype.test.
 type jsRegExp struct {
 	source, flags string
-	re            *regexp.Regexp
+	re            *pattern.Regexp
 }
-
-// test is RegExp.prototype.test: an unanchored search.
-func (r *jsRegExp) test(s string) bool { return r.re.MatchString(s) }
 
 // expressOriginRegExps turns the {"regexp": "...", "flags": "..."} forms in
 // an origin value (top level, or in arrays at any depth, which
-// isOriginAllowed walks) into RegExps. Any other object stays an object:
-// truthy, so it allows every origin.
-func expressOriginRegExps(v any) (any, error) {
+// isOriginAllowed walks) into RegExps, compiled in set; field is v's path.
+// Any other object stays an object: truthy, so it allows every origin.
+func expressOriginRegExps(v any, field string, set *pattern.Set) (any, error) {
 	switch x := v.(type) {
 	case []any:
 		for i := range x {
 			var err error
-			if x[i], err = expressOriginRegExps(x[i]); err != nil {
+			if x[i], err = expressOriginRegExps(x[i], fmt.Sprintf("%s[%d]", field, i), set); err != nil {
 				return nil, err
 			}
 		}
@@ -851,7 +857,7 @@ func expressOriginRegExps(v any) (any, error) {
 		src, ok := x["regexp"].(string)
 		flags, hasFlags := x["flags"].(string)
 		if ok && len(x) == 1 || ok && hasFlags && len(x) == 2 {
-			return newJSRegExp(src, flags)
+			return newJSRegExp(src, flags, field, set)
 		}
 	}
 	return v, nil
@@ -859,9 +865,9 @@ func expressOriginRegExps(v any) (any, error) {
 
 // newJSRegExp compiles new RegExp(source, flags): a *ConfigError with V8's
 // SyntaxError message when V8 refuses it, a *FieldError when corsplay
-// cannot emulate it.
-func newJSRegExp(source, flags string) (*jsRegExp, error) {
-	const field = "server.library.options.origin"
+// cannot emulate it or it is over pattern's limits (in set); field is
+// where it is written.
+func newJSRegExp(source, flags, field string, set *pattern.Set) (*jsRegExp, error) {
 	seen := map[rune]bool{}
 	for _, f := range flags {
 		if !strings.ContainsRune("dgimsuyv", f) || seen[f] || f == 'u' && seen['v'] || f == 'v' && seen['u'] {
@@ -886,8 +892,13 @@ func newJSRegExp(source, flags string) (*jsRegExp, error) {
 	if p.unsupported != "" {
 		return nil, &FieldError{field, "corsplay does not emulate " + p.unsupported + " in a RegExp origin"}
 	}
-	re, err := compileRegexp(goSrc)
-	if err != nil {
+	re, err := set.Compile(goSrc)
+	var tc *pattern.TooComplexError
+	var stc *pattern.SetTooComplexError
+	switch {
+	case errors.As(err, &tc) || errors.As(err, &stc):
+		return nil, &FieldError{field, err.Error()}
+	case err != nil:
 		return nil, &FieldError{field, fmt.Sprintf("corsplay cannot emulate this pattern (%v)", err)}
 	}
 	return &jsRegExp{source: source, flags: flags, re: re}, nil

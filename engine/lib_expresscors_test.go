@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"corsplay/engine/pattern"
 )
 
 // xcOptions reads a JSON options object.
@@ -188,7 +190,9 @@ func TestExpressCors(t *testing.T) {
 			if w := em.warnings(); len(w) != 0 {
 				t.Errorf("warnings() = %q, want none: the library logs nothing", w)
 			}
-			got := em.respond(tc.req)
+			req := tc.req
+			req.meter = testMeter()
+			got := em.respond(req)
 			want := slices.Clone(tc.want)
 			slices.Sort(want)
 			if lines := xcCORSLines(got.Headers); got.Status != tc.status || !slices.Equal(lines, want) {
@@ -202,7 +206,9 @@ func TestExpressCors(t *testing.T) {
 // Content-Length: 0; Express's does not come from cors.
 func TestExpressCorsContentLength(t *testing.T) {
 	em, _ := newExpressCors(nil)
-	resp := em.respond(xcRequest("OPTIONS"))
+	req := xcRequest("OPTIONS")
+	req.meter = testMeter()
+	resp := em.respond(req)
 	if v, ok := resp.Headers.Get("Content-Length"); !ok || v != "0" {
 		t.Errorf("Content-Length = %q, %v; want 0", v, ok)
 	}
@@ -304,12 +310,12 @@ func TestExpressCorsRegExpTranslation(t *testing.T) {
 		{`(?<n>a)b`, "", "ab", true},
 	}
 	for _, tc := range tests {
-		re, err := newJSRegExp(tc.re, tc.flags)
+		re, err := newJSRegExp(tc.re, tc.flags, "origin", &pattern.Set{})
 		if err != nil {
 			t.Errorf("/%s/%s: %v", tc.re, tc.flags, err)
 			continue
 		}
-		if got := re.test(tc.input); got != tc.want {
+		if got := re.re.Match(tc.input, testMeter()); got != tc.want {
 			t.Errorf("/%s/%s.test(%q) = %v, want %v (Go: %s)", tc.re, tc.flags, tc.input, got, tc.want, re.re)
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"regexp"
 	"regexp/syntax"
 	"slices"
 	"sort"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"corsplay/engine/pattern"
 )
 
 // This file emulates Flask-CORS 3.0.10 ("flask-cors") as Debian 12 ships it
@@ -63,7 +64,10 @@ var flaskCORSOptionNames = []string{"origins", "methods", "allow_headers", "expo
 type flaskCORS struct {
 	resources []flaskResource
 	logged    []string
+	insts     int // of its regexes
 }
+
+func (f *flaskCORS) patternInsts() int { return f.insts }
 
 // flaskResource is one (pattern, options) pair of init_app.
 type flaskResource struct {
@@ -94,18 +98,19 @@ func newFlaskCORS(options map[string]json.RawMessage) (emulation, error) {
 		return nil, &ConfigError{flaskCORSName, "CORS.__init__() got multiple values for argument 'app'"}
 	}
 	f := &flaskCORS{}
-	_, topUnknown, err := flaskSerialize(options, "server.library.options.")
+	var set pattern.Set
+	_, topUnknown, err := flaskSerialize(options, "server.library.options.", &set)
 	if err != nil {
 		return nil, err
 	}
 	f.logWarnings(topUnknown)
-	resources, err := flaskParseResources(options)
+	resources, err := flaskParseResources(options, &set)
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range resources {
 		merged := flaskMerge(options, r.options)
-		opts, _, err := flaskSerialize(merged, r.field)
+		opts, _, err := flaskSerialize(merged, r.field, &set)
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +118,7 @@ func newFlaskCORS(options map[string]json.RawMessage) (emulation, error) {
 		f.logWarnings(r.ownUnknown(options))
 		f.resources = append(f.resources, flaskResource{path: r.path, opts: opts})
 	}
+	f.insts = set.Insts()
 	return f, nil
 }
 
@@ -125,10 +131,10 @@ func (f *flaskCORS) logWarnings(unknown []string) {
 }
 
 // flaskSerialize mirrors core.serialize_options over DEFAULT_OPTIONS updated
-// with opts. It returns the unknown keys (sorted: JSON object order is not
-// kept) and the ValueError / AttributeError the library raises, as a
-// *ConfigError.
-func flaskSerialize(opts map[string]json.RawMessage, field string) (*flaskOptions, []string, error) {
+// with opts, compiling the regexes in set. It returns the unknown keys
+// (sorted: JSON object order is not kept) and the ValueError /
+// AttributeError the library raises, as a *ConfigError.
+func flaskSerialize(opts map[string]json.RawMessage, field string, set *pattern.Set) (*flaskOptions, []string, error) {
 	d := newOptionDecoder(opts)
 	for _, n := range flaskCORSOptionNames {
 		d.has(n)
@@ -140,11 +146,11 @@ func flaskSerialize(opts map[string]json.RawMessage, field string) (*flaskOption
 		alwaysSend:   pyTruthy(opts, "always_send", true),
 	}
 	var err error
-	if o.origins, err = flaskPatterns(opts, "origins", field, true); err != nil {
+	if o.origins, err = flaskPatterns(opts, "origins", field, true, set); err != nil {
 		return nil, nil, err
 	}
 	o.wildcard = slices.ContainsFunc(o.origins, func(p pyPattern) bool { return p.raw == ".*" })
-	if o.allowHeaders, err = flaskPatterns(opts, "allow_headers", field, true); err != nil {
+	if o.allowHeaders, err = flaskPatterns(opts, "allow_headers", field, true, set); err != nil {
 		return nil, nil, err
 	}
 	if err := flaskCheckWildcardCredentials(o); err != nil {
@@ -229,8 +235,8 @@ func flaskStrings(raw json.RawMessage, field, what string) (list []string, isLis
 
 // flaskPatterns mirrors sanitize_regex_param (ensure_iterable, then re_fix
 // turning "*" into ".*") for origins and allow_headers, compiling the ones
-// probably_regex calls regular expressions.
-func flaskPatterns(opts map[string]json.RawMessage, name, field string, ignoreCase bool) ([]pyPattern, error) {
+// probably_regex calls regular expressions (in set).
+func flaskPatterns(opts map[string]json.RawMessage, name, field string, ignoreCase bool, set *pattern.Set) ([]pyPattern, error) {
 	raw, ok := opts[name]
 	if !ok {
 		raw = json.RawMessage(`"*"`) // DEFAULT_OPTIONS
@@ -244,7 +250,7 @@ func flaskPatterns(opts map[string]json.RawMessage, name, field string, ignoreCa
 	}
 	var out []pyPattern
 	for i, s := range list {
-		p, err := compilePyPattern(flaskReFix(s), ignoreCase)
+		p, err := compilePyPattern(flaskReFix(s), ignoreCase, set)
 		if err != nil {
 			return nil, &FieldError{fmt.Sprintf("%s%s[%d]", field, name, i), err.Error()}
 		}
@@ -406,7 +412,7 @@ func (r flaskResourceSpec) ownUnknown(app map[string]json.RawMessage) []string {
 // path regexes with the app's options, or an object {regex: options}
 // sorted literals first, then by more "/" and longer pattern (the Debian
 // CVE-2024-6839 backport; the sort is stable, so ties keep JSON order).
-func flaskParseResources(opts map[string]json.RawMessage) ([]flaskResourceSpec, error) {
+func flaskParseResources(opts map[string]json.RawMessage, set *pattern.Set) ([]flaskResourceSpec, error) {
 	raw, ok := opts["resources"]
 	if !ok {
 		raw = json.RawMessage(`"/*"`)
@@ -414,7 +420,7 @@ func flaskParseResources(opts map[string]json.RawMessage) ([]flaskResourceSpec, 
 	const field = "server.library.options.resources"
 	raw = json.RawMessage(strings.TrimSpace(string(raw)))
 	if len(raw) > 0 && raw[0] == '{' {
-		return flaskResourceDict(raw, field)
+		return flaskResourceDict(raw, field, set)
 	}
 	if len(raw) == 0 || (raw[0] != '"' && raw[0] != '[') {
 		return nil, &ConfigError{flaskCORSName, "Unexpected value for resources argument."}
@@ -425,7 +431,7 @@ func flaskParseResources(opts map[string]json.RawMessage) ([]flaskResourceSpec, 
 	}
 	var out []flaskResourceSpec
 	for i, s := range list {
-		p, err := compilePyPattern(flaskReFix(s), false)
+		p, err := compilePyPattern(flaskReFix(s), false, set)
 		if err != nil {
 			return nil, &FieldError{fmt.Sprintf("%s[%d]", field, i), err.Error()}
 		}
@@ -437,7 +443,7 @@ func flaskParseResources(opts map[string]json.RawMessage) ([]flaskResourceSpec, 
 // flaskResourceDict reads {regex: options} keeping JSON order (a Python
 // dict does; a repeated key keeps its first place and its last value), then
 // sorts it as parse_resources does.
-func flaskResourceDict(raw json.RawMessage, field string) ([]flaskResourceSpec, error) {
+func flaskResourceDict(raw json.RawMessage, field string, set *pattern.Set) ([]flaskResourceSpec, error) {
 	keys, values, err := orderedObject(raw)
 	if err != nil {
 		return nil, &FieldError{field, err.Error()}
@@ -448,7 +454,7 @@ func flaskResourceDict(raw json.RawMessage, field string) ([]flaskResourceSpec, 
 		if err != nil {
 			return nil, &FieldError{fmt.Sprintf("%s[%q]", field, k), err.Error()}
 		}
-		p, err := compilePyPattern(flaskReFix(k), false)
+		p, err := compilePyPattern(flaskReFix(k), false, set)
 		if err != nil {
 			return nil, &FieldError{fmt.Sprintf("%s[%q]", field, k), err.Error()}
 		}
@@ -535,7 +541,7 @@ func (f *flaskCORS) respond(req HTTPRequest) Response {
 	resp := Response{Status: flaskStatus(req.Method, requestPath)}
 	path := pyUnquote(requestPath) // extension.py: unquote(request.path)
 	for _, r := range f.resources {
-		if r.path.match(path, false) {
+		if r.path.match(path, false, req.meter) {
 			resp.Headers = r.opts.corsHeaders(req)
 			break
 		}
@@ -639,7 +645,7 @@ func utf8InvalidSubpart(b []byte) int {
 // corsHeaders mirrors core.get_cors_headers, then the MultiDict filter that
 // drops falsy values and keeps the first Access-Control-Allow-Origin.
 func (o *flaskOptions) corsHeaders(req HTTPRequest) Headers {
-	origins, ok := o.originsToSet(wsgiHeader(req.Headers, "Origin"))
+	origins, ok := o.originsToSet(wsgiHeader(req.Headers, "Origin"), req.meter)
 	if !ok {
 		return nil
 	}
@@ -655,7 +661,7 @@ func (o *flaskOptions) corsHeaders(req HTTPRequest) Headers {
 		add(headerAllowCredentials, "true")
 	}
 	if strings.ToUpper(req.Method) == "OPTIONS" {
-		o.preflightHeaders(req.Headers, add)
+		o.preflightHeaders(req.Headers, add, req.meter)
 	}
 	if o.vary(origins) {
 		add("Vary", "Origin")
@@ -665,13 +671,13 @@ func (o *flaskOptions) corsHeaders(req HTTPRequest) Headers {
 
 // originsToSet mirrors get_cors_origins: origin is the Python string of the
 // Origin header ("" when absent or empty). ok is false for None (no CORS
-// headers at all).
-func (o *flaskOptions) originsToSet(origin string) ([]string, bool) {
+// headers at all). m pays for the patterns.
+func (o *flaskOptions) originsToSet(origin string, m *pattern.Meter) ([]string, bool) {
 	switch {
 	case origin != "" && o.wildcard && o.sendWildcard:
 		return []string{"*"}, true
 	case origin != "":
-		if pyMatchAny(origin, o.origins) {
+		if pyMatchOrigin(origin, o.origins, m) {
 			return []string{origin}, true
 		}
 		return nil, false
@@ -690,12 +696,12 @@ func (o *flaskOptions) originsToSet(origin string) ([]string, bool) {
 // only preflights): when ACRM.upper() is a non-empty SUBSTRING of the
 // methods string, the allowed subset of the requested headers, max_age and
 // the whole methods string.
-func (o *flaskOptions) preflightHeaders(reqHeaders Headers, add func(name, value string)) {
+func (o *flaskOptions) preflightHeaders(reqHeaders Headers, add func(name, value string), m *pattern.Meter) {
 	acrm := pyUpper(wsgiHeader(reqHeaders, headerRequestMethod))
 	if acrm == "" || !strings.Contains(o.methods, acrm) {
 		return
 	}
-	add(headerAllowHeaders, latin1Encode(o.allowedHeaders(wsgiHeader(reqHeaders, headerRequestHeaders))))
+	add(headerAllowHeaders, latin1Encode(o.allowedHeaders(wsgiHeader(reqHeaders, headerRequestHeaders), m)))
 	add(headerMaxAge, o.maxAge)
 	add(headerAllowMethods, o.methods)
 }
@@ -704,14 +710,14 @@ func (o *flaskOptions) preflightHeaders(reqHeaders Headers, add func(name, value
 // element, keep the ones matching allow_headers, sort and join. Unmatched
 // names are dropped, not refused; empty elements are kept when "*" allows
 // them.
-func (o *flaskOptions) allowedHeaders(acrh string) string {
+func (o *flaskOptions) allowedHeaders(acrh string, m *pattern.Meter) string {
 	if acrh == "" {
 		return ""
 	}
 	var keep []string
 	for h := range strings.SplitSeq(acrh, ",") {
 		h = strings.TrimFunc(h, pyIsSpace)
-		if pyMatchAny(h, o.allowHeaders) {
+		if pyMatchAny(h, o.allowHeaders, m) {
 			keep = append(keep, h)
 		}
 	}
@@ -782,10 +788,10 @@ func pyUpper(s string) string {
 type pyPattern struct {
 	raw   string
 	regex bool
-	re    *regexp.Regexp // nil for a regex re.compile rejects: never matches
+	re    *pattern.Regexp // nil for a regex re.compile rejects: never matches
 	// reNL is re for a value whose only newline ends it: there Python's "$"
 	// also matches before that newline, as Go's multi-line "$" does.
-	reNL *regexp.Regexp
+	reNL *pattern.Regexp
 }
 
 // flaskProbablyRegex is core.probably_regex: any of * \ ] ? $ ^ [ ( ) makes
@@ -794,26 +800,27 @@ func flaskProbablyRegex(s string) bool {
 	return strings.ContainsAny(s, `*\]?$^[()`)
 }
 
-func compilePyPattern(raw string, ignoreCase bool) (pyPattern, error) {
+func compilePyPattern(raw string, ignoreCase bool, set *pattern.Set) (pyPattern, error) {
 	p := pyPattern{raw: raw, regex: flaskProbablyRegex(raw)}
 	if !p.regex {
 		return p, nil
 	}
-	re, err := compilePyRegex(raw, "$", ignoreCase)
+	re, err := compilePyRegex(raw, "$", ignoreCase, set)
 	if err != nil || re == nil || !strings.Contains(raw, "$") {
 		p.re = re
 		return p, err
 	}
 	p.re = re
-	p.reNL, err = compilePyRegex(raw, "(?m:$)", ignoreCase)
+	p.reNL, err = compilePyRegex(raw, "(?m:$)", ignoreCase, set)
 	return p, err
 }
 
 // compilePyRegex is re.compile(pattern, flags) followed by re.match: the
-// Go pattern anchored at the start only. It returns nil when Python rejects
-// the pattern, and an error for what Go cannot express.
-func compilePyRegex(pattern, dollar string, ignoreCase bool) (*regexp.Regexp, error) {
-	goPattern, err := translatePyRegex(pattern, dollar)
+// Go pattern anchored at the start only, compiled in set. It returns nil
+// when Python rejects the pattern, and an error for what Go cannot express
+// or corsplay does not take (pattern's limits).
+func compilePyRegex(expr, dollar string, ignoreCase bool, set *pattern.Set) (*pattern.Regexp, error) {
+	goPattern, err := translatePyRegex(expr, dollar)
 	if errors.Is(err, errPyReError) {
 		return nil, nil
 	}
@@ -824,21 +831,27 @@ func compilePyRegex(pattern, dollar string, ignoreCase bool) (*regexp.Regexp, er
 	if ignoreCase {
 		prefix = `(?i)\A(?:`
 	}
-	re, err := compileRegexp(prefix + goPattern + ")")
+	re, err := set.Compile(prefix + goPattern + ")")
 	var se *syntax.Error
-	if errors.As(err, &se) && (se.Code == syntax.ErrLarge || se.Code == syntax.ErrNestingDepth || se.Code == syntax.ErrInvalidRepeatSize) {
-		return nil, fmt.Errorf("%q: Python accepts this pattern but Go's regexp does not (%s): corsplay cannot emulate it", pattern, se.Code)
+	var tc *pattern.TooComplexError
+	var stc *pattern.SetTooComplexError
+	switch {
+	case errors.As(err, &tc) || errors.As(err, &stc):
+		return nil, fmt.Errorf("%s: %v", quoteShort(expr), err)
+	case errors.As(err, &se) && (se.Code == syntax.ErrLarge || se.Code == syntax.ErrNestingDepth || se.Code == syntax.ErrInvalidRepeatSize):
+		return nil, fmt.Errorf("%s: Python accepts this pattern but Go's regexp does not (%s): corsplay cannot emulate it", quoteShort(expr), se.Code)
 	}
 	return re, nil // nil when Go, like Python, rejects the pattern
 }
 
-// match is try_match_pattern(value, pattern, caseSensitive=!ignoreCase).
-func (p pyPattern) match(value string, ignoreCase bool) bool {
+// match is try_match_pattern(value, pattern, caseSensitive=!ignoreCase);
+// m pays for a regex.
+func (p pyPattern) match(value string, ignoreCase bool, m *pattern.Meter) bool {
 	switch {
 	case p.regex && p.reNL != nil && strings.IndexByte(value, '\n') == len(value)-1:
-		return p.reNL.MatchString(value)
+		return p.reNL.Match(value, m)
 	case p.regex:
-		return p.re != nil && p.re.MatchString(value)
+		return p.re != nil && p.re.Match(value, m)
 	case ignoreCase:
 		return pyCasefoldEqual(value, p.raw)
 	}
@@ -846,8 +859,16 @@ func (p pyPattern) match(value string, ignoreCase bool) bool {
 }
 
 // pyMatchAny is try_match_any_pattern(value, patterns, caseSensitive=False).
-func pyMatchAny(value string, patterns []pyPattern) bool {
-	return slices.ContainsFunc(patterns, func(p pyPattern) bool { return p.match(value, true) })
+func pyMatchAny(value string, patterns []pyPattern, m *pattern.Meter) bool {
+	return slices.ContainsFunc(patterns, func(p pyPattern) bool { return p.match(value, true, m) })
+}
+
+// pyMatchOrigin is pyMatchAny for an Origin value: no regex matches one
+// longer than MaxOriginBytes.
+func pyMatchOrigin(origin string, patterns []pyPattern, m *pattern.Meter) bool {
+	return slices.ContainsFunc(patterns, func(p pyPattern) bool {
+		return (!p.regex || len(origin) <= MaxOriginBytes) && p.match(origin, true, m)
+	})
 }
 
 // pyCasefoldEqual is a.casefold() == b.casefold(): full case folding (ß is

@@ -249,7 +249,7 @@ func TestFlaskCORS(t *testing.T) {
 				t.Fatal(err)
 			}
 			srv := Server{Library: &Library{Name: "flask-cors", Options: opts}}
-			req := HTTPRequest{Method: tt.method, URL: tt.url}
+			req := HTTPRequest{Method: tt.method, URL: tt.url, meter: testMeter()}
 			if req.URL == "" {
 				req.URL = "https://api.example.com/r"
 			}

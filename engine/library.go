@@ -2,6 +2,7 @@ package engine
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -65,6 +66,12 @@ func (l Library) validate() error {
 	}
 	if len(l.Options) > MaxPolicyEntries {
 		return &FieldError{"server.library.options", fmt.Sprintf("%d options, at most %d", len(l.Options), MaxPolicyEntries)}
+	}
+	// What corsplay cannot take (a *FieldError) is invalid input; what the
+	// library refuses (a *ConfigError) is the library's answer.
+	var fe *FieldError
+	if _, err := l.emulation(); errors.As(err, &fe) {
+		return err
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"corsplay/engine/pattern"
 )
 
 // Lint reports what is broken or dangerous in the scenario's server, most
@@ -16,7 +18,8 @@ import (
 // terms (its regular-expression semantics, its dangerous defaults). It is
 // empty for raw responses and for a configuration the library refuses.
 func Lint(s Scenario) []Finding {
-	return lint(s, analyse(s))
+	s = s.metered()
+	return lint(s, analyse(s, newLibView(s)))
 }
 
 // analysis is what analyse derives once for Lint and Exposure.
@@ -27,20 +30,19 @@ type analysis struct {
 }
 
 // analyse compiles the scenario's policy, or imports its library's
-// configuration, and derives the attacker's view; empty for a server that
-// is neither.
-func analyse(s Scenario) analysis {
+// configuration (lib, built by newLibView), and derives the attacker's
+// view; empty for a server that is neither.
+func analyse(s Scenario, lib *libView) analysis {
 	switch {
 	case s.Server.Library != nil: // as Server.responder: the library answers
-		v := newLibView(s)
-		if v == nil {
+		if lib == nil {
 			return analysis{}
 		}
-		c, err := v.imp.policy.compile()
+		c, err := lib.imp.policy.compile()
 		if err != nil {
 			return analysis{}
 		}
-		return analysis{c: c, probes: c.exposure(s, v.readable, v.extraProbes()), lib: v}
+		return analysis{c: c, probes: c.exposure(s, lib.readable, lib.extraProbes()), lib: lib}
 	case s.Server.Policy != nil:
 		c, err := s.Server.Policy.compile()
 		if err != nil {
@@ -381,7 +383,7 @@ func (l *linter) probeRegexes(shape func(*syntax.Regexp) bool, variants func(hos
 		var best regexHit
 		for _, h := range hosts {
 			for _, o := range h.origins(variants(h.host)...) {
-				if best.stranger || !r.re.MatchString(o) || !l.confirms(o) {
+				if best.stranger || !matchOrigin(r.re, o, l.s.meter) || !l.confirms(o) {
 					continue
 				}
 				if stranger := strangerOwns(o, h.host); best.origin == "" || stranger {
@@ -489,7 +491,7 @@ func (l *linter) nullReason() (why, fix string) {
 			switch {
 			case r.kind == "exact" && r.raw == "null":
 				return opt + " lists \"null\"", "Delete the \"null\" entry."
-			case r.matches("null"):
+			case r.matches("null", l.s.meter):
 				name := l.entryName(r.raw)
 				return "the entry " + name + " matches the text null", "Rewrite " + name + " so it can only match https origins you own."
 			}
@@ -506,7 +508,7 @@ func (l *linter) nullReason() (why, fix string) {
 		switch {
 		case r.kind == "exact" && r.raw == "null":
 			return "origins lists \"null\"", "Delete the \"null\" entry."
-		case r.kind == "regex" && r.matches("null"):
+		case r.kind == "regex" && r.matches("null", l.s.meter):
 			return "the pattern " + r.raw + " matches the text null", "Rewrite " + r.raw + " so it can only match https origins you own, such as ^https://app\\.example\\.com$."
 		}
 	}
@@ -605,7 +607,7 @@ func registrable(o string) bool {
 // acceptingRule is the first origins entry that accepts o ("" when none).
 func (l *linter) acceptingRule(o string) string {
 	for _, r := range l.rules() {
-		if r.matches(o) {
+		if r.matches(o, l.s.meter) {
 			return r.raw
 		}
 	}
@@ -615,7 +617,7 @@ func (l *linter) acceptingRule(o string) string {
 // acceptedBy names the first origins entry that accepts o.
 func (l *linter) acceptedBy(o string) string {
 	for _, r := range l.rules() {
-		if r.matches(o) {
+		if r.matches(o, l.s.meter) {
 			return " through the entry " + quoted([]string{l.entryName(r.raw)})
 		}
 	}
@@ -626,7 +628,7 @@ func (l *linter) acceptedBy(o string) string {
 func lintInsecureOrigins(l *linter) {
 	var bad []string
 	for _, r := range l.rules() {
-		if acceptsHTTP(r) {
+		if acceptsHTTP(r, l.s.meter) {
 			bad = append(bad, r.raw)
 		}
 	}
@@ -650,15 +652,16 @@ func httpsFix(raw string) string {
 	return strings.Replace(raw, "http", "https", 1) + " instead of " + raw
 }
 
-// acceptsHTTP reports a rule that lets in an http origin off the loopback.
-func acceptsHTTP(r originRule) bool {
+// acceptsHTTP reports a rule that lets in an http origin off the loopback;
+// m pays for a pattern.
+func acceptsHTTP(r originRule, m *pattern.Meter) bool {
 	switch r.kind {
 	case "exact":
 		u, err := url.Parse(r.raw)
 		return err == nil && strings.EqualFold(u.Scheme, "http") && !isLoopback(u.Hostname())
 	case "regex":
 		return slices.ContainsFunc(patternHosts(r), func(h patternHost) bool {
-			return !isLoopback(h.host) && (r.re.MatchString("http://"+h.host) || r.re.MatchString("http://app."+h.host))
+			return !isLoopback(h.host) && (matchOrigin(r.re, "http://"+h.host, m) || matchOrigin(r.re, "http://app."+h.host, m))
 		})
 	}
 	return r.scheme == "http" && !isLoopback(r.host)
@@ -837,7 +840,7 @@ func isCodeSharingHost(host string) bool {
 
 // ORIGIN-018: https://*.example.com does not include https://example.com.
 func lintApexExcluded(l *linter) {
-	if _, ok := l.p.allows(l.s.Page); ok {
+	if _, ok := l.p.allows(l.s.Page, l.s.meter); ok {
 		return
 	}
 	for _, r := range l.rules() {
@@ -865,7 +868,7 @@ func lintCrossSiteCookies(l *linter) {
 	if !l.p.Credentials || err != nil || uerr != nil || page.Opaque {
 		return
 	}
-	if acao, ok := l.p.allows(l.s.Page); !ok || acao == "*" {
+	if acao, ok := l.p.allows(l.s.Page, l.s.meter); !ok || acao == "*" {
 		return
 	}
 	api := OriginOf(u)
@@ -1322,7 +1325,7 @@ func (l *linter) readsFrom(o string) (withoutCookies, withCookies bool) {
 	if err != nil {
 		return false, false
 	}
-	return l.p.readableFrom(po)
+	return l.p.readableFrom(po, l.s.meter)
 }
 
 // regexSemantics says how the server matches a regular expression.

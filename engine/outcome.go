@@ -1,5 +1,7 @@
 package engine
 
+import "corsplay/engine/pattern"
+
 // Verdicts.
 const (
 	// Allowed: the fetch() promise resolves with a readable response.
@@ -81,6 +83,8 @@ type HTTPRequest struct {
 	Method  string  `json:"method"`
 	URL     string  `json:"url"`
 	Headers Headers `json:"headers"`
+	// meter pays for the server's pattern matching (Server.Responder).
+	meter *pattern.Meter
 }
 
 // Send is one send of a repeated request.

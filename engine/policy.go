@@ -3,11 +3,11 @@ package engine
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
+
+	"corsplay/engine/pattern"
 )
 
 // Policy is a server's CORS configuration in library-neutral terms. The
@@ -17,7 +17,8 @@ type Policy struct {
 	// Origins lists the allowed origins: an exact origin, "scheme://*.domain"
 	// (any subdomain, not the apex), "scheme://host:*" (any port or none) or
 	// "re:PATTERN" (a Go regular expression, matched with
-	// regexp.MatchString: unanchored, as server code would).
+	// regexp.MatchString: unanchored, as server code would; within the
+	// limits of package pattern).
 	Origins []string `json:"origins,omitempty"`
 	// AnyOrigin is "" (use Origins), "wildcard" (answer *) or "reflect"
 	// (echo any Origin: the dangerous one).
@@ -57,13 +58,14 @@ type originRule struct {
 	kind         string // exact | subdomains | anyPort | regex
 	scheme, host string // host is the base domain for subdomains
 	port         string // subdomains: "" for the default port
-	re           *regexp.Regexp
+	re           *pattern.Regexp
 }
 
 // compiledPolicy is a Policy with its origin rules parsed.
 type compiledPolicy struct {
 	Policy
 	rules []originRule
+	insts int // of its patterns
 }
 
 func (p Policy) compile() (*compiledPolicy, error) {
@@ -71,18 +73,20 @@ func (p Policy) compile() (*compiledPolicy, error) {
 	if len(p.Origins) > MaxPolicyEntries {
 		return nil, &FieldError{"server.policy.origins", fmt.Sprintf("%d entries, at most %d", len(p.Origins), MaxPolicyEntries)}
 	}
+	var set pattern.Set
 	for i, o := range p.Origins {
-		r, err := parseOriginRule(o)
+		r, err := parseOriginRule(o, &set)
 		if err != nil {
 			return nil, &FieldError{fmt.Sprintf("server.policy.origins[%d]", i), err.Error()}
 		}
 		c.rules = append(c.rules, r)
 	}
+	c.insts = set.Insts()
 	return c, nil
 }
 
-// parseOriginRule reads one origins entry.
-func parseOriginRule(s string) (originRule, error) {
+// parseOriginRule reads one origins entry, compiling a pattern in set.
+func parseOriginRule(s string, set *pattern.Set) (originRule, error) {
 	r := originRule{raw: s, kind: "exact"}
 	switch {
 	case s == "":
@@ -90,9 +94,9 @@ func parseOriginRule(s string) (originRule, error) {
 	case len(s) > MaxPatternBytes:
 		return r, fmt.Errorf("%d bytes, at most %d", len(s), MaxPatternBytes)
 	case strings.HasPrefix(s, "re:"):
-		re, err := compileRegexp(s[3:])
+		re, err := set.Compile(s[3:])
 		if err != nil {
-			return r, fmt.Errorf("invalid regular expression: %v", err)
+			return r, patternProblem(err)
 		}
 		r.kind, r.re = "regex", re
 		return r, nil
@@ -124,45 +128,20 @@ func parseOriginRule(s string) (originRule, error) {
 	return r, fmt.Errorf("%q: a * is allowed only as the leftmost label (https://*.example.com) or as the port (http://localhost:*)", s)
 }
 
-// regexpCache keeps compiled patterns: the page re-evaluates on every
-// keystroke, and a policy's patterns rarely change between two.
-var regexpCache struct {
-	sync.Mutex
-	m map[string]*regexp.Regexp
-}
-
-const regexpCacheSize = 64
-
-func compileRegexp(pattern string) (*regexp.Regexp, error) {
-	regexpCache.Lock()
-	defer regexpCache.Unlock()
-	if re, ok := regexpCache.m[pattern]; ok {
-		return re, nil
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
-		return nil, err
-	}
-	if len(regexpCache.m) >= regexpCacheSize || regexpCache.m == nil {
-		regexpCache.m = map[string]*regexp.Regexp{}
-	}
-	regexpCache.m[pattern] = re
-	return re, nil
-}
-
-// matches reports whether the Origin header value o is allowed by the rule.
-func (r originRule) matches(o string) bool {
+// matches reports whether the Origin header value o is allowed by the rule;
+// m pays for a pattern's search.
+func (r originRule) matches(o string, m *pattern.Meter) bool {
 	u, _ := url.Parse(o)
-	return r.match(o, u)
+	return r.match(o, u, m)
 }
 
 // match is matches with o already parsed as u (nil when it does not parse).
-func (r originRule) match(o string, u *url.URL) bool {
+func (r originRule) match(o string, u *url.URL, m *pattern.Meter) bool {
 	switch r.kind {
 	case "exact":
 		return o == r.raw
 	case "regex":
-		return r.re.MatchString(o)
+		return matchOrigin(r.re, o, m)
 	}
 	if u == nil || u.Scheme != r.scheme || u.Host == "" || u.Path != "" || u.User != nil {
 		return false
@@ -179,8 +158,8 @@ func (r originRule) match(o string, u *url.URL) bool {
 }
 
 // allows reports whether the policy lets origin o read responses, and the
-// Access-Control-Allow-Origin value it answers with.
-func (c *compiledPolicy) allows(o string) (acao string, ok bool) {
+// Access-Control-Allow-Origin value it answers with; m pays for patterns.
+func (c *compiledPolicy) allows(o string, m *pattern.Meter) (acao string, ok bool) {
 	switch {
 	case c.AnyOrigin == AnyOriginWildcard:
 		return "*", true
@@ -198,7 +177,7 @@ func (c *compiledPolicy) allows(o string) (acao string, ok bool) {
 			u, _ = url.Parse(o)
 			parsed = true
 		}
-		if r.match(o, u) {
+		if r.match(o, u, m) {
 			return o, true
 		}
 	}
@@ -230,10 +209,10 @@ func (c *compiledPolicy) respond(req HTTPRequest) Response {
 		vary = append(vary, "Origin")
 	}
 	if req.Method == "OPTIONS" && hasOrigin && hasACRM {
-		return c.respondPreflight(origin, acrm, req.Headers, vary)
+		return c.respondPreflight(origin, acrm, req.Headers, vary, req.meter)
 	}
 	resp := Response{Status: 200}
-	if acao, ok := c.allows(origin); hasOrigin && ok {
+	if acao, ok := c.allows(origin, req.meter); hasOrigin && ok {
 		resp.Headers = append(resp.Headers, Header{headerAllowOrigin, acao})
 		if c.Credentials {
 			resp.Headers = append(resp.Headers, Header{headerAllowCredentials, "true"})
@@ -248,9 +227,9 @@ func (c *compiledPolicy) respond(req HTTPRequest) Response {
 	return Response{Status: resp.Status, Headers: append(resp.Headers, c.appHeaders()...)}
 }
 
-func (c *compiledPolicy) respondPreflight(origin, acrm string, reqHeaders Headers, vary []string) Response {
+func (c *compiledPolicy) respondPreflight(origin, acrm string, reqHeaders Headers, vary []string, m *pattern.Meter) Response {
 	resp := Response{Status: c.preflightStatus()}
-	acao, ok := c.allows(origin)
+	acao, ok := c.allows(origin, m)
 	if ok {
 		resp.Headers = append(resp.Headers, Header{headerAllowOrigin, acao})
 		if c.Credentials {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"corsplay/engine/pattern"
 )
 
 const (
@@ -59,11 +61,11 @@ var originRuleTests = []struct {
 
 func TestOriginRuleMatches(t *testing.T) {
 	for _, tt := range originRuleTests {
-		r, err := parseOriginRule(tt.rule)
+		r, err := parseOriginRule(tt.rule, &pattern.Set{})
 		if err != nil {
 			t.Fatalf("parseOriginRule(%q): %v", tt.rule, err)
 		}
-		if got := r.matches(tt.origin); got != tt.want {
+		if got := r.matches(tt.origin, testMeter()); got != tt.want {
 			t.Errorf("rule %q matches %q = %v, want %v", tt.rule, tt.origin, got, tt.want)
 		}
 	}

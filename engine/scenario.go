@@ -1,6 +1,10 @@
 package engine
 
-import "slices"
+import (
+	"slices"
+
+	"corsplay/engine/pattern"
+)
 
 // Version is the scenario format version this package reads and writes.
 const Version = 1
@@ -20,6 +24,9 @@ type Scenario struct {
 	Page    string  `json:"page"`
 	Request Request `json:"request"`
 	Server  Server  `json:"server"`
+	// meter pays for the pattern matching of the evaluation this copy is
+	// part of (metered); nil outside one.
+	meter *pattern.Meter
 }
 
 // Request is the fetch(url, init) call the page makes.

@@ -619,7 +619,10 @@ func exCheckLibrary(t *testing.T, r *exRun) {
 	}
 	reqs := exRequests(r.c)
 	for i, q := range reqs {
-		resp := respond(q.req)
+		resp, err := respond(q.req)
+		if err != nil {
+			t.Fatalf("%s: %v", q.label, err)
+		}
 		if want := exAnswerOf(resp.Status, resp.Headers); !exSame(r.answers[i], want) {
 			t.Errorf("%s: the program answers %s\n    the emulation %s", q.label, r.answers[i], want)
 		}

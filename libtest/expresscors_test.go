@@ -622,7 +622,10 @@ func TestExpressCorsDifferential(t *testing.T) {
 			pairs++
 			byKind[xcKind(c.name)]++
 			real := h.send(t, id, req)
-			resp := respond(req)
+			resp, err := respond(req)
+			if err != nil {
+				t.Fatalf("%s %s: %v", c.name, c.options, err)
+			}
 			emu := xcAnswer{resp.Status, xcLines(resp.Headers)}
 			if slices.ContainsFunc(real.Lines, func(l string) bool { return strings.HasPrefix(l, "access-control-allow-origin: ") }) {
 				allowed++
