@@ -5,11 +5,74 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"corsplay/engine"
 )
+
+const goodScenario = `{"v":1,"page":"https://app.example.com","request":{"url":"https://api.example.com/r"}}`
+
+// TestRunVerbs: the first argument picks the command; a word that is none
+// fails with the list of commands instead of starting a server, and flags
+// without a command still mean serve.
+func TestRunVerbs(t *testing.T) {
+	const unknown = "use serve, check, respond or static\n\nusage:\n"
+	for _, tt := range []struct {
+		args   []string
+		code   int
+		stderr string // a fragment
+	}{
+		{[]string{"import"}, 2, `corsplay: unknown command "import": ` + unknown},
+		{[]string{"chek", "x.json"}, 2, `corsplay: unknown command "chek": ` + unknown},
+		{[]string{"help"}, 2, `corsplay: unknown command "help": ` + unknown},
+		{[]string{"scenario.json"}, 2, `corsplay: unknown command "scenario.json": ` + unknown},
+		{[]string{""}, 2, `corsplay: unknown command "": ` + unknown},
+		// serve, which fails to listen on a bad address at once.
+		{[]string{"-addr", "127.0.0.1:-1"}, 1, "corsplay: listen tcp: address -1: invalid port"},
+		{[]string{"serve", "-addr", "127.0.0.1:-1"}, 1, "corsplay: listen tcp: address -1: invalid port"},
+		{[]string{"check", "-"}, 0, ""},
+		{[]string{"respond", "a", "b"}, 2, "usage: corsplay respond [FILE]"},
+	} {
+		var out, errs bytes.Buffer
+		code := run(tt.args, strings.NewReader(goodScenario), &out, &errs)
+		if code != tt.code || !strings.Contains(errs.String(), tt.stderr) {
+			t.Errorf("corsplay %q: exit %d, stderr %q; want exit %d, stderr with %q", tt.args, code, errs.String(), tt.code, tt.stderr)
+		}
+		if tt.code == 2 && out.Len() > 0 {
+			t.Errorf("corsplay %q: stdout %q, want none", tt.args, out.String())
+		}
+	}
+}
+
+// TestUnknownVerbThroughMain runs the built command: an unknown word exits
+// 2 at once, where it used to start the server.
+func TestUnknownVerbThroughMain(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "corsplay")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "import", "-addr", "127.0.0.1:0")
+	done := make(chan error, 1)
+	var errs bytes.Buffer
+	cmd.Stderr = &errs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("corsplay import is still running: it started a server")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errs.String(), `unknown command "import"`) {
+		t.Errorf("corsplay import: exit %d, stderr %q", code, errs.String())
+	}
+}
 
 var checkTests = []struct {
 	name, input string
