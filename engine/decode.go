@@ -203,6 +203,9 @@ func parseRequestURL(raw string) (*url.URL, error) {
 	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
 		return nil, fmt.Errorf("%q: only http and https URLs are supported, not %s:", raw, u.Scheme)
 	}
+	if _, err := canonicalPort(u.Port()); err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %v; fetch() throws TypeError: Failed to parse URL from %s", raw, err, raw)
+	}
 	return u, nil
 }
 
