@@ -64,33 +64,41 @@ func Decode(data []byte) (scenarios []Scenario, many bool, err error) {
 	return []Scenario{s}, false, nil
 }
 
-// DecodeOne reads and validates one scenario. Unknown fields are refused so
+// DecodeOne reads and validates one scenario, with Unmarshal: unknown,
+// repeated or miscased keys and values of the wrong type are refused, so
 // that a misspelt option never silently does nothing.
 func DecodeOne(data []byte) (Scenario, error) {
 	var s Scenario
 	if len(data) > MaxInputBytes {
 		return s, &FieldError{Problem: fmt.Sprintf("input is %d bytes, more than the %d allowed", len(data), MaxInputBytes)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return Scenario{}, jsonError("", data, err)
-	}
-	if dec.More() {
-		return Scenario{}, &FieldError{Problem: "unexpected data after the scenario"}
+	if err := Unmarshal(data, &s); err != nil {
+		return Scenario{}, err
 	}
 	return s, s.Validate()
 }
 
+// jsonError turns an error of encoding/json into a *FieldError under prefix
+// that speaks of JSON, not Go: the line and column of a syntax error, the
+// JSON types of a type error.
 func jsonError(prefix string, data []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case len(bytes.TrimLeft(data, " \t\r\n")) == 0:
+		return &FieldError{Field: prefix, Problem: "empty input: want a JSON object"}
+	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
+		return &FieldError{Field: prefix, Problem: "empty or truncated JSON"}
+	case errors.As(err, &syn) && strings.HasSuffix(syn.Error(), "after top-level value"):
+		line, col := position(data, syn.Offset)
+		return &FieldError{Field: prefix, Problem: fmt.Sprintf("unexpected data after the JSON value, at line %d, column %d", line, col)}
 	case errors.As(err, &syn):
 		line, col := position(data, syn.Offset)
 		return &FieldError{Field: prefix, Problem: fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, syn)}
 	case errors.As(err, &typ):
-		return &FieldError{Field: joinField(prefix, typ.Field), Problem: fmt.Sprintf("expected %s, got JSON %s", typ.Type, typ.Value)}
+		got, _, _ := strings.Cut(typ.Value, " ")
+		got = map[string]string{"string": "a string", "number": "a number", "bool": "a boolean", "array": "an array", "object": "an object"}[got]
+		return &FieldError{Field: joinField(prefix, typ.Field), Problem: "want " + wantOf(typ.Type) + ", got " + got}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &FieldError{Field: joinField(prefix, unknownFieldPath(data, name)), Problem: "unknown field"}
