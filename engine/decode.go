@@ -14,7 +14,7 @@ import (
 
 // Input limits. They keep the page, the CLI and a permalink responsive.
 const (
-	MaxInputBytes = 64 << 10 // one scenario or an array of them
+	MaxInputBytes = 64 << 10 // one scenario, alone or in an array (see Stream)
 	MaxHeaders    = 100      // per header list
 	MaxRepeats    = 20
 	MaxRepeatAt   = 86400 // seconds
@@ -34,34 +34,27 @@ func (e *FieldError) Error() string {
 	return e.Field + ": " + e.Problem
 }
 
-// Decode reads one scenario or a JSON array of scenarios and validates each.
-// many reports whether the input was an array.
+// Decode reads one scenario or a JSON array of scenarios, within the limits
+// of a Stream, and validates each. many reports whether the input was an
+// array. The first problem is returned, with its element's index in the
+// field path inside an array.
 func Decode(data []byte) (scenarios []Scenario, many bool, err error) {
-	if len(data) > MaxInputBytes {
-		return nil, false, &FieldError{Problem: fmt.Sprintf("input is %d bytes, more than the %d allowed", len(data), MaxInputBytes)}
-	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, true, jsonError("", data, err)
+	st := NewStream(bytes.NewReader(data))
+	for {
+		raw, err := st.Next()
+		if err == io.EOF {
+			return scenarios, st.Many(), nil
 		}
-		for i, raw := range raws {
-			s, err := DecodeOne(raw)
-			if err != nil {
-				var fe *FieldError
-				errors.As(err, &fe)
-				return nil, true, &FieldError{Field: joinField(fmt.Sprintf("[%d]", i), fe.Field), Problem: fe.Problem}
-			}
-			scenarios = append(scenarios, s)
+		var s Scenario
+		if err == nil {
+			s, err = DecodeOne(raw)
+			err = st.Wrap(err)
 		}
-		return scenarios, true, nil
+		if err != nil {
+			return nil, st.Many(), err
+		}
+		scenarios = append(scenarios, s)
 	}
-	s, err := DecodeOne(data)
-	if err != nil {
-		return nil, false, err
-	}
-	return []Scenario{s}, false, nil
 }
 
 // DecodeOne reads and validates one scenario, with Unmarshal: unknown,

@@ -100,7 +100,12 @@ var decodeErrorTests = []struct {
 	{"array, bad header in element 2", `[` + goodScenario + `,` + goodScenario + `,` + scenarioJSON(`{"url":"https://api.example.com/","headers":[["X A","1"]]}`, "") + `]`, "[2].request.headers[0]", ""},
 	{"array, unknown field in element 0", `[{"v":1,"pgae":"null","request":{"url":"https://api.example.com/"}}]`, "[0].pgae", "unknown"},
 	{"array, v missing in element 1", `[` + goodScenario + `,{"page":"null","request":{"url":"https://api.example.com/"}}]`, "[1].v", ""},
-	{"bad JSON array", `[` + goodScenario + `,]`, "", ""},
+	{"bad JSON array", `[` + goodScenario + `,]`, "[1]", "invalid JSON at line 1, column 93: want a value"},
+	{"array, bad JSON in element 1", `[` + goodScenario + `,{"v":1,,}]`, "[1]", "invalid JSON at line 1, column 100: invalid character ','"},
+	{"array, element over 64 KiB", `[` + goodScenario + `,` + padTo(goodScenario[:len(goodScenario)-1], 64<<10) + `}]`, "[1]", "the element is 65537 bytes, more than the 65536 allowed for one element"},
+	{"array not closed", `[` + goodScenario, "", "truncated JSON: the input ends at line 1, column 92, before the array's closing ]"},
+	{"data after the array", `[` + goodScenario + `] x`, "", "unexpected data after the array, at line 1, column 94"},
+	{"no comma between elements", `[` + goodScenario + ` ` + goodScenario + `]`, "", "invalid JSON at line 1, column 93: want , or ] after element [0]"},
 	// Ports: https://url.spec.whatwg.org/#port-state
 	{"port over 65535", scenarioJSON(`{"url":"https://api.example.com:65536/x"}`, ""), "request.url", "port 65536 is over 65535, the largest a URL may have; fetch() throws TypeError: Failed to parse URL from https://api.example.com:65536/x"},
 	{"port 99999", scenarioJSON(`{"url":"https://a.example:99999/"}`, ""), "request.url", "port 99999 is over 65535"},
