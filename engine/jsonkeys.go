@@ -23,7 +23,8 @@ import (
 // twice in one object, and a value of the wrong JSON type (null only where
 // the field may be absent: a pointer, a list or a map). A map's keys (a
 // library's options) are compared exactly, as the library compares them;
-// inside a json.RawMessage only repeated keys are refused.
+// inside a json.RawMessage only repeated keys are refused; a type with its
+// own UnmarshalJSON judges its value, and its error gets the path.
 func Unmarshal(data []byte, v any) error {
 	var syntax json.RawMessage
 	if err := json.Unmarshal(data, &syntax); err != nil {
@@ -42,8 +43,8 @@ func Unmarshal(data []byte, v any) error {
 }
 
 var (
-	headerType     = reflect.TypeFor[Header]()
-	rawMessageType = reflect.TypeFor[json.RawMessage]()
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 )
 
 // walker follows a JSON text token by token along a Go type. The text is
@@ -66,18 +67,19 @@ func (w *walker) value(t reflect.Type, path string) error {
 // with checks the value whose first token is tok and which starts at the
 // offset start (give or take the separator before it).
 func (w *walker) with(t reflect.Type, path string, tok json.Token, start int64) error {
-	switch t {
-	case headerType:
+	switch {
+	case t == rawMessageType:
+		return w.anything(path, tok)
+	case reflect.PointerTo(t).Implements(unmarshalerType):
+		// A type that reads itself, such as Header, says what is wrong.
 		if err := w.skip(tok); err != nil {
 			return err
 		}
-		var h Header
-		if err := h.UnmarshalJSON(w.text(start)); err != nil {
+		v := reflect.New(t).Interface().(json.Unmarshaler)
+		if err := v.UnmarshalJSON(w.text(start)); err != nil {
 			return &FieldError{path, err.Error()}
 		}
 		return nil
-	case rawMessageType:
-		return w.anything(path, tok)
 	}
 	if tok == nil {
 		switch t.Kind() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -167,5 +168,35 @@ func TestUnmarshal(t *testing.T) {
 		} else if want != "" {
 			t.Errorf("Unmarshal(%s) = nil, want %s", in, want)
 		}
+	}
+}
+
+// oneOrMany reads itself from a string or an array of strings.
+type oneOrMany []string
+
+func (o *oneOrMany) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*o = oneOrMany{one}
+		return nil
+	}
+	if json.Unmarshal(b, (*[]string)(o)) != nil {
+		return errors.New("want a string or an array of strings")
+	}
+	return nil
+}
+
+// A type with its own UnmarshalJSON judges its value; the error gets the
+// path.
+func TestUnmarshalSelfReading(t *testing.T) {
+	var v struct {
+		Origins []oneOrMany `json:"origins"`
+	}
+	if err := engine.Unmarshal([]byte(`{"origins":["a",["b","c"]]}`), &v); err != nil || len(v.Origins) != 2 || v.Origins[1][1] != "c" {
+		t.Errorf("Unmarshal: %v, %v", v, err)
+	}
+	err := engine.Unmarshal([]byte(`{"origins":["a",[1]]}`), &v)
+	if want := "origins[1]: want a string or an array of strings"; err == nil || err.Error() != want {
+		t.Errorf("Unmarshal: %v, want %s", err, want)
 	}
 }
