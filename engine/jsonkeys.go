@@ -26,14 +26,17 @@ import (
 // inside a json.RawMessage only repeated keys are refused; a type with its
 // own UnmarshalJSON judges its value, and its error gets the path.
 func Unmarshal(data []byte, v any) error {
-	var syntax json.RawMessage
-	if err := json.Unmarshal(data, &syntax); err != nil {
-		return jsonError("", data, err)
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return &json.InvalidUnmarshalError{Type: reflect.TypeOf(v)}
+	}
+	if !json.Valid(data) {
+		return jsonError("", data, json.Unmarshal(data, new(json.RawMessage)))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	w := walker{data: data, dec: dec}
-	if err := w.value(reflect.TypeOf(v).Elem(), ""); err != nil {
+	if err := w.value(rv.Type().Elem(), ""); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {

@@ -200,3 +200,13 @@ func TestUnmarshalSelfReading(t *testing.T) {
 		t.Errorf("Unmarshal: %v, want %s", err, want)
 	}
 }
+
+// Unmarshal, as json.Unmarshal, wants a non-nil pointer.
+func TestUnmarshalWantsAPointer(t *testing.T) {
+	var s engine.Scenario
+	for _, v := range []any{s, (*engine.Scenario)(nil), nil} {
+		if err := engine.Unmarshal([]byte(`{}`), v); err == nil {
+			t.Errorf("Unmarshal into %T: no error", v)
+		}
+	}
+}
