@@ -3,20 +3,20 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"net/url"
+	"strings"
 
 	"corsplay/engine"
 )
 
-// exchange is the input of respond: a server and one incoming request.
+// exchange is the input of respond: a server and one incoming request, both
+// required.
 type exchange struct {
-	Server  engine.Server      `json:"server"`
-	Request engine.HTTPRequest `json:"request"`
+	Server  *engine.Server      `json:"server"`
+	Request *engine.HTTPRequest `json:"request"`
 }
 
 // answer is what the server answers, or the configuration error that keeps
@@ -27,86 +27,63 @@ type answer struct {
 	ConfigError string         `json:"configError,omitempty"`
 }
 
-// respond reads {"server": ..., "request": ...} or an array of them (FILE,
-// or standard input when absent or "-") and prints what each server answers
-// to each request. It returns the exit code: 2 for invalid input.
+// respond reads {"server": ..., "request": ...} or an array of them (see
+// batch) and prints what each server answers to each request. It returns
+// the exit code: 2 for invalid input.
 func respond(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	name, data, code := readInput("respond", args, stdin, stderr)
-	if code != 0 {
-		return code
-	}
-	var many []json.RawMessage
-	single := !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("["))
-	if single {
-		many = []json.RawMessage{data}
-	} else if err := json.Unmarshal(data, &many); err != nil {
-		fmt.Fprintf(stderr, "respond: %s: invalid JSON: %v\n", name, err)
-		return 2
-	}
-	answers := make([]answer, len(many))
-	for i, raw := range many {
+	return batch("respond", "exchanges", args, stdin, stdout, stderr, func(raw []byte) (any, error) {
 		x, err := decodeExchange(raw)
 		if err != nil {
-			if !single {
-				err = fmt.Errorf("[%d].%w", i, err)
-			}
-			fmt.Fprintf(stderr, "respond: %s: %v\n", name, err)
-			return 2
+			return nil, err
 		}
-		resp, err := x.Server.Respond(x.Request)
-		var ce *engine.ConfigError
-		switch {
-		case errors.As(err, &ce):
-			answers[i] = answer{ConfigError: ce.Message}
-		case err != nil:
-			fmt.Fprintf(stderr, "respond: %s: %v\n", name, err)
-			return 2
-		default:
-			answers[i] = answer{Status: resp.Status, Headers: resp.Headers}
+		resp, err := x.Server.Respond(*x.Request)
+		if ce, ok := errors.AsType[*engine.ConfigError](err); ok {
+			return answer{ConfigError: ce.Message}, nil
 		}
-	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	var err error
-	if single {
-		err = enc.Encode(answers[0])
-	} else {
-		err = enc.Encode(answers)
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "respond: %v\n", err)
-		return 1
-	}
-	return 0
+		if err != nil {
+			return nil, err
+		}
+		return answer{Status: resp.Status, Headers: resp.Headers}, nil
+	})
 }
 
-// decodeExchange reads and validates one exchange with the checks check
-// uses: a server that validates, a token method, an absolute URL or a path,
-// valid header lines.
+// decodeExchange reads one exchange as strictly as check reads a scenario
+// (engine.Unmarshal: no unknown, repeated or miscased key, no trailing
+// data) and validates it with the same rules: a server that validates, a
+// token method, a request target without control characters, valid header
+// lines.
 func decodeExchange(raw []byte) (exchange, error) {
 	var x exchange
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&x); err != nil {
-		return x, fmt.Errorf("invalid JSON: %v", err)
+	if err := engine.Unmarshal(raw, &x); err != nil {
+		return x, err
 	}
-	s := engine.Scenario{V: engine.Version, Page: "null", Request: engine.Request{URL: "https://example.com/"}, Server: x.Server}
+	if x.Server == nil {
+		return x, &engine.FieldError{Field: "server", Problem: `missing: the server that answers, such as {"policy": {"origins": ["https://app.example.com"]}}, or {} for one without CORS support`}
+	}
+	if x.Request == nil {
+		return x, &engine.FieldError{Field: "request", Problem: `missing: the request it answers, such as {"method": "GET", "url": "/r", "headers": [["Origin", "https://app.example.com"]]}`}
+	}
+	s := engine.Scenario{V: engine.Version, Page: "null", Request: engine.Request{URL: "https://example.com/"}, Server: *x.Server}
 	if err := s.Validate(); err != nil {
 		return x, err
 	}
-	if x.Request.Method == "" {
-		x.Request.Method = "GET"
+	r := x.Request
+	if r.Method == "" {
+		r.Method = "GET"
 	}
-	if !engine.IsToken(x.Request.Method) {
-		return x, &engine.FieldError{Field: "request.method", Problem: fmt.Sprintf("%q is not a valid HTTP method", x.Request.Method)}
+	if !engine.IsToken(r.Method) {
+		return x, &engine.FieldError{Field: "request.method", Problem: fmt.Sprintf("%q is not a valid HTTP method: a method is a token (letters, digits and !#$%%&'*+-.^_`|~, no spaces)", r.Method)}
 	}
-	if x.Request.URL == "" {
-		x.Request.URL = "/"
+	if r.URL == "" {
+		r.URL = "/"
 	}
-	if len(x.Request.Headers) > engine.MaxHeaders {
-		return x, &engine.FieldError{Field: "request.headers", Problem: fmt.Sprintf("%d headers, at most %d", len(x.Request.Headers), engine.MaxHeaders)}
+	if err := checkTarget(r.URL); err != nil {
+		return x, &engine.FieldError{Field: "request.url", Problem: err.Error()}
 	}
-	for i, h := range x.Request.Headers {
+	if len(r.Headers) > engine.MaxHeaders {
+		return x, &engine.FieldError{Field: "request.headers", Problem: fmt.Sprintf("%d headers, at most %d", len(r.Headers), engine.MaxHeaders)}
+	}
+	for i, h := range r.Headers {
 		if !engine.IsToken(h.Name) || !engine.IsHeaderValue(h.Value) {
 			return x, &engine.FieldError{Field: fmt.Sprintf("request.headers[%d]", i), Problem: fmt.Sprintf("%q is not a valid header line", h.Name+": "+h.Value)}
 		}
@@ -114,32 +91,19 @@ func decodeExchange(raw []byte) (exchange, error) {
 	return x, nil
 }
 
-// readInput reads FILE, or standard input for no argument or "-", up to
-// the engine's input limit.
-func readInput(cmd string, args []string, stdin io.Reader, stderr io.Writer) (name string, data []byte, code int) {
-	if len(args) > 1 {
-		fmt.Fprintf(stderr, "usage: corsplay %s [FILE]\n", cmd)
-		return "", nil, 2
+// checkTarget accepts the target of a request line: a path ("/r?q=1") or
+// an absolute http(s) URL, without control characters, which no request
+// line can carry. https://httpwg.org/specs/rfc9112.html#request.target
+func checkTarget(target string) error {
+	if i := strings.IndexFunc(target, func(c rune) bool { return c < 0x20 || c == 0x7f }); i >= 0 {
+		return fmt.Errorf("%q has a control character (%U) at byte %d: a request line cannot carry one", target, target[i], i)
 	}
-	in := stdin
-	name = "standard input"
-	if len(args) == 1 && args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", cmd, err)
-			return "", nil, 2
-		}
-		defer f.Close()
-		in, name = f, args[0]
-	}
-	data, err := io.ReadAll(io.LimitReader(in, engine.MaxInputBytes+1))
+	u, err := url.Parse(target)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: reading %s: %v\n", cmd, name, err)
-		return "", nil, 2
+		return fmt.Errorf("%q is not a URL: %v", target, errors.Unwrap(err))
 	}
-	if len(data) > engine.MaxInputBytes {
-		fmt.Fprintf(stderr, "%s: %s: more than %d bytes\n", cmd, name, engine.MaxInputBytes)
-		return "", nil, 2
+	if !strings.HasPrefix(target, "/") && !(u.IsAbs() && u.Host != "" && (strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https"))) {
+		return fmt.Errorf("%q is neither a path starting with / nor an absolute http(s) URL", target)
 	}
-	return name, data, 0
+	return nil
 }

@@ -12,26 +12,44 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"strings"
 )
 
 func main() {
-	args := os.Args[1:]
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run dispatches on the first argument and returns the exit code. No
+// argument, or a flag first, means serve; any other word that is not a
+// command is an error (2), so that a typo never starts a server.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "check" || args[0] == "respond" || args[0] == "serve" || args[0] == "static") {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "check":
-		os.Exit(check(args, os.Stdin, os.Stdout, os.Stderr))
+		return check(args, stdin, stdout, stderr)
 	case "respond":
-		os.Exit(respond(args, os.Stdin, os.Stdout, os.Stderr))
+		return respond(args, stdin, stdout, stderr)
 	case "static":
-		os.Exit(static(args, os.Stderr))
-	default:
+		return static(args, stderr)
+	case "serve":
 		if err := serve(args); err != nil {
-			fmt.Fprintln(os.Stderr, "corsplay:", err)
-			os.Exit(1)
+			fmt.Fprintln(stderr, "corsplay:", err)
+			return 1
 		}
+		return 0
 	}
+	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond or static\n\n%s", cmd, usage)
+	return 2
 }
+
+const usage = `usage:
+  corsplay [serve] [-addr localhost:8080]   serve the page and the live lab (-lab-addr, -no-lab)
+  corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
+  corsplay respond [FILE]                   print what a server answers to an HTTP request
+  corsplay static [-out dist]               write the playground as a folder for any static host
+`

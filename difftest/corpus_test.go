@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"corsplay/engine"
 )
 
@@ -230,4 +232,69 @@ func generatedPolicies() []engine.Scenario {
 		out = append(out, s)
 	}
 	return out
+}
+
+// portCases are request URLs whose port is spelt in a way the URL standard
+// rewrites or refuses (https://url.spec.whatwg.org/#port-state). {P} is the
+// page's loopback port, {Q} the other origin's, {ID} the scenario's id.
+// "same-origin" mode makes Chromium print the URL as it parsed it without
+// sending anything, where no server listens on the port.
+var portCases = []struct {
+	title, url, mode string
+	acao             bool   // the answer allows the page
+	verdict          string // what the engine must say, Chromium agreeing
+}{
+	{"leading zeros, other origin: the console prints the port without them", "http://127.0.0.1:0{Q}/s/{ID}/r", "", false, engine.Blocked},
+	{"leading zeros, other origin, allowed", "http://127.0.0.1:00{Q}/s/{ID}/r", "", true, engine.Allowed},
+	{"leading zeros make the page's own port: same origin", "http://127.0.0.1:0{P}/s/{ID}/r", "", false, engine.Allowed},
+	{"leading zeros down to the default port, which is dropped", "http://127.0.0.1:00000000000000000080/s/{ID}/r", "same-origin", false, engine.Blocked},
+	{"https leading zeros down to 443", "https://127.0.0.1:0443/s/{ID}/r", "same-origin", false, engine.Blocked},
+	{"empty port: the default", "http://127.0.0.1:/s/{ID}/r", "same-origin", false, engine.Blocked},
+	{"port 65535, the largest", "http://127.0.0.1:65535/s/{ID}/r", "same-origin", false, engine.Blocked},
+	{"port 0", "http://127.0.0.1:0/s/{ID}/r", "same-origin", false, engine.Blocked},
+	{"port 65536 does not parse", "http://127.0.0.1:65536/s/{ID}/r", "", false, engine.Error},
+	{"port 99999 does not parse", "https://a.example:99999/", "", false, engine.Error},
+	{"port 100000 does not parse", "http://127.0.0.1:100000/s/{ID}/r", "", false, engine.Error},
+	{"port 065536 does not parse, zeros or not", "http://127.0.0.1:065536/s/{ID}/r", "", false, engine.Error},
+	{"port 99999999999999999999 does not parse", "http://127.0.0.1:99999999999999999999/s/{ID}/r", "", false, engine.Error},
+}
+
+// TestChromiumURLPorts runs portCases as written. They cannot go through
+// TestChromiumAgrees, whose engine.Relocate puts the loopback origin, and
+// so its port, in place of the URL's.
+func TestChromiumURLPorts(t *testing.T) {
+	w := newWire(t)
+	b := newBrowser(t)
+	b.navigate(t, w.page+"/page")
+	_, pagePort, _ := strings.Cut(strings.TrimPrefix(w.page, "http://"), ":")
+	_, otherPort, _ := strings.Cut(strings.TrimPrefix(w.other, "http://"), ":")
+	var runs []*run
+	for i, c := range portCases {
+		u := strings.NewReplacer("{P}", pagePort, "{Q}", otherPort, "{ID}", fmt.Sprint(i)).Replace(c.url)
+		actual := resp(200, "Content-Type", "text/plain")
+		if c.acao {
+			actual = resp(200, "Access-Control-Allow-Origin", w.page)
+		}
+		s := engine.Scenario{V: engine.Version, Title: c.title, Page: w.page,
+			Request: engine.Request{URL: u, Mode: c.mode}, Server: engine.Server{Raw: &engine.RawServer{Actual: actual}}}
+		w.register(i, s)
+		r := &run{id: i, title: c.title, local: s, want: engine.Evaluate(s)}
+		if r.want.Verdict != c.verdict {
+			t.Errorf("%s (%s): engine verdict %q, want %q (%s)", c.title, u, r.want.Verdict, c.verdict, r.want.Console)
+		}
+		req, _ := json.Marshal(toJS(s.Request))
+		res, err := chromedp.Run(b.ctx, chromedp.Evaluate[fetchResult]("runOne("+string(req)+")", chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("%s: %v", c.title, err)
+		}
+		r.got = []fetchResult{res}
+		runs = append(runs, r)
+	}
+	waitForConsole(b, runs)
+	for _, r := range runs {
+		if diffs := compare(r, w.received(r.id), b); len(diffs) > 0 {
+			t.Errorf("%q (%s): engine and Chromium disagree:\n  %s", r.title, r.local.Request.URL, strings.Join(diffs, "\n  "))
+		}
+		t.Logf("%s: %s: %s", r.local.Request.URL, r.want.Verdict, r.want.Console)
+	}
 }

@@ -14,7 +14,7 @@ import (
 
 // Input limits. They keep the page, the CLI and a permalink responsive.
 const (
-	MaxInputBytes = 64 << 10 // one scenario or an array of them
+	MaxInputBytes = 64 << 10 // one scenario, alone or in an array (see Stream)
 	MaxHeaders    = 100      // per header list
 	MaxRepeats    = 20
 	MaxRepeatAt   = 86400 // seconds
@@ -34,63 +34,64 @@ func (e *FieldError) Error() string {
 	return e.Field + ": " + e.Problem
 }
 
-// Decode reads one scenario or a JSON array of scenarios and validates each.
-// many reports whether the input was an array.
+// Decode reads one scenario or a JSON array of scenarios, within the limits
+// of a Stream, and validates each. many reports whether the input was an
+// array. The first problem is returned, with its element's index in the
+// field path inside an array.
 func Decode(data []byte) (scenarios []Scenario, many bool, err error) {
-	if len(data) > MaxInputBytes {
-		return nil, false, &FieldError{Problem: fmt.Sprintf("input is %d bytes, more than the %d allowed", len(data), MaxInputBytes)}
-	}
-	trimmed := bytes.TrimLeft(data, " \t\r\n")
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		var raws []json.RawMessage
-		if err := json.Unmarshal(data, &raws); err != nil {
-			return nil, true, jsonError("", data, err)
+	st := NewStream(bytes.NewReader(data))
+	for {
+		raw, err := st.Next()
+		if err == io.EOF {
+			return scenarios, st.Many(), nil
 		}
-		for i, raw := range raws {
-			s, err := DecodeOne(raw)
-			if err != nil {
-				var fe *FieldError
-				errors.As(err, &fe)
-				return nil, true, &FieldError{Field: joinField(fmt.Sprintf("[%d]", i), fe.Field), Problem: fe.Problem}
-			}
-			scenarios = append(scenarios, s)
+		var s Scenario
+		if err == nil {
+			s, err = DecodeOne(raw)
+			err = st.Wrap(err)
 		}
-		return scenarios, true, nil
+		if err != nil {
+			return nil, st.Many(), err
+		}
+		scenarios = append(scenarios, s)
 	}
-	s, err := DecodeOne(data)
-	if err != nil {
-		return nil, false, err
-	}
-	return []Scenario{s}, false, nil
 }
 
-// DecodeOne reads and validates one scenario. Unknown fields are refused so
+// DecodeOne reads and validates one scenario, with Unmarshal: unknown,
+// repeated or miscased keys and values of the wrong type are refused, so
 // that a misspelt option never silently does nothing.
 func DecodeOne(data []byte) (Scenario, error) {
 	var s Scenario
 	if len(data) > MaxInputBytes {
 		return s, &FieldError{Problem: fmt.Sprintf("input is %d bytes, more than the %d allowed", len(data), MaxInputBytes)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return Scenario{}, jsonError("", data, err)
-	}
-	if dec.More() {
-		return Scenario{}, &FieldError{Problem: "unexpected data after the scenario"}
+	if err := Unmarshal(data, &s); err != nil {
+		return Scenario{}, err
 	}
 	return s, s.Validate()
 }
 
+// jsonError turns an error of encoding/json into a *FieldError under prefix
+// that speaks of JSON, not Go: the line and column of a syntax error, the
+// JSON types of a type error.
 func jsonError(prefix string, data []byte, err error) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	switch {
+	case len(bytes.TrimLeft(data, " \t\r\n")) == 0:
+		return &FieldError{Field: prefix, Problem: "empty input: want a JSON object"}
+	case errors.As(err, &syn) && syn.Error() == "unexpected end of JSON input":
+		return &FieldError{Field: prefix, Problem: "empty or truncated JSON"}
+	case errors.As(err, &syn) && strings.HasSuffix(syn.Error(), "after top-level value"):
+		line, col := position(data, syn.Offset)
+		return &FieldError{Field: prefix, Problem: fmt.Sprintf("unexpected data after the JSON value, at line %d, column %d", line, col)}
 	case errors.As(err, &syn):
 		line, col := position(data, syn.Offset)
 		return &FieldError{Field: prefix, Problem: fmt.Sprintf("invalid JSON at line %d, column %d: %v", line, col, syn)}
 	case errors.As(err, &typ):
-		return &FieldError{Field: joinField(prefix, typ.Field), Problem: fmt.Sprintf("expected %s, got JSON %s", typ.Type, typ.Value)}
+		got, _, _ := strings.Cut(typ.Value, " ")
+		got = map[string]string{"string": "a string", "number": "a number", "bool": "a boolean", "array": "an array", "object": "an object"}[got]
+		return &FieldError{Field: joinField(prefix, typ.Field), Problem: "want " + wantOf(typ.Type) + ", got " + got}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return &FieldError{Field: joinField(prefix, unknownFieldPath(data, name)), Problem: "unknown field"}
@@ -205,6 +206,9 @@ func parseRequestURL(raw string) (*url.URL, error) {
 	}
 	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
 		return nil, fmt.Errorf("%q: only http and https URLs are supported, not %s:", raw, u.Scheme)
+	}
+	if _, err := canonicalPort(u.Port()); err != nil {
+		return nil, fmt.Errorf("%q is not a URL: %v; fetch() throws TypeError: Failed to parse URL from %s", raw, err, raw)
 	}
 	return u, nil
 }

@@ -100,7 +100,18 @@ var decodeErrorTests = []struct {
 	{"array, bad header in element 2", `[` + goodScenario + `,` + goodScenario + `,` + scenarioJSON(`{"url":"https://api.example.com/","headers":[["X A","1"]]}`, "") + `]`, "[2].request.headers[0]", ""},
 	{"array, unknown field in element 0", `[{"v":1,"pgae":"null","request":{"url":"https://api.example.com/"}}]`, "[0].pgae", "unknown"},
 	{"array, v missing in element 1", `[` + goodScenario + `,{"page":"null","request":{"url":"https://api.example.com/"}}]`, "[1].v", ""},
-	{"bad JSON array", `[` + goodScenario + `,]`, "", ""},
+	{"bad JSON array", `[` + goodScenario + `,]`, "[1]", "invalid JSON at line 1, column 93: want a value"},
+	{"array, bad JSON in element 1", `[` + goodScenario + `,{"v":1,,}]`, "[1]", "invalid JSON at line 1, column 100: invalid character ','"},
+	{"array, element over 64 KiB", `[` + goodScenario + `,` + padTo(goodScenario[:len(goodScenario)-1], 64<<10) + `}]`, "[1]", "the element is 65537 bytes, more than the 65536 allowed for one element"},
+	{"array not closed", `[` + goodScenario, "", "truncated JSON: the input ends at line 1, column 92, before the array's closing ]"},
+	{"data after the array", `[` + goodScenario + `] x`, "", "unexpected data after the array, at line 1, column 94"},
+	{"no comma between elements", `[` + goodScenario + ` ` + goodScenario + `]`, "", "invalid JSON at line 1, column 93: want , or ] after element [0]"},
+	// Ports: https://url.spec.whatwg.org/#port-state
+	{"port over 65535", scenarioJSON(`{"url":"https://api.example.com:65536/x"}`, ""), "request.url", "port 65536 is over 65535, the largest a URL may have; fetch() throws TypeError: Failed to parse URL from https://api.example.com:65536/x"},
+	{"port 99999", scenarioJSON(`{"url":"https://a.example:99999/"}`, ""), "request.url", "port 99999 is over 65535"},
+	{"port 0065536", scenarioJSON(`{"url":"https://a.example:0065536/"}`, ""), "request.url", "port 0065536 is over 65535"},
+	{"page port over 65535", `{"v":1,"page":"https://app.example.com:65536","request":{"url":"https://api.example.com/"}}`, "page", `"https://app.example.com:65536" is not an origin: port 65536 is over 65535`},
+	{"page port with a leading zero", `{"v":1,"page":"https://app.example.com:0443","request":{"url":"https://api.example.com/"}}`, "page", `browsers write it "https://app.example.com"`},
 }
 
 func TestDecodeErrors(t *testing.T) {
@@ -151,6 +162,9 @@ var decodeOKTests = []struct {
 	{"actual 301 without Location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"actual":{"status":301,"headers":[]}}}`), 1, false},
 	{"preflight 301 with Location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"preflight":{"status":301,"headers":[["Location","/x"]]}}}`), 1, false},
 	{"100 headers", scenarioJSON(`{"url":"https://api.example.com/","headers":`+manyHeaders(100)+`}`, ""), 1, false},
+	{"port 65535", scenarioJSON(`{"url":"https://api.example.com:65535/"}`, ""), 1, false},
+	{"port with leading zeros", scenarioJSON(`{"url":"https://api.example.com:0080/"}`, ""), 1, false},
+	{"empty port", scenarioJSON(`{"url":"https://api.example.com:/"}`, ""), 1, false},
 	{"20 repeats", scenarioJSON(`{"url":"https://api.example.com/","repeat":`+repeats(20)+`}`, ""), 1, false},
 	{"exactly 64 KiB", padTo(goodScenario, 64<<10), 1, false},
 	{"array of two", "[" + goodScenario + "," + goodScenario + "]", 2, true},

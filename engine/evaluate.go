@@ -178,6 +178,9 @@ func (e *evaluation) construct() bool {
 	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
 		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "corsplay models http and https URLs only.", specRequestCtor)
 	}
+	if _, err := canonicalPort(u.Port()); err != nil {
+		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "fetch() resolves the URL first, and the URL standard refuses this one: its "+err.Error()+".", specURLPort)
+	}
 	e.url, e.urlString, e.consoleURL = u, serializeURL(u), serializeURL(u)
 	if u.Fragment != "" {
 		e.consoleURL += "#" + u.EscapedFragment()

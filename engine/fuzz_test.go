@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -27,11 +28,19 @@ var fuzzSeedScenarios = []string{
 	`[{"v":1,"page":"null","request":{"url":"https://a.example/"}},`,
 	`null`,
 	``,
+	`{"v":1,"page":"null","request":{"url":"https://a.example:0080/","repeat":["1"],"headers":[["a"]],"Mode":"cors"}}`,
+	`{"v":1,"page":"https://a.example:65536","request":{"url":"https://a.example:99999/"},"server":{"policy":{"maxAge":1.5,"vary":"x"}}}`,
+	`{"v":1,"v":1,"page":"null","request":{"url":"https://a.example/"},"server":{"library":{"name":"express-cors","options":{"origin":{"regexp":"a","regexp":"b"}}}}}`,
+	`[{"v":1,"page":"null","request":{"url":"https://a.example/"}}, {"v":1,,}, tru, [1,]`,
 }
 
-// FuzzDecode: decoding never panics; a decoded scenario evaluates without
-// panicking to one of the four verdicts; and its re-encoding decodes to a
-// scenario with the same outcome.
+// goTypeNames are words of Go, not JSON, that no decode error may show.
+var goTypeNames = regexp.MustCompile(`engine\.|\bu?int(8|16|32|64)?\b|float64|\[\]string|map\[|json\.RawMessage|Go (struct|value)`)
+
+// FuzzDecode: decoding never panics; its errors are *FieldErrors that speak
+// JSON, not Go; a decoded scenario evaluates without panicking to one of the
+// four verdicts; and its re-encoding decodes to a scenario with the same
+// outcome.
 func FuzzDecode(f *testing.F) {
 	for _, s := range fuzzSeedScenarios {
 		f.Add([]byte(s))
@@ -41,6 +50,9 @@ func FuzzDecode(f *testing.F) {
 		if err != nil {
 			if _, ok := err.(*FieldError); !ok {
 				t.Fatalf("Decode error %T %v, want a *FieldError", err, err)
+			}
+			if goTypeNames.MatchString(err.Error()) {
+				t.Fatalf("Decode(%q) error %q names a Go type", data, err)
 			}
 			return
 		}

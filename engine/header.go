@@ -20,11 +20,8 @@ func (h Header) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON reads ["Name", "value"].
 func (h *Header) UnmarshalJSON(b []byte) error {
 	var pair []string
-	if err := json.Unmarshal(b, &pair); err != nil {
-		return fmt.Errorf("a header is a pair [\"Name\", \"value\"] of strings")
-	}
-	if len(pair) != 2 {
-		return fmt.Errorf("a header is a pair [\"Name\", \"value\"], got %d strings", len(pair))
+	if json.Unmarshal(b, &pair) != nil || len(pair) != 2 {
+		return fmt.Errorf("a header is a [name, value] pair, got %s", brief(b))
 	}
 	h.Name, h.Value = pair[0], pair[1]
 	return nil

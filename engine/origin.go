@@ -36,11 +36,15 @@ func (o Origin) SameOrigin(p Origin) bool {
 
 var defaultPorts = map[string]string{"http": "80", "https": "443", "ws": "80", "wss": "443"}
 
-// OriginOf returns the origin of an absolute URL, with host lower-cased and
-// the scheme's default port elided.
+// OriginOf returns the origin of an absolute URL, with host lower-cased, the
+// port without leading zeros and the scheme's default port elided, as the
+// URL standard serializes them.
 func OriginOf(u *url.URL) Origin {
 	scheme := strings.ToLower(u.Scheme)
-	port := u.Port()
+	port, err := canonicalPort(u.Port())
+	if err != nil {
+		port = u.Port() // no URL, but OriginOf has no error to say so
+	}
 	if port == defaultPorts[scheme] {
 		port = ""
 	}
@@ -70,6 +74,9 @@ func ParseOrigin(s string) (Origin, error) {
 	if u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "HTTP" && u.Scheme != "HTTPS" {
 		return Origin{}, fmt.Errorf("%q is not an http or https origin", s)
 	}
+	if _, err := canonicalPort(u.Port()); err != nil {
+		return Origin{}, fmt.Errorf("%q is not an origin: %v", s, err)
+	}
 	for _, c := range u.Hostname() {
 		if c > 0x7f {
 			return Origin{}, fmt.Errorf("%q is not a serialized origin: browsers send a non-ASCII host in its punycode (xn--) form", s)
@@ -80,6 +87,27 @@ func ParseOrigin(s string) (Origin, error) {
 		return Origin{}, fmt.Errorf("%q is not a serialized origin: browsers write it %q", s, o.String())
 	}
 	return o, nil
+}
+
+// specURLPort is the URL standard's rule for a port.
+const specURLPort = "https://url.spec.whatwg.org/#port-state"
+
+// canonicalPort checks a URL's port (digits only, as url.Parse leaves it) as
+// the URL standard does and returns it as the standard serializes it: at
+// most 65535, in decimal without leading zeros ("0443" is "443"), "" for
+// none. https://url.spec.whatwg.org/#port-state
+func canonicalPort(port string) (string, error) {
+	if port == "" {
+		return "", nil
+	}
+	p := strings.TrimLeft(port, "0")
+	if len(p) > 5 || len(p) == 5 && p > "65535" {
+		return "", fmt.Errorf("port %s is over 65535, the largest a URL may have", port)
+	}
+	if p == "" {
+		p = "0"
+	}
+	return p, nil
 }
 
 // serializeURL writes u the way Chromium prints a request URL: lower-case

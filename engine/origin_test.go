@@ -30,6 +30,20 @@ var parseOriginTests = []struct {
 	{"https://APP.Example.com", engine.Origin{}, `"https://app.example.com"`},
 	{"HTTPS://app.example.com", engine.Origin{}, `"https://app.example.com"`},
 	{"https://app.example.com/path", engine.Origin{}, `"https://app.example.com"`},
+	// Ports as the URL standard serializes them: no leading zeros, the
+	// default one dropped, none from an empty one.
+	// https://url.spec.whatwg.org/#port-state
+	{"https://app.example.com:0443", engine.Origin{}, `is not a serialized origin: browsers write it "https://app.example.com"`},
+	{"https://app.example.com:08443", engine.Origin{}, `is not a serialized origin: browsers write it "https://app.example.com:8443"`},
+	{"http://app.example.com:0080", engine.Origin{}, `browsers write it "http://app.example.com"`},
+	{"http://app.example.com:00", engine.Origin{}, `browsers write it "http://app.example.com:0"`},
+	{"https://app.example.com:", engine.Origin{}, `browsers write it "https://app.example.com"`},
+	{"https://app.example.com:65535", engine.Origin{Scheme: "https", Host: "app.example.com", Port: "65535"}, ""},
+	{"http://app.example.com:0", engine.Origin{Scheme: "http", Host: "app.example.com", Port: "0"}, ""},
+	{"https://app.example.com:65536", engine.Origin{}, `"https://app.example.com:65536" is not an origin: port 65536 is over 65535, the largest a URL may have`},
+	{"https://app.example.com:99999", engine.Origin{}, `port 99999 is over 65535`},
+	{"https://app.example.com:065536", engine.Origin{}, `port 065536 is over 65535`},
+	{"https://app.example.com:99999999999999999999", engine.Origin{}, `port 99999999999999999999 is over 65535`},
 	// Not origins.
 	{"", engine.Origin{}, "not"},
 	{"Null", engine.Origin{}, "not"},
@@ -71,6 +85,10 @@ var originOfTests = []struct {
 	{"HTTP://api.example.com:8080", "http://api.example.com:8080"},
 	{"http://[::1]:8080/", "http://[::1]:8080"},
 	{"https://u:p@api.example.com/", "https://api.example.com"},
+	{"https://api.example.com:0443/x", "https://api.example.com"},
+	{"http://api.example.com:08080/x", "http://api.example.com:8080"},
+	{"http://api.example.com:/x", "http://api.example.com"},
+	{"http://api.example.com:000/x", "http://api.example.com:0"},
 }
 
 func TestOriginOf(t *testing.T) {
@@ -122,6 +140,29 @@ func TestOriginString(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.o.String(); got != tt.want {
 			t.Errorf("%#v.String() = %q, want %q", tt.o, got, tt.want)
+		}
+	}
+}
+
+// The URL standard refuses a port over 65535, so fetch() throws before any
+// CORS rule applies, and it serializes a port without leading zeros and
+// without the default one. difftest's TestChromiumURLPorts proves both in
+// Chromium.
+func TestEvaluatePorts(t *testing.T) {
+	for _, tt := range []struct{ url, verdict, console string }{
+		{"https://a.example:99999/", engine.Error, "Failed to execute 'fetch' on 'Window': Failed to parse URL from https://a.example:99999/"},
+		{"https://a.example:65536/x#f", engine.Error, "Failed to execute 'fetch' on 'Window': Failed to parse URL from https://a.example:65536/x#f"},
+		{"https://a.example:65535/", engine.Blocked, "Access to fetch at 'https://a.example:65535/' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{"https://a.example:0443/x", engine.Blocked, "Access to fetch at 'https://a.example/x' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{"https://a.example:/x", engine.Blocked, "Access to fetch at 'https://a.example/x' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."},
+		{"https://app.example.com:00443/x", engine.Allowed, ""},
+	} {
+		out := engine.Evaluate(engine.Scenario{V: 1, Page: "https://app.example.com", Request: engine.Request{URL: tt.url}})
+		if out.Verdict != tt.verdict || out.Console != tt.console {
+			t.Errorf("Evaluate(%s) = %s, %q\nwant %s, %q", tt.url, out.Verdict, out.Console, tt.verdict, tt.console)
+		}
+		if out.Verdict == engine.Error && (out.Preflight != nil || out.Actual != nil) {
+			t.Errorf("Evaluate(%s): a request was sent", tt.url)
 		}
 	}
 }
