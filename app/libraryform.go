@@ -57,7 +57,7 @@ func (f *LibraryForm) OnUpdate(ctx app.Context) {
 // optionsMeaning is what options text says, written canonically.
 func optionsMeaning(text string) (string, bool) {
 	var opts map[string]json.RawMessage
-	if json.Unmarshal([]byte(text), &opts) != nil {
+	if engine.Unmarshal([]byte(text), &opts) != nil {
 		return "", false
 	}
 	return optionsText(opts), true
@@ -140,10 +140,10 @@ func (f *LibraryForm) onName(ctx app.Context, e app.Event) {
 func (f *LibraryForm) onOptions(ctx app.Context, e app.Event) {
 	text := value(ctx)
 	var opts map[string]json.RawMessage
-	err := json.Unmarshal([]byte(text), &opts)
+	err := engine.Unmarshal([]byte(text), &opts)
 	f.problem = ""
 	if err != nil {
-		f.problem = "Not valid JSON yet (" + err.Error() + "): the server keeps the last valid options."
+		f.problem = "Not valid yet (" + err.Error() + "): the server keeps the last valid options."
 	}
 	if !f.options.typed(text, optionsText(opts), err == nil) {
 		return

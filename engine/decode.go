@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"net/url"
-	"reflect"
 	"strings"
 )
 
@@ -92,9 +91,6 @@ func jsonError(prefix string, data []byte, err error) error {
 		got, _, _ := strings.Cut(typ.Value, " ")
 		got = map[string]string{"string": "a string", "number": "a number", "bool": "a boolean", "array": "an array", "object": "an object"}[got]
 		return &FieldError{Field: joinField(prefix, typ.Field), Problem: "want " + wantOf(typ.Type) + ", got " + got}
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &FieldError{Field: joinField(prefix, unknownFieldPath(data, name)), Problem: "unknown field"}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return &FieldError{Field: prefix, Problem: "empty or truncated JSON"}
 	}
@@ -269,56 +265,4 @@ func (r Response) validate(field string) error {
 		return &FieldError{field + ".status", fmt.Sprintf("%d is not a final HTTP status: use 200 to 599", r.Status)}
 	}
 	return validateHeaders(field+".headers", r.Headers)
-}
-
-// unknownFieldPath finds where the unknown field name sits in the scenario
-// JSON, such as "request.methd"; encoding/json only names the field.
-func unknownFieldPath(data []byte, name string) string {
-	var doc any
-	if json.Unmarshal(data, &doc) != nil {
-		return name
-	}
-	if p, ok := findUnknown(doc, reflect.TypeFor[Scenario](), name); ok {
-		return p
-	}
-	return name
-}
-
-func findUnknown(v any, t reflect.Type, name string) (string, bool) {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch doc := v.(type) {
-	case map[string]any:
-		if t.Kind() != reflect.Struct {
-			return "", false
-		}
-		fields := map[string]reflect.Type{}
-		for f := range t.Fields() {
-			tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			fields[tag] = f.Type
-		}
-		for k, sub := range doc {
-			ft, known := fields[k]
-			if !known {
-				if k == name {
-					return k, true
-				}
-				continue
-			}
-			if p, ok := findUnknown(sub, ft, name); ok {
-				return joinField(k, p), true
-			}
-		}
-	case []any:
-		if t.Kind() != reflect.Slice {
-			return "", false
-		}
-		for i, sub := range doc {
-			if p, ok := findUnknown(sub, t.Elem(), name); ok {
-				return joinField(fmt.Sprintf("[%d]", i), p), true
-			}
-		}
-	}
-	return "", false
 }

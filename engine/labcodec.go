@@ -74,17 +74,9 @@ func DecodeLabServer(text string) (Server, error) {
 		return fail("the server expands to more than %d bytes", MaxLabServerJSON)
 	}
 	var s Server
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-			wrapped := append(append([]byte(`{"server":`), data...), '}')
-			return Server{}, &FieldError{Field: unknownFieldPath(wrapped, strings.Trim(name, `"`)), Problem: "unknown field"}
-		}
-		return Server{}, jsonError("server", data, err)
-	}
-	if dec.More() {
-		return fail("unexpected data after the server")
+	if err := Unmarshal(data, &s); err != nil {
+		fe := err.(*FieldError)
+		return Server{}, &FieldError{Field: joinField("server", fe.Field), Problem: fe.Problem}
 	}
 	if err := s.validate(); err != nil {
 		return Server{}, err

@@ -95,8 +95,9 @@ func (d *optionDecoder) get(name string, v any) bool {
 	if !ok || d.err != nil {
 		return false
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		d.err = &FieldError{"server.library.options." + name, fmt.Sprintf("%s is not the right type: %v", raw, strings.TrimPrefix(err.Error(), "json: "))}
+	if err := Unmarshal(raw, v); err != nil {
+		fe := err.(*FieldError)
+		d.err = &FieldError{joinField(fieldPath("server.library.options", name), fe.Field), fmt.Sprintf("%s is not the right type: %s", brief(raw), fe.Problem)}
 		return false
 	}
 	return true

@@ -110,6 +110,12 @@ func canonicalPort(port string) (string, error) {
 	return p, nil
 }
 
+// validPort reports whether u's port is one a URL may have.
+func validPort(u *url.URL) bool {
+	_, err := canonicalPort(u.Port())
+	return err == nil
+}
+
 // serializeURL writes u the way Chromium prints a request URL: lower-case
 // scheme and host, default port elided, "/" for an empty path, fragment
 // removed. https://url.spec.whatwg.org/#concept-url-serializer

@@ -33,7 +33,7 @@ func Relocate(s Scenario, page, api string) Scenario {
 	if s.Page != "null" {
 		pairs = append(pairs, [2]string{s.Page, page})
 	}
-	if u, err := url.Parse(s.Request.URL); err == nil && u.IsAbs() && u.Host != "" {
+	if u, err := url.Parse(s.Request.URL); err == nil && u.IsAbs() && u.Host != "" && validPort(u) {
 		target := OriginOf(u).String()
 		targetNew := api
 		if target == s.Page {
