@@ -165,8 +165,9 @@ func withDomain(domain string) handlerOption {
 	return func(c *handlerConfig) { c.domain = domain }
 }
 
-// withMetaCSP also puts the Content-Security-Policy in the pages, for
-// static hosts that send no headers of ours.
+// withMetaCSP also puts the Content-Security-Policy in the pages, first
+// in their <head> (pageHead), for static hosts that send no headers of
+// ours.
 func withMetaCSP() handlerOption {
 	return func(c *handlerConfig) { c.metaCSP = true }
 }
@@ -223,15 +224,16 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	if cfg.lab != nil {
 		page.Env["CORSPLAY_LAB_HERE"] = "1"
 	}
+	head := pageHead{next: page}
 	if cfg.metaCSP {
-		page.RawHeaders = []string{`<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`}
+		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`
 	}
 	for _, js := range []string{"link.js", "lab.js"} {
 		if _, err := os.Stat(filepath.Join(webDir, js)); err == nil {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}
 	}
-	h := securityHeaders(&wasmServer{next: page, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin))
+	h := securityHeaders(&wasmServer{next: head, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin))
 	if cfg.lab == nil {
 		return h, nil
 	}
