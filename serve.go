@@ -4,21 +4,15 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"html"
-	"io"
-	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -190,13 +184,13 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	wasm, err := os.Stat(filepath.Join(webDir, "app.wasm"))
-	if err != nil {
-		return nil, fmt.Errorf("%w: build it first with `make run` (or `make wasm`)", err)
-	}
-	version, err := contentHash(webDir)
+	files, err := openWebFiles(webDir)
 	if err != nil {
 		return nil, err
+	}
+	wasm, err := files.stat("app.wasm")
+	if err != nil {
+		return nil, fmt.Errorf("%w: build it first with `make run` (or `make wasm`)", err)
 	}
 	app.Register()
 	page := &goapp.Handler{
@@ -216,9 +210,9 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		ThemeColor:        "#0969da",
 		Styles:            []string{"/web/app.css"},
 		LoadingLabel:      "Loading the CORS engine… {progress}%",
-		Version:           version,
+		Version:           files.version,
 		WasmContentLength: fmt.Sprint(wasm.Size()),
-		Resources:         goapp.LocalDir(""),
+		Resources:         files,
 		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
 	}
 	if cfg.lab != nil {
@@ -229,16 +223,18 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`
 	}
 	for _, js := range []string{"link.js", "lab.js"} {
-		if _, err := os.Stat(filepath.Join(webDir, js)); err == nil {
+		if _, err := files.stat(js); err == nil {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}
 	}
-	h := securityHeaders(&wasmServer{next: head, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin))
+	routes := pageRoutes{pages: head, web: &wasmServer{files: files}}
+	h := securityHeaders(routes, contentSecurityPolicy(cfg.labOrigin))
 	if cfg.lab == nil {
 		return h, nil
 	}
 	// The lab answers with exactly the scenario's headers, not the page's
-	// (and with the path as sent: no ServeMux cleaning).
+	// (and with the path as sent: no ServeMux cleaning), and its own
+	// methods.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/lab/") {
 			cfg.lab.ServeHTTP(w, r)
@@ -246,6 +242,39 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		}
 		h.ServeHTTP(w, r)
 	}), nil
+}
+
+// goappPaths are the paths the page needs of go-app: its pages
+// (app.Register's routes) and the files it generates. go-app answers more
+// — aliases (/goapp.js, /manifest.json, /app.wasm, /goapp.wasm), any path
+// under /{Version}/, and /robots.txt, /sitemap.xml and /ads.txt, which it
+// fetches from whatever host the request's Host header names (a
+// server-side request anywhere) — and none of it is served.
+var goappPaths = map[string]bool{
+	"/": true, embedPath: true, embedPath + "/": true,
+	"/app.js": true, "/app-worker.js": true, "/wasm_exec.js": true, "/app.css": true, "/manifest.webmanifest": true,
+}
+
+// pageRoutes answers GET and HEAD (405 otherwise, RFC 9110 §15.5.6) for
+// goappPaths and /web/…, and 404 for any other path.
+type pageRoutes struct {
+	pages, web http.Handler
+}
+
+func (p pageRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: the page answers GET and HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/web/"):
+		p.web.ServeHTTP(w, r)
+	case goappPaths[r.URL.Path]:
+		p.pages.ServeHTTP(w, r)
+	default:
+		http.NotFound(w, r)
+	}
 }
 
 // contentSecurityPolicy is as strict as go-app allows: its own scripts and
@@ -283,84 +312,28 @@ func securityHeaders(next http.Handler, csp string) http.Handler {
 	})
 }
 
-// contentHash is the Version go-app keys its caches on: a hash of every
-// file served from webDir, so a new build reaches browsers that cached the
-// old one, and two replicas of one build agree.
-func contentHash(webDir string) (string, error) {
-	h := sha256.New()
-	var names []string
-	err := filepath.WalkDir(webDir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			names = append(names, p)
-		}
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		f, err := os.Open(n)
-		if err != nil {
-			return "", err
-		}
-		io.WriteString(h, filepath.ToSlash(n)+"\x00")
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
-}
-
 // wasmServer answers /web/app.wasm with the precompressed twin the browser
-// accepts (app.wasm.br, then app.wasm.gz), and everything else with next.
+// accepts (app.wasm.br, then app.wasm.gz), and everything else as files
+// does.
 type wasmServer struct {
-	next    http.Handler
-	dir     string
-	version string
+	files *webFiles
 }
 
 func (s *wasmServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/web/app.wasm" {
-		s.next.ServeHTTP(w, r)
+		s.files.ServeHTTP(w, r)
 		return
 	}
-	etag := `"` + s.version + `"`
 	h := w.Header()
 	h.Set("Content-Type", "application/wasm")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", etag)
 	h.Set("Vary", "Accept-Encoding")
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	name := filepath.Join(s.dir, "app.wasm")
 	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-		if accepts(r.Header.Get("Accept-Encoding"), enc.token) {
-			if _, err := os.Stat(name + enc.ext); err == nil {
-				name += enc.ext
-				h.Set("Content-Encoding", enc.token)
-				break
-			}
+		if _, err := s.files.stat("app.wasm" + enc.ext); err == nil && accepts(r.Header.Get("Accept-Encoding"), enc.token) {
+			s.files.serve(w, r, "app.wasm"+enc.ext, enc.token)
+			return
 		}
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		http.Error(w, "app.wasm is missing: build it with make run", http.StatusNotFound)
-		return
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	h.Set("Content-Length", fmt.Sprint(st.Size()))
-	if r.Method == http.MethodHead {
-		return
-	}
-	if _, err := io.Copy(w, f); err != nil && !errors.Is(err, context.Canceled) {
-		log.Printf("serving %s: %v", name, err)
-	}
+	s.files.serve(w, r, "app.wasm", "")
 }
 
 // accepts reports whether an Accept-Encoding value allows token (q=0 is a
