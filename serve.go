@@ -36,9 +36,15 @@ func serve(args []string) error {
 	domain := fl.String("domain", os.Getenv("CORSPLAY_DOMAIN"), "the public host name, for link previews: og:url and og:image (env CORSPLAY_DOMAIN)")
 	labRate := fl.Float64("lab-rate", 20, "lab requests per second per client IP (0: no limit)")
 	labBurst := fl.Int("lab-burst", 60, "lab requests a client IP may send at once")
+	maxConns := fl.Int("max-conns", defaultLimits.conns, "connections each port (page, lab) holds open at once; more wait their turn")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+	if *maxConns < 1 {
+		return fmt.Errorf("-max-conns %d: at least one connection is needed", *maxConns)
+	}
+	limits := defaultLimits
+	limits.conns = *maxConns
 	pageLn, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -62,7 +68,7 @@ func serve(args []string) error {
 	if *pageOrigin != "" {
 		pageOrigins = strings.Split(*pageOrigin, ",")
 	}
-	opts := []handlerOption{withDomain(*domain)}
+	opts := []handlerOption{withDomain(*domain), withLimits(limits)}
 	var servers []*http.Server
 	var listeners []net.Listener
 	if labLn != nil {
@@ -71,8 +77,8 @@ func serve(args []string) error {
 		}
 		lb := newLab(labOptions{pageOrigins: pageOrigins, rate: *labRate, burst: *labBurst})
 		opts = append(opts, withLab(*labOrigin, lb))
-		servers = append(servers, labServerFor(lb))
-		listeners = append(listeners, labLn)
+		servers = append(servers, limits.server(lb))
+		listeners = append(listeners, limits.listener(labLn))
 	}
 	h, err := newHandler("web", opts...)
 	if err != nil {
@@ -82,8 +88,8 @@ func serve(args []string) error {
 		}
 		return err
 	}
-	servers = append([]*http.Server{{Handler: h, ReadHeaderTimeout: 10 * time.Second}}, servers...)
-	listeners = append([]net.Listener{pageLn}, listeners...)
+	servers = append([]*http.Server{limits.server(h)}, servers...)
+	listeners = append([]net.Listener{limits.listener(pageLn)}, listeners...)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, len(servers))
@@ -151,6 +157,13 @@ type handlerConfig struct {
 	lab       http.Handler
 	metaCSP   bool
 	domain    string
+	limits    serverLimits
+}
+
+// withLimits gives the page's responses the server's write limits (the
+// deadline that moves on while a client reads); defaultLimits without it.
+func withLimits(l serverLimits) handlerOption {
+	return func(c *handlerConfig) { c.limits = l }
 }
 
 // withDomain names the public host, which link previews (og:url,
@@ -180,7 +193,7 @@ func withLab(origin string, lab http.Handler) handlerOption {
 // app.wasm in the best encoding the browser accepts. Without withLab the
 // page runs without the live lab (CORSPLAY_LAB is empty).
 func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
-	var cfg handlerConfig
+	cfg := handlerConfig{limits: defaultLimits}
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -227,7 +240,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}
 	}
-	routes := pageRoutes{pages: head, web: &wasmServer{files: files}}
+	routes := pageRoutes{pages: head, web: &wasmServer{files: files}, limits: cfg.limits}
 	h := securityHeaders(routes, contentSecurityPolicy(cfg.labOrigin))
 	if cfg.lab == nil {
 		return h, nil
@@ -256,9 +269,11 @@ var goappPaths = map[string]bool{
 }
 
 // pageRoutes answers GET and HEAD (405 otherwise, RFC 9110 §15.5.6) for
-// goappPaths and /web/…, and 404 for any other path.
+// goappPaths and /web/…, and 404 for any other path. Bodies are written
+// with limits' moving write deadline.
 type pageRoutes struct {
 	pages, web http.Handler
+	limits     serverLimits
 }
 
 func (p pageRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -267,6 +282,7 @@ func (p pageRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed: the page answers GET and HEAD", http.StatusMethodNotAllowed)
 		return
 	}
+	w = p.limits.progressive(w)
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/web/"):
 		p.web.ServeHTTP(w, r)

@@ -302,7 +302,7 @@ func TestPageRoutes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := startServer(t, h)
+	addr := startServer(t, h, defaultLimits)
 	for _, path := range []string{"/", "/embed", "/embed/", "/app.js", "/app-worker.js", "/wasm_exec.js", "/app.css", "/manifest.webmanifest", "/web/app.css", "/web/app.wasm"} {
 		get, getBody := rawRequest(t, addr, "GET "+path+" HTTP/1.1")
 		head, headBody := rawRequest(t, addr, "HEAD "+path+" HTTP/1.1")
@@ -350,7 +350,7 @@ func TestNoServerSideRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := startServer(t, h)
+	addr := startServer(t, h, defaultLimits)
 	for _, path := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
 		if resp, _ := rawRequest(t, addr, "GET "+path+" HTTP/1.1\r\nHost: "+upstream.Addr().String()); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", path, resp.StatusCode)

@@ -101,20 +101,6 @@ func rawRequest(t *testing.T, addr, head string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-// startServer serves h on a loopback listener as serve does and returns
-// its address.
-func startServer(t *testing.T, h http.Handler) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
-}
-
 // traversals are requests for something outside web/ (or inside it but
 // never served: dotfiles, folders, a FIFO), each spelt as a client may
 // send it; {v} is the page's Version, which go-app strips from a path.
@@ -193,7 +179,7 @@ func TestPageServesOnlyWebFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := startServer(t, h)
+	addr := startServer(t, h, defaultLimits)
 	files, err := openWebFiles("web")
 	if err != nil {
 		t.Fatal(err)
