@@ -35,6 +35,9 @@ type pageHead struct {
 func (p pageHead) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &captured{header: w.Header()}
 	p.next.ServeHTTP(c, r)
+	if c.status == 0 {
+		c.status = http.StatusOK // nothing written: net/http's default
+	}
 	body := c.body.Bytes()
 	if c.status == http.StatusOK && strings.HasPrefix(w.Header().Get("Content-Type"), "text/html") {
 		var err error

@@ -3,6 +3,9 @@
 package main
 
 import (
+	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,6 +45,40 @@ func TestEditHead(t *testing.T) {
 	for _, page := range []string{"", "<html><body></body></html>", "<html><head><title>x</title>"} {
 		if got, err := editHead([]byte(page), first); err == nil {
 			t.Errorf("%q: %q, want an error", page, got)
+		}
+	}
+}
+
+// TestPageHeadResponses: pageHead edits a 200 text/html answer and sets
+// its Content-Length; anything else passes as written (a script, a 304,
+// an answer with nothing written, which net/http sends as an empty 200).
+func TestPageHeadResponses(t *testing.T) {
+	const page = `<html><head><meta property="og:url" content="https://"></head></html>`
+	for _, tt := range []struct {
+		name, contentType string
+		status            int
+		body              string
+		want              string
+		wantStatus        int
+	}{
+		{"a page", "text/html", 200, page, `<html><head><b></b></head></html>`, 200},
+		{"a script", "application/javascript", 200, page, page, 200},
+		{"a 304", "text/html", 304, "", "", 304},
+		{"nothing written", "", 0, "", "", 200},
+	} {
+		h := pageHead{first: "<b></b>", next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tt.contentType != "" {
+				w.Header().Set("Content-Type", tt.contentType)
+				w.Header().Set("Content-Length", fmt.Sprint(len(tt.body)))
+			}
+			if tt.status != 0 {
+				w.WriteHeader(tt.status)
+			}
+			io.WriteString(w, tt.body)
+		})}
+		r := get(t, h, "/")
+		if got := body(t, r); r.StatusCode != tt.wantStatus || got != tt.want || tt.status == 200 && r.Header.Get("Content-Length") != fmt.Sprint(len(tt.want)) {
+			t.Errorf("%s: %d %v %q, want %d %q", tt.name, r.StatusCode, r.Header, got, tt.wantStatus, tt.want)
 		}
 	}
 }

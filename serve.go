@@ -203,7 +203,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	}
 	wasm, err := files.stat("app.wasm")
 	if err != nil {
-		return nil, fmt.Errorf("%w: build it first with `make run` (or `make wasm`)", err)
+		return nil, fmt.Errorf("%s: %w: build it first with `make run` (or `make wasm`)", webDir, err)
 	}
 	app.Register()
 	page := &goapp.Handler{
