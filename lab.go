@@ -43,8 +43,9 @@ const (
 	labRunTTL           = 5 * time.Minute
 	labMaxRuns          = 1000
 	labMaxPerRun        = 64
+	labMaxRunBytes      = 256 << 10 // labMaxPerRun records of labMaxField bytes: only huge fields reach it
 	labMaxStoreBytes    = 4 << 20
-	labMaxField         = 4 << 10  // bytes kept of a recorded header value
+	labMaxField         = 4 << 10  // bytes kept of a recorded field (method, header value)
 	labServerCache      = 256      // decoded servers kept (a cache, not state)
 	labServerCacheBytes = 32 << 20 // and their engine.Server.Footprint in all
 	labMaxClients       = 10000    // client IPs the rate limiter tracks
@@ -81,7 +82,7 @@ func newLab(o labOptions) *lab {
 	}
 	return &lab{
 		opts:    o,
-		runs:    newRunStore(o.now, labRunTTL, labMaxRuns, labMaxPerRun, labMaxStoreBytes),
+		runs:    newRunStore(o.now, labRunTTL, labMaxRuns, labMaxPerRun, labMaxRunBytes, labMaxStoreBytes),
 		limiter: newRateLimiter(o.now, o.rate, o.burst, labMaxClients),
 		servers: serverCache{m: map[string]*labServer{}},
 	}
@@ -164,25 +165,32 @@ func (l *lab) serveScenario(w http.ResponseWriter, r *http.Request, path string)
 		}
 	}
 	status := l.answer(w, text, "/lab/"+run+"/"+text, req)
-	rec := received{Method: r.Method, Preflight: engine.IsPreflight(req), Cookie: len(r.Header.Values("Cookie")) > 0, Status: status}
+	rec := received{Method: field(r.Method), Preflight: engine.IsPreflight(req), Cookie: len(r.Header.Values("Cookie")) > 0, Status: status}
 	rec.Origin = headerValue(r.Header, "Origin")
 	rec.ACRM = headerValue(r.Header, "Access-Control-Request-Method")
 	rec.ACRH = headerValue(r.Header, "Access-Control-Request-Headers")
 	l.runs.add(run, rec)
 }
 
-// headerValue is the header's lines joined with ", " (at most labMaxField
-// bytes), nil when absent.
+// headerValue is the header's lines joined with ", " (a field), nil when
+// absent.
 func headerValue(h http.Header, name string) *string {
 	vs := h.Values(name)
 	if len(vs) == 0 {
 		return nil
 	}
-	v := strings.Join(vs, ", ")
-	if len(v) > labMaxField {
-		v = v[:labMaxField]
-	}
+	v := field(strings.Join(vs, ", "))
 	return &v
+}
+
+// field is s as recorded: at most labMaxField bytes. Every recorded
+// string is one, the method too: net/http takes any token as a method,
+// as long as the header limit.
+func field(s string) string {
+	if len(s) > labMaxField {
+		return s[:labMaxField]
+	}
+	return s
 }
 
 // answer writes the scenario server's answer to req and returns the status
@@ -366,7 +374,8 @@ func (l *lab) serveRun(w http.ResponseWriter, r *http.Request, run string) {
 type runRecord struct {
 	Run      string     `json:"run"`
 	Requests []received `json:"requests"`
-	// Truncated: more than labMaxPerRun requests came; the first are kept.
+	// Truncated: more than labMaxPerRun requests, or labMaxRunBytes, came;
+	// the first are kept.
 	Truncated bool `json:"truncated"`
 }
 
@@ -393,16 +402,18 @@ func (r received) size() int {
 }
 
 // runStore keeps what the lab received, per run id, in memory: a run lives
-// ttl after its last request; at most maxRuns runs, maxPerRun requests each
-// and maxBytes in all, the least recently written run evicted first.
+// ttl after its last request; at most maxRuns runs, maxPerRun requests and
+// maxRunBytes each (then truncated) and maxBytes in all, the least
+// recently written run evicted first.
 type runStore struct {
-	mu                         sync.Mutex
-	now                        func() time.Time
-	ttl                        time.Duration
-	maxRuns, maxPerRun, maxLen int
-	bytes                      int
-	byID                       map[string]*list.Element
-	order                      *list.List // of *runEntry, least recently written first
+	mu                              sync.Mutex
+	now                             func() time.Time
+	ttl                             time.Duration
+	maxRuns, maxPerRun, maxRunBytes int
+	maxLen                          int
+	bytes                           int
+	byID                            map[string]*list.Element
+	order                           *list.List // of *runEntry, least recently written first
 }
 
 type runEntry struct {
@@ -413,8 +424,8 @@ type runEntry struct {
 	bytes     int
 }
 
-func newRunStore(now func() time.Time, ttl time.Duration, maxRuns, maxPerRun, maxBytes int) *runStore {
-	return &runStore{now: now, ttl: ttl, maxRuns: maxRuns, maxPerRun: maxPerRun, maxLen: maxBytes,
+func newRunStore(now func() time.Time, ttl time.Duration, maxRuns, maxPerRun, maxRunBytes, maxBytes int) *runStore {
+	return &runStore{now: now, ttl: ttl, maxRuns: maxRuns, maxPerRun: maxPerRun, maxRunBytes: maxRunBytes, maxLen: maxBytes,
 		byID: map[string]*list.Element{}, order: list.New()}
 }
 
@@ -432,7 +443,7 @@ func (s *runStore) add(id string, r received) {
 	e := el.Value.(*runEntry)
 	e.updated = now
 	s.order.MoveToBack(el)
-	if len(e.requests) >= s.maxPerRun {
+	if len(e.requests) >= s.maxPerRun || e.bytes+r.size() > s.maxRunBytes {
 		e.truncated = true
 	} else {
 		e.requests = append(e.requests, r)
@@ -542,18 +553,4 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// labServerFor returns the http.Server the lab runs in: its header limit
-// lets a long URL reach the handler (414 with a message) and answers 431
-// itself beyond it.
-func labServerFor(h http.Handler) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    labMaxHeaderBytes,
-	}
 }

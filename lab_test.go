@@ -243,7 +243,7 @@ func TestLabOversized(t *testing.T) {
 	refused(t, "big server", do(l, "GET", big, "", "Origin", testPage), http.StatusBadRequest)
 
 	srv := httptest.NewUnstartedServer(l)
-	srv.Config = labServerFor(l)
+	srv.Config = defaultLimits.server(l)
 	srv.Start()
 	defer srv.Close()
 	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
@@ -363,7 +363,7 @@ func TestLabRateLimit(t *testing.T) {
 // a TTL of 5 minutes after the last request.
 func TestLabRunStoreBounds(t *testing.T) {
 	c := &clock{t: time.Unix(0, 0)}
-	s := newRunStore(c.now, labRunTTL, labMaxRuns, labMaxPerRun, labMaxStoreBytes)
+	s := newRunStore(c.now, labRunTTL, labMaxRuns, labMaxPerRun, labMaxRunBytes, labMaxStoreBytes)
 	rec := received{Method: "GET"}
 	for range 100 {
 		s.add("a", rec)
@@ -411,7 +411,7 @@ func TestLabRunStoreBounds(t *testing.T) {
 	}
 
 	// The byte cap.
-	small := newRunStore(c.now, labRunTTL, labMaxRuns, labMaxPerRun, 10000)
+	small := newRunStore(c.now, labRunTTL, labMaxRuns, labMaxPerRun, labMaxRunBytes, 10000)
 	big := strings.Repeat("h", 4000)
 	for i := range 10 {
 		small.add(fmt.Sprintf("run%d", i), received{Method: "OPTIONS", ACRH: &big})
@@ -428,6 +428,68 @@ func TestLabRunStoreBounds(t *testing.T) {
 	do(l, "OPTIONS", labPath(t, raw200(), "/"), "", "Origin", testPage, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", strings.Repeat("x", 3*labMaxField))
 	if got, _ := l.runs.get(testRun); len(got) != 1 || len(*got[0].ACRH) != labMaxField {
 		t.Errorf("a long value is not cut: %v", got)
+	}
+}
+
+// TestLabCapsThroughThePage: the page's own /lab/ is the lab, with its
+// limits. 70 requests with a 60 KiB method and 20 KiB headers (as net/http
+// takes them) keep one run under labMaxRunBytes, every recorded field cut
+// at labMaxField; many such runs keep the store under labMaxStoreBytes; and
+// the page's server refuses headers over labMaxHeaderBytes with 431, as
+// the lab's does.
+func TestLabCapsThroughThePage(t *testing.T) {
+	lb := newLab(labOptions{pageOrigins: []string{testPage}}) // no rate limit: one client sends it all
+	h, err := newHandler(fakeWeb(t), withLab("http://localhost:8081", lb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := engine.EncodeLabServer(raw200())
+	if err != nil {
+		t.Fatal(err)
+	}
+	method, value := strings.Repeat("M", 60<<10), strings.Repeat("v", 20<<10)
+	send := func(run string, n int) {
+		for range n {
+			if rec := do(h, method, "/lab/"+run+"/"+text+"/", "", "Origin", value, "Access-Control-Request-Method", value, "Access-Control-Request-Headers", value); rec.Code != 200 {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+	}
+	send(testRun, 70)
+	if _, bytes := lb.runs.stats(); bytes > labMaxRunBytes {
+		t.Errorf("one run holds %d bytes, more than %d", bytes, labMaxRunBytes)
+	}
+	got, truncated := lb.runs.get(testRun)
+	if len(got) == 0 || !truncated {
+		t.Errorf("%d requests kept, truncated %v; want some, true", len(got), truncated)
+	}
+	for _, r := range got {
+		if len(r.Method) != labMaxField || len(*r.Origin) != labMaxField || len(*r.ACRM) != labMaxField || len(*r.ACRH) != labMaxField {
+			t.Fatalf("fields of %d, %d, %d, %d bytes: want %d each", len(r.Method), len(*r.Origin), len(*r.ACRM), len(*r.ACRH), labMaxField)
+		}
+	}
+	for i := range 2 * labMaxStoreBytes / labMaxRunBytes {
+		send(fmt.Sprintf("run_%016d", i), 20)
+	}
+	if runs, bytes := lb.runs.stats(); bytes > labMaxStoreBytes || runs < labMaxStoreBytes/labMaxRunBytes/2 {
+		t.Errorf("the store holds %d runs, %d bytes: want at most %d bytes", runs, bytes, labMaxStoreBytes)
+	}
+
+	conn, err := net.Dial("tcp", startServer(t, h, defaultLimits))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	// net/http answers 431 and closes before the request is all sent: the
+	// answer is read, not the rest.
+	go fmt.Fprintf(conn, "GET /lab/%s/%s/ HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", testRun, text, strings.Repeat("a", labMaxHeaderBytes+8192))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("headers over %d bytes on the page's port: %d, want 431", labMaxHeaderBytes, resp.StatusCode)
 	}
 }
 
@@ -481,7 +543,7 @@ func TestLabAnswersAsEngine(t *testing.T) {
 	l, _ := newTestLab(t)
 	l.limiter = newRateLimiter(time.Now, 0, 0, 1)
 	hs := httptest.NewUnstartedServer(l)
-	hs.Config = labServerFor(l)
+	hs.Config = defaultLimits.server(l)
 	hs.Start()
 	defer hs.Close()
 	lib := func(name, opts string) engine.Server {

@@ -4,21 +4,15 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"html"
-	"io"
-	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -42,9 +36,15 @@ func serve(args []string) error {
 	domain := fl.String("domain", os.Getenv("CORSPLAY_DOMAIN"), "the public host name, for link previews: og:url and og:image (env CORSPLAY_DOMAIN)")
 	labRate := fl.Float64("lab-rate", 20, "lab requests per second per client IP (0: no limit)")
 	labBurst := fl.Int("lab-burst", 60, "lab requests a client IP may send at once")
+	maxConns := fl.Int("max-conns", defaultLimits.conns, "connections each port (page, lab) holds open at once; more wait their turn")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+	if *maxConns < 1 {
+		return fmt.Errorf("-max-conns %d: at least one connection is needed", *maxConns)
+	}
+	limits := defaultLimits
+	limits.conns = *maxConns
 	pageLn, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func serve(args []string) error {
 	if *pageOrigin != "" {
 		pageOrigins = strings.Split(*pageOrigin, ",")
 	}
-	opts := []handlerOption{withDomain(*domain)}
+	opts := []handlerOption{withDomain(*domain), withLimits(limits)}
 	var servers []*http.Server
 	var listeners []net.Listener
 	if labLn != nil {
@@ -77,8 +77,8 @@ func serve(args []string) error {
 		}
 		lb := newLab(labOptions{pageOrigins: pageOrigins, rate: *labRate, burst: *labBurst})
 		opts = append(opts, withLab(*labOrigin, lb))
-		servers = append(servers, labServerFor(lb))
-		listeners = append(listeners, labLn)
+		servers = append(servers, limits.server(lb))
+		listeners = append(listeners, limits.listener(labLn))
 	}
 	h, err := newHandler("web", opts...)
 	if err != nil {
@@ -88,8 +88,8 @@ func serve(args []string) error {
 		}
 		return err
 	}
-	servers = append([]*http.Server{{Handler: h, ReadHeaderTimeout: 10 * time.Second}}, servers...)
-	listeners = append([]net.Listener{pageLn}, listeners...)
+	servers = append([]*http.Server{limits.server(h)}, servers...)
+	listeners = append([]net.Listener{limits.listener(pageLn)}, listeners...)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, len(servers))
@@ -157,6 +157,13 @@ type handlerConfig struct {
 	lab       http.Handler
 	metaCSP   bool
 	domain    string
+	limits    serverLimits
+}
+
+// withLimits gives the page's responses the server's write limits (the
+// deadline that moves on while a client reads); defaultLimits without it.
+func withLimits(l serverLimits) handlerOption {
+	return func(c *handlerConfig) { c.limits = l }
 }
 
 // withDomain names the public host, which link previews (og:url,
@@ -165,8 +172,9 @@ func withDomain(domain string) handlerOption {
 	return func(c *handlerConfig) { c.domain = domain }
 }
 
-// withMetaCSP also puts the Content-Security-Policy in the pages, for
-// static hosts that send no headers of ours.
+// withMetaCSP also puts the Content-Security-Policy in the pages, first
+// in their <head> (pageHead), for static hosts that send no headers of
+// ours.
 func withMetaCSP() handlerOption {
 	return func(c *handlerConfig) { c.metaCSP = true }
 }
@@ -185,17 +193,17 @@ func withLab(origin string, lab http.Handler) handlerOption {
 // app.wasm in the best encoding the browser accepts. Without withLab the
 // page runs without the live lab (CORSPLAY_LAB is empty).
 func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
-	var cfg handlerConfig
+	cfg := handlerConfig{limits: defaultLimits}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	wasm, err := os.Stat(filepath.Join(webDir, "app.wasm"))
-	if err != nil {
-		return nil, fmt.Errorf("%w: build it first with `make run` (or `make wasm`)", err)
-	}
-	version, err := contentHash(webDir)
+	files, err := openWebFiles(webDir)
 	if err != nil {
 		return nil, err
+	}
+	wasm, err := files.stat("app.wasm")
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w: build it first with `make run` (or `make wasm`)", webDir, err)
 	}
 	app.Register()
 	page := &goapp.Handler{
@@ -215,28 +223,31 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		ThemeColor:        "#0969da",
 		Styles:            []string{"/web/app.css"},
 		LoadingLabel:      "Loading the CORS engine… {progress}%",
-		Version:           version,
+		Version:           files.version,
 		WasmContentLength: fmt.Sprint(wasm.Size()),
-		Resources:         goapp.LocalDir(""),
+		Resources:         files,
 		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
 	}
 	if cfg.lab != nil {
 		page.Env["CORSPLAY_LAB_HERE"] = "1"
 	}
+	head := pageHead{next: page}
 	if cfg.metaCSP {
-		page.RawHeaders = []string{`<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`}
+		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`
 	}
 	for _, js := range []string{"link.js", "lab.js"} {
-		if _, err := os.Stat(filepath.Join(webDir, js)); err == nil {
+		if _, err := files.stat(js); err == nil {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}
 	}
-	h := securityHeaders(&wasmServer{next: page, dir: webDir, version: version}, contentSecurityPolicy(cfg.labOrigin))
+	routes := pageRoutes{pages: head, web: &wasmServer{files: files}, limits: cfg.limits}
+	h := securityHeaders(routes, contentSecurityPolicy(cfg.labOrigin))
 	if cfg.lab == nil {
 		return h, nil
 	}
 	// The lab answers with exactly the scenario's headers, not the page's
-	// (and with the path as sent: no ServeMux cleaning).
+	// (and with the path as sent: no ServeMux cleaning), and its own
+	// methods.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/lab/") {
 			cfg.lab.ServeHTTP(w, r)
@@ -244,6 +255,42 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		}
 		h.ServeHTTP(w, r)
 	}), nil
+}
+
+// goappPaths are the paths the page needs of go-app: its pages
+// (app.Register's routes) and the files it generates. go-app answers more
+// — aliases (/goapp.js, /manifest.json, /app.wasm, /goapp.wasm), any path
+// under /{Version}/, and /robots.txt, /sitemap.xml and /ads.txt, which it
+// fetches from whatever host the request's Host header names (a
+// server-side request anywhere) — and none of it is served.
+var goappPaths = map[string]bool{
+	"/": true, embedPath: true, embedPath + "/": true,
+	"/app.js": true, "/app-worker.js": true, "/wasm_exec.js": true, "/app.css": true, "/manifest.webmanifest": true,
+}
+
+// pageRoutes answers GET and HEAD (405 otherwise, RFC 9110 §15.5.6) for
+// goappPaths and /web/…, and 404 for any other path. Bodies are written
+// with limits' moving write deadline.
+type pageRoutes struct {
+	pages, web http.Handler
+	limits     serverLimits
+}
+
+func (p pageRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: the page answers GET and HEAD", http.StatusMethodNotAllowed)
+		return
+	}
+	w = p.limits.progressive(w)
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/web/"):
+		p.web.ServeHTTP(w, r)
+	case goappPaths[r.URL.Path]:
+		p.pages.ServeHTTP(w, r)
+	default:
+		http.NotFound(w, r)
+	}
 }
 
 // contentSecurityPolicy is as strict as go-app allows: its own scripts and
@@ -281,84 +328,28 @@ func securityHeaders(next http.Handler, csp string) http.Handler {
 	})
 }
 
-// contentHash is the Version go-app keys its caches on: a hash of every
-// file served from webDir, so a new build reaches browsers that cached the
-// old one, and two replicas of one build agree.
-func contentHash(webDir string) (string, error) {
-	h := sha256.New()
-	var names []string
-	err := filepath.WalkDir(webDir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			names = append(names, p)
-		}
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	slices.Sort(names)
-	for _, n := range names {
-		f, err := os.Open(n)
-		if err != nil {
-			return "", err
-		}
-		io.WriteString(h, filepath.ToSlash(n)+"\x00")
-		_, err = io.Copy(h, f)
-		f.Close()
-		if err != nil {
-			return "", err
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil))[:16], nil
-}
-
 // wasmServer answers /web/app.wasm with the precompressed twin the browser
-// accepts (app.wasm.br, then app.wasm.gz), and everything else with next.
+// accepts (app.wasm.br, then app.wasm.gz), and everything else as files
+// does.
 type wasmServer struct {
-	next    http.Handler
-	dir     string
-	version string
+	files *webFiles
 }
 
 func (s *wasmServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/web/app.wasm" {
-		s.next.ServeHTTP(w, r)
+		s.files.ServeHTTP(w, r)
 		return
 	}
-	etag := `"` + s.version + `"`
 	h := w.Header()
 	h.Set("Content-Type", "application/wasm")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", etag)
 	h.Set("Vary", "Accept-Encoding")
-	if r.Header.Get("If-None-Match") == etag {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	name := filepath.Join(s.dir, "app.wasm")
 	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-		if accepts(r.Header.Get("Accept-Encoding"), enc.token) {
-			if _, err := os.Stat(name + enc.ext); err == nil {
-				name += enc.ext
-				h.Set("Content-Encoding", enc.token)
-				break
-			}
+		if _, err := s.files.stat("app.wasm" + enc.ext); err == nil && accepts(r.Header.Get("Accept-Encoding"), enc.token) {
+			s.files.serve(w, r, "app.wasm"+enc.ext, enc.token)
+			return
 		}
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		http.Error(w, "app.wasm is missing: build it with make run", http.StatusNotFound)
-		return
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	h.Set("Content-Length", fmt.Sprint(st.Size()))
-	if r.Method == http.MethodHead {
-		return
-	}
-	if _, err := io.Copy(w, f); err != nil && !errors.Is(err, context.Canceled) {
-		log.Printf("serving %s: %v", name, err)
-	}
+	s.files.serve(w, r, "app.wasm", "")
 }
 
 // accepts reports whether an Accept-Encoding value allows token (q=0 is a

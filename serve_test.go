@@ -84,15 +84,25 @@ func TestWasmServedPrecompressed(t *testing.T) {
 }
 
 // TestVersionIsContentHash: a new build gets a new Version, so browsers that
-// cached the old app load the new one; the same files give the same one.
+// cached the old app load the new one; the same files give the same one;
+// a file that is never served (a dotfile) does not count.
 func TestVersionIsContentHash(t *testing.T) {
 	dir := fakeWeb(t)
-	a, _ := contentHash(dir)
-	b, _ := contentHash(dir)
+	version := func() string {
+		t.Helper()
+		f, err := openWebFiles(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f.version
+	}
+	a, b := version(), version()
+	os.WriteFile(filepath.Join(dir, ".DS_Store"), []byte("not served"), 0o644)
+	c := version()
 	os.WriteFile(filepath.Join(dir, "app.wasm"), []byte("a new build"), 0o644)
-	c, _ := contentHash(dir)
-	if a != b || a == c || len(a) != 16 {
-		t.Errorf("versions %q %q %q: want equal, equal, different", a, b, c)
+	d := version()
+	if a != b || a != c || a == d || len(a) != 16 {
+		t.Errorf("versions %q %q %q %q: want equal, equal, equal, different", a, b, c, d)
 	}
 }
 
@@ -278,5 +288,78 @@ func terminate(t *testing.T, cmd *exec.Cmd, logs fmt.Stringer, d time.Duration) 
 		}
 	case <-time.After(d):
 		t.Fatalf("%s did not stop within %s of SIGTERM", cmd.Path, d)
+	}
+}
+
+// TestPageRoutes: the page's server answers GET and HEAD for the pages,
+// go-app's generated files and web/ — HEAD with GET's status and headers
+// and no body — and 405 with Allow: GET, HEAD for any other method (RFC
+// 9110 §15.5.6; methods are case-sensitive, §9.1), while the lab on the
+// same port keeps its own; what else go-app would answer is a 404.
+func TestPageRoutes(t *testing.T) {
+	lb := newLab(labOptions{pageOrigins: []string{testPage}})
+	h, err := newHandler(fakeWeb(t), withLab("http://localhost:8081", lb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startServer(t, h, defaultLimits)
+	for _, path := range []string{"/", "/embed", "/embed/", "/app.js", "/app-worker.js", "/wasm_exec.js", "/app.css", "/manifest.webmanifest", "/web/app.css", "/web/app.wasm"} {
+		get, getBody := rawRequest(t, addr, "GET "+path+" HTTP/1.1")
+		head, headBody := rawRequest(t, addr, "HEAD "+path+" HTTP/1.1")
+		if get.StatusCode != 200 || getBody == "" {
+			t.Errorf("GET %s: %d, %d bytes", path, get.StatusCode, len(getBody))
+		}
+		if head.StatusCode != 200 || headBody != "" || head.Header.Get("Content-Length") != fmt.Sprint(len(getBody)) || head.Header.Get("Content-Type") != get.Header.Get("Content-Type") {
+			t.Errorf("HEAD %s: %d %v, %d bytes of body; GET: %v", path, head.StatusCode, head.Header, len(headBody), get.Header)
+		}
+		for _, method := range []string{"POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "get"} {
+			resp, body := rawRequest(t, addr, method+" "+path+" HTTP/1.1\r\nContent-Length: 0")
+			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD" || resp.Header.Get("Content-Security-Policy") == "" || strings.Contains(body, "<") {
+				t.Errorf("%s %s: %d %v %q", method, path, resp.StatusCode, resp.Header, body)
+			}
+		}
+	}
+	for _, method := range []string{"POST", "PUT", "OPTIONS"} {
+		resp, _ := rawRequest(t, addr, method+" "+labPath(t, raw200(), "/x")+" HTTP/1.1\r\nContent-Length: 0")
+		if resp.StatusCode != 200 {
+			t.Errorf("%s on the page's /lab/: %d, want the lab's 200", method, resp.StatusCode)
+		}
+	}
+	files, err := openWebFiles(fakeWeb(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/app.wasm", "/goapp.wasm", "/goapp.js", "/manifest.json", "/robots.txt", "/sitemap.xml", "/ads.txt", "/" + files.version + "/", "/" + files.version + "/app.js", "/" + files.version + "/web/app.css", "/index.html", "/nope", "/web", "/lab"} {
+		if resp, _ := rawRequest(t, addr, "GET "+path+" HTTP/1.1"); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+}
+
+// TestNoServerSideRequest: go-app answers /robots.txt, /sitemap.xml and
+// /ads.txt with what it fetches at http://{the request's Host}/web/…: a
+// request to any address a client names, from the server, and its answer
+// cached for everyone. The page's server never makes it.
+func TestNoServerSideRequest(t *testing.T) {
+	upstream, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer upstream.Close()
+	h, err := newHandler(fakeWeb(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startServer(t, h, defaultLimits)
+	for _, path := range []string{"/robots.txt", "/sitemap.xml", "/ads.txt"} {
+		if resp, _ := rawRequest(t, addr, "GET "+path+" HTTP/1.1\r\nHost: "+upstream.Addr().String()); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	// go-app fetches before it answers: a connection would be waiting.
+	upstream.(*net.TCPListener).SetDeadline(time.Now().Add(100 * time.Millisecond))
+	if c, err := upstream.Accept(); err == nil {
+		c.Close()
+		t.Errorf("the server connected to the address in the Host header")
 	}
 }

@@ -51,19 +51,23 @@ func staticExport(webDir, out, labOrigin, domain string) error {
 			}
 		}
 	}
-	entries, err := os.ReadDir(webDir)
+	// web/ as the server serves it (webFiles): no dotfile, nothing a link
+	// out of the folder points to.
+	files, err := openWebFiles(webDir)
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		if e.IsDir() {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(webDir, e.Name()))
+	for _, name := range files.names {
+		file, _, err := files.open(name)
 		if err != nil {
 			return err
 		}
-		if err := writeFile(filepath.Join(out, "web", e.Name()), data); err != nil {
+		data, err := io.ReadAll(file)
+		file.Close()
+		if err != nil {
+			return fmt.Errorf("static: reading %s in %s: %w", name, webDir, err)
+		}
+		if err := writeFile(filepath.Join(out, "web", filepath.FromSlash(name)), data); err != nil {
 			return err
 		}
 	}
