@@ -3,6 +3,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"strings"
@@ -81,4 +83,54 @@ func TestLabServerCacheBytes(t *testing.T) {
 		t.Errorf("the heap grew by %d bytes for %d cached servers, more than the %d the cache may hold", grew, n, labServerCacheBytes)
 	}
 	t.Logf("%d servers of ~4,000 instructions cached, %d bytes estimated", n, l.servers.bytes)
+}
+
+// TestCLIPatterns: check and respond refuse a pattern over the limits with
+// its field, and answer a scenario or request that costs more than the
+// budget with the reason, the other elements unharmed.
+func TestCLIPatterns(t *testing.T) {
+	policy := func(origins []string) string {
+		b, _ := json.Marshal(origins)
+		return `{"policy":{"origins":` + string(b) + `}}`
+	}
+	long := "https://" + strings.Repeat("a", engine.MaxOriginBytes-len("https://"))
+	tooComplex := policy([]string{`re:^https://(?:.?){1000}\.example\.com$`})
+	costly := policy(costlyOrigins(4, ""))
+	scenario := func(page, server string) string {
+		return `{"v":1,"page":"` + page + `","request":{"url":"https://api.example.com/r"},"server":` + server + `}`
+	}
+	exchange := func(origin, server string) string {
+		return `{"server":` + server + `,"request":{"url":"/r","headers":[["Origin","` + origin + `"]]}}`
+	}
+	for _, tt := range []struct {
+		cmd, input string
+		code       int
+		stdout     []string // fragments, in order
+		stderr     string
+	}{
+		{"check", scenario(testPage, tooComplex), 2, nil,
+			"check: standard input: server.policy.origins[0]: this pattern is too complex (repetition count 1000)"},
+		{"check", "[" + scenario(long, costly) + "," + allowedRaw + "]", 0,
+			[]string{`"verdict": "error"`, `"console": "corsplay stopped matching the server's patterns`, `"verdict": "allowed"`}, ""},
+		{"respond", exchange(testPage, tooComplex), 2, nil,
+			"respond: standard input: server.policy.origins[0]: this pattern is too complex"},
+		{"respond", "[" + exchange(long, costly) + "," + exchange(testPage, costly) + "]", 2,
+			[]string{`"error": "[0]: corsplay stopped matching the server's patterns`, `"status": 200`},
+			"respond: standard input: [0]: corsplay stopped matching"},
+	} {
+		var out, errs bytes.Buffer
+		code := run([]string{tt.cmd}, strings.NewReader(tt.input), &out, &errs)
+		if code != tt.code || !strings.Contains(errs.String(), tt.stderr) {
+			t.Errorf("%s: exit %d, stderr %q; want %d and %q", tt.cmd, code, errs.String(), tt.code, tt.stderr)
+		}
+		rest := out.String()
+		for _, frag := range tt.stdout {
+			i := strings.Index(rest, frag)
+			if i < 0 {
+				t.Errorf("%s: stdout lacks %q (in order):\n%.600s", tt.cmd, frag, out.String())
+				break
+			}
+			rest = rest[i+len(frag):]
+		}
+	}
 }
