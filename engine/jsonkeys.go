@@ -199,6 +199,12 @@ func (w *walker) object(t reflect.Type, path string) error {
 // mapObject checks a JSON object read into a map: its keys are its own,
 // compared exactly, and each may appear once.
 func (w *walker) mapObject(t reflect.Type, path string) error {
+	return w.members(path, func(p string) error { return w.value(t.Elem(), p) })
+}
+
+// members reads the members of an object up to its closing brace, refusing
+// a key given twice, and checks each value with value(its path).
+func (w *walker) members(path string, value func(p string) error) error {
 	seen := map[string]bool{}
 	for w.dec.More() {
 		key, err := w.key()
@@ -210,7 +216,7 @@ func (w *walker) mapObject(t reflect.Type, path string) error {
 			return &FieldError{p, "given twice in one object"}
 		}
 		seen[key] = true
-		if err := w.value(t.Elem(), p); err != nil {
+		if err := value(p); err != nil {
 			return err
 		}
 	}
@@ -221,26 +227,13 @@ func (w *walker) mapObject(t reflect.Type, path string) error {
 func (w *walker) anything(path string, tok json.Token) error {
 	switch tok {
 	case json.Delim('{'):
-		seen := map[string]bool{}
-		for w.dec.More() {
-			key, err := w.key()
-			if err != nil {
-				return err
-			}
-			p := fieldPath(path, key)
-			if seen[key] {
-				return &FieldError{p, "given twice in one object"}
-			}
-			seen[key] = true
+		return w.members(path, func(p string) error {
 			next, err := w.dec.Token()
 			if err != nil {
 				return &FieldError{p, err.Error()}
 			}
-			if err := w.anything(p, next); err != nil {
-				return err
-			}
-		}
-		return w.end()
+			return w.anything(p, next)
+		})
 	case json.Delim('['):
 		for i := 0; w.dec.More(); i++ {
 			next, err := w.dec.Token()
