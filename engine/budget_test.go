@@ -22,7 +22,7 @@ func costly(i int) string {
 
 // hostileScenarios are the costliest scenarios we can write within the
 // input limits, each aimed at one part of the evaluation.
-func hostileScenarios(t testing.TB) map[string]engine.Scenario {
+func hostileScenarios(t testing.TB) []namedScenario {
 	withPolicy := func(page string, origins ...string) engine.Scenario {
 		s := preflighted()
 		s.Page = page
@@ -50,31 +50,36 @@ func hostileScenarios(t testing.TB) map[string]engine.Scenario {
 	for i := range 8 {
 		longHosts = append(longHosts, longOrigin(engine.MaxPatternBytes-i))
 	}
-	scenarios := map[string]engine.Scenario{
+	scenarios := []namedScenario{
 		// The exchange: a 2 KB page origin against 4,000 instructions.
-		"exchange": withPolicy(longOrigin(engine.MaxOriginBytes), four...),
-		// Half the budget on the exchange, the rest on the analysis.
-		"analysis": withPolicy(longOrigin(engine.MaxOriginBytes), append(four[:1], longHosts...)...),
+		{"exchange", withPolicy(longOrigin(engine.MaxOriginBytes), four...)},
+		// Part of the budget on the exchange, the rest on the analysis.
+		{"analysis", withPolicy(longOrigin(engine.MaxOriginBytes), append(four[:1], longHosts...)...)},
 		// A short page origin: the attacker's view tries long ones.
-		"probes": withPolicy("https://app.example.com", append(four, longHosts...)...),
+		{"probes", withPolicy("https://app.example.com", append(four, longHosts...)...)},
 		// A library: path patterns against a 60 KB path.
-		"flask-cors": flask,
+		{"flask-cors", flask},
 	}
-	for name, s := range scenarios {
-		if err := s.Validate(); err != nil {
-			t.Fatalf("%s: %v", name, err)
+	for _, x := range scenarios {
+		if err := x.s.Validate(); err != nil {
+			t.Fatalf("%s: %v", x.name, err)
 		}
 	}
 	return scenarios
+}
+
+type namedScenario struct {
+	name string
+	s    engine.Scenario
 }
 
 // TestHostileScenarios: each stops within the budget and says so, with the
 // verdict "error" when the exchange itself ran out, else a complete verdict
 // and COST-001 in place of the lint.
 func TestHostileScenarios(t *testing.T) {
-	for name, s := range hostileScenarios(t) {
-		t.Run(name, func(t *testing.T) {
-			out := engine.Evaluate(s)
+	for _, x := range hostileScenarios(t) {
+		t.Run(x.name, func(t *testing.T) {
+			out := engine.Evaluate(x.s)
 			if len(out.Steps) == 0 {
 				t.Fatalf("no steps: %+v", out)
 			}
@@ -97,10 +102,10 @@ func TestHostileScenarios(t *testing.T) {
 // BenchmarkEvaluateHostile measures the costliest scenarios: each stays
 // within pattern.Budget (about 50 ms at most; compare BenchmarkEvaluate).
 func BenchmarkEvaluateHostile(b *testing.B) {
-	for name, s := range hostileScenarios(b) {
-		b.Run(name, func(b *testing.B) {
+	for _, x := range hostileScenarios(b) {
+		b.Run(x.name, func(b *testing.B) {
 			for b.Loop() {
-				engine.Evaluate(s)
+				engine.Evaluate(x.s)
 			}
 		})
 	}

@@ -7,7 +7,7 @@ import "fmt"
 // one instruction at one input position; Go's regexp takes 6 to 25 ns a
 // step on the machine of the README's benchmarks, so the budget is a few
 // tens of milliseconds at most (BenchmarkEvaluateWorstPatterns).
-const Budget = 4_000_000
+const Budget = 3_000_000
 
 // memoMin is the cost from which a match's result is remembered: the same
 // origin is matched once per send, per fix tried and per lint rule, and a

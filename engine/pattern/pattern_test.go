@@ -86,7 +86,7 @@ func TestMeter(t *testing.T) {
 		t.Fatal("over budget: Match true or meter not exceeded")
 	}
 	var be *pattern.BudgetError
-	if !errors.As(m.Err(), &be) || !strings.Contains(be.Error(), "4000000 steps") {
+	if !errors.As(m.Err(), &be) || !strings.Contains(be.Error(), "3000000 steps") {
 		t.Errorf("Err() = %v, want a *BudgetError naming the budget", m.Err())
 	}
 	if r.Match("https://app.example.com", m) {
