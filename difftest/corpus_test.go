@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"corsplay/engine"
 )
 
@@ -264,8 +262,7 @@ var portCases = []struct {
 // so its port, in place of the URL's.
 func TestChromiumURLPorts(t *testing.T) {
 	w := newWire(t)
-	b := newBrowser(t)
-	b.navigate(t, w.page+"/page")
+	c := newChromium(t)
 	_, pagePort, _ := strings.Cut(strings.TrimPrefix(w.page, "http://"), ":")
 	_, otherPort, _ := strings.Cut(strings.TrimPrefix(w.other, "http://"), ":")
 	var runs []*run
@@ -282,17 +279,11 @@ func TestChromiumURLPorts(t *testing.T) {
 		if r.want.Verdict != c.verdict {
 			t.Errorf("%s (%s): engine verdict %q, want %q (%s)", c.title, u, r.want.Verdict, c.verdict, r.want.Console)
 		}
-		req, _ := json.Marshal(toJS(s.Request))
-		res, err := chromedp.Run(b.ctx, chromedp.Evaluate[fetchResult]("runOne("+string(req)+")", chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatalf("%s: %v", c.title, err)
-		}
-		r.got = []fetchResult{res}
 		runs = append(runs, r)
 	}
-	waitForConsole(b, runs)
+	observe(t, c, w, runs)
 	for _, r := range runs {
-		if diffs := compare(r, w.received(r.id), b); len(diffs) > 0 {
+		if diffs := compare(r, w.received(r.id), c); len(diffs) > 0 {
 			t.Errorf("%q (%s): engine and Chromium disagree:\n  %s", r.title, r.local.Request.URL, strings.Join(diffs, "\n  "))
 		}
 		t.Logf("%s: %s: %s", r.local.Request.URL, r.want.Verdict, r.want.Console)

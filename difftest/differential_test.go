@@ -11,9 +11,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/chromedp/chromedp"
 
 	"corsplay/engine"
 )
@@ -32,6 +29,7 @@ type run struct {
 	local engine.Scenario // served and evaluated on loopback
 	want  engine.Outcome
 	got   []fetchResult // one per send
+	lines []consoleLine // the engine's console messages about it
 }
 
 func (r *run) marker() string { return fmt.Sprintf("/s/%d/", r.id) }
@@ -48,57 +46,14 @@ func TestChromiumAgrees(t *testing.T) {
 		t.Fatalf("the differential corpus has %d scenarios (%d with a policy), fewer than %d (%d)", len(corpus), policies, minScenarios, minPolicyScenarios)
 	}
 	w := newWire(t)
-	b := newBrowser(t)
-
+	c := newChromium(t)
 	runs := make([]*run, len(corpus))
 	for i, s := range corpus {
 		local := localize(s, i, w)
 		w.register(i, local)
 		runs[i] = &run{id: i, title: s.Title, local: local, want: engine.Evaluate(local)}
 	}
-
-	for _, null := range []bool{false, true} {
-		page := w.page + "/page"
-		if null {
-			page = w.page + "/page-null"
-		}
-		b.navigate(t, page)
-		var repeats []*run
-		for _, r := range runs {
-			if (r.local.Page == "null") != null {
-				continue
-			}
-			if len(r.local.Request.Repeat) > 0 {
-				repeats = append(repeats, r)
-				continue
-			}
-			req, _ := json.Marshal(toJS(r.local.Request))
-			res, err := chromedp.Run(b.ctx, chromedp.Evaluate[fetchResult]("runOne("+string(req)+")", chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%s: %v", r.title, err)
-			}
-			r.got = []fetchResult{res}
-		}
-		if len(repeats) > 0 {
-			type job struct {
-				Req   jsRequest `json:"req"`
-				Times []float64 `json:"times"`
-			}
-			var jobs []job
-			for _, r := range repeats {
-				jobs = append(jobs, job{toJS(r.local.Request), r.local.Request.Repeat})
-			}
-			arg, _ := json.Marshal(jobs)
-			res, err := chromedp.Run(b.ctx, chromedp.Evaluate[[][]fetchResult]("runAllRepeats("+string(arg)+")", chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("repeats: %v", err)
-			}
-			for i, r := range repeats {
-				r.got = res[i]
-			}
-		}
-	}
-	waitForConsole(b, runs)
+	observe(t, c, w, runs)
 
 	failed := 0
 	byVerdict := map[string]int{}
@@ -108,30 +63,13 @@ func TestChromiumAgrees(t *testing.T) {
 		if r.want.Preflight != nil {
 			preflights++
 		}
-		if diffs := compare(r, w.received(r.id), b); len(diffs) > 0 {
+		if diffs := compare(r, w.received(r.id), c); len(diffs) > 0 {
 			failed++
 			in, _ := json.Marshal(r.local)
 			t.Errorf("scenario %d %q: engine and Chromium disagree:\n  %s\n  scenario: %s", r.id, r.title, strings.Join(diffs, "\n  "), in)
 		}
 	}
-	t.Logf("%d scenarios, %d agree with Chromium; verdicts %v; %d with a preflight", len(runs), len(runs)-failed, byVerdict, preflights)
-}
-
-// waitForConsole gives Chromium time to report every blocked fetch.
-func waitForConsole(b *browser, runs []*run) {
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		missing := 0
-		for _, r := range runs {
-			if verdictOf(r.got[0]) == engine.Blocked && b.consoleFor(r.marker()) == "" {
-				missing++
-			}
-		}
-		if missing == 0 {
-			return
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	t.Logf("%s: %d scenarios, %d agree; verdicts %v; %d with a preflight", c.version(), len(runs), len(runs)-failed, byVerdict, preflights)
 }
 
 // verdictOf reads the verdict off what script saw.
@@ -140,7 +78,7 @@ func verdictOf(f fetchResult) string {
 }
 
 // compare lists every observable on which the engine and Chromium differ.
-func compare(r *run, recv []received, b *browser) []string {
+func compare(r *run, recv []received, c *chromium) []string {
 	var diffs []string
 	want := r.want
 	got := r.got[0]
@@ -196,11 +134,11 @@ func compare(r *run, recv []received, b *browser) []string {
 			differ("TypeError", want.Console, got.Message)
 		}
 	case engine.Blocked:
-		if c := b.consoleFor(r.marker()); c != want.Console && !sameHeaderError(want, c, preflight) {
-			differ("console", want.Console, c)
+		if got := mainLine(r.lines); got != want.Console && !sameHeaderError(want, got, preflight) {
+			differ("console", want.Console, got)
 		}
-		if c := b.corsErrorFor(r.marker()); c != want.CORSError {
-			differ("CorsError", want.CORSError, c)
+		if got := c.corsErrorFor(r.marker()); got != want.CORSError {
+			differ("CorsError", want.CORSError, got)
 		}
 	}
 	if len(r.local.Request.Repeat) > 0 {

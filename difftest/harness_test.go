@@ -1,28 +1,17 @@
 package difftest
 
 import (
-	"context"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/audits"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/chromedp"
-
 	"corsplay/engine"
 )
-
-// chromiumPath is Debian's Chromium, the oracle of this suite.
-const chromiumPath = "/usr/bin/chromium"
 
 // received is one request as the server saw it.
 type received struct {
@@ -61,7 +50,7 @@ func newWire(t *testing.T) *wire {
 }
 
 const pageScript = `
-window.runOne = async function (req) {
+window.fetchOnce = async function (req) {
   const init = {method: req.method, headers: req.headers, credentials: req.credentials, mode: req.mode};
   if (req.body !== null && req.body !== undefined) init.body = req.body;
   try {
@@ -73,13 +62,19 @@ window.runOne = async function (req) {
     return {state: "rejected", name: e.name, message: e.message};
   }
 };
+window.runOne = async function (req, id) {
+  console.log("` + runMarker + `" + id);
+  const out = await fetchOnce(req);
+  console.log("` + doneMarker + `" + id);
+  return out;
+};
 window.runRepeat = async function (req, times) {
   const t0 = performance.now();
   const out = [];
   for (const at of times) {
     const wait = t0 + at * 1000 - performance.now();
     if (wait > 0) await new Promise(r => setTimeout(r, wait));
-    out.push(await runOne(req));
+    out.push(await fetchOnce(req));
   }
   return out;
 };
@@ -165,103 +160,6 @@ func (w *wire) received(id int) []received {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return append([]received(nil), w.log[id]...)
-}
-
-// browser is one headless Chromium with a fresh profile, and what its
-// console and issues panel reported.
-type browser struct {
-	ctx     context.Context
-	mu      sync.Mutex
-	console []string
-	issues  []*audits.CorsIssueDetails
-}
-
-// chromiumFlags are the flags this project runs Chromium with: the closed
-// network here refuses anything but loopback, so background traffic is off.
-func chromiumFlags(userDataDir string) []chromedp.ExecAllocatorOption {
-	return []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(userDataDir),
-	}
-}
-
-// requireChromium fails, never skips, when the oracle is missing.
-func requireChromium(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s is missing: the browser is this suite's oracle and is never skipped. Install it with `apt-get install -y chromium` (make test does so as root).", chromiumPath)
-	}
-	if out, err := exec.Command(chromiumPath, "--version").CombinedOutput(); err != nil {
-		t.Fatalf("%s --version: %v\n%s", chromiumPath, err, out)
-	}
-}
-
-func newBrowser(t *testing.T) *browser {
-	requireChromium(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumFlags(t.TempDir())...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	b := &browser{ctx: ctx}
-	if err := chromedp.Listen(ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *log.EventEntryAdded:
-			b.mu.Lock()
-			b.console = append(b.console, ev.Entry.Text)
-			b.mu.Unlock()
-		case *audits.EventIssueAdded:
-			if d := ev.Issue.Details; d != nil && d.CorsIssueDetails != nil {
-				b.mu.Lock()
-				b.issues = append(b.issues, d.CorsIssueDetails)
-				b.mu.Unlock()
-			}
-		}
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Call(ctx, audits.Enable, cdp.Empty{}); err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-func (b *browser) navigate(t *testing.T, url string) {
-	t.Helper()
-	if err := chromedp.Do(b.ctx, chromedp.Navigate(url)); err != nil {
-		t.Fatalf("navigate %s: %v", url, err)
-	}
-}
-
-// consoleFor returns the CORS console line about a URL containing marker.
-func (b *browser) consoleFor(marker string) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, c := range b.console {
-		if (strings.HasPrefix(c, "Access to fetch at '") || strings.HasPrefix(c, "Fetch API cannot load ")) && strings.Contains(c, marker) {
-			return c
-		}
-	}
-	return ""
-}
-
-// corsErrorFor returns the CorsError of the first non-warning issue about a
-// URL containing marker.
-func (b *browser) corsErrorFor(marker string) string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, d := range b.issues {
-		if !d.IsWarning && d.Request != nil && strings.Contains(d.Request.URL, marker) && d.CorsErrorStatus != nil {
-			return string(d.CorsErrorStatus.CorsError)
-		}
-	}
-	return ""
 }
 
 // fetchResult is what the page's script saw.
