@@ -54,6 +54,7 @@ func TestChromiumAgrees(t *testing.T) {
 		runs[i] = &run{id: i, title: s.Title, local: local, want: engine.Evaluate(local)}
 	}
 	observe(t, c, w, runs)
+	dumpObservations(t, c, w, runs)
 
 	failed := 0
 	byVerdict := map[string]int{}

@@ -3,10 +3,15 @@ package difftest
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"corsplay/engine"
 )
 
 // A driver runs the suite's page in one real browser engine, in one tab:
@@ -141,4 +146,50 @@ func linesOf(all []consoleLine, r *run) []consoleLine {
 		}
 	}
 	return out
+}
+
+// observed is what an engine did with one scenario, as dumpObservations
+// writes it: for building and checking an engine profile by hand.
+type observed struct {
+	ID       int             `json:"id"`
+	Title    string          `json:"title"`
+	Scenario engine.Scenario `json:"scenario"` // as served, on loopback
+	Sends    []fetchResult   `json:"sends"`
+	Lines    []consoleLine   `json:"lines"`
+	Received []receivedJSON  `json:"received"`
+}
+
+// receivedJSON is one request the wire received, headers as sent.
+type receivedJSON struct {
+	Method    string      `json:"method"`
+	Preflight bool        `json:"preflight"`
+	Header    http.Header `json:"header"`
+}
+
+// dumpObservations writes what d did with every run to the file named by
+// $CORSPLAY_OBSERVED/<engine>.json when that variable names a folder;
+// nothing otherwise.
+func dumpObservations(t *testing.T, d driver, w *wire, runs []*run) {
+	t.Helper()
+	dir := os.Getenv("CORSPLAY_OBSERVED")
+	if dir == "" {
+		return
+	}
+	var out []observed
+	for _, r := range runs {
+		o := observed{ID: r.id, Title: r.title, Scenario: r.local, Sends: r.got, Lines: r.lines}
+		for _, rc := range w.received(r.id) {
+			o.Received = append(o.Received, receivedJSON(rc))
+		}
+		out = append(out, o)
+	}
+	data, err := json.MarshalIndent(out, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(dir, strings.ToLower(d.engineName())+".json")
+	if err := os.WriteFile(name, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %s", name)
 }
