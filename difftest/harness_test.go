@@ -89,7 +89,7 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			rw.Header().Set("Content-Security-Policy", "sandbox allow-scripts")
 		}
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(rw, "<!doctype html><title>difftest</title><script>%s</script>", pageScript)
+		fmt.Fprintf(rw, "<!doctype html><title>difftest</title><link rel=icon href=data:,><script>%s</script>", pageScript)
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/s/")
