@@ -129,11 +129,19 @@ func compare(r *run, recv []received, c *chromium) []string {
 			differ("readable headers", strings.Join(want.ReadableHeaders, ","), strings.Join(g, ","))
 		}
 	}
-	switch verdict {
-	case engine.Error:
-		if got.Message != want.Console {
-			differ("TypeError", want.Console, got.Message)
+	if got.State == "rejected" && got.Message != want.TypeError {
+		differ("TypeError", want.TypeError, got.Message)
+	}
+	wantConsole := slices.Clone(want.ConsoleLines)
+	if main := mainLine(r.lines); len(wantConsole) > 0 && sameHeaderError(want, main, preflight) {
+		wantConsole[0].Text = main
+	}
+	if gotLines, wantLines := linesText(r.lines), linesText(wantConsole); !slices.Equal(gotLines, wantLines) {
+		if len(r.local.Request.Repeat) == 0 || !slices.Equal(gotLines, namingURL(wantLines, r.marker())) {
+			differ("console lines", strings.Join(wantLines, " | "), strings.Join(gotLines, " | "))
 		}
+	}
+	switch verdict {
 	case engine.Blocked:
 		if got := mainLine(r.lines); got != want.Console && !sameHeaderError(want, got, preflight) {
 			differ("console", want.Console, got)
@@ -146,6 +154,27 @@ func compare(r *run, recv []received, c *chromium) []string {
 		diffs = append(diffs, compareSends(want, recv)...)
 	}
 	return diffs
+}
+
+// linesText writes console lines as "source/level: text".
+func linesText(lines []engine.ConsoleLine) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, l.Source+"/"+l.Level+": "+l.Text)
+	}
+	return out
+}
+
+// namingURL keeps the lines that name the run's URL: all that a repeated
+// run, which goes unmarked beside the others, can be tied to.
+func namingURL(lines []string, marker string) []string {
+	var out []string
+	for _, l := range lines {
+		if strings.Contains(l, marker) {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // sameHeaderError accepts Chromium naming another disallowed header than the

@@ -36,12 +36,9 @@ type driver interface {
 
 // consoleLine is one console message as the engine reports it: its source
 // ("javascript", "network", "security", "console-api"…, in the engine's
-// own words), its level ("error", "warning", "log"…) and its text.
-type consoleLine struct {
-	Source string `json:"source"`
-	Level  string `json:"level"`
-	Text   string `json:"text"`
-}
+// own words), its level ("error", "warning", "log"…) and its text. It is
+// what the engine's profiles predict.
+type consoleLine = engine.ConsoleLine
 
 // The page script logs these around each fetch, so that the engine's own
 // messages can be tied to the run that caused them.

@@ -119,9 +119,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 
 	include := e.s.Request.Credentials == CredentialsInclude
 	fail := func(id, title, corsError, hint, detail, spec, differs string) (grant, bool) {
-		e.out.Verdict = Blocked
-		e.out.CORSError = corsError
-		e.out.Console = ConsoleMessage(e.consoleURL, e.origin.String(), corsError, hint)
+		e.blocked(corsError, hint, resp.Status)
 		e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " The actual request is never sent.", Spec: spec, Differs: differs, Message: "preflight-response"})
 		return grant{}, false
 	}
@@ -330,9 +328,7 @@ func (e *evaluation) actual() {
 		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.origin, resp.Status)})
 	c := CORSCheck(e.origin, creds, resp.Headers)
 	if !c.OK {
-		e.out.Verdict = Blocked
-		e.out.CORSError = c.CORSError
-		e.out.Console = ConsoleMessage(e.consoleURL, e.origin.String(), c.CORSError, c.Hint)
+		e.blocked(c.CORSError, c.Hint, resp.Status)
 		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response",
 			Detail: e.corsCheckDetail(c, resp.Headers, "response") + " The server has already run the request; only its response is withheld from script."})
 		return

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"corsplay/engine/console"
 )
 
 // Fetch standard anchors the steps link to.
@@ -33,6 +35,7 @@ type evaluation struct {
 	profile string
 	out     Outcome
 
+	browser    console.Browser // what the profile's browser prints
 	server     func(HTTPRequest) Response
 	lib        *libView // a library server's emulation, already built
 	origin     Origin
@@ -85,7 +88,9 @@ func evaluate(s Scenario) Outcome {
 func evaluateWith(s Scenario, lib *libView) (out Outcome) {
 	e := &evaluation{s: s.metered().withDefaults(), lib: lib}
 	e.profile = e.s.Browser
+	e.browser = consoleOf(e.profile)
 	e.out.ReadableHeaders = []string{}
+	e.out.ConsoleLines = []ConsoleLine{}
 	defer func() {
 		if r := recover(); r != nil {
 			e.stopped(r)
@@ -124,12 +129,34 @@ func (e *evaluation) step(st Step) {
 	e.out.Steps = append(e.out.Steps, st)
 }
 
-// fail ends the evaluation with a TypeError thrown by fetch().
-func (e *evaluation) typeError(id, title, msg, detail, spec string) bool {
+// typeError ends the evaluation with a TypeError fetch() throws before
+// sending: kind is a console.Type… kind, hint what its message quotes.
+func (e *evaluation) typeError(id, title, kind, hint, detail, spec string) bool {
 	e.out.Verdict = Error
-	e.out.Console = typeError(msg)
-	e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " fetch() throws TypeError: " + e.out.Console, Spec: spec, Message: "request"})
+	e.failed(console.Failure{Kind: kind, Hint: hint})
+	e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " fetch() throws TypeError: " + e.out.TypeError, Spec: spec, Message: "request"})
 	return false
+}
+
+// blocked ends the evaluation with a CORS failure of kind (a CorsError
+// name), hint what the message quotes and status the failing response's.
+func (e *evaluation) blocked(kind, hint string, status int) {
+	e.out.Verdict = Blocked
+	e.out.CORSError = kind
+	e.failed(console.Failure{Kind: kind, Hint: hint, Status: status, URL: e.consoleURL, Origin: e.origin.String(), Method: e.method})
+}
+
+// failed writes what the browser prints for f.
+func (e *evaluation) failed(f console.Failure) {
+	lines, te := e.browser.Failed(f)
+	if lines != nil {
+		e.out.ConsoleLines = lines
+	}
+	e.out.TypeError = te
+	e.out.Console = te
+	if len(lines) > 0 {
+		e.out.Console = lines[0].Text
+	}
 }
 
 // construct follows the Request constructor: everything fetch() checks before
@@ -139,16 +166,16 @@ func (e *evaluation) construct() bool {
 	switch r.Credentials {
 	case CredentialsOmit, CredentialsSameOrigin, CredentialsInclude:
 	default:
-		return e.typeError("credentials", "Credentials mode", fmt.Sprintf("Failed to read the 'credentials' property from 'RequestInit': The provided value '%s' is not a valid enum value of type RequestCredentials.", r.Credentials),
+		return e.typeError("credentials", "Credentials mode", console.TypeCredentials, r.Credentials,
 			"credentials must be \"omit\", \"same-origin\" or \"include\".", specRequestCtor)
 	}
 	switch r.Mode {
 	case ModeCORS, ModeNoCORS, ModeSameOrigin:
 	case "navigate":
-		return e.typeError("mode", "Request mode", "Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.",
+		return e.typeError("mode", "Request mode", console.TypeNavigate, r.Mode,
 			"Only the browser makes navigation requests.", specRequestCtor)
 	default:
-		return e.typeError("mode", "Request mode", fmt.Sprintf("Failed to read the 'mode' property from 'RequestInit': The provided value '%s' is not a valid enum value of type RequestMode.", r.Mode),
+		return e.typeError("mode", "Request mode", console.TypeMode, r.Mode,
 			"mode must be \"cors\", \"no-cors\" or \"same-origin\" (\"navigate\" is for the browser alone).", specRequestCtor)
 	}
 	origin, err := ParseOrigin(e.s.Page)
@@ -173,20 +200,20 @@ func (e *evaluation) construct() bool {
 
 	u, err := url.Parse(r.URL)
 	if err != nil || !u.IsAbs() || u.Host == "" {
-		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "fetch() resolves the URL first; this one does not parse as an absolute URL.", specRequestCtor)
+		return e.typeError("url", "Parse the URL", console.TypeURL, r.URL, "fetch() resolves the URL first; this one does not parse as an absolute URL.", specRequestCtor)
 	}
 	if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
-		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "corsplay models http and https URLs only.", specRequestCtor)
+		return e.typeError("url", "Parse the URL", console.TypeURL, r.URL, "corsplay models http and https URLs only.", specRequestCtor)
 	}
 	if _, err := canonicalPort(u.Port()); err != nil {
-		return e.typeError("url", "Parse the URL", "Failed to parse URL from "+r.URL, "fetch() resolves the URL first, and the URL standard refuses this one: its "+err.Error()+".", specURLPort)
+		return e.typeError("url", "Parse the URL", console.TypeURL, r.URL, "fetch() resolves the URL first, and the URL standard refuses this one: its "+err.Error()+".", specURLPort)
 	}
 	e.url, e.urlString, e.consoleURL = u, serializeURL(u), serializeURL(u)
 	if u.Fragment != "" {
 		e.consoleURL += "#" + u.EscapedFragment()
 	}
 	if u.User != nil {
-		return e.typeError("url", "Parse the URL", "Request cannot be constructed from a URL that includes credentials: "+r.URL,
+		return e.typeError("url", "Parse the URL", console.TypeURLCredentials, r.URL,
 			"A URL with a user name or password cannot be fetched; send credentials in a header instead.", specRequestCtor)
 	}
 	e.step(Step{ID: "url", Title: "Parse the URL", Status: StepPass, Detail: fmt.Sprintf("The request goes to %s, whose origin is %s.", e.urlString, OriginOf(u)), Spec: specRequestCtor, Message: "request"})
@@ -200,10 +227,10 @@ func (e *evaluation) construct() bool {
 func (e *evaluation) constructMethod() bool {
 	m := e.s.Request.Method
 	if !IsToken(m) {
-		return e.typeError("method", "Method", fmt.Sprintf("'%s' is not a valid HTTP method.", m), "A method is a token: letters, digits and !#$%&'*+-.^_`|~, without spaces.", specMethod)
+		return e.typeError("method", "Method", console.TypeMethod, m, "A method is a token: letters, digits and !#$%&'*+-.^_`|~, without spaces.", specMethod)
 	}
 	if IsForbiddenMethod(m) {
-		return e.typeError("method", "Method", fmt.Sprintf("'%s' HTTP method is unsupported.", m), m+" is a forbidden method: CONNECT, TRACE and TRACK can never be sent from a page.", specBase+"#forbidden-method")
+		return e.typeError("method", "Method", console.TypeForbiddenMethod, m, m+" is a forbidden method: CONNECT, TRACE and TRACK can never be sent from a page.", specBase+"#forbidden-method")
 	}
 	e.method = NormalizeMethod(m)
 	detail := "The method is " + e.method + "."
@@ -214,7 +241,7 @@ func (e *evaluation) constructMethod() bool {
 		detail = fmt.Sprintf("fetch() sends %q exactly as typed: only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased, and methods are case-sensitive, so the server must allow %q, not %q.", m, m, strings.ToUpper(m))
 	}
 	if e.s.Request.Mode == ModeNoCORS && !IsSafelistedMethod(e.method) {
-		return e.typeError("method", "Method", fmt.Sprintf("'%s' is unsupported in no-cors mode.", e.method), "A no-cors request may only use GET, HEAD or POST.", specRequestCtor)
+		return e.typeError("method", "Method", console.TypeNoCORSMethod, e.method, "A no-cors request may only use GET, HEAD or POST.", specRequestCtor)
 	}
 	e.step(Step{ID: "method", Title: "Method", Status: StepPass, Detail: detail, Spec: specMethod, Message: "request"})
 	return true
@@ -228,11 +255,11 @@ func (e *evaluation) constructHeaders() bool {
 	noCORS := e.s.Request.Mode == ModeNoCORS
 	for _, h := range e.s.Request.Headers {
 		if !IsToken(h.Name) {
-			return e.typeError("headers", "Request headers", "Invalid name", fmt.Sprintf("%q is not a valid header name.", h.Name), specBase+"#concept-headers-append")
+			return e.typeError("headers", "Request headers", console.TypeHeaderName, h.Name, fmt.Sprintf("%q is not a valid header name.", h.Name), specBase+"#concept-headers-append")
 		}
 		v := NormalizeHeaderValue(h.Value)
 		if !IsHeaderValue(v) {
-			return e.typeError("headers", "Request headers", "Invalid value", fmt.Sprintf("The value of %s contains NUL, CR or LF.", h.Name), specBase+"#concept-headers-append")
+			return e.typeError("headers", "Request headers", console.TypeHeaderValue, h.Value, fmt.Sprintf("The value of %s contains NUL, CR or LF.", h.Name), specBase+"#concept-headers-append")
 		}
 		if forbidden, why := ForbiddenRequestHeader(e.profile, h.Name, v); forbidden {
 			dropped = append(dropped, fmt.Sprintf("%s (%s)", h.Name, why))
@@ -279,7 +306,7 @@ func (e *evaluation) constructBody() bool {
 		return true
 	}
 	if e.method == "GET" || e.method == "HEAD" {
-		return e.typeError("body", "Body", "Request with GET/HEAD method cannot have body.", "A GET or HEAD request cannot carry a body.", specRequestCtor)
+		return e.typeError("body", "Body", console.TypeBodyWithGetHead, "", "A GET or HEAD request cannot carry a body.", specRequestCtor)
 	}
 	detail := fmt.Sprintf("A %d-byte string body.", len(*body))
 	if !e.headers.Has("Content-Type") {
@@ -301,9 +328,7 @@ func (e *evaluation) fetch() {
 			Detail: fmt.Sprintf("The page %s and the URL have the same scheme, host and port: CORS does not apply, no preflight is sent and every response header but Set-Cookie is readable.", e.origin)})
 		e.sameOrigin()
 	case r.Mode == ModeSameOrigin:
-		e.out.Verdict = Blocked
-		e.out.CORSError = ErrDisallowedByMode
-		e.out.Console = fmt.Sprintf("Fetch API cannot load %s. Request mode is \"same-origin\" but the URL's origin is not same as the request origin %s.", e.consoleURL, e.origin)
+		e.blocked(ErrDisallowedByMode, "", 0)
 		e.step(Step{ID: "origin", Title: "Cross-origin in same-origin mode", Status: StepFail, Spec: specMainFetch,
 			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) but its mode is \"same-origin\": it fails before anything is sent.", e.origin, target)})
 	case r.Mode == ModeNoCORS:
@@ -314,6 +339,9 @@ func (e *evaluation) fetch() {
 		e.step(Step{ID: "origin", Title: "Cross-origin request", Status: StepInfo, Spec: specMainFetch,
 			Detail: fmt.Sprintf("The page's origin %s differs from the URL's origin %s (scheme, host or port), so the CORS protocol applies.", e.origin, target)})
 		e.cors()
+	}
+	if (e.out.Verdict == Allowed || e.out.Verdict == Opaque) && e.out.Actual != nil && e.out.Actual.Response != nil {
+		e.out.ConsoleLines = append(e.out.ConsoleLines, e.browser.Loaded(e.consoleURL, e.out.Actual.Response.Status)...)
 	}
 	e.step(Step{ID: "verdict", Title: "Verdict", Status: verdictStatus(e.out.Verdict), Detail: e.verdictDetail(), Spec: specCORSProtocol})
 }

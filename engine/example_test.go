@@ -200,11 +200,3 @@ func ExampleParseOrigin() {
 	// https://app.example.com:443 refused: true
 	// https://APP.example.com refused: true
 }
-
-func ExampleConsoleMessage() {
-	fmt.Println(engine.ConsoleMessage("https://api.example.com/items", "https://app.example.com", "PreflightMissingAllowOriginHeader", ""))
-	fmt.Println(engine.ConsoleMessage("https://api.example.com/items", "https://app.example.com", "MethodDisallowedByPreflightResponse", "patch"))
-	// Output:
-	// Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.
-	// Access to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: Method patch is not allowed by Access-Control-Allow-Methods in preflight response.
-}

@@ -1,6 +1,9 @@
 package engine
 
-import "corsplay/engine/pattern"
+import (
+	"corsplay/engine/console"
+	"corsplay/engine/pattern"
+)
 
 // Verdicts.
 const (
@@ -25,9 +28,16 @@ type Outcome struct {
 	// ReadableHeaders are the lower-cased, sorted names response.headers
 	// shows; empty unless allowed.
 	ReadableHeaders []string `json:"readableHeaders"`
-	// Console is the text Chromium prints for the failure, or the TypeError's
-	// message for verdict "error".
+	// Console is the one line that states why the fetch failed, as the
+	// profile's browser prints it, or the TypeError's message for verdict
+	// "error".
 	Console string `json:"console"`
+	// ConsoleLines are every line the browser logs for this fetch, in
+	// order (for a repeated request, its first send).
+	ConsoleLines []ConsoleLine `json:"consoleLines"`
+	// TypeError is the message of the TypeError script sees when fetch()
+	// rejects, or throws before sending; "" when it resolves.
+	TypeError string `json:"typeError,omitempty"`
 	// CORSError is Chromium's CorsError name, "" when none applies.
 	CORSError string `json:"corsError"`
 	// Sends has one entry per time in request.repeat.
@@ -51,6 +61,10 @@ type Outcome struct {
 	// such as an unknown option it ignores.
 	LibraryWarnings []string `json:"libraryWarnings,omitempty"`
 }
+
+// ConsoleLine is one line of a browser's console: its source, level and
+// text.
+type ConsoleLine = console.Line
 
 // Severities of lint findings.
 const (

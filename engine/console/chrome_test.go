@@ -1,9 +1,9 @@
-package engine_test
+package console_test
 
 import (
 	"testing"
 
-	"corsplay/engine"
+	"corsplay/engine/console"
 )
 
 // The console lines below are written out from the templates of
@@ -73,20 +73,25 @@ var consoleMessageTests = []struct {
 		consoleHead + `The 'Access-Control-Allow-Origin' header contains the invalid value 'a\u007Fb~'. Have the server send the header with a valid value.`},
 }
 
-func TestConsoleMessage(t *testing.T) {
+const (
+	apiURL     = "https://api.example.com/items"
+	pageOrigin = "https://app.example.com"
+)
+
+func TestChromeCORS(t *testing.T) {
 	for _, tt := range consoleMessageTests {
 		t.Run(tt.corsError+"/"+tt.hint, func(t *testing.T) {
-			got := engine.ConsoleMessage(apiURL, pageOrigin, tt.corsError, tt.hint)
+			got := console.ChromeCORS(console.Failure{Kind: tt.corsError, URL: apiURL, Origin: pageOrigin, Hint: tt.hint})
 			if got != tt.want {
-				t.Errorf("ConsoleMessage(%q, %q, %q, %q) =\n%s\nwant\n%s", apiURL, pageOrigin, tt.corsError, tt.hint, got, tt.want)
+				t.Errorf("ChromeCORS(%q, %q, %q, %q) =\n%s\nwant\n%s", apiURL, pageOrigin, tt.corsError, tt.hint, got, tt.want)
 			}
 		})
 	}
 }
 
-// TestConsoleMessageWorkedExamples checks two of the worked examples of
+// TestChromeCORSWorkedExamples checks two of the worked examples of
 // browser-messages.md §2.3 verbatim.
-func TestConsoleMessageWorkedExamples(t *testing.T) {
+func TestChromeCORSWorkedExamples(t *testing.T) {
 	tests := []struct {
 		url, origin, corsError, hint, want string
 	}{
@@ -101,8 +106,8 @@ func TestConsoleMessageWorkedExamples(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.corsError, func(t *testing.T) {
-			if got := engine.ConsoleMessage(tt.url, tt.origin, tt.corsError, tt.hint); got != tt.want {
-				t.Errorf("ConsoleMessage(%q, %q, %q, %q) =\n%s\nwant\n%s", tt.url, tt.origin, tt.corsError, tt.hint, got, tt.want)
+			if got := console.ChromeCORS(console.Failure{Kind: tt.corsError, URL: tt.url, Origin: tt.origin, Hint: tt.hint}); got != tt.want {
+				t.Errorf("ChromeCORS(%q, %q, %q, %q) =\n%s\nwant\n%s", tt.url, tt.origin, tt.corsError, tt.hint, got, tt.want)
 			}
 		})
 	}
