@@ -124,17 +124,25 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 		return grant{}, false
 	}
 
+	p := profileOf(e.profile)
 	location, hasLocation := resp.Headers.Get("Location")
 	redirect := isRedirectStatus(resp.Status) && hasLocation
-	if redirect && e.profile == Chrome {
+	failRedirect := func() (grant, bool) {
 		return fail("preflight-redirect", "Preflight redirect", ErrPreflightDisallowedRedirect, "",
 			fmt.Sprintf("The preflight was answered %d with Location: %s. Browsers never follow a redirect of a preflight: the server must answer the OPTIONS request itself (often a trailing slash or http→https redirect is the cause).", resp.Status, location),
-			specPreflight, "Chrome reports the redirect before checking anything else; the standard just sees a status that is not ok.")
+			specPreflight, "Chrome reports the redirect before checking anything else, Firefox after the CORS check; the standard just sees a status that is not ok.")
+	}
+	if redirect && p.redirect == redirectFirst {
+		return failRedirect()
 	}
 	if c := CORSCheck(e.origin, e.s.Request.Credentials, resp.Headers); !c.OK {
-		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+c.CORSError, c.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response"), specCORSCheck, "")
+		f := p.corsFailure(c, resp.Headers)
+		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+f.CORSError, f.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response"), specCORSCheck, "")
 	}
 	e.step(Step{ID: "preflight-cors-check", Title: "Preflight: CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "preflight response"), Spec: specCORSCheck, Message: "preflight-response"})
+	if redirect && p.redirect == redirectAfterCORS {
+		return failRedirect()
+	}
 	if !isOKStatus(resp.Status) {
 		return fail("preflight-status", "Preflight: ok status", ErrPreflightInvalidStatus, "",
 			fmt.Sprintf("The preflight was answered %d; only 200 to 299 will do. A server that requires authentication on OPTIONS, or has no OPTIONS route, fails here: preflights never carry credentials.", resp.Status),
@@ -145,13 +153,13 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	acam, _ := resp.Headers.Get(headerAllowMethods)
 	methods, ok := ExtractList(acam)
 	if !ok {
-		return fail("preflight-methods", "Preflight: allowed methods", ErrInvalidAllowMethodsPreflight, "",
+		return fail("preflight-methods", "Preflight: allowed methods", ErrInvalidAllowMethodsPreflight, badListElement(acam),
 			fmt.Sprintf("Access-Control-Allow-Methods %q does not parse: it must be a comma-separated list of method names (tokens).", acam), specPreflight, "")
 	}
 	acah, _ := resp.Headers.Get(headerAllowHeaders)
 	names, ok := ExtractList(acah)
 	if !ok {
-		return fail("preflight-headers", "Preflight: allowed headers", ErrInvalidAllowHeadersPreflight, "",
+		return fail("preflight-headers", "Preflight: allowed headers", ErrInvalidAllowHeadersPreflight, badListElement(acah),
 			fmt.Sprintf("Access-Control-Allow-Headers %q does not parse: it must be a comma-separated list of header names (tokens).", acah), specPreflight, "")
 	}
 	if !methodAllowed(e.method, methods, include) {
@@ -166,7 +174,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	wildcard := !include && slices.Contains(lower, "*")
 	hasAuth := slices.Contains(unsafe, "authorization")
 	authByWildcard := hasAuth && wildcard && !slices.Contains(lower, "authorization")
-	if authByWildcard && e.profile == Spec {
+	if authByWildcard && !p.wildcardAuthorization {
 		return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, "authorization",
 			"Access-Control-Allow-Headers: * does not cover Authorization: the standard requires it to be listed by name.", specBase+"#cors-non-wildcard-request-header-name",
 			"Chrome still lets * cover Authorization (with a deprecation warning); the standard and a future Chrome do not.")
@@ -328,7 +336,8 @@ func (e *evaluation) actual() {
 		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.origin, resp.Status)})
 	c := CORSCheck(e.origin, creds, resp.Headers)
 	if !c.OK {
-		e.blocked(c.CORSError, c.Hint, resp.Status)
+		f := profileOf(e.profile).corsFailure(c, resp.Headers)
+		e.blocked(f.CORSError, f.Hint, resp.Status)
 		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response",
 			Detail: e.corsCheckDetail(c, resp.Headers, "response") + " The server has already run the request; only its response is withheld from script."})
 		return

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -131,8 +132,8 @@ func (s Scenario) Validate() error {
 		}
 		return &FieldError{"v", fmt.Sprintf("unknown version %d: this reader knows version %d", s.V, Version)}
 	}
-	if s.Browser != "" && s.Browser != Chrome && s.Browser != Spec {
-		return &FieldError{"browser", fmt.Sprintf("%q is not a profile: use %q or %q", s.Browser, Chrome, Spec)}
+	if s.Browser != "" && !slices.Contains(Profiles, s.Browser) {
+		return &FieldError{"browser", fmt.Sprintf("%q is not a profile: use %s", s.Browser, orList(quoteAll(Profiles)))}
 	}
 	if s.Page == "" {
 		return &FieldError{"page", "missing: the page's origin, such as \"https://app.example.com\", or \"null\""}

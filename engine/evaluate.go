@@ -88,7 +88,7 @@ func evaluate(s Scenario) Outcome {
 func evaluateWith(s Scenario, lib *libView) (out Outcome) {
 	e := &evaluation{s: s.metered().withDefaults(), lib: lib}
 	e.profile = e.s.Browser
-	e.browser = consoleOf(e.profile)
+	e.browser = profileOf(e.profile).console
 	e.out.ReadableHeaders = []string{}
 	e.out.ConsoleLines = []ConsoleLine{}
 	defer func() {
@@ -277,7 +277,7 @@ func (e *evaluation) constructHeaders() bool {
 		switch {
 		case i < 0:
 			e.headers = append(e.headers, Header{h.Name, v})
-		case e.profile == Chrome || noCORS:
+		case profileOf(e.profile).sameNameJoined || noCORS:
 			e.headers[i].Value = combined
 		default:
 			e.headers = append(e.headers, Header{h.Name, v})
@@ -362,7 +362,13 @@ func (e *evaluation) actualRequest(withOrigin bool) HTTPRequest {
 	if !e.headers.Has("Accept") {
 		hs = append(hs, Header{"Accept", "*/*"})
 	}
-	hs = append(hs, e.headers...)
+	for _, h := range e.headers {
+		if i := slices.IndexFunc(hs, func(x Header) bool { return strings.EqualFold(x.Name, h.Name) }); i >= 0 && profileOf(e.profile).singletonContentType && strings.EqualFold(h.Name, "Content-Type") {
+			hs[i].Value = h.Value
+			continue
+		}
+		hs = append(hs, h)
+	}
 	if withOrigin {
 		hs = append(hs, Header{"Origin", e.origin.String()})
 	}

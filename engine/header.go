@@ -49,6 +49,18 @@ func (hs Headers) Get(name string) (string, bool) {
 	return b.String(), found
 }
 
+// Values returns the value of each header named name (ASCII
+// case-insensitive), in order.
+func (hs Headers) Values(name string) []string {
+	var out []string
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			out = append(out, h.Value)
+		}
+	}
+	return out
+}
+
 // Has reports whether a header named name is present.
 func (hs Headers) Has(name string) bool {
 	for _, h := range hs {
@@ -116,4 +128,15 @@ func ExtractList(value string) (list []string, ok bool) {
 		list = append(list, elem)
 	}
 	return list, true
+}
+
+// badListElement is the first element of a list that ExtractList refuses:
+// the one Firefox quotes as an invalid token.
+func badListElement(value string) string {
+	for elem := range strings.SplitSeq(value, ",") {
+		if elem = trimOWS(elem); elem != "" && !IsToken(elem) {
+			return elem
+		}
+	}
+	return ""
 }

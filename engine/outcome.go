@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"slices"
+
 	"corsplay/engine/console"
 	"corsplay/engine/pattern"
 )
@@ -135,15 +137,20 @@ type Step struct {
 
 // ObservedVerdict reads a verdict off what a page's script saw: whether the
 // fetch() promise resolved (and the response's type) or rejected (and the
-// TypeError's message). Chromium rejects a blocked request with "Failed to
-// fetch" and an invalid one with a message of its own.
+// TypeError's message). A browser rejects a blocked request with its one
+// network error (networkErrors) and an invalid one with a message of its
+// own.
+// networkErrors are the messages of the TypeError a blocked fetch()
+// rejects with: Chromium's, Firefox's and WebKit's.
+var networkErrors = []string{"Failed to fetch", "NetworkError when attempting to fetch resource.", "Load failed"}
+
 func ObservedVerdict(resolved bool, responseType, message string) string {
 	switch {
 	case resolved && responseType == "opaque":
 		return Opaque
 	case resolved:
 		return Allowed
-	case message == "Failed to fetch":
+	case slices.Contains(networkErrors, message):
 		return Blocked
 	}
 	return Error

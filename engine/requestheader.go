@@ -37,7 +37,7 @@ func ForbiddenRequestHeader(profile, name, value string) (forbidden bool, reason
 				return true, name + " may not name a forbidden method"
 			}
 		}
-	case profile == Chrome && (lower == "user-agent" || lower == "access-control-request-private-network"):
+	case profileOf(profile).userAgentForbidden && (lower == "user-agent" || lower == "access-control-request-private-network"):
 		return true, "Chromium still forbids " + name + " (the standard allows it)"
 	}
 	return false, ""
@@ -83,10 +83,7 @@ func SafelistedRequestHeader(profile, name, value string) bool {
 	case "range":
 		return safelistedRange(value)
 	}
-	if profile == Chrome {
-		return chromeSafelistedClientHint(name, value)
-	}
-	return false
+	return profileOf(profile).clientHints && chromeSafelistedClientHint(name, value)
 }
 
 // safelistedContentType: no unsafe byte, and a MIME type whose essence is one
@@ -168,12 +165,14 @@ func chromeSafelistedClientHint(name, value string) bool {
 	return false
 }
 
-// CORSUnsafeRequestHeaderNames returns the lower-cased, sorted, de-duplicated
-// names of the headers that make a request need a preflight: the ones not
-// safelisted, and all of them once the safelisted values exceed 1024 bytes.
-// Its comma-join is the Access-Control-Request-Headers value.
+// CORSUnsafeRequestHeaderNames returns the lower-cased, sorted names of the
+// headers that make a request need a preflight: the ones not safelisted,
+// and all of them once the safelisted values exceed 1024 bytes. Its
+// comma-join is the Access-Control-Request-Headers value: each name once,
+// or (Firefox) once per header of that name.
 // https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
 func CORSUnsafeRequestHeaderNames(profile string, hs Headers) []string {
+	p := profileOf(profile)
 	var unsafe, potentially []string
 	size := 0
 	for _, h := range hs {
@@ -184,10 +183,13 @@ func CORSUnsafeRequestHeaderNames(profile string, hs Headers) []string {
 			unsafe = append(unsafe, strings.ToLower(h.Name))
 		}
 	}
-	if size > SafelistedTotalLimit {
+	if p.safelistTotal && size > SafelistedTotalLimit {
 		unsafe = append(unsafe, potentially...)
 	}
 	slices.Sort(unsafe)
+	if p.namesRepeated {
+		return unsafe
+	}
 	return slices.Compact(unsafe)
 }
 

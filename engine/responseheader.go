@@ -14,26 +14,37 @@ const (
 )
 
 // MaxAge returns how long a successful preflight is cached, in seconds, and
-// a note on how the value was read. The standard takes delta-seconds and falls
-// back to 5 on anything else; Chromium reads a signed integer, caps it at
-// 7200 and treats a negative value as 0 (not cached).
+// a note on how the value was read, in the profile's browser.
 // https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (step 7.7)
 func MaxAge(profile string, resp Headers) (seconds int64, note string) {
 	v, ok := resp.Get(headerMaxAge)
-	if !ok {
-		return DefaultMaxAge, "no Access-Control-Max-Age: the default of 5 seconds applies"
+	return profileOf(profile).maxAge(v, ok)
+}
+
+const noMaxAge = "no Access-Control-Max-Age: the default of 5 seconds applies"
+
+// chromeMaxAge reads a signed integer, caps it at 7200 and treats a
+// negative value as 0 (not cached); anything else means the default.
+func chromeMaxAge(v string, present bool) (int64, string) {
+	if !present {
+		return DefaultMaxAge, noMaxAge
 	}
-	if profile == Chrome {
-		n, err := strconv.ParseInt(v, 10, 64)
-		switch {
-		case err != nil:
-			return DefaultMaxAge, "Access-Control-Max-Age " + strconv.Quote(v) + " is not a 64-bit integer: the default of 5 seconds applies"
-		case n < 0:
-			return 0, "Access-Control-Max-Age " + v + " is negative: Chrome does not cache this preflight"
-		case n > ChromeMaxAgeCap:
-			return ChromeMaxAgeCap, "Access-Control-Max-Age " + v + " is capped by Chrome at 7200 seconds (2 hours)"
-		}
-		return n, "cached for " + v + " seconds"
+	n, err := strconv.ParseInt(v, 10, 64)
+	switch {
+	case err != nil:
+		return DefaultMaxAge, "Access-Control-Max-Age " + strconv.Quote(v) + " is not a 64-bit integer: the default of 5 seconds applies"
+	case n < 0:
+		return 0, "Access-Control-Max-Age " + v + " is negative: Chrome does not cache this preflight"
+	case n > ChromeMaxAgeCap:
+		return ChromeMaxAgeCap, "Access-Control-Max-Age " + v + " is capped by Chrome at 7200 seconds (2 hours)"
+	}
+	return n, "cached for " + v + " seconds"
+}
+
+// specMaxAge takes delta-seconds and falls back to 5 on anything else.
+func specMaxAge(v string, present bool) (int64, string) {
+	if !present {
+		return DefaultMaxAge, noMaxAge
 	}
 	if !allDigits(v) {
 		return DefaultMaxAge, "Access-Control-Max-Age " + strconv.Quote(v) + " is not delta-seconds: the default of 5 seconds applies"

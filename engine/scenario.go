@@ -17,7 +17,8 @@ type Scenario struct {
 	Title string `json:"title,omitempty"`
 	// Lesson explains what the scenario teaches, for presets.
 	Lesson string `json:"lesson,omitempty"`
-	// Browser is the profile: "chrome" (default) or "spec".
+	// Browser is the profile: "chrome" (default), "edge" (Chrome's rules),
+	// "firefox" or "spec".
 	Browser string `json:"browser,omitempty"`
 	// Page is the serialized origin of the page calling fetch(), or "null"
 	// for an opaque origin (sandboxed iframe, data: URL).
@@ -71,12 +72,6 @@ type Response struct {
 	Status  int     `json:"status"`
 	Headers Headers `json:"headers"`
 }
-
-// Profile names.
-const (
-	Chrome = "chrome"
-	Spec   = "spec"
-)
 
 // Credentials modes. https://fetch.spec.whatwg.org/#concept-request-credentials-mode
 const (
