@@ -2,6 +2,7 @@ package difftest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -105,6 +106,9 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		http.NotFound(rw, r)
 		return
 	}
+	// Read the body before answering: a connection closed on unread data
+	// is reset, and WebKit logs the reset.
+	io.Copy(io.Discard, r.Body)
 	// The engine's server side answers what Chromium really sent.
 	req := engine.HTTPRequest{Method: r.Method, URL: r.URL.String()}
 	for name, values := range r.Header {

@@ -132,8 +132,16 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 			fmt.Sprintf("The preflight was answered %d with Location: %s. Browsers never follow a redirect of a preflight: the server must answer the OPTIONS request itself (often a trailing slash or http→https redirect is the cause).", resp.Status, location),
 			specPreflight, "Chrome reports the redirect before checking anything else, Firefox after the CORS check; the standard just sees a status that is not ok.")
 	}
+	failStatus := func() (grant, bool) {
+		return fail("preflight-status", "Preflight: ok status", ErrPreflightInvalidStatus, "",
+			fmt.Sprintf("The preflight was answered %d; only 200 to 299 will do. A server that requires authentication on OPTIONS, or has no OPTIONS route, fails here: preflights never carry credentials.", resp.Status),
+			specOKStatus, "")
+	}
 	if redirect && p.redirect == redirectFirst {
 		return failRedirect()
+	}
+	if p.statusFirst && !isOKStatus(resp.Status) {
+		return failStatus()
 	}
 	if c := CORSCheck(e.origin, e.s.Request.Credentials, resp.Headers); !c.OK {
 		f := p.corsFailure(c, resp.Headers)
@@ -144,22 +152,20 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 		return failRedirect()
 	}
 	if !isOKStatus(resp.Status) {
-		return fail("preflight-status", "Preflight: ok status", ErrPreflightInvalidStatus, "",
-			fmt.Sprintf("The preflight was answered %d; only 200 to 299 will do. A server that requires authentication on OPTIONS, or has no OPTIONS route, fails here: preflights never carry credentials.", resp.Status),
-			specOKStatus, "")
+		return failStatus()
 	}
 	e.step(Step{ID: "preflight-status", Title: "Preflight: ok status", Status: StepPass, Detail: fmt.Sprintf("%d is an ok status (200 to 299).", resp.Status), Spec: specOKStatus, Message: "preflight-response"})
 
 	acam, _ := resp.Headers.Get(headerAllowMethods)
 	methods, ok := ExtractList(acam)
 	if !ok {
-		return fail("preflight-methods", "Preflight: allowed methods", ErrInvalidAllowMethodsPreflight, badListElement(acam),
+		return fail("preflight-methods", "Preflight: allowed methods", ErrInvalidAllowMethodsPreflight, p.listHint(acam),
 			fmt.Sprintf("Access-Control-Allow-Methods %q does not parse: it must be a comma-separated list of method names (tokens).", acam), specPreflight, "")
 	}
 	acah, _ := resp.Headers.Get(headerAllowHeaders)
 	names, ok := ExtractList(acah)
 	if !ok {
-		return fail("preflight-headers", "Preflight: allowed headers", ErrInvalidAllowHeadersPreflight, badListElement(acah),
+		return fail("preflight-headers", "Preflight: allowed headers", ErrInvalidAllowHeadersPreflight, p.listHint(acah),
 			fmt.Sprintf("Access-Control-Allow-Headers %q does not parse: it must be a comma-separated list of header names (tokens).", acah), specPreflight, "")
 	}
 	if !methodAllowed(e.method, methods, include) {
@@ -190,7 +196,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 		if len(disallowed) > 1 {
 			differs = "Chrome's console names only one of " + strings.Join(disallowed, ", ") + ", picked by its internal hash order, so it may name another one than this text does; all of them must be allowed."
 		}
-		return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, disallowed[0], e.headerDetail(disallowed, acah, lower, include), specPreflight, differs)
+		return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, e.headerHint(disallowed), e.headerDetail(disallowed, acah, lower, include), specPreflight, differs)
 	}
 	hst := Step{ID: "preflight-headers", Title: "Preflight: allowed headers", Status: StepPass, Spec: specPreflight, Message: "preflight-response"}
 	switch {
@@ -214,6 +220,19 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	}
 	e.step(Step{ID: "preflight-cache", Title: "Preflight cache", Status: StepPass, Detail: "The preflight passed. " + note + ": a repeat of this request within that time skips the preflight.", Spec: specCache, Differs: differs, Message: "preflight-response"})
 	return grant{methods: methods, headers: lower, maxAge: maxAge}, true
+}
+
+// headerHint is the disallowed header the console names: the first of the
+// lower-cased names, or (WebKit) the first in request order, as sent.
+func (e *evaluation) headerHint(disallowed []string) string {
+	if profileOf(e.profile).headerAsSent {
+		for _, h := range e.headers {
+			if slices.Contains(disallowed, strings.ToLower(h.Name)) {
+				return h.Name
+			}
+		}
+	}
+	return disallowed[0]
 }
 
 func otherProfile(p string) string {
@@ -396,7 +415,7 @@ func (e *evaluation) cachedSends(g grant, unsafe []string) {
 	stored, cached := 0.0, false
 	for i, at := range e.s.Request.Repeat {
 		s := Send{At: at, Verdict: e.out.Verdict}
-		hit := i > 0 && cached && at < stored+float64(g.maxAge) && g.covers(e.method, unsafe, include)
+		hit := i > 0 && cached && at < stored+float64(g.maxAge) && g.covers(e.method, unsafe, include, profileOf(e.profile).cachedWildcardAuthorization)
 		if hit {
 			s.Preflight = "cached"
 			s.Detail = fmt.Sprintf("Served from the preflight cache (stored at %gs, valid until %gs).", stored, stored+float64(g.maxAge))
@@ -419,14 +438,14 @@ func (e *evaluation) cachedSends(g grant, unsafe []string) {
 }
 
 // covers reports whether a cached grant lets the request skip its preflight.
-// Chromium's cache never lets * cover Authorization.
-func (g grant) covers(method string, unsafe []string, include bool) bool {
+// Chromium's cache never lets * cover Authorization; WebKit's does (auth).
+func (g grant) covers(method string, unsafe []string, include, auth bool) bool {
 	if !methodAllowed(method, g.methods, include) {
 		return false
 	}
 	wildcard := !include && slices.Contains(g.headers, "*")
 	for _, n := range unsafe {
-		if !slices.Contains(g.headers, n) && (!wildcard || n == "authorization") {
+		if !slices.Contains(g.headers, n) && (!wildcard || n == "authorization" && !auth) {
 			return false
 		}
 	}

@@ -55,7 +55,7 @@ var decodeErrorTests = []struct {
 	{"v has the wrong type", `{"v":"1","page":"null","request":{"url":"https://api.example.com/"}}`, "v", ""},
 	{"v missing", `{"page":"https://app.example.com","request":{"url":"https://api.example.com/"}}`, "v", "missing"},
 	{"v = 2", `{"v":2,"page":"https://app.example.com","request":{"url":"https://api.example.com/"}}`, "v", "2"},
-	{"bad browser", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"browser":"opera"`), "browser", `"opera" is not a profile: use "chrome", "edge", "firefox" or "spec"`},
+	{"bad browser", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"browser":"opera"`), "browser", `"opera" is not a profile: use "chrome", "edge", "firefox", "safari" or "spec"`},
 	{"browser is case-sensitive", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"browser":"Chrome"`), "browser", ""},
 	{"page missing", `{"v":1,"request":{"url":"https://api.example.com/"}}`, "page", "missing"},
 	{"page with trailing slash", `{"v":1,"page":"https://app.example.com/","request":{"url":"https://api.example.com/"}}`, "page", `"https://app.example.com"`},

@@ -132,8 +132,13 @@ func (e *evaluation) step(st Step) {
 // typeError ends the evaluation with a TypeError fetch() throws before
 // sending: kind is a console.Type… kind, hint what its message quotes.
 func (e *evaluation) typeError(id, title, kind, hint, detail, spec string) bool {
+	return e.typeErrorOf(id, title, console.Failure{Kind: kind, Hint: hint}, detail, spec)
+}
+
+// typeErrorOf is typeError for a failure with more to quote.
+func (e *evaluation) typeErrorOf(id, title string, f console.Failure, detail, spec string) bool {
 	e.out.Verdict = Error
-	e.failed(console.Failure{Kind: kind, Hint: hint})
+	e.failed(f)
 	e.step(Step{ID: id, Title: title, Status: StepFail, Detail: detail + " fetch() throws TypeError: " + e.out.TypeError, Spec: spec, Message: "request"})
 	return false
 }
@@ -259,7 +264,7 @@ func (e *evaluation) constructHeaders() bool {
 		}
 		v := NormalizeHeaderValue(h.Value)
 		if !IsHeaderValue(v) {
-			return e.typeError("headers", "Request headers", console.TypeHeaderValue, h.Value, fmt.Sprintf("The value of %s contains NUL, CR or LF.", h.Name), specBase+"#concept-headers-append")
+			return e.typeErrorOf("headers", "Request headers", console.Failure{Kind: console.TypeHeaderValue, Hint: h.Value, Name: h.Name}, fmt.Sprintf("The value of %s contains NUL, CR or LF.", h.Name), specBase+"#concept-headers-append")
 		}
 		if forbidden, why := ForbiddenRequestHeader(e.profile, h.Name, v); forbidden {
 			dropped = append(dropped, fmt.Sprintf("%s (%s)", h.Name, why))
@@ -306,7 +311,7 @@ func (e *evaluation) constructBody() bool {
 		return true
 	}
 	if e.method == "GET" || e.method == "HEAD" {
-		return e.typeError("body", "Body", console.TypeBodyWithGetHead, "", "A GET or HEAD request cannot carry a body.", specRequestCtor)
+		return e.typeErrorOf("body", "Body", console.Failure{Kind: console.TypeBodyWithGetHead, Method: e.method}, "A GET or HEAD request cannot carry a body.", specRequestCtor)
 	}
 	detail := fmt.Sprintf("A %d-byte string body.", len(*body))
 	if !e.headers.Has("Content-Type") {

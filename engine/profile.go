@@ -11,12 +11,13 @@ const (
 	Chrome  = "chrome"
 	Edge    = "edge" // Chromium: Chrome's rules and texts
 	Firefox = "firefox"
+	Safari  = "safari" // WebKit
 	Spec    = "spec"
 )
 
 // Profiles are the profiles the engine predicts, in the order the page
 // offers them.
-var Profiles = []string{Chrome, Edge, Firefox, Spec}
+var Profiles = []string{Chrome, Edge, Firefox, Safari, Spec}
 
 // profile is what one browser does where the Fetch standard leaves room, or
 // where the browser departs from it. Each browser's values are proven
@@ -43,16 +44,37 @@ type profile struct {
 	// carries the last (Gecko's network layer replaces a singleton header).
 	singletonContentType bool
 
+	rangeAnyCase bool // safelists Range: BYTES=…, the unit in any case
+
 	// The preflight.
-	redirect int // where a redirected preflight fails: redirect… below
+	redirect    int  // where a redirected preflight fails: redirect… below
+	statusFirst bool // a status that is not ok fails before the CORS check
 	// corsFailure names a failed CORS check as the browser does, from
 	// the standard's (Chromium's) reading.
 	corsFailure func(c CORSCheckResult, resp Headers) CORSCheckResult
 	// wildcardAuthorization: Access-Control-Allow-Headers: * covers
 	// Authorization too.
 	wildcardAuthorization bool
+	// listBadWhole: a list header that does not parse is quoted whole,
+	// not by its first bad element.
+	listBadWhole bool
+	// headerAsSent: the disallowed header named is the first in request
+	// order, spelt as sent (not the first lower-cased name).
+	headerAsSent bool
 	// maxAge reads Access-Control-Max-Age.
 	maxAge func(v string, present bool) (seconds int64, note string)
+	// cachedWildcardAuthorization: a cached Access-Control-Allow-Headers: *
+	// still covers Authorization.
+	cachedWildcardAuthorization bool
+}
+
+// listHint is what the console quotes of a list header that does not
+// parse.
+func (p *profile) listHint(value string) string {
+	if p.listBadWhole {
+		return value
+	}
+	return badListElement(value)
 }
 
 var profiles = map[string]*profile{
@@ -63,6 +85,7 @@ var profiles = map[string]*profile{
 		safelistTotal: true, corsFailure: sameCORSFailure, maxAge: specMaxAge,
 	},
 	Firefox: firefoxProfile,
+	Safari:  safariProfile,
 }
 
 var chromeProfile = &profile{

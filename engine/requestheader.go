@@ -81,7 +81,7 @@ func SafelistedRequestHeader(profile, name, value string) bool {
 	case "content-type":
 		return safelistedContentType(value)
 	case "range":
-		return safelistedRange(value)
+		return safelistedRange(value, profileOf(profile).rangeAnyCase)
 	}
 	return profileOf(profile).clientHints && chromeSafelistedClientHint(name, value)
 }
@@ -128,9 +128,9 @@ func mimeEssence(v string) (string, bool) {
 // safelistedRange: a single "bytes=start-[end]" range with a start, "bytes"
 // in lower case (Chromium agrees, whatever its source suggests).
 // https://fetch.spec.whatwg.org/#simple-range-header-value
-func safelistedRange(value string) bool {
-	rest, ok := strings.CutPrefix(value, "bytes=")
-	if !ok {
+func safelistedRange(value string, anyCase bool) bool {
+	unit, rest, ok := strings.Cut(value, "=")
+	if !ok || unit != "bytes" && !(anyCase && strings.EqualFold(unit, "bytes")) {
 		return false
 	}
 	start, end, ok := strings.Cut(rest, "-")

@@ -31,6 +31,8 @@ type Failure struct {
 	Status int
 	// Method is the request's method, as sent.
 	Method string
+	// Name is the header of a TypeHeaderValue (its value is the Hint).
+	Name string
 }
 
 // CORS failures (Chromium's CorsError names).
