@@ -326,3 +326,29 @@ func TestCheckFile(t *testing.T) {
 		t.Errorf("check of a missing file: exit %d, stderr %s", code, errs.String())
 	}
 }
+
+// TestCheckBrowser: -browser evaluates with that profile, whatever the
+// scenario says; an unknown one is refused.
+func TestCheckBrowser(t *testing.T) {
+	blocked := `{"v":1,"browser":"chrome","page":"https://app.example.com","request":{"url":"https://api.example.com/r"},"server":{"raw":{"actual":{"status":200,"headers":[]}}}}`
+	for _, tt := range []struct {
+		args    []string
+		code    int
+		console string // a fragment of stdout, or of stderr when code is 2
+	}{
+		{nil, 0, `"console": "Access to fetch at 'https://api.example.com/r' from origin 'https://app.example.com' has been blocked by CORS policy`},
+		{[]string{"-browser", "firefox"}, 0, `"console": "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/r. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."`},
+		{[]string{"-browser", "safari", "-"}, 0, `"console": "Origin https://app.example.com is not allowed by Access-Control-Allow-Origin. Status code: 200"`},
+		{[]string{"-browser", "opera"}, 2, `check: -browser "opera": use one of chrome, edge, firefox, safari, spec`},
+	} {
+		var out, errs bytes.Buffer
+		code := check(tt.args, strings.NewReader(blocked), &out, &errs)
+		where := out.String()
+		if tt.code == 2 {
+			where = errs.String()
+		}
+		if code != tt.code || !strings.Contains(where, tt.console) {
+			t.Errorf("check %q: exit %d\nstdout %.400s\nstderr %s\nwant exit %d and %q", tt.args, code, out.String(), errs.String(), tt.code, tt.console)
+		}
+	}
+}
