@@ -62,33 +62,76 @@ func isSafelistedName(name string) bool {
 	return false
 }
 
-// safelistDiffers says where Chromium and the standard disagree on which
-// headers need a preflight.
+// comparedProfiles are the profiles a step compares: the browsers, then
+// the standard.
+var comparedProfiles = []string{Chrome, Firefox, Safari, Spec}
+
+// safelistDiffers says where the browsers and the standard disagree on
+// which headers need a preflight (client hints, User-Agent, the 1024-byte
+// total, same-name headers, Range's unit).
 func (e *evaluation) safelistDiffers() string {
-	chrome := CORSUnsafeRequestHeaderNames(Chrome, e.headers)
-	spec := CORSUnsafeRequestHeaderNames(Spec, e.headers)
-	if slices.Equal(chrome, spec) {
-		return ""
-	}
-	var onlySpec, onlyChrome []string
-	for _, n := range spec {
-		if !slices.Contains(chrome, n) {
-			onlySpec = append(onlySpec, n)
+	unsafe := map[string][]string{} // profile → names
+	var names []string
+	for _, p := range comparedProfiles {
+		hs, _ := guardHeaders(p, e.s.Request.Headers, false)
+		unsafe[p] = slices.Compact(CORSUnsafeRequestHeaderNames(p, hs))
+		for _, n := range unsafe[p] {
+			if !slices.Contains(names, n) {
+				names = append(names, n)
+			}
 		}
 	}
-	for _, n := range chrome {
-		if !slices.Contains(spec, n) {
-			onlyChrome = append(onlyChrome, n)
+	slices.Sort(names)
+	// Group the names by who preflights them.
+	var splits []string
+	by := map[string][]string{}
+	for _, n := range names {
+		var yes, no []string
+		for _, p := range comparedProfiles {
+			if slices.Contains(unsafe[p], n) {
+				yes = append(yes, profileOf(p).title)
+			} else {
+				no = append(no, profileOf(p).title)
+			}
 		}
+		if len(no) == 0 {
+			continue
+		}
+		split := andList(yes) + " preflight %s; " + andList(no) + pick(len(no) == 1, " does not", " do not")
+		if _, ok := by[split]; !ok {
+			splits = append(splits, split)
+		}
+		by[split] = append(by[split], n)
 	}
 	var parts []string
-	if len(onlySpec) > 0 {
-		parts = append(parts, "Chrome treats "+strings.Join(onlySpec, ", ")+" as safelisted (client hints it still allows); the standard preflights it")
+	for _, split := range splits {
+		parts = append(parts, fmt.Sprintf(split, andList(by[split])))
 	}
-	if len(onlyChrome) > 0 {
-		parts = append(parts, "Chrome preflights "+strings.Join(onlyChrome, ", ")+"; the standard does not")
+	if len(parts) == 0 {
+		return ""
 	}
 	return strings.Join(parts, ". ") + "."
+}
+
+// cacheDiffers says how long each browser (and the standard) caches a
+// preflight answered with resp, when they disagree.
+func cacheDiffers(resp Headers) string {
+	var parts []string
+	same := true
+	first, _ := MaxAge(comparedProfiles[0], resp)
+	for _, p := range comparedProfiles {
+		n, _ := MaxAge(p, resp)
+		same = same && n == first
+		d := fmt.Sprintf("%s for %d s", profileOf(p).title, n)
+		if n == 0 {
+			d = profileOf(p).title + " not at all"
+		}
+		parts = append(parts, d)
+	}
+	if same {
+		return ""
+	}
+	return "This preflight is cached by " + andList(parts) + "."
 }
 
 // grant is what a successful preflight allows, as the preflight cache keeps
@@ -130,7 +173,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	failRedirect := func() (grant, bool) {
 		return fail("preflight-redirect", "Preflight redirect", ErrPreflightDisallowedRedirect, "",
 			fmt.Sprintf("The preflight was answered %d with Location: %s. Browsers never follow a redirect of a preflight: the server must answer the OPTIONS request itself (often a trailing slash or http→https redirect is the cause).", resp.Status, location),
-			specPreflight, "Chrome reports the redirect before checking anything else, Firefox after the CORS check; the standard just sees a status that is not ok.")
+			specPreflight, "Chrome reports the redirect before checking anything else and Firefox after the CORS check; Safari and the standard just see a status that is not ok.")
 	}
 	failStatus := func() (grant, bool) {
 		return fail("preflight-status", "Preflight: ok status", ErrPreflightInvalidStatus, "",
@@ -183,7 +226,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	if authByWildcard && !p.wildcardAuthorization {
 		return fail("preflight-headers", "Preflight: allowed headers", ErrHeaderDisallowedByPreflight, "authorization",
 			"Access-Control-Allow-Headers: * does not cover Authorization: the standard requires it to be listed by name.", specBase+"#cors-non-wildcard-request-header-name",
-			"Chrome still lets * cover Authorization (with a deprecation warning); the standard and a future Chrome do not.")
+			"Chrome, Firefox and Safari still let * cover Authorization (Chrome with a deprecation warning); the standard does not.")
 	}
 	var disallowed []string
 	for _, n := range unsafe {
@@ -208,17 +251,13 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 		hst.Detail = "Access-Control-Allow-Headers lists every unsafe header: " + strings.Join(unsafe, ", ") + "."
 	}
 	if authByWildcard {
-		hst.Differs = "Chrome lets * cover Authorization and prints a deprecation warning; the standard (and Firefox with its pref, and a future Chrome) require Authorization to be listed by name."
+		hst.Differs = "Chrome, Firefox and Safari let * cover Authorization (Chrome with a deprecation warning); the standard requires Authorization to be listed by name."
 		e.out.Notes = append(e.out.Notes, "Chrome warns: Authorization will not be covered by the wildcard symbol (*) in CORS `Access-Control-Allow-Headers` handling.")
 	}
 	e.step(hst)
 
 	maxAge, note := MaxAge(e.profile, resp.Headers)
-	var differs string
-	if other, _ := MaxAge(otherProfile(e.profile), resp.Headers); other != maxAge {
-		differs = fmt.Sprintf("Chrome caches this preflight for %d s, the standard's reading gives %d s.", pick(e.profile == Chrome, maxAge, other), pick(e.profile == Chrome, other, maxAge))
-	}
-	e.step(Step{ID: "preflight-cache", Title: "Preflight cache", Status: StepPass, Detail: "The preflight passed. " + note + ": a repeat of this request within that time skips the preflight.", Spec: specCache, Differs: differs, Message: "preflight-response"})
+	e.step(Step{ID: "preflight-cache", Title: "Preflight cache", Status: StepPass, Detail: "The preflight passed. " + note + ": a repeat of this request within that time skips the preflight.", Spec: specCache, Differs: cacheDiffers(resp.Headers), Message: "preflight-response"})
 	return grant{methods: methods, headers: lower, maxAge: maxAge}, true
 }
 
@@ -233,13 +272,6 @@ func (e *evaluation) headerHint(disallowed []string) string {
 		}
 	}
 	return disallowed[0]
-}
-
-func otherProfile(p string) string {
-	if p == Chrome {
-		return Spec
-	}
-	return Chrome
 }
 
 func pick[T any](c bool, a, b T) T {

@@ -61,6 +61,10 @@ func Evaluate(s Scenario) Outcome {
 	if s.meter.Exceeded() {
 		return out
 	}
+	out.Browsers = browsers(s, out)
+	if d := BrowsersDiffer(out.Browsers); d != "" && len(out.Steps) > 0 && out.Steps[len(out.Steps)-1].ID == "verdict" {
+		out.Steps[len(out.Steps)-1].Differs = d + "."
+	}
 	a := analyse(s, lib)
 	out.Exposure = a.probes
 	out.Lint = lint(s, a)
@@ -252,42 +256,20 @@ func (e *evaluation) constructMethod() bool {
 	return true
 }
 
-// constructHeaders applies the header guard: forbidden names are dropped
-// silently, and in no-cors mode everything but safelisted headers is.
-// Chromium merges same-name headers into one comma-joined line.
+// constructHeaders applies the header guard (guardHeaders) and throws
+// fetch()'s TypeError for a header that is no header.
 func (e *evaluation) constructHeaders() bool {
-	var dropped []string
-	noCORS := e.s.Request.Mode == ModeNoCORS
 	for _, h := range e.s.Request.Headers {
 		if !IsToken(h.Name) {
 			return e.typeError("headers", "Request headers", console.TypeHeaderName, h.Name, fmt.Sprintf("%q is not a valid header name.", h.Name), specBase+"#concept-headers-append")
 		}
-		v := NormalizeHeaderValue(h.Value)
-		if !IsHeaderValue(v) {
+		if !IsHeaderValue(NormalizeHeaderValue(h.Value)) {
 			return e.typeErrorOf("headers", "Request headers", console.Failure{Kind: console.TypeHeaderValue, Hint: h.Value, Name: h.Name}, fmt.Sprintf("The value of %s contains NUL, CR or LF.", h.Name), specBase+"#concept-headers-append")
 		}
-		if forbidden, why := ForbiddenRequestHeader(e.profile, h.Name, v); forbidden {
-			dropped = append(dropped, fmt.Sprintf("%s (%s)", h.Name, why))
-			continue
-		}
-		i := slices.IndexFunc(e.headers, func(x Header) bool { return strings.EqualFold(x.Name, h.Name) })
-		combined := v
-		if i >= 0 {
-			combined = e.headers[i].Value + ", " + v
-		}
-		if noCORS && (!NoCORSSafelistedName(h.Name) || !SafelistedRequestHeader(Spec, h.Name, combined)) {
-			dropped = append(dropped, fmt.Sprintf("%s (a no-cors request keeps only Accept, Accept-Language, Content-Language and Content-Type with safelisted values)", h.Name))
-			continue
-		}
-		switch {
-		case i < 0:
-			e.headers = append(e.headers, Header{h.Name, v})
-		case profileOf(e.profile).sameNameJoined || noCORS:
-			e.headers[i].Value = combined
-		default:
-			e.headers = append(e.headers, Header{h.Name, v})
-		}
 	}
+	noCORS := e.s.Request.Mode == ModeNoCORS
+	var dropped []string
+	e.headers, dropped = guardHeaders(e.profile, e.s.Request.Headers, noCORS)
 	if len(e.s.Request.Headers) == 0 {
 		return true
 	}
@@ -418,12 +400,12 @@ func (e *evaluation) verdictDetail() string {
 	case Opaque:
 		return "fetch() resolves with an opaque response: status 0, no headers, an empty body."
 	case Error:
-		return "fetch() throws before sending anything: " + e.out.Console
+		return "fetch() throws before sending anything: " + e.out.TypeError
 	}
 	if e.out.Actual != nil {
-		return "fetch() rejects with TypeError: Failed to fetch, but the server received the request and ran it; only the response is hidden from script."
+		return "fetch() rejects with TypeError: " + e.out.TypeError + ", but the server received the request and ran it; only the response is hidden from script."
 	}
-	return "fetch() rejects with TypeError: Failed to fetch. The request itself was never sent."
+	return "fetch() rejects with TypeError: " + e.out.TypeError + ". The request itself was never sent."
 }
 
 func listOrNone(names []string) string {
@@ -431,4 +413,37 @@ func listOrNone(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// guardHeaders is the request's header list as the profile's browser sends
+// it: forbidden names dropped silently, and in no-cors mode everything but
+// safelisted headers; same-name headers joined into one comma-joined line
+// (Chromium, WebKit, and any browser in no-cors mode) or kept apart. The
+// headers are valid (construct checked). dropped says what went and why.
+func guardHeaders(profile string, hs Headers, noCORS bool) (kept Headers, dropped []string) {
+	for _, h := range hs {
+		v := NormalizeHeaderValue(h.Value)
+		if forbidden, why := ForbiddenRequestHeader(profile, h.Name, v); forbidden {
+			dropped = append(dropped, fmt.Sprintf("%s (%s)", h.Name, why))
+			continue
+		}
+		i := slices.IndexFunc(kept, func(x Header) bool { return strings.EqualFold(x.Name, h.Name) })
+		combined := v
+		if i >= 0 {
+			combined = kept[i].Value + ", " + v
+		}
+		if noCORS && (!NoCORSSafelistedName(h.Name) || !SafelistedRequestHeader(Spec, h.Name, combined)) {
+			dropped = append(dropped, fmt.Sprintf("%s (a no-cors request keeps only Accept, Accept-Language, Content-Language and Content-Type with safelisted values)", h.Name))
+			continue
+		}
+		switch {
+		case i < 0:
+			kept = append(kept, Header{h.Name, v})
+		case profileOf(profile).sameNameJoined || noCORS:
+			kept[i].Value = combined
+		default:
+			kept = append(kept, Header{h.Name, v})
+		}
+	}
+	return kept, dropped
 }

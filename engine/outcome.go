@@ -46,6 +46,9 @@ type Outcome struct {
 	Sends []Send   `json:"sends,omitempty"`
 	Steps []Step   `json:"steps"`
 	Notes []string `json:"notes,omitempty"`
+	// Browsers are the verdicts of Chrome, Firefox and Safari for the same
+	// scenario, this profile's browser included.
+	Browsers []BrowserVerdict `json:"browsers,omitempty"`
 	// Lint lists what is broken or dangerous in the server's policy.
 	Lint []Finding `json:"lint,omitempty"`
 	// Exposure is the attacker's view: which origins can read responses.
@@ -128,7 +131,8 @@ type Step struct {
 	Detail string `json:"detail"`
 	// Spec links the Fetch standard section that mandates the decision.
 	Spec string `json:"spec"`
-	// Differs says how Chrome and the standard disagree here, if they do.
+	// Differs says how the browsers (and the standard) disagree here, if
+	// they do.
 	Differs string `json:"differs,omitempty"`
 	// Message names the exchange the step belongs to: "request",
 	// "preflight", "preflight-response", "actual", "actual-response" or "".
