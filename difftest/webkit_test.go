@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"slices"
@@ -168,21 +169,33 @@ func (w *webkit) engineName() string { return "WebKit" }
 func (w *webkit) profile() string    { return "safari" }
 func (w *webkit) version() string    { return w.ver }
 
-func (w *webkit) navigate(t *testing.T, url string) {
+func (w *webkit) navigate(t *testing.T, page string) {
 	t.Helper()
+	u, err := url.Parse(page)
+	if err != nil {
+		t.Fatalf("navigate %s: %v", page, err)
+	}
+	icon := u.Scheme + "://" + u.Host + "/favicon.ico"
+	icons := w.inspector.Ended(icon)
 	ctx, cancel := context.WithTimeout(context.Background(), webkitTimeout)
 	defer cancel()
-	if err := w.session.Navigate(ctx, url); err != nil {
-		t.Fatalf("navigate %s: %v", url, err)
+	if err := w.session.Navigate(ctx, page); err != nil {
+		t.Fatalf("navigate %s: %v", page, err)
 	}
 	// A navigation may bring a new page target, whose console must be on
-	// before the page runs anything; the page's own loads (its icon) must
-	// have ended, or their lines could fall inside the first run's markers.
+	// before the page runs anything.
 	if err := w.inspector.WaitEnabled(ctx); err != nil {
-		t.Fatalf("navigate %s: %v", url, err)
+		t.Fatalf("navigate %s: %v", page, err)
+	}
+	// Once the page has loaded, a moment after WebDriver says so, WebKit
+	// asks for its icon and logs the failure (the wire has none): wait
+	// until that has ended too, or its line could fall among the first
+	// run's.
+	if err := w.inspector.WaitEnded(ctx, icon, icons); err != nil {
+		t.Fatalf("navigate %s: WebKit did not load the page's icon: %v", page, err)
 	}
 	if err := w.inspector.WaitIdle(ctx); err != nil {
-		t.Fatalf("navigate %s: %v", url, err)
+		t.Fatalf("navigate %s: %v", page, err)
 	}
 }
 

@@ -49,6 +49,7 @@ type Page struct {
 	last     map[string]*repeated // per target: its last message
 	pending  map[int]string       // enable commands not yet answered → target
 	inFlight map[string]string    // "target/requestId" → URL
+	ended    map[string]int       // URL → how many of its loads ended
 	nextID   int
 	err      error         // why the reader ended, or a command failed
 	changed  chan struct{} // closed, and replaced, after each message
@@ -68,7 +69,7 @@ func Dial(url string) (*Page, error) {
 	if err != nil {
 		return nil, fmt.Errorf("wkinspector: dial %s: %w", url, err)
 	}
-	p := &Page{ws: ws, done: make(chan struct{}), last: map[string]*repeated{}, pending: map[int]string{}, inFlight: map[string]string{}, changed: make(chan struct{})}
+	p := &Page{ws: ws, done: make(chan struct{}), last: map[string]*repeated{}, pending: map[int]string{}, inFlight: map[string]string{}, ended: map[string]int{}, changed: make(chan struct{})}
 	go p.read()
 	return p, nil
 }
@@ -112,6 +113,20 @@ func (p *Page) WaitIdle(ctx context.Context) error {
 	})
 }
 
+// Ended is how many loads of url have ended so far.
+func (p *Page) Ended(url string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ended[url]
+}
+
+// WaitEnded waits until more than n loads of url have ended.
+func (p *Page) WaitEnded(ctx context.Context, url string, n int) error {
+	return p.wait(ctx, "a load of "+url+" ended", func() (bool, []string) {
+		return p.ended[url] > n, nil
+	})
+}
+
 // wait asks done, under the lock, after each message until it says so or
 // ctx ends; then the error names what is left.
 func (p *Page) wait(ctx context.Context, what string, done func() (bool, []string)) error {
@@ -129,6 +144,9 @@ func (p *Page) wait(ctx context.Context, what string, done func() (bool, []strin
 		select {
 		case <-ctx.Done():
 			slices.Sort(left)
+			if len(left) == 0 {
+				return fmt.Errorf("wkinspector: %s: %w", what, ctx.Err())
+			}
 			return fmt.Errorf("wkinspector: %s: %w; left: %q", what, ctx.Err(), left)
 		case <-changed:
 		}
@@ -286,7 +304,11 @@ func (p *Page) handleTarget(target string, data []byte) error {
 	case "Network.requestWillBeSent": // again, same id, on a redirect
 		p.inFlight[target+"/"+params.RequestID] = params.Request.URL
 	case "Network.loadingFinished", "Network.loadingFailed":
-		delete(p.inFlight, target+"/"+params.RequestID)
+		key := target + "/" + params.RequestID
+		if url, ok := p.inFlight[key]; ok {
+			p.ended[url]++
+			delete(p.inFlight, key)
+		}
 	}
 	return nil
 }
