@@ -52,6 +52,9 @@ func startProc(t *testing.T, env []string, extra []*os.File, name string, args .
 	p.cmd.Stdout, p.cmd.Stderr = &p.output, &p.output
 	p.cmd.ExtraFiles = extra
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A process that left the group would keep the output pipe open, and
+	// Wait waiting for it.
+	p.cmd.WaitDelay = 5 * time.Second
 	holdSubreaper(t)
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", name, err)

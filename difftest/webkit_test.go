@@ -71,9 +71,9 @@ func newWebKit(t *testing.T) *webkit {
 		"WEBKIT_INSPECTOR_HTTP_SERVER=127.0.0.1:" + strconv.Itoa(inspector),
 		"XDG_CACHE_HOME=" + state, "XDG_DATA_HOME=" + state, "XDG_CONFIG_HOME=" + state,
 	}, nil, miniBrowserPath, "--automation")
-	// The inspector lists the page only if it is asked before WebDriver
-	// attaches ("No targets found" forever after); that page is the one
-	// the session drives.
+	// WebDriver may attach only once the inspector lists MiniBrowser's
+	// page, the one the session will drive: attached earlier, the list
+	// stays "No targets found".
 	socket := inspectorSocket(t, mb, inspector)
 
 	// WebKitWebDriver attaches to that browser instead of starting one.
@@ -95,12 +95,12 @@ func newWebKit(t *testing.T) *webkit {
 	// The page answers its inspector once the session gave it a web
 	// process; its console is on before the first navigation, so nothing
 	// is missed.
-	console, err := wkinspector.Dial(socket)
+	insp, err := wkinspector.Dial(socket)
 	if err != nil {
 		mb.fail(t, "%v", err)
 	}
-	t.Cleanup(func() { console.Close() })
-	if err := console.WaitEnabled(ctx); err != nil {
+	t.Cleanup(func() { insp.Close() })
+	if err := insp.WaitEnabled(ctx); err != nil {
 		mb.fail(t, "%s: %v", socket, err)
 	}
 	// MiniBrowser reports the WebKitGTK library's version
@@ -109,7 +109,7 @@ func newWebKit(t *testing.T) *webkit {
 	if ver == "" {
 		t.Fatalf("new session: no browserVersion in %v", session.Capabilities)
 	}
-	return &webkit{ver: "WebKitGTK " + ver, session: session, inspector: console}
+	return &webkit{ver: "WebKitGTK " + ver, session: session, inspector: insp}
 }
 
 // automationPort waits until MiniBrowser listens on the inspector's port

@@ -78,11 +78,6 @@ func (s *Session) ExecuteAsync(ctx context.Context, script string, args ...any) 
 	return out, err
 }
 
-// Delete ends the session.
-func (s *Session) Delete(ctx context.Context) error {
-	return call(ctx, http.MethodDelete, s.url, nil, nil)
-}
-
 // Error is an error the driver answered with.
 type Error struct {
 	Status  int
