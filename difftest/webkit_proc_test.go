@@ -68,11 +68,19 @@ func startProc(t *testing.T, env []string, extra []*os.File, name string, args .
 	return p
 }
 
-// stop kills p's whole group and reaps every process of it: p itself, and
+// stop ends p's whole group and reaps every process of it: p itself, and
 // its descendants, which became this process's children when p died
-// (holdSubreaper).
+// (holdSubreaper). SIGTERM first, so that Xvfb removes its socket and lock
+// file; SIGKILL for whatever is left once p has exited (or after 5 s),
+// while p, not yet reaped, still holds the group's id.
 func (p *proc) stop() {
 	pgid := p.cmd.Process.Pid
+	syscall.Kill(-pgid, syscall.SIGTERM)
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if st, err := readStat(pgid); err != nil || st.state == "Z" {
+			break
+		}
+	}
 	syscall.Kill(-pgid, syscall.SIGKILL)
 	p.cmd.Wait()
 	for {
@@ -140,21 +148,37 @@ func groupMembers(pgid int) []string {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp …; comm may hold spaces.
-		end := bytes.LastIndexByte(stat, ')')
-		if end < 0 {
-			continue
-		}
-		f := strings.Fields(string(stat[end+1:]))
-		if len(f) > 2 && f[2] == strconv.Itoa(pgid) {
-			out = append(out, fmt.Sprintf("%s state %s", stat[:end+1], f[0]))
+		if st, err := readStat(pid); err == nil && st.pgid == pgid {
+			out = append(out, fmt.Sprintf("%d %s state %s", pid, st.comm, st.state))
 		}
 	}
 	return out
+}
+
+// stat is what /proc/PID/stat says of a process.
+type stat struct {
+	comm  string // "(MiniBrowser)"
+	state string // "S", "Z"…
+	pgid  int
+}
+
+func readStat(pid int) (stat, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return stat{}, err
+	}
+	// pid (comm) state ppid pgrp …; comm may hold spaces and parentheses.
+	end := bytes.LastIndexByte(data, ')')
+	start := bytes.IndexByte(data, '(')
+	f := strings.Fields(string(data[end+1:]))
+	if start < 0 || end < start || len(f) < 3 {
+		return stat{}, fmt.Errorf("/proc/%d/stat: %q", pid, data)
+	}
+	pgid, err := strconv.Atoi(f[2])
+	if err != nil {
+		return stat{}, fmt.Errorf("/proc/%d/stat: %q", pid, data)
+	}
+	return stat{comm: string(data[start : end+1]), state: f[0], pgid: pgid}, nil
 }
 
 // freePort returns a loopback TCP port that was free a moment ago, for a

@@ -62,14 +62,14 @@ func newWebKit(t *testing.T) *webkit {
 
 	// MiniBrowser serves its page's inspector over HTTP on the port it is
 	// given, and listens for WebDriver on a port of its own choosing (its
-	// other listening socket). The session is ephemeral; the XDG folders
-	// only keep anything it might still write out of $HOME.
-	state := t.TempDir()
+	// other listening socket). An automation session is ephemeral: no
+	// cookie, cache or storage on disk. (Under ~/.cache it keeps only
+	// GStreamer's plugin registry and Mesa's shaders, whose reuse saves
+	// 1-2 s a start.)
 	inspector := freePort(t)
 	mb := startProc(t, []string{
 		"DISPLAY=" + display,
 		"WEBKIT_INSPECTOR_HTTP_SERVER=127.0.0.1:" + strconv.Itoa(inspector),
-		"XDG_CACHE_HOME=" + state, "XDG_DATA_HOME=" + state, "XDG_CONFIG_HOME=" + state,
 	}, nil, miniBrowserPath, "--automation")
 	// WebDriver may attach only once the inspector lists MiniBrowser's
 	// page, the one the session will drive: attached earlier, the list
