@@ -41,11 +41,12 @@ vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./engine ./app ./presets
 
-# Debian packages the tests run for real: Chromium (the browser oracle) and
+# Debian packages the tests run for real: the browser oracles (Chromium,
+# Firefox ESR, WebKitGTK's MiniBrowser with its WebDriver, under Xvfb),
 # Flask-CORS 3.0.10 (a library the engine emulates), nginx (exported
-# configurations are run). The tests never skip:
-# without them they fail, so install what is missing (as root).
-DEBS := chromium python3-flask-cors nginx-light
+# configurations are run). The tests never skip: without them they fail,
+# so install what is missing (as root).
+DEBS := chromium firefox-esr webkit2gtk-driver xvfb python3-flask-cors nginx-light
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -57,6 +58,8 @@ deps:
 	  fi; \
 	fi
 	@$(CHROMIUM) --version 2>/dev/null
+	@firefox-esr --version 2>/dev/null
+	@dpkg-query -W -f='WebKitGTK $${Version} (webkit2gtk-driver)\n' webkit2gtk-driver
 
 # axe-core, injected by the accessibility tests.
 npm:

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"corsplay/engine"
 )
@@ -36,6 +37,15 @@ type run struct {
 func (r *run) marker() string { return fmt.Sprintf("/s/%d/", r.id) }
 
 func TestChromiumAgrees(t *testing.T) {
+	agrees(t, newChromium(t), nil)
+}
+
+// agrees runs the corpus in d, on loopback, and checks that every
+// observable agrees with the engine's prediction for d's profile. check,
+// when not nil, looks at the runs first (a driver's own checks of its
+// console attribution).
+func agrees(t *testing.T, d driver, check func(*testing.T, *wire, []*run)) {
+	t.Helper()
 	corpus := loadCorpus(t)
 	policies := 0
 	for _, s := range corpus {
@@ -47,15 +57,20 @@ func TestChromiumAgrees(t *testing.T) {
 		t.Fatalf("the differential corpus has %d scenarios (%d with a policy), fewer than %d (%d)", len(corpus), policies, minScenarios, minPolicyScenarios)
 	}
 	w := newWire(t)
-	c := newChromium(t)
 	runs := make([]*run, len(corpus))
 	for i, s := range corpus {
 		local := localize(s, i, w)
+		local.Browser = d.profile()
 		w.register(i, local)
 		runs[i] = &run{id: i, title: s.Title, local: local, want: engine.Evaluate(local)}
 	}
-	observe(t, c, w, runs)
-	dumpObservations(t, c, w, runs)
+	start := time.Now()
+	observe(t, d, w, runs)
+	took := time.Since(start)
+	if check != nil {
+		check(t, w, runs)
+	}
+	dumpObservations(t, d, w, runs)
 
 	failed := 0
 	byVerdict := map[string]int{}
@@ -65,13 +80,13 @@ func TestChromiumAgrees(t *testing.T) {
 		if r.want.Preflight != nil {
 			preflights++
 		}
-		if diffs := compare(r, w.received(r.id), c); len(diffs) > 0 {
+		if diffs := compare(r, w.received(r.id), d); len(diffs) > 0 {
 			failed++
 			in, _ := json.Marshal(r.local)
-			t.Errorf("scenario %d %q: engine and Chromium disagree:\n  %s\n  scenario: %s", r.id, r.title, strings.Join(diffs, "\n  "), in)
+			t.Errorf("scenario %d %q: engine and %s disagree:\n  %s\n  scenario: %s", r.id, r.title, d.engineName(), strings.Join(diffs, "\n  "), in)
 		}
 	}
-	t.Logf("%s: %d scenarios, %d agree; verdicts %v; %d with a preflight", c.version(), len(runs), len(runs)-failed, byVerdict, preflights)
+	t.Logf("%s: %d scenarios in %v, %d agree; verdicts %v; %d with a preflight", d.version(), len(runs), took.Round(time.Millisecond), len(runs)-failed, byVerdict, preflights)
 }
 
 // verdictOf reads the verdict off what script saw.
