@@ -168,6 +168,8 @@ func newFirefox(t *testing.T) *firefox {
 	// refuses unless it is allowed.
 	cmd := exec.Command(firefoxPath, "--headless", "--no-remote", "--profile", profile,
 		"--remote-debugging-port=0", "--remote-allow-origins=http://127.0.0.1", "about:blank")
+	// The Remote Settings server in firefoxPrefs holds only with
+	// MOZ_REMOTE_SETTINGS_DEVTOOLS; a crash report would be sent.
 	cmd.Env = append(os.Environ(), "MOZ_REMOTE_SETTINGS_DEVTOOLS=1", "MOZ_CRASHREPORTER_DISABLE=1")
 	// Firefox's own pipe rather than one exec copies from: its helper
 	// processes inherit it and may hold it after it has exited.
@@ -221,14 +223,14 @@ func newFirefox(t *testing.T) *firefox {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	f.bidi = c
-	f.call(t, "session.new", map[string]any{"capabilities": map[string]any{}}, nil)
-	f.call(t, "session.subscribe", map[string]any{"events": []string{"log.entryAdded"}}, nil)
+	f.call(t, "start a session", "session.new", map[string]any{"capabilities": map[string]any{}}, nil)
+	f.call(t, "subscribe to the console", "session.subscribe", map[string]any{"events": []string{"log.entryAdded"}}, nil)
 	var tree struct {
 		Contexts []struct {
 			Context string `json:"context"`
 		} `json:"contexts"`
 	}
-	f.call(t, "browsingContext.getTree", map[string]any{"maxDepth": 0}, &tree)
+	f.call(t, "find the tab", "browsingContext.getTree", map[string]any{"maxDepth": 0}, &tree)
 	if len(tree.Contexts) != 1 {
 		t.Fatalf("Firefox has %d tabs, want the one it opened with", len(tree.Contexts))
 	}
@@ -248,19 +250,19 @@ func (f *firefox) close() {
 	f.bidi.Close()
 }
 
-// call runs one BiDi command within a minute (the longest eval waits for
-// the corpus' repeated sends, a few seconds).
-func (f *firefox) call(t *testing.T, method string, params, result any) {
+// call runs one BiDi command, to do what, within a minute (the longest
+// eval waits for the corpus' repeated sends, a few seconds).
+func (f *firefox) call(t *testing.T, what, method string, params, result any) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := f.bidi.Call(ctx, method, params, result); err != nil {
-		t.Fatal(err)
+		t.Fatalf("Firefox: %s: %v", what, err)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.eventErr != nil {
-		t.Fatal(f.eventErr)
+		t.Fatalf("Firefox: %v", f.eventErr)
 	}
 }
 
@@ -292,7 +294,7 @@ func (f *firefox) version() string    { return f.ver }
 
 func (f *firefox) navigate(t *testing.T, url string) {
 	t.Helper()
-	f.call(t, "browsingContext.navigate", map[string]any{"context": f.tab, "url": url, "wait": "complete"}, nil)
+	f.call(t, "navigate to "+url, "browsingContext.navigate", map[string]any{"context": f.tab, "url": url, "wait": "complete"}, nil)
 }
 
 func (f *firefox) eval(t *testing.T, expr string, out any) {
@@ -309,19 +311,20 @@ func (f *firefox) eval(t *testing.T, expr string, out any) {
 	}
 	// The value comes back as JSON text: BiDi's own serialization of
 	// objects is a tree of typed remote values.
-	f.call(t, "script.evaluate", map[string]any{
+	what := fmt.Sprintf("evaluate %.80s", expr)
+	f.call(t, what, "script.evaluate", map[string]any{
 		"expression":   "(async () => JSON.stringify(await (" + expr + ")))()",
 		"target":       map[string]any{"context": f.tab},
 		"awaitPromise": true,
 	}, &res)
 	switch {
 	case res.Type == "exception":
-		t.Fatalf("%.80s: %s", expr, res.ExceptionDetails.Text)
+		t.Fatalf("Firefox: %s: %s", what, res.ExceptionDetails.Text)
 	case res.Result.Type != "string":
-		t.Fatalf("%.80s: a %s, not a JSON value", expr, res.Result.Type)
+		t.Fatalf("Firefox: %s: a %s, not a JSON value", what, res.Result.Type)
 	}
 	if err := json.Unmarshal([]byte(res.Result.Value), out); err != nil {
-		t.Fatalf("%.80s: %v", expr, err)
+		t.Fatalf("Firefox: %s: %v", what, err)
 	}
 }
 
