@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -391,9 +392,11 @@ func TestFirefoxDriver(t *testing.T) {
 	for id, s := range scenarios {
 		s.V, s.Page = engine.Version, "https://app.example.com"
 		local := localize(s, id, w)
-		if id == cached || id == uncached {
-			// By name: see cachedIPLiteral.
-			local.Request.URL = strings.Replace(local.Request.URL, "//127.0.0.1:", "//localhost:", 1)
+		switch id {
+		case cached, uncached:
+			local.Request.URL = withHost(t, local.Request.URL, "localhost") // see cachedIPLiteral
+		case cachedIPLiteral:
+			local.Request.URL = withHost(t, local.Request.URL, "127.0.0.1")
 		}
 		w.register(id, local)
 		runs[id] = &run{id: id, title: s.Title, local: local}
@@ -401,7 +404,7 @@ func TestFirefoxDriver(t *testing.T) {
 	observe(t, f, w, runs)
 	checkAttribution(t, f.console(), runs)
 
-	url := func(id int) string { return runs[id].local.Request.URL }
+	urlOf := func(id int) string { return runs[id].local.Request.URL }
 	sent := func(id int) string {
 		var out []string
 		for _, r := range w.received(id) {
@@ -423,16 +426,16 @@ func TestFirefoxDriver(t *testing.T) {
 	}{
 		{exposed, "GET", []fetchResult{{State: "resolved", Type: "cors", Status: 200, Headers: []string{"x-request-id"}}}, nil},
 		{noACAO, "GET", []fetchResult{networkError}, []string{
-			firefoxBlocked(url(noACAO), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 200.",
+			firefoxBlocked(urlOf(noACAO), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 200.",
 		}},
 		// The preflight's missing header is reported before its status.
 		{preflight404, "OPTIONS(PUT)", []fetchResult{networkError}, []string{
-			firefoxBlocked(url(preflight404), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 404.",
-			firefoxBlocked(url(preflight404), "CORS request did not succeed") + ". Status code: (null).",
+			firefoxBlocked(urlOf(preflight404), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 404.",
+			firefoxBlocked(urlOf(preflight404), "CORS request did not succeed") + ". Status code: (null).",
 		}},
 		// Not a CORS message: nothing was sent.
 		{sameOriginMode, "", []fetchResult{networkError}, []string{
-			"Security Error: Content at " + w.page + "/page may not load data from " + url(sameOriginMode) + ".",
+			"Security Error: Content at " + w.page + "/page may not load data from " + urlOf(sameOriginMode) + ".",
 		}},
 		{cached, "OPTIONS(PUT) PUT PUT PUT", []fetchResult{ok, ok, ok}, nil},
 		// Firefox drops a cached preflight when the DNS record of its host
@@ -444,7 +447,7 @@ func TestFirefoxDriver(t *testing.T) {
 		// Unmarked (the repeats run side by side): tied to the run by URL.
 		// Firefox logs the line once a send; linesOf keeps one of equal lines.
 		{blockedRepeats, "GET GET", []fetchResult{networkError, networkError}, []string{
-			firefoxBlocked(url(blockedRepeats), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 200.",
+			firefoxBlocked(urlOf(blockedRepeats), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 200.",
 		}},
 	} {
 		r := runs[c.id]
@@ -467,6 +470,18 @@ func TestFirefoxDriver(t *testing.T) {
 			t.Errorf("%s: console\n  %s\nwant\n  %s", r.title, strings.Join(lines, "\n  "), strings.Join(c.lines, "\n  "))
 		}
 	}
+}
+
+// withHost is rawURL with its host (not its port) replaced by name: both
+// loopback, one by name and one an IP literal.
+func withHost(t *testing.T, rawURL, name string) string {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = name + ":" + u.Port()
+	return u.String()
 }
 
 // TestFirefoxObserve runs the whole corpus through Firefox and checks that
