@@ -402,7 +402,7 @@ func TestFirefoxDriver(t *testing.T) {
 		runs[id] = &run{id: id, title: s.Title, local: local}
 	}
 	observe(t, f, w, runs)
-	checkAttribution(t, f.console(), runs)
+	checkFirefoxAttribution(t, f.console(), runs)
 
 	urlOf := func(id int) string { return runs[id].local.Request.URL }
 	sent := func(id int) string {
@@ -484,61 +484,36 @@ func withHost(t *testing.T, rawURL, name string) string {
 	return u.String()
 }
 
-// TestFirefoxObserve runs the whole corpus through Firefox and checks that
-// every send settled and every failure's console lines reached its run;
-// with CORSPLAY_OBSERVED=dir it writes dir/firefox.json, from which the
-// engine's firefox profile is built.
-func TestFirefoxObserve(t *testing.T) {
-	corpus := loadCorpus(t)
-	w := newWire(t)
+// TestFirefoxAgrees runs the whole corpus through Firefox: every run's
+// console lines are attributed to it alone, every NetworkError comes with
+// Firefox's reason, and every observable agrees with the firefox profile.
+// With CORSPLAY_OBSERVED=dir it writes what Firefox did to
+// dir/firefox.json.
+func TestFirefoxAgrees(t *testing.T) {
 	f := newFirefox(t)
-	runs := make([]*run, len(corpus))
-	for i, s := range corpus {
-		local := localize(s, i, w)
-		w.register(i, local)
-		runs[i] = &run{id: i, title: s.Title, local: local}
-	}
-	start := time.Now()
-	observe(t, f, w, runs)
-	took := time.Since(start)
-	dumpObservations(t, f, w, runs)
-	checkAttribution(t, f.console(), runs)
-
-	seen := map[string]int{}
-	for _, r := range runs {
-		if want := max(1, len(r.local.Request.Repeat)); len(r.got) != want {
-			t.Errorf("scenario %d %q: %d sends observed, want %d", r.id, r.title, len(r.got), want)
-		}
-		failed := false
-		for _, g := range r.got {
-			switch {
-			case g.State == "resolved":
-				seen["resolved "+g.Type]++
-			case g.Message == firefoxNetworkError:
-				seen["NetworkError"]++
-				failed = true
-			case g.State == "rejected":
-				seen["other "+g.Name]++
-			default:
-				t.Errorf("scenario %d %q: a send neither resolved nor rejected: %+v", r.id, r.title, g)
+	agrees(t, f, func(t *testing.T, w *wire, runs []*run) {
+		checkFirefoxAttribution(t, f.console(), runs)
+		for _, r := range runs {
+			if want := max(1, len(r.local.Request.Repeat)); len(r.got) != want {
+				t.Errorf("scenario %d %q: %d sends observed, want %d", r.id, r.title, len(r.got), want)
+			}
+			failed := slices.ContainsFunc(r.got, func(g fetchResult) bool { return g.Message == firefoxNetworkError })
+			// A NetworkError always comes with Firefox's reason, naming the URL.
+			if failed && !slices.ContainsFunc(r.lines, func(l consoleLine) bool {
+				return l.Level == "error" && strings.Contains(l.Text, r.marker())
+			}) {
+				t.Errorf("scenario %d %q: a NetworkError with no console error naming %s; lines %q", r.id, r.title, r.local.Request.URL, r.lines)
 			}
 		}
-		// A NetworkError always comes with Firefox's reason, naming the URL.
-		if failed && !slices.ContainsFunc(r.lines, func(l consoleLine) bool {
-			return l.Level == "error" && strings.Contains(l.Text, r.marker())
-		}) {
-			t.Errorf("scenario %d %q: a NetworkError with no console error naming %s; lines %q", r.id, r.title, r.local.Request.URL, r.lines)
-		}
-	}
-	t.Logf("%s: %d scenarios in %v; sends %v", f.version(), len(runs), took.Round(time.Millisecond), seen)
+	})
 }
 
-// checkAttribution checks that linesOf gave every engine line of the
+// checkFirefoxAttribution checks that linesOf gave every engine line of the
 // console to the run it is about: a line naming a run's URL to that run
 // alone (Firefox logs its CORS lines after the promise settled, past the
 // done marker, so they are tied by URL), and a line naming none to some
 // run (between its markers), so that nothing is lost.
-func checkAttribution(t *testing.T, console []consoleLine, runs []*run) {
+func checkFirefoxAttribution(t *testing.T, console []consoleLine, runs []*run) {
 	t.Helper()
 	owners := map[consoleLine][]int{}
 	for _, r := range runs {

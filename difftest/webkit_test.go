@@ -269,7 +269,7 @@ func TestWebKitDriver(t *testing.T) {
 		runs = append(runs, &run{id: i, title: s.Title, local: local})
 	}
 	observe(t, wk, w, runs)
-	checkAttribution(t, wk, w, runs)
+	checkWebKitAttribution(t, wk, w, runs)
 
 	// blocked is what WebKit logs when its CORS check fails: the reason,
 	// the Fetch API's line about the URL, and the failed load.
@@ -342,7 +342,7 @@ func TestWebKitDriver(t *testing.T) {
 func TestWebKitAgrees(t *testing.T) {
 	wk := newWebKit(t)
 	agrees(t, wk, func(t *testing.T, w *wire, runs []*run) {
-		checkAttribution(t, wk, w, runs)
+		checkWebKitAttribution(t, wk, w, runs)
 	})
 }
 
@@ -360,11 +360,11 @@ func wireLog(recv []received) string {
 	return strings.Join(out, " ")
 }
 
-// checkAttribution checks that linesOf gave each run WebKit's lines about
+// checkWebKitAttribution checks that linesOf gave each run WebKit's lines about
 // it (checkOrder), that a run WebKit blocked holds its three lines (a
 // repeated one, unmarked, at least the one that names its URL), and that
 // no run holds a line naming another run's URL.
-func checkAttribution(t *testing.T, wk *webkit, w *wire, runs []*run) {
+func checkWebKitAttribution(t *testing.T, wk *webkit, w *wire, runs []*run) {
 	t.Helper()
 	checkOrder(t, wk.inspector.Messages(), runs)
 	for _, r := range runs {

@@ -447,7 +447,7 @@ func (e *evaluation) cachedSends(g grant, unsafe []string) {
 	stored, cached := 0.0, false
 	for i, at := range e.s.Request.Repeat {
 		s := Send{At: at, Verdict: e.out.Verdict}
-		hit := i > 0 && cached && at < stored+float64(g.maxAge) && g.covers(e.method, unsafe, include, profileOf(e.profile).cachedWildcardAuthorization)
+		hit := i > 0 && cached && at < stored+float64(g.maxAge) && g.covers(e.method, unsafe, include, profileOf(e.profile).cachedWildcard)
 		if hit {
 			s.Preflight = "cached"
 			s.Detail = fmt.Sprintf("Served from the preflight cache (stored at %gs, valid until %gs).", stored, stored+float64(g.maxAge))
@@ -461,7 +461,7 @@ func (e *evaluation) cachedSends(g grant, unsafe []string) {
 			case at >= stored+float64(g.maxAge):
 				s.Detail = fmt.Sprintf("The cached preflight expired at %gs: it is sent again.", stored+float64(g.maxAge))
 			default:
-				s.Detail = "The cached entry does not cover this request (Chrome never lets a cached * cover Authorization): the preflight is sent again."
+				s.Detail = "The cached entry does not cover this request (Chrome never lets a cached * cover Authorization, Firefox never lets it cover any header): the preflight is sent again."
 			}
 			stored, cached = at, g.maxAge > 0
 		}
@@ -469,15 +469,15 @@ func (e *evaluation) cachedSends(g grant, unsafe []string) {
 	}
 }
 
-// covers reports whether a cached grant lets the request skip its preflight.
-// Chromium's cache never lets * cover Authorization; WebKit's does (auth).
-func (g grant) covers(method string, unsafe []string, include, auth bool) bool {
+// covers reports whether a cached grant lets the request skip its preflight;
+// wildcard says what a cached * covers in the browser (cachedWildcard…).
+func (g grant) covers(method string, unsafe []string, include bool, wildcard int) bool {
 	if !methodAllowed(method, g.methods, include) {
 		return false
 	}
-	wildcard := !include && slices.Contains(g.headers, "*")
+	star := !include && slices.Contains(g.headers, "*") && wildcard != cachedWildcardNone
 	for _, n := range unsafe {
-		if !slices.Contains(g.headers, n) && (!wildcard || n == "authorization" && !auth) {
+		if !slices.Contains(g.headers, n) && (!star || n == "authorization" && wildcard == cachedWildcardButAuthorization) {
 			return false
 		}
 	}

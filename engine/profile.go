@@ -63,10 +63,17 @@ type profile struct {
 	headerAsSent bool
 	// maxAge reads Access-Control-Max-Age.
 	maxAge func(v string, present bool) (seconds int64, note string)
-	// cachedWildcardAuthorization: a cached Access-Control-Allow-Headers: *
-	// still covers Authorization.
-	cachedWildcardAuthorization bool
+	// cachedWildcard is what a cached Access-Control-Allow-Headers: *
+	// covers on later requests: cachedWildcard… below.
+	cachedWildcard int
 }
+
+// What a cached Access-Control-Allow-Headers: * covers.
+const (
+	cachedWildcardButAuthorization = iota // every header but Authorization (Chromium, the standard)
+	cachedWildcardAll                     // every header (WebKit)
+	cachedWildcardNone                    // nothing: each request is preflighted again (Firefox)
+)
 
 // listHint is what the console quotes of a list header that does not
 // parse.
