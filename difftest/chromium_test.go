@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -61,9 +62,20 @@ func requireChromium(t *testing.T) string {
 	return strings.TrimSpace(string(out))
 }
 
-func newChromium(t *testing.T) *chromium {
+// newChromium starts Chromium; prefs, when given, is the JSON of its
+// profile's Preferences file.
+func newChromium(t *testing.T, prefs ...string) *chromium {
 	ver := requireChromium(t)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumFlags(t.TempDir())...)
+	dir := t.TempDir()
+	if len(prefs) > 0 {
+		if err := os.MkdirAll(filepath.Join(dir, "Default"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "Default", "Preferences"), []byte(prefs[0]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumFlags(dir)...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
 	c := &chromium{ctx: ctx, ver: ver}

@@ -85,6 +85,10 @@ window.runRepeat = async function (req, times) {
 window.runAllRepeats = list => Promise.all(list.map(x => runRepeat(x.req, x.times)));
 `
 
+// cookieKinds are the cookies /cookie sets: without SameSite (Lax by
+// default), and SameSite=None; Secure (loopback counts as secure).
+var cookieKinds = []string{"plain=1; Path=/", "none=1; Path=/; SameSite=None; Secure"}
+
 func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/page", "/page-null":
@@ -94,6 +98,16 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		}
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(rw, "<!doctype html><title>difftest</title><link rel=icon href=data:,><script>%s</script>", pageScript)
+		return
+	}
+	if r.URL.Path == "/cookie" {
+		// A first-party visit to the API's site that sets cookies of each
+		// kind a session cookie comes in.
+		for _, c := range cookieKinds {
+			rw.Header().Add("Set-Cookie", c)
+		}
+		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(rw, "<!doctype html><title>difftest cookie</title><link rel=icon href=data:,><script>%s</script>", pageScript)
 		return
 	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/s/")

@@ -385,6 +385,7 @@ func (e *evaluation) actual() {
 	}
 	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specBase + "#http-fetch", Message: "actual",
 		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.origin, resp.Status)})
+	e.cookies(OriginOf(e.url))
 	c := CORSCheck(e.origin, creds, resp.Headers)
 	if !c.OK {
 		f := profileOf(e.profile).corsFailure(c, resp.Headers)

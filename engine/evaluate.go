@@ -389,6 +389,7 @@ func (e *evaluation) noCORS() {
 	e.out.Verdict = Opaque
 	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specOpaque, Message: "actual-response",
 		Detail: fmt.Sprintf("%s %s reaches the server, which runs it and answers %d. The page gets an opaque response: status 0, no headers, no body. Nothing is blocked and nothing is readable.", e.method, e.urlString, resp.Status)})
+	e.cookies(OriginOf(e.url))
 	e.sends("none")
 }
 
@@ -396,7 +397,11 @@ func (e *evaluation) noCORS() {
 func (e *evaluation) verdictDetail() string {
 	switch e.out.Verdict {
 	case Allowed:
-		return "fetch() resolves and script can read the status, the body and these headers: " + listOrNone(e.out.ReadableHeaders) + "."
+		d := "fetch() resolves and script can read the status, the body and these headers: " + listOrNone(e.out.ReadableHeaders) + "."
+		if e.out.Cookies == CookiesNone {
+			d += " Readable, but your cookies were not sent: " + profileOf(e.profile).title + " keeps them off credentialed requests from another site by default, so an API that needs them answers as if logged out."
+		}
+		return d
 	case Opaque:
 		return "fetch() resolves with an opaque response: status 0, no headers, an empty body."
 	case Error:

@@ -37,6 +37,11 @@ type Outcome struct {
 	// ConsoleLines are every line the browser logs for this fetch, in
 	// order (for a repeated request, its first send).
 	ConsoleLines []ConsoleLine `json:"consoleLines"`
+	// Cookies says which of the API's cookies a credentialed request from
+	// another site carries: "samesite-none" (those marked SameSite=None;
+	// Secure) or "none"; "" when the request is not credentialed or not
+	// cross-site.
+	Cookies string `json:"cookies,omitempty"`
 	// TypeError is the message of the TypeError script sees when fetch()
 	// rejects, or throws before sending; "" when it resolves.
 	TypeError string `json:"typeError,omitempty"`

@@ -63,6 +63,9 @@ type profile struct {
 	headerAsSent bool
 	// maxAge reads Access-Control-Max-Age.
 	maxAge func(v string, present bool) (seconds int64, note string)
+	// thirdPartyCookies is what goes of the API's cookies on a credentialed
+	// request from another site: cookies… in cookies.go.
+	thirdPartyCookies int
 	// cachedWildcard is what a cached Access-Control-Allow-Headers: *
 	// covers on later requests: cachedWildcard… below.
 	cachedWildcard int

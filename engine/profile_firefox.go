@@ -11,7 +11,7 @@ import (
 var firefoxProfile = &profile{
 	name: Firefox, title: "Firefox", console: console.Firefox, namesRepeated: true, singletonContentType: true,
 	redirect: redirectAfterCORS, corsFailure: firefoxCORSFailure, wildcardAuthorization: true, maxAge: firefoxMaxAge,
-	cachedWildcard: cachedWildcardNone,
+	cachedWildcard: cachedWildcardNone, thirdPartyCookies: cookiesPartitioned,
 }
 
 // firefoxCORSFailure: Firefox tells only a missing header, several

@@ -15,6 +15,9 @@ var safariProfile = &profile{
 	redirect: redirectAsStatus, statusFirst: true, corsFailure: safariCORSFailure,
 	wildcardAuthorization: true, cachedWildcard: cachedWildcardAll,
 	listBadWhole: true, headerAsSent: true, maxAge: safariMaxAge,
+	// Safari's, not WebKitGTK's: the suite's WebKitGTK sends cookies
+	// without SameSite (libsoup's policy), which Safari never does.
+	thirdPartyCookies: cookiesBlocked,
 }
 
 // safariCORSFailure: WebKit tells a comma in Access-Control-Allow-Origin
