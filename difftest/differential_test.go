@@ -20,7 +20,7 @@ import (
 // The suite must keep at least this many scenarios, of which this many
 // with a policy server.
 const (
-	minScenarios       = 250
+	minScenarios       = 300
 	minPolicyScenarios = 100
 )
 
