@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/internal/syncbuf"
 )
 
 const (
@@ -765,9 +766,9 @@ func TestServeWithLab(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	start := func(args ...string) (*exec.Cmd, string, string, *syncBuffer) {
+	start := func(args ...string) (*exec.Cmd, string, string, *syncbuf.Buffer) {
 		cmd := exec.Command(bin, args...)
-		logs := &syncBuffer{}
+		logs := &syncbuf.Buffer{}
 		cmd.Stderr = logs
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
@@ -863,23 +864,4 @@ func httpGet(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return string(b)
-}
-
-// syncBuffer is a strings.Builder safe for a process writing to it while
-// the test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"corsplay/internal/syncbuf"
 )
 
 // proc is a process started in its own process group, so that it can be
@@ -21,25 +23,7 @@ import (
 type proc struct {
 	name   string
 	cmd    *exec.Cmd
-	output lockedBuffer // stdout and stderr, for error messages
-}
-
-// lockedBuffer is written by exec's copying goroutine and read by the test.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
+	output syncbuf.Buffer // stdout and stderr, for error messages
 }
 
 // startProc starts name with args, env added to the test's environment and

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/internal/syncbuf"
 )
 
 // TestExportRuns runs every exported snippet for real: for each policy of
@@ -354,25 +355,7 @@ type exProcs struct {
 type exProc struct {
 	cmd  *exec.Cmd
 	done chan struct{}
-	out  exBuffer
-}
-
-// exBuffer is an io.Writer safe for the process's two streams.
-type exBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *exBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *exBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+	out  syncbuf.Buffer
 }
 
 func (ps *exProcs) start(cmd *exec.Cmd) (*exProc, error) {
