@@ -118,7 +118,7 @@ func resultLabel(o engine.Outcome) string {
 	case engine.Error:
 		return "throws TypeError before sending"
 	}
-	return "rejects: TypeError: Failed to fetch"
+	return "rejects: TypeError: " + o.TypeError
 }
 
 // currentMessage is the arrow the current step is about.
@@ -200,7 +200,7 @@ func stepView(st engine.Step, i int) app.UI {
 		app.Elem("h3").Textf("Step %d — %s", i+1, st.Title),
 		app.Elem("p").ID("step-detail").Text(st.Detail),
 		app.If(st.Differs != "", func() app.UI {
-			return app.Elem("p").Class("differs").Body(app.Elem("strong").Text("Chrome vs the standard: "), app.Text(st.Differs))
+			return app.Elem("p").Class("differs").Body(app.Elem("strong").Text("Where browsers differ: "), app.Text(st.Differs))
 		}),
 		app.A().Class("spec").Href(st.Spec).Target("_blank").Attr("rel", "noopener noreferrer").Text("Fetch standard §"+anchorOf(st.Spec)),
 	)

@@ -46,7 +46,7 @@ func fetchCode(s engine.Scenario, out engine.Outcome) string {
 	case engine.Opaque:
 		b.WriteString("res.type;   // \"opaque\"\nres.status; // 0: no status, no headers, no body\n")
 	case engine.Blocked:
-		b.WriteString("// never gets here: fetch() rejects with\n// TypeError: Failed to fetch (the console says why)\n")
+		b.WriteString("// never gets here: fetch() rejects with\n// TypeError: " + out.TypeError + " (the console says why)\n")
 	case engine.Error:
 		b.WriteString("// never gets here: fetch() throws\n// TypeError: " + out.Console + "\n")
 	}

@@ -23,6 +23,7 @@ type LabRun struct {
 
 	lab     string // the lab's origin, "" when the page is served without one
 	here    bool   // this page's own origin answers /lab/ too (same-origin runs)
+	profile string // the profile of the browser running the page
 	running bool
 	problem string
 	result  *labResult
@@ -31,6 +32,7 @@ type LabRun struct {
 // labResult is a run: the prediction for the relocated scenario, what the
 // page's script saw, and what the lab received.
 type labResult struct {
+	Profile   string // the profile of the prediction
 	Predicted engine.Outcome
 	Actual    labActual
 	Diffs     []string
@@ -64,6 +66,7 @@ type labRequest struct {
 
 func (l *LabRun) OnMount(ctx app.Context) {
 	l.lab, l.here = app.Getenv("CORSPLAY_LAB"), app.Getenv("CORSPLAY_LAB_HERE") == "1"
+	l.profile = userAgentProfile(app.Window().Get("navigator").Get("userAgent").String())
 }
 
 func (l *LabRun) OnUpdate(ctx app.Context) { l.result, l.problem = nil, "" }
@@ -75,7 +78,7 @@ func (l *LabRun) Render() app.UI {
 			return app.Elem("p").ID("lab-off").Class("hint").Text("This page is served without the live lab, which enacts the scenario's server on a second origin so that your browser can run the fetch() for real. Start corsplay yourself (make run) and it serves the lab on the next port; -no-lab turns it off.")
 		}).Else(func() app.UI {
 			return app.Div().Body(
-				app.Elem("p").Class("hint").Text("Your browser makes this fetch() to the lab at "+l.lab+", which answers exactly as the scenario's server, and the result is compared with the engine's Chrome prediction. JavaScript cannot read the console message, so only the outcome is compared."),
+				app.Elem("p").ID("lab-profile").Class("hint").Text("Your browser makes this fetch() to the lab at "+l.lab+", which answers exactly as the scenario's server, and the result is compared with the engine's prediction for "+profileName(l.profile)+", which your browser's user agent says it is. JavaScript cannot read the console message, so only the outcome is compared."),
 				app.Button().ID("lab-run").Class("primary").Disabled(l.running).OnClick(l.onRun).Text(runLabel(l.running)),
 			)
 		}),
@@ -96,9 +99,9 @@ func runLabel(running bool) string {
 func (l *LabRun) resultView() app.UI {
 	r := l.result
 	agree := len(r.Diffs) == 0
-	class, verdict := "agree", "Your browser agrees with the prediction."
+	class, verdict := "agree", "Your browser agrees with the prediction for "+profileName(r.Profile)+"."
 	if !agree {
-		class, verdict = "disagree", "Your browser disagrees with the prediction: either an engine bug or a real browser difference worth knowing."
+		class, verdict = "disagree", "Your browser disagrees with the prediction for "+profileName(r.Profile)+": either an engine bug or a real browser difference worth knowing."
 	}
 	row := func(what, predicted, actual string) app.UI {
 		return app.Elem("tr").Body(app.Elem("th").Attr("scope", "row").Text(what), app.Elem("td").Text(predicted), app.Elem("td").Text(actual))
@@ -106,7 +109,7 @@ func (l *LabRun) resultView() app.UI {
 	return app.Div().ID("lab-result").Class("lab-result "+class).Body(
 		app.Elem("p").ID("lab-verdict").Attr("role", "status").Text(verdict),
 		app.Elem("table").Body(
-			app.Elem("thead").Body(app.Elem("tr").Body(app.Elem("th").Attr("scope", "col").Text(""), app.Elem("th").Attr("scope", "col").Text("Predicted"), app.Elem("th").Attr("scope", "col").Text("Your browser"))),
+			app.Elem("thead").Body(app.Elem("tr").Body(app.Elem("th").Attr("scope", "col").Text(""), app.Elem("th").Attr("scope", "col").Text("Predicted for "+profileName(r.Profile)), app.Elem("th").Attr("scope", "col").Text("Your browser"))),
 			app.Elem("tbody").Body(
 				row("Verdict", r.Predicted.Verdict, r.Actual.verdict),
 				row("Preflight sent", yes(r.Predicted.Preflight != nil), yes(r.Actual.preflightHit)),
@@ -132,7 +135,7 @@ func yes(b bool) string {
 func (l *LabRun) labScenario(page, run string) (engine.Scenario, string, error) {
 	s := l.Scenario.Clone()
 	s.Request.Repeat = nil
-	s.Browser = engine.Chrome // a real browser, not the standard's letter
+	s.Browser = l.profile // the browser that runs it, not the one on screen
 	if s.Page == "null" {
 		s.Page = page // the lab runs it from this page, which has a real origin
 	}
@@ -200,15 +203,15 @@ func (l *LabRun) onRun(ctx app.Context, e app.Event) {
 	var done app.Func
 	done = app.FuncOf(func(this app.Value, args []app.Value) any {
 		raw := app.Window().Get("JSON").Call("stringify", args[0]).String()
-		ctx.Dispatch(func(ctx app.Context) { l.finish(predicted, raw) })
+		ctx.Dispatch(func(ctx app.Context) { l.finish(s.Browser, predicted, raw) })
 		done.Release()
 		return nil
 	})
 	app.Window().Call("corsplayLabRun", s.Request.URL, string(initJSON), runsURL).Call("then", done)
 }
 
-// finish compares what happened with the prediction.
-func (l *LabRun) finish(predicted engine.Outcome, raw string) {
+// finish compares what happened with the prediction for profile.
+func (l *LabRun) finish(profile string, predicted engine.Outcome, raw string) {
 	l.running = false
 	var a labActual
 	if err := json.Unmarshal([]byte(raw), &a); err != nil {
@@ -221,7 +224,7 @@ func (l *LabRun) finish(predicted engine.Outcome, raw string) {
 	// Access-Control-Expose-Headers: * makes readable too.
 	a.Headers = slices.DeleteFunc(a.Headers, func(h string) bool { return slices.Contains(engine.LabAddedHeaders, h) })
 	slices.Sort(a.Headers)
-	r := &labResult{Predicted: predicted, Actual: a}
+	r := &labResult{Profile: profile, Predicted: predicted, Actual: a}
 	if a.verdict != predicted.Verdict {
 		r.Diffs = append(r.Diffs, fmt.Sprintf("verdict: predicted %s, your browser %s %s", predicted.Verdict, a.verdict, a.Message))
 	}

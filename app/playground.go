@@ -212,7 +212,7 @@ func (p *Playground) Render() app.UI {
 			),
 		),
 		app.Elem("footer").Class("footer").Body(
-			app.Text("corsplay predicts what Chrome does, proven against headless Chromium. Rules link to the "),
+			app.Text("corsplay predicts what Chrome, Firefox and Safari do, each proven against the real engine (Chromium, Firefox, WebKit). Rules link to the "),
 			app.A().Href("https://fetch.spec.whatwg.org/").Text("Fetch standard"),
 			app.Text(". Nothing leaves your browser: the scenario lives in the link's #fragment. "),
 			app.Elem("span").ID("build").Text("Build "+Build+"."),

@@ -41,8 +41,10 @@ func (t *TopBar) Render() app.UI {
 		app.Label().Class("control").For("browser").Body(
 			app.Elem("span").Text("Browser"),
 			app.Select().ID("browser").OnChange(t.onBrowser).Body(
-				app.Option().Value(engine.Chrome).Selected(t.Browser == engine.Chrome).Text("Chrome"),
-				app.Option().Value(engine.Spec).Selected(t.Browser == engine.Spec).Text("Fetch standard"),
+				app.Range(pickerProfiles).Slice(func(i int) app.UI {
+					p := pickerProfiles[i]
+					return app.Option().Value(p.value).Selected(p.value == pickerValue(t.Browser)).Text(p.label)
+				}),
 			),
 		),
 		app.Div().Class("share").Body(

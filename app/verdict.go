@@ -9,14 +9,14 @@ import (
 	"corsplay/engine"
 )
 
-// Verdict shows what the page's script gets: the banner, Chrome's console
-// text, the readable headers and the fetch() code.
+// Verdict shows what the page's script gets: the banner, the browser's
+// console, the readable headers, the verdicts of the other browsers and the
+// fetch() code.
 type Verdict struct {
 	app.Compo
 	Outcome  engine.Outcome
 	Scenario engine.Scenario
-
-	copied bool
+	ReadOnly bool // the embed view: nothing switches the profile
 }
 
 var verdictTitles = map[string]string{
@@ -32,26 +32,15 @@ func (v *Verdict) Render() app.UI {
 	if n := len(o.Steps); n > 0 {
 		summary = o.Steps[n-1].Detail
 	}
-	var differs []string
-	for _, st := range o.Steps {
-		if st.Differs != "" {
-			differs = append(differs, st.Differs)
-		}
-	}
+	profile := browserOf(v.Scenario)
 	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
 		app.Div().ID("verdict").Class("banner "+o.Verdict).Attr("role", "status").Body(
 			app.Elem("h2").ID("verdict-title").Text(verdictTitle(o)),
 			app.Elem("p").ID("verdict-summary").Text(summary),
 		),
-		app.If(o.Console != "", func() app.UI {
-			return app.Div().Class("console").Body(
-				app.Div().Class("console-head").Body(
-					app.Elem("h3").Text(consoleTitle(o)),
-					app.If(o.CORSError != "", func() app.UI { return app.Elem("code").ID("cors-error").Class("tag").Text(o.CORSError) }),
-					app.Button().ID("copy-console").Class("small").OnClick(v.onCopy).Text(copyText(v.copied)),
-				),
-				app.Elem("pre").ID("console").Class("mono").Text(o.Console),
-			)
+		app.If(o.Console != "" || len(o.ConsoleLines) > 0, func() app.UI {
+			return &ConsoleView{Profile: profile, Lines: o.ConsoleLines, Main: o.Console, TypeError: o.TypeError, CORSError: o.CORSError,
+				Thrown: o.Verdict == engine.Error && aside(o) == "", Aside: aside(o)}
 		}),
 		app.If(o.Verdict == engine.Allowed, func() app.UI {
 			return app.Elem("p").ID("readable").Body(
@@ -63,12 +52,7 @@ func (v *Verdict) Render() app.UI {
 		app.If(len(o.LibraryWarnings) > 0, func() app.UI {
 			return app.Elem("p").Class("note").ID("library-warnings").Text("The library logs: " + strings.Join(slices.Compact(slices.Clone(o.LibraryWarnings)), "; "))
 		}),
-		app.If(len(differs) > 0, func() app.UI {
-			return app.Div().Class("differs").ID("differs").Body(
-				app.Elem("h3").Text("Chrome and the Fetch standard differ here"),
-				app.Elem("ul").Body(app.Range(differs).Slice(func(i int) app.UI { return app.Elem("li").Text(differs[i]) })),
-			)
-		}),
+		&OtherBrowsers{Profile: profile, Verdict: o.Verdict, Preflight: o.Preflight != nil, Browsers: o.Browsers, Reasons: differences(o.Steps), ReadOnly: v.ReadOnly},
 		app.Elem("details").Class("code").Body(
 			app.Elem("summary").Text("The page's fetch() code"),
 			app.Elem("pre").ID("fetch-code").Class("mono").Text(fetchCode(v.Scenario, o)),
@@ -83,14 +67,30 @@ func verdictTitle(o engine.Outcome) string {
 	return verdictTitles[o.Verdict]
 }
 
-func consoleTitle(o engine.Outcome) string {
+// aside titles a console text no browser logs: the library's refusal, a
+// server that cannot start, or why corsplay stopped; "" for a browser's.
+func aside(o engine.Outcome) string {
 	switch {
 	case o.ConfigError != "":
 		return "The library's error"
-	case o.Verdict == engine.Error:
-		return "The TypeError"
+	case o.Verdict != engine.Error || o.TypeError != "":
+		return ""
+	case len(o.Steps) > 0 && o.Steps[len(o.Steps)-1].ID == "server":
+		return "The server's error"
 	}
-	return "Chrome's console"
+	return "Why corsplay stopped"
+}
+
+// differences are what the steps say of the browsers' differences; the verdict
+// step's only repeats the verdicts, which OtherBrowsers says itself.
+func differences(steps []engine.Step) []string {
+	var rs []string
+	for _, st := range steps {
+		if st.Differs != "" && st.ID != "verdict" {
+			rs = append(rs, st.Differs)
+		}
+	}
+	return rs
 }
 
 func copyText(copied bool) string {
@@ -105,12 +105,4 @@ func orNone(s string) string {
 		return "none beyond the status and the body"
 	}
 	return s
-}
-
-func (v *Verdict) onCopy(ctx app.Context, e app.Event) {
-	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
-		cb.Call("writeText", v.Outcome.Console)
-	}
-	v.copied = true
-	ctx.After(2e9, func(ctx app.Context) { v.copied = false })
 }
