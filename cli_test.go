@@ -25,7 +25,7 @@ const (
 // fails with the list of commands instead of starting a server, and flags
 // without a command still mean serve.
 func TestRunVerbs(t *testing.T) {
-	const unknown = "use serve, check, respond or static\n\nusage:\n"
+	const unknown = "use serve, check, respond, static or probe\n\nusage:\n"
 	for _, tt := range []struct {
 		args   []string
 		code   int

@@ -8,6 +8,8 @@
 //	corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
 //	corsplay respond [FILE]                   print what a server answers to an HTTP request
 //	corsplay static [-out dist]               write the playground as a folder for any static host
+//	corsplay probe URL [-origin O] [-X M] [-H 'N: v']… [-credentials]
+//	                                          send what a browser sends to your server, print each browser's verdict
 package main
 
 import (
@@ -36,6 +38,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return respond(args, stdin, stdout, stderr)
 	case "static":
 		return static(args, stderr)
+	case "probe":
+		return probe(args, stdout, stderr)
 	case "serve":
 		if err := serve(args); err != nil {
 			fmt.Fprintln(stderr, "corsplay:", err)
@@ -43,7 +47,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond or static\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond, static or probe\n\n%s", cmd, usage)
 	return 2
 }
 
@@ -52,4 +56,6 @@ const usage = `usage:
   corsplay check [FILE]                     evaluate scenarios (JSON) and print the outcomes
   corsplay respond [FILE]                   print what a server answers to an HTTP request
   corsplay static [-out dist]               write the playground as a folder for any static host
+  corsplay probe URL [-origin O] [-X M] [-H 'N: v']… [-credentials]
+                                            send what a browser sends to your server, print each browser's verdict
 `

@@ -408,9 +408,9 @@ func (e *evaluation) verdictDetail() string {
 		return "fetch() throws before sending anything: " + e.out.TypeError
 	}
 	if e.out.Actual != nil {
-		return "fetch() rejects with TypeError: " + e.out.TypeError + ", but the server received the request and ran it; only the response is hidden from script."
+		return "fetch() rejects with TypeError: \"" + e.out.TypeError + "\", but the server received the request and ran it; only the response is hidden from script."
 	}
-	return "fetch() rejects with TypeError: " + e.out.TypeError + ". The request itself was never sent."
+	return "fetch() rejects with TypeError: \"" + e.out.TypeError + "\". The request itself was never sent."
 }
 
 func listOrNone(names []string) string {
