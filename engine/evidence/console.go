@@ -121,7 +121,7 @@ var chromeSuffixes = []string{
 // Firefox's lines (engine/console/firefox.go; security.properties). The
 // quotes are typographic; a paste that straightened them is read too.
 var (
-	firefoxBlocked  = regexp.MustCompile(`^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at [‘']?(.+?)[’']?\. \(Reason: (.*)\)(?:\. Status code: (\S+))?\.$`)
+	firefoxBlocked  = regexp.MustCompile(`^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at [‘']?(.+?)[’']?\. \(Reason: (.*?)\)(?:\. Status code: (\S+))?\.$`)
 	firefoxSameMode = regexp.MustCompile(`^Security Error: Content at (\S+) may not load data from (\S+)\.$`)
 )
 

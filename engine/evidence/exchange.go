@@ -51,10 +51,11 @@ const maxBody = 4 << 10
 
 // browserAdded are request headers a browser (or DevTools, or curl) adds
 // by itself that script may also set: they are kept only when the
-// preflight named them.
+// preflight named them. (Referrer-Policy stands for the referrer policy in
+// Chrome's "Copy as fetch (Node.js)".)
 var browserAdded = map[string]bool{
 	"accept-language": true, "cache-control": true, "if-modified-since": true, "if-none-match": true,
-	"pragma": true, "priority": true, "purpose": true, "upgrade-insecure-requests": true,
+	"pragma": true, "priority": true, "purpose": true, "referrer-policy": true, "upgrade-insecure-requests": true,
 	"user-agent": true, "x-client-data": true,
 }
 
@@ -166,11 +167,11 @@ func (s seen) scenario() (Result, error) {
 				v = vs[0]
 			}
 			headers = append(headers, engine.Header{Name: n, Value: v})
-			invented = append(invented, n)
+			invented = append(invented, n+": "+v)
 		}
 	}
 	if len(invented) > 0 {
-		assume("request.headers", fmt.Sprintf("The preflight names the request headers %s, but %s does not show their values: corsplay assumed some. Which values does your fetch() send?", strings.Join(invented, ", "), what))
+		assume("request.headers", fmt.Sprintf("The preflight names the request's headers but %s does not show their values: corsplay assumed %s. Which values does your fetch() send?", what, strings.Join(invented, "; ")))
 	}
 	sc.Request.Headers = headers
 	if s.bodyBytes > 0 {
@@ -245,11 +246,14 @@ func actualFromPreflight(p *engine.Response) *engine.Response {
 	return r
 }
 
-// browserOf names the browser a User-Agent header is from, "" when none
-// is known.
+// browserOf names the browser that sent the headers, by its User-Agent
+// or its client hints; "" when they do not say.
 func browserOf(hs engine.Headers) string {
 	ua, ok := hs.Get("User-Agent")
 	if !ok {
+		if hs.Has("Sec-CH-UA") {
+			return engine.Chrome // client hints: Chromium's alone
+		}
 		return ""
 	}
 	switch {

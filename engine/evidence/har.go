@@ -93,16 +93,21 @@ func importHAR(text []byte, opts Options) (Result, error) {
 func readHAR(text []byte) (harLog, error) {
 	log := harLog{pages: map[string]string{}}
 	dec := json.NewDecoder(bytes.NewReader(text))
-	fail := func(err error, field string) error { return harError(text, dec, err, field) }
+	// last is where the value being read starts: a decoder's syntax
+	// errors count from its buffer, so harError reads that value again.
+	var last int64
+	fail := func(err error, field string) error { return harError(text, last, dec, err, field) }
 	if err := expectDelim(dec, '{'); err != nil {
 		return log, fail(err, "")
 	}
 	sawLog := false
 	for dec.More() {
+		last = dec.InputOffset()
 		key, err := dec.Token()
 		if err != nil {
 			return log, fail(err, "")
 		}
+		last = dec.InputOffset()
 		if key != "log" {
 			if err := skipValue(dec); err != nil {
 				return log, fail(err, fmt.Sprint(key))
@@ -114,10 +119,12 @@ func readHAR(text []byte) (harLog, error) {
 			return log, fail(err, "log")
 		}
 		for dec.More() {
+			last = dec.InputOffset()
 			key, err := dec.Token()
 			if err != nil {
 				return log, fail(err, "log")
 			}
+			last = dec.InputOffset()
 			field := "log." + fmt.Sprint(key)
 			switch key {
 			case "creator":
@@ -144,7 +151,8 @@ func readHAR(text []byte) (harLog, error) {
 					return log, fail(err, field)
 				}
 				for dec.More() {
-					e := harEntry{offset: dec.InputOffset()}
+					last = dec.InputOffset()
+					e := harEntry{offset: last}
 					if err := dec.Decode(&e); err != nil {
 						return log, fail(err, fmt.Sprintf("log.entries[%d]", len(log.entries)))
 					}
@@ -194,8 +202,9 @@ func skipValue(dec *json.Decoder) error {
 	return dec.Decode(&skip)
 }
 
-// harError says what is wrong where in a HAR file.
-func harError(text []byte, dec *json.Decoder, err error, field string) error {
+// harError says what is wrong where in a HAR file; the value being read
+// starts at last.
+func harError(text []byte, last int64, dec *json.Decoder, err error, field string) error {
 	var syn *json.SyntaxError
 	var typ *json.UnmarshalTypeError
 	prefix := ""
@@ -204,7 +213,16 @@ func harError(text []byte, dec *json.Decoder, err error, field string) error {
 	}
 	switch {
 	case errors.As(err, &syn):
-		line, col := position(text, syn.Offset)
+		// Read the value again alone, where offsets count from its start.
+		start := last
+		for start < int64(len(text)) && strings.IndexByte(" \t\r\n,:", text[start]) >= 0 {
+			start++
+		}
+		var again json.RawMessage
+		if e := json.Unmarshal(text[start:], &again); errors.As(e, &syn) {
+			syn.Offset += start
+		}
+		line, col := position(text, syn.Offset-1)
 		return errorAt(line, "column %d: invalid JSON: %v", col, syn)
 	case errors.As(err, &typ):
 		if typ.Field != "" {

@@ -443,7 +443,7 @@ func credentialsMatter(s engine.Scenario, got string) (Assumption, bool) {
 	if engine.Evaluate(with).Console == got {
 		return Assumption{}, false
 	}
-	return Assumption{"request.credentials", "The text does not say whether fetch() sends cookies, and here it changes the verdict: corsplay assumed the default, credentials: \"same-origin\" (no cookies to another origin). Does your fetch() use credentials: \"include\"?"}, true
+	return Assumption{"request.credentials", "The text does not say whether fetch() sends cookies, and here it changes which check fails: corsplay assumed the default, credentials: \"same-origin\" (no cookies to another origin). Does your fetch() use credentials: \"include\"?"}, true
 }
 
 func dedupe(ss []string) []string {
