@@ -14,6 +14,7 @@
 package evidence
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -110,7 +111,11 @@ func Import(text []byte, opts Options) (Result, error) {
 		r   Result
 		err error
 	)
-	switch f := detect(text); f {
+	f := detect(text)
+	if opts.Entry > 0 && f != SourceHAR {
+		return Result{}, &Error{Problem: fmt.Sprintf("--entry picks an entry of a HAR file; this is %s", sourceTitles[f])}
+	}
+	switch f {
 	case SourceHAR:
 		r, err = importHAR(text, opts)
 	case SourceFetch:
@@ -127,11 +132,12 @@ func Import(text []byte, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	if opts.Entry > 0 && r.Source != SourceHAR {
-		return Result{}, &Error{Problem: fmt.Sprintf("--entry picks an entry of a HAR file; this is %s", sourceTitles[r.Source])}
-	}
 	if err := r.Scenario.Validate(); err != nil {
 		return Result{}, &Error{Problem: "the scenario read from " + sourceTitles[r.Source] + " is not valid: " + err.Error()}
+	}
+	// The scenario is held to the bound of any other.
+	if b, err := json.Marshal(r.Scenario); err != nil || len(b) > engine.MaxInputBytes {
+		return Result{}, &Error{Problem: fmt.Sprintf("the scenario read from %s would be %d bytes, more than the %d a scenario may have: its headers or body are too long", sourceTitles[r.Source], len(b), engine.MaxInputBytes)}
 	}
 	if r.Assumed == nil {
 		r.Assumed = []Assumption{}

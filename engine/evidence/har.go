@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"slices"
 	"strings"
 
 	"corsplay/engine"
@@ -229,11 +231,29 @@ func harError(text []byte, last int64, dec *json.Decoder, err error, field strin
 			prefix = field + "." + typ.Field + ": "
 		}
 		got, _, _ := strings.Cut(typ.Value, " ")
-		return errorAt(lineAt(text, typ.Offset), "%swant %s, got a JSON %s", prefix, typ.Type.Kind(), got)
+		return errorAt(lineAt(text, typ.Offset), "%swant %s, got %s", prefix, jsonKind(typ.Type.Kind()), jsonWords[got])
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return errorAt(lineAt(text, int64(len(text))), "%sthe HAR ends too early: the file is truncated", prefix)
 	}
 	return errorAt(lineAt(text, dec.InputOffset()), "%s%v", prefix, err)
+}
+
+// jsonWords name JSON's types in sentences.
+var jsonWords = map[string]string{"string": "a string", "number": "a number", "bool": "true or false", "array": "an array", "object": "an object"}
+
+// jsonKind names the JSON type a Go kind is decoded from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	}
+	return "a number"
 }
 
 // position is the line and column of the byte at offset (from 1).
@@ -281,22 +301,27 @@ func (h *harImport) pair() {
 	es := h.log.entries
 	h.preflightOf = make([]int, len(es))
 	h.paired = map[int]bool{}
+	type key struct{ url, origin, method string }
+	preflights := map[key][]int{}
+	for j := range es {
+		if es[j].isPreflight() {
+			acrm, _ := header(es[j].Request.Headers, "Access-Control-Request-Method")
+			o, _ := header(es[j].Request.Headers, "Origin")
+			k := key{noFragment(es[j].Request.URL), o, acrm}
+			preflights[k] = append(preflights[k], j)
+		}
+	}
 	for i := range es {
 		h.preflightOf[i] = -1
 		if es[i].isPreflight() {
 			continue
 		}
 		origin, _ := header(es[i].Request.Headers, "Origin")
+		// The nearest before and after i (the lists are in order).
+		list := preflights[key{noFragment(es[i].Request.URL), origin, engine.NormalizeMethod(es[i].Request.Method)}]
 		best := -1
-		for j := range es {
-			if !es[j].isPreflight() || !sameURL(es[j].Request.URL, es[i].Request.URL) {
-				continue
-			}
-			acrm, _ := header(es[j].Request.Headers, "Access-Control-Request-Method")
-			o, _ := header(es[j].Request.Headers, "Origin")
-			if acrm != engine.NormalizeMethod(es[i].Request.Method) || o != origin {
-				continue
-			}
+		pos, _ := slices.BinarySearch(list, i)
+		for _, j := range list[max(0, pos-1):min(len(list), pos+1)] {
 			if best < 0 || abs(j-i) < abs(best-i) || abs(j-i) == abs(best-i) && h.paired[best] {
 				best = j
 			}
@@ -306,6 +331,11 @@ func (h *harImport) pair() {
 			h.paired[best] = true
 		}
 	}
+}
+
+func noFragment(u string) string {
+	u, _, _ = strings.Cut(u, "#")
+	return u
 }
 
 func abs(n int) int { return max(n, -n) }

@@ -170,7 +170,7 @@ var harErrors = []struct {
 }{
 	{"broken JSON", "{\n  \"log\": {\n    \"entries\": [\n      {\"request\": {\"method\": \"GET\",, }}\n    ]\n  }\n}", "line 4: column 36: invalid JSON"},
 	{"truncated", "{\"log\": {\"entries\": [{\"request\": {\"method\": \"GET\"", "the HAR ends too early"},
-	{"a status as a string", "{\"log\": {\"entries\": [\n{\"request\": {\"method\": \"GET\", \"url\": \"https://a.example/\"},\n \"response\": {\"status\": \"200\"}}]}}", "line 3: log.entries[0].response.status: want int, got a JSON string"},
+	{"a status as a string", "{\"log\": {\"entries\": [\n{\"request\": {\"method\": \"GET\", \"url\": \"https://a.example/\"},\n \"response\": {\"status\": \"200\"}}]}}", "line 3: log.entries[0].response.status: want a number, got a string"},
 	{"no log", "{\"entries\": []}", "a JSON object without \"log\""},
 	{"a corsplay scenario", `{"v": 1, "page": "https://a.example", "request": {"url": "https://b.example/"}}`, "this is already a corsplay scenario"},
 	{"no cross-origin request", `{"log": {"creator": {"name": "Firefox"}, "entries": [{"request": {"method": "GET", "url": "https://a.example/", "headers": []}, "response": {"status": 200, "headers": []}}]}}`, "the HAR holds 1 entries and none is a cross-origin request"},

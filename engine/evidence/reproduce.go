@@ -72,8 +72,8 @@ func reproduce(f failureSeen) (Result, error) {
 	}
 	r := Result{Source: SourceConsole, Browser: f.browser, Scenario: chosen.s, Assumed: append(assumed, chosen.assumed...), Notes: f.notes}
 	r.Scenario.Title = "Pasted from " + title + "'s console"
-	if a, ok := credentialsMatter(r.Scenario, got); ok {
-		r.Assumed = append(r.Assumed, a)
+	if r.Scenario.Request.Credentials == "" && r.Scenario.Request.Mode != engine.ModeSameOrigin {
+		r.Assumed = append(r.Assumed, Assumption{"request.credentials", title + "'s message does not say whether fetch() sends cookies: corsplay assumed it does not (credentials: \"same-origin\", the default). Does your fetch() use credentials: \"include\"? Then the server must also answer Access-Control-Allow-Credentials: true and name your origin, never *."})
 	}
 	if f.printed != want {
 		r.Notes = append(r.Notes, fmt.Sprintf("corsplay's %s prints this failure as: %s", title, want))
