@@ -44,7 +44,7 @@ func largeHAR(entries, bodyBytes, apiEvery int) []byte {
 			"pageref": "page_1", "startedDateTime": "2026-11-30T09:14:02.115Z", "time": 12.5,
 			"request": map[string]any{"method": method, "url": url, "httpVersion": "http/2.0", "headers": rh, "queryString": []any{}, "cookies": []any{}, "headersSize": -1, "bodySize": 0},
 			"response": map[string]any{"status": status, "statusText": "", "httpVersion": "http/2.0", "headers": resp, "cookies": []any{},
-				"content": map[string]any{"size": len(text), "mimeType": "image/png", "text": text, "encoding": "base64"},
+				"content":     map[string]any{"size": len(text), "mimeType": "image/png", "text": text, "encoding": "base64"},
 				"redirectURL": "", "headersSize": -1, "bodySize": len(text), "_transferSize": len(text), "_error": errText},
 			"timings": map[string]any{"blocked": 1, "dns": -1, "ssl": -1, "connect": -1, "send": 0.1, "wait": 10, "receive": 1.4},
 		}
