@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"corsplay/engine"
@@ -24,8 +25,8 @@ import (
 // only what a scenario needs: response bodies are scanned, never kept.
 
 type harHeader struct {
-	Name  string `json:"name"`
-	Value string `json:"value"`
+	Name  harString `json:"name"`
+	Value harString `json:"value"`
 }
 
 type harEntry struct {
@@ -65,9 +66,102 @@ func (t *harText) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &s); err != nil || s == nil {
 		return err
 	}
-	t.n = len(*s)
-	t.text = (*s)[:min(len(*s), maxBody)]
+	t.text, t.n = cutMark(*s)
+	t.text = t.text[:min(len(t.text), maxBody)]
 	return nil
+}
+
+// harString is a string that elide may have cut: the mark is removed.
+type harString string
+
+func (h *harString) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	s, _ = cutMark(s)
+	*h = harString(s)
+	return nil
+}
+
+// Long strings: elide keeps the first elideKeep bytes of a string longer
+// than elideOver, then the mark: a NUL and the string's length in the file.
+const (
+	elideOver = 8 << 10
+	elideKeep = maxBody
+)
+
+// elide copies a JSON text with its long strings cut. JSON's decoder
+// steps through every byte of a string, which is most of a HAR saved
+// with its bodies; finding the end of a string with bytes.IndexAny is
+// many times faster. No newline is ever removed, so a line of the copy is
+// the same line of the text.
+func elide(text []byte) []byte {
+	var out []byte // made at the first long string: most HARs saved without bodies have none
+	copied := 0    // text[:copied] is in out
+	i := 0
+	for i < len(text) {
+		q := bytes.IndexByte(text[i:], '"')
+		if q < 0 {
+			break
+		}
+		q += i
+		start, j := q+1, q+1
+		for j < len(text) {
+			k := bytes.IndexAny(text[j:], "\"\\\n")
+			if k < 0 {
+				j = len(text)
+				break
+			}
+			j += k
+			if text[j] != '\\' {
+				break
+			}
+			j += 2 // the escaped byte
+		}
+		j = min(j, len(text))
+		if j-start > elideOver {
+			if out == nil {
+				out = make([]byte, 0, len(text)/4)
+			}
+			out = append(out, text[copied:start]...)
+			// Cut after whole escapes only.
+			p := start
+			for p < start+elideKeep {
+				switch {
+				case text[p] == '\\' && p+1 < j && text[p+1] == 'u':
+					p += 6
+				case text[p] == '\\':
+					p += 2
+				default:
+					p++
+				}
+			}
+			out = append(out, text[start:min(p, j)]...)
+			out = append(out, `\u0000`...)
+			out = strconv.AppendInt(out, int64(j-start), 10)
+			copied = j
+		}
+		i = j + 1 // after the closing quote
+	}
+	if out == nil {
+		return text
+	}
+	return append(out, text[copied:]...)
+}
+
+// cutMark splits the mark elide leaves off a string and returns the
+// string's length before the cut (its length when not cut).
+func cutMark(s string) (string, int) {
+	at := strings.LastIndexByte(s, 0)
+	if at < 0 || at+1 == len(s) {
+		return s, len(s)
+	}
+	n, err := strconv.Atoi(s[at+1:])
+	if err != nil || n <= elideOver {
+		return s, len(s)
+	}
+	return s[:at], n
 }
 
 type harLog struct {
@@ -79,11 +173,18 @@ type harLog struct {
 // importHAR reads a HAR file and imports the failing cross-origin
 // exchange, or the entry opts.Entry.
 func importHAR(text []byte, opts Options) (Result, error) {
-	log, err := readHAR(text)
+	// The decoder reads the file with its long strings (bodies) cut, which
+	// leaves the lines where they were; a file it refuses is read again
+	// whole, for the error to name the very place.
+	short := elide(text)
+	log, err := readHAR(short)
 	if err != nil {
+		if _, whole := readHAR(text); whole != nil {
+			err = whole
+		}
 		return Result{}, err
 	}
-	h := &harImport{log: log, text: text}
+	h := &harImport{log: log, text: short}
 	h.pair()
 	if opts.Entry > 0 {
 		return h.pick(opts.Entry - 1)
@@ -282,8 +383,8 @@ type harImport struct {
 
 func header(hs []harHeader, name string) (string, bool) {
 	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			return h.Value, true
+		if strings.EqualFold(string(h.Name), name) {
+			return string(h.Value), true
 		}
 	}
 	return "", false
@@ -531,7 +632,7 @@ func harResponse(e *harEntry) *engine.Response {
 func headersOf(hs []harHeader) engine.Headers {
 	out := make(engine.Headers, 0, len(hs))
 	for _, h := range hs {
-		out = append(out, engine.Header{Name: h.Name, Value: h.Value})
+		out = append(out, engine.Header{Name: string(h.Name), Value: string(h.Value)})
 	}
 	return out
 }
