@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,12 +52,14 @@ type consoleLine struct {
 
 var (
 	// DevTools' prefixes: Chrome's source link ("app.js:12 ", "(index):1 ",
-	// "VM123:1 ") after an optional timestamp, Safari's level ("[Error] ").
+	// "VM123:1 ") after an optional timestamp.
 	chromeSource = regexp.MustCompile(`^(?:\d{1,2}:\d{2}:\d{2}\.\d{3} )?(?:[^\s:]*[^\s:/]:\d+(?::\d+)? +)`)
-	safariLevel  = regexp.MustCompile(`^\[(?:Error|Warning|Log|Info|Debug)\] *`)
 	// Safari's network line ends with the resource and its line.
 	safariSource = regexp.MustCompile(` \([^()]*, line \d+\)$`)
 )
+
+// safariLevels are the levels Safari's console writes before a line.
+var safariLevels = []string{"[Error]", "[Warning]", "[Log]", "[Info]", "[Debug]"}
 
 // cleanLines splits a paste into lines without DevTools' decorations.
 func cleanLines(text string) []consoleLine {
@@ -64,11 +67,23 @@ func cleanLines(text string) []consoleLine {
 	for i, l := range strings.Split(text, "\n") {
 		l = strings.TrimSpace(strings.TrimSuffix(l, "\r"))
 		l = strings.TrimPrefix(l, "\ufeff")
-		l = safariLevel.ReplaceAllString(l, "")
-		if m := chromeSource.FindString(l); m != "" && !strings.Contains(m, "://") {
-			l = strings.TrimSpace(l[len(m):])
+		// (Each pattern only where it may apply: a paste can be long.)
+		if strings.HasPrefix(l, "[") {
+			for _, level := range safariLevels {
+				if rest, ok := strings.CutPrefix(l, level); ok {
+					l = strings.TrimLeft(rest, " ")
+					break
+				}
+			}
 		}
-		l = safariSource.ReplaceAllString(l, "")
+		if sp := strings.IndexByte(l, ' '); sp > 0 && strings.IndexByte(l[:sp], ':') > 0 {
+			if m := chromeSource.FindString(l); m != "" && !strings.Contains(m, "://") {
+				l = strings.TrimSpace(l[len(m):])
+			}
+		}
+		if strings.HasSuffix(l, ")") && strings.Contains(l, ", line ") {
+			l = safariSource.ReplaceAllString(l, "")
+		}
 		// Firefox's console links each reason to MDN.
 		l = strings.TrimSpace(strings.TrimSuffix(l, "[Learn More]"))
 		if l != "" {
@@ -158,6 +173,9 @@ var (
 	safariCannotLoad = regexp.MustCompile(`^(?:Fetch API|XMLHttpRequest) cannot load (.+) due to access control checks\.$`)
 	safariSameMode   = regexp.MustCompile(`^Fetch API cannot load (\S+)\.$`)
 	safariLoadFailed = "Failed to load resource: "
+	// safariStarts are the first words of WebKit's lines, to try its
+	// patterns only on lines that may match.
+	safariStarts = regexp.MustCompile(`^(?:Failed to load resource: )?(?:Origin |Access-Control-Allow-Origin |Cannot use |Credentials |Preflight |Header |Method |Request header |Fetch API )`)
 )
 
 var safariReasons = []struct {
@@ -199,43 +217,26 @@ func importConsole(text string) (Result, error) {
 }
 
 // readFailure finds the first main line and reads the lines of the same
-// fetch() around it.
+// fetch() around it; a note counts the failures after it.
 func readFailure(lines []consoleLine) (failureSeen, error) {
 	var netErr *consoleLine
 	for i, l := range lines {
-		for _, u := range unsupported {
-			if u.re.MatchString(l.text) {
-				return failureSeen{}, errorAt(l.n, "%s", u.why)
-			}
-		}
-		var (
-			f  failureSeen
-			ok bool
-		)
-		switch {
-		case strings.HasPrefix(l.text, "Access to "):
-			f, ok = readChrome(l)
-		case strings.HasPrefix(l.text, "Fetch API cannot load ") && chromeSameMode.MatchString(l.text):
-			m := chromeSameMode.FindStringSubmatch(l.text)
-			f, ok = failureSeen{browser: engine.Chrome, kind: console.DisallowedByMode, url: m[1], origin: m[2], preflight: preflightNo}, true
-		case strings.HasPrefix(l.text, "Cross-Origin Request Blocked: "):
-			f, ok = readFirefox(l, lines[i+1:])
-			if !ok && firefoxReason(l.text) == "CORS request did not succeed" {
-				return failureSeen{}, errorAt(l.n, "Firefox printed \"CORS request did not succeed\" alone: the request got no response at all (the server is down, the port or host is wrong, a certificate or the network failed). That is not a CORS rule the server can fix with headers: check that the URL answers (curl -i URL). If another \"Cross-Origin Request Blocked\" line came before it, paste that one")
-			}
-		case strings.HasPrefix(l.text, "Security Error: Content at "):
-			if m := firefoxSameMode.FindStringSubmatch(l.text); m != nil {
-				f, ok = failureSeen{browser: engine.Firefox, kind: console.DisallowedByMode, origin: originOfURL(m[1]), url: m[2], preflight: preflightNo}, true
-			}
-		default:
-			f, ok = readSafari(l, lines)
+		f, ok, err := mainAt(lines, i)
+		if err != nil {
+			return failureSeen{}, err
 		}
 		if ok {
-			f.line, f.printed = l.n, l.text
-			f.addChromeNetLine(lines[i+1:])
+			f.addChromeNetLine(lines[i+1 : min(len(lines), i+6)])
+			if n, first := othersAfter(lines, i, f); n > 0 {
+				more := fmt.Sprint(n)
+				if n == maxOthers {
+					more = fmt.Sprintf("%d or more", n)
+				}
+				f.notes = append(f.notes, fmt.Sprintf("The paste holds %s other CORS failures (the next at line %d): corsplay imported the first. Paste another alone to import it.", more, first))
+			}
 			return f, nil
 		}
-		if netErr == nil && chromeNetErr.MatchString(l.text) && !strings.Contains(l.text, "ERR_FAILED") {
+		if netErr == nil && strings.Contains(l.text, "net::ERR_") && !strings.Contains(l.text, "ERR_FAILED") && chromeNetErr.MatchString(l.text) {
 			netErr = &lines[i]
 		}
 	}
@@ -245,6 +246,68 @@ func readFailure(lines []consoleLine) (failureSeen, error) {
 	}
 	return failureSeen{}, ErrUnrecognised
 }
+
+// mainAt reads lines[i] as a main line, if it is one.
+func mainAt(lines []consoleLine, i int) (failureSeen, bool, error) {
+	l := lines[i]
+	if strings.HasPrefix(l.text, "Access to ") || strings.HasPrefix(l.text, "Cross-Origin Request Blocked: ") {
+		for _, u := range unsupported {
+			if u.re.MatchString(l.text) {
+				return failureSeen{}, false, errorAt(l.n, "%s", u.why)
+			}
+		}
+	}
+	var (
+		f  failureSeen
+		ok bool
+	)
+	switch {
+	case strings.HasPrefix(l.text, "Access to "):
+		f, ok = readChrome(l)
+	case strings.HasPrefix(l.text, "Fetch API cannot load ") && chromeSameMode.MatchString(l.text):
+		m := chromeSameMode.FindStringSubmatch(l.text)
+		f, ok = failureSeen{browser: engine.Chrome, kind: console.DisallowedByMode, url: m[1], origin: m[2], preflight: preflightNo}, true
+	case strings.HasPrefix(l.text, "Cross-Origin Request Blocked: "):
+		f, ok = readFirefox(l, lines[i+1:min(len(lines), i+3)])
+		if !ok && firefoxReason(l.text) == "CORS request did not succeed" {
+			return failureSeen{}, false, errorAt(l.n, "Firefox printed \"CORS request did not succeed\" alone: the request got no response at all (the server is down, the port or host is wrong, a certificate or the network failed). That is not a CORS rule the server can fix with headers: check that the URL answers (curl -i URL). If another \"Cross-Origin Request Blocked\" line came before it, paste that one")
+		}
+	case strings.HasPrefix(l.text, "Security Error: Content at "):
+		if m := firefoxSameMode.FindStringSubmatch(l.text); m != nil {
+			f, ok = failureSeen{browser: engine.Firefox, kind: console.DisallowedByMode, origin: originOfURL(m[1]), url: m[2], preflight: preflightNo}, true
+		}
+	case safariStarts.MatchString(l.text):
+		f, ok = readSafari(l, lines[max(0, i-2):min(len(lines), i+4)])
+	}
+	f.line, f.printed = l.n, strings.TrimPrefix(l.text, safariLoadFailed)
+	return f, ok, nil
+}
+
+// othersAfter counts the main lines after lines[i] that are not f's own:
+// not its repeats, nor Safari's network line, nor Firefox's lines of the
+// same URL. Each distinct text is read once, and counting stops at
+// maxOthers.
+func othersAfter(lines []consoleLine, i int, f failureSeen) (n, first int) {
+	seen := map[string]bool{f.printed: true, safariLoadFailed + f.printed: true}
+	for j := i + 1; j < len(lines) && n < maxOthers; j++ {
+		if seen[lines[j].text] {
+			continue
+		}
+		seen[lines[j].text] = true
+		g, ok, err := mainAt(lines, j)
+		if err != nil || !ok || g.printed == f.printed || g.browser == engine.Firefox && g.url == f.url {
+			continue
+		}
+		if n == 0 {
+			first = g.line
+		}
+		n++
+	}
+	return n, first
+}
+
+// maxOthers is where othersAfter stops counting.
+const maxOthers = 100
 
 // netErrorWords says what a network error of Chromium means.
 func netErrorWords(code string) string {
@@ -424,8 +487,8 @@ func readFirefox(l consoleLine, after []consoleLine) (failureSeen, bool) {
 // readSafari reads WebKit's lines: the reason (security), "Fetch API cannot
 // load URL due to access control checks." (javascript) and "Failed to load
 // resource: " + the reason (network). The main line is the first reason; a
-// network line alone stands for it.
-func readSafari(l consoleLine, all []consoleLine) (failureSeen, bool) {
+// network line alone stands for it. near are the lines around l.
+func readSafari(l consoleLine, near []consoleLine) (failureSeen, bool) {
 	text := strings.TrimPrefix(l.text, safariLoadFailed)
 	f := failureSeen{browser: engine.Safari}
 	matched := false
@@ -461,11 +524,8 @@ func readSafari(l consoleLine, all []consoleLine) (failureSeen, bool) {
 		f.kind, f.url, f.preflight = console.DisallowedByMode, m[1], preflightNo
 		return f, true
 	}
-	// The URL is on the javascript line, within the next lines.
-	for _, a := range all {
-		if a.n < l.n-2 || a.n > l.n+3 {
-			continue
-		}
+	// The URL is on the javascript line, next to it.
+	for _, a := range near {
 		if m := safariCannotLoad.FindStringSubmatch(a.text); m != nil {
 			f.url = m[1]
 			break

@@ -2,9 +2,11 @@ package evidence_test
 
 import (
 	"errors"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"corsplay/engine"
 	"corsplay/engine/evidence"
@@ -256,5 +258,44 @@ func TestTooLarge(t *testing.T) {
 	_, err := evidence.Import(make([]byte, evidence.MaxInputBytes+1), evidence.Options{})
 	if err == nil || !strings.Contains(err.Error(), "more than the 67108864 (64 MiB) corsplay reads") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestConsoleSeveralFailures: the first failure is imported, and a note
+// counts the others (not the lines of the same failure, nor its repeats).
+func TestConsoleSeveralFailures(t *testing.T) {
+	first := "Access to fetch at 'https://api.example.com/a' from origin 'http://localhost:3000' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\nGET https://api.example.com/a net::ERR_FAILED 200 (OK)\n"
+	second := "Access to fetch at 'https://api.example.com/b' from origin 'http://localhost:3000' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: It does not have HTTP ok status.\n"
+	text := first + first + first + second + first
+	r, err := evidence.Import([]byte(text), evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Scenario.Request.URL != "https://api.example.com/a" || len(r.Notes) != 1 || r.Notes[0] != "The paste holds 1 other CORS failures (the next at line 7): corsplay imported the first. Paste another alone to import it." {
+		t.Errorf("%s, notes %q", r.Scenario.Request.URL, r.Notes)
+	}
+}
+
+// TestLongConsolePaste: a paste of the bound's size is read in time
+// linear in its length (the same failure every second for hours, and
+// lines of anything else).
+func TestLongConsolePaste(t *testing.T) {
+	block := "[Error] Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 200\n" +
+		"[Error] Fetch API cannot load http://localhost:8000/api/poll due to access control checks.\n" +
+		"[Error] Failed to load resource: Origin http://localhost:3000 is not allowed by Access-Control-Allow-Origin. Status code: 200 (poll, line 0)\n" +
+		"[Log] polling again in 1s (app.js, line 40)\n"
+	text := strings.Repeat(block, (16<<20)/len(block))
+	start := time.Now()
+	r, err := evidence.Import([]byte(text), evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if r.Browser != engine.Safari || len(r.Notes) != 0 {
+		t.Errorf("%s, notes %q", r.Browser, r.Notes)
+	}
+	t.Logf("%d MB in %v", len(text)>>20, took)
+	if runtime.GOOS != "js" && took > 2*time.Second {
+		t.Errorf("a %d MB paste took %v", len(text)>>20, took)
 	}
 }

@@ -612,10 +612,47 @@ func (h *harImport) finish(s seen, e *harEntry) (Result, error) {
 		return r, err
 	}
 	r.Scenario.Title = fmt.Sprintf("From a HAR: %s %s", e.Request.Method, e.Request.URL)
+	if e.Response.Error != nil {
+		r = recordedFailure(r, *e.Response.Error, s.line)
+	}
 	if err := r.Scenario.Validate(); err != nil {
 		return Result{}, errorAt(s.line, "%s: %v", s.where, err)
 	}
 	return r, nil
+}
+
+// recordedFailure uses the reason a browser recorded with an entry
+// (Safari's _error holds WebKit's console text) for what the HAR does not
+// show: when the scenario fails otherwise, the server's unseen answers
+// are rebuilt to fail as recorded, as for that line pasted from the
+// console.
+func recordedFailure(r Result, recorded string, line int) Result {
+	f, err := readFailure([]consoleLine{{line, recorded}})
+	if err != nil || f.browser != r.Browser {
+		return r
+	}
+	f.url, f.origin = r.Scenario.Request.URL, r.Scenario.Page
+	f.method = r.Scenario.Request.Method
+	want := f.expected()
+	if engine.Evaluate(r.Scenario).Console == want {
+		return r
+	}
+	for _, c := range f.candidates() {
+		try := r.Scenario.Clone()
+		try.Server = c.s.Server
+		if c.s.Request.Credentials != "" {
+			try.Request.Credentials = c.s.Request.Credentials
+		}
+		if engine.Evaluate(try).Console != want {
+			continue
+		}
+		r.Scenario = try
+		r.Assumed = slices.DeleteFunc(r.Assumed, func(a Assumption) bool { return strings.HasPrefix(a.Field, "server") })
+		r.Assumed = append(r.Assumed, Assumption{"server.raw", fmt.Sprintf("The HAR does not show every answer of the server (%s lists no preflight), but it recorded the failure: %q. corsplay built answers that fail the same way; what else they hold is assumed. What does the server answer (curl -i -X OPTIONS …)?", browserTitles[r.Browser], recorded)})
+		return r
+	}
+	r.Notes = append(r.Notes, fmt.Sprintf("%s recorded %q, which this scenario does not reproduce: the HAR does not show every answer of the server.", browserTitles[r.Browser], recorded))
+	return r
 }
 
 // harResponse is an entry's response as a raw server answers it, nil when

@@ -191,3 +191,29 @@ func TestHARErrors(t *testing.T) {
 func itoa(n int) string {
 	return strconv.Itoa(n)
 }
+
+// TestHARRecordedFailure: Safari's Network panel lists no preflight, and
+// a request its preflight stopped has no response; the reason Safari
+// recorded in _error is what the scenario's server is rebuilt from.
+func TestHARRecordedFailure(t *testing.T) {
+	text, err := os.ReadFile("testdata/safari-preflight.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := evidence.Import(text, evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Scenario
+	if r.Browser != engine.Safari || s.Page != "https://app.notes.test" || s.Request.Method != "PUT" || !s.Request.Headers.Has("X-Api-Key") {
+		t.Errorf("%s: page %s, %s, headers %v", r.Browser, s.Page, s.Request.Method, s.Request.Headers)
+	}
+	if o := engine.Evaluate(s); o.Console != "Preflight response is not successful. Status code: 401" {
+		t.Errorf("evaluated: %s", o.Console)
+	}
+	if !slices.ContainsFunc(r.Assumed, func(a evidence.Assumption) bool {
+		return a.Field == "server.raw" && strings.Contains(a.Why, "Preflight response is not successful. Status code: 401")
+	}) {
+		t.Errorf("assumed %+v", r.Assumed)
+	}
+}
