@@ -232,6 +232,11 @@ var curlValueFlags = map[string]bool{
 	"--interface": true, "-Y": true, "-y": true, "-z": true, "--time-cond": true, "-C": true,
 	"--continue-at": true, "--oauth2-bearer": true, "--max-redirs": true, "--trace": true,
 	"--trace-ascii": true, "--stderr": true, "-D": true, "--dump-header": true,
+	"--retry-delay": true, "--retry-max-time": true, "--expect100-timeout": true, "--keepalive-time": true,
+	"--local-port": true, "--max-filesize": true, "--noproxy": true, "--proxy-user": true, "-U": true,
+	"--socks5": true, "--socks5-hostname": true, "--ciphers": true, "--tls-max": true, "-Q": true,
+	"--quote": true, "--dns-servers": true, "--unix-socket": true, "--abstract-unix-socket": true,
+	"--aws-sigv4": true, "--variable": true, "--write-out-file": true, "--etag-save": true, "--etag-compare": true,
 }
 
 // readCurl reads the first command of text.

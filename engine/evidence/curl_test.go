@@ -175,3 +175,27 @@ func TestCurlErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlOtherShells: DevTools' other copies are named, with the one to
+// use instead.
+func TestCurlOtherShells(t *testing.T) {
+	for _, tt := range []struct{ text, err string }{
+		{"curl ^\"https://api.example.com/items^\" ^\n  -H ^\"accept: */*^\" ^\n  -H ^\"origin: http://localhost:3000^\"", "line 1: this is DevTools' \"Copy as cURL (cmd)\""},
+		{"$session = New-Object Microsoft.PowerShell.Commands.WebRequestSession\nInvoke-WebRequest -UseBasicParsing -Uri \"https://api.example.com/items\" `\n-WebSession $session", "this is DevTools' \"Copy as PowerShell\""},
+	} {
+		_, err := evidence.Import([]byte(tt.text), evidence.Options{})
+		if err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("%.40q: error %v, want one with %q", tt.text, err, tt.err)
+		}
+	}
+}
+
+// TestConsoleAfterTypedFetch: a console paste that starts with the fetch()
+// typed in the console is read for its failure.
+func TestConsoleAfterTypedFetch(t *testing.T) {
+	text := "> fetch('https://api.example.com/items')\n< Promise {<pending>}\nAccess to fetch at 'https://api.example.com/items' from origin 'https://app.example.com' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.\n"
+	r, err := evidence.Import([]byte(text), evidence.Options{})
+	if err != nil || r.Source != evidence.SourceConsole || r.Scenario.Page != "https://app.example.com" {
+		t.Errorf("%+v, %v", r, err)
+	}
+}

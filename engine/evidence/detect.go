@@ -15,6 +15,15 @@ var (
 	fetchStart      = regexp.MustCompile(`^\s*(?:await\s+)?fetch\s*\(`)
 	curlStart       = regexp.MustCompile(`^\s*(?:\$\s+)?curl(?:\.exe)?\s`)
 	curlOutputStart = regexp.MustCompile(`(?m)^(?:[<>] |\* +Trying |\* Connected to |HTTP/[0-9.]+ \d{3})`)
+	// cmd.exe's quoting, as "Copy as cURL (cmd)" writes it: ^" and ^ at
+	// the ends of lines.
+	cmdCurl = regexp.MustCompile(`^\s*curl(?:\.exe)?\s+\^"|\s\^\r?\n\s*(?:-|\^)`)
+)
+
+// Forms recognised only to say how to copy them instead.
+const (
+	sourceCmdCurl    = "curl-cmd"
+	sourcePowerShell = "powershell"
 )
 
 // detect names the form of text: a Source… constant.
@@ -27,6 +36,10 @@ func detect(text []byte) string {
 	head := string(trimmed[:min(len(trimmed), 4096)])
 	first, _, _ := strings.Cut(head, "\n")
 	switch {
+	case cmdCurl.MatchString(head):
+		return sourceCmdCurl
+	case strings.Contains(head, "Invoke-WebRequest") || strings.Contains(head, "Invoke-RestMethod"):
+		return sourcePowerShell
 	case fetchStart.MatchString(head):
 		return SourceFetch
 	case curlStart.MatchString(first):

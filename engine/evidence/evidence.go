@@ -113,7 +113,7 @@ func Import(text []byte, opts Options) (Result, error) {
 	)
 	f := detect(text)
 	if opts.Entry > 0 && f != SourceHAR {
-		return Result{}, &Error{Problem: fmt.Sprintf("--entry picks an entry of a HAR file; this is %s", sourceTitles[f])}
+		return Result{}, &Error{Problem: fmt.Sprintf("--entry picks an entry of a HAR file; this is %s", orDefault(sourceTitles[f], "not one"))}
 	}
 	switch f {
 	case SourceHAR:
@@ -126,8 +126,19 @@ func Import(text []byte, opts Options) (Result, error) {
 		r, err = importCurlOutput(string(text))
 	case SourceConsole:
 		r, err = importConsole(string(text))
+	case sourceCmdCurl:
+		return Result{}, &Error{Line: 1, Problem: "this is DevTools' \"Copy as cURL (cmd)\", quoted for Windows' cmd.exe: copy it with \"Copy as cURL (bash)\" instead, which corsplay reads"}
+	case sourcePowerShell:
+		return Result{}, &Error{Line: 1, Problem: "this is DevTools' \"Copy as PowerShell\": copy the request with \"Copy as cURL (bash)\" or \"Copy as fetch\" instead, which corsplay reads"}
 	default:
 		return Result{}, ErrUnrecognised
+	}
+	if err != nil && f != SourceConsole && f != SourceHAR {
+		// A console paste may start with what was typed in the console
+		// (> fetch(…)): the failure it holds is what counts.
+		if rc, errc := importConsole(string(text)); errc == nil {
+			r, err = rc, nil
+		}
 	}
 	if err != nil {
 		return Result{}, err

@@ -3,6 +3,7 @@ package evidence_test
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"corsplay/engine"
 	"corsplay/engine/evidence"
@@ -101,4 +102,13 @@ func ExampleErrUnrecognised() {
 	fmt.Println(errors.Is(err, evidence.ErrUnrecognised))
 	// Output:
 	// true
+}
+
+func ExampleAcceptedForms() {
+	fmt.Println(len(evidence.AcceptedForms), "forms; the first:")
+	first, _, _ := strings.Cut(evidence.AcceptedForms[0], ":")
+	fmt.Println(strings.TrimSpace(first))
+	// Output:
+	// 5 forms; the first:
+	// - console output of Chrome or Edge, Firefox or Safari
 }
