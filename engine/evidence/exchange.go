@@ -200,13 +200,16 @@ func (s seen) scenario() (Result, error) {
 	case o.Preflight != nil && raw.Preflight == nil:
 		raw.Preflight = passingPreflight(sc, r.Browser)
 		why := "The request needs a preflight, which " + what + " does not show"
-		if s.source == SourceHAR {
+		if s.source == SourceHAR && r.Browser == engine.Safari {
 			why += " (Safari's Network panel does not list preflights)"
 		}
 		why += ": corsplay assumed one that allows it, so the verdict is the response's. "
 		if s.source == SourceCurl || s.source == SourceCurlOutput {
-			m, _ := raw.Preflight.Headers.Get("Access-Control-Allow-Methods")
-			why += fmt.Sprintf("See the real one with: curl -i -X OPTIONS -H 'Origin: %s' -H 'Access-Control-Request-Method: %s' %s", sc.Page, orDefault(m, engine.NormalizeMethod(sc.Request.Method)), s.url)
+			why += "See the real one with: curl -i -X OPTIONS -H 'Origin: " + sc.Page + "' -H 'Access-Control-Request-Method: " + engine.NormalizeMethod(sc.Request.Method) + "'"
+			if names := engine.CORSUnsafeRequestHeaderNames(r.Browser, sc.Request.Headers); len(names) > 0 {
+				why += " -H 'Access-Control-Request-Headers: " + strings.Join(dedupe(names), ",") + "'"
+			}
+			why += " " + s.url
 		} else {
 			why += "What does the OPTIONS request get (DevTools → Network)?"
 		}
