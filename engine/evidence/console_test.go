@@ -98,7 +98,7 @@ var consoleTests = []struct {
 	},
 	{
 		name:    "Chrome, a same-origin mode fetch",
-		text:    `Fetch API cannot load https://api.example.com/a. Request mode is "same-origin" but the URL's origin is not same as the request origin https://app.example.com.`,
+		text:    `localhost/:1 Fetch API cannot load https://api.example.com/a. Request mode is "same-origin" but the URL's origin is not same as the request origin https://app.example.com.`,
 		browser: engine.Chrome, page: "https://app.example.com", url: "https://api.example.com/a",
 		console: `Fetch API cannot load https://api.example.com/a. Request mode is "same-origin" but the URL's origin is not same as the request origin https://app.example.com.`,
 	},
