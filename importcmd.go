@@ -4,7 +4,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -64,10 +63,8 @@ func importEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	}
 	r, err := evidence.Import(text, evidence.Options{Entry: *entry})
 	if err != nil {
+		// evidence.ErrUnrecognised lists the accepted forms.
 		fmt.Fprintf(stderr, "import: %s: %v\n", label, err)
-		if errors.Is(err, evidence.ErrUnrecognised) {
-			return 2
-		}
 		return 2
 	}
 	out, err := json.MarshalIndent(r, "", "  ")
