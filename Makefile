@@ -4,7 +4,7 @@ CHROMIUM ?= /usr/bin/chromium
 ADDR     ?= localhost:8080
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
-FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/pattern:FuzzCompile
+FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/pattern:FuzzCompile engine/evidence:FuzzImport
 
 .PHONY: run wasm wasmbuild static test vet unit wasmtest fuzz bench deps npm loadtest
 
@@ -39,14 +39,14 @@ test: vet deps npm wasm unit wasmtest fuzz
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./engine ./app ./presets
+	GOOS=js GOARCH=wasm $(GO) vet ./engine/... ./app ./presets
 
 # Debian packages the tests run for real: the browser oracles (Chromium,
 # Firefox ESR, WebKitGTK's MiniBrowser with its WebDriver, under Xvfb),
 # Flask-CORS 3.0.10 (a library the engine emulates), nginx (exported
-# configurations are run). The tests never skip: without them they fail,
+# configurations are run), curl (corsplay import reads its real output). The tests never skip: without them they fail,
 # so install what is missing (as root).
-DEBS := chromium firefox-esr webkit2gtk-driver xvfb python3-flask-cors nginx-light
+DEBS := chromium firefox-esr webkit2gtk-driver xvfb python3-flask-cors nginx-light curl
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -25,13 +25,13 @@ const (
 // fails with the list of commands instead of starting a server, and flags
 // without a command still mean serve.
 func TestRunVerbs(t *testing.T) {
-	const unknown = "use serve, check, respond, static or probe\n\nusage:\n"
+	const unknown = "use serve, check, respond, static, probe or import\n\nusage:\n"
 	for _, tt := range []struct {
 		args   []string
 		code   int
 		stderr string // a fragment
 	}{
-		{[]string{"import"}, 2, `corsplay: unknown command "import": ` + unknown},
+		{[]string{"export"}, 2, `corsplay: unknown command "export": ` + unknown},
 		{[]string{"chek", "x.json"}, 2, `corsplay: unknown command "chek": ` + unknown},
 		{[]string{"help"}, 2, `corsplay: unknown command "help": ` + unknown},
 		{[]string{"scenario.json"}, 2, `corsplay: unknown command "scenario.json": ` + unknown},
@@ -60,7 +60,7 @@ func TestUnknownVerbThroughMain(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "import", "-addr", "127.0.0.1:0")
+	cmd := exec.Command(bin, "export", "-addr", "127.0.0.1:0")
 	done := make(chan error, 1)
 	var errs bytes.Buffer
 	cmd.Stderr = &errs
@@ -72,10 +72,10 @@ func TestUnknownVerbThroughMain(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		cmd.Process.Kill()
-		t.Fatal("corsplay import is still running: it started a server")
+		t.Fatal("corsplay export is still running: it started a server")
 	}
-	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errs.String(), `unknown command "import"`) {
-		t.Errorf("corsplay import: exit %d, stderr %q", code, errs.String())
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(errs.String(), `unknown command "export"`) {
+		t.Errorf("corsplay export: exit %d, stderr %q", code, errs.String())
 	}
 }
 

@@ -10,6 +10,8 @@
 //	corsplay static [-out dist]               write the playground as a folder for any static host
 //	corsplay probe URL [-origin O] [-X M] [-H 'N: v']… [-credentials]
 //	                                          send what a browser sends to your server, print each browser's verdict
+//	corsplay import [FILE|-] [--entry N]      read a console error, a HAR, a copied fetch or curl, or curl's output:
+//	                                          print the scenario it describes and what was assumed
 package main
 
 import (
@@ -40,6 +42,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return static(args, stderr)
 	case "probe":
 		return probe(args, stdout, stderr)
+	case "import":
+		return importEvidence(args, stdin, stdout, stderr)
 	case "serve":
 		if err := serve(args); err != nil {
 			fmt.Fprintln(stderr, "corsplay:", err)
@@ -47,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond, static or probe\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond, static, probe or import\n\n%s", cmd, usage)
 	return 2
 }
 
@@ -58,4 +62,6 @@ const usage = `usage:
   corsplay static [-out dist]               write the playground as a folder for any static host
   corsplay probe URL [-origin O] [-X M] [-H 'N: v']… [-credentials]
                                             send what a browser sends to your server, print each browser's verdict
+  corsplay import [FILE|-] [--entry N]      read a console error, a HAR, a copied fetch or curl, or curl's output:
+                                            print the scenario it describes and what was assumed
 `

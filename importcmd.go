@@ -1,0 +1,77 @@
+//go:build !wasm
+
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"corsplay/engine/evidence"
+)
+
+// importEvidence reads what a developer holds after a CORS failure (console
+// output, a HAR file, a copied fetch() or curl command, curl's output)
+// from FILE or standard input ("-" or no name) and prints the scenario it
+// describes, with what was assumed, as JSON: {"source", "browser",
+// "scenario", "assumed", "notes"}. It returns 2 for input it cannot read,
+// and lists the accepted forms when it recognises none.
+func importEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("import", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	entry := fl.Int("entry", 0, "the HAR entry to import, counted from 1 (default: the first cross-origin request that fails)")
+	fl.Usage = func() {
+		fmt.Fprintln(stderr, "usage: corsplay import [FILE|-] [--entry N]")
+		fl.PrintDefaults()
+	}
+	// FILE may come before or after the flags.
+	var name string
+	if len(args) > 0 && (args[0] == "-" || len(args[0]) > 0 && args[0][0] != '-') {
+		name, args = args[0], args[1:]
+	}
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	switch {
+	case name == "" && fl.NArg() == 1:
+		name = fl.Arg(0)
+	case fl.NArg() > 0:
+		fl.Usage()
+		return 2
+	}
+	in, label := stdin, "standard input"
+	if name != "" && name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			fmt.Fprintf(stderr, "import: %v\n", err)
+			return 2
+		}
+		defer f.Close()
+		in, label = f, name
+	}
+	// The same bound as check's and respond's input in all.
+	text, err := io.ReadAll(io.LimitReader(in, evidence.MaxInputBytes+1))
+	if err != nil {
+		fmt.Fprintf(stderr, "import: %s: %v\n", label, err)
+		return 2
+	}
+	if len(text) > evidence.MaxInputBytes {
+		fmt.Fprintf(stderr, "import: %s: input is more than %d bytes (%d MiB), the most corsplay reads\n", label, evidence.MaxInputBytes, evidence.MaxInputBytes>>20)
+		return 2
+	}
+	r, err := evidence.Import(text, evidence.Options{Entry: *entry})
+	if err != nil {
+		// evidence.ErrUnrecognised lists the accepted forms.
+		fmt.Fprintf(stderr, "import: %s: %v\n", label, err)
+		return 2
+	}
+	out, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		fmt.Fprintf(stderr, "import: %v\n", err)
+		return 1
+	}
+	stdout.Write(append(out, '\n'))
+	return 0
+}
