@@ -66,7 +66,7 @@ npm:
 	npm ci --no-audit --no-fund --silent
 
 unit:
-	CORSPLAY_WASM_BUILT=1 $(GO) test -count=1 ./...
+	CORSPLAY_WASM_BUILT=1 $(GO) test -count=1 -timeout 14m ./...
 
 # The engine runs in the page as WebAssembly: prove it there too (node).
 wasmtest:
