@@ -50,9 +50,9 @@ type consoleLine struct {
 }
 
 var (
-	// DevTools' prefixes: Chrome's source link ("app.js:12 ", "(index):1 ",
+	// DevTools' prefixes: Chrome's source link ("app.js:12 ", "(index):1 ", "localhost/:1 ",
 	// "VM123:1 ") after an optional timestamp, Safari's level ("[Error] ").
-	chromeSource = regexp.MustCompile(`^(?:\d{1,2}:\d{2}:\d{2}\.\d{3} )?(?:[^\s:]*[^\s:/]:\d+(?::\d+)? +)`)
+	chromeSource = regexp.MustCompile(`^(?:\d{1,2}:\d{2}:\d{2}\.\d{3} )?(?:[^\s:]*[^\s:]:\d+(?::\d+)? +)`)
 	safariLevel  = regexp.MustCompile(`^\[(?:Error|Warning|Log|Info|Debug)\] *`)
 	// Safari's network line ends with the resource and its line.
 	safariSource = regexp.MustCompile(` \([^()]*, line \d+\)$`)

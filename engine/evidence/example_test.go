@@ -102,3 +102,12 @@ func ExampleErrUnrecognised() {
 	// Output:
 	// true
 }
+
+func ExampleResult_From() {
+	r, err := evidence.Import([]byte("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."), evidence.Options{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.From())
+	// Output: Firefox's console
+}
