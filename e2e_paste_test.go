@@ -178,6 +178,8 @@ func TestOpenAHARFile(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			p := open(t, browser, srv.URL+"/")
 			p.waitVerdict("Allowed")
+			p.eval(`new MutationObserver(() => { const n = document.querySelector("#paste-reading"); if (n) window.readingNote = n.textContent; })
+				.observe(document.body, {subtree: true, childList: true})`)
 			if _, err := chromedp.Run(p.ctx, chromedp.SetUploadFiles(chromedp.CSS("#paste-file"), []string{file})); err != nil {
 				t.Fatal(err)
 			}
@@ -187,6 +189,11 @@ func TestOpenAHARFile(t *testing.T) {
 					want.Scenario.Request.Method, want.Scenario.Request.URL, want.Scenario.Page)
 			}
 			p.waitJS(`!!document.querySelector("#imported")`, "the import's questions")
+			// A file this big shows a note before the import holds the page.
+			note := evalAs[string](p, `window.readingNote || ""`)
+			if wantNote := file == big; wantNote != strings.HasPrefix(note, "Reading big.har (") {
+				t.Errorf("the note while reading %s was %q", filepath.Base(file), note)
+			}
 		})
 	}
 }

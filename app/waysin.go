@@ -137,7 +137,9 @@ func (w *WaysIn) readFile(ctx app.Context, f app.Value) {
 		w.problem = fmt.Sprintf("%s has %s: corsplay reads files up to %s.", name, byteSize(size), byteSize(evidence.MaxInputBytes))
 		return
 	}
-	w.reading = fmt.Sprintf("Reading %s (%s)…", name, byteSize(size))
+	if size >= slowImportBytes {
+		w.reading = fmt.Sprintf("Reading %s (%s)…", name, byteSize(size))
+	}
 	var then app.Func
 	then = app.FuncOf(func(this app.Value, args []app.Value) any {
 		then.Release()
