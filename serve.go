@@ -235,7 +235,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	if cfg.metaCSP {
 		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`
 	}
-	for _, js := range []string{"link.js", "lab.js"} {
+	for _, js := range []string{"link.js", "lab.js", "drop.js"} {
 		if _, err := files.stat(js); err == nil {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
+	"corsplay/engine/evidence"
 	"corsplay/presets"
 )
 
@@ -25,10 +26,12 @@ type Playground struct {
 
 	scenario engine.Scenario
 	out      engine.Outcome
-	problem  string // what is wrong with the scenario as typed, if anything
-	notice   string // why a link could not be opened
-	preset   string // title of the preset on screen, until the first edit
-	update   bool   // a new version is installed: reload to run it
+	problem  string           // what is wrong with the scenario as typed, if anything
+	notice   string           // why a link could not be opened
+	preset   string           // title of the preset on screen, until the first edit
+	update   bool             // a new version is installed: reload to run it
+	linked   bool             // the page opened a link's scenario
+	imported *evidence.Result // the paste on screen, until the reader is done with it
 
 	// The server of the other kind, kept while the user switches tabs.
 	sparePolicy  *engine.Policy
@@ -42,6 +45,7 @@ type Playground struct {
 func (p *Playground) OnNav(ctx app.Context) {
 	ctx.Page().SetImage(previewImage)
 	p.scenario, p.notice = linkedScenario(ctx)
+	p.linked = linkFragment(ctx) != ""
 	p.preset = p.scenario.Title
 	p.evaluate()
 }
@@ -119,9 +123,21 @@ func (p *Playground) OnMount(ctx app.Context) {
 			p.scenario = s
 			p.preset = s.Title
 			p.notice = ""
+			p.imported = nil
 			p.changed(ctx)
 		}
 	})
+	ctx.Handle(importAction, func(ctx app.Context, a app.Action) {
+		if r, ok := a.Value.(evidence.Result); ok {
+			p.scenario = r.Scenario
+			p.scenario.Browser = r.Browser
+			p.preset, p.notice = "", ""
+			p.imported = &r
+			p.changed(ctx)
+			ctx.Defer(func(app.Context) { ctx.ScrollTo("imported") })
+		}
+	})
+	ctx.Handle(importedDoneAction, func(ctx app.Context, a app.Action) { p.imported = nil })
 }
 
 // switchServer shows the server of the other kind, keeping the one it
@@ -179,8 +195,13 @@ func (p *Playground) evaluate() {
 
 func (p *Playground) Render() app.UI {
 	s := p.scenario
-	return app.Div().Class("page").Body(
+	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
+		&WaysIn{Open: !p.linked && p.imported == nil},
+		app.If(p.imported != nil, func() app.UI {
+			r := p.imported
+			return &Imported{From: r.From(), Assumed: r.Assumed, Notes: r.Notes, Page: s.Page}
+		}),
 		app.If(p.update, func() app.UI {
 			return app.Elem("p").Class("update").Attr("role", "status").ID("app-update").Body(
 				app.Text("A new version of corsplay is ready. "),
@@ -218,6 +239,19 @@ func (p *Playground) Render() app.UI {
 			app.Elem("span").ID("build").Text("Build "+Build+"."),
 		),
 	)
+}
+
+// assumedFields lists the fields the paste on screen did not give, for
+// the style sheet to outline: "page request.method".
+func (p *Playground) assumedFields() string {
+	if p.imported == nil {
+		return ""
+	}
+	var fs []string
+	for _, a := range p.imported.Assumed {
+		fs = append(fs, a.Field)
+	}
+	return strings.Join(fs, " ")
 }
 
 func browserOf(s engine.Scenario) string {

@@ -112,3 +112,12 @@ func ExampleAcceptedForms() {
 	// 5 forms; the first:
 	// - console output of Chrome or Edge, Firefox or Safari
 }
+
+func ExampleResult_From() {
+	r, err := evidence.Import([]byte("Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example.com/items. (Reason: CORS header ‘Access-Control-Allow-Origin’ missing). Status code: 200."), evidence.Options{})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(r.From())
+	// Output: Firefox's console
+}
