@@ -14,7 +14,7 @@ run: wasm
 
 # app.wasm and its brotli and gzip twins (served by Accept-Encoding).
 # tools/wasmgoapp leaves go-app's HTTP server out of the browser build
-# (-343 KB brotli); without inlining (-l) the binary is larger but
+# (-343 KB brotli), and its states and encryption (-60 KB); without inlining (-l) the binary is larger but
 # compresses 11% better. Figures in the README.
 # BUILD names the build in the page's footer; WASMOUT is where wasmbuild
 # writes (the update test builds a second app.wasm elsewhere).
