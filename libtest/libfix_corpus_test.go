@@ -177,4 +177,3 @@ func libFixCorpus(t *testing.T, lib string) []struct {
 	}
 	return out
 }
-
