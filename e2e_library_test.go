@@ -41,6 +41,12 @@ func TestLibraryPanel(t *testing.T) {
 	if got := p.text("#console"); !strings.Contains(got, "you cannot both allow all origins and enable credentialed access") {
 		t.Errorf("jub0bs error %q", got)
 	}
+	// Once the page's request sends cookies, the fix names its origin.
+	p.choose("#credentials", engine.CredentialsInclude)
+	p.waitJS(`!!document.querySelector("#fix-0-after")`, "a fix for the refused configuration")
+	if got := p.text("#fix-0-after"); !strings.Contains(got, `Origins:        []string{"https://app.example.com"}`) || !strings.HasPrefix(got, "cors.NewMiddleware(cors.Config{") {
+		t.Errorf("the fix's code reads %q", got)
+	}
 
 	// Invalid JSON keeps the last valid options and says so.
 	p.appendTo("#library-options", ",")

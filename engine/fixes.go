@@ -68,9 +68,11 @@ var riskRank = map[string]int{"none": 0, "low": 1, "medium": 2}
 // pass, safest first. out is Evaluate's outcome for s, its lint included:
 // a fix may bring no danger that out.Lint does not already report. For a
 // library server the fixes change the library's own options and show its
-// call before and after, in its language.
+// call before and after, in its language; they also mend a configuration
+// the library refuses (the server would not start) when the request shows
+// what it should be.
 func Fixes(s Scenario, out Outcome) []Fix {
-	if out.Verdict != Blocked {
+	if out.Verdict != Blocked && (out.ConfigError == "" || s.Server.Library == nil) {
 		return nil
 	}
 	s = s.metered().withDefaults()

@@ -139,8 +139,16 @@ type libStep struct {
 	upcase bool
 }
 
-// libNeedOf reads what the blocked request needs off its outcome.
+// libNeedOf reads what the blocked request needs off its outcome. When
+// the library refused its configuration nothing was sent: the request is
+// then sent to a server that answers nothing, to see what the browser
+// asks.
 func libNeedOf(s Scenario, out Outcome) libNeed {
+	if out.ConfigError != "" {
+		sc := s
+		sc.Server = Server{Raw: &RawServer{}}
+		out = evaluate(sc)
+	}
 	n := libNeed{page: s.Page, credentials: s.Request.Credentials == CredentialsInclude,
 		method: strings.ToUpper(NormalizeMethod(s.Request.Method)), preflight: out.Preflight != nil}
 	if out.Preflight != nil {

@@ -294,3 +294,42 @@ func TestLibraryFixKeepsOnlyWhatIsNeeded(t *testing.T) {
 		t.Errorf("plain %q", f.Plain)
 	}
 }
+
+// TestLibraryConfigErrorFixes: a configuration the library refuses (the
+// server would not start) is mended for the request at hand.
+func TestLibraryConfigErrorFixes(t *testing.T) {
+	for _, tt := range []libFixTest{
+		{name: "jub0bs: * with Credentialed", lib: "jub0bs-cors", options: `{"Origins": ["*"], "Credentialed": true}`, method: "GET", creds: CredentialsInclude,
+			after: "cors.NewMiddleware(cors.Config{\n\tOrigins:      []string{\"http://localhost:3000\"},\n\tCredentialed: true,\n})",
+			why:   `jub0bs/cors refuses to start with "*" and Credentialed together`},
+		{name: "jub0bs: * with Credentialed, a JSON PUT", lib: "jub0bs-cors", options: `{"Origins": ["*"], "Credentialed": true, "Methods": ["PUT"]}`, method: "PUT", headers: jsonCT, creds: CredentialsInclude,
+			after: "cors.NewMiddleware(cors.Config{\n\tOrigins:        []string{\"http://localhost:3000\"},\n\tCredentialed:   true,\n\tMethods:        []string{\"PUT\"},\n\tRequestHeaders: []string{\"Content-Type\"},\n})"},
+		{name: "flask: send_wildcard with supports_credentials", lib: "flask-cors", options: `{"send_wildcard": true, "supports_credentials": true}`, method: "GET", creds: CredentialsInclude,
+			after: `CORS(app, origins=['http://localhost:3000'], supports_credentials=True)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := tt.scenario(t)
+			out := Evaluate(s)
+			if out.Verdict != Error || out.ConfigError == "" {
+				t.Fatalf("verdict %s, configError %q: want the library to refuse the configuration", out.Verdict, out.ConfigError)
+			}
+			checkFixes(t, s, out)
+			f, ok := libraryFixOf(out, "")
+			if !ok {
+				t.Fatalf("no fix for %q", out.ConfigError)
+			}
+			if f.Code.After != tt.after {
+				t.Errorf("code after:\n%s\nwant:\n%s", f.Code.After, tt.after)
+			}
+			if tt.why != "" && !slices.ContainsFunc(f.Why, func(w string) bool { return strings.Contains(w, tt.why) }) {
+				t.Errorf("no why-line says %q: %q", tt.why, f.Why)
+			}
+		})
+	}
+	// Without cookies on the request, nothing tells which of the two the
+	// configuration should lose: no fix is guessed.
+	s := libFixTest{lib: "jub0bs-cors", options: `{"Origins": ["*"], "Credentialed": true}`, method: "GET"}.scenario(t)
+	if out := Evaluate(s); len(out.Fixes) != 0 || out.NoSafeFix != "" {
+		t.Errorf("fixes %+v, noSafeFix %q", out.Fixes, out.NoSafeFix)
+	}
+}
