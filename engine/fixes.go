@@ -40,6 +40,8 @@ type Fix struct {
 	// Server or Request is the part of the scenario with the fix applied.
 	Server  *Server  `json:"server,omitempty"`
 	Request *Request `json:"request,omitempty"`
+	// verified: the candidate was checked as it is (passesSafely).
+	verified bool
 }
 
 // FixCode is code before and after a fix, in Language ("python", "go" or
@@ -143,9 +145,10 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 		if len(f.Changes) == 0 {
 			continue
 		}
-		if !passesSafely(f.apply(s), before) {
+		if !f.verified && !passesSafely(f.apply(s), before) {
 			continue
 		}
+		f.verified = false
 		if slices.ContainsFunc(out, func(g Fix) bool { return slices.Equal(f.Changes, g.Changes) }) {
 			continue
 		}
@@ -161,9 +164,18 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 }
 
 // passesSafely: the scenario is allowed, and its lint reports no danger
-// that before (the blocked scenario's) does not.
+// that before (the blocked scenario's) does not. A library's emulation is
+// built once for both, and its configuration read only when it passes.
 func passesSafely(s Scenario, before []string) bool {
-	return evaluate(s).Verdict == Allowed && subset(dangerIDs(Lint(s)), before)
+	s = s.metered()
+	lib := newLibEmulation(s)
+	if evaluateWith(s, lib).Verdict != Allowed {
+		return false
+	}
+	if lib != nil {
+		lib.imp = importLibrary(*s.Server.Library, lib.em, lib.url, s.meter)
+	}
+	return subset(dangerIDs(lint(s, analyse(s, lib))), before)
 }
 
 // apply returns s with the fix applied.

@@ -259,7 +259,7 @@ func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
 
 	title := libraryTitles[l.Name]
 	f := Fix{Title: "Allow exactly this request in the " + title + " options", Side: "server", Risk: "low",
-		Plain: o.plain(), Why: o.why, Server: &fixed.Server,
+		Plain: o.plain(), Why: o.why, Server: &fixed.Server, verified: true,
 		Cost: "The page's origin gets what it needs and nothing more."}
 	if slices.ContainsFunc(o.allow, func(a string) bool { return strings.HasPrefix(a, "credentials") }) || (n.credentials && o.narrowed) {
 		f.Cost = n.page + " can read the responses with the user's cookies, as the page needs; list only origins you control."
@@ -279,7 +279,7 @@ func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
 		f.Side, f.Request = "both", &fixed.Request
 		f.Changes = append([]Change{{Field: "request.method", From: quote(s.Request.Method), To: quote(fixed.Request.Method)}}, f.Changes...)
 		if len(f.Changes) == 1 { // the options were right: only the page changes
-			f = Fix{Title: "Send the method in upper case", Side: "page", Risk: "none", Plain: f.Plain, Why: f.Why,
+			f = Fix{Title: "Send the method in upper case", Side: "page", Risk: "none", Plain: f.Plain, Why: f.Why, verified: true,
 				Cost: "None: the server sees the method it expects.", Changes: f.Changes, Request: f.Request,
 				Code: &FixCode{Language: "javascript", Before: FetchCall(s.Request), After: FetchCall(fixed.Request)}}
 		}
