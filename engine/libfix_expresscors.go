@@ -70,12 +70,12 @@ func expressAllowOrigin(o *libOptions, n libNeed) {
 		}
 		o.add("origin", n.page)
 		o.note("the origin "+n.page, "", fmt.Sprintf("origin does not include %s: cors answers it without Access-Control-Allow-Origin.", n.page))
-	case v.kind == 't' || v.kind == 'n' && v.text != "0":
+	case v.kind == 't' || (v.kind == 'n' && v.text != "0"):
 		if !n.credentials {
 			return // true echoes every origin
 		}
 		name()
-		o.note("the origin "+n.page, "", fmt.Sprintf("origin: %s echoes every origin: with credentials any site the user visits could read with their cookies. List the page's origin instead.", v.text+map[byte]string{'t': "true"}[v.kind]))
+		o.note("the origin "+n.page, "", fmt.Sprintf("origin: %s echoes every origin: with credentials any site the user visits could read with their cookies. List the page's origin instead.", jsLiteral(v)))
 	default: // false, "", 0, null: CORS is off
 		o.set("origin", []string{n.page})
 		o.note("the origin "+n.page, "", fmt.Sprintf("origin is %s, which turns cors off: it adds no CORS header at all. Name the page's origin.", jsLiteral(v)))
