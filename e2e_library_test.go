@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -39,6 +40,12 @@ func TestLibraryPanel(t *testing.T) {
 	p.waitVerdict("The server would not start")
 	if got := p.text("#console"); !strings.Contains(got, "you cannot both allow all origins and enable credentialed access") {
 		t.Errorf("jub0bs error %q", got)
+	}
+	// Once the page's request sends cookies, the fix names its origin.
+	p.choose("#credentials", engine.CredentialsInclude)
+	p.waitJS(`!!document.querySelector("#fix-0-after")`, "a fix for the refused configuration")
+	if got := p.text("#fix-0-after"); !strings.Contains(got, `Origins:        []string{"https://app.example.com"}`) || !strings.HasPrefix(got, "cors.NewMiddleware(cors.Config{") {
+		t.Errorf("the fix's code reads %q", got)
 	}
 
 	// Invalid JSON keeps the last valid options and says so.
@@ -92,5 +99,59 @@ func TestLibraryToPolicy(t *testing.T) {
 	p.waitVerdict("Allowed")
 	if got := p.value("#policy-origins"); !strings.Contains(got, "https://app.example.com") {
 		t.Errorf("imported origins %q", got)
+	}
+}
+
+// TestLibraryFixInThePage: a blocked Flask-CORS scenario shows its fix in
+// the user's own terms — plain words, the CORS(app, …) call before and
+// after, one line per change saying why — and Apply changes the library's
+// options so that the request passes.
+func TestLibraryFixInThePage(t *testing.T) {
+	srv := newServer(t)
+	s := engine.Scenario{V: engine.Version, Page: "http://localhost:3000",
+		Request: engine.Request{URL: "http://localhost:5000/api/items", Method: "POST", Credentials: engine.CredentialsInclude,
+			Headers: engine.Headers{{Name: "Content-Type", Value: "application/json"}}, Body: new(`{"name":"x"}`)},
+		Server: engine.Server{Library: &engine.Library{Name: "flask-cors", Options: map[string]json.RawMessage{"headers": json.RawMessage(`["Content-Type"]`)}}}}
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Blocked || len(out.Fixes) == 0 || out.Fixes[0].Code == nil {
+		t.Fatalf("the scenario is %s with fixes %+v", out.Verdict, out.Fixes)
+	}
+	fx := out.Fixes[0]
+	p := open(t, newBrowser(t), srv.URL+"/#"+mustEncode(t, s))
+	p.waitVerdict("Blocked by CORS")
+	p.waitJS(`!!document.querySelector("#fix-0-after")`, "the fix's code")
+	if got := p.text("#fixes-title ~ ol li:first-child .fix-plain"); got != fx.Plain {
+		t.Errorf("plain words %q, want %q", got, fx.Plain)
+	}
+	if got := p.text("#fix-0-before"); got != fx.Code.Before {
+		t.Errorf("code before %q, want %q", got, fx.Code.Before)
+	}
+	if got := p.text("#fix-0-after"); got != fx.Code.After {
+		t.Errorf("code after %q, want %q", got, fx.Code.After)
+	}
+	if got := evalAs[int](p, `document.querySelectorAll("#fixes-title ~ ol li:first-child .why li").length`); got != len(fx.Why) {
+		t.Errorf("%d why-lines shown, want %d", got, len(fx.Why))
+	}
+	// The plain words come before the code, the code before the fields.
+	if !evalAs[bool](p, `(() => { const li = document.querySelector("#fixes-title ~ ol li:first-child");
+		const a = li.querySelector(".fix-plain"), b = li.querySelector(".fix-code"), c = li.querySelector(".diff");
+		return !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) && !!(b.compareDocumentPosition(c) & Node.DOCUMENT_POSITION_FOLLOWING); })()`) {
+		t.Error("the fix does not read plain words, then code, then fields")
+	}
+	// The page-side fix says what it breaks.
+	if got := evalAs[string](p, `[...document.querySelectorAll(".fixes .breaks")].map(e => e.textContent).join("|")`); !strings.Contains(got, "cookie") {
+		t.Errorf("no fix says it breaks login by cookie: %q", got)
+	}
+	p.click("#apply-fix-0")
+	p.waitVerdict("Allowed")
+	got := p.waitScenario("the fixed options", func(s engine.Scenario) bool {
+		l := s.Server.Library
+		return l != nil && l.Name == "flask-cors" && l.Options["allow_headers"] != nil && l.Options["headers"] == nil
+	})
+	if string(got.Server.Library.Options["supports_credentials"]) != "true" {
+		t.Errorf("after Apply the options are %s", got.Server.Library.Options)
+	}
+	if v := p.value("#library-options"); !strings.Contains(v, "allow_headers") || strings.Contains(v, `"headers"`) {
+		t.Errorf("the options editor shows %q", v)
 	}
 }

@@ -37,7 +37,14 @@ func (f *FixesView) Render() app.UI {
 					app.Button().ID("apply-fix-"+strconv.Itoa(i)).Class("small primary").Attr("aria-label", "Apply: "+fx.Title).
 						OnClick(f.onApply(i), app.EventScope(i, n, fx.Title)).Text("Apply"),
 				),
-				app.Elem("ul").Class("diff mono").Body(app.Range(fx.Changes).Slice(func(j int) app.UI {
+				app.If(fx.Plain != "", func() app.UI { return app.Elem("p").Class("fix-plain").Text(fx.Plain) }),
+				app.If(fx.Code != nil, func() app.UI { return fixCode(i, fx.Code) }),
+				app.If(len(fx.Why) > 0, func() app.UI {
+					return app.Elem("ul").Class("why").Body(app.Range(fx.Why).Slice(func(j int) app.UI {
+						return app.Elem("li").Text(fx.Why[j])
+					}))
+				}),
+				app.Elem("ul").Class("diff mono").Attr("aria-label", "Fields changed").Body(app.Range(fx.Changes).Slice(func(j int) app.UI {
 					c := fx.Changes[j]
 					return app.Elem("li").Body(
 						app.Elem("span").Class("field").Text(c.Field+": "),
@@ -47,8 +54,26 @@ func (f *FixesView) Render() app.UI {
 					)
 				})),
 				app.Elem("p").Class("cost").Text(fx.Cost),
+				app.If(fx.Breaks != "", func() app.UI {
+					return app.Elem("p").Class("breaks").Body(app.Elem("strong").Text("Breaks: "), app.Text(fx.Breaks))
+				}),
 			)
 		})),
+	)
+}
+
+// fixCode shows the user's code before and after fix i.
+func fixCode(i int, c *engine.FixCode) app.UI {
+	id := "fix-" + strconv.Itoa(i)
+	return app.Div().Class("fix-code").Body(
+		app.Div().Body(
+			app.Elem("span").Class("code-label").ID(id+"-before-label").Text("Before"),
+			app.Elem("pre").ID(id+"-before").Class("mono lang-"+c.Language).Attr("aria-labelledby", id+"-before-label").Text(c.Before),
+		),
+		app.Div().Body(
+			app.Elem("span").Class("code-label").ID(id+"-after-label").Text("After"),
+			app.Elem("pre").ID(id+"-after").Class("mono lang-"+c.Language).Attr("aria-labelledby", id+"-after-label").Text(c.After),
+		),
 	)
 }
 

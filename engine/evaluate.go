@@ -72,7 +72,7 @@ func Evaluate(s Scenario) Outcome {
 		out.Lint = append(out.Lint, lw...)
 		sortFindings(out.Lint)
 	}
-	if out.Verdict == Blocked && !s.meter.Exceeded() {
+	if (out.Verdict == Blocked || out.ConfigError != "") && !s.meter.Exceeded() {
 		out.Fixes = Fixes(s, out)
 		out.NoSafeFix = NoSafeFix(s, out)
 	}

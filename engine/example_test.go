@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -199,4 +200,60 @@ func ExampleParseOrigin() {
 	// https://app.example.com/ refused: true
 	// https://app.example.com:443 refused: true
 	// https://APP.example.com refused: true
+}
+
+// A Flask app restricts request headers with the tutorial's headers=, which
+// Flask-CORS does not know, and the page sends cookies. The fix is the
+// user's own CORS(...) call, corrected, with one line per change saying
+// why; Server holds the fixed scenario's server, verified by evaluating it.
+func ExampleFixes() {
+	body := `{"name":"x"}`
+	s := engine.Scenario{
+		V:    engine.Version,
+		Page: "http://localhost:3000",
+		Request: engine.Request{
+			URL: "http://localhost:5000/api/items", Method: "POST", Body: &body, Credentials: "include",
+			Headers: engine.Headers{{Name: "Content-Type", Value: "application/json"}},
+		},
+		Server: engine.Server{Library: &engine.Library{Name: "flask-cors", Options: map[string]json.RawMessage{
+			"headers": json.RawMessage(`["Content-Type"]`),
+		}}},
+	}
+	out := engine.Evaluate(s)
+	f := out.Fixes[0]
+	fmt.Println(f.Title)
+	fmt.Println(f.Plain)
+	fmt.Println(f.Code.Before)
+	fmt.Println(f.Code.After)
+	for _, why := range f.Why {
+		fmt.Println("-", why)
+	}
+	// Output:
+	// Allow exactly this request in the Flask-CORS options
+	// Rename the option headers to allow_headers; allow the origin http://localhost:3000 and credentials (cookies).
+	// CORS(app, headers=['Content-Type'])
+	// CORS(
+	//     app,
+	//     origins=['http://localhost:3000'],
+	//     allow_headers=['Content-Type'],
+	//     supports_credentials=True,
+	// )
+	// - headers is not a Flask-CORS option: Flask-CORS logs "Unknown option passed to Flask-CORS: headers" and goes on without it. It was removed in 2.0, so allow_headers stayed "*" and nothing was restricted. The option is allow_headers.
+	// - origins is not set, so it is "*": Flask-CORS then echoes every origin, and with supports_credentials any site the user visits could read with their cookies. Name the page's origin instead.
+	// - fetch() sends cookies (credentials: "include"): Flask-CORS sends Access-Control-Allow-Credentials: true only with supports_credentials=True.
+}
+
+// FetchCall writes the page's call as a developer writes it: only the
+// options that differ from fetch()'s defaults.
+func ExampleFetchCall() {
+	fmt.Println(engine.FetchCall(engine.Request{URL: "https://api.example.com/me"}))
+	fmt.Println(engine.FetchCall(engine.Request{URL: "https://api.example.com/me", Method: "PUT", Credentials: "include",
+		Headers: engine.Headers{{Name: "X-Api-Key", Value: "k1"}}}))
+	// Output:
+	// fetch("https://api.example.com/me")
+	// fetch("https://api.example.com/me", {
+	//   method: "PUT",
+	//   credentials: "include",
+	//   headers: {"X-Api-Key": "k1"},
+	// })
 }

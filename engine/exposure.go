@@ -235,12 +235,22 @@ type libView struct {
 // newLibView builds the emulation and imports its configuration; nil when
 // the server is no library or the library refuses the configuration.
 func newLibView(s Scenario) *libView {
+	v := newLibEmulation(s)
+	if v != nil {
+		v.imp = importLibrary(*s.Server.Library, v.em, v.url, s.meter)
+	}
+	return v
+}
+
+// newLibEmulation is newLibView without the import, which only the lint
+// and the attacker's view need.
+func newLibEmulation(s Scenario) *libView {
 	if s.Server.Library == nil {
 		return nil
 	}
 	l := *s.Server.Library
-	if l.validate() != nil {
-		return nil
+	if len(l.Options) > MaxPolicyEntries {
+		return nil // what validate refuses before building the emulation
 	}
 	em, err := l.emulation()
 	if err != nil {
@@ -250,7 +260,7 @@ func newLibView(s Scenario) *libView {
 	if u, err := url.Parse(target); err == nil && u.IsAbs() && u.Host != "" {
 		target = serializeURL(u)
 	}
-	return &libView{name: l.Name, em: em, url: target, imp: importLibrary(l, em, target, s.meter), meter: s.meter}
+	return &libView{name: l.Name, em: em, url: target, meter: s.meter}
 }
 
 // title names the library in sentences.

@@ -3,26 +3,53 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 )
 
 // Fix is a change that makes a blocked request pass, verified by evaluating
-// the scenario again with the change applied.
+// the scenario again with the change applied. A reader meets it in this
+// order: Plain (what to do, in words), Code (the user's own code before and
+// after), Why (one line per change), Changes (the scenario's fields).
 type Fix struct {
 	Title string `json:"title"`
-	// Side is "server" (the policy or the raw headers) or "page" (the
-	// fetch() call).
+	// Plain says what the fix does in plain words: "Allow the origin
+	// http://localhost:3000 and the request header Content-Type."
+	Plain string `json:"plain,omitempty"`
+	// Side is "server" (the policy, the raw headers or the library's
+	// options), "page" (the fetch() call) or "both".
 	Side    string   `json:"side"`
 	Changes []Change `json:"changes"`
-	// Risk is the security cost: "none", "low" or "medium". Changes that
-	// would open the API to attackers are never offered.
+	// Code is the user's own code before and after the fix: the library's
+	// call for a library server, the fetch() call for a page-side fix; nil
+	// when the fix is only header lines or policy fields.
+	Code *FixCode `json:"code,omitempty"`
+	// Why has one line per change saying why it is needed.
+	Why []string `json:"why,omitempty"`
+	// Risk is what the change may cost: "none", "low" or "medium" — who
+	// else can read the responses, or what the page relies on that stops
+	// working (Breaks says what). Changes that would open the API to
+	// attackers are never offered.
 	Risk string `json:"risk"`
 	Cost string `json:"cost"`
+	// Breaks says what stops working once the fix is applied, "" when
+	// nothing does.
+	Breaks string `json:"breaks,omitempty"`
 	// Server or Request is the part of the scenario with the fix applied.
 	Server  *Server  `json:"server,omitempty"`
 	Request *Request `json:"request,omitempty"`
+	// verified: the candidate was checked as it is (passesSafely).
+	verified bool
+}
+
+// FixCode is code before and after a fix, in Language ("python", "go" or
+// "javascript").
+type FixCode struct {
+	Language string `json:"language"`
+	Before   string `json:"before"`
+	After    string `json:"after"`
 }
 
 // Change is one edited field: its JSON value before and after ("" when
@@ -41,43 +68,62 @@ var riskRank = map[string]int{"none": 0, "low": 1, "medium": 2}
 
 // Fixes returns the smallest verified changes that make the blocked scenario
 // pass, safest first. out is Evaluate's outcome for s, its lint included:
-// a fix may bring no danger that out.Lint does not already report.
+// a fix may bring no danger that out.Lint does not already report. For a
+// library server the fixes change the library's own options and show its
+// call before and after, in its language; they also mend a configuration
+// the library refuses (the server would not start) when the request shows
+// what it should be.
 func Fixes(s Scenario, out Outcome) []Fix {
-	if out.Verdict != Blocked || s.Server.Library != nil {
+	if out.Verdict != Blocked && (out.ConfigError == "" || s.Server.Library == nil) {
 		return nil
 	}
 	s = s.metered().withDefaults()
+	before := dangerIDs(out.Lint)
 	var candidates []Fix
 	if f, ok := pageFix(s, out); ok {
 		candidates = append(candidates, f)
 	}
 	if s.Page == "null" && originRefused(out.CORSError) {
-		return verified(s, dangerIDs(out.Lint), candidates)
+		return verified(s, before, candidates)
 	}
 	switch {
+	case s.Server.Library != nil:
+		if f, ok := libraryFix(s, out, before); ok {
+			candidates = append(candidates, f)
+		}
 	case s.Server.Policy != nil:
-		candidates = append(candidates, repaired(s, "Allow exactly this request in the policy", "low",
+		title := "Allow exactly this request in the policy"
+		if authStatus(s.Server.Policy.PreflightStatus) {
+			title = "Let OPTIONS through before authentication"
+		}
+		candidates = append(candidates, repaired(s, title, "low",
 			"The page's origin gets what it needs and nothing more.", nil))
-		if s.Request.Credentials != CredentialsInclude && s.Server.Policy.AnyOrigin == "" {
-			candidates = append(candidates, repaired(s, "Let any origin read, without credentials", "medium",
+		if s.Request.Credentials != CredentialsInclude && s.Server.Policy.AnyOrigin == "" && originRefused(out.CORSError) {
+			f := repaired(s, "Let any origin read, without credentials", "medium",
 				"Every site on the web can read these responses (never with cookies). Fine for public data, wrong for anything behind a login or on an intranet.",
-				func(sc *Scenario) { sc.Server.Policy.AnyOrigin = AnyOriginWildcard }))
+				func(sc *Scenario, n *fixNotes) {
+					sc.Server.Policy.AnyOrigin = AnyOriginWildcard
+					n.note("", "let any origin read (Access-Control-Allow-Origin: *)", "With anyOrigin \"wildcard\" the server answers * to everyone, which browsers accept for requests without cookies.")
+				})
+			candidates = append(candidates, f)
 		}
 	default:
-		candidates = append(candidates, repaired(s, "Send the headers this request needs", "low",
-			"The page's origin gets what it needs and nothing more.", nil))
+		candidates = append(candidates, rawFixes(s, out)...)
 	}
-	return verified(s, dangerIDs(out.Lint), candidates)
+	return verified(s, before, candidates)
 }
 
 // NoSafeFix explains when the only change that would make the scenario pass
 // is a dangerous one, which Fixes never offers.
 func NoSafeFix(s Scenario, out Outcome) string {
-	if out.Verdict != Blocked || len(out.Fixes) > 0 || s.Server.Library != nil {
+	if out.Verdict != Blocked || len(out.Fixes) > 0 {
 		return ""
 	}
 	if s.Page == "null" && originRefused(out.CORSError) {
 		return "The page has the opaque origin null. Allowing null would let any site read these responses, since any page can take on the null origin with a sandboxed iframe. Serve the page from a real origin (for development, http://localhost:PORT) and allow that one."
+	}
+	if l := s.Server.Library; l != nil {
+		return "No safe change to the " + libraryTitles[l.Name] + " options alone makes this request pass; see the failing step."
 	}
 	return "No change to the server alone makes this request pass; see the failing step."
 }
@@ -99,13 +145,10 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 		if len(f.Changes) == 0 {
 			continue
 		}
-		fixed := f.apply(s)
-		if evaluate(fixed).Verdict != Allowed {
+		if !f.verified && !passesSafely(f.apply(s), before) {
 			continue
 		}
-		if after := dangerIDs(Lint(fixed)); !subset(after, before) {
-			continue
-		}
+		f.verified = false
 		if slices.ContainsFunc(out, func(g Fix) bool { return slices.Equal(f.Changes, g.Changes) }) {
 			continue
 		}
@@ -118,6 +161,21 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 		return len(a.Changes) - len(b.Changes)
 	})
 	return out
+}
+
+// passesSafely: the scenario is allowed, and its lint reports no danger
+// that before (the blocked scenario's) does not. A library's emulation is
+// built once for both, and its configuration read only when it passes.
+func passesSafely(s Scenario, before []string) bool {
+	s = s.metered()
+	lib := newLibEmulation(s)
+	if evaluateWith(s, lib).Verdict != Allowed {
+		return false
+	}
+	if lib != nil {
+		lib.imp = importLibrary(*s.Server.Library, lib.em, lib.url, s.meter)
+	}
+	return subset(dangerIDs(lint(s, analyse(s, lib))), before)
 }
 
 // apply returns s with the fix applied.
@@ -150,44 +208,166 @@ func subset(a, b []string) bool {
 	return true
 }
 
+// fixNotes collect what a repair does, for Fix.Plain and Fix.Why.
+type fixNotes struct {
+	allow []string // what "Allow …" names: "the origin X", "the method PUT"
+	do    []string // other actions, in plain words
+	why   []string
+	// order has one entry per allow or do note: true for allow.
+	order []bool
+}
+
+// note records a change: what it allows or does, and why.
+func (n *fixNotes) note(allow, do, why string) {
+	add := func(list *[]string, s string, isAllow bool) {
+		if s != "" && !slices.Contains(*list, s) {
+			*list = append(*list, s)
+			n.order = append(n.order, isAllow)
+		}
+	}
+	add(&n.allow, allow, true)
+	add(&n.do, do, false)
+	if why != "" && !slices.Contains(n.why, why) {
+		n.why = append(n.why, why)
+	}
+}
+
+// plain writes the notes as one sentence, in the order they came, the
+// things allowed named together where the first was.
+func (n *fixNotes) plain() string {
+	var parts []string
+	d := 0
+	for i, isAllow := range n.order {
+		switch {
+		case !isAllow:
+			parts = append(parts, n.do[d])
+			d++
+		case !slices.Contains(n.order[:i], true):
+			parts = append(parts, "allow "+andList(n.allow))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	s := strings.Join(parts, "; ")
+	return strings.ToUpper(s[:1]) + s[1:] + "."
+}
+
+// headersObject names request headers for "Allow …".
+func headersObject(names []string) string {
+	if len(names) == 1 {
+		return "the request header " + names[0]
+	}
+	return "the request headers " + andList(names)
+}
+
+// methodWhy says why a method needs the server's permission.
+func methodWhy(m string) string {
+	return fmt.Sprintf("%s is not GET, HEAD or POST, so the preflight answer must list it in Access-Control-Allow-Methods (methods are case-sensitive).", m)
+}
+
+// headerWhy says why the request header name needs the server's permission.
+func headerWhy(s Scenario, name string) string {
+	value := ""
+	for _, h := range s.Request.Headers {
+		if strings.EqualFold(h.Name, name) {
+			value = h.Value
+			break
+		}
+	}
+	switch strings.ToLower(name) {
+	case "content-type":
+		return fmt.Sprintf("%s: %s is not one of the three types a form can send (application/x-www-form-urlencoded, multipart/form-data, text/plain), so it needs the server's permission.", name, value)
+	case "authorization":
+		return name + " always needs the server's permission by name: a * never covers it."
+	case "accept", "accept-language", "content-language", "range":
+		return fmt.Sprintf("%s: %s is not safelisted (the value is too long or holds characters the standard does not allow there), so it needs the server's permission.", name, value)
+	}
+	return name + " is not a safelisted request header, so it needs the server's permission."
+}
+
+// credentialsWhy says why the response must allow credentials.
+const credentialsWhy = `fetch() sends cookies (credentials: "include"), so the response must say Access-Control-Allow-Credentials: true, or script cannot read it.`
+
+// authStatus: a status an authentication layer answers.
+func authStatus(status int) bool { return status == 401 || status == 403 || status == 407 }
+
+// statusWhy says why a preflight's status must change.
+func statusWhy(status int) string {
+	if authStatus(status) {
+		return fmt.Sprintf("The preflight was answered %d: preflights never carry cookies or Authorization, so an authentication check that runs before CORS refuses every one. Let OPTIONS through before authentication (put the CORS middleware first, or skip authentication for OPTIONS).", status)
+	}
+	if status == 404 || status == 405 {
+		return fmt.Sprintf("The preflight was answered %d: nothing answers OPTIONS on this URL. A CORS middleware answers it before the routes.", status)
+	}
+	return fmt.Sprintf("The preflight was answered %d; browsers require an ok status, 200 to 299.", status)
+}
+
+// statusDo says in plain words how a preflight's status changes.
+func statusDo(status int) string {
+	if authStatus(status) {
+		return fmt.Sprintf("answer the preflight before the authentication check, with 204 instead of %d", status)
+	}
+	return fmt.Sprintf("answer the preflight with 204 instead of %d", status)
+}
+
 // pageFix is a change to the fetch() call itself, when the page asks for
 // something it can do without: a lower-case method the server lists in
 // upper case, or credentials the server does not accept.
 func pageFix(s Scenario, out Outcome) (Fix, bool) {
 	r := s.Request
+	var f Fix
 	switch {
 	case out.CORSError == ErrMethodDisallowedByPreflight && strings.ToUpper(r.Method) != r.Method:
 		r.Method = strings.ToUpper(r.Method)
-		return Fix{Title: "Send the method in upper case", Side: "page", Risk: "none", Request: &r,
-			Cost:    "None: methods are case-sensitive and fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT, so write " + r.Method + ".",
-			Changes: []Change{{Field: "request.method", From: quote(s.Request.Method), To: quote(r.Method)}}}, true
+		f = Fix{Title: "Send the method in upper case", Risk: "none",
+			Plain:   fmt.Sprintf("Write the method as %s in the fetch() call.", r.Method),
+			Why:     []string{fmt.Sprintf("fetch() upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT: %q goes out as typed, and methods are case-sensitive, so it does not match %s.", s.Request.Method, r.Method)},
+			Cost:    "None: the server sees the method it expects.",
+			Changes: []Change{{Field: "request.method", From: quote(s.Request.Method), To: quote(r.Method)}}}
 	case r.Credentials == CredentialsInclude && (strings.HasSuffix(out.CORSError, ErrWildcardOriginNotAllowed) || strings.HasSuffix(out.CORSError, ErrInvalidAllowCredentials)):
 		r.Credentials = CredentialsSameOrigin
-		return Fix{Title: "Do not send cookies, if the page does not need them", Side: "page", Risk: "none", Request: &r,
-			Cost:    "None, but the request no longer carries cookies or HTTP authentication: use it when the API authenticates with a token header instead.",
-			Changes: []Change{{Field: "request.credentials", From: quote(CredentialsInclude), To: quote(CredentialsSameOrigin)}}}, true
+		f = Fix{Title: "Do not send cookies, if the page does not need them", Risk: "medium",
+			Plain:   `Remove credentials: "include" from the fetch() call.`,
+			Why:     []string{"Without credentials the request carries no cookies and no HTTP authentication, and the server's answer needs no Access-Control-Allow-Credentials (a * answer is then accepted)."},
+			Cost:    "Right only when the API authenticates with a token header (Authorization) or needs no login at all.",
+			Breaks:  "Login by cookie: the request no longer carries the session cookie or HTTP authentication, so an API that recognises the user that way answers as if nobody were logged in (often 401).",
+			Changes: []Change{{Field: "request.credentials", From: quote(CredentialsInclude), To: quote(CredentialsSameOrigin)}}}
+	default:
+		return Fix{}, false
 	}
-	return Fix{}, false
+	f.Side, f.Request = "page", &r
+	f.Code = &FixCode{Language: "javascript", Before: FetchCall(s.Request), After: FetchCall(r)}
+	return f, true
 }
 
 // repaired starts from s (with prepare applied, if any) and repairs, one
 // failure at a time, whatever the browser reports until the request passes.
-func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario)) Fix {
+func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario, *fixNotes)) Fix {
 	fixed := s.Clone()
+	var n fixNotes
 	if prepare != nil {
-		prepare(&fixed)
+		prepare(&fixed, &n)
 	}
 	for range maxRepairs {
 		out := evaluate(fixed)
-		if out.Verdict != Blocked || !repair(&fixed, out) {
+		if out.Verdict != Blocked || !repair(&fixed, out, &n) {
 			break
 		}
 	}
-	f := Fix{Title: title, Side: "server", Risk: risk, Cost: cost, Server: &fixed.Server}
+	f := Fix{Title: title, Side: "server", Risk: risk, Cost: cost, Server: &fixed.Server, Plain: n.plain(), Why: n.why}
 	f.Changes = serverChanges(s.Server, fixed.Server)
+	var page []Change
+	if fixed.Request.URL != s.Request.URL {
+		page = append(page, Change{Field: "request.url", From: quote(s.Request.URL), To: quote(fixed.Request.URL)})
+	}
 	if fixed.Request.Method != s.Request.Method {
+		page = append(page, Change{Field: "request.method", From: quote(s.Request.Method), To: quote(fixed.Request.Method)})
+	}
+	if len(page) > 0 {
 		f.Side, f.Request = "both", &fixed.Request
-		f.Changes = append([]Change{{Field: "request.method", From: quote(s.Request.Method), To: quote(fixed.Request.Method)}}, f.Changes...)
+		f.Changes = append(page, f.Changes...)
+		f.Code = &FixCode{Language: "javascript", Before: FetchCall(s.Request), After: FetchCall(fixed.Request)}
 	}
 	return f
 }
@@ -196,49 +376,62 @@ func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario)) Fix
 // knows no repair. A lower-case method the server lists in upper case is
 // repaired on the page: fetch() does not upper-case it, the server should
 // not have to list both.
-func repair(s *Scenario, out Outcome) bool {
+func repair(s *Scenario, out Outcome, n *fixNotes) bool {
 	if out.CORSError == ErrMethodDisallowedByPreflight && out.Preflight != nil && out.Preflight.Response != nil {
 		acam, _ := out.Preflight.Response.Headers.Get(headerAllowMethods)
 		methods, _ := ExtractList(acam)
 		if up := strings.ToUpper(s.Request.Method); up != s.Request.Method && slices.Contains(methods, up) {
+			n.note("", "write the method as "+up+" in fetch()", fmt.Sprintf("fetch() sends %q as typed (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and the server allows %s.", s.Request.Method, up))
 			s.Request.Method = up
 			return true
 		}
 	}
 	if p := s.Server.Policy; p != nil {
-		return repairPolicy(p, *s, out)
+		return repairPolicy(p, *s, out, n)
 	}
 	if s.Server.Raw == nil {
 		s.Server.Raw = &RawServer{}
 	}
-	return repairRaw(s.Server.Raw, *s, out)
+	return repairRaw(s.Server.Raw, *s, out, n)
 }
 
 // repairPolicy: the narrowest policy change for the reported failure.
-func repairPolicy(p *Policy, s Scenario, out Outcome) bool {
+func repairPolicy(p *Policy, s Scenario, out Outcome, n *fixNotes) bool {
 	switch strings.TrimPrefix(out.CORSError, preflightPrefix) {
 	case ErrMissingAllowOriginHeader, ErrAllowOriginMismatch:
 		if p.AnyOrigin != "" || slices.Contains(p.Origins, s.Page) || s.Page == "null" {
 			return false
 		}
 		p.Origins = append(p.Origins, s.Page)
+		n.note("the origin "+s.Page, "", fmt.Sprintf("The policy's origins do not include %s, so the server answers it without Access-Control-Allow-Origin.", s.Page))
 	case ErrWildcardOriginNotAllowed:
 		p.AnyOrigin = ""
 		if !slices.Contains(p.Origins, s.Page) {
 			p.Origins = append(p.Origins, s.Page)
 		}
+		n.note("", "name the origin "+s.Page+" instead of answering *", "A request with cookies needs its exact origin back: browsers refuse Access-Control-Allow-Origin: * when credentials are sent.")
 	case ErrInvalidAllowCredentials:
 		if p.AnyOrigin == AnyOriginReflect {
 			p.AnyOrigin = ""
 			p.Origins = append(p.Origins, s.Page)
+			n.note("", "list "+s.Page+" instead of reflecting every origin", "Reflecting every origin with credentials would let any site read with the user's cookies: list the origins instead.")
 		}
 		p.Credentials = true
+		n.note("credentials (cookies)", "", credentialsWhy)
 	case "InvalidStatus":
+		n.note("", statusDo(out.Preflight.Response.Status), statusWhy(out.Preflight.Response.Status))
 		p.PreflightStatus = 204
 	case ErrMethodDisallowedByPreflight:
-		p.Methods = append(p.Methods, NormalizeMethod(s.Request.Method))
+		m := NormalizeMethod(s.Request.Method)
+		p.Methods = append(p.Methods, m)
+		n.note("the method "+m, "", methodWhy(m))
 	case ErrHeaderDisallowedByPreflight:
-		p.RequestHeaders = append(p.RequestHeaders, disallowedHeaders(s, out)...)
+		names := disallowedHeaders(s, out)
+		p.RequestHeaders = append(p.RequestHeaders, names...)
+		n.note(headersObject(names), "", "")
+		for _, h := range names {
+			n.note("", "", headerWhy(s, h))
+		}
 	default:
 		return false
 	}
@@ -246,45 +439,123 @@ func repairPolicy(p *Policy, s Scenario, out Outcome) bool {
 }
 
 // repairRaw: the narrowest header change for the reported failure.
-func repairRaw(raw *RawServer, s Scenario, out Outcome) bool {
+func repairRaw(raw *RawServer, s Scenario, out Outcome, n *fixNotes) bool {
 	preflight := strings.HasPrefix(out.CORSError, preflightPrefix) || out.Actual == nil
 	target := &raw.Actual
+	which := "the response"
 	if preflight {
 		target = &raw.Preflight
+		which = "the preflight answer"
 	}
 	if *target == nil {
 		status := 200
 		if preflight {
 			status = 204
+			n.note("", "answer OPTIONS with 204", statusWhy(404))
 		}
 		*target = &Response{Status: status}
 	}
 	r := *target
-	switch strings.TrimPrefix(out.CORSError, preflightPrefix) {
+	switch kind := strings.TrimPrefix(out.CORSError, preflightPrefix); kind {
 	case ErrMissingAllowOriginHeader, ErrAllowOriginMismatch, ErrMultipleAllowOriginValues, ErrInvalidAllowOriginValue, ErrWildcardOriginNotAllowed:
+		old, _ := r.Headers.Get(headerAllowOrigin)
 		r.set(headerAllowOrigin, s.Page)
+		why := map[string]string{
+			ErrMissingAllowOriginHeader:  "Without Access-Control-Allow-Origin no page on another origin may read the answer.",
+			ErrAllowOriginMismatch:       fmt.Sprintf("Access-Control-Allow-Origin must be exactly the page's origin, byte for byte: %q is not %q (no path, no trailing slash, the same scheme and port).", old, s.Page),
+			ErrMultipleAllowOriginValues: "Access-Control-Allow-Origin must hold exactly one origin: two lines, or a list, are always refused. Pick the caller's origin from an allow-list and send only that one.",
+			ErrInvalidAllowOriginValue:   fmt.Sprintf("%q is not an origin: send the page's origin exactly.", old),
+			ErrWildcardOriginNotAllowed:  "A request with cookies needs its exact origin back: browsers refuse Access-Control-Allow-Origin: * when credentials are sent.",
+		}[kind]
+		n.note("", fmt.Sprintf("send Access-Control-Allow-Origin: %s on %s", s.Page, which), why)
 		if !r.Headers.Has("Vary") {
 			r.Headers = append(r.Headers, Header{"Vary", "Origin"})
+			n.note("", "", "Vary: Origin keeps caches from serving one origin's answer to another.")
 		}
 	case ErrInvalidAllowCredentials:
 		r.set(headerAllowCredentials, "true")
+		n.note("", "send Access-Control-Allow-Credentials: true on "+which, credentialsWhy)
 	case "InvalidStatus", "DisallowedRedirect":
+		if _, ok := r.Headers.Get("Location"); ok && isRedirectStatus(r.Status) {
+			r.remove("Location")
+			n.note("", "", "Browsers never follow a redirect of a preflight: the URL called must answer OPTIONS itself, with an ok status (200 to 299).")
+		} else {
+			n.note("", statusDo(r.Status), statusWhy(r.Status))
+		}
 		r.Status = 204
-		r.remove("Location")
 	case ErrInvalidAllowMethodsPreflight:
 		r.set(headerAllowMethods, salvageTokens(r.Headers, headerAllowMethods))
+		n.note("", "write Access-Control-Allow-Methods as a comma-separated list", "Access-Control-Allow-Methods must be method names separated by commas; anything else fails the whole preflight.")
 	case ErrInvalidAllowHeadersPreflight:
 		r.set(headerAllowHeaders, salvageTokens(r.Headers, headerAllowHeaders))
+		n.note("", "write Access-Control-Allow-Headers as a comma-separated list", "Access-Control-Allow-Headers must be header names separated by commas; anything else fails the whole preflight.")
 	case ErrMethodDisallowedByPreflight:
-		r.appendList(headerAllowMethods, NormalizeMethod(s.Request.Method))
+		m := NormalizeMethod(s.Request.Method)
+		r.appendList(headerAllowMethods, m)
+		n.note("the method "+m, "", methodWhy(m))
 	case ErrHeaderDisallowedByPreflight:
-		for _, n := range disallowedHeaders(s, out) {
-			r.appendList(headerAllowHeaders, n)
+		names := disallowedHeaders(s, out)
+		for _, h := range names {
+			r.appendList(headerAllowHeaders, h)
+			n.note("", "", headerWhy(s, h))
 		}
+		n.note(headersObject(names), "", "")
 	default:
 		return false
 	}
 	return true
+}
+
+// rawFixes are the candidates for a raw server: the headers and status the
+// request needs and, for a redirected preflight, calling the final URL
+// instead.
+func rawFixes(s Scenario, out Outcome) []Fix {
+	const cost = "The page's origin gets what it needs and nothing more."
+	pre := out.Preflight
+	if pre == nil || pre.Response == nil {
+		return []Fix{repaired(s, "Send the headers this request needs", "low", cost, nil)}
+	}
+	status := pre.Response.Status
+	if authStatus(status) {
+		return []Fix{repaired(s, "Let OPTIONS through before authentication", "low",
+			"OPTIONS requests skip authentication, so they must do nothing but answer CORS; a CORS middleware placed before the authentication does exactly that, and the request itself still needs its credentials.", nil)}
+	}
+	loc, ok := pre.Response.Headers.Get("Location")
+	base, err := url.Parse(s.Request.URL)
+	final, err2 := url.Parse(strings.TrimSpace(loc))
+	if !ok || !isRedirectStatus(status) || err != nil || err2 != nil {
+		return []Fix{repaired(s, "Send the headers this request needs", "low", cost, nil)}
+	}
+	final = base.ResolveReference(final)
+	final.Fragment = ""
+	cause := "The redirect " + redirectCause(base, final) + ". " + redirectCauses
+	answer := repaired(s, "Answer OPTIONS before the redirect", "low", cost, func(_ *Scenario, n *fixNotes) {
+		n.note("", "make "+base.Path+" answer the preflight itself, before any redirect", cause)
+	})
+	call := repaired(s, "Call the final URL", "none",
+		"None, if the final URL is the same API (it saves the redirect's round trip too).",
+		func(sc *Scenario, n *fixNotes) { sc.Request.URL = final.String() })
+	call.Plain = "Call " + final.String() + " directly in fetch(), where the redirect leads."
+	call.Why = []string{cause, "Browsers never follow a redirect of a preflight, so the page must call the URL that answers. corsplay assumes that URL answers the preflight itself with the CORS headers this request needs: the server changes below stand for its answer."}
+	return []Fix{call, answer}
+}
+
+// redirectCauses names what usually redirects a preflight.
+const redirectCauses = "A trailing slash the framework adds or removes and an http → https redirect are the usual causes."
+
+// redirectCause says in words how the redirect changes the URL.
+func redirectCause(from, to *url.URL) string {
+	switch {
+	case from.Scheme == "http" && to.Scheme == "https" && from.Host == to.Host && from.Path == to.Path:
+		return "sends http:// to https://"
+	case from.Host != to.Host:
+		return fmt.Sprintf("moves the request from %s to %s", from.Host, to.Host)
+	case to.Path == from.Path+"/":
+		return "adds a trailing slash (" + from.Path + " → " + to.Path + ")"
+	case from.Path == to.Path+"/":
+		return "removes the trailing slash (" + from.Path + " → " + to.Path + ")"
+	}
+	return "goes to " + to.String()
 }
 
 // disallowedHeaders are the request's unsafe headers the preflight response

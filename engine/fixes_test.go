@@ -67,7 +67,7 @@ func checkFixes(t *testing.T, s Scenario, out Outcome) {
 	t.Helper()
 	before := dangerIDs(out.Lint)
 	for i, f := range out.Fixes {
-		if len(f.Changes) == 0 || f.Title == "" || f.Cost == "" || (f.Server == nil && f.Request == nil) {
+		if len(f.Changes) == 0 || f.Title == "" || f.Plain == "" || f.Cost == "" || (f.Server == nil && f.Request == nil) {
 			t.Errorf("fix %d is incomplete: %+v", i, f)
 		}
 		fixed := f.apply(s)
@@ -132,5 +132,99 @@ func TestNoSafeFixForNullOrigin(t *testing.T) {
 	}
 	if !strings.Contains(out.NoSafeFix, "null") {
 		t.Errorf("noSafeFix %q does not explain the null origin", out.NoSafeFix)
+	}
+}
+
+// A redirected preflight: calling the final URL, with the cause named, and
+// answering OPTIONS before the redirect.
+func TestPreflightRedirectFixes(t *testing.T) {
+	for _, tt := range []struct {
+		name, url, location, final, cause string
+	}{
+		{"trailing slash", "https://api.example.com/items", "/items/", "https://api.example.com/items/", "adds a trailing slash (/items → /items/)"},
+		{"slash removed", "https://api.example.com/items/", "https://api.example.com/items", "https://api.example.com/items", "removes the trailing slash"},
+		{"http to https", "http://api.example.com/items", "https://api.example.com/items", "https://api.example.com/items", "sends http:// to https://"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := rawScenario(&Response{Status: 301, Headers: Headers{{"Location", tt.location}, {headerAllowOrigin, "*"}}},
+				&Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "PUT", nil, "")
+			s.Page, s.Request.URL = "http://localhost:3000", tt.url
+			out := Evaluate(s)
+			checkFixes(t, s, out)
+			i := slices.IndexFunc(out.Fixes, func(f Fix) bool { return f.Title == "Call the final URL" })
+			if i < 0 {
+				t.Fatalf("no \"Call the final URL\" among %+v", out.Fixes)
+			}
+			f := out.Fixes[i]
+			if f.Request == nil || f.Request.URL != tt.final {
+				t.Errorf("the fix calls %v, want %s", f.Request, tt.final)
+			}
+			if f.Code == nil || f.Code.Language != "javascript" || !strings.Contains(f.Code.After, JSQuote(tt.final)) {
+				t.Errorf("code %+v does not call %s", f.Code, tt.final)
+			}
+			if !slices.ContainsFunc(f.Why, func(w string) bool {
+				return strings.Contains(w, tt.cause) && strings.Contains(w, "trailing slash") && strings.Contains(w, "https")
+			}) {
+				t.Errorf("the why-lines %q do not name the cause %q and the usual ones", f.Why, tt.cause)
+			}
+			if !slices.ContainsFunc(out.Fixes, func(f Fix) bool { return f.Title == "Answer OPTIONS before the redirect" && f.Side == "server" }) {
+				t.Errorf("no server-side fix: %+v", out.Fixes)
+			}
+		})
+	}
+}
+
+// An authentication layer answering 401 (or 403) to the preflight: let
+// OPTIONS through before it.
+func TestAuthenticatedPreflightFix(t *testing.T) {
+	for _, status := range []int{401, 403} {
+		raw := rawScenario(&Response{Status: status, Headers: Headers{{headerAllowOrigin, appOrigin}, {headerAllowHeaders, "Authorization"}}},
+			&Response{Status: 200, Headers: Headers{{headerAllowOrigin, appOrigin}}}, "GET", Headers{{"Authorization", "Bearer x"}}, "")
+		pol := policyScenario(Policy{Origins: []string{appOrigin}, RequestHeaders: []string{"Authorization"}, PreflightStatus: status}, "GET", Headers{{"Authorization", "Bearer x"}}, "")
+		for _, s := range []Scenario{raw, pol} {
+			out := Evaluate(s)
+			checkFixes(t, s, out)
+			if len(out.Fixes) == 0 || out.Fixes[0].Title != "Let OPTIONS through before authentication" {
+				t.Fatalf("%d: fixes %+v", status, out.Fixes)
+			}
+			f := out.Fixes[0]
+			if !strings.Contains(f.Plain, "before the authentication check") || !slices.ContainsFunc(f.Why, func(w string) bool { return strings.Contains(w, "never carry cookies or Authorization") }) {
+				t.Errorf("%d: plain %q, why %q", status, f.Plain, f.Why)
+			}
+		}
+	}
+}
+
+// Dropping credentials on the page is not "risk: none": it says what it
+// breaks, and comes after the server fix that keeps cookies working.
+func TestDroppingCookiesSaysWhatItBreaks(t *testing.T) {
+	s := rawScenario(nil, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}, {headerAllowCredentials, "true"}}}, "GET", nil, CredentialsInclude)
+	out := Evaluate(s)
+	checkFixes(t, s, out)
+	i := slices.IndexFunc(out.Fixes, func(f Fix) bool { return f.Side == "page" })
+	if i < 0 {
+		t.Fatalf("no page fix: %+v", out.Fixes)
+	}
+	f := out.Fixes[i]
+	if f.Risk == "none" || !strings.Contains(f.Breaks, "cookie") {
+		t.Errorf("risk %q, breaks %q: dropping cookies breaks login by cookie", f.Risk, f.Breaks)
+	}
+	if i == 0 {
+		t.Errorf("dropping cookies comes first; the server fix that keeps them should")
+	}
+	if f.Code == nil || !strings.Contains(f.Code.Before, `credentials: "include"`) || strings.Contains(f.Code.After, "credentials") {
+		t.Errorf("code %+v", f.Code)
+	}
+}
+
+// Every fix speaks plain words first: what it allows.
+func TestFixesSayWhatTheyAllow(t *testing.T) {
+	s := policyScenario(Policy{}, "PUT", Headers{{"Content-Type", "application/json"}}, "")
+	out := Evaluate(s)
+	if len(out.Fixes) == 0 {
+		t.Fatal("no fix")
+	}
+	if want := "Allow the origin https://app.example.com, the method PUT and the request header Content-Type."; out.Fixes[0].Plain != want {
+		t.Errorf("plain %q, want %q", out.Fixes[0].Plain, want)
 	}
 }

@@ -58,7 +58,8 @@ type Outcome struct {
 	Lint []Finding `json:"lint,omitempty"`
 	// Exposure is the attacker's view: which origins can read responses.
 	Exposure []Probe `json:"exposure,omitempty"`
-	// Fixes are the smallest changes that make a blocked request pass,
+	// Fixes are the smallest changes that make a blocked request pass (or
+	// a library start that refuses its configuration, so that it passes),
 	// safest first.
 	Fixes []Fix `json:"fixes,omitempty"`
 	// NoSafeFix explains a blocked request that only a dangerous change

@@ -568,7 +568,7 @@ var xcUnsupported = map[string]bool{
 
 // xcKind is the family of a case, by its name.
 func xcKind(name string) string {
-	for _, k := range []string{"generated", "random", "regexp"} {
+	for _, k := range []string{"generated", "random", "regexp", "fix corpus"} {
 		if strings.HasPrefix(name, k) {
 			return k
 		}
@@ -586,6 +586,9 @@ func TestExpressCorsDifferential(t *testing.T) {
 	}
 	cases = append(cases, regexps...)
 	cases = append(cases, xcRandomRegExps(300)...)
+	for _, p := range libFixCorpus(t, "express-cors") {
+		cases = append(cases, xcCase{name: p.name, options: p.options, reqs: []engine.HTTPRequest{p.req}})
+	}
 	pairs, allowed, configErrors, unsupported := 0, 0, 0, 0
 	byKind := map[string]int{}
 	for _, c := range cases {
@@ -637,7 +640,7 @@ func TestExpressCorsDifferential(t *testing.T) {
 	}
 	t.Logf("%d configurations: %d configuration × request pairs compared (%d with an Access-Control-Allow-Origin), %d configurations refused alike by V8 and the engine, %d unsupported by the engine; %v",
 		len(cases), pairs, allowed, configErrors, unsupported, time.Since(start).Round(time.Millisecond))
-	t.Logf("pairs: %d generated, %d hand-picked quirks, %d RegExp table, %d random RegExps", byKind["generated"], byKind["hand-picked"], byKind["regexp"], byKind["random"])
+	t.Logf("pairs: %d generated, %d hand-picked quirks, %d RegExp table, %d random RegExps, %d from the engine's fixes", byKind["generated"], byKind["hand-picked"], byKind["regexp"], byKind["random"], byKind["fix corpus"])
 	if pairs < 120 {
 		t.Errorf("only %d pairs compared, want at least 120", pairs)
 	}

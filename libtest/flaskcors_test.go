@@ -535,6 +535,7 @@ func TestFlaskCORSDifferential(t *testing.T) {
 	cases = append(cases, flaskRegexCases()...)
 	cases = append(cases, flaskGenerated(260)...)
 	cases = append(cases, flaskRandomRegexCases(150)...)
+	cases = append(cases, flaskFixCases(t)...)
 	warned, checked, allowed, refused := 0, 0, 0, map[string]bool{}
 	for _, c := range cases {
 		want, wantWarn := h.real(t, c)
@@ -589,4 +590,18 @@ func TestFlaskCORSDifferential(t *testing.T) {
 	}
 	t.Logf("%d configuration × request pairs agree with the real Flask-CORS (%d with Access-Control-Allow-Origin; %d configurations, %d with warnings); %d untranslatable patterns refused (%d listed, %d drawn); %v",
 		checked, allowed, len(h.configs), warned, len(flaskRefused)+len(refused), len(flaskRefused), len(refused), time.Since(start).Round(time.Millisecond))
+}
+
+// flaskFixCases are the fixed configurations of the engine's fixes (and the
+// blocked ones they fix) with the requests the browser sends them.
+func flaskFixCases(t *testing.T) []flaskCase {
+	var cases []flaskCase
+	for _, p := range libFixCorpus(t, "flask-cors") {
+		c := flaskCase{name: p.name, options: p.options, method: p.req.Method, path: "/items"}
+		for _, h := range p.req.Headers {
+			c.headers = append(c.headers, [2]string{h.Name, h.Value})
+		}
+		cases = append(cases, c)
+	}
+	return cases
 }

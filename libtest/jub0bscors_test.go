@@ -296,6 +296,21 @@ func TestJub0bsCorsDifferential(t *testing.T) {
 		checkJub(t, c.name, c.cfg, srv, mw, c.req, stats)
 		pairs++
 	}
+	fixes := 0
+	for _, p := range libFixCorpus(t, "jub0bs-cors") {
+		var cfg jubCfg
+		if err := json.Unmarshal([]byte(p.options), &cfg); err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		srv, mw, ok := jubBuild(t, p.name, cfg)
+		if !ok {
+			t.Errorf("%s: configuration refused", p.name)
+			continue
+		}
+		checkJub(t, p.name, cfg, srv, mw, p.req, stats)
+		pairs++
+		fixes++
+	}
 	r := rand.New(rand.NewPCG(2025, 7))
 	const configs, perConfig = 150, 6
 	for i := range configs {
@@ -348,8 +363,8 @@ func TestJub0bsCorsDifferential(t *testing.T) {
 			treePairs++
 		}
 	}
-	t.Logf("jub0bs/cors: %d configuration × request pairs compared (%d hand-picked, %d on overlapping origin patterns), %d generated configurations refused alike: %s",
-		pairs, len(jubQuirkCases()), treePairs, refusedConfigs, stats)
+	t.Logf("jub0bs/cors: %d configuration × request pairs compared (%d hand-picked, %d from the engine's fixes, %d on overlapping origin patterns), %d generated configurations refused alike: %s",
+		pairs, len(jubQuirkCases()), fixes, treePairs, refusedConfigs, stats)
 }
 
 // xnetRules reads the Public Suffix List rules x/net's publicsuffix was

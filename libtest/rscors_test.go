@@ -412,11 +412,20 @@ func TestRSCorsDifferential(t *testing.T) {
 			cases = append(cases, rsCase{fmt.Sprintf("generated %d.%d", i, j), opts, goGenRequest(r)})
 		}
 	}
+	fixes := 0
+	for _, p := range libFixCorpus(t, "rs-cors") {
+		var opts rsOpts
+		if err := json.Unmarshal([]byte(p.options), &opts); err != nil {
+			t.Fatalf("%s: %v", p.name, err)
+		}
+		cases = append(cases, rsCase{p.name, opts, p.req})
+		fixes++
+	}
 	stats := goStats{}
 	for _, c := range cases {
 		checkRS(t, c, stats)
 	}
-	t.Logf("rs/cors: %d configuration × request pairs compared (%d hand-picked): %s", len(cases), len(rsQuirkCases()), stats)
+	t.Logf("rs/cors: %d configuration × request pairs compared (%d hand-picked, %d from the engine's fixes): %s", len(cases), len(rsQuirkCases()), fixes, stats)
 }
 
 // TestRSCorsRefusedOptions: what a Go program could not write is refused

@@ -1,0 +1,659 @@
+package engine
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Fixes for a library server speak the library: they change its own
+// options, are verified by evaluating the emulation again, and show the
+// user's call before and after in the library's language, one line per
+// change saying why. Each library plugs in with a libraryFixer
+// (libfix_*.go): how to allow, in its options, each thing a request needs,
+// and how to print its call. What is generic lives here: what the request
+// needs, applying the library's edits, keeping only the edits the request
+// really needs, renaming misspelled options, and the code's literals.
+
+// libraryFixer is one library's part of the fixes.
+type libraryFixer struct {
+	// language of the printed call: "python", "go" or "javascript".
+	language string
+	// options are the option names, in the order the call prints them.
+	options []string
+	// aliases are names people write for an option (a tutorial's, another
+	// library's), mapped to the option.
+	aliases map[string]string
+	// unknown lists the options the library ignores; nil when the library
+	// refuses unknown options (a Go struct: the program would not compile).
+	unknown func(opts map[string]json.RawMessage) []string
+	// renameWhy says why a misspelled option is renamed.
+	renameWhy func(from, to string) string
+	// Each edits o so that the library allows what n needs, noting why;
+	// it leaves o alone when the library already allows it. status may be
+	// nil: the library always answers preflights with an ok status.
+	origin, credentials, method, headers, status func(o *libOptions, n libNeed)
+	// call prints the library's call with the options, in order.
+	call func(opts []libOpt) string
+}
+
+// libraryFixers are the libraries Fixes speaks, by Library.Name.
+var libraryFixers = map[string]*libraryFixer{}
+
+// libNeed is what the blocked request needs from the server.
+type libNeed struct {
+	page        string
+	credentials bool     // the request carries cookies
+	method      string   // as the browser sends it (upper case)
+	headers     []string // the unsafe request headers, as the page writes them
+	preflight   bool     // a preflight is sent
+}
+
+// libOpt is one option of a call: its name and JSON value.
+type libOpt struct {
+	name string
+	raw  json.RawMessage
+}
+
+// libOptions is a library configuration under repair: its options as
+// JSON values, and notes on what changed and why.
+type libOptions struct {
+	m map[string]json.RawMessage
+	fixNotes
+	// narrowed: an answer to every origin was replaced by a list.
+	narrowed bool
+}
+
+func (o *libOptions) has(name string) bool { _, ok := o.m[name]; return ok }
+
+// set stores v as the option's JSON value.
+func (o *libOptions) set(name string, v any) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.Encode(v)
+	o.m[name] = json.RawMessage(bytes.TrimSpace(b.Bytes()))
+}
+
+func (o *libOptions) del(name string) { delete(o.m, name) }
+
+// value decodes the option into v; false when absent or of another type.
+func (o *libOptions) value(name string, v any) bool {
+	raw, ok := o.m[name]
+	return ok && json.Unmarshal(raw, v) == nil
+}
+
+// strs reads a string or a list of strings: list is nil and ok false when
+// the option is absent or something else.
+func (o *libOptions) strs(name string) (list []string, isString, ok bool) {
+	var one string
+	if o.value(name, &one) {
+		return []string{one}, true, true
+	}
+	if o.value(name, &list) {
+		return list, false, true
+	}
+	return nil, false, false
+}
+
+// add appends items to a list option, keeping its other elements: any
+// other value (a string, a RegExp) becomes a list of it and the items, an
+// absent option the items.
+func (o *libOptions) add(name string, items ...string) {
+	var elems []json.RawMessage
+	if raw, ok := o.m[name]; ok && json.Unmarshal(raw, &elems) != nil {
+		elems = []json.RawMessage{raw}
+	}
+	for _, it := range items {
+		b, _ := json.Marshal(it)
+		elems = append(elems, b)
+	}
+	o.set(name, elems)
+}
+
+// containsFold reports whether list holds s, ignoring case.
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// missingFold are the names not in list, ignoring case.
+func missingFold(list, names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !containsFold(list, n) && !containsFold(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// libStep is one thing the request needs, as an edit of the options.
+type libStep struct {
+	edit func(o *libOptions, n libNeed)
+	// upcase: the step also writes the request's method in upper case.
+	upcase bool
+}
+
+// libNeedOf reads what the blocked request needs off its outcome. When
+// the library refused its configuration nothing was sent: the request is
+// then sent to a server that answers nothing, to see what the browser
+// asks.
+func libNeedOf(s Scenario, out Outcome) libNeed {
+	if out.ConfigError != "" {
+		sc := s
+		sc.Server = Server{Raw: &RawServer{}}
+		out = evaluate(sc)
+	}
+	n := libNeed{page: s.Page, credentials: s.Request.Credentials == CredentialsInclude,
+		method: strings.ToUpper(NormalizeMethod(s.Request.Method)), preflight: out.Preflight != nil}
+	if out.Preflight != nil {
+		acrh, _ := out.Preflight.Request.Headers.Get(headerRequestHeaders)
+		for h := range strings.SplitSeq(acrh, ",") {
+			if h == "" {
+				continue
+			}
+			name := h
+			for _, rh := range s.Request.Headers {
+				if strings.EqualFold(rh.Name, h) {
+					name = rh.Name
+					break
+				}
+			}
+			n.headers = append(n.headers, name)
+		}
+	}
+	return n
+}
+
+// libraryFix is the smallest change to the library's options that lets
+// the request through safely: misspelled options renamed, then, of the
+// edits for what the request needs, only those it cannot pass without.
+func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
+	l := s.Server.Library
+	fx := libraryFixers[l.Name]
+	if fx == nil {
+		return Fix{}, false
+	}
+	n := libNeedOf(s, out)
+	var steps []libStep
+	if n.page != "null" {
+		steps = append(steps, libStep{edit: fx.origin})
+	}
+	if n.credentials {
+		steps = append(steps, libStep{edit: fx.credentials})
+	}
+	steps = append(steps, libStep{edit: fx.method, upcase: NormalizeMethod(s.Request.Method) != n.method})
+	if len(n.headers) > 0 {
+		steps = append(steps, libStep{edit: fx.headers})
+	}
+	if n.preflight && fx.status != nil {
+		steps = append(steps, libStep{edit: fx.status})
+	}
+	renames := fx.renames(l.Options)
+
+	// build applies the renames (if asked) and the kept steps to the
+	// original options; changed tells which steps changed anything.
+	build := func(rename bool, keep []bool) (Scenario, *libOptions, []bool) {
+		o := &libOptions{m: maps.Clone(l.Options)}
+		if o.m == nil {
+			o.m = map[string]json.RawMessage{}
+		}
+		sc := s.Clone()
+		if rename {
+			for _, r := range renames {
+				o.m[r[1]] = o.m[r[0]]
+				delete(o.m, r[0])
+				o.note("", fmt.Sprintf("rename the option %s to %s", r[0], r[1]), fx.renameWhy(r[0], r[1]))
+			}
+		}
+		changed := make([]bool, len(steps))
+		for i, st := range steps {
+			if !keep[i] {
+				continue
+			}
+			was := jsonOf(o.m)
+			st.edit(o, n)
+			changed[i] = jsonOf(o.m) != was
+			if st.upcase && sc.Request.Method != n.method {
+				o.note("", "write the method as "+n.method+" in fetch()", fmt.Sprintf("fetch() sends %q as typed (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and methods are case-sensitive: servers list %s.", sc.Request.Method, n.method))
+				sc.Request.Method = n.method
+				changed[i] = true
+			}
+		}
+		sc.Server = Server{Library: &Library{Name: l.Name, Options: o.m}}
+		return sc, o, changed
+	}
+
+	keep := make([]bool, len(steps))
+	for i := range keep {
+		keep[i] = true
+	}
+	rename := len(renames) > 0
+	fixed, _, changed := build(rename, keep)
+	if !passesSafely(fixed, before) && rename {
+		rename = false // the renamed options let the request fail in ways no edit repairs
+		fixed, _, changed = build(rename, keep)
+	}
+	if !passesSafely(fixed, before) {
+		return Fix{}, false
+	}
+	// Keep only the edits the request cannot pass without (safely).
+	for i := range steps {
+		keep[i] = changed[i]
+	}
+	for i := range steps {
+		if !keep[i] {
+			continue
+		}
+		keep[i] = false
+		if sc, _, _ := build(rename, keep); !passesSafely(sc, before) {
+			keep[i] = true
+		}
+	}
+	fixed, o, _ := build(rename, keep)
+
+	title := libraryTitles[l.Name]
+	f := Fix{Title: "Allow exactly this request in the " + title + " options", Side: "server", Risk: "low",
+		Plain: o.plain(), Why: o.why, Server: &fixed.Server, verified: true,
+		Cost: "The page's origin gets what it needs and nothing more."}
+	if slices.ContainsFunc(o.allow, func(a string) bool { return strings.HasPrefix(a, "credentials") }) || (n.credentials && o.narrowed) {
+		f.Cost = n.page + " can read the responses with the user's cookies, as the page needs; list only origins you control."
+	}
+	if o.narrowed {
+		f.Breaks = "Every other site loses access: the configuration let any origin read (without cookies), and now only the listed origins can. List each site that calls this API."
+	}
+	if len(o.allow) == 0 && len(o.do) == len(renames) && rename {
+		f.Title = "Spell the options as " + title + " does"
+	}
+	if !rename {
+		renames = nil
+	}
+	f.Changes = fx.changes(l.Options, o.m, renames)
+	f.Code = &FixCode{Language: fx.language, Before: fx.call(fx.ordered(l.Options)), After: fx.call(fx.ordered(o.m))}
+	if fixed.Request.Method != s.Request.Method {
+		f.Side, f.Request = "both", &fixed.Request
+		f.Changes = append([]Change{{Field: "request.method", From: quote(s.Request.Method), To: quote(fixed.Request.Method)}}, f.Changes...)
+		if len(f.Changes) == 1 { // the options were right: only the page changes
+			f = Fix{Title: "Send the method in upper case", Side: "page", Risk: "none", Plain: f.Plain, Why: f.Why, verified: true,
+				Cost: "None: the server sees the method it expects.", Changes: f.Changes, Request: f.Request,
+				Code: &FixCode{Language: "javascript", Before: FetchCall(s.Request), After: FetchCall(fixed.Request)}}
+		}
+	}
+	return f, true
+}
+
+// ordered lists the options in the call's order: the library's own, then
+// any other, sorted.
+func (fx *libraryFixer) ordered(m map[string]json.RawMessage) []libOpt {
+	var out []libOpt
+	for _, name := range fx.options {
+		if raw, ok := m[name]; ok {
+			out = append(out, libOpt{name, raw})
+		}
+	}
+	var rest []string
+	for name := range m {
+		if !slices.Contains(fx.options, name) {
+			rest = append(rest, name)
+		}
+	}
+	sort.Strings(rest)
+	for _, name := range rest {
+		out = append(out, libOpt{name, m[name]})
+	}
+	return out
+}
+
+// changes lists the options that differ, in the call's order, each
+// renamed option removed just before its new name.
+func (fx *libraryFixer) changes(before, after map[string]json.RawMessage, renames [][2]string) []Change {
+	union := maps.Clone(before)
+	if union == nil {
+		union = map[string]json.RawMessage{}
+	}
+	maps.Copy(union, after)
+	var out []Change
+	change := func(name string) {
+		if from, to := compactJSON(before[name]), compactJSON(after[name]); from != to {
+			out = append(out, Change{Field: fieldPath("server.library.options", name), From: from, To: to})
+		}
+	}
+	for _, o := range fx.ordered(union) {
+		if slices.ContainsFunc(renames, func(r [2]string) bool { return r[0] == o.name }) {
+			continue
+		}
+		for _, r := range renames {
+			if r[1] == o.name {
+				change(r[0])
+			}
+		}
+		change(o.name)
+	}
+	return out
+}
+
+func compactJSON(raw json.RawMessage) string {
+	if raw == nil {
+		return ""
+	}
+	var b bytes.Buffer
+	if json.Compact(&b, raw) != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+// renames pairs each option the library ignores with the option it was
+// surely meant to be, when that one is not set already.
+func (fx *libraryFixer) renames(opts map[string]json.RawMessage) [][2]string {
+	if fx.unknown == nil {
+		return nil
+	}
+	var out [][2]string
+	for _, u := range fx.unknown(opts) {
+		to := fx.realName(u)
+		if _, set := opts[to]; to == "" || set || slices.ContainsFunc(out, func(r [2]string) bool { return r[1] == to }) {
+			continue
+		}
+		out = append(out, [2]string{u, to})
+	}
+	return out
+}
+
+// realName is the option a misspelled name stands for: an alias, the same
+// name in another case or with other separators, or one or two letters
+// off; "" when none is close.
+func (fx *libraryFixer) realName(name string) string {
+	if to, ok := fx.aliases[name]; ok {
+		return to
+	}
+	key := optionKey(name)
+	best, bestD := "", 3
+	for _, o := range fx.options {
+		if d := editDistance(key, optionKey(o)); d < bestD {
+			best, bestD = o, d
+		}
+	}
+	if bestD > 0 && (len(key) < 5 || (bestD > 1 && len(key) < 9)) {
+		return ""
+	}
+	return best
+}
+
+// optionKey folds case and separators away, and a CORS_ prefix (a
+// configuration key passed as an option).
+func optionKey(name string) string {
+	k := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name))
+	if rest, ok := strings.CutPrefix(k, "cors"); ok && rest != "" {
+		return rest
+	}
+	return k
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// ---- The code's literals, from JSON values in their order ----
+
+// jsonNode is a JSON value with its objects' keys in order.
+type jsonNode struct {
+	kind  byte // 's' string, 'n' number, 't' true, 'f' false, 'z' null, 'a' array, 'o' object
+	text  string
+	items []jsonNode
+	keys  []string
+}
+
+func parseJSONNode(raw json.RawMessage) jsonNode {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	n, err := readJSONNode(d)
+	if err != nil {
+		return jsonNode{kind: 'n', text: string(raw)}
+	}
+	return n
+}
+
+func readJSONNode(d *json.Decoder) (jsonNode, error) {
+	tok, err := d.Token()
+	if err != nil {
+		return jsonNode{}, err
+	}
+	switch t := tok.(type) {
+	case string:
+		return jsonNode{kind: 's', text: t}, nil
+	case json.Number:
+		return jsonNode{kind: 'n', text: t.String()}, nil
+	case bool:
+		if t {
+			return jsonNode{kind: 't'}, nil
+		}
+		return jsonNode{kind: 'f'}, nil
+	case nil:
+		return jsonNode{kind: 'z'}, nil
+	case json.Delim:
+		n := jsonNode{kind: 'a'}
+		if t == '{' {
+			n.kind = 'o'
+		}
+		for d.More() {
+			if n.kind == 'o' {
+				k, err := d.Token()
+				if err != nil {
+					return n, err
+				}
+				n.keys = append(n.keys, k.(string))
+			}
+			item, err := readJSONNode(d)
+			if err != nil {
+				return n, err
+			}
+			n.items = append(n.items, item)
+		}
+		_, err := d.Token()
+		return n, err
+	}
+	return jsonNode{}, fmt.Errorf("unexpected %v", tok)
+}
+
+// pyLiteral writes a JSON value as Python source.
+func pyLiteral(n jsonNode) string {
+	switch n.kind {
+	case 's':
+		return pyString(n.text)
+	case 't':
+		return "True"
+	case 'f':
+		return "False"
+	case 'z':
+		return "None"
+	case 'a':
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = pyLiteral(it)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case 'o':
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = pyString(n.keys[i]) + ": " + pyLiteral(it)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return n.text
+}
+
+// jsLiteral writes a JSON value as JavaScript source; {"regexp": p,
+// "flags": f} is the RegExp literal /p/f, as the express emulation reads it.
+func jsLiteral(n jsonNode) string {
+	switch n.kind {
+	case 's':
+		return jsString(n.text)
+	case 't':
+		return "true"
+	case 'f':
+		return "false"
+	case 'z':
+		return "null"
+	case 'a':
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = jsLiteral(it)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case 'o':
+		if re, ok := jsRegExpNode(n); ok {
+			return re
+		}
+		parts := make([]string, len(n.items))
+		for i, it := range n.items {
+			parts[i] = jsKey(n.keys[i]) + ": " + jsLiteral(it)
+		}
+		if len(parts) == 0 {
+			return "{}"
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
+	}
+	return n.text
+}
+
+func jsRegExpNode(n jsonNode) (string, bool) {
+	src, flags := "", ""
+	for i, k := range n.keys {
+		if n.items[i].kind != 's' {
+			return "", false
+		}
+		switch k {
+		case "regexp":
+			src = n.items[i].text
+		case "flags":
+			flags = n.items[i].text
+		default:
+			return "", false
+		}
+	}
+	if !slices.Contains(n.keys, "regexp") {
+		return "", false
+	}
+	return jsRegExpLiteral(src) + flags, true
+}
+
+// jsKey writes an object key: bare when it is an identifier.
+func jsKey(k string) string {
+	if isIdentifier(k) {
+		return k
+	}
+	return jsString(k)
+}
+
+// isIdentifier: an ASCII identifier in Python, Go and JavaScript.
+func isIdentifier(s string) bool {
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+			return false
+		}
+	}
+	return true
+}
+
+// goLiteral writes a JSON value as the Go value of a struct field.
+func goLiteral(n jsonNode) string {
+	switch n.kind {
+	case 's':
+		return strconv.Quote(n.text)
+	case 't':
+		return "true"
+	case 'f':
+		return "false"
+	case 'z':
+		return "nil"
+	case 'a':
+		items := make([]string, len(n.items))
+		for i, it := range n.items {
+			items[i] = it.text
+		}
+		return goList(items)
+	}
+	return n.text
+}
+
+// callLine is the maximum width of a call printed on one line.
+const callLine = 79
+
+// pyCall prints CORS(app, name=value, …): on one line when it fits, else
+// one option a line. A name that is no identifier goes in **{…}.
+func pyCall(fn string, first string, opts []libOpt) string {
+	args := []string{first}
+	var odd []string
+	for _, o := range opts {
+		v := pyLiteral(parseJSONNode(o.raw))
+		if isIdentifier(o.name) {
+			args = append(args, o.name+"="+v)
+		} else {
+			odd = append(odd, pyString(o.name)+": "+v)
+		}
+	}
+	if len(odd) > 0 {
+		args = append(args, "**{"+strings.Join(odd, ", ")+"}")
+	}
+	if line := fn + "(" + strings.Join(args, ", ") + ")"; len(line) <= callLine {
+		return line
+	}
+	return fn + "(\n    " + strings.Join(args, ",\n    ") + ",\n)"
+}
+
+// goCall prints fn(pkg.Type{…}) with one field a line, as gofmt lays them
+// out.
+func goCall(fn, typ string, opts []libOpt) string {
+	if len(opts) == 0 {
+		return fn + "(" + typ + "{})"
+	}
+	fields := make([]libOption, len(opts))
+	for i, o := range opts {
+		fields[i] = libOption{name: o.name, value: goCode(goLiteral(parseJSONNode(o.raw)))}
+	}
+	body := strings.ReplaceAll(goFields(fields), "\t\t", "\t")
+	return fn + "(" + typ + "{\n" + body + "})"
+}
+
+// jsCall prints cors({ name: value, … }): on one line when it fits, else
+// one option a line.
+func jsCall(fn string, opts []libOpt) string {
+	if len(opts) == 0 {
+		return fn + "()"
+	}
+	parts := make([]string, len(opts))
+	for i, o := range opts {
+		parts[i] = jsKey(o.name) + ": " + jsLiteral(parseJSONNode(o.raw))
+	}
+	if line := fn + "({ " + strings.Join(parts, ", ") + " })"; len(line) <= callLine {
+		return line
+	}
+	return fn + "({\n  " + strings.Join(parts, ",\n  ") + ",\n})"
+}
