@@ -100,7 +100,7 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 			continue
 		}
 		fixed := f.apply(s)
-		if evaluate(fixed).Verdict != Allowed {
+		if verdictOnly(fixed, nil).Verdict != Allowed {
 			continue
 		}
 		if after := dangerIDs(Lint(fixed)); !subset(after, before) {
@@ -178,7 +178,7 @@ func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario)) Fix
 		prepare(&fixed)
 	}
 	for range maxRepairs {
-		out := evaluate(fixed)
+		out := verdictOnly(fixed, nil)
 		if out.Verdict != Blocked || !repair(&fixed, out) {
 			break
 		}
