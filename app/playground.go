@@ -40,6 +40,7 @@ type Playground struct {
 // runs on the server too, where there is no fragment: the prerendered page
 // shows the default scenario, already evaluated.
 func (p *Playground) OnNav(ctx app.Context) {
+	link.drop() // the address holds the scenario to show
 	ctx.Page().SetImage(previewImage)
 	p.scenario, p.notice = linkedScenario(ctx)
 	p.preset = p.scenario.Title
@@ -157,16 +158,11 @@ func (p *Playground) switchServer(kind string) {
 	}
 }
 
-// changed re-evaluates and rewrites the fragment without a history entry.
+// changed re-evaluates, and has the fragment rewritten once the verdict is
+// on screen.
 func (p *Playground) changed(ctx app.Context) {
 	p.evaluate()
-	frag, err := engine.EncodePermalink(p.scenario)
-	if err != nil {
-		return
-	}
-	u := *ctx.Page().URL()
-	u.Fragment, u.RawFragment = frag, ""
-	ctx.Page().ReplaceURL(&u)
+	link.set(p.scenario)
 }
 
 func (p *Playground) evaluate() {
@@ -184,7 +180,7 @@ func (p *Playground) Render() app.UI {
 		app.If(p.update, func() app.UI {
 			return app.Elem("p").Class("update").Attr("role", "status").ID("app-update").Body(
 				app.Text("A new version of corsplay is ready. "),
-				app.Button().ID("app-reload").Class("small").OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }).Text("Reload"),
+				app.Button().ID("app-reload").Class("small").OnClick(func(ctx app.Context, e app.Event) { link.flush(); ctx.Reload() }).Text("Reload"),
 				app.Text(" (your scenario is in the link and stays)."),
 			)
 		}),
