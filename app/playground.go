@@ -196,7 +196,7 @@ func (p *Playground) Render() app.UI {
 				&ServerPanel{Server: s.Server, Page: s.Page},
 			),
 			app.Div().Class("results").Body(
-				&Verdict{Outcome: p.out, Scenario: s},
+				newVerdict(s, p.out, false),
 				&Exchange{Outcome: p.out, Page: s.Page},
 				&LabRun{Scenario: s},
 				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),

@@ -194,7 +194,7 @@ func TestVerdictRender(t *testing.T) {
 	s := defaultScenario()
 	s.Request.Method = "patch"
 	out := engine.Evaluate(s)
-	html := app.HTMLString(&Verdict{Outcome: out, Scenario: s})
+	html := app.HTMLString(newVerdict(s, out, false))
 	for _, want := range []string{"Blocked by CORS", "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.", "MethodDisallowedByPreflightResponse"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("verdict HTML lacks %q", want)
