@@ -223,11 +223,5 @@ func browserOf(s engine.Scenario) string {
 	return s.Browser
 }
 
-// presetTitles lists the presets' titles, decoded once.
-var presetTitles = sync.OnceValue(func() []string {
-	var titles []string
-	for _, s := range presets.All() {
-		titles = append(titles, s.Title)
-	}
-	return titles
-})
+// presetTitles lists the presets' titles, read once.
+var presetTitles = sync.OnceValue(presets.Titles)

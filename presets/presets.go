@@ -7,6 +7,7 @@ package presets
 
 import (
 	"embed"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 
@@ -40,6 +41,26 @@ func load() (list []engine.Scenario, errs []error) {
 func All() []engine.Scenario {
 	list, _ := load()
 	return list
+}
+
+// Titles lists the presets' titles in file-name order. It reads only the
+// titles: the page shows them on its first render, where decoding and
+// validating all 29 scenarios (All) took a tenth of its start in
+// WebAssembly.
+func Titles() []string {
+	names, _ := fs.Glob(files, "*.json")
+	var titles []string
+	for _, name := range names {
+		data, err := files.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		var s struct{ Title string }
+		if json.Unmarshal(data, &s) == nil {
+			titles = append(titles, s.Title)
+		}
+	}
+	return titles
 }
 
 // ByTitle returns the preset with the given title.
