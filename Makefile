@@ -6,7 +6,7 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
 FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/pattern:FuzzCompile engine/evidence:FuzzImport
 
-.PHONY: run wasm wasmbuild static test vet unit wasmtest fuzz bench deps npm loadtest
+.PHONY: run wasm wasmbuild hello static test vet unit wasmtest fuzz bench deps npm loadtest
 
 # Build the page and serve it on http://$(ADDR).
 run: wasm
@@ -17,16 +17,18 @@ run: wasm
 # (-343 KB brotli), and its states and encryption (-60 KB); without inlining (-l) the binary is larger but
 # compresses 11% better. Figures in the README.
 # BUILD names the build in the page's footer; WASMOUT is where wasmbuild
-# writes (the update test builds a second app.wasm elsewhere).
+# writes (the update test builds a second app.wasm elsewhere), WASMPKG what
+# it builds.
 BUILD    ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WASMOUT  ?= web/app.wasm
+WASMPKG  ?= .
 WASMFLAGS = -modfile=build/wasm.mod -trimpath -ldflags='-s -w -X corsplay/app.Build=$(BUILD)' -gcflags=all=-l
 wasm: wasmbuild
 	$(GO) run ./tools/precompress $(WASMOUT)
 
 wasmbuild:
 	$(GO) run ./tools/wasmgoapp build
-	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASMOUT) .
+	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASMOUT) $(WASMPKG)
 
 # The playground as a folder for any static host or CDN (dist/); LAB=origin
 # points the page at a live lab served elsewhere, DOMAIN=host names the
@@ -80,10 +82,20 @@ fuzz:
 	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
 	done
 
-# Prints one markdown table: engine benchmarks, app.wasm sizes, cold load and keystroke-to-verdict in Chromium, vs budgets.
-bench: wasm
+# go-app's hello world, built and served as the page is: the floor make
+# bench measures the page against (tools/pagebench/helloworld).
+HELLO := build/helloworld
+hello:
+	$(MAKE) wasmbuild WASMPKG=./tools/pagebench/helloworld WASMOUT=$(HELLO)/web/app.wasm
+	$(GO) run ./tools/precompress $(HELLO)/web/app.wasm
+	$(GO) build -o $(HELLO)/helloworld ./tools/pagebench/helloworld
+
+# Prints one markdown table: engine benchmarks, app.wasm sizes, cold load and
+# keystroke latency in Chromium for the page and go-app's hello world, measured
+# in the same run, vs budgets.
+bench: wasm hello
 	$(GO) build -o build/corsplay .
-	$(GO) run ./tools/pagebench -bin build/corsplay
+	$(GO) run ./tools/pagebench -bin build/corsplay -floor $(HELLO)
 
 # A bounded load test on loopback, not part of make test: Debian's wrk
 # (apt-get install wrk), 200 connections for 20 s against the lab (a policy

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"runtime/debug"
+
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/app"
@@ -10,6 +12,11 @@ import (
 
 // main runs the playground in the browser; the server lives in server.go.
 func main() {
+	// Collect garbage a quarter as often as Go's default (the heap may grow
+	// to five times what is live, 16 MB at least): each collection, and
+	// the goroutine stacks it shrinks and the next keystroke grows again,
+	// lands on whichever keystroke is being handled, on the one thread.
+	debug.SetGCPercent(400)
 	app.Register()
 	goapp.RunWhenOnBrowser()
 }

@@ -43,7 +43,7 @@ func (e *Embed) Render() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(e.notice)
 		}),
 		app.Elem("main").Class("embed-body").Body(
-			&Verdict{Outcome: e.out, Scenario: e.scenario, ReadOnly: true},
+			newVerdict(e.scenario, e.out, true),
 			&Exchange{Outcome: e.out, Page: e.scenario.Page},
 		),
 	)

@@ -43,6 +43,7 @@ type Playground struct {
 // runs on the server too, where there is no fragment: the prerendered page
 // shows the default scenario, already evaluated.
 func (p *Playground) OnNav(ctx app.Context) {
+	link.drop() // the address holds the scenario to show
 	ctx.Page().SetImage(previewImage)
 	p.scenario, p.notice = linkedScenario(ctx)
 	p.linked = linkFragment(ctx) != ""
@@ -173,16 +174,11 @@ func (p *Playground) switchServer(kind string) {
 	}
 }
 
-// changed re-evaluates and rewrites the fragment without a history entry.
+// changed re-evaluates, and has the fragment rewritten once the verdict is
+// on screen.
 func (p *Playground) changed(ctx app.Context) {
 	p.evaluate()
-	frag, err := engine.EncodePermalink(p.scenario)
-	if err != nil {
-		return
-	}
-	u := *ctx.Page().URL()
-	u.Fragment, u.RawFragment = frag, ""
-	ctx.Page().ReplaceURL(&u)
+	link.set(p.scenario)
 }
 
 func (p *Playground) evaluate() {
@@ -205,7 +201,7 @@ func (p *Playground) Render() app.UI {
 		app.If(p.update, func() app.UI {
 			return app.Elem("p").Class("update").Attr("role", "status").ID("app-update").Body(
 				app.Text("A new version of corsplay is ready. "),
-				app.Button().ID("app-reload").Class("small").OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }).Text("Reload"),
+				app.Button().ID("app-reload").Class("small").OnClick(func(ctx app.Context, e app.Event) { link.flush(); ctx.Reload() }).Text("Reload"),
 				app.Text(" (your scenario is in the link and stays)."),
 			)
 		}),
@@ -221,7 +217,7 @@ func (p *Playground) Render() app.UI {
 				&ServerPanel{Server: s.Server, Page: s.Page},
 			),
 			app.Div().Class("results").Body(
-				&Verdict{Outcome: p.out, Scenario: s},
+				newVerdict(s, p.out, false),
 				&Exchange{Outcome: p.out, Page: s.Page},
 				&LabRun{Scenario: s},
 				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
@@ -261,11 +257,5 @@ func browserOf(s engine.Scenario) string {
 	return s.Browser
 }
 
-// presetTitles lists the presets' titles, decoded once.
-var presetTitles = sync.OnceValue(func() []string {
-	var titles []string
-	for _, s := range presets.All() {
-		titles = append(titles, s.Title)
-	}
-	return titles
-})
+// presetTitles lists the presets' titles, read once.
+var presetTitles = sync.OnceValue(presets.Titles)

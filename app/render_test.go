@@ -1,6 +1,8 @@
 package app
 
 import (
+	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -43,6 +45,33 @@ func TestFetchCode(t *testing.T) {
 	s.Request.Method = "patch"
 	if code := fetchCode(s, engine.Evaluate(s)); !strings.Contains(code, "TypeError: Failed to fetch") {
 		t.Errorf("a blocked request's code says nothing of the rejection:\n%s", code)
+	}
+}
+
+// TestJSQuotesAsJSON: the fetch() code's string literals are JSON's, but
+// for <, > and &, which stay as they are.
+func TestJSQuotesAsJSON(t *testing.T) {
+	ss := []string{"", "plain", `a "quoted" \ back`, "<b>&amp;</b>", "tab\there\nline\r\b\f\x00\x1f\x7f",
+		"é ü 日本 \u2028 \u2029 \ufffd 😀", "\xff\xfe bad \xc3 half \xed\xa0\x80 surrogate"}
+	for b := range 256 {
+		ss = append(ss, string([]byte{byte(b)}), "a"+string([]byte{byte(b)})+"z")
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		b := make([]byte, r.IntN(12))
+		for i := range b {
+			b[i] = byte(r.IntN(256))
+		}
+		ss = append(ss, string(b))
+	}
+	for _, s := range ss {
+		var buf strings.Builder
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.Encode(s)
+		if got, want := js(s), strings.TrimSuffix(buf.String(), "\n"); got != want {
+			t.Errorf("js(%q) = %s, want %s", s, got, want)
+		}
 	}
 }
 
@@ -165,7 +194,7 @@ func TestVerdictRender(t *testing.T) {
 	s := defaultScenario()
 	s.Request.Method = "patch"
 	out := engine.Evaluate(s)
-	html := app.HTMLString(&Verdict{Outcome: out, Scenario: s})
+	html := app.HTMLString(newVerdict(s, out, false))
 	for _, want := range []string{"Blocked by CORS", "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.", "MethodDisallowedByPreflightResponse"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("verdict HTML lacks %q", want)

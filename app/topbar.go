@@ -89,6 +89,7 @@ func (t *TopBar) onBrowser(ctx app.Context, e app.Event) {
 
 // onCopy copies the page's address, which is the permalink.
 func (t *TopBar) onCopy(ctx app.Context, e app.Event) {
+	link.flush()
 	href := app.Window().Get("location").Get("href").String()
 	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
 		cb.Call("writeText", href)
@@ -99,6 +100,7 @@ func (t *TopBar) onCopy(ctx app.Context, e app.Event) {
 
 // onCopyEmbed copies the <iframe> of this scenario's read-only view.
 func (t *TopBar) onCopyEmbed(ctx app.Context, e app.Event) {
+	link.flush()
 	code := embedCode(app.Window().Get("location").Get("href").String(), t.Preset)
 	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() && code != "" {
 		cb.Call("writeText", code)

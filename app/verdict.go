@@ -11,12 +11,41 @@ import (
 
 // Verdict shows what the page's script gets: the banner, the browser's
 // console, the readable headers, the verdicts of the other browsers and the
-// fetch() code.
+// fetch() code. It holds only what it shows (newVerdict), so that an edit
+// that changes none of it does not render it again.
 type Verdict struct {
 	app.Compo
-	Outcome  engine.Outcome
-	Scenario engine.Scenario
-	ReadOnly bool // the embed view: nothing switches the profile
+	Profile         string
+	Verdict         string // engine.Allowed…
+	Title           string
+	Summary         string // the verdict step's detail
+	Console         string // the line that says why
+	ConsoleLines    []engine.ConsoleLine
+	TypeError       string
+	CORSError       string
+	Aside           string // see aside
+	ReadableHeaders []string
+	Notes           []string
+	LibraryWarnings []string
+	Preflight       bool // the profile sends a preflight
+	Browsers        []engine.BrowserVerdict
+	Reasons         []string // where the steps say the browsers differ
+	FetchCode       string
+	ReadOnly        bool // the embed view: nothing switches the profile
+}
+
+// newVerdict is the Verdict of the scenario s, whose outcome is o.
+func newVerdict(s engine.Scenario, o engine.Outcome, readOnly bool) *Verdict {
+	v := &Verdict{Profile: browserOf(s), Verdict: o.Verdict, Title: verdictTitle(o), Console: o.Console, ConsoleLines: o.ConsoleLines,
+		TypeError: o.TypeError, CORSError: o.CORSError, Aside: aside(o), ReadableHeaders: o.ReadableHeaders, Notes: o.Notes,
+		Preflight: o.Preflight != nil, Browsers: o.Browsers, Reasons: differences(o.Steps), FetchCode: fetchCode(s, o), ReadOnly: readOnly}
+	if n := len(o.Steps); n > 0 {
+		v.Summary = o.Steps[n-1].Detail
+	}
+	if len(o.LibraryWarnings) > 0 {
+		v.LibraryWarnings = slices.Compact(slices.Clone(o.LibraryWarnings))
+	}
+	return v
 }
 
 var verdictTitles = map[string]string{
@@ -27,35 +56,29 @@ var verdictTitles = map[string]string{
 }
 
 func (v *Verdict) Render() app.UI {
-	o := v.Outcome
-	var summary string
-	if n := len(o.Steps); n > 0 {
-		summary = o.Steps[n-1].Detail
-	}
-	profile := browserOf(v.Scenario)
 	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
-		app.Div().ID("verdict").Class("banner "+o.Verdict).Attr("role", "status").Body(
-			app.Elem("h2").ID("verdict-title").Text(verdictTitle(o)),
-			app.Elem("p").ID("verdict-summary").Text(summary),
+		app.Div().ID("verdict").Class("banner "+v.Verdict).Attr("role", "status").Body(
+			app.Elem("h2").ID("verdict-title").Text(v.Title),
+			app.Elem("p").ID("verdict-summary").Text(v.Summary),
 		),
-		app.If(o.Console != "" || len(o.ConsoleLines) > 0, func() app.UI {
-			return &ConsoleView{Profile: profile, Lines: o.ConsoleLines, Main: o.Console, TypeError: o.TypeError, CORSError: o.CORSError,
-				Thrown: o.Verdict == engine.Error && aside(o) == "", Aside: aside(o)}
+		app.If(v.Console != "" || len(v.ConsoleLines) > 0, func() app.UI {
+			return &ConsoleView{Profile: v.Profile, Lines: v.ConsoleLines, Main: v.Console, TypeError: v.TypeError, CORSError: v.CORSError,
+				Thrown: v.Verdict == engine.Error && v.Aside == "", Aside: v.Aside}
 		}),
-		app.If(o.Verdict == engine.Allowed, func() app.UI {
+		app.If(v.Verdict == engine.Allowed, func() app.UI {
 			return app.Elem("p").ID("readable").Body(
 				app.Elem("strong").Text("Readable headers: "),
-				app.Text(orNone(strings.Join(o.ReadableHeaders, ", "))),
+				app.Text(orNone(strings.Join(v.ReadableHeaders, ", "))),
 			)
 		}),
-		app.Range(o.Notes).Slice(func(i int) app.UI { return app.Elem("p").Class("note").Text(o.Notes[i]) }),
-		app.If(len(o.LibraryWarnings) > 0, func() app.UI {
-			return app.Elem("p").Class("note").ID("library-warnings").Text("The library logs: " + strings.Join(slices.Compact(slices.Clone(o.LibraryWarnings)), "; "))
+		app.Range(v.Notes).Slice(func(i int) app.UI { return app.Elem("p").Class("note").Text(v.Notes[i]) }),
+		app.If(len(v.LibraryWarnings) > 0, func() app.UI {
+			return app.Elem("p").Class("note").ID("library-warnings").Text("The library logs: " + strings.Join(v.LibraryWarnings, "; "))
 		}),
-		&OtherBrowsers{Profile: profile, Verdict: o.Verdict, Preflight: o.Preflight != nil, Browsers: o.Browsers, Reasons: differences(o.Steps), ReadOnly: v.ReadOnly},
+		&OtherBrowsers{Profile: v.Profile, Verdict: v.Verdict, Preflight: v.Preflight, Browsers: v.Browsers, Reasons: v.Reasons, ReadOnly: v.ReadOnly},
 		app.Elem("details").Class("code").Body(
 			app.Elem("summary").Text("The page's fetch() code"),
-			app.Elem("pre").ID("fetch-code").Class("mono").Text(fetchCode(v.Scenario, o)),
+			app.Elem("pre").ID("fetch-code").Class("mono").Text(v.FetchCode),
 		),
 	)
 }

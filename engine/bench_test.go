@@ -98,3 +98,15 @@ func BenchmarkEvaluateLibrary(b *testing.B) {
 		engine.Evaluate(s)
 	}
 }
+
+// BenchmarkEncodePermalink writes the link of the policy scenario, as the
+// page does after every edit.
+func BenchmarkEncodePermalink(b *testing.B) {
+	s := policyBenchScenario()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := engine.EncodePermalink(s); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -14,16 +14,18 @@ type BrowserVerdict struct {
 // realBrowsers are the browsers compared, in the order the page shows them.
 var realBrowsers = []string{Chrome, Firefox, Safari}
 
-// browsers evaluates s in each real browser; out is s's own outcome.
-func browsers(s Scenario, out Outcome) []BrowserVerdict {
+// browsers evaluates s in each real browser; out is s's own outcome, lib
+// its library server's emulation (nil for another server), which answers
+// every browser alike.
+func browsers(s Scenario, out Outcome, lib *libView) []BrowserVerdict {
 	own := profileOf(s.withDefaults().Browser).name
-	var vs []BrowserVerdict
+	vs := make([]BrowserVerdict, 0, len(realBrowsers))
 	for _, b := range realBrowsers {
 		o := out
 		if b != own {
 			other := s
 			other.Browser = b
-			o = evaluate(other)
+			o = verdictOnly(other, lib)
 		}
 		vs = append(vs, BrowserVerdict{Browser: b, Title: profileOf(b).title, Verdict: o.Verdict, Preflight: o.Preflight != nil, Console: o.Console})
 	}

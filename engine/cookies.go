@@ -34,7 +34,7 @@ func SameSite(a, b Origin) bool {
 // API's cookies go with it in the profile's browser: Outcome.Cookies, and a
 // step that compares the browsers.
 func (e *evaluation) cookies(target Origin) {
-	if e.s.Request.Credentials != CredentialsInclude || SameSite(e.origin, target) {
+	if e.brief || e.s.Request.Credentials != CredentialsInclude || SameSite(e.origin, target) {
 		return
 	}
 	detail := fmt.Sprintf("The page %s and the API %s are on different sites, so the API's cookies are third-party cookies here. ", e.origin, target)

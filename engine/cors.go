@@ -70,6 +70,9 @@ var comparedProfiles = []string{Chrome, Firefox, Safari, Spec}
 // which headers need a preflight (client hints, User-Agent, the 1024-byte
 // total, same-name headers, Range's unit).
 func (e *evaluation) safelistDiffers() string {
+	if e.brief {
+		return ""
+	}
 	unsafe := map[string][]string{} // profile → names
 	var names []string
 	for _, p := range comparedProfiles {
@@ -257,7 +260,9 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	e.step(hst)
 
 	maxAge, note := MaxAge(e.profile, resp.Headers)
-	e.step(Step{ID: "preflight-cache", Title: "Preflight cache", Status: StepPass, Detail: "The preflight passed. " + note + ": a repeat of this request within that time skips the preflight.", Spec: specCache, Differs: cacheDiffers(resp.Headers), Message: "preflight-response"})
+	if !e.brief {
+		e.step(Step{ID: "preflight-cache", Title: "Preflight cache", Status: StepPass, Detail: "The preflight passed. " + note + ": a repeat of this request within that time skips the preflight.", Spec: specCache, Differs: cacheDiffers(resp.Headers), Message: "preflight-response"})
+	}
 	return grant{methods: methods, headers: lower, maxAge: maxAge}, true
 }
 
@@ -397,7 +402,9 @@ func (e *evaluation) actual() {
 	e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "response"), Spec: specCORSCheck, Message: "actual-response"})
 	e.out.Verdict = Allowed
 	e.out.ReadableHeaders = ReadableHeaders(creds, resp.Headers)
-	e.step(Step{ID: "expose", Title: "Readable headers", Status: StepPass, Spec: specExpose, Message: "actual-response", Detail: e.exposeDetail(resp.Headers)})
+	if !e.brief {
+		e.step(Step{ID: "expose", Title: "Readable headers", Status: StepPass, Spec: specExpose, Message: "actual-response", Detail: e.exposeDetail(resp.Headers)})
+	}
 }
 
 func (e *evaluation) exposeDetail(hs Headers) string {
@@ -428,6 +435,9 @@ func (e *evaluation) exposeDetail(hs Headers) string {
 // sends fills Outcome.Sends when the request is repeated and every send goes
 // the same way.
 func (e *evaluation) sends(preflight string) {
+	if e.brief {
+		return
+	}
 	for i, at := range e.s.Request.Repeat {
 		d := "No preflight is needed."
 		switch {
@@ -444,6 +454,9 @@ func (e *evaluation) sends(preflight string) {
 // cache: one entry per (origin, URL), replaced by each new preflight.
 // https://fetch.spec.whatwg.org/#concept-cache
 func (e *evaluation) cachedSends(g grant, unsafe []string) {
+	if e.brief {
+		return
+	}
 	include := e.s.Request.Credentials == CredentialsInclude
 	stored, cached := 0.0, false
 	for i, at := range e.s.Request.Repeat {

@@ -38,6 +38,7 @@ type evaluation struct {
 	browser    console.Browser // what the profile's browser prints
 	server     func(HTTPRequest) Response
 	lib        *libView // a library server's emulation, already built
+	brief      bool     // the verdict alone: no steps, sends or cookies (verdictOnly)
 	origin     Origin
 	url        *url.URL
 	urlString  string // as sent: no fragment
@@ -61,7 +62,7 @@ func Evaluate(s Scenario) Outcome {
 	if s.meter.Exceeded() {
 		return out
 	}
-	out.Browsers = browsers(s, out)
+	out.Browsers = browsers(s, out, lib)
 	if d := BrowsersDiffer(out.Browsers); d != "" && len(out.Steps) > 0 && out.Steps[len(out.Steps)-1].ID == "verdict" {
 		out.Steps[len(out.Steps)-1].Differs = d + "."
 	}
@@ -89,8 +90,22 @@ func evaluate(s Scenario) Outcome {
 
 // evaluateWith is evaluate with a library server's emulation already
 // built (nil: build the server from the scenario).
-func evaluateWith(s Scenario, lib *libView) (out Outcome) {
-	e := &evaluation{s: s.metered().withDefaults(), lib: lib}
+func evaluateWith(s Scenario, lib *libView) Outcome {
+	return (&evaluation{s: s, lib: lib}).run()
+}
+
+// verdictOnly is evaluateWith for the verdict alone, where nobody reads the
+// steps: the other browsers' verdicts and the fixes' checks. Its verdict,
+// CORS error, console text and lines (but those of a response loaded), TypeError,
+// exchanges, readable headers and library warnings are evaluate's; it has
+// no steps, no sends and no cookies.
+func verdictOnly(s Scenario, lib *libView) Outcome {
+	return (&evaluation{s: s, lib: lib, brief: true}).run()
+}
+
+// run evaluates e.s (with e.lib, if any) into e.out.
+func (e *evaluation) run() (out Outcome) {
+	e.s = e.s.metered().withDefaults()
 	e.profile = e.s.Browser
 	e.browser = profileOf(e.profile).console
 	e.out.ReadableHeaders = []string{}
@@ -130,7 +145,9 @@ func (e *evaluation) stopped(r any) {
 }
 
 func (e *evaluation) step(st Step) {
-	e.out.Steps = append(e.out.Steps, st)
+	if !e.brief {
+		e.out.Steps = append(e.out.Steps, st)
+	}
 }
 
 // typeError ends the evaluation with a TypeError fetch() throws before
@@ -326,6 +343,9 @@ func (e *evaluation) fetch() {
 		e.step(Step{ID: "origin", Title: "Cross-origin request", Status: StepInfo, Spec: specMainFetch,
 			Detail: fmt.Sprintf("The page's origin %s differs from the URL's origin %s (scheme, host or port), so the CORS protocol applies.", e.origin, target)})
 		e.cors()
+	}
+	if e.brief {
+		return
 	}
 	if (e.out.Verdict == Allowed || e.out.Verdict == Opaque) && e.out.Actual != nil && e.out.Actual.Response != nil {
 		e.out.ConsoleLines = append(e.out.ConsoleLines, e.browser.Loaded(e.consoleURL, e.out.Actual.Response.Status)...)

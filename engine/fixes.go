@@ -169,7 +169,7 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 func passesSafely(s Scenario, before []string) bool {
 	s = s.metered()
 	lib := newLibEmulation(s)
-	if evaluateWith(s, lib).Verdict != Allowed {
+	if verdictOnly(s, lib).Verdict != Allowed {
 		return false
 	}
 	if lib != nil {
@@ -350,7 +350,7 @@ func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario, *fix
 		prepare(&fixed, &n)
 	}
 	for range maxRepairs {
-		out := evaluate(fixed)
+		out := verdictOnly(fixed, nil)
 		if out.Verdict != Blocked || !repair(&fixed, out, &n) {
 			break
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // PermalinkPrefix starts a version-1 permalink fragment: "s1=" followed by
@@ -23,12 +24,29 @@ func EncodePermalink(s Scenario) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.BestCompression)
-	w.Write(data)
-	w.Close()
-	return PermalinkPrefix + base64.RawURLEncoding.EncodeToString(buf.Bytes()), nil
+	d := deflaters.Get().(*deflater)
+	defer deflaters.Put(d)
+	d.buf.Reset()
+	d.w.Reset(&d.buf)
+	d.w.Write(data)
+	d.w.Close()
+	return PermalinkPrefix + base64.RawURLEncoding.EncodeToString(d.buf.Bytes()), nil
 }
+
+// A deflater is a DEFLATE writer and its output buffer, kept for the next
+// EncodePermalink: a new writer allocates about 800 KB of tables, which the
+// page would otherwise allocate (and the garbage collector reclaim) on
+// every keystroke. A reset writer writes exactly what a new one does.
+type deflater struct {
+	w   *flate.Writer
+	buf bytes.Buffer
+}
+
+var deflaters = sync.Pool{New: func() any {
+	d := new(deflater)
+	d.w, _ = flate.NewWriter(&d.buf, flate.BestCompression)
+	return d
+}}
 
 // DecodePermalink reads a fragment written by EncodePermalink (a leading "#"
 // is allowed) and validates the scenario. Every failure is a *FieldError on

@@ -2,8 +2,10 @@ package engine
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -26,6 +28,47 @@ func TestPermalinkRoundTrip(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, s) {
 			t.Errorf("round trip\n got  %+v\n want %+v", got, s)
+		}
+	}
+}
+
+// TestPermalinkIsStable: a scenario always gets the same link, whatever was
+// encoded before it or at the same time (the writers are reused).
+func TestPermalinkIsStable(t *testing.T) {
+	origins := []string{appOrigin}
+	for i := range 40 {
+		origins = append(origins, fmt.Sprintf("https://a%d.example.org", i))
+	}
+	cases := []struct {
+		name string
+		s    Scenario
+		want string
+	}{
+		{"small", Scenario{V: Version, Page: appOrigin, Request: Request{URL: apiURL}}, ""},
+		{"big", policyScenario(Policy{Origins: origins}, "PUT", Headers{{"X-Long", strings.Repeat("v", 1000)}}, CredentialsInclude), ""},
+	}
+	for i := range cases {
+		frag, err := EncodePermalink(cases[i].s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases[i].want = frag
+	}
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for j := range 20 {
+				c := cases[(i+j)%2]
+				if got, _ := EncodePermalink(c.s); got != c.want {
+					t.Errorf("the %s scenario, encoded again, gave another link:\n got  %.80s…\n want %.80s…", c.name, got, c.want)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, c := range cases {
+		if got, err := DecodePermalink(c.want); err != nil || !reflect.DeepEqual(got, c.s) {
+			t.Errorf("DecodePermalink(the %s link): error %v, or not the %s scenario", c.name, err, c.name)
 		}
 	}
 }

@@ -193,6 +193,17 @@ func TestPresets(t *testing.T) {
 	}
 }
 
+// TestTitles: the titles read alone are the presets', in order.
+func TestTitles(t *testing.T) {
+	var want []string
+	for _, s := range All() {
+		want = append(want, s.Title)
+	}
+	if got := Titles(); !slices.Equal(got, want) || len(got) != len(fileNames(t)) {
+		t.Errorf("Titles() = %q,\nwant %q", got, want)
+	}
+}
+
 func TestAllReturnsCopies(t *testing.T) {
 	a := All()
 	a[0].Title = "changed"
