@@ -7,13 +7,10 @@ import (
 	"testing"
 )
 
-// TestBrowsersAreEachBrowsersEvaluation: Outcome.Browsers says, for Chrome,
-// Firefox and Safari in that order, what evaluating the scenario in that
-// browser gives: its verdict, whether it sends a preflight and its console
-// line. Over the differential corpus, each scenario in one of the profiles,
-// and the library configurations of the import tests against three
-// requests (the library's emulation is built once for all the browsers).
-func TestBrowsersAreEachBrowsersEvaluation(t *testing.T) {
+// differentialFixtures are the scenarios of the differential suite, as
+// typed (testdata/differential).
+func differentialFixtures(t *testing.T) []Scenario {
+	t.Helper()
 	files, _ := filepath.Glob("../testdata/differential/*.json")
 	if len(files) == 0 {
 		t.Fatal("no fixtures found")
@@ -30,6 +27,17 @@ func TestBrowsersAreEachBrowsersEvaluation(t *testing.T) {
 		}
 		scenarios = append(scenarios, ss...)
 	}
+	return scenarios
+}
+
+// TestBrowsersAreEachBrowsersEvaluation: Outcome.Browsers says, for Chrome,
+// Firefox and Safari in that order, what evaluating the scenario in that
+// browser gives: its verdict, whether it sends a preflight and its console
+// line. Over the differential corpus, each scenario in one of the profiles,
+// and the library configurations of the import tests against three
+// requests (the library's emulation is built once for all the browsers).
+func TestBrowsersAreEachBrowsersEvaluation(t *testing.T) {
+	scenarios := differentialFixtures(t)
 	for _, tt := range importTests {
 		lib := Library{Name: tt.lib, Options: importOptions(t, tt.options)}
 		u := tt.url

@@ -573,13 +573,7 @@ func disallowedHeaders(s Scenario, out Outcome) []string {
 		if n == "" || slices.Contains(allowed, n) || (!include && slices.Contains(allowed, "*") && n != "authorization") {
 			continue
 		}
-		name := n
-		for _, h := range s.Request.Headers {
-			if strings.EqualFold(h.Name, n) {
-				name = h.Name
-				break
-			}
-		}
+		name := spelledAsSent(s.Request.Headers, n)
 		names = append(names, name)
 	}
 	return names
@@ -714,3 +708,14 @@ func jsonOf(v any) string {
 }
 
 func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// spelledAsSent is the header name that Access-Control-Request-Headers
+// lists in lower case, as the page's fetch() spells it.
+func spelledAsSent(hs Headers, lower string) string {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, lower) {
+			return h.Name
+		}
+	}
+	return lower
+}

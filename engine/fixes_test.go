@@ -1,9 +1,6 @@
 package engine
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -90,33 +87,19 @@ func checkFixes(t *testing.T, s Scenario, out Outcome) {
 // TestFixesOnFixtures: every blocked scenario of the differential fixtures,
 // as typed and turned into policies, gets verified fixes or says why not.
 func TestFixesOnFixtures(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/differential/*.json")
-	if len(files) == 0 {
-		t.Fatal("no fixtures found")
-	}
 	blocked, fixed := 0, 0
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+	for _, s := range differentialFixtures(t) {
+		out := Evaluate(s)
+		if out.Verdict != Blocked {
+			continue
 		}
-		var ss []Scenario
-		if err := json.Unmarshal(data, &ss); err != nil {
-			t.Fatalf("%s: %v", f, err)
+		blocked++
+		if len(out.Fixes) > 0 {
+			fixed++
+		} else if out.NoSafeFix == "" {
+			t.Errorf("%q: blocked with neither a fix nor an explanation", s.Title)
 		}
-		for _, s := range ss {
-			out := Evaluate(s)
-			if out.Verdict != Blocked {
-				continue
-			}
-			blocked++
-			if len(out.Fixes) > 0 {
-				fixed++
-			} else if out.NoSafeFix == "" {
-				t.Errorf("%s %q: blocked with neither a fix nor an explanation", filepath.Base(f), s.Title)
-			}
-			t.Run(s.Title, func(t *testing.T) { checkFixes(t, s, out) })
-		}
+		t.Run(s.Title, func(t *testing.T) { checkFixes(t, s, out) })
 	}
 	if fixed < blocked*3/4 {
 		t.Errorf("only %d of %d blocked fixtures got a fix", fixed, blocked)

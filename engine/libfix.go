@@ -157,14 +157,7 @@ func libNeedOf(s Scenario, out Outcome) libNeed {
 			if h == "" {
 				continue
 			}
-			name := h
-			for _, rh := range s.Request.Headers {
-				if strings.EqualFold(rh.Name, h) {
-					name = rh.Name
-					break
-				}
-			}
-			n.headers = append(n.headers, name)
+			n.headers = append(n.headers, spelledAsSent(s.Request.Headers, h))
 		}
 	}
 	return n
