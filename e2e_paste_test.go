@@ -138,6 +138,28 @@ func TestWaysIn(t *testing.T) {
 	p.click("#start-lessons")
 	p.waitJS(`document.querySelector("#preset").value === "Same origin: no CORS at all"`, "the first lesson")
 
+	// A file dropped on the paste box is read, not opened by the browser.
+	har, err := os.ReadFile("engine/evidence/testdata/firefox.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := evidence.Import(har, evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prevented := evalAs[bool](p, `(() => {
+		const dt = new DataTransfer();
+		dt.items.add(new File([`+jsString(string(har))+`], "firefox.har", {type: "application/json"}));
+		const drop = new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true});
+		document.querySelector("#paste").dispatchEvent(drop);
+		return drop.defaultPrevented;
+	})()`); !prevented {
+		t.Errorf("the drop on the paste box was not prevented: the browser would open the file")
+	}
+	p.waitScenario("the dropped HAR", func(s engine.Scenario) bool {
+		return s.Request.URL == want.Scenario.Request.URL && s.Page == want.Scenario.Page
+	})
+
 	linked := open(t, browser, permalink(t, srv.URL, preset(t, "JSON POST needs a preflight")))
 	linked.waitVerdict("Allowed")
 	if got := evalAs[string](linked, `(() => { const w = document.querySelector("#ways-in"); return w.tagName + (w.open ? " open" : ""); })()`); got != "DETAILS" {
