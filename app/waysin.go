@@ -52,15 +52,15 @@ func (w *WaysIn) Render() app.UI {
 			paste,
 		)
 	}
-	first := presets.All()[0].Title
+	titles := presetTitles()
 	return app.Elem("section").Class("ways-in").ID("ways-in").Attr("aria-labelledby", "ways-title").Body(
 		app.Elem("h2").ID("ways-title").Text("Why is my request blocked?"),
 		app.Div().Class("ways").Body(
 			paste,
 			app.Div().Class("way").Body(
 				app.Elem("h3").Text("Learn CORS"),
-				app.P().Class("hint").Text(fmt.Sprintf("%d lessons, one scenario each: what a preflight is, why cookies need more, what the browsers differ on.", len(presets.All()))),
-				app.Button().ID("start-lessons").Value(first).OnClick(w.onExample).Text("Start with the first lesson"),
+				app.P().Class("hint").Text(fmt.Sprintf("%d lessons, one scenario each: what a preflight is, why cookies need more, what the browsers differ on.", len(titles))),
+				app.Button().ID("start-lessons").Value(titles[0]).OnClick(w.onExample).Text("Start with the first lesson"),
 			),
 			app.Div().Class("way").Body(
 				app.Elem("h3").Text("Start from an example"),
