@@ -110,8 +110,9 @@ func TestPasteAConsoleError(t *testing.T) {
 }
 
 // A text that is none of the accepted forms says what is accepted and
-// keeps the text; an example and the first lesson load with a click; a
-// link's scenario comes first, the paste box folded above it.
+// keeps the text; an example and the first lesson load with a click and
+// fold the ways in; a dropped HAR is read; a link's scenario comes first,
+// the paste box folded above it.
 func TestWaysIn(t *testing.T) {
 	srv := newServer(t)
 	browser := newBrowser(t)
@@ -133,10 +134,15 @@ func TestWaysIn(t *testing.T) {
 		t.Errorf("the problem has role %q", got)
 	}
 
+	// An example, or the first lesson, loads and folds the ways in.
 	p.click(`#ways-in button[value="Preflight answered with a 301 redirect"]`)
 	p.waitJS(`document.querySelector("#preset").value === "Preflight answered with a 301 redirect"`, "the example")
-	p.click("#start-lessons")
-	p.waitJS(`document.querySelector("#preset").value === "Same origin: no CORS at all"`, "the first lesson")
+	p.waitJS(`document.querySelector("#ways-in").tagName === "DETAILS"`, "the ways in to fold")
+	lesson := open(t, browser, srv.URL+"/")
+	lesson.waitVerdict("Allowed")
+	lesson.click("#start-lessons")
+	lesson.waitJS(`document.querySelector("#preset").value === "Same origin: no CORS at all"`, "the first lesson")
+	lesson.waitJS(`document.querySelector("#ways-in").tagName === "DETAILS"`, "the ways in to fold")
 
 	// A file dropped on the paste box is read, not opened by the browser.
 	har, err := os.ReadFile("engine/evidence/testdata/firefox.har")

@@ -30,7 +30,7 @@ type Playground struct {
 	notice   string           // why a link could not be opened
 	preset   string           // title of the preset on screen, until the first edit
 	update   bool             // a new version is installed: reload to run it
-	linked   bool             // the page opened a link's scenario
+	begun    bool             // past the first screen: a link, lesson, example, fix or paste loaded
 	imported *evidence.Result // the paste on screen, until the reader is done with it
 
 	// The server of the other kind, kept while the user switches tabs.
@@ -46,7 +46,7 @@ func (p *Playground) OnNav(ctx app.Context) {
 	link.drop() // the address holds the scenario to show
 	ctx.Page().SetImage(previewImage)
 	p.scenario, p.notice = linkedScenario(ctx)
-	p.linked = linkFragment(ctx) != ""
+	p.begun = linkFragment(ctx) != ""
 	p.preset = p.scenario.Title
 	p.evaluate()
 }
@@ -125,6 +125,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 			p.preset = s.Title
 			p.notice = ""
 			p.imported = nil
+			p.begun = true
 			p.changed(ctx)
 		}
 	})
@@ -134,6 +135,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 			p.scenario.Browser = r.Browser
 			p.preset, p.notice = "", ""
 			p.imported = &r
+			p.begun = true
 			p.changed(ctx)
 			ctx.Defer(func(app.Context) { ctx.ScrollTo("imported") })
 		}
@@ -193,7 +195,7 @@ func (p *Playground) Render() app.UI {
 	s := p.scenario
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
-		&WaysIn{Open: !p.linked && p.imported == nil},
+		&WaysIn{Open: !p.begun},
 		app.If(p.imported != nil, func() app.UI {
 			r := p.imported
 			return &Imported{From: r.From(), Assumed: r.Assumed, Notes: r.Notes, Page: s.Page}

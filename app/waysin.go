@@ -34,8 +34,9 @@ var examples = []string{
 // page: nothing leaves the browser.
 type WaysIn struct {
 	app.Compo
-	// Open shows the three ways in; otherwise (a link was opened, or a
-	// paste imported) the paste box folds into one line.
+	// Open shows the three ways in; once the visitor is past them (a link,
+	// a lesson, an example, a fix or a paste loaded) the paste box folds
+	// into one line, so that the scenario comes first.
 	Open bool
 
 	text    string
