@@ -421,37 +421,39 @@ func TestFirefoxDriver(t *testing.T) {
 	for _, c := range []struct {
 		id    int
 		sent  string        // the wire's requests, a preflight's with its Access-Control-Request-Method
+		or    string        // another sequence Firefox may send, timing permitting ("": none)
 		got   []fetchResult // what script saw, send by send
 		lines []string      // Firefox's console lines about the run, in any order
 	}{
-		{exposed, "GET", []fetchResult{{State: "resolved", Type: "cors", Status: 200, Headers: []string{"x-request-id"}}}, nil},
-		{noACAO, "GET", []fetchResult{networkError}, []string{
+		{exposed, "GET", "", []fetchResult{{State: "resolved", Type: "cors", Status: 200, Headers: []string{"x-request-id"}}}, nil},
+		{noACAO, "GET", "", []fetchResult{networkError}, []string{
 			firefoxBlocked(urlOf(noACAO), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 200.",
 		}},
 		// The preflight's missing header is reported before its status.
-		{preflight404, "OPTIONS(PUT)", []fetchResult{networkError}, []string{
+		{preflight404, "OPTIONS(PUT)", "", []fetchResult{networkError}, []string{
 			firefoxBlocked(urlOf(preflight404), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 404.",
 			firefoxBlocked(urlOf(preflight404), "CORS request did not succeed") + ". Status code: (null).",
 		}},
 		// Not a CORS message: nothing was sent.
-		{sameOriginMode, "", []fetchResult{networkError}, []string{
+		{sameOriginMode, "", "", []fetchResult{networkError}, []string{
 			"Security Error: Content at " + w.page + "/page may not load data from " + urlOf(sameOriginMode) + ".",
 		}},
-		{cached, "OPTIONS(PUT) PUT PUT PUT", []fetchResult{ok, ok, ok}, nil},
+		{cached, "OPTIONS(PUT) PUT PUT PUT", "", []fetchResult{ok, ok, ok}, nil},
 		// Firefox drops a cached preflight when the DNS record of its host
 		// was updated after it was stored (CORSCacheEntry::CheckDNSCache):
 		// to an IP literal, the first preflight is dropped after the first
-		// send, the second one holds.
-		{cachedIPLiteral, "OPTIONS(PUT) PUT OPTIONS(PUT) PUT PUT", []fetchResult{ok, ok, ok}, nil},
-		{uncached, "OPTIONS(PUT) PUT OPTIONS(PUT) PUT OPTIONS(PUT) PUT", []fetchResult{ok, ok, ok}, nil},
+		// send; the second one holds, or, on a busy machine where the
+		// record's update comes later, is dropped too.
+		{cachedIPLiteral, "OPTIONS(PUT) PUT OPTIONS(PUT) PUT PUT", "OPTIONS(PUT) PUT OPTIONS(PUT) PUT OPTIONS(PUT) PUT", []fetchResult{ok, ok, ok}, nil},
+		{uncached, "OPTIONS(PUT) PUT OPTIONS(PUT) PUT OPTIONS(PUT) PUT", "", []fetchResult{ok, ok, ok}, nil},
 		// Unmarked (the repeats run side by side): tied to the run by URL.
 		// Firefox logs the line once a send; linesOf keeps one of equal lines.
-		{blockedRepeats, "GET GET", []fetchResult{networkError, networkError}, []string{
+		{blockedRepeats, "GET GET", "", []fetchResult{networkError, networkError}, []string{
 			firefoxBlocked(urlOf(blockedRepeats), "CORS header ‘Access-Control-Allow-Origin’ missing") + ". Status code: 200.",
 		}},
 	} {
 		r := runs[c.id]
-		if got := sent(c.id); got != c.sent {
+		if got := sent(c.id); got != c.sent && (c.or == "" || got != c.or) {
 			t.Errorf("%s: the wire received %q, want %q", r.title, got, c.sent)
 		}
 		if !reflect.DeepEqual(r.got, c.got) {
