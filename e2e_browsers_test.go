@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -99,17 +98,7 @@ func (b consoleBox) equal(c consoleBox) bool {
 // waitConsole waits until the console box is want.
 func (p *page) waitConsole(what string, want consoleBox) {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		got := p.consoleBox()
-		if got.equal(want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("%s: the console box shows\n%+v\nwant\n%+v", what, got, want)
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	waitFor(p, what+": the console box", p.consoleBox, want, consoleBox.equal)
 }
 
 // Choosing each browser in the picker shows that browser's console: its
@@ -203,17 +192,7 @@ func wantRows(s engine.Scenario, out engine.Outcome) []browserRow {
 
 func (p *page) waitRows(what string, want []browserRow) {
 	p.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		got := p.browserRows()
-		if slices.Equal(got, want) {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("%s: the rows are\n%+v\nwant\n%+v", what, got, want)
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	waitFor(p, what+": the rows", p.browserRows, want, slices.Equal[[]browserRow])
 }
 
 // Where the browsers disagree, the rows that differ from the profile shown

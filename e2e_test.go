@@ -230,6 +230,23 @@ func evalAs[T any](p *page, js string) T {
 	return v
 }
 
+// waitFor polls get until equal(got, want), for up to 15 s, and fails
+// the test with what and both values otherwise.
+func waitFor[T any](p *page, what string, get func() T, want T, equal func(T, T) bool) {
+	p.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		got := get()
+		if equal(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			p.t.Fatalf("%s: got\n%+v\nwant\n%+v", what, got, want)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
 // waitScenario waits until the scenario in the address's fragment — what
 // the app holds once every keystroke has reached it — satisfies ok.
 func (p *page) waitScenario(what string, ok func(engine.Scenario) bool) engine.Scenario {
