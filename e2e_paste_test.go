@@ -202,6 +202,26 @@ func TestOpenAHARFile(t *testing.T) {
 	if err := os.WriteFile(big, padded, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A file over the bound of any import is refused by its size, unread
+	// (a sparse file: no disk).
+	huge := filepath.Join(t.TempDir(), "huge.har")
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, evidence.MaxInputBytes+1); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("over the bound", func(t *testing.T) {
+		p := open(t, browser, srv.URL+"/")
+		p.waitVerdict("Allowed")
+		if _, err := chromedp.Run(p.ctx, chromedp.SetUploadFiles(chromedp.CSS("#paste-file"), []string{huge})); err != nil {
+			t.Fatal(err)
+		}
+		p.waitJS(`!!document.querySelector("#paste-problem")`, "the refusal")
+		if got, want := p.text("#paste-problem"), "huge.har is 67.1 MB, more than the 64 MiB corsplay reads."; got != want {
+			t.Errorf("the refusal reads %q, want %q", got, want)
+		}
+	})
 	for _, file := range []string{small, big} {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			p := open(t, browser, srv.URL+"/")

@@ -135,7 +135,7 @@ func (w *WaysIn) readFile(ctx app.Context, f app.Value) {
 	name, size := f.Get("name").String(), f.Get("size").Int()
 	w.problem, w.forms = "", nil
 	if size > evidence.MaxInputBytes {
-		w.problem = fmt.Sprintf("%s has %s: corsplay reads files up to %s.", name, byteSize(size), byteSize(evidence.MaxInputBytes))
+		w.problem = fmt.Sprintf("%s is %s, more than the %d MiB corsplay reads.", name, byteSize(size), evidence.MaxInputBytes>>20)
 		return
 	}
 	if size >= slowImportBytes {
