@@ -32,6 +32,7 @@ type Playground struct {
 	update   bool             // a new version is installed: reload to run it
 	begun    bool             // past the first screen: a link, lesson, example, fix or paste loaded
 	imported *evidence.Result // the paste on screen, until the reader is done with it
+	help     bool             // each field's help shown
 
 	// The server of the other kind, kept while the user switches tabs.
 	sparePolicy  *engine.Policy
@@ -100,6 +101,7 @@ func (p *Playground) OnAppUpdate(ctx app.Context) { p.update = ctx.AppUpdateAvai
 // OnMount listens to the panels, and marks the moment the page is
 // interactive (User Timing, read by make bench).
 func (p *Playground) OnMount(ctx app.Context) {
+	ctx.LocalStorage().Get(helpKey, &p.help)
 	ctx.Defer(func(app.Context) { app.Window().Get("performance").Call("mark", "corsplay-interactive") })
 	ctx.Handle(editAction, func(ctx app.Context, a app.Action) {
 		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
@@ -194,6 +196,8 @@ func (p *Playground) evaluate() {
 func (p *Playground) Render() app.UI {
 	s := p.scenario
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
+		// A button, not a link to #answer: the fragment holds the scenario.
+		app.Button().ID("skip-to-answer").Class("skip-link").OnClick(p.onSkip).Text("Skip to the answer"),
 		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
 		&WaysIn{Open: !p.begun},
 		app.If(p.imported != nil, func() app.UI {
@@ -213,21 +217,22 @@ func (p *Playground) Render() app.UI {
 		app.If(s.Lesson != "" && p.preset != "", func() app.UI {
 			return &Lesson{Title: s.Title, Text: s.Lesson}
 		}),
-		app.Elem("main").Class("grid").Body(
-			app.Div().Class("editors").Body(
-				&RequestPanel{Page: s.Page, Request: s.Request, Profile: browserOf(s), Problem: p.problem},
-				&ServerPanel{Server: s.Server, Page: s.Page},
-			),
-			app.Div().Class("results").Body(
-				newVerdict(s, p.out, false),
+		app.Elem("main").ID("main").Body(
+			// The answer first: the verdict and the fix, beside the exchange
+			// on a wide screen, above it on a phone.
+			app.Div().Class("answer-grid").Body(
+				app.Div().ID("answer").Class("answer").Attr("tabindex", -1).Attr("aria-label", "The answer").Body(
+					newVerdict(s, p.out, false),
+					&FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix},
+				),
 				&Exchange{Outcome: p.out, Page: s.Page},
+			),
+			p.setup(),
+			app.Div().Class("more").Body(
 				&LabRun{Scenario: s},
 				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
-				app.Div().Class("findings").Body(
-					&FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix},
-					&LintView{Lint: p.out.Lint},
-					&ExposureView{Exposure: p.out.Exposure},
-				),
+				&LintView{Lint: p.out.Lint},
+				&ExposureView{Exposure: p.out.Exposure},
 			),
 		),
 		app.Elem("footer").Class("footer").Body(
@@ -261,3 +266,41 @@ func browserOf(s engine.Scenario) string {
 
 // presetTitles lists the presets' titles, read once.
 var presetTitles = sync.OnceValue(presets.Titles)
+
+// setup is the scenario's inputs, second: the request and the server side
+// by side, under a heading that keeps the verdict in view while editing.
+func (p *Playground) setup() app.UI {
+	class := "setup"
+	if p.help {
+		class += " show-help"
+	}
+	return app.Elem("section").ID("setup").Class(class).Attr("aria-labelledby", "setup-title").Body(
+		app.Div().Class("setup-head").Body(
+			app.Elem("h2").ID("setup-title").Text("Your setup"),
+			app.Button().ID("setup-verdict").Class("small verdict-pill "+p.out.Verdict).Attr("aria-label", "Verdict: "+verdictTitle(p.out)+". Go to the answer").
+				OnClick(p.onSkip).Text(verdictTitle(p.out)+" ↑"),
+			app.Button().ID("field-help").Class("small").Attr("aria-pressed", p.help).OnClick(p.onHelp).Text("Explain each field"),
+		),
+		app.Div().Class("setup-grid").Body(
+			&RequestPanel{Page: p.scenario.Page, Request: p.scenario.Request, Profile: browserOf(p.scenario), Problem: p.problem},
+			&ServerPanel{Server: p.scenario.Server, Page: p.scenario.Page},
+		),
+	)
+}
+
+// onSkip moves the focus to the answer, as a skip link would.
+func (p *Playground) onSkip(ctx app.Context, e app.Event) {
+	if a := app.Window().GetElementByID("answer"); a.Truthy() {
+		a.Call("focus")
+		a.Call("scrollIntoView")
+	}
+}
+
+// onHelp shows or hides each field's help, and remembers the choice.
+func (p *Playground) onHelp(ctx app.Context, e app.Event) {
+	p.help = !p.help
+	ctx.LocalStorage().Set(helpKey, p.help)
+}
+
+// helpKey keeps, in the browser only, whether the fields' help is shown.
+const helpKey = "corsplay.help"

@@ -19,6 +19,7 @@ type Verdict struct {
 	Verdict         string // engine.Allowed…
 	Title           string
 	Summary         string // the verdict step's detail
+	WhyTitle, Why   string // the failing step's title and detail: why, in plain words
 	Console         string // the line that says why
 	ConsoleLines    []engine.ConsoleLine
 	TypeError       string
@@ -42,6 +43,9 @@ func newVerdict(s engine.Scenario, o engine.Outcome, readOnly bool) *Verdict {
 	if n := len(o.Steps); n > 0 {
 		v.Summary = o.Steps[n-1].Detail
 	}
+	if st, ok := failingStep(o.Steps); ok {
+		v.WhyTitle, v.Why = st.Title, st.Detail
+	}
 	if len(o.LibraryWarnings) > 0 {
 		v.LibraryWarnings = slices.Compact(slices.Clone(o.LibraryWarnings))
 	}
@@ -59,6 +63,9 @@ func (v *Verdict) Render() app.UI {
 	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
 		app.Div().ID("verdict").Class("banner "+v.Verdict).Attr("role", "status").Body(
 			app.Elem("h2").ID("verdict-title").Text(v.Title),
+			app.If(v.Why != "", func() app.UI {
+				return app.Elem("p").ID("verdict-why").Body(app.Elem("strong").Text(v.WhyTitle+": "), app.Text(v.Why))
+			}),
 			app.Elem("p").ID("verdict-summary").Text(v.Summary),
 		),
 		app.If(v.Console != "" || len(v.ConsoleLines) > 0, func() app.UI {
@@ -81,6 +88,17 @@ func (v *Verdict) Render() app.UI {
 			app.Elem("pre").ID("fetch-code").Class("mono").Text(v.FetchCode),
 		),
 	)
+}
+
+// failingStep is the step where the browser decided against the request,
+// before the verdict that repeats it.
+func failingStep(steps []engine.Step) (engine.Step, bool) {
+	for _, st := range steps {
+		if st.Status == engine.StepFail && st.ID != "verdict" {
+			return st, true
+		}
+	}
+	return engine.Step{}, false
 }
 
 func verdictTitle(o engine.Outcome) string {
