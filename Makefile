@@ -6,7 +6,7 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
 FUZZ     := engine:FuzzDecode engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/pattern:FuzzCompile engine/evidence:FuzzImport
 
-.PHONY: run wasm wasmbuild hello static test vet unit wasmtest fuzz bench deps npm loadtest
+.PHONY: run wasm wasmbuild hello static test vet unit wasmtest fuzz bench deps npm loadtest screens
 
 # Build the page and serve it on http://$(ADDR).
 run: wasm
@@ -69,6 +69,13 @@ npm:
 
 unit:
 	CORSPLAY_WASM_BUILT=1 $(GO) test -count=1 -timeout 14m ./...
+
+# The page's screenshots in docs/screens: each width (320, 375, 768,
+# 1280 px), light and dark, of four scenarios (TestPageLayout, which
+# otherwise writes them to test-output/layout). Look at them before you
+# commit them.
+screens: wasm npm
+	CORSPLAY_WASM_BUILT=1 CORSPLAY_SHOTS=docs/screens $(GO) test -count=1 -run '^TestPageLayout$$' .
 
 # The engine runs in the page as WebAssembly: prove it there too (node).
 wasmtest:
