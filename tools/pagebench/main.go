@@ -539,7 +539,7 @@ func coldLoads(hello, page, static *target, n int) ([]row, error) {
 		rows = append(rows,
 			row{what: fmt.Sprintf("%s: cold load → interactive (%d fresh profiles)", t.name, n), value: spread(of(t, inter))},
 			row{what: fmt.Sprintf("%s: where the time to interactive went (medians)", t.name), value: fmt.Sprintf(
-				"app.wasm received %.0f ms · compiled, instantiated, initialised: Go main at %.0f ms · first render to interactive %.0f ms",
+				"app.wasm received %.0f ms · compiled, instantiated, initialised: Go main at %.0f ms · Go main to interactive %.0f ms",
 				median(slices.DeleteFunc(of(t, func(lt loadTimes) float64 { return lt.wasm }), func(v float64) bool { return v < 0 })),
 				median(of(t, func(lt loadTimes) float64 { return lt.main })),
 				median(of(t, func(lt loadTimes) float64 { return lt.interactive - lt.main })))})
