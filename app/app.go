@@ -17,7 +17,7 @@ var Build = "dev"
 // Register routes the playground's pages, on the server (prerendering) and
 // in the browser alike.
 func Register() {
-	app.Route("/", func() app.Composer { return &Playground{} })
+	app.Route("/", newPlayground)
 	app.Route("/embed", func() app.Composer { return &Embed{} })
 	app.Route("/embed/", func() app.Composer { return &Embed{} }) // static hosts without pretty URLs
 }

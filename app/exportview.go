@@ -14,15 +14,23 @@ type ExportView struct {
 
 	target string
 	copied bool
+	open   bool // the details are open: only then is the code made and shown
 }
 
 func (x *ExportView) Render() app.UI {
+	details := app.Elem("details").Class("export").ID("export").On("toggle", x.onToggle)
+	if !x.open {
+		// Closed, the code is not seen: making it (the target library's
+		// emulation, its patterns compiled) was a tenth of the page's
+		// first mount, and ran again on each edit of the policy.
+		return details.Body(app.Elem("summary").Text("Export as server code"))
+	}
 	target := x.target
 	if target == "" {
 		target = engine.TargetFlask
 	}
 	out, err := engine.ExportPolicy(x.Policy, target)
-	return app.Elem("details").Class("export").ID("export").Body(
+	return details.Attr("open", true).Body(
 		app.Elem("summary").Text("Export as server code"),
 		app.Div().Class("export-head").Body(
 			app.Label().For("export-target").Text("Target"),
@@ -48,6 +56,8 @@ func errText(err error) string {
 }
 
 func (x *ExportView) onTarget(ctx app.Context, e app.Event) { x.target = value(ctx) }
+
+func (x *ExportView) onToggle(ctx app.Context, e app.Event) { x.open = ctx.JSSrc().Get("open").Bool() }
 
 func (x *ExportView) onCopy(ctx app.Context, e app.Event) {
 	target := x.target

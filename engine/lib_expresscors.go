@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"corsplay/engine/pattern"
+	"corsplay/internal/lazyre"
 )
 
 // This file emulates expressjs/cors 2.8.6 ("express-cors") on Express 5 and
@@ -494,7 +494,7 @@ func (r *nodeResponse) del(name string) {
 }
 
 // varyFieldName is vary's FIELD_NAME_REGEXP.
-var varyFieldName = regexp.MustCompile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
+var varyFieldName = lazyre.New("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]+$")
 
 // vary mirrors vary(res, field) of the vary package: it appends field to
 // the Vary header already set (case-insensitively once), and "*" absorbs
@@ -773,7 +773,7 @@ func jsToNumber(v any) (float64, error) {
 // jsWhitespace is WhiteSpace and LineTerminator: what StringToNumber trims.
 const jsWhitespace = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 
-var jsDecimalLiteral = regexp.MustCompile(`^[+-]?(Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$`)
+var jsDecimalLiteral = lazyre.New(`^[+-]?(Infinity|([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?)$`)
 
 // jsStringToNumber is StringToNumber: "" is 0, 0x/0o/0b prefixes, Infinity,
 // decimal literals; anything else NaN.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"corsplay/engine/pattern"
+	"corsplay/internal/lazyre"
 )
 
 // Lint reports what is broken or dangerous in the scenario's server, most
@@ -297,7 +298,7 @@ func ruleHosts(r originRule) []string {
 type patternHost struct{ scheme, host string }
 
 var (
-	patternHostRe    = regexp.MustCompile(`(?:(https?)://)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+|localhost)`)
+	patternHostRe    = lazyre.New(`(?:(https?)://)?([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)+|localhost)`)
 	patternUnescaper = strings.NewReplacer(`\.`, ".", `[.]`, ".", `\/`, "/", `\-`, "-", `(?i)`, "")
 )
 

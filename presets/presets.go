@@ -6,9 +6,11 @@
 package presets
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"corsplay/engine"
 )
@@ -58,7 +60,7 @@ func All() []engine.Scenario {
 // Titles lists the presets' titles in file-name order. It reads only the
 // titles: the page shows them on its first render, where decoding and
 // validating all 29 scenarios (All) took a tenth of its start in
-// WebAssembly.
+// WebAssembly, and decoding each file whole for its title still 60 ms.
 func Titles() []string {
 	var titles []string
 	for _, name := range names() {
@@ -66,12 +68,35 @@ func Titles() []string {
 		if err != nil {
 			continue
 		}
-		var s struct{ Title string }
-		if json.Unmarshal(data, &s) == nil {
-			titles = append(titles, s.Title)
+		if t, ok := title(data); ok {
+			titles = append(titles, t)
 		}
 	}
 	return titles
+}
+
+// title reads a scenario's top-level "title", and nothing after it (the
+// files begin with their version and title).
+func title(data []byte) (string, bool) {
+	d := json.NewDecoder(bytes.NewReader(data))
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return "", false
+	}
+	for d.More() {
+		key, err := d.Token()
+		if err != nil {
+			return "", false
+		}
+		if k, _ := key.(string); strings.EqualFold(k, "title") {
+			var t string
+			return t, d.Decode(&t) == nil
+		}
+		var skip json.RawMessage
+		if d.Decode(&skip) != nil {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // ByTitle returns the preset with the given title.

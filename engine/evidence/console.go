@@ -2,12 +2,12 @@ package evidence
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
 	"corsplay/engine"
 	"corsplay/engine/console"
+	"corsplay/internal/lazyre"
 )
 
 // This file reads what a browser's console printed for a failed fetch():
@@ -53,9 +53,9 @@ type consoleLine struct {
 var (
 	// DevTools' prefixes: Chrome's source link ("app.js:12 ", "(index):1 ",
 	// "VM123:1 ") after an optional timestamp.
-	chromeSource = regexp.MustCompile(`^(?:\d{1,2}:\d{2}:\d{2}\.\d{3} )?(?:[^\s:]+:\d+(?::\d+)? +)`)
+	chromeSource = lazyre.New(`^(?:\d{1,2}:\d{2}:\d{2}\.\d{3} )?(?:[^\s:]+:\d+(?::\d+)? +)`)
 	// Safari's network line ends with the resource and its line.
-	safariSource = regexp.MustCompile(` \([^()]*, line \d+\)$`)
+	safariSource = lazyre.New(` \([^()]*, line \d+\)$`)
 )
 
 // safariLevels are the levels Safari's console writes before a line.
@@ -95,32 +95,32 @@ func cleanLines(text string) []consoleLine {
 
 // Chrome's lines (engine/console/chrome.go, browser-messages.md §1-3).
 var (
-	chromeAccess   = regexp.MustCompile(`^Access to (fetch|XMLHttpRequest|[A-Za-z ]+?) at '(.+?)' (?:\(redirected from '(.+?)'\) )?from origin '(.*?)' has been blocked by CORS policy: (.*)$`)
-	chromeSameMode = regexp.MustCompile(`^Fetch API cannot load (.+)\. Request mode is "same-origin" but the URL's origin is not same as the request origin (.+)\.$`)
+	chromeAccess   = lazyre.New(`^Access to (fetch|XMLHttpRequest|[A-Za-z ]+?) at '(.+?)' (?:\(redirected from '(.+?)'\) )?from origin '(.*?)' has been blocked by CORS policy: (.*)$`)
+	chromeSameMode = lazyre.New(`^Fetch API cannot load (.+)\. Request mode is "same-origin" but the URL's origin is not same as the request origin (.+)\.$`)
 	// DevTools' rendering of the failed load: "GET https://… net::ERR_FAILED 200 (OK)".
-	chromeNetLine = regexp.MustCompile(`^([A-Za-z!#$%&'*+.^_` + "`" + `|~-]+) (\S+) (net::ERR_[A-Z_]+)(?: (\d{3})(?: \((.*)\))?)?$`)
-	chromeNetErr  = regexp.MustCompile(`net::(ERR_[A-Z_]+)`)
+	chromeNetLine = lazyre.New(`^([A-Za-z!#$%&'*+.^_` + "`" + `|~-]+) (\S+) (net::ERR_[A-Z_]+)(?: (\d{3})(?: \((.*)\))?)?$`)
+	chromeNetErr  = lazyre.New(`net::(ERR_[A-Z_]+)`)
 )
 
 // chromeBodies map the text after "blocked by CORS policy: " to a kind.
 // Each pattern holds the hint, if any, in its first group.
 var chromeBodies = []struct {
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	kind string
 }{
-	{regexp.MustCompile(`^No 'Access-Control-Allow-Origin' header is present on the requested resource\.`), console.MissingAllowOriginHeader},
-	{regexp.MustCompile(`^The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '\*' when the request's credentials mode is 'include'\.`), console.WildcardOriginNotAllowed},
-	{regexp.MustCompile(`^The 'Access-Control-Allow-Origin' header contains multiple values '(.*)', but only one is allowed\.`), console.MultipleAllowOriginValues},
-	{regexp.MustCompile(`^The 'Access-Control-Allow-Origin' header contains the invalid value '(.*)'\.`), console.InvalidAllowOriginValue},
-	{regexp.MustCompile(`^The 'Access-Control-Allow-Origin' header has a value '(.*)' that is not equal to the supplied origin\.`), console.AllowOriginMismatch},
-	{regexp.MustCompile(`^The value of the 'Access-Control-Allow-Credentials' header in the response is '(.*)' which must be 'true' when the request's credentials mode is 'include'\.`), console.InvalidAllowCredentials},
-	{regexp.MustCompile(`^It does not have HTTP ok status\.$`), "InvalidStatus"},
-	{regexp.MustCompile(`^Redirect is not allowed for a preflight request\.$`), "DisallowedRedirect"},
-	{regexp.MustCompile(`^Cannot parse Access-Control-Allow-Methods response header field in preflight response\.$`), console.InvalidAllowMethodsPreflightResponse},
-	{regexp.MustCompile(`^Cannot parse Access-Control-Allow-Headers response header field in preflight response\.$`), console.InvalidAllowHeadersPreflightResponse},
-	{regexp.MustCompile(`^Method (\S+) is not allowed by Access-Control-Allow-Methods in preflight response\.$`), console.MethodDisallowedByPreflightResponse},
-	{regexp.MustCompile(`^Request header field (\S+) is not allowed by Access-Control-Allow-Headers in preflight response\.$`), console.HeaderDisallowedByPreflightResponse},
-	{regexp.MustCompile(`^Cross origin requests are not allowed by request mode\.$`), console.DisallowedByMode},
+	{lazyre.New(`^No 'Access-Control-Allow-Origin' header is present on the requested resource\.`), console.MissingAllowOriginHeader},
+	{lazyre.New(`^The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '\*' when the request's credentials mode is 'include'\.`), console.WildcardOriginNotAllowed},
+	{lazyre.New(`^The 'Access-Control-Allow-Origin' header contains multiple values '(.*)', but only one is allowed\.`), console.MultipleAllowOriginValues},
+	{lazyre.New(`^The 'Access-Control-Allow-Origin' header contains the invalid value '(.*)'\.`), console.InvalidAllowOriginValue},
+	{lazyre.New(`^The 'Access-Control-Allow-Origin' header has a value '(.*)' that is not equal to the supplied origin\.`), console.AllowOriginMismatch},
+	{lazyre.New(`^The value of the 'Access-Control-Allow-Credentials' header in the response is '(.*)' which must be 'true' when the request's credentials mode is 'include'\.`), console.InvalidAllowCredentials},
+	{lazyre.New(`^It does not have HTTP ok status\.$`), "InvalidStatus"},
+	{lazyre.New(`^Redirect is not allowed for a preflight request\.$`), "DisallowedRedirect"},
+	{lazyre.New(`^Cannot parse Access-Control-Allow-Methods response header field in preflight response\.$`), console.InvalidAllowMethodsPreflightResponse},
+	{lazyre.New(`^Cannot parse Access-Control-Allow-Headers response header field in preflight response\.$`), console.InvalidAllowHeadersPreflightResponse},
+	{lazyre.New(`^Method (\S+) is not allowed by Access-Control-Allow-Methods in preflight response\.$`), console.MethodDisallowedByPreflightResponse},
+	{lazyre.New(`^Request header field (\S+) is not allowed by Access-Control-Allow-Headers in preflight response\.$`), console.HeaderDisallowedByPreflightResponse},
+	{lazyre.New(`^Cross origin requests are not allowed by request mode\.$`), console.DisallowedByMode},
 }
 
 const chromePreflightPrefix = "Response to preflight request doesn't pass access control check: "
@@ -136,8 +136,8 @@ var chromeSuffixes = []string{
 // Firefox's lines (engine/console/firefox.go; security.properties). The
 // quotes are typographic; a paste that straightened them is read too.
 var (
-	firefoxBlocked  = regexp.MustCompile(`^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at [‘']?(.+?)[’']?\. \(Reason: (.*?)\)(?:\. Status code: (\S+))?\.$`)
-	firefoxSameMode = regexp.MustCompile(`^Security Error: Content at (\S+) may not load data from (\S+)\.$`)
+	firefoxBlocked  = lazyre.New(`^Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at [‘']?(.+?)[’']?\. \(Reason: (.*?)\)(?:\. Status code: (\S+))?\.$`)
+	firefoxSameMode = lazyre.New(`^Security Error: Content at (\S+) may not load data from (\S+)\.$`)
 )
 
 const (
@@ -146,64 +146,64 @@ const (
 )
 
 var firefoxReasons = []struct {
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	kind string
 }{
-	{regexp.MustCompile(`^CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` missing$`), console.MissingAllowOriginHeader},
-	{regexp.MustCompile(`^Multiple CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` not allowed$`), console.MultipleAllowOriginValues},
-	{regexp.MustCompile(`^CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` does not match ` + lq + `(.*)` + rq + `$`), console.AllowOriginMismatch},
-	{regexp.MustCompile(`^Credential is not supported if the CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` is ` + lq + `\*` + rq + `$`), console.WildcardOriginNotAllowed},
-	{regexp.MustCompile(`^expected ` + lq + `true` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Credentials` + rq + `$`), console.InvalidAllowCredentials},
-	{regexp.MustCompile(`^CORS preflight (?:response|channel) did not succeed$`), console.PreflightInvalidStatus},
-	{regexp.MustCompile(`^CORS request external redirect not allowed$`), console.PreflightDisallowedRedirect},
-	{regexp.MustCompile(`^invalid token ` + lq + `(.*)` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Methods` + rq + `$`), console.InvalidAllowMethodsPreflightResponse},
-	{regexp.MustCompile(`^invalid token ` + lq + `(.*)` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Headers` + rq + `$`), console.InvalidAllowHeadersPreflightResponse},
-	{regexp.MustCompile(`^Did not find method in CORS header ` + lq + `Access-Control-Allow-Methods` + rq + `$`), console.MethodDisallowedByPreflightResponse},
-	{regexp.MustCompile(`^header ` + lq + `(.*)` + rq + ` is not allowed according to header ` + lq + `Access-Control-Allow-Headers` + rq + ` from CORS preflight response$`), console.HeaderDisallowedByPreflightResponse},
+	{lazyre.New(`^CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` missing$`), console.MissingAllowOriginHeader},
+	{lazyre.New(`^Multiple CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` not allowed$`), console.MultipleAllowOriginValues},
+	{lazyre.New(`^CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` does not match ` + lq + `(.*)` + rq + `$`), console.AllowOriginMismatch},
+	{lazyre.New(`^Credential is not supported if the CORS header ` + lq + `Access-Control-Allow-Origin` + rq + ` is ` + lq + `\*` + rq + `$`), console.WildcardOriginNotAllowed},
+	{lazyre.New(`^expected ` + lq + `true` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Credentials` + rq + `$`), console.InvalidAllowCredentials},
+	{lazyre.New(`^CORS preflight (?:response|channel) did not succeed$`), console.PreflightInvalidStatus},
+	{lazyre.New(`^CORS request external redirect not allowed$`), console.PreflightDisallowedRedirect},
+	{lazyre.New(`^invalid token ` + lq + `(.*)` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Methods` + rq + `$`), console.InvalidAllowMethodsPreflightResponse},
+	{lazyre.New(`^invalid token ` + lq + `(.*)` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Headers` + rq + `$`), console.InvalidAllowHeadersPreflightResponse},
+	{lazyre.New(`^Did not find method in CORS header ` + lq + `Access-Control-Allow-Methods` + rq + `$`), console.MethodDisallowedByPreflightResponse},
+	{lazyre.New(`^header ` + lq + `(.*)` + rq + ` is not allowed according to header ` + lq + `Access-Control-Allow-Headers` + rq + ` from CORS preflight response$`), console.HeaderDisallowedByPreflightResponse},
 	// Firefox before 2020 (security.properties' older key).
-	{regexp.MustCompile(`^missing token ` + lq + `(.*)` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Headers` + rq + ` from CORS preflight channel$`), console.HeaderDisallowedByPreflightResponse},
+	{lazyre.New(`^missing token ` + lq + `(.*)` + rq + ` in CORS header ` + lq + `Access-Control-Allow-Headers` + rq + ` from CORS preflight channel$`), console.HeaderDisallowedByPreflightResponse},
 }
 
 // firefoxDidNotSucceed is the reason Firefox adds after a failed
 // preflight, and prints alone when no response came at all.
-var firefoxDidNotSucceed = regexp.MustCompile(`^CORS request did not succeed$`)
+var firefoxDidNotSucceed = lazyre.New(`^CORS request did not succeed$`)
 
 // Safari's lines (engine/console/webkit.go; CrossOriginAccessControl.cpp).
 var (
-	safariCannotLoad = regexp.MustCompile(`^(?:Fetch API|XMLHttpRequest) cannot load (.+) due to access control checks\.$`)
-	safariSameMode   = regexp.MustCompile(`^Fetch API cannot load (\S+)\.$`)
+	safariCannotLoad = lazyre.New(`^(?:Fetch API|XMLHttpRequest) cannot load (.+) due to access control checks\.$`)
+	safariSameMode   = lazyre.New(`^Fetch API cannot load (\S+)\.$`)
 	safariLoadFailed = "Failed to load resource: "
 	// safariStarts are the first words of WebKit's lines, to try its
 	// patterns only on lines that may match.
-	safariStarts = regexp.MustCompile(`^(?:Failed to load resource: )?(?:Origin |Access-Control-Allow-Origin |Cannot use |Credentials |Preflight |Header |Method |Request header |Fetch API )`)
+	safariStarts = lazyre.New(`^(?:Failed to load resource: )?(?:Origin |Access-Control-Allow-Origin |Cannot use |Credentials |Preflight |Header |Method |Request header |Fetch API )`)
 )
 
 var safariReasons = []struct {
-	re   *regexp.Regexp
+	re   *lazyre.Regexp
 	kind string
 }{
 	// Missing, mismatched or invalid: one text (status 0 or none in older Safari).
-	{regexp.MustCompile(`^Origin (\S+) is not allowed by Access-Control-Allow-Origin\.(?: Status code: (\d+))?$`), console.MissingAllowOriginHeader},
-	{regexp.MustCompile(`^Access-Control-Allow-Origin cannot contain more than one origin\.$`), console.MultipleAllowOriginValues},
-	{regexp.MustCompile(`^Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true\.$`), console.WildcardOriginNotAllowed},
-	{regexp.MustCompile(`^Credentials flag is true, but Access-Control-Allow-Credentials is not "true"\.$`), console.InvalidAllowCredentials},
-	{regexp.MustCompile(`^Preflight response is not successful\.(?: Status code: (\d+))?$`), console.PreflightInvalidStatus},
-	{regexp.MustCompile(`^Header Access-Control-Allow-Methods has an invalid value: (.*)$`), console.InvalidAllowMethodsPreflightResponse},
-	{regexp.MustCompile(`^Header Access-Control-Allow-Headers has an invalid value: (.*)$`), console.InvalidAllowHeadersPreflightResponse},
-	{regexp.MustCompile(`^Method (\S+) is not allowed by Access-Control-Allow-Methods\.$`), console.MethodDisallowedByPreflightResponse},
-	{regexp.MustCompile(`^Request header field (\S+) is not allowed by Access-Control-Allow-Headers\.$`), console.HeaderDisallowedByPreflightResponse},
+	{lazyre.New(`^Origin (\S+) is not allowed by Access-Control-Allow-Origin\.(?: Status code: (\d+))?$`), console.MissingAllowOriginHeader},
+	{lazyre.New(`^Access-Control-Allow-Origin cannot contain more than one origin\.$`), console.MultipleAllowOriginValues},
+	{lazyre.New(`^Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true\.$`), console.WildcardOriginNotAllowed},
+	{lazyre.New(`^Credentials flag is true, but Access-Control-Allow-Credentials is not "true"\.$`), console.InvalidAllowCredentials},
+	{lazyre.New(`^Preflight response is not successful\.(?: Status code: (\d+))?$`), console.PreflightInvalidStatus},
+	{lazyre.New(`^Header Access-Control-Allow-Methods has an invalid value: (.*)$`), console.InvalidAllowMethodsPreflightResponse},
+	{lazyre.New(`^Header Access-Control-Allow-Headers has an invalid value: (.*)$`), console.InvalidAllowHeadersPreflightResponse},
+	{lazyre.New(`^Method (\S+) is not allowed by Access-Control-Allow-Methods\.$`), console.MethodDisallowedByPreflightResponse},
+	{lazyre.New(`^Request header field (\S+) is not allowed by Access-Control-Allow-Headers\.$`), console.HeaderDisallowedByPreflightResponse},
 }
 
 // unsupported are CORS messages of features corsplay does not model, and
 // what to tell the reader.
 var unsupported = []struct {
-	re  *regexp.Regexp
+	re  *lazyre.Regexp
 	why string
 }{
-	{regexp.MustCompile("address space|Private-Network|Local Network|private network request"), "this is Chrome's Private/Local Network Access check (a public page calling a private or loopback address), which corsplay does not model yet: serve the page from the same kind of address as the API, or answer the preflight with Access-Control-Allow-Private-Network: true"},
-	{regexp.MustCompile(`Cross origin requests are only supported for protocol schemes|CORS request not HTTP`), "the page was opened from a file:// URL, and browsers do not let such a page fetch with CORS: serve it over http://localhost instead (for example python3 -m http.server)"},
-	{regexp.MustCompile(`\(Reason: CORS disabled\)`), "CORS is turned off in this Firefox (content.cors.disable in about:config): turn it back on"},
-	{regexp.MustCompile(`\(Reason: CORS header ` + lq + `Origin` + rq + ` cannot be added\)`), "Firefox could not add the Origin header (an extension or a proxy got in the way), which no server can fix"},
+	{lazyre.New("address space|Private-Network|Local Network|private network request"), "this is Chrome's Private/Local Network Access check (a public page calling a private or loopback address), which corsplay does not model yet: serve the page from the same kind of address as the API, or answer the preflight with Access-Control-Allow-Private-Network: true"},
+	{lazyre.New(`Cross origin requests are only supported for protocol schemes|CORS request not HTTP`), "the page was opened from a file:// URL, and browsers do not let such a page fetch with CORS: serve it over http://localhost instead (for example python3 -m http.server)"},
+	{lazyre.New(`\(Reason: CORS disabled\)`), "CORS is turned off in this Firefox (content.cors.disable in about:config): turn it back on"},
+	{lazyre.New(`\(Reason: CORS header ` + lq + `Origin` + rq + ` cannot be added\)`), "Firefox could not add the Origin header (an extension or a proxy got in the way), which no server can fix"},
 }
 
 // importConsole reads console output: the first failure it names.

@@ -1,11 +1,11 @@
 package evidence
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 
 	"corsplay/engine"
+	"corsplay/internal/lazyre"
 )
 
 // This file reads what curl printed: -v's trace ("> " request lines, "< "
@@ -38,11 +38,11 @@ func (o curlOutput) lastResponse() *engine.Response {
 }
 
 var (
-	curlRequestLine = regexp.MustCompile(`^([A-Za-z!#$%&'*+.^_` + "`" + `|~-]+) (\S+) HTTP/[0-9.]+$`)
-	curlStatusLine  = regexp.MustCompile(`^HTTP/[0-9.]+ (\d{3})(?: .*)?$`)
-	curlHeaderLine  = regexp.MustCompile(`^([!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+):[ \t]*(.*)$`)
-	curlNoteURL     = regexp.MustCompile(`(?:OPENED stream for|Issue another request to this URL: ')(https?://[^\s']+)`)
-	curlNoteTLS     = regexp.MustCompile(`^(?:SSL connection using|TLSv|ALPN|Server certificate|SSL certificate verify)`)
+	curlRequestLine = lazyre.New(`^([A-Za-z!#$%&'*+.^_` + "`" + `|~-]+) (\S+) HTTP/[0-9.]+$`)
+	curlStatusLine  = lazyre.New(`^HTTP/[0-9.]+ (\d{3})(?: .*)?$`)
+	curlHeaderLine  = lazyre.New(`^([!#$%&'*+.^_` + "`" + `|~0-9A-Za-z-]+):[ \t]*(.*)$`)
+	curlNoteURL     = lazyre.New(`(?:OPENED stream for|Issue another request to this URL: ')(https?://[^\s']+)`)
+	curlNoteTLS     = lazyre.New(`^(?:SSL connection using|TLSv|ALPN|Server certificate|SSL certificate verify)`)
 )
 
 // readCurlOutput reads curl's output; first is the line number of its

@@ -2,8 +2,9 @@ package evidence
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
+
+	"corsplay/internal/lazyre"
 )
 
 // This file tells the forms apart by their first meaningful characters:
@@ -12,12 +13,12 @@ import (
 // console output, which says at once whether it holds a CORS failure.
 
 var (
-	fetchStart      = regexp.MustCompile(`^\s*(?:await\s+)?fetch\s*\(`)
-	curlStart       = regexp.MustCompile(`^\s*(?:\$\s+)?curl(?:\.exe)?\s`)
-	curlOutputStart = regexp.MustCompile(`(?m)^(?:[<>] |\* +Trying |\* Connected to |HTTP/[0-9.]+ \d{3})`)
+	fetchStart      = lazyre.New(`^\s*(?:await\s+)?fetch\s*\(`)
+	curlStart       = lazyre.New(`^\s*(?:\$\s+)?curl(?:\.exe)?\s`)
+	curlOutputStart = lazyre.New(`(?m)^(?:[<>] |\* +Trying |\* Connected to |HTTP/[0-9.]+ \d{3})`)
 	// cmd.exe's quoting, as "Copy as cURL (cmd)" writes it: ^" and ^ at
 	// the ends of lines.
-	cmdCurl = regexp.MustCompile(`^\s*curl(?:\.exe)?\s+\^"|\s\^\r?\n\s*(?:-|\^)`)
+	cmdCurl = lazyre.New(`^\s*curl(?:\.exe)?\s+\^"|\s\^\r?\n\s*(?:-|\^)`)
 )
 
 // Forms recognised only to say how to copy them instead.

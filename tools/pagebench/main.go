@@ -6,9 +6,12 @@
 // and interactive, each load with a fresh profile) and the time from a
 // keystroke to the verdict changing. Times on a shared machine drift 2–3×
 // from hour to hour, so the same run measures go-app's hello world
-// (tools/pagebench/helloworld, built and served as the page is) the same
-// way, alternating with the page, and the budgets that can be are ratios to
-// it. A missed budget says "no" in the table; it does not fail the run (a
+// (tools/pagebench/helloworld, built and served as the page is) and a
+// static page (the page's own prerendered HTML without what loads and runs
+// app.wasm, served by the same binary) the same way, alternating with the
+// page, and the budgets that can be are ratios to them: interactive to the
+// hello world's, first contentful paint to the static page's. The keystroke
+// rows stand beside the same run's engine benchmark. A missed budget says "no" in the table; it does not fail the run (a
 // measurement, not a test).
 //
 //	make wasm hello && go build -o build/corsplay . &&
@@ -20,6 +23,8 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"net"
 	"net/http"
@@ -48,6 +53,7 @@ const chromiumPath = "/usr/bin/chromium"
 const (
 	brotliBudget      = 1_600_000 // bytes of web/app.wasm.br
 	interactiveBudget = 1.5       // median interactive, page ÷ hello world
+	fcpBudget         = 1.2       // median first contentful paint, page ÷ static page
 	keystrokeBudget   = 16.0      // ms, median and p95 keystroke to verdict
 )
 
@@ -79,6 +85,10 @@ type target struct {
 	// alternate between them).
 	fields []field
 	action string // what an edit changes, for the table: "verdict", "render"
+	// main is the User Timing mark the app sets as its Go main starts:
+	// app.wasm fetched, compiled and instantiated, the Go runtime and the
+	// packages initialised.
+	main string
 }
 
 // field is an input whose edit (a key typed at its end, then deleted)
@@ -89,7 +99,7 @@ type field struct {
 
 // page and hello are the two targets, at their servers' URLs.
 func page(url string) *target {
-	return &target{name: "page", url: url, mark: "corsplay-interactive", watch: "#verdict-title",
+	return &target{name: "page", url: url, mark: "corsplay-interactive", main: "corsplay-main", watch: "#verdict-title",
 		texts: [2]string{"Allowed", "Blocked by CORS"}, action: "verdict", fields: []field{
 			{"method", "#method", "PUT", "X"}, // PUTX: not allowed by the policy
 			{"request header name", `input[aria-label="request header 1 name"]`, "Content-Type", "x"}, // Content-Typex: neither
@@ -97,10 +107,17 @@ func page(url string) *target {
 }
 
 func hello(url string) *target {
-	return &target{name: "hello world", url: url, mark: "hello-interactive", watch: "#greeting",
+	return &target{name: "hello world", url: url, mark: "hello-interactive", main: "hello-main", watch: "#greeting",
 		texts: [2]string{"Hello, World!", "Hello, x"}, action: "render", fields: []field{
 			{"name", "#name", "", "x"},
 		}}
+}
+
+// static is the floor of first contentful paint: the page's own
+// prerendered HTML without what loads and runs app.wasm, served by the
+// same server (staticFloor).
+func static(url string) *target {
+	return &target{name: "static page", url: url}
 }
 
 // row is one line of the table.
@@ -116,7 +133,7 @@ func run(bin, floor string, loads, edits, count int) error {
 		return fmt.Errorf("go-app's hello world is missing (%v): run make hello", err)
 	}
 	var rows []row
-	benches, err := engineBenchmarks(count)
+	benches, nsPerOp, err := engineBenchmarks(count)
 	if err != nil {
 		return err
 	}
@@ -130,23 +147,28 @@ func run(bin, floor string, loads, edits, count int) error {
 		rows = append(rows, row{what: "hello world's app.wasm brotli", value: thousands(float64(st.Size())) + " B"})
 	}
 
-	pageURL, stop, err := startServer(bin, "-no-lab")
+	pageURL, stop, err := startServer(bin, "", "-no-lab")
 	if err != nil {
 		return err
 	}
 	defer stop()
-	helloURL, stopHello, err := startServer(helloBin, "-web", helloWeb)
+	staticURL, stopStatic, err := staticFloor(bin, pageURL)
+	if err != nil {
+		return err
+	}
+	defer stopStatic()
+	helloURL, stopHello, err := startServer(helloBin, "", "-web", helloWeb)
 	if err != nil {
 		return err
 	}
 	defer stopHello()
-	hw, pg := hello(helloURL), page(pageURL)
-	load, err := coldLoads(hw, pg, loads)
+	hw, pg, st := hello(helloURL), page(pageURL), static(staticURL)
+	load, err := coldLoads(hw, pg, st, loads)
 	if err != nil {
 		return err
 	}
 	rows = append(rows, load...)
-	keys, err := keystrokes(hw, pg, edits)
+	keys, err := keystrokes(hw, pg, edits, nsPerOp[keystrokeEngine])
 	if err != nil {
 		return err
 	}
@@ -158,30 +180,42 @@ func run(bin, floor string, loads, edits, count int) error {
 }
 
 // engineBenchmarks runs the engine's benchmarks count times and gives, per
-// benchmark, the median ns/op, B/op and allocs/op.
-func engineBenchmarks(count int) ([]row, error) {
+// benchmark, a row of the median ns/op, B/op and allocs/op, and the median
+// ns/op by name.
+func engineBenchmarks(count int) ([]row, map[string]float64, error) {
 	fmt.Fprintf(os.Stderr, "pagebench: engine benchmarks, -count %d\n", count)
 	cmd := exec.Command("go", "test", "./engine", "-run", "^$", "-bench", ".", "-benchmem", "-count", strconv.Itoa(count))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go test -bench: %v\n%s", err, out)
+		return nil, nil, fmt.Errorf("go test -bench: %v\n%s", err, out)
 	}
 	names, runs := parseBench(string(out))
 	if len(names) == 0 {
-		return nil, fmt.Errorf("no benchmark results in go test's output:\n%s", out)
+		return nil, nil, fmt.Errorf("no benchmark results in go test's output:\n%s", out)
 	}
 	var rows []row
+	ns := map[string]float64{}
 	for _, name := range names {
 		r := runs[name]
+		ns[name] = median(r["ns/op"])
 		rows = append(rows, row{
 			what: fmt.Sprintf("engine %s (median of %d)", name, len(r["ns/op"])),
 			value: fmt.Sprintf("%s ns/op · %s B/op · %s allocs/op",
 				thousands(median(r["ns/op"])), thousands(median(r["B/op"])), thousands(median(r["allocs/op"]))),
 		})
 	}
-	return rows, nil
+	if _, ok := ns[keystrokeEngine]; !ok {
+		return nil, nil, fmt.Errorf("no %s in go test's output:\n%s", keystrokeEngine, out)
+	}
+	return rows, ns, nil
 }
+
+// keystrokeEngine is the engine benchmark set beside the keystroke rows:
+// one evaluation of a scenario like the page's (a credentialed PUT with a
+// preflight), natively, in the same run, so that a reader can tell a slow
+// machine (both slow) from a slow page (the keystroke alone).
+const keystrokeEngine = "BenchmarkEvaluate"
 
 // benchLine matches a result line: name, -GOMAXPROCS suffix, iterations, and
 // the "value unit" pairs after them.
@@ -233,16 +267,20 @@ func wasmSizes() ([]row, error) {
 }
 
 // startServer runs a server binary (corsplay with -no-lab: the page only,
-// serving ./web; or the hello world's) on a free loopback port, and waits
-// until it answers.
-func startServer(bin string, args ...string) (url string, stop func(), err error) {
+// serving ./web; or the hello world's) in dir ("": this one) on a free
+// loopback port, and waits until it answers.
+func startServer(bin, dir string, args ...string) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	if bin, err = filepath.Abs(bin); err != nil {
+		return "", nil, err
+	}
 	cmd := exec.Command(bin, append([]string{"-addr", addr}, args...)...)
+	cmd.Dir = dir
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
 		return "", nil, err
@@ -258,6 +296,106 @@ func startServer(bin string, args ...string) (url string, stop func(), err error
 		return "", nil, err
 	}
 	return url + "/", stop, nil
+}
+
+// staticFloor serves the static page, the floor of first contentful
+// paint: the page's own prerendered HTML (as pageURL serves it: the same
+// text, the same style sheet, the same icons) without what loads and runs
+// app.wasm: its scripts, go-app's loading screen and go-app's style sheet
+// (which styles only that screen) and the web app manifest. The same
+// corsplay binary serves it, from a copy of ./web (hard links) with the
+// page added as static.html, so that the server, its headers and the
+// style sheet's bytes are the page's.
+func staticFloor(bin, pageURL string) (url string, stop func(), err error) {
+	resp, err := http.Get(pageURL)
+	if err != nil {
+		return "", nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return "", nil, err
+	}
+	html, err := withoutApp(string(body))
+	if err != nil {
+		return "", nil, err
+	}
+	dir, err := os.MkdirTemp("", "pagebench-static")
+	if err != nil {
+		return "", nil, err
+	}
+	web := filepath.Join(dir, "web")
+	if err := linkTree("web", web); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(web, "static.html"), []byte(html), 0o644); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	base, stopServer, err := startServer(bin, dir, "-no-lab")
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	return base + "web/static.html", func() { stopServer(); os.RemoveAll(dir) }, nil
+}
+
+// appParts are what withoutApp takes out of the prerendered page: each
+// must be there, so that a change of go-app's page fails loudly instead of
+// measuring another floor.
+var appParts = []struct {
+	what string
+	re   *regexp.Regexp
+}{
+	{"scripts", regexp.MustCompile(`(?s)\s*<script\b[^>]*>.*?</script>`)},
+	{"go-app's loading screen", regexp.MustCompile(`(?s)\s*<aside id="app-wasm-loader".*?</aside>`)},
+	{"go-app's style sheet", regexp.MustCompile(`\s*<link href="/app.css"[^>]*>`)},
+	{"the manifest", regexp.MustCompile(`\s*<link rel="manifest"[^>]*>`)},
+}
+
+// withoutApp is the prerendered page without the parts that load and run
+// the app.
+func withoutApp(page string) (string, error) {
+	for _, p := range appParts {
+		if !p.re.MatchString(page) {
+			return "", fmt.Errorf("static page: the prerendered page has no %s (%s)", p.what, p.re)
+		}
+		page = p.re.ReplaceAllString(page, "")
+	}
+	if !strings.Contains(page, `id="verdict-title"`) {
+		return "", errors.New("static page: the prerendered page shows no verdict")
+	}
+	return page, nil
+}
+
+// linkTree makes dst a copy of the folder src, its files hard links (or
+// copies where links fail).
+func linkTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		if os.Link(path, to) == nil {
+			return nil
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, data, 0o644)
+	})
 }
 
 // waitFor polls the URL until it answers 200.
@@ -320,57 +458,101 @@ func markTime(ctx context.Context, name string) (float64, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[float64](js+"[0].startTime"))
 }
 
+// loadTimes are the moments of one cold load, in ms since the navigation
+// started: first contentful paint; app.wasm received (the last byte, by
+// Resource Timing); the app's Go main starting (its User Timing mark:
+// app.wasm compiled and instantiated, runtime and packages initialised);
+// and interactive. The static page has only fcp.
+type loadTimes struct{ fcp, wasm, main, interactive float64 }
+
 // openPage navigates a new browser to the target and waits until the app
-// is interactive; it gives first contentful paint and interactive, in ms.
-func openPage(ctx context.Context, t *target) (fcp, interactive float64, err error) {
+// is interactive (the static page: until its first contentful paint).
+func openPage(ctx context.Context, t *target) (lt loadTimes, err error) {
 	nav, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	if err := chromedp.Do(nav, chromedp.Navigate(t.url)); err != nil {
-		return 0, 0, fmt.Errorf("navigate to %s: %w", t.url, err)
+		return lt, fmt.Errorf("navigate to %s: %w", t.url, err)
 	}
-	if fcp, err = markTime(ctx, "first-contentful-paint"); err != nil {
-		return 0, 0, err
+	if lt.fcp, err = markTime(ctx, "first-contentful-paint"); err != nil {
+		return lt, err
 	}
-	if interactive, err = markTime(ctx, t.mark); err != nil {
-		return 0, 0, err
+	if t.mark == "" {
+		return lt, nil
 	}
-	return fcp, interactive, nil
+	if lt.interactive, err = markTime(ctx, t.mark); err != nil {
+		return lt, err
+	}
+	if lt.main, err = markTime(ctx, t.main); err != nil {
+		return lt, err
+	}
+	// Chromium does not always record app.wasm's fetch (-1: not known).
+	lt.wasm, err = chromedp.Run(ctx, chromedp.Evaluate[float64](
+		`(performance.getEntriesByType("resource").find(e => new URL(e.name).pathname === "/web/app.wasm") || {responseEnd: -1}).responseEnd`))
+	return lt, err
 }
 
-// coldLoads loads each target n times, in turns (hello world, page, hello
-// world…), each time in a new browser process with a fresh profile (nothing
-// cached, no service worker), and gives the median, min and max time to
-// first contentful paint and to interactive, and the page's interactive
-// over the hello world's.
-func coldLoads(hello, page *target, n int) ([]row, error) {
-	fcps, inters := map[*target][]float64{}, map[*target][]float64{}
+// coldLoads loads each target n times, in turns (hello world, page, static
+// page, hello world…), each time in a new browser process with a fresh
+// profile (nothing cached, no service worker), and gives the median, min
+// and max time to first contentful paint and to interactive, where the
+// apps' time went (app.wasm received, Go's main started, interactive), the
+// page's first contentful paint over the static page's and its
+// interactive over the hello world's.
+func coldLoads(hello, page, static *target, n int) ([]row, error) {
+	times := map[*target][]loadTimes{}
+	targets := []*target{hello, page, static}
 	for i := range n {
-		for _, t := range []*target{hello, page} {
+		for _, t := range targets {
 			ctx, closeBrowser, err := newBrowser()
 			if err != nil {
 				return nil, err
 			}
-			fcp, inter, err := openPage(ctx, t)
+			lt, err := openPage(ctx, t)
 			closeBrowser()
 			if err != nil {
 				return nil, fmt.Errorf("%s: cold load %d: %w", t.name, i+1, err)
 			}
-			fmt.Fprintf(os.Stderr, "pagebench: %s: cold load %d/%d: FCP %.0f ms, interactive %.0f ms\n", t.name, i+1, n, fcp, inter)
-			fcps[t], inters[t] = append(fcps[t], fcp), append(inters[t], inter)
+			if t.mark == "" {
+				fmt.Fprintf(os.Stderr, "pagebench: %s: cold load %d/%d: FCP %.0f ms\n", t.name, i+1, n, lt.fcp)
+			} else {
+				fmt.Fprintf(os.Stderr, "pagebench: %s: cold load %d/%d: FCP %.0f ms, app.wasm %.0f ms, main %.0f ms, interactive %.0f ms\n",
+					t.name, i+1, n, lt.fcp, lt.wasm, lt.main, lt.interactive)
+			}
+			times[t] = append(times[t], lt)
 		}
 	}
+	of := func(t *target, f func(loadTimes) float64) []float64 {
+		var v []float64
+		for _, lt := range times[t] {
+			v = append(v, f(lt))
+		}
+		return v
+	}
+	fcp := func(lt loadTimes) float64 { return lt.fcp }
+	inter := func(lt loadTimes) float64 { return lt.interactive }
 	spread := func(v []float64) string {
 		return fmt.Sprintf("median %.0f ms (min %.0f, max %.0f)", median(v), slices.Min(v), slices.Max(v))
 	}
 	var rows []row
-	for _, t := range []*target{hello, page} {
+	for _, t := range targets {
+		rows = append(rows, row{what: fmt.Sprintf("%s: cold load → first contentful paint (%d fresh profiles)", t.name, n), value: spread(of(t, fcp))})
+		if t.mark == "" {
+			continue
+		}
 		rows = append(rows,
-			row{what: fmt.Sprintf("%s: cold load → first contentful paint (%d fresh profiles)", t.name, n), value: spread(fcps[t])},
-			row{what: fmt.Sprintf("%s: cold load → interactive (%d fresh profiles)", t.name, n), value: spread(inters[t])})
+			row{what: fmt.Sprintf("%s: cold load → interactive (%d fresh profiles)", t.name, n), value: spread(of(t, inter))},
+			row{what: fmt.Sprintf("%s: where the time to interactive went (medians)", t.name), value: fmt.Sprintf(
+				"app.wasm received %.0f ms · compiled, instantiated, initialised: Go main at %.0f ms · Go main to interactive %.0f ms",
+				median(slices.DeleteFunc(of(t, func(lt loadTimes) float64 { return lt.wasm }), func(v float64) bool { return v < 0 })),
+				median(of(t, func(lt loadTimes) float64 { return lt.main })),
+				median(of(t, func(lt loadTimes) float64 { return lt.interactive - lt.main })))})
 	}
-	ratio := median(inters[page]) / median(inters[hello])
+	fcpRatio := median(of(page, fcp)) / median(of(static, fcp))
+	ratio := median(of(page, inter)) / median(of(hello, inter))
 	return append(rows,
-		row{what: "first contentful paint, page ÷ hello world (medians)", value: fmt.Sprintf("%.2f×", median(fcps[page])/median(fcps[hello]))},
+		row{what: "first contentful paint, page ÷ static page (medians)", value: fmt.Sprintf("%.2f×", fcpRatio),
+			budget: fmt.Sprintf("≤ %.1f×", fcpBudget), ok: yesNo(fcpRatio <= fcpBudget)},
+		row{what: "first contentful paint, page ÷ hello world (medians)", value: fmt.Sprintf("%.2f×", median(of(page, fcp))/median(of(hello, fcp)))},
 		row{what: "interactive, page ÷ hello world (medians)", value: fmt.Sprintf("%.2f×", ratio),
 			budget: fmt.Sprintf("≤ %.1f×", interactiveBudget), ok: yesNo(ratio <= interactiveBudget)},
 	), nil
@@ -403,7 +585,7 @@ const watchText = `((selector) => {
 // changes. Each target gets edits edits per field of the page. It gives
 // the median and p95 over all of each target's edits, the page's over the
 // hello world's, and the page's median per field.
-func keystrokes(hello, page *target, edits int) ([]row, error) {
+func keystrokes(hello, page *target, edits int, engineNs float64) ([]row, error) {
 	ctxs := map[*target]context.Context{}
 	for _, t := range []*target{hello, page} {
 		ctx, closeBrowser, err := newBrowser()
@@ -411,7 +593,7 @@ func keystrokes(hello, page *target, edits int) ([]row, error) {
 			return nil, err
 		}
 		defer closeBrowser()
-		if _, _, err := openPage(ctx, t); err != nil {
+		if _, err := openPage(ctx, t); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.name, err)
 		}
 		shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(watchText, t.watch)))
@@ -432,7 +614,7 @@ func keystrokes(hello, page *target, edits int) ([]row, error) {
 			if err != nil {
 				return nil, err
 			}
-			fmt.Fprintf(os.Stderr, "pagebench: %s: %d edits of the %s: median %.1f ms\n", t.name, len(lat), f.name, median(lat))
+			fmt.Fprintf(os.Stderr, "pagebench: %s: %d edits of the %s: median %.1f ms; in order: %.1f\n", t.name, len(lat), f.name, median(lat), lat)
 			all[t] = append(all[t], lat...)
 			if t == page {
 				perField[f.name] = append(perField[f.name], lat...)
@@ -440,14 +622,19 @@ func keystrokes(hello, page *target, edits int) ([]row, error) {
 		}
 	}
 	h, p := all[hello], all[page]
+	engineMs := engineNs / 1e6
 	rows := []row{
+		{what: fmt.Sprintf("engine %s of this run, beside the keystrokes (machine speed)", keystrokeEngine),
+			value: fmt.Sprintf("%.1f µs/op natively", engineNs/1e3)},
 		{what: fmt.Sprintf("hello world: keystroke → render, %d edits", len(h)),
 			value: fmt.Sprintf("median %.1f ms, p95 %.1f ms", median(h), percentile(h, 95))},
 		{what: fmt.Sprintf("page: keystroke → verdict, all %d edits, median", len(p)),
-			value:  fmt.Sprintf("%.1f ms (%.2f× hello world)", median(p), median(p)/median(h)),
+			value: fmt.Sprintf("%.1f ms (%.2f× hello world, %.0f× %s)", median(p), median(p)/median(h),
+				median(p)/engineMs, keystrokeEngine),
 			budget: fmt.Sprintf("≤ %.0f ms", keystrokeBudget), ok: yesNo(median(p) <= keystrokeBudget)},
 		{what: fmt.Sprintf("page: keystroke → verdict, all %d edits, p95", len(p)),
-			value:  fmt.Sprintf("%.1f ms (%.2f× hello world)", percentile(p, 95), percentile(p, 95)/percentile(h, 95)),
+			value: fmt.Sprintf("%.1f ms (%.2f× hello world, %.0f× %s)", percentile(p, 95), percentile(p, 95)/percentile(h, 95),
+				percentile(p, 95)/engineMs, keystrokeEngine),
 			budget: fmt.Sprintf("≤ %.0f ms", keystrokeBudget), ok: yesNo(percentile(p, 95) <= keystrokeBudget)},
 	}
 	for _, f := range page.fields {
