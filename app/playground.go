@@ -46,6 +46,9 @@ type Playground struct {
 func (p *Playground) OnNav(ctx app.Context) {
 	link.drop() // the address holds the scenario to show
 	ctx.Page().SetImage(previewImage)
+	if p.startupLoaded(ctx) {
+		return
+	}
 	p.scenario, p.notice = linkedScenario(ctx)
 	p.begun = linkFragment(ctx) != ""
 	p.preset = p.scenario.Title
