@@ -33,7 +33,10 @@ func (p *page) diagramLayoutProblems() []string {
 		const out = [], vw = document.documentElement.clientWidth, box = d.getBoundingClientRect();
 		const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") +
 			(typeof e.className === "string" && e.className.trim() ? "." + e.className.trim().split(/\s+/).join(".") : "");
-		const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden";
+		// Text that is only for screen readers (clipped to nothing) is not
+		// drawn.
+		const hidden = e => { for (; e && e !== d; e = e.parentElement) if (getComputedStyle(e).clip.startsWith("rect")) return true; return false; };
+		const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden" && !hidden(e);
 		// Every element with text of its own, and the rectangles of its
 		// lines of text.
 		const texts = [];
@@ -212,6 +215,13 @@ func TestDiagramLayout(t *testing.T) {
 				}
 				if probs := p.diagramLayoutProblems(); len(probs) > 0 {
 					t.Errorf("%d px, the preflight focused:\n  %s", width, strings.Join(probs, "\n  "))
+				}
+				png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS("section.exchange")))
+				if err != nil {
+					t.Fatalf("screenshot: %v", err)
+				}
+				if err := os.WriteFile(filepath.Join("test-output", fmt.Sprintf("diagram-long-path-focused-%d-light.png", width)), png, 0o644); err != nil {
+					t.Fatal(err)
 				}
 			}
 		})

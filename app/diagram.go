@@ -183,16 +183,23 @@ func (x *Exchange) row(r row, cur int, current bool) app.UI {
 	}
 	var arrow app.UI
 	if len(r.steps) > 0 || r.raw != "" {
-		name := r.dir() + ": " + r.full
+		// The name is what the row shows, and for a screen reader what
+		// the eye gets from the lanes and the title.
+		extra := ""
+		if r.label != r.full {
+			extra += ", in full: " + r.full
+		}
 		switch len(r.steps) {
 		case 0:
 		case 1:
-			name += fmt.Sprintf(" (step %d)", r.steps[0]+1)
+			extra += fmt.Sprintf(", step %d", r.steps[0]+1)
 		default:
-			name += fmt.Sprintf(" (steps %d to %d)", r.steps[0]+1, r.steps[len(r.steps)-1]+1)
+			extra += fmt.Sprintf(", steps %d to %d", r.steps[0]+1, r.steps[len(r.steps)-1]+1)
 		}
-		arrow = app.Button().Class("arrow").Title(r.full).Attr("aria-label", name).
-			OnClick(x.onRow(r), app.EventScope(r.id)).Body(content...)
+		if extra != "" {
+			content = append(content, app.Span().Class("sr-only").Text(extra))
+		}
+		arrow = app.Button().Class("arrow").Title(r.full).OnClick(x.onRow(r), app.EventScope(r.id)).Body(content...)
 	} else {
 		arrow = app.Div().Class("arrow").Title(r.full).Body(content...)
 	}

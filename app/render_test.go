@@ -320,7 +320,8 @@ func TestShortPath(t *testing.T) {
 	x := &Exchange{Outcome: engine.Evaluate(longPathScenario())}
 	html := app.HTMLString(x)
 	for _, want := range []string{"OPTIONS /api/v2/…/items?include=owner (preflight)", `title="OPTIONS /api/v2/organisations/acme/projects/1234567/items?include=owner (preflight)"`,
-		`aria-label="Browser → Server: OPTIONS /api/v2/organisations/acme/projects/1234567/items?include=owner (preflight) (step 7)"`} {
+		`<span class="dir">Browser → Server</span>`,
+		`<span class="sr-only">, in full: OPTIONS /api/v2/organisations/acme/projects/1234567/items?include=owner (preflight), step 7</span>`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the long path's diagram lacks %s", want)
 		}
