@@ -2,133 +2,249 @@ package app
 
 import (
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/engine"
 )
 
-const svgNS = "http://www.w3.org/2000/svg"
+// The diagram is HTML, not a scaled drawing, so that its text keeps its
+// size and wraps: an ordered list with a row per message on a grid of
+// three lanes (page | browser | server) whose lifelines CSS draws. A
+// row's arrow spans from its lane to the other, its label above it; the
+// engine's steps are numbered points on the rows they belong to. Where the
+// diagram is narrow (a container query in web/app.css), the rows become a
+// plain list that says "Browser → Server" in words.
 
-// Diagram geometry, in SVG user units.
-const (
-	diagramWidth = 640
-	laneTop      = 40
-	rowHeight    = 52
-)
+// row is one line of the diagram: an arrow, the browser deciding, or a
+// later send of a repeated request.
+type row struct {
+	message
+	steps    []int // indices into Outcome.Steps of the points on this row
+	thinking bool  // the browser deciding on its own lane
+	send     *engine.Send
+}
 
-var laneX = [3]int{90, 320, 550}
-var laneNames = [3]string{"Page JavaScript", "Browser", "Server"}
+// dir says in words where the row's arrow goes.
+func (r row) dir() string {
+	if r.thinking {
+		return "Browser"
+	}
+	return laneNames[r.from] + " → " + laneNames[r.to]
+}
 
-func svg(tag string) app.HTMLElem { return app.Elem(tag).XMLNS(svgNS) }
+// rows lays out the exchange: the request, the browser's decisions, the
+// preflight and the request on the wire with their responses, the result,
+// then any later sends. Every step is on exactly one row.
+func (x *Exchange) rows() []row {
+	ms := x.messages()
+	var rows []row
+	at := map[string]int{}
+	add := func(r row) {
+		at[r.id] = len(rows)
+		rows = append(rows, r)
+	}
+	add(row{message: ms[0]})
+	add(row{message: message{id: "browser", label: "browser decides", full: "the browser decides", from: laneBrowser, to: laneBrowser}, thinking: true})
+	for _, m := range ms[1:] {
+		add(row{message: m})
+	}
+	for i, st := range x.Outcome.Steps {
+		j, ok := at[rowOf(st)]
+		if !ok {
+			j = at["browser"]
+		}
+		rows[j].steps = append(rows[j].steps, i)
+	}
+	if len(rows[1].steps) == 0 {
+		rows = append(rows[:1], rows[2:]...)
+	}
+	if sends := x.Outcome.Sends; len(sends) > 1 {
+		method, path := "", ""
+		if r := x.request(); r != nil {
+			method, path = r.Method, pathOf(r.URL)
+		}
+		for i := range sends[1:] {
+			d := &sends[1+i]
+			label, full := sendLabel(*d, method, shortPath(path)), sendLabel(*d, method, path)
+			rows = append(rows, row{message: message{id: fmt.Sprintf("send-%d", i+2), label: label, full: full,
+				from: lanePage, to: laneServer, fail: d.Verdict == engine.Blocked || d.Verdict == engine.Error}, send: d})
+		}
+	}
+	return rows
+}
 
-// diagram draws the lanes and one arrow per message; the current one is
-// highlighted, and each opens its raw HTTP text when chosen.
-func (x *Exchange) diagram(ms []message, cur string) app.UI {
-	height := laneTop + rowHeight*(len(ms)+1)
-	body := []app.UI{
-		svg("title").Text("Sequence diagram of the exchange"),
-		svg("defs").Body(
-			marker("arrow", "arrowhead"),
-			marker("arrow-bad", "arrowhead bad"),
+// sendLabel says what a later send of the same fetch() puts on the wire.
+func sendLabel(d engine.Send, method, path string) string {
+	s := fmt.Sprintf("at %g s: %s %s again — ", d.At, method, path)
+	switch d.Preflight {
+	case "cached":
+		s += "preflight cached, no OPTIONS"
+	case "sent":
+		s += "OPTIONS preflight sent first"
+	default:
+		s += "no preflight needed"
+	}
+	if d.Verdict == engine.Blocked {
+		s += ", blocked"
+	}
+	return s
+}
+
+// shortPath shortens a path longer than 28 characters in the middle,
+// keeping its first segments and its last segment with the query:
+// "/api/v2/…/items?include=owner". The full text is in the step panel, the
+// raw HTTP and the row's title and accessible name.
+func shortPath(p string) string {
+	const long, budget = 28, 34
+	n := utf8.RuneCountInString(p)
+	if n <= long {
+		return p
+	}
+	cut := func() string { // the middle, by characters
+		r := []rune(p)
+		return string(r[:budget/2-1]) + "…" + string(r[n-budget/2:])
+	}
+	q := strings.IndexAny(p, "?#")
+	if q < 0 {
+		q = len(p)
+	}
+	last := strings.LastIndex(p[:q], "/")
+	if last <= 0 {
+		return cut()
+	}
+	tail := p[last:]
+	if utf8.RuneCountInString(tail) > budget-2 {
+		return cut()
+	}
+	head := ""
+	for _, seg := range strings.Split(p[1:last], "/") {
+		if utf8.RuneCountInString(head+"/"+seg+"/…"+tail) > budget {
+			break
+		}
+		head += "/" + seg
+	}
+	if head == p[:last] { // nothing was left out
+		return cut()
+	}
+	return head + "/…" + tail
+}
+
+// diagram draws the rows; the current step's row and point are
+// highlighted.
+func (x *Exchange) diagram(rows []row, cur int, curRow string) app.UI {
+	var later bool
+	items := make([]app.UI, 0, len(rows)+2)
+	for _, r := range rows {
+		if r.send != nil && !later {
+			later = true
+			first := x.Outcome.Sends[0]
+			items = append(items, app.Li().Class("row later").Body(
+				app.Span().Class("later-title").Textf("Later sends of the same fetch() — the exchange above is the one at %g s", first.At),
+			))
+		}
+		items = append(items, x.row(r, cur, r.id == curRow))
+	}
+	return app.Div().Class("diagram").Attr("role", "group").Attr("aria-label", "Sequence diagram: the page's JavaScript, the browser and the server").Body(
+		app.Div().Class("lanes").Attr("aria-hidden", "true").Body(
+			app.Span().Text(laneNames[lanePage]), app.Span().Text(laneNames[laneBrowser]), app.Span().Text(laneNames[laneServer]),
 		),
-	}
-	for i, name := range laneNames {
-		body = append(body,
-			svg("text").Attr("x", laneX[i]).Attr("y", 20).Attr("text-anchor", "middle").Class("lane-name").Text(name),
-			svg("line").Attr("x1", laneX[i]).Attr("y1", 28).Attr("x2", laneX[i]).Attr("y2", height-8).Class("lane"),
-		)
-	}
-	if cur == "browser" {
-		y := laneTop + rowHeight/2
-		body = append(body, svg("rect").Attr("x", laneX[laneBrowser]-70).Attr("y", y-14).Attr("width", 140).Attr("height", 28).
-			Attr("rx", 6).Class("thinking current"))
-		body = append(body, svg("text").Attr("x", laneX[laneBrowser]).Attr("y", y+5).Attr("text-anchor", "middle").Class("label").Text("browser decides"))
-	}
-	for i, m := range ms {
-		body = append(body, x.arrow(m, i, m.id == cur))
-	}
-	return app.Div().Class("diagram").Body(
-		svg("svg").Attr("viewBox", fmt.Sprintf("0 0 %d %d", diagramWidth, height)).Attr("role", "group").
-			Attr("aria-label", "Sequence diagram: the page's JavaScript, the browser and the server").Body(body...),
+		app.Ol().Class("rows").Body(items...),
 	)
 }
 
-func marker(id, class string) app.UI {
-	return svg("marker").ID(id).Attr("viewBox", "0 0 10 10").Attr("refX", 9).Attr("refY", 5).
-		Attr("markerWidth", 8).Attr("markerHeight", 8).Attr("orient", "auto-start-reverse").Body(
-		svg("path").Attr("d", "M0,0 L10,5 L0,10 z").Class(class),
-	)
-}
-
-// arrow is one message, focusable and clickable.
-func (x *Exchange) arrow(m message, row int, current bool) app.UI {
-	y := laneTop + rowHeight*(row+1)
-	x1, x2 := laneX[m.from], laneX[m.to]
-	if x1 < x2 {
-		x2 -= 4
-	} else {
-		x2 += 4
-	}
-	class := "msg"
-	mark := "url(#arrow)"
+// row draws one row: its arrow (a button when it has steps or raw HTTP to
+// show) and its numbered steps.
+func (x *Exchange) row(r row, cur int, current bool) app.UI {
+	class := "row " + span(r)
 	switch {
-	case m.absent:
-		class += " absent"
-	case m.failed:
+	case r.thinking:
+		class += " thinking"
+	case r.unsent:
+		class += " unsent"
+	case r.fail:
 		class += " failed"
-		mark = "url(#arrow-bad)"
+	}
+	if r.send != nil {
+		class += " send"
+	}
+	if r.to < r.from {
+		class += " leftward"
 	}
 	if current {
 		class += " current"
 	}
-	line := svg("line").Attr("x1", x1).Attr("y1", y).Attr("x2", x2).Attr("y2", y)
-	if !m.absent {
-		line = line.Attr("marker-end", mark)
+	content := []app.UI{
+		app.Span().Class("dir").Text(r.dir()),
+		label(r),
+		app.Span().Class("shaft").Attr("aria-hidden", "true"),
 	}
-	text := fmt.Sprintf("%d  %s", row+1, m.label)
-	lx, left, right := labelBox(min(x1, x2), max(x1, x2), text)
-	return svg("g").ID("msg-"+m.id).Class(class).Attr("tabindex", 0).Attr("role", "button").
-		Attr("aria-label", fmt.Sprintf("%d. %s", row+1, m.label)).OnClick(x.onOpen(m.id), app.EventScope(m.id)).
-		On("keydown", x.onOpenKey(m.id), app.EventScope(m.id)).Body(
-		svg("rect").Attr("x", left).Attr("y", y-30).Attr("width", right-left).Attr("height", 38).Class("hit"),
-		line,
-		svg("text").Attr("x", lx).Attr("y", y-8).Attr("text-anchor", "middle").Class("label").Text(text),
-	)
-}
-
-// labelCharWidth is the advance of one character of a label (12.5px
-// monospace), in SVG user units.
-const labelCharWidth = 7.6
-
-// labelBox centres a label over the arrow from left to right, keeps it
-// inside the diagram, and returns the label's centre and the box the arrow
-// highlights: the arrow, or the label when it is wider.
-func labelBox(left, right int, text string) (lx, boxLeft, boxRight int) {
-	w := int(float64(utf8.RuneCountInString(text))*labelCharWidth) + 12
-	lx = (left + right) / 2
-	if w < diagramWidth {
-		lx = max(w/2, min(diagramWidth-w/2, lx))
-	}
-	if w <= right-left {
-		return lx, left, right
-	}
-	return lx, max(0, min(left, lx-w/2)), min(diagramWidth, max(right, lx+w/2))
-}
-
-func abs(v int) int {
-	if v < 0 {
-		return -v
-	}
-	return v
-}
-
-// onOpenKey opens a message with Enter or Space, as a button would.
-func (x *Exchange) onOpenKey(id string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		switch e.Get("key").String() {
-		case "Enter", " ":
-			e.PreventDefault()
-			x.open = id
+	var arrow app.UI
+	if len(r.steps) > 0 || r.raw != "" {
+		// The name is what the row shows, and for a screen reader what
+		// the eye gets from the lanes and the title.
+		extra := ""
+		if r.label != r.full {
+			extra += ", in full: " + r.full
 		}
+		switch len(r.steps) {
+		case 0:
+		case 1:
+			extra += fmt.Sprintf(", step %d", r.steps[0]+1)
+		default:
+			extra += fmt.Sprintf(", steps %d to %d", r.steps[0]+1, r.steps[len(r.steps)-1]+1)
+		}
+		if extra != "" {
+			content = append(content, app.Span().Class("sr-only").Text(extra))
+		}
+		arrow = app.Button().Class("arrow").Title(r.full).OnClick(x.onRow(r), app.EventScope(r.id)).Body(content...)
+	} else {
+		arrow = app.Div().Class("arrow").Title(r.full).Body(content...)
 	}
+	body := []app.UI{arrow}
+	if r.send != nil && r.send.Detail != "" {
+		body = append(body, app.Span().Class("send-detail").Text(r.send.Detail))
+	}
+	if len(r.steps) > 0 {
+		dots := make([]app.UI, len(r.steps))
+		for k, i := range r.steps {
+			st := x.Outcome.Steps[i]
+			b := app.Button().ID(fmt.Sprintf("step-%d", i+1)).Class("dot "+st.Status).Attr("tabindex", -1).
+				Title(fmt.Sprintf("Step %d: %s", i+1, st.Title)).Attr("aria-label", fmt.Sprintf("Step %d: %s", i+1, st.Title)).
+				OnClick(x.onStep(i), app.EventScope(fmt.Sprint(i))).Text(i + 1)
+			if i == cur {
+				b = b.Class("current").Attr("aria-current", "step")
+			}
+			dots[k] = b
+		}
+		body = append(body, app.Span().Class("dots").Body(dots...))
+	}
+	return app.Li().ID("msg-" + r.id).Class(class).Body(body...)
+}
+
+// span names the lanes a row spans, for the grid.
+func span(r row) string {
+	switch {
+	case r.thinking:
+		return "on-browser"
+	case r.send != nil:
+		return "page-server"
+	case r.from == laneServer || r.to == laneServer:
+		return "browser-server"
+	}
+	return "page-browser"
+}
+
+// label is the row's text as drawn; a shortened one holds the full text
+// too, which CSS shows instead while the row has the keyboard's focus.
+func label(r row) app.UI {
+	if r.label == r.full {
+		return app.Span().Class("label").Text(r.label)
+	}
+	return app.Span().Class("label").Body(
+		app.Span().Class("short").Text(r.label),
+		app.Span().Class("full").Text(r.full),
+	)
 }

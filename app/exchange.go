@@ -3,6 +3,8 @@ package app
 import (
 	"fmt"
 	"net/url"
+	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -11,22 +13,35 @@ import (
 
 // Exchange draws the exchange as a sequence diagram with three lanes (the
 // page's JavaScript, the browser, the server) and walks through the steps.
+// Every engine step is a numbered point on the diagram: the counter's
+// "step k of M" is the point numbered k.
 type Exchange struct {
 	app.Compo
 	Outcome engine.Outcome
 	Page    string
+	// FromStart opens the exchange at its first step, as a lesson should;
+	// otherwise it opens at the last one, the verdict.
+	FromStart bool
 
-	step    int    // index into Outcome.Steps
-	open    string // message whose raw HTTP is shown; "" follows the step
+	step    int    // index into Outcome.Steps, once moved
+	moved   bool   // step was set by the reader; until then, the opening step
+	open    string // row whose raw HTTP is shown; "" follows the step
 	playing bool
+	play    int // counts the starts of Play, so that a stale timer stops
 	keys    app.Func
+	keysOn  app.Value // the element keys listens on
 }
 
 // message is one arrow of the diagram.
 type message struct {
-	id, label, raw string
-	from, to       int  // lanes: 0 page, 1 browser, 2 server
-	failed, absent bool // red arrow; dashed "never sent"
+	id     string
+	label  string // as drawn: long paths shortened in the middle
+	full   string // the label with nothing left out
+	raw    string
+	from   int  // lanes: 0 page, 1 browser, 2 server
+	to     int  //
+	fail   bool // red arrow
+	unsent bool // dashed "never sent"
 }
 
 const (
@@ -35,64 +50,123 @@ const (
 	laneServer
 )
 
-func (x *Exchange) OnInit() { x.step = len(x.Outcome.Steps) - 1 }
+var laneNames = [3]string{"Page JavaScript", "Browser", "Server"}
+
 func (x *Exchange) OnUpdate(ctx app.Context) {
-	x.step, x.open, x.playing = len(x.Outcome.Steps)-1, "", false
+	x.moved, x.open, x.playing = false, "", false
 }
 
-// OnMount steps with the arrow keys anywhere but in a form field.
+// current is the index of the step on screen.
+func (x *Exchange) current() int {
+	n := len(x.Outcome.Steps)
+	switch {
+	case n == 0:
+		return -1
+	case x.moved:
+		return max(0, min(n-1, x.step))
+	case x.FromStart:
+		return 0
+	}
+	return n - 1
+}
+
+// OnMount steps with the arrow keys, Home and End while the focus is in
+// the exchange (the diagram or its step buttons), and only there. The
+// listener is plain JavaScript so that it can stop the page scrolling
+// before the key's default action; go-app's handlers run too late.
 func (x *Exchange) OnMount(ctx app.Context) {
 	x.keys = app.FuncOf(func(this app.Value, args []app.Value) any {
 		e := args[0]
+		if e.Get("altKey").Bool() || e.Get("ctrlKey").Bool() || e.Get("metaKey").Bool() || e.Get("shiftKey").Bool() {
+			return nil
+		}
 		switch e.Get("target").Get("tagName").String() {
 		case "INPUT", "TEXTAREA", "SELECT":
 			return nil
 		}
+		var to func(int, int) int
 		switch e.Get("key").String() {
 		case "ArrowLeft":
-			ctx.Dispatch(func(ctx app.Context) { x.move(-1) })
+			to = func(i, n int) int { return i - 1 }
 		case "ArrowRight":
-			ctx.Dispatch(func(ctx app.Context) { x.move(1) })
+			to = func(i, n int) int { return i + 1 }
+		case "Home":
+			to = func(i, n int) int { return 0 }
+		case "End":
+			to = func(i, n int) int { return n - 1 }
+		default:
+			return nil
 		}
+		e.Call("preventDefault")
+		ctx.Dispatch(func(ctx app.Context) {
+			x.playing = false
+			x.goTo(to(x.current(), len(x.Outcome.Steps)))
+		})
 		return nil
 	})
-	app.Window().Call("addEventListener", "keydown", x.keys)
+	x.keysOn = x.JSValue()
+	x.keysOn.Call("addEventListener", "keydown", x.keys)
 }
 
 func (x *Exchange) OnDismount() {
-	app.Window().Call("removeEventListener", "keydown", x.keys)
-	x.keys.Release()
+	if x.keysOn != nil {
+		x.keysOn.Call("removeEventListener", "keydown", x.keys)
+		x.keys.Release()
+		x.keysOn, x.keys = nil, nil
+	}
 }
 
-func (x *Exchange) move(d int) {
-	x.step = max(0, min(len(x.Outcome.Steps)-1, x.step+d))
-	x.open = ""
+// goTo shows step i (clamped to the steps there are).
+func (x *Exchange) goTo(i int) {
+	x.step = max(0, min(len(x.Outcome.Steps)-1, i))
+	x.moved, x.open = true, ""
 }
 
+func (x *Exchange) move(d int) { x.goTo(x.current() + d) }
+
+// messages are the arrows of the exchange, in order.
 func (x *Exchange) messages() []message {
 	o := x.Outcome
 	var ms []message
-	req := "fetch()"
-	if o.Actual != nil {
-		req = "fetch() " + o.Actual.Request.Method + " " + pathOf(o.Actual.Request.URL)
-	} else if o.Preflight != nil {
-		req = "fetch() " + acrmOf(o.Preflight.Request) + " " + pathOf(o.Preflight.Request.URL)
+	req, full := "fetch()", "fetch()"
+	if r := x.request(); r != nil {
+		req = "fetch() " + r.Method + " " + shortPath(pathOf(r.URL))
+		full = "fetch() " + r.Method + " " + r.URL
 	}
-	ms = append(ms, message{id: "request", label: req, from: lanePage, to: laneBrowser, failed: o.Verdict == engine.Error})
+	ms = append(ms, message{id: "request", label: req, full: full, from: lanePage, to: laneBrowser, fail: o.Verdict == engine.Error})
 	if p := o.Preflight; p != nil {
-		ms = append(ms, message{id: "preflight", label: "OPTIONS " + pathOf(p.Request.URL) + " (preflight)", raw: rawRequest(p.Request), from: laneBrowser, to: laneServer})
-		ms = append(ms, message{id: "preflight-response", label: statusLabel(p.Response), raw: rawResponse(*p.Response), from: laneServer, to: laneBrowser,
-			failed: o.Actual == nil && o.Verdict == engine.Blocked})
+		path := pathOf(p.Request.URL)
+		ms = append(ms, message{id: "preflight", label: "OPTIONS " + shortPath(path) + " (preflight)", full: "OPTIONS " + path + " (preflight)",
+			raw: rawRequest(p.Request), from: laneBrowser, to: laneServer})
+		ms = append(ms, message{id: "preflight-response", label: statusLabel(p.Response), full: statusLabel(p.Response), raw: rawResponse(*p.Response),
+			from: laneServer, to: laneBrowser, fail: o.Actual == nil && o.Verdict == engine.Blocked})
 	}
 	if a := o.Actual; a != nil {
-		ms = append(ms, message{id: "actual", label: a.Request.Method + " " + pathOf(a.Request.URL), raw: rawRequest(a.Request), from: laneBrowser, to: laneServer})
-		ms = append(ms, message{id: "actual-response", label: statusLabel(a.Response), raw: rawResponse(*a.Response), from: laneServer, to: laneBrowser,
-			failed: o.Verdict == engine.Blocked})
+		path := pathOf(a.Request.URL)
+		ms = append(ms, message{id: "actual", label: a.Request.Method + " " + shortPath(path), full: a.Request.Method + " " + path,
+			raw: rawRequest(a.Request), from: laneBrowser, to: laneServer})
+		ms = append(ms, message{id: "actual-response", label: statusLabel(a.Response), full: statusLabel(a.Response), raw: rawResponse(*a.Response),
+			from: laneServer, to: laneBrowser, fail: o.Verdict == engine.Blocked})
 	} else if o.Verdict != engine.Error {
-		ms = append(ms, message{id: "actual", label: "the request is never sent", from: laneBrowser, to: laneServer, absent: true})
+		ms = append(ms, message{id: "actual", label: "the request is never sent", full: "the request is never sent", from: laneBrowser, to: laneServer, unsent: true})
 	}
-	ms = append(ms, message{id: "result", label: resultLabel(o), from: laneBrowser, to: lanePage, failed: o.Verdict == engine.Blocked || o.Verdict == engine.Error})
+	res := resultLabel(o)
+	ms = append(ms, message{id: "result", label: res, full: res, from: laneBrowser, to: lanePage,
+		fail: o.Verdict == engine.Blocked || o.Verdict == engine.Error})
 	return ms
+}
+
+// request is the request fetch() makes, as far as the engine got with it.
+func (x *Exchange) request() *engine.HTTPRequest {
+	switch o := x.Outcome; {
+	case o.Actual != nil:
+		return &o.Actual.Request
+	case o.Preflight != nil:
+		r := o.Preflight.Request
+		r.Method = acrmOf(r)
+		return &r
+	}
+	return nil
 }
 
 func pathOf(raw string) string {
@@ -106,7 +180,22 @@ func statusLabel(r *engine.Response) string {
 	if r == nil {
 		return ""
 	}
-	return fmt.Sprintf("%d, %d headers", r.Status, len(r.Headers))
+	s := fmt.Sprint(r.Status)
+	if reason := reasons[r.Status]; reason != "" {
+		s += " " + reason
+	}
+	return s + ", " + plural(len(r.Headers), "header")
+}
+
+// plural counts things in English: "no headers", "1 header", "6 headers".
+func plural(n int, thing string) string {
+	switch n {
+	case 0:
+		return "no " + thing + "s"
+	case 1:
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 func resultLabel(o engine.Outcome) string {
@@ -121,12 +210,10 @@ func resultLabel(o engine.Outcome) string {
 	return "rejects: TypeError: " + o.TypeError
 }
 
-// currentMessage is the arrow the current step is about.
-func (x *Exchange) currentMessage() string {
-	if x.step < 0 || x.step >= len(x.Outcome.Steps) {
-		return ""
-	}
-	st := x.Outcome.Steps[x.step]
+// rowOf names the row of the diagram step st is a point of: its message's
+// arrow, "browser" for the browser's own decisions, "result" for the
+// verdict.
+func rowOf(st engine.Step) string {
 	switch {
 	case st.Message != "":
 		return st.Message
@@ -137,44 +224,49 @@ func (x *Exchange) currentMessage() string {
 }
 
 func (x *Exchange) Render() app.UI {
-	ms := x.messages()
-	cur := x.currentMessage()
+	rows := x.rows()
+	steps := x.Outcome.Steps
+	cur := x.current()
+	curRow := ""
+	if cur >= 0 {
+		curRow = rowOf(steps[cur])
+	}
 	shown := x.open
 	if shown == "" {
-		shown = cur
+		shown = curRow
 	}
-	var raw string
-	for _, m := range ms {
-		if m.id == shown {
-			raw = m.raw
+	var raw, rawLabel string
+	for _, r := range rows {
+		if r.id == shown {
+			raw, rawLabel = r.raw, r.full
 		}
 	}
-	steps := x.Outcome.Steps
 	return app.Elem("section").Class("panel exchange").Attr("aria-labelledby", "exchange-title").Body(
 		app.Div().Class("exchange-head").Body(
-			app.Elem("h2").ID("exchange-title").Textf("The exchange — step %d of %d", x.step+1, len(steps)),
+			app.Elem("h2").ID("exchange-title").Textf("The exchange — step %d of %d", cur+1, len(steps)),
 			app.Div().Class("step-controls").Attr("role", "group").Attr("aria-label", "Step controls").Body(
-				app.Button().ID("step-prev").Attr("aria-label", "Previous step").Disabled(x.step <= 0).OnClick(x.onPrev).Text("◀"),
+				app.Button().ID("step-prev").Attr("aria-label", "Previous step").Disabled(cur <= 0).OnClick(x.onPrev).Text("◀"),
 				app.Button().ID("step-play").Attr("aria-label", playLabel(x.playing)).OnClick(x.onPlay).Text(playText(x.playing)),
-				app.Button().ID("step-next").Attr("aria-label", "Next step").Disabled(x.step >= len(steps)-1).OnClick(x.onNext).Text("▶"),
-				app.Elem("span").Class("hint").Text("← → keys"),
+				app.Button().ID("step-next").Attr("aria-label", "Next step").Disabled(cur >= len(steps)-1).OnClick(x.onNext).Text("▶"),
 			),
 		),
-		x.diagram(ms, cur),
-		app.If(x.step >= 0 && x.step < len(steps), func() app.UI { return stepView(steps[x.step], x.step) }),
+		app.P().Class("hint step-hint").Text("Choose an arrow or a numbered step; in the diagram ← → Home End step too."),
+		x.diagram(rows, cur, curRow),
+		app.If(cur >= 0, func() app.UI { return stepView(steps[cur], cur, x.where(rows, curRow)) }),
 		app.If(raw != "", func() app.UI {
 			return app.Elem("details").Class("raw-http").Attr("open", true).Body(
-				app.Elem("summary").Textf("Raw HTTP: %s", labelOf(ms, shown)),
+				app.Elem("summary").Textf("Raw HTTP: %s", rawLabel),
 				app.Elem("pre").ID("raw-http").Class("mono").Text(raw),
 			)
 		}),
 	)
 }
 
-func labelOf(ms []message, id string) string {
-	for _, m := range ms {
-		if m.id == id {
-			return m.label
+// where says in full which row of the diagram a step is on.
+func (x *Exchange) where(rows []row, id string) string {
+	for _, r := range rows {
+		if r.id == id {
+			return r.dir() + ": " + r.full
 		}
 	}
 	return ""
@@ -195,12 +287,13 @@ func playText(playing bool) string {
 }
 
 // stepView explains the current step with its link to the standard.
-func stepView(st engine.Step, i int) app.UI {
+func stepView(st engine.Step, i int, where string) app.UI {
 	return app.Div().ID("step-explanation").Class("step "+st.Status).Attr("aria-live", "polite").Body(
 		app.Elem("h3").Textf("Step %d — %s", i+1, st.Title),
-		app.Elem("p").ID("step-detail").Text(st.Detail),
+		app.If(where != "", func() app.UI { return app.P().ID("step-where").Class("step-where").Text(where) }),
+		app.P().ID("step-detail").Text(st.Detail),
 		app.If(st.Differs != "", func() app.UI {
-			return app.Elem("p").Class("differs").Body(app.Elem("strong").Text("Where browsers differ: "), app.Text(st.Differs))
+			return app.P().Class("differs").Body(app.Elem("strong").Text("Where browsers differ: "), app.Text(st.Differs))
 		}),
 		app.A().Class("spec").Href(st.Spec).Target("_blank").Attr("rel", "noopener noreferrer").Text("Fetch standard §"+anchorOf(st.Spec)),
 	)
@@ -216,34 +309,68 @@ func anchorOf(spec string) string {
 func (x *Exchange) onPrev(ctx app.Context, e app.Event) { x.playing = false; x.move(-1) }
 func (x *Exchange) onNext(ctx app.Context, e app.Event) { x.playing = false; x.move(1) }
 
-// onPlay walks from the first step to the last, one a second.
+// onPlay walks from the current step to the last (from the first if at
+// the last), giving each step the time it takes to read.
 func (x *Exchange) onPlay(ctx app.Context, e app.Event) {
 	x.playing = !x.playing
 	if !x.playing {
 		return
 	}
-	if x.step >= len(x.Outcome.Steps)-1 {
-		x.step = 0
+	if x.current() >= len(x.Outcome.Steps)-1 {
+		x.goTo(0)
 	}
-	x.tick(ctx)
+	x.play++
+	x.tick(ctx, x.play)
 }
 
-func (x *Exchange) tick(ctx app.Context) {
-	ctx.After(900e6, func(ctx app.Context) {
-		if !x.playing {
+func (x *Exchange) tick(ctx app.Context, run int) {
+	i := x.current()
+	if i < 0 {
+		x.playing = false
+		return
+	}
+	ctx.After(readingTime(x.Outcome.Steps[i]), func(ctx app.Context) {
+		if !x.playing || x.play != run {
 			return
 		}
 		x.move(1)
-		if x.step >= len(x.Outcome.Steps)-1 {
+		if x.current() >= len(x.Outcome.Steps)-1 {
 			x.playing = false
 			return
 		}
-		x.tick(ctx)
+		x.tick(ctx, run)
 	})
 }
 
-func (x *Exchange) onOpen(id string) app.EventHandler {
-	return func(ctx app.Context, e app.Event) { x.open = id }
+// Play's pace: a step stays on screen long enough to read its title and
+// explanation at about 270 words a minute, at least readMin, at most
+// readMax.
+const (
+	readMin     = 1500 * time.Millisecond
+	readPerWord = 220 * time.Millisecond
+	readMax     = 12 * time.Second
+)
+
+// readingTime is how long Play shows a step.
+func readingTime(st engine.Step) time.Duration {
+	words := len(strings.Fields(st.Title)) + len(strings.Fields(st.Detail)) + len(strings.Fields(st.Differs))
+	return min(readMax, readMin+time.Duration(words)*readPerWord)
+}
+
+// onRow goes to the first step of a row and shows its raw HTTP.
+func (x *Exchange) onRow(r row) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		x.playing = false
+		if len(r.steps) > 0 {
+			x.goTo(r.steps[0])
+		}
+		x.open = r.id
+	}
+}
+
+// onStep goes to step i.
+func (x *Exchange) onStep(i int) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { x.playing = false; x.goTo(i) }
 }
 
 func acrmOf(r engine.HTTPRequest) string {

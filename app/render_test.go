@@ -2,13 +2,19 @@ package app
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
+	"unicode/utf8"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
+	"corsplay/presets"
 )
 
 func TestRawHTTP(t *testing.T) {
@@ -211,7 +217,7 @@ func TestExchangeMessages(t *testing.T) {
 	var ids []string
 	for _, m := range x.messages() {
 		ids = append(ids, m.id)
-		if m.id == "actual" && !m.absent {
+		if m.id == "actual" && !m.unsent {
 			t.Error("the blocked request is drawn as sent")
 		}
 	}
@@ -221,6 +227,154 @@ func TestExchangeMessages(t *testing.T) {
 	html := app.HTMLString(x)
 	if !strings.Contains(html, `id="msg-preflight-response"`) || !strings.Contains(html, "never sent") {
 		t.Errorf("diagram HTML lacks the preflight answer or the unsent request")
+	}
+	if strings.Contains(html, "<svg") {
+		t.Errorf("the diagram is a scaled drawing again: its text would shrink on a phone")
+	}
+}
+
+// TestDiagramRowsNumberEveryStep: in every preset (and the default and a
+// long-path scenario), each engine step is exactly one numbered point, on
+// the row of its message, and the rows with points are buttons; a
+// response's label counts its headers in good English.
+func TestDiagramRowsNumberEveryStep(t *testing.T) {
+	scenarios := []engine.Scenario{defaultScenario(), longPathScenario()}
+	for _, title := range presets.Titles() {
+		s, _ := presets.ByTitle(title)
+		scenarios = append(scenarios, s)
+	}
+	for _, s := range scenarios {
+		out := engine.Evaluate(s)
+		x := &Exchange{Outcome: out}
+		rows := x.rows()
+		seen := make([]int, len(out.Steps))
+		for _, r := range rows {
+			for _, i := range r.steps {
+				seen[i]++
+				if want := rowOf(out.Steps[i]); want != r.id && !(r.id == "browser" && !slices.ContainsFunc(rows, func(r row) bool { return r.id == want })) {
+					t.Errorf("%s: step %d (%s) is on row %s, want %s", s.Title, i+1, out.Steps[i].ID, r.id, want)
+				}
+			}
+			if regexp.MustCompile(`(^|\D)1 headers`).MatchString(r.label) {
+				t.Errorf("%s: label %q says 1 headers", s.Title, r.label)
+			}
+		}
+		for i, n := range seen {
+			if n != 1 {
+				t.Errorf("%s: step %d (%s) is drawn %d times, want once", s.Title, i+1, out.Steps[i].ID, n)
+			}
+		}
+		html := app.HTMLString(x)
+		for i := range out.Steps {
+			if !strings.Contains(html, fmt.Sprintf(`id="step-%d"`, i+1)) {
+				t.Errorf("%s: no point numbered %d in the HTML", s.Title, i+1)
+			}
+		}
+		if strings.Contains(html, fmt.Sprintf(`id="step-%d"`, len(out.Steps)+1)) {
+			t.Errorf("%s: a point numbered past the %d steps", s.Title, len(out.Steps))
+		}
+		if want := max(0, len(out.Sends)-1); strings.Count(html, `class="row page-server`) != want {
+			t.Errorf("%s: %d later sends drawn, want %d", s.Title, strings.Count(html, `class="row page-server`), want)
+		}
+	}
+	if got, want := statusLabel(&engine.Response{Status: 204, Headers: engine.Headers{{Name: "A", Value: "b"}}}), "204 No Content, 1 header"; got != want {
+		t.Errorf("statusLabel: %q, want %q", got, want)
+	}
+	if got, want := statusLabel(&engine.Response{Status: 404}), "404 Not Found, no headers"; got != want {
+		t.Errorf("statusLabel: %q, want %q", got, want)
+	}
+}
+
+// longPathScenario is a blocked PUT to a long path.
+func longPathScenario() engine.Scenario {
+	body := `{"name":"corsplay"}`
+	return engine.Scenario{
+		V: engine.Version, Page: "https://app.example.com",
+		Request: engine.Request{
+			URL: "https://api.example.com/api/v2/organisations/acme/projects/1234567/items?include=owner", Method: "PUT", Body: &body,
+			Credentials: engine.CredentialsInclude, Headers: engine.Headers{{Name: "Content-Type", Value: "application/json"}},
+		},
+		Server: engine.Server{Policy: &engine.Policy{Origins: []string{"https://app.example.com"}, Credentials: true, Methods: []string{"GET", "POST"}}},
+	}
+}
+
+// TestShortPath: long paths lose their middle, keep their start and end,
+// and the full text stays in the row's title, name and the step panel.
+func TestShortPath(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"/items/42", "/items/42"},
+		{"/api/items/exactly-28-chars", "/api/items/exactly-28-chars"},
+		{"/api/v2/organisations/acme/projects/1234567/items?include=owner", "/api/v2/…/items?include=owner"},
+		{"/a/very-long-single-segment-name-that-goes-on-and-on", "/a/very-long-sin…at-goes-on-and-on"},
+		{"/x?query=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "/x?query=aaaaaaa…aaaaaaaaaaaaaaaaa"},
+		{"/日本語/日本語/日本語/日本語/日本語/日本語/日本語/日本語/日本語/end", "/日本語/日本語/日本語/日本語/日本語/日本語/日本語/…/end"},
+	} {
+		got := shortPath(tt.in)
+		if got != tt.want {
+			t.Errorf("shortPath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if n := utf8.RuneCountInString(got); n > 34 {
+			t.Errorf("shortPath(%q) = %q is %d characters, want at most 34", tt.in, got, n)
+		}
+	}
+	x := &Exchange{Outcome: engine.Evaluate(longPathScenario())}
+	html := app.HTMLString(x)
+	for _, want := range []string{"OPTIONS /api/v2/…/items?include=owner (preflight)", `title="OPTIONS /api/v2/organisations/acme/projects/1234567/items?include=owner (preflight)"`,
+		`<span class="dir">Browser → Server</span>`,
+		`<span class="sr-only">, in full: OPTIONS /api/v2/organisations/acme/projects/1234567/items?include=owner (preflight), step 7</span>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the long path's diagram lacks %s", want)
+		}
+	}
+}
+
+// TestExchangeOpensAtTheVerdictOrAtStepOne: the exchange opens on its last
+// step, the verdict, or with FromStart (a lesson on screen) on step 1; a new
+// outcome opens it again.
+func TestExchangeOpensAtTheVerdictOrAtStepOne(t *testing.T) {
+	out := engine.Evaluate(defaultScenario())
+	n := len(out.Steps)
+	for _, tt := range []struct {
+		from bool
+		want string
+	}{{false, fmt.Sprintf("step %d of %d", n, n)}, {true, fmt.Sprintf("step 1 of %d", n)}} {
+		x := &Exchange{Outcome: out, FromStart: tt.from}
+		html := app.HTMLString(x)
+		if !strings.Contains(html, tt.want) {
+			t.Errorf("FromStart %v: the exchange does not read %q", tt.from, tt.want)
+		}
+		cur := 1
+		if !tt.from {
+			cur = n
+		}
+		if !strings.Contains(html, fmt.Sprintf(`id="step-%d" class="dot pass current"`, cur)) && !strings.Contains(html, fmt.Sprintf(`id="step-%d" class="dot info current"`, cur)) {
+			t.Errorf("FromStart %v: point %d is not the current one", tt.from, cur)
+		}
+		x.goTo(3)
+		if got := x.current(); got != 3 {
+			t.Errorf("goTo(3): at %d", got)
+		}
+		x.OnUpdate(app.Context{})
+		if got, want := x.current(), map[bool]int{false: n - 1, true: 0}[tt.from]; got != want {
+			t.Errorf("FromStart %v: a new outcome opens at %d, want %d", tt.from, got, want)
+		}
+	}
+}
+
+// TestReadingTime: Play leaves a step on screen for as long as it takes to
+// read, within bounds.
+func TestReadingTime(t *testing.T) {
+	short := engine.Step{Title: "Method", Detail: "GET is fine."}
+	long := engine.Step{Title: "Preflight", Detail: strings.Repeat("word ", 40)}
+	huge := engine.Step{Title: "Preflight", Detail: strings.Repeat("word ", 400)}
+	if d := readingTime(short); d < 1500*time.Millisecond || d > 3*time.Second {
+		t.Errorf("a four-word step stays %v", d)
+	}
+	if d := readingTime(long); d < 8*time.Second {
+		t.Errorf("a 41-word step stays %v, too short to read", d)
+	}
+	if d := readingTime(huge); d != readMax {
+		t.Errorf("a 400-word step stays %v, want the cap %v", d, readMax)
 	}
 }
 
