@@ -118,8 +118,8 @@ func longPathScenario() engine.Scenario {
 	}
 }
 
-// diagramCases are the scenarios the layout is checked with: "" for the
-// page's default.
+// diagramCases are the scenarios the layout is checked with (here and in
+// TestPageLayout): nil for the page's default.
 func diagramCases(t *testing.T) []struct {
 	name string
 	s    *engine.Scenario
@@ -136,12 +136,11 @@ func diagramCases(t *testing.T) []struct {
 	}{{"default", nil}, {"long-path", &long}, {"repeat", &repeat}, {"library", &flask}}
 }
 
-// The diagram at 320, 375, 768 and 1280 px, light and dark, for the
-// default scenario, a blocked request to a long path, a repeated request
-// and a library's server: diagramLayoutProblems finds nothing, every step
-// is a numbered point, every later send a row, the long path is shortened
-// on the diagram and whole on focus and in the step panel, and a
-// screenshot goes to test-output/ for a person to look at.
+// For the default scenario, a blocked request to a long path, a repeated
+// request and a library's server, every step is a numbered point and
+// every later send a row; the long path is shortened on the diagram and
+// whole on focus and in the step panel. (TestPageLayout checks these
+// scenarios' layout at each width.)
 func TestDiagramLayout(t *testing.T) {
 	srv := newServer(t)
 	b := newBrowser(t)
@@ -170,22 +169,6 @@ func TestDiagramLayout(t *testing.T) {
 			}
 			if got, want := evalAs[int](p, `document.querySelectorAll(".diagram .row.send").length`), max(0, len(out.Sends)-1); got != want {
 				t.Errorf("%d later sends drawn, want %d", got, want)
-			}
-			for _, width := range []int64{320, 375, 768, 1280} {
-				for _, scheme := range []string{"light", "dark"} {
-					p.emulate(width, 900, scheme)
-					name := fmt.Sprintf("diagram-%s-%d-%s", c.name, width, scheme)
-					if probs := p.diagramLayoutProblems(); len(probs) > 0 {
-						t.Errorf("%s:\n  %s", name, strings.Join(probs, "\n  "))
-					}
-					png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS("section.exchange")))
-					if err != nil {
-						t.Fatalf("%s: screenshot: %v", name, err)
-					}
-					if err := os.WriteFile(filepath.Join("test-output", name+".png"), png, 0o644); err != nil {
-						t.Fatal(err)
-					}
-				}
 			}
 			if c.name != "long-path" {
 				return

@@ -293,3 +293,19 @@ func TestKeyboardStepping(t *testing.T) {
 	p.press(kb.ArrowRight)
 	p.expectStep(steps, 2, "ArrowRight on the first row")
 }
+
+// A lesson opens at step 1, for the learner to step through; once edited
+// it is the learner's own scenario, which opens at the verdict.
+func TestLessonOpensAtStepOne(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	s := preset(t, "JSON POST needs a preflight")
+	steps := engine.Evaluate(s).Steps
+	p.choosePreset(s.Title)
+	p.expectStep(steps, 0, "choosing the lesson")
+	p.typeInto("#method", "PATCH")
+	edited := s.Clone()
+	edited.Request.Method = "PATCH"
+	after := engine.Evaluate(edited).Steps
+	p.expectStep(after, len(after)-1, "editing the lesson's method")
+}

@@ -228,7 +228,7 @@ func (p *Playground) Render() app.UI {
 					newVerdict(s, p.out, false),
 					&FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix},
 				),
-				&Exchange{Outcome: p.out, Page: s.Page},
+				&Exchange{Outcome: p.out, Page: s.Page, FromStart: s.Lesson != "" && p.preset != ""},
 			),
 			p.setup(),
 			app.Div().Class("more").Body(
