@@ -309,3 +309,27 @@ func TestLessonOpensAtStepOne(t *testing.T) {
 	after := engine.Evaluate(edited).Steps
 	p.expectStep(after, len(after)-1, "editing the lesson's method")
 }
+
+// The verdict says why with the failing step's words, and its button shows
+// that step in the exchange, with the focus on its point.
+func TestWhyShowsItsStep(t *testing.T) {
+	srv := newServer(t)
+	s := longPathScenario()
+	out := engine.Evaluate(s)
+	fail := -1
+	for i, st := range out.Steps {
+		if st.Status == engine.StepFail && fail < 0 {
+			fail = i
+		}
+	}
+	if fail < 0 || fail == len(out.Steps)-1 {
+		t.Fatalf("the long path scenario has no failing step before the verdict")
+	}
+	p := open(t, newBrowser(t), permalink(t, srv.URL, s))
+	if got, want := p.text("#verdict-why"), out.Steps[fail].Title+": "+out.Steps[fail].Detail+" See step "+fmt.Sprint(fail+1); got != want {
+		t.Errorf("the verdict's why reads\n  %q\nwant\n  %q", got, want)
+	}
+	p.click("#why-step")
+	p.expectStep(out.Steps, fail, "pressing See step")
+	p.waitJS(`document.activeElement.id === "step-`+fmt.Sprint(fail+1)+`"`, "the focus on the failing step's point")
+}

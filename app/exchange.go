@@ -52,6 +52,9 @@ const (
 
 var laneNames = [3]string{"Page JavaScript", "Browser", "Server"}
 
+// stepAction shows a step (its index, an int) in the exchange.
+const stepAction = "corsplay/step"
+
 func (x *Exchange) OnUpdate(ctx app.Context) {
 	x.moved, x.open, x.playing = false, "", false
 }
@@ -75,6 +78,18 @@ func (x *Exchange) current() int {
 // listener is plain JavaScript so that it can stop the page scrolling
 // before the key's default action; go-app's handlers run too late.
 func (x *Exchange) OnMount(ctx app.Context) {
+	ctx.Handle(stepAction, func(ctx app.Context, a app.Action) {
+		if i, ok := a.Value.(int); ok {
+			x.playing = false
+			x.goTo(i)
+			ctx.Defer(func(app.Context) {
+				if d := x.JSValue().Call("querySelector", ".dot.current"); d.Truthy() {
+					d.Call("scrollIntoView", map[string]any{"block": "center"})
+					d.Call("focus")
+				}
+			})
+		}
+	})
 	x.keys = app.FuncOf(func(this app.Value, args []app.Value) any {
 		e := args[0]
 		if e.Get("altKey").Bool() || e.Get("ctrlKey").Bool() || e.Get("metaKey").Bool() || e.Get("shiftKey").Bool() {

@@ -20,6 +20,7 @@ type Verdict struct {
 	Title           string
 	Summary         string // the verdict step's detail
 	WhyTitle, Why   string // the failing step's title and detail: why, in plain words
+	WhyStep         int    // that step's index, 0 without one
 	Console         string // the line that says why
 	ConsoleLines    []engine.ConsoleLine
 	TypeError       string
@@ -43,8 +44,8 @@ func newVerdict(s engine.Scenario, o engine.Outcome, readOnly bool) *Verdict {
 	if n := len(o.Steps); n > 0 {
 		v.Summary = o.Steps[n-1].Detail
 	}
-	if st, ok := failingStep(o.Steps); ok {
-		v.WhyTitle, v.Why = st.Title, st.Detail
+	if i := failingStep(o.Steps); i >= 0 {
+		v.WhyTitle, v.Why, v.WhyStep = o.Steps[i].Title, o.Steps[i].Detail, i
 	}
 	if len(o.LibraryWarnings) > 0 {
 		v.LibraryWarnings = slices.Compact(slices.Clone(o.LibraryWarnings))
@@ -64,7 +65,10 @@ func (v *Verdict) Render() app.UI {
 		app.Div().ID("verdict").Class("banner "+v.Verdict).Attr("role", "status").Body(
 			app.Elem("h2").ID("verdict-title").Text(v.Title),
 			app.If(v.Why != "", func() app.UI {
-				return app.Elem("p").ID("verdict-why").Body(app.Elem("strong").Text(v.WhyTitle+": "), app.Text(v.Why))
+				return app.Elem("p").ID("verdict-why").Body(
+					app.Elem("strong").Text(v.WhyTitle+": "), app.Text(v.Why+" "),
+					app.Button().ID("why-step").Class("link").OnClick(v.onWhyStep).Textf("See step %d", v.WhyStep+1),
+				)
 			}),
 			app.Elem("p").ID("verdict-summary").Text(v.Summary),
 		),
@@ -90,15 +94,20 @@ func (v *Verdict) Render() app.UI {
 	)
 }
 
-// failingStep is the step where the browser decided against the request,
-// before the verdict that repeats it.
-func failingStep(steps []engine.Step) (engine.Step, bool) {
-	for _, st := range steps {
+// failingStep is the index of the step where the browser decided against
+// the request, before the verdict that repeats it; -1 if none did.
+func failingStep(steps []engine.Step) int {
+	for i, st := range steps {
 		if st.Status == engine.StepFail && st.ID != "verdict" {
-			return st, true
+			return i
 		}
 	}
-	return engine.Step{}, false
+	return -1
+}
+
+// onWhyStep shows the failing step in the exchange.
+func (v *Verdict) onWhyStep(ctx app.Context, e app.Event) {
+	ctx.NewActionWithValue(stepAction, v.WhyStep)
 }
 
 func verdictTitle(o engine.Outcome) string {
