@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	cdppage "github.com/chromedp/cdproto/page"
@@ -79,6 +80,23 @@ func TestPageLayout(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The embed view, as a blog post frames it, for the README.
+func TestEmbedScreenshot(t *testing.T) {
+	srv := newServer(t)
+	s := longPathScenario()
+	p := open(t, newBrowser(t), strings.Replace(permalink(t, srv.URL, s), "/#", "/embed#", 1))
+	p.emulate(800, 640, "light")
+	p.waitVerdict(verdictTitles[engine.Evaluate(s).Verdict])
+	if over := p.sidewaysOverflow(); over != "" {
+		t.Errorf("the embed view scrolls sideways at 800 px: %s", over)
+	}
+	dir := shotsDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p.screenshot(filepath.Join(dir, "embed-800-light.png"), "")
 }
 
 // sidewaysOverflow names the elements that make the page wider than the
