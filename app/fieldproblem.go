@@ -142,7 +142,7 @@ func describe(fe *engine.FieldError, page string) fieldProblem {
 		p.ID, p.What = n.id, n.what
 		if m := pathIndex.FindStringSubmatch(rest); m != nil && (n.id == preflightHeaders || n.id == actualHeaders) {
 			i, _ := strconv.Atoi(m[1])
-			p.ID = cellID(n.id, i, "name") // HeaderTable moves it to the value when the name is fine
+			p.ID = cellID(n.id, i, "name") // serverProblem moves it to the value when the name is fine
 		} else if n.id == preflightHeaders || n.id == actualHeaders {
 			p.ID = ""
 		}
