@@ -68,14 +68,14 @@ func (p *page) consoleBox() consoleBox {
 // wantConsole is the box the page must show for out in profile browser.
 func wantConsole(browser string, out engine.Outcome) consoleBox {
 	names := map[string]string{engine.Chrome: "Chrome's console", engine.Edge: "Edge's console", engine.Firefox: "Firefox's console",
-		engine.Safari: "Safari's console", engine.Spec: "The console, in Chrome's words"}
+		engine.Safari: "Safari's console", engine.Spec: "What Chrome logs (the standard has no console)"}
 	want := consoleBox{Present: out.Console != "" || len(out.ConsoleLines) > 0, Title: names[browser], Main: -1, Console: out.Console}
 	if !want.Present {
 		return consoleBox{Main: -1}
 	}
 	if out.Verdict == engine.Error {
 		want.Title = map[string]string{engine.Chrome: "The TypeError Chrome throws", engine.Edge: "The TypeError Edge throws", engine.Firefox: "The TypeError Firefox throws",
-			engine.Safari: "The TypeError Safari throws", engine.Spec: "The TypeError, in Chrome's words"}[browser]
+			engine.Safari: "The TypeError Safari throws", engine.Spec: "The TypeError Chrome throws (the standard has no console)"}[browser]
 		want.TypeError = "The page's script sees: fetch() throws TypeError: " + out.TypeError
 	} else if out.TypeError != "" {
 		want.TypeError = "The page's script sees: fetch() rejects with TypeError: " + out.TypeError

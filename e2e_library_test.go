@@ -50,7 +50,7 @@ func TestLibraryPanel(t *testing.T) {
 
 	// Invalid JSON keeps the last valid options and says so.
 	p.appendTo("#library-options", ",")
-	p.waitJS(`!!document.querySelector("#library-problem")`, "the JSON problem")
+	p.waitJS(`!!document.querySelector("#library-options-error") && document.querySelector("#library-options").getAttribute("aria-invalid") === "true"`, "the JSON problem at the field")
 	if got := p.value("#library-options"); got != `{"Origins": ["*"], "Credentialed": true},` {
 		t.Errorf("the invalid text was not kept as typed: %q", got)
 	}

@@ -36,8 +36,8 @@ func TestCostlyPatternsInThePage(t *testing.T) {
 		sel, has string
 	}{
 		{"costly within the limits", costly, "#console", "corsplay stopped matching the server's patterns"},
-		{"a policy pattern over the limits", tooComplex, "#problem", "server.policy.origins[0]: this pattern is too complex (repetition count 1000)"},
-		{"a 12 KB Flask-CORS pattern", flask, "#problem", "server.library.options.origins[0]: "},
+		{"a policy pattern over the limits", tooComplex, "#policy-origins-error", "this pattern is too complex (repetition count 1000)"},
+		{"a 12 KB Flask-CORS pattern", flask, "#verdict-title", "Incomplete: the library's options are not valid"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			start := time.Now()

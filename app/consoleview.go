@@ -21,7 +21,7 @@ type ConsoleView struct {
 	Thrown    bool   // fetch() throws before sending: Main is the TypeError's message
 	Aside     string // when Main is no browser's line, the box's title ("The library's error")
 
-	copied bool
+	copy copier
 }
 
 func (c *ConsoleView) Render() app.UI {
@@ -34,8 +34,9 @@ func (c *ConsoleView) Render() app.UI {
 			// what Firefox and Safari say: shown for them as Chromium's.
 			app.If(c.CORSError != "" && !chromium(c.Profile), func() app.UI { return app.Elem("span").Class("line-tag").Text("Chromium calls it") }),
 			app.If(c.CORSError != "", func() app.UI { return app.Elem("code").ID("cors-error").Class("tag").Text(c.CORSError) }),
-			app.Button().ID("copy-console").Class("small").Attr("aria-label", "Copy what "+c.title()+" shows").OnClick(c.onCopy).Text(copyText(c.copied)),
+			app.Button().ID("copy-console").Class("small").Attr("aria-label", "Copy what "+c.title()+" shows").OnClick(c.onCopy).Text(copyText(c.copy.copied())),
 		),
+		c.copy.manualField("copy-console-text", "What "+c.title()+" shows", true),
 		app.If(c.Profile == engine.Spec && c.Aside == "", func() app.UI {
 			return app.Elem("p").ID("console-spec").Class("hint").Text("The Fetch standard has no console: it says only that fetch() fails. The text here is Chrome's, for the same failure.")
 		}),
@@ -115,9 +116,9 @@ func (c *ConsoleView) title() string {
 	case c.Aside != "":
 		return c.Aside
 	case c.Profile == engine.Spec && c.Thrown:
-		return "The TypeError, in Chrome's words"
+		return "The TypeError Chrome throws (the standard has no console)"
 	case c.Profile == engine.Spec:
-		return "The console, in Chrome's words"
+		return "What Chrome logs (the standard has no console)"
 	case c.Thrown:
 		return "The TypeError " + profileName(c.Profile) + " throws"
 	}
@@ -148,9 +149,5 @@ func (c *ConsoleView) text() string {
 }
 
 func (c *ConsoleView) onCopy(ctx app.Context, e app.Event) {
-	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
-		cb.Call("writeText", c.text())
-	}
-	c.copied = true
-	ctx.After(2e9, func(ctx app.Context) { c.copied = false })
+	c.copy.copy(ctx, "copy-console-text", c.text())
 }

@@ -44,7 +44,7 @@ func (e *Embed) Render() app.UI {
 		}),
 		app.Elem("main").Class("embed-body").Body(
 			newVerdict(e.scenario, e.out, true),
-			&Exchange{Outcome: e.out, Page: e.scenario.Page},
+			app.If(incomplete(e.scenario).Path == "", func() app.UI { return &Exchange{Outcome: e.out, Page: e.scenario.Page} }),
 		),
 	)
 }

@@ -13,8 +13,8 @@ type ExportView struct {
 	Policy engine.Policy
 
 	target string
-	copied bool
 	open   bool // the details are open: only then is the code made and shown
+	copy   copier
 }
 
 func (x *ExportView) Render() app.UI {
@@ -35,8 +35,9 @@ func (x *ExportView) Render() app.UI {
 		app.Div().Class("export-head").Body(
 			app.Label().For("export-target").Text("Target"),
 			app.Select().ID("export-target").OnChange(x.onTarget).Body(options(engine.ExportTargets, target)...),
-			app.Button().ID("copy-export").Class("small").OnClick(x.onCopy).Text(copyText(x.copied)),
+			app.Button().ID("copy-export").Class("small").OnClick(x.onCopy).Text(copyText(x.copy.copied())),
 		),
+		x.copy.manualField("copy-export-text", "The "+target+" code", true),
 		app.If(err != nil, func() app.UI { return app.P().Class("problem").Text(errText(err)) }),
 		app.If(len(out.Lost) > 0, func() app.UI {
 			return app.Div().Class("note").ID("export-lost").Body(
@@ -44,7 +45,10 @@ func (x *ExportView) Render() app.UI {
 				app.Elem("ul").Body(app.Range(out.Lost).Slice(func(i int) app.UI { return app.Elem("li").Text(out.Lost[i]) })),
 			)
 		}),
-		app.Elem("pre").ID("export-code").Class("mono").Text(out.Code),
+		// The code keeps its lines: it scrolls sideways in its box, with the
+		// keyboard too.
+		app.Elem("pre").ID("export-code").Class("mono").Attr("tabindex", 0).Attr("role", "region").
+			Attr("aria-label", "The "+target+" code").Text(out.Code),
 	)
 }
 
@@ -68,9 +72,5 @@ func (x *ExportView) onCopy(ctx app.Context, e app.Event) {
 	if err != nil {
 		return
 	}
-	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
-		cb.Call("writeText", out.Code)
-	}
-	x.copied = true
-	ctx.After(2e9, func(ctx app.Context) { x.copied = false })
+	x.copy.copy(ctx, "copy-export-text", out.Code)
 }

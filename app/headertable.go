@@ -22,6 +22,7 @@ type HeaderTable struct {
 	Target  string // requestHeaders, preflightHeaders or actualHeaders
 	Headers engine.Headers
 	Profile string
+	Bad     fieldProblem // the field that is not what it must be, if any: a name or value cell
 }
 
 func (h *HeaderTable) Render() app.UI {
@@ -37,16 +38,21 @@ func (h *HeaderTable) Render() app.UI {
 			app.Elem("tbody").Body(app.Range(h.Headers).Slice(func(i int) app.UI {
 				hd := h.Headers[i]
 				scope := app.EventScope(h.Target, i, n)
+				name, val := cellID(h.Target, i, "name"), cellID(h.Target, i, "value")
+				// The name sits over its value (web/app.css), each as wide as
+				// the panel: a name such as Access-Control-Allow-Credentials
+				// is read whole. The browser's verdict on a request header
+				// sits under its name.
 				return app.Elem("tr").Body(
-					// The browser's verdict on a request header sits under its
-					// name, leaving the value room to be read.
-					app.Elem("td").Body(app.Input().ID(cellID(h.Target, i, "name")).Type("text").Class("mono").Value(live(cellID(h.Target, i, "name"), hd.Name)).Placeholder("Name").
+					app.Elem("td").Class("header-name").Body(markInput(app.Input().ID(name).Type("text").Class("mono").Value(live(name, hd.Name)).Placeholder("Name").
 						Attr("aria-label", fmt.Sprintf("%s header %d name", h.Target, i+1)).Attr("spellcheck", "false").
-						OnInput(h.onName(i), scope),
+						OnInput(h.onName(i), scope), name, h.Bad),
+						fieldWords(name, h.Bad),
 						app.If(h.Target == requestHeaders, func() app.UI { return h.badge(hd) })),
-					app.Elem("td").Body(app.Input().ID(cellID(h.Target, i, "value")).Type("text").Class("mono").Value(live(cellID(h.Target, i, "value"), hd.Value)).Placeholder("value").
+					app.Elem("td").Class("header-value").Body(markInput(app.Input().ID(val).Type("text").Class("mono").Value(live(val, hd.Value)).Placeholder("value").
 						Attr("aria-label", fmt.Sprintf("%s header %d value", h.Target, i+1)).Attr("spellcheck", "false").
-						OnInput(h.onValue(i), scope)),
+						OnInput(h.onValue(i), scope), val, h.Bad),
+						fieldWords(val, h.Bad)),
 					app.Elem("td").Body(app.Button().Class("icon").Attr("aria-label", fmt.Sprintf("Remove %s header %s", h.Target, hd.Name)).
 						Text("×").OnClick(h.onRemove(i), scope)),
 				)

@@ -15,6 +15,7 @@ import (
 type LibraryForm struct {
 	app.Compo
 	Library engine.Library
+	Bad     fieldProblem // the field that is not what it must be, if any
 
 	options typedText
 	problem string
@@ -78,17 +79,20 @@ func optionsText(opts map[string]json.RawMessage) string {
 func (f *LibraryForm) Render() app.UI {
 	doc := libraryDocs[f.Library.Name]
 	names := engine.LibraryNames()
+	bad := f.Bad
+	if f.problem != "" {
+		// Text that is not JSON yet never reaches the scenario: the form
+		// marks it itself.
+		bad = fieldProblem{Path: "server.library.options", ID: "library-options", Words: f.problem}
+	}
 	return app.Div().Class("library").Body(
-		field("library-name", "Library", doc.title,
-			app.Select().ID("library-name").OnChange(f.onName).Body(app.Range(names).Slice(func(i int) app.UI {
+		fieldOf("library-name", "Library", doc.title,
+			markInput(app.Select().ID("library-name").OnChange(f.onName), "library-name", bad).Body(app.Range(names).Slice(func(i int) app.UI {
 				return app.Option().Value(names[i]).Selected(names[i] == f.Library.Name).Text(names[i])
-			}))),
-		field("library-options", "Options (JSON, the library's own names)", "Options: "+doc.options+".",
-			app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
-				Text(live("library-options", f.options.text)).Body(app.Text(f.options.text)).OnInput(f.onOptions)),
-		app.If(f.problem != "", func() app.UI {
-			return app.P().Class("problem").ID("library-problem").Attr("role", "status").Text(f.problem)
-		}),
+			})), bad),
+		fieldOf("library-options", "Options (JSON, the library's own names)", "Options: "+doc.options+".",
+			markInput(app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
+				Text(live("library-options", f.options.text)).Body(app.Text(f.options.text)).OnInput(f.onOptions), "library-options", bad), bad),
 		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.defaults)),
 		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.quirks)),
 		f.imported(),

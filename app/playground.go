@@ -26,7 +26,7 @@ type Playground struct {
 
 	scenario engine.Scenario
 	out      engine.Outcome
-	problem  string           // what is wrong with the scenario as typed, if anything
+	bad      fieldProblem     // a field that is not what it must be: no browser result to show
 	notice   string           // why a link could not be opened
 	preset   string           // title of the preset on screen, until the first edit
 	update   bool             // a new version is installed: reload to run it
@@ -190,10 +190,7 @@ func (p *Playground) changed(ctx app.Context) {
 
 func (p *Playground) evaluate() {
 	p.out = engine.Evaluate(p.scenario)
-	p.problem = ""
-	if err := p.scenario.Validate(); err != nil {
-		p.problem = err.Error()
-	}
+	p.bad = incomplete(p.scenario)
 }
 
 func (p *Playground) Render() app.UI {
@@ -226,17 +223,28 @@ func (p *Playground) Render() app.UI {
 			app.Div().Class("answer-grid").Body(
 				app.Div().ID("answer").Class("answer").Attr("tabindex", -1).Attr("aria-label", "The answer").Body(
 					newVerdict(s, p.out, false),
-					&FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix},
+					app.If(p.bad.Path == "", func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }),
 				),
-				&Exchange{Outcome: p.out, Page: s.Page, FromStart: s.Lesson != "" && p.preset != ""},
+				app.If(p.bad.Path == "", func() app.UI {
+					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: s.Lesson != "" && p.preset != ""}
+				}).Else(func() app.UI {
+					// What the engine made of an incomplete scenario is no
+					// browser's exchange.
+					return app.Elem("section").ID("no-exchange").Class("panel exchange").Body(
+						app.Elem("h2").Text("The exchange"),
+						app.P().Class("hint").Text("It is drawn once the scenario is complete: see the field marked in your setup."),
+					)
+				}),
 			),
 			p.setup(),
-			app.Div().Class("more").Body(
-				&LabRun{Scenario: s},
-				app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
-				&LintView{Lint: p.out.Lint},
-				&ExposureView{Exposure: p.out.Exposure},
-			),
+			app.If(p.bad.Path == "", func() app.UI {
+				return app.Div().Class("more").Body(
+					&LabRun{Scenario: s},
+					app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
+					&LintView{Lint: p.out.Lint},
+					&ExposureView{Exposure: p.out.Exposure},
+				)
+			}),
 		),
 		app.Elem("footer").Class("footer").Body(
 			app.Text("corsplay predicts what Chrome, Firefox and Safari do, each proven against the real engine (Chromium, Firefox, WebKit). Rules link to the "),
@@ -285,7 +293,7 @@ func (p *Playground) setup() app.UI {
 			app.Button().ID("field-help").Class("small").Attr("aria-pressed", p.help).OnClick(p.onHelp).Text("Explain each field"),
 		),
 		app.Div().Class("setup-grid").Body(
-			&RequestPanel{Page: p.scenario.Page, Request: p.scenario.Request, Profile: browserOf(p.scenario), Problem: p.problem},
+			&RequestPanel{Page: p.scenario.Page, Request: p.scenario.Request, Profile: browserOf(p.scenario)},
 			&ServerPanel{Server: p.scenario.Server, Page: p.scenario.Page},
 		),
 	)

@@ -14,6 +14,7 @@ import (
 type PolicyForm struct {
 	app.Compo
 	Policy engine.Policy
+	Bad    fieldProblem // the field that is not what it must be, if any
 
 	origins, methods, headers, expose typedText
 }
@@ -53,18 +54,18 @@ func commaList(v string) []string {
 }
 
 func (f *PolicyForm) Render() app.UI {
-	p := f.Policy
+	p, bad := f.Policy, f.Bad
 	return app.Div().Class("policy").Body(
-		field("policy-origins", "Allowed origins (one per line)",
+		fieldOf("policy-origins", "Allowed origins (one per line)",
 			"An exact origin, https://*.example.com (any subdomain, not the apex), http://localhost:* (any port) or re:PATTERN — a Go regular expression matched with regexp.MatchString: unanchored, like most server code, so write ^ and $. Go's RE2 engine matches in linear time, so no pattern can hang the server.",
-			app.Textarea().ID("policy-origins").Class("mono").Rows(3).Attr("spellcheck", "false").
-				Text(live("policy-origins", f.origins.text)).Body(app.Text(f.origins.text)).OnInput(f.onOrigins)),
-		field("policy-any", "Any origin?", "Wildcard answers *; reflect echoes whatever Origin arrives, which is the dangerous one.",
-			app.Select().ID("policy-any").OnChange(f.onAnyOrigin).Body(
-				app.Option().Value("").Selected(p.AnyOrigin == "").Text("No: only the origins listed"),
-				app.Option().Value(engine.AnyOriginWildcard).Selected(p.AnyOrigin == engine.AnyOriginWildcard).Text("Any origin: answer *"),
-				app.Option().Value(engine.AnyOriginReflect).Selected(p.AnyOrigin == engine.AnyOriginReflect).Text("Any origin: reflect it (dangerous)"),
-			)),
+			markInput(app.Textarea().ID("policy-origins").Class("mono").Rows(3).Attr("spellcheck", "false").
+				Text(live("policy-origins", f.origins.text)).Body(app.Text(f.origins.text)).OnInput(f.onOrigins), "policy-origins", bad), bad),
+		fieldOf("policy-any", "Any origin?", "Wildcard answers *; reflect echoes whatever Origin arrives, which is the dangerous one.",
+			markInput(app.Select().ID("policy-any").OnChange(f.onAnyOrigin), "policy-any", bad).Body(
+				app.Option().Value("").Selected(p.AnyOrigin == "").Text("No: only those listed"),
+				app.Option().Value(engine.AnyOriginWildcard).Selected(p.AnyOrigin == engine.AnyOriginWildcard).Text("Any: answer *"),
+				app.Option().Value(engine.AnyOriginReflect).Selected(p.AnyOrigin == engine.AnyOriginReflect).Text("Any: reflect it (dangerous)"),
+			), bad),
 		app.Div().Class("checks").Body(
 			check("policy-credentials", "Allow credentials (cookies)", p.Credentials, f.onBool(func(p *engine.Policy, v bool) { p.Credentials = v })),
 			check("policy-null", "Allow the null origin", p.AllowNull, f.onBool(func(p *engine.Policy, v bool) { p.AllowNull = v })),
@@ -75,20 +76,20 @@ func (f *PolicyForm) Render() app.UI {
 				}
 			})),
 		),
-		field("policy-methods", "Methods", "Comma-separated; * for any. GET, HEAD and POST never need listing.",
-			app.Input().ID("policy-methods").Type("text").Class("mono").Value(live("policy-methods", f.methods.text)).Attr("spellcheck", "false").
-				OnInput(f.onList(&f.methods, func(p *engine.Policy, l []string) { p.Methods = l }))),
-		field("policy-request-headers", "Request headers", "Headers the page may send; * for any (with credentials, the requested names are echoed).",
-			app.Input().ID("policy-request-headers").Type("text").Class("mono").Value(live("policy-request-headers", f.headers.text)).Attr("spellcheck", "false").
-				OnInput(f.onList(&f.headers, func(p *engine.Policy, l []string) { p.RequestHeaders = l }))),
-		field("policy-expose-headers", "Exposed response headers", "Headers script may read beyond the safelisted ones.",
-			app.Input().ID("policy-expose-headers").Type("text").Class("mono").Value(live("policy-expose-headers", f.expose.text)).Attr("spellcheck", "false").
-				OnInput(f.onList(&f.expose, func(p *engine.Policy, l []string) { p.ExposeHeaders = l }))),
+		fieldOf("policy-methods", "Methods", "Comma-separated; * for any. GET, HEAD and POST never need listing.",
+			markInput(app.Input().ID("policy-methods").Type("text").Class("mono").Value(live("policy-methods", f.methods.text)).Attr("spellcheck", "false").
+				OnInput(f.onList(&f.methods, func(p *engine.Policy, l []string) { p.Methods = l })), "policy-methods", bad), bad),
+		fieldOf("policy-request-headers", "Request headers", "Headers the page may send; * for any (with credentials, the requested names are echoed).",
+			markInput(app.Input().ID("policy-request-headers").Type("text").Class("mono").Value(live("policy-request-headers", f.headers.text)).Attr("spellcheck", "false").
+				OnInput(f.onList(&f.headers, func(p *engine.Policy, l []string) { p.RequestHeaders = l })), "policy-request-headers", bad), bad),
+		fieldOf("policy-expose-headers", "Exposed response headers", "Headers script may read beyond the safelisted ones.",
+			markInput(app.Input().ID("policy-expose-headers").Type("text").Class("mono").Value(live("policy-expose-headers", f.expose.text)).Attr("spellcheck", "false").
+				OnInput(f.onList(&f.expose, func(p *engine.Policy, l []string) { p.ExposeHeaders = l })), "policy-expose-headers", bad), bad),
 		app.Div().Class("row").Body(
 			field("policy-max-age", "Max-Age (s)", "Empty: header omitted (browsers use 5 s).",
 				app.Input().ID("policy-max-age").Type("number").Value(live("policy-max-age", maxAgeText(p.MaxAge))).OnInput(f.onMaxAge)),
-			field("policy-status", "Preflight status", "What the middleware answers OPTIONS with.",
-				app.Input().ID("policy-status").Type("number").Value(live("policy-status", statusText(p.PreflightStatus))).OnInput(f.onStatus)),
+			fieldOf("policy-status", "Preflight status", "What the middleware answers OPTIONS with.",
+				markInput(app.Input().ID("policy-status").Type("number").Value(live("policy-status", statusText(p.PreflightStatus))).OnInput(f.onStatus), "policy-status", bad), bad),
 		),
 	)
 }

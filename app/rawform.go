@@ -13,18 +13,19 @@ import (
 type RawForm struct {
 	app.Compo
 	Raw engine.RawServer
+	Bad fieldProblem // the field that is not what it must be, if any
 }
 
 func (f *RawForm) Render() app.UI {
-	pre, act := f.Raw.Preflight, f.Raw.Actual
+	pre, act, bad := f.Raw.Preflight, f.Raw.Actual, f.Bad
 	return app.Div().Class("raw").Body(
 		app.Elem("fieldset").Body(
 			app.Elem("legend").Text("Answer to the preflight (OPTIONS)"),
 			check("raw-has-preflight", "The server answers preflights itself", pre != nil, f.onHasPreflight),
 			app.If(pre != nil, func() app.UI {
 				return app.Div().Body(
-					field("raw-preflight-status", "Status", "", statusInput("raw-preflight-status", pre, f.onStatus(preflightHeaders))),
-					&HeaderTable{Target: preflightHeaders, Headers: pre.Headers},
+					fieldOf("raw-preflight-status", "Status", "", statusInput("raw-preflight-status", pre, f.onStatus(preflightHeaders), bad), bad),
+					&HeaderTable{Target: preflightHeaders, Headers: pre.Headers, Bad: bad},
 				)
 			}).Else(func() app.UI {
 				return app.Elem("p").Class("hint").Text("Without it, OPTIONS gets 404 with no CORS header, like a server that knows nothing of CORS.")
@@ -32,18 +33,18 @@ func (f *RawForm) Render() app.UI {
 		),
 		app.Elem("fieldset").Body(
 			app.Elem("legend").Text("Answer to the request itself"),
-			field("raw-actual-status", "Status", "", statusInput("raw-actual-status", act, f.onStatus(actualHeaders))),
-			&HeaderTable{Target: actualHeaders, Headers: headersOf(act)},
+			fieldOf("raw-actual-status", "Status", "", statusInput("raw-actual-status", act, f.onStatus(actualHeaders), bad), bad),
+			&HeaderTable{Target: actualHeaders, Headers: headersOf(act), Bad: bad},
 		),
 	)
 }
 
-func statusInput(id string, r *engine.Response, h app.EventHandler) app.UI {
+func statusInput(id string, r *engine.Response, h app.EventHandler, bad fieldProblem) app.UI {
 	v := "200"
 	if r != nil {
 		v = strconv.Itoa(r.Status)
 	}
-	return app.Input().ID(id).Type("number").Attr("min", 200).Attr("max", 599).Value(live(id, v)).OnInput(h)
+	return markInput(app.Input().ID(id).Type("number").Attr("min", 200).Attr("max", 599).Value(live(id, v)).OnInput(h), id, bad)
 }
 
 func headersOf(r *engine.Response) engine.Headers {

@@ -16,23 +16,24 @@ type RequestPanel struct {
 	Page    string
 	Request engine.Request
 	Profile string
-	Problem string // a validation problem of the scenario, shown in place
 }
 
 func (r *RequestPanel) Render() app.UI {
 	req := r.Request
 	hasBody := req.Body != nil
+	bad := requestProblem(r.Page, req)
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "request-title").Body(
 		app.Elem("h2").ID("request-title").Text("Request — what the page's JavaScript does"),
-		field("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
-			app.Input().ID("page").Type("text").Class("mono").Value(live("page", r.Page)).Placeholder("https://app.example.com").
-				Attr("spellcheck", "false").Attr("list", "page-suggestions").OnInput(r.onPage)),
+		fieldOf("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
+			markInput(app.Input().ID("page").Type("text").Class("mono").Value(live("page", r.Page)).Placeholder("https://app.example.com").
+				Attr("spellcheck", "false").Attr("list", "page-suggestions").OnInput(r.onPage), "page", bad), bad),
 		app.Elem("datalist").ID("page-suggestions").Body(
 			app.Option().Value("https://app.example.com"), app.Option().Value("null"), app.Option().Value("http://localhost:3000"),
 		),
-		field("url", "URL", "The URL passed to fetch().",
-			app.Input().ID("url").Type("url").Class("mono").Value(live("url", req.URL)).Attr("spellcheck", "false").OnInput(r.onURL)),
-		app.Div().Class("row").Body(
+		fieldOf("url", "URL", "The URL passed to fetch().",
+			markInput(app.Input().ID("url").Type("url").Class("mono").Value(live("url", req.URL)).Attr("spellcheck", "false").OnInput(r.onURL), "url", bad), bad),
+		// The row wraps rather than cut a select's words (web/app.css).
+		app.Div().Class("row fetch-row").Body(
 			field("method", "Method", "Typed as in fetch(): only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased by the browser.",
 				app.Input().ID("method").Type("text").Class("mono").Value(live("method", methodOf(req))).Attr("list", "methods").
 					Attr("spellcheck", "false").Attr("autocapitalize", "off").OnInput(r.onMethod)),
@@ -58,11 +59,8 @@ func (r *RequestPanel) Render() app.UI {
 					Attr("spellcheck", "false").Text(live("body", bodyOf(req))).Body(app.Text(bodyOf(req))).OnInput(r.onBody)
 			}),
 		),
-		field("repeat", "Send again at (seconds)", "Comma-separated times, e.g. 0, 3, 10: watch the preflight cache.",
-			app.Input().ID("repeat").Type("text").Value(live("repeat", repeatText(req.Repeat))).Placeholder("0, 3, 10").OnChange(r.onRepeat)),
-		app.If(r.Problem != "", func() app.UI {
-			return app.Elem("p").Class("problem").ID("problem").Attr("role", "status").Text(r.Problem)
-		}),
+		fieldOf("repeat", "Send again at (seconds)", "Comma-separated times, e.g. 0, 3, 10: watch the preflight cache.",
+			markInput(app.Input().ID("repeat").Type("text").Value(live("repeat", repeatText(req.Repeat))).Placeholder("0, 3, 10").OnChange(r.onRepeat), "repeat", bad), bad),
 	)
 }
 
@@ -74,10 +72,17 @@ var (
 
 // field is a labelled control with a hint.
 func field(id, label, hint string, control app.UI) app.UI {
+	return fieldOf(id, label, hint, control, fieldProblem{})
+}
+
+// fieldOf is field with, right under the control, the words of bad when
+// bad names it (the control is marked with markInput).
+func fieldOf(id, label, hint string, control app.UI, bad fieldProblem) app.UI {
 	return app.Div().Class("field").Body(
 		app.Label().For(id).Text(label),
 		control,
-		app.Elem("small").Class("hint").Text(hint),
+		fieldWords(id, bad),
+		app.If(hint != "", func() app.UI { return app.Elem("small").Class("hint").Text(hint) }),
 	)
 }
 

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"slices"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
@@ -8,57 +10,115 @@ import (
 
 // ServerPanel switches between the ways of describing the server: a policy
 // (a correct middleware configured in neutral terms), a real library with
-// its own options, or raw responses.
+// its own options, or raw responses. The switch is a WAI-ARIA tab list:
+// one Tab stop, the arrow keys, Home and End move between the tabs and
+// select them.
 type ServerPanel struct {
 	app.Compo
 	Server engine.Server
 	Page   string
 }
 
-func (p *ServerPanel) Render() app.UI {
-	kind := "raw"
+// serverKinds are the tabs, in order: kind, label.
+var serverKinds = []struct{ kind, label string }{
+	{"policy", "Policy"},
+	{"library", "Library"},
+	{"raw", "Raw responses"},
+}
+
+func (p *ServerPanel) kind() string {
 	switch {
 	case p.Server.Policy != nil:
-		kind = "policy"
+		return "policy"
 	case p.Server.Library != nil:
-		kind = "library"
+		return "library"
 	}
+	return "raw"
+}
+
+func (p *ServerPanel) Render() app.UI {
+	kind := p.kind()
+	bad := serverProblem(p.Server)
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "server-title").Body(
 		app.Elem("h2").ID("server-title").Text("Server — how the API answers"),
-		app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").Body(
-			tab("tab-policy", "Policy", kind == "policy", p.onKind("policy")),
-			tab("tab-library", "Library", kind == "library", p.onKind("library")),
-			tab("tab-raw", "Raw responses", kind == "raw", p.onKind("raw")),
-		),
-		app.Div().Attr("role", "tabpanel").Body(
-			app.If(kind == "policy", func() app.UI {
-				return app.Div().Body(
-					&PolicyForm{Policy: *p.Server.Policy},
-					&ExportView{Policy: *p.Server.Policy},
-				)
-			}).ElseIf(kind == "library", func() app.UI {
-				return &LibraryForm{Library: *p.Server.Library}
-			}).Else(func() app.UI {
-				raw := engine.RawServer{}
-				if p.Server.Raw != nil {
-					raw = *p.Server.Raw
-				}
-				return &RawForm{Raw: raw}
+		app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").OnKeyDown(p.onTabKey).Body(
+			app.Range(serverKinds).Slice(func(i int) app.UI {
+				k := serverKinds[i]
+				return tab(k.kind, k.label, kind == k.kind, p.onKind(k.kind))
 			}),
 		),
+		// A panel per tab, as the pattern wants; only the selected one has
+		// content, the server being of one kind at a time.
+		app.Range(serverKinds).Slice(func(i int) app.UI {
+			k := serverKinds[i].kind
+			panel := app.Div().ID("panel-"+k).Attr("role", "tabpanel").Attr("aria-labelledby", "tab-"+k)
+			if k != kind {
+				return panel.Hidden(true)
+			}
+			return panel.Body(p.form(kind, bad))
+		}),
 	)
 }
 
-func tab(id, label string, selected bool, h app.EventHandler) app.UI {
-	class := "tab"
-	if selected {
-		class += " selected"
+// form is the editor of the server's kind; bad is its field that is not
+// what it must be, if any.
+func (p *ServerPanel) form(kind string, bad fieldProblem) app.UI {
+	switch kind {
+	case "policy":
+		return app.Div().Body(
+			&PolicyForm{Policy: *p.Server.Policy, Bad: bad},
+			&ExportView{Policy: *p.Server.Policy},
+		)
+	case "library":
+		return &LibraryForm{Library: *p.Server.Library, Bad: bad}
 	}
-	return app.Button().ID(id).Class(class).Attr("role", "tab").Attr("aria-selected", selected).OnClick(h).Text(label)
+	raw := engine.RawServer{}
+	if p.Server.Raw != nil {
+		raw = *p.Server.Raw
+	}
+	return &RawForm{Raw: raw, Bad: bad}
+}
+
+// tab is the tab of a server kind: only the selected one is in the Tab
+// order (a roving tabindex).
+func tab(kind, label string, selected bool, h app.EventHandler) app.UI {
+	class, index := "tab", -1
+	if selected {
+		class, index = "tab selected", 0
+	}
+	return app.Button().ID("tab-"+kind).Class(class).Attr("role", "tab").Attr("aria-selected", selected).
+		Attr("aria-controls", "panel-"+kind).Attr("tabindex", index).OnClick(h).Text(label)
 }
 
 func (p *ServerPanel) onKind(kind string) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
-		ctx.NewActionWithValue(serverKindAction, kind)
+		if kind != p.kind() {
+			ctx.NewActionWithValue(serverKindAction, kind)
+		}
 	}
+}
+
+// onTabKey moves between the tabs with ArrowLeft and ArrowRight (wrapping
+// round), Home and End, and selects the tab it moves to. The keys are the
+// tab list's: no other listener (the exchange's step keys) sees them.
+func (p *ServerPanel) onTabKey(ctx app.Context, e app.Event) {
+	i := slices.IndexFunc(serverKinds, func(k struct{ kind, label string }) bool { return k.kind == p.kind() })
+	n := len(serverKinds)
+	switch e.Get("key").String() {
+	case "ArrowRight":
+		i = (i + 1) % n
+	case "ArrowLeft":
+		i = (i + n - 1) % n
+	case "Home":
+		i = 0
+	case "End":
+		i = n - 1
+	default:
+		return
+	}
+	e.PreventDefault()
+	e.Call("stopPropagation")
+	kind := serverKinds[i].kind
+	app.Window().GetElementByID("tab-" + kind).Call("focus")
+	p.onKind(kind)(ctx, e)
 }

@@ -18,7 +18,7 @@ type TopBar struct {
 	Preset  string // the preset on screen, "" once edited
 	Browser string
 
-	copied, embedCopied bool
+	link, embed copier
 }
 
 func (t *TopBar) Render() app.UI {
@@ -32,7 +32,7 @@ func (t *TopBar) Render() app.UI {
 		app.Label().Class("control").For("preset").Body(
 			app.Elem("span").Text("Lesson"),
 			app.Select().ID("preset").OnChange(t.onPreset).Body(
-				app.Option().Value("").Selected(t.Preset == "").Text("Choose a lesson…"),
+				app.Option().Value("").Selected(t.Preset == "").Text("Lessons…"),
 				app.Range(t.Presets).Slice(func(i int) app.UI {
 					return app.Option().Value(t.Presets[i]).Selected(t.Presets[i] == t.Preset).Text(t.Presets[i])
 				}),
@@ -48,9 +48,11 @@ func (t *TopBar) Render() app.UI {
 			),
 		),
 		app.Div().Class("share").Body(
-			app.Button().ID("copy-link").Class("primary").OnClick(t.onCopy).Text(copyLabel(t.copied, "Link")),
-			app.Button().ID("copy-embed").Attr("title", "An <iframe> of the read-only view, for docs and blog posts").OnClick(t.onCopyEmbed).Text(copyLabel(t.embedCopied, "Embed code")),
+			app.Button().ID("copy-link").Class("primary").OnClick(t.onCopy).Text(copyLabel(t.link.copied(), "Link")),
+			app.Button().ID("copy-embed").Attr("title", "An <iframe> of the read-only view, for docs and blog posts").OnClick(t.onCopyEmbed).Text(copyLabel(t.embed.copied(), "Embed code")),
 		),
+		t.link.manualField("copy-link-text", "The link to this scenario", false),
+		t.embed.manualField("copy-embed-text", "The embed code", true),
 	)
 }
 
@@ -90,21 +92,13 @@ func (t *TopBar) onBrowser(ctx app.Context, e app.Event) {
 // onCopy copies the page's address, which is the permalink.
 func (t *TopBar) onCopy(ctx app.Context, e app.Event) {
 	link.flush()
-	href := app.Window().Get("location").Get("href").String()
-	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() {
-		cb.Call("writeText", href)
-	}
-	t.copied = true
-	ctx.After(2e9, func(ctx app.Context) { t.copied = false })
+	t.link.copy(ctx, "copy-link-text", app.Window().Get("location").Get("href").String())
 }
 
 // onCopyEmbed copies the <iframe> of this scenario's read-only view.
 func (t *TopBar) onCopyEmbed(ctx app.Context, e app.Event) {
 	link.flush()
-	code := embedCode(app.Window().Get("location").Get("href").String(), t.Preset)
-	if cb := app.Window().Get("navigator").Get("clipboard"); cb.Truthy() && code != "" {
-		cb.Call("writeText", code)
+	if code := embedCode(app.Window().Get("location").Get("href").String(), t.Preset); code != "" {
+		t.embed.copy(ctx, "copy-embed-text", code)
 	}
-	t.embedCopied = true
-	ctx.After(2e9, func(ctx app.Context) { t.embedCopied = false })
 }

@@ -33,7 +33,8 @@ type Verdict struct {
 	Browsers        []engine.BrowserVerdict
 	Reasons         []string // where the steps say the browsers differ
 	FetchCode       string
-	ReadOnly        bool // the embed view: nothing switches the profile
+	ReadOnly        bool         // the embed view: nothing switches the profile
+	Incomplete      fieldProblem // a field that is not what it must be: no browser result to show
 }
 
 // newVerdict is the Verdict of the scenario s, whose outcome is o.
@@ -50,6 +51,10 @@ func newVerdict(s engine.Scenario, o engine.Outcome, readOnly bool) *Verdict {
 	if len(o.LibraryWarnings) > 0 {
 		v.LibraryWarnings = slices.Compact(slices.Clone(o.LibraryWarnings))
 	}
+	if bad := incomplete(s); bad.Path != "" {
+		// What the engine made of it (an "error") is no browser's.
+		return &Verdict{Profile: v.Profile, ReadOnly: readOnly, Incomplete: bad}
+	}
 	return v
 }
 
@@ -61,6 +66,9 @@ var verdictTitles = map[string]string{
 }
 
 func (v *Verdict) Render() app.UI {
+	if v.Incomplete.Path != "" {
+		return v.incomplete()
+	}
 	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
 		app.Div().ID("verdict").Class("banner "+v.Verdict).Attr("role", "status").Body(
 			app.Elem("h2").ID("verdict-title").Text(v.Title),
@@ -108,6 +116,30 @@ func failingStep(steps []engine.Step) int {
 // onWhyStep shows the failing step in the exchange.
 func (v *Verdict) onWhyStep(ctx app.Context, e app.Event) {
 	ctx.NewActionWithValue(stepAction, v.WhyStep)
+}
+
+// incomplete says which field is not what it must be, in words, and
+// takes the user to it: a neutral banner, no browser's result.
+func (v *Verdict) incomplete() app.UI {
+	bad := v.Incomplete
+	return app.Elem("section").Class("panel verdict").Attr("aria-labelledby", "verdict-title").Body(
+		app.Div().ID("verdict").Class("banner incomplete").Attr("role", "status").Body(
+			app.Elem("h2").ID("verdict-title").Text("Incomplete: "+bad.What),
+			app.Elem("p").ID("problem").Text(sentence(bad.Words)),
+			app.Elem("p").ID("verdict-summary").Text("Once it is fixed, corsplay shows what the browser does."),
+			app.If(bad.ID != "" && !v.ReadOnly, func() app.UI {
+				return app.Button().ID("problem-focus").Class("link").OnClick(v.onFocusField).Text("Go to the field")
+			}),
+		),
+	)
+}
+
+// onFocusField takes the user to the field that is not what it must be.
+func (v *Verdict) onFocusField(ctx app.Context, e app.Event) {
+	if el := app.Window().GetElementByID(v.Incomplete.ID); el.Truthy() {
+		el.Call("scrollIntoView", map[string]any{"block": "center"})
+		el.Call("focus")
+	}
 }
 
 func verdictTitle(o engine.Outcome) string {
