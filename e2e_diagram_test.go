@@ -4,12 +4,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"corsplay/engine"
@@ -144,9 +142,6 @@ func diagramCases(t *testing.T) []struct {
 func TestDiagramLayout(t *testing.T) {
 	srv := newServer(t)
 	b := newBrowser(t)
-	if err := os.MkdirAll("test-output", 0o755); err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range diagramCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			url, s := srv.URL+"/", engine.Scenario{}
@@ -198,13 +193,7 @@ func TestDiagramLayout(t *testing.T) {
 				if probs := p.diagramLayoutProblems(); len(probs) > 0 {
 					t.Errorf("%d px, the preflight focused:\n  %s", width, strings.Join(probs, "\n  "))
 				}
-				png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS("section.exchange")))
-				if err != nil {
-					t.Fatalf("screenshot: %v", err)
-				}
-				if err := os.WriteFile(filepath.Join("test-output", fmt.Sprintf("diagram-long-path-focused-%d-light.png", width)), png, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				p.screenshot(filepath.Join("test-output", fmt.Sprintf("diagram-long-path-focused-%d-light.png", width)), "section.exchange")
 			}
 		})
 	}

@@ -4,12 +4,10 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"corsplay/engine"
@@ -87,13 +85,10 @@ func TestInputMistakesAreShownAtTheField(t *testing.T) {
 	if got := evalAs[string](p, `[".diagram", "#fixes-title", "#lint-title", "#attacker-title"].filter(s => document.querySelector(s)).join(" ") || (document.querySelector("#no-exchange") ? "" : "no #no-exchange")`); got != "" {
 		t.Errorf("the incomplete scenario shows %s", got)
 	}
-	if err := os.MkdirAll("test-output", 0o755); err != nil {
-		t.Fatal(err)
-	}
 	for _, scheme := range []string{"light", "dark"} {
 		p.emulate(1280, 900, scheme)
-		shoot(t, p, "forms-incomplete-request-"+scheme, `section[aria-labelledby="request-title"]`)
-		shoot(t, p, "forms-incomplete-verdict-"+scheme, `section.verdict`)
+		p.screenshot(filepath.Join("test-output", "forms-incomplete-request-"+scheme+".png"), `section[aria-labelledby="request-title"]`)
+		p.screenshot(filepath.Join("test-output", "forms-incomplete-verdict-"+scheme+".png"), `section.verdict`)
 	}
 	p.eval(`document.activeElement.blur()`)
 	p.click("#problem-focus")
@@ -223,10 +218,7 @@ func TestCopyButtonsSayCopiedOnlyWhenCopied(t *testing.T) {
 			}
 			if clip == clipboardMissing && (c.button == "copy-link" || c.button == "copy-export") {
 				sel := map[string]string{"copy-link": "header.topbar", "copy-export": "#export"}[c.button]
-				if err := os.MkdirAll("test-output", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				shoot(t, p, "forms-"+c.button+"-by-hand", sel)
+				p.screenshot(filepath.Join("test-output", "forms-"+c.button+"-by-hand.png"), sel)
 			}
 			p.click("#" + c.field + "-close")
 			p.waitJS(`!document.getElementById(`+jsString(c.field)+`)`, "Done to close "+c.field)
@@ -301,9 +293,6 @@ func TestFormsLayout(t *testing.T) {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), permalink(t, srv.URL, reflectingPolicy()))
 	p.waitVerdict("Blocked by CORS")
-	if err := os.MkdirAll("test-output", 0o755); err != nil {
-		t.Fatal(err)
-	}
 	p.choose("#browser", engine.Spec)
 	p.waitText("#console-title", "What Chrome logs (the standard has no console)")
 	p.choose("#browser", engine.Chrome)
@@ -353,8 +342,8 @@ func TestFormsLayout(t *testing.T) {
 			if width == 320 && code["scrolls"] != true {
 				t.Errorf("%s: the exported code does not scroll sideways: %v", name, code)
 			}
-			shoot(t, p, "forms-request-"+name, `section[aria-labelledby="request-title"]`)
-			shoot(t, p, "forms-server-policy-"+name, `section[aria-labelledby="server-title"]`)
+			p.screenshot(filepath.Join("test-output", "forms-request-"+name+".png"), `section[aria-labelledby="request-title"]`)
+			p.screenshot(filepath.Join("test-output", "forms-server-policy-"+name+".png"), `section[aria-labelledby="server-title"]`)
 			p.click("#tab-raw")
 			p.waitJS(`!!document.querySelector("#actual-header-0-name")`, "the raw form")
 			p.typeInto("#actual-header-0-name", "Access-Control-Allow-Credentials")
@@ -365,7 +354,7 @@ func TestFormsLayout(t *testing.T) {
 			if cut := evalAs[string](p, `[...document.querySelectorAll(".headers input")].filter(e => e.scrollWidth > e.clientWidth).map(e => e.id + "=" + e.value).join(" ")`); cut != "" {
 				t.Errorf("%s: these header fields cut their text: %s", name, cut)
 			}
-			shoot(t, p, "forms-server-raw-"+name, `section[aria-labelledby="server-title"]`)
+			p.screenshot(filepath.Join("test-output", "forms-server-raw-"+name+".png"), `section[aria-labelledby="server-title"]`)
 		}
 	}
 }
@@ -377,16 +366,4 @@ func reflectingPolicy() engine.Scenario {
 	return engine.Scenario{V: engine.Version, Page: "https://app.example.com",
 		Request: engine.Request{URL: "https://api.example.com/items/42", Method: "PATCH", Credentials: engine.CredentialsInclude},
 		Server:  engine.Server{Policy: &engine.Policy{AnyOrigin: engine.AnyOriginReflect, Credentials: true, Methods: []string{"PUT"}}}}
-}
-
-// shoot writes a screenshot of the element sel to test-output/name.png.
-func shoot(t *testing.T, p *page, name, sel string) {
-	t.Helper()
-	png, err := chromedp.Run(p.ctx, chromedp.Screenshot(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("%s: screenshot: %v", name, err)
-	}
-	if err := os.WriteFile(filepath.Join("test-output", name+".png"), png, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -37,9 +36,6 @@ func TestPageLayout(t *testing.T) {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")
 	dir := shotsDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range diagramCases(t) {
 		url, verdict := srv.URL+"/", "Allowed"
 		if c.s != nil {
@@ -93,9 +89,6 @@ func TestEmbedScreenshot(t *testing.T) {
 		t.Errorf("the embed view scrolls sideways at 800 px: %s", over)
 	}
 	dir := shotsDir()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	p.screenshot(filepath.Join(dir, "embed-800-light.png"), "")
 }
 
@@ -111,24 +104,22 @@ func (p *page) sidewaysOverflow() string {
 	})()`)
 }
 
-// screenshot writes what the screen shows (sel "") or the whole element
-// sel, as a PNG.
+// screenshot writes, as a PNG, what the screen shows (sel "") or the
+// element sel.
 func (p *page) screenshot(file, sel string) {
 	p.t.Helper()
-	params := cdppage.CaptureScreenshotParams{Format: cdppage.CaptureScreenshotFormatPng}
+	shot := chromedp.CaptureScreenshot()
 	if sel != "" {
-		beyond := true
-		r := evalAs[struct{ X, Y, W, H float64 }](p, `(() => { const r = document.querySelector(`+jsString(sel)+`).getBoundingClientRect();
-			return {X: r.left + scrollX, Y: r.top + scrollY, W: r.width, H: r.height}; })()`)
-		params.Clip = &cdppage.Viewport{X: r.X, Y: r.Y, Width: r.W, Height: r.H, Scale: 1}
-		params.CaptureBeyondViewport = &beyond
+		shot = chromedp.Screenshot(chromedp.CSS(sel))
 	}
-	res, err := chromedp.Call(p.ctx, cdppage.CaptureScreenshot, params)
+	png, err := chromedp.Run(p.ctx, shot)
 	if err != nil {
 		p.t.Fatalf("screenshot of %s: %v", file, err)
 	}
-	shot := res.Data
-	if err := os.WriteFile(file, shot, 0o644); err != nil {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		p.t.Fatal(err)
+	}
+	if err := os.WriteFile(file, png, 0o644); err != nil {
 		p.t.Fatal(err)
 	}
 }
