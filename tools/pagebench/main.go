@@ -349,9 +349,10 @@ var appParts = []struct {
 	re   *regexp.Regexp
 }{
 	{"scripts", regexp.MustCompile(`(?s)\s*<script\b[^>]*>.*?</script>`)},
-	{"go-app's loading screen", regexp.MustCompile(`(?s)\s*<aside id="app-wasm-loader".*?</aside>`)},
-	{"go-app's style sheet", regexp.MustCompile(`\s*<link href="/app.css"[^>]*>`)},
-	{"the manifest", regexp.MustCompile(`\s*<link rel="manifest"[^>]*>`)},
+	{"go-app's loading screen", regexp.MustCompile(`(?s)\s*<aside\b[^>]*\bid="app-wasm-loader".*?</aside>`)},
+	// go-app writes a tag's attributes in any order.
+	{"go-app's style sheet", regexp.MustCompile(`\s*<link\b[^>]*\bhref="/app.css"[^>]*>`)},
+	{"the manifest", regexp.MustCompile(`\s*<link\b[^>]*\brel="manifest"[^>]*>`)},
 }
 
 // withoutApp is the prerendered page without the parts that load and run
