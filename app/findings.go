@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -130,18 +131,32 @@ func (f *LintView) Render() app.UI {
 	)
 }
 
-// ExposureView shows the attacker's view.
+// ExposureView shows the attacker's view: open by itself when an origin
+// other than the page's can read, folded to its one-line answer when none
+// can (the table is then made only once the reader opens it).
 type ExposureView struct {
 	app.Compo
 	Exposure []engine.Probe
+
+	choice string // "open" or "closed" once the reader chose; "" follows the risk
 }
 
 func (f *ExposureView) Render() app.UI {
 	if len(f.Exposure) == 0 {
 		return app.Div().Class("findings-none")
 	}
-	return app.Elem("section").Class("panel attacker").Attr("aria-labelledby", "attacker-title").Body(
+	readers := othersReading(f.Exposure)
+	open := f.choice == "open" || f.choice == "" && readers > 0
+	summary := app.Elem("summary").Body(
 		app.Elem("h2").ID("attacker-title").Text("Who else can read? The attacker's view"),
+		app.Elem("p").ID("attacker-answer").Class(readersClass(readers)).Text(readersSentence(readers, len(f.Exposure))),
+	)
+	details := app.Elem("details").ID("attacker").Class("panel attacker").On("toggle", f.onToggle)
+	if !open {
+		return details.Body(summary)
+	}
+	return details.Attr("open", true).Body(
+		summary,
 		app.Elem("p").Class("hint").Text("Origins derived from the policy, as CORS scanners probe a live server: could script there read the response of a GET?"),
 		// A table that scrolls sideways must be reachable with the keyboard.
 		app.Div().Class("table-wrap").Attr("tabindex", 0).Attr("role", "region").Attr("aria-label", "Origins and what each can read").Body(app.Elem("table").ID("exposure").Body(
@@ -165,6 +180,42 @@ func (f *ExposureView) Render() app.UI {
 			})),
 		)),
 	)
+}
+
+func (f *ExposureView) onToggle(ctx app.Context, e app.Event) {
+	f.choice = "closed"
+	if ctx.JSSrc().Get("open").Bool() {
+		f.choice = "open"
+	}
+}
+
+// othersReading counts the probed origins the policy does not mean to
+// trust that can read, with or without cookies.
+func othersReading(ps []engine.Probe) int {
+	n := 0
+	for _, p := range ps {
+		if p.Risk != "expected" && (p.Readable || p.WithCookies) {
+			n++
+		}
+	}
+	return n
+}
+
+func readersSentence(readers, probed int) string {
+	switch readers {
+	case 0:
+		return fmt.Sprintf("None of the %d origins an attacker would try can read.", probed)
+	case 1:
+		return fmt.Sprintf("1 of the %d origins an attacker would try can read.", probed)
+	}
+	return fmt.Sprintf("%d of the %d origins an attacker would try can read.", readers, probed)
+}
+
+func readersClass(readers int) string {
+	if readers > 0 {
+		return "readers some"
+	}
+	return "readers none"
 }
 
 // yesNo marks a probe's readability: green for an origin the policy means
