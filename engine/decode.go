@@ -147,7 +147,13 @@ func (s Scenario) Validate() error {
 	if err := s.Request.validate(); err != nil {
 		return err
 	}
-	return s.Server.validate()
+	if err := s.Server.validate(); err != nil {
+		return err
+	}
+	if s.Challenge != nil {
+		return s.Challenge.validate(s)
+	}
+	return nil
 }
 
 func (r Request) validate() error {
