@@ -253,3 +253,75 @@ func TestChallengeRoundTrip(t *testing.T) {
 		t.Errorf("editing a clone changed the original: %+v", s.Challenge)
 	}
 }
+
+// TestSolutionCompacted: the solution is kept compact, so that a preset
+// with an indented solution survives a JSON round trip unchanged.
+func TestSolutionCompacted(t *testing.T) {
+	s, err := engine.DecodeOne([]byte(withChallenge(challengeJSON(`{"verdict":"allowed"}`, "{\n  \"server\": {\"raw\": null, \"policy\": {\"origins\": [\"https://app.example.com\"]}}\n}"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(s.Challenge.Solution); got != pageOnlySolution {
+		t.Errorf("solution %s, want %s", got, pageOnlySolution)
+	}
+	data, _ := json.Marshal(s)
+	if back, err := engine.DecodeOne(data); err != nil || !reflect.DeepEqual(back, s) {
+		t.Errorf("round trip: %v", err)
+	}
+}
+
+// FuzzChallenge: any challenge in a valid scenario decodes to a valid one
+// or to a *FieldError under "challenge"; a valid one with a solution
+// solves to a valid scenario, and checking never panics nor reports a
+// change of the start against itself.
+func FuzzChallenge(f *testing.F) {
+	for _, c := range []string{
+		challengeJSON(`{"verdict":"allowed","exposure":"page-only"}`, pageOnlySolution),
+		challengeJSON(`{"attackerReads":true,"maxSeverity":"warning","readable":["X-A"],"preflight":false,"cachedSends":1}`, `{"server":{"raw":null,"policy":{"anyOrigin":"reflect","credentials":true}}}`),
+		`{"goal":"g","change":["page","request","browser"],"expect":{"verdict":"opaque"},"solution":{"page":"null","request":{"mode":"no-cors","headers":null},"browser":"safari"}}`,
+		challengeJSON(`{"verdict":"blocked"}`, `{"server":{"raw":{"actual":{"status":99}}}}`),
+		`{"goal":"","change":[],"expect":{}}`,
+		`null`, `[]`, `{"solution":5}`,
+	} {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, challenge string) {
+		s, err := engine.DecodeOne([]byte(withChallenge(challenge)))
+		if err != nil {
+			var fe *engine.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %T %v, want a *FieldError", err, err)
+			}
+			// A challenge that is one JSON value has its errors in it.
+			if json.Valid([]byte(challenge)) && !strings.HasPrefix(fe.Field, "challenge") && fe.Field != "" {
+				t.Fatalf("error %v outside the challenge", err)
+			}
+			return
+		}
+		if s.Challenge == nil {
+			return // "challenge": null
+		}
+		out := engine.Evaluate(s)
+		for _, u := range s.Challenge.Check(s, s, out).Unmet {
+			if u.Expect == "change" {
+				t.Fatalf("the start changed against itself: %q", u.Why)
+			}
+		}
+		if len(s.Challenge.Solution) == 0 {
+			return
+		}
+		solved, err := s.Solved()
+		if err != nil {
+			t.Fatalf("a valid challenge's solution: %v", err)
+		}
+		if err := solved.Validate(); err != nil || solved.Challenge != nil {
+			t.Fatalf("solved %+v: %v", solved, err)
+		}
+		r := s.Challenge.Check(s, solved, engine.Evaluate(solved))
+		for _, u := range r.Unmet {
+			if u.Expect == "change" {
+				t.Fatalf("the solution changes a part change forbids: %q", u.Why)
+			}
+		}
+	})
+}
