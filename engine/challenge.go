@@ -284,14 +284,20 @@ func (e Expect) validate() error {
 }
 
 // Check judges attempt, whose outcome is out, against the challenge whose
-// start is start: the parts changed outside Change first, then each
-// expectation in Expect's order.
+// start is start: the parts changed outside Change first (each part is
+// compared as JSON with the scenario's defaults filled in, so writing a
+// default out is no change), then each expectation in Expect's order.
 func (c Challenge) Check(start, attempt Scenario, out Outcome) ChallengeResult {
 	unmet := []Unmet{}
 	add := func(expect, format string, args ...any) {
 		unmet = append(unmet, Unmet{expect, fmt.Sprintf(format, args...)})
 	}
 	before, after := start.withDefaults(), attempt.withDefaults()
+	for _, s := range []*Scenario{&before, &after} {
+		if len(s.Request.Repeat) == 1 && s.Request.Repeat[0] == 0 {
+			s.Request.Repeat = nil // once, at 0: the default
+		}
+	}
 	for _, part := range ChallengeParts {
 		if slices.Contains(c.Change, part) {
 			continue
@@ -336,8 +342,12 @@ func (c Challenge) Check(start, attempt Scenario, out Outcome) ChallengeResult {
 		}
 	}
 	if e.Exposure != nil {
-		if len(out.Exposure) == 0 {
+		switch {
+		case len(out.Exposure) > 0:
+		case attempt.Server.Policy == nil && attempt.Server.Library == nil:
 			add("exposure", "there is no attacker's view to judge: corsplay probes a policy or library server, not raw responses")
+		default:
+			add("exposure", "there is no attacker's view to judge: the evaluation stopped before it (verdict %s)", out.Verdict)
 		}
 		for _, p := range out.Exposure {
 			if p.Origin != attempt.Page && (p.Readable || p.WithCookies) {

@@ -184,7 +184,10 @@ func TestChallengeCheck(t *testing.T) {
 		{"defaults are no change", []string{"server"}, `{"verdict":"allowed"}`, func(s *engine.Scenario) {
 			allowed(s)
 			s.Browser, s.Request.Method, s.Request.Credentials, s.Request.Mode = engine.Chrome, "GET", "same-origin", "cors"
+			s.Request.Repeat, s.Request.Headers = []float64{0}, engine.Headers{}
 		}, nil},
+		{"exposure of a server with no CORS", nil, `{"exposure":"page-only"}`, func(s *engine.Scenario) { s.Server = engine.Server{} },
+			[]engine.Unmet{{"exposure", "there is no attacker's view to judge: corsplay probes a policy or library server"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			change := tt.change
