@@ -14,14 +14,18 @@ import (
 
 // check reads one scenario or an array of them (see batch) and prints the
 // outcomes as JSON; -browser evaluates every scenario with that profile
-// instead of its own. It returns the process exit code: 2 for invalid
-// input.
+// instead of its own. A scenario with a challenge gets the check of its
+// outcome against it ("challenge": {"met", "unmet"}); -solution evaluates
+// the challenge's solution merged into the scenario instead, and checks it
+// against the same challenge. It returns the process exit code: 2 for
+// invalid input.
 func check(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	browser := fl.String("browser", "", "evaluate with this browser's profile: "+strings.Join(engine.Profiles, ", "))
+	solution := fl.Bool("solution", false, "evaluate each scenario's challenge solution merged into it, and check it against the challenge")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corsplay check [-browser NAME] [FILE]")
+		fmt.Fprintln(stderr, "usage: corsplay check [-browser NAME] [-solution] [FILE]")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -39,6 +43,26 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if *browser != "" {
 			s.Browser = *browser
 		}
-		return engine.Evaluate(s), nil
+		if s.Challenge == nil {
+			if *solution {
+				return nil, &engine.FieldError{Field: "challenge", Problem: "missing: -solution checks a scenario's challenge solution, and this scenario has no challenge"}
+			}
+			return engine.Evaluate(s), nil
+		}
+		// The start is the scenario as given (with -browser's profile);
+		// the attempt is the start itself, or its solution.
+		attempt := s
+		if *solution {
+			if attempt, err = s.Solved(); err != nil {
+				return nil, err
+			}
+			if *browser != "" {
+				attempt.Browser = *browser
+			}
+		}
+		out := engine.Evaluate(attempt)
+		r := s.Challenge.Check(s, attempt, out)
+		out.Challenge = &r
+		return out, nil
 	})
 }

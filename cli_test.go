@@ -352,3 +352,52 @@ func TestCheckBrowser(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckChallenge: a scenario with a challenge gets "challenge": {met,
+// unmet} in its outcome, of itself or, with -solution, of its solution
+// merged in; one without gets none, and -solution refuses it.
+func TestCheckChallenge(t *testing.T) {
+	challenged := `{"v":1,"page":"https://app.example.com","request":{"url":"https://api.example.com/r"},` +
+		`"challenge":{"goal":"Let the page read","change":["server"],"expect":{"verdict":"allowed","exposure":"page-only"},` +
+		`"solution":{"server":{"policy":{"origins":["https://app.example.com"]}}}}}`
+	wildcard := strings.Replace(challenged, `"challenge"`, `"server":{"policy":{"anyOrigin":"wildcard"}},"challenge"`, 1)
+	for _, tt := range []struct {
+		name  string
+		args  []string
+		input string
+		code  int
+		want  string // a fragment of stdout, or of stderr when code is 2
+		not   string // not in stdout
+	}{
+		{"start unmet", nil, challenged, 0, `"challenge": {
+    "met": false,
+    "unmet": [
+      {
+        "expect": "verdict",
+        "why": "the fetch is blocked (MissingAllowOriginHeader), not allowed"
+      },`, ""},
+		{"solution met", []string{"-solution"}, challenged, 0, `"challenge": {
+    "met": true,
+    "unmet": []
+  }`, ""},
+		{"an attacker reads", nil, wildcard, 0, `"why": "https://evil-attacker.net can read without cookies"`, ""},
+		{"solution, other browser", []string{"-browser", "firefox", "-solution"}, challenged, 0, `"met": true`, `"met": false`},
+		{"in an array", []string{"-solution"}, "[" + challenged + "," + challenged + "]", 0, `"met": true`, `"met": false`},
+		{"no challenge", nil, goodScenario, 0, `"verdict": "blocked"`, `"challenge"`},
+		{"-solution without a challenge", []string{"-solution"}, goodScenario, 2, "check: standard input: challenge: missing: -solution checks a scenario's challenge solution", ""},
+		{"-solution without a solution", []string{"-solution"}, strings.Replace(challenged, `,"solution":{"server":{"policy":{"origins":["https://app.example.com"]}}}`, "", 1), 2, "check: standard input: challenge.solution: missing", ""},
+		{"bad challenge", nil, strings.Replace(challenged, `"allowed"`, `"ok"`, 1), 2, `check: standard input: challenge.expect.verdict: "ok" is not a verdict`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errs bytes.Buffer
+			code := check(tt.args, strings.NewReader(tt.input), &out, &errs)
+			where := out.String()
+			if tt.code == 2 {
+				where = errs.String()
+			}
+			if code != tt.code || !strings.Contains(where, tt.want) || tt.not != "" && strings.Contains(out.String(), tt.not) {
+				t.Errorf("check %q: exit %d\nstdout %.2000s\nstderr %s\nwant exit %d and %q", tt.args, code, out.String(), errs.String(), tt.code, tt.want)
+			}
+		})
+	}
+}

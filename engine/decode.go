@@ -68,6 +68,14 @@ func DecodeOne(data []byte) (Scenario, error) {
 	if err := Unmarshal(data, &s); err != nil {
 		return Scenario{}, err
 	}
+	if c := s.Challenge; c != nil && len(c.Solution) > 0 {
+		// Compact, as json.Marshal writes it: a scenario decodes to the
+		// same value before and after a round trip.
+		var buf bytes.Buffer
+		if json.Compact(&buf, c.Solution) == nil {
+			c.Solution = buf.Bytes()
+		}
+	}
 	return s, s.Validate()
 }
 
@@ -147,7 +155,13 @@ func (s Scenario) Validate() error {
 	if err := s.Request.validate(); err != nil {
 		return err
 	}
-	return s.Server.validate()
+	if err := s.Server.validate(); err != nil {
+		return err
+	}
+	if s.Challenge != nil {
+		return s.Challenge.validate(s)
+	}
+	return nil
 }
 
 func (r Request) validate() error {

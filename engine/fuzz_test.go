@@ -34,6 +34,7 @@ var fuzzSeedScenarios = []string{
 	`{"v":1,"page":"https://a.example:65536","request":{"url":"https://a.example:99999/"},"server":{"policy":{"maxAge":1.5,"vary":"x"}}}`,
 	`{"v":1,"v":1,"page":"null","request":{"url":"https://a.example/"},"server":{"library":{"name":"express-cors","options":{"origin":{"regexp":"a","regexp":"b"}}}}}`,
 	`[{"v":1,"page":"null","request":{"url":"https://a.example/"}}, {"v":1,,}, tru, [1,]`,
+	`{"v":1,"page":"https://app.example.com","request":{"url":"https://api.example.com/"},"challenge":{"goal":"g","change":["server","page"],"expect":{"verdict":"allowed","exposure":"page-only","cachedSends":0},"hints":["h"],"solution":{ "server" : {"policy":{"origins":["https://app.example.com"]}}, "page": "null"}}}`,
 }
 
 // goTypeNames are words of Go, not JSON, that no decode error may show.

@@ -71,6 +71,9 @@ type Outcome struct {
 	// LibraryWarnings are what the library logs about its configuration,
 	// such as an unknown option it ignores.
 	LibraryWarnings []string `json:"libraryWarnings,omitempty"`
+	// Challenge is the check of the scenario against its challenge, set by
+	// the caller (corsplay check) with Challenge.Check; nil otherwise.
+	Challenge *ChallengeResult `json:"challenge,omitempty"`
 }
 
 // ConsoleLine is one line of a browser's console: its source, level and

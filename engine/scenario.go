@@ -25,6 +25,9 @@ type Scenario struct {
 	Page    string  `json:"page"`
 	Request Request `json:"request"`
 	Server  Server  `json:"server"`
+	// Challenge, when given, makes the scenario the start of an exercise
+	// (see Challenge).
+	Challenge *Challenge `json:"challenge,omitempty"`
 	// meter pays for the pattern matching of the evaluation this copy is
 	// part of (metered); nil outside one.
 	meter *pattern.Meter
@@ -146,6 +149,10 @@ func (s Scenario) Clone() Scenario {
 			}
 		}
 		s.Server.Raw = &c
+	}
+	if s.Challenge != nil {
+		c := s.Challenge.clone()
+		s.Challenge = &c
 	}
 	return s
 }

@@ -397,3 +397,35 @@ func sends(want ...string) checkFunc {
 		}
 	}
 }
+
+// TestPresetChallenges: every preset with a challenge starts unmet, its
+// solution merged into it meets it, and its hints are a ladder of at least
+// two. At least one preset has a challenge.
+func TestPresetChallenges(t *testing.T) {
+	n, names := 0, fileNames(t)
+	for i, s := range All() {
+		if s.Challenge == nil {
+			continue
+		}
+		n++
+		t.Run(strings.TrimSuffix(names[i], ".json"), func(t *testing.T) {
+			c := *s.Challenge
+			if got := c.Check(s, s, engine.Evaluate(s)); got.Met {
+				t.Errorf("the start already meets the challenge %q", c.Goal)
+			}
+			if len(c.Hints) < 2 {
+				t.Errorf("%d hints, want a ladder of at least 2", len(c.Hints))
+			}
+			solved, err := s.Solved()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Check(s, solved, engine.Evaluate(solved)); !got.Met {
+				t.Errorf("the solution does not meet the challenge: %q", got.Unmet)
+			}
+		})
+	}
+	if n == 0 {
+		t.Error("no preset has a challenge")
+	}
+}
