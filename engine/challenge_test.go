@@ -81,9 +81,6 @@ func TestChallengeValidate(t *testing.T) {
 		{"solution changes what change forbids", challengeJSON(ok, `{"request":{"method":"POST"}}`), "challenge.solution.request", "the solution changes the request, which this challenge does not let the learner change (change: server)"},
 		{"solution changes the title", challengeJSON(ok, `{"title":"t"}`), "challenge.solution.title", `a solution changes only "page", "request", "server" or "browser"`},
 		{"solution nests a challenge", challengeJSON(ok, `{"challenge":{}}`), "challenge.solution.challenge", "a solution changes only"},
-		{"solution with an unknown field", challengeJSON(ok, `{"server":{"policy":{"origin":["x"]}}}`), "challenge.solution.server.policy.origin", "unknown field"},
-		{"solution with two servers", challengeJSON(ok, `{"server":{"policy":{"origins":["`+pageOrigin+`"]}}}`), "challenge.solution.server", "give one of raw, policy or library"},
-		{"solution with a bad value", challengeJSON(ok, `{"server":{"raw":{"actual":{"status":99}}}}`), "challenge.solution.server.raw.actual.status", "99 is not a final HTTP status"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := engine.DecodeOne([]byte(withChallenge(tt.challenge)))
@@ -131,6 +128,30 @@ func TestSolved(t *testing.T) {
 	var none engine.Scenario
 	if _, err := none.Solved(); err == nil {
 		t.Error("Solved of a scenario without a challenge: no error")
+	}
+}
+
+// A solution whose merge is no valid scenario is refused by Solved, under
+// challenge.solution, and not by Validate: what a learner does to the
+// start (another kind of server) must not make the scenario invalid.
+func TestSolvedRefusesABadMerge(t *testing.T) {
+	ok := `{"verdict":"allowed"}`
+	for _, tt := range []struct{ name, challenge, field, problem string }{
+		{"an unknown field", challengeJSON(ok, `{"server":{"policy":{"origin":["x"]}}}`), "challenge.solution.server.policy.origin", "unknown field"},
+		{"two servers", challengeJSON(ok, `{"server":{"policy":{"origins":["`+pageOrigin+`"]}}}`), "challenge.solution.server", "give one of raw, policy or library"},
+		{"a bad value", challengeJSON(ok, `{"server":{"raw":{"actual":{"status":99}}}}`), "challenge.solution.server.raw.actual.status", "99 is not a final HTTP status"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := engine.DecodeOne([]byte(withChallenge(tt.challenge)))
+			if err != nil {
+				t.Fatalf("Validate refuses the start: %v", err)
+			}
+			_, err = s.Solved()
+			var fe *engine.FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field || !strings.Contains(fe.Problem, tt.problem) {
+				t.Errorf("Solved: error %#v (%v), want field %q with %q", fe, err, tt.field, tt.problem)
+			}
+		})
 	}
 }
 
@@ -314,6 +335,10 @@ func FuzzChallenge(f *testing.F) {
 			return
 		}
 		solved, err := s.Solved()
+		var fe *engine.FieldError
+		if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "challenge.solution") {
+			return // a solution that merges into no valid scenario, said where
+		}
 		if err != nil {
 			t.Fatalf("a valid challenge's solution: %v", err)
 		}
