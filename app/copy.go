@@ -98,7 +98,7 @@ func (c *copier) manualField(id, label string, multiline bool) app.UI {
 	var control app.UI
 	if multiline {
 		control = app.Textarea().ID(id).Class("mono").ReadOnly(true).Rows(4).Attr("spellcheck", "false").
-			Attr("aria-describedby", id+"-tip").Text(c.text).Body(app.Text(c.text))
+			Attr("aria-describedby", id+"-tip").Text(c.text)
 	} else {
 		control = app.Input().ID(id).Type("text").Class("mono").ReadOnly(true).Attr("spellcheck", "false").
 			Attr("aria-describedby", id+"-tip").Value(c.text)
