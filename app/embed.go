@@ -34,6 +34,7 @@ func (e *Embed) Render() app.UI {
 	if title == "" {
 		title = "A fetch() from " + e.scenario.Page + " to " + e.scenario.Request.URL
 	}
+	bad := incomplete(e.scenario)
 	return app.Div().Class("page embed").Body(
 		app.Elem("header").Class("embed-head").Body(
 			app.Elem("h1").ID("embed-title").Text(title),
@@ -43,8 +44,8 @@ func (e *Embed) Render() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(e.notice)
 		}),
 		app.Elem("main").Class("embed-body").Body(
-			newVerdict(e.scenario, e.out, true),
-			app.If(incomplete(e.scenario).Path == "", func() app.UI { return &Exchange{Outcome: e.out, Page: e.scenario.Page} }),
+			newVerdict(e.scenario, e.out, bad, true),
+			app.If(bad.Path == "", func() app.UI { return &Exchange{Outcome: e.out, Page: e.scenario.Page} }),
 		),
 	)
 }

@@ -61,7 +61,7 @@ func TestIncomplete(t *testing.T) {
 				if v := engine.Evaluate(s).Verdict; v != tt.verdict {
 					t.Errorf("the engine's verdict is %q, want %q", v, tt.verdict)
 				}
-				if v := newVerdict(s, engine.Evaluate(s), false); v.Incomplete.Path != "" || v.Title == "" {
+				if v := newVerdict(s, engine.Evaluate(s), incomplete(s), false); v.Incomplete.Path != "" || v.Title == "" {
 					t.Errorf("the verdict says %q, incomplete %+v", v.Title, v.Incomplete)
 				}
 			}

@@ -222,7 +222,7 @@ func (p *Playground) Render() app.UI {
 			// on a wide screen, above it on a phone.
 			app.Div().Class("answer-grid").Body(
 				app.Div().ID("answer").Class("answer").Attr("tabindex", -1).Attr("aria-label", "The answer").Body(
-					newVerdict(s, p.out, false),
+					newVerdict(s, p.out, p.bad, false),
 					app.If(p.bad.Path == "", func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }),
 				),
 				app.If(p.bad.Path == "", func() app.UI {

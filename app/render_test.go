@@ -200,7 +200,7 @@ func TestVerdictRender(t *testing.T) {
 	s := defaultScenario()
 	s.Request.Method = "patch"
 	out := engine.Evaluate(s)
-	html := app.HTMLString(newVerdict(s, out, false))
+	html := app.HTMLString(newVerdict(s, out, incomplete(s), false))
 	for _, want := range []string{"Blocked by CORS", "Method patch is not allowed by Access-Control-Allow-Methods in preflight response.", "MethodDisallowedByPreflightResponse"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("verdict HTML lacks %q", want)

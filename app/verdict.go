@@ -37,8 +37,13 @@ type Verdict struct {
 	Incomplete      fieldProblem // a field that is not what it must be: no browser result to show
 }
 
-// newVerdict is the Verdict of the scenario s, whose outcome is o.
-func newVerdict(s engine.Scenario, o engine.Outcome, readOnly bool) *Verdict {
+// newVerdict is the Verdict of the scenario s, whose outcome is o; bad is
+// s's field that is not what it must be (incomplete(s)), if any.
+func newVerdict(s engine.Scenario, o engine.Outcome, bad fieldProblem, readOnly bool) *Verdict {
+	if bad.Path != "" {
+		// What the engine made of it (an "error") is no browser's.
+		return &Verdict{Profile: browserOf(s), ReadOnly: readOnly, Incomplete: bad}
+	}
 	v := &Verdict{Profile: browserOf(s), Verdict: o.Verdict, Title: verdictTitle(o), Console: o.Console, ConsoleLines: o.ConsoleLines,
 		TypeError: o.TypeError, CORSError: o.CORSError, Aside: aside(o), ReadableHeaders: o.ReadableHeaders, Notes: o.Notes,
 		Preflight: o.Preflight != nil, Browsers: o.Browsers, Reasons: differences(o.Steps), FetchCode: fetchCode(s, o), ReadOnly: readOnly}
@@ -50,10 +55,6 @@ func newVerdict(s engine.Scenario, o engine.Outcome, readOnly bool) *Verdict {
 	}
 	if len(o.LibraryWarnings) > 0 {
 		v.LibraryWarnings = slices.Compact(slices.Clone(o.LibraryWarnings))
-	}
-	if bad := incomplete(s); bad.Path != "" {
-		// What the engine made of it (an "error") is no browser's.
-		return &Verdict{Profile: v.Profile, ReadOnly: readOnly, Incomplete: bad}
 	}
 	return v
 }

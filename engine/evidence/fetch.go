@@ -27,15 +27,6 @@ type jsMember struct {
 	line  int
 }
 
-func (o jsObject) get(key string) (jsMember, bool) {
-	for _, m := range o {
-		if m.key == key {
-			return m, true
-		}
-	}
-	return jsMember{}, false
-}
-
 // jsParser reads a JavaScript literal, tracking lines.
 type jsParser struct {
 	s     string

@@ -24,9 +24,6 @@ func New(expr string) *Regexp {
 	return &Regexp{expr: expr, re: sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })}
 }
 
-// Compiled is the compiled expression.
-func (r *Regexp) Compiled() *regexp.Regexp { return r.re() }
-
 // String is the source text, without compiling it.
 func (r *Regexp) String() string { return r.expr }
 
