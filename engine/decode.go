@@ -158,6 +158,9 @@ func (s Scenario) Validate() error {
 	if err := s.Server.validate(); err != nil {
 		return err
 	}
+	if err := s.validatePredictions(); err != nil {
+		return err
+	}
 	if s.Challenge != nil {
 		return s.Challenge.validate(s)
 	}

@@ -17,6 +17,11 @@ type Scenario struct {
 	Title string `json:"title,omitempty"`
 	// Lesson explains what the scenario teaches, for presets.
 	Lesson string `json:"lesson,omitempty"`
+	// Look says what to look at in the exchange, for lessons.
+	Look string `json:"look,omitempty"`
+	// Predict lists what a lesson asks the learner to foresee before
+	// stepping through the exchange (see Prediction).
+	Predict []Prediction `json:"predict,omitempty"`
 	// Browser is the profile: "chrome" (default), "edge" (Chrome's rules),
 	// "firefox" or "spec".
 	Browser string `json:"browser,omitempty"`
@@ -150,6 +155,7 @@ func (s Scenario) Clone() Scenario {
 		}
 		s.Server.Raw = &c
 	}
+	s.Predict = slices.Clone(s.Predict)
 	if s.Challenge != nil {
 		c := s.Challenge.clone()
 		s.Challenge = &c

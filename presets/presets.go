@@ -1,8 +1,9 @@
-// Package presets holds corsplay's lesson presets: small scenarios, each
-// with a title and a lesson, that walk a learner through the CORS protocol
-// from a same-origin fetch to the preflight cache. Each preset is one JSON
-// file in this directory, in the engine's scenario format; the two-digit
-// prefix of its file name gives its place in the list.
+// Package presets holds corsplay's course: lessons, each a small scenario
+// with a title and a lesson (and maybe predictions and a challenge), in
+// chapters that walk a learner through the CORS protocol from a
+// same-origin fetch to the traps of real libraries. Each lesson is one JSON
+// file in this directory, in the engine's scenario format, named by its
+// lesson ID; course.json orders them into chapters.
 package presets
 
 import (
@@ -11,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"corsplay/engine"
 )
@@ -18,59 +20,109 @@ import (
 //go:embed *.json
 var files embed.FS
 
-// load decodes and validates every preset in file-name order. A file that
+// Chapter is one part of the course: a few lessons, in order.
+type Chapter struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Intro says in a sentence or two what the chapter teaches.
+	Intro string `json:"intro"`
+	// Lessons are lesson IDs: the names of their files without ".json".
+	Lessons []string `json:"lessons"`
+}
+
+// courseFile orders the lessons into chapters.
+const courseFile = "course.json"
+
+// course is course.json, read once; a file that does not decode is a
+// programming error the tests report (Course is then empty).
+var course = sync.OnceValues(func() ([]Chapter, error) {
+	data, err := files.ReadFile(courseFile)
+	if err != nil {
+		return nil, err
+	}
+	var c struct {
+		Chapters []Chapter `json:"chapters"`
+	}
+	d := json.NewDecoder(bytes.NewReader(data))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&c); err != nil {
+		return nil, fmt.Errorf("%s: %w", courseFile, err)
+	}
+	return c.Chapters, nil
+})
+
+// Course returns the chapters in order. The caller must not modify them.
+func Course() []Chapter {
+	c, _ := course()
+	return c
+}
+
+// IDs are the lesson IDs in course order.
+func IDs() []string {
+	var ids []string
+	for _, ch := range Course() {
+		ids = append(ids, ch.Lessons...)
+	}
+	return ids
+}
+
+// load decodes and validates every lesson in course order. A file that
 // fails is a programming error: it is reported in errs, which the tests
 // check, and left out of the list.
 func load() (list []engine.Scenario, errs []error) {
-	for _, name := range names() {
-		data, err := files.ReadFile(name)
-		if err == nil {
-			var s engine.Scenario
-			if s, err = engine.DecodeOne(data); err == nil {
-				list = append(list, s)
-				continue
-			}
+	for _, id := range IDs() {
+		s, err := decode(id)
+		if err != nil {
+			errs = append(errs, err)
+			continue
 		}
-		errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		list = append(list, s)
 	}
 	return list, errs
 }
 
-// names are the embedded files in name order (embed.FS.ReadDir sorts, and
-// the go:embed pattern holds only *.json), as fs.Glob(files, "*.json")
-// gave. Not fs.Glob: it also compiles in what it needs for other file
-// systems (io/fs.ReadDir's sort, path.Match, os's directory reading),
-// 17 KB of brotli in app.wasm.
-func names() []string {
-	entries, _ := files.ReadDir(".")
-	var ns []string
-	for _, e := range entries {
-		ns = append(ns, e.Name())
+func decode(id string) (engine.Scenario, error) {
+	name := id + ".json"
+	data, err := files.ReadFile(name)
+	if err == nil {
+		var s engine.Scenario
+		if s, err = engine.DecodeOne(data); err == nil {
+			return s, nil
+		}
 	}
-	return ns
+	return engine.Scenario{}, fmt.Errorf("%s: %w", name, err)
 }
 
-// All returns the presets in file-name order, freshly decoded: the caller may
+// Lesson returns the lesson with the given ID, freshly decoded.
+func Lesson(id string) (engine.Scenario, bool) {
+	if id == "" || strings.ContainsAny(id, "/.") {
+		return engine.Scenario{}, false
+	}
+	s, err := decode(id)
+	return s, err == nil
+}
+
+// All returns the lessons in course order, freshly decoded: the caller may
 // modify them.
 func All() []engine.Scenario {
 	list, _ := load()
 	return list
 }
 
-// Titles lists the presets' titles in file-name order. It reads only the
-// titles: the page shows them on its first render, where decoding and
+// Titles lists the lessons' titles in course order (as IDs). It reads only
+// the titles: the page shows them on its first render, where decoding and
 // validating all 29 scenarios (All) took a tenth of its start in
 // WebAssembly, and decoding each file whole for its title still 60 ms.
 func Titles() []string {
 	var titles []string
-	for _, name := range names() {
-		data, err := files.ReadFile(name)
+	for _, id := range IDs() {
+		data, err := files.ReadFile(id + ".json")
 		if err != nil {
 			continue
 		}
-		if t, ok := title(data); ok {
-			titles = append(titles, t)
-		}
+		t, _ := title(data)
+		titles = append(titles, t) // "" keeps the list in step with IDs
+
 	}
 	return titles
 }
@@ -99,12 +151,21 @@ func title(data []byte) (string, bool) {
 	return "", false
 }
 
-// ByTitle returns the preset with the given title.
+// ByTitle returns the lesson with the given title.
 func ByTitle(title string) (engine.Scenario, bool) {
-	for _, s := range All() {
-		if s.Title == title {
-			return s, true
+	return Lesson(IDOf(title))
+}
+
+// IDOf returns the ID of the lesson with the given title, "" for none.
+func IDOf(title string) string {
+	if title == "" {
+		return ""
+	}
+	ids := IDs()
+	for i, t := range Titles() {
+		if t == title {
+			return ids[i]
 		}
 	}
-	return engine.Scenario{}, false
+	return ""
 }

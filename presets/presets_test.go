@@ -22,36 +22,36 @@ type expectation struct {
 }
 
 var expectations = map[string]expectation{
-	"01-same-origin.json": {engine.Allowed, "", all(
+	"same-origin.json": {engine.Allowed, "", all(
 		noPreflight,
 		readable("x-request-id"),
 		// A same-origin GET carries no Origin header.
 		func(t *testing.T, out engine.Outcome) { requestLacks(t, out.Actual, "Origin") },
 	)},
-	"02-simple-get-allowed.json": {engine.Allowed, "", all(
+	"simple-get-allowed.json": {engine.Allowed, "", all(
 		noPreflight,
 		readable("content-type"),
 		func(t *testing.T, out engine.Outcome) { requestHeader(t, out.Actual, "Origin", page) },
 	)},
-	"03-simple-get-blocked.json":  {engine.Blocked, "MissingAllowOriginHeader", all(noPreflight, actualSent)},
-	"04-json-post-preflight.json": {engine.Allowed, "", all(preflightAsks("POST", "content-type"), actualSent)},
-	"05-json-post-no-options.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
+	"simple-get-blocked.json":  {engine.Blocked, "MissingAllowOriginHeader", all(noPreflight, actualSent)},
+	"json-post-preflight.json": {engine.Allowed, "", all(preflightAsks("POST", "content-type"), actualSent)},
+	"json-post-no-options.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
 		preflightAsks("POST", "content-type"),
 		actualNotSent,
 	)},
-	"06-credentials-wildcard.json": {engine.Blocked, "WildcardOriginNotAllowed", all(noPreflight, actualSent)},
-	"07-credentials-exact-origin.json": {engine.Allowed, "", all(
+	"credentials-wildcard.json": {engine.Blocked, "WildcardOriginNotAllowed", all(noPreflight, actualSent)},
+	"credentials-exact-origin.json": {engine.Allowed, "", all(
 		responseHeader("Access-Control-Allow-Origin", page),
 		responseHeader("Access-Control-Allow-Credentials", "true"),
 		probe("unrelated", false, false),
 		lint("X-002"),
 	)},
-	"08-reflect-with-credentials.json": {engine.Allowed, "", all(lint("ORIGIN-002"), probe("unrelated", true, true))},
-	"09-lowercase-patch.json": {engine.Blocked, "MethodDisallowedByPreflightResponse", all(
+	"reflect-with-credentials.json": {engine.Allowed, "", all(lint("ORIGIN-002"), probe("unrelated", true, true))},
+	"lowercase-patch.json": {engine.Blocked, "MethodDisallowedByPreflightResponse", all(
 		preflightAsks("patch", "content-type"),
 		actualNotSent,
 	)},
-	"10-allow-headers-star-authorization.json": {engine.Allowed, "", all(
+	"allow-headers-star-authorization.json": {engine.Allowed, "", all(
 		preflightAsks("GET", "authorization"),
 		func(t *testing.T, out engine.Outcome) {
 			if !slices.ContainsFunc(out.Notes, func(n string) bool { return strings.Contains(n, "Authorization") }) {
@@ -59,14 +59,14 @@ var expectations = map[string]expectation{
 			}
 		},
 	)},
-	"11-allow-headers-star-authorization-spec.json": {engine.Blocked, "HeaderDisallowedByPreflightResponse", all(
+	"allow-headers-star-authorization-spec.json": {engine.Blocked, "HeaderDisallowedByPreflightResponse", all(
 		preflightAsks("GET", "authorization"),
 		actualNotSent,
 	)},
-	"12-preflight-204.json": {engine.Allowed, "", all(preflightStatus(204), actualSent)},
-	"13-preflight-206.json": {engine.Allowed, "", all(preflightStatus(206), actualSent)},
-	"14-preflight-301.json": {engine.Blocked, "PreflightDisallowedRedirect", all(preflightStatus(301), actualNotSent)},
-	"15-preflight-401.json": {engine.Blocked, "PreflightInvalidStatus", all(
+	"preflight-204.json": {engine.Allowed, "", all(preflightStatus(204), actualSent)},
+	"preflight-206.json": {engine.Allowed, "", all(preflightStatus(206), actualSent)},
+	"preflight-301.json": {engine.Blocked, "PreflightDisallowedRedirect", all(preflightStatus(301), actualNotSent)},
+	"preflight-401.json": {engine.Blocked, "PreflightInvalidStatus", all(
 		preflightStatus(401),
 		actualNotSent,
 		// The preflight never carries credentials.
@@ -75,9 +75,9 @@ var expectations = map[string]expectation{
 			requestLacks(t, out.Preflight, "Cookie")
 		},
 	)},
-	"16-acao-trailing-slash.json": {engine.Blocked, "AllowOriginMismatch", actualSent},
-	"17-acao-comma-list.json":     {engine.Blocked, "MultipleAllowOriginValues", actualSent},
-	"18-origin-allowlist.json": {engine.Allowed, "", all(
+	"acao-trailing-slash.json": {engine.Blocked, "AllowOriginMismatch", actualSent},
+	"acao-comma-list.json":     {engine.Blocked, "MultipleAllowOriginValues", actualSent},
+	"origin-allowlist.json": {engine.Allowed, "", all(
 		responseHeader("Access-Control-Allow-Origin", "https://admin.example.com"),
 		func(t *testing.T, out engine.Outcome) {
 			if v, _ := out.Actual.Response.Headers.Get("Vary"); !strings.Contains(v, "Origin") {
@@ -85,15 +85,15 @@ var expectations = map[string]expectation{
 			}
 		},
 	)},
-	"19-null-origin.json": {engine.Allowed, "", all(
+	"null-origin.json": {engine.Allowed, "", all(
 		func(t *testing.T, out engine.Outcome) { requestHeader(t, out.Actual, "Origin", "null") },
 		responseHeader("Access-Control-Allow-Origin", "null"),
 		lint("ORIGIN-004"),
 		probe("null", true, false),
 	)},
-	"20-expose-headers.json":            {engine.Allowed, "", all(readable("x-request-id"), hidden("x-demo-total"))},
-	"21-set-cookie-never-readable.json": {engine.Allowed, "", all(noPreflight, readable("x-request-id"), hidden("set-cookie"))},
-	"22-no-cors-opaque.json": {engine.Opaque, "", all(
+	"expose-headers.json":            {engine.Allowed, "", all(readable("x-request-id"), hidden("x-demo-total"))},
+	"set-cookie-never-readable.json": {engine.Allowed, "", all(noPreflight, readable("x-request-id"), hidden("set-cookie"))},
+	"no-cors-opaque.json": {engine.Opaque, "", all(
 		noPreflight,
 		actualSent,
 		func(t *testing.T, out engine.Outcome) {
@@ -102,18 +102,18 @@ var expectations = map[string]expectation{
 			}
 		},
 	)},
-	"23-max-age-default.json":    {engine.Allowed, "", all(sends("sent", "cached", "sent"), lint("MAXAGE-003"))},
-	"24-max-age-600.json":        {engine.Allowed, "", sends("sent", "cached", "cached", "sent")},
-	"25-max-age-chrome-cap.json": {engine.Allowed, "", all(sends("sent", "cached", "sent"), lint("MAXAGE-001"))},
-	"26-max-age-negative.json":   {engine.Allowed, "", all(sends("sent", "sent", "sent"), lint("MAXAGE-002"))},
-	"27-range-safelisted.json":   {engine.Allowed, "", all(noPreflight, readable("content-type"))},
-	"28-long-accept-header.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
+	"max-age-default.json":    {engine.Allowed, "", all(sends("sent", "cached", "sent"), lint("MAXAGE-003"))},
+	"max-age-600.json":        {engine.Allowed, "", sends("sent", "cached", "cached", "sent")},
+	"max-age-chrome-cap.json": {engine.Allowed, "", all(sends("sent", "cached", "sent"), lint("MAXAGE-001"))},
+	"max-age-negative.json":   {engine.Allowed, "", all(sends("sent", "sent", "sent"), lint("MAXAGE-002"))},
+	"range-safelisted.json":   {engine.Allowed, "", all(noPreflight, readable("content-type"))},
+	"long-accept-header.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
 		preflightAsks("GET", "accept"),
 		actualNotSent,
 	)},
 	// headers= is ignored, so allow_headers stays "*" and X-Debug, meant
 	// to be refused, is allowed; the library's warning becomes LIB-001.
-	"29-flask-cors-tutorial.json": {engine.Allowed, "", all(
+	"flask-cors-tutorial.json": {engine.Allowed, "", all(
 		preflightAsks("POST", "content-type,x-debug"),
 		lint("LIB-001"),
 	)},
@@ -146,46 +146,77 @@ func TestLessons(t *testing.T) {
 	}
 }
 
-var fileName = regexp.MustCompile(`^[0-9]{2}-[a-z0-9-]+\.json$`)
+var lessonID = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-func TestPresets(t *testing.T) {
+// TestCourse: every lesson file is in exactly one chapter, once, and the
+// course's lookups find each.
+func TestCourse(t *testing.T) {
 	list, errs := load()
 	for _, err := range errs {
 		t.Error(err)
 	}
+	chapters, err := course()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(chapters) < 9 {
+		t.Errorf("%d chapters, want at least 9", len(chapters))
+	}
 	names := fileNames(t)
 	if len(list) != len(names) {
-		t.Fatalf("All has %d presets for %d files", len(list), len(names))
+		t.Errorf("the course has %d lessons for %d files", len(list), len(names))
 	}
 	if len(list) < 22 {
-		t.Errorf("%d presets, want at least 22", len(list))
+		t.Errorf("%d lessons, want at least 22", len(list))
+	}
+	seen := map[string]string{} // lesson ID → chapter
+	chapterIDs := map[string]bool{}
+	for _, ch := range chapters {
+		if !lessonID.MatchString(ch.ID) || chapterIDs[ch.ID] {
+			t.Errorf("chapter ID %q: lower-case words, each once", ch.ID)
+		}
+		chapterIDs[ch.ID] = true
+		if strings.TrimSpace(ch.Title) == "" || strings.TrimSpace(ch.Intro) == "" || len(ch.Lessons) == 0 {
+			t.Errorf("chapter %q: empty title, intro or lessons", ch.ID)
+		}
+		for _, id := range ch.Lessons {
+			if other, dup := seen[id]; dup {
+				t.Errorf("lesson %q is in chapters %q and %q", id, other, ch.ID)
+			}
+			seen[id] = ch.ID
+			if !lessonID.MatchString(id) || !slices.Contains(names, id+".json") {
+				t.Errorf("chapter %q: lesson %q has no file %s.json (lower-case words)", ch.ID, id, id)
+			}
+		}
+	}
+	for _, name := range names {
+		if _, ok := seen[strings.TrimSuffix(name, ".json")]; !ok {
+			t.Errorf("%s is in no chapter of %s", name, courseFile)
+		}
 	}
 	titles := map[string]string{}
-	numbers := map[string]string{}
-	for i, s := range All() {
-		name := names[i]
-		if !fileName.MatchString(name) {
-			t.Errorf("%s: the name must be NN-lower-case-words.json", name)
-		}
-		if other, dup := numbers[name[:2]]; dup {
-			t.Errorf("%s and %s share the order number %s", other, name, name[:2])
-		}
-		numbers[name[:2]] = name
+	for i, s := range list {
+		id := IDs()[i]
 		if s.V != engine.Version {
-			t.Errorf("%s: v is %d", name, s.V)
+			t.Errorf("%s: v is %d", id, s.V)
 		}
 		if strings.TrimSpace(s.Title) == "" || strings.TrimSpace(s.Lesson) == "" {
-			t.Errorf("%s: empty title or lesson", name)
+			t.Errorf("%s: empty title or lesson", id)
 		}
 		if other, dup := titles[s.Title]; dup {
-			t.Errorf("%s and %s share the title %q", other, name, s.Title)
+			t.Errorf("%s and %s share the title %q", other, id, s.Title)
 		}
-		titles[s.Title] = name
-		if s.Title != decodeFile(t, name).Title {
-			t.Errorf("All()[%d] is %q, not %s: wrong order", i, s.Title, name)
+		titles[s.Title] = id
+		if IDOf(s.Title) != id {
+			t.Errorf("IDOf(%q) = %q, want %q", s.Title, IDOf(s.Title), id)
 		}
 		if got, ok := ByTitle(s.Title); !ok || got.Lesson != s.Lesson {
 			t.Errorf("ByTitle(%q) = %v, %v", s.Title, got.Title, ok)
+		}
+	}
+	for _, bad := range []string{"", "no-such-lesson", "course", "../presets/same-origin", "same-origin.json"} {
+		if _, ok := Lesson(bad); ok {
+			t.Errorf("Lesson(%q) found a lesson", bad)
 		}
 	}
 	if _, ok := ByTitle("no such preset"); ok {
@@ -218,7 +249,7 @@ func fileNames(t *testing.T) []string {
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no preset files: %v", err)
 	}
-	return names
+	return slices.DeleteFunc(names, func(n string) bool { return n == courseFile })
 }
 
 func decodeFile(t *testing.T, name string) engine.Scenario {
