@@ -28,11 +28,15 @@ type Playground struct {
 	out      engine.Outcome
 	bad      fieldProblem     // a field that is not what it must be: no browser result to show
 	notice   string           // why a link could not be opened
-	preset   string           // title of the preset on screen, until the first edit
+	lesson   string           // ID of the lesson on screen, kept while the learner edits it; "" for none
 	update   bool             // a new version is installed: reload to run it
 	begun    bool             // past the first screen: a link, lesson, example, fix or paste loaded
 	imported *evidence.Result // the paste on screen, until the reader is done with it
 	help     bool             // each field's help shown
+
+	// lessonStart is the lesson as the course has it: what Reset lesson
+	// restores, the start its challenge is checked against.
+	lessonStart engine.Scenario
 
 	// The server of the other kind, kept while the user switches tabs.
 	sparePolicy  *engine.Policy
@@ -51,7 +55,7 @@ func (p *Playground) OnNav(ctx app.Context) {
 	}
 	p.scenario, p.notice = linkedScenario(ctx)
 	p.begun = linkFragment(ctx) != ""
-	p.preset = p.scenario.Title
+	p.findLesson()
 	p.evaluate()
 }
 
@@ -113,21 +117,19 @@ func (p *Playground) OnMount(ctx app.Context) {
 			s := p.scenario.Clone()
 			fn(&s)
 			p.scenario = s
-			p.preset = ""
 			p.changed(ctx)
 		}
 	})
 	ctx.Handle(serverKindAction, func(ctx app.Context, a app.Action) {
 		if kind, ok := a.Value.(string); ok {
 			p.switchServer(kind)
-			p.preset = ""
 			p.changed(ctx)
 		}
 	})
 	ctx.Handle(loadAction, func(ctx app.Context, a app.Action) {
 		if s, ok := a.Value.(engine.Scenario); ok {
 			p.scenario = s
-			p.preset = s.Title
+			p.findLesson()
 			p.notice = ""
 			p.imported = nil
 			p.begun = true
@@ -138,7 +140,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 		if r, ok := a.Value.(evidence.Result); ok {
 			p.scenario = r.Scenario
 			p.scenario.Browser = r.Browser
-			p.preset, p.notice = "", ""
+			p.lesson, p.notice = "", ""
 			p.imported = &r
 			p.begun = true
 			p.changed(ctx)
@@ -198,7 +200,7 @@ func (p *Playground) Render() app.UI {
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		// A button, not a link to #answer: the fragment holds the scenario.
 		app.Button().ID("skip-to-answer").Class("skip-link").OnClick(p.onSkip).Text("Skip to the answer"),
-		&TopBar{Presets: presetTitles(), Preset: p.preset, Browser: browserOf(s)},
+		&TopBar{Presets: presetTitles(), Preset: p.lessonTitle(), Browser: browserOf(s)},
 		&WaysIn{Open: !p.begun},
 		app.If(p.imported != nil, func() app.UI {
 			r := p.imported
@@ -214,9 +216,7 @@ func (p *Playground) Render() app.UI {
 		app.If(p.notice != "", func() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
 		}),
-		app.If(s.Lesson != "" && p.preset != "", func() app.UI {
-			return &Lesson{Title: s.Title, Text: s.Lesson}
-		}),
+		app.If(p.lesson != "", p.lessonArea),
 		app.Elem("main").ID("main").Body(
 			// The answer first: the verdict and the fix, beside the exchange
 			// on a wide screen, above it on a phone.
@@ -226,7 +226,7 @@ func (p *Playground) Render() app.UI {
 					app.If(p.bad.Path == "", func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }),
 				),
 				app.If(p.bad.Path == "", func() app.UI {
-					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: s.Lesson != "" && p.preset != ""}
+					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: p.lesson != ""}
 				}).Else(func() app.UI {
 					// What the engine made of an incomplete scenario is no
 					// browser's exchange.

@@ -25,7 +25,7 @@ func newPlayground() app.Composer {
 	frag := linkFragment(ctx)
 	p.scenario, p.notice = linkedScenario(ctx)
 	p.begun = frag != ""
-	p.preset = p.scenario.Title
+	p.findLesson()
 	p.evaluate()
 	preloaded = &preload{fragment: frag, p: p}
 	go warmUp(p.scenario, p.out.Verdict)
