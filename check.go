@@ -17,7 +17,8 @@ import (
 // instead of its own. A scenario with a challenge gets the check of its
 // outcome against it ("challenge": {"met", "unmet"}); -solution evaluates
 // the challenge's solution merged into the scenario instead, and checks it
-// against the same challenge. It returns the process exit code: 2 for
+// against the same challenge. A scenario with predictions gets them asked
+// and answered ("predictions": question, choices, answer, step). It returns the process exit code: 2 for
 // invalid input.
 func check(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
@@ -47,7 +48,7 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			if *solution {
 				return nil, &engine.FieldError{Field: "challenge", Problem: "missing: -solution checks a scenario's challenge solution, and this scenario has no challenge"}
 			}
-			return engine.Evaluate(s), nil
+			return evaluate(s), nil
 		}
 		// The start is the scenario as given (with -browser's profile);
 		// the attempt is the start itself, or its solution.
@@ -60,9 +61,18 @@ func check(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				attempt.Browser = *browser
 			}
 		}
-		out := engine.Evaluate(attempt)
+		out := evaluate(attempt)
 		r := s.Challenge.Check(s, attempt, out)
 		out.Challenge = &r
 		return out, nil
 	})
+}
+
+// evaluate is s's outcome with its predictions answered.
+func evaluate(s engine.Scenario) engine.Outcome {
+	out := engine.Evaluate(s)
+	for _, p := range s.Predict {
+		out.Predictions = append(out.Predictions, p.Reveal(s, out))
+	}
+	return out
 }

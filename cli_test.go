@@ -384,6 +384,21 @@ func TestCheckChallenge(t *testing.T) {
 		{"solution, other browser", []string{"-browser", "firefox", "-solution"}, challenged, 0, `"met": true`, `"met": false`},
 		{"in an array", []string{"-solution"}, "[" + challenged + "," + challenged + "]", 0, `"met": true`, `"met": false`},
 		{"no challenge", nil, goodScenario, 0, `"verdict": "blocked"`, `"challenge"`},
+		// A blocked simple GET is still sent: the answer is "Yes", decided
+		// by the step that sends it (steps url, method, origin,
+		// preflight-needed, actual: index 4).
+		{"predictions", nil, strings.Replace(goodScenario, `{"v":1,`, `{"v":1,"predict":[{"ask":"sent"}],`, 1), 0, `"predictions": [
+    {
+      "question": "Will the request itself reach the server, so that the server runs it?",
+      "choices": [
+        "Yes",
+        "No"
+      ],
+      "answer": 0,
+      "step": 4
+    }
+  ]`, ""},
+		{"no predictions", nil, goodScenario, 0, `"verdict": "blocked"`, `"predictions"`},
 		{"-solution without a challenge", []string{"-solution"}, goodScenario, 2, "check: standard input: challenge: missing: -solution checks a scenario's challenge solution", ""},
 		{"-solution without a solution", []string{"-solution"}, strings.Replace(challenged, `,"solution":{"server":{"policy":{"origins":["https://app.example.com"]}}}`, "", 1), 2, "check: standard input: challenge.solution: missing", ""},
 		{"bad challenge", nil, strings.Replace(challenged, `"allowed"`, `"ok"`, 1), 2, `check: standard input: challenge.expect.verdict: "ok" is not a verdict`, ""},

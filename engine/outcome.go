@@ -74,6 +74,9 @@ type Outcome struct {
 	// Challenge is the check of the scenario against its challenge, set by
 	// the caller (corsplay check) with Challenge.Check; nil otherwise.
 	Challenge *ChallengeResult `json:"challenge,omitempty"`
+	// Predictions are the scenario's predictions, asked and answered by
+	// this outcome (Prediction.Reveal), set by the caller (corsplay check).
+	Predictions []Reveal `json:"predictions,omitempty"`
 }
 
 // ConsoleLine is one line of a browser's console: its source, level and
