@@ -3,6 +3,7 @@ package presets
 import (
 	"encoding/json"
 	"io/fs"
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -228,11 +229,21 @@ var expectations = map[string]expectation{
 		probe("prefix", true, true),         // https://evilexample.com
 		probe("http-downgrade", true, true), // http://example.com
 	), []string{engine.Allowed}},
-	"jub0bs-cors-refuses.json": {engine.Error, "", all(
-		actualNotSent, noPreflight,
-		func(t *testing.T, out engine.Outcome) {
-			if !strings.Contains(out.ConfigError, "cannot both allow all origins and enable credentialed access") {
-				t.Errorf("configError %q, want jub0bs/cors's refusal of * with credentials", out.ConfigError)
+	// jub0bs/cors fails a preflight it does not allow with 403 and no CORS
+	// header; it refuses * with credentials at start.
+	"jub0bs-cors-strict.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
+		preflightAsks("PUT", "content-type"),
+		preflightStatus(403),
+		actualNotSent,
+		func(t *testing.T, _ engine.Outcome) {
+			s := current.Clone()
+			lib := *s.Server.Library
+			lib.Options = maps.Clone(lib.Options) // Clone shares a library's options
+			lib.Options["Origins"] = json.RawMessage(`["*"]`)
+			s.Server.Library = &lib
+			out := engine.Evaluate(s)
+			if out.Verdict != engine.Error || !strings.Contains(out.ConfigError, "cannot both allow all origins and enable credentialed access") {
+				t.Errorf("Origins * with credentials: %s, configError %q; want the server refused", out.Verdict, out.ConfigError)
 			}
 		},
 	), []string{"No"}},
