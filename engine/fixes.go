@@ -74,7 +74,7 @@ var riskRank = map[string]int{"none": 0, "low": 1, "medium": 2}
 // the library refuses (the server would not start) when the request shows
 // what it should be.
 func Fixes(s Scenario, out Outcome) []Fix {
-	if out.Verdict != Blocked && (out.ConfigError == "" || s.Server.Library == nil) {
+	if out.Verdict != Blocked && (out.ConfigError == "" || s.Server.Library == nil) || attackerPage(s.Page) && out.Verdict == Blocked {
 		return nil
 	}
 	s = s.metered().withDefaults()
@@ -119,6 +119,9 @@ func NoSafeFix(s Scenario, out Outcome) string {
 	if out.Verdict != Blocked || len(out.Fixes) > 0 {
 		return ""
 	}
+	if attackerPage(s.Page) {
+		return "The page is the attacker's site (" + s.Page + ", as in the attacker's view): the block is the server's policy protecting its answers, and no change should let this page read them."
+	}
 	if s.Page == "null" && originRefused(out.CORSError) {
 		return "The page has the opaque origin null. Allowing null would let any site read these responses, since any page can take on the null origin with a sandboxed iframe. Serve the page from a real origin (for development, http://localhost:PORT) and allow that one."
 	}
@@ -126,6 +129,14 @@ func NoSafeFix(s Scenario, out Outcome) string {
 		return "No safe change to the " + libraryTitles[l.Name] + " options alone makes this request pass; see the failing step."
 	}
 	return "No change to the server alone makes this request pass; see the failing step."
+}
+
+// attackerPage reports a page on the attacker's site of the attacker's view
+// (exposure.go), evil-attacker.net or a subdomain: a scenario that plays the
+// attack (a lesson) is blocked on purpose.
+func attackerPage(page string) bool {
+	o, err := ParseOrigin(page)
+	return err == nil && (o.Host == "evil-attacker.net" || strings.HasSuffix(o.Host, ".evil-attacker.net"))
 }
 
 // originRefused reports the CorsErrors that mean "this origin is not allowed".

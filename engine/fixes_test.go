@@ -118,6 +118,31 @@ func TestNoSafeFixForNullOrigin(t *testing.T) {
 	}
 }
 
+// A page on the attacker's site (the attacker's view's) is blocked on
+// purpose: no fix lets it read; any other page gets the usual fix.
+func TestNoFixForTheAttackersPage(t *testing.T) {
+	for _, tt := range []struct {
+		page  string
+		fixes bool
+	}{
+		{"https://evil-attacker.net", false},
+		{"http://evil-attacker.net:8080", false},
+		{"https://app.example.com.evil-attacker.net", false},
+		{"https://evil-attacker.network", true},
+		{"https://not-evil-attacker.net", true},
+	} {
+		s := policyScenario(Policy{Origins: []string{appOrigin}}, "GET", nil, "")
+		s.Page = tt.page
+		out := Evaluate(s)
+		if got := len(out.Fixes) > 0; got != tt.fixes {
+			t.Errorf("page %s: fixes %v, want any: %v", tt.page, out.Fixes, tt.fixes)
+		}
+		if !tt.fixes && !strings.Contains(out.NoSafeFix, "attacker's site") {
+			t.Errorf("page %s: noSafeFix %q does not say the page is the attacker's", tt.page, out.NoSafeFix)
+		}
+	}
+}
+
 // A redirected preflight: calling the final URL, with the cause named, and
 // answering OPTIONS before the redirect.
 func TestPreflightRedirectFixes(t *testing.T) {
