@@ -543,12 +543,25 @@ func rawFixes(s Scenario, out Outcome) []Fix {
 	answer := repaired(s, "Answer OPTIONS before the redirect", "low", cost, func(_ *Scenario, n *fixNotes) {
 		n.note("", "make "+base.Path+" answer the preflight itself, before any redirect", cause)
 	})
+	if !sameResource(base, final) {
+		// A redirect to another path (a login page, a moved route) is no
+		// address to call instead: what redirected the preflight must let
+		// OPTIONS through.
+		return []Fix{answer}
+	}
 	call := repaired(s, "Call the final URL", "none",
 		"None, if the final URL is the same API (it saves the redirect's round trip too).",
 		func(sc *Scenario, n *fixNotes) { sc.Request.URL = final.String() })
 	call.Plain = "Call " + final.String() + " directly in fetch(), where the redirect leads."
 	call.Why = []string{cause, "Browsers never follow a redirect of a preflight, so the page must call the URL that answers. corsplay assumes that URL answers the preflight itself with the CORS headers this request needs: the server changes below stand for its answer."}
 	return []Fix{call, answer}
+}
+
+// sameResource reports a redirect that only spells the URL another way: the
+// scheme, the host or a trailing slash, not the path or the query.
+func sameResource(from, to *url.URL) bool {
+	return to.RawQuery == from.RawQuery &&
+		(to.Path == from.Path || to.Path == from.Path+"/" || from.Path == to.Path+"/")
 }
 
 // redirectCauses names what usually redirects a preflight.

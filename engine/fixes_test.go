@@ -182,6 +182,22 @@ func TestPreflightRedirectFixes(t *testing.T) {
 	}
 }
 
+// A preflight redirected to another path (a login page) is not the same
+// resource: the fix is to answer OPTIONS before the redirect, never to call
+// the login page.
+func TestPreflightRedirectedElsewhere(t *testing.T) {
+	for _, location := range []string{"/login?next=/items/42", "https://api.example.com/v2/items/42", "/items/42?page=2"} {
+		s := rawScenario(&Response{Status: 302, Headers: Headers{{"Location", location}}},
+			&Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "DELETE", nil, "")
+		s.Request.URL = "https://api.example.com/items/42"
+		out := Evaluate(s)
+		checkFixes(t, s, out)
+		if len(out.Fixes) != 1 || out.Fixes[0].Title != "Answer OPTIONS before the redirect" {
+			t.Errorf("redirect to %s: fixes %+v, want only answering OPTIONS before the redirect", location, out.Fixes)
+		}
+	}
+}
+
 // An authentication layer answering 401 (or 403) to the preflight: let
 // OPTIONS through before it.
 func TestAuthenticatedPreflightFix(t *testing.T) {
