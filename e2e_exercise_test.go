@@ -278,7 +278,7 @@ func checkLocks(t *testing.T, p *page, title string, change []string, all bool) 
 		locked := !all && !slices.Contains(change, part)
 		p.waitJS(`document.querySelector(`+jsString(sel)+`).matches(":disabled") === `+fmt.Sprint(locked), fmt.Sprintf("%q: the %s locked %v", title, part, locked))
 		if locked && part != engine.PartBrowser {
-			if !evalAs[bool](p, `(() => { const n = document.querySelector(`+jsString(sel)+`).closest("fieldset.lock").querySelector(".locked-note"); return !!n && n.getClientRects().length > 0 && n.textContent === "Locked in this challenge"; })()`) {
+			if !evalAs[bool](p, `(() => { const n = document.querySelector(`+jsString(sel)+`).closest("section").querySelector(".locked-note"); return !!n && n.getClientRects().length > 0 && n.textContent === "Locked in this challenge"; })()`) {
 				t.Errorf("%q: the locked %s has no visible note", title, part)
 			}
 		}

@@ -217,10 +217,10 @@ func compactJSON(raw json.RawMessage) string {
 }
 
 // lockable holds a part's fields. When the challenge on screen locks the
-// part, they are disabled, and a note says so.
-func lockable(locked bool, body ...app.UI) app.UI {
+// part, they are disabled, and, with note, a note says so.
+func lockable(locked, note bool, body ...app.UI) app.UI {
 	return app.FieldSet().Class("lock").Disabled(locked).Body(
-		append([]app.UI{app.If(locked, func() app.UI {
+		append([]app.UI{app.If(locked && note, func() app.UI {
 			return app.P().Class("locked-note").Text("Locked in this challenge")
 		})}, body...)...,
 	)

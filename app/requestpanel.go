@@ -27,13 +27,13 @@ func (r *RequestPanel) Render() app.UI {
 	bad := requestProblem(r.Page, req)
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "request-title").Body(
 		app.Elem("h2").ID("request-title").Text("Request — what the page's JavaScript does"),
-		lockable(r.LockPage, fieldOf("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
+		lockable(r.LockPage, true, fieldOf("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
 			markInput(app.Input().ID("page").Type("text").Class("mono").Value(live("page", r.Page)).Placeholder("https://app.example.com").
 				Attr("spellcheck", "false").Attr("list", "page-suggestions").OnInput(r.onPage), "page", bad), bad),
 			app.Elem("datalist").ID("page-suggestions").Body(
 				app.Option().Value("https://app.example.com"), app.Option().Value("null"), app.Option().Value("http://localhost:3000"),
 			)),
-		lockable(r.LockRequest, fieldOf("url", "URL", "The URL passed to fetch().",
+		lockable(r.LockRequest, !r.LockPage, fieldOf("url", "URL", "The URL passed to fetch().",
 			markInput(app.Input().ID("url").Type("url").Class("mono").Value(live("url", req.URL)).Attr("spellcheck", "false").OnInput(r.onURL), "url", bad), bad),
 			// The row wraps rather than cut a select's words (web/app.css).
 			app.Div().Class("row fetch-row").Body(

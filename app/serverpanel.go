@@ -42,7 +42,7 @@ func (p *ServerPanel) Render() app.UI {
 	bad := serverProblem(p.Server)
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "server-title").Body(
 		app.Elem("h2").ID("server-title").Text("Server — how the API answers"),
-		lockable(p.Locked, app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").OnKeyDown(p.onTabKey).Body(
+		lockable(p.Locked, true, app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").OnKeyDown(p.onTabKey).Body(
 			app.Range(serverKinds).Slice(func(i int) app.UI {
 				k := serverKinds[i]
 				return tab(k.kind, k.label, kind == k.kind, p.onKind(k.kind))
