@@ -87,12 +87,6 @@ func (p *Playground) locked(part string) bool {
 	return c != nil && !p.exState().left && !slices.Contains(c.Change, part)
 }
 
-// inChallenge: a challenge is on screen and the learner has not left it.
-func (p *Playground) inChallenge() bool {
-	c, _ := p.challenge()
-	return c != nil && !p.exState().left
-}
-
 // exercise is the lesson's predictions and the challenge.
 func (p *Playground) exercise() app.UI {
 	preds := p.predictions()
