@@ -176,8 +176,10 @@ func TestEveryControlIsKeyboardReachableWithVisibleFocus(t *testing.T) {
 	p := open(t, newBrowser(t), permalink(t, srv.URL, preset(t, blockedPreset))) // the console's Copy and the fixes' Apply buttons too
 	p.waitJS(`!!document.querySelector("#apply-fix-0")`, "the fixes")
 	controls := evalAs[[]string](p, `(() => {
-		const all = [...document.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex="-1"])')]
+		const radio = e => { const g = [...document.querySelectorAll('input[type=radio][name="' + e.name + '"]')]; return g.find(r => r.checked) ?? g[0]; };
+		const all = [...document.querySelectorAll('a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex="-1"])')]
 			.filter(e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden" && e.tabIndex >= 0 // a roving tabindex (the server tabs) and the diagram's points leave some out
+				&& !e.matches(":disabled") && (e.type !== "radio" || radio(e) === e) // a radio group is one Tab stop; a locked part (a disabled fieldset) none
 				&& !(e.closest("details:not([open])") && !e.closest("summary"))); // a folded <details> hides its content from Tab
 		all.forEach((e, i) => e.dataset.kbd = i);
 		return all.map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.getAttribute("aria-label") ? "[" + e.getAttribute("aria-label") + "]" : ""));

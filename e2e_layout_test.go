@@ -41,8 +41,7 @@ func TestPageLayout(t *testing.T) {
 		if c.s != nil {
 			// Linked as a developer links their own case: without a lesson's
 			// text, which a learner reads before the answer.
-			s := *c.s
-			s.Title, s.Lesson = "", ""
+			s := noLesson(*c.s)
 			url, verdict = permalink(t, srv.URL, s), verdictTitles[engine.Evaluate(s).Verdict]
 		}
 		p.navigate(url)

@@ -36,10 +36,11 @@ func permalink(t *testing.T, base string, s engine.Scenario) string {
 	return base + "/#" + frag
 }
 
-// noLesson is s without its title and lesson: a plain link, which opens
-// the exchange on its last step, the verdict (a lesson opens on step 1).
+// noLesson is s without its title, lesson and exercise: a plain link,
+// which opens the exchange on its last step, the verdict (a lesson opens on
+// step 1).
 func noLesson(s engine.Scenario) engine.Scenario {
-	s.Title, s.Lesson = "", ""
+	s.Title, s.Lesson, s.Look, s.Predict, s.Challenge = "", "", "", nil, nil
 	return s
 }
 

@@ -53,6 +53,9 @@ type page struct {
 	t   *testing.T
 	ctx context.Context
 	url string
+	// predict leaves a lesson's predictions to the test; otherwise they are
+	// skipped on opening, for the verdict to show (skipPredictions).
+	predict bool
 
 	mu         sync.Mutex
 	dialogs    []string // messages of the dialogs the page opened
@@ -155,6 +158,7 @@ func (p *page) navigate(url string) {
 		p.t.Fatalf("open %s: %v", p.url, err)
 	}
 	p.waitJS(`document.getElementById("app-wasm-loader") === null && !!document.querySelector("#verdict")`, "the app to start")
+	p.skipPredictions()
 }
 
 // waitJS polls a JavaScript condition for up to 15 s. On timeout it says
@@ -325,6 +329,7 @@ func (p *page) choosePreset(title string) {
 	p.t.Helper()
 	p.choose("#preset", title)
 	p.waitText("aside.lesson h2", title)
+	p.skipPredictions()
 }
 
 // emulate sets the viewport and the colour scheme.

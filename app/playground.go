@@ -37,6 +37,7 @@ type Playground struct {
 	// lessonStart is the lesson as the course has it: what Reset lesson
 	// restores, the start its challenge is checked against.
 	lessonStart engine.Scenario
+	ex          exercise // the learner's predictions and challenge (app/exercise.go)
 
 	// The server of the other kind, kept while the user switches tabs.
 	sparePolicy  *engine.Policy
@@ -197,10 +198,11 @@ func (p *Playground) evaluate() {
 
 func (p *Playground) Render() app.UI {
 	s := p.scenario
+	veiled := p.veiled()
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		// A button, not a link to #answer: the fragment holds the scenario.
 		app.Button().ID("skip-to-answer").Class("skip-link").OnClick(p.onSkip).Text("Skip to the answer"),
-		&TopBar{Presets: presetTitles(), Preset: p.lessonTitle(), Browser: browserOf(s)},
+		&TopBar{Presets: presetTitles(), Preset: p.lessonTitle(), Browser: browserOf(s), BrowserLocked: p.locked(engine.PartBrowser)},
 		&WaysIn{Open: !p.begun},
 		app.If(p.imported != nil, func() app.UI {
 			r := p.imported
@@ -216,14 +218,14 @@ func (p *Playground) Render() app.UI {
 		app.If(p.notice != "", func() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
 		}),
-		app.If(p.lesson != "", p.lessonArea),
+		app.If(p.lesson != "", p.lessonArea).Else(p.exercise),
 		app.Elem("main").ID("main").Body(
 			// The answer first: the verdict and the fix, beside the exchange
 			// on a wide screen, above it on a phone.
-			app.Div().Class("answer-grid").Body(
+			app.Div().Class("answer-grid"+veilClass(veiled)).Body(
 				app.Div().ID("answer").Class("answer").Attr("tabindex", -1).Attr("aria-label", "The answer").Body(
-					newVerdict(s, p.out, p.bad, false),
-					app.If(p.bad.Path == "", func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }),
+					app.If(veiled, p.predictVeil).Else(func() app.UI { return newVerdict(s, p.out, p.bad, p.locked(engine.PartBrowser)) }),
+					app.If(p.bad.Path == "" && !veiled, func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }),
 				),
 				app.If(p.bad.Path == "", func() app.UI {
 					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: p.lesson != ""}
@@ -237,7 +239,7 @@ func (p *Playground) Render() app.UI {
 				}),
 			),
 			p.setup(),
-			app.If(p.bad.Path == "", func() app.UI {
+			app.If(p.bad.Path == "" && !veiled, func() app.UI {
 				return app.Div().Class("more").Body(
 					&LabRun{Scenario: s},
 					app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
@@ -285,16 +287,21 @@ func (p *Playground) setup() app.UI {
 	if p.help {
 		class += " show-help"
 	}
+	pill, pillClass := verdictTitle(p.out), p.out.Verdict
+	if p.veiled() {
+		pill, pillClass = "Predict first", "veiled"
+	}
 	return app.Elem("section").ID("setup").Class(class).Attr("aria-labelledby", "setup-title").Body(
 		app.Div().Class("setup-head").Body(
 			app.Elem("h2").ID("setup-title").Text("Your setup"),
-			app.Button().ID("setup-verdict").Class("small verdict-pill "+p.out.Verdict).Attr("aria-label", "Verdict: "+verdictTitle(p.out)+". Go to the answer").
-				OnClick(p.onSkip).Text(verdictTitle(p.out)+" ↑"),
+			app.Button().ID("setup-verdict").Class("small verdict-pill "+pillClass).Attr("aria-label", "Verdict: "+pill+". Go to the answer").
+				OnClick(p.onSkip).Text(pill+" ↑"),
 			app.Button().ID("field-help").Class("small").Attr("aria-pressed", p.help).OnClick(p.onHelp).Text("Explain each field"),
 		),
 		app.Div().Class("setup-grid").Body(
-			&RequestPanel{Page: p.scenario.Page, Request: p.scenario.Request, Profile: browserOf(p.scenario)},
-			&ServerPanel{Server: p.scenario.Server, Page: p.scenario.Page},
+			&RequestPanel{Page: p.scenario.Page, Request: p.scenario.Request, Profile: browserOf(p.scenario),
+				LockPage: p.locked(engine.PartPage), LockRequest: p.locked(engine.PartRequest)},
+			&ServerPanel{Server: p.scenario.Server, Page: p.scenario.Page, Locked: p.locked(engine.PartServer)},
 		),
 	)
 }

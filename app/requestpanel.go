@@ -16,6 +16,9 @@ type RequestPanel struct {
 	Page    string
 	Request engine.Request
 	Profile string
+	// LockPage and LockRequest: the challenge on screen locks the page
+	// origin, the fetch() call.
+	LockPage, LockRequest bool
 }
 
 func (r *RequestPanel) Render() app.UI {
@@ -24,43 +27,43 @@ func (r *RequestPanel) Render() app.UI {
 	bad := requestProblem(r.Page, req)
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "request-title").Body(
 		app.Elem("h2").ID("request-title").Text("Request — what the page's JavaScript does"),
-		fieldOf("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
+		lockable(r.LockPage, true, fieldOf("page", "Page origin", "The origin of the page calling fetch(): scheme://host[:port], or null for a sandboxed iframe.",
 			markInput(app.Input().ID("page").Type("text").Class("mono").Value(live("page", r.Page)).Placeholder("https://app.example.com").
 				Attr("spellcheck", "false").Attr("list", "page-suggestions").OnInput(r.onPage), "page", bad), bad),
-		app.Elem("datalist").ID("page-suggestions").Body(
-			app.Option().Value("https://app.example.com"), app.Option().Value("null"), app.Option().Value("http://localhost:3000"),
-		),
-		fieldOf("url", "URL", "The URL passed to fetch().",
+			app.Elem("datalist").ID("page-suggestions").Body(
+				app.Option().Value("https://app.example.com"), app.Option().Value("null"), app.Option().Value("http://localhost:3000"),
+			)),
+		lockable(r.LockRequest, !r.LockPage, fieldOf("url", "URL", "The URL passed to fetch().",
 			markInput(app.Input().ID("url").Type("url").Class("mono").Value(live("url", req.URL)).Attr("spellcheck", "false").OnInput(r.onURL), "url", bad), bad),
-		// The row wraps rather than cut a select's words (web/app.css).
-		app.Div().Class("row fetch-row").Body(
-			field("method", "Method", "Typed as in fetch(): only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased by the browser.",
-				app.Input().ID("method").Type("text").Class("mono").Value(live("method", methodOf(req))).Attr("list", "methods").
-					Attr("spellcheck", "false").Attr("autocapitalize", "off").OnInput(r.onMethod)),
-			app.Elem("datalist").ID("methods").Body(app.Range(commonMethods).Slice(func(i int) app.UI {
-				return app.Option().Value(commonMethods[i])
-			})),
-			field("credentials", "Credentials", "include sends cookies cross-origin; same-origin (the default) does not.",
-				app.Select().ID("credentials").OnChange(r.onCredentials).Body(options(credentialModes, credentialsOf(req))...)),
-			field("mode", "Mode", "cors (default), no-cors (opaque response) or same-origin.",
-				app.Select().ID("mode").OnChange(r.onMode).Body(options(requestModes, modeOf(req))...)),
-		),
-		app.Elem("fieldset").Body(
-			app.Elem("legend").Text("Headers"),
-			&HeaderTable{Target: requestHeaders, Headers: req.Headers, Profile: r.Profile},
-		),
-		app.Div().Class("body-field").Body(
-			app.Label().Class("check").Body(
-				app.Input().ID("has-body").Type("checkbox").Checked(hasBody).OnChange(r.onHasBody),
-				app.Text(" Send a body"),
+			// The row wraps rather than cut a select's words (web/app.css).
+			app.Div().Class("row fetch-row").Body(
+				field("method", "Method", "Typed as in fetch(): only DELETE, GET, HEAD, OPTIONS, POST and PUT are upper-cased by the browser.",
+					app.Input().ID("method").Type("text").Class("mono").Value(live("method", methodOf(req))).Attr("list", "methods").
+						Attr("spellcheck", "false").Attr("autocapitalize", "off").OnInput(r.onMethod)),
+				app.Elem("datalist").ID("methods").Body(app.Range(commonMethods).Slice(func(i int) app.UI {
+					return app.Option().Value(commonMethods[i])
+				})),
+				field("credentials", "Credentials", "include sends cookies cross-origin; same-origin (the default) does not.",
+					app.Select().ID("credentials").OnChange(r.onCredentials).Body(options(credentialModes, credentialsOf(req))...)),
+				field("mode", "Mode", "cors (default), no-cors (opaque response) or same-origin.",
+					app.Select().ID("mode").OnChange(r.onMode).Body(options(requestModes, modeOf(req))...)),
 			),
-			app.If(hasBody, func() app.UI {
-				return app.Textarea().ID("body").Class("mono").Attr("aria-label", "Body").Rows(3).
-					Attr("spellcheck", "false").Text(live("body", bodyOf(req))).Body(app.Text(bodyOf(req))).OnInput(r.onBody)
-			}),
-		),
-		fieldOf("repeat", "Send again at (seconds)", "Comma-separated times, e.g. 0, 3, 10: watch the preflight cache.",
-			markInput(app.Input().ID("repeat").Type("text").Value(live("repeat", repeatText(req.Repeat))).Placeholder("0, 3, 10").OnChange(r.onRepeat), "repeat", bad), bad),
+			app.Elem("fieldset").Body(
+				app.Elem("legend").Text("Headers"),
+				&HeaderTable{Target: requestHeaders, Headers: req.Headers, Profile: r.Profile},
+			),
+			app.Div().Class("body-field").Body(
+				app.Label().Class("check").Body(
+					app.Input().ID("has-body").Type("checkbox").Checked(hasBody).OnChange(r.onHasBody),
+					app.Text(" Send a body"),
+				),
+				app.If(hasBody, func() app.UI {
+					return app.Textarea().ID("body").Class("mono").Attr("aria-label", "Body").Rows(3).
+						Attr("spellcheck", "false").Text(live("body", bodyOf(req))).Body(app.Text(bodyOf(req))).OnInput(r.onBody)
+				}),
+			),
+			fieldOf("repeat", "Send again at (seconds)", "Comma-separated times, e.g. 0, 3, 10: watch the preflight cache.",
+				markInput(app.Input().ID("repeat").Type("text").Value(live("repeat", repeatText(req.Repeat))).Placeholder("0, 3, 10").OnChange(r.onRepeat), "repeat", bad), bad)),
 	)
 }
 

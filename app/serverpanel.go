@@ -17,6 +17,7 @@ type ServerPanel struct {
 	app.Compo
 	Server engine.Server
 	Page   string
+	Locked bool // the challenge on screen locks the server
 }
 
 // serverKinds are the tabs, in order: kind, label.
@@ -41,22 +42,22 @@ func (p *ServerPanel) Render() app.UI {
 	bad := serverProblem(p.Server)
 	return app.Elem("section").Class("panel").Attr("aria-labelledby", "server-title").Body(
 		app.Elem("h2").ID("server-title").Text("Server — how the API answers"),
-		app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").OnKeyDown(p.onTabKey).Body(
+		lockable(p.Locked, true, app.Div().Class("tabs").Attr("role", "tablist").Attr("aria-label", "Server kind").OnKeyDown(p.onTabKey).Body(
 			app.Range(serverKinds).Slice(func(i int) app.UI {
 				k := serverKinds[i]
 				return tab(k.kind, k.label, kind == k.kind, p.onKind(k.kind))
 			}),
 		),
-		// A panel per tab, as the pattern wants; only the selected one has
-		// content, the server being of one kind at a time.
-		app.Range(serverKinds).Slice(func(i int) app.UI {
-			k := serverKinds[i].kind
-			panel := app.Div().ID("panel-"+k).Attr("role", "tabpanel").Attr("aria-labelledby", "tab-"+k)
-			if k != kind {
-				return panel.Hidden(true)
-			}
-			return panel.Body(p.form(kind, bad))
-		}),
+			// A panel per tab, as the pattern wants; only the selected one has
+			// content, the server being of one kind at a time.
+			app.Range(serverKinds).Slice(func(i int) app.UI {
+				k := serverKinds[i].kind
+				panel := app.Div().ID("panel-"+k).Attr("role", "tabpanel").Attr("aria-labelledby", "tab-"+k)
+				if k != kind {
+					return panel.Hidden(true)
+				}
+				return panel.Body(p.form(kind, bad))
+			})),
 	)
 }
 

@@ -17,6 +17,8 @@ type TopBar struct {
 	Presets []string
 	Preset  string // the preset on screen, "" once edited
 	Browser string
+	// BrowserLocked: the challenge on screen locks the browser.
+	BrowserLocked bool
 
 	link, embed copier
 }
@@ -40,7 +42,10 @@ func (t *TopBar) Render() app.UI {
 		),
 		app.Label().Class("control").For("browser").Body(
 			app.Elem("span").Text("Browser"),
-			app.Select().ID("browser").OnChange(t.onBrowser).Body(
+			app.If(t.BrowserLocked, func() app.UI {
+				return app.Elem("span").ID("browser-locked").Class("locked-tag").Text("locked in this challenge")
+			}),
+			app.Select().ID("browser").Disabled(t.BrowserLocked).OnChange(t.onBrowser).Body(
 				app.Range(pickerProfiles).Slice(func(i int) app.UI {
 					p := pickerProfiles[i]
 					return app.Option().Value(p.value).Selected(p.value == pickerValue(t.Browser)).Text(p.label)
