@@ -509,6 +509,7 @@ func TestCourseLayout(t *testing.T) {
 			p.checkAxe(name)
 			p.eval(`document.querySelector("#lesson").scrollIntoView()`)
 			p.screenshot(filepath.Join(dir, name+".png"), "")
+			p.screenshot(filepath.Join(dir, name+"-course.png"), "#course")
 		}
 	}
 }

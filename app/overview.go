@@ -113,11 +113,20 @@ func (o *CourseOverview) maker() app.UI {
 				app.P().ID("course-link-help").Class("hint").Text(fmt.Sprintf(
 					"Tick the lessons for your learners; the link opens them in course order, with Previous and Next among them (at most %d).", maxCourseLessons)),
 				app.Button().ID("copy-course-link").Class("primary").Disabled(len(ids) == 0 || len(ids) > maxCourseLessons).OnClick(o.onCopy).
-					Text(fmt.Sprintf("%s (%s)", copyLabel(o.copy.copied(), "Course link"), plural(len(ids), "lesson"))),
+					Text(o.copyText(len(ids))),
 				o.copy.manualField("course-link-text", "The course link", false),
 			)
 		}),
 	)
+}
+
+// copyText is the Copy button's words, with the lessons ticked.
+func (o *CourseOverview) copyText(n int) string {
+	s := copyLabel(o.copy.copied(), "Course link")
+	if n > 0 {
+		s += " (" + plural(n, "lesson") + ")"
+	}
+	return s
 }
 
 // tickedIDs are the ticked lessons in course order.
