@@ -71,12 +71,12 @@ unit:
 	CORSPLAY_WASM_BUILT=1 $(GO) test -count=1 -timeout 14m ./...
 
 # The page's screenshots in docs/screens: each width (320, 375, 768,
-# 1280 px), light and dark, of four scenarios, and the embed view
-# (TestPageLayout and TestEmbedScreenshot, which otherwise write them to
-# test-output/layout). Look at them before you
+# 1280 px), light and dark, of four scenarios and of a lesson with the
+# course overview, and the embed view (TestPageLayout, TestCourseLayout and
+# TestEmbedScreenshot, which otherwise write them to test-output/layout). Look at them before you
 # commit them.
 screens: wasm npm
-	CORSPLAY_WASM_BUILT=1 CORSPLAY_SHOTS=docs/screens $(GO) test -count=1 -run '^(TestPageLayout|TestEmbedScreenshot)$$' .
+	CORSPLAY_WASM_BUILT=1 CORSPLAY_SHOTS=docs/screens $(GO) test -count=1 -run '^(TestPageLayout|TestCourseLayout|TestEmbedScreenshot)$$' .
 
 # The engine runs in the page as WebAssembly: prove it there too (node).
 wasmtest:

@@ -30,8 +30,8 @@ func (p *page) skipPredictions() {
 	p.waitJS(`!document.querySelector("#skip-predictions")`, "the predictions skipped")
 }
 
-// openLesson picks a lesson in the menu and waits for its exercise.
-func (p *page) openLesson(s engine.Scenario) {
+// openExercise picks a lesson in the menu and waits for its exercise.
+func (p *page) openExercise(s engine.Scenario) {
 	p.t.Helper()
 	p.choosePreset(s.Title)
 	p.waitJS(`!!document.querySelector("#exercise")`, "the lesson's exercise")
@@ -76,7 +76,7 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 	wrongDone, keyboardDone := false, false
 	for _, s := range lessons {
 		out := engine.Evaluate(s)
-		p.openLesson(s)
+		p.openExercise(s)
 		// The question first: the verdict, its pill, the fixes and the
 		// exchange wait.
 		p.waitText("#verdict-title", "Predict first: what will the browser do?")
@@ -93,6 +93,7 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 			t.Errorf("%q: the veil shows %q, not the exchange's first step %q", s.Title, p.text("#veil-step"), out.Steps[0].Title)
 		}
 		var last engine.Reveal
+		wrongAt := -1 // the question of this lesson answered wrong
 		for i, pr := range s.Predict {
 			r := pr.Reveal(s, out)
 			last = r
@@ -102,7 +103,7 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 			}
 			choice, mark := r.Answer, "Right."
 			if !wrongDone && len(r.Choices) > 1 {
-				choice, mark, wrongDone = (r.Answer+1)%len(r.Choices), "Not quite.", true
+				choice, mark, wrongDone, wrongAt = (r.Answer+1)%len(r.Choices), "Not quite.", true, i
 			}
 			radio := fmt.Sprintf("%s-%d", form, choice)
 			if !keyboardDone {
@@ -145,6 +146,15 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 		if last.Step >= 0 {
 			p.expectStep(out.Steps, last.Step, fmt.Sprintf("%q: the last answer", s.Title))
 		}
+		// The course's progress keeps each answer, right or not.
+		js := `JSON.parse(localStorage.getItem("corsplay.progress") || "{}")[` + jsString(presets.IDOf(s.Title)) + `]?.predicted ?? {}`
+		p.waitJS(`Object.keys(`+js+`).length === `+fmt.Sprint(len(s.Predict)), fmt.Sprintf("%q: the answers kept", s.Title))
+		kept := evalAs[map[string]bool](p, js)
+		for i := range s.Predict {
+			if kept[fmt.Sprint(i)] != (i != wrongAt) {
+				t.Errorf("%q: the progress keeps answer %d as right: %v, want %v", s.Title, i+1, kept[fmt.Sprint(i)], i != wrongAt)
+			}
+		}
 		for i, pr := range s.Predict {
 			if r := pr.Reveal(s, out); r.Step >= 0 {
 				p.click(fmt.Sprintf("#reveal-%d-step", i))
@@ -177,7 +187,7 @@ func TestPredictionsFollowTheBrowser(t *testing.T) {
 				srv := newServer(t)
 				p := open(t, newBrowser(t), srv.URL+"/")
 				p.predict = true
-				p.openLesson(s)
+				p.openExercise(s)
 				p.click(fmt.Sprintf("#predict-%d-%d", i, r.Answer))
 				p.click(fmt.Sprintf("#predict-%d-answer", i))
 				p.waitJS(`document.querySelector("#reveal-`+fmt.Sprint(i)+`").textContent.includes("The answer: `+r.Choices[r.Answer]+`.")`, "the reveal")
@@ -213,7 +223,7 @@ func TestChallengesLockHintAndSolve(t *testing.T) {
 	for _, s := range lessons {
 		c := *s.Challenge
 		out := engine.Evaluate(s)
-		p.openLesson(s)
+		p.openExercise(s)
 		p.waitText("#challenge-goal", c.Goal)
 		var whys []string
 		for _, u := range c.Check(s, s, out).Unmet {
@@ -224,6 +234,10 @@ func TestChallengesLockHintAndSolve(t *testing.T) {
 			t.Errorf("%q: the check says\n  %q\nwant the engine's whys\n  %q", s.Title, got, whys)
 		}
 		checkLocks(t, p, s.Title, c.Change, false)
+		// The fixes wait: they would give the solution away.
+		if evalAs[bool](p, `!!document.querySelector("#fixes-title")`) || !evalAs[bool](p, `!!document.querySelector("#fixes-wait")`) {
+			t.Errorf("%q: the smallest fix shows during the challenge", s.Title)
+		}
 
 		for k, hint := range c.Hints {
 			p.waitText("#hint-next", fmt.Sprintf("Hint %d of %d", k+1, len(c.Hints)))
@@ -240,6 +254,9 @@ func TestChallengesLockHintAndSolve(t *testing.T) {
 		p.click("#leave-challenge")
 		p.waitJS(`document.querySelector("#challenge-check").textContent.includes("You left the challenge")`, "the challenge left")
 		checkLocks(t, p, s.Title, engine.ChallengeParts, true)
+		if len(out.Fixes) > 0 || out.NoSafeFix != "" {
+			p.waitJS(`!!document.querySelector("#fixes-title")`, fmt.Sprintf("%q: the fixes, out of the challenge", s.Title))
+		}
 		p.click("#leave-challenge")
 		p.waitJS(`document.querySelector("#challenge-check").textContent.trim().startsWith("Not yet:")`, "back to the challenge")
 
@@ -354,7 +371,7 @@ func TestChallengesSolvedByTyping(t *testing.T) {
 				t.Fatalf("no challenge in presets.All() has a solution that changes only %s (of %d challenges): the course needs one", sh.name, len(lessons))
 			}
 			t.Logf("typing the solution of %q", s.Title)
-			p.openLesson(s)
+			p.openExercise(s)
 			p.waitJS(`document.querySelector("#challenge-check").textContent.trim().startsWith("Not yet:")`, "Not yet")
 			keys := slices.Sorted(func(yield func(string) bool) {
 				for k := range fields {
@@ -367,6 +384,9 @@ func TestChallengesSolvedByTyping(t *testing.T) {
 				p.typeField(k, fields[k], s)
 			}
 			p.waitJS(`document.querySelector("#challenge-check").textContent.trim().startsWith("Solved.")`, fmt.Sprintf("%q solved by typing", s.Title))
+			// The course's progress keeps it, in this browser only.
+			id := presets.IDOf(s.Title)
+			p.waitJS(`JSON.parse(localStorage.getItem("corsplay.progress") || "{}")[`+jsString(id)+`]?.solved === true`, id+" kept as solved in the progress")
 		})
 	}
 }
@@ -452,7 +472,7 @@ func TestExerciseLayout(t *testing.T) {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")
 	p.predict = true
-	p.openLesson(s)
+	p.openExercise(s)
 	check := func(stage string) {
 		for _, w := range layoutWidths {
 			for _, scheme := range []string{"light", "dark"} {

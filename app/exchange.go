@@ -55,6 +55,9 @@ var laneNames = [3]string{"Page JavaScript", "Browser", "Server"}
 // stepAction shows a step (its index, an int) in the exchange.
 const stepAction = "corsplay/step"
 
+// lastStepAction says the reader reached the exchange's last step.
+const lastStepAction = "corsplay/last-step"
+
 func (x *Exchange) OnUpdate(ctx app.Context) {
 	x.moved, x.open, x.playing = false, "", false
 }
@@ -81,7 +84,7 @@ func (x *Exchange) OnMount(ctx app.Context) {
 	ctx.Handle(stepAction, func(ctx app.Context, a app.Action) {
 		if i, ok := a.Value.(int); ok {
 			x.playing = false
-			x.goTo(i)
+			x.goTo(ctx, i)
 			ctx.Defer(func(app.Context) {
 				if d := x.JSValue().Call("querySelector", ".dot.current"); d.Truthy() {
 					d.Call("scrollIntoView", map[string]any{"block": "center"})
@@ -115,7 +118,7 @@ func (x *Exchange) OnMount(ctx app.Context) {
 		e.Call("preventDefault")
 		ctx.Dispatch(func(ctx app.Context) {
 			x.playing = false
-			x.goTo(to(x.current(), len(x.Outcome.Steps)))
+			x.goTo(ctx, to(x.current(), len(x.Outcome.Steps)))
 		})
 		return nil
 	})
@@ -132,12 +135,15 @@ func (x *Exchange) OnDismount() {
 }
 
 // goTo shows step i (clamped to the steps there are).
-func (x *Exchange) goTo(i int) {
+func (x *Exchange) goTo(ctx app.Context, i int) {
 	x.step = max(0, min(len(x.Outcome.Steps)-1, i))
 	x.moved, x.open = true, ""
+	if x.step == len(x.Outcome.Steps)-1 {
+		ctx.NewAction(lastStepAction)
+	}
 }
 
-func (x *Exchange) move(d int) { x.goTo(x.current() + d) }
+func (x *Exchange) move(ctx app.Context, d int) { x.goTo(ctx, x.current()+d) }
 
 // messages are the arrows of the exchange, in order.
 func (x *Exchange) messages() []message {
@@ -321,8 +327,8 @@ func anchorOf(spec string) string {
 	return spec
 }
 
-func (x *Exchange) onPrev(ctx app.Context, e app.Event) { x.playing = false; x.move(-1) }
-func (x *Exchange) onNext(ctx app.Context, e app.Event) { x.playing = false; x.move(1) }
+func (x *Exchange) onPrev(ctx app.Context, e app.Event) { x.playing = false; x.move(ctx, -1) }
+func (x *Exchange) onNext(ctx app.Context, e app.Event) { x.playing = false; x.move(ctx, 1) }
 
 // onPlay walks from the current step to the last (from the first if at
 // the last), giving each step the time it takes to read.
@@ -332,7 +338,7 @@ func (x *Exchange) onPlay(ctx app.Context, e app.Event) {
 		return
 	}
 	if x.current() >= len(x.Outcome.Steps)-1 {
-		x.goTo(0)
+		x.goTo(ctx, 0)
 	}
 	x.play++
 	x.tick(ctx, x.play)
@@ -348,7 +354,7 @@ func (x *Exchange) tick(ctx app.Context, run int) {
 		if !x.playing || x.play != run {
 			return
 		}
-		x.move(1)
+		x.move(ctx, 1)
 		if x.current() >= len(x.Outcome.Steps)-1 {
 			x.playing = false
 			return
@@ -377,7 +383,7 @@ func (x *Exchange) onRow(r row) app.EventHandler {
 	return func(ctx app.Context, e app.Event) {
 		x.playing = false
 		if len(r.steps) > 0 {
-			x.goTo(r.steps[0])
+			x.goTo(ctx, r.steps[0])
 		}
 		x.open = r.id
 	}
@@ -385,7 +391,7 @@ func (x *Exchange) onRow(r row) app.EventHandler {
 
 // onStep goes to step i.
 func (x *Exchange) onStep(i int) app.EventHandler {
-	return func(ctx app.Context, e app.Event) { x.playing = false; x.goTo(i) }
+	return func(ctx app.Context, e app.Event) { x.playing = false; x.goTo(ctx, i) }
 }
 
 func acrmOf(r engine.HTTPRequest) string {

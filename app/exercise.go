@@ -9,8 +9,8 @@ import (
 )
 
 // exercise is what the learner did with the exercise on screen: a lesson's
-// predictions and a scenario's challenge. The answers live here, in the
-// page's memory, until the course keeps progress (app/progress.go).
+// predictions and a scenario's challenge. What counts for a lesson's
+// progress (answers, a challenge solved) is kept too (app/progress.go).
 type exercise struct {
 	key       string          // the lesson's ID, or the linked challenge's goal: a new key starts afresh
 	start     engine.Scenario // a challenge's start when it is no lesson: the scenario as loaded
@@ -84,7 +84,29 @@ func (p *Playground) veiled() bool {
 // locked: the challenge on screen does not let the learner change part.
 func (p *Playground) locked(part string) bool {
 	c, _ := p.challenge()
-	return c != nil && !p.exState().left && !slices.Contains(c.Change, part)
+	return p.challenging() && !slices.Contains(c.Change, part)
+}
+
+// challenging: the learner is taking the challenge on screen. The fixes
+// wait meanwhile: they would give the solution away, and could change a
+// locked part.
+func (p *Playground) challenging() bool {
+	c, _ := p.challenge()
+	return c != nil && !p.exState().left
+}
+
+// recordSolved keeps in the lesson's progress that its challenge is met by
+// the learner's own edits: not with the solution shown, not after leaving
+// the challenge, not before the predictions.
+func (p *Playground) recordSolved(ctx app.Context) {
+	c, start := p.challenge()
+	ex := p.exState()
+	if p.lesson == "" || !p.challenging() || ex.solution || p.predicting() || p.bad.Path != "" {
+		return
+	}
+	if c.Check(start, p.scenario, p.out).Met {
+		recordProgress(ctx, p.lesson, func(lp *lessonProgress) { lp.Solved = true })
+	}
 }
 
 // exercise is the lesson's predictions and the challenge.

@@ -38,6 +38,7 @@ type Playground struct {
 	// restores, the start its challenge is checked against.
 	lessonStart engine.Scenario
 	ex          exercise // the learner's predictions and challenge (app/exercise.go)
+	course      courseState
 
 	// The server of the other kind, kept while the user switches tabs.
 	sparePolicy  *engine.Policy
@@ -51,6 +52,7 @@ type Playground struct {
 func (p *Playground) OnNav(ctx app.Context) {
 	link.drop() // the address holds the scenario to show
 	ctx.Page().SetImage(previewImage)
+	p.takeCourse(ctx)
 	if p.startupLoaded(ctx) {
 		return
 	}
@@ -69,6 +71,9 @@ func linkedScenario(ctx app.Context) (engine.Scenario, string) {
 	frag := linkFragment(ctx)
 	if frag == "" {
 		return defaultScenario(), ""
+	}
+	if c, ok := readCourseLink(frag); ok {
+		return c.start()
 	}
 	s, err := engine.DecodePermalink(frag)
 	switch {
@@ -110,6 +115,7 @@ func (p *Playground) OnAppUpdate(ctx app.Context) { p.update = ctx.AppUpdateAvai
 // interactive (User Timing, read by make bench).
 func (p *Playground) OnMount(ctx app.Context) {
 	ctx.LocalStorage().Get(helpKey, &p.help)
+	p.handleCourse(ctx)
 	ctx.Defer(func(app.Context) { app.Window().Get("performance").Call("mark", "corsplay-interactive") })
 	ctx.Handle(editAction, func(ctx app.Context, a app.Action) {
 		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
@@ -189,11 +195,13 @@ func (p *Playground) switchServer(kind string) {
 func (p *Playground) changed(ctx app.Context) {
 	p.evaluate()
 	link.set(p.scenario)
+	p.recordSolved(ctx)
 }
 
 func (p *Playground) evaluate() {
 	p.out = engine.Evaluate(p.scenario)
 	p.bad = incomplete(p.scenario)
+	p.compareLesson()
 }
 
 func (p *Playground) Render() app.UI {
@@ -202,7 +210,7 @@ func (p *Playground) Render() app.UI {
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		// A button, not a link to #answer: the fragment holds the scenario.
 		app.Button().ID("skip-to-answer").Class("skip-link").OnClick(p.onSkip).Text("Skip to the answer"),
-		&TopBar{Presets: presetTitles(), Preset: p.lessonTitle(), Browser: browserOf(s), BrowserLocked: p.locked(engine.PartBrowser)},
+		&TopBar{Course: courseMenu(), Preset: p.lessonTitle(), Browser: browserOf(s), BrowserLocked: p.locked(engine.PartBrowser)},
 		&WaysIn{Open: !p.begun},
 		app.If(p.imported != nil, func() app.UI {
 			r := p.imported
@@ -218,17 +226,20 @@ func (p *Playground) Render() app.UI {
 		app.If(p.notice != "", func() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
 		}),
-		app.If(p.lesson != "", p.lessonArea).Else(p.exercise),
+		p.lessonArea(),
 		app.Elem("main").ID("main").Body(
 			// The answer first: the verdict and the fix, beside the exchange
 			// on a wide screen, above it on a phone.
 			app.Div().Class("answer-grid"+veilClass(veiled)).Body(
 				app.Div().ID("answer").Class("answer").Attr("tabindex", -1).Attr("aria-label", "The answer").Body(
 					app.If(veiled, p.predictVeil).Else(func() app.UI { return newVerdict(s, p.out, p.bad, p.locked(engine.PartBrowser)) }),
-					app.If(p.bad.Path == "" && !veiled, func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }),
+					app.If(p.bad.Path == "" && !veiled && !p.challenging(), func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }).
+						ElseIf(p.bad.Path == "" && !veiled, func() app.UI {
+							return app.P().ID("fixes-wait").Class("hint").Text("The smallest fix waits while you take the challenge: try the hints, or Experiment freely.")
+						}),
 				),
 				app.If(p.bad.Path == "", func() app.UI {
-					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: p.lesson != ""}
+					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: p.atLessonStart()}
 				}).Else(func() app.UI {
 					// What the engine made of an incomplete scenario is no
 					// browser's exchange.

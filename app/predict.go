@@ -101,6 +101,7 @@ func (p *Playground) onAnswer(i int) app.EventHandler {
 		r := preds[i].Reveal(p.scenario, p.out)
 		ex.predicted[i] = answer{choice: choice, right: r.Choices[r.Answer]}
 		delete(ex.picked, i)
+		recordProgress(ctx, p.lesson, func(lp *lessonProgress) { lp.Predicted[i] = choice == r.Choices[r.Answer] })
 		if p.predicting() || r.Step < 0 {
 			ctx.Defer(func(app.Context) { focusByID(fmt.Sprintf("reveal-%d", i)) })
 			return

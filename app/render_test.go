@@ -352,7 +352,7 @@ func TestExchangeOpensAtTheVerdictOrAtStepOne(t *testing.T) {
 		if !regexp.MustCompile(`\bclass="dot (pass|info) current"`).MatchString(point) {
 			t.Errorf("FromStart %v: point %d is not the current one", tt.from, cur)
 		}
-		x.goTo(3)
+		x.goTo(app.Context{}, 3)
 		if got := x.current(); got != 3 {
 			t.Errorf("goTo(3): at %d", got)
 		}

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"fmt"
 	"html"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -14,8 +16,8 @@ import (
 // TopBar holds the lessons menu, the browser profile and the link button.
 type TopBar struct {
 	app.Compo
-	Presets []string
-	Preset  string // the preset on screen, "" once edited
+	Course  []menuChapter
+	Preset  string // the title of the lesson on screen, "" for none
 	Browser string
 	// BrowserLocked: the challenge on screen locks the browser.
 	BrowserLocked bool
@@ -35,8 +37,13 @@ func (t *TopBar) Render() app.UI {
 			app.Elem("span").Text("Lesson"),
 			app.Select().ID("preset").OnChange(t.onPreset).Body(
 				app.Option().Value("").Selected(t.Preset == "").Text("Lessons…"),
-				app.Range(t.Presets).Slice(func(i int) app.UI {
-					return app.Option().Value(t.Presets[i]).Selected(t.Presets[i] == t.Preset).Text(t.Presets[i])
+				app.Range(t.Course).Slice(func(i int) app.UI {
+					ch := t.Course[i]
+					return app.Elem("optgroup").Attr("label", ch.title).Body(
+						app.Range(ch.lessons).Slice(func(j int) app.UI {
+							return app.Option().Value(ch.lessons[j]).Selected(ch.lessons[j] == t.Preset).Text(ch.lessons[j])
+						}),
+					)
 				}),
 			),
 		),
@@ -60,6 +67,29 @@ func (t *TopBar) Render() app.UI {
 		t.embed.manualField("copy-embed-text", "The embed code", true),
 	)
 }
+
+// menuChapter is a chapter of the lessons menu: its title and its lessons'
+// titles, in course order.
+type menuChapter struct {
+	title   string
+	lessons []string
+}
+
+// courseMenu is the lessons menu, made once.
+var courseMenu = sync.OnceValue(func() []menuChapter {
+	titles := lessonTitles()
+	var menu []menuChapter
+	for i, ch := range presets.Course() {
+		m := menuChapter{title: fmt.Sprintf("%d. %s", i+1, ch.Title)}
+		for _, id := range ch.Lessons {
+			if titles[id] != "" {
+				m.lessons = append(m.lessons, titles[id])
+			}
+		}
+		menu = append(menu, m)
+	}
+	return menu
+})
 
 func copyLabel(copied bool, what string) string {
 	if copied {

@@ -60,8 +60,11 @@ func (w *WaysIn) Render() app.UI {
 			paste,
 			app.Div().Class("way").Body(
 				app.Elem("h3").Text("Learn CORS"),
-				app.P().Class("hint").Text(fmt.Sprintf("%d lessons, one scenario each: what a preflight is, why cookies need more, what the browsers differ on.", len(titles))),
-				app.Button().ID("start-lessons").Value(titles[0]).OnClick(w.onExample).Text("Start with the first lesson"),
+				app.P().Class("hint").Text(fmt.Sprintf("%d lessons in %d chapters, one scenario each: what a preflight is, why cookies need more, what the browsers differ on.", len(titles), len(presets.Course()))),
+				app.Div().Class("start-course").Body(
+					app.Button().ID("start-lessons").Value(titles[0]).OnClick(w.onExample).Text("Start with the first lesson"),
+					app.Button().ID("see-course").Class("link").OnClick(w.onCourse).Text("See the course"),
+				),
 			),
 			app.Div().Class("way").Body(
 				app.Elem("h3").Text("Start from an example"),
@@ -114,6 +117,9 @@ func (w *WaysIn) onExample(ctx app.Context, e app.Event) {
 		ctx.NewActionWithValue(loadAction, s)
 	}
 }
+
+// onCourse shows the course overview.
+func (w *WaysIn) onCourse(ctx app.Context, e app.Event) { ctx.NewActionWithValue(overviewAction, true) }
 
 func (w *WaysIn) onFile(ctx app.Context, e app.Event) {
 	if files := ctx.JSSrc().Get("files"); files.Length() > 0 {
