@@ -70,7 +70,7 @@ func (p *page) expectLesson(l courseLesson, count string) {
 	if got, want := p.text("#lesson-chapter"), chapterLine(l.chapter); got != want {
 		p.t.Errorf("%s: the chapter reads %q, want %q", l.id, got, want)
 	}
-	if got := p.text("#lesson-text"); got != strings.TrimSpace(l.s.Lesson) {
+	if got := p.text("#lesson-text"); got != lessonText(l.s.Lesson) {
 		p.t.Errorf("%s: the lesson's text reads %q", l.id, got)
 	}
 }
@@ -154,7 +154,7 @@ func TestYourVersionAndResetLesson(t *testing.T) {
 	p.waitVerdict(verdictTitles[editedOut.Verdict])
 	p.waitText("#lesson-version", "Your version: you changed the lesson's scenario.")
 	p.expectStep(editedOut.Steps, len(editedOut.Steps)-1, "editing the lesson")
-	if got := p.text("#lesson-text"); got != strings.TrimSpace(l.s.Lesson) {
+	if got := p.text("#lesson-text"); got != lessonText(l.s.Lesson) {
 		t.Errorf("after an edit the lesson's text reads %q", got)
 	}
 
@@ -512,4 +512,14 @@ func TestCourseLayout(t *testing.T) {
 			p.screenshot(filepath.Join(dir, name+"-course.png"), "#course")
 		}
 	}
+}
+
+// lessonText is a lesson's text as the panel shows it: its paragraphs, one
+// <p> each, read as one text.
+func lessonText(text string) string {
+	var ps []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		ps = append(ps, strings.TrimSpace(p))
+	}
+	return strings.Join(ps, "")
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -32,7 +33,9 @@ func (l *Lesson) Render() app.UI {
 			)
 		}),
 		app.Elem("h2").ID("lesson-title").Attr("tabindex", -1).Text(l.Title),
-		app.P().ID("lesson-text").Text(l.Text),
+		app.Div().ID("lesson-text").Body(app.Range(paragraphs(l.Text)).Slice(func(i int) app.UI {
+			return app.P().Text(paragraphs(l.Text)[i])
+		})),
 		app.If(l.Look != "", func() app.UI {
 			return app.Div().Class("lesson-look").Body(
 				app.Elem("h3").Text("What to look at"),
@@ -117,3 +120,14 @@ func (l *Lesson) onOverview(ctx app.Context, e app.Event) {
 
 // onPrint prints the lesson's handout (the print style sheet in app.css).
 func (l *Lesson) onPrint(ctx app.Context, e app.Event) { app.Window().Call("print") }
+
+// paragraphs splits a lesson's text at its blank lines.
+func paragraphs(text string) []string {
+	var ps []string
+	for _, p := range strings.Split(strings.TrimSpace(text), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			ps = append(ps, p)
+		}
+	}
+	return ps
+}
