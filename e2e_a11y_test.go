@@ -22,7 +22,8 @@ import (
 const axePath = "node_modules/axe-core/axe.min.js"
 
 // blockedPreset is a blocked scenario with a console message and fixes.
-const blockedPreset = "Cookies with Access-Control-Allow-Origin: *"
+// It has no challenge, during which the fixes wait.
+const blockedPreset = "Access-Control-Allow-Origin with two origins"
 
 // violation is one axe-core rule the page breaks.
 type violation struct {

@@ -73,6 +73,7 @@ func (p *page) expectLesson(l courseLesson, count string) {
 	if got := p.text("#lesson-text"); got != lessonText(l.s.Lesson) {
 		p.t.Errorf("%s: the lesson's text reads %q", l.id, got)
 	}
+	p.skipPredictions()
 }
 
 // Next and Previous walk the course in order across a chapter's end: the
@@ -91,9 +92,10 @@ func TestCourseNextAndPreviousAcrossAChapter(t *testing.T) {
 	p.waitJS(`/^The exchange — step 1 of/.test(document.querySelector("#exchange-title").textContent)`, "the exchange at step 1")
 
 	p.click("#lesson-next")
+	p.waitText("#lesson-title", first.s.Title)
+	p.waitJS(`document.activeElement.id === "lesson-title"`, "the focus on the new lesson's title")
 	p.expectLesson(first, fmt.Sprintf("Lesson %d of %d", i+2, n))
 	p.waitVerdict(verdictTitles[engine.Evaluate(first.s).Verdict])
-	p.waitJS(`document.activeElement.id === "lesson-title"`, "the focus on the new lesson's title")
 	p.waitJS(`/^The exchange — step 1 of/.test(document.querySelector("#exchange-title").textContent)`, "the next lesson's exchange at step 1")
 	p.waitScenario("the next lesson in the address", func(s engine.Scenario) bool { return s.Title == first.s.Title })
 	if got := p.text("#lesson-prev .to"); got != last.s.Title {

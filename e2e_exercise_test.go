@@ -64,19 +64,35 @@ func capitalized(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// Every lesson with predictions asks its questions before it shows the
-// verdict; each answer (one wrong, the others right, one by keyboard)
-// reveals right or wrong, the right choice and the step that decides it in
-// its own words, and the last one takes the exchange to that step.
+// A learner walks the course from "Start with the first lesson" with Next,
+// chapter after chapter: every lesson with predictions asks its questions
+// before it shows the verdict; each answer (one wrong, the others right,
+// one by keyboard) reveals right or wrong, the right choice and the step
+// that decides it in its own words, and the last one takes the exchange to
+// that step. The progress keeps every answer, and a reload keeps it.
 func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 	lessons := lessonsWith(t, "predictions", hasPredictions)
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")
 	p.predict = true
 	wrongDone, keyboardDone := false, false
+	ids := presets.IDs()
+	prev := -1 // the course index of the lesson on screen
 	for _, s := range lessons {
 		out := engine.Evaluate(s)
-		p.openExercise(s)
+		at := slices.Index(ids, presets.IDOf(s.Title))
+		switch {
+		case at == 0:
+			p.click("#start-lessons")
+			p.waitJS(`!!document.querySelector("#exercise")`, "the first lesson's exercise")
+		case at == prev+1 && prev >= 0:
+			p.click("#lesson-next")
+			p.waitText("#lesson-title", s.Title)
+			p.waitJS(`!!document.querySelector("#exercise")`, "the lesson's exercise")
+		default:
+			p.openExercise(s)
+		}
+		prev = at
 		// The question first: the verdict, its pill, the fixes and the
 		// exchange wait.
 		p.waitText("#verdict-title", "Predict first: what will the browser do?")
@@ -164,6 +180,14 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 	}
 	if !wrongDone {
 		t.Error("no question had two choices to answer one wrong")
+	}
+	// The walk is kept: after a reload every lesson's answers are there.
+	p.eval(`location.reload()`)
+	p.waitJS(`!!document.querySelector("#verdict")`, "the page reloaded")
+	p.click("#course-overview-open")
+	p.waitJS(`!!document.querySelector("#course-overview")`, "the course overview")
+	if n := evalAs[int](p, `Object.values(JSON.parse(localStorage.getItem("corsplay.progress") || "{}")).filter(l => Object.keys(l.predicted ?? {}).length).length`); n != len(lessons) {
+		t.Errorf("after a reload the progress keeps the answers of %d lessons, want %d", n, len(lessons))
 	}
 }
 
