@@ -157,7 +157,10 @@ func (p *page) navigate(url string) {
 	if err := chromedp.Do(p.ctx, chromedp.Navigate(url)); err != nil {
 		p.t.Fatalf("open %s: %v", p.url, err)
 	}
-	p.waitJS(`document.getElementById("app-wasm-loader") === null && !!document.querySelector("#verdict")`, "the app to start")
+	// The setup and what is below it are mounted in the task after the
+	// first screen's first paint, #rest-pending in their place until then
+	// (app/startup.go).
+	p.waitJS(`document.getElementById("app-wasm-loader") === null && !!document.querySelector("#verdict") && !document.querySelector("#rest-pending")`, "the app to start")
 	p.skipPredictions()
 }
 

@@ -22,6 +22,7 @@ import (
 	goapp "github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/app"
+	"corsplay/internal/goappjs"
 )
 
 // serve runs the page's server and, next to it, the live lab (lab.go)
@@ -240,7 +241,8 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}
 	}
-	routes := pageRoutes{pages: head, web: &wasmServer{files: files}, limits: cfg.limits}
+	// app.js loads app.wasm with streaming compilation (internal/goappjs).
+	routes := pageRoutes{pages: goappjs.Handler(head), web: &wasmServer{files: files}, limits: cfg.limits}
 	h := securityHeaders(routes, contentSecurityPolicy(cfg.labOrigin))
 	if cfg.lab == nil {
 		return h, nil

@@ -33,6 +33,7 @@ type Playground struct {
 	begun    bool             // past the first screen: a link, lesson, example, fix or paste loaded
 	imported *evidence.Result // the paste on screen, until the reader is done with it
 	help     bool             // each field's help shown
+	first    bool             // only the first screen mounted yet (startup.go)
 
 	// lessonStart is the lesson as the course has it: what Reset lesson
 	// restores, the start its challenge is checked against.
@@ -116,7 +117,10 @@ func (p *Playground) OnAppUpdate(ctx app.Context) { p.update = ctx.AppUpdateAvai
 func (p *Playground) OnMount(ctx app.Context) {
 	ctx.LocalStorage().Get(helpKey, &p.help)
 	p.handleCourse(ctx)
-	ctx.Defer(func(app.Context) { app.Window().Get("performance").Call("mark", "corsplay-interactive") })
+	ctx.Defer(func(ctx app.Context) {
+		app.Window().Get("performance").Call("mark", "corsplay-interactive")
+		p.mountRest(ctx)
+	})
 	ctx.Handle(editAction, func(ctx app.Context, a app.Action) {
 		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
 			// Edit a copy: the panels hold slices of the old scenario and
@@ -249,8 +253,8 @@ func (p *Playground) Render() app.UI {
 					)
 				}),
 			),
-			p.setup(),
-			app.If(p.bad.Path == "" && !veiled, func() app.UI {
+			app.If(p.first, restPending).Else(p.setup),
+			app.If(p.bad.Path == "" && !veiled && !p.first, func() app.UI {
 				return app.Div().Class("more").Body(
 					&LabRun{Scenario: s},
 					app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),

@@ -21,6 +21,7 @@ func newPlayground() app.Composer {
 	if !app.IsClient {
 		return p
 	}
+	p.first = true
 	var ctx app.Context // unused in the browser: linkFragment reads the address itself
 	frag := linkFragment(ctx)
 	p.scenario, p.notice = linkedScenario(ctx)
@@ -65,4 +66,44 @@ func (p *Playground) startupLoaded(ctx app.Context) bool {
 	pl := preloaded
 	preloaded = nil
 	return pl != nil && pl.p == p && pl.fragment == linkFragment(ctx)
+}
+
+// The first mount is of the first screen only: the top bar, the ways in,
+// the answer and the exchange. The setup (the request's and the server's
+// forms) and what is below it (the lab, the sends, the findings, the
+// attacker's view) are about half of the page's elements, and go-app
+// creates each one through syscall/js: mounted in the first frame they
+// delayed the first screen's answer to input by as much as they took. They
+// are mounted in the task after the first screen's first paint (mountRest),
+// in their place a block as tall as the screen, so that nothing below the
+// fold moves up and back. The prerendered page, which go-app replaces on
+// the first mount, has them all (p.first is set only in the browser).
+
+// restPending stands for the setup and what follows until they are
+// mounted.
+func restPending() app.UI {
+	return app.Div().ID("rest-pending").Style("min-height", "100vh").Attr("aria-busy", "true")
+}
+
+// mountRest mounts the rest of the page after the next paint.
+func (p *Playground) mountRest(ctx app.Context) {
+	if !p.first {
+		return
+	}
+	mount := func() { ctx.Dispatch(func(app.Context) { p.first = false }) }
+	win := app.Window()
+	if win.Get("document").Get("hidden").Bool() {
+		// No frame comes in a hidden page.
+		mount()
+		return
+	}
+	var frame, task app.Func
+	task = app.FuncOf(func(app.Value, []app.Value) any {
+		frame.Release()
+		task.Release()
+		mount()
+		return nil
+	})
+	frame = app.FuncOf(func(app.Value, []app.Value) any { app.Window().Call("setTimeout", task, 0); return nil })
+	win.Call("requestAnimationFrame", frame)
 }

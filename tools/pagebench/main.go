@@ -597,6 +597,14 @@ func keystrokes(hello, page *target, edits int, engineNs float64) ([]row, error)
 		if _, err := openPage(ctx, t); err != nil {
 			return nil, fmt.Errorf("%s: %w", t.name, err)
 		}
+		// The page mounts its forms in the task after its first screen's
+		// first paint: wait for the fields edited.
+		for _, f := range t.fields {
+			ready := chromedp.Poll[bool](fmt.Sprintf("!!document.querySelector(%q)", f.selector), chromedp.WithPollingTimeout(10*time.Second))
+			if _, err := chromedp.Run(ctx, ready); err != nil {
+				return nil, fmt.Errorf("%s: no %s (%s) within 10 s: %w", t.name, f.name, f.selector, err)
+			}
+		}
 		shown, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(watchText, t.watch)))
 		if err != nil {
 			return nil, err

@@ -15,6 +15,8 @@ import (
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"corsplay/internal/goappjs"
 )
 
 // icon is the app's icon, served here: go-app's default one is remote,
@@ -55,7 +57,8 @@ func main() {
 		case "/web/app.wasm":
 			serveWasm(w, r, wasm)
 		default:
-			page.ServeHTTP(w, r)
+			// app.js loads app.wasm as the page's does (internal/goappjs).
+			goappjs.Handler(page).ServeHTTP(w, r)
 		}
 	})))
 }
