@@ -68,7 +68,7 @@ npm:
 	npm ci --no-audit --no-fund --silent
 
 unit:
-	CORSPLAY_WASM_BUILT=1 $(GO) test -count=1 -timeout 14m ./...
+	GO=$(GO) tools/unit.sh
 
 # The page's screenshots in docs/screens: each width (320, 375, 768,
 # 1280 px), light and dark, of four scenarios and of a lesson with the

@@ -182,8 +182,8 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 		t.Error("no question had two choices to answer one wrong")
 	}
 	// The walk is kept: after a reload every lesson's answers are there.
-	p.eval(`location.reload()`)
-	p.waitJS(`!!document.querySelector("#verdict")`, "the page reloaded")
+	p.eval(`window.beforeReload = true; location.reload()`)
+	p.waitReloaded(`!window.beforeReload && document.getElementById("app-wasm-loader") === null && !!document.querySelector("#course-overview-open") && !document.querySelector("#rest-pending")`, "the page reloaded")
 	p.click("#course-overview-open")
 	p.waitJS(`!!document.querySelector("#course-overview")`, "the course overview")
 	if n := evalAs[int](p, `Object.values(JSON.parse(localStorage.getItem("corsplay.progress") || "{}")).filter(l => Object.keys(l.predicted ?? {}).length).length`); n != len(lessons) {

@@ -25,7 +25,7 @@ func TestEveryPresetShowsTheEnginesVerdict(t *testing.T) {
 		out := engine.Evaluate(s)
 		p.choosePreset(s.Title)
 		p.waitVerdict(verdictTitles[out.Verdict])
-		if got := p.text("aside.lesson p"); got != strings.TrimSpace(s.Lesson) {
+		if got := p.text("#lesson-text"); got != lessonText(s.Lesson) {
 			t.Errorf("%q: the lesson reads %q, want %q", s.Title, got, s.Lesson)
 		}
 		if got := p.text("#console"); got != strings.TrimSpace(out.Console) {
