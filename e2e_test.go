@@ -88,6 +88,11 @@ func newBrowser(t *testing.T) context.Context {
 		chromedp.ExecPath(chromiumPath), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+		// WebAssembly with V8's baseline compiler only: the same semantics,
+		// a quarter less CPU per load of app.wasm (no optimizing compiles in
+		// the background), so the suite fits its time on two cores. make
+		// bench measures Chromium as shipped.
+		chromedp.Flag("js-flags", "--liftoff-only"),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
