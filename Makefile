@@ -84,11 +84,7 @@ wasmtest:
 
 # Each fuzz target for a short, bounded time (FUZZTIME=5m for a long run).
 fuzz:
-	@for t in $(FUZZ); do \
-	  pkg=$${t%%:*}; name=$${t##*:}; \
-	  echo "fuzz $$name for $(FUZZTIME)"; \
-	  $(GO) test ./$$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) tools/fuzz.sh $(FUZZ)
 
 # go-app's hello world, built and served as the page is: the floor make
 # bench measures the page against (tools/pagebench/helloworld).
