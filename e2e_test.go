@@ -169,12 +169,15 @@ func (p *page) navigate(url string) {
 	p.skipPredictions()
 }
 
-// waitJS polls a JavaScript condition for up to 15 s. On timeout it says
-// what the page showed.
+// waitJS polls a JavaScript condition for up to 15 s, on a page that has
+// caught up with the keystrokes typed (app/behind.go: the answer comes
+// first, the rest of the page a frame later). On timeout it says what the
+// page showed.
 func (p *page) waitJS(cond, what string) {
 	p.t.Helper()
 	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
 	defer cancel()
+	cond = "(" + cond + `) && !document.querySelector('#main[aria-busy="true"]')`
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](cond, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
 		p.t.Fatalf("waiting for %s (%s): %v\nthe page shows: %s", what, cond, err, p.state())
 	}

@@ -31,6 +31,15 @@ func edit(ctx app.Context, fn func(*engine.Scenario)) {
 	ctx.NewActionWithValue(editAction, fn)
 }
 
+// editAsTyped is edit for a keystroke in a text field of a panel without
+// state of its own: the field already shows what was typed, so the panel
+// is not re-rendered for the keystroke, only once the edited scenario
+// comes back to it (behind.go).
+func editAsTyped(ctx app.Context, fn func(*engine.Scenario)) {
+	edit(ctx, fn)
+	ctx.PreventUpdate()
+}
+
 // value reads the value of the input that fired the event.
 func value(ctx app.Context) string {
 	return ctx.JSSrc().Get("value").String()

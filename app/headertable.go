@@ -126,6 +126,7 @@ func (h *HeaderTable) onName(i int) app.EventHandler {
 				(*hs)[i].Name = v
 			}
 		})
+		ctx.PreventUpdate() // as editAsTyped
 	}
 }
 
@@ -137,6 +138,7 @@ func (h *HeaderTable) onValue(i int) app.EventHandler {
 				(*hs)[i].Value = v
 			}
 		})
+		ctx.PreventUpdate() // as editAsTyped
 	}
 }
 

@@ -34,6 +34,7 @@ type Playground struct {
 	imported *evidence.Result // the paste on screen, until the reader is done with it
 	help     bool             // each field's help shown
 	first    bool             // only the first screen mounted yet (startup.go)
+	behind   *shown           // what the rest of the page shows until it catches up with a keystroke (behind.go)
 
 	// lessonStart is the lesson as the course has it: what Reset lesson
 	// restores, the start its challenge is checked against.
@@ -123,6 +124,9 @@ func (p *Playground) OnMount(ctx app.Context) {
 	})
 	ctx.Handle(editAction, func(ctx app.Context, a app.Action) {
 		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
+			if typing() {
+				p.typed(ctx)
+			}
 			// Edit a copy: the panels hold slices of the old scenario and
 			// must see a change to re-render.
 			s := p.scenario.Clone()
@@ -133,6 +137,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 	})
 	ctx.Handle(serverKindAction, func(ctx app.Context, a app.Action) {
 		if kind, ok := a.Value.(string); ok {
+			p.behind = nil
 			p.switchServer(kind)
 			p.changed(ctx)
 		}
@@ -140,6 +145,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 	ctx.Handle(loadAction, func(ctx app.Context, a app.Action) {
 		if s, ok := a.Value.(engine.Scenario); ok {
 			p.scenario = s
+			p.behind = nil
 			p.findLesson()
 			p.notice = ""
 			p.imported = nil
@@ -150,6 +156,7 @@ func (p *Playground) OnMount(ctx app.Context) {
 	ctx.Handle(importAction, func(ctx app.Context, a app.Action) {
 		if r, ok := a.Value.(evidence.Result); ok {
 			p.scenario = r.Scenario
+			p.behind = nil
 			p.scenario.Browser = r.Browser
 			p.lesson, p.notice = "", ""
 			p.imported = &r
@@ -210,6 +217,7 @@ func (p *Playground) evaluate() {
 
 func (p *Playground) Render() app.UI {
 	s := p.scenario
+	v := p.view() // for the exchange, the setup and what follows
 	veiled := p.veiled()
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		// A button, not a link to #answer: the fragment holds the scenario.
@@ -231,7 +239,7 @@ func (p *Playground) Render() app.UI {
 			return app.Elem("p").Class("notice").Attr("role", "alert").ID("link-notice").Text(p.notice)
 		}),
 		p.lessonArea(),
-		app.Elem("main").ID("main").Body(
+		app.Elem("main").ID("main").Attr("aria-busy", p.behind != nil).Body(
 			// The answer first: the verdict and the fix, beside the exchange
 			// on a wide screen, above it on a phone.
 			app.Div().Class("answer-grid"+veilClass(veiled)).Body(
@@ -242,8 +250,8 @@ func (p *Playground) Render() app.UI {
 							return app.P().ID("fixes-wait").Class("hint").Text("The smallest fix waits while you take the challenge: try the hints, or Experiment freely.")
 						}),
 				),
-				app.If(p.bad.Path == "", func() app.UI {
-					return &Exchange{Outcome: p.out, Page: s.Page, FromStart: p.atLessonStart()}
+				app.If(v.bad.Path == "", func() app.UI {
+					return &Exchange{Outcome: v.out, Page: v.scenario.Page, FromStart: p.atLessonStart()}
 				}).Else(func() app.UI {
 					// What the engine made of an incomplete scenario is no
 					// browser's exchange.
@@ -253,13 +261,13 @@ func (p *Playground) Render() app.UI {
 					)
 				}),
 			),
-			app.If(p.first, restPending).Else(p.setup),
-			app.If(p.bad.Path == "" && !veiled && !p.first, func() app.UI {
+			app.If(p.first, restPending).Else(func() app.UI { return p.setup(v) }),
+			app.If(v.bad.Path == "" && !veiled && !p.first, func() app.UI {
 				return app.Div().Class("more").Body(
-					&LabRun{Scenario: s},
-					app.If(len(s.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: p.out.Sends} }),
-					&LintView{Lint: p.out.Lint},
-					&ExposureView{Exposure: p.out.Exposure},
+					&LabRun{Scenario: v.scenario},
+					app.If(len(v.scenario.Request.Repeat) > 0, func() app.UI { return &Sends{Sends: v.out.Sends} }),
+					&LintView{Lint: v.out.Lint},
+					&ExposureView{Exposure: v.out.Exposure},
 				)
 			}),
 		),
@@ -297,7 +305,8 @@ var presetTitles = sync.OnceValue(presets.Titles)
 
 // setup is the scenario's inputs, second: the request and the server side
 // by side, under a heading that keeps the verdict in view while editing.
-func (p *Playground) setup() app.UI {
+// The forms show v; the heading's verdict is the answer's.
+func (p *Playground) setup(v shown) app.UI {
 	class := "setup"
 	if p.help {
 		class += " show-help"
@@ -314,9 +323,9 @@ func (p *Playground) setup() app.UI {
 			app.Button().ID("field-help").Class("small").Attr("aria-pressed", p.help).OnClick(p.onHelp).Text("Explain each field"),
 		),
 		app.Div().Class("setup-grid").Body(
-			&RequestPanel{Page: p.scenario.Page, Request: p.scenario.Request, Profile: browserOf(p.scenario),
+			&RequestPanel{Page: v.scenario.Page, Request: v.scenario.Request, Profile: browserOf(v.scenario),
 				LockPage: p.locked(engine.PartPage), LockRequest: p.locked(engine.PartRequest)},
-			&ServerPanel{Server: p.scenario.Server, Page: p.scenario.Page, Locked: p.locked(engine.PartServer)},
+			&ServerPanel{Server: v.scenario.Server, Page: v.scenario.Page, Locked: p.locked(engine.PartServer)},
 		),
 	)
 }

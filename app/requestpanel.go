@@ -146,17 +146,17 @@ func parseRepeat(v string) []float64 {
 
 func (r *RequestPanel) onPage(ctx app.Context, e app.Event) {
 	v := value(ctx)
-	edit(ctx, func(s *engine.Scenario) { s.Page = v })
+	editAsTyped(ctx, func(s *engine.Scenario) { s.Page = v })
 }
 
 func (r *RequestPanel) onURL(ctx app.Context, e app.Event) {
 	v := value(ctx)
-	edit(ctx, func(s *engine.Scenario) { s.Request.URL = v })
+	editAsTyped(ctx, func(s *engine.Scenario) { s.Request.URL = v })
 }
 
 func (r *RequestPanel) onMethod(ctx app.Context, e app.Event) {
 	v := value(ctx)
-	edit(ctx, func(s *engine.Scenario) { s.Request.Method = v })
+	editAsTyped(ctx, func(s *engine.Scenario) { s.Request.Method = v })
 }
 
 func (r *RequestPanel) onCredentials(ctx app.Context, e app.Event) {
@@ -182,7 +182,7 @@ func (r *RequestPanel) onHasBody(ctx app.Context, e app.Event) {
 
 func (r *RequestPanel) onBody(ctx app.Context, e app.Event) {
 	v := value(ctx)
-	edit(ctx, func(s *engine.Scenario) { s.Request.Body = &v })
+	editAsTyped(ctx, func(s *engine.Scenario) { s.Request.Body = &v })
 }
 
 func (r *RequestPanel) onRepeat(ctx app.Context, e app.Event) {

@@ -90,20 +90,5 @@ func (p *Playground) mountRest(ctx app.Context) {
 	if !p.first {
 		return
 	}
-	mount := func() { ctx.Dispatch(func(app.Context) { p.first = false }) }
-	win := app.Window()
-	if win.Get("document").Get("hidden").Bool() {
-		// No frame comes in a hidden page.
-		mount()
-		return
-	}
-	var frame, task app.Func
-	task = app.FuncOf(func(app.Value, []app.Value) any {
-		frame.Release()
-		task.Release()
-		mount()
-		return nil
-	})
-	frame = app.FuncOf(func(app.Value, []app.Value) any { app.Window().Call("setTimeout", task, 0); return nil })
-	win.Call("requestAnimationFrame", frame)
+	afterPaint(func() { ctx.Dispatch(func(app.Context) { p.first = false }) })
 }
