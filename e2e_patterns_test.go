@@ -14,7 +14,8 @@ import (
 // TestCostlyPatternsInThePage: a link whose server has patterns over the
 // limits, or within them but costly for this scenario, opens with the
 // refusal or the verdict at once: no pattern freezes the tab. "At once" is
-// within 2 s of what the default link takes in the same browser.
+// within half as long again as the default link takes in the same browser,
+// and 2 s (a busy machine slows both).
 func TestCostlyPatternsInThePage(t *testing.T) {
 	srv := newServer(t)
 	browser := newBrowser(t)
@@ -43,7 +44,7 @@ func TestCostlyPatternsInThePage(t *testing.T) {
 			start := time.Now()
 			p := open(t, browser, permalink(t, srv.URL, tt.s))
 			p.waitJS(`(document.querySelector(`+jsString(tt.sel)+`)?.textContent ?? "").includes(`+jsString(tt.has)+`)`, tt.sel+" to say "+tt.has)
-			if took := time.Since(start); took > floor+2*time.Second {
+			if took := time.Since(start); took > floor*3/2+2*time.Second {
 				t.Errorf("the link took %v to show %s, the default one %v", took, tt.sel, floor)
 			}
 		})

@@ -31,6 +31,12 @@ func edit(ctx app.Context, fn func(*engine.Scenario)) {
 	ctx.NewActionWithValue(editAction, fn)
 }
 
+// go-app re-renders a component, and each component around it up to the
+// page, after any of its handlers runs (an event's, OnMount, OnNav), changed
+// or not; handlers that change nothing shown say so (ctx.PreventUpdate).
+// Right after the first mount, the Playground's and the Exchange's OnMount
+// and OnNav re-rendered the whole page once more before it answered.
+
 // editAsTyped is edit for a keystroke in a text field of a panel without
 // state of its own: the field already shows what was typed, so the panel
 // is not re-rendered for the keystroke, only once the edited scenario

@@ -35,7 +35,7 @@ type courseState struct {
 // lessonTitles maps each lesson ID to its title, read once.
 var lessonTitles = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
-	titles := presetTitles()
+	titles := presets.Titles()
 	for i, id := range presets.IDs() {
 		if i < len(titles) {
 			m[id] = titles[i]

@@ -124,6 +124,7 @@ func (x *Exchange) OnMount(ctx app.Context) {
 	})
 	x.keysOn = x.JSValue()
 	x.keysOn.Call("addEventListener", "keydown", x.keys)
+	ctx.PreventUpdate() // nothing shown changed (app.go)
 }
 
 func (x *Exchange) OnDismount() {

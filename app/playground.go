@@ -4,13 +4,11 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
 	"corsplay/engine/evidence"
-	"corsplay/presets"
 )
 
 // Actions the panels send to the Playground besides edits.
@@ -56,6 +54,9 @@ func (p *Playground) OnNav(ctx app.Context) {
 	ctx.Page().SetImage(previewImage)
 	p.takeCourse(ctx)
 	if p.startupLoaded(ctx) {
+		if p.course.link == nil && len(p.course.progress) == 0 {
+			ctx.PreventUpdate() // nothing shown changed (app.go)
+		}
 		return
 	}
 	p.scenario, p.notice = linkedScenario(ctx)
@@ -117,6 +118,9 @@ func (p *Playground) OnAppUpdate(ctx app.Context) { p.update = ctx.AppUpdateAvai
 // interactive (User Timing, read by make bench).
 func (p *Playground) OnMount(ctx app.Context) {
 	ctx.LocalStorage().Get(helpKey, &p.help)
+	if !p.help {
+		ctx.PreventUpdate() // nothing shown changed (app.go)
+	}
 	p.handleCourse(ctx)
 	ctx.Defer(func(ctx app.Context) {
 		app.Window().Get("performance").Call("mark", "corsplay-interactive")
@@ -299,9 +303,6 @@ func browserOf(s engine.Scenario) string {
 	}
 	return s.Browser
 }
-
-// presetTitles lists the presets' titles, read once.
-var presetTitles = sync.OnceValue(presets.Titles)
 
 // setup is the scenario's inputs, second: the request and the server side
 // by side, under a heading that keeps the verdict in view while editing.

@@ -53,7 +53,7 @@ func (w *WaysIn) Render() app.UI {
 			paste,
 		)
 	}
-	titles := presetTitles()
+	titles := presets.Titles()
 	return app.Elem("section").Class("ways-in").ID("ways-in").Attr("aria-labelledby", "ways-title").Body(
 		app.Elem("h2").ID("ways-title").Text("Why is my request blocked?"),
 		app.Div().Class("ways").Body(
