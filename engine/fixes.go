@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -165,11 +166,14 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 		}
 		out = append(out, f)
 	}
-	slices.SortStableFunc(out, func(a, b Fix) int {
+	// sort.SliceStable, not slices.SortStableFunc: each instantiation of
+	// the latter adds its own merge sort to app.wasm.
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
 		if d := riskRank[a.Risk] - riskRank[b.Risk]; d != 0 {
-			return d
+			return d < 0
 		}
-		return len(a.Changes) - len(b.Changes)
+		return len(a.Changes) < len(b.Changes)
 	})
 	return out
 }

@@ -1,12 +1,12 @@
 package engine
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"regexp"
 	"regexp/syntax"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -465,7 +465,8 @@ func (fe *flaggedEntry) sortCandidates(lookalikes bool) {
 		}
 		return 0
 	}
-	slices.SortStableFunc(fe.candidates, func(a, b string) int { return cmp.Compare(rank(a), rank(b)) })
+	c := fe.candidates
+	sort.SliceStable(c, func(i, j int) bool { return rank(c[i]) < rank(c[j]) }) // not slices.SortStableFunc: see verified (fixes.go)
 }
 
 // impBrowserOrigin reports an origin a browser can send: serialized, http or

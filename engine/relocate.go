@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -92,7 +93,7 @@ func newRelocator(pairs [][2]string) relocator {
 	// strings.Replacer tries its pairs in argument order at each position:
 	// the longer old origin first, so that http://a.example:8080 is not
 	// taken for http://a.example followed by :8080.
-	slices.SortStableFunc(pairs, func(a, b [2]string) int { return len(b[0]) - len(a[0]) })
+	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i][0]) > len(pairs[j][0]) }) // not slices.SortStableFunc: see verified (fixes.go)
 	var lit, quo []string
 	for _, p := range pairs {
 		if p[0] == "" {
