@@ -4,87 +4,123 @@ import (
 	_ "embed"
 	"net/netip"
 	"strings"
+	"sync"
 )
 
 // The public-suffix check of jub0bs/cors v1.0.1 (internal/origins,
 // Pattern.HostIsEffectiveTLD) calls golang.org/x/net/publicsuffix.
 // PublicSuffix, ICANN and private rules alike. The engine stays standard
 // library only, so this file ports that function (x/net v0.53.0,
-// publicsuffix/list.go) and embeds its data unchanged: the three files in
-// lib_jub0bscors_psl/ are copies of x/net v0.53.0's publicsuffix/data
-// (publicsuffix.org's public_suffix_list.dat, git revision
+// publicsuffix/list.go) over the same rules: the whole list, since a
+// partial one answers wrongly for the suffixes it leaves out. Those are
+// x/net v0.53.0's (the rules list of its publicsuffix/table_test.go, which
+// its tables were generated from: publicsuffix.org's
+// public_suffix_list.dat, git revision
 // d6c92f1bbb7433e5db7b8405c25d4035fb8ff376, 2026-02-06; data under the
-// MPL 2.0, code under x/net's BSD licence). About 89 kB: the whole list,
-// since a partial one answers wrongly for the suffixes it leaves out.
+// MPL 2.0, code under x/net's BSD licence), written to
+// lib_jub0bscors_psl.txt by `go run ./tools/pslgen` (from the module
+// root; it reads the x/net version go.mod requires).
+//
+// lib_jub0bscors_psl.txt is the tree of those rules, labels right to
+// left, as x/net's gen.go builds it: each node is "[!]label[?]", "!" for
+// an exception rule ("!www.ck"), "?" for a node no rule names (only a path
+// to its children), neither for a normal rule; its children follow in
+// parentheses, "*" among them when the node has a wildcard rule ("*.ck").
+// Nodes are separated by commas, in the order the list first names them:
+// "ck?(*,!www),jp(ac,...,kawasaki?(*,!city),...)". 82 kB, 29 kB brotli
+// (x/net's binary tables: 89 kB, 45 kB brotli).
+//
+//go:embed lib_jub0bscors_psl.txt
+var pslText string
 
-// Layout of the node and children tables (x/net v0.53.0 table.go).
+// The marks of a node (x/net's node types, and its wildcard bit).
 const (
-	pslNodesBits           = 40
-	pslNodesBitsChildren   = 10
-	pslNodesBitsICANN      = 1
-	pslNodesBitsTextOffset = 16
-	pslNodesBitsTextLength = 6
-
-	pslChildrenBitsWildcard = 1
-	pslChildrenBitsNodeType = 2
-	pslChildrenBitsHi       = 14
-	pslChildrenBitsLo       = 14
-
-	pslNodeTypeNormal    = 0
-	pslNodeTypeException = 1
-
-	pslNumTLD   = 1450
-	pslNotFound = 1<<32 - 1
+	pslNormal     = 0
+	pslException  = 1
+	pslParentOnly = 2
+	pslWildcard   = 4
 )
 
-var (
-	//go:embed lib_jub0bscors_psl/text
-	pslText string
-	//go:embed lib_jub0bscors_psl/nodes
-	pslNodes string
-	//go:embed lib_jub0bscors_psl/children
-	pslChildren string
-)
+// pslRules is the tree, parsed on first use.
+var pslRules = sync.OnceValue(parsePSL)
 
-// publicSuffix mirrors publicsuffix.PublicSuffix (the suffix only): the
-// longest matching rule, wildcard and exception rules included, and the
-// last label when no rule matches (the implicit "*" rule); an IP address
-// is its own suffix.
+// pslKey names a node by its parent's number (0 for the root) and its
+// label, a piece of pslText: parsing copies no string, and a lookup takes
+// a piece of the domain.
+type pslKey struct {
+	parent int32
+	label  string
+}
+
+// parsePSL numbers the nodes of the tree from 1 and maps each to its
+// number<<3 | its marks.
+func parsePSL() map[pslKey]int32 {
+	rules := make(map[pslKey]int32, 10600)
+	parents := []pslKey{{}} // the open nodes, the root first
+	var last pslKey         // the node just read
+	for s := strings.TrimSuffix(pslText, "\n"); s != ""; {
+		switch s[0] {
+		case '(':
+			parents = append(parents, last)
+			s = s[1:]
+		case ')':
+			parents = parents[:len(parents)-1]
+			s = s[1:]
+		case ',':
+			s = s[1:]
+		default:
+			n := strings.IndexAny(s, ",()")
+			if n < 0 {
+				n = len(s)
+			}
+			label, parent, mark := s[:n], parents[len(parents)-1], int32(pslNormal)
+			s = s[n:]
+			if label == "*" {
+				rules[parent] |= pslWildcard
+				continue
+			}
+			if l, ok := strings.CutPrefix(label, "!"); ok {
+				label, mark = l, pslException
+			} else if l, ok := strings.CutSuffix(label, "?"); ok {
+				label, mark = l, pslParentOnly
+			}
+			last = pslKey{rules[parent] >> 3, label}
+			rules[last] = int32(len(rules)+1)<<3 | mark
+		}
+	}
+	return rules
+}
+
+// publicSuffix mirrors publicsuffix.PublicSuffix (the suffix only; x/net
+// list.go), its loop step for step, a map lookup for its find: labels right to left while the tree has them, a
+// normal rule making its domain the suffix, a wildcard the next label's
+// domain (even one the tree lacks), an exception its parent's; the last
+// label when no rule matches (the implicit "*" rule). An IP address is its
+// own suffix.
 func publicSuffix(domain string) string {
 	if _, err := netip.ParseAddr(domain); err == nil {
 		return domain
 	}
-	lo, hi := uint32(0), uint32(pslNumTLD)
-	s, suffix, wildcard := domain, len(domain), false
-loop:
+	rules := pslRules()
+	s, suffix, wildcard, node := domain, len(domain), false, int32(0)
 	for {
 		dot := strings.LastIndexByte(s, '.')
 		if wildcard {
 			suffix = 1 + dot
 		}
-		if lo == hi {
+		v, ok := rules[pslKey{node, s[1+dot:]}]
+		if !ok {
 			break
 		}
-		f := pslFind(s[1+dot:], lo, hi)
-		if f == pslNotFound {
-			break
-		}
-		u := uint32(pslNode(f) >> (pslNodesBitsTextOffset + pslNodesBitsTextLength))
-		u >>= pslNodesBitsICANN
-		u = pslChild(u & (1<<pslNodesBitsChildren - 1))
-		lo = u & (1<<pslChildrenBitsLo - 1)
-		u >>= pslChildrenBitsLo
-		hi = u & (1<<pslChildrenBitsHi - 1)
-		u >>= pslChildrenBitsHi
-		switch u & (1<<pslChildrenBitsNodeType - 1) {
-		case pslNodeTypeNormal:
-			suffix = 1 + dot
-		case pslNodeTypeException:
+		mark := v & 7
+		if mark&pslException != 0 {
 			suffix = 1 + len(s)
-			break loop
+			break
 		}
-		u >>= pslChildrenBitsNodeType
-		wildcard = u&(1<<pslChildrenBitsWildcard-1) != 0
+		if mark&pslParentOnly == 0 {
+			suffix = 1 + dot
+		}
+		wildcard, node = mark&pslWildcard != 0, v>>3
 		if dot == -1 {
 			break
 		}
@@ -94,40 +130,4 @@ loop:
 		return domain[1+strings.LastIndexByte(domain, '.'):]
 	}
 	return domain[suffix:]
-}
-
-// pslFind mirrors find: a binary search of label among nodes [lo, hi).
-func pslFind(label string, lo, hi uint32) uint32 {
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		s := pslNodeLabel(mid)
-		if s < label {
-			lo = mid + 1
-		} else if s == label {
-			return mid
-		} else {
-			hi = mid
-		}
-	}
-	return pslNotFound
-}
-
-func pslNodeLabel(i uint32) string {
-	x := pslNode(i)
-	length := x & (1<<pslNodesBitsTextLength - 1)
-	x >>= pslNodesBitsTextLength
-	offset := x & (1<<pslNodesBitsTextOffset - 1)
-	return pslText[offset : offset+length]
-}
-
-// pslNode mirrors uint40String.get: a big-endian 40-bit integer.
-func pslNode(i uint32) uint64 {
-	u := pslNodes[uint64(i)*(pslNodesBits/8):]
-	return uint64(u[4]) | uint64(u[3])<<8 | uint64(u[2])<<16 | uint64(u[1])<<24 | uint64(u[0])<<32
-}
-
-// pslChild mirrors uint32String.get: a big-endian 32-bit integer.
-func pslChild(i uint32) uint32 {
-	u := pslChildren[i*4:]
-	return uint32(u[3]) | uint32(u[2])<<8 | uint32(u[1])<<16 | uint32(u[0])<<24
 }

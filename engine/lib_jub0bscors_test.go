@@ -226,3 +226,19 @@ func TestJub0bsCorsOptionErrors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPublicSuffix measures a lookup (the tree parsed already) and,
+// as FirstUse, parsing the tree, the cost of the first lookup.
+func BenchmarkPublicSuffix(b *testing.B) {
+	pslRules()
+	for b.Loop() {
+		publicSuffix("a.b.example.co.uk")
+		publicSuffix("a.city.kawasaki.jp")
+	}
+}
+
+func BenchmarkPublicSuffixFirstUse(b *testing.B) {
+	for b.Loop() {
+		parsePSL()
+	}
+}
