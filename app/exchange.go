@@ -9,6 +9,7 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"corsplay/engine"
+	"corsplay/engine/console"
 )
 
 // Exchange draws the exchange as a sequence diagram with three lanes (the
@@ -203,7 +204,7 @@ func statusLabel(r *engine.Response) string {
 		return ""
 	}
 	s := fmt.Sprint(r.Status)
-	if reason := reasons[r.Status]; reason != "" {
+	if reason := console.ReasonPhrase(r.Status); reason != "" {
 		s += " " + reason
 	}
 	return s + ", " + plural(len(r.Headers), "header")

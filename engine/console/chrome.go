@@ -32,7 +32,7 @@ func (chrome) Loaded(url string, status int) []Line {
 	if status < 400 {
 		return nil
 	}
-	return []Line{{"network", "error", fmt.Sprintf("Failed to load resource: the server responded with a status of %d (%s)", status, reasonPhrase(status))}}
+	return []Line{{"network", "error", fmt.Sprintf("Failed to load resource: the server responded with a status of %d (%s)", status, ReasonPhrase(status))}}
 }
 
 // haveServerSend is the sentence Chromium appends to origin-value errors of
@@ -124,14 +124,9 @@ func encodeHint(s string) string {
 	return b.String()
 }
 
-// reasonPhrase is the reason phrase a server sends with status (RFC 9110
-// §15; the suite's servers send these).
-func reasonPhrase(status int) string {
-	if p, ok := reasonPhrases[status]; ok {
-		return p
-	}
-	return ""
-}
+// ReasonPhrase is the reason phrase a server sends with status (RFC 9110
+// §15; the suite's servers send these), "" for a status it has none for.
+func ReasonPhrase(status int) string { return reasonPhrases[status] }
 
 var reasonPhrases = map[int]string{
 	200: "OK", 201: "Created", 202: "Accepted", 203: "Non-Authoritative Information", 204: "No Content", 205: "Reset Content", 206: "Partial Content",

@@ -32,7 +32,7 @@ func (webkit) Loaded(url string, status int) []Line {
 	if status < 400 {
 		return nil
 	}
-	return []Line{{"network", "error", fmt.Sprintf("Failed to load resource: the server responded with a status of %d (%s)", status, reasonPhrase(status))}}
+	return []Line{{"network", "error", fmt.Sprintf("Failed to load resource: the server responded with a status of %d (%s)", status, ReasonPhrase(status))}}
 }
 
 func webkitReason(f Failure) string {
