@@ -36,7 +36,12 @@ wasmbuild:
 static: wasm
 	$(GO) run . static -out dist $(if $(LAB),-lab-origin $(LAB)) $(if $(DOMAIN),-domain $(DOMAIN))
 
-test: vet deps npm wasm unit wasmtest fuzz
+# The suite: vet, deps and npm first; then tools/unit.sh builds the page
+# (make wasm) while the other packages' tests run, runs the root package's
+# tests in two workers, and wasmtest and fuzz after the other packages', in
+# their lane: each step as its own target, without idle cores between them.
+test: vet deps npm
+	GO=$(GO) FUZZTIME=$(FUZZTIME) UNIT_WASM=1 tools/unit.sh wasmtest fuzz
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
