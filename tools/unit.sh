@@ -81,7 +81,9 @@ if ! diff <(cut -d' ' -f2 "$work/times" | sort) "$work/listed" >"$work/diff"; th
 fi
 mkdir -p test-output
 {
-	sed -n '/^#/p' tools/unit-times.txt
+	echo "# seconds test: the root package's tests as tools/unit.sh measured them; its"
+	echo "# queue's order (longest first; tests not listed go first). Refresh with"
+	echo "#   make test && cp test-output/unit-times.txt tools/unit-times.txt"
 	sort -k1,1gr "$work/times"
 } >test-output/unit-times.txt
 
