@@ -36,7 +36,16 @@ wasmbuild:
 static: wasm
 	$(GO) run . static -out dist $(if $(LAB),-lab-origin $(LAB)) $(if $(DOMAIN),-domain $(DOMAIN))
 
-test: vet deps npm wasm unit wasmtest fuzz
+# The suite: vet, deps and npm first; then tools/unit.sh builds the page
+# (make wasm) while the other packages' tests run and runs the root
+# package's tests in two workers, longest first; then wasmtest and fuzz.
+# (tools/unit.sh wasmtest fuzz would run them in the other packages' lane,
+# beside the root's tests: faster, but wasmtest starting in the middle of
+# TestCostlyPatternsInThePage, which times a link against the page's own
+# load, failed it in two runs of two on a busy machine.)
+test: vet deps npm
+	GO=$(GO) UNIT_WASM=1 tools/unit.sh
+	$(MAKE) wasmtest fuzz
 
 vet:
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt would change the files above" >&2; exit 1; }
