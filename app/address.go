@@ -53,6 +53,17 @@ func (a *address) set(s engine.Scenario) {
 	win.Call("requestAnimationFrame", a.frame)
 }
 
+// hold makes s the scenario the address holds, written by the next set
+// or flush.
+func (a *address) hold(s engine.Scenario) {
+	if !app.IsClient {
+		return
+	}
+	a.mu.Lock()
+	a.s, a.due = s, true
+	a.mu.Unlock()
+}
+
 // flush writes the scenario into the address now, if it is not there yet.
 func (a *address) flush() {
 	if !app.IsClient {

@@ -8,13 +8,19 @@ import (
 
 // A keystroke's answer comes first. While the user types in a text field,
 // the keystroke's task re-renders the verdict and the fix only; the
-// exchange, the setup's forms and what follows them keep what they showed
-// (Playground.behind) and catch up in a task after the next paint, main
-// marked aria-busy meanwhile: React's useDeferredValue, by hand. Rendering them
-// in the keystroke's task took most of it (the diagram and the forms are
-// most of the page's elements: make bench, keystroke → verdict). Edits that
-// are not typing (a menu, a box, a button, a lesson, a paste, a fix)
-// render all at once, as does any edit once the page is hidden.
+// exchange, the setup's forms and what follows keep what they showed
+// (Playground.behind), main marked aria-busy, and catch up once the typing
+// pauses (catchUpAfter without a keystroke), the address with them: React's
+// useDeferredValue, by hand, with a debounce. Rendering them in each
+// keystroke's task took most of it, and catching up after each paint made
+// the next keystroke of a fast typist wait (make bench: keystroke →
+// verdict). Edits that are not typing (a menu, a box, a button, a lesson, a
+// paste, a fix) render all at once, as does any edit in a hidden page.
+
+// catchUpAfter, in ms, is the pause in the typing after which the rest of
+// the page catches up: longer than between two keystrokes of a fast
+// typist, short enough to read as at once.
+const catchUpAfter = 150
 
 // shown is a scenario as the page shows it: what the engine made of it,
 // and the field that is not what it must be, if one is not.
@@ -34,14 +40,31 @@ func (p *Playground) view() shown {
 }
 
 // typed records that the scenario is about to change by a keystroke:
-// the rest of the page keeps what it shows until catchUp.
+// the rest of the page keeps what it shows until the typing pauses.
 func (p *Playground) typed(ctx app.Context) {
-	if p.behind != nil {
-		return // still showing the scenario before an earlier keystroke
+	if p.behind == nil {
+		v := p.view()
+		p.behind = &v
 	}
-	v := p.view()
-	p.behind = &v
-	afterPaint(func() { ctx.Dispatch(func(app.Context) { p.behind = nil }) })
+	win := app.Window()
+	if p.catchUp == nil {
+		p.catchUp = app.FuncOf(func(app.Value, []app.Value) any {
+			ctx.Dispatch(func(app.Context) { p.caughtUp() })
+			return nil
+		})
+	} else {
+		win.Call("clearTimeout", p.catchUpTimer)
+	}
+	p.catchUpTimer = win.Call("setTimeout", p.catchUp, catchUpAfter)
+}
+
+// caughtUp shows the scenario everywhere, and writes it into the address.
+func (p *Playground) caughtUp() {
+	if p.behind == nil {
+		return // something that is not typing rendered it all meanwhile
+	}
+	p.behind = nil
+	link.set(p.scenario)
 }
 
 // typing reports whether the user is typing in a text field of the page:
@@ -69,24 +92,4 @@ func typing() bool {
 		return true
 	}
 	return false
-}
-
-// afterPaint calls fn in a task after the next frame is painted
-// (requestAnimationFrame, then setTimeout 0), or at once in a hidden page,
-// where no frame comes.
-func afterPaint(fn func()) {
-	win := app.Window()
-	if win.Get("document").Get("hidden").Bool() {
-		fn()
-		return
-	}
-	var frame, task app.Func
-	task = app.FuncOf(func(app.Value, []app.Value) any {
-		frame.Release()
-		task.Release()
-		fn()
-		return nil
-	})
-	frame = app.FuncOf(func(app.Value, []app.Value) any { app.Window().Call("setTimeout", task, 0); return nil })
-	win.Call("requestAnimationFrame", frame)
 }

@@ -32,7 +32,10 @@ type Playground struct {
 	imported *evidence.Result // the paste on screen, until the reader is done with it
 	help     bool             // each field's help shown
 	first    bool             // only the first screen mounted yet (startup.go)
-	behind   *shown           // what the rest of the page shows until it catches up with a keystroke (behind.go)
+	behind   *shown           // what the rest of the page shows until it catches up with the typing (behind.go)
+
+	catchUp      app.Func  // calls caughtUp (behind.go)
+	catchUpTimer app.Value // the setTimeout that will
 
 	// lessonStart is the lesson as the course has it: what Reset lesson
 	// restores, the start its challenge is checked against.
@@ -206,10 +209,14 @@ func (p *Playground) switchServer(kind string) {
 }
 
 // changed re-evaluates, and has the fragment rewritten once the verdict is
-// on screen.
+// on screen, or, while the user types, once the typing pauses.
 func (p *Playground) changed(ctx app.Context) {
 	p.evaluate()
-	link.set(p.scenario)
+	if p.behind != nil {
+		link.hold(p.scenario) // written once the typing pauses (behind.go)
+	} else {
+		link.set(p.scenario)
+	}
 	p.recordSolved(ctx)
 }
 

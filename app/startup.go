@@ -92,3 +92,23 @@ func (p *Playground) mountRest(ctx app.Context) {
 	}
 	afterPaint(func() { ctx.Dispatch(func(app.Context) { p.first = false }) })
 }
+
+// afterPaint calls fn in a task after the next frame is painted
+// (requestAnimationFrame, then setTimeout 0), or at once in a hidden page,
+// where no frame comes.
+func afterPaint(fn func()) {
+	win := app.Window()
+	if win.Get("document").Get("hidden").Bool() {
+		fn()
+		return
+	}
+	var frame, task app.Func
+	task = app.FuncOf(func(app.Value, []app.Value) any {
+		frame.Release()
+		task.Release()
+		fn()
+		return nil
+	})
+	frame = app.FuncOf(func(app.Value, []app.Value) any { app.Window().Call("setTimeout", task, 0); return nil })
+	win.Call("requestAnimationFrame", frame)
+}
