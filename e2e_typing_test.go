@@ -5,6 +5,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"corsplay/engine"
 )
 
 // TestTypingLosesNothing types fast into fields that re-evaluate the whole
@@ -25,5 +27,61 @@ func TestTypingLosesNothing(t *testing.T) {
 	p.waitVerdict("Allowed")
 	if got := p.text("#fetch-code"); !strings.Contains(got, "/a/very/long/path/with/many/segments?and=a&query=string") || !strings.Contains(got, `method: "PROPFIND"`) {
 		t.Errorf("the scenario lost keystrokes: %s", got)
+	}
+}
+
+// watchAnswer installs, in the page, a probe that notes, at the moment the
+// verdict's text changes (in the task that changed it), whether main is
+// busy, the exchange's text and the address's fragment.
+const watchAnswer = `(() => {
+	const w = window.__answer = {seen: null};
+	const verdict = () => document.querySelector("#verdict-title").textContent;
+	let last = verdict();
+	new MutationObserver(() => {
+		if (w.seen === null && verdict() !== last) {
+			w.seen = {busy: document.querySelector("#main").getAttribute("aria-busy"),
+				exchange: document.querySelector("section.exchange").textContent, hash: location.hash};
+		}
+	}).observe(document.body, {subtree: true, childList: true, characterData: true});
+})()`
+
+type answerSeen struct {
+	Busy     string `json:"busy"`
+	Exchange string `json:"exchange"`
+	Hash     string `json:"hash"`
+}
+
+// TestTheAnswerComesFirstWhileTyping: a keystroke changes the verdict in
+// its own task while the exchange and the address still show the scenario
+// before it (main aria-busy); they catch up once the typing pauses. An
+// edit that is not typing (applying a fix) changes everything at once.
+func TestTheAnswerComesFirstWhileTyping(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	p.waitVerdict("Allowed")
+	exchange := func() string { return evalAs[string](p, `document.querySelector("section.exchange").textContent`) }
+	before, hash := exchange(), evalAs[string](p, `location.hash`)
+
+	p.eval(watchAnswer)
+	p.typeInto("#method", "patch")
+	p.waitVerdict("Blocked by CORS") // waits for main to be caught up too
+	seen := evalAs[answerSeen](p, `window.__answer.seen`)
+	if seen.Busy != "true" || seen.Exchange != before || seen.Hash != hash {
+		t.Errorf("when the verdict changed: main aria-busy %q, exchange changed %v, address changed %v; want busy, neither changed yet",
+			seen.Busy, seen.Exchange != before, seen.Hash != hash)
+	}
+	if got := exchange(); got == before {
+		t.Errorf("the exchange did not catch up with the typing: %q", got)
+	}
+	p.waitScenario("method patch", func(s engine.Scenario) bool { return s.Request.Method == "patch" })
+
+	blocked := exchange()
+	p.eval(watchAnswer)
+	p.click("#apply-fix-0")
+	p.waitVerdict("Allowed")
+	seen = evalAs[answerSeen](p, `window.__answer.seen`)
+	if seen.Busy == "true" || seen.Exchange == blocked {
+		t.Errorf("applying a fix: when the verdict changed, main aria-busy %q, exchange changed %v; want not busy, changed at once",
+			seen.Busy, seen.Exchange != blocked)
 	}
 }
