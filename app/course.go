@@ -201,6 +201,7 @@ func (p *Playground) openLesson(ctx app.Context, id string) {
 		p.course.note = ""
 	}
 	p.scenario = s
+	p.behind = nil
 	p.findLesson()
 	p.notice, p.imported, p.begun, p.course.overview = "", nil, true, false
 	p.changed(ctx)

@@ -35,7 +35,7 @@ type Playground struct {
 	behind   *shown           // what the rest of the page shows until it catches up with the typing (behind.go)
 
 	catchUp      app.Func  // calls caughtUp (behind.go)
-	catchUpTimer app.Value // the setTimeout that will
+	catchUpTimer app.Value // the pending setTimeout that calls it
 
 	// lessonStart is the lesson as the course has it: what Reset lesson
 	// restores, the start its challenge is checked against.
@@ -133,6 +133,8 @@ func (p *Playground) OnMount(ctx app.Context) {
 		if fn, ok := a.Value.(func(*engine.Scenario)); ok {
 			if typing() {
 				p.typed(ctx)
+			} else {
+				p.behind = nil
 			}
 			// Edit a copy: the panels hold slices of the old scenario and
 			// must see a change to re-render.
