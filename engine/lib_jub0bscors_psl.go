@@ -19,7 +19,8 @@ import (
 // d6c92f1bbb7433e5db7b8405c25d4035fb8ff376, 2026-02-06; data under the
 // MPL 2.0, code under x/net's BSD licence), written to
 // lib_jub0bscors_psl.txt by `go run ./tools/pslgen` (from the module
-// root; it reads the x/net version go.mod requires).
+// root; internal/xnetpsl reads the x/net version go.mod requires, and
+// libtest checks the file against it).
 //
 // lib_jub0bscors_psl.txt is the tree of those rules, labels right to
 // left, as x/net's gen.go builds it: each node is "[!]label[?]", "!" for
@@ -92,11 +93,11 @@ func parsePSL() map[pslKey]int32 {
 }
 
 // publicSuffix mirrors publicsuffix.PublicSuffix (the suffix only; x/net
-// list.go), its loop step for step, a map lookup for its find: labels right to left while the tree has them, a
-// normal rule making its domain the suffix, a wildcard the next label's
-// domain (even one the tree lacks), an exception its parent's; the last
-// label when no rule matches (the implicit "*" rule). An IP address is its
-// own suffix.
+// list.go), its loop step for step, a map lookup for its find: labels
+// right to left while the tree has them, a normal rule making its domain
+// the suffix, a wildcard the next label's domain (even one the tree
+// lacks), an exception its parent's; the last label when no rule matches
+// (the implicit "*" rule). An IP address is its own suffix.
 func publicSuffix(domain string) string {
 	if _, err := netip.ParseAddr(domain); err == nil {
 		return domain

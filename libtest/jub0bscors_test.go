@@ -6,15 +6,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
 	"corsplay/engine"
+	"corsplay/internal/xnetpsl"
 
 	jubcors "github.com/jub0bs/cors"
 	"golang.org/x/net/idna"
@@ -368,24 +366,23 @@ func TestJub0bsCorsDifferential(t *testing.T) {
 }
 
 // xnetRules reads the Public Suffix List rules x/net's publicsuffix was
-// generated from (its table_test.go), from the module cache.
+// generated from (its table_test.go), from the module cache, and checks
+// that the engine embeds them as tools/pslgen writes them.
 func xnetRules(t *testing.T) []string {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "golang.org/x/net").Output()
-	if err != nil {
-		t.Fatalf("locating golang.org/x/net: %v", err)
-	}
-	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "publicsuffix", "table_test.go"))
+	rules, err := xnetpsl.Rules()
 	if err != nil {
 		t.Fatal(err)
 	}
-	start := strings.Index(string(src), "var rules = [...]string{")
-	end := strings.Index(string(src)[start:], "\n}")
-	var rules []string
-	for _, m := range regexp.MustCompile(`"([^"]*)"`).FindAllStringSubmatch(string(src)[start:start+end], -1) {
-		rules = append(rules, m[1])
+	tree, err := xnetpsl.Tree(rules)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(rules) < 9000 {
-		t.Fatalf("read %d rules only", len(rules))
+	embedded, err := os.ReadFile("../engine/lib_jub0bscors_psl.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(embedded) != tree {
+		t.Fatalf("engine/lib_jub0bscors_psl.txt is not x/net's rules as go run ./tools/pslgen writes them (%d bytes, want %d)", len(embedded), len(tree))
 	}
 	return rules
 }
