@@ -11,7 +11,8 @@ import (
 )
 
 // TestHandlerEditsGoAppsLoader: the app.js of this go-app gets the
-// streaming load, and nothing else of go-app's answers changes.
+// streaming load and registers the service worker after it, and nothing
+// else of go-app's answers changes.
 func TestHandlerEditsGoAppsLoader(t *testing.T) {
 	h := Handler(&app.Handler{Name: "test", WasmContentLength: "1234"})
 	rec := httptest.NewRecorder()
@@ -22,6 +23,9 @@ func TestHandlerEditsGoAppsLoader(t *testing.T) {
 	js := rec.Body.String()
 	if strings.Contains(js, "new ReadableStream") || !strings.Contains(js, "const copy = response.clone();") {
 		t.Errorf("app.js still wraps app.wasm's response in a ReadableStream:\n%s", js)
+	}
+	if strings.Contains(js, "\ngoappInitServiceWorker();") || !strings.Contains(js, "\ngoappInitWebAssembly().finally(goappInitServiceWorker);") {
+		t.Errorf("app.js registers the service worker beside app.wasm's first load:\n%s", js)
 	}
 	if got, want := rec.Header().Get("Content-Length"), len(js); got != strconv.Itoa(want) {
 		t.Errorf("Content-Length %s, the body is %d bytes", got, want)
