@@ -235,7 +235,7 @@ func (p *Playground) Render() app.UI {
 	return app.Div().Class("page").Attr("data-assumed", p.assumedFields()).Body(
 		// A button, not a link to #answer: the fragment holds the scenario.
 		app.Button().ID("skip-to-answer").Class("skip-link").OnClick(p.onSkip).Text("Skip to the answer"),
-		&TopBar{Course: courseMenu(), Preset: p.lessonTitle(), Browser: browserOf(s), BrowserLocked: p.locked(engine.PartBrowser)},
+		&TopBar{Course: p.lessonsMenu(), Preset: p.lessonTitle(), Browser: browserOf(s), BrowserLocked: p.locked(engine.PartBrowser)},
 		&WaysIn{Open: !p.begun},
 		app.If(p.imported != nil, func() app.UI {
 			r := p.imported

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -76,13 +77,31 @@ func (p *Playground) startupLoaded(ctx app.Context) bool {
 // delayed the first screen's answer to input by as much as they took. They
 // are mounted in the task after the first screen's first paint (mountRest),
 // in their place a block as tall as the screen, so that nothing below the
-// fold moves up and back. The prerendered page, which go-app replaces on
-// the first mount, has them all (p.first is set only in the browser).
+// fold moves up and back. So are the lessons menu's other lessons: its 44
+// options in their chapters were a quarter of the first screen's elements
+// (lessonsMenu). The prerendered page, which go-app replaces on the first
+// mount, has them all (p.first is set only in the browser).
 
 // restPending stands for the setup and what follows until they are
 // mounted.
 func restPending() app.UI {
 	return app.Div().ID("rest-pending").Style("min-height", "100vh").Attr("aria-busy", "true")
+}
+
+// lessonsMenu is the lessons menu the top bar shows: until the rest is
+// mounted, the lesson on screen alone, in its chapter.
+func (p *Playground) lessonsMenu() []menuChapter {
+	menu := courseMenu()
+	if !p.first {
+		return menu
+	}
+	title := p.lessonTitle()
+	for _, ch := range menu {
+		if slices.Contains(ch.lessons, title) {
+			return []menuChapter{{title: ch.title, lessons: []string{title}}}
+		}
+	}
+	return nil
 }
 
 // mountRest mounts the rest of the page after the next paint.
