@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -73,8 +72,8 @@ func serverProblem(srv engine.Server) fieldProblem {
 		hs = srv.Raw.Actual.Headers
 	}
 	i := -1
-	if m := lastIndex.FindStringSubmatch(p.Path); m != nil {
-		i, _ = strconv.Atoi(m[1])
+	if open := strings.LastIndexByte(p.Path, '['); open >= 0 && strings.HasSuffix(p.Path, "]") {
+		i = pathIndex(p.Path[open:])
 	}
 	switch {
 	case i >= 0 && i < len(list) && !strings.Contains(p.Words, list[i]):
@@ -122,12 +121,20 @@ var fieldNames = []struct{ path, id, what string }{
 	{"server", "", "the server is given more than one way"},
 }
 
-// pathIndex reads the index that starts what is left of a path; lastIndex
-// the index that ends one.
-var (
-	pathIndex = regexp.MustCompile(`^\[(\d+)\]`)
-	lastIndex = regexp.MustCompile(`\[(\d+)\]$`)
-)
+// pathIndex reads the index that starts a field path ("[2].name": 2), -1
+// when it starts with none.
+func pathIndex(path string) int {
+	rest, ok := strings.CutPrefix(path, "[")
+	end := strings.IndexByte(rest, ']')
+	if !ok || end < 1 || strings.Trim(rest[:end], "0123456789") != "" {
+		return -1
+	}
+	i, err := strconv.Atoi(rest[:end])
+	if err != nil {
+		return -1
+	}
+	return i
+}
 
 // describe says in words what a FieldError means for the page: which
 // input holds the field and how to fix it. page is the page origin as
@@ -140,8 +147,7 @@ func describe(fe *engine.FieldError, page string) fieldProblem {
 			continue
 		}
 		p.ID, p.What = n.id, n.what
-		if m := pathIndex.FindStringSubmatch(rest); m != nil && (n.id == preflightHeaders || n.id == actualHeaders) {
-			i, _ := strconv.Atoi(m[1])
+		if i := pathIndex(rest); i >= 0 && (n.id == preflightHeaders || n.id == actualHeaders) {
 			p.ID = cellID(n.id, i, "name") // serverProblem moves it to the value when the name is fine
 		} else if n.id == preflightHeaders || n.id == actualHeaders {
 			p.ID = ""

@@ -68,3 +68,26 @@ func TestIncomplete(t *testing.T) {
 		})
 	}
 }
+
+func TestPathIndex(t *testing.T) {
+	for _, tt := range []struct {
+		path string
+		want int
+	}{
+		{"[2].name", 2},
+		{"[12]", 12},
+		{"[0]", 0},
+		{"", -1},
+		{".name", -1},
+		{"[]", -1},
+		{"[a]", -1},
+		{"[+1]", -1},
+		{"[-1]", -1},
+		{"[2", -1},
+		{"[99999999999999999999]", -1}, // over int
+	} {
+		if got := pathIndex(tt.path); got != tt.want {
+			t.Errorf("pathIndex(%q) = %d, want %d", tt.path, got, tt.want)
+		}
+	}
+}

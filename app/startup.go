@@ -91,12 +91,14 @@ func restPending() app.UI {
 // lessonsMenu is the lessons menu the top bar shows: until the rest is
 // mounted, the lesson on screen alone, in its chapter.
 func (p *Playground) lessonsMenu() []menuChapter {
-	menu := courseMenu()
 	if !p.first {
-		return menu
+		return courseMenu()
 	}
 	title := p.lessonTitle()
-	for _, ch := range menu {
+	if title == "" {
+		return nil // and the lessons' titles are read after the first paint
+	}
+	for _, ch := range courseMenu() {
 		if slices.Contains(ch.lessons, title) {
 			return []menuChapter{{title: ch.title, lessons: []string{title}}}
 		}
