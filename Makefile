@@ -4,7 +4,7 @@ CHROMIUM ?= /usr/bin/chromium
 ADDR     ?= localhost:8080
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
-FUZZ     := engine:FuzzDecode engine:FuzzChallenge engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/pattern:FuzzCompile engine/evidence:FuzzImport
+FUZZ     := engine:FuzzDecode engine:FuzzChallenge engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/deflate:FuzzEncode engine/pattern:FuzzCompile engine/evidence:FuzzImport
 
 .PHONY: run wasm wasmbuild hello static test vet unit wasmtest fuzz bench deps npm loadtest screens
 

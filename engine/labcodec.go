@@ -40,11 +40,7 @@ func EncodeLabServer(s Server) (string, error) {
 	if len(data) > MaxLabServerJSON {
 		return "", &FieldError{"server", fmt.Sprintf("the server is %d bytes of JSON, more than the %d the lab takes", len(data), MaxLabServerJSON)}
 	}
-	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.BestCompression)
-	w.Write(data)
-	w.Close()
-	text := base64.RawURLEncoding.EncodeToString(buf.Bytes())
+	text := deflateText(data)
 	if len(text) > MaxLabServerEncoded {
 		return "", &FieldError{"server", fmt.Sprintf("the server takes %d bytes in a lab URL, more than the %d allowed", len(text), MaxLabServerEncoded)}
 	}
