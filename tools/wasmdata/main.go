@@ -193,37 +193,27 @@ func (r *reader) byte() byte {
 	return r.b[r.at-1]
 }
 
-// u32 reads an unsigned LEB128 number (§5.2.2).
-func (r *reader) u32() uint32 {
-	var v uint64
-	for shift := 0; shift < 35; shift += 7 {
-		c := r.byte()
-		v |= uint64(c&0x7f) << shift
-		if c < 0x80 {
-			if v > 1<<32-1 {
-				break
-			}
-			return uint32(v)
-		}
-	}
-	r.err = errors.New("a number over 32 bits")
-	return 0
-}
+// u32 reads an unsigned LEB128 number of at most 32 bits (§5.2.2).
+func (r *reader) u32() uint32 { return uint32(r.leb(false, 0, 1<<32-1)) }
 
-// s32 reads a signed LEB128 number (§5.2.2).
-func (r *reader) s32() int32 {
+// s32 reads a signed LEB128 number of at most 32 bits (§5.2.2).
+func (r *reader) s32() int32 { return int32(r.leb(true, -1<<31, 1<<31-1)) }
+
+// leb reads a LEB128 number of at most 5 bytes, sign-extended when signed,
+// that must lie in [lo, hi].
+func (r *reader) leb(signed bool, lo, hi int64) int64 {
 	var v int64
 	for shift := 0; shift < 35; shift += 7 {
 		c := r.byte()
 		v |= int64(c&0x7f) << shift
 		if c < 0x80 {
-			if c&0x40 != 0 {
+			if signed && c&0x40 != 0 {
 				v |= -1 << (shift + 7)
 			}
-			if v < -1<<31 || v > 1<<31-1 {
+			if v < lo || v > hi {
 				break
 			}
-			return int32(v)
+			return v
 		}
 	}
 	r.err = errors.New("a number over 32 bits")
