@@ -93,6 +93,9 @@ func newBrowser(t *testing.T) context.Context {
 		// the background), so the suite fits its time on two cores. make
 		// bench measures Chromium as shipped.
 		chromedp.Flag("js-flags", "--liftoff-only"),
+		// No omnibox popups: each window preloaded two (WebUI pages in a
+		// renderer of their own), about as much CPU as the page's own load.
+		chromedp.Flag("disable-features", "WebUIOmniboxPopup,WebUIOmniboxAimPopup"),
 		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 1000))
 	ctx, cancel := chromedp.NewContext(alloc)
 	t.Cleanup(func() { cancel(); cancelAlloc() })
