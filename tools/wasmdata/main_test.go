@@ -110,7 +110,8 @@ func TestJoinDataRefuses(t *testing.T) {
 func TestJoinedGoProgramRuns(t *testing.T) {
 	dir := t.TempDir()
 	wasm := filepath.Join(dir, "tables.wasm")
-	build := exec.Command("go", "build", "-o", wasm, "./testdata/tables")
+	// make wasm's flags: the standard library's packages it built are reused.
+	build := exec.Command("go", "build", "-trimpath", "-gcflags=all=-l", "-o", wasm, "./testdata/tables")
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -138,7 +139,7 @@ func TestJoinedGoProgramRuns(t *testing.T) {
 	if err := os.WriteFile(wasm, joined, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := runWasm(); got != before || len(before) != 9 {
+	if got := runWasm(); got != before || before == "" {
 		t.Errorf("the program printed %q after the join, %q before", got, before)
 	}
 }
