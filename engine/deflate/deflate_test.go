@@ -170,3 +170,20 @@ func ExampleEncoder() {
 	// Output:
 	// 55 bytes: {"origins":["https://a.example.org","https://b.example.org"]} <nil>
 }
+
+// BenchmarkEncodeHostile is the costliest input found for the match search:
+// 64 KB (engine.MaxInputBytes) of random letters from four, whose short
+// repeats fill the hash chains. compress/flate's BestCompression takes
+// about as long (15 ms natively here); with chains of three-byte hashes
+// this took 3.7× that.
+func BenchmarkEncodeHostile(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	data := make([]byte, 64<<10)
+	for i := range data {
+		data[i] = "acgt"[r.IntN(4)]
+	}
+	var e deflate.Encoder
+	for b.Loop() {
+		e.Encode(nil, data)
+	}
+}
