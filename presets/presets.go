@@ -7,12 +7,9 @@
 package presets
 
 import (
-	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 
 	"corsplay/engine"
 )
@@ -33,29 +30,11 @@ type Chapter struct {
 // courseFile orders the lessons into chapters.
 const courseFile = "course.json"
 
-// course is course.json, read once; a file that does not decode is a
-// programming error the tests report (Course is then empty).
-var course = sync.OnceValues(func() ([]Chapter, error) {
-	data, err := files.ReadFile(courseFile)
-	if err != nil {
-		return nil, err
-	}
-	var c struct {
-		Chapters []Chapter `json:"chapters"`
-	}
-	d := json.NewDecoder(bytes.NewReader(data))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&c); err != nil {
-		return nil, fmt.Errorf("%s: %w", courseFile, err)
-	}
-	return c.Chapters, nil
-})
+//go:generate go test -run TestIndex -update
 
-// Course returns the chapters in order. The caller must not modify them.
-func Course() []Chapter {
-	c, _ := course()
-	return c
-}
+// Course returns the chapters in order (course.json, as index.go holds
+// it). The caller must not modify them.
+func Course() []Chapter { return courseIndex }
 
 // IDs are the lesson IDs in course order.
 func IDs() []string {
@@ -110,48 +89,8 @@ func All() []engine.Scenario {
 }
 
 // Titles lists the lessons' titles in course order (as IDs). The caller
-// must not modify them. They are read once, and only the titles: the page
-// shows them on its first render, where decoding and validating all 29
-// scenarios (All) took a tenth of its start in WebAssembly, and decoding
-// each file whole for its title still 60 ms.
-func Titles() []string { return titles() }
-
-var titles = sync.OnceValue(func() []string {
-	var titles []string
-	for _, id := range IDs() {
-		data, err := files.ReadFile(id + ".json")
-		if err != nil {
-			continue
-		}
-		t, _ := title(data)
-		titles = append(titles, t) // "" keeps the list in step with IDs
-	}
-	return titles
-})
-
-// title reads a scenario's top-level "title", and nothing after it (the
-// files begin with their version and title).
-func title(data []byte) (string, bool) {
-	d := json.NewDecoder(bytes.NewReader(data))
-	if t, err := d.Token(); err != nil || t != json.Delim('{') {
-		return "", false
-	}
-	for d.More() {
-		key, err := d.Token()
-		if err != nil {
-			return "", false
-		}
-		if k, _ := key.(string); strings.EqualFold(k, "title") {
-			var t string
-			return t, d.Decode(&t) == nil
-		}
-		var skip json.RawMessage
-		if d.Decode(&skip) != nil {
-			return "", false
-		}
-	}
-	return "", false
-}
+// must not modify them.
+func Titles() []string { return lessonTitles }
 
 // ByTitle returns the lesson with the given title.
 func ByTitle(title string) (engine.Scenario, bool) {
