@@ -81,10 +81,7 @@ func (v *Verdict) Render() app.UI {
 			}),
 			app.Elem("p").ID("verdict-summary").Text(v.Summary),
 		),
-		app.If(v.Console != "" || len(v.ConsoleLines) > 0, func() app.UI {
-			return &ConsoleView{Profile: v.Profile, Lines: v.ConsoleLines, Main: v.Console, TypeError: v.TypeError, CORSError: v.CORSError,
-				Thrown: v.Verdict == engine.Error && v.Aside == "", Aside: v.Aside}
-		}),
+		app.If(v.Console != "" || len(v.ConsoleLines) > 0, func() app.UI { return v.console() }),
 		app.If(v.Verdict == engine.Allowed, func() app.UI {
 			return app.Elem("p").ID("readable").Body(
 				app.Elem("strong").Text("Readable headers: "),
@@ -95,12 +92,23 @@ func (v *Verdict) Render() app.UI {
 		app.If(len(v.LibraryWarnings) > 0, func() app.UI {
 			return app.Elem("p").Class("note").ID("library-warnings").Text("The library logs: " + strings.Join(v.LibraryWarnings, "; "))
 		}),
-		&OtherBrowsers{Profile: v.Profile, Verdict: v.Verdict, Preflight: v.Preflight, Browsers: v.Browsers, Reasons: v.Reasons, ReadOnly: v.ReadOnly},
+		v.otherBrowsers(),
 		app.Elem("details").Class("code").Body(
 			app.Elem("summary").Text("The page's fetch() code"),
 			app.Elem("pre").ID("fetch-code").Class("mono").Text(v.FetchCode),
 		),
 	)
+}
+
+// console is what the browser's console shows.
+func (v *Verdict) console() *ConsoleView {
+	return &ConsoleView{Profile: v.Profile, Lines: v.ConsoleLines, Main: v.Console, TypeError: v.TypeError, CORSError: v.CORSError,
+		Thrown: v.Verdict == engine.Error && v.Aside == "", Aside: v.Aside}
+}
+
+// otherBrowsers is the verdict in each browser.
+func (v *Verdict) otherBrowsers() *OtherBrowsers {
+	return &OtherBrowsers{Profile: v.Profile, Verdict: v.Verdict, Preflight: v.Preflight, Browsers: v.Browsers, Reasons: v.Reasons, ReadOnly: v.ReadOnly}
 }
 
 // failingStep is the index of the step where the browser decided against
