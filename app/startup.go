@@ -34,15 +34,18 @@ func newPlayground() app.Composer {
 }
 
 // warmUp evaluates, a moment after the first render, the scenario with a
-// method no server allows, and then with a header none allows, and builds
-// the answers that show them: in the browser WebAssembly compiles each
-// function on its first call, and the first edit that blocks the request
-// ran the fixes and their checks for the first time, 30–100 ms more than
-// the next one (the slowest keystrokes of make bench), and then built the
-// blocked verdict, its console, the other browsers and the fixes for the
-// first time. The outcomes and the answers are dropped: nothing is
-// mounted. (The goroutine runs once the page's first frame is done: Go in
-// WebAssembly switches goroutines only where one blocks.)
+// method no server allows, and then with a header none allows, builds the
+// answers that show them, and writes the scenario's link: in the browser
+// WebAssembly compiles each function on its first call, and the first edit
+// that blocks the request ran the fixes and their checks for the first
+// time, 30–100 ms more than the next one (the slowest keystrokes of make
+// bench), then built the blocked verdict, its console, the other browsers
+// and the fixes for the first time, and once the typing paused wrote the
+// address for the first time (encoding/json and engine/deflate, ~20 ms of
+// compiling, which a keystroke then waited for). The outcomes, the answers
+// and the link are dropped: nothing is mounted. (The goroutine runs once
+// the page's first frame is done: Go in WebAssembly switches goroutines
+// only where one blocks.)
 func warmUp(s engine.Scenario) {
 	time.Sleep(warmUpDelay)
 	for _, block := range []func(*engine.Scenario){
@@ -59,6 +62,7 @@ func warmUp(s engine.Scenario) {
 			c.Render()
 		}
 	}
+	engine.EncodePermalink(s)
 }
 
 // warmUpDelay leaves the browser the time to paint the first frame.
