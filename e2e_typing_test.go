@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp/kb"
+
 	"corsplay/engine"
 )
 
@@ -84,4 +86,40 @@ func TestTheAnswerComesFirstWhileTyping(t *testing.T) {
 		t.Errorf("applying a fix: when the verdict changed, main aria-busy %q, exchange changed %v; want not busy, changed at once",
 			seen.Busy, seen.Exchange != blocked)
 	}
+}
+
+// TestFixesStayHiddenWhileTypingAllowsTheRequest: a keystroke that makes
+// a blocked request allowed hides its fixes, the same elements, instead of
+// removing them (typing flips a request between blocked and allowed, and
+// building the fixes again each time it is blocked was a fifth of a
+// keystroke's time); once the typing pauses they are gone.
+func TestFixesStayHiddenWhileTypingAllowsTheRequest(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	p.waitVerdict("Allowed")
+	p.appendTo("#method", "X")
+	p.waitVerdict("Blocked by CORS")
+	p.waitJS(`!!document.querySelector("section.fixes") && !document.querySelector("section.fixes").hidden`, "the fixes shown")
+	p.eval(`(() => {
+		const w = window.__fixes = {el: document.querySelector("section.fixes"), seen: null};
+		new MutationObserver(() => {
+			if (w.seen === null && document.querySelector("#verdict-title").textContent === "Allowed") {
+				const now = document.querySelector("section.fixes");
+				w.seen = {same: now === w.el, hidden: !!now && now.hidden, shown: !!now && now.getClientRects().length > 0,
+					busy: document.querySelector("#main").getAttribute("aria-busy")};
+			}
+		}).observe(document.body, {subtree: true, childList: true, characterData: true});
+	})()`)
+	p.press(kb.Backspace)
+	p.waitVerdict("Allowed") // and caught up
+	type fixesSeen struct {
+		Same, Hidden, Shown bool
+		Busy                string
+	}
+	seen := evalAs[fixesSeen](p, `window.__fixes.seen`)
+	if !seen.Same || !seen.Hidden || seen.Shown || seen.Busy != "true" {
+		t.Errorf("when the keystroke allowed the request: fixes the same elements %v, hidden %v, shown %v, main aria-busy %q; want the same, hidden, not shown, while typing",
+			seen.Same, seen.Hidden, seen.Shown, seen.Busy)
+	}
+	p.waitJS(`!document.querySelector("section.fixes") && !!document.querySelector(".findings-none")`, "the fixes gone once the typing paused")
 }

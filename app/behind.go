@@ -39,12 +39,25 @@ func (p *Playground) view() shown {
 	return shown{p.scenario, p.out, p.bad}
 }
 
+// fixesView is the smallest fix. While the user types, a request that
+// becomes allowed keeps the last fixes shown while typing mounted, hidden:
+// typing often flips a request between blocked and allowed (each letter
+// of a method, of a header name), and creating the fixes again each time
+// it is blocked was a fifth of a keystroke's time.
+func (p *Playground) fixesView() app.UI {
+	if p.behind != nil && len(p.out.Fixes) == 0 && p.out.NoSafeFix == "" && len(p.typedFixes) > 0 {
+		return &FixesView{Fixes: p.typedFixes, Hidden: true}
+	}
+	return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix}
+}
+
 // typed records that the scenario is about to change by a keystroke:
 // the rest of the page keeps what it shows until the typing pauses.
 func (p *Playground) typed(ctx app.Context) {
 	if p.behind == nil {
 		v := p.view()
 		p.behind = &v
+		p.typedFixes = p.out.Fixes // mounted, if any
 	}
 	win := app.Window()
 	if p.catchUp == nil {

@@ -19,6 +19,9 @@ type FixesView struct {
 	app.Compo
 	Fixes     []engine.Fix
 	NoSafeFix string
+	// Hidden keeps fixes that no longer apply mounted but hidden while the
+	// user types (behind.go).
+	Hidden bool
 }
 
 func (f *FixesView) Render() app.UI {
@@ -26,7 +29,11 @@ func (f *FixesView) Render() app.UI {
 		return app.Div().Class("findings-none")
 	}
 	n := len(f.Fixes)
-	return app.Elem("section").Class("panel fixes").Attr("aria-labelledby", "fixes-title").Body(
+	section := app.Elem("section").Class("panel fixes").Attr("aria-labelledby", "fixes-title")
+	if f.Hidden {
+		section = section.Attr("hidden", true)
+	}
+	return section.Body(
 		app.Elem("h2").ID("fixes-title").Text("The smallest fix"),
 		app.If(f.NoSafeFix != "", func() app.UI { return app.Elem("p").Class("no-fix").Text(f.NoSafeFix) }),
 		app.Elem("ol").Body(app.Range(f.Fixes).Slice(func(i int) app.UI {

@@ -33,6 +33,8 @@ type Playground struct {
 	help     bool             // each field's help shown
 	first    bool             // only the first screen mounted yet (startup.go)
 	behind   *shown           // what the rest of the page shows until it catches up with the typing (behind.go)
+	// typedFixes are the last fixes shown while typing (fixesView).
+	typedFixes []engine.Fix
 
 	catchUp      app.Func  // calls caughtUp (behind.go)
 	catchUpTimer app.Value // the pending setTimeout that calls it
@@ -214,6 +216,9 @@ func (p *Playground) switchServer(kind string) {
 // on screen, or, while the user types, once the typing pauses.
 func (p *Playground) changed(ctx app.Context) {
 	p.evaluate()
+	if p.behind != nil && len(p.out.Fixes) > 0 {
+		p.typedFixes = p.out.Fixes
+	}
 	if p.behind != nil {
 		link.hold(p.scenario) // written once the typing pauses (behind.go)
 	} else {
@@ -258,7 +263,7 @@ func (p *Playground) Render() app.UI {
 			app.Div().Class("answer-grid"+veilClass(veiled)).Body(
 				app.Div().ID("answer").Class("answer").Attr("tabindex", -1).Attr("aria-label", "The answer").Body(
 					app.If(veiled, p.predictVeil).Else(func() app.UI { return newVerdict(s, p.out, p.bad, p.locked(engine.PartBrowser)) }),
-					app.If(p.bad.Path == "" && !veiled && !p.challenging(), func() app.UI { return &FixesView{Fixes: p.out.Fixes, NoSafeFix: p.out.NoSafeFix} }).
+					app.If(p.bad.Path == "" && !veiled && !p.challenging(), p.fixesView).
 						ElseIf(p.bad.Path == "" && !veiled, func() app.UI {
 							return app.P().ID("fixes-wait").Class("hint").Text("The smallest fix waits while you take the challenge: try the hints, or Experiment freely.")
 						}),
