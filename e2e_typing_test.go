@@ -91,8 +91,8 @@ func TestTheAnswerComesFirstWhileTyping(t *testing.T) {
 // TestFixesStayHiddenWhileTypingAllowsTheRequest: a keystroke that makes
 // a blocked request allowed hides its fixes, the same elements, instead of
 // removing them (typing flips a request between blocked and allowed, and
-// building the fixes again each time it is blocked was a fifth of a
-// keystroke's time); once the typing pauses they are gone.
+// building the fixes again each time it is blocked was about a tenth of a
+// blocked keystroke's time); once the typing pauses they are gone.
 func TestFixesStayHiddenWhileTypingAllowsTheRequest(t *testing.T) {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")
