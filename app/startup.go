@@ -54,10 +54,10 @@ func warmUp(s engine.Scenario) {
 			s.Request.Headers = append(s.Request.Headers, engine.Header{Name: "X-Corsplay-Warm-Up", Value: "1"})
 		},
 	} {
-		s := s.Clone()
-		block(&s)
-		out := engine.Evaluate(s)
-		v := newVerdict(s, out, fieldProblem{}, false)
+		blocked := s.Clone()
+		block(&blocked)
+		out := engine.Evaluate(blocked)
+		v := newVerdict(blocked, out, fieldProblem{}, false)
 		for _, c := range []app.Composer{v, v.console(), v.otherBrowsers(), &FixesView{Fixes: out.Fixes, NoSafeFix: out.NoSafeFix}} {
 			c.Render()
 		}
@@ -94,14 +94,13 @@ func (p *Playground) startupLoaded(ctx app.Context) bool {
 // in their place a block as tall as the screen, so that nothing below the
 // fold moves up and back. So are the lessons menu's other lessons: its 44
 // options in their chapters were a quarter of the first screen's elements
-// (lessonsMenu). The prerendered page is that first screen too: go-app
-// replaces it on the first mount, so a setup prerendered below the fold
-// vanished for a moment and came back, and the browser parsed, laid out
-// and painted twice the elements before it even fetched app.wasm (its
-// scripts run once the HTML is parsed): the prerendered page's 393
-// elements instead of 798 brought app.wasm's fetch and the page's
-// interactive mark ~70–90 ms earlier (medians of 10 alternating cold loads
-// in Chromium).
+// (lessonsMenu). The prerendered page is that first screen too: go-app's
+// loading screen covers it until the first mount replaces it, and with the
+// whole page the browser parsed and laid out twice the elements before it
+// even fetched app.wasm (its scripts run once the HTML is parsed): the
+// prerendered page's 393 elements instead of 798 brought app.wasm's fetch
+// and the page's interactive mark ~70–90 ms earlier (medians of 10
+// alternating cold loads in Chromium).
 
 // restPending stands for the setup and what follows until they are
 // mounted.
@@ -117,7 +116,7 @@ func (p *Playground) lessonsMenu() []menuChapter {
 	}
 	title := p.lessonTitle()
 	if title == "" {
-		return nil // and the lessons' titles are read after the first paint
+		return nil
 	}
 	for _, ch := range courseMenu() {
 		if slices.Contains(ch.lessons, title) {
