@@ -40,6 +40,7 @@ func loadCorpus(t *testing.T) []engine.Scenario {
 		all = append(all, ss...)
 	}
 	all = append(all, generated()...)
+	all = append(all, generatedRedirects()...)
 	return append(all, generatedPolicies()...)
 }
 

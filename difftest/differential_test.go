@@ -47,14 +47,17 @@ func TestChromiumAgrees(t *testing.T) {
 func agrees(t *testing.T, d driver, check func(*testing.T, *wire, []*run)) {
 	t.Helper()
 	corpus := loadCorpus(t)
-	policies := 0
+	policies, redirects := 0, 0
 	for _, s := range corpus {
 		if s.Server.Policy != nil {
 			policies++
 		}
+		if strings.HasPrefix(s.Title, "redirect: ") {
+			redirects++
+		}
 	}
-	if len(corpus) < minScenarios || policies < minPolicyScenarios {
-		t.Fatalf("the differential corpus has %d scenarios (%d with a policy), fewer than %d (%d)", len(corpus), policies, minScenarios, minPolicyScenarios)
+	if len(corpus) < minScenarios || policies < minPolicyScenarios || redirects < minRedirectScenarios {
+		t.Fatalf("the differential corpus has %d scenarios (%d with a policy, %d redirect chains), fewer than %d (%d, %d)", len(corpus), policies, redirects, minScenarios, minPolicyScenarios, minRedirectScenarios)
 	}
 	w := newWire(t)
 	runs := make([]*run, len(corpus))
@@ -106,37 +109,15 @@ func compare(r *run, recv []received, d driver) []string {
 	if verdict != want.Verdict {
 		differ("verdict", want.Verdict, verdict+" ("+got.Message+")")
 	}
-	var preflight, actual *received
+	var preflight *received
 	for i := range recv {
-		switch {
-		case recv[i].Preflight && preflight == nil:
+		if recv[i].Preflight {
 			preflight = &recv[i]
-		case !recv[i].Preflight && actual == nil:
-			actual = &recv[i]
+			break
 		}
 	}
-	if (preflight != nil) != (want.Preflight != nil) {
-		differ("preflight sent", fmt.Sprint(want.Preflight != nil), fmt.Sprint(preflight != nil))
-	}
-	if preflight != nil && want.Preflight != nil {
-		wantACRH, _ := want.Preflight.Request.Headers.Get("Access-Control-Request-Headers")
-		if g := preflight.Header.Get("Access-Control-Request-Headers"); g != wantACRH {
-			differ("Access-Control-Request-Headers", wantACRH, g)
-		}
-		wantACRM, _ := want.Preflight.Request.Headers.Get("Access-Control-Request-Method")
-		if g := preflight.Header.Get("Access-Control-Request-Method"); g != wantACRM {
-			differ("Access-Control-Request-Method", wantACRM, g)
-		}
-		wantOrigin, _ := want.Preflight.Request.Headers.Get("Origin")
-		if g := preflight.Header.Get("Origin"); g != wantOrigin {
-			differ("preflight Origin", wantOrigin, g)
-		}
-	}
-	if (actual != nil) != (want.Actual != nil) {
-		differ("actual request sent", fmt.Sprint(want.Actual != nil), fmt.Sprint(actual != nil))
-	}
-	if actual != nil && want.Actual != nil {
-		diffs = append(diffs, compareSentHeaders(r, want.Actual.Request, actual, d)...)
+	if len(r.local.Request.Repeat) == 0 {
+		diffs = append(diffs, compareHops(r, want.Hops, recv, d)...)
 	}
 	if verdict == engine.Allowed && want.Verdict == engine.Allowed {
 		g := slices.Clone(got.Headers)
@@ -219,6 +200,44 @@ func sameHeaderError(want engine.Outcome, chromium string, preflight *received) 
 	return false
 }
 
+// compareHops checks every request on the wire, in order: its method,
+// URL, whether it is a preflight, its Origin, and a preflight's
+// Access-Control-Request-* or a request's author headers.
+func compareHops(r *run, hops []engine.Hop, recv []received, d driver) []string {
+	var diffs []string
+	differ := func(i int, what string, engineSays, browser any) {
+		diffs = append(diffs, fmt.Sprintf("hop %d %s: engine %q, %s %q", i, what, engineSays, d.engineName(), browser))
+	}
+	for i := 0; i < max(len(hops), len(recv)); i++ {
+		switch {
+		case i >= len(recv):
+			differ(i, "sent", hops[i].Request.Method+" "+hops[i].Request.URL, "nothing")
+			continue
+		case i >= len(hops):
+			differ(i, "sent", "nothing", recv[i].Method+" "+recv[i].URL)
+			continue
+		}
+		want, got := hops[i], recv[i]
+		if want.Request.Method != got.Method || want.Request.URL != got.URL || want.Preflight != got.Preflight {
+			differ(i, "request", fmt.Sprintf("%s %s preflight=%v", want.Request.Method, want.Request.URL, want.Preflight), fmt.Sprintf("%s %s preflight=%v", got.Method, got.URL, got.Preflight))
+			continue
+		}
+		if !want.Preflight {
+			for _, x := range compareSentHeaders(r, want.Request, &recv[i], d) {
+				diffs = append(diffs, fmt.Sprintf("hop %d %s", i, x))
+			}
+			continue
+		}
+		for _, name := range []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"} {
+			v, _ := want.Request.Headers.Get(name)
+			if g := got.Header.Get(name); g != v {
+				differ(i, name, v, g)
+			}
+		}
+	}
+	return diffs
+}
+
 // compareSentHeaders checks the author headers and Origin on the wire: what
 // the engine says is sent arrives with that value (same-name headers
 // compared as their comma-join, as HTTP reads them), and what it says is
@@ -273,14 +292,48 @@ func compareSends(want engine.Outcome, recv []received, d driver) []string {
 
 // localize moves a scenario onto the loopback origins with engine.Relocate
 // (the page's origin becomes w.page, the URL's origin w.other, or w.page
-// when they are the same) and puts /s/ID in front of the URL's path.
+// when they are the same, and the other origins it names w.more) and puts
+// /s/ID in front of every path it names: the URL's, its servers
+// elsewhere's and its redirects'.
 func localize(s engine.Scenario, id int, w *wire) engine.Scenario {
-	s = engine.Relocate(s, w.page, w.other)
-	u, err := url.Parse(s.Request.URL)
-	if err != nil || !u.IsAbs() || u.Host == "" {
-		return s
-	}
+	s = engine.Relocate(s, w.page, w.other, w.more...)
 	prefix := fmt.Sprintf("/s/%d", id)
+	s.Request.URL = prefixPath(s.Request.URL, prefix)
+	for i := range s.Elsewhere {
+		s.Elsewhere[i].URL = prefixPath(s.Elsewhere[i].URL, prefix)
+	}
+	for _, srv := range append([]engine.Server{s.Server}, elsewhereServers(s)...) {
+		if srv.Raw == nil || srv.Raw.Actual == nil {
+			continue
+		}
+		for i, h := range srv.Raw.Actual.Headers {
+			if strings.EqualFold(h.Name, "Location") {
+				srv.Raw.Actual.Headers[i].Value = prefixPath(h.Value, prefix)
+			}
+		}
+	}
+	return s
+}
+
+func elsewhereServers(s engine.Scenario) []engine.Server {
+	var out []engine.Server
+	for _, x := range s.Elsewhere {
+		out = append(out, x.Server)
+	}
+	return out
+}
+
+// prefixPath puts prefix in front of the path of an absolute URL on
+// loopback or of a path-absolute one (/x); other text is left as it is.
+func prefixPath(raw, prefix string) string {
+	if t := strings.TrimSpace(raw); t != raw {
+		i := strings.Index(raw, t)
+		return raw[:i] + prefixPath(t, prefix) + raw[i+len(t):]
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Opaque != "" || (u.IsAbs() || u.Host != "") && !isLoopback(u.Hostname()) || !u.IsAbs() && u.Host == "" && !strings.HasPrefix(raw, "/") {
+		return raw
+	}
 	if u.Path == "" {
 		u.Path = "/"
 	}
@@ -288,6 +341,7 @@ func localize(s engine.Scenario, id int, w *wire) engine.Scenario {
 	if u.RawPath != "" {
 		u.RawPath = prefix + u.RawPath
 	}
-	s.Request.URL = u.String()
-	return s
+	return u.String()
 }
+
+func isLoopback(host string) bool { return host == "127.0.0.1" || host == "localhost" }

@@ -159,6 +159,7 @@ type observed struct {
 // receivedJSON is one request the wire received, headers as sent.
 type receivedJSON struct {
 	Method    string      `json:"method"`
+	URL       string      `json:"url"`
 	Preflight bool        `json:"preflight"`
 	Header    http.Header `json:"header"`
 }

@@ -17,25 +17,28 @@ import (
 // received is one request as the server saw it.
 type received struct {
 	Method    string
-	Preflight bool // it carried Access-Control-Request-Method
+	URL       string // as the browser asked for it: scheme, host, path, query
+	Preflight bool   // it carried Access-Control-Request-Method
 	Header    http.Header
 }
 
-// wire serves scenarios' responses byte for byte, from two loopback origins:
-// the page's origin (which also serves the test page) and a second origin.
-// Requests to /s/ID/... are answered with scenario ID's raw responses.
+// wire serves scenarios' responses byte for byte, from four loopback
+// origins: the page's origin (which also serves the test page), the API's,
+// and two more that redirects reach. Requests to /s/ID/... are answered by
+// scenario ID's server for that URL (engine.Scenario.ServerAt).
 type wire struct {
 	mu        sync.Mutex
 	scenarios map[int]engine.Scenario
 	log       map[int][]received
-	page      string // http://127.0.0.1:PORT of the page
-	other     string // http://127.0.0.1:PORT of the other origin
+	page      string   // http://127.0.0.1:PORT of the page
+	other     string   // http://localhost:PORT of the API
+	more      []string // the origins elsewhere: http://localhost:PORT, http://127.0.0.1:PORT
 	listeners []net.Listener
 }
 
 func newWire(t *testing.T) *wire {
 	w := &wire{scenarios: map[int]engine.Scenario{}, log: map[int][]received{}}
-	for i := 0; i < 2; i++ {
+	for i := 0; i < 4; i++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
@@ -50,12 +53,17 @@ func newWire(t *testing.T) *wire {
 	// literal once its DNS entry is refreshed (CORSCacheEntry::CheckDNSCache),
 	// which users, who call APIs by name, never see.
 	w.other = "http://localhost:" + strings.TrimPrefix(w.listeners[1].Addr().String(), "127.0.0.1:")
+	// Another host name's origin (cross-origin, same-site with the API),
+	// and another port of the page's host (cross-origin, same-site with
+	// the page).
+	w.more = []string{"http://localhost:" + strings.TrimPrefix(w.listeners[2].Addr().String(), "127.0.0.1:"), "http://" + w.listeners[3].Addr().String()}
 	return w
 }
 
 const pageScript = `
 window.fetchOnce = async function (req) {
   const init = {method: req.method, headers: req.headers, credentials: req.credentials, mode: req.mode};
+  if (req.redirect) init.redirect = req.redirect;
   if (req.body !== null && req.body !== undefined) init.body = req.body;
   try {
     const r = await fetch(req.url, init);
@@ -113,10 +121,11 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/s/")
 	idStr, _, _ := strings.Cut(rest, "/")
 	id, err := strconv.Atoi(idStr)
+	full := "http://" + r.Host + r.URL.RequestURI()
 	w.mu.Lock()
 	s, known := w.scenarios[id]
 	if ok && err == nil && known {
-		w.log[id] = append(w.log[id], received{Method: r.Method, Preflight: r.Header.Get("Access-Control-Request-Method") != "", Header: r.Header.Clone()})
+		w.log[id] = append(w.log[id], received{Method: r.Method, URL: full, Preflight: r.Header.Get("Access-Control-Request-Method") != "", Header: r.Header.Clone()})
 	}
 	w.mu.Unlock()
 	if !ok || err != nil || !known {
@@ -133,7 +142,8 @@ func (w *wire) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 			req.Headers = append(req.Headers, engine.Header{Name: name, Value: v})
 		}
 	}
-	out, err := s.Server.Respond(req)
+	server, _ := s.ServerAt(full)
+	out, err := server.Respond(req)
 	if err != nil {
 		http.Error(rw, err.Error(), http.StatusInternalServerError)
 		return
@@ -201,10 +211,11 @@ type jsRequest struct {
 	Body        *string     `json:"body"`
 	Credentials string      `json:"credentials"`
 	Mode        string      `json:"mode"`
+	Redirect    string      `json:"redirect,omitempty"`
 }
 
 func toJS(r engine.Request) jsRequest {
-	j := jsRequest{URL: r.URL, Method: r.Method, Body: r.Body, Credentials: r.Credentials, Mode: r.Mode, Headers: [][2]string{}}
+	j := jsRequest{URL: r.URL, Method: r.Method, Body: r.Body, Credentials: r.Credentials, Mode: r.Mode, Redirect: r.Redirect, Headers: [][2]string{}}
 	if j.Method == "" {
 		j.Method = "GET"
 	}

@@ -9,7 +9,7 @@ import (
 // cors runs a cross-origin request in cors mode: preflight if needed, then
 // the request itself and the CORS check of its response.
 // https://fetch.spec.whatwg.org/#cors-protocol
-func (e *evaluation) cors() {
+func (e *evaluation) cors() int {
 	unsafe := CORSUnsafeRequestHeaderNames(e.profile, e.headers)
 	var reasons []string
 	if !IsSafelistedMethod(e.method) {
@@ -22,19 +22,38 @@ func (e *evaluation) cors() {
 	if len(reasons) == 0 {
 		st.Detail = "No: this is a simple request (GET, HEAD or POST with only safelisted headers). It goes straight to the server, which runs it; CORS only decides afterwards whether script may read the response."
 		e.step(st)
-		e.actual()
-		e.sends("none")
-		return
+		r := e.actual()
+		if r != redirectFollowed {
+			e.sends("none")
+		}
+		return r
 	}
 	st.Detail = "Yes, because " + strings.Join(reasons, "; ") + ". Before sending it, the browser asks the server with an OPTIONS request."
+	key := [2]string{e.sentOrigin(), e.urlString}
+	cachedGrant, cached := e.preflights[key]
+	include := e.s.Request.Credentials == CredentialsInclude
+	if cached && cachedGrant.covers(e.method, unsafe, include, profileOf(e.profile).cachedWildcard) {
+		st.Detail += " An earlier preflight of this fetch, to the same URL from the same origin, is still in the preflight cache and covers it: no OPTIONS request is sent."
+		e.step(st)
+		return e.actual()
+	}
 	e.step(st)
-	grant, ok := e.preflight(reasons, unsafe)
+	g, ok := e.preflight(reasons, unsafe)
 	if !ok {
 		e.sends("sent")
-		return
+		return redirectEnded
 	}
-	e.actual()
-	e.cachedSends(grant, unsafe)
+	if g.maxAge > 0 {
+		if e.preflights == nil {
+			e.preflights = map[[2]string]grant{}
+		}
+		e.preflights[key] = g
+	}
+	r := e.actual()
+	if r != redirectFollowed {
+		e.cachedSends(g, unsafe)
+	}
+	return r
 }
 
 // unsafeReason explains why one header name needs a preflight.
@@ -148,15 +167,15 @@ type grant struct {
 // profile's order. https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
 func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	req := HTTPRequest{Method: "OPTIONS", URL: e.urlString, Headers: Headers{
-		{"Origin", e.origin.String()},
+		{"Origin", e.sentOrigin()},
 		{headerRequestMethod, e.method},
 	}}
 	if len(unsafe) > 0 {
 		req.Headers = append(req.Headers, Header{headerRequestHeaders, strings.Join(unsafe, ",")})
 	}
-	resp := e.respond(req).parsed()
+	resp := e.respond(req, true).parsed()
 	e.out.Preflight = &Exchange{Reasons: reasons, Request: req, Response: &resp}
-	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.origin, e.method)
+	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.sentOrigin(), e.method)
 	if len(unsafe) > 0 {
 		detail += ", Access-Control-Request-Headers: " + strings.Join(unsafe, ",") + " (lower-cased, sorted, safelisted ones left out)"
 	}
@@ -189,7 +208,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	if p.statusFirst && !isOKStatus(resp.Status) {
 		return failStatus()
 	}
-	if c := CORSCheck(e.origin, e.s.Request.Credentials, resp.Headers); !c.OK {
+	if c := CORSCheck(e.requestOrigin(), e.s.Request.Credentials, resp.Headers); !c.OK {
 		f := p.corsFailure(c, resp.Headers)
 		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+f.CORSError, f.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response"), specCORSCheck, "")
 	}
@@ -339,7 +358,7 @@ func (e *evaluation) headerDetail(disallowed []string, acah string, allowed []st
 // corsCheckDetail explains a failed CORS check.
 func (e *evaluation) corsCheckDetail(c CORSCheckResult, hs Headers, what string) string {
 	acao, _ := hs.Get(headerAllowOrigin)
-	origin := e.origin.String()
+	origin := e.sentOrigin()
 	switch c.CORSError {
 	case ErrMissingAllowOriginHeader:
 		return fmt.Sprintf("The %s has no Access-Control-Allow-Origin header, so the browser must assume the server does not share it with %s.", what, origin)
@@ -380,31 +399,52 @@ func (e *evaluation) corsCheckPass(hs Headers, what string) string {
 }
 
 // actual sends the request itself in cors mode and runs the CORS check on
-// its response. https://fetch.spec.whatwg.org/#http-fetch (step 4.4)
-func (e *evaluation) actual() {
+// its response, a redirect's too; then it follows a redirect or ends the
+// fetch. https://fetch.spec.whatwg.org/#http-fetch (steps 4.4 and 7)
+func (e *evaluation) actual() int {
 	resp := e.sendActual(true)
 	creds := e.s.Request.Credentials
 	cookies := "without cookies"
 	if creds == CredentialsInclude {
 		cookies = "with cookies"
 	}
-	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specBase + "#http-fetch", Message: "actual",
-		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.origin, resp.Status)})
+	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specHTTPFetch, Message: "actual",
+		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.sentOrigin(), resp.Status)})
 	e.cookies(OriginOf(e.url))
-	c := CORSCheck(e.origin, creds, resp.Headers)
+	what := "response"
+	if isRedirectStatus(resp.Status) {
+		what = "redirect response"
+	}
+	c := CORSCheck(e.requestOrigin(), creds, resp.Headers)
 	if !c.OK {
 		f := profileOf(e.profile).corsFailure(c, resp.Headers)
 		e.blocked(f.CORSError, f.Hint, resp.Status)
-		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response",
-			Detail: e.corsCheckDetail(c, resp.Headers, "response") + " The server has already run the request; only its response is withheld from script."})
-		return
+		detail := e.corsCheckDetail(c, resp.Headers, what) + " The server has already run the request; only its response is withheld from script."
+		if what != "response" {
+			detail = e.corsCheckDetail(c, resp.Headers, what) + " In a CORS request, a redirect is followed only when its response passes the CORS check too."
+		}
+		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response", Detail: detail})
+		return redirectEnded
 	}
-	e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "response"), Spec: specCORSCheck, Message: "actual-response"})
+	e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, what), Spec: specCORSCheck, Message: "actual-response"})
+	if r := e.redirected(resp); r != redirectNone {
+		return r
+	}
 	e.out.Verdict = Allowed
 	e.out.ReadableHeaders = ReadableHeaders(creds, resp.Headers)
 	if !e.brief {
 		e.step(Step{ID: "expose", Title: "Readable headers", Status: StepPass, Spec: specExpose, Message: "actual-response", Detail: e.exposeDetail(resp.Headers)})
 	}
+	return redirectNone
+}
+
+// requestOrigin is the origin the request carries, for the CORS check:
+// the page's, or an opaque one once a redirect tainted it.
+func (e *evaluation) requestOrigin() Origin {
+	if e.taintedOrigin {
+		return Origin{Opaque: true}
+	}
+	return e.origin
 }
 
 func (e *evaluation) exposeDetail(hs Headers) string {

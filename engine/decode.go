@@ -158,6 +158,12 @@ func (s Scenario) Validate() error {
 	if err := s.Server.validate(); err != nil {
 		return err
 	}
+	if err := s.validateElsewhere(); err != nil {
+		return err
+	}
+	if len(s.Request.Repeat) > 0 && s.redirects() {
+		return &FieldError{"request.repeat", "a repeated request that may be redirected (elsewhere, or a raw server's redirect) is not modelled yet: remove repeat or the redirect"}
+	}
 	if err := s.validatePredictions(); err != nil {
 		return err
 	}
@@ -189,6 +195,11 @@ func (r Request) validate() error {
 	case "", ModeCORS, ModeNoCORS, ModeSameOrigin:
 	default:
 		return &FieldError{"request.mode", fmt.Sprintf("%q is not a request mode: use \"cors\", \"no-cors\" or \"same-origin\"", r.Mode)}
+	}
+	switch r.Redirect {
+	case "", RedirectFollow, RedirectError, RedirectManual:
+	default:
+		return &FieldError{"request.redirect", fmt.Sprintf("%q is not a redirect mode: use \"follow\", \"error\" or \"manual\"", r.Redirect)}
 	}
 	if len(r.Repeat) > MaxRepeats {
 		return &FieldError{"request.repeat", fmt.Sprintf("%d sends, at most %d", len(r.Repeat), MaxRepeats)}
@@ -270,9 +281,6 @@ func (s Server) validate() error {
 	if a := s.Raw.Actual; a != nil {
 		if err := a.validate("server.raw.actual"); err != nil {
 			return err
-		}
-		if a.Status >= 300 && a.Status < 400 && a.Headers.Has("Location") {
-			return &FieldError{"server.raw.actual", fmt.Sprintf("a %d with a Location header is a redirect, which corsplay does not follow yet: remove Location or use another status", a.Status)}
 		}
 	}
 	return nil

@@ -92,8 +92,14 @@ var decodeErrorTests = []struct {
 	{"preflight status 600", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"preflight":{"status":600,"headers":[]}}}`), "server.raw.preflight.status", "600"},
 	{"preflight status missing", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"preflight":{"headers":[]}}}`), "server.raw.preflight.status", ""},
 	{"response header name", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"preflight":{"status":204,"headers":[["Access Control","x"]]}}}`), "server.raw.preflight.headers[0]", ""},
-	{"actual 301 with Location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"actual":{"status":301,"headers":[["Location","https://api.example.com/x"]]}}}`), "server.raw.actual", "redirect"},
-	{"actual 308 with location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"actual":{"status":308,"headers":[["location","/x"]]}}}`), "server.raw.actual", ""},
+	{"redirect mode", scenarioJSON(`{"url":"https://api.example.com/","redirect":"follw"}`, ""), "request.redirect", `"follow", "error" or "manual"`},
+	{"elsewhere without url", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[{"server":{}}]`), "elsewhere[0].url", "missing"},
+	{"elsewhere relative url", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[{"url":"/login","server":{}}]`), "elsewhere[0].url", "absolute"},
+	{"elsewhere url with fragment", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[{"url":"https://login.example.com/#x","server":{}}]`), "elsewhere[0].url", "fragment"},
+	{"elsewhere bad server", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[{"url":"https://login.example.com/","server":{"policy":{"origins":["*"]}}}]`), "elsewhere[0].server.policy.origins[0]", "a * is allowed only"},
+	{"elsewhere bad status", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[{"url":"https://login.example.com/","server":{"raw":{"actual":{"status":99,"headers":[]}}}}]`), "elsewhere[0].server.raw.actual.status", "final HTTP status"},
+	{"elsewhere 11 servers", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[`+strings.TrimSuffix(strings.Repeat(`{"url":"https://login.example.com/","server":{}},`, 11), ",")+`]`), "elsewhere", "at most 10"},
+	{"repeat with a redirect", scenarioJSON(`{"url":"https://api.example.com/","repeat":[0,1]}`, `,"server":{"raw":{"actual":{"status":302,"headers":[["Location","/x"]]}}}`), "request.repeat", "redirect"},
 	{"unknown field in server", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"actual":{"status":200,"headers":[]},"options":{}}}`), "server.raw.options", "unknown"},
 	// Arrays name the element.
 	{"array, bad page in element 1", `[` + goodScenario + `,{"v":1,"page":"https://app.example.com/","request":{"url":"https://api.example.com/"}}]`, "[1].page", `"https://app.example.com"`},
@@ -161,6 +167,9 @@ var decodeOKTests = []struct {
 	{"status 200 and 599", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"preflight":{"status":599,"headers":[]},"actual":{"status":200,"headers":null}}}`), 1, false},
 	{"actual 301 without Location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"actual":{"status":301,"headers":[]}}}`), 1, false},
 	{"preflight 301 with Location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"preflight":{"status":301,"headers":[["Location","/x"]]}}}`), 1, false},
+	{"actual 308 with location", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"server":{"raw":{"actual":{"status":308,"headers":[["location","/x"]]}}}`), 1, false},
+	{"elsewhere 10 servers", scenarioJSON(`{"url":"https://api.example.com/"}`, `,"elsewhere":[`+strings.TrimSuffix(strings.Repeat(`{"url":"https://login.example.com/","server":{}},`, 10), ",")+`]`), 1, false},
+	{"repeat with a 302 without Location", scenarioJSON(`{"url":"https://api.example.com/","repeat":[0,1]}`, `,"server":{"raw":{"actual":{"status":302,"headers":[]}}}`), 1, false},
 	{"100 headers", scenarioJSON(`{"url":"https://api.example.com/","headers":`+manyHeaders(100)+`}`, ""), 1, false},
 	{"port 65535", scenarioJSON(`{"url":"https://api.example.com:65535/"}`, ""), 1, false},
 	{"port with leading zeros", scenarioJSON(`{"url":"https://api.example.com:0080/"}`, ""), 1, false},
@@ -233,7 +242,7 @@ var validateTests = []struct {
 	{"v 0", engine.Scenario{Page: pageOrigin, Request: engine.Request{URL: apiURL}}, "v"},
 	{"repeat NaN", engine.Scenario{V: 1, Page: pageOrigin, Request: engine.Request{URL: apiURL, Repeat: []float64{nan()}}}, "request.repeat[0]"},
 	{"preflight status 0", engine.Scenario{V: 1, Page: pageOrigin, Request: engine.Request{URL: apiURL}, Server: rawServer(&engine.Response{}, nil)}, "server.raw.preflight.status"},
-	{"actual 302 with Location", engine.Scenario{V: 1, Page: pageOrigin, Request: engine.Request{URL: apiURL}, Server: rawServer(nil, resp(302, "Location", "/"))}, "server.raw.actual"},
+	{"repeated redirect", engine.Scenario{V: 1, Page: pageOrigin, Request: engine.Request{URL: apiURL, Repeat: []float64{0}}, Server: rawServer(nil, resp(302, "Location", "/"))}, "request.repeat"},
 }
 
 func nan() float64 {

@@ -45,6 +45,14 @@ type evaluation struct {
 	consoleURL string // as Chromium prints it: with the fragment
 	method     string
 	headers    Headers // author headers after the guard, as sent
+
+	elsewhere     []func(HTTPRequest) Response // Scenario.Elsewhere's servers
+	initialURL    string                       // the first URL, as consoleURL
+	hasBody       bool                         // a redirect may drop the body
+	redirects     int                          // followed so far
+	tainting      string                       // response tainting: tainting…
+	taintedOrigin bool                         // Origin is null from now on
+	preflights    map[[2]string]grant          // the preflight cache: (origin, URL) → grant
 }
 
 // Evaluate runs the scenario through the browser's side of the Fetch
@@ -122,14 +130,26 @@ func (e *evaluation) run() (out Outcome) {
 	return e.out
 }
 
-// respond sends req to the server, and stops the evaluation when the
-// server's patterns cost more than the budget left.
-func (e *evaluation) respond(req HTTPRequest) Response {
+// respond sends req to the server that answers its URL, records the hop,
+// and stops the evaluation when the server's patterns cost more than the
+// budget left.
+func (e *evaluation) respond(req HTTPRequest, preflight bool) Response {
 	req.meter = e.s.meter
-	resp := e.server(req)
+	server, name := e.server, "server"
+	switch i := e.s.answerer(req.URL); i {
+	case byNobody:
+		server, name = nobody.respondRaw, ""
+	case byServer:
+	default:
+		server, name = e.elsewhere[i], fmt.Sprintf("elsewhere[%d]", i)
+	}
+	resp := server(req)
 	if err := e.s.meter.Err(); err != nil {
 		panic(budgetStop{err})
 	}
+	parsed := resp.parsed()
+	req.meter = nil
+	e.out.Hops = append(e.out.Hops, Hop{Preflight: preflight, Request: req, Response: &parsed, Server: name})
 	return resp
 }
 
@@ -145,6 +165,9 @@ func (e *evaluation) stopped(r any) {
 }
 
 func (e *evaluation) step(st Step) {
+	if st.Message != "" && st.Message != "request" && len(e.out.Hops) > 0 {
+		st.Hop = len(e.out.Hops) - 1
+	}
 	if !e.brief {
 		e.out.Steps = append(e.out.Steps, st)
 	}
@@ -169,7 +192,7 @@ func (e *evaluation) typeErrorOf(id, title string, f console.Failure, detail, sp
 func (e *evaluation) blocked(kind, hint string, status int) {
 	e.out.Verdict = Blocked
 	e.out.CORSError = kind
-	e.failed(console.Failure{Kind: kind, Hint: hint, Status: status, URL: e.consoleURL, Origin: e.origin.String(), Method: e.method})
+	e.failed(console.Failure{Kind: kind, Hint: hint, Status: status, URL: e.consoleURL, InitialURL: e.initialURL, Origin: e.origin.String(), Method: e.method})
 }
 
 // failed writes what the browser prints for f.
@@ -204,6 +227,12 @@ func (e *evaluation) construct() bool {
 		return e.typeError("mode", "Request mode", console.TypeMode, r.Mode,
 			"mode must be \"cors\", \"no-cors\" or \"same-origin\" (\"navigate\" is for the browser alone).", specRequestCtor)
 	}
+	switch r.Redirect {
+	case RedirectFollow, RedirectError, RedirectManual:
+	default:
+		return e.typeError("redirect", "Redirect mode", console.TypeRedirect, r.Redirect,
+			"redirect must be \"follow\", \"error\" or \"manual\".", specRequestCtor)
+	}
 	origin, err := ParseOrigin(e.s.Page)
 	if err != nil {
 		e.out.Verdict = Error
@@ -212,6 +241,16 @@ func (e *evaluation) construct() bool {
 		return false
 	}
 	e.origin = origin
+	for i, x := range e.s.Elsewhere {
+		r, _, err := x.Server.responder()
+		if err != nil {
+			e.out.Verdict = Error
+			e.out.Console = fmt.Sprintf("elsewhere[%d].server: %v", i, err)
+			e.step(Step{ID: "server", Title: "Server configuration", Status: StepFail, Detail: "The configuration of the server at " + x.URL + " is invalid, so it would not start: " + err.Error(), Spec: specCORSProtocol})
+			return false
+		}
+		e.elsewhere = append(e.elsewhere, r)
+	}
 	if e.lib != nil {
 		e.server, e.out.LibraryWarnings = e.lib.em.respond, e.lib.em.warnings()
 	} else if e.server, e.out.LibraryWarnings, err = e.s.Server.responder(); err != nil {
@@ -321,28 +360,18 @@ func (e *evaluation) constructBody() bool {
 	return true
 }
 
-// fetch follows main fetch: pick same-origin, no-cors or CORS, then run the
-// exchange. https://fetch.spec.whatwg.org/#main-fetch
+// fetch follows main fetch for the request and each redirect it follows:
+// pick same-origin, no-cors or CORS for the hop, then run its exchange.
+// https://fetch.spec.whatwg.org/#main-fetch
 func (e *evaluation) fetch() {
-	target := OriginOf(e.url)
-	r := e.s.Request
-	switch {
-	case e.origin.SameOrigin(target):
-		e.step(Step{ID: "origin", Title: "Same origin", Status: StepPass, Spec: specMainFetch,
-			Detail: fmt.Sprintf("The page %s and the URL have the same scheme, host and port: CORS does not apply, no preflight is sent and every response header but Set-Cookie is readable.", e.origin)})
-		e.sameOrigin()
-	case r.Mode == ModeSameOrigin:
-		e.blocked(ErrDisallowedByMode, "", 0)
-		e.step(Step{ID: "origin", Title: "Cross-origin in same-origin mode", Status: StepFail, Spec: specMainFetch,
-			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) but its mode is \"same-origin\": it fails before anything is sent.", e.origin, target)})
-	case r.Mode == ModeNoCORS:
-		e.step(Step{ID: "origin", Title: "Cross-origin, no-cors", Status: StepInfo, Spec: specMainFetch,
-			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) in no-cors mode: it is sent without a preflight and its response is opaque.", e.origin, target)})
-		e.noCORS()
-	default:
-		e.step(Step{ID: "origin", Title: "Cross-origin request", Status: StepInfo, Spec: specMainFetch,
-			Detail: fmt.Sprintf("The page's origin %s differs from the URL's origin %s (scheme, host or port), so the CORS protocol applies.", e.origin, target)})
-		e.cors()
+	e.initialURL = e.consoleURL
+	e.hasBody = e.s.Request.Body != nil
+	if e.s.Request.Mode == ModeNoCORS && e.s.Request.Redirect != RedirectFollow {
+		e.typeErrorOf("redirect", "Redirect mode", console.Failure{Kind: console.NoCORSRedirectMode, URL: e.consoleURL}, "A no-cors request must follow redirects (redirect mode \"follow\"): its response is opaque anyway.", specMainFetch)
+		e.out.Verdict = Blocked
+		return
+	}
+	for e.hop() == redirectFollowed {
 	}
 	if e.brief {
 		return
@@ -351,6 +380,37 @@ func (e *evaluation) fetch() {
 		e.out.ConsoleLines = append(e.out.ConsoleLines, e.browser.Loaded(e.consoleURL, e.out.Actual.Response.Status)...)
 	}
 	e.step(Step{ID: "verdict", Title: "Verdict", Status: verdictStatus(e.out.Verdict), Detail: e.verdictDetail(), Spec: specCORSProtocol})
+}
+
+// hop runs main fetch for the request's current URL, and says what its
+// response does (redirected).
+func (e *evaluation) hop() int {
+	target := OriginOf(e.url)
+	r := e.s.Request
+	switch {
+	case e.tainting != taintingCORS && e.tainting != taintingOpaque && e.origin.SameOrigin(target):
+		e.tainting = taintingBasic
+		e.step(Step{ID: "origin", Title: "Same origin", Status: StepPass, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The page %s and the URL have the same scheme, host and port: CORS does not apply, no preflight is sent and every response header but Set-Cookie is readable.", e.origin)})
+		return e.sameOrigin()
+	case r.Mode == ModeSameOrigin:
+		e.blocked(ErrDisallowedByMode, "", 0)
+		e.step(Step{ID: "origin", Title: "Cross-origin in same-origin mode", Status: StepFail, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) but its mode is \"same-origin\": it fails before anything is sent.", e.origin, target)})
+		return redirectEnded
+	case r.Mode == ModeNoCORS:
+		e.tainting = taintingOpaque
+		e.step(Step{ID: "origin", Title: "Cross-origin, no-cors", Status: StepInfo, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The request is cross-origin (%s → %s) in no-cors mode: it is sent without a preflight and its response is opaque.", e.origin, target)})
+		return e.noCORS()
+	}
+	d := fmt.Sprintf("The page's origin %s differs from the URL's origin %s (scheme, host or port), so the CORS protocol applies.", e.origin, target)
+	if e.tainting == taintingCORS && e.origin.SameOrigin(target) {
+		d = fmt.Sprintf("The URL is on the page's origin %s again, but an earlier hop went to another origin: the CORS protocol still applies.", e.origin)
+	}
+	e.tainting = taintingCORS
+	e.step(Step{ID: "origin", Title: "Cross-origin request", Status: StepInfo, Spec: specMainFetch, Detail: d})
+	return e.cors()
 }
 
 func verdictStatus(v string) string {
@@ -377,7 +437,7 @@ func (e *evaluation) actualRequest(withOrigin bool) HTTPRequest {
 		hs = append(hs, h)
 	}
 	if withOrigin {
-		hs = append(hs, Header{"Origin", e.origin.String()})
+		hs = append(hs, Header{"Origin", e.sentOrigin()})
 	}
 	return HTTPRequest{Method: e.method, URL: e.urlString, Headers: hs}
 }
@@ -390,27 +450,37 @@ func (e *evaluation) sendsOrigin() bool {
 
 func (e *evaluation) sendActual(withOrigin bool) Response {
 	req := e.actualRequest(withOrigin)
-	resp := e.respond(req).parsed()
+	resp := e.respond(req, false).parsed()
 	e.out.Actual = &Exchange{Request: req, Response: &resp}
 	return resp
 }
 
-func (e *evaluation) sameOrigin() {
+func (e *evaluation) sameOrigin() int {
 	resp := e.sendActual(e.sendsOrigin())
-	e.out.Verdict = Allowed
-	e.out.ReadableHeaders = basicReadableHeaders(resp.Headers)
 	e.step(Step{ID: "actual", Title: "Send the request", Status: StepPass, Spec: specBasic, Message: "actual-response",
 		Detail: fmt.Sprintf("%s %s is sent with cookies (credentials %q) and answered %d.", e.method, e.urlString, e.s.Request.Credentials, resp.Status)})
+	if r := e.redirected(resp); r != redirectNone {
+		return r
+	}
+	e.out.Verdict = Allowed
+	e.out.ReadableHeaders = basicReadableHeaders(resp.Headers)
 	e.sends("none")
+	return redirectNone
 }
 
-func (e *evaluation) noCORS() {
+func (e *evaluation) noCORS() int {
 	resp := e.sendActual(e.sendsOrigin())
+	e.cookies(OriginOf(e.url))
+	if isRedirectStatus(resp.Status) && resp.Headers.Has("Location") {
+		e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specHTTPFetch, Message: "actual-response",
+			Detail: fmt.Sprintf("%s %s reaches the server, which answers %d.", e.method, e.urlString, resp.Status)})
+		return e.redirected(resp)
+	}
 	e.out.Verdict = Opaque
 	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specOpaque, Message: "actual-response",
 		Detail: fmt.Sprintf("%s %s reaches the server, which runs it and answers %d. The page gets an opaque response: status 0, no headers, no body. Nothing is blocked and nothing is readable.", e.method, e.urlString, resp.Status)})
-	e.cookies(OriginOf(e.url))
 	e.sends("none")
+	return redirectNone
 }
 
 // verdictDetail says in a sentence what the page's script sees.

@@ -59,10 +59,10 @@ var strictTests = []struct {
 	{"long header cut", req(`,"headers":[["` + strings.Repeat("é", 40) + `"]]`), `request.headers[0]: a header is a [name, value] pair, got ["` + strings.Repeat("é", 29) + `…`},
 	{"response header", srv(`{"raw":{"preflight":{"status":204,"headers":[["Access-Control-Allow-Origin"]]}}}`), `server.raw.preflight.headers[0]: a header is a [name, value] pair, got ["Access-Control-Allow-Origin"]`},
 	// Keys.
-	{"unknown key", req(`,"methd":"PUT"`), `request.methd: unknown field: use url, method, headers, body, credentials, mode or repeat`},
-	{"unknown top-level key", `{"v":1,"pgae":"null"}`, `pgae: unknown field: use v, title, lesson, look, predict, browser, page, request, server or challenge`},
+	{"unknown key", req(`,"methd":"PUT"`), `request.methd: unknown field: use url, method, headers, body, credentials, mode, redirect or repeat`},
+	{"unknown top-level key", `{"v":1,"pgae":"null"}`, `pgae: unknown field: use v, title, lesson, look, predict, browser, page, request, server, elsewhere or challenge`},
 	{"unknown key in policy", srv(`{"policy":{"origin":["https://app.example.com"]}}`), `server.policy.origin: unknown field: use origins, anyOrigin, allowNull, credentials, methods, requestHeaders, exposeHeaders, maxAge, preflightStatus or vary`},
-	{"odd unknown key", req(`,"max age":1`), `request["max age"]: unknown field: use url, method, headers, body, credentials, mode or repeat`},
+	{"odd unknown key", req(`,"max age":1`), `request["max age"]: unknown field: use url, method, headers, body, credentials, mode, redirect or repeat`},
 	{"key in another case", req(`,"Credentials":"include"`), `request.Credentials: unknown field: keys are case-sensitive, write "credentials"`},
 	{"top-level key in another case", `{"V":1}`, `V: unknown field: keys are case-sensitive, write "v"`},
 	{"policy key in another case", srv(`{"policy":{"maxage":600}}`), `server.policy.maxage: unknown field: keys are case-sensitive, write "maxAge"`},

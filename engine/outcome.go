@@ -18,6 +18,9 @@ const (
 	Opaque = "opaque"
 	// Error: fetch() throws a TypeError before anything is sent.
 	Error = "error"
+	// OpaqueRedirect: with redirect "manual", fetch() resolves with an
+	// opaque-redirect response (status 0, no headers) for a redirect.
+	OpaqueRedirect = "opaqueredirect"
 )
 
 // Outcome is everything the browser decides for a scenario.
@@ -25,8 +28,12 @@ type Outcome struct {
 	Verdict string `json:"verdict"`
 	// Preflight is nil when no preflight is sent.
 	Preflight *Exchange `json:"preflight"`
-	// Actual is nil when the request never leaves the browser.
+	// Actual is nil when the request never leaves the browser. After
+	// redirects, Preflight and Actual are the last request's.
 	Actual *Exchange `json:"actual"`
+	// Hops are every request the browser sends, preflights and redirects
+	// included, with their responses, in order.
+	Hops []Hop `json:"hops,omitempty"`
 	// ReadableHeaders are the lower-cased, sorted names response.headers
 	// shows; empty unless allowed.
 	ReadableHeaders []string `json:"readableHeaders"`
@@ -149,6 +156,9 @@ type Step struct {
 	// Message names the exchange the step belongs to: "request",
 	// "preflight", "preflight-response", "actual", "actual-response" or "".
 	Message string `json:"message,omitempty"`
+	// Hop is the index in Outcome.Hops of the exchange a preflight… or
+	// actual… step is about.
+	Hop int `json:"hop,omitempty"`
 }
 
 // ObservedVerdict reads a verdict off what a page's script saw: whether the
@@ -164,6 +174,8 @@ func ObservedVerdict(resolved bool, responseType, message string) string {
 	switch {
 	case resolved && responseType == "opaque":
 		return Opaque
+	case resolved && responseType == "opaqueredirect":
+		return OpaqueRedirect
 	case resolved:
 		return Allowed
 	case slices.Contains(networkErrors, message):

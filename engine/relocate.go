@@ -22,15 +22,22 @@ import (
 //
 // page and api are serialized origins such as "http://127.0.0.1:8080". A
 // request URL that is not an absolute URL with a host is left as it is (a
-// fetch() that throws a TypeError throws it anywhere).
+// fetch() that throws a TypeError throws it anywhere). others are the new
+// origins of OtherOrigins, in its order: the servers elsewhere and the
+// redirects' targets; an origin without one is left as it is.
 //
 // Text is rewritten where it names a whole old origin; patterns that only
 // match it (https://*.example.com, a regular expression written with
 // alternatives) are left as they are, so the moved scenario may not
 // have the same outcome as s: evaluate the moved one.
-func Relocate(s Scenario, page, api string) Scenario {
+func Relocate(s Scenario, page, api string, others ...string) Scenario {
 	s = s.Clone()
 	var pairs [][2]string // old, new
+	for i, o := range s.OtherOrigins() {
+		if i < len(others) {
+			pairs = append(pairs, [2]string{o, others[i]})
+		}
+	}
 	if s.Page != "null" {
 		pairs = append(pairs, [2]string{s.Page, page})
 	}
@@ -56,17 +63,75 @@ func Relocate(s Scenario, page, api string) Scenario {
 	for i := range s.Request.Headers {
 		s.Request.Headers[i].Value = r.literal.Replace(s.Request.Headers[i].Value)
 	}
-	if raw := s.Server.Raw; raw != nil {
+	s.Server = r.server(s.Server)
+	for i := range s.Elsewhere {
+		s.Elsewhere[i].URL = r.literal.Replace(s.Elsewhere[i].URL)
+		s.Elsewhere[i].Server = r.server(s.Elsewhere[i].Server)
+	}
+	return s
+}
+
+// OtherOrigins lists the origins s names besides its page's and its
+// request URL's: those of its servers elsewhere, then those its raw
+// servers redirect to, each once, in order.
+func (s Scenario) OtherOrigins() []string {
+	known := []string{s.Page}
+	if u, err := url.Parse(s.Request.URL); err == nil && u.IsAbs() && u.Host != "" {
+		known = append(known, OriginOf(u).String())
+	}
+	var out []string
+	add := func(raw string) {
+		u, err := url.Parse(raw)
+		if err != nil || !u.IsAbs() || u.Host == "" || !validPort(u) {
+			return
+		}
+		if s := strings.ToLower(u.Scheme); s != "http" && s != "https" {
+			return
+		}
+		if o := OriginOf(u).String(); !slices.Contains(known, o) {
+			known = append(known, o)
+			out = append(out, o)
+		}
+	}
+	for _, x := range s.Elsewhere {
+		add(x.URL)
+	}
+	for _, srv := range append([]Server{s.Server}, elsewhereServers(s)...) {
+		if srv.Raw != nil && srv.Raw.Actual != nil {
+			if loc, ok := srv.Raw.Actual.Headers.Get("Location"); ok {
+				add(loc)
+			}
+		}
+	}
+	return out
+}
+
+func elsewhereServers(s Scenario) []Server {
+	var out []Server
+	for _, x := range s.Elsewhere {
+		out = append(out, x.Server)
+	}
+	return out
+}
+
+// server rewrites one server's origins (s is a clone: it is edited in
+// place).
+func (r relocator) server(s Server) Server {
+	if raw := s.Raw; raw != nil {
 		for _, resp := range []*Response{raw.Preflight, raw.Actual} {
 			if resp == nil {
 				continue
 			}
-			for i := range resp.Headers {
-				resp.Headers[i].Value = r.literal.Replace(resp.Headers[i].Value)
+			for i, h := range resp.Headers {
+				if strings.EqualFold(h.Name, "Location") {
+					resp.Headers[i].Value = r.location(h.Value)
+				} else {
+					resp.Headers[i].Value = r.literal.Replace(h.Value)
+				}
 			}
 		}
 	}
-	if p := s.Server.Policy; p != nil {
+	if p := s.Policy; p != nil {
 		for i, o := range p.Origins {
 			if re, ok := strings.CutPrefix(o, "re:"); ok {
 				p.Origins[i] = "re:" + r.quoted.Replace(re)
@@ -75,12 +140,29 @@ func Relocate(s Scenario, page, api string) Scenario {
 			}
 		}
 	}
-	if l := s.Server.Library; l != nil {
+	if l := s.Library; l != nil {
 		c := *l
 		c.Options = r.libraryOptions(l.Name, l.Options)
-		s.Server.Library = &c
+		s.Library = &c
 	}
 	return s
+}
+
+// location rewrites a Location URL's origin, keeping its user name and
+// password (which sit inside the origin's text).
+func (r relocator) location(v string) string {
+	u, err := url.Parse(v)
+	if err != nil || u.User == nil || !u.IsAbs() {
+		return r.literal.Replace(v)
+	}
+	user := u.User
+	u.User = nil
+	nu, err := url.Parse(r.literal.Replace(u.String()))
+	if err != nil {
+		return v
+	}
+	nu.User = user
+	return nu.String()
 }
 
 // relocator rewrites old origins to new ones, in plain text and inside

@@ -30,6 +30,10 @@ type Scenario struct {
 	Page    string  `json:"page"`
 	Request Request `json:"request"`
 	Server  Server  `json:"server"`
+	// Elsewhere are the other servers a redirect may reach (see
+	// Elsewhere); a URL none of them answers, off the server's origin, is
+	// answered 404 without CORS headers.
+	Elsewhere []Elsewhere `json:"elsewhere,omitempty"`
 	// Challenge, when given, makes the scenario the start of an exercise
 	// (see Challenge).
 	Challenge *Challenge `json:"challenge,omitempty"`
@@ -49,6 +53,8 @@ type Request struct {
 	Credentials string `json:"credentials,omitempty"`
 	// Mode is "cors" (default), "no-cors" or "same-origin".
 	Mode string `json:"mode,omitempty"`
+	// Redirect is "follow" (default), "error" or "manual".
+	Redirect string `json:"redirect,omitempty"`
 	// Repeat lists the seconds at which the same request is sent; empty
 	// means once, at 0.
 	Repeat []float64 `json:"repeat,omitempty"`
@@ -109,6 +115,9 @@ func (s Scenario) withDefaults() Scenario {
 	if s.Request.Mode == "" {
 		s.Request.Mode = ModeCORS
 	}
+	if s.Request.Redirect == "" {
+		s.Request.Redirect = RedirectFollow
+	}
 	return s
 }
 
@@ -130,7 +139,23 @@ func (s Scenario) Clone() Scenario {
 	if s.Request.Body != nil {
 		s.Request.Body = new(*s.Request.Body)
 	}
-	if p := s.Server.Policy; p != nil {
+	s.Server = s.Server.clone()
+	s.Elsewhere = slices.Clone(s.Elsewhere)
+	for i := range s.Elsewhere {
+		s.Elsewhere[i].Server = s.Elsewhere[i].Server.clone()
+	}
+	s.Predict = slices.Clone(s.Predict)
+	if s.Challenge != nil {
+		c := s.Challenge.clone()
+		s.Challenge = &c
+	}
+	return s
+}
+
+// clone returns a deep copy of s: editing it never changes s. A library's
+// options are shared: nothing edits them in place.
+func (s Server) clone() Server {
+	if p := s.Policy; p != nil {
 		c := *p
 		c.Origins = slices.Clone(p.Origins)
 		c.Methods = slices.Clone(p.Methods)
@@ -142,9 +167,9 @@ func (s Scenario) Clone() Scenario {
 		if p.Vary != nil {
 			c.Vary = new(*p.Vary)
 		}
-		s.Server.Policy = &c
+		s.Policy = &c
 	}
-	if raw := s.Server.Raw; raw != nil {
+	if raw := s.Raw; raw != nil {
 		c := *raw
 		for _, r := range []**Response{&c.Preflight, &c.Actual} {
 			if *r != nil {
@@ -153,12 +178,7 @@ func (s Scenario) Clone() Scenario {
 				*r = &x
 			}
 		}
-		s.Server.Raw = &c
-	}
-	s.Predict = slices.Clone(s.Predict)
-	if s.Challenge != nil {
-		c := s.Challenge.clone()
-		s.Challenge = &c
+		s.Raw = &c
 	}
 	return s
 }

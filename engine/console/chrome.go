@@ -20,6 +20,14 @@ func (chrome) Failed(f Failure) ([]Line, string) {
 		return nil, "Failed to execute 'fetch' on 'Window': " + chromeTypeError(f)
 	case f.Kind == DisallowedByMode:
 		return []Line{{"javascript", "error", fmt.Sprintf("Fetch API cannot load %s. Request mode is \"same-origin\" but the URL's origin is not same as the request origin %s.", f.URL, f.Origin)}}, failed
+	case f.Kind == NoCORSRedirectMode:
+		return []Line{{"javascript", "error", fmt.Sprintf("Fetch API cannot load %s. Request mode is \"no-cors\" but the redirect mode is not \"follow\".", f.URL)}}, failed
+	case f.Kind == RedirectModeError, f.Kind == RedirectBadLocation:
+		return []Line{{"network", "error", "Failed to load resource: net::ERR_FAILED"}}, failed
+	case f.Kind == RedirectNotHTTP:
+		return []Line{{"network", "error", "Failed to load resource: net::ERR_UNSAFE_REDIRECT"}}, failed
+	case f.Kind == TooManyRedirects:
+		return []Line{{"network", "error", "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"}}, failed
 	}
 	return []Line{
 		{"javascript", "error", ChromeCORS(f)},
@@ -42,7 +50,11 @@ const haveServerSend = " Have the server send the header with a valid value."
 // ChromeCORS is the line Chromium prints when a fetch() fails a CORS check.
 func ChromeCORS(f Failure) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Access to fetch at '%s' from origin '%s' has been blocked by CORS policy: ", f.URL, f.Origin)
+	fmt.Fprintf(&b, "Access to fetch at '%s' ", f.URL)
+	if f.InitialURL != "" && f.InitialURL != f.URL {
+		fmt.Fprintf(&b, "(redirected from '%s') ", f.InitialURL)
+	}
+	fmt.Fprintf(&b, "from origin '%s' has been blocked by CORS policy: ", f.Origin)
 	base, preflight := strings.CutPrefix(f.Kind, Preflight)
 	if preflight {
 		b.WriteString("Response to preflight request doesn't pass access control check: ")
@@ -77,6 +89,9 @@ func ChromeCORS(f Failure) string {
 		b.WriteString("Method " + h + " is not allowed by Access-Control-Allow-Methods in preflight response.")
 	case HeaderDisallowedByPreflightResponse:
 		b.WriteString("Request header field " + h + " is not allowed by Access-Control-Allow-Headers in preflight response.")
+	case RedirectContainsCredentials:
+		// CheckRedirectLocation sets no failed parameter.
+		b.WriteString("Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")
 	}
 	return b.String()
 }
@@ -105,6 +120,8 @@ func chromeTypeError(f Failure) string {
 		return "Invalid value"
 	case TypeBodyWithGetHead:
 		return "Request with GET/HEAD method cannot have body."
+	case TypeRedirect:
+		return fmt.Sprintf("Failed to read the 'redirect' property from 'RequestInit': The provided value '%s' is not a valid enum value of type RequestRedirect.", f.Hint)
 	}
 	return f.Kind
 }

@@ -22,6 +22,9 @@ type Line struct {
 type Failure struct {
 	Kind   string
 	URL    string // the request's URL as browsers print it, fragment included
+	// InitialURL is the URL fetch() was called with, when redirects led
+	// to URL (as URL, or "").
+	InitialURL string
 	Origin string // the page's serialized origin, or "null"
 	// Hint is what the message quotes: the offending header value, the
 	// method or header name, or the value of a bad RequestInit member.
@@ -67,6 +70,18 @@ const (
 	TypeHeaderName      = "TypeHeaderName"      // a header name is not a token (the name)
 	TypeHeaderValue     = "TypeHeaderValue"     // a header value has NUL, CR or LF (the value)
 	TypeBodyWithGetHead = "TypeBodyWithGetHead" // GET or HEAD with a body
+	TypeRedirect        = "TypeRedirect"        // redirect not an enum value (the value)
+)
+
+// Network errors on a redirect of the request itself, with what Hint
+// holds; RedirectContainsCredentials is a CorsError name too.
+const (
+	RedirectContainsCredentials = "RedirectContainsCredentials" // Location has a user name or password (the URL)
+	RedirectModeError           = "RedirectModeError"           // redirect "error" met a redirect
+	RedirectBadLocation         = "RedirectBadLocation"         // Location is not a URL (its value)
+	RedirectNotHTTP             = "RedirectNotHTTP"             // Location is not http or https (the URL)
+	TooManyRedirects            = "TooManyRedirects"            // a 21st redirect
+	NoCORSRedirectMode          = "NoCORSRedirectMode"          // no-cors with redirect not "follow"
 )
 
 // IsTypeError reports whether kind is thrown before sending.

@@ -23,6 +23,8 @@ func (firefox) Failed(f Failure) ([]Line, string) {
 	case f.Kind == DisallowedByMode:
 		// Firefox names the page's address; the engine knows its origin.
 		return []Line{jsError(fmt.Sprintf("Security Error: Content at %s/ may not load data from %s.", f.Origin, f.URL))}, firefoxNetworkError
+	case f.Kind == RedirectModeError, f.Kind == RedirectBadLocation, f.Kind == RedirectNotHTTP, f.Kind == TooManyRedirects, f.Kind == NoCORSRedirectMode, f.Kind == RedirectContainsCredentials:
+		return nil, firefoxNetworkError
 	}
 	var lines []Line
 	blocked := func(reason string, status bool) {
@@ -114,6 +116,8 @@ func firefoxTypeError(f Failure) string {
 		return f.Hint + " is an invalid header value."
 	case TypeBodyWithGetHead:
 		return "HEAD or GET Request cannot have a body."
+	case TypeRedirect:
+		return fmt.Sprintf("'%s' (value of 'redirect' member of RequestInit) is not a valid value for enumeration RequestRedirect.", f.Hint)
 	}
 	return f.Kind
 }

@@ -18,6 +18,8 @@ func (webkit) Failed(f Failure) ([]Line, string) {
 		return nil, webkitTypeError(f)
 	case f.Kind == DisallowedByMode:
 		return []Line{{"javascript", "error", "Fetch API cannot load " + f.URL + "."}}, webkitLoadFailed
+	case f.Kind == RedirectModeError, f.Kind == RedirectBadLocation, f.Kind == RedirectNotHTTP, f.Kind == TooManyRedirects, f.Kind == NoCORSRedirectMode, f.Kind == RedirectContainsCredentials:
+		return nil, webkitLoadFailed
 	}
 	reason := webkitReason(f)
 	return []Line{
@@ -64,7 +66,7 @@ func webkitReason(f Failure) string {
 
 func webkitTypeError(f Failure) string {
 	switch f.Kind {
-	case TypeCredentials, TypeMode:
+	case TypeCredentials, TypeMode, TypeRedirect:
 		return "Type error" // the enumeration's conversion fails
 	case TypeNavigate:
 		return "Request constructor does not accept navigate fetch mode."
