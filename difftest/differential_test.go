@@ -137,7 +137,8 @@ func compare(r *run, recv []received, d driver) []string {
 	for i, l := range gotLines {
 		// Firefox names the page's address, which the engine does not know:
 		// it writes the origin and "/".
-		gotLines[i] = strings.NewReplacer("Content at "+r.local.Page+"/page-null ", "Content at "+r.local.Page+"/ ", "Content at "+r.local.Page+"/page ", "Content at "+r.local.Page+"/ ").Replace(l)
+		gotLines[i] = strings.NewReplacer("Content at "+r.local.Page+"/page-null ", "Content at "+r.local.Page+"/ ", "Content at "+r.local.Page+"/page ", "Content at "+r.local.Page+"/ ",
+			"frame with URL "+r.local.Page+"/page. ", "frame with URL "+r.local.Page+"/. ").Replace(l)
 	}
 	if !slices.Equal(gotLines, wantLines) {
 		if len(r.local.Request.Repeat) == 0 || !slices.Equal(gotLines, namingURL(wantLines, r.marker())) {

@@ -107,10 +107,14 @@ func generatedRedirects() []engine.Scenario {
 		raw(allowAll, redirect(307, genLogin+"/next", "*")), at(genLogin, raw(nil, resp(200, "Access-Control-Allow-Origin", "*")))))
 	add(redirectScenario("PUT, 307 to the API itself: a second preflight", engine.Request{Method: "PUT"},
 		raw(allowAll, redirect(307, "/next", "*")), engine.Elsewhere{URL: genAPI + "/next", Server: raw(allowAll, resp(200, "Access-Control-Allow-Origin", "*"))}))
+	add(redirectScenario("PUT, 303 to the API itself: GET, preflighted or not", engine.Request{Method: "PUT"},
+		raw(allowAll, redirect(303, "/next", "*")), engine.Elsewhere{URL: genAPI + "/next", Server: raw(nil, resp(200, "Access-Control-Allow-Origin", "*"))}))
 	add(redirectScenario("X-Token, 302 to another origin allowing it", engine.Request{Headers: hdrs("X-Token", "1")},
 		raw(allowAll, redirect(302, genLogin+"/next", "*")), at(genLogin, raw(allowAll, resp(200, "Access-Control-Allow-Origin", "*")))))
 	add(redirectScenario("Authorization, 302 to another origin: dropped, no second preflight", engine.Request{Headers: hdrs("Authorization", "Bearer t")},
 		raw(allowAll, redirect(302, genLogin+"/next", "*")), at(genLogin, raw(nil, resp(200, "Access-Control-Allow-Origin", "*")))))
+	add(redirectScenario("Authorization, 302 to another origin that allows it", engine.Request{Headers: hdrs("Authorization", "Bearer t")},
+		raw(allowAll, redirect(302, genLogin+"/next", "*")), at(genLogin, raw(allowAll, resp(200, "Access-Control-Allow-Origin", "*")))))
 	add(redirectScenario("Authorization, 302 to the API itself: kept", engine.Request{Headers: hdrs("Authorization", "Bearer t")},
 		raw(allowAll, redirect(302, "/next", "*")), engine.Elsewhere{URL: genAPI + "/next", Server: raw(allowAll, resp(200, "Access-Control-Allow-Origin", "*"))}))
 	add(redirectScenario("PUT with a preflight that allows the page, 307 to another origin: Origin null in its preflight", engine.Request{Method: "PUT"},
@@ -126,6 +130,11 @@ func generatedRedirects() []engine.Scenario {
 	add(redirectScenario("same-origin, to the API, back to the page", engine.Request{URL: genPage + "/r"},
 		raw(nil, redirect(302, genAPI+"/next", "")), at(genAPI, raw(nil, redirect(302, genPage+"/last", "*"))),
 		engine.Elsewhere{URL: genPage + "/last", Server: raw(nil, resp(200, "Access-Control-Allow-Origin", "*"))}))
+	for _, acac := range []string{"", "true"} {
+		add(redirectScenario(fmt.Sprintf("same-origin, to the API redirecting with ACAO page and ACAC %q", acac), engine.Request{URL: genPage + "/r"},
+			raw(nil, redirect(302, genAPI+"/next", "")), at(genAPI, raw(nil, redirect(302, genLogin+"/last", genPage, "Access-Control-Allow-Credentials", acac))),
+			at(genLogin, raw(nil, resp(200, "Access-Control-Allow-Origin", "*")))))
+	}
 	add(redirectScenario("same-origin, redirected on the page's origin", engine.Request{URL: genPage + "/r"},
 		raw(nil, redirect(301, "/next", "")), engine.Elsewhere{URL: genPage + "/next", Server: raw(nil, resp(200, "X-Seen", "1"))}))
 	add(redirectScenario("mode same-origin, redirected to the API", engine.Request{URL: genPage + "/r", Mode: "same-origin"},
@@ -157,11 +166,12 @@ func generatedRedirects() []engine.Scenario {
 		{"a user name and password, another origin", "https://user:pw@" + strings.TrimPrefix(genLogin, "https://") + "/next"},
 		{"a data: URL", "data:text/plain,hi"},
 		{"an ftp: URL", "ftp://ftp.example.com/next"},
+		{"a mailto: URL", "mailto:someone@example.com"},
 		{"no host", "http://"},
 	} {
 		add(redirectScenario("Location with "+loc.name, engine.Request{},
 			raw(nil, redirect(302, loc.location, "*")),
-			engine.Elsewhere{URL: genAPI + "/", Server: raw(nil, resp(200, "Access-Control-Allow-Origin", "*"))}, at(genLogin, raw(nil, resp(200, "Access-Control-Allow-Origin", "*")))))
+			engine.Elsewhere{URL: genAPI + "/next", Server: raw(nil, resp(200, "Access-Control-Allow-Origin", "*"))}, at(genLogin, raw(nil, resp(200, "Access-Control-Allow-Origin", "*")))))
 	}
 	add(redirectScenario("a fragment in the URL, kept across the redirect", engine.Request{URL: genAPI + "/r#top"},
 		raw(nil, redirect(302, genLogin+"/next", "*")), at(genLogin, raw(nil, resp(200, "Access-Control-Allow-Origin", "*", "Content-Type", "text/plain")))))

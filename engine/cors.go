@@ -11,6 +11,13 @@ import (
 // https://fetch.spec.whatwg.org/#cors-protocol
 func (e *evaluation) cors() int {
 	unsafe := CORSUnsafeRequestHeaderNames(e.profile, e.headers)
+	if e.droppedAuthorization && e.preflighted && profileOf(e.profile).preflightNamesDroppedAuthorization {
+		// WebKit builds the preflight from the request before the
+		// redirect took Authorization out.
+		unsafe = append(slices.Clone(unsafe), "authorization")
+		slices.Sort(unsafe)
+	}
+	e.droppedAuthorization = false
 	var reasons []string
 	if !IsSafelistedMethod(e.method) {
 		reasons = append(reasons, fmt.Sprintf("the method %s is not GET, HEAD or POST", e.method))
@@ -19,6 +26,10 @@ func (e *evaluation) cors() int {
 		reasons = append(reasons, e.unsafeReason(n, unsafe))
 	}
 	st := Step{ID: "preflight-needed", Title: "Is a preflight needed?", Status: StepInfo, Spec: specSafelistHdr, Differs: e.safelistDiffers()}
+	if len(reasons) == 0 && e.preflighted && profileOf(e.profile).redirectKeepsPreflight {
+		reasons = append(reasons, "an earlier request of this fetch was preflighted, and "+profileOf(e.profile).title+" then preflights every request a redirect leads to")
+		st.Differs = "Firefox and Safari preflight a redirected request again when the first was preflighted, needed or not; Chrome and the standard only when the redirected request needs it."
+	}
 	if len(reasons) == 0 {
 		st.Detail = "No: this is a simple request (GET, HEAD or POST with only safelisted headers). It goes straight to the server, which runs it; CORS only decides afterwards whether script may read the response."
 		e.step(st)
@@ -29,7 +40,7 @@ func (e *evaluation) cors() int {
 		return r
 	}
 	st.Detail = "Yes, because " + strings.Join(reasons, "; ") + ". Before sending it, the browser asks the server with an OPTIONS request."
-	key := [2]string{e.sentOrigin(), e.urlString}
+	key := [2]string{e.preflightOrigin().String(), e.urlString}
 	cachedGrant, cached := e.preflights[key]
 	include := e.s.Request.Credentials == CredentialsInclude
 	if cached && cachedGrant.covers(e.method, unsafe, include, profileOf(e.profile).cachedWildcard) {
@@ -59,6 +70,9 @@ func (e *evaluation) cors() int {
 // unsafeReason explains why one header name needs a preflight.
 func (e *evaluation) unsafeReason(name string, unsafe []string) string {
 	i := slices.IndexFunc(e.headers, func(h Header) bool { return strings.EqualFold(h.Name, name) })
+	if i < 0 {
+		return fmt.Sprintf("%s still names %s, which the redirect removed from the request", profileOf(e.profile).title, name)
+	}
 	h := e.headers[i]
 	switch {
 	case SafelistedRequestHeader(e.profile, h.Name, h.Value):
@@ -166,8 +180,9 @@ type grant struct {
 // preflight sends the OPTIONS request and checks its response in the
 // profile's order. https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
 func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
+	e.preflighted = true
 	req := HTTPRequest{Method: "OPTIONS", URL: e.urlString, Headers: Headers{
-		{"Origin", e.sentOrigin()},
+		{"Origin", e.preflightOrigin().String()},
 		{headerRequestMethod, e.method},
 	}}
 	if len(unsafe) > 0 {
@@ -175,7 +190,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	}
 	resp := e.respond(req, true).parsed()
 	e.out.Preflight = &Exchange{Reasons: reasons, Request: req, Response: &resp}
-	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.sentOrigin(), e.method)
+	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.preflightOrigin(), e.method)
 	if len(unsafe) > 0 {
 		detail += ", Access-Control-Request-Headers: " + strings.Join(unsafe, ",") + " (lower-cased, sorted, safelisted ones left out)"
 	}
@@ -208,7 +223,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	if p.statusFirst && !isOKStatus(resp.Status) {
 		return failStatus()
 	}
-	if c := CORSCheck(e.requestOrigin(), e.s.Request.Credentials, resp.Headers); !c.OK {
+	if c := CORSCheck(e.preflightOrigin(), e.s.Request.Credentials, resp.Headers); !c.OK {
 		f := p.corsFailure(c, resp.Headers)
 		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+f.CORSError, f.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response"), specCORSCheck, "")
 	}
@@ -411,14 +426,22 @@ func (e *evaluation) actual() int {
 	e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specHTTPFetch, Message: "actual",
 		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.sentOrigin(), resp.Status)})
 	e.cookies(OriginOf(e.url))
-	what := "response"
-	if isRedirectStatus(resp.Status) {
-		what = "redirect response"
+	what, location := "response", ""
+	if loc, ok := resp.Headers.Get("Location"); ok && isRedirectStatus(resp.Status) {
+		what, location = "redirect response", loc
+		if u, err := e.url.Parse(loc); err == nil {
+			location = u.String()
+		}
+		if creds == CredentialsSameOrigin && e.beganSameOrigin && profileOf(e.profile).redirectCheckCredentialed {
+			// WebKit decided to send credentials when the fetch began on
+			// the page's origin, and checks the redirect by that decision.
+			creds = CredentialsInclude
+		}
 	}
 	c := CORSCheck(e.requestOrigin(), creds, resp.Headers)
 	if !c.OK {
 		f := profileOf(e.profile).corsFailure(c, resp.Headers)
-		e.blocked(f.CORSError, f.Hint, resp.Status)
+		e.blockedAt(f.CORSError, f.Hint, resp.Status, location)
 		detail := e.corsCheckDetail(c, resp.Headers, what) + " The server has already run the request; only its response is withheld from script."
 		if what != "response" {
 			detail = e.corsCheckDetail(c, resp.Headers, what) + " In a CORS request, a redirect is followed only when its response passes the CORS check too."

@@ -21,6 +21,8 @@ const (
 	ErrInvalidAllowHeadersPreflight = "InvalidAllowHeadersPreflightResponse"
 	ErrMethodDisallowedByPreflight  = "MethodDisallowedByPreflightResponse"
 	ErrHeaderDisallowedByPreflight  = "HeaderDisallowedByPreflightResponse"
+	ErrRedirectContainsCredentials  = "RedirectContainsCredentials"
+	ErrNoCORSRedirectMode           = "NoCorsRedirectModeNotFollow"
 	preflightPrefix                 = "Preflight"
 	headerAllowOrigin               = "Access-Control-Allow-Origin"
 	headerAllowCredentials          = "Access-Control-Allow-Credentials"

@@ -53,6 +53,11 @@ type evaluation struct {
 	tainting      string                       // response tainting: tainting…
 	taintedOrigin bool                         // Origin is null from now on
 	preflights    map[[2]string]grant          // the preflight cache: (origin, URL) → grant
+	preflighted   bool                         // a preflight was sent
+	// droppedAuthorization: the last redirect removed Authorization.
+	droppedAuthorization bool
+	// beganSameOrigin: the first URL is on the page's origin.
+	beganSameOrigin bool
 }
 
 // Evaluate runs the scenario through the browser's side of the Fetch
@@ -190,9 +195,23 @@ func (e *evaluation) typeErrorOf(id, title string, f console.Failure, detail, sp
 // blocked ends the evaluation with a CORS failure of kind (a CorsError
 // name), hint what the message quotes and status the failing response's.
 func (e *evaluation) blocked(kind, hint string, status int) {
+	e.blockedAt(kind, hint, status, "")
+}
+
+// blockedAt is blocked for a response that redirects to location ("" for
+// none).
+func (e *evaluation) blockedAt(kind, hint string, status int, location string) {
 	e.out.Verdict = Blocked
 	e.out.CORSError = kind
-	e.failed(console.Failure{Kind: kind, Hint: hint, Status: status, URL: e.consoleURL, InitialURL: e.initialURL, Origin: e.origin.String(), Method: e.method})
+	e.failed(e.failure(console.Failure{Kind: kind, Hint: hint, Status: status, Location: location}))
+}
+
+// failure fills in what every failure of this fetch says: where it went,
+// from which origin, with which method.
+func (e *evaluation) failure(f console.Failure) console.Failure {
+	f.URL, f.InitialURL, f.Origin, f.RequestOrigin, f.Method = e.consoleURL, e.initialURL, e.origin.String(), e.sentOrigin(), e.method
+	f.BeganSameOrigin, f.Follows = e.beganSameOrigin, e.s.Request.Redirect == RedirectFollow
+	return f
 }
 
 // failed writes what the browser prints for f.
@@ -366,9 +385,12 @@ func (e *evaluation) constructBody() bool {
 func (e *evaluation) fetch() {
 	e.initialURL = e.consoleURL
 	e.hasBody = e.s.Request.Body != nil
+	e.beganSameOrigin = e.origin.SameOrigin(OriginOf(e.url))
 	if e.s.Request.Mode == ModeNoCORS && e.s.Request.Redirect != RedirectFollow {
-		e.typeErrorOf("redirect", "Redirect mode", console.Failure{Kind: console.NoCORSRedirectMode, URL: e.consoleURL}, "A no-cors request must follow redirects (redirect mode \"follow\"): its response is opaque anyway.", specMainFetch)
-		e.out.Verdict = Blocked
+		e.failed(e.failure(console.Failure{Kind: console.NoCORSRedirectMode}))
+		e.out.Verdict, e.out.CORSError = Blocked, ErrNoCORSRedirectMode
+		e.step(Step{ID: "redirect", Title: "Redirect mode", Status: StepFail, Spec: specMainFetch, Message: "request",
+			Detail: fmt.Sprintf("A no-cors request must follow redirects, and this one's redirect mode is %q: fetch() rejects with a network error before sending anything.", e.s.Request.Redirect)})
 		return
 	}
 	for e.hop() == redirectFollowed {
@@ -393,6 +415,12 @@ func (e *evaluation) hop() int {
 		e.step(Step{ID: "origin", Title: "Same origin", Status: StepPass, Spec: specMainFetch,
 			Detail: fmt.Sprintf("The page %s and the URL have the same scheme, host and port: CORS does not apply, no preflight is sent and every response header but Set-Cookie is readable.", e.origin)})
 		return e.sameOrigin()
+	case r.Mode == ModeSameOrigin && e.redirects > 0:
+		e.out.Verdict = Blocked
+		e.failed(e.failure(console.Failure{Kind: console.RedirectDisallowedByMode}))
+		e.step(Step{ID: "origin", Title: "Redirected to another origin in same-origin mode", Status: StepFail, Spec: specMainFetch,
+			Detail: fmt.Sprintf("The redirect leads to another origin (%s) but the request's mode is \"same-origin\": the browser does not follow it.", target)})
+		return redirectEnded
 	case r.Mode == ModeSameOrigin:
 		e.blocked(ErrDisallowedByMode, "", 0)
 		e.step(Step{ID: "origin", Title: "Cross-origin in same-origin mode", Status: StepFail, Spec: specMainFetch,

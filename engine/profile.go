@@ -69,6 +69,25 @@ type profile struct {
 	// cachedWildcard is what a cached Access-Control-Allow-Headers: *
 	// covers on later requests: cachedWildcard… below.
 	cachedWildcard int
+
+	// Redirects of the request itself.
+	// redirectErrorNeedsLocation: redirect "error" fails only a redirect
+	// with a Location; a 3xx without one is the response.
+	redirectErrorNeedsLocation bool
+	// redirectKeepsPreflight: once a fetch sent a preflight, every later
+	// CORS hop is preflighted too, needed or not.
+	redirectKeepsPreflight bool
+	// preflightUntainted: a preflight after a tainting redirect carries
+	// (and is checked against) the page's origin, not null.
+	preflightUntainted bool
+	// redirectCheckCredentialed: a redirect response's CORS check counts
+	// credentials "same-origin" as "include" when the fetch began on the
+	// page's own origin.
+	redirectCheckCredentialed bool
+	// preflightNamesDroppedAuthorization: the preflight after a redirect
+	// to another origin still names the Authorization header the
+	// redirect removed from the request.
+	preflightNamesDroppedAuthorization bool
 }
 
 // What a cached Access-Control-Allow-Headers: * covers.
@@ -102,6 +121,7 @@ var chromeProfile = &profile{
 	name: Chrome, title: "Chrome", console: console.Chrome,
 	userAgentForbidden: true, clientHints: true, safelistTotal: true, sameNameJoined: true,
 	redirect: redirectFirst, corsFailure: sameCORSFailure, wildcardAuthorization: true, maxAge: chromeMaxAge,
+	redirectErrorNeedsLocation: true,
 }
 
 // Where a preflight answered with a redirect (a 3xx with Location) fails.

@@ -12,6 +12,7 @@ var firefoxProfile = &profile{
 	name: Firefox, title: "Firefox", console: console.Firefox, namesRepeated: true, singletonContentType: true,
 	redirect: redirectAfterCORS, corsFailure: firefoxCORSFailure, wildcardAuthorization: true, maxAge: firefoxMaxAge,
 	cachedWildcard: cachedWildcardNone, thirdPartyCookies: cookiesPartitioned,
+	redirectKeepsPreflight: true, preflightUntainted: true,
 }
 
 // firefoxCORSFailure: Firefox tells only a missing header, several

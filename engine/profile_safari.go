@@ -17,7 +17,9 @@ var safariProfile = &profile{
 	listBadWhole: true, headerAsSent: true, maxAge: safariMaxAge,
 	// Safari's, not WebKitGTK's: the suite's WebKitGTK sends cookies
 	// without SameSite (libsoup's policy), which Safari never does.
-	thirdPartyCookies: cookiesBlocked,
+	thirdPartyCookies:          cookiesBlocked,
+	redirectErrorNeedsLocation: true, redirectKeepsPreflight: true, redirectCheckCredentialed: true,
+	preflightNamesDroppedAuthorization: true,
 }
 
 // safariCORSFailure: WebKit tells a comma in Access-Control-Allow-Origin

@@ -143,11 +143,13 @@ func (e *evaluation) redirected(resp Response) int {
 		return redirectNone
 	}
 	location, hasLocation := resp.Headers.Get("Location")
-	switch e.s.Request.Redirect {
-	case RedirectError:
-		e.redirectFailed(console.RedirectModeError, "", resp.Status, fmt.Sprintf("The server answered %d, a redirect, and the request's redirect mode is \"error\": the fetch fails on any redirect.", resp.Status), specRedirectMode)
+	switch {
+	case e.s.Request.Redirect == RedirectError && !hasLocation && profileOf(e.profile).redirectErrorNeedsLocation:
+		return redirectNone
+	case e.s.Request.Redirect == RedirectError:
+		e.redirectFailed(console.Failure{Kind: console.RedirectModeError, Status: resp.Status}, fmt.Sprintf("The server answered %d, a redirect, and the request's redirect mode is \"error\": the fetch fails on any redirect.", resp.Status), specRedirectMode)
 		return redirectEnded
-	case RedirectManual:
+	case e.s.Request.Redirect == RedirectManual:
 		e.out.Verdict = OpaqueRedirect
 		e.step(Step{ID: "redirect", Title: "Redirect", Status: StepInfo, Spec: specRedirectMode, Message: "actual-response",
 			Detail: fmt.Sprintf("The server answered %d and the request's redirect mode is \"manual\": fetch() resolves with an opaque-redirect response (type \"opaqueredirect\", status 0, no headers, no Location), which script can only tell apart from success by its type.", resp.Status)})
@@ -158,28 +160,29 @@ func (e *evaluation) redirected(resp Response) int {
 	}
 	next, err := e.url.Parse(location)
 	if err != nil || next.Host == "" && (next.Scheme == "http" || next.Scheme == "https") {
-		e.redirectFailed(console.RedirectBadLocation, location, resp.Status, fmt.Sprintf("The server answered %d with Location: %s, which is not a URL.", resp.Status, location), specRedirectFetch)
+		e.redirectFailed(console.Failure{Kind: console.RedirectBadLocation, Status: resp.Status, Location: location}, fmt.Sprintf("The server answered %d with Location: %s, which is not a URL.", resp.Status, location), specRedirectFetch)
 		return redirectEnded
 	}
 	if next.Fragment == "" && next.RawFragment == "" && !strings.Contains(location, "#") {
 		next.Fragment, next.RawFragment = e.url.Fragment, e.url.RawFragment
 	}
 	if s := strings.ToLower(next.Scheme); s != "http" && s != "https" {
-		e.redirectFailed(console.RedirectNotHTTP, next.String(), resp.Status, fmt.Sprintf("The server answered %d with Location: %s; a fetch only follows a redirect to an http or https URL.", resp.Status, location), specRedirectFetch)
+		e.redirectFailed(console.Failure{Kind: console.RedirectNotHTTP, Status: resp.Status, Location: next.String()}, fmt.Sprintf("The server answered %d with Location: %s; a fetch only follows a redirect to an http or https URL.", resp.Status, location), specRedirectFetch)
 		return redirectEnded
 	}
 	if _, err := canonicalPort(next.Port()); err != nil {
-		e.redirectFailed(console.RedirectBadLocation, location, resp.Status, fmt.Sprintf("The server answered %d with Location: %s, which is not a URL: its %v.", resp.Status, location, err), specRedirectFetch)
+		e.redirectFailed(console.Failure{Kind: console.RedirectBadLocation, Status: resp.Status, Location: location}, fmt.Sprintf("The server answered %d with Location: %s, which is not a URL: its %v.", resp.Status, location, err), specRedirectFetch)
 		return redirectEnded
 	}
 	if e.redirects == MaxRedirects {
-		e.redirectFailed(console.TooManyRedirects, "", resp.Status, fmt.Sprintf("This is redirect number %d: a fetch follows at most %d.", e.redirects+1, MaxRedirects), specRedirectFetch)
+		e.redirectFailed(console.Failure{Kind: console.TooManyRedirects, Status: resp.Status}, fmt.Sprintf("This is redirect number %d: a fetch follows at most %d.", e.redirects+1, MaxRedirects), specRedirectFetch)
 		return redirectEnded
 	}
 	nextOrigin := OriginOf(next)
 	if next.User != nil && (e.s.Request.Mode == ModeCORS && !e.origin.SameOrigin(nextOrigin) || e.tainting == taintingCORS) {
-		e.redirectFailedCORS(console.RedirectContainsCredentials, serializeURL(next), resp.Status,
-			fmt.Sprintf("The server answered %d with Location: %s, a URL with a user name or password: a CORS request never follows one.", resp.Status, location))
+		e.redirectFailed(console.Failure{Kind: console.RedirectContainsCredentials, Status: resp.Status, Hint: next.String(), Location: serializeURL(next)},
+			fmt.Sprintf("The server answered %d with Location: %s, a URL with a user name or password: a CORS request never follows one.", resp.Status, location), specRedirectFetch)
+		e.out.CORSError = ErrRedirectContainsCredentials
 		return redirectEnded
 	}
 	from := OriginOf(e.url)
@@ -192,6 +195,7 @@ func (e *evaluation) redirected(resp Response) int {
 	}
 	if !from.SameOrigin(nextOrigin) && e.headers.Has("Authorization") {
 		changes = append(changes, "Authorization is removed because the redirect goes to another origin")
+		e.droppedAuthorization = true
 		e.headers = slices.DeleteFunc(slices.Clone(e.headers), func(h Header) bool { return strings.EqualFold(h.Name, "Authorization") })
 	}
 	// https://fetch.spec.whatwg.org/#concept-request-tainted-origin
@@ -232,18 +236,12 @@ func upperFirst(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-// redirectFailed ends the fetch with a network error on a redirect: kind
-// is a console.Redirect… failure, hint what its message quotes.
-func (e *evaluation) redirectFailed(kind, hint string, status int, detail, spec string) {
+// redirectFailed ends the fetch with a network error on a redirect: f is
+// a console.Redirect… failure, with what its message quotes.
+func (e *evaluation) redirectFailed(f console.Failure, detail, spec string) {
 	e.out.Verdict = Blocked
-	e.failed(console.Failure{Kind: kind, Hint: hint, Status: status, URL: e.consoleURL, InitialURL: e.initialURL, Origin: e.origin.String(), Method: e.method})
+	e.failed(e.failure(f))
 	e.step(Step{ID: "redirect", Title: "Follow the redirect", Status: StepFail, Detail: detail + " fetch() rejects with a network error.", Spec: spec, Message: "actual-response"})
-}
-
-// redirectFailedCORS is redirectFailed for a failure with a CorsError name.
-func (e *evaluation) redirectFailedCORS(kind, hint string, status int, detail string) {
-	e.redirectFailed(kind, hint, status, detail, specRedirectFetch)
-	e.out.CORSError = kind
 }
 
 // sentOrigin is the Origin header's value: null once a redirect tainted
@@ -268,4 +266,14 @@ func (s Scenario) redirects() bool {
 		}
 	}
 	return false
+}
+
+// preflightOrigin is the origin a preflight carries and is checked
+// against: the request's, or the page's where the profile's browser does
+// not taint preflights (preflightUntainted).
+func (e *evaluation) preflightOrigin() Origin {
+	if profileOf(e.profile).preflightUntainted {
+		return e.origin
+	}
+	return e.requestOrigin()
 }

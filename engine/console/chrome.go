@@ -20,12 +20,23 @@ func (chrome) Failed(f Failure) ([]Line, string) {
 		return nil, "Failed to execute 'fetch' on 'Window': " + chromeTypeError(f)
 	case f.Kind == DisallowedByMode:
 		return []Line{{"javascript", "error", fmt.Sprintf("Fetch API cannot load %s. Request mode is \"same-origin\" but the URL's origin is not same as the request origin %s.", f.URL, f.Origin)}}, failed
+	case f.Kind == RedirectDisallowedByMode:
+		// The frame's URL is the page's address; the engine knows its origin.
+		return []Line{{"security", "error", fmt.Sprintf("Unsafe attempt to load URL %s from frame with URL %s/. Domains, protocols and ports must match.\n", f.URL, f.Origin)}}, failed
 	case f.Kind == NoCORSRedirectMode:
 		return []Line{{"javascript", "error", fmt.Sprintf("Fetch API cannot load %s. Request mode is \"no-cors\" but the redirect mode is not \"follow\".", f.URL)}}, failed
-	case f.Kind == RedirectModeError, f.Kind == RedirectBadLocation:
+	case f.Kind == RedirectModeError:
 		return []Line{{"network", "error", "Failed to load resource: net::ERR_FAILED"}}, failed
-	case f.Kind == RedirectNotHTTP:
+	case f.Kind == RedirectBadLocation:
+		return []Line{{"network", "error", "Failed to load resource: net::ERR_INVALID_REDIRECT"}}, failed
+	case f.Kind == RedirectNotHTTP && strings.HasPrefix(f.Location, "data:"):
 		return []Line{{"network", "error", "Failed to load resource: net::ERR_UNSAFE_REDIRECT"}}, failed
+	case f.Kind == RedirectNotHTTP:
+		// The CORS check of the next URL: a scheme CORS does not support.
+		return []Line{
+			{"javascript", "error", ChromeCORS(Failure{Kind: corsDisabledScheme, URL: f.Location, InitialURL: f.InitialURL, Origin: f.Origin})},
+			{"network", "error", "Failed to load resource: net::ERR_FAILED"},
+		}, failed
 	case f.Kind == TooManyRedirects:
 		return []Line{{"network", "error", "Failed to load resource: net::ERR_TOO_MANY_REDIRECTS"}}, failed
 	}
@@ -42,6 +53,10 @@ func (chrome) Loaded(url string, status int) []Line {
 	}
 	return []Line{{"network", "error", fmt.Sprintf("Failed to load resource: the server responded with a status of %d (%s)", status, ReasonPhrase(status))}}
 }
+
+// corsDisabledScheme is Chromium's CorsError for a URL whose scheme CORS
+// does not support.
+const corsDisabledScheme = "CorsDisabledScheme"
 
 // haveServerSend is the sentence Chromium appends to origin-value errors of
 // fetch() requests.
@@ -89,6 +104,8 @@ func ChromeCORS(f Failure) string {
 		b.WriteString("Method " + h + " is not allowed by Access-Control-Allow-Methods in preflight response.")
 	case HeaderDisallowedByPreflightResponse:
 		b.WriteString("Request header field " + h + " is not allowed by Access-Control-Allow-Headers in preflight response.")
+	case corsDisabledScheme:
+		b.WriteString("Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.")
 	case RedirectContainsCredentials:
 		// CheckRedirectLocation sets no failed parameter.
 		b.WriteString("Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")

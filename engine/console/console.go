@@ -20,12 +20,24 @@ type Line struct {
 // preflight's), or a TypeError fetch() throws before sending (the Type…
 // kinds).
 type Failure struct {
-	Kind   string
-	URL    string // the request's URL as browsers print it, fragment included
+	Kind string
+	URL  string // the request's URL as browsers print it, fragment included
 	// InitialURL is the URL fetch() was called with, when redirects led
 	// to URL (as URL, or "").
 	InitialURL string
-	Origin string // the page's serialized origin, or "null"
+	// Location is where the response that failed redirects to, when it
+	// is a redirect (absolute).
+	Location string
+	// RequestOrigin is the Origin the request carried: the page's, or
+	// "null" after a redirect tainted it.
+	RequestOrigin string
+	// BeganSameOrigin says the fetch's first URL was on the page's
+	// origin.
+	BeganSameOrigin bool
+	// Follows says the redirect that failed would have been followed
+	// (redirect mode "follow").
+	Follows bool
+	Origin  string // the page's serialized origin, or "null"
 	// Hint is what the message quotes: the offending header value, the
 	// method or header name, or the value of a bad RequestInit member.
 	Hint string
@@ -76,12 +88,13 @@ const (
 // Network errors on a redirect of the request itself, with what Hint
 // holds; RedirectContainsCredentials is a CorsError name too.
 const (
-	RedirectContainsCredentials = "RedirectContainsCredentials" // Location has a user name or password (the URL)
+	RedirectContainsCredentials = "RedirectContainsCredentials" // Location has a user name or password (the URL with them; Location without)
 	RedirectModeError           = "RedirectModeError"           // redirect "error" met a redirect
 	RedirectBadLocation         = "RedirectBadLocation"         // Location is not a URL (its value)
-	RedirectNotHTTP             = "RedirectNotHTTP"             // Location is not http or https (the URL)
+	RedirectNotHTTP             = "RedirectNotHTTP"             // Location is not http or https (Location the URL)
 	TooManyRedirects            = "TooManyRedirects"            // a 21st redirect
 	NoCORSRedirectMode          = "NoCORSRedirectMode"          // no-cors with redirect not "follow"
+	RedirectDisallowedByMode    = "RedirectDisallowedByMode"    // mode "same-origin" redirected to another origin (the URL)
 )
 
 // IsTypeError reports whether kind is thrown before sending.

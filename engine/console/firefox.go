@@ -20,10 +20,18 @@ func (firefox) Failed(f Failure) ([]Line, string) {
 	switch {
 	case IsTypeError(f.Kind):
 		return nil, "Window.fetch: " + firefoxTypeError(f)
-	case f.Kind == DisallowedByMode:
+	case f.Kind == DisallowedByMode, f.Kind == RedirectDisallowedByMode:
 		// Firefox names the page's address; the engine knows its origin.
 		return []Line{jsError(fmt.Sprintf("Security Error: Content at %s/ may not load data from %s.", f.Origin, f.URL))}, firefoxNetworkError
-	case f.Kind == RedirectModeError, f.Kind == RedirectBadLocation, f.Kind == RedirectNotHTTP, f.Kind == TooManyRedirects, f.Kind == NoCORSRedirectMode, f.Kind == RedirectContainsCredentials:
+	case f.Kind == RedirectNotHTTP && !strings.HasPrefix(f.Location, "data:"):
+		return []Line{
+			jsError(firefoxBlocked(Failure{URL: f.Location}, "CORS request not http", false)),
+			jsError(firefoxBlocked(Failure{URL: f.URL}, "CORS request did not succeed", true)),
+		}, firefoxNetworkError
+	case f.Kind == TooManyRedirects, f.Kind == RedirectBadLocation, f.Kind == RedirectNotHTTP, f.Kind == RedirectContainsCredentials:
+		// The redirect is refused: the request fails without a response.
+		return []Line{jsError(firefoxBlocked(Failure{URL: f.URL}, "CORS request did not succeed", true))}, firefoxNetworkError
+	case f.Kind == RedirectModeError, f.Kind == NoCORSRedirectMode:
 		return nil, firefoxNetworkError
 	}
 	var lines []Line
@@ -60,8 +68,9 @@ func (firefox) Failed(f Failure) ([]Line, string) {
 	case HeaderDisallowedByPreflightResponse:
 		blocked("header ‘"+f.Hint+"’ is not allowed according to header ‘Access-Control-Allow-Headers’ from CORS preflight response", false)
 	}
-	if preflight {
-		// The request itself then fails without a response.
+	if preflight || f.Location != "" && f.Follows {
+		// The request itself (or the redirected one) then fails without a
+		// response.
 		lines = append(lines, jsError(firefoxBlocked(Failure{URL: f.URL}, "CORS request did not succeed", true)))
 	}
 	return lines, firefoxNetworkError

@@ -1,6 +1,9 @@
 package console
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // WebKit is Safari's console as WebKit prints it: the access-control
 // reasons of Source/WebCore/loader/CrossOriginAccessControl.cpp, each logged
@@ -18,15 +21,28 @@ func (webkit) Failed(f Failure) ([]Line, string) {
 		return nil, webkitTypeError(f)
 	case f.Kind == DisallowedByMode:
 		return []Line{{"javascript", "error", "Fetch API cannot load " + f.URL + "."}}, webkitLoadFailed
-	case f.Kind == RedirectModeError, f.Kind == RedirectBadLocation, f.Kind == RedirectNotHTTP, f.Kind == TooManyRedirects, f.Kind == NoCORSRedirectMode, f.Kind == RedirectContainsCredentials:
-		return nil, webkitLoadFailed
+	case f.Kind == NoCORSRedirectMode:
+		return []Line{
+			{"security", "error", "No-Cors mode requires follow redirect mode"},
+			{"security", "error", "Not allowed to request resource"},
+			{"javascript", "error", "Fetch API cannot load " + f.URL + " due to access control checks."},
+		}, webkitLoadFailed
 	}
 	reason := webkitReason(f)
-	return []Line{
+	if f.Location != "" && !(f.Kind == RedirectNotHTTP && strings.HasPrefix(f.Location, "ftp:")) {
+		reason = "Cross-origin redirection to " + f.Location + " denied by Cross-Origin Resource Sharing policy: " + reason
+	}
+	lines := []Line{
 		{"security", "error", reason},
 		{"javascript", "error", "Fetch API cannot load " + f.URL + " due to access control checks."},
 		{"network", "error", "Failed to load resource: " + reason},
-	}, webkitLoadFailed
+	}
+	if f.Location != "" && f.BeganSameOrigin {
+		// The redirect was checked in the network process: its line
+		// comes before the page's.
+		lines[1], lines[2] = lines[2], lines[1]
+	}
+	return lines, webkitLoadFailed
 }
 
 // Loaded: WebKit logs every response with an error status.
@@ -57,11 +73,28 @@ func webkitReason(f Failure) string {
 		return "Header Access-Control-Allow-Headers has an invalid value: " + f.Hint
 	case MethodDisallowedByPreflightResponse:
 		return "Method " + f.Hint + " is not allowed by Access-Control-Allow-Methods."
+	case RedirectModeError:
+		return "Not allowed to follow a redirection while loading " + f.URL
+	case RedirectContainsCredentials:
+		return "redirection URL " + f.Hint + " has credentials"
+	case RedirectNotHTTP, RedirectBadLocation:
+		if strings.HasPrefix(f.Location, "ftp:") {
+			return "FTP URLs are disabled"
+		}
+		return "not allowed to follow a cross-origin CORS redirection with non CORS scheme"
+	case TooManyRedirects:
+		return "Load cannot follow more than 20 redirections"
+	case RedirectDisallowedByMode:
+		return "Unsafe attempt to load URL " + f.URL + " from origin " + f.Origin + ". Domains, protocols and ports must match.\n"
 	case HeaderDisallowedByPreflightResponse:
 		return "Request header field " + f.Hint + " is not allowed by Access-Control-Allow-Headers."
 	}
-	// Missing, mismatched or invalid: one text.
-	return fmt.Sprintf("Origin %s is not allowed by Access-Control-Allow-Origin. Status code: %d", f.Origin, f.Status)
+	// Missing, mismatched or invalid: one text, with the Origin sent.
+	origin := f.Origin
+	if f.RequestOrigin != "" {
+		origin = f.RequestOrigin
+	}
+	return fmt.Sprintf("Origin %s is not allowed by Access-Control-Allow-Origin. Status code: %d", origin, f.Status)
 }
 
 func webkitTypeError(f Failure) string {
