@@ -98,14 +98,7 @@ func (f *FixesView) onApply(i int) app.EventHandler {
 			return
 		}
 		fx := f.Fixes[i]
-		edit(ctx, func(s *engine.Scenario) {
-			if fx.Server != nil {
-				s.Server = *fx.Server
-			}
-			if fx.Request != nil {
-				s.Request = *fx.Request
-			}
-		})
+		edit(ctx, func(s *engine.Scenario) { *s = fx.Apply(*s) })
 	}
 }
 

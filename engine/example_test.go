@@ -257,3 +257,50 @@ func ExampleFetchCall() {
 	//   headers: {"X-Api-Key": "k1"},
 	// })
 }
+
+// The API sends the page on to a login server, another origin: from then on
+// the request's Origin is null, and the login server must allow it.
+func ExampleEvaluate_redirect() {
+	s := engine.Scenario{
+		V:       engine.Version,
+		Page:    "https://app.example.com",
+		Request: engine.Request{URL: "https://api.example.com/me"},
+		Server: engine.Server{Raw: &engine.RawServer{Actual: &engine.Response{Status: 302, Headers: engine.Headers{
+			{Name: "Location", Value: "https://login.example.com/sso"},
+			{Name: "Access-Control-Allow-Origin", Value: "*"},
+		}}}},
+		Elsewhere: []engine.Elsewhere{{URL: "https://login.example.com/", Server: engine.Server{Raw: &engine.RawServer{
+			Actual: &engine.Response{Status: 200, Headers: engine.Headers{{Name: "Access-Control-Allow-Origin", Value: "https://app.example.com"}}},
+		}}}},
+	}
+	out := engine.Evaluate(s)
+	for _, h := range out.Hops {
+		origin, _ := h.Request.Headers.Get("Origin")
+		fmt.Println(h.Request.Method, h.Request.URL, origin, h.Response.Status)
+	}
+	fmt.Println(out.Verdict)
+	fmt.Println(out.Console)
+	// Output:
+	// GET https://api.example.com/me https://app.example.com 302
+	// GET https://login.example.com/sso null 200
+	// blocked
+	// Access to fetch at 'https://login.example.com/sso' (redirected from 'https://api.example.com/me') from origin 'https://app.example.com' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://app.example.com' that is not equal to the supplied origin. Have the server send the header with a valid value.
+}
+
+// A redirect reaches the server whose elsewhere URL is the longest prefix
+// of the URL; the scenario's server answers the rest of its origin.
+func ExampleScenario_ServerAt() {
+	s := engine.Scenario{
+		Request:   engine.Request{URL: "https://api.example.com/items"},
+		Elsewhere: []engine.Elsewhere{{URL: "https://login.example.com/"}, {URL: "https://api.example.com/v2/"}},
+	}
+	for _, u := range []string{"https://api.example.com/items/1", "https://api.example.com/v2/items", "https://login.example.com/sso", "https://cdn.example.net/x"} {
+		_, name := s.ServerAt(u)
+		fmt.Printf("%s: %q\n", u, name)
+	}
+	// Output:
+	// https://api.example.com/items/1: "server"
+	// https://api.example.com/v2/items: "elsewhere[1]"
+	// https://login.example.com/sso: "elsewhere[0]"
+	// https://cdn.example.net/x: ""
+}

@@ -41,6 +41,9 @@ type Fix struct {
 	// Server or Request is the part of the scenario with the fix applied.
 	Server  *Server  `json:"server,omitempty"`
 	Request *Request `json:"request,omitempty"`
+	// Elsewhere is the scenario's other servers with the fix applied, when
+	// it changes one of them.
+	Elsewhere []Elsewhere `json:"elsewhere,omitempty"`
 	// verified: the candidate was checked as it is (passesSafely).
 	verified bool
 }
@@ -87,6 +90,16 @@ func Fixes(s Scenario, out Outcome) []Fix {
 	if s.Page == "null" && originRefused(out.CORSError) {
 		return verified(s, before, candidates)
 	}
+	if f, ok := redirectFix(s, out); ok {
+		candidates = append(candidates, f)
+	}
+	if name := lastServer(out); strings.HasPrefix(name, "elsewhere[") {
+		var i int
+		fmt.Sscanf(name, "elsewhere[%d]", &i)
+		candidates = append(candidates, repaired(s, "Send the CORS headers at "+s.Elsewhere[i].URL, "low",
+			"The page's origin gets what it needs there and nothing more.", nil))
+		return verified(s, before, candidates)
+	}
 	switch {
 	case s.Server.Library != nil:
 		if f, ok := libraryFix(s, out, before); ok {
@@ -123,6 +136,10 @@ func NoSafeFix(s Scenario, out Outcome) string {
 	if attackerPage(s.Page) {
 		return "The page is the attacker's site (" + s.Page + ", as in the attacker's view): the block is the server's policy protecting its answers, and no change should let this page read them."
 	}
+	if taintedRefusal(out) {
+		last := out.Hops[len(out.Hops)-1].Request.URL
+		return "The request reached " + last + " through a redirect from another origin, so the browser sent Origin: null. Allowing null would let any site read these responses (any page can take on the null origin with a sandboxed iframe). Call " + last + " directly from the page, or have the API answer API calls itself (401 rather than a redirect to a login page)."
+	}
 	if s.Page == "null" && originRefused(out.CORSError) {
 		return "The page has the opaque origin null. Allowing null would let any site read these responses, since any page can take on the null origin with a sandboxed iframe. Serve the page from a real origin (for development, http://localhost:PORT) and allow that one."
 	}
@@ -157,7 +174,7 @@ func verified(s Scenario, before []string, candidates []Fix) []Fix {
 		if len(f.Changes) == 0 {
 			continue
 		}
-		if !f.verified && !passesSafely(f.apply(s), before) {
+		if !f.verified && !passesSafely(f.Apply(s), before) {
 			continue
 		}
 		f.verified = false
@@ -193,13 +210,16 @@ func passesSafely(s Scenario, before []string) bool {
 	return subset(dangerIDs(lint(s, analyse(s, lib))), before)
 }
 
-// apply returns s with the fix applied.
-func (f Fix) apply(s Scenario) Scenario {
+// Apply returns s with the fix applied.
+func (f Fix) Apply(s Scenario) Scenario {
 	if f.Server != nil {
 		s.Server = *f.Server
 	}
 	if f.Request != nil {
 		s.Request = *f.Request
+	}
+	if f.Elsewhere != nil {
+		s.Elsewhere = f.Elsewhere
 	}
 	return s
 }
@@ -371,7 +391,13 @@ func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario, *fix
 		}
 	}
 	f := Fix{Title: title, Side: "server", Risk: risk, Cost: cost, Server: &fixed.Server, Plain: n.plain(), Why: n.why}
-	f.Changes = serverChanges(s.Server, fixed.Server)
+	f.Changes = serverChanges("server", s.Server, fixed.Server)
+	for i := range fixed.Elsewhere {
+		if c := serverChanges(fmt.Sprintf("elsewhere[%d].server", i), s.Elsewhere[i].Server, fixed.Elsewhere[i].Server); len(c) > 0 {
+			f.Changes = append(f.Changes, c...)
+			f.Elsewhere = fixed.Elsewhere
+		}
+	}
 	var page []Change
 	if fixed.Request.URL != s.Request.URL {
 		page = append(page, Change{Field: "request.url", From: quote(s.Request.URL), To: quote(fixed.Request.URL)})
@@ -401,13 +427,99 @@ func repair(s *Scenario, out Outcome, n *fixNotes) bool {
 			return true
 		}
 	}
-	if p := s.Server.Policy; p != nil {
+	server := failingServer(s, out)
+	if server == nil || taintedRefusal(out) {
+		return false
+	}
+	if p := server.Policy; p != nil {
 		return repairPolicy(p, *s, out, n)
 	}
-	if s.Server.Raw == nil {
-		s.Server.Raw = &RawServer{}
+	if server.Library != nil {
+		return false
 	}
-	return repairRaw(s.Server.Raw, *s, out, n)
+	if server.Raw == nil {
+		server.Raw = &RawServer{}
+	}
+	return repairRaw(server.Raw, *s, out, n)
+}
+
+// failingServer is the server whose response the browser refused: the
+// last request's, which may be a server elsewhere after redirects; nil
+// when no scenario server answers that URL.
+func failingServer(s *Scenario, out Outcome) *Server {
+	if len(out.Hops) == 0 {
+		return &s.Server
+	}
+	switch name := out.Hops[len(out.Hops)-1].Server; name {
+	case "server":
+		return &s.Server
+	case "":
+		return nil
+	default:
+		var i int
+		if _, err := fmt.Sscanf(name, "elsewhere[%d]", &i); err != nil || i >= len(s.Elsewhere) {
+			return nil
+		}
+		return &s.Elsewhere[i].Server
+	}
+}
+
+// lastServer names the server of the last request sent (Hop.Server).
+func lastServer(out Outcome) string {
+	if len(out.Hops) == 0 {
+		return "server"
+	}
+	return out.Hops[len(out.Hops)-1].Server
+}
+
+// redirectFix calls the URL a redirect of the request leads to, when the
+// redirect only spells the same resource another way (http → https, a
+// trailing slash, another host name): every redirect is one more response
+// that must pass the CORS check, and one through another origin makes the
+// Origin null.
+func redirectFix(s Scenario, out Outcome) (Fix, bool) {
+	first, err := url.Parse(s.Request.URL)
+	if err != nil {
+		return Fix{}, false
+	}
+	for _, h := range out.Hops {
+		loc, ok := h.Response.Headers.Get("Location")
+		if h.Preflight || !ok || !isRedirectStatus(h.Response.Status) {
+			continue
+		}
+		to, err := url.Parse(strings.TrimSpace(loc))
+		if err != nil {
+			return Fix{}, false
+		}
+		from, _ := url.Parse(h.Request.URL)
+		to = from.ResolveReference(to)
+		to.Fragment = first.Fragment
+		if !sameResource(first, to) {
+			return Fix{}, false
+		}
+		r := s.Request
+		r.URL = to.String()
+		why := "The server " + redirectCause(first, to) + ". " + redirectCauses + " Every redirect is one more response that must pass the CORS check, and a redirect from another origin to yet another makes the browser send Origin: null."
+		f := Fix{Title: "Call the final URL", Side: "page", Risk: "none", Request: &r,
+			Plain:   "Call " + r.URL + " directly in fetch(), where the redirect leads.",
+			Why:     []string{why},
+			Cost:    "None, if the final URL is the same API (it saves the redirect's round trip too).",
+			Changes: []Change{{Field: "request.url", From: quote(s.Request.URL), To: quote(r.URL)}},
+			Code:    &FixCode{Language: "javascript", Before: FetchCall(s.Request), After: FetchCall(r)}}
+		return f, true
+	}
+	return Fix{}, false
+}
+
+// taintedRefusal: the refused request carried Origin: null after a
+// redirect through another origin. Allowing null would let any sandboxed
+// page read the answers, so no server change is offered.
+func taintedRefusal(out Outcome) bool {
+	if len(out.Hops) == 0 || !originRefused(out.CORSError) {
+		return false
+	}
+	o, _ := out.Hops[len(out.Hops)-1].Request.Headers.Get("Origin")
+	return o == "null"
 }
 
 // repairPolicy: the narrowest policy change for the reported failure.
@@ -639,8 +751,9 @@ func (r *Response) appendList(name, value string) {
 	r.set(name, v+", "+value)
 }
 
-// serverChanges lists the fields that differ between two servers, as JSON.
-func serverChanges(before, after Server) []Change {
+// serverChanges lists the fields that differ between two servers, as JSON,
+// under field (the servers' path in the scenario).
+func serverChanges(field string, before, after Server) []Change {
 	var changes []Change
 	diff := func(field string, a, b any) {
 		ja, jb := jsonOf(a), jsonOf(b)
@@ -654,13 +767,13 @@ func serverChanges(before, after Server) []Change {
 			b = *before.Policy
 		}
 		a := *after.Policy
-		diff("server.policy.origins", b.Origins, a.Origins)
-		diff("server.policy.anyOrigin", b.AnyOrigin, a.AnyOrigin)
-		diff("server.policy.allowNull", b.AllowNull, a.AllowNull)
-		diff("server.policy.credentials", b.Credentials, a.Credentials)
-		diff("server.policy.methods", b.Methods, a.Methods)
-		diff("server.policy.requestHeaders", b.RequestHeaders, a.RequestHeaders)
-		diff("server.policy.preflightStatus", b.PreflightStatus, a.PreflightStatus)
+		diff(field+".policy.origins", b.Origins, a.Origins)
+		diff(field+".policy.anyOrigin", b.AnyOrigin, a.AnyOrigin)
+		diff(field+".policy.allowNull", b.AllowNull, a.AllowNull)
+		diff(field+".policy.credentials", b.Credentials, a.Credentials)
+		diff(field+".policy.methods", b.Methods, a.Methods)
+		diff(field+".policy.requestHeaders", b.RequestHeaders, a.RequestHeaders)
+		diff(field+".policy.preflightStatus", b.PreflightStatus, a.PreflightStatus)
 		return changes
 	}
 	var braw RawServer
@@ -668,8 +781,8 @@ func serverChanges(before, after Server) []Change {
 		braw = *before.Raw
 	}
 	if after.Raw != nil {
-		changes = append(changes, responseChanges("server.raw.preflight", braw.Preflight, after.Raw.Preflight)...)
-		changes = append(changes, responseChanges("server.raw.actual", braw.Actual, after.Raw.Actual)...)
+		changes = append(changes, responseChanges(field+".raw.preflight", braw.Preflight, after.Raw.Preflight)...)
+		changes = append(changes, responseChanges(field+".raw.actual", braw.Actual, after.Raw.Actual)...)
 	}
 	return changes
 }

@@ -67,7 +67,7 @@ func checkFixes(t *testing.T, s Scenario, out Outcome) {
 		if len(f.Changes) == 0 || f.Title == "" || f.Plain == "" || f.Cost == "" || (f.Server == nil && f.Request == nil) {
 			t.Errorf("fix %d is incomplete: %+v", i, f)
 		}
-		fixed := f.apply(s)
+		fixed := f.Apply(s)
 		got := Evaluate(fixed)
 		if got.Verdict != Allowed {
 			t.Errorf("fix %q leaves the verdict %s (%s)", f.Title, got.Verdict, got.Console)

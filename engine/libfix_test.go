@@ -185,7 +185,7 @@ func TestLibraryFixes(t *testing.T) {
 			if len(f.Why) < len(f.Changes)-renamed-1 || len(f.Why) == 0 {
 				t.Errorf("%d why-lines for %d changes: %q", len(f.Why), len(f.Changes), f.Why)
 			}
-			fixed := Evaluate(f.apply(s))
+			fixed := Evaluate(f.Apply(s))
 			if fixed.Verdict != Allowed {
 				t.Errorf("fixed: %s (%s)", fixed.Verdict, fixed.Console)
 			}
