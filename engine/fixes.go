@@ -138,7 +138,13 @@ func NoSafeFix(s Scenario, out Outcome) string {
 	}
 	if taintedRefusal(out) {
 		last := out.Hops[len(out.Hops)-1].Request.URL
-		return "The request reached " + last + " through a redirect from another origin, so the browser sent Origin: null. Allowing null would let any site read these responses (any page can take on the null origin with a sandboxed iframe). Call " + last + " directly from the page, or have the API answer API calls itself (401 rather than a redirect to a login page)."
+		d := "A server of another origin sent the request on to " + last + ", so the browser sent Origin: null there. Allowing null would let any site read these responses (any page can take on the null origin with a sandboxed iframe). "
+		first, err1 := url.Parse(s.Request.URL)
+		to, err2 := url.Parse(last)
+		if err1 == nil && err2 == nil && sameResource(first, to) {
+			return d + "Call " + last + " directly from the page."
+		}
+		return d + "If it is a login page, have the API answer API calls itself (401 rather than a redirect) and let the page send the user to log in."
 	}
 	if s.Page == "null" && originRefused(out.CORSError) {
 		return "The page has the opaque origin null. Allowing null would let any site read these responses, since any page can take on the null origin with a sandboxed iframe. Serve the page from a real origin (for development, http://localhost:PORT) and allow that one."
