@@ -23,7 +23,6 @@ func redirectTo(status int, location, allow string) engine.Server {
 	return rawServer(nil, r)
 }
 
-
 // wire writes the hops as "METHOD URL Origin", a preflight as OPTIONS.
 func wire(hops []engine.Hop) string {
 	var out []string
