@@ -46,8 +46,8 @@ func TestBrowsersAreEachBrowsersEvaluation(t *testing.T) {
 		}
 		for _, r := range []Request{
 			{URL: u},
-			{URL: u, Method: "PUT", Headers: Headers{{"Content-Type", "application/json"}}, Credentials: CredentialsInclude},
-			{URL: u, Method: "DELETE", Headers: Headers{{"Authorization", "Bearer x"}, {"X-Custom", "1"}}},
+			{URL: u, Method: "PUT", Headers: Headers{{Name: "Content-Type", Value: "application/json"}}, Credentials: CredentialsInclude},
+			{URL: u, Method: "DELETE", Headers: Headers{{Name: "Authorization", Value: "Bearer x"}, {Name: "X-Custom", Value: "1"}}},
 		} {
 			scenarios = append(scenarios, Scenario{V: Version, Title: tt.name + " " + r.Method, Page: appOrigin, Request: r, Server: Server{Library: &lib}})
 		}

@@ -53,4 +53,17 @@ func (e *evaluation) cookies(target Origin) {
 		Differs: "Chrome sends the API's SameSite=None; Secure cookies where third-party cookies are allowed; Firefox and Safari send none by default, which is why a credentialed API can work in Chrome only."})
 }
 
+// sendsCookies says the request carries the API's session cookie, taken
+// to be SameSite=None; Secure, as a cross-site API's must be: always on
+// the page's own origin unless credentials are omitted; on another origin
+// with credentials "include", where the profile's browser sends
+// third-party cookies at all.
+func (e *evaluation) sendsCookies() bool {
+	c := e.s.Request.Credentials
+	if e.tainting == taintingBasic {
+		return c != CredentialsOmit
+	}
+	return c == CredentialsInclude && (SameSite(e.origin, OriginOf(e.url)) || profileOf(e.profile).thirdPartyCookies == cookiesSameSiteNone)
+}
+
 const specCookies = "https://httpwg.org/specs/rfc6265bis.html#name-samesite-cookies"

@@ -182,11 +182,11 @@ type grant struct {
 func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	e.preflighted = true
 	req := HTTPRequest{Method: "OPTIONS", URL: e.urlString, Headers: Headers{
-		{"Origin", e.preflightOrigin().String()},
-		{headerRequestMethod, e.method},
+		{Name: "Origin", Value: e.preflightOrigin().String()},
+		{Name: headerRequestMethod, Value: e.method},
 	}}
 	if len(unsafe) > 0 {
-		req.Headers = append(req.Headers, Header{headerRequestHeaders, strings.Join(unsafe, ",")})
+		req.Headers = append(req.Headers, Header{Name: headerRequestHeaders, Value: strings.Join(unsafe, ",")})
 	}
 	resp := e.respond(req, true).parsed()
 	e.out.Preflight = &Exchange{Reasons: reasons, Request: req, Response: &resp}

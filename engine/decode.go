@@ -255,6 +255,9 @@ func validateHeaders(field string, hs Headers) error {
 }
 
 func (s Server) validate() error {
+	if err := s.validateLayers("server"); err != nil {
+		return err
+	}
 	n := 0
 	for _, set := range []bool{s.Raw != nil, s.Policy != nil, s.Library != nil} {
 		if set {

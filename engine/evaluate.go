@@ -154,7 +154,7 @@ func (e *evaluation) respond(req HTTPRequest, preflight bool) Response {
 	}
 	parsed := resp.parsed()
 	req.meter = nil
-	e.out.Hops = append(e.out.Hops, Hop{Preflight: preflight, Request: req, Response: &parsed, Server: name})
+	e.out.Hops = append(e.out.Hops, Hop{Preflight: preflight, Request: req, Response: &parsed, Server: name, By: resp.by, StatusBy: resp.statusBy})
 	return resp
 }
 
@@ -271,7 +271,7 @@ func (e *evaluation) construct() bool {
 		e.elsewhere = append(e.elsewhere, r)
 	}
 	if e.lib != nil {
-		e.server, e.out.LibraryWarnings = e.lib.em.respond, e.lib.em.warnings()
+		e.server, e.out.LibraryWarnings = e.s.Server.layered(e.lib.em.respond), e.lib.em.warnings()
 	} else if e.server, e.out.LibraryWarnings, err = e.s.Server.responder(); err != nil {
 		e.out.Verdict = Error
 		e.out.Console = err.Error()
@@ -372,7 +372,7 @@ func (e *evaluation) constructBody() bool {
 	}
 	detail := fmt.Sprintf("A %d-byte string body.", len(*body))
 	if !e.headers.Has("Content-Type") {
-		e.headers = append(e.headers, Header{"Content-Type", "text/plain;charset=UTF-8"})
+		e.headers = append(e.headers, Header{Name: "Content-Type", Value: "text/plain;charset=UTF-8"})
 		detail += " No Content-Type was set, so fetch() adds Content-Type: text/plain;charset=UTF-8, which is safelisted."
 	}
 	e.step(Step{ID: "body", Title: "Body", Status: StepPass, Detail: detail, Spec: specBase + "#concept-bodyinit-extract", Message: "request"})
@@ -455,7 +455,7 @@ func verdictStatus(v string) string {
 func (e *evaluation) actualRequest(withOrigin bool) HTTPRequest {
 	var hs Headers
 	if !e.headers.Has("Accept") {
-		hs = append(hs, Header{"Accept", "*/*"})
+		hs = append(hs, Header{Name: "Accept", Value: "*/*"})
 	}
 	for _, h := range e.headers {
 		if i := slices.IndexFunc(hs, func(x Header) bool { return strings.EqualFold(x.Name, h.Name) }); i >= 0 && profileOf(e.profile).singletonContentType && strings.EqualFold(h.Name, "Content-Type") {
@@ -465,7 +465,7 @@ func (e *evaluation) actualRequest(withOrigin bool) HTTPRequest {
 		hs = append(hs, h)
 	}
 	if withOrigin {
-		hs = append(hs, Header{"Origin", e.sentOrigin()})
+		hs = append(hs, Header{Name: "Origin", Value: e.sentOrigin()})
 	}
 	return HTTPRequest{Method: e.method, URL: e.urlString, Headers: hs}
 }
@@ -478,6 +478,7 @@ func (e *evaluation) sendsOrigin() bool {
 
 func (e *evaluation) sendActual(withOrigin bool) Response {
 	req := e.actualRequest(withOrigin)
+	req.cookies = e.sendsCookies()
 	resp := e.respond(req, false).parsed()
 	e.out.Actual = &Exchange{Request: req, Response: &resp}
 	return resp
@@ -561,11 +562,11 @@ func guardHeaders(profile string, hs Headers, noCORS bool) (kept Headers, droppe
 		}
 		switch {
 		case i < 0:
-			kept = append(kept, Header{h.Name, v})
+			kept = append(kept, Header{Name: h.Name, Value: v})
 		case profileOf(profile).sameNameJoined || noCORS:
 			kept[i].Value = combined
 		default:
-			kept = append(kept, Header{h.Name, v})
+			kept = append(kept, Header{Name: h.Name, Value: v})
 		}
 	}
 	return kept, dropped

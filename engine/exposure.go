@@ -270,7 +270,7 @@ func (v *libView) title() string { return libraryTitles[v.name] }
 // answer to a GET, without and with cookies? It is the CORS check of what
 // the emulation answers. https://fetch.spec.whatwg.org/#concept-cors-check
 func (v *libView) readable(o Origin) (withoutCookies, withCookies bool) {
-	req := HTTPRequest{Method: "GET", URL: v.url, Headers: Headers{{"Accept", "*/*"}, {"Origin", o.String()}}, meter: v.meter}
+	req := HTTPRequest{Method: "GET", URL: v.url, Headers: Headers{{Name: "Accept", Value: "*/*"}, {Name: "Origin", Value: o.String()}}, meter: v.meter}
 	hs := v.em.respond(req).parsed().Headers
 	return CORSCheck(o, CredentialsOmit, hs).OK, CORSCheck(o, CredentialsInclude, hs).OK
 }

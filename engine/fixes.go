@@ -602,7 +602,7 @@ func repairRaw(raw *RawServer, s Scenario, out Outcome, n *fixNotes) bool {
 		}[kind]
 		n.note("", fmt.Sprintf("send Access-Control-Allow-Origin: %s on %s", s.Page, which), why)
 		if !r.Headers.Has("Vary") {
-			r.Headers = append(r.Headers, Header{"Vary", "Origin"})
+			r.Headers = append(r.Headers, Header{Name: "Vary", Value: "Origin"})
 			n.note("", "", "Vary: Origin keeps caches from serving one origin's answer to another.")
 		}
 	case ErrInvalidAllowCredentials:
@@ -740,7 +740,7 @@ func salvageTokens(hs Headers, name string) string {
 // set replaces every line named name with one line.
 func (r *Response) set(name, value string) {
 	r.remove(name)
-	r.Headers = append(r.Headers, Header{name, value})
+	r.Headers = append(r.Headers, Header{Name: name, Value: value})
 }
 
 func (r *Response) remove(name string) {

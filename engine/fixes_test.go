@@ -14,20 +14,20 @@ var blockedFixTests = []struct {
 	field string // a field one of the fixes changes
 }{
 	{"origin not listed", policyScenario(Policy{Origins: []string{"https://other.example.com"}}, "GET", nil, ""), "server.policy.origins"},
-	{"empty policy, JSON PUT", policyScenario(Policy{}, "PUT", Headers{{"Content-Type", "application/json"}}, ""), "server.policy.requestHeaders"},
+	{"empty policy, JSON PUT", policyScenario(Policy{}, "PUT", Headers{{Name: "Content-Type", Value: "application/json"}}, ""), "server.policy.requestHeaders"},
 	{"credentials not allowed", policyScenario(Policy{Origins: []string{appOrigin}}, "GET", nil, CredentialsInclude), "server.policy.credentials"},
 	{"wildcard with credentials", policyScenario(Policy{AnyOrigin: AnyOriginWildcard, Credentials: true}, "GET", nil, CredentialsInclude), "server.policy.anyOrigin"},
 	{"reflect without credentials flag", policyScenario(Policy{AnyOrigin: AnyOriginReflect}, "GET", nil, CredentialsInclude), "server.policy.credentials"},
 	{"method missing", policyScenario(Policy{Origins: []string{appOrigin}, Methods: []string{"PUT"}}, "DELETE", nil, ""), "server.policy.methods"},
-	{"header missing", policyScenario(Policy{Origins: []string{appOrigin}, RequestHeaders: []string{"X-A"}}, "GET", Headers{{"X-B", "1"}, {"X-A", "1"}}, ""), "server.policy.requestHeaders"},
+	{"header missing", policyScenario(Policy{Origins: []string{appOrigin}, RequestHeaders: []string{"X-A"}}, "GET", Headers{{Name: "X-B", Value: "1"}, {Name: "X-A", Value: "1"}}, ""), "server.policy.requestHeaders"},
 	{"preflight 401", policyScenario(Policy{Origins: []string{appOrigin}, Methods: []string{"PUT"}, PreflightStatus: 401}, "PUT", nil, ""), "server.policy.preflightStatus"},
 	{"lower-case patch", policyScenario(Policy{Origins: []string{appOrigin}, Methods: []string{"PATCH"}}, "patch", nil, ""), "request.method"},
 	{"raw: no CORS at all", rawScenario(nil, &Response{Status: 200}, "GET", nil, ""), "server.raw.actual"},
 	{"raw: preflight 404", rawScenario(nil, &Response{Status: 200}, "PUT", nil, ""), "server.raw.preflight"},
-	{"raw: preflight redirect", rawScenario(&Response{Status: 301, Headers: Headers{{"Location", "/x/"}}}, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "PUT", nil, ""), "server.raw.preflight"},
-	{"raw: trailing slash", rawScenario(nil, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, appOrigin + "/"}}}, "GET", nil, ""), "server.raw.actual"},
-	{"raw: two ACAO lines", rawScenario(nil, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, appOrigin}, {headerAllowOrigin, appOrigin}}}, "GET", nil, ""), "server.raw.actual"},
-	{"raw: unparsable ACAM", rawScenario(&Response{Status: 204, Headers: Headers{{headerAllowOrigin, "*"}, {headerAllowMethods, "PUT DELETE"}}}, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "DELETE", nil, ""), "server.raw.preflight"},
+	{"raw: preflight redirect", rawScenario(&Response{Status: 301, Headers: Headers{{Name: "Location", Value: "/x/"}}}, &Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: "*"}}}, "PUT", nil, ""), "server.raw.preflight"},
+	{"raw: trailing slash", rawScenario(nil, &Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: appOrigin + "/"}}}, "GET", nil, ""), "server.raw.actual"},
+	{"raw: two ACAO lines", rawScenario(nil, &Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerAllowOrigin, Value: appOrigin}}}, "GET", nil, ""), "server.raw.actual"},
+	{"raw: unparsable ACAM", rawScenario(&Response{Status: 204, Headers: Headers{{Name: headerAllowOrigin, Value: "*"}, {Name: headerAllowMethods, Value: "PUT DELETE"}}}, &Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: "*"}}}, "DELETE", nil, ""), "server.raw.preflight"},
 }
 
 func policyScenario(p Policy, method string, hs Headers, creds string) Scenario {
@@ -154,8 +154,8 @@ func TestPreflightRedirectFixes(t *testing.T) {
 		{"http to https", "http://api.example.com/items", "https://api.example.com/items", "https://api.example.com/items", "sends http:// to https://"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			s := rawScenario(&Response{Status: 301, Headers: Headers{{"Location", tt.location}, {headerAllowOrigin, "*"}}},
-				&Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "PUT", nil, "")
+			s := rawScenario(&Response{Status: 301, Headers: Headers{{Name: "Location", Value: tt.location}, {Name: headerAllowOrigin, Value: "*"}}},
+				&Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: "*"}}}, "PUT", nil, "")
 			s.Page, s.Request.URL = "http://localhost:3000", tt.url
 			out := Evaluate(s)
 			checkFixes(t, s, out)
@@ -187,8 +187,8 @@ func TestPreflightRedirectFixes(t *testing.T) {
 // the login page.
 func TestPreflightRedirectedElsewhere(t *testing.T) {
 	for _, location := range []string{"/login?next=/items/42", "https://api.example.com/v2/items/42", "/items/42?page=2"} {
-		s := rawScenario(&Response{Status: 302, Headers: Headers{{"Location", location}}},
-			&Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}}}, "DELETE", nil, "")
+		s := rawScenario(&Response{Status: 302, Headers: Headers{{Name: "Location", Value: location}}},
+			&Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: "*"}}}, "DELETE", nil, "")
 		s.Request.URL = "https://api.example.com/items/42"
 		out := Evaluate(s)
 		checkFixes(t, s, out)
@@ -202,9 +202,9 @@ func TestPreflightRedirectedElsewhere(t *testing.T) {
 // OPTIONS through before it.
 func TestAuthenticatedPreflightFix(t *testing.T) {
 	for _, status := range []int{401, 403} {
-		raw := rawScenario(&Response{Status: status, Headers: Headers{{headerAllowOrigin, appOrigin}, {headerAllowHeaders, "Authorization"}}},
-			&Response{Status: 200, Headers: Headers{{headerAllowOrigin, appOrigin}}}, "GET", Headers{{"Authorization", "Bearer x"}}, "")
-		pol := policyScenario(Policy{Origins: []string{appOrigin}, RequestHeaders: []string{"Authorization"}, PreflightStatus: status}, "GET", Headers{{"Authorization", "Bearer x"}}, "")
+		raw := rawScenario(&Response{Status: status, Headers: Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerAllowHeaders, Value: "Authorization"}}},
+			&Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: appOrigin}}}, "GET", Headers{{Name: "Authorization", Value: "Bearer x"}}, "")
+		pol := policyScenario(Policy{Origins: []string{appOrigin}, RequestHeaders: []string{"Authorization"}, PreflightStatus: status}, "GET", Headers{{Name: "Authorization", Value: "Bearer x"}}, "")
 		for _, s := range []Scenario{raw, pol} {
 			out := Evaluate(s)
 			checkFixes(t, s, out)
@@ -222,7 +222,7 @@ func TestAuthenticatedPreflightFix(t *testing.T) {
 // Dropping credentials on the page is not "risk: none": it says what it
 // breaks, and comes after the server fix that keeps cookies working.
 func TestDroppingCookiesSaysWhatItBreaks(t *testing.T) {
-	s := rawScenario(nil, &Response{Status: 200, Headers: Headers{{headerAllowOrigin, "*"}, {headerAllowCredentials, "true"}}}, "GET", nil, CredentialsInclude)
+	s := rawScenario(nil, &Response{Status: 200, Headers: Headers{{Name: headerAllowOrigin, Value: "*"}, {Name: headerAllowCredentials, Value: "true"}}}, "GET", nil, CredentialsInclude)
 	out := Evaluate(s)
 	checkFixes(t, s, out)
 	i := slices.IndexFunc(out.Fixes, func(f Fix) bool { return f.Side == "page" })
@@ -243,7 +243,7 @@ func TestDroppingCookiesSaysWhatItBreaks(t *testing.T) {
 
 // Every fix speaks plain words first: what it allows.
 func TestFixesSayWhatTheyAllow(t *testing.T) {
-	s := policyScenario(Policy{}, "PUT", Headers{{"Content-Type", "application/json"}}, "")
+	s := policyScenario(Policy{}, "PUT", Headers{{Name: "Content-Type", Value: "application/json"}}, "")
 	out := Evaluate(s)
 	if len(out.Fixes) == 0 {
 		t.Fatal("no fix")

@@ -217,7 +217,7 @@ func FuzzHeaderValue(f *testing.F) {
 		}
 
 		// Max-Age.
-		hs := Headers{{headerMaxAge, value}}
+		hs := Headers{{Name: headerMaxAge, Value: value}}
 		c, note := MaxAge(Chrome, hs)
 		if c < 0 || c > ChromeMaxAgeCap || note == "" {
 			t.Errorf("MaxAge(chrome, %q) = %d, %q; want 0 to 7200 with a note", value, c, note)
@@ -229,7 +229,7 @@ func FuzzHeaderValue(f *testing.F) {
 
 		// The CORS check.
 		for _, creds := range []string{CredentialsOmit, CredentialsSameOrigin, CredentialsInclude} {
-			r := CORSCheck(origin, creds, Headers{{headerAllowOrigin, value}})
+			r := CORSCheck(origin, creds, Headers{{Name: headerAllowOrigin, Value: value}})
 			wantOK := value == origin.String() && creds != CredentialsInclude || value == "*" && creds != CredentialsInclude
 			if r.OK != wantOK {
 				t.Errorf("CORSCheck(%s, %q, ACAO %q).OK = %v, want %v", origin, creds, value, r.OK, wantOK)
@@ -247,7 +247,7 @@ func FuzzHeaderValue(f *testing.F) {
 				}
 			}
 		}
-		r := CORSCheck(origin, CredentialsInclude, Headers{{headerAllowOrigin, origin.String()}, {headerAllowCredentials, value}})
+		r := CORSCheck(origin, CredentialsInclude, Headers{{Name: headerAllowOrigin, Value: origin.String()}, {Name: headerAllowCredentials, Value: value}})
 		if r.OK != (value == "true") {
 			t.Errorf("CORSCheck(include, ACAC %q).OK = %v, want %v", value, r.OK, value == "true")
 		}

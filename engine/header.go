@@ -1,75 +1,17 @@
 package engine
 
 import (
-	"encoding/json"
-	"fmt"
 	"strings"
+
+	"corsplay/engine/message"
 )
 
 // Header is one header line: a name and a value, in wire order. In JSON it is
 // the pair ["Name", "value"].
-type Header struct {
-	Name, Value string
-}
-
-// MarshalJSON writes h as ["Name", "value"].
-func (h Header) MarshalJSON() ([]byte, error) {
-	return json.Marshal([2]string{h.Name, h.Value})
-}
-
-// UnmarshalJSON reads ["Name", "value"].
-func (h *Header) UnmarshalJSON(b []byte) error {
-	var pair []string
-	if json.Unmarshal(b, &pair) != nil || len(pair) != 2 {
-		return fmt.Errorf("a header is a [name, value] pair, got %s", brief(b))
-	}
-	h.Name, h.Value = pair[0], pair[1]
-	return nil
-}
+type Header = message.Header
 
 // Headers is an ordered header list; duplicates and empty values are kept.
-type Headers []Header
-
-// Get returns the values of every header named name (ASCII case-insensitive)
-// joined with ", ", and whether any was present.
-// https://fetch.spec.whatwg.org/#concept-header-list-get
-func (hs Headers) Get(name string) (string, bool) {
-	var b strings.Builder
-	found := false
-	for _, h := range hs {
-		if !strings.EqualFold(h.Name, name) {
-			continue
-		}
-		if found {
-			b.WriteString(", ")
-		}
-		b.WriteString(h.Value)
-		found = true
-	}
-	return b.String(), found
-}
-
-// Values returns the value of each header named name (ASCII
-// case-insensitive), in order.
-func (hs Headers) Values(name string) []string {
-	var out []string
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			out = append(out, h.Value)
-		}
-	}
-	return out
-}
-
-// Has reports whether a header named name is present.
-func (hs Headers) Has(name string) bool {
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			return true
-		}
-	}
-	return false
-}
+type Headers = message.Headers
 
 // IsToken reports whether s matches the HTTP token production (RFC 9110
 // §5.6.2), which method and header names must match.

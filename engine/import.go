@@ -802,7 +802,7 @@ func (im *imported) expressCORS(l Library, c *expressCors) {
 		p.PreflightStatus = s
 	}
 	// What throws in lib/index.js shows as Express's 500.
-	probe := Headers{{"Origin", "https://example.com"}, {headerRequestMethod, "PUT"}}
+	probe := Headers{{Name: "Origin", Value: "https://example.com"}, {Name: headerRequestMethod, Value: "PUT"}}
 	if c.respond(HTTPRequest{Method: "OPTIONS", URL: "https://api.example.com/", Headers: probe, meter: im.meter}).Status == 500 {
 		p.PreflightStatus = 500
 		im.note("cors() throws on every preflight with these options, and Express answers 500 without CORS headers; the policy answers 500 too.")

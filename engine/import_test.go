@@ -29,10 +29,10 @@ type importProbe struct {
 var importProbes = []importProbe{
 	{"GET", "GET", nil, CredentialsOmit},
 	{"GET+cookies", "GET", nil, CredentialsInclude},
-	{"PUT json+cookies", "PUT", Headers{{"Content-Type", "application/json"}}, CredentialsInclude},
-	{"DELETE auth", "DELETE", Headers{{"Authorization", "Bearer t"}}, CredentialsOmit},
-	{"POST x-custom", "POST", Headers{{"X-Custom", "1"}}, CredentialsOmit},
-	{"PATCH x-custom+cookies", "PATCH", Headers{{"X-Custom", "1"}}, CredentialsInclude},
+	{"PUT json+cookies", "PUT", Headers{{Name: "Content-Type", Value: "application/json"}}, CredentialsInclude},
+	{"DELETE auth", "DELETE", Headers{{Name: "Authorization", Value: "Bearer t"}}, CredentialsOmit},
+	{"POST x-custom", "POST", Headers{{Name: "X-Custom", Value: "1"}}, CredentialsOmit},
+	{"PATCH x-custom+cookies", "PATCH", Headers{{Name: "X-Custom", Value: "1"}}, CredentialsInclude},
 }
 
 // importTests: for each library, configurations and the policy they import

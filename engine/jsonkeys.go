@@ -8,7 +8,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
+
+	"corsplay/engine/message"
 )
 
 // Strict JSON reading. encoding/json matches a key to a field whatever its
@@ -355,19 +356,4 @@ func orList(names []string) string {
 }
 
 // brief is JSON text made compact and cut to a length that fits a message.
-func brief(text []byte) string {
-	var b bytes.Buffer
-	if json.Compact(&b, text) != nil {
-		b.Reset()
-		b.Write(text)
-	}
-	s := b.String()
-	if len(s) <= 60 {
-		return s
-	}
-	n := 60
-	for !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
-}
+func brief(text []byte) string { return message.BriefJSON(text) }

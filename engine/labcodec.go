@@ -316,9 +316,9 @@ func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter) error {
 	}
 	for _, o := range labProbeOrigins {
 		probes = append(probes,
-			HTTPRequest{Method: "OPTIONS", URL: "/", Headers: Headers{{"Origin", o}, {headerRequestMethod, "PUT"}, {headerRequestHeaders, "content-type,x-demo-id"}}},
-			HTTPRequest{Method: "GET", URL: "/", Headers: Headers{{"Origin", o}}},
-			HTTPRequest{Method: "POST", URL: "/", Headers: Headers{{"Origin", o}, {"Content-Type", "text/plain"}}},
+			HTTPRequest{Method: "OPTIONS", URL: "/", Headers: Headers{{Name: "Origin", Value: o}, {Name: headerRequestMethod, Value: "PUT"}, {Name: headerRequestHeaders, Value: "content-type,x-demo-id"}}},
+			HTTPRequest{Method: "GET", URL: "/", Headers: Headers{{Name: "Origin", Value: o}}},
+			HTTPRequest{Method: "POST", URL: "/", Headers: Headers{{Name: "Origin", Value: o}, {Name: "Content-Type", Value: "text/plain"}}},
 		)
 	}
 	probes = append(probes, HTTPRequest{Method: "GET", URL: "/"}, HTTPRequest{Method: "OPTIONS", URL: "/"})

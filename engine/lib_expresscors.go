@@ -485,7 +485,7 @@ func (r *nodeResponse) setHeader(name string, v any) error {
 			return nil
 		}
 	}
-	r.headers = append(r.headers, Header{name, s})
+	r.headers = append(r.headers, Header{Name: name, Value: s})
 	return nil
 }
 
@@ -558,7 +558,7 @@ func (r *nodeResponse) response() Response {
 		if r.utf8 {
 			v = latin1OfUTF8(v)
 		}
-		resp.Headers = append(resp.Headers, Header{h.Name, trimOWS(v)})
+		resp.Headers = append(resp.Headers, Header{Name: h.Name, Value: trimOWS(v)})
 	}
 	return resp
 }

@@ -25,7 +25,7 @@ func xcOptions(t *testing.T, s string) map[string]json.RawMessage {
 func xcRequest(method string, kv ...string) HTTPRequest {
 	r := HTTPRequest{Method: method, URL: "https://api.example.com/r"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		r.Headers = append(r.Headers, Header{kv[i], kv[i+1]})
+		r.Headers = append(r.Headers, Header{Name: kv[i], Value: kv[i+1]})
 	}
 	return r
 }

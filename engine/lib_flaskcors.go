@@ -652,7 +652,7 @@ func (o *flaskOptions) corsHeaders(req HTTPRequest) Headers {
 	var hs Headers
 	add := func(name, value string) {
 		if value != "" {
-			hs = append(hs, Header{name, value})
+			hs = append(hs, Header{Name: name, Value: value})
 		}
 	}
 	add(headerAllowOrigin, latin1Encode(origins[0]))

@@ -255,7 +255,7 @@ func TestFlaskCORS(t *testing.T) {
 			}
 			for _, h := range tt.headers {
 				name, value, _ := strings.Cut(h, ": ")
-				req.Headers = append(req.Headers, Header{name, value})
+				req.Headers = append(req.Headers, Header{Name: name, Value: value})
 			}
 			respond, warnings, err := srv.responder()
 			var ce *ConfigError

@@ -402,24 +402,24 @@ func (c *jubCors) respond(req HTTPRequest) Response {
 func (c *jubCors) prehandleActual(origin *string, isOPTIONS bool) Headers {
 	var hs Headers
 	if c.anyOrigin {
-		hs = append(hs, Header{headerAllowOrigin, "*"})
+		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
 		if c.aceh != "" {
-			hs = append(hs, Header{headerExposeHeaders, c.aceh})
+			hs = append(hs, Header{Name: headerExposeHeaders, Value: c.aceh})
 		}
 		return hs
 	}
 	if !isOPTIONS {
-		hs = append(hs, Header{"Vary", "Origin"})
+		hs = append(hs, Header{Name: "Vary", Value: "Origin"})
 	}
 	if origin == nil || !c.allows(*origin) {
 		return hs
 	}
-	hs = append(hs, Header{headerAllowOrigin, *origin})
+	hs = append(hs, Header{Name: headerAllowOrigin, Value: *origin})
 	if c.credentialed {
-		hs = append(hs, Header{headerAllowCredentials, "true"})
+		hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
 	}
 	if c.aceh != "" {
-		hs = append(hs, Header{headerExposeHeaders, c.aceh})
+		hs = append(hs, Header{Name: headerExposeHeaders, Value: c.aceh})
 	}
 	return hs
 }
@@ -435,23 +435,23 @@ func (c *jubCors) handlePreflight(reqHdrs Headers, origin, acrm string) Response
 	var hs Headers
 	// performCORSCheckForPreflight
 	if c.anyOrigin {
-		hs = append(hs, Header{headerAllowOrigin, "*"})
+		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
 	} else {
 		if !c.allows(origin) {
 			return forbidden
 		}
-		hs = append(hs, Header{headerAllowOrigin, origin})
+		hs = append(hs, Header{Name: headerAllowOrigin, Value: origin})
 		if c.credentialed {
-			hs = append(hs, Header{headerAllowCredentials, "true"})
+			hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
 		}
 	}
 	// processACRM: the first Access-Control-Request-Method line only.
 	switch {
 	case jubSafelistedMethod(acrm):
 	case c.allowAnyMethod && !c.credentialed:
-		hs = append(hs, Header{headerAllowMethods, "*"})
+		hs = append(hs, Header{Name: headerAllowMethods, Value: "*"})
 	case c.allowAnyMethod || c.allowedMethods.contains(acrm):
-		hs = append(hs, Header{headerAllowMethods, acrm})
+		hs = append(hs, Header{Name: headerAllowMethods, Value: acrm})
 	default:
 		return forbidden
 	}
@@ -461,7 +461,7 @@ func (c *jubCors) handlePreflight(reqHdrs Headers, origin, acrm string) Response
 		case c.wildcardRequestHeaders && c.credentialed:
 			hs = goAppendLines(hs, headerAllowHeaders, acrh)
 		case c.wildcardRequestHeaders:
-			hs = append(hs, Header{headerAllowHeaders, c.acah})
+			hs = append(hs, Header{Name: headerAllowHeaders, Value: c.acah})
 		case jubCheckACRH(c.allowedRequestHeaders, acrh):
 			hs = goAppendLines(hs, headerAllowHeaders, acrh)
 		default:
@@ -469,7 +469,7 @@ func (c *jubCors) handlePreflight(reqHdrs Headers, origin, acrm string) Response
 		}
 	}
 	if c.acma != "" {
-		hs = append(hs, Header{headerMaxAge, c.acma})
+		hs = append(hs, Header{Name: headerMaxAge, Value: c.acma})
 	}
 	return Response{Status: 204, Headers: hs}
 }

@@ -221,7 +221,7 @@ func (c *rsCors) respond(req HTTPRequest) Response {
 // present and allowed origin, an allowed method and allowed headers, the
 // CORS headers. Any failure aborts silently: the status stays the same.
 func (c *rsCors) handlePreflight(req HTTPRequest) Headers {
-	hs := Headers{{"Vary", c.preflightVary}}
+	hs := Headers{{Name: "Vary", Value: c.preflightVary}}
 	origin := goHeaderGet(req.Headers, "Origin")
 	if origin == "" || !c.isOriginAllowed(origin) {
 		return hs
@@ -236,7 +236,7 @@ func (c *rsCors) handlePreflight(req HTTPRequest) Headers {
 		return hs
 	}
 	if c.allowedOriginsAll {
-		hs = append(hs, Header{headerAllowOrigin, "*"})
+		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
 	} else {
 		hs = goAppendLines(hs, headerAllowOrigin, goHeaderValues(req.Headers, "Origin"))
 	}
@@ -246,13 +246,13 @@ func (c *rsCors) handlePreflight(req HTTPRequest) Headers {
 		hs = goAppendLines(hs, headerAllowHeaders, reqHeaders) // echoed
 	}
 	if c.allowCredentials {
-		hs = append(hs, Header{headerAllowCredentials, "true"})
+		hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
 	}
 	if c.allowPrivateNetwork && goHeaderGet(req.Headers, "Access-Control-Request-Private-Network") == "true" {
-		hs = append(hs, Header{"Access-Control-Allow-Private-Network", "true"})
+		hs = append(hs, Header{Name: "Access-Control-Allow-Private-Network", Value: "true"})
 	}
 	if c.maxAge != "" {
-		hs = append(hs, Header{headerMaxAge, c.maxAge})
+		hs = append(hs, Header{Name: headerMaxAge, Value: c.maxAge})
 	}
 	return hs
 }
@@ -261,21 +261,21 @@ func (c *rsCors) handlePreflight(req HTTPRequest) Headers {
 // always; CORS headers only for a present, allowed origin using an allowed
 // method (a check the CORS protocol does not make on actual requests).
 func (c *rsCors) handleActualRequest(req HTTPRequest) Headers {
-	hs := Headers{{"Vary", "Origin"}}
+	hs := Headers{{Name: "Vary", Value: "Origin"}}
 	origin := goHeaderGet(req.Headers, "Origin")
 	if origin == "" || !c.isOriginAllowed(origin) || !c.isMethodAllowed(req.Method) {
 		return hs
 	}
 	if c.allowedOriginsAll {
-		hs = append(hs, Header{headerAllowOrigin, "*"})
+		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
 	} else {
 		hs = goAppendLines(hs, headerAllowOrigin, goHeaderValues(req.Headers, "Origin"))
 	}
 	if c.exposedHeaders != "" {
-		hs = append(hs, Header{headerExposeHeaders, c.exposedHeaders})
+		hs = append(hs, Header{Name: headerExposeHeaders, Value: c.exposedHeaders})
 	}
 	if c.allowCredentials {
-		hs = append(hs, Header{headerAllowCredentials, "true"})
+		hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
 	}
 	return hs
 }
@@ -471,7 +471,7 @@ func goHeaderGet(hs Headers, name string) string {
 // http.Header entry.
 func goAppendLines(hs Headers, name string, values []string) Headers {
 	for _, v := range values {
-		hs = append(hs, Header{name, v})
+		hs = append(hs, Header{Name: name, Value: v})
 	}
 	return hs
 }

@@ -24,7 +24,7 @@ type goLibCase struct {
 func goReq(method string, kv ...string) HTTPRequest {
 	req := HTTPRequest{Method: method, URL: "/items"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		req.Headers = append(req.Headers, Header{kv[i], kv[i+1]})
+		req.Headers = append(req.Headers, Header{Name: kv[i], Value: kv[i+1]})
 	}
 	return req
 }

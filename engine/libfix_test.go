@@ -28,7 +28,7 @@ type libFixTest struct {
 	why     string // a substring of one of the fix's why-lines
 }
 
-var jsonCT = Headers{{"Content-Type", "application/json"}}
+var jsonCT = Headers{{Name: "Content-Type", Value: "application/json"}}
 
 var libFixTests = []libFixTest{
 	// Flask-CORS: CORS(app, **options).
@@ -36,7 +36,7 @@ var libFixTests = []libFixTest{
 		after: `CORS(app, origins=['https://app.example.com', 'http://localhost:3000'])`,
 		why:   "origins does not include http://localhost:3000"},
 	{name: "flask: allow_headers lacks a header", lib: "flask-cors", options: `{"origins": "http://localhost:3000", "allow_headers": ["Content-Type"]}`,
-		method: "PUT", headers: Headers{{"Content-Type", "application/json"}, {"X-Api-Key", "k1"}},
+		method: "PUT", headers: Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Api-Key", Value: "k1"}},
 		after: "CORS(\n    app,\n    origins='http://localhost:3000',\n    allow_headers=['Content-Type', 'X-Api-Key'],\n)",
 		why:   "allow_headers does not include X-Api-Key"},
 	{name: "flask: send_wildcard with credentials", lib: "flask-cors", options: `{"send_wildcard": true}`, method: "GET", creds: CredentialsInclude,
@@ -54,7 +54,7 @@ var libFixTests = []libFixTest{
 	{name: "flask: methods as a string", lib: "flask-cors", options: `{"origins": "http://localhost:3000", "methods": "GET, POST"}`, method: "PATCH",
 		after: `CORS(app, origins='http://localhost:3000', methods='GET, POST, PATCH')`},
 	{name: "flask: a custom header on GET needs GET in methods", lib: "flask-cors", options: `{"origins": "http://localhost:3000", "methods": ["PUT"]}`,
-		method: "GET", headers: Headers{{"X-Api-Key", "k1"}},
+		method: "GET", headers: Headers{{Name: "X-Api-Key", Value: "k1"}},
 		after: `CORS(app, origins='http://localhost:3000', methods=['PUT', 'GET'])`,
 		why:   "even for GET, HEAD or POST"},
 
@@ -62,7 +62,7 @@ var libFixTests = []libFixTest{
 	{name: "rs: wrong origin", lib: "rs-cors", options: `{"AllowedOrigins": ["https://app.example.com"]}`, method: "GET",
 		after: "cors.New(cors.Options{\n\tAllowedOrigins: []string{\"https://app.example.com\", \"http://localhost:3000\"},\n})"},
 	{name: "rs: the defaults lack the method and a header", lib: "rs-cors", options: `{"AllowedOrigins": ["http://localhost:3000"]}`,
-		method: "PUT", headers: Headers{{"Content-Type", "application/json"}, {"X-Api-Key", "k1"}},
+		method: "PUT", headers: Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Api-Key", Value: "k1"}},
 		after: "cors.New(cors.Options{\n\tAllowedOrigins: []string{\"http://localhost:3000\"},\n\tAllowedMethods: []string{\"GET\", \"POST\", \"HEAD\", \"PUT\"},\n\tAllowedHeaders: []string{\"Accept\", \"Content-Type\", \"X-Requested-With\", \"X-Api-Key\"},\n})",
 		why:   "rs/cors allows only its defaults Accept, Content-Type and X-Requested-With"},
 	{name: "rs: * with credentials", lib: "rs-cors", options: `{"AllowedOrigins": ["*"], "AllowCredentials": true}`, method: "GET", creds: CredentialsInclude,
@@ -97,7 +97,7 @@ var libFixTests = []libFixTest{
 		after: `cors({ origin: ['https://app.example.com', 'http://localhost:3000'] })`,
 		why:   "is a single string"},
 	{name: "express: allowedHeaders lacks a header", lib: "express-cors", options: `{"origin": ["http://localhost:3000"], "allowedHeaders": "Content-Type"}`,
-		method: "PUT", headers: Headers{{"Content-Type", "application/json"}, {"X-Api-Key", "k1"}},
+		method: "PUT", headers: Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Api-Key", Value: "k1"}},
 		after: "cors({\n  origin: ['http://localhost:3000'],\n  allowedHeaders: 'Content-Type,X-Api-Key',\n})"},
 	{name: "express: the default * with credentials", lib: "express-cors", options: `{}`, method: "GET", creds: CredentialsInclude,
 		after: `cors({ origin: ['http://localhost:3000'], credentials: true })`,
@@ -284,7 +284,7 @@ func TestLibraryNoSafeFix(t *testing.T) {
 // TestLibraryFixKeepsOnlyWhatIsNeeded: an edit the request does not need is
 // left out (here the origin, already allowed by the default "*").
 func TestLibraryFixKeepsOnlyWhatIsNeeded(t *testing.T) {
-	s := libFixTest{lib: "flask-cors", options: `{"allow_headers": ["Content-Type"]}`, method: "PUT", headers: Headers{{"X-Api-Key", "k1"}}}.scenario(t)
+	s := libFixTest{lib: "flask-cors", options: `{"allow_headers": ["Content-Type"]}`, method: "PUT", headers: Headers{{Name: "X-Api-Key", Value: "k1"}}}.scenario(t)
 	out := Evaluate(s)
 	f, ok := libraryFixOf(out, "")
 	if !ok {

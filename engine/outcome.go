@@ -123,6 +123,8 @@ type HTTPRequest struct {
 	Headers Headers `json:"headers"`
 	// meter pays for the server's pattern matching (Server.Responder).
 	meter *pattern.Meter
+	// cookies: the request carries the API's session cookies.
+	cookies bool
 }
 
 // Send is one send of a repeated request.

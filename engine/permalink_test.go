@@ -12,8 +12,8 @@ import (
 func TestPermalinkRoundTrip(t *testing.T) {
 	body := `{"a":1}`
 	for _, s := range []Scenario{
-		policyScenario(Policy{Origins: []string{appOrigin, `re:^https://(a|b)\.example\.org$`}, Credentials: true, MaxAge: new(int64(600))}, "PUT", Headers{{"Content-Type", "application/json"}}, CredentialsInclude),
-		{V: Version, Browser: Spec, Title: "t", Lesson: "l", Page: "null", Request: Request{URL: apiURL, Method: "POST", Body: &body, Repeat: []float64{0, 3}}, Server: Server{Raw: &RawServer{Actual: &Response{Status: 200, Headers: Headers{{"X", ""}}}}}},
+		policyScenario(Policy{Origins: []string{appOrigin, `re:^https://(a|b)\.example\.org$`}, Credentials: true, MaxAge: new(int64(600))}, "PUT", Headers{{Name: "Content-Type", Value: "application/json"}}, CredentialsInclude),
+		{V: Version, Browser: Spec, Title: "t", Lesson: "l", Page: "null", Request: Request{URL: apiURL, Method: "POST", Body: &body, Repeat: []float64{0, 3}}, Server: Server{Raw: &RawServer{Actual: &Response{Status: 200, Headers: Headers{{Name: "X", Value: ""}}}}}},
 	} {
 		frag, err := EncodePermalink(s)
 		if err != nil {
@@ -45,7 +45,7 @@ func TestPermalinkIsStable(t *testing.T) {
 		want string
 	}{
 		{"small", Scenario{V: Version, Page: appOrigin, Request: Request{URL: apiURL}}, ""},
-		{"big", policyScenario(Policy{Origins: origins}, "PUT", Headers{{"X-Long", strings.Repeat("v", 1000)}}, CredentialsInclude), ""},
+		{"big", policyScenario(Policy{Origins: origins}, "PUT", Headers{{Name: "X-Long", Value: strings.Repeat("v", 1000)}}, CredentialsInclude), ""},
 	}
 	for i := range cases {
 		frag, err := EncodePermalink(cases[i].s)

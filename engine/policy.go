@@ -213,16 +213,16 @@ func (c *compiledPolicy) respond(req HTTPRequest) Response {
 	}
 	resp := Response{Status: 200}
 	if acao, ok := c.allows(origin, req.meter); hasOrigin && ok {
-		resp.Headers = append(resp.Headers, Header{headerAllowOrigin, acao})
+		resp.Headers = append(resp.Headers, Header{Name: headerAllowOrigin, Value: acao})
 		if c.Credentials {
-			resp.Headers = append(resp.Headers, Header{headerAllowCredentials, "true"})
+			resp.Headers = append(resp.Headers, Header{Name: headerAllowCredentials, Value: "true"})
 		}
 		if expose := c.exposeValue(); expose != "" {
-			resp.Headers = append(resp.Headers, Header{headerExposeHeaders, expose})
+			resp.Headers = append(resp.Headers, Header{Name: headerExposeHeaders, Value: expose})
 		}
 	}
 	if len(vary) > 0 {
-		resp.Headers = append(resp.Headers, Header{"Vary", strings.Join(vary, ", ")})
+		resp.Headers = append(resp.Headers, Header{Name: "Vary", Value: strings.Join(vary, ", ")})
 	}
 	return Response{Status: resp.Status, Headers: append(resp.Headers, c.appHeaders()...)}
 }
@@ -231,19 +231,19 @@ func (c *compiledPolicy) respondPreflight(origin, acrm string, reqHeaders Header
 	resp := Response{Status: c.preflightStatus()}
 	acao, ok := c.allows(origin, m)
 	if ok {
-		resp.Headers = append(resp.Headers, Header{headerAllowOrigin, acao})
+		resp.Headers = append(resp.Headers, Header{Name: headerAllowOrigin, Value: acao})
 		if c.Credentials {
-			resp.Headers = append(resp.Headers, Header{headerAllowCredentials, "true"})
+			resp.Headers = append(resp.Headers, Header{Name: headerAllowCredentials, Value: "true"})
 		}
 		if v := c.listValue(c.Methods, acrm, false); v != "" {
-			resp.Headers = append(resp.Headers, Header{headerAllowMethods, v})
+			resp.Headers = append(resp.Headers, Header{Name: headerAllowMethods, Value: v})
 		}
 		acrh, _ := reqHeaders.Get(headerRequestHeaders)
 		if v := c.listValue(c.RequestHeaders, acrh, true); v != "" {
-			resp.Headers = append(resp.Headers, Header{headerAllowHeaders, v})
+			resp.Headers = append(resp.Headers, Header{Name: headerAllowHeaders, Value: v})
 		}
 		if c.MaxAge != nil {
-			resp.Headers = append(resp.Headers, Header{headerMaxAge, strconv.FormatInt(*c.MaxAge, 10)})
+			resp.Headers = append(resp.Headers, Header{Name: headerMaxAge, Value: strconv.FormatInt(*c.MaxAge, 10)})
 		}
 	}
 	if c.vary() {
@@ -255,7 +255,7 @@ func (c *compiledPolicy) respondPreflight(origin, acrm string, reqHeaders Header
 		}
 	}
 	if len(vary) > 0 {
-		resp.Headers = append(resp.Headers, Header{"Vary", strings.Join(vary, ", ")})
+		resp.Headers = append(resp.Headers, Header{Name: "Vary", Value: strings.Join(vary, ", ")})
 	}
 	return resp
 }
@@ -304,7 +304,7 @@ func (c *compiledPolicy) exposeValue() string {
 // appHeaders are the headers the application behind the middleware sends:
 // a JSON body, a request id, and each exposed header with a sample value.
 func (c *compiledPolicy) appHeaders() Headers {
-	hs := Headers{{"Content-Type", "application/json"}, {"X-Request-Id", "42"}}
+	hs := Headers{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Request-Id", Value: "42"}}
 	for _, n := range c.ExposeHeaders {
 		if n == "*" || hs.Has(n) {
 			continue
@@ -313,7 +313,7 @@ func (c *compiledPolicy) appHeaders() Headers {
 		if IsForbiddenResponseHeader(n) {
 			v = "session=abc; Secure; HttpOnly"
 		}
-		hs = append(hs, Header{n, v})
+		hs = append(hs, Header{Name: n, Value: v})
 	}
 	return hs
 }

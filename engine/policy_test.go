@@ -15,9 +15,9 @@ const (
 )
 
 func preflightReq(origin, method, headers string) HTTPRequest {
-	hs := Headers{{"Origin", origin}, {headerRequestMethod, method}}
+	hs := Headers{{Name: "Origin", Value: origin}, {Name: headerRequestMethod, Value: method}}
 	if headers != "" {
-		hs = append(hs, Header{headerRequestHeaders, headers})
+		hs = append(hs, Header{Name: headerRequestHeaders, Value: headers})
 	}
 	return HTTPRequest{Method: "OPTIONS", URL: apiURL, Headers: hs}
 }
@@ -25,7 +25,7 @@ func preflightReq(origin, method, headers string) HTTPRequest {
 func actualReq(origin string) HTTPRequest {
 	hs := Headers{}
 	if origin != "" {
-		hs = append(hs, Header{"Origin", origin})
+		hs = append(hs, Header{Name: "Origin", Value: origin})
 	}
 	return HTTPRequest{Method: "GET", URL: apiURL, Headers: hs}
 }
@@ -112,55 +112,55 @@ var respondTests = []struct {
 	want   Headers // every CORS header and Vary, in order
 }{
 	{"empty policy allows nothing", Policy{}, actualReq(appOrigin), 200,
-		Headers{{"Vary", "Origin"}}},
+		Headers{{Name: "Vary", Value: "Origin"}}},
 	{"empty policy preflight", Policy{}, preflightReq(appOrigin, "PUT", ""), 204,
-		Headers{{"Vary", "Origin"}}},
+		Headers{{Name: "Vary", Value: "Origin"}}},
 	{"listed origin", Policy{Origins: []string{appOrigin}}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, appOrigin}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: "Vary", Value: "Origin"}}},
 	{"no Origin header", Policy{Origins: []string{appOrigin}}, actualReq(""), 200,
-		Headers{{"Vary", "Origin"}}},
+		Headers{{Name: "Vary", Value: "Origin"}}},
 	{"unlisted origin", Policy{Origins: []string{appOrigin}}, actualReq("https://evil.net"), 200,
-		Headers{{"Vary", "Origin"}}},
+		Headers{{Name: "Vary", Value: "Origin"}}},
 	{"credentials", Policy{Origins: []string{appOrigin}, Credentials: true}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, appOrigin}, {headerAllowCredentials, "true"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerAllowCredentials, Value: "true"}, {Name: "Vary", Value: "Origin"}}},
 	{"wildcard is static", Policy{AnyOrigin: AnyOriginWildcard}, actualReq("https://evil.net"), 200,
-		Headers{{headerAllowOrigin, "*"}}},
+		Headers{{Name: headerAllowOrigin, Value: "*"}}},
 	{"wildcard with credentials sends both", Policy{AnyOrigin: AnyOriginWildcard, Credentials: true}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, "*"}, {headerAllowCredentials, "true"}}},
+		Headers{{Name: headerAllowOrigin, Value: "*"}, {Name: headerAllowCredentials, Value: "true"}}},
 	{"reflect echoes anything", Policy{AnyOrigin: AnyOriginReflect}, actualReq("https://evil.net"), 200,
-		Headers{{headerAllowOrigin, "https://evil.net"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: "https://evil.net"}, {Name: "Vary", Value: "Origin"}}},
 	{"reflect echoes null", Policy{AnyOrigin: AnyOriginReflect}, actualReq("null"), 200,
-		Headers{{headerAllowOrigin, "null"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: "null"}, {Name: "Vary", Value: "Origin"}}},
 	{"null refused by default", Policy{Origins: []string{appOrigin}}, actualReq("null"), 200,
-		Headers{{"Vary", "Origin"}}},
+		Headers{{Name: "Vary", Value: "Origin"}}},
 	{"allowNull", Policy{AllowNull: true}, actualReq("null"), 200,
-		Headers{{headerAllowOrigin, "null"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: "null"}, {Name: "Vary", Value: "Origin"}}},
 	{"vary off", Policy{Origins: []string{appOrigin}, Vary: new(bool)}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, appOrigin}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}}},
 	{"expose list", Policy{Origins: []string{appOrigin}, ExposeHeaders: []string{"X-Request-Id", "X-Total"}}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, appOrigin}, {headerExposeHeaders, "X-Request-Id, X-Total"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerExposeHeaders, Value: "X-Request-Id, X-Total"}, {Name: "Vary", Value: "Origin"}}},
 	{"expose * without credentials is literal", Policy{AnyOrigin: AnyOriginWildcard, ExposeHeaders: []string{"*"}}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, "*"}, {headerExposeHeaders, "*"}}},
+		Headers{{Name: headerAllowOrigin, Value: "*"}, {Name: headerExposeHeaders, Value: "*"}}},
 	{"expose * with credentials lists the names", Policy{Origins: []string{appOrigin}, Credentials: true, ExposeHeaders: []string{"*"}}, actualReq(appOrigin), 200,
-		Headers{{headerAllowOrigin, appOrigin}, {headerAllowCredentials, "true"}, {headerExposeHeaders, "X-Request-Id"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerAllowCredentials, Value: "true"}, {Name: headerExposeHeaders, Value: "X-Request-Id"}, {Name: "Vary", Value: "Origin"}}},
 	{"preflight lists", Policy{Origins: []string{appOrigin}, Methods: []string{"PUT", "DELETE"}, RequestHeaders: []string{"Content-Type"}, MaxAge: new(int64(600))}, preflightReq(appOrigin, "PUT", "content-type,x-a"), 204,
-		Headers{{headerAllowOrigin, appOrigin}, {headerAllowMethods, "PUT, DELETE"}, {headerAllowHeaders, "Content-Type"}, {headerMaxAge, "600"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerAllowMethods, Value: "PUT, DELETE"}, {Name: headerAllowHeaders, Value: "Content-Type"}, {Name: headerMaxAge, Value: "600"}, {Name: "Vary", Value: "Origin"}}},
 	{"preflight * without credentials", Policy{AnyOrigin: AnyOriginWildcard, Methods: []string{"*"}, RequestHeaders: []string{"*"}}, preflightReq(appOrigin, "PATCH", "x-a"), 204,
-		Headers{{headerAllowOrigin, "*"}, {headerAllowMethods, "*"}, {headerAllowHeaders, "*"}}},
+		Headers{{Name: headerAllowOrigin, Value: "*"}, {Name: headerAllowMethods, Value: "*"}, {Name: headerAllowHeaders, Value: "*"}}},
 	{"preflight * keeps Authorization by name", Policy{AnyOrigin: AnyOriginWildcard, RequestHeaders: []string{"*", "Authorization"}}, preflightReq(appOrigin, "GET", "authorization"), 204,
-		Headers{{headerAllowOrigin, "*"}, {headerAllowHeaders, "*, Authorization"}}},
+		Headers{{Name: headerAllowOrigin, Value: "*"}, {Name: headerAllowHeaders, Value: "*, Authorization"}}},
 	{"preflight * with credentials echoes", Policy{Origins: []string{appOrigin}, Credentials: true, Methods: []string{"*"}, RequestHeaders: []string{"*"}}, preflightReq(appOrigin, "patch", "authorization,x-a"), 204,
-		Headers{{headerAllowOrigin, appOrigin}, {headerAllowCredentials, "true"}, {headerAllowMethods, "patch"}, {headerAllowHeaders, "authorization,x-a"},
-			{"Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerAllowCredentials, Value: "true"}, {Name: headerAllowMethods, Value: "patch"}, {Name: headerAllowHeaders, Value: "authorization,x-a"},
+			{Name: "Vary", Value: "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"}}},
 	{"preflight max-age 0", Policy{Origins: []string{appOrigin}, MaxAge: new(int64(0))}, preflightReq(appOrigin, "PUT", ""), 204,
-		Headers{{headerAllowOrigin, appOrigin}, {headerMaxAge, "0"}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: headerMaxAge, Value: "0"}, {Name: "Vary", Value: "Origin"}}},
 	{"preflight status", Policy{Origins: []string{appOrigin}, PreflightStatus: 200}, preflightReq(appOrigin, "PUT", ""), 200,
-		Headers{{headerAllowOrigin, appOrigin}, {"Vary", "Origin"}}},
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: "Vary", Value: "Origin"}}},
 	{"refused preflight keeps the status, no CORS header", Policy{Origins: []string{appOrigin}, PreflightStatus: 403}, preflightReq("https://evil.net", "PUT", ""), 403,
-		Headers{{"Vary", "Origin"}}},
+		Headers{{Name: "Vary", Value: "Origin"}}},
 	{"OPTIONS without Access-Control-Request-Method is no preflight", Policy{Origins: []string{appOrigin}, Methods: []string{"PUT"}},
-		HTTPRequest{Method: "OPTIONS", URL: apiURL, Headers: Headers{{"Origin", appOrigin}}}, 200,
-		Headers{{headerAllowOrigin, appOrigin}, {"Vary", "Origin"}}},
+		HTTPRequest{Method: "OPTIONS", URL: apiURL, Headers: Headers{{Name: "Origin", Value: appOrigin}}}, 200,
+		Headers{{Name: headerAllowOrigin, Value: appOrigin}, {Name: "Vary", Value: "Origin"}}},
 }
 
 func TestPolicyRespond(t *testing.T) {

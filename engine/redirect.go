@@ -41,6 +41,11 @@ type Hop struct {
 	// Server is "server" (the scenario's server), "elsewhere[i]", or ""
 	// when no server answers that URL (404, no CORS header).
 	Server string `json:"server"`
+	// By names, for a server with layers, who wrote each header line of
+	// the response ("server" or a layer), and StatusBy who wrote the
+	// status.
+	By       []string `json:"by,omitempty"`
+	StatusBy string   `json:"statusBy,omitempty"`
 }
 
 // Who answers a URL (Scenario.answerer), besides an index into Elsewhere.

@@ -69,6 +69,8 @@ type Server struct {
 	Policy *Policy `json:"policy,omitempty"`
 	// Library configures a real CORS library with its own options.
 	Library *Library `json:"library,omitempty"`
+	// Layers stand in front of it, from the network inwards (see Layer).
+	Layers []Layer `json:"layers,omitempty"`
 }
 
 // RawServer holds the responses exactly as they arrive on the wire.
@@ -85,6 +87,10 @@ type RawServer struct {
 type Response struct {
 	Status  int     `json:"status"`
 	Headers Headers `json:"headers"`
+	// by names the writer of each header line and statusBy the status's,
+	// for a server with layers ("server" or a layer's name).
+	by       []string
+	statusBy string
 }
 
 // Credentials modes. https://fetch.spec.whatwg.org/#concept-request-credentials-mode
@@ -127,9 +133,9 @@ func (s Scenario) withDefaults() Scenario {
 func (r Response) parsed() Response {
 	hs := make(Headers, len(r.Headers))
 	for i, h := range r.Headers {
-		hs[i] = Header{h.Name, trimOWS(h.Value)}
+		hs[i] = Header{Name: h.Name, Value: trimOWS(h.Value)}
 	}
-	return Response{Status: r.Status, Headers: hs}
+	return Response{Status: r.Status, Headers: hs, by: r.by, statusBy: r.statusBy}
 }
 
 // Clone returns a deep copy of s: editing it never changes s.
@@ -169,6 +175,7 @@ func (s Server) clone() Server {
 		}
 		s.Policy = &c
 	}
+	s.Layers = slices.Clone(s.Layers)
 	if raw := s.Raw; raw != nil {
 		c := *raw
 		for _, r := range []**Response{&c.Preflight, &c.Actual} {

@@ -36,10 +36,13 @@ func (s Server) responder() (func(HTTPRequest) Response, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		return em.respond, em.warnings(), nil
+		return s.layered(em.respond), em.warnings(), nil
 	}
 	r, err := s.plainResponder()
-	return r, nil, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return s.layered(r), nil, nil
 }
 
 func (s Server) plainResponder() (func(HTTPRequest) Response, error) {

@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"corsplay/engine/layer"
+	"corsplay/engine/message"
+)
+
+// Layer is one layer in front of a server, of exactly one kind: an
+// authentication layer, an error page, a proxy or CDN (package layer), or
+// a second CORS middleware (a proxy's own CORS rules, nginx's add_header).
+type Layer struct {
+	// Name is what the steps call it ("nginx", "the login filter");
+	// empty names it by its place and kind.
+	Name  string           `json:"name,omitempty"`
+	Auth  *layer.Auth      `json:"auth,omitempty"`
+	Error *layer.ErrorPage `json:"error,omitempty"`
+	Proxy *layer.Proxy     `json:"proxy,omitempty"`
+	// CORS answers preflights itself, as a CORS middleware does, and adds
+	// its CORS headers to every other answer: with the application's own,
+	// a name both send goes out twice.
+	CORS *Policy `json:"cors,omitempty"`
+}
+
+// MaxLayers is how many layers a server may have.
+const MaxLayers = 8
+
+// title is what the steps call the i-th layer.
+func (l Layer) title(i int) string {
+	if l.Name != "" {
+		return l.Name
+	}
+	kind := "CORS layer"
+	switch {
+	case l.Auth != nil:
+		kind = "authentication"
+	case l.Error != nil:
+		kind = "error page"
+	case l.Proxy != nil:
+		kind = "proxy"
+	}
+	return fmt.Sprintf("layers[%d] (%s)", i, kind)
+}
+
+// serverName is who wrote what the server behind the layers wrote.
+const serverName = "server"
+
+func (s Server) validateLayers(field string) error {
+	if len(s.Layers) > MaxLayers {
+		return &FieldError{field + ".layers", fmt.Sprintf("%d layers, at most %d", len(s.Layers), MaxLayers)}
+	}
+	for i, l := range s.Layers {
+		f := fmt.Sprintf("%s.layers[%d]", field, i)
+		n := 0
+		for _, set := range []bool{l.Auth != nil, l.Error != nil, l.Proxy != nil, l.CORS != nil} {
+			if set {
+				n++
+			}
+		}
+		if n != 1 {
+			return &FieldError{f, "give exactly one of auth, error, proxy or cors"}
+		}
+		var sub, problem string
+		switch {
+		case l.Auth != nil:
+			sub, problem = l.Auth.Validate()
+			f += ".auth"
+			if problem == "" {
+				sub, problem = headersProblem(l.Auth.Headers, "headers")
+			}
+		case l.Error != nil:
+			sub, problem = l.Error.Validate()
+			f += ".error"
+		case l.Proxy != nil:
+			sub, problem = l.Proxy.Validate()
+			f += ".proxy"
+			for _, list := range []struct {
+				name string
+				hs   Headers
+			}{{"set", l.Proxy.Set}, {"add", l.Proxy.Add}} {
+				if problem == "" {
+					sub, problem = headersProblem(list.hs, list.name)
+				}
+			}
+			if c := l.Proxy.Cache; problem == "" && c != nil && c.PrimedBy != "" {
+				if _, err := ParseOrigin(c.PrimedBy); err != nil {
+					sub, problem = "cache.primedBy", err.Error()
+				}
+			}
+		case l.CORS != nil:
+			if err := l.CORS.validate(); err != nil {
+				fe := err.(*FieldError)
+				return &FieldError{f + ".cors" + strings.TrimPrefix(fe.Field, "server.policy"), fe.Problem}
+			}
+		}
+		if problem != "" {
+			return &FieldError{f + "." + sub, problem}
+		}
+	}
+	return nil
+}
+
+// headersProblem is validateHeaders' problem with hs, under its own path.
+func headersProblem(hs Headers, field string) (string, string) {
+	if err := validateHeaders(field, hs); err != nil {
+		fe := err.(*FieldError)
+		return fe.Field, fe.Problem
+	}
+	return "", ""
+}
+
+// layered puts the server's layers in front of inner, the server's own
+// answer: the response says who wrote its status and each line when there
+// are layers.
+func (s Server) layered(inner func(HTTPRequest) Response) func(HTTPRequest) Response {
+	if len(s.Layers) == 0 {
+		return inner
+	}
+	cors := make([]*compiledPolicy, len(s.Layers))
+	for i, l := range s.Layers {
+		if l.CORS != nil {
+			c, err := l.CORS.compile()
+			if err != nil {
+				// Validate refuses it; unvalidated, the layer adds nothing.
+				c, _ = Policy{}.compile()
+			}
+			cors[i] = c
+		}
+	}
+	return func(req HTTPRequest) Response {
+		meter := req.meter
+		toEngine := func(r message.Request) HTTPRequest {
+			return HTTPRequest{Method: r.Method, URL: r.URL, Headers: r.Headers, meter: meter, cookies: r.Cookies}
+		}
+		var h layer.Handler = func(r message.Request) layer.Response {
+			resp := inner(toEngine(r))
+			return layer.Written(message.Response{Status: resp.Status, Headers: resp.Headers}, serverName)
+		}
+		for i := len(s.Layers) - 1; i >= 0; i-- {
+			l, name := s.Layers[i], s.Layers[i].title(i)
+			switch {
+			case l.Auth != nil:
+				h = l.Auth.Wrap(name, h)
+			case l.Error != nil:
+				h = l.Error.Wrap(name, h)
+			case l.Proxy != nil:
+				h = l.Proxy.Wrap(name, h)
+			case l.CORS != nil:
+				h = corsLayer(cors[i], name, h, toEngine)
+			}
+		}
+		out := h(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Cookies: req.cookies})
+		return Response{Status: out.Status, Headers: out.Headers, by: out.By, statusBy: out.StatusBy}
+	}
+}
+
+// corsLayer is a CORS middleware in front of next: it answers a preflight
+// itself and adds its CORS lines to any other answer.
+func corsLayer(c *compiledPolicy, name string, next layer.Handler, toEngine func(message.Request) HTTPRequest) layer.Handler {
+	return func(r message.Request) layer.Response {
+		own := c.respond(toEngine(r))
+		if layer.IsPreflight(r) {
+			return layer.Written(message.Response{Status: own.Status, Headers: own.Headers}, name)
+		}
+		out := next(r)
+		for _, h := range own.Headers {
+			if layer.IsCORSLine(h.Name) {
+				out.Add(h, name)
+			}
+		}
+		return out
+	}
+}
