@@ -214,7 +214,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	}
 	failStatus := func() (grant, bool) {
 		return fail("preflight-status", "Preflight: ok status", ErrPreflightInvalidStatus, "",
-			fmt.Sprintf("The preflight was answered %d; only 200 to 299 will do. A server that requires authentication on OPTIONS, or has no OPTIONS route, fails here: preflights never carry credentials.", resp.Status),
+			fmt.Sprintf("The preflight was answered %d; only 200 to 299 will do. A server that requires authentication on OPTIONS, or has no OPTIONS route, fails here: preflights never carry credentials.", resp.Status)+layerNote(resp),
 			specOKStatus, "")
 	}
 	if redirect && p.redirect == redirectFirst {
@@ -225,9 +225,9 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	}
 	if c := CORSCheck(e.preflightOrigin(), e.s.Request.Credentials, resp.Headers); !c.OK {
 		f := p.corsFailure(c, resp.Headers)
-		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+f.CORSError, f.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response"), specCORSCheck, "")
+		return fail("preflight-cors-check", "Preflight: CORS check", preflightPrefix+f.CORSError, f.Hint, e.corsCheckDetail(c, resp.Headers, "preflight response")+layerNote(resp), specCORSCheck, "")
 	}
-	e.step(Step{ID: "preflight-cors-check", Title: "Preflight: CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "preflight response"), Spec: specCORSCheck, Message: "preflight-response"})
+	e.step(Step{ID: "preflight-cors-check", Title: "Preflight: CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, "preflight response") + layerNote(resp), Spec: specCORSCheck, Message: "preflight-response"})
 	if redirect && p.redirect == redirectAfterCORS {
 		return failRedirect()
 	}
@@ -442,14 +442,14 @@ func (e *evaluation) actual() int {
 	if !c.OK {
 		f := profileOf(e.profile).corsFailure(c, resp.Headers)
 		e.blockedAt(f.CORSError, f.Hint, resp.Status, location)
-		detail := e.corsCheckDetail(c, resp.Headers, what) + " The server has already run the request; only its response is withheld from script."
+		detail := e.corsCheckDetail(c, resp.Headers, what) + layerNote(resp) + " The server has already run the request; only its response is withheld from script."
 		if what != "response" {
-			detail = e.corsCheckDetail(c, resp.Headers, what) + " In a CORS request, a redirect is followed only when its response passes the CORS check too."
+			detail = e.corsCheckDetail(c, resp.Headers, what) + layerNote(resp) + " In a CORS request, a redirect is followed only when its response passes the CORS check too."
 		}
 		e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepFail, Spec: specCORSCheck, Message: "actual-response", Detail: detail})
 		return redirectEnded
 	}
-	e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, what), Spec: specCORSCheck, Message: "actual-response"})
+	e.step(Step{ID: "cors-check", Title: "CORS check", Status: StepPass, Detail: e.corsCheckPass(resp.Headers, what) + layerNote(resp), Spec: specCORSCheck, Message: "actual-response"})
 	if r := e.redirected(resp); r != redirectNone {
 		return r
 	}

@@ -82,8 +82,8 @@ func Evaluate(s Scenario) Outcome {
 	a := analyse(s, lib)
 	out.Exposure = a.probes
 	out.Lint = lint(s, a)
-	if lw := libraryFindings(s, out.LibraryWarnings); len(lw) > 0 {
-		out.Lint = append(out.Lint, lw...)
+	if more := append(libraryFindings(s, out.LibraryWarnings), layerFindings(s)...); len(more) > 0 {
+		out.Lint = append(out.Lint, more...)
 		sortFindings(out.Lint)
 	}
 	if (out.Verdict == Blocked || out.ConfigError != "") && !s.meter.Exceeded() {

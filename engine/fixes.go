@@ -93,6 +93,9 @@ func Fixes(s Scenario, out Outcome) []Fix {
 	if f, ok := redirectFix(s, out); ok {
 		candidates = append(candidates, f)
 	}
+	if fs := layerFixes(s, out); len(fs) > 0 {
+		return verified(s, before, append(candidates, fs...))
+	}
 	if name := lastServer(out); strings.HasPrefix(name, "elsewhere[") {
 		var i int
 		fmt.Sscanf(name, "elsewhere[%d]", &i)
@@ -767,6 +770,16 @@ func serverChanges(field string, before, after Server) []Change {
 			changes = append(changes, Change{Field: field, From: ja, To: jb})
 		}
 	}
+	for i := range max(len(before.Layers), len(after.Layers)) {
+		var a, b *Layer
+		if i < len(before.Layers) {
+			a = &before.Layers[i]
+		}
+		if i < len(after.Layers) {
+			b = &after.Layers[i]
+		}
+		diff(fmt.Sprintf("%s.layers[%d]", field, i), a, b)
+	}
 	if after.Policy != nil {
 		var b Policy
 		if before.Policy != nil {
@@ -780,6 +793,9 @@ func serverChanges(field string, before, after Server) []Change {
 		diff(field+".policy.methods", b.Methods, a.Methods)
 		diff(field+".policy.requestHeaders", b.RequestHeaders, a.RequestHeaders)
 		diff(field+".policy.preflightStatus", b.PreflightStatus, a.PreflightStatus)
+		if b.vary() != a.vary() {
+			changes = append(changes, Change{Field: field + ".policy.vary", From: strconv.FormatBool(b.vary()), To: strconv.FormatBool(a.vary())})
+		}
 		return changes
 	}
 	var braw RawServer

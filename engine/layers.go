@@ -173,3 +173,29 @@ func corsLayer(c *compiledPolicy, name string, next layer.Handler, toEngine func
 		return out
 	}
 }
+
+// layerNote says, for a server with layers, who wrote what a check looked
+// at: the status, when a layer answered instead of the server, and
+// Access-Control-Allow-Origin, when a layer wrote it or two did.
+func layerNote(resp Response) string {
+	if resp.statusBy == "" {
+		return ""
+	}
+	var parts []string
+	if resp.statusBy != serverName {
+		parts = append(parts, fmt.Sprintf("%s answered %d itself", resp.statusBy, resp.Status))
+	}
+	writers := writersOf(resp, headerAllowOrigin)
+	switch {
+	case len(writers) == 0 && resp.statusBy != serverName:
+		parts = append(parts, "with no Access-Control-Allow-Origin: the CORS middleware did not add one to that answer")
+	case len(writers) > 1:
+		parts = append(parts, "Access-Control-Allow-Origin was written by "+andList(writers)+", one line each")
+	case len(writers) == 1 && writers[0] != serverName:
+		parts = append(parts, "Access-Control-Allow-Origin was written by "+writers[0])
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " " + upperFirst(strings.Join(parts, ", ")) + "."
+}
