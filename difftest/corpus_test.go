@@ -41,6 +41,7 @@ func loadCorpus(t *testing.T) []engine.Scenario {
 	}
 	all = append(all, generated()...)
 	all = append(all, generatedRedirects()...)
+	all = append(all, generatedLayers()...)
 	return append(all, generatedPolicies()...)
 }
 

@@ -47,7 +47,7 @@ func TestChromiumAgrees(t *testing.T) {
 func agrees(t *testing.T, d driver, check func(*testing.T, *wire, []*run)) {
 	t.Helper()
 	corpus := loadCorpus(t)
-	policies, redirects := 0, 0
+	policies, redirects, layered := 0, 0, 0
 	for _, s := range corpus {
 		if s.Server.Policy != nil {
 			policies++
@@ -55,9 +55,12 @@ func agrees(t *testing.T, d driver, check func(*testing.T, *wire, []*run)) {
 		if strings.HasPrefix(s.Title, "redirect: ") {
 			redirects++
 		}
+		if len(s.Server.Layers) > 0 {
+			layered++
+		}
 	}
-	if len(corpus) < minScenarios || policies < minPolicyScenarios || redirects < minRedirectScenarios {
-		t.Fatalf("the differential corpus has %d scenarios (%d with a policy, %d redirect chains), fewer than %d (%d, %d)", len(corpus), policies, redirects, minScenarios, minPolicyScenarios, minRedirectScenarios)
+	if len(corpus) < minScenarios || policies < minPolicyScenarios || redirects < minRedirectScenarios || layered < minLayerScenarios {
+		t.Fatalf("the differential corpus has %d scenarios (%d with a policy, %d redirect chains, %d with layers), fewer than %d (%d, %d, %d)", len(corpus), policies, redirects, layered, minScenarios, minPolicyScenarios, minRedirectScenarios, minLayerScenarios)
 	}
 	w := newWire(t)
 	runs := make([]*run, len(corpus))
