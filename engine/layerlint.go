@@ -43,14 +43,14 @@ func layerFindings(s Scenario) []Finding {
 	pre := send("OPTIONS", false, Header{Name: headerRequestMethod, Value: "PUT"}, Header{Name: headerRequestHeaders, Value: "content-type"})
 	if l, ok := layerOf(pre.statusBy); ok && l.Auth != nil {
 		out = append(out, Finding{ID: "LAYER-001", Severity: SeverityError,
-			Title:  pre.statusBy + " answers preflights before CORS",
+			Title:  upperFirst(pre.statusBy) + " answers preflights before CORS",
 			Detail: fmt.Sprintf("A preflight never carries cookies or Authorization, so %s refuses it with %d before the CORS middleware can answer: every request that needs a preflight (JSON, PUT, DELETE, an Authorization header) fails, and the console speaks of an HTTP status that is not ok.", pre.statusBy, pre.Status),
 			Fix:    "Let OPTIONS through the authentication (or put the CORS middleware in front of it): the preflight only asks, the request itself still needs its credentials."})
 	}
 	anon := send("GET", false)
 	if l, ok := layerOf(anon.statusBy); ok && l.Auth != nil && !anon.Headers.Has(headerAllowOrigin) {
 		out = append(out, Finding{ID: "LAYER-002", Severity: SeverityWarning,
-			Title:  anon.statusBy + "'s refusals carry no CORS headers",
+			Title:  upperFirst(anon.statusBy) + "'s refusals carry no CORS headers",
 			Detail: fmt.Sprintf("%s answers %d without Access-Control-Allow-Origin, so the page cannot read it: a logged-out user's request fails as a CORS error, and the page cannot tell that it should send the user to log in.", anon.statusBy, anon.Status),
 			Fix:    "Put the CORS middleware in front of the authentication, so that its 401 carries the CORS headers too."})
 	}

@@ -45,7 +45,7 @@ func (l Layer) title(i int) string {
 }
 
 // serverName is who wrote what the server behind the layers wrote.
-const serverName = "server"
+const serverName = "the server"
 
 func (s Server) validateLayers(field string) error {
 	if len(s.Layers) > MaxLayers {
@@ -180,6 +180,9 @@ func corsLayer(c *compiledPolicy, name string, next layer.Handler, toEngine func
 func layerNote(resp Response) string {
 	if resp.statusBy == "" {
 		return ""
+	}
+	if cache, ok := strings.CutSuffix(resp.statusBy, " (cache)"); ok {
+		return " " + upperFirst(cache) + " served this answer from its cache: the server wrote it for an earlier request."
 	}
 	var parts []string
 	if resp.statusBy != serverName {

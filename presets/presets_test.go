@@ -177,6 +177,38 @@ var expectations = map[string]expectation{
 			}
 		},
 	), []string{engine.Blocked, "Yes"}},
+	// What stands in front of the API.
+	"auth-before-cors.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
+		actualNotSent,
+		func(t *testing.T, out engine.Outcome) {
+			requestLacks(t, out.Preflight, "Authorization")
+			// The login filter answered the preflight, not the middleware;
+			// Safari reports the status instead.
+			if by := out.Hops[0].StatusBy; by != "the login filter" {
+				t.Errorf("the preflight was answered by %q, want the login filter", by)
+			}
+		},
+		otherBrowser(engine.Safari, func(t *testing.T, out engine.Outcome) {
+			if out.CORSError != "PreflightInvalidStatus" {
+				t.Errorf("Safari reports %q, want the status", out.CORSError)
+			}
+		}),
+	), []string{engine.Blocked, "No"}},
+	"error-500-no-cors.json": {engine.Blocked, "MissingAllowOriginHeader", all(actualSent, func(t *testing.T, out engine.Outcome) {
+		if out.Actual.Response.Status != 500 {
+			t.Errorf("status %d, want the 500", out.Actual.Response.Status)
+		}
+	}), []string{engine.Blocked}},
+	"nginx-duplicate-acao.json": {engine.Blocked, "MultipleAllowOriginValues", all(actualSent, func(t *testing.T, out engine.Outcome) {
+		if n := len(out.Actual.Response.Headers.Values("Access-Control-Allow-Origin")); n != 2 {
+			t.Errorf("%d Access-Control-Allow-Origin lines, want the application's and nginx's", n)
+		}
+	}), []string{engine.Blocked}},
+	"cdn-cache-vary.json": {engine.Blocked, "AllowOriginMismatch", all(actualSent, func(t *testing.T, out engine.Outcome) {
+		if acao, _ := out.Actual.Response.Headers.Get("Access-Control-Allow-Origin"); acao != "https://admin.example.com" {
+			t.Errorf("the cached answer names %q, want the admin console's origin", acao)
+		}
+	}), []string{engine.Blocked}},
 	// Firefox checks the CORS headers first, so it reports the missing
 	// Access-Control-Allow-Origin; every browser blocks.
 	"preflight-redirect-firefox.json": {engine.Blocked, "PreflightMissingAllowOriginHeader", all(
@@ -337,7 +369,7 @@ func TestCourse(t *testing.T) {
 			t.Errorf("chapter %q has %d lessons, want 3 to 6", ch.ID, n)
 		}
 	}
-	if want := []string{"same-origin", "simple-requests", "preflight", "credentials", "response-headers", "preflight-cache", "redirects", "not-access-control", "libraries"}; !slices.Equal(order, want) {
+	if want := []string{"same-origin", "simple-requests", "preflight", "credentials", "response-headers", "preflight-cache", "redirects", "in-front", "not-access-control", "libraries"}; !slices.Equal(order, want) {
 		t.Errorf("chapters %q, want %q", order, want)
 	}
 	names := fileNames(t)
@@ -345,9 +377,10 @@ func TestCourse(t *testing.T) {
 		t.Errorf("the course has %d lessons for %d files", len(list), len(names))
 	}
 	// About a lesson a minute for a class of 45, with the redirects of the
-	// request itself (issue 15) added to the 44 before.
-	if len(list) < 35 || len(list) > 50 {
-		t.Errorf("%d lessons, want 35 to 50", len(list))
+	// request itself and the layers in front of the API (issue 15) added
+	// to the 44 before.
+	if len(list) < 35 || len(list) > 52 {
+		t.Errorf("%d lessons, want 35 to 52", len(list))
 	}
 	seen := map[string]string{} // lesson ID → chapter
 	chapterIDs := map[string]bool{}

@@ -20,8 +20,8 @@ type Auth struct {
 	Accepts string `json:"accepts,omitempty"`
 	// AllowOptions lets every OPTIONS request through without credentials.
 	AllowOptions bool `json:"allowOptions,omitempty"`
-	// Headers are sent with the refusal; nil sends WWW-Authenticate: Bearer
-	// with a 401.
+	// Headers are sent with the refusal; nil sends Content-Type:
+	// application/json.
 	Headers message.Headers `json:"headers,omitempty"`
 }
 
@@ -70,9 +70,6 @@ func (a Auth) Refusal() message.Response {
 	hs := a.Headers
 	if hs == nil {
 		hs = message.Headers{{Name: "Content-Type", Value: "application/json"}}
-		if status == 401 {
-			hs = append(message.Headers{{Name: "WWW-Authenticate", Value: "Bearer"}}, hs...)
-		}
 	}
 	return message.Response{Status: status, Headers: hs}
 }
