@@ -31,6 +31,7 @@ type seen struct {
 	cookies     bool   // a cookie was sent: credentials "include"
 	credentials string // given by the text (a copied fetch), "" when not
 	mode        string
+	redirect    string // given by the text (a copied fetch), "" when not
 	referrer    string // the page's URL, when shown
 	// preflight is the OPTIONS exchange of this request, nil when not
 	// shown; its response is nil when it got none.
@@ -116,7 +117,7 @@ func (s seen) scenario() (Result, error) {
 		r.Browser = engine.Chrome
 		assume("browser", fmt.Sprintf("%s does not say which browser ran the page: corsplay assumed Chrome. Which browser do you see the error in?", capital(what)))
 	}
-	sc := engine.Scenario{V: engine.Version, Browser: r.Browser, Request: engine.Request{URL: s.url, Body: s.body, Mode: s.mode}}
+	sc := engine.Scenario{V: engine.Version, Browser: r.Browser, Request: engine.Request{URL: s.url, Body: s.body, Mode: s.mode, Redirect: s.redirect}}
 	if _, ok := originOf(s.url); !ok {
 		return Result{}, errorAt(s.line, "%s: the URL %q is not an absolute http or https URL", s.where, s.url)
 	}
