@@ -507,17 +507,32 @@ func (h *harImport) link() {
 	for i := range es {
 		h.nextOf[i], h.prevOf[i] = -1, -1
 	}
+	// The entries of each page and URL, in order, and the first of each
+	// list not yet claimed by a redirect: entries are linked in order, so
+	// each list is walked once.
+	type key struct{ page, url string }
+	fetches := map[key][]int{}
+	for j := range es {
+		if !es[j].isPreflight() {
+			k := key{es[j].Pageref, noFragment(es[j].Request.URL)}
+			fetches[k] = append(fetches[k], j)
+		}
+	}
+	cursor := map[key]int{}
 	for i := range es {
 		if !es[i].redirected() || es[i].isPreflight() {
 			continue
 		}
-		to := noFragment(es[i].location())
-		for j := i + 1; j < len(es); j++ {
-			if h.prevOf[j] < 0 && !es[j].isPreflight() && es[j].Pageref == es[i].Pageref && noFragment(es[j].Request.URL) == to {
-				h.nextOf[i], h.prevOf[j] = j, i
-				break
-			}
+		k := key{es[i].Pageref, noFragment(es[i].location())}
+		list, c := fetches[k], cursor[k]
+		for c < len(list) && list[c] <= i {
+			c++
 		}
+		if c < len(list) {
+			h.nextOf[i], h.prevOf[list[c]] = list[c], i
+			c++
+		}
+		cursor[k] = c
 	}
 }
 
