@@ -119,6 +119,14 @@ var consoleTests = []struct {
 		console: "Access to fetch at 'https://api.example.com/next' (redirected from 'https://api.example.com/r') from origin 'https://app.example.com' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'https://app.example.com' that is not equal to the supplied origin. Have the server send the header with a valid value.",
 	},
 	{
+		// The last URL is the start of the first: each has its own server.
+		name:    "Chrome, a trailing slash removed by a redirect",
+		text:    "Access to fetch at 'https://api.example.com/items' (redirected from 'https://api.example.com/items/') from origin 'http://localhost:3000' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+		browser: engine.Chrome, page: "http://localhost:3000", url: "https://api.example.com/items/", elsewhere: "https://api.example.com/items",
+		assumed: []string{"server.raw.actual", "elsewhere[0].server.raw.actual"},
+		console: "Access to fetch at 'https://api.example.com/items' (redirected from 'https://api.example.com/items/') from origin 'http://localhost:3000' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+	},
+	{
 		name:    "Chrome, redirected to another origin whose preflight fails",
 		text:    "Access to fetch at 'https://login.example.com/next' (redirected from 'https://api.example.com/r') from origin 'https://app.example.com' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
 		browser: engine.Chrome, page: "https://app.example.com", url: "https://api.example.com/r", elsewhere: "https://login.example.com/next",
@@ -447,6 +455,9 @@ var consoleErrors = []struct {
 	{"a page opened from a file, in Firefox",
 		"Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at file:///home/me/data.json. (Reason: CORS request not HTTP).",
 		"line 1: the page was opened from a file:// URL"},
+	{"Chrome, redirected from a URL that is none",
+		"Access to fetch at 'https://a.example/x' (redirected from '/r') from origin 'https://b.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.",
+		`line 1: Chrome printed that the request was redirected from "/r", which is not an absolute http or https URL`},
 	{"Chrome's net::ERR_FAILED of a CORS failure whose message was not pasted",
 		"GET https://api.example.com/items net::ERR_FAILED 200 (OK)",
 		"nothing recognised"},

@@ -52,6 +52,9 @@ func reproduce(f failureSeen) (Result, error) {
 	if _, ok := originOf(f.url); !ok {
 		return Result{}, errorAt(f.line, "%s printed the URL %q, which is not an absolute http or https URL", title, f.url)
 	}
+	if _, ok := originOf(f.initialURL); f.initialURL != "" && !ok {
+		return Result{}, errorAt(f.line, "%s printed that the request was redirected from %q, which is not an absolute http or https URL", title, f.initialURL)
+	}
 	if f.origin == "" {
 		f.origin = likelyPage(f.url, f.hint)
 		assumed = append(assumed, Assumption{"page", title + " does not print the page's origin: where does your page run? corsplay assumed " + f.origin + "."})
