@@ -808,6 +808,10 @@ func harResponse(e *harEntry) *engine.Response {
 		return nil
 	}
 	hs, _ := responseHeaders(headersOf(e.Response.Headers))
+	if loc := string(e.Response.RedirectURL); loc != "" && st >= 300 && st < 400 && !hs.Has("Location") {
+		// The redirect's Location, as the HAR keeps it apart.
+		hs = append(hs, engine.Header{Name: "Location", Value: loc})
+	}
 	return &engine.Response{Status: st, Headers: hs}
 }
 

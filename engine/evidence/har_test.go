@@ -278,3 +278,26 @@ func TestHARRedirectUnseenAnswers(t *testing.T) {
 		t.Errorf("notes %q: the recorded failure is the scenario's", r.Notes)
 	}
 }
+
+// TestHARRedirectURL: a redirect whose Location header the HAR left out
+// leads where its redirectURL says.
+func TestHARRedirectURL(t *testing.T) {
+	text, err := os.ReadFile("testdata/chrome-redirect.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	location := `{"name": "location", "value": "https://auth.shop.test/login?next=%2Fv1%2Fme"},`
+	if !strings.Contains(string(text), location) {
+		t.Fatal("chrome-redirect.har has no Location header to leave out")
+	}
+	r, err := evidence.Import([]byte(strings.Replace(string(text), location, "", 1)), evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Scenario.Server.Raw.Actual.Headers.Get("Location"); got != "https://auth.shop.test/login?next=%2Fv1%2Fme" {
+		t.Errorf("Location %q", got)
+	}
+	if o := engine.Evaluate(r.Scenario); len(o.Hops) != 2 || o.Verdict != engine.Blocked {
+		t.Errorf("%s after %d hops", o.Verdict, len(o.Hops))
+	}
+}
