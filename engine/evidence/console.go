@@ -12,9 +12,13 @@ import (
 
 // This file reads what a browser's console printed for a failed fetch():
 // the line that says why (the main line), and the lines around it that
-// add a method, a status, a URL or the fact that a preflight failed. The
-// message texts are the engine's catalogues (engine/console), which the
-// differential suite proves against the real browsers.
+// add a method, a status, a URL or the fact that a preflight failed. A
+// redirect shows in the main line (Chrome's "redirected from", Safari's
+// "Cross-origin redirection to", a refused redirect's own text, Origin
+// null) or in the lines after it (Firefox's "did not succeed"): redirect.go
+// rebuilds the chain. The message texts are the engine's catalogues
+// (engine/console), which the differential suite proves against the real
+// browsers.
 
 // failureSeen is what a console says of one failed fetch().
 type failureSeen struct {
