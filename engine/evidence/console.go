@@ -12,9 +12,13 @@ import (
 
 // This file reads what a browser's console printed for a failed fetch():
 // the line that says why (the main line), and the lines around it that
-// add a method, a status, a URL or the fact that a preflight failed. The
-// message texts are the engine's catalogues (engine/console), which the
-// differential suite proves against the real browsers.
+// add a method, a status, a URL or the fact that a preflight failed. A
+// redirect shows in the main line (Chrome's "redirected from", Safari's
+// "Cross-origin redirection to", a refused redirect's own text, Origin
+// null) or in the lines after it (Firefox's "did not succeed"): redirect.go
+// rebuilds the chain. The message texts are the engine's catalogues
+// (engine/console), which the differential suite proves against the real
+// browsers.
 
 // failureSeen is what a console says of one failed fetch().
 type failureSeen struct {
@@ -35,7 +39,23 @@ type failureSeen struct {
 	// preflight: the failure is the preflight's (yes), the request's
 	// (no), or the text does not say (unknown).
 	preflight int
-	notes     []string
+	// initialURL is the URL fetch() was called with, when the text says
+	// redirects led from it to url (Chrome's "redirected from").
+	initialURL string
+	// location is where the response that failed redirected to, when the
+	// text says (Safari's "Cross-origin redirection to …", Firefox's and
+	// Chrome's URL of another scheme), or what was assumed for it.
+	location string
+	// requestOrigin is the Origin the request carried when the text says
+	// it was not the page's: "null", after a redirect tainted it.
+	requestOrigin string
+	// didNotSucceed: Firefox followed the reason with "CORS request did
+	// not succeed" for the same URL.
+	didNotSucceed bool
+	// allowAs is the origin the failing server's assumed headers allow
+	// ("" for the page's): "null" behind a tainting redirect.
+	allowAs string
+	notes   []string
 }
 
 const (
@@ -97,6 +117,11 @@ func cleanLines(text string) []consoleLine {
 var (
 	chromeAccess   = lazyre.New(`^Access to (fetch|XMLHttpRequest|[A-Za-z ]+?) at '(.+?)' (?:\(redirected from '(.+?)'\) )?from origin '(.*?)' has been blocked by CORS policy: (.*)$`)
 	chromeSameMode = lazyre.New(`^Fetch API cannot load (.+)\. Request mode is "same-origin" but the URL's origin is not same as the request origin (.+)\.$`)
+	// fetch_manager.cc: no-cors with a redirect mode other than "follow".
+	chromeNoCORSRedirect = lazyre.New(`^Fetch API cannot load (.+)\. Request mode is "no-cors" but the redirect mode is not "follow"\.$`)
+	// A same-origin mode fetch redirected to another origin: the frame's
+	// URL is the page's address.
+	chromeUnsafeRedirect = lazyre.New(`^Unsafe attempt to load URL (\S+) from frame with URL (\S+)\. Domains, protocols and ports must match\.$`)
 	// DevTools' rendering of the failed load: "GET https://… net::ERR_FAILED 200 (OK)".
 	chromeNetLine = lazyre.New(`^([A-Za-z!#$%&'*+.^_` + "`" + `|~-]+) (\S+) (net::ERR_[A-Z_]+)(?: (\d{3})(?: \((.*)\))?)?$`)
 	chromeNetErr  = lazyre.New(`net::(ERR_[A-Z_]+)`)
@@ -121,6 +146,22 @@ var chromeBodies = []struct {
 	{lazyre.New(`^Method (\S+) is not allowed by Access-Control-Allow-Methods in preflight response\.$`), console.MethodDisallowedByPreflightResponse},
 	{lazyre.New(`^Request header field (\S+) is not allowed by Access-Control-Allow-Headers in preflight response\.$`), console.HeaderDisallowedByPreflightResponse},
 	{lazyre.New(`^Cross origin requests are not allowed by request mode\.$`), console.DisallowedByMode},
+	// A redirect's Location with a user name or password (Chromium prints
+	// the location as '').
+	{lazyre.New(`^Redirect location '(.*)' contains a username and password, which is disallowed for cross-origin requests\.$`), console.RedirectContainsCredentials},
+	// A redirect to a URL of another scheme (with "redirected from").
+	{lazyre.New(`^Cross origin requests are only supported for protocol schemes: `), console.RedirectNotHTTP},
+}
+
+// chromeNetRedirects are the network errors Chromium prints alone for a
+// redirect it refuses, and the kind each stands for.
+var chromeNetRedirects = map[string]string{
+	"ERR_TOO_MANY_REDIRECTS": console.TooManyRedirects,
+	"ERR_UNSAFE_REDIRECT":    console.RedirectNotHTTP, // a data: Location
+	"ERR_INVALID_REDIRECT":   console.RedirectBadLocation,
+	// net::ERR_FAILED alone, without a CORS message: a redirect met by
+	// redirect "error" (only when no status or a redirect's is shown).
+	"ERR_FAILED": console.RedirectModeError,
 }
 
 const chromePreflightPrefix = "Response to preflight request doesn't pass access control check: "
@@ -165,8 +206,13 @@ var firefoxReasons = []struct {
 }
 
 // firefoxDidNotSucceed is the reason Firefox adds after a failed
-// preflight, and prints alone when no response came at all.
+// preflight or a redirect it refused, and prints alone when no response
+// came at all.
 var firefoxDidNotSucceed = lazyre.New(`^CORS request did not succeed$`)
+
+// firefoxNotHTTP is the reason for a URL of another scheme than http or
+// https: a redirect's Location (named), or a file:// page's request.
+var firefoxNotHTTP = lazyre.New(`^CORS request not (?i:http)$`)
 
 // Safari's lines (engine/console/webkit.go; CrossOriginAccessControl.cpp).
 var (
@@ -175,7 +221,9 @@ var (
 	safariLoadFailed = "Failed to load resource: "
 	// safariStarts are the first words of WebKit's lines, to try its
 	// patterns only on lines that may match.
-	safariStarts = lazyre.New(`^(?:Failed to load resource: )?(?:Origin |Access-Control-Allow-Origin |Cannot use |Credentials |Preflight |Header |Method |Request header |Fetch API )`)
+	safariStarts = lazyre.New(`^(?:Failed to load resource: )?(?:Origin |Access-Control-Allow-Origin |Cannot use |Credentials |Preflight |Header |Method |Request header |Fetch API |Cross-origin redirection to |Load cannot |Not allowed to follow |FTP URLs |Unsafe attempt |No-Cors mode )`)
+	// A redirect's response failed: where it led, and the reason.
+	safariRedirection = lazyre.New(`^Cross-origin redirection to (.*?) denied by Cross-Origin Resource Sharing policy: (.*)$`)
 )
 
 var safariReasons = []struct {
@@ -192,6 +240,14 @@ var safariReasons = []struct {
 	{lazyre.New(`^Header Access-Control-Allow-Headers has an invalid value: (.*)$`), console.InvalidAllowHeadersPreflightResponse},
 	{lazyre.New(`^Method (\S+) is not allowed by Access-Control-Allow-Methods\.$`), console.MethodDisallowedByPreflightResponse},
 	{lazyre.New(`^Request header field (\S+) is not allowed by Access-Control-Allow-Headers\.$`), console.HeaderDisallowedByPreflightResponse},
+	// Redirects of the request.
+	{lazyre.New(`^Load cannot follow more than 20 redirections$`), console.TooManyRedirects},
+	{lazyre.New(`^Not allowed to follow a redirection while loading (\S+)$`), console.RedirectModeError},
+	{lazyre.New(`^redirection URL (\S+) has credentials$`), console.RedirectContainsCredentials},
+	{lazyre.New(`^not allowed to follow a cross-origin CORS redirection with non CORS scheme$`), console.RedirectNotHTTP},
+	{lazyre.New(`^FTP URLs are disabled$`), console.RedirectNotHTTP},
+	{lazyre.New(`^Unsafe attempt to load URL (\S+) from origin (\S+)\. Domains, protocols and ports must match\.$`), console.RedirectDisallowedByMode},
+	{lazyre.New(`^No-Cors mode requires follow redirect mode$`), console.NoCORSRedirectMode},
 }
 
 // unsupported are CORS messages of features corsplay does not model, and
@@ -199,11 +255,30 @@ var safariReasons = []struct {
 var unsupported = []struct {
 	re  *lazyre.Regexp
 	why string
+	// redirect, when set, tells the same message about a redirect, which
+	// corsplay does model.
+	redirect func(text string) bool
 }{
-	{lazyre.New("address space|Private-Network|Local Network|private network request"), "this is Chrome's Private/Local Network Access check (a public page calling a private or loopback address), which corsplay does not model yet: serve the page from the same kind of address as the API, or answer the preflight with Access-Control-Allow-Private-Network: true"},
-	{lazyre.New(`Cross origin requests are only supported for protocol schemes|CORS request not HTTP`), "the page was opened from a file:// URL, and browsers do not let such a page fetch with CORS: serve it over http://localhost instead (for example python3 -m http.server)"},
-	{lazyre.New(`\(Reason: CORS disabled\)`), "CORS is turned off in this Firefox (content.cors.disable in about:config): turn it back on"},
-	{lazyre.New(`\(Reason: CORS header ` + lq + `Origin` + rq + ` cannot be added\)`), "Firefox could not add the Origin header (an extension or a proxy got in the way), which no server can fix"},
+	{lazyre.New("address space|Private-Network|Local Network|private network request"), "this is Chrome's Private/Local Network Access check (a public page calling a private or loopback address), which corsplay does not model yet: serve the page from the same kind of address as the API, or answer the preflight with Access-Control-Allow-Private-Network: true", nil},
+	{lazyre.New(`Cross origin requests are only supported for protocol schemes|CORS request not (?i:http)`), "the page was opened from a file:// URL, and browsers do not let such a page fetch with CORS: serve it over http://localhost instead (for example python3 -m http.server)", redirectToScheme},
+	{lazyre.New(`\(Reason: CORS disabled\)`), "CORS is turned off in this Firefox (content.cors.disable in about:config): turn it back on", nil},
+	{lazyre.New(`\(Reason: CORS header ` + lq + `Origin` + rq + ` cannot be added\)`), "Firefox could not add the Origin header (an extension or a proxy got in the way), which no server can fix", nil},
+}
+
+// redirectToScheme tells a redirect to a URL of another scheme from a
+// file:// page's request: Chrome says where the request was redirected
+// from; Firefox names the redirect's Location, which is no file: URL.
+func redirectToScheme(text string) bool {
+	if strings.HasPrefix(text, "Access to ") {
+		m := chromeAccess.FindStringSubmatch(text)
+		return m != nil && m[3] != ""
+	}
+	m := firefoxBlocked.FindStringSubmatch(text)
+	if m == nil {
+		return false
+	}
+	scheme, _, ok := strings.Cut(m[1], ":")
+	return ok && scheme != "" && !strings.EqualFold(scheme, "file") && !strings.ContainsAny(scheme, "/ ")
 }
 
 // importConsole reads console output: the first failure it names.
@@ -219,7 +294,7 @@ func importConsole(text string) (Result, error) {
 // readFailure finds the first main line and reads the lines of the same
 // fetch() around it; a note counts the failures after it.
 func readFailure(lines []consoleLine) (failureSeen, error) {
-	var netErr *consoleLine
+	var netErr, netFailed *consoleLine
 	for i, l := range lines {
 		f, ok, err := mainAt(lines, i)
 		if err != nil {
@@ -236,15 +311,62 @@ func readFailure(lines []consoleLine) (failureSeen, error) {
 			}
 			return f, nil
 		}
-		if netErr == nil && strings.Contains(l.text, "net::ERR_") && !strings.Contains(l.text, "ERR_FAILED") && chromeNetErr.MatchString(l.text) {
-			netErr = &lines[i]
+		if strings.Contains(l.text, "net::ERR_") && chromeNetErr.MatchString(l.text) {
+			switch {
+			case !strings.Contains(l.text, "ERR_FAILED"):
+				if netErr == nil {
+					netErr = &lines[i]
+				}
+			case netFailed == nil:
+				netFailed = &lines[i]
+			}
 		}
 	}
 	if netErr != nil {
 		code := chromeNetErr.FindStringSubmatch(netErr.text)[1]
+		if f, ok := chromeNetFailure(*netErr, code); ok {
+			return f, nil
+		}
 		return failureSeen{}, errorAt(netErr.n, "Chrome failed with net::%s and printed no CORS message: the request got no response (%s), which no CORS header can fix. Check that the server runs and that the URL is right (curl -i URL)", code, netErrorWords(code))
 	}
+	if netFailed != nil {
+		if f, ok := chromeNetFailure(*netFailed, "ERR_FAILED"); ok {
+			return f, nil
+		}
+	}
 	return failureSeen{}, ErrUnrecognised
+}
+
+// chromeNetFailure reads a network error Chromium prints alone for a
+// redirect it refused ("Failed to load resource: net::ERR_TOO_MANY_REDIRECTS",
+// or DevTools' "GET https://… net::ERR_TOO_MANY_REDIRECTS"). net::ERR_FAILED
+// counts only bare or with a redirect's status: with another, it is the
+// failed load of a CORS failure whose message was not pasted.
+func chromeNetFailure(l consoleLine, code string) (failureSeen, bool) {
+	kind, ok := chromeNetRedirects[code]
+	if !ok {
+		return failureSeen{}, false
+	}
+	f := failureSeen{browser: engine.Chrome, kind: kind, line: l.n, printed: l.text, preflight: preflightNo}
+	m := chromeNetLine.FindStringSubmatch(l.text)
+	if m != nil {
+		f.method, f.url = m[1], m[2]
+		f.status, _ = strconv.Atoi(m[4])
+	}
+	if code == "ERR_FAILED" && (m == nil && l.text != "Failed to load resource: net::ERR_FAILED" || m != nil && !isRedirectStatus(f.status)) {
+		return failureSeen{}, false
+	}
+	return f, true
+}
+
+// isRedirectStatus reports a status that redirects with a Location.
+// https://fetch.spec.whatwg.org/#redirect-status
+func isRedirectStatus(status int) bool {
+	switch status {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
 }
 
 // mainAt reads lines[i] as a main line, if it is one.
@@ -252,7 +374,7 @@ func mainAt(lines []consoleLine, i int) (failureSeen, bool, error) {
 	l := lines[i]
 	if strings.HasPrefix(l.text, "Access to ") || strings.HasPrefix(l.text, "Cross-Origin Request Blocked: ") {
 		for _, u := range unsupported {
-			if u.re.MatchString(l.text) {
+			if u.re.MatchString(l.text) && (u.redirect == nil || !u.redirect(l.text)) {
 				return failureSeen{}, false, errorAt(l.n, "%s", u.why)
 			}
 		}
@@ -267,10 +389,21 @@ func mainAt(lines []consoleLine, i int) (failureSeen, bool, error) {
 	case strings.HasPrefix(l.text, "Fetch API cannot load ") && chromeSameMode.MatchString(l.text):
 		m := chromeSameMode.FindStringSubmatch(l.text)
 		f, ok = failureSeen{browser: engine.Chrome, kind: console.DisallowedByMode, url: m[1], origin: m[2], preflight: preflightNo}, true
+	case strings.HasPrefix(l.text, "Fetch API cannot load ") && chromeNoCORSRedirect.MatchString(l.text):
+		m := chromeNoCORSRedirect.FindStringSubmatch(l.text)
+		f, ok = failureSeen{browser: engine.Chrome, kind: console.NoCORSRedirectMode, url: m[1], preflight: preflightNo}, true
+	case strings.HasPrefix(l.text, "Unsafe attempt to load URL ") && chromeUnsafeRedirect.MatchString(l.text):
+		m := chromeUnsafeRedirect.FindStringSubmatch(l.text)
+		f, ok = failureSeen{browser: engine.Chrome, kind: console.RedirectDisallowedByMode, url: m[1], origin: originOfURL(m[2]), preflight: preflightNo}, true
 	case strings.HasPrefix(l.text, "Cross-Origin Request Blocked: "):
 		f, ok = readFirefox(l, lines[i+1:min(len(lines), i+3)])
 		if !ok && firefoxReason(l.text) == "CORS request did not succeed" {
-			return failureSeen{}, false, errorAt(l.n, "Firefox printed \"CORS request did not succeed\" alone: the request got no response at all (the server is down, the port or host is wrong, a certificate or the network failed). That is not a CORS rule the server can fix with headers: check that the URL answers (curl -i URL). If another \"Cross-Origin Request Blocked\" line came before it, paste that one")
+			// Alone: no response came, or Firefox refused a redirect
+			// (more than 20, a Location with a user name or password, a
+			// data: URL). Only the second can be reproduced.
+			m := firefoxBlocked.FindStringSubmatch(l.text)
+			f, ok = failureSeen{browser: engine.Firefox, kind: console.TooManyRedirects, url: m[1], preflight: preflightNo, didNotSucceed: true}, true
+			f.notes = append(f.notes, "Firefox printed \"CORS request did not succeed\" alone. Most often the request got no response at all (the server is down, the port or host is wrong, a certificate or the network failed), which no CORS header can fix: check first that the URL answers (curl -i "+m[1]+"). If another \"Cross-Origin Request Blocked\" line came before it, paste that one. Firefox prints the same line when it refuses a redirect, which is what this scenario reproduces.")
 		}
 	case strings.HasPrefix(l.text, "Security Error: Content at "):
 		if m := firefoxSameMode.FindStringSubmatch(l.text); m != nil {
@@ -330,7 +463,7 @@ func readChrome(l consoleLine) (failureSeen, bool) {
 	if m == nil {
 		return failureSeen{}, false
 	}
-	f := failureSeen{browser: engine.Chrome, url: m[2], origin: m[4]}
+	f := failureSeen{browser: engine.Chrome, url: m[2], origin: m[4], initialURL: m[3]}
 	body := m[5]
 	for _, s := range chromeSuffixes {
 		body = strings.TrimSuffix(body, s)
@@ -352,6 +485,19 @@ func readChrome(l consoleLine) (failureSeen, bool) {
 			f.kind = console.Preflight + f.kind
 		case b.kind == "InvalidStatus" || b.kind == "DisallowedRedirect":
 			return failureSeen{}, false // only a preflight's
+		case b.kind == console.RedirectNotHTTP:
+			if m[3] == "" {
+				return failureSeen{}, false // a file:// page's (unsupported)
+			}
+			// Chromium names the first URL and the Location: the URL
+			// that answered the redirect is not said.
+			f.url, f.location, f.initialURL, f.preflight = m[3], m[2], "", preflightNo
+			f.hint, f.hintKnown = "", false
+		case b.kind == console.RedirectContainsCredentials:
+			f.preflight = preflightNo
+			if f.hint == "" {
+				f.hintKnown = false
+			}
 		case isPreflightKind(b.kind):
 			f.preflight = preflightYes
 		default:
@@ -359,9 +505,6 @@ func readChrome(l consoleLine) (failureSeen, bool) {
 		}
 		if m[1] != "fetch" {
 			f.notes = append(f.notes, "Chrome names the request \""+m[1]+"\": corsplay models fetch(), whose CORS rules and messages are the same, so its line says \"Access to fetch\".")
-		}
-		if m[3] != "" {
-			f.notes = append(f.notes, "The request was redirected from "+m[3]+": corsplay does not follow redirects yet, so the scenario fetches "+m[2]+" directly.")
 		}
 		return f, true
 	}
@@ -447,6 +590,18 @@ func readFirefox(l consoleLine, after []consoleLine) (failureSeen, bool) {
 		return failureSeen{}, false
 	}
 	f := failureSeen{browser: engine.Firefox, url: m[1]}
+	if firefoxNotHTTP.MatchString(m[2]) {
+		// A redirect to another scheme: the line names the Location, and
+		// "did not succeed" the URL that answered the redirect.
+		f.kind, f.location, f.url, f.preflight = console.RedirectNotHTTP, m[1], "", preflightNo
+		for _, a := range after {
+			if n := firefoxBlocked.FindStringSubmatch(a.text); n != nil && firefoxDidNotSucceed.MatchString(n[2]) {
+				f.url, f.didNotSucceed = n[1], true
+				break
+			}
+		}
+		return f, true
+	}
 	for _, r := range firefoxReasons {
 		h := r.re.FindStringSubmatch(m[2])
 		if h == nil {
@@ -473,7 +628,8 @@ func readFirefox(l consoleLine, after []consoleLine) (failureSeen, bool) {
 					f.status = s
 				}
 			case firefoxDidNotSucceed.MatchString(n[2]):
-				f.preflight = preflightYes
+				// A preflight failed, or a redirect (of status f.status).
+				f.preflight, f.didNotSucceed = preflightYes, true
 			}
 		}
 		if f.preflight == preflightUnknown {
@@ -491,6 +647,10 @@ func readFirefox(l consoleLine, after []consoleLine) (failureSeen, bool) {
 func readSafari(l consoleLine, near []consoleLine) (failureSeen, bool) {
 	text := strings.TrimPrefix(l.text, safariLoadFailed)
 	f := failureSeen{browser: engine.Safari}
+	if m := safariRedirection.FindStringSubmatch(text); m != nil {
+		// The response was a redirect, and failed: the reason follows.
+		f.location, text, f.preflight = m[1], m[2], preflightNo
+	}
 	matched := false
 	for _, r := range safariReasons {
 		h := r.re.FindStringSubmatch(text)
@@ -502,7 +662,20 @@ func readSafari(l consoleLine, near []consoleLine) (failureSeen, bool) {
 		switch r.kind {
 		case console.MissingAllowOriginHeader:
 			f.origin = h[1]
+			if f.origin == "null" {
+				// The Origin sent, not the page's: a redirect tainted it
+				// (or the page's own origin is opaque).
+				f.origin, f.requestOrigin = "", "null"
+			}
 			f.status, _ = strconv.Atoi(h[2])
+		case console.RedirectModeError:
+			f.url, f.preflight = h[1], preflightNo
+		case console.RedirectDisallowedByMode:
+			f.url, f.origin, f.preflight = h[1], h[2], preflightNo
+		case console.TooManyRedirects, console.RedirectNotHTTP, console.NoCORSRedirectMode:
+			f.preflight = preflightNo
+		case console.RedirectContainsCredentials:
+			f.hint, f.hintKnown, f.preflight = h[1], true, preflightNo
 		case console.PreflightInvalidStatus:
 			f.status, _ = strconv.Atoi(h[1])
 			f.preflight = preflightYes
@@ -524,9 +697,12 @@ func readSafari(l consoleLine, near []consoleLine) (failureSeen, bool) {
 		f.kind, f.url, f.preflight = console.DisallowedByMode, m[1], preflightNo
 		return f, true
 	}
+	if f.location != "" && f.preflight != preflightNo {
+		return failureSeen{}, false // a preflight's reason: never a redirect's
+	}
 	// The URL is on the javascript line, next to it.
 	for _, a := range near {
-		if m := safariCannotLoad.FindStringSubmatch(a.text); m != nil {
+		if m := safariCannotLoad.FindStringSubmatch(a.text); m != nil && f.url == "" {
 			f.url = m[1]
 			break
 		}

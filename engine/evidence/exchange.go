@@ -31,13 +31,17 @@ type seen struct {
 	cookies     bool   // a cookie was sent: credentials "include"
 	credentials string // given by the text (a copied fetch), "" when not
 	mode        string
+	redirect    string // given by the text (a copied fetch), "" when not
 	referrer    string // the page's URL, when shown
 	// preflight is the OPTIONS exchange of this request, nil when not
 	// shown; its response is nil when it got none.
 	preflight *exchangeSeen
 	// actual is the response to the request, nil when not shown.
 	actual *engine.Response
-	notes  []string
+	// elsewhere are the servers the request's redirects reached, as the
+	// text shows their answers (a response nil when none came).
+	elsewhere []engine.Elsewhere
+	notes     []string
 }
 
 type exchangeSeen struct {
@@ -113,7 +117,7 @@ func (s seen) scenario() (Result, error) {
 		r.Browser = engine.Chrome
 		assume("browser", fmt.Sprintf("%s does not say which browser ran the page: corsplay assumed Chrome. Which browser do you see the error in?", capital(what)))
 	}
-	sc := engine.Scenario{V: engine.Version, Browser: r.Browser, Request: engine.Request{URL: s.url, Body: s.body, Mode: s.mode}}
+	sc := engine.Scenario{V: engine.Version, Browser: r.Browser, Request: engine.Request{URL: s.url, Body: s.body, Mode: s.mode, Redirect: s.redirect}}
 	if _, ok := originOf(s.url); !ok {
 		return Result{}, errorAt(s.line, "%s: the URL %q is not an absolute http or https URL", s.where, s.url)
 	}
@@ -193,6 +197,21 @@ func (s seen) scenario() (Result, error) {
 	if raw.Preflight != nil || raw.Actual != nil {
 		sc.Server.Raw = raw
 	}
+	if len(s.elsewhere) > 0 {
+		sc.Server.Raw = raw
+		sc.Elsewhere = s.elsewhere
+		if _, name := sc.ServerAt(sc.Request.URL); name != "server" {
+			// Another URL of the chain is the start of the first.
+			sc.Elsewhere = append(sc.Elsewhere, engine.Elsewhere{URL: noFragment(s.url), Server: sc.Server})
+		}
+		r.Assumed = append(r.Assumed, unseenAnswers(&sc, r.Browser, what, s.source)...)
+		o := engine.Evaluate(sc)
+		if a, ok := credentialsMatter(sc, o.Console); ok && s.credentials == "" && !s.cookies {
+			r.Assumed = append(r.Assumed, a)
+		}
+		r.Scenario, r.Notes = sc, s.notes
+		return r, nil
+	}
 	o := engine.Evaluate(sc)
 	switch {
 	case raw.Preflight == nil && raw.Actual == nil:
@@ -225,6 +244,67 @@ func (s seen) scenario() (Result, error) {
 	}
 	r.Scenario, r.Notes = sc, s.notes
 	return r, nil
+}
+
+// unseenAnswers fills in, along a redirect chain, the answers the text
+// does not show but the fetch got: a preflight the browser sent, which
+// passed since the request followed (or a preflight allowing what it
+// asks), and a response to a request that got one, with the CORS headers
+// of its preflight's answer. It says what it assumed.
+func unseenAnswers(sc *engine.Scenario, browser, what, source string) []Assumption {
+	var assumed []Assumption
+	for range 2 * (len(sc.Elsewhere) + 1) {
+		changed := false
+		for _, h := range engine.Evaluate(*sc).Hops {
+			srv, name := sc.ServerAt(h.Request.URL)
+			if name == "" || srv.Raw == nil {
+				continue // no server answers that URL
+			}
+			field := name + ".raw"
+			if name != "server" {
+				field = name + ".server.raw"
+			}
+			switch {
+			case h.Preflight && srv.Raw.Preflight == nil:
+				srv.Raw.Preflight = preflightAllowing(h.Request, sc.Request.Credentials == engine.CredentialsInclude)
+				why := fmt.Sprintf("%s does not show the preflight of %s", capital(what), h.Request.URL)
+				if source == SourceHAR && browser == engine.Safari {
+					why += " (Safari's Network panel does not list preflights)"
+				}
+				assumed = append(assumed, Assumption{field + ".preflight", why + ": corsplay assumed one that allows the request, so the verdict is the response's. What does the OPTIONS request get (DevTools → Network)?"})
+			case !h.Preflight && srv.Raw.Actual == nil:
+				srv.Raw.Actual = actualFromPreflight(srv.Raw.Preflight)
+				assumed = append(assumed, Assumption{field + ".actual", fmt.Sprintf("%s does not show the response to %s: corsplay assumed 200 with the CORS headers of its preflight's answer. What does the request get (DevTools → Network)?", capital(what), h.Request.URL)})
+			default:
+				continue
+			}
+			changed = true
+			break
+		}
+		if !changed {
+			break
+		}
+	}
+	return assumed
+}
+
+// preflightAllowing answers the preflight req with what it asks for: its
+// Origin, method and headers (and credentials).
+func preflightAllowing(req engine.HTTPRequest, credentials bool) *engine.Response {
+	hs := engine.Headers{}
+	if o, ok := req.Headers.Get("Origin"); ok {
+		hs = append(hs, engine.Header{Name: "Access-Control-Allow-Origin", Value: o})
+	}
+	if credentials {
+		hs = append(hs, engine.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
+	}
+	if m, ok := req.Headers.Get("Access-Control-Request-Method"); ok && !engine.IsSafelistedMethod(m) {
+		hs = append(hs, engine.Header{Name: "Access-Control-Allow-Methods", Value: m})
+	}
+	if names, ok := req.Headers.Get("Access-Control-Request-Headers"); ok && names != "" {
+		hs = append(hs, engine.Header{Name: "Access-Control-Allow-Headers", Value: names})
+	}
+	return &engine.Response{Status: defaultPreflight, Headers: hs}
 }
 
 // passingPreflight answers a preflight with everything the request needs.

@@ -392,10 +392,19 @@ func (s *seen) readInit(init jsObject) error {
 			default:
 				return errorAt(m.line, "\"body\" must be a string or null: corsplay models string bodies")
 			}
-		case "credentials", "mode":
+		case "credentials", "mode", "redirect":
 			v, err := str(m)
 			if err != nil {
 				return err
+			}
+			if m.key == "redirect" {
+				switch v {
+				case engine.RedirectFollow, engine.RedirectError, engine.RedirectManual:
+				default:
+					return errorAt(m.line, "redirect %q: fetch() throws a TypeError; use \"follow\", \"error\" or \"manual\"", v)
+				}
+				s.redirect = v
+				continue
 			}
 			if m.key == "credentials" {
 				switch v {

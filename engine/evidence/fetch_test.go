@@ -137,6 +137,14 @@ func TestFetch(t *testing.T) {
 	}
 }
 
+// TestFetchRedirect: the redirect mode a fetch() names is the scenario's.
+func TestFetchRedirect(t *testing.T) {
+	r, err := evidence.Import([]byte("fetch('https://api.example.com/a', {redirect: 'manual', mode: 'cors'})"), evidence.Options{})
+	if err != nil || r.Scenario.Request.Redirect != engine.RedirectManual {
+		t.Errorf("%v, redirect %q", err, r.Scenario.Request.Redirect)
+	}
+}
+
 func TestFetchErrors(t *testing.T) {
 	for _, tt := range []struct{ text, err string }{
 		{"fetch(url, {method: 'POST'})", "line 1: url is a variable or an expression"},
@@ -144,6 +152,7 @@ func TestFetchErrors(t *testing.T) {
 		{"fetch('https://a.example/', {\n  body: 'unterminated\n})", "line 2: a string that does not end on its line"},
 		{"fetch(`https://a.example/${id}`)", "a template with ${…} is an expression"},
 		{"fetch('https://a.example/', {credentials: 'yes'})", `line 1: credentials "yes": fetch() throws a TypeError`},
+		{"fetch('https://a.example/', {\n  redirect: 'stop'\n})", `line 2: redirect "stop": fetch() throws a TypeError`},
 		{"fetch('/api/items')", `fetch(): the URL "/api/items" is not an absolute http or https URL`},
 		{"fetch('https://a.example/', " + strings.Repeat("[", 40) + strings.Repeat("]", 40) + ")", "nested more than 32 deep"},
 	} {

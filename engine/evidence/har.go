@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"reflect"
 	"slices"
 	"strconv"
@@ -49,7 +50,9 @@ type harEntry struct {
 	Response struct {
 		Status  int         `json:"status"`
 		Headers []harHeader `json:"headers"`
-		Error   *string     `json:"_error"`
+		// RedirectURL is the Location of a redirect response.
+		RedirectURL harString `json:"redirectURL"`
+		Error       *string   `json:"_error"`
 	} `json:"response"`
 
 	offset int64 // where the entry starts in the file
@@ -186,6 +189,7 @@ func importHAR(text []byte, opts Options) (Result, error) {
 	}
 	h := &harImport{log: log, text: short}
 	h.pair()
+	h.link()
 	if opts.Entry > 0 {
 		return h.pick(opts.Entry - 1)
 	}
@@ -379,6 +383,9 @@ type harImport struct {
 	// marks preflights that belong to an entry.
 	preflightOf []int
 	paired      map[int]bool
+	// nextOf maps a redirected entry to the entry of the URL it led to,
+	// -1 for none; prevOf the other way.
+	nextOf, prevOf []int
 }
 
 func header(hs []harHeader, name string) (string, bool) {
@@ -467,8 +474,80 @@ func (e *harEntry) failed() bool {
 
 // redirected reports a request answered with a redirect.
 func (e *harEntry) redirected() bool {
-	_, loc := header(e.Response.Headers, "Location")
-	return loc && e.Response.Status >= 300 && e.Response.Status < 400
+	return e.location() != "" && e.Response.Status >= 300 && e.Response.Status < 400
+}
+
+// location is where a redirect response leads, absolute: its Location
+// header, or the HAR's redirectURL; "" for none.
+func (e *harEntry) location() string {
+	loc, ok := header(e.Response.Headers, "Location")
+	if !ok || strings.TrimSpace(loc) == "" {
+		loc = string(e.Response.RedirectURL)
+	}
+	loc = strings.TrimSpace(loc)
+	if loc == "" {
+		return ""
+	}
+	base, err := url.Parse(e.Request.URL)
+	if err != nil {
+		return loc
+	}
+	next, err := base.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return next.String()
+}
+
+// link finds where each redirect led: the next entry, not a preflight,
+// that fetches the Location, for the same page.
+func (h *harImport) link() {
+	es := h.log.entries
+	h.nextOf, h.prevOf = make([]int, len(es)), make([]int, len(es))
+	for i := range es {
+		h.nextOf[i], h.prevOf[i] = -1, -1
+	}
+	// The entries of each page and URL, in order, and the first of each
+	// list not yet claimed by a redirect: entries are linked in order, so
+	// each list is walked once.
+	type key struct{ page, url string }
+	fetches := map[key][]int{}
+	for j := range es {
+		if !es[j].isPreflight() {
+			k := key{es[j].Pageref, noFragment(es[j].Request.URL)}
+			fetches[k] = append(fetches[k], j)
+		}
+	}
+	cursor := map[key]int{}
+	for i := range es {
+		if !es[i].redirected() || es[i].isPreflight() {
+			continue
+		}
+		k := key{es[i].Pageref, noFragment(es[i].location())}
+		list, c := fetches[k], cursor[k]
+		for c < len(list) && list[c] <= i {
+			c++
+		}
+		if c < len(list) {
+			h.nextOf[i], h.prevOf[list[c]] = list[c], i
+			c++
+		}
+		cursor[k] = c
+	}
+}
+
+// chainOf is the entries of the fetch entry i belongs to, from its first
+// request through each redirect.
+func (h *harImport) chainOf(i int) []int {
+	for h.prevOf[i] >= 0 {
+		i = h.prevOf[i]
+	}
+	chain := []int{i}
+	for h.nextOf[i] >= 0 && len(chain) <= engine.MaxRedirects {
+		i = h.nextOf[i]
+		chain = append(chain, i)
+	}
+	return chain
 }
 
 // auto picks the first cross-origin exchange that fails: among those the
@@ -478,10 +557,14 @@ func (h *harImport) auto() (Result, error) {
 	es := h.log.entries
 	var marked, others []int
 	for i := range es {
-		if h.paired[i] || !h.crossOrigin(i) || es[i].redirected() {
+		if h.paired[i] || h.prevOf[i] >= 0 {
+			continue // a preflight, or where a redirect led: read with its request
+		}
+		chain := h.chainOf(i)
+		if !slices.ContainsFunc(chain, h.crossOrigin) {
 			continue
 		}
-		if es[i].failed() {
+		if slices.ContainsFunc(chain, func(j int) bool { return es[j].failed() }) {
 			marked = append(marked, i)
 		} else {
 			others = append(others, i)
@@ -553,12 +636,18 @@ func (h *harImport) pick(i int) (Result, error) {
 			}
 		}
 	}
-	if !h.crossOrigin(i) {
+	chain := h.chainOf(i)
+	if !slices.ContainsFunc(chain, h.crossOrigin) {
 		return Result{}, errorAt(line, "entry %d (%s %s) is not a cross-origin request (it has no Origin header for another origin): CORS does not apply to it", i+1, e.Request.Method, e.Request.URL)
 	}
-	if e.redirected() {
-		loc, _ := header(e.Response.Headers, "Location")
-		return Result{}, errorAt(line, "entry %d was redirected (%d to %s): corsplay does not follow a request's redirects yet; pick the entry of the URL it went to", i+1, e.Response.Status, loc)
+	if chain[0] != i {
+		// Where a redirect led: the fetch started at the chain's first.
+		first := &es[chain[0]]
+		r, err := h.read(chain[0])
+		if err == nil {
+			r.Notes = append([]string{fmt.Sprintf("Entry %d is where a redirect led: the fetch began with entry %d (%s %s), imported with the redirects that follow it.", i+1, chain[0]+1, first.Request.Method, first.Request.URL)}, r.Notes...)
+		}
+		return r, err
 	}
 	return h.read(i)
 }
@@ -600,7 +689,52 @@ func (h *harImport) read(i int) (Result, error) {
 		pe := &h.log.entries[p]
 		s.preflight = &exchangeSeen{headers: headersOf(pe.Request.Headers), response: harResponse(pe)}
 	}
+	h.redirects(i, &s)
 	return h.finish(s, e)
+}
+
+// redirects adds to s the servers entry i's redirects reached: each URL
+// the chain went to answers as its entry says, in elsewhere.
+func (h *harImport) redirects(i int, s *seen) {
+	es := h.log.entries
+	chain := h.chainOf(i)
+	last := &es[chain[len(chain)-1]]
+	for _, j := range chain[1:] {
+		e := &es[j]
+		u := noFragment(e.Request.URL)
+		if slices.ContainsFunc(s.elsewhere, func(x engine.Elsewhere) bool { return x.URL == u }) {
+			continue // a loop: the URL answers as it first did
+		}
+		if len(s.elsewhere) == engine.MaxElsewhere-1 {
+			s.notes = append(s.notes, fmt.Sprintf("The redirects of entry %d reach more URLs than the %d servers a scenario may name: those after entry %d are left out, and no server answers them.", i+1, engine.MaxElsewhere, j))
+			break
+		}
+		raw := &engine.RawServer{Actual: harResponse(e)}
+		if p := h.preflightOf[j]; p >= 0 {
+			raw.Preflight = harResponse(&es[p])
+		}
+		s.elsewhere = append(s.elsewhere, engine.Elsewhere{URL: u, Server: engine.Server{Raw: raw}})
+		s.cookies = s.cookies || len(e.Request.Cookies) > 0 || headersOf(e.Request.Headers).Has("Cookie")
+	}
+	if len(chain) > 1 {
+		which := "entry " + entryList(chain[1:]) + " is the request its redirect led to"
+		if len(chain) > 2 {
+			which = "entries " + entryList(chain[1:]) + " are the requests its redirects led to"
+		}
+		s.notes = append(s.notes, fmt.Sprintf("Entry %d was redirected: %s, each URL's server answering in the scenario as its entry shows.", i+1, which))
+	}
+	if last.redirected() && len(s.elsewhere) < engine.MaxElsewhere-1 {
+		s.notes = append(s.notes, fmt.Sprintf("Entry %d redirects to %s, which no entry of the HAR fetches: the browser did not follow that redirect, or the HAR was saved without it. In the scenario no server answers it (404, no CORS header).", chain[len(chain)-1]+1, last.location()))
+	}
+}
+
+// entryList names entries (indexes) counted from 1.
+func entryList(is []int) string {
+	var out []string
+	for _, i := range is {
+		out = append(out, fmt.Sprint(i+1))
+	}
+	return strings.Join(out, ", ")
 }
 
 func (h *harImport) finish(s seen, e *harEntry) (Result, error) {
@@ -629,6 +763,17 @@ func (h *harImport) finish(s seen, e *harEntry) (Result, error) {
 func recordedFailure(r Result, recorded string, line int) Result {
 	f, err := readFailure([]consoleLine{{line, recorded}})
 	if err != nil || f.browser != r.Browser {
+		return r
+	}
+	if len(r.Scenario.Elsewhere) > 0 {
+		// A redirect chain: every answer the HAR shows is in it; say
+		// whether the scenario prints what was recorded.
+		o := engine.Evaluate(r.Scenario)
+		if !slices.ContainsFunc(o.ConsoleLines, func(l engine.ConsoleLine) bool {
+			return l.Text == recorded || strings.TrimPrefix(l.Text, safariLoadFailed) == strings.TrimPrefix(recorded, safariLoadFailed)
+		}) {
+			r.Notes = append(r.Notes, fmt.Sprintf("%s recorded %q, which this scenario does not print: the HAR does not show every answer of the servers.", browserTitles[r.Browser], recorded))
+		}
 		return r
 	}
 	f.url, f.origin = r.Scenario.Request.URL, r.Scenario.Page
@@ -663,6 +808,10 @@ func harResponse(e *harEntry) *engine.Response {
 		return nil
 	}
 	hs, _ := responseHeaders(headersOf(e.Response.Headers))
+	if loc := string(e.Response.RedirectURL); loc != "" && st >= 300 && st < 400 && !hs.Has("Location") {
+		// The redirect's Location, as the HAR keeps it apart.
+		hs = append(hs, engine.Header{Name: "Location", Value: loc})
+	}
 	return &engine.Response{Status: st, Headers: hs}
 }
 

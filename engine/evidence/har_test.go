@@ -26,7 +26,11 @@ var harTests = []struct {
 	credentials   string
 	preflight     bool // the preflight's real answer is in the scenario
 	actualStatus  int  // the real response's status, 0 for none
-	console       string
+	// url is the request's when not the picked entry's: where a chain
+	// of redirects began; elsewhere the URL of the server its redirect
+	// reached, "" for none.
+	url, elsewhere string
+	console        string
 }{
 	{
 		file: "chrome.har", browser: engine.Chrome, entry: 3,
@@ -56,6 +60,17 @@ var harTests = []struct {
 		headers:     engine.Headers{{Name: "Accept", Value: "application/json"}},
 		credentials: engine.CredentialsInclude, actualStatus: 200,
 		console: "Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.",
+	},
+	{
+		// A credentialed fetch that the API redirects to a login page on
+		// another origin: the redirect passes, but the request to the
+		// login page carries Origin: null, which the page's origin does
+		// not equal.
+		file: "chrome-redirect.har", browser: engine.Chrome, entry: 1,
+		page: "http://localhost:5173", method: "GET",
+		credentials: engine.CredentialsInclude, actualStatus: 302,
+		url: "https://api.shop.test/v1/me", elsewhere: "https://auth.shop.test/login?next=%2Fv1%2Fme",
+		console: "Access to fetch at 'https://auth.shop.test/login?next=%2Fv1%2Fme' (redirected from 'https://api.shop.test/v1/me') from origin 'http://localhost:5173' has been blocked by CORS policy: The 'Access-Control-Allow-Origin' header has a value 'http://localhost:5173' that is not equal to the supplied origin. Have the server send the header with a valid value.",
 	},
 }
 
@@ -92,6 +107,12 @@ func TestHAR(t *testing.T) {
 			}
 			if tt.actualStatus != 0 && (raw.Actual == nil || raw.Actual.Status != tt.actualStatus) {
 				t.Errorf("actual %+v, want status %d", raw.Actual, tt.actualStatus)
+			}
+			if tt.url != "" && s.Request.URL != tt.url {
+				t.Errorf("url %s, want %s", s.Request.URL, tt.url)
+			}
+			if len(s.Elsewhere) > 0 != (tt.elsewhere != "") || tt.elsewhere != "" && s.Elsewhere[0].URL != tt.elsewhere {
+				t.Errorf("elsewhere %+v, want %q", s.Elsewhere, tt.elsewhere)
 			}
 			o := engine.Evaluate(s)
 			if o.Verdict != engine.Blocked || o.Console != tt.console {
@@ -155,8 +176,14 @@ func TestHAREntry(t *testing.T) {
 			t.Errorf("entry %d: notes %q, want %q", tt.entry, r.Notes, tt.note)
 		}
 	}
+	// Where a redirect led: the fetch is imported from its first request.
+	redirected, _ := os.ReadFile("testdata/chrome-redirect.har")
+	r, err := evidence.Import(redirected, evidence.Options{Entry: 2})
+	if err != nil || r.Scenario.Request.URL != "https://api.shop.test/v1/me" || len(r.Scenario.Elsewhere) != 1 || !strings.Contains(strings.Join(r.Notes, " "), "Entry 2 is where a redirect led: the fetch began with entry 1") {
+		t.Errorf("entry 2 of chrome-redirect.har: %v, %s, notes %q", err, r.Scenario.Request.URL, r.Notes)
+	}
 	// Entry 2 is allowed: imported all the same.
-	r, _ := evidence.Import(chrome, evidence.Options{Entry: 2})
+	r, _ = evidence.Import(chrome, evidence.Options{Entry: 2})
 	if o := engine.Evaluate(r.Scenario); o.Verdict != engine.Allowed {
 		t.Errorf("entry 2: %s, want allowed", o.Verdict)
 	}
@@ -215,5 +242,62 @@ func TestHARRecordedFailure(t *testing.T) {
 		return a.Field == "server.raw" && strings.Contains(a.Why, "Preflight response is not successful. Status code: 401")
 	}) {
 		t.Errorf("assumed %+v", r.Assumed)
+	}
+}
+
+// TestHARRedirectUnseenAnswers: Safari lists no preflight, so along a
+// redirect chain each preflight the browser sent is assumed to allow what
+// it asked (the second's Origin is null: the redirect left the API's
+// origin for another), and each is listed as assumed.
+func TestHARRedirectUnseenAnswers(t *testing.T) {
+	har := `{"log": {"creator": {"name": "WebKit Web Inspector"}, "entries": [
+{"request": {"method": "PUT", "url": "https://api.example.com/items/1", "headers": [{"name": "Origin", "value": "https://app.example.com"}, {"name": "Content-Type", "value": "application/json"}], "postData": {"mimeType": "application/json", "text": "{}"}},
+ "response": {"status": 307, "headers": [{"name": "Access-Control-Allow-Origin", "value": "*"}, {"name": "Location", "value": "https://store.example.net/items/1"}], "redirectURL": "https://store.example.net/items/1"}},
+{"request": {"method": "PUT", "url": "https://store.example.net/items/1", "headers": [{"name": "Origin", "value": "null"}, {"name": "Content-Type", "value": "application/json"}], "postData": {"mimeType": "application/json", "text": "{}"}},
+ "response": {"status": 200, "headers": [{"name": "Access-Control-Allow-Origin", "value": "https://app.example.com"}], "_error": "Origin null is not allowed by Access-Control-Allow-Origin. Status code: 200"}}
+]}}`
+	r, err := evidence.Import([]byte(har), evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := r.Scenario
+	if s.Request.URL != "https://api.example.com/items/1" || len(s.Elsewhere) != 1 || s.Server.Raw.Preflight == nil || s.Elsewhere[0].Server.Raw.Preflight == nil {
+		t.Fatalf("url %s, elsewhere %+v, server %+v", s.Request.URL, s.Elsewhere, s.Server.Raw)
+	}
+	for _, f := range []string{"server.raw.preflight", "elsewhere[0].server.raw.preflight"} {
+		if !slices.ContainsFunc(r.Assumed, func(a evidence.Assumption) bool {
+			return a.Field == f && strings.Contains(a.Why, "Safari's Network panel does not list preflights")
+		}) {
+			t.Errorf("%s is not listed as assumed: %+v", f, r.Assumed)
+		}
+	}
+	if o := engine.Evaluate(s); o.Verdict != engine.Blocked || o.Console != "Origin null is not allowed by Access-Control-Allow-Origin. Status code: 200" {
+		t.Errorf("evaluated: %s, %s", o.Verdict, o.Console)
+	}
+	if strings.Contains(strings.Join(r.Notes, " "), "does not print") {
+		t.Errorf("notes %q: the recorded failure is the scenario's", r.Notes)
+	}
+}
+
+// TestHARRedirectURL: a redirect whose Location header the HAR left out
+// leads where its redirectURL says.
+func TestHARRedirectURL(t *testing.T) {
+	text, err := os.ReadFile("testdata/chrome-redirect.har")
+	if err != nil {
+		t.Fatal(err)
+	}
+	location := `{"name": "location", "value": "https://auth.shop.test/login?next=%2Fv1%2Fme"},`
+	if !strings.Contains(string(text), location) {
+		t.Fatal("chrome-redirect.har has no Location header to leave out")
+	}
+	r, err := evidence.Import([]byte(strings.Replace(string(text), location, "", 1)), evidence.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := r.Scenario.Server.Raw.Actual.Headers.Get("Location"); got != "https://auth.shop.test/login?next=%2Fv1%2Fme" {
+		t.Errorf("Location %q", got)
+	}
+	if o := engine.Evaluate(r.Scenario); len(o.Hops) != 2 || o.Verdict != engine.Blocked {
+		t.Errorf("%s after %d hops", o.Verdict, len(o.Hops))
 	}
 }

@@ -2,6 +2,8 @@ package evidence
 
 import (
 	"fmt"
+	"net/url"
+	"slices"
 	"strings"
 
 	"corsplay/engine"
@@ -23,6 +25,7 @@ const (
 	defaultPreflight   = 204 // a CORS middleware's preflight answer
 	defaultBadStatus   = 401 // an auth layer answering the preflight
 	defaultRedirect    = 301 // a trailing slash or http→https redirect
+	defaultFound       = 302 // the request's redirect: the most common status
 	defaultBadMethods  = "GET POST PUT"
 	defaultBadHeaders  = "Content-Type Authorization"
 	defaultMissingVerb = "PUT"
@@ -44,10 +47,13 @@ func reproduce(f failureSeen) (Result, error) {
 	var assumed []Assumption
 	if f.url == "" {
 		f.url = assumedURL
-		assumed = append(assumed, Assumption{"request.url", title + "'s reason line does not name the URL (the line after it, \"Fetch API cannot load …\", does): which URL does your page fetch? corsplay assumed " + f.url + "."})
+		assumed = append(assumed, Assumption{"request.url", f.urlUnknownWhy() + " corsplay assumed " + f.url + "."})
 	}
 	if _, ok := originOf(f.url); !ok {
 		return Result{}, errorAt(f.line, "%s printed the URL %q, which is not an absolute http or https URL", title, f.url)
+	}
+	if _, ok := originOf(f.initialURL); f.initialURL != "" && !ok {
+		return Result{}, errorAt(f.line, "%s printed that the request was redirected from %q, which is not an absolute http or https URL", title, f.initialURL)
 	}
 	if f.origin == "" {
 		f.origin = likelyPage(f.url, f.hint)
@@ -55,6 +61,9 @@ func reproduce(f failureSeen) (Result, error) {
 	}
 	if _, err := engine.ParseOrigin(f.origin); err != nil {
 		return Result{}, errorAt(f.line, "the page's origin %q: %v", f.origin, err)
+	}
+	if f.location == "" {
+		f.location = f.assumedLocation()
 	}
 	want := f.expected()
 	cands := f.candidates()
@@ -70,13 +79,17 @@ func reproduce(f failureSeen) (Result, error) {
 			break
 		}
 	}
+	if chosen.s.Page != f.origin {
+		// The candidate changed the page (an opaque one): it says why.
+		assumed = slices.DeleteFunc(assumed, func(a Assumption) bool { return a.Field == "page" })
+	}
 	r := Result{Source: SourceConsole, Browser: f.browser, Scenario: chosen.s, Assumed: append(assumed, chosen.assumed...), Notes: f.notes}
 	r.Scenario.Title = "Pasted from " + title + "'s console"
 	if r.Scenario.Request.Credentials == "" && r.Scenario.Request.Mode != engine.ModeSameOrigin {
 		r.Assumed = append(r.Assumed, Assumption{"request.credentials", title + "'s message does not say whether fetch() sends cookies: corsplay assumed it does not (credentials: \"same-origin\", the default). Does your fetch() use credentials: \"include\"? Then the server must also answer Access-Control-Allow-Credentials: true and name your origin, never *."})
 	}
-	if f.printed != want {
-		r.Notes = append(r.Notes, fmt.Sprintf("corsplay's %s prints this failure as: %s", title, want))
+	if f.printed != strings.TrimSpace(want) {
+		r.Notes = append(r.Notes, fmt.Sprintf("corsplay's %s prints this failure as: %s", title, strings.TrimSpace(want)))
 	}
 	if got != want {
 		r.Notes = append(r.Notes, fmt.Sprintf("This scenario does not reproduce the line exactly: corsplay's %s prints %q.", title, got))
@@ -86,11 +99,45 @@ func reproduce(f failureSeen) (Result, error) {
 
 // expected is the main line the browser prints for f, from its catalogue.
 func (f failureSeen) expected() string {
-	lines, te := catalogues[f.browser].Failed(console.Failure{Kind: f.kind, URL: f.url, Origin: f.origin, Hint: f.hint, Status: f.failingStatus(), Method: f.method})
+	lines, te := catalogues[f.browser].Failed(console.Failure{
+		Kind: f.kind, URL: f.url, InitialURL: orDefault(f.initialURL, f.url), Location: f.location,
+		Origin: f.origin, RequestOrigin: f.requestOrigin, Hint: f.hint, Status: f.failingStatus(), Method: f.method, Follows: true,
+	})
 	if len(lines) == 0 {
 		return te
 	}
 	return lines[0].Text
+}
+
+// urlUnknownWhy says why the URL fetched is not known, as a question.
+func (f failureSeen) urlUnknownWhy() string {
+	title := browserTitles[f.browser]
+	switch {
+	case f.browser == engine.Chrome:
+		return "Chrome's network error does not name the URL (DevTools' Network panel and its \"GET https://… net::ERR_…\" line do): which URL does your page fetch?"
+	case f.browser == engine.Firefox && f.kind == console.RedirectNotHTTP:
+		return "Firefox names where the redirect led (" + f.location + "), not the URL that answered it (its next line, \"… CORS request did not succeed\", does): which URL does your page fetch?"
+	}
+	return title + "'s reason line does not name the URL (the line after it, \"Fetch API cannot load …\", does): which URL does your page fetch?"
+}
+
+// assumedLocation is the Location a refused redirect is assumed to have
+// had, when the text says only what kind it was.
+func (f failureSeen) assumedLocation() string {
+	switch {
+	case f.kind == console.RedirectNotHTTP && f.browser == engine.Safari:
+		// "FTP URLs are disabled".
+		u, err := url.Parse(f.url)
+		if err != nil {
+			return "ftp://ftp.example.com/"
+		}
+		return "ftp://" + u.Hostname() + u.EscapedPath()
+	case f.kind == console.RedirectNotHTTP:
+		return "data:text/plain,redirected" // Chrome's net::ERR_UNSAFE_REDIRECT
+	case f.kind == console.RedirectBadLocation:
+		return "http://" // a URL without a host
+	}
+	return ""
 }
 
 // failingStatus is the status of the response that failed the check:
@@ -105,8 +152,20 @@ func (f failureSeen) failingStatus() int {
 		return defaultRedirect
 	case f.atPreflight():
 		return defaultPreflight
+	case f.location != "" || isRedirectKind(f.kind):
+		return defaultFound
 	}
 	return defaultActual
+}
+
+// isRedirectKind reports the failures of a redirect of the request itself.
+func isRedirectKind(kind string) bool {
+	switch kind {
+	case console.RedirectContainsCredentials, console.RedirectModeError, console.RedirectBadLocation, console.RedirectNotHTTP,
+		console.TooManyRedirects, console.NoCORSRedirectMode, console.RedirectDisallowedByMode:
+		return true
+	}
+	return false
 }
 
 // atPreflight: the failing response is the preflight's.
@@ -123,15 +182,34 @@ func (f failureSeen) baseKind() string {
 
 // candidates are the scenarios that may reproduce f, most likely first.
 func (f failureSeen) candidates() []candidate {
+	switch {
+	case f.initialURL != "" && f.initialURL != f.url:
+		return f.redirectedFrom()
+	case f.requestOrigin == "null":
+		return f.tainted()
+	}
+	return f.direct()
+}
+
+// direct are the candidates whose request goes to f.url: the failing
+// response is the first one.
+func (f failureSeen) direct() []candidate {
 	if f.kind == console.MissingAllowOriginHeader && f.browser == engine.Safari && f.preflight == preflightUnknown {
 		// Safari prints the same line for a preflight's response.
 		var out []candidate
 		for _, p := range []int{preflightNo, preflightYes} {
 			g := f
 			g.preflight = p
-			out = append(out, g.candidates()...)
+			out = append(out, g.direct()...)
 		}
 		return out
+	}
+	if f.redirectLikely() {
+		// A redirect that failed the CORS check, else the response (or
+		// the preflight) as read.
+		g := f
+		g.location, g.preflight = redirectTarget(f.url), preflightNo
+		return append([]candidate{g.build("")}, f.build(""))
 	}
 	if f.kind == console.HeaderDisallowedByPreflightResponse {
 		var out []candidate
@@ -148,10 +226,14 @@ func (f failureSeen) candidates() []candidate {
 // build makes one candidate; headerValue is the value of the disallowed
 // header of a HeaderDisallowed failure.
 func (f failureSeen) build(headerValue string) candidate {
-	b := &builder{f: f, origin: f.origin}
+	b := &builder{f: f, origin: orDefault(f.allowAs, f.origin)}
 	b.s = engine.Scenario{V: engine.Version, Browser: f.browser, Page: f.origin, Request: engine.Request{URL: f.url, Method: f.method}}
 	title := browserTitles[f.browser]
 	kind := f.baseKind()
+	if isRedirectKind(kind) {
+		b.refusedRedirect(kind)
+		return b.candidate()
+	}
 
 	switch kind {
 	case console.DisallowedByMode:
@@ -193,8 +275,141 @@ func (f failureSeen) build(headerValue string) candidate {
 		b.s.Server.Raw.Preflight = b.passingPreflight(defaultPreflight)
 		b.assume("server.raw.preflight", fmt.Sprintf("%s failed the response to the request itself, so its preflight passed; corsplay assumed one that allows %s.", title, b.s.Request.Method))
 	}
-	b.assume("server.raw.actual", b.responseWhy(kind, "the response", f.failingStatus(), f.status != 0))
+	what, where := "the response", ""
+	if f.location != "" {
+		// The response was a redirect, which failed the CORS check.
+		a := b.s.Server.Raw.Actual
+		a.Headers = append(a.Headers, engine.Header{Name: "Location", Value: f.location})
+		what = "the redirect response (Location: " + f.location + ")"
+		if f.browser != engine.Safari {
+			what = "the response"
+			where = fmt.Sprintf(" Its status %d is a redirect's, which the browser checks before following it: corsplay assumed Location: %s (a trailing slash added, the most common redirect). Where does it redirect (DevTools → Network → the request → Location)?", f.status, f.location)
+		}
+	}
+	b.assume("server.raw.actual", b.responseWhy(kind, what, f.failingStatus(), f.status != 0)+where)
 	return b.candidate()
+}
+
+// redirectLikely: the response that failed the CORS check had a
+// redirect's status and (Firefox) the request then did not succeed, or
+// (Chrome) the request itself failed: most likely a redirect, which the
+// browser checks before following it.
+func (f failureSeen) redirectLikely() bool {
+	if f.location != "" || !isRedirectStatus(f.status) {
+		return false
+	}
+	switch f.baseKind() {
+	case console.MissingAllowOriginHeader, console.MultipleAllowOriginValues, console.InvalidAllowOriginValue,
+		console.AllowOriginMismatch, console.WildcardOriginNotAllowed, console.InvalidAllowCredentials:
+	default:
+		return false
+	}
+	switch f.browser {
+	case engine.Chrome:
+		return f.preflight == preflightNo
+	case engine.Firefox:
+		return f.didNotSucceed && !isPreflightKind(f.kind)
+	}
+	return false
+}
+
+// refusedRedirect makes the server answer a redirect that the browser
+// refuses as kind says.
+func (b *builder) refusedRedirect(kind string) {
+	f := b.f
+	title := browserTitles[f.browser]
+	status := f.status
+	if !isRedirectStatus(status) {
+		status = defaultFound
+	}
+	r := &b.s.Request
+	redirect := func(location string, headers engine.Headers) {
+		b.method("GET")
+		hs := append(headers, engine.Header{Name: "Location", Value: location})
+		b.s.Server.Raw = &engine.RawServer{Actual: &engine.Response{Status: status, Headers: hs}}
+		if r.Mode != engine.ModeNoCORS && !engine.IsSafelistedMethod(engine.NormalizeMethod(r.Method)) {
+			b.s.Server.Raw.Preflight = b.passingPreflight(defaultPreflight)
+			b.assume("server.raw.preflight", fmt.Sprintf("%s's message is about the redirect, so the preflight passed: corsplay assumed one that allows %s.", title, r.Method))
+		}
+	}
+	// The redirect passes the CORS check: the failure is what comes after.
+	passes := fmt.Sprintf(", with Access-Control-Allow-Origin: %s so that the redirect itself passes the CORS check", b.origin)
+	switch kind {
+	case console.TooManyRedirects:
+		redirect(noFragment(f.url), b.allowOrigin())
+		why := fmt.Sprintf("%s says the fetch followed too many redirects (a fetch follows at most %d), not where they went: corsplay assumed a loop, the URL answering %d with Location: itself%s. The usual loops: http and https sending to each other, a trailing slash added and removed, a login page sending back to the URL. Where does it redirect (curl -i %s)?", title, engine.MaxRedirects, status, passes, noFragment(f.url))
+		if f.browser == engine.Firefox {
+			why = fmt.Sprintf("Firefox printed \"CORS request did not succeed\" alone. It does so when the request got no response at all (the server is down, the host or port is wrong, a certificate or the network failed), which corsplay does not model and no CORS header fixes: check first that the URL answers (curl -i %s). It also does so when it refuses a redirect: more than %d of them, a Location with a user name or password, or a data: URL. corsplay reproduced the first of these, a loop: the URL answers %d with Location: itself%s.", noFragment(f.url), engine.MaxRedirects, status, passes)
+		}
+		b.assume("server.raw.actual", why)
+	case console.RedirectModeError:
+		r.Redirect = engine.RedirectError
+		redirect(redirectTarget(f.url), b.allowOrigin())
+		why := fmt.Sprintf("%s says a redirect was refused because the fetch does not follow redirects: corsplay assumed fetch() was called with redirect: \"error\".", title)
+		if f.browser == engine.Chrome {
+			why = "Chrome printed net::ERR_FAILED and no CORS message: of what corsplay models, only a redirect met with redirect: \"error\" does that, so corsplay assumed fetch() was called with it. If Chrome also printed an \"Access to fetch at …\" line, paste that line instead."
+		}
+		b.assume("request.redirect", why)
+		b.assume("server.raw.actual", fmt.Sprintf("%s does not say where the redirect led: corsplay assumed %d with Location: %s (a trailing slash added)%s.", title, status, redirectTarget(f.url), passes))
+	case console.RedirectContainsCredentials:
+		loc := f.hint
+		if !f.hintKnown || !strings.Contains(loc, "@") {
+			loc = credentialsURL(f.url)
+			b.assume("server.raw.actual", fmt.Sprintf("%s says the redirect's Location had a user name or password but does not print it: corsplay assumed %d with Location: %s%s. A CORS request never follows such a redirect: send credentials in a header instead.", title, status, loc, passes))
+		} else {
+			b.assume("server.raw.actual", fmt.Sprintf("%s printed the redirect's Location, %s; corsplay assumed the status %d%s. A CORS request never follows a redirect to a URL with a user name or password: send credentials in a header instead.", title, loc, status, passes))
+		}
+		redirect(loc, b.allowOrigin())
+	case console.RedirectNotHTTP, console.RedirectBadLocation:
+		redirect(f.location, b.allowOrigin())
+		given := fmt.Sprintf("%s printed the redirect's Location, %s: corsplay assumed", title, f.location)
+		switch {
+		case f.browser == engine.Chrome && kind == console.RedirectBadLocation:
+			given = fmt.Sprintf("Chrome printed net::ERR_INVALID_REDIRECT, a redirect whose Location is not a URL, but not the Location: corsplay assumed Location: %s (a URL without a host),", f.location)
+		case f.browser == engine.Chrome && strings.HasPrefix(f.location, "data:"):
+			given = fmt.Sprintf("Chrome printed net::ERR_UNSAFE_REDIRECT, a redirect to a data: URL, but not the Location: corsplay assumed Location: %s,", f.location)
+		case f.browser == engine.Safari && strings.HasPrefix(f.location, "ftp:"):
+			given = fmt.Sprintf("Safari says the redirect led to an ftp: URL but not which: corsplay assumed Location: %s,", f.location)
+		}
+		b.assume("server.raw.actual", fmt.Sprintf("%s the status %d%s. fetch() follows redirects to http and https URLs only. What does the server answer (curl -i %s)?", given, status, passes, noFragment(f.url)))
+	case console.NoCORSRedirectMode:
+		r.Mode, r.Redirect = engine.ModeNoCORS, engine.RedirectManual
+		redirect(redirectTarget(f.url), engine.Headers{})
+		b.assume("request.redirect", fmt.Sprintf("%s says the request had mode \"no-cors\" and a redirect mode other than \"follow\": \"manual\" and \"error\" fail the same way, before anything is sent; corsplay assumed \"manual\".", title))
+	case console.RedirectDisallowedByMode:
+		r.Mode = engine.ModeSameOrigin
+		r.URL = onPage(f.origin, f.url)
+		redirect(f.url, engine.Headers{})
+		b.assume("request.url", fmt.Sprintf("%s names the URL a redirect led to (%s), another origin, which mode \"same-origin\" refuses; not the URL fetch() was called with: corsplay assumed %s, on the page's origin, answering %d with Location: %s. Which URL does your page fetch?", title, f.url, r.URL, status, f.url))
+	}
+}
+
+// credentialsURL is the URL with a user name and password a refused
+// redirect is assumed to lead to: the same URL's, with a trailing slash.
+func credentialsURL(raw string) string {
+	u, err := url.Parse(redirectTarget(raw))
+	if err != nil || u.Host == "" {
+		return "https://user:password@api.example.com/"
+	}
+	u.User = url.UserPassword("user", "password")
+	return u.String()
+}
+
+// onPage is the URL with the path and query of target on the page's
+// origin.
+func onPage(page, target string) string {
+	u, err := url.Parse(target)
+	if err != nil {
+		return page + "/"
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	if u.RawQuery != "" {
+		path += "?" + u.RawQuery
+	}
+	return page + path
 }
 
 // builder assembles one candidate.
