@@ -82,7 +82,8 @@ func Evaluate(s Scenario) Outcome {
 	a := analyse(s, lib)
 	out.Exposure = a.probes
 	out.Lint = lint(s, a)
-	if more := append(libraryFindings(s, out.LibraryWarnings), layerFindings(s)...); len(more) > 0 {
+	more := append(libraryFindings(s, out.LibraryWarnings), layerFindings(s)...)
+	if more = append(more, redirectFindings(out)...); len(more) > 0 {
 		out.Lint = append(out.Lint, more...)
 		sortFindings(out.Lint)
 	}

@@ -153,6 +153,9 @@ func (e *evaluation) redirected(resp Response) int {
 		return redirectNone
 	case e.s.Request.Redirect == RedirectError:
 		e.redirectFailed(console.Failure{Kind: console.RedirectModeError, Status: resp.Status}, fmt.Sprintf("The server answered %d, a redirect, and the request's redirect mode is \"error\": the fetch fails on any redirect.", resp.Status), specRedirectMode)
+		if !hasLocation && !e.brief {
+			e.out.Steps[len(e.out.Steps)-1].Differs = "Chrome and Safari take a redirect status without Location as the response itself, even in redirect mode \"error\"; Firefox and the standard fail."
+		}
 		return redirectEnded
 	case e.s.Request.Redirect == RedirectManual:
 		e.out.Verdict = OpaqueRedirect
@@ -213,7 +216,14 @@ func (e *evaluation) redirected(resp Response) int {
 		e.taintedOrigin = true
 		detail += fmt.Sprintf(" A server of another origin (%s) sent the page on to yet another origin, so from now on the request's Origin is null: the next server must allow null or *.", from)
 	}
-	e.step(Step{ID: "redirect", Title: "Follow the redirect", Status: StepInfo, Detail: detail, Spec: specRedirectFetch, Message: "actual-response"})
+	var differs string
+	switch {
+	case e.preflighted && e.taintedOrigin:
+		differs = "Firefox and Safari preflight the redirected request again whether it needs it or not; Firefox's preflight carries the page's origin, not null."
+	case e.preflighted:
+		differs = "Firefox and Safari preflight the redirected request again whether it needs it or not; Chrome and the standard only when it does."
+	}
+	e.step(Step{ID: "redirect", Title: "Follow the redirect", Status: StepInfo, Detail: detail, Spec: specRedirectFetch, Message: "actual-response", Differs: differs})
 	e.redirects++
 	e.url, e.urlString = next, serializeURL(next)
 	e.consoleURL = e.urlString

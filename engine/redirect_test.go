@@ -226,3 +226,32 @@ func TestRedirectFixes(t *testing.T) {
 		})
 	}
 }
+
+// TestRedirectLint: a redirect that respells the URL, and one that makes
+// the Origin null, are reported whatever the verdict.
+func TestRedirectLint(t *testing.T) {
+	final := rawServer(nil, resp(200, acao, "*"))
+	tests := []struct {
+		name      string
+		server    engine.Server
+		elsewhere []engine.Elsewhere
+		want      []string
+	}{
+		{"a trailing slash", redirectTo(308, "/items/", "*"), []engine.Elsewhere{{URL: apiURL + "/", Server: final}}, []string{"REDIRECT-001"}},
+		{"to another origin", redirectTo(302, loginURL+"/sso", "*"), []engine.Elsewhere{{URL: loginURL + "/", Server: final}}, []string{"REDIRECT-002"}},
+		{"https to another host, same path", redirectTo(301, "https://www.example.com/items", "*"), []engine.Elsewhere{{URL: "https://www.example.com/", Server: final}}, []string{"REDIRECT-001", "REDIRECT-002"}},
+		{"to another path on the API", redirectTo(302, "/v2/items", "*"), []engine.Elsewhere{{URL: "https://api.example.com/v2/", Server: final}}, nil},
+	}
+	for _, tt := range tests {
+		s := engine.Scenario{V: engine.Version, Page: pageOrigin, Request: engine.Request{URL: apiURL}, Server: tt.server, Elsewhere: tt.elsewhere}
+		var ids []string
+		for _, f := range engine.Evaluate(s).Lint {
+			if strings.HasPrefix(f.ID, "REDIRECT-") {
+				ids = append(ids, f.ID)
+			}
+		}
+		if strings.Join(ids, ",") != strings.Join(tt.want, ",") {
+			t.Errorf("%s: lint %q, want %q", tt.name, ids, tt.want)
+		}
+	}
+}
