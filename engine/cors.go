@@ -40,7 +40,7 @@ func (e *evaluation) cors() int {
 		return r
 	}
 	st.Detail = "Yes, because " + strings.Join(reasons, "; ") + ". Before sending it, the browser asks the server with an OPTIONS request."
-	key := [2]string{e.preflightOrigin().String(), e.urlString}
+	key := [2]string{e.preflightOriginText(), e.urlString}
 	cachedGrant, cached := e.preflights[key]
 	include := e.s.Request.Credentials == CredentialsInclude
 	if cached && cachedGrant.covers(e.method, unsafe, include, profileOf(e.profile).cachedWildcard) {
@@ -182,13 +182,13 @@ type grant struct {
 func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 	e.preflighted = true
 	req := HTTPRequest{Method: "OPTIONS", URL: e.urlString, Headers: Headers{
-		{Name: "Origin", Value: e.preflightOrigin().String()},
+		{Name: "Origin", Value: e.preflightOriginText()},
 		{Name: headerRequestMethod, Value: e.method},
 	}}
 	if len(unsafe) > 0 {
 		req.Headers = append(req.Headers, Header{Name: headerRequestHeaders, Value: strings.Join(unsafe, ",")})
 	}
-	resp := e.respond(req, true).parsed()
+	resp := e.respond(req, true)
 	e.out.Preflight = &Exchange{Reasons: reasons, Request: req, Response: &resp}
 	detail := fmt.Sprintf("OPTIONS %s carries Origin: %s and Access-Control-Request-Method: %s", e.urlString, e.preflightOrigin(), e.method)
 	if len(unsafe) > 0 {

@@ -40,6 +40,7 @@ type evaluation struct {
 	lib        *libView // a library server's emulation, already built
 	brief      bool     // the verdict alone: no steps, sends or cookies (verdictOnly)
 	origin     Origin
+	originText string // origin, serialized
 	url        *url.URL
 	urlString  string // as sent: no fragment
 	consoleURL string // as Chromium prints it: with the fragment
@@ -124,6 +125,7 @@ func (e *evaluation) run() (out Outcome) {
 	e.browser = profileOf(e.profile).console
 	e.out.ReadableHeaders = []string{}
 	e.out.ConsoleLines = []ConsoleLine{}
+	e.out.Hops = make([]Hop, 0, 2) // a preflight and the request
 	defer func() {
 		if r := recover(); r != nil {
 			e.stopped(r)
@@ -137,8 +139,9 @@ func (e *evaluation) run() (out Outcome) {
 }
 
 // respond sends req to the server that answers its URL, records the hop,
-// and stops the evaluation when the server's patterns cost more than the
-// budget left.
+// and returns the response as the browser's parser hands it over
+// (Response.parsed). It stops the evaluation when the server's patterns
+// cost more than the budget left.
 func (e *evaluation) respond(req HTTPRequest, preflight bool) Response {
 	req.meter = e.s.meter
 	server, name := e.server, "server"
@@ -156,7 +159,7 @@ func (e *evaluation) respond(req HTTPRequest, preflight bool) Response {
 	parsed := resp.parsed()
 	req.meter = nil
 	e.out.Hops = append(e.out.Hops, Hop{Preflight: preflight, Request: req, Response: &parsed, Server: name, By: resp.by, StatusBy: resp.statusBy})
-	return resp
+	return parsed
 }
 
 // stopped ends an evaluation respond stopped (r is what it panicked
@@ -210,7 +213,7 @@ func (e *evaluation) blockedAt(kind, hint string, status int, location string) {
 // failure fills in what every failure of this fetch says: where it went,
 // from which origin, with which method.
 func (e *evaluation) failure(f console.Failure) console.Failure {
-	f.URL, f.InitialURL, f.Origin, f.RequestOrigin, f.Method = e.consoleURL, e.initialURL, e.origin.String(), e.sentOrigin(), e.method
+	f.URL, f.InitialURL, f.Origin, f.RequestOrigin, f.Method = e.consoleURL, e.initialURL, e.originText, e.sentOrigin(), e.method
 	f.BeganSameOrigin, f.Follows = e.beganSameOrigin, e.s.Request.Redirect == RedirectFollow
 	return f
 }
@@ -260,7 +263,7 @@ func (e *evaluation) construct() bool {
 		e.step(Step{ID: "page", Title: "Page origin", Status: StepFail, Detail: e.out.Console, Spec: specOrigin})
 		return false
 	}
-	e.origin = origin
+	e.origin, e.originText = origin, origin.String()
 	for i, x := range e.s.Elsewhere {
 		r, _, err := x.Server.responder()
 		if err != nil {
@@ -480,7 +483,7 @@ func (e *evaluation) sendsOrigin() bool {
 func (e *evaluation) sendActual(withOrigin bool) Response {
 	req := e.actualRequest(withOrigin)
 	req.cookies = e.sendsCookies()
-	resp := e.respond(req, false).parsed()
+	resp := e.respond(req, false)
 	e.out.Actual = &Exchange{Request: req, Response: &resp}
 	return resp
 }

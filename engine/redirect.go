@@ -265,7 +265,7 @@ func (e *evaluation) sentOrigin() string {
 	if e.taintedOrigin {
 		return "null"
 	}
-	return e.origin.String()
+	return e.originText
 }
 
 // redirects reports whether a response of s may be a redirect: another
@@ -291,4 +291,12 @@ func (e *evaluation) preflightOrigin() Origin {
 		return e.origin
 	}
 	return e.requestOrigin()
+}
+
+// preflightOriginText is preflightOrigin serialized.
+func (e *evaluation) preflightOriginText() string {
+	if profileOf(e.profile).preflightUntainted {
+		return e.originText
+	}
+	return e.sentOrigin()
 }
