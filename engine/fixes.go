@@ -96,9 +96,7 @@ func Fixes(s Scenario, out Outcome) []Fix {
 	if fs := layerFixes(s, out); len(fs) > 0 {
 		return verified(s, before, append(candidates, fs...))
 	}
-	if name := lastServer(out); strings.HasPrefix(name, "elsewhere[") {
-		var i int
-		fmt.Sscanf(name, "elsewhere[%d]", &i)
+	if i, ok := elsewhereIndex(lastServer(out)); ok && i < len(s.Elsewhere) {
 		candidates = append(candidates, repaired(s, "Send the CORS headers at "+s.Elsewhere[i].URL, "low",
 			"The page's origin gets what it needs there and nothing more.", nil))
 		return verified(s, before, candidates)
@@ -465,12 +463,22 @@ func failingServer(s *Scenario, out Outcome) *Server {
 	case "":
 		return nil
 	default:
-		var i int
-		if _, err := fmt.Sscanf(name, "elsewhere[%d]", &i); err != nil || i >= len(s.Elsewhere) {
+		i, ok := elsewhereIndex(name)
+		if !ok || i >= len(s.Elsewhere) {
 			return nil
 		}
 		return &s.Elsewhere[i].Server
 	}
+}
+
+// elsewhereIndex reads the i of a Hop.Server "elsewhere[i]".
+func elsewhereIndex(name string) (int, bool) {
+	n, ok := strings.CutPrefix(name, "elsewhere[")
+	if n, ok = strings.CutSuffix(n, "]"); !ok {
+		return 0, false
+	}
+	i, err := strconv.Atoi(n)
+	return i, err == nil
 }
 
 // lastServer names the server of the last request sent (Hop.Server).
