@@ -1,6 +1,7 @@
 package evidence
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -397,30 +398,17 @@ func (s *seen) readInit(init jsObject) error {
 			if err != nil {
 				return err
 			}
-			if m.key == "redirect" {
-				switch v {
-				case engine.RedirectFollow, engine.RedirectError, engine.RedirectManual:
-				default:
-					return errorAt(m.line, "redirect %q: fetch() throws a TypeError; use \"follow\", \"error\" or \"manual\"", v)
-				}
-				s.redirect = v
-				continue
+			if !slices.Contains(requestInitEnums[m.key], v) {
+				return errorAt(m.line, "%s %q: fetch() throws a TypeError; use %s", m.key, v, quotedOr(requestInitEnums[m.key]))
 			}
-			if m.key == "credentials" {
-				switch v {
-				case engine.CredentialsOmit, engine.CredentialsSameOrigin, engine.CredentialsInclude:
-				default:
-					return errorAt(m.line, "credentials %q: fetch() throws a TypeError; use \"omit\", \"same-origin\" or \"include\"", v)
-				}
+			switch m.key {
+			case "credentials":
 				s.credentials = v
-				continue
-			}
-			switch v {
-			case engine.ModeCORS, engine.ModeNoCORS, engine.ModeSameOrigin:
+			case "mode":
+				s.mode = v
 			default:
-				return errorAt(m.line, "mode %q: use \"cors\", \"no-cors\" or \"same-origin\"", v)
+				s.redirect = v
 			}
-			s.mode = v
 		case "referrer":
 			v, err := str(m)
 			if err != nil {
@@ -433,4 +421,21 @@ func (s *seen) readInit(init jsObject) error {
 		s.cookies = true
 	}
 	return nil
+}
+
+// requestInitEnums are the values fetch() takes for RequestInit's
+// enumerations; any other throws a TypeError.
+var requestInitEnums = map[string][]string{
+	"credentials": {engine.CredentialsOmit, engine.CredentialsSameOrigin, engine.CredentialsInclude},
+	"mode":        {engine.ModeCORS, engine.ModeNoCORS, engine.ModeSameOrigin},
+	"redirect":    {engine.RedirectFollow, engine.RedirectError, engine.RedirectManual},
+}
+
+// quotedOr writes "a", "b" or "c".
+func quotedOr(list []string) string {
+	q := make([]string, len(list))
+	for i, v := range list {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
