@@ -219,14 +219,52 @@ func (l *lab) serveScenario(w http.ResponseWriter, r *http.Request, path, own st
 	rec.Origin = headerValue(r.Header, "Origin")
 	rec.ACRM = headerValue(r.Header, "Access-Control-Request-Method")
 	rec.ACRH = headerValue(r.Header, "Access-Control-Request-Headers")
-	rec.Status = l.answer(w, text, "/lab/"+run+"/"+text, own, req)
-	l.runs.add(run, rec)
-	if rec.Status == 0 {
+	record := func(status int) {
+		rec.Status = status
+		l.runs.add(run, rec)
+	}
+	if l.answer(&recordingWriter{ResponseWriter: w, record: record}, text, "/lab/"+run+"/"+text, own, req) == 0 {
 		// The emulated server does not answer at all (express and
 		// CONNECT): neither does the lab, once the request is recorded.
+		record(0)
 		panic(http.ErrAbortHandler)
 	}
 }
+
+// recordingWriter records the request, with its status, as the answer's
+// head is written, before any of it can reach the client: the request a
+// redirect leads to is always recorded after the redirect, even when it
+// comes before the redirect's body is written (browsers follow on the
+// head), on another of the lab's origins.
+type recordingWriter struct {
+	http.ResponseWriter
+	record func(status int)
+	done   bool
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	if !w.done {
+		w.done = true
+		w.record(status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recordingWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // headerValue is the header's lines joined with ", " (a field), nil when
 // absent.
