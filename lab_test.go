@@ -1418,10 +1418,10 @@ func TestLabSharedConnLimit(t *testing.T) {
 	}
 }
 
-// TestListenMore: the lab's other origins are by default the two ports
+// TestLabListenMore: the lab's other origins are by default the two ports
 // after its own, those taken skipped; an explicit address that is taken
 // is an error; "none" is none.
-func TestListenMore(t *testing.T) {
+func TestLabListenMore(t *testing.T) {
 	taken := listen(t)
 	if _, _, err := listenMore(taken.Addr().String(), "127.0.0.1:0"); err == nil {
 		t.Errorf("an explicit address in use: no error")
