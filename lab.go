@@ -11,6 +11,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -25,9 +26,20 @@ import (
 //	/lab/{run}/{server}/{rest...}
 //
 // where run is a random id the page picks (16 to 32 of A-Z a-z 0-9 _ -),
-// server is engine.EncodeLabServer's text and rest is the scenario's path
-// (with its query). The answer needs no state; only what the lab received
-// is kept, per run, for the page to read back at GET /runs/{run}.
+// server is engine.EncodeLabPlan's text (or engine.EncodeLabServer's, a
+// plan of one server) and rest is the scenario's path (with its query).
+// The answer needs no state; only what the lab received is kept, per run,
+// for the page to read back at GET /runs/{run}.
+//
+// Redirects: the lab answers on more than one origin (labOptions.origins,
+// other ports of its host), all with the same handler, limits and records.
+// A plan holds the scenario's servers elsewhere with their URLs on those
+// origins, so whichever origin a hop reaches routes it as the scenario
+// does (engine.LabPlan.ServerAt, on that origin and rest) with the same
+// plan; a Location, a path or a URL on one of the lab's origins
+// (engine.LabLocationAt), is sent with the run's own /lab/{run}/{server}
+// prefix, so a redirect crosses the lab's origins for real (the browser
+// taints Origin to null as it would) and never leaves the lab.
 //
 // Safety: the lab sends only engine.LabCheckResponse's allow-list, checked
 // when the server is decoded and again for each response it writes (422
@@ -60,6 +72,12 @@ type labOptions struct {
 	// answered in Access-Control-Allow-Origin unless the request's Origin
 	// is exactly another one of them (never reflected otherwise).
 	pageOrigins []string
+	// origins are the lab's own origins as browsers reach them: the
+	// first is the page's CORSPLAY_LAB, the others those a redirect to
+	// another origin reaches (CORSPLAY_LAB_MORE). A plan's servers and
+	// Locations may name them and the page's origins (whose server
+	// answers /lab/ too), no other.
+	origins []string
 	// rate is requests per second per client IP, burst the bucket size;
 	// rate <= 0 turns the limit off.
 	rate  float64
@@ -68,9 +86,11 @@ type labOptions struct {
 	now func() time.Time
 }
 
-// lab is the lab origin's http.Handler.
+// lab is the lab's http.Handler, on any of its origins: it tells them
+// apart by the request's Host (see at for a listener of one origin).
 type lab struct {
 	opts    labOptions
+	known   []string // the origins a plan may name: origins, then pageOrigins
 	runs    *runStore
 	limiter *rateLimiter
 	servers serverCache
@@ -80,15 +100,45 @@ func newLab(o labOptions) *lab {
 	if o.now == nil {
 		o.now = time.Now
 	}
-	return &lab{
+	l := &lab{
 		opts:    o,
 		runs:    newRunStore(o.now, labRunTTL, labMaxRuns, labMaxPerRun, labMaxRunBytes, labMaxStoreBytes),
 		limiter: newRateLimiter(o.now, o.rate, o.burst, labMaxClients),
-		servers: serverCache{m: map[string]*labServer{}},
 	}
+	for _, origin := range append(slices.Clone(o.origins), o.pageOrigins...) {
+		if origin != "" && !slices.Contains(l.known, origin) {
+			l.known = append(l.known, origin)
+		}
+	}
+	l.servers = serverCache{m: map[string]*labServer{}, origins: l.known}
+	return l
 }
 
+// at is the lab on one of its origins: a listener's handler, which knows
+// the origin it answers whatever the Host header says.
+func (l *lab) at(origin string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { l.serve(w, r, origin) })
+}
+
+// ServeHTTP answers on the known origin whose host is the request's Host
+// (the page's own /lab/, and tests), or on none ("").
 func (l *lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.serve(w, r, l.originOf(r.Host))
+}
+
+// originOf is the known origin of host (host[:port], as in a Host
+// header), or "".
+func (l *lab) originOf(host string) string {
+	for _, o := range l.known {
+		if u, err := url.Parse(o); err == nil && strings.EqualFold(u.Host, host) {
+			return o
+		}
+	}
+	return ""
+}
+
+// serve answers r, which came to the lab's origin own ("" when unknown).
+func (l *lab) serve(w http.ResponseWriter, r *http.Request, own string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	if wait, ok := l.limiter.allow(clientIP(r)); !ok {
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
@@ -109,7 +159,7 @@ func (l *lab) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.EscapedPath()
 	switch {
 	case strings.HasPrefix(path, "/lab/"):
-		l.serveScenario(w, r, strings.TrimPrefix(path, "/lab/"))
+		l.serveScenario(w, r, strings.TrimPrefix(path, "/lab/"), own)
 	case strings.HasPrefix(path, "/runs/"):
 		l.serveRun(w, r, strings.TrimPrefix(path, "/runs/"))
 	default:
@@ -142,8 +192,9 @@ func validRun(id string) bool {
 
 const badRun = "the run id must be 16 to 32 letters, digits, _ or -"
 
-// serveScenario answers /lab/{run}/{server}/{rest...} as the server says.
-func (l *lab) serveScenario(w http.ResponseWriter, r *http.Request, path string) {
+// serveScenario answers /lab/{run}/{server}/{rest...}, which came to the
+// lab's origin own, as the plan's server for that URL says.
+func (l *lab) serveScenario(w http.ResponseWriter, r *http.Request, path, own string) {
 	run, path, _ := strings.Cut(path, "/")
 	text, rest, _ := strings.Cut(path, "/")
 	if !validRun(run) {
@@ -164,13 +215,56 @@ func (l *lab) serveScenario(w http.ResponseWriter, r *http.Request, path string)
 			req.Headers = append(req.Headers, engine.Header{Name: name, Value: v})
 		}
 	}
-	status := l.answer(w, text, "/lab/"+run+"/"+text, req)
-	rec := received{Method: field(r.Method), Preflight: engine.IsPreflight(req), Cookie: len(r.Header.Values("Cookie")) > 0, Status: status}
+	rec := received{Method: field(r.Method), LabOrigin: own, Path: field(req.URL), Preflight: engine.IsPreflight(req), Cookie: len(r.Header.Values("Cookie")) > 0}
 	rec.Origin = headerValue(r.Header, "Origin")
 	rec.ACRM = headerValue(r.Header, "Access-Control-Request-Method")
 	rec.ACRH = headerValue(r.Header, "Access-Control-Request-Headers")
-	l.runs.add(run, rec)
+	record := func(status int) {
+		rec.Status = status
+		l.runs.add(run, rec)
+	}
+	if l.answer(&recordingWriter{ResponseWriter: w, record: record}, text, "/lab/"+run+"/"+text, own, req) == 0 {
+		// The emulated server does not answer at all (express and
+		// CONNECT): neither does the lab, once the request is recorded.
+		record(0)
+		panic(http.ErrAbortHandler)
+	}
 }
+
+// recordingWriter records the request, with its status, as the answer's
+// head is written, before any of it can reach the client: the request a
+// redirect leads to is always recorded after the redirect, even when it
+// comes before the redirect's body is written (browsers follow on the
+// head), on another of the lab's origins.
+type recordingWriter struct {
+	http.ResponseWriter
+	record func(status int)
+	done   bool
+}
+
+func (w *recordingWriter) WriteHeader(status int) {
+	if !w.done {
+		w.done = true
+		w.record(status)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordingWriter) Write(b []byte) (int, error) {
+	if !w.done {
+		w.WriteHeader(http.StatusOK)
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *recordingWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *recordingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // headerValue is the header's lines joined with ", " (a field), nil when
 // absent.
@@ -193,12 +287,18 @@ func field(s string) string {
 	return s
 }
 
-// answer writes the scenario server's answer to req and returns the status
-// written (0 when the connection was dropped). A Location, a path on the
-// scenario's server (engine.LabLocation), is sent under prefix, the run's
-// own: a redirect never leaves the lab.
-func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTPRequest) int {
-	srv := l.servers.get(text)
+// answer writes the answer of the plan's server for req, which came to
+// the lab's origin own, and returns the status written (0 when the server
+// does not answer: the caller drops the connection). A Location, a path
+// or a URL on one of the lab's origins (engine.LabLocationAt), is sent
+// under prefix, the run's own: a redirect never leaves the lab.
+func (l *lab) answer(w http.ResponseWriter, text, prefix, own string, req engine.HTTPRequest) int {
+	plan := l.servers.get(text)
+	if plan.status != 0 {
+		labError(w, plan.status, plan.problem)
+		return plan.status
+	}
+	srv := plan.at(own, req.URL)
 	if srv.status != 0 {
 		labError(w, srv.status, srv.problem)
 		return srv.status
@@ -209,11 +309,9 @@ func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTP
 		return http.StatusUnprocessableEntity
 	}
 	if resp.Status == 0 {
-		// The emulated server does not answer at all (express and CONNECT):
-		// neither does the lab.
-		panic(http.ErrAbortHandler)
+		return 0
 	}
-	if err := engine.LabCheckResponse(resp); err != nil {
+	if err := engine.LabCheckResponse(resp, l.known...); err != nil {
 		labError(w, http.StatusUnprocessableEntity, "the lab refuses to send this response: "+safeDetail(err))
 		return http.StatusUnprocessableEntity
 	}
@@ -237,7 +335,8 @@ func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTP
 		}
 		v := hd.Value
 		if lower == "location" {
-			v = prefix + v
+			origin, path, _ := engine.LabLocationAt(v, l.known...)
+			v = origin + prefix + path
 		}
 		h[name] = append(h[name], v)
 		if lower == "content-length" {
@@ -256,22 +355,59 @@ func (l *lab) answer(w http.ResponseWriter, text, prefix string, req engine.HTTP
 	return resp.Status
 }
 
-// labServer is a decoded lab server: its responder, or the error status and
-// message the lab answers instead; bytes is about what it keeps in memory.
+// labServer is a decoded lab plan: its servers' responders by name
+// ("server", "elsewhere[i]"), or the error status and message the lab
+// answers instead; bytes is about what it keeps in memory.
 type labServer struct {
+	plan       engine.LabPlan
+	responders map[string]*labResponder
+	status     int
+	problem    string
+	bytes      int
+}
+
+// labResponder is one server of a plan: its responder, or the error
+// status and message the lab answers instead.
+type labResponder struct {
 	respond engine.Responder
 	status  int
 	problem string
-	bytes   int
 }
 
-// serverCache keeps the last decoded servers by their text, at most
+// labMisdirected answers a plan that routes by origin on an origin the
+// lab does not know.
+var labMisdirected = &labResponder{status: http.StatusMisdirectedRequest,
+	problem: "this request came to the lab under a host name it does not know as one of its origins, and the servers in this URL answer by origin"}
+
+// at is the server that answers url (a path and query) on the lab's
+// origin own.
+func (s *labServer) at(own, url string) *labResponder {
+	if s.plan.URL == "" && len(s.plan.Elsewhere) == 0 {
+		return s.responders["server"]
+	}
+	if own == "" {
+		return labMisdirected
+	}
+	srv, name := s.plan.ServerAt(own + url)
+	if r, ok := s.responders[name]; ok {
+		return r
+	}
+	// No server of the scenario's answers there: 404 without CORS.
+	respond, err := srv.Responder()
+	if err != nil {
+		return &labResponder{status: http.StatusInternalServerError, problem: safeDetail(err)}
+	}
+	return &labResponder{respond: respond}
+}
+
+// serverCache keeps the last decoded plans by their text, at most
 // labServerCache of them and labServerCacheBytes in all: the answer is the
-// same without it, only faster.
+// same without it, only faster. origins are the lab's (labOptions).
 type serverCache struct {
-	mu    sync.Mutex
-	m     map[string]*labServer
-	bytes int
+	mu      sync.Mutex
+	m       map[string]*labServer
+	bytes   int
+	origins []string
 }
 
 func (c *serverCache) get(text string) *labServer {
@@ -281,7 +417,7 @@ func (c *serverCache) get(text string) *labServer {
 	if ok {
 		return s
 	}
-	s = decodeLabServer(text)
+	s = decodeLabServer(text, c.origins)
 	s.bytes += len(text) + len(s.problem)
 	c.mu.Lock()
 	if len(c.m) >= labServerCache || c.bytes+s.bytes > labServerCacheBytes {
@@ -294,23 +430,38 @@ func (c *serverCache) get(text string) *labServer {
 	return s
 }
 
-func decodeLabServer(text string) *labServer {
-	srv, err := engine.DecodeLabServer(text)
+// decodeLabServer decodes and checks a plan for a lab on origins.
+func decodeLabServer(text string, origins []string) *labServer {
+	plan, err := engine.DecodeLabPlan(text)
 	if err != nil {
 		return &labServer{status: http.StatusBadRequest, problem: "the server in this URL is not valid: " + safeDetail(err)}
 	}
-	if err := engine.LabCheckServer(srv); err != nil {
+	if err := engine.LabCheckPlan(plan, origins...); err != nil {
 		return &labServer{status: http.StatusUnprocessableEntity, problem: "the lab refuses to enact this server: " + safeDetail(err)}
 	}
-	respond, err := srv.Responder()
-	var ce *engine.ConfigError
-	switch {
-	case errors.As(err, &ce):
-		return &labServer{status: http.StatusInternalServerError, problem: safeDetail(err)}
-	case err != nil:
-		return &labServer{status: http.StatusBadRequest, problem: "the server in this URL is not valid: " + safeDetail(err)}
+	s := &labServer{plan: plan, responders: map[string]*labResponder{}}
+	servers := []engine.Server{plan.Server}
+	for _, x := range plan.Elsewhere {
+		servers = append(servers, x.Server)
 	}
-	return &labServer{respond: respond, bytes: srv.Footprint()}
+	for i, srv := range servers {
+		name := "server"
+		if i > 0 {
+			name = fmt.Sprintf("elsewhere[%d]", i-1)
+		}
+		respond, err := srv.Responder()
+		var ce *engine.ConfigError
+		switch {
+		case errors.As(err, &ce):
+			s.responders[name] = &labResponder{status: http.StatusInternalServerError, problem: safeDetail(err)}
+		case err != nil:
+			return &labServer{status: http.StatusBadRequest, problem: "the server in this URL is not valid: " + safeDetail(err)}
+		default:
+			s.responders[name] = &labResponder{respond: respond}
+		}
+		s.bytes += srv.Footprint()
+	}
+	return s
 }
 
 // safeDetail is err's text when it is short printable ASCII without HTML
@@ -382,7 +533,13 @@ type runRecord struct {
 // received is one request the lab received for a run: never a cookie's
 // value, only whether one came.
 type received struct {
-	Method    string  `json:"method"`
+	Method string `json:"method"`
+	// LabOrigin is the lab's origin the request came to ("" when
+	// unknown), Path its path and query on the scenario's server: the URL
+	// without the run's /lab/{run}/{server} prefix. Together they are the
+	// URL of engine.Hop's request.
+	LabOrigin string  `json:"labOrigin"`
+	Path      string  `json:"path"`
 	Preflight bool    `json:"preflight"`
 	Origin    *string `json:"origin"` // null when absent
 	ACRM      *string `json:"accessControlRequestMethod"`
@@ -392,7 +549,7 @@ type received struct {
 }
 
 func (r received) size() int {
-	n := 96 + len(r.Method)
+	n := 96 + len(r.Method) + len(r.LabOrigin) + len(r.Path)
 	for _, p := range []*string{r.Origin, r.ACRM, r.ACRH} {
 		if p != nil {
 			n += len(*p)

@@ -8,15 +8,19 @@ import (
 	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -495,12 +499,15 @@ func TestLabCapsThroughThePage(t *testing.T) {
 }
 
 // TestLabBodyNeverReflected: the body is the fixed document whatever the
-// request holds, and the record holds none of it.
+// request holds, and the record holds none of it, nor of the headers but
+// those it records; the path it records (to compare with the engine's
+// hops) is JSON, with no markup character left as it is.
 func TestLabBodyNeverReflected(t *testing.T) {
 	l, _ := newTestLab(t)
 	srv := engine.Server{Policy: &engine.Policy{AnyOrigin: "reflect", Credentials: true, Methods: []string{"*"}, RequestHeaders: []string{"*"}}}
 	payload := "<script>alert(1)</script>"
-	rec := do(l, "POST", labPath(t, srv, "/"+payload+"?q="+payload), strings.Repeat(payload, 10000),
+	inPath := "<b>path</b>"
+	rec := do(l, "POST", labPath(t, srv, "/"+inPath+"?q="+inPath), strings.Repeat(payload, 10000),
 		"Origin", testPage, "Content-Type", "text/html", "X-Demo-Id", payload, "Cookie", "session="+payload)
 	if rec.Code != 200 || rec.Body.String() != labBody {
 		t.Errorf("status %d, body %q, want 200 %q", rec.Code, rec.Body, labBody)
@@ -511,7 +518,8 @@ func TestLabBodyNeverReflected(t *testing.T) {
 		}
 	}
 	rr := do(l, "GET", "/runs/"+testRun, "", "Origin", testPage)
-	if strings.Contains(rr.Body.String(), "script") || strings.Contains(rr.Body.String(), "session") || !strings.Contains(rr.Body.String(), `"cookie":true`) {
+	if strings.Contains(rr.Body.String(), "script") || strings.Contains(rr.Body.String(), "session") || !strings.Contains(rr.Body.String(), `"cookie":true`) ||
+		strings.ContainsAny(rr.Body.String(), "<>") || !strings.Contains(rr.Body.String(), `"path":"/%3Cb%3Epath%3C/b%3E?q=\u003cb\u003epath\u003c/b\u003e"`) {
 		t.Errorf("the record: %s", rr.Body)
 	}
 }
@@ -666,8 +674,8 @@ func TestLabRunRecord(t *testing.T) {
 	for _, origin := range []string{testPage, "https://evil.example", ""} {
 		rec := do(l, "GET", "/runs/"+testRun, "", "Origin", origin)
 		want := `{"run":"run_0123456789abcdef","requests":[` +
-			`{"method":"OPTIONS","preflight":true,"origin":"http://localhost:8080","accessControlRequestMethod":"PUT","accessControlRequestHeaders":"content-type","cookie":false,"status":204},` +
-			`{"method":"PUT","preflight":false,"origin":"http://localhost:8080","accessControlRequestMethod":null,"accessControlRequestHeaders":null,"cookie":true,"status":200}],"truncated":false}`
+			`{"method":"OPTIONS","labOrigin":"","path":"/items","preflight":true,"origin":"http://localhost:8080","accessControlRequestMethod":"PUT","accessControlRequestHeaders":"content-type","cookie":false,"status":204},` +
+			`{"method":"PUT","labOrigin":"","path":"/items","preflight":false,"origin":"http://localhost:8080","accessControlRequestMethod":null,"accessControlRequestHeaders":null,"cookie":true,"status":200}],"truncated":false}`
 		if rec.Code != 200 || rec.Body.String() != want {
 			t.Errorf("Origin %q: %d\n got %s\nwant %s", origin, rec.Code, rec.Body, want)
 		}
@@ -766,7 +774,7 @@ func TestServeWithLab(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	start := func(args ...string) (*exec.Cmd, string, string, *syncbuf.Buffer) {
+	start := func(args ...string) (*exec.Cmd, string, string, []string, *syncbuf.Buffer) {
 		cmd := exec.Command(bin, args...)
 		logs := &syncbuf.Buffer{}
 		cmd.Stderr = logs
@@ -776,6 +784,7 @@ func TestServeWithLab(t *testing.T) {
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
 		re := regexp.MustCompile(`serving (http://\S+)`)
 		labRe := regexp.MustCompile(`live lab on (http://\S+)`)
+		moreRe := regexp.MustCompile(`live lab on .* \(and, for redirects to other origins, ([^)]*)\)`)
 		deadline := time.Now().Add(15 * time.Second)
 		for time.Now().Before(deadline) {
 			if m := re.FindStringSubmatch(logs.String()); m != nil {
@@ -784,28 +793,38 @@ func TestServeWithLab(t *testing.T) {
 				if m2 := labRe.FindStringSubmatch(logs.String()); m2 != nil {
 					lab = m2[1]
 				}
-				return cmd, m[1], lab, logs
+				var more []string
+				if m3 := moreRe.FindStringSubmatch(logs.String()); m3 != nil {
+					more = strings.Fields(m3[1])
+				}
+				return cmd, m[1], lab, more, logs
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
 		t.Fatalf("the server did not start: %s", logs.String())
-		return nil, "", "", nil
+		return nil, "", "", nil, nil
 	}
-	cmd, page, lab, logs := start("-addr", "127.0.0.1:0", "-lab-addr", "127.0.0.1:0")
+	cmd, page, lab, more, logs := start("-addr", "127.0.0.1:0", "-lab-addr", "127.0.0.1:0")
 	if lab == "" || lab == page {
 		t.Fatalf("page %q, lab %q: %s", page, lab, logs.String())
+	}
+	if len(more) != labMore || slices.Contains(more, lab) || slices.Contains(more, page) || more[0] == more[1] {
+		t.Fatalf("the lab's other origins %q (page %s, lab %s): %s", more, page, lab, logs.String())
 	}
 	appJS := httpGet(t, page+"/app.js")
 	if !strings.Contains(appJS, `"CORSPLAY_LAB":"`+lab+`"`) {
 		t.Errorf("app.js does not carry CORSPLAY_LAB=%s", lab)
+	}
+	if !strings.Contains(appJS, `"CORSPLAY_LAB_MORE":"`+strings.Join(more, " ")+`"`) {
+		t.Errorf("app.js does not carry CORSPLAY_LAB_MORE=%s", strings.Join(more, " "))
 	}
 	resp, err := http.Get(page + "/")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' "+lab+";") {
-		t.Errorf("CSP %q does not let the page fetch the lab", csp)
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "connect-src 'self' "+lab+" "+strings.Join(more, " ")+";") {
+		t.Errorf("CSP %q does not let the page fetch the lab, and follow redirects to its other origins", csp)
 	}
 	text, _ := engine.EncodeLabServer(engine.Server{Policy: &engine.Policy{Origins: []string{page}, Methods: []string{"PUT"}}})
 	req, _ := http.NewRequest("OPTIONS", lab+"/lab/"+testRun+"/"+text+"/items", nil)
@@ -830,12 +849,65 @@ func TestServeWithLab(t *testing.T) {
 	if resp.Header.Get("Access-Control-Allow-Origin") != page || !strings.Contains(string(rec), `"preflight":true`) {
 		t.Errorf("the run record: %v %s", resp.Header, rec)
 	}
+	// A redirect from the lab's origin to another of its origins, on the
+	// real listeners, recorded in one run.
+	plan, err := engine.EncodeLabPlan(engine.LabPlan{URL: lab, Server: rawServer(nil, &engine.Response{Status: 302, Headers: engine.Headers{{Name: "Location", Value: more[1] + "/next"}}}),
+		Elsewhere: []engine.Elsewhere{{URL: more[1] + "/", Server: raw200()}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	prefix := "/lab/" + testRun + "/" + plan
+	resp, err = noFollow.Get(lab + prefix + "/start")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode != 302 || loc != more[1]+prefix+"/next" {
+		t.Fatalf("the redirect: %d, Location %q", resp.StatusCode, loc)
+	}
+	resp, err = noFollow.Get(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("the other origin: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, err = noFollow.Get(more[0] + prefix + "/next") // no server of the scenario's there
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("an origin no server answers: %d %v", resp.StatusCode, resp.Header)
+	}
+	var record struct{ Requests []received }
+	if err := json.Unmarshal([]byte(httpGet(t, more[0]+"/runs/"+testRun)), &record); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range record.Requests {
+		got = append(got, fmt.Sprintf("%s %s%s %d", r.Method, r.LabOrigin, r.Path, r.Status))
+	}
+	want := []string{"OPTIONS " + lab + "/items 204", "GET " + lab + "/start 302", "GET " + more[1] + "/next 200", "GET " + more[0] + "/next 404"}
+	if !slices.Equal(got, want) {
+		t.Errorf("the run's record on every origin:\n got %q\nwant %q", got, want)
+	}
 	terminate(t, cmd, logs, 15*time.Second)
-	if _, err := http.Get(lab + "/"); err == nil {
-		t.Errorf("the lab still answers after SIGTERM")
+	for _, o := range append([]string{lab}, more...) {
+		if _, err := http.Get(o + "/"); err == nil {
+			t.Errorf("the lab still answers on %s after SIGTERM", o)
+		}
 	}
 
-	_, page, lab, logs = start("-addr", "127.0.0.1:0", "-no-lab")
+	// -lab-more-addr none: the lab alone, on one origin.
+	_, page, lab, more, logs = start("-addr", "127.0.0.1:0", "-lab-addr", "127.0.0.1:0", "-lab-more-addr", "none")
+	if lab == "" || len(more) != 0 || !strings.Contains(httpGet(t, page+"/app.js"), `"CORSPLAY_LAB_MORE":""`) {
+		t.Errorf("-lab-more-addr none: lab %q, other origins %q: %s", lab, more, logs.String())
+	}
+
+	_, page, lab, _, logs = start("-addr", "127.0.0.1:0", "-no-lab")
 	if lab != "" {
 		t.Errorf("-no-lab: a lab on %s", lab)
 	}
@@ -864,4 +936,591 @@ func httpGet(t *testing.T, url string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// The lab's origins in the tests: the one the page calls, and two more
+// that redirects to other origins reach.
+var testLabs = []string{"http://localhost:8081", "http://localhost:8082", "http://localhost:8083"}
+
+func newMultiLab(t testing.TB) *lab {
+	t.Helper()
+	return newLab(labOptions{pageOrigins: []string{testPage}, origins: testLabs})
+}
+
+// hdr builds headers from name, value pairs.
+func hdr(kv ...string) engine.Headers {
+	hs := engine.Headers{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		hs = append(hs, engine.Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return hs
+}
+
+func rawResp(status int, kv ...string) *engine.Response {
+	return &engine.Response{Status: status, Headers: hdr(kv...)}
+}
+
+// labRedirectScenarios are redirect chains on the scenario's own origins
+// (https://app.example.com calls https://api.example.com), as the page
+// has them before it moves them onto the lab's.
+func labRedirectScenarios() map[string]engine.Scenario {
+	const (
+		app   = "https://app.example.com"
+		api   = "https://api.example.com"
+		login = "https://login.example.com"
+		cdn   = "https://cdn.example.net"
+	)
+	sc := func(req engine.Request, srv engine.Server, elsewhere ...engine.Elsewhere) engine.Scenario {
+		if req.URL == "" {
+			req.URL = api + "/r?x=1"
+		}
+		return engine.Scenario{V: 1, Page: app, Request: req, Server: srv, Elsewhere: elsewhere}
+	}
+	at := func(url string, srv engine.Server) engine.Elsewhere { return engine.Elsewhere{URL: url, Server: srv} }
+	return map[string]engine.Scenario{
+		"to another origin that allows null": sc(engine.Request{}, rawServer(nil, rawResp(302, "Location", login+"/next", "Access-Control-Allow-Origin", app)),
+			at(login+"/", rawServer(nil, rawResp(200, "Access-Control-Allow-Origin", "null")))),
+		"to another origin that allows the page only": sc(engine.Request{}, rawServer(nil, rawResp(302, "Location", login+"/next", "Access-Control-Allow-Origin", app)),
+			at(login+"/", rawServer(nil, rawResp(200, "Access-Control-Allow-Origin", app)))),
+		"within the API, as a path": sc(engine.Request{}, rawServer(nil, rawResp(301, "Location", "/next?y=2", "Access-Control-Allow-Origin", "*"))),
+		"back to the page's origin": sc(engine.Request{}, rawServer(nil, rawResp(307, "Location", app+"/back", "Access-Control-Allow-Origin", app)),
+			at(app+"/", rawServer(nil, rawResp(200, "Access-Control-Allow-Origin", "null")))),
+		"to an origin no server answers": sc(engine.Request{}, rawServer(nil, rawResp(302, "Location", cdn+"/gone", "Access-Control-Allow-Origin", app))),
+		"across three origins": sc(engine.Request{}, rawServer(nil, rawResp(302, "Location", login+"/a", "Access-Control-Allow-Origin", app)),
+			at(login+"/", rawServer(nil, rawResp(303, "Location", cdn+"/b", "Access-Control-Allow-Origin", "null"))),
+			at(cdn, engine.Server{Policy: &engine.Policy{Origins: []string{"null"}}})),
+		"to a path the API's other server answers": sc(engine.Request{URL: api + "/r"}, rawServer(nil, rawResp(302, "Location", "/auth/in", "Access-Control-Allow-Origin", app)),
+			at(api+"/auth/", rawServer(nil, rawResp(200, "Access-Control-Allow-Origin", app, "X-Demo-Id", "auth")))),
+		"a preflighted PUT, then 307 elsewhere": sc(engine.Request{Method: "PUT", Headers: hdr("Content-Type", "application/json"), Body: new(`{}`)},
+			engine.Server{Raw: &engine.RawServer{Preflight: rawResp(204, "Access-Control-Allow-Origin", app, "Access-Control-Allow-Methods", "PUT", "Access-Control-Allow-Headers", "content-type"),
+				Actual: rawResp(307, "Location", login+"/put", "Access-Control-Allow-Origin", app)}},
+			at(login+"/", engine.Server{Policy: &engine.Policy{Origins: []string{"null"}, Methods: []string{"PUT"}, RequestHeaders: []string{"Content-Type"}}})),
+		"a POST turned into a GET by 302": sc(engine.Request{Method: "POST", Body: new("a=1"), Headers: hdr("Content-Type", "application/x-www-form-urlencoded")},
+			rawServer(nil, rawResp(302, "Location", login, "Access-Control-Allow-Origin", app)),
+			at(login, rawServer(nil, rawResp(200, "Access-Control-Allow-Origin", "*")))),
+	}
+}
+
+// onLab moves s onto testPage and testLabs as the page does.
+func onLab(s engine.Scenario) engine.Scenario {
+	return engine.Relocate(s, testPage, testLabs[0], testLabs[1:]...)
+}
+
+// labTarget is the URL on the lab of a scenario URL (origin, path, query):
+// the origin and the run's prefix before the path.
+func labTarget(t *testing.T, rawURL, prefix string) (origin, target string) {
+	t.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	origin = engine.OriginOf(u).String()
+	target = prefix + u.EscapedPath()
+	if u.RawQuery != "" {
+		target += "?" + u.RawQuery
+	}
+	return origin, target
+}
+
+// TestLabRedirectsAcrossOrigins: for each redirect chain, moved onto the
+// lab's origins, each request the engine says the browser sends (its
+// hops), sent to the lab on the hop's origin with the run's prefix, is
+// answered as the hop's server answers it (Location on the right lab
+// origin, with the prefix), and the run's record lists every hop, on its
+// origin, in order. The page's own origin is told apart by its Host.
+func TestLabRedirectsAcrossOrigins(t *testing.T) {
+	for name, s := range labRedirectScenarios() {
+		t.Run(name, func(t *testing.T) {
+			l := newMultiLab(t)
+			s := onLab(s)
+			if err := engine.LabCheck(s, append(slices.Clone(testLabs), testPage)...); err != nil {
+				t.Fatalf("LabCheck: %v", err)
+			}
+			plan := engine.LabPlanOf(s)
+			if plan.URL != testLabs[0] && name != "within the API, as a path" {
+				t.Errorf("the plan's URL is %q, want the lab's origin %s", plan.URL, testLabs[0])
+			}
+			text, err := engine.EncodeLabPlan(plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefix := "/lab/" + testRun + "/" + text
+			out := engine.Evaluate(s)
+			if len(out.Hops) < 2 && name != "to another origin that allows the page only" {
+				t.Fatalf("%d hops: %+v", len(out.Hops), out.Hops)
+			}
+			var want []string
+			for i, hop := range out.Hops {
+				origin, target := labTarget(t, hop.Request.URL, prefix)
+				req := httptest.NewRequest(hop.Request.Method, target, nil)
+				req.RemoteAddr = "192.0.2.1:1234"
+				for _, h := range hop.Request.Headers {
+					req.Header.Add(h.Name, h.Value)
+				}
+				rec := httptest.NewRecorder()
+				if origin == testPage {
+					req.Host = strings.TrimPrefix(testPage, "http://")
+					l.ServeHTTP(rec, req)
+				} else {
+					l.at(origin).ServeHTTP(rec, req)
+				}
+				if rec.Code != hop.Response.Status {
+					t.Errorf("hop %d %s %s: the lab answered %d, the engine's hop %d (%s)", i, hop.Request.Method, hop.Request.URL, rec.Code, hop.Response.Status, rec.Body)
+					continue
+				}
+				got := rec.Result().Header
+				for _, h := range hop.Response.Headers {
+					v := h.Value
+					if strings.EqualFold(h.Name, "Location") {
+						o, path, ok := engine.LabLocationAt(v, l.known...)
+						if !ok {
+							t.Fatalf("hop %d: Location %q is not the lab's", i, v)
+						}
+						v = o + prefix + path
+					}
+					if !slices.Contains(got.Values(h.Name), v) {
+						t.Errorf("hop %d %s: %s is %q, want %q", i, hop.Request.URL, h.Name, got.Values(h.Name), v)
+					}
+				}
+				origin2, _ := hop.Request.Headers.Get("Origin")
+				want = append(want, fmt.Sprintf("%s %s preflight=%v Origin=%s %d", hop.Request.Method, hop.Request.URL, hop.Preflight, origin2, hop.Response.Status))
+			}
+			recs, _ := l.runs.get(testRun)
+			var got []string
+			for _, r := range recs {
+				got = append(got, fmt.Sprintf("%s %s%s preflight=%v Origin=%s %d", r.Method, r.LabOrigin, r.Path, r.Preflight, deref(r.Origin), r.Status))
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("the run's record:\n got %q\nwant %q", got, want)
+			}
+		})
+	}
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+// TestLabTaintedOrigin: the engine's prediction for a 302 from the API
+// to another origin has its second request on the lab's second origin
+// with Origin: null, which the lab's server there allows.
+func TestLabTaintedOrigin(t *testing.T) {
+	s := onLab(labRedirectScenarios()["to another origin that allows null"])
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Allowed || len(out.Hops) != 2 {
+		t.Fatalf("verdict %s, %d hops", out.Verdict, len(out.Hops))
+	}
+	if o, _ := out.Hops[1].Request.Headers.Get("Origin"); o != "null" || !strings.HasPrefix(out.Hops[1].Request.URL, testLabs[1]+"/") || !strings.HasPrefix(out.Hops[0].Request.URL, testLabs[0]+"/") {
+		t.Errorf("hops %s (Origin %s), %s", out.Hops[0].Request.URL, o, out.Hops[1].Request.URL)
+	}
+}
+
+// TestLabCheckOrigins: the lab enacts as many other origins as it has;
+// one more, as a server elsewhere or as a redirect's target, is refused
+// on its field, naming the count; a Location to one of the lab's origins
+// passes, to another refused; without origins, no server elsewhere.
+func TestLabCheckOrigins(t *testing.T) {
+	const app, api = "https://app.example.com", "https://api.example.com"
+	three := engine.Scenario{V: 1, Page: app, Request: engine.Request{URL: api + "/r"},
+		Server: rawServer(nil, rawResp(302, "Location", "https://a.example/", "Access-Control-Allow-Origin", app)),
+		Elsewhere: []engine.Elsewhere{
+			{URL: "https://a.example/", Server: rawServer(nil, rawResp(302, "Location", "https://b.example/", "Access-Control-Allow-Origin", "null"))},
+			{URL: "https://b.example/", Server: rawServer(nil, rawResp(302, "Location", "https://c.example/", "Access-Control-Allow-Origin", "null"))},
+			{URL: "https://c.example/", Server: raw200()},
+		}}
+	for _, tt := range []struct {
+		what           string
+		s              engine.Scenario
+		origins        []string
+		field, problem string
+	}{
+		{"3 other origins, the lab has 2", onLab(three), testLabs, "elsewhere[2].url", "the lab answers on 3 (" + strings.Join(testLabs, ", ") + "), and this scenario needs 4 besides the page's"},
+		{"2 other origins, the lab has 1", engine.Relocate(three, testPage, testLabs[0], testLabs[1]), testLabs[:2], "elsewhere[1].url", "https://b.example is not one of the lab's origins: the lab answers on 2 (http://localhost:8081, http://localhost:8082), and this scenario needs 4 besides the page's (http://localhost:8081, http://localhost:8082, https://b.example, https://c.example)"},
+		{"a redirect to a third origin, no server there", engine.Relocate(labRedirectScenarios()["to an origin no server answers"], testPage, testLabs[0]), testLabs[:1], "server.raw.actual.headers[0]", "https://cdn.example.net is not one of the lab's origins"},
+		{"a server elsewhere, no origins", onLab(labRedirectScenarios()["to another origin that allows null"]), nil, "elsewhere[0].url", "none are known"},
+		{"a Location elsewhere, on a server elsewhere", onLab(engine.Scenario{V: 1, Page: app, Request: engine.Request{URL: api + "/r"}, Server: raw200(),
+			Elsewhere: []engine.Elsewhere{{URL: api + "/x/", Server: rawServer(rawResp(302, "Location", "https://evil.example/"), nil)}}}), testLabs,
+			"elsewhere[0].server.raw.preflight.headers[0]", "https://evil.example is not one of the lab's origins"},
+		{"a header the lab does not send, elsewhere", onLab(engine.Scenario{V: 1, Page: app, Request: engine.Request{URL: api + "/r"}, Server: rawServer(nil, rawResp(302, "Location", "https://a.example/x", "Access-Control-Allow-Origin", app)),
+			Elsewhere: []engine.Elsewhere{{URL: "https://a.example", Server: raw200("Refresh", "0")}}}), testLabs,
+			"elsewhere[0].server.raw.preflight.headers[1]", "the lab does not send Refresh"},
+	} {
+		err := engine.LabCheck(tt.s, tt.origins...)
+		var fe *engine.FieldError
+		if !errors.As(err, &fe) || fe.Field != tt.field || !strings.Contains(fe.Problem, tt.problem) {
+			t.Errorf("%s: %v, want %s: …%s…", tt.what, err, tt.field, tt.problem)
+		}
+	}
+	two := three
+	two.Elsewhere = two.Elsewhere[:2]
+	two.Elsewhere[1].Server = raw200()
+	if err := engine.LabCheck(onLab(two), testLabs...); err != nil {
+		t.Errorf("2 other origins, the lab has 2: %v", err)
+	}
+}
+
+// labPlanPath is the lab path of a plan.
+func labPlanPath(t *testing.T, p engine.LabPlan, rest string) string {
+	t.Helper()
+	text, err := engine.EncodeLabPlan(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "/lab/" + testRun + "/" + text + rest
+}
+
+// TestLabPlanRefusals: what the lab will not enact from a plan in a URL,
+// whoever wrote it: a plan naming an origin not the lab's (its URL, a
+// server elsewhere), a Location off its origins, a plan that routes by
+// origin on a Host the lab does not know (421), more servers elsewhere
+// than a scenario may have; each refusal names the field, and the lab
+// sends nothing of the plan's.
+func TestLabPlanRefusals(t *testing.T) {
+	l := newMultiLab(t)
+	handler := l.at(testLabs[0])
+	for _, tt := range []struct {
+		what   string
+		text   string
+		status int
+		says   string
+	}{
+		{"its URL off the lab", encodeText(`{"url":"https://pwned.example","server":{}}`), 422, "url: not one of the lab's 4 origins (http://localhost:8081, http://localhost:8082, http://localhost:8083, http://localhost:8080)"},
+		{"a server elsewhere off the lab", encodeText(`{"url":"http://localhost:8081","server":{},"elsewhere":[{"url":"https://pwned.example/","server":{}}]}`), 422, "elsewhere[0].url: not on one of the lab's 4 origins"},
+		{"a Location off the lab", encodeText(`{"url":"http://localhost:8081","server":{"raw":{"actual":{"status":302,"headers":[["Location","https://pwned.example/"]]}}},"elsewhere":[{"url":"http://localhost:8082/","server":{}}]}`), 422, "server.raw.actual.headers[0]: Location: the lab redirects only within itself"},
+		{"a Location with the lab's origin as a prefix only", encodeText(`{"server":{"raw":{"actual":{"status":302,"headers":[["Location","http://localhost:8081.pwned.example/"]]}}}}`), 422, "Location: the lab redirects only within itself"},
+		{"a Location elsewhere off the lab", encodeText(`{"url":"http://localhost:8081","server":{},"elsewhere":[{"url":"http://localhost:8082/","server":{"raw":{"actual":{"status":302,"headers":[["Location","//pwned.example/"]]}}}}]}`), 422, "elsewhere[0].server.raw.actual.headers[0]: Location"},
+		{"elsewhere without the URL", encodeText(`{"server":{},"elsewhere":[{"url":"http://localhost:8082/","server":{}}]}`), 400, "url: missing"},
+		{"a URL that is not an origin", encodeText(`{"url":"http://localhost:8081/pwned","server":{}}`), 400, "url: \"http://localhost:8081/pwned\" is not an origin"},
+		{"an unknown key", encodeText(`{"server":{},"pwned":1}`), 400, "pwned: unknown field"},
+		{"a key in another case", encodeText(`{"server":{},"URL":"http://localhost:8081"}`), 400, "URL"},
+		{"an invalid server elsewhere", encodeText(`{"url":"http://localhost:8081","server":{},"elsewhere":[{"url":"http://localhost:8082/","server":{"raw":{"actual":{"status":99,"headers":[]}}}}]}`), 400, "elsewhere[0].server.raw.actual.status"},
+	} {
+		rec := do(handler, "GET", "/lab/"+testRun+"/"+tt.text+"/x", "", "Origin", testPage)
+		refused(t, tt.what, rec, tt.status, "pwned.example")
+		if !strings.Contains(rec.Body.String(), tt.says) {
+			t.Errorf("%s: %q does not say %q", tt.what, rec.Body, tt.says)
+		}
+	}
+
+	// A plan that routes by origin, on a Host the lab does not know.
+	routed := labPlanPath(t, engine.LabPlanOf(onLab(labRedirectScenarios()["to another origin that allows null"])), "/r")
+	refused(t, "an unknown Host", do(l, "GET", routed, "", "Origin", testPage), http.StatusMisdirectedRequest)
+	if recs, _ := l.runs.get(testRun); len(recs) == 0 || recs[len(recs)-1].Status != http.StatusMisdirectedRequest || recs[len(recs)-1].LabOrigin != "" {
+		t.Errorf("the record of a misdirected request: %+v", recs)
+	}
+	// The same on the known Host, and on a listener of the origin.
+	for _, h := range []http.Handler{l.at(testLabs[0])} {
+		if rec := do(h, "GET", routed, "", "Origin", testPage); rec.Code != 302 {
+			t.Errorf("on the lab's origin: %d %s", rec.Code, rec.Body)
+		}
+	}
+	req := httptest.NewRequest("GET", routed, nil)
+	req.Host = "LOCALHOST:8081"
+	rec := httptest.NewRecorder()
+	l.ServeHTTP(rec, req)
+	if rec.Code != 302 {
+		t.Errorf("by its Host: %d %s", rec.Code, rec.Body)
+	}
+
+	// A plan of EncodeLabServer's (one server, no URL) answers on any
+	// origin and any Host.
+	if rec := do(l, "GET", labPath(t, raw200(), "/"), ""); rec.Code != 200 {
+		t.Errorf("one server on an unknown Host: %d", rec.Code)
+	}
+}
+
+// TestLabPlanElsewhereLimit: a plan holds at most engine.MaxElsewhere
+// servers elsewhere, all on the lab's origins (many on one, by path): at
+// the limit the lab answers each from its own server; over it,
+// EncodeLabPlan and the lab refuse it.
+func TestLabPlanElsewhereLimit(t *testing.T) {
+	l := newMultiLab(t)
+	plan := engine.LabPlan{URL: testLabs[0], Server: raw200("X-Demo-Id", "server")}
+	for i := range engine.MaxElsewhere {
+		plan.Elsewhere = append(plan.Elsewhere, engine.Elsewhere{URL: fmt.Sprintf("%s/e%d/", testLabs[1+i%2], i), Server: raw200("X-Demo-Id", fmt.Sprint(i))})
+	}
+	path := labPlanPath(t, plan, "")
+	for i := range engine.MaxElsewhere {
+		rec := do(l.at(testLabs[1+i%2]), "GET", fmt.Sprintf("%s/e%d/x", path, i), "", "Origin", testPage)
+		if rec.Code != 200 || rec.Result().Header.Get("X-Demo-Id") != fmt.Sprint(i) {
+			t.Errorf("elsewhere[%d]: %d %v", i, rec.Code, rec.Result().Header)
+		}
+	}
+	if rec := do(l.at(testLabs[0]), "GET", path+"/e1/x", "", "Origin", testPage); rec.Code != 200 || rec.Result().Header.Get("X-Demo-Id") != "server" {
+		t.Errorf("the server, on its own origin: %d %v", rec.Code, rec.Result().Header)
+	}
+	if rec := do(l.at(testLabs[2]), "GET", path+"/e0/x", "", "Origin", testPage); rec.Code != 404 || rec.Result().Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("a path no server answers: %d %v", rec.Code, rec.Result().Header)
+	}
+	over := plan
+	over.Elsewhere = append(slices.Clone(plan.Elsewhere), engine.Elsewhere{URL: testLabs[2] + "/more/", Server: raw200()})
+	if _, err := engine.EncodeLabPlan(over); err == nil || !strings.Contains(err.Error(), "elsewhere: 11 servers, at most 10") {
+		t.Errorf("EncodeLabPlan of %d servers elsewhere: %v", len(over.Elsewhere), err)
+	}
+	data, _ := json.Marshal(over)
+	rec := do(l.at(testLabs[0]), "GET", "/lab/"+testRun+"/"+encodeText(string(data))+"/", "", "Origin", testPage)
+	refused(t, "11 servers elsewhere", rec, http.StatusBadRequest)
+	if !strings.Contains(rec.Body.String(), "elsewhere: 11 servers, at most 10") {
+		t.Errorf("11 servers elsewhere: %s", rec.Body)
+	}
+}
+
+// TestLabPlanSize: a plan, all its servers together, is held to the limits
+// of one server: MaxLabServerJSON bytes of JSON and MaxLabServerEncoded of
+// text, each taken at the limit and refused one byte over, by
+// EncodeLabPlan and by the lab; a URL with the largest plan is within
+// labMaxURL.
+func TestLabPlanSize(t *testing.T) {
+	l := newMultiLab(t)
+	h := l.at(testLabs[0])
+	// JSON: a compressible value sized to the byte.
+	jsonPlan := func(n int) engine.LabPlan {
+		p := engine.LabPlan{URL: testLabs[0], Server: raw200(), Elsewhere: []engine.Elsewhere{{URL: testLabs[1] + "/", Server: rawServer(nil, rawResp(200, "X-Demo-Id", ""))}}}
+		data, _ := json.Marshal(p)
+		p.Elsewhere[0].Server.Raw.Actual.Headers[0].Value = strings.Repeat("a", n-len(data))
+		return p
+	}
+	at, over := jsonPlan(engine.MaxLabServerJSON), jsonPlan(engine.MaxLabServerJSON+1)
+	if data, _ := json.Marshal(at); len(data) != engine.MaxLabServerJSON {
+		t.Fatalf("the plan at the limit is %d bytes of JSON", len(data))
+	}
+	if rec := do(h, "GET", labPlanPath(t, at, "/"), "", "Origin", testPage); rec.Code != 200 {
+		t.Errorf("%d bytes of JSON: %d %s", engine.MaxLabServerJSON, rec.Code, rec.Body)
+	}
+	if _, err := engine.EncodeLabPlan(over); err == nil || !strings.Contains(err.Error(), "more than the 16384 the lab takes") {
+		t.Errorf("EncodeLabPlan, %d bytes of JSON: %v", engine.MaxLabServerJSON+1, err)
+	}
+	data, _ := json.Marshal(over)
+	refused(t, "JSON over the limit", do(h, "GET", "/lab/"+testRun+"/"+encodeText(string(data))+"/", "", "Origin", testPage), http.StatusBadRequest)
+
+	// Text: an incompressible value, lengthened until the text is exactly
+	// at the limit.
+	gen := rand.New(rand.NewPCG(1, 2))
+	rnd := make([]byte, 8000)
+	for i := range rnd {
+		rnd[i] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"[gen.IntN(64)]
+	}
+	textPlan := func(n int) engine.LabPlan {
+		return engine.LabPlan{URL: testLabs[0], Server: raw200(), Elsewhere: []engine.Elsewhere{{URL: testLabs[1] + "/", Server: rawServer(nil, rawResp(200, "X-Demo-Id", string(rnd[:n])))}}}
+	}
+	var atText engine.LabPlan
+	found := false
+	for n := 5000; n < len(rnd) && !found; n++ {
+		p := textPlan(n)
+		text, err := engine.EncodeLabPlan(p)
+		if err == nil && len(text) == engine.MaxLabServerEncoded {
+			atText, found = p, true
+		}
+	}
+	if !found {
+		t.Fatal("no plan encodes to exactly MaxLabServerEncoded")
+	}
+	text, _ := engine.EncodeLabPlan(atText)
+	target := "/lab/" + testRun + "/" + text + "/" + strings.Repeat("p", 1000) + "?" + strings.Repeat("q", 900)
+	if len(target) > labMaxURL {
+		t.Errorf("a URL with the largest plan and a 1,900-byte path and query is %d bytes, over labMaxURL %d", len(target), labMaxURL)
+	}
+	if rec := do(h, "GET", target, "", "Origin", testPage); rec.Code != 200 {
+		t.Errorf("a plan of %d bytes: %d %s", len(text), rec.Code, rec.Body)
+	}
+	rec := do(h, "GET", "/lab/"+testRun+"/"+text+"A/", "", "Origin", testPage)
+	refused(t, "a plan one byte over", rec, http.StatusBadRequest)
+	if !strings.Contains(rec.Body.String(), "6145 bytes of encoded server, more than the 6144 allowed") {
+		t.Errorf("a plan one byte over: %s", rec.Body)
+	}
+	for n := 5000; n < len(rnd); n++ {
+		if text, err := engine.EncodeLabPlan(textPlan(n)); err != nil {
+			if !strings.Contains(err.Error(), "more than the 6144 allowed") {
+				t.Errorf("the first plan over the limit: %v", err)
+			}
+			break
+		} else if len(text) > engine.MaxLabServerEncoded {
+			t.Fatalf("EncodeLabPlan wrote %d bytes", len(text))
+		}
+	}
+}
+
+// TestLabPlanRoundTrip: a plan decodes to itself; EncodeLabServer's text
+// decodes as the plan of that server alone, answering every URL.
+func TestLabPlanRoundTrip(t *testing.T) {
+	for name, s := range labRedirectScenarios() {
+		p := engine.LabPlanOf(onLab(s))
+		text, err := engine.EncodeLabPlan(p)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := engine.DecodeLabPlan(text)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		a, _ := json.Marshal(got)
+		b, _ := json.Marshal(p)
+		if !bytes.Equal(a, b) || strings.ContainsAny(text, "/+=?#%") {
+			t.Errorf("%s: round trip\n got %s\nwant %s", name, a, b)
+		}
+	}
+	text, _ := engine.EncodeLabServer(raw200())
+	p, err := engine.DecodeLabPlan(text)
+	if err != nil || p.URL != "" || len(p.Elsewhere) != 0 || p.Server.Raw == nil {
+		t.Errorf("a server's text: %+v %v", p, err)
+	}
+	if _, name := p.ServerAt("https://anywhere.example/x"); name != "server" {
+		t.Errorf("a plan of one server answers with %q", name)
+	}
+	// Without a redirect off its origin, a scenario's plan is its server.
+	if p := engine.LabPlanOf(onLab(labRedirectScenarios()["within the API, as a path"])); p.URL != "" {
+		t.Errorf("a redirect within the API: the plan routes by origin (%s)", p.URL)
+	}
+}
+
+// TestLabSharedConnLimit: the lab's ports share one limit of connections
+// open at once: with a limit of 1, a connection to the second port waits
+// until the first port's closes.
+func TestLabSharedConnLimit(t *testing.T) {
+	lns := sharedLimit([]net.Listener{listen(t), listen(t)}, 1)
+	l := newMultiLab(t)
+	for i, ln := range lns {
+		srv := defaultLimits.server(l.at(testLabs[i]))
+		go srv.Serve(ln)
+		t.Cleanup(func() { srv.Close() })
+	}
+	first := dial(t, lns[0].Addr().String())
+	fmt.Fprintf(first, "GET /runs/%s HTTP/1.1\r\nHost: x\r\n\r\n", testRun)
+	if resp, err := http.ReadResponse(bufio.NewReader(first), nil); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("the first port: %v %v", resp, err)
+	}
+	second := dial(t, lns[1].Addr().String())
+	fmt.Fprintf(second, "GET /runs/%s HTTP/1.1\r\nHost: x\r\n\r\n", testRun)
+	answered := make(chan time.Time, 1)
+	go func() {
+		if resp, err := http.ReadResponse(bufio.NewReader(second), nil); err == nil && resp.StatusCode == 200 {
+			answered <- time.Now()
+		}
+		close(answered)
+	}()
+	select {
+	case <-answered:
+		t.Fatal("the second port answered while the first held the only place")
+	case <-time.After(300 * time.Millisecond):
+	}
+	closed := time.Now()
+	first.Close()
+	select {
+	case at, ok := <-answered:
+		if !ok || at.Before(closed) {
+			t.Errorf("the second port: answered %v at %v", ok, at)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the second port did not answer after the first closed")
+	}
+}
+
+// TestLabListenMore: the lab's other origins are by default the two ports
+// after its own, those taken skipped; an explicit address that is taken
+// is an error; "none" is none.
+func TestLabListenMore(t *testing.T) {
+	taken := listen(t)
+	if _, _, err := listenMore(taken.Addr().String(), "127.0.0.1:0"); err == nil {
+		t.Errorf("an explicit address in use: no error")
+	}
+	if lns, _, err := listenMore("none", "127.0.0.1:0"); err != nil || len(lns) != 0 {
+		t.Errorf("none: %d listeners, %v", len(lns), err)
+	}
+	lns, addrs, err := listenMore("", "127.0.0.1:0")
+	if err != nil || len(lns) != labMore || len(addrs) != labMore {
+		t.Fatalf("by default: %d listeners, %v", len(lns), err)
+	}
+	for _, ln := range lns {
+		ln.Close()
+	}
+	// The port before a taken one: the taken one is skipped.
+	_, port, _ := net.SplitHostPort(taken.Addr().String())
+	n, _ := strconv.Atoi(port)
+	lns, addrs, err = listenMore("", fmt.Sprintf("127.0.0.1:%d", n-1))
+	for _, ln := range lns {
+		ln.Close()
+	}
+	if err != nil || slices.Contains(addrs, taken.Addr().String()) {
+		t.Errorf("next to a taken port: %q %v", addrs, err)
+	}
+	origins, err := moreOriginsFor("https://a.example,https://b.example", []string{"x", "y"}, make([]net.Listener, 2))
+	if err != nil || !slices.Equal(origins, []string{"https://a.example", "https://b.example"}) {
+		t.Errorf("-lab-more-origin: %q %v", origins, err)
+	}
+	if _, err := moreOriginsFor("https://a.example", []string{"x", "y"}, make([]net.Listener, 2)); err == nil {
+		t.Errorf("-lab-more-origin with one origin for two addresses: no error")
+	}
+}
+
+// FuzzLabPlan: whatever text stands in a lab URL, decoding never panics
+// and fails with a *engine.FieldError; a decoded plan encodes again; and
+// the lab, on any of its origins, answers with nothing but the
+// allow-list, a Location only on one of its own origins under the run's
+// prefix.
+func FuzzLabPlan(f *testing.F) {
+	for _, s := range labRedirectScenarios() {
+		text, _ := engine.EncodeLabPlan(engine.LabPlanOf(onLab(s)))
+		f.Add(text, "GET", "/next", "null", uint8(1))
+	}
+	f.Add(encodeText(`{"url":"http://localhost:8081","server":{"raw":{"actual":{"status":302,"headers":[["Location","http://localhost:8082"]]}}},"elsewhere":[{"url":"http://localhost:8082","server":{}}]}`), "GET", "/", testPage, uint8(0))
+	f.Add(encodeText(`{"url":"http://localhost:8081","server":{"raw":{"actual":{"status":302,"headers":[["Location","http://localhost:8081@evil.example/"]]}}}}`), "GET", "/", testPage, uint8(0))
+	f.Add(encodeText(`{"server":{"policy":{"anyOrigin":"reflect"}},"elsewhere":[]}`), "OPTIONS", "/x", "http://a", uint8(2))
+	f.Add("", "GET", "/", "", uint8(0))
+	l := newMultiLab(f)
+	f.Fuzz(func(t *testing.T, text, method, path, origin string, which uint8) {
+		p, err := engine.DecodeLabPlan(text)
+		if err != nil {
+			var fe *engine.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("DecodeLabPlan: %T %v, want a *FieldError", err, err)
+			}
+		} else if _, err := engine.EncodeLabPlan(p); err != nil && !strings.Contains(err.Error(), "more than the") {
+			t.Fatalf("a decoded plan does not encode: %v", err)
+		}
+		if !engine.IsToken(method) || !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " #\x00\r\n") || strings.ContainsAny(origin, "\x00\r\n") || strings.ContainsAny(text, "/?#%") {
+			return
+		}
+		req, err := http.NewRequest(method, "/lab/"+testRun+"/"+text+path, http.NoBody)
+		if err != nil {
+			return
+		}
+		req.RequestURI, req.RemoteAddr = req.URL.RequestURI(), "192.0.2.1:1234"
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		rec := httptest.NewRecorder()
+		func() {
+			defer func() {
+				if r := recover(); r != nil && r != http.ErrAbortHandler {
+					panic(r)
+				}
+			}()
+			l.at(testLabs[int(which)%len(testLabs)]).ServeHTTP(rec, req)
+		}()
+		resp := engine.Response{Status: rec.Code}
+		for name, vs := range rec.Result().Header {
+			for _, v := range vs {
+				if name == "Location" {
+					if !strings.HasPrefix(v, "/lab/"+testRun+"/"+text+"/") && !slices.ContainsFunc(l.known, func(o string) bool { return strings.HasPrefix(v, o+"/lab/"+testRun+"/"+text+"/") }) {
+						t.Fatalf("Location %q leaves the lab", v)
+					}
+					continue
+				}
+				switch name {
+				case "Content-Type", "X-Content-Type-Options", "Cache-Control", "Transfer-Encoding":
+					continue
+				}
+				resp.Headers = append(resp.Headers, engine.Header{Name: name, Value: v})
+			}
+		}
+		if rec.Code < 200 || rec.Code > 599 {
+			t.Fatalf("status %d", rec.Code)
+		}
+		if err := engine.LabCheckResponse(resp); err != nil {
+			t.Fatalf("the lab sent %v: %v", rec.Result().Header, err)
+		}
+	})
 }

@@ -25,8 +25,8 @@ import (
 	"corsplay/internal/goappjs"
 )
 
-// serve runs the page's server and, next to it, the live lab (lab.go)
-// until SIGINT or SIGTERM, then shuts both down gracefully.
+// serve runs the page's server and, next to it, the live lab (lab.go) on
+// its origins until SIGINT or SIGTERM, then shuts them down gracefully.
 func serve(args []string) error {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fl.String("addr", envOr("CORSPLAY_ADDR", "localhost:8080"), "address to listen on (env CORSPLAY_ADDR)")
@@ -37,7 +37,9 @@ func serve(args []string) error {
 	domain := fl.String("domain", os.Getenv("CORSPLAY_DOMAIN"), "the public host name, for link previews: og:url and og:image (env CORSPLAY_DOMAIN)")
 	labRate := fl.Float64("lab-rate", 20, "lab requests per second per client IP (0: no limit)")
 	labBurst := fl.Int("lab-burst", 60, "lab requests a client IP may send at once")
-	maxConns := fl.Int("max-conns", defaultLimits.conns, "connections each port (page, lab) holds open at once; more wait their turn")
+	labMoreAddr := fl.String("lab-more-addr", os.Getenv("CORSPLAY_LAB_MORE_ADDR"), "comma-separated addresses of the lab's other origins, which a scenario's redirects to other origins reach (env CORSPLAY_LAB_MORE_ADDR; default: the lab's host, the 2 ports after the lab's; none: no other origin)")
+	labMoreOrigin := fl.String("lab-more-origin", os.Getenv("CORSPLAY_LAB_MORE_ORIGIN"), "comma-separated origins of those as browsers reach them, in their order (env CORSPLAY_LAB_MORE_ORIGIN; default: http:// and each address)")
+	maxConns := fl.Int("max-conns", defaultLimits.conns, "connections the page's port, and the lab's ports together, hold open at once; more wait their turn")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +67,26 @@ func serve(args []string) error {
 			log.Printf("corsplay: no live lab: %v (choose an address with -lab-addr, or -no-lab)", err)
 		}
 	}
+	var moreLns []net.Listener
+	var moreOrigins []string
+	closeAll := func() {
+		for _, ln := range append([]net.Listener{pageLn, labLn}, moreLns...) {
+			if ln != nil {
+				ln.Close()
+			}
+		}
+	}
+	if labLn != nil {
+		var addrs []string
+		moreLns, addrs, err = listenMore(*labMoreAddr, *labAddr)
+		if err == nil {
+			moreOrigins, err = moreOriginsFor(*labMoreOrigin, addrs, moreLns)
+		}
+		if err != nil {
+			closeAll()
+			return err
+		}
+	}
 	pageOrigins := []string{originFor(*addr, pageLn)}
 	if *pageOrigin != "" {
 		pageOrigins = strings.Split(*pageOrigin, ",")
@@ -76,17 +98,17 @@ func serve(args []string) error {
 		if *labOrigin == "" {
 			*labOrigin = originFor(*labAddr, labLn)
 		}
-		lb := newLab(labOptions{pageOrigins: pageOrigins, rate: *labRate, burst: *labBurst})
-		opts = append(opts, withLab(*labOrigin, lb))
-		servers = append(servers, limits.server(lb))
-		listeners = append(listeners, limits.listener(labLn))
+		labOrigins := append([]string{*labOrigin}, moreOrigins...)
+		lb := newLab(labOptions{pageOrigins: pageOrigins, origins: labOrigins, rate: *labRate, burst: *labBurst})
+		opts = append(opts, withLab(*labOrigin, lb), withLabMore(moreOrigins...))
+		for i, ln := range sharedLimit(append([]net.Listener{labLn}, moreLns...), limits.conns) {
+			servers = append(servers, limits.server(lb.at(labOrigins[i])))
+			listeners = append(listeners, ln)
+		}
 	}
 	h, err := newHandler("web", opts...)
 	if err != nil {
-		pageLn.Close()
-		if labLn != nil {
-			labLn.Close()
-		}
+		closeAll()
 		return err
 	}
 	servers = append([]*http.Server{limits.server(h)}, servers...)
@@ -99,7 +121,11 @@ func serve(args []string) error {
 	}
 	log.Printf("corsplay: serving %s", pageOrigins[0])
 	if labLn != nil {
-		log.Printf("corsplay: live lab on %s", *labOrigin)
+		more := ""
+		if len(moreOrigins) > 0 {
+			more = " (and, for redirects to other origins, " + strings.Join(moreOrigins, " ") + ")"
+		}
+		log.Printf("corsplay: live lab on %s%s", *labOrigin, more)
 	}
 	var serveErr error
 	select {
@@ -116,6 +142,121 @@ func serve(args []string) error {
 	}
 	wg.Wait()
 	return errors.Join(append([]error{serveErr}, errs...)...)
+}
+
+// labMore is how many other origins the lab has by default: a redirect to
+// another origin, then to a third (or back to the API's), as the
+// scenarios of difftest's redirect corpus do.
+const labMore = 2
+
+// listenMore listens on the lab's other origins: the comma-separated
+// addresses list, or by default labMore ports after the lab's address
+// (any ports when the lab's is 0), skipping those that fail with a log
+// line; "none" means none. It returns the listeners and their addresses.
+func listenMore(list, labAddr string) ([]net.Listener, []string, error) {
+	if list == "none" {
+		return nil, nil, nil
+	}
+	explicit := list != ""
+	var addrs []string
+	if explicit {
+		addrs = strings.Split(list, ",")
+	} else {
+		for a := labAddr; len(addrs) < labMore; {
+			a = nextPort(a)
+			addrs = append(addrs, a)
+		}
+	}
+	var lns []net.Listener
+	var bound []string
+	for _, a := range addrs {
+		ln, err := net.Listen("tcp", a)
+		switch {
+		case err != nil && explicit:
+			for _, ln := range lns {
+				ln.Close()
+			}
+			return nil, nil, fmt.Errorf("the lab's other origin: %w", err)
+		case err != nil:
+			log.Printf("corsplay: the lab has no other origin on %s: %v (redirects to other origins need one: choose addresses with -lab-more-addr)", a, err)
+			continue
+		}
+		lns = append(lns, ln)
+		bound = append(bound, a)
+	}
+	return lns, bound, nil
+}
+
+// moreOriginsFor is the origins of the lab's other listeners: the
+// comma-separated list, one for each, or http:// and each address.
+func moreOriginsFor(list string, addrs []string, lns []net.Listener) ([]string, error) {
+	if list == "" {
+		var out []string
+		for i, ln := range lns {
+			out = append(out, originFor(addrs[i], ln))
+		}
+		return out, nil
+	}
+	out := strings.Split(list, ",")
+	if len(out) != len(lns) {
+		return nil, fmt.Errorf("-lab-more-origin names %d origins for the lab's %d other addresses", len(out), len(lns))
+	}
+	return out, nil
+}
+
+// sharedLimit is lns with one limit of n connections open at once over
+// all of them together (limits.listener's, shared): the lab's other
+// origins hold no more connections, nor open files, than its one port
+// did. A connection beyond it is accepted and waits, one per listener at
+// most, the others in the kernel's backlog, until one closes.
+func sharedLimit(lns []net.Listener, n int) []net.Listener {
+	sem := make(chan struct{}, n)
+	out := make([]net.Listener, len(lns))
+	for i, ln := range lns {
+		out[i] = &sharedLimitListener{Listener: ln, sem: sem, done: make(chan struct{})}
+	}
+	return out
+}
+
+type sharedLimitListener struct {
+	net.Listener
+	sem       chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+}
+
+// Accept accepts a connection, then waits for a place for it (a
+// listener waiting for a place would hold one while no connection comes).
+func (l *sharedLimitListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case l.sem <- struct{}{}:
+		return &sharedLimitConn{Conn: c, release: func() { <-l.sem }}, nil
+	case <-l.done:
+		c.Close()
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *sharedLimitListener) Close() error {
+	err := l.Listener.Close()
+	l.closeOnce.Do(func() { close(l.done) })
+	return err
+}
+
+type sharedLimitConn struct {
+	net.Conn
+	releaseOnce sync.Once
+	release     func()
+}
+
+func (c *sharedLimitConn) Close() error {
+	err := c.Conn.Close()
+	c.releaseOnce.Do(c.release)
+	return err
 }
 
 // nextPort is addr with the next port number (a port of 0 stays 0: any).
@@ -155,6 +296,7 @@ type handlerOption func(*handlerConfig)
 
 type handlerConfig struct {
 	labOrigin string
+	labMore   []string
 	lab       http.Handler
 	metaCSP   bool
 	domain    string
@@ -178,6 +320,14 @@ func withDomain(domain string) handlerOption {
 // ours.
 func withMetaCSP() handlerOption {
 	return func(c *handlerConfig) { c.metaCSP = true }
+}
+
+// withLabMore tells the page the lab's other origins, which a redirect to
+// another origin reaches: go-app's environment CORSPLAY_LAB_MORE (space
+// separated) and the Content-Security-Policy's connect-src, which a
+// fetch's redirects are checked against too.
+func withLabMore(origins ...string) handlerOption {
+	return func(c *handlerConfig) { c.labMore = origins }
 }
 
 // withLab tells the page where the live lab answers: go-app's environment
@@ -227,14 +377,14 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 		Version:           files.version,
 		WasmContentLength: fmt.Sprint(wasm.Size()),
 		Resources:         files,
-		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin},
+		Env:               map[string]string{"CORSPLAY_LAB": cfg.labOrigin, "CORSPLAY_LAB_MORE": strings.Join(cfg.labMore, " ")},
 	}
 	if cfg.lab != nil {
 		page.Env["CORSPLAY_LAB_HERE"] = "1"
 	}
 	head := pageHead{next: page}
 	if cfg.metaCSP {
-		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(cfg.labOrigin)) + `">`
+		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(append([]string{cfg.labOrigin}, cfg.labMore...)...)) + `">`
 	}
 	for _, js := range []string{"link.js", "lab.js", "drop.js"} {
 		if _, err := files.stat(js); err == nil {
@@ -243,7 +393,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	}
 	// app.js loads app.wasm with streaming compilation (internal/goappjs).
 	routes := pageRoutes{pages: goappjs.Handler(head), web: &wasmServer{files: files}, limits: cfg.limits}
-	h := securityHeaders(routes, contentSecurityPolicy(cfg.labOrigin))
+	h := securityHeaders(routes, contentSecurityPolicy(append([]string{cfg.labOrigin}, cfg.labMore...)...))
 	if cfg.lab == nil {
 		return h, nil
 	}
@@ -297,11 +447,14 @@ func (p pageRoutes) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // contentSecurityPolicy is as strict as go-app allows: its own scripts and
 // styles, WebAssembly compilation, no remote source but the live lab's
-// origin for fetch(). Framing is securityHeaders' to say, per page.
-func contentSecurityPolicy(labOrigin string) string {
+// origins for fetch() (and its redirects). Framing is securityHeaders' to
+// say, per page.
+func contentSecurityPolicy(labOrigins ...string) string {
 	connect := "'self'"
-	if labOrigin != "" {
-		connect += " " + labOrigin
+	for _, o := range labOrigins {
+		if o != "" {
+			connect += " " + o
+		}
 	}
 	return "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
 		"img-src 'self' data:; connect-src " + connect + "; worker-src 'self'; manifest-src 'self'; " +

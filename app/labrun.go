@@ -21,9 +21,10 @@ type LabRun struct {
 	app.Compo
 	Scenario engine.Scenario
 
-	lab     string // the lab's origin, "" when the page is served without one
-	here    bool   // this page's own origin answers /lab/ too (same-origin runs)
-	profile string // the profile of the browser running the page
+	lab     string   // the lab's origin, "" when the page is served without one
+	more    []string // the lab's other origins, which redirects to other origins reach
+	here    bool     // this page's own origin answers /lab/ too (same-origin runs)
+	profile string   // the profile of the browser running the page
 	running bool
 	problem string
 	result  *labResult
@@ -59,13 +60,17 @@ type labRun struct {
 
 // labRequest is one request the lab received.
 type labRequest struct {
-	Method    string `json:"method"`
-	Preflight bool   `json:"preflight"`
-	Status    int    `json:"status"` // what the lab answered
+	Method    string  `json:"method"`
+	LabOrigin string  `json:"labOrigin"` // the lab's origin it came to
+	Path      string  `json:"path"`      // its path and query, without the run's prefix
+	Preflight bool    `json:"preflight"`
+	Origin    *string `json:"origin"` // its Origin header, nil when none
+	Status    int     `json:"status"` // what the lab answered
 }
 
 func (l *LabRun) OnMount(ctx app.Context) {
 	l.lab, l.here = app.Getenv("CORSPLAY_LAB"), app.Getenv("CORSPLAY_LAB_HERE") == "1"
+	l.more = strings.Fields(app.Getenv("CORSPLAY_LAB_MORE"))
 	l.profile = userAgentProfile(app.Window().Get("navigator").Get("userAgent").String())
 }
 
@@ -130,66 +135,61 @@ func yes(b bool) string {
 	return "no"
 }
 
-// labScenario is the scenario moved onto this page's origin and the lab's:
-// the URL carries the server, so the lab needs no state to answer it.
-func (l *LabRun) labScenario(page, run string) (engine.Scenario, string, error) {
-	s := l.Scenario.Clone()
+// labScenario is the scenario moved onto this page's origin and the lab's
+// (the servers elsewhere, and the targets of redirects, onto the lab's
+// other origins), the URL fetch() calls, and the URL of the lab's record
+// of the run. The fetch URL carries the servers (engine.LabPlan), so the
+// lab needs no state to answer it; its path is the scenario's after the
+// run's /lab/{run}/{plan} prefix, which the lab leaves out of what it
+// answers and records, so the prediction is for the scenario as moved,
+// without the prefix.
+func (l *LabRun) labScenario(page, run string) (s engine.Scenario, fetchURL, runsURL string, err error) {
+	s = l.Scenario.Clone()
 	s.Request.Repeat = nil
 	s.Browser = l.profile // the browser that runs it, not the one on screen
 	if s.Page == "null" {
 		s.Page = page // the lab runs it from this page, which has a real origin
 	}
-	s = engine.Relocate(s, page, l.lab)
+	s = engine.Relocate(s, page, l.lab, l.more...)
 	u, err := url.Parse(s.Request.URL)
 	if err != nil {
-		return s, "", err
+		return s, "", "", err
 	}
-	target := engine.OriginOf(u).String()
-	if target == page && !l.here {
-		return s, "", errors.New("the request is same-origin with this page, whose server does not answer /lab/ (run corsplay's own server for that)")
+	if engine.OriginOf(u).String() == page && !l.here {
+		return s, "", "", errors.New("the request is same-origin with this page, whose server does not answer /lab/ (run corsplay's own server for that)")
 	}
-	labPaths(s.Server.Raw, target)
-	enc, err := engine.EncodeLabServer(s.Server)
+	origins := append([]string{l.lab}, l.more...)
+	if l.here {
+		origins = append(origins, page)
+	}
+	if err := engine.LabCheck(s, origins...); err != nil {
+		return s, "", "", err
+	}
+	enc, err := engine.EncodeLabPlan(engine.LabPlanOf(s))
 	if err != nil {
-		return s, "", err
+		return s, "", "", err
 	}
-	u.Path = "/lab/" + run + "/" + enc + u.Path
-	u.RawPath = ""
-	s.Request.URL = u.String()
-	if err := engine.LabCheck(s); err != nil {
-		return s, "", err
+	path := "/lab/" + run + "/" + enc + u.EscapedPath()
+	u.Path, u.RawPath = path, path
+	if p, err := url.PathUnescape(path); err == nil {
+		u.Path = p
 	}
-	return s, l.lab + "/runs/" + run, nil
-}
-
-// labPaths writes each Location on the target origin as its path: the lab
-// serves it under the run's prefix (engine.LabLocation).
-func labPaths(raw *engine.RawServer, target string) {
-	if raw == nil {
-		return
-	}
-	for _, resp := range []*engine.Response{raw.Preflight, raw.Actual} {
-		if resp == nil {
-			continue
-		}
-		for i, h := range resp.Headers {
-			if path, ok := strings.CutPrefix(h.Value, target); ok && strings.EqualFold(h.Name, "Location") && strings.HasPrefix(path, "/") {
-				resp.Headers[i].Value = path
-			}
-		}
-	}
+	return s, u.String(), l.lab + "/runs/" + run, nil
 }
 
 func (l *LabRun) onRun(ctx app.Context, e app.Event) {
 	page := app.Window().Get("location").Get("origin").String()
 	run := fmt.Sprintf("%016x%08x", rand.Uint64(), rand.Uint32())
-	s, runsURL, err := l.labScenario(page, run)
+	s, fetchURL, runsURL, err := l.labScenario(page, run)
 	if err != nil {
 		l.problem = "The lab cannot run this scenario: " + err.Error()
 		return
 	}
 	predicted := engine.Evaluate(s)
 	init := map[string]any{"method": methodOf(s.Request), "credentials": credentialsOf(s.Request), "mode": modeOf(s.Request)}
+	if s.Request.Redirect != "" {
+		init["redirect"] = s.Request.Redirect
+	}
 	hs := [][2]string{}
 	for _, h := range s.Request.Headers {
 		hs = append(hs, [2]string{h.Name, h.Value})
@@ -207,7 +207,7 @@ func (l *LabRun) onRun(ctx app.Context, e app.Event) {
 		done.Release()
 		return nil
 	})
-	app.Window().Call("corsplayLabRun", s.Request.URL, string(initJSON), runsURL).Call("then", done)
+	app.Window().Call("corsplayLabRun", fetchURL, string(initJSON), runsURL).Call("then", done)
 }
 
 // finish compares what happened with the prediction for profile.
@@ -230,20 +230,70 @@ func (l *LabRun) finish(profile string, predicted engine.Outcome, raw string) {
 	}
 	if a.ReceivedErr != "" {
 		r.Diffs = append(r.Diffs, "the lab's record could not be read: "+a.ReceivedErr)
-	} else if a.preflightHit != (predicted.Preflight != nil) {
-		r.Diffs = append(r.Diffs, fmt.Sprintf("preflight: predicted %s, the lab received %s", yes(predicted.Preflight != nil), yes(a.preflightHit)))
-	}
-	for _, req := range a.Received.Requests {
-		x, what := predicted.Actual, "the request"
-		if req.Preflight {
-			x, what = predicted.Preflight, "the preflight"
-		}
-		if x != nil && x.Response != nil && req.Status != x.Response.Status {
-			r.Diffs = append(r.Diffs, fmt.Sprintf("status: the lab answered %s %d, the scenario's server %d", what, req.Status, x.Response.Status))
-		}
+	} else {
+		r.Diffs = append(r.Diffs, hopDiffs(predicted.Hops, a.Received.Requests)...)
 	}
 	if predicted.Verdict == engine.Allowed && a.verdict == engine.Allowed && !slices.Equal(a.Headers, predicted.ReadableHeaders) {
 		r.Diffs = append(r.Diffs, fmt.Sprintf("readable headers: predicted %s, your browser %s", strings.Join(predicted.ReadableHeaders, ", "), strings.Join(a.Headers, ", ")))
 	}
 	l.result = r
+}
+
+// hopDiffs compares, request by request, what the lab received on its
+// origins with the requests the engine says the browser sends (its hops):
+// the method and URL (the lab's origin and the path after the run's
+// prefix), whether it is a preflight, its Origin header, and the status
+// the lab answered.
+func hopDiffs(hops []engine.Hop, got []labRequest) []string {
+	var diffs []string
+	for i := range max(len(hops), len(got)) {
+		n := i + 1
+		if i >= len(got) {
+			diffs = append(diffs, fmt.Sprintf("request %d: predicted %s, the lab received nothing more", n, hopText(hops[i])))
+			continue
+		}
+		r := got[i]
+		received := r.Method + " " + r.LabOrigin + r.Path
+		if r.Preflight {
+			received = "preflight " + received
+		}
+		if i >= len(hops) {
+			diffs = append(diffs, fmt.Sprintf("request %d: the lab received %s, which the prediction does not send", n, received))
+			continue
+		}
+		h := hops[i]
+		if want := hopText(h); want != received {
+			diffs = append(diffs, fmt.Sprintf("request %d: predicted %s, the lab received %s", n, want, received))
+			continue
+		}
+		want, sent := h.Request.Headers.Get("Origin")
+		if sent != (r.Origin != nil) || r.Origin != nil && *r.Origin != want {
+			diffs = append(diffs, fmt.Sprintf("request %d: predicted Origin %s, the lab received %s", n, originText(want, sent), originText(deref(r.Origin), r.Origin != nil)))
+		}
+		if h.Response != nil && h.Response.Status != r.Status {
+			diffs = append(diffs, fmt.Sprintf("request %d: the lab answered %d, the scenario's server %d", n, r.Status, h.Response.Status))
+		}
+	}
+	return diffs
+}
+
+func hopText(h engine.Hop) string {
+	if h.Preflight {
+		return "preflight " + h.Request.Method + " " + h.Request.URL
+	}
+	return h.Request.Method + " " + h.Request.URL
+}
+
+func originText(v string, sent bool) string {
+	if !sent {
+		return "none"
+	}
+	return v
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

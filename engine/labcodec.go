@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -118,30 +119,32 @@ const labAllowed = "Access-Control-*, Vary, Content-Type, Cache-Control, Content
 // Content-Language, Expires, Last-Modified, Pragma, X-Request-Id,
 // X-Demo-Id, X-Demo-Total, X-Demo-Secret; Set-Cookie only for the lab's
 // cookie, see LabCookieName; Location only as a path, see LabLocation;
-// Content-Length only as 0, an empty body). The
-// error is a *FieldError on "response.status" or "response.headers[i]",
-// naming the header and the rule, never quoting a value.
-func LabCheckResponse(resp Response) error {
-	if err := checkLabResponse("response", resp); err != nil {
+// Content-Length only as 0, an empty body). origins are the lab's own
+// origins: a Location may also be a URL on one of them (see
+// LabLocationAt). The error is a *FieldError on "response.status" or
+// "response.headers[i]", naming the header and the rule, never quoting a
+// value.
+func LabCheckResponse(resp Response, origins ...string) error {
+	if err := checkLabResponse("response", resp, origins); err != nil {
 		return err
 	}
 	return nil
 }
 
-func checkLabResponse(field string, resp Response) *FieldError {
+func checkLabResponse(field string, resp Response, origins []string) *FieldError {
 	if resp.Status < 200 || resp.Status > 599 {
 		return &FieldError{field + ".status", fmt.Sprintf("the server would answer with status %d: the lab sends final statuses 200 to 599 only", resp.Status)}
 	}
 	for i, h := range resp.Headers {
-		if p := labHeaderProblem(h); p != "" {
+		if p := labHeaderProblem(h, origins); p != "" {
 			return &FieldError{fmt.Sprintf("%s.headers[%d]", field, i), p}
 		}
 	}
 	return nil
 }
 
-// labHeaderProblem is why the lab will not send h, or "".
-func labHeaderProblem(h Header) string {
+// labHeaderProblem is why the lab, on origins, will not send h, or "".
+func labHeaderProblem(h Header, origins []string) string {
 	if !IsToken(h.Name) {
 		return fmt.Sprintf("the header name %q is not a token: the lab sends only names of letters, digits and !#$%%&'*+-.^_`|~", h.Name)
 	}
@@ -158,10 +161,14 @@ func labHeaderProblem(h Header) string {
 		}
 		return fmt.Sprintf("Set-Cookie: the lab sets only its own cookie, written %s=VALUE; Path=/lab; SameSite=None; Secure (VALUE of 1 to 64 letters, digits and ._~-; HttpOnly, Partitioned and Max-Age=N may follow)", LabCookieName)
 	case name == "location":
-		if LabLocation(h.Value) {
+		if _, _, ok := LabLocationAt(h.Value, origins...); ok {
 			return ""
 		}
-		return "Location: the lab redirects only within itself, to a path written /like/this (letters, digits and -._~!$&'()*+,;=:@%/?)"
+		// No & < > in the text: the lab sends it (safeDetail).
+		if len(origins) > 0 {
+			return fmt.Sprintf("Location: the lab redirects only within itself, to a path written /like/this?x=1 (letters, digits, ampersands and -._~!$'()*+,;=:@%%/?), alone or after one of its origins (%s)", strings.Join(origins, ", "))
+		}
+		return "Location: the lab redirects only within itself, to a path written /like/this?x=1 (letters, digits, ampersands and -._~!$'()*+,;=:@%/?)"
 	case name == "content-length":
 		if strings.Trim(h.Value, " \t") == "0" {
 			return ""
@@ -174,8 +181,8 @@ func labHeaderProblem(h Header) string {
 // LabLocation reports whether v is a Location the lab sends: a path on the
 // scenario's server ("/items/", query allowed), which the lab serves under
 // the run's own /lab/{run}/{server} prefix, so a redirect never leaves the
-// lab. A Location on the lab's origin written as a full URL must be turned
-// into its path first (the page does, after Relocate).
+// lab. A Location written as a full URL is sent only on one of the lab's
+// origins (LabLocationAt).
 func LabLocation(v string) bool {
 	if len(v) == 0 || len(v) > 1024 || v[0] != '/' || strings.HasPrefix(v, "//") {
 		return false
@@ -187,6 +194,30 @@ func LabLocation(v string) bool {
 		}
 	}
 	return true
+}
+
+// LabLocationAt reports whether v is a Location the lab sends when it
+// answers on origins (serialized origins such as "http://localhost:8082"):
+// a path (LabLocation), which the lab serves on the origin that answered,
+// or one of origins followed by nothing or such a path, which the lab
+// serves on that origin. origin is that origin ("" for a path) and path
+// the path ("/" for nothing); the lab puts the run's /lab/{run}/{plan}
+// prefix between them, so a redirect never leaves the lab.
+func LabLocationAt(v string, origins ...string) (origin, path string, ok bool) {
+	if LabLocation(v) {
+		return "", v, true
+	}
+	for _, o := range origins {
+		rest, found := strings.CutPrefix(v, o)
+		switch {
+		case !found || o == "":
+		case rest == "":
+			return o, "/", true
+		case LabLocation(rest):
+			return o, rest, true
+		}
+	}
+	return "", "", false
 }
 
 // isFieldValue: VCHAR, obs-text, SP and HTAB only (RFC 9110 §5.5).
@@ -243,35 +274,127 @@ func labCookie(v string) bool {
 // allow-list is refused on "server.policy.exposeHeaders[i]"; policy and
 // library servers are also probed with typical requests. A configuration
 // the library refuses passes: the lab answers it with 500 and the
-// library's error, as the server that would not start cannot answer. The
-// error is a *FieldError.
-func LabCheckServer(s Server) error {
-	return labCheckServer(s, nil, pattern.NewMeter(pattern.Budget))
+// library's error, as the server that would not start cannot answer.
+// origins are the lab's own origins, which a Location may name (see
+// LabLocationAt). The error is a *FieldError.
+func LabCheckServer(s Server, origins ...string) error {
+	return labCheckServer(s, nil, pattern.NewMeter(pattern.Budget), origins)
 }
 
-// LabCheck reports whether the lab may enact the scenario: its server
-// passes LabCheckServer, also for the very requests the scenario's fetch()
-// sends. Use it on the scenario as moved onto the page's and the lab's
-// origins (Relocate). The error is a *FieldError.
-func LabCheck(s Scenario) error {
+// LabCheck reports whether the lab may enact the scenario: its server, and
+// each server elsewhere, passes LabCheckServer, also for the very requests
+// the scenario's fetch() sends it (redirects followed). origins are the
+// origins the lab answers on: every server elsewhere must be on one of
+// them, and so must a redirect's target, unless it is a path; with none,
+// the lab enacts only the scenario's server, and redirects as paths. Use
+// it on the scenario as moved onto the page's and the lab's origins
+// (Relocate), before the lab's prefix goes into its URL. The error is a
+// *FieldError.
+func LabCheck(s Scenario, origins ...string) error {
 	s = s.metered()
-	var probes []HTTPRequest
+	if err := s.validateElsewhere(); err != nil {
+		return err
+	}
+	if err := labCheckOrigins(s, origins); err != nil {
+		return err
+	}
+	probes := map[string][]HTTPRequest{}
 	if s.Server.validate() == nil && s.Request.validate() == nil {
-		out := evaluate(s)
-		for _, x := range []*Exchange{out.Preflight, out.Actual} {
-			if x != nil {
-				probes = append(probes, x.Request)
+		for _, hop := range evaluate(s).Hops {
+			probes[hop.Server] = append(probes[hop.Server], hop.Request)
+		}
+	}
+	if err := labCheckServer(s.Server, probes["server"], s.meter, origins); err != nil {
+		return err
+	}
+	for i, x := range s.Elsewhere {
+		name := fmt.Sprintf("elsewhere[%d]", i)
+		if err := labCheckServer(x.Server, probes[name], s.meter, origins); err != nil {
+			return underField(name, err)
+		}
+	}
+	return nil
+}
+
+// labCheckOrigins refuses a server elsewhere, or a redirect, to an origin
+// off the lab's, naming how many origins the scenario needs and how many
+// the lab has.
+func labCheckOrigins(s Scenario, origins []string) error {
+	off := func(field, o string) error {
+		if len(origins) == 0 {
+			return &FieldError{field, fmt.Sprintf("%s is not an origin of the lab's, and none are known: the lab enacts only the scenario's server, on one origin, and redirects to a path", o)}
+		}
+		need := s.OtherOrigins()
+		if r := requestOrigin(s); r != s.Page {
+			need = append([]string{r}, need...)
+		}
+		return &FieldError{field, fmt.Sprintf("%s is not one of the lab's origins: the lab answers on %d (%s), and this scenario needs %d besides the page's (%s)",
+			o, len(origins), strings.Join(origins, ", "), len(need), strings.Join(need, ", "))}
+	}
+	for i, x := range s.Elsewhere {
+		if u, err := url.Parse(x.URL); err == nil && !slices.Contains(origins, OriginOf(u).String()) {
+			return off(fmt.Sprintf("elsewhere[%d].url", i), OriginOf(u).String())
+		}
+	}
+	servers := map[string]Server{"server": s.Server}
+	names := []string{"server"}
+	for i, x := range s.Elsewhere {
+		name := fmt.Sprintf("elsewhere[%d].server", i)
+		servers[name] = x.Server
+		names = append(names, name)
+	}
+	for _, name := range names {
+		raw := servers[name].Raw
+		if raw == nil {
+			continue
+		}
+		for _, r := range []struct {
+			field string
+			resp  *Response
+		}{{name + ".raw.preflight", raw.Preflight}, {name + ".raw.actual", raw.Actual}} {
+			if r.resp == nil {
+				continue
+			}
+			for j, h := range r.resp.Headers {
+				if !strings.EqualFold(h.Name, "Location") {
+					continue
+				}
+				u, err := url.Parse(h.Value)
+				if err != nil || !u.IsAbs() || u.Host == "" {
+					continue // a path, or refused as a Location the lab does not send
+				}
+				if sch := strings.ToLower(u.Scheme); (sch == "http" || sch == "https") && !slices.Contains(origins, OriginOf(u).String()) {
+					return off(fmt.Sprintf("%s.headers[%d]", r.field, j), OriginOf(u).String())
+				}
 			}
 		}
 	}
-	return labCheckServer(s.Server, probes, s.meter)
+	return nil
+}
+
+func requestOrigin(s Scenario) string {
+	u, err := url.Parse(s.Request.URL)
+	if err != nil {
+		return s.Request.URL
+	}
+	return OriginOf(u).String()
+}
+
+// underField puts a *FieldError of a server ("server...") under field, as
+// validateElsewhere does ("elsewhere[0].server...").
+func underField(field string, err error) error {
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return &FieldError{joinField(field, fe.Field), fe.Problem}
+	}
+	return err
 }
 
 // labProbeOrigins are the origins typical probes come from.
 var labProbeOrigins = []string{"http://localhost:8080", "https://app.example.com", "null"}
 
 // labCheckServer is LabCheckServer with probes, all paid for by m.
-func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter) error {
+func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter, origins []string) error {
 	if err := s.validate(); err != nil {
 		return err
 	}
@@ -281,7 +404,7 @@ func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter) error {
 			resp  *Response
 		}{{"server.raw.preflight", raw.Preflight}, {"server.raw.actual", raw.Actual}} {
 			if r.resp != nil {
-				if err := checkLabResponse(r.field, *r.resp); err != nil {
+				if err := checkLabResponse(r.field, *r.resp, origins); err != nil {
 					return err
 				}
 			}
@@ -294,7 +417,7 @@ func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter) error {
 			return err
 		}
 		for _, h := range c.appHeaders() {
-			if prob := labHeaderProblem(h); prob != "" {
+			if prob := labHeaderProblem(h, origins); prob != "" {
 				field := "server.policy.exposeHeaders"
 				if i := slices.IndexFunc(p.ExposeHeaders, func(n string) bool { return strings.EqualFold(n, h.Name) }); i >= 0 {
 					field = fmt.Sprintf("%s[%d]", field, i)
@@ -332,7 +455,7 @@ func labCheckServer(s Server, probes []HTTPRequest, m *pattern.Meter) error {
 		if err := m.Err(); err != nil {
 			return &FieldError{field, fmt.Sprintf("answering %s with Origin %s: %v", req.Method, originOf(req), err)}
 		}
-		if err := checkLabResponse(field, resp); err != nil {
+		if err := checkLabResponse(field, resp, origins); err != nil {
 			err.Field = field
 			err.Problem = fmt.Sprintf("answering %s with Origin %s: %s", req.Method, originOf(req), err.Problem)
 			return err
@@ -346,4 +469,160 @@ func originOf(req HTTPRequest) string {
 		return o
 	}
 	return "none"
+}
+
+// LabPlan is what a lab URL carries to enact a scenario whose redirects
+// cross origins: its servers, moved onto the lab's origins (Relocate), and
+// which URLs each answers, as in the scenario (Scenario.ServerAt). Each
+// lab URL of a run carries the same plan, so the lab answers every hop of
+// a redirect chain, on whichever of its origins, without state.
+type LabPlan struct {
+	// URL is the origin of the scenario's request URL, whose server
+	// answers the URLs on it that no server elsewhere takes; "" when the
+	// plan has no server elsewhere: the server then answers every URL of
+	// the run, on any origin (EncodeLabServer's text is such a plan).
+	URL    string `json:"url,omitempty"`
+	Server Server `json:"server"`
+	// Elsewhere are the scenario's servers elsewhere, their URLs on the
+	// lab's origins.
+	Elsewhere []Elsewhere `json:"elsewhere,omitempty"`
+}
+
+// LabPlanOf returns the plan that enacts s (moved onto the lab's origins):
+// its servers, and the origin of its request URL when a server elsewhere,
+// or a redirect to another origin, makes routing matter.
+func LabPlanOf(s Scenario) LabPlan {
+	s = s.Clone()
+	p := LabPlan{Server: s.Server, Elsewhere: s.Elsewhere}
+	if len(s.Elsewhere) > 0 || len(s.OtherOrigins()) > 0 {
+		p.URL = requestOrigin(s)
+	}
+	return p
+}
+
+// scenario is the plan as a scenario whose ServerAt routes as the plan.
+func (p LabPlan) scenario() Scenario {
+	return Scenario{Request: Request{URL: p.URL + "/"}, Server: p.Server, Elsewhere: p.Elsewhere}
+}
+
+// ServerAt returns the server of the plan that answers rawURL, and its
+// name as in Hop.Server: "server", "elsewhere[i]", or "" for the server
+// of no CORS support and no such resource that answers where none of the
+// scenario's does (Scenario.ServerAt). Without URL, the server answers
+// everything.
+func (p LabPlan) ServerAt(rawURL string) (Server, string) {
+	if p.URL == "" && len(p.Elsewhere) == 0 {
+		return p.Server, "server"
+	}
+	return p.scenario().ServerAt(rawURL)
+}
+
+func (p LabPlan) validate() error {
+	if err := p.Server.validate(); err != nil {
+		return err
+	}
+	if p.URL == "" {
+		if len(p.Elsewhere) > 0 {
+			return &FieldError{"url", "missing: the origin of the request's URL, which the plan's server answers"}
+		}
+		return nil
+	}
+	o, err := ParseOrigin(p.URL)
+	if err != nil || o.Opaque {
+		return &FieldError{"url", fmt.Sprintf("%q is not an origin: write scheme://host[:port]", p.URL)}
+	}
+	return p.scenario().validateElsewhere()
+}
+
+// EncodeLabPlan returns the text that carries p in a lab URL's path, as
+// EncodeLabServer does for a server, within the same limits
+// (MaxLabServerJSON of JSON for the whole plan, MaxLabServerEncoded of
+// text). It fails with a *FieldError when p does not validate or is too
+// large.
+func EncodeLabPlan(p LabPlan) (string, error) {
+	if err := p.validate(); err != nil {
+		return "", err
+	}
+	data, err := json.Marshal(p)
+	if err != nil {
+		return "", &FieldError{"server", err.Error()}
+	}
+	if len(data) > MaxLabServerJSON {
+		return "", &FieldError{"server", fmt.Sprintf("the servers are %d bytes of JSON, more than the %d the lab takes", len(data), MaxLabServerJSON)}
+	}
+	text := deflateText(data)
+	if len(text) > MaxLabServerEncoded {
+		return "", &FieldError{"server", fmt.Sprintf("the servers take %d bytes in a lab URL, more than the %d allowed", len(text), MaxLabServerEncoded)}
+	}
+	return text, nil
+}
+
+// DecodeLabPlan reads a plan written by EncodeLabPlan, or a server written
+// by EncodeLabServer (a plan of that server alone), and validates it. Every
+// failure is a *FieldError, on "server" (the text), "url", or the field
+// that is wrong ("server.raw.actual.headers[0]", "elsewhere[1].url").
+func DecodeLabPlan(text string) (LabPlan, error) {
+	fail := func(format string, args ...any) (LabPlan, error) {
+		return LabPlan{}, &FieldError{Field: "server", Problem: fmt.Sprintf(format, args...)}
+	}
+	if len(text) > MaxLabServerEncoded {
+		return fail("%d bytes of encoded server, more than the %d allowed", len(text), MaxLabServerEncoded)
+	}
+	compressed, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return fail("not a lab server: not base64url")
+	}
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxLabServerJSON+1))
+	if err != nil {
+		return fail("not a lab server: not compressed data")
+	}
+	if len(data) > MaxLabServerJSON {
+		return fail("the server expands to more than %d bytes", MaxLabServerJSON)
+	}
+	// A plan has the key "server"; a server never does.
+	var probe struct {
+		Server json.RawMessage `json:"server"`
+	}
+	if json.Unmarshal(data, &probe) != nil || probe.Server == nil {
+		s, err := DecodeLabServer(text)
+		return LabPlan{Server: s}, err
+	}
+	var p LabPlan
+	if err := Unmarshal(data, &p); err != nil {
+		return LabPlan{}, err
+	}
+	if err := p.validate(); err != nil {
+		return LabPlan{}, err
+	}
+	return p, nil
+}
+
+// LabCheckPlan reports whether the lab, answering on origins, may enact
+// p: its URL and each server elsewhere are on one of origins, and each of
+// its servers passes LabCheckServer (a Location may name one of origins),
+// all of them within one pattern budget, as one server's check. The error
+// is a *FieldError on the plan's field.
+func LabCheckPlan(p LabPlan, origins ...string) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	// The messages name the lab's origins, never the plan's.
+	if p.URL != "" && !slices.Contains(origins, p.URL) {
+		return &FieldError{"url", fmt.Sprintf("not one of the lab's %d origins (%s)", len(origins), strings.Join(origins, ", "))}
+	}
+	for i, x := range p.Elsewhere {
+		if u, _ := url.Parse(x.URL); !slices.Contains(origins, OriginOf(u).String()) {
+			return &FieldError{fmt.Sprintf("elsewhere[%d].url", i), fmt.Sprintf("not on one of the lab's %d origins (%s)", len(origins), strings.Join(origins, ", "))}
+		}
+	}
+	m := pattern.NewMeter(pattern.Budget)
+	if err := labCheckServer(p.Server, nil, m, origins); err != nil {
+		return err
+	}
+	for i, x := range p.Elsewhere {
+		if err := labCheckServer(x.Server, nil, m, origins); err != nil {
+			return underField(fmt.Sprintf("elsewhere[%d]", i), err)
+		}
+	}
+	return nil
 }
