@@ -227,6 +227,8 @@ func resultLabel(o engine.Outcome) string {
 		return "promise resolves: response readable"
 	case engine.Opaque:
 		return "promise resolves: opaque response"
+	case engine.OpaqueRedirect:
+		return "promise resolves: opaque-redirect response"
 	case engine.Error:
 		return "throws TypeError before sending"
 	}

@@ -189,7 +189,7 @@ func (l *LabRun) onRun(ctx app.Context, e app.Event) {
 		return
 	}
 	predicted := engine.Evaluate(s)
-	init := map[string]any{"method": methodOf(s.Request), "credentials": credentialsOf(s.Request), "mode": modeOf(s.Request)}
+	init := map[string]any{"method": methodOf(s.Request), "credentials": credentialsOf(s.Request), "mode": modeOf(s.Request), "redirect": redirectOf(s.Request)}
 	hs := [][2]string{}
 	for _, h := range s.Request.Headers {
 		hs = append(hs, [2]string{h.Name, h.Value})
