@@ -32,13 +32,22 @@ func (r row) dir() string {
 	if r.thinking {
 		return "Browser"
 	}
-	return laneNames[r.from] + " → " + laneNames[r.to]
+	lane := func(l int) string {
+		if l == laneServer && r.who != "" {
+			return r.who
+		}
+		return laneNames[l]
+	}
+	return lane(r.from) + " → " + lane(r.to)
 }
 
 // rows lays out the exchange: the request, the browser's decisions, the
 // preflight and the request on the wire with their responses, the result,
 // then any later sends. Every step is on exactly one row.
 func (x *Exchange) rows() []row {
+	if hopped(x.Outcome) {
+		return x.laterSends(x.hopRows())
+	}
 	ms := x.messages()
 	var rows []row
 	at := map[string]int{}
@@ -61,6 +70,11 @@ func (x *Exchange) rows() []row {
 	if len(rows[1].steps) == 0 {
 		rows = append(rows[:1], rows[2:]...)
 	}
+	return x.laterSends(rows)
+}
+
+// laterSends adds a row per later send of a repeated request.
+func (x *Exchange) laterSends(rows []row) []row {
 	if sends := x.Outcome.Sends; len(sends) > 1 {
 		method, path := "", ""
 		if r := x.request(); r != nil {
@@ -180,6 +194,11 @@ func (x *Exchange) row(r row, cur int, current bool) app.UI {
 		app.Span().Class("dir").Text(r.dir()),
 		label(r),
 		app.Span().Class("shaft").Attr("aria-hidden", "true"),
+	}
+	if r.who != "" && r.to == laneServer {
+		// Wide, the server lane names who answers this hop; the direction
+		// says it to a screen reader, and narrow.
+		content = append(content, app.Span().Class("who").Attr("aria-hidden", "true").Text(r.who))
 	}
 	var arrow app.UI
 	if len(r.steps) > 0 || r.raw != "" {
