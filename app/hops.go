@@ -69,11 +69,16 @@ func shortURL(raw string) string {
 }
 
 // responseLabel is a response's status and its header count, with the
-// Location a redirect sends the browser to: the label drawn (short) and in
-// full.
+// Location a redirect (a redirect status, as the Fetch standard has them)
+// sends the browser to: the label drawn (short) and in full.
 func responseLabel(r *engine.Response) (short, full string) {
 	s := statusLabel(r)
-	if r == nil || r.Status < 300 || r.Status > 399 {
+	if r == nil {
+		return s, s
+	}
+	switch r.Status {
+	case 301, 302, 303, 307, 308:
+	default:
 		return s, s
 	}
 	loc, ok := r.Headers.Get("Location")

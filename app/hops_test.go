@@ -205,3 +205,44 @@ func TestShortURL(t *testing.T) {
 		}
 	}
 }
+
+// TestHopRowsLoop: a server that redirects to itself: the browser gives
+// up after the last redirect it follows, on that response's row.
+func TestHopRowsLoop(t *testing.T) {
+	s := redirectScenario()
+	s.Server.Raw.Actual.Headers[0].Value = "https://api.example.com/r"
+	s.Elsewhere = nil
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Blocked || len(out.Hops) != engine.MaxRedirects+1 {
+		t.Fatalf("verdict %s after %d hops, want blocked after %d", out.Verdict, len(out.Hops), engine.MaxRedirects+1)
+	}
+	rows := (&Exchange{Outcome: out}).rows()
+	stepsOnce(t, out, rows)
+	last := hopResponseID(engine.MaxRedirects)
+	for _, r := range rows {
+		if r.fail != (r.id == last || r.id == "result") {
+			t.Errorf("row %s drawn failed: %v", r.id, r.fail)
+		}
+	}
+	_, failed := rowIDs(rows, out, "Follow the redirect")
+	if failed != last {
+		t.Errorf("the last Follow the redirect is on %s, want %s", failed, last)
+	}
+}
+
+func TestResponseLabel(t *testing.T) {
+	loc := engine.Headers{{Name: "Location", Value: "https://login.example.com/sso"}}
+	for _, tt := range []struct {
+		r           *engine.Response
+		short, full string
+	}{
+		{&engine.Response{Status: 307, Headers: loc}, "307 Temporary Redirect, 1 header; Location: login.example.com/sso", "307 Temporary Redirect, 1 header; Location: https://login.example.com/sso"},
+		{&engine.Response{Status: 304, Headers: loc}, "304 Not Modified, 1 header", "304 Not Modified, 1 header"},
+		{&engine.Response{Status: 302}, "302 Found, no headers", "302 Found, no headers"},
+		{nil, "", ""},
+	} {
+		if short, full := responseLabel(tt.r); short != tt.short || full != tt.full {
+			t.Errorf("responseLabel(%+v) = %q, %q; want %q, %q", tt.r, short, full, tt.short, tt.full)
+		}
+	}
+}
