@@ -259,11 +259,38 @@ func span(r row) string {
 // label is the row's text as drawn; a shortened one holds the full text
 // too, which CSS shows instead while the row has the keyboard's focus.
 func label(r row) app.UI {
+	if r.who != "" {
+		return hopLabel(r)
+	}
 	if r.label == r.full {
 		return app.Span().Class("label").Text(r.label)
 	}
 	return app.Span().Class("label").Body(
 		app.Span().Class("short").Text(r.label),
 		app.Span().Class("full").Text(r.full),
+	)
+}
+
+// hopLabel is label for a hop's row, whose URLs may break after their
+// scheme ("GET https://" above "login.example.com/sso") rather than
+// anywhere in them.
+func hopLabel(r row) app.UI {
+	text := func(s string) []app.UI {
+		var out []app.UI
+		for {
+			before, after, ok := strings.Cut(s, "://")
+			if !ok {
+				return append(out, app.Text(s))
+			}
+			out = append(out, app.Text(before+"://"), app.Elem("wbr"))
+			s = after
+		}
+	}
+	if r.label == r.full {
+		return app.Span().Class("label").Body(text(r.label)...)
+	}
+	return app.Span().Class("label").Body(
+		app.Span().Class("short").Body(text(r.label)...),
+		app.Span().Class("full").Body(text(r.full)...),
 	)
 }

@@ -51,21 +51,16 @@ func serverName(h engine.Hop) string {
 	return h.Server
 }
 
-// shortURL is a URL as a hop's row draws it: its host and its path,
-// shortened in the middle (shortPath), with the scheme unless it is https
-// (an address bar's way, which keeps "GET login.example.com/sso" on one
-// line of the arrow); a URL that is not absolute as it is. The row's full
-// label has the URL whole.
+// shortURL is a URL as a hop's row draws it: its origin (a redirect may
+// change just the scheme) and its path, shortened in the middle
+// (shortPath); a URL that is not absolute as it is. The row's full label
+// has the URL whole.
 func shortURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return shortPath(raw)
 	}
-	origin := u.Host
-	if u.Scheme != "https" {
-		origin = u.Scheme + "://" + u.Host
-	}
-	return origin + shortPath(pathOf(raw))
+	return u.Scheme + "://" + u.Host + shortPath(pathOf(raw))
 }
 
 // responseLabel is a response's status and its header count, with the

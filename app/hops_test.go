@@ -75,9 +75,9 @@ func TestHopRows(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"request":        "fetch() GET /r",
-		"hop-0":          "GET api.example.com/r",
-		"hop-0-response": "302 Found, 2 headers; Location: login.example.com/sso",
-		"hop-1":          "GET login.example.com/sso",
+		"hop-0":          "GET https://api.example.com/r",
+		"hop-0-response": "302 Found, 2 headers; Location: https://login.example.com/sso",
+		"hop-1":          "GET https://login.example.com/sso",
 		"hop-1-response": "200 OK, 1 header",
 	} {
 		if got := byID[id].label; got != want {
@@ -96,8 +96,9 @@ func TestHopRows(t *testing.T) {
 		t.Errorf("the second request's raw HTTP:\n%s", raw)
 	}
 	html := app.HTMLString(x)
-	for _, want := range []string{`id="msg-hop-1"`, `class="who"`, ">login.example.com<"} {
-		if !strings.Contains(html, want) {
+	// (HTMLString indents: the words without the spaces.)
+	for _, want := range []string{`id="msg-hop-1"`, `class="who"`, ">login.example.com<", "GEThttps://<wbr></wbr>login.example.com/sso"} {
+		if !strings.Contains(strings.Join(strings.Fields(html), ""), strings.Join(strings.Fields(want), "")) {
 			t.Errorf("the diagram's HTML lacks %s", want)
 		}
 	}
@@ -127,7 +128,7 @@ func TestHopRowsPreflightAfterTheRedirect(t *testing.T) {
 		if r.fail != (r.id == "hop-2-response" || r.id == "result") {
 			t.Errorf("row %s drawn failed: %v", r.id, r.fail)
 		}
-		if r.id == "hop-2" && r.label != "OPTIONS login.example.com/sso (preflight)" {
+		if r.id == "hop-2" && r.label != "OPTIONS https://login.example.com/sso (preflight)" {
 			t.Errorf("the second preflight reads %q", r.label)
 		}
 	}
@@ -195,10 +196,10 @@ func TestNoHopsWithoutRedirects(t *testing.T) {
 
 func TestShortURL(t *testing.T) {
 	for raw, want := range map[string]string{
-		"https://login.example.com/sso":    "login.example.com/sso",
+		"https://login.example.com/sso":    "https://login.example.com/sso",
 		"http://login.example.com/sso?a=1": "http://login.example.com/sso?a=1",
 		"/next":                            "/next",
-		"https://a.example/api/v2/organisations/acme/projects/1234567/items?include=owner": "a.example/api/v2/…/items?include=owner",
+		"https://a.example/api/v2/organisations/acme/projects/1234567/items?include=owner": "https://a.example/api/v2/…/items?include=owner",
 	} {
 		if got := shortURL(raw); got != want {
 			t.Errorf("shortURL(%q) = %q, want %q", raw, got, want)
@@ -236,7 +237,7 @@ func TestResponseLabel(t *testing.T) {
 		r           *engine.Response
 		short, full string
 	}{
-		{&engine.Response{Status: 307, Headers: loc}, "307 Temporary Redirect, 1 header; Location: login.example.com/sso", "307 Temporary Redirect, 1 header; Location: https://login.example.com/sso"},
+		{&engine.Response{Status: 307, Headers: loc}, "307 Temporary Redirect, 1 header; Location: https://login.example.com/sso", "307 Temporary Redirect, 1 header; Location: https://login.example.com/sso"},
 		{&engine.Response{Status: 304, Headers: loc}, "304 Not Modified, 1 header", "304 Not Modified, 1 header"},
 		{&engine.Response{Status: 302}, "302 Found, no headers", "302 Found, no headers"},
 		{nil, "", ""},
