@@ -112,7 +112,7 @@ func (l *LabRun) resultView() app.UI {
 			app.Elem("thead").Body(app.Elem("tr").Body(app.Elem("th").Attr("scope", "col").Text(""), app.Elem("th").Attr("scope", "col").Text("Predicted for "+profileName(r.Profile)), app.Elem("th").Attr("scope", "col").Text("Your browser"))),
 			app.Elem("tbody").Body(
 				row("Verdict", r.Predicted.Verdict, r.Actual.verdict),
-				row("Preflight sent", yes(preflightSent(r.Predicted)), yes(r.Actual.preflightHit)),
+				row("Preflight sent", yes(r.Predicted.Preflight != nil), yes(r.Actual.preflightHit)),
 				row("Readable headers", strings.Join(r.Predicted.ReadableHeaders, ", "), strings.Join(r.Actual.Headers, ", ")),
 			),
 		),
@@ -121,12 +121,6 @@ func (l *LabRun) resultView() app.UI {
 		}),
 		app.Elem("p").Class("hint").Text("Browser: "+r.Actual.UserAgent),
 	)
-}
-
-// preflightSent reports whether the prediction sends a preflight, before
-// or after a redirect.
-func preflightSent(o engine.Outcome) bool {
-	return o.Preflight != nil || slices.ContainsFunc(o.Hops, func(h engine.Hop) bool { return h.Preflight })
 }
 
 func yes(b bool) string {
@@ -139,9 +133,6 @@ func yes(b bool) string {
 // labScenario is the scenario moved onto this page's origin and the lab's:
 // the URL carries the server, so the lab needs no state to answer it.
 func (l *LabRun) labScenario(page, run string) (engine.Scenario, string, error) {
-	if others := l.Scenario.OtherOrigins(); len(others) > 0 {
-		return l.Scenario, "", fmt.Errorf("the lab answers on one origin, and this scenario's redirects reach others (%s)", strings.Join(others, ", "))
-	}
 	s := l.Scenario.Clone()
 	s.Request.Repeat = nil
 	s.Browser = l.profile // the browser that runs it, not the one on screen
@@ -198,7 +189,7 @@ func (l *LabRun) onRun(ctx app.Context, e app.Event) {
 		return
 	}
 	predicted := engine.Evaluate(s)
-	init := map[string]any{"method": methodOf(s.Request), "credentials": credentialsOf(s.Request), "mode": modeOf(s.Request), "redirect": redirectOf(s.Request)}
+	init := map[string]any{"method": methodOf(s.Request), "credentials": credentialsOf(s.Request), "mode": modeOf(s.Request)}
 	hs := [][2]string{}
 	for _, h := range s.Request.Headers {
 		hs = append(hs, [2]string{h.Name, h.Value})
@@ -239,26 +230,16 @@ func (l *LabRun) finish(profile string, predicted engine.Outcome, raw string) {
 	}
 	if a.ReceivedErr != "" {
 		r.Diffs = append(r.Diffs, "the lab's record could not be read: "+a.ReceivedErr)
-	} else if a.preflightHit != preflightSent(predicted) {
-		r.Diffs = append(r.Diffs, fmt.Sprintf("preflight: predicted %s, the lab received %s", yes(preflightSent(predicted)), yes(a.preflightHit)))
+	} else if a.preflightHit != (predicted.Preflight != nil) {
+		r.Diffs = append(r.Diffs, fmt.Sprintf("preflight: predicted %s, the lab received %s", yes(predicted.Preflight != nil), yes(a.preflightHit)))
 	}
-	// After a redirect the lab received each hop, in order.
-	hops := predicted.Hops
-	inOrder := len(hops) > 0 && len(hops) == len(a.Received.Requests)
-	for k, req := range a.Received.Requests {
+	for _, req := range a.Received.Requests {
 		x, what := predicted.Actual, "the request"
 		if req.Preflight {
 			x, what = predicted.Preflight, "the preflight"
 		}
-		want := (*engine.Response)(nil)
-		switch {
-		case inOrder:
-			want = hops[k].Response
-		case x != nil:
-			want = x.Response
-		}
-		if want != nil && req.Status != want.Status {
-			r.Diffs = append(r.Diffs, fmt.Sprintf("status: the lab answered %s %d, the scenario's server %d", what, req.Status, want.Status))
+		if x != nil && x.Response != nil && req.Status != x.Response.Status {
+			r.Diffs = append(r.Diffs, fmt.Sprintf("status: the lab answered %s %d, the scenario's server %d", what, req.Status, x.Response.Status))
 		}
 	}
 	if predicted.Verdict == engine.Allowed && a.verdict == engine.Allowed && !slices.Equal(a.Headers, predicted.ReadableHeaders) {
