@@ -32,13 +32,22 @@ func (r row) dir() string {
 	if r.thinking {
 		return "Browser"
 	}
-	return laneNames[r.from] + " → " + laneNames[r.to]
+	lane := func(l int) string {
+		if l == laneServer && r.who != "" {
+			return r.who
+		}
+		return laneNames[l]
+	}
+	return lane(r.from) + " → " + lane(r.to)
 }
 
 // rows lays out the exchange: the request, the browser's decisions, the
 // preflight and the request on the wire with their responses, the result,
 // then any later sends. Every step is on exactly one row.
 func (x *Exchange) rows() []row {
+	if hopped(x.Outcome) {
+		return x.laterSends(x.hopRows())
+	}
 	ms := x.messages()
 	var rows []row
 	at := map[string]int{}
@@ -61,6 +70,11 @@ func (x *Exchange) rows() []row {
 	if len(rows[1].steps) == 0 {
 		rows = append(rows[:1], rows[2:]...)
 	}
+	return x.laterSends(rows)
+}
+
+// laterSends adds a row per later send of a repeated request.
+func (x *Exchange) laterSends(rows []row) []row {
 	if sends := x.Outcome.Sends; len(sends) > 1 {
 		method, path := "", ""
 		if r := x.request(); r != nil {
@@ -181,6 +195,11 @@ func (x *Exchange) row(r row, cur int, current bool) app.UI {
 		label(r),
 		app.Span().Class("shaft").Attr("aria-hidden", "true"),
 	}
+	if r.who != "" && r.to == laneServer {
+		// Wide, the server lane names who answers this hop; the direction
+		// says it to a screen reader, and narrow.
+		content = append(content, app.Span().Class("who").Attr("aria-hidden", "true").Text(r.who))
+	}
 	var arrow app.UI
 	if len(r.steps) > 0 || r.raw != "" {
 		// The name is what the row shows, and for a screen reader what
@@ -240,11 +259,38 @@ func span(r row) string {
 // label is the row's text as drawn; a shortened one holds the full text
 // too, which CSS shows instead while the row has the keyboard's focus.
 func label(r row) app.UI {
+	if r.who != "" {
+		return hopLabel(r)
+	}
 	if r.label == r.full {
 		return app.Span().Class("label").Text(r.label)
 	}
 	return app.Span().Class("label").Body(
 		app.Span().Class("short").Text(r.label),
 		app.Span().Class("full").Text(r.full),
+	)
+}
+
+// hopLabel is label for a hop's row, whose URLs may break after their
+// scheme ("GET https://" above "login.example.com/sso") rather than
+// anywhere in them.
+func hopLabel(r row) app.UI {
+	text := func(s string) []app.UI {
+		var out []app.UI
+		for {
+			before, after, ok := strings.Cut(s, "://")
+			if !ok {
+				return append(out, app.Text(s))
+			}
+			out = append(out, app.Text(before+"://"), app.Elem("wbr"))
+			s = after
+		}
+	}
+	if r.label == r.full {
+		return app.Span().Class("label").Body(text(r.label)...)
+	}
+	return app.Span().Class("label").Body(
+		app.Span().Class("short").Body(text(r.label)...),
+		app.Span().Class("full").Body(text(r.full)...),
 	)
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,9 @@ type message struct {
 	to     int  //
 	fail   bool // red arrow
 	unsent bool // dashed "never sent"
+	// who is the server that answers a hop of an exchange with
+	// redirects (serverName); "" for the one server of the others.
+	who string
 }
 
 const (
@@ -150,13 +154,7 @@ func (x *Exchange) move(ctx app.Context, d int) { x.goTo(ctx, x.current()+d) }
 // messages are the arrows of the exchange, in order.
 func (x *Exchange) messages() []message {
 	o := x.Outcome
-	var ms []message
-	req, full := "fetch()", "fetch()"
-	if r := x.request(); r != nil {
-		req = "fetch() " + r.Method + " " + shortPath(pathOf(r.URL))
-		full = "fetch() " + r.Method + " " + r.URL
-	}
-	ms = append(ms, message{id: "request", label: req, full: full, from: lanePage, to: laneBrowser, fail: o.Verdict == engine.Error})
+	ms := []message{x.requestMessage()}
 	if p := o.Preflight; p != nil {
 		path := pathOf(p.Request.URL)
 		ms = append(ms, message{id: "preflight", label: "OPTIONS " + shortPath(path) + " (preflight)", full: "OPTIONS " + path + " (preflight)",
@@ -168,7 +166,10 @@ func (x *Exchange) messages() []message {
 		path := pathOf(a.Request.URL)
 		ms = append(ms, message{id: "actual", label: a.Request.Method + " " + shortPath(path), full: a.Request.Method + " " + path,
 			raw: rawRequest(a.Request), from: laneBrowser, to: laneServer})
-		ms = append(ms, message{id: "actual-response", label: statusLabel(a.Response), full: statusLabel(a.Response), raw: rawResponse(*a.Response),
+		// A redirect not followed (redirect "manual" or "error") says where
+		// it pointed.
+		label, full := responseLabel(a.Response)
+		ms = append(ms, message{id: "actual-response", label: label, full: full, raw: rawResponse(*a.Response),
 			from: laneServer, to: laneBrowser, fail: o.Verdict == engine.Blocked})
 	} else if o.Verdict != engine.Error {
 		ms = append(ms, message{id: "actual", label: "the request is never sent", full: "the request is never sent", from: laneBrowser, to: laneServer, unsent: true})
@@ -179,9 +180,26 @@ func (x *Exchange) messages() []message {
 	return ms
 }
 
-// request is the request fetch() makes, as far as the engine got with it.
+// requestMessage is the fetch() call's arrow.
+func (x *Exchange) requestMessage() message {
+	req, full := "fetch()", "fetch()"
+	if r := x.request(); r != nil {
+		req = "fetch() " + r.Method + " " + shortPath(pathOf(r.URL))
+		full = "fetch() " + r.Method + " " + r.URL
+	}
+	return message{id: "request", label: req, full: full, from: lanePage, to: laneBrowser, fail: x.Outcome.Verdict == engine.Error}
+}
+
+// request is the request fetch() makes, as far as the engine got with it:
+// after redirects, the first one.
 func (x *Exchange) request() *engine.HTTPRequest {
 	switch o := x.Outcome; {
+	case hopped(o):
+		r := o.Hops[0].Request
+		if o.Hops[0].Preflight {
+			r.Method = acrmOf(r)
+		}
+		return &r
 	case o.Actual != nil:
 		return &o.Actual.Request
 	case o.Preflight != nil:
@@ -227,6 +245,8 @@ func resultLabel(o engine.Outcome) string {
 		return "promise resolves: response readable"
 	case engine.Opaque:
 		return "promise resolves: opaque response"
+	case engine.OpaqueRedirect:
+		return "promise resolves: opaque-redirect response"
 	case engine.Error:
 		return "throws TypeError before sending"
 	}
@@ -251,7 +271,14 @@ func (x *Exchange) Render() app.UI {
 	steps := x.Outcome.Steps
 	cur := x.current()
 	curRow := ""
-	if cur >= 0 {
+	switch {
+	case cur >= 0 && hopped(x.Outcome):
+		for _, r := range rows {
+			if slices.Contains(r.steps, cur) {
+				curRow = r.id
+			}
+		}
+	case cur >= 0:
 		curRow = rowOf(steps[cur])
 	}
 	shown := x.open

@@ -10,7 +10,7 @@ import (
 // fetchCode is the page's fetch() call for the scenario, and what it gets.
 func fetchCode(s engine.Scenario, out engine.Outcome) string {
 	var b strings.Builder
-	b.WriteString("const res = await " + engine.FetchCall(s.Request) + ";\n")
+	b.WriteString("const res = await " + withRedirect(engine.FetchCall(s.Request), s.Request.Redirect) + ";\n")
 	switch out.Verdict {
 	case engine.Allowed:
 		fmt.Fprintf(&b, "res.status; // %d\n", out.Actual.Response.Status)
@@ -23,12 +23,27 @@ func fetchCode(s engine.Scenario, out engine.Outcome) string {
 		}
 	case engine.Opaque:
 		b.WriteString("res.type;   // \"opaque\"\nres.status; // 0: no status, no headers, no body\n")
+	case engine.OpaqueRedirect:
+		b.WriteString("res.type;   // \"opaqueredirect\"\nres.status; // 0: the redirect is not followed, its status and Location are hidden\n")
 	case engine.Blocked:
 		b.WriteString("// never gets here: fetch() rejects with\n// TypeError: " + out.TypeError + " (the console says why)\n")
 	case engine.Error:
 		b.WriteString("// never gets here: fetch() throws\n// TypeError: " + out.Console + "\n")
 	}
 	return b.String()
+}
+
+// withRedirect adds the redirect option to a fetch() call written by
+// engine.FetchCall when it is not the default, "follow".
+func withRedirect(call, mode string) string {
+	if mode == "" || mode == engine.RedirectFollow || strings.Contains(call, "\n  redirect: ") {
+		return call
+	}
+	opt := "redirect: " + js(mode) + ","
+	if body, ok := strings.CutSuffix(call, "\n})"); ok {
+		return body + "\n  " + opt + "\n})"
+	}
+	return strings.TrimSuffix(call, ")") + ", {\n  " + opt + "\n})"
 }
 
 // js quotes a string as a JavaScript literal.

@@ -37,7 +37,10 @@ func incomplete(s engine.Scenario) fieldProblem {
 	if p := requestProblem(s.Page, s.Request); p.Path != "" {
 		return p
 	}
-	return serverProblem(s.Server)
+	if p := serverProblem(s.Server); p.Path != "" || len(s.Elsewhere) == 0 {
+		return p
+	}
+	return checkPart(func(c *engine.Scenario) { c.Elsewhere = s.Elsewhere })
 }
 
 // requestProblem is the first field of the request panel (the page origin
@@ -119,6 +122,7 @@ var fieldNames = []struct{ path, id, what string }{
 	{"server.raw.actual.headers", actualHeaders, "a header of the response is not valid"},
 	{"server.raw.actual", "raw-actual-status", "the response is a redirect"},
 	{"server", "", "the server is given more than one way"},
+	{"elsewhere", "", "another server a redirect reaches is not valid"},
 }
 
 // pathIndex reads the index that starts a field path ("[2].name": 2), -1

@@ -91,7 +91,7 @@ func verdictBadge(v string) string {
 	switch v {
 	case engine.Allowed:
 		return "ok"
-	case engine.Opaque:
+	case engine.Opaque, engine.OpaqueRedirect:
 		return "info"
 	}
 	return "bad"
@@ -105,6 +105,8 @@ func verdictWord(v string) string {
 		return "blocked"
 	case engine.Opaque:
 		return "opaque"
+	case engine.OpaqueRedirect:
+		return "opaque redirect"
 	}
 	return "TypeError"
 }

@@ -248,10 +248,15 @@ func TestDiagramRowsNumberEveryStep(t *testing.T) {
 		x := &Exchange{Outcome: out}
 		rows := x.rows()
 		seen := make([]int, len(out.Steps))
+		rowOf := func(i int) string { return rowOf(out.Steps[i]) }
+		if hopped(out) {
+			ids := x.hopStepRows()
+			rowOf = func(i int) string { return ids[i] }
+		}
 		for _, r := range rows {
 			for _, i := range r.steps {
 				seen[i]++
-				if want := rowOf(out.Steps[i]); want != r.id && !(r.id == "browser" && !slices.ContainsFunc(rows, func(r row) bool { return r.id == want })) {
+				if want := rowOf(i); want != r.id && !(r.id == "browser" && !slices.ContainsFunc(rows, func(r row) bool { return r.id == want })) {
 					t.Errorf("%s: step %d (%s) is on row %s, want %s", s.Title, i+1, out.Steps[i].ID, r.id, want)
 				}
 			}

@@ -47,6 +47,8 @@ func (r *RequestPanel) Render() app.UI {
 					app.Select().ID("credentials").OnChange(r.onCredentials).Body(options(credentialModes, credentialsOf(req))...)),
 				field("mode", "Mode", "cors (default), no-cors (opaque response) or same-origin.",
 					app.Select().ID("mode").OnChange(r.onMode).Body(options(requestModes, modeOf(req))...)),
+				field("redirect", "Redirects", "follow (default) fetches the Location; error fails on a redirect; manual resolves with an opaque-redirect response.",
+					app.Select().ID("redirect").OnChange(r.onRedirect).Body(options(redirectModes, redirectOf(req))...)),
 			),
 			app.Elem("fieldset").Body(
 				app.Elem("legend").Text("Headers"),
@@ -71,6 +73,7 @@ var (
 	commonMethods   = []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "patch"}
 	credentialModes = []string{engine.CredentialsOmit, engine.CredentialsSameOrigin, engine.CredentialsInclude}
 	requestModes    = []string{engine.ModeCORS, engine.ModeNoCORS, engine.ModeSameOrigin}
+	redirectModes   = []string{engine.RedirectFollow, engine.RedirectError, engine.RedirectManual}
 )
 
 // field is a labelled control with a hint.
@@ -116,6 +119,13 @@ func modeOf(r engine.Request) string {
 		return engine.ModeCORS
 	}
 	return r.Mode
+}
+
+func redirectOf(r engine.Request) string {
+	if r.Redirect == "" {
+		return engine.RedirectFollow
+	}
+	return r.Redirect
 }
 
 func bodyOf(r engine.Request) string {
@@ -167,6 +177,16 @@ func (r *RequestPanel) onCredentials(ctx app.Context, e app.Event) {
 func (r *RequestPanel) onMode(ctx app.Context, e app.Event) {
 	v := value(ctx)
 	edit(ctx, func(s *engine.Scenario) { s.Request.Mode = v })
+}
+
+// onRedirect sets the redirect mode; the default, follow, is left out of
+// the scenario, as fetch() leaves it out of its call.
+func (r *RequestPanel) onRedirect(ctx app.Context, e app.Event) {
+	v := value(ctx)
+	if v == engine.RedirectFollow {
+		v = ""
+	}
+	edit(ctx, func(s *engine.Scenario) { s.Request.Redirect = v })
 }
 
 func (r *RequestPanel) onHasBody(ctx app.Context, e app.Event) {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"encoding/json"
+	"fmt"
 	"slices"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -18,6 +20,9 @@ type ServerPanel struct {
 	Server engine.Server
 	Page   string
 	Locked bool // the challenge on screen locks the server
+	// Elsewhere are the other servers a redirect reaches, shown as they
+	// are: only a link or a lesson sets them.
+	Elsewhere []engine.Elsewhere
 }
 
 // serverKinds are the tabs, in order: kind, label.
@@ -58,7 +63,43 @@ func (p *ServerPanel) Render() app.UI {
 				}
 				return panel.Body(p.form(kind, bad))
 			})),
+		app.If(len(p.Elsewhere) > 0, p.elsewhere),
 	)
+}
+
+// elsewhere lists the other servers a redirect reaches, with what each is
+// configured to answer.
+func (p *ServerPanel) elsewhere() app.UI {
+	return app.Div().ID("elsewhere").Class("elsewhere").Body(
+		app.Elem("h3").ID("elsewhere-title").Text("Other servers a redirect reaches"),
+		app.P().Class("hint").Text("Each answers the URLs that start with its address (the longest match wins); any other URL off the server's origin gets 404 without CORS headers. They come with the link, as they are: this page does not edit them."),
+		app.Ul().Attr("aria-labelledby", "elsewhere-title").Body(app.Range(p.Elsewhere).Slice(func(i int) app.UI {
+			x := p.Elsewhere[i]
+			conf, _ := json.MarshalIndent(x.Server, "", "  ")
+			return app.Li().ID(fmt.Sprintf("elsewhere-%d", i)).Body(
+				app.Span().Class("mono").Text(x.URL),
+				app.Text(" ("+serverKindOf(x.Server)+")"),
+				app.Elem("details").Body(
+					app.Elem("summary").Text("How it answers"),
+					app.Elem("pre").Class("mono").Text(string(conf)),
+				),
+			)
+		})),
+	)
+}
+
+// serverKindOf names how a server is given: "raw", "policy", "library"
+// (with the library's name), or "no CORS support" for none.
+func serverKindOf(s engine.Server) string {
+	switch {
+	case s.Policy != nil:
+		return "policy"
+	case s.Library != nil:
+		return "library: " + s.Library.Name
+	case s.Raw != nil:
+		return "raw"
+	}
+	return "no CORS support"
 }
 
 // form is the editor of the server's kind; bad is its field that is not

@@ -60,10 +60,11 @@ func newVerdict(s engine.Scenario, o engine.Outcome, bad fieldProblem, readOnly 
 }
 
 var verdictTitles = map[string]string{
-	engine.Allowed: "Allowed",
-	engine.Blocked: "Blocked by CORS",
-	engine.Opaque:  "Opaque response (no-cors)",
-	engine.Error:   "TypeError before sending",
+	engine.Allowed:        "Allowed",
+	engine.Blocked:        "Blocked by CORS",
+	engine.Opaque:         "Opaque response (no-cors)",
+	engine.OpaqueRedirect: `Opaque redirect (redirect: "manual")`,
+	engine.Error:          "TypeError before sending",
 }
 
 func (v *Verdict) Render() app.UI {
