@@ -10,7 +10,7 @@ import (
 // fetchCode is the page's fetch() call for the scenario, and what it gets.
 func fetchCode(s engine.Scenario, out engine.Outcome) string {
 	var b strings.Builder
-	b.WriteString("const res = await " + withRedirect(engine.FetchCall(s.Request), s.Request.Redirect) + ";\n")
+	b.WriteString("const res = await " + engine.FetchCall(s.Request) + ";\n")
 	switch out.Verdict {
 	case engine.Allowed:
 		fmt.Fprintf(&b, "res.status; // %d\n", out.Actual.Response.Status)
@@ -31,19 +31,6 @@ func fetchCode(s engine.Scenario, out engine.Outcome) string {
 		b.WriteString("// never gets here: fetch() throws\n// TypeError: " + out.Console + "\n")
 	}
 	return b.String()
-}
-
-// withRedirect adds the redirect option to a fetch() call written by
-// engine.FetchCall when it is not the default, "follow".
-func withRedirect(call, mode string) string {
-	if mode == "" || mode == engine.RedirectFollow || strings.Contains(call, "\n  redirect: ") {
-		return call
-	}
-	opt := "redirect: " + js(mode) + ","
-	if body, ok := strings.CutSuffix(call, "\n})"); ok {
-		return body + "\n  " + opt + "\n})"
-	}
-	return strings.TrimSuffix(call, ")") + ", {\n  " + opt + "\n})"
 }
 
 // js quotes a string as a JavaScript literal.

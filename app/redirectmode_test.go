@@ -32,20 +32,3 @@ func TestOpaqueRedirectVerdict(t *testing.T) {
 		t.Errorf("the diagram's result reads %q", got)
 	}
 }
-
-func TestWithRedirect(t *testing.T) {
-	for _, tt := range []struct {
-		req  engine.Request
-		want string
-	}{
-		{engine.Request{URL: "https://a.example/"}, `fetch("https://a.example/")`},
-		{engine.Request{URL: "https://a.example/", Redirect: engine.RedirectFollow}, `fetch("https://a.example/")`},
-		{engine.Request{URL: "https://a.example/", Redirect: engine.RedirectManual}, "fetch(\"https://a.example/\", {\n  redirect: \"manual\",\n})"},
-		{engine.Request{URL: "https://a.example/", Method: "PUT", Redirect: engine.RedirectError},
-			"fetch(\"https://a.example/\", {\n  method: \"PUT\",\n  redirect: \"error\",\n})"},
-	} {
-		if got := withRedirect(engine.FetchCall(tt.req), tt.req.Redirect); got != tt.want {
-			t.Errorf("%+v:\n%s\nwant\n%s", tt.req, got, tt.want)
-		}
-	}
-}

@@ -449,7 +449,7 @@ func verdictStatus(v string) string {
 	switch v {
 	case Allowed:
 		return StepPass
-	case Opaque:
+	case Opaque, OpaqueRedirect:
 		return StepInfo
 	}
 	return StepFail
@@ -527,6 +527,8 @@ func (e *evaluation) verdictDetail() string {
 		return d
 	case Opaque:
 		return "fetch() resolves with an opaque response: status 0, no headers, an empty body."
+	case OpaqueRedirect:
+		return "fetch() resolves with an opaque-redirect response: type \"opaqueredirect\", status 0, no headers, no Location. The page can tell that a redirect came, not where to."
 	case Error:
 		return "fetch() throws before sending anything: " + e.out.TypeError
 	}

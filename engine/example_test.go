@@ -248,12 +248,13 @@ func ExampleFixes() {
 func ExampleFetchCall() {
 	fmt.Println(engine.FetchCall(engine.Request{URL: "https://api.example.com/me"}))
 	fmt.Println(engine.FetchCall(engine.Request{URL: "https://api.example.com/me", Method: "PUT", Credentials: "include",
-		Headers: engine.Headers{{Name: "X-Api-Key", Value: "k1"}}}))
+		Redirect: "manual", Headers: engine.Headers{{Name: "X-Api-Key", Value: "k1"}}}))
 	// Output:
 	// fetch("https://api.example.com/me")
 	// fetch("https://api.example.com/me", {
 	//   method: "PUT",
 	//   credentials: "include",
+	//   redirect: "manual",
 	//   headers: {"X-Api-Key": "k1"},
 	// })
 }

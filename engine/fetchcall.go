@@ -18,6 +18,9 @@ func FetchCall(r Request) string {
 	if r.Credentials != "" && r.Credentials != CredentialsSameOrigin {
 		opts = append(opts, "credentials: "+JSQuote(r.Credentials))
 	}
+	if r.Redirect != "" && r.Redirect != RedirectFollow {
+		opts = append(opts, "redirect: "+JSQuote(r.Redirect))
+	}
 	if len(r.Headers) > 0 {
 		opts = append(opts, "headers: "+jsHeaders(r.Headers))
 	}

@@ -131,6 +131,9 @@ func TestRedirects(t *testing.T) {
 			if !strings.Contains(out.Console, tt.console) {
 				t.Errorf("console %q, want it to contain %q", out.Console, tt.console)
 			}
+			if last := out.Steps[len(out.Steps)-1]; tt.verdict == engine.OpaqueRedirect && (last.Status != engine.StepInfo || !strings.Contains(last.Detail, "opaque-redirect")) {
+				t.Errorf("the verdict step reads %s: %q", last.Status, last.Detail)
+			}
 		})
 	}
 }
