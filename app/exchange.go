@@ -155,22 +155,34 @@ func (x *Exchange) move(ctx app.Context, d int) { x.goTo(ctx, x.current()+d) }
 func (x *Exchange) messages() []message {
 	o := x.Outcome
 	ms := []message{x.requestMessage()}
+	// The hops of the preflight and of the request: who wrote what, for a
+	// server with layers.
+	var preHop, actHop engine.Hop
+	for _, h := range o.Hops {
+		if h.Preflight {
+			preHop = h
+		} else {
+			actHop = h
+		}
+	}
 	if p := o.Preflight; p != nil {
 		path := pathOf(p.Request.URL)
+		who := answeredBy(preHop)
 		ms = append(ms, message{id: "preflight", label: "OPTIONS " + shortPath(path) + " (preflight)", full: "OPTIONS " + path + " (preflight)",
-			raw: rawRequest(p.Request), from: laneBrowser, to: laneServer})
-		ms = append(ms, message{id: "preflight-response", label: statusLabel(p.Response), full: statusLabel(p.Response), raw: rawResponse(*p.Response),
-			from: laneServer, to: laneBrowser, fail: o.Actual == nil && o.Verdict == engine.Blocked})
+			raw: rawRequest(p.Request), from: laneBrowser, to: laneServer, who: who})
+		ms = append(ms, message{id: "preflight-response", label: statusLabel(p.Response), full: statusLabel(p.Response), raw: rawAnswer(*p.Response, preHop),
+			from: laneServer, to: laneBrowser, who: who, fail: o.Actual == nil && o.Verdict == engine.Blocked})
 	}
 	if a := o.Actual; a != nil {
 		path := pathOf(a.Request.URL)
+		who := answeredBy(actHop)
 		ms = append(ms, message{id: "actual", label: a.Request.Method + " " + shortPath(path), full: a.Request.Method + " " + path,
-			raw: rawRequest(a.Request), from: laneBrowser, to: laneServer})
+			raw: rawRequest(a.Request), from: laneBrowser, to: laneServer, who: who})
 		// A redirect not followed (redirect "manual" or "error") says where
 		// it pointed.
 		label, full := responseLabel(a.Response)
-		ms = append(ms, message{id: "actual-response", label: label, full: full, raw: rawResponse(*a.Response),
-			from: laneServer, to: laneBrowser, fail: o.Verdict == engine.Blocked})
+		ms = append(ms, message{id: "actual-response", label: label, full: full, raw: rawAnswer(*a.Response, actHop),
+			from: laneServer, to: laneBrowser, who: who, fail: o.Verdict == engine.Blocked})
 	} else if o.Verdict != engine.Error {
 		ms = append(ms, message{id: "actual", label: "the request is never sent", full: "the request is never sent", from: laneBrowser, to: laneServer, unsent: true})
 	}

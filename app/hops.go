@@ -103,6 +103,9 @@ func (x *Exchange) hopRows() []row {
 	last := len(o.Hops) - 1
 	for i, h := range o.Hops {
 		who := serverName(h)
+		if by := answeredBy(h); by != "" {
+			who = by
+		}
 		method := h.Request.Method
 		label, full := method+" "+shortURL(h.Request.URL), method+" "+h.Request.URL
 		if h.Preflight {
@@ -113,7 +116,7 @@ func (x *Exchange) hopRows() []row {
 		resp := message{id: hopResponseID(i), label: short, full: long, from: laneServer, to: laneBrowser, who: who,
 			fail: i == last && o.Verdict == engine.Blocked}
 		if h.Response != nil {
-			resp.raw = rawResponse(*h.Response)
+			resp.raw = rawAnswer(*h.Response, h)
 		}
 		add(row{message: resp})
 		add(thinking(hopBrowserID(i)))

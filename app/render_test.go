@@ -395,3 +395,29 @@ func TestLibraryDocs(t *testing.T) {
 		}
 	}
 }
+
+// TestLayersOnTheServerSide: the diagram names the layer that answered
+// instead of the server, and the raw answer marks each line a layer wrote.
+func TestLayersOnTheServerSide(t *testing.T) {
+	for _, tt := range []struct {
+		lesson, row, who, raw string
+	}{
+		{"auth-before-cors", "preflight-response", "the login filter", "HTTP/1.1 401 Unauthorized   ← the login filter\nContent-Type: application/json   ← the login filter\n"},
+		{"nginx-duplicate-acao", "actual-response", "", "Access-Control-Allow-Origin: *   ← nginx\n"},
+		{"cdn-cache-vary", "actual-response", "the CDN (cache)", "Access-Control-Allow-Origin: https://admin.example.com   ← the CDN (cache)\n"},
+	} {
+		s, ok := presets.Lesson(tt.lesson)
+		if !ok {
+			t.Fatalf("no lesson %s", tt.lesson)
+		}
+		x := &Exchange{Outcome: engine.Evaluate(s)}
+		i := slices.IndexFunc(x.messages(), func(m message) bool { return m.id == tt.row })
+		if i < 0 {
+			t.Fatalf("%s: no row %s", tt.lesson, tt.row)
+		}
+		m := x.messages()[i]
+		if m.who != tt.who || !strings.Contains(m.raw, tt.raw) {
+			t.Errorf("%s: row %s answered by %q, raw\n%s\nwant %q and a line %q", tt.lesson, tt.row, m.who, m.raw, tt.who, tt.raw)
+		}
+	}
+}

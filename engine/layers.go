@@ -44,8 +44,10 @@ func (l Layer) title(i int) string {
 	return fmt.Sprintf("layers[%d] (%s)", i, kind)
 }
 
-// serverName is who wrote what the server behind the layers wrote.
-const serverName = "the server"
+// ByServer is how Hop.By and Hop.StatusBy name what the server behind the
+// layers wrote.
+const ByServer = "the server"
+
 
 func (s Server) validateLayers(field string) error {
 	if len(s.Layers) > MaxLayers {
@@ -136,7 +138,7 @@ func (s Server) layered(inner func(HTTPRequest) Response) func(HTTPRequest) Resp
 		}
 		var h layer.Handler = func(r message.Request) layer.Response {
 			resp := inner(toEngine(r))
-			return layer.Written(message.Response{Status: resp.Status, Headers: resp.Headers}, serverName)
+			return layer.Written(message.Response{Status: resp.Status, Headers: resp.Headers}, ByServer)
 		}
 		for i := len(s.Layers) - 1; i >= 0; i-- {
 			l, name := s.Layers[i], s.Layers[i].title(i)
@@ -185,16 +187,16 @@ func layerNote(resp Response) string {
 		return " " + upperFirst(cache) + " served this answer from its cache: the server wrote it for an earlier request."
 	}
 	var parts []string
-	if resp.statusBy != serverName {
+	if resp.statusBy != ByServer {
 		parts = append(parts, fmt.Sprintf("%s answered %d itself", resp.statusBy, resp.Status))
 	}
 	writers := writersOf(resp, headerAllowOrigin)
 	switch {
-	case len(writers) == 0 && resp.statusBy != serverName:
+	case len(writers) == 0 && resp.statusBy != ByServer:
 		parts = append(parts, "with no Access-Control-Allow-Origin: the CORS middleware did not add one to that answer")
 	case len(writers) > 1:
 		parts = append(parts, "Access-Control-Allow-Origin was written by "+andList(writers)+", one line each")
-	case len(writers) == 1 && writers[0] != serverName:
+	case len(writers) == 1 && writers[0] != ByServer:
 		parts = append(parts, "Access-Control-Allow-Origin was written by "+writers[0])
 	}
 	if len(parts) == 0 {

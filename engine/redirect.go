@@ -42,8 +42,8 @@ type Hop struct {
 	// when no server answers that URL (404, no CORS header).
 	Server string `json:"server"`
 	// By names, for a server with layers, who wrote each header line of
-	// the response ("server" or a layer), and StatusBy who wrote the
-	// status.
+	// the response (ByServer or a layer's name), and StatusBy who wrote
+	// the status.
 	By       []string `json:"by,omitempty"`
 	StatusBy string   `json:"statusBy,omitempty"`
 }
