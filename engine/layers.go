@@ -48,7 +48,6 @@ func (l Layer) title(i int) string {
 // layers wrote.
 const ByServer = "the server"
 
-
 func (s Server) validateLayers(field string) error {
 	if len(s.Layers) > MaxLayers {
 		return &FieldError{field + ".layers", fmt.Sprintf("%d layers, at most %d", len(s.Layers), MaxLayers)}
