@@ -126,7 +126,7 @@ func (f *LibraryForm) onImport(ctx app.Context, e app.Event) {
 	if err != nil {
 		return
 	}
-	edit(ctx, func(s *engine.Scenario) { s.Server = engine.Server{Policy: &p} })
+	edit(ctx, func(s *engine.Scenario) { s.Server = engine.Server{Policy: &p, Layers: s.Server.Layers} })
 }
 
 func (f *LibraryForm) onName(ctx app.Context, e app.Event) {

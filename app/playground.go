@@ -192,7 +192,7 @@ func (p *Playground) switchServer(kind string) {
 	if srv.Library != nil {
 		p.spareLibrary = srv.Library
 	}
-	*srv = engine.Server{}
+	*srv = engine.Server{Layers: srv.Layers} // the layers stand in front of any kind
 	switch kind {
 	case "policy":
 		srv.Policy = p.sparePolicy

@@ -421,3 +421,21 @@ func TestLayersOnTheServerSide(t *testing.T) {
 		}
 	}
 }
+
+// TestSwitchingServerKindKeepsLayers: the layers stand in front of any
+// kind of server; switching the kind, or importing a library as a policy,
+// keeps them.
+func TestSwitchingServerKindKeepsLayers(t *testing.T) {
+	s, _ := presets.Lesson("auth-before-cors")
+	p := &Playground{scenario: s}
+	for _, kind := range []string{"raw", "library", "policy"} {
+		p.switchServer(kind)
+		if len(p.scenario.Server.Layers) != 1 {
+			t.Fatalf("after switching to %s: %d layers, want the login filter", kind, len(p.scenario.Server.Layers))
+		}
+	}
+	html := app.HTMLString(&ServerPanel{Server: p.scenario.Server, Page: s.Page})
+	if !strings.Contains(html, "In front of the server") || !strings.Contains(html, "the login filter") {
+		t.Errorf("the server panel does not list the layer")
+	}
+}

@@ -63,7 +63,28 @@ func (p *ServerPanel) Render() app.UI {
 				}
 				return panel.Body(p.form(kind, bad))
 			})),
+		app.If(len(p.Server.Layers) > 0, p.layers),
 		app.If(len(p.Elsewhere) > 0, p.elsewhere),
+	)
+}
+
+// layers lists what stands in front of the server, from the network
+// inwards, with how each is configured.
+func (p *ServerPanel) layers() app.UI {
+	return app.Div().ID("layers").Class("elsewhere").Body(
+		app.Elem("h3").ID("layers-title").Text("In front of the server"),
+		app.P().Class("hint").Text("From the network inwards: each sees the request before the server, and its answer after. They come with the link, as they are: this page does not edit them."),
+		app.Ol().Attr("aria-labelledby", "layers-title").Body(app.Range(p.Server.Layers).Slice(func(i int) app.UI {
+			l := p.Server.Layers[i]
+			conf, _ := json.MarshalIndent(l, "", "  ")
+			return app.Li().ID(fmt.Sprintf("layer-%d", i)).Body(
+				app.Text(l.Title(i)),
+				app.Elem("details").Body(
+					app.Elem("summary").Text("How it behaves"),
+					app.Elem("pre").Class("mono").Text(string(conf)),
+				),
+			)
+		})),
 	)
 }
 

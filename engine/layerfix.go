@@ -23,7 +23,7 @@ func layerFixes(s Scenario, out Outcome) []Fix {
 	at := func(name string) int {
 		name = strings.TrimSuffix(name, " (cache)")
 		for i, l := range s.Server.Layers {
-			if l.title(i) == name {
+			if l.Title(i) == name {
 				return i
 			}
 		}
@@ -42,17 +42,17 @@ func layerFixes(s Scenario, out Outcome) []Fix {
 		switch {
 		case l.Auth != nil && last.Preflight:
 			fixes = append(fixes, edit(i, "Let OPTIONS through the authentication",
-				"let OPTIONS requests through "+l.title(i)+" without credentials",
+				"let OPTIONS requests through "+l.Title(i)+" without credentials",
 				"A preflight never carries cookies or Authorization: the authentication must let it reach the CORS middleware. The request itself still needs its credentials.",
 				func(_ *Scenario, l *Layer) { a := *l.Auth; a.AllowOptions = true; l.Auth = &a }))
 		case l.Error != nil && !l.Error.CORS:
 			fixes = append(fixes, edit(i, "Send the CORS headers with error responses too",
-				"add the CORS headers to the "+strconv.Itoa(l.Error.Status)+" answers of "+l.title(i),
+				"add the CORS headers to the "+strconv.Itoa(l.Error.Status)+" answers of "+l.Title(i),
 				"The browser checks every answer for CORS headers, errors too; without them the page sees a CORS error instead of the status. nginx: add_header … always; a framework: register the error handler inside the CORS middleware.",
 				func(_ *Scenario, l *Layer) { e := *l.Error; e.CORS = true; l.Error = &e }))
 		case l.Proxy != nil && l.Proxy.Cache != nil:
 			fixes = append(fixes, edit(i, "Key the cache by Origin",
-				"send Vary: Origin from the server, and let "+l.title(i)+" honour it",
+				"send Vary: Origin from the server, and let "+l.Title(i)+" honour it",
 				"An answer whose Access-Control-Allow-Origin names the caller differs by Origin: Vary: Origin tells every cache to keep one entry per Origin.",
 				func(sc *Scenario, l *Layer) {
 					p := *l.Proxy

@@ -34,7 +34,7 @@ func layerFindings(s Scenario) []Finding {
 	var out []Finding
 	layerOf := func(name string) (Layer, bool) {
 		for i, l := range s.Server.Layers {
-			if l.title(i) == name || l.title(i)+" (cache)" == name {
+			if l.Title(i) == name || l.Title(i)+" (cache)" == name {
 				return l, true
 			}
 		}

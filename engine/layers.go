@@ -27,8 +27,8 @@ type Layer struct {
 // MaxLayers is how many layers a server may have.
 const MaxLayers = 8
 
-// title is what the steps call the i-th layer.
-func (l Layer) title(i int) string {
+// Title is what the steps call the i-th layer.
+func (l Layer) Title(i int) string {
 	if l.Name != "" {
 		return l.Name
 	}
@@ -140,7 +140,7 @@ func (s Server) layered(inner func(HTTPRequest) Response) func(HTTPRequest) Resp
 			return layer.Written(message.Response{Status: resp.Status, Headers: resp.Headers}, ByServer)
 		}
 		for i := len(s.Layers) - 1; i >= 0; i-- {
-			l, name := s.Layers[i], s.Layers[i].title(i)
+			l, name := s.Layers[i], s.Layers[i].Title(i)
 			switch {
 			case l.Auth != nil:
 				h = l.Auth.Wrap(name, h)
