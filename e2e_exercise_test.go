@@ -160,7 +160,7 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 		// decides the last answer; each reveal shows its own.
 		p.waitVerdict(verdictTitles[out.Verdict])
 		if last.Step >= 0 {
-			p.expectStep(out.Steps, last.Step, fmt.Sprintf("%q: the last answer", s.Title))
+			p.expectStepIn(out, last.Step, fmt.Sprintf("%q: the last answer", s.Title))
 		}
 		// The course's progress keeps each answer, right or not.
 		js := `JSON.parse(localStorage.getItem("corsplay.progress") || "{}")[` + jsString(presets.IDOf(s.Title)) + `]?.predicted ?? {}`
@@ -174,7 +174,7 @@ func TestPredictionsRevealWithTheDecidingStep(t *testing.T) {
 		for i, pr := range s.Predict {
 			if r := pr.Reveal(s, out); r.Step >= 0 {
 				p.click(fmt.Sprintf("#reveal-%d-step", i))
-				p.expectStep(out.Steps, r.Step, fmt.Sprintf("%q: See step of question %d", s.Title, i+1))
+				p.expectStepIn(out, r.Step, fmt.Sprintf("%q: See step of question %d", s.Title, i+1))
 			}
 		}
 	}

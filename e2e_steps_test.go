@@ -106,6 +106,43 @@ func (p *page) expectStep(steps []engine.Step, i int, how string) {
 	}
 }
 
+// expectStepIn is expectStep for an outcome whose diagram may have a row
+// per hop (after redirects): a step about a request or a response is then
+// on its hop's row, msg-hop-H or msg-hop-H-response (Step.Hop), and the
+// browser's decisions on a browser row.
+func (p *page) expectStepIn(out engine.Outcome, i int, how string) {
+	p.t.Helper()
+	steps := out.Steps
+	if n := len(out.Hops); n < 2 || n == 2 && out.Hops[0].Preflight && !out.Hops[1].Preflight {
+		p.expectStep(steps, i, how)
+		return
+	}
+	want := wantStep(steps, i)
+	p.waitText("#exchange-title", want.Title)
+	got := p.step()
+	st := steps[i]
+	row := "msg-browser"
+	switch st.Message {
+	case "preflight", "actual":
+		row = fmt.Sprintf("msg-hop-%d", st.Hop)
+	case "preflight-response", "actual-response":
+		row = fmt.Sprintf("msg-hop-%d-response", st.Hop)
+	case "request":
+		row = "msg-request"
+	}
+	if st.ID == "verdict" {
+		row = "msg-result"
+	}
+	gotRow, _, _ := strings.Cut(got.Highlighted, " ")
+	if row == "msg-browser" && strings.HasPrefix(gotRow, "msg-browser") {
+		row = gotRow // the browser row after the hop the decision follows
+	}
+	want.Highlighted, want.Thinking = fmt.Sprintf("%s step-%d", row, i+1), strings.HasPrefix(row, "msg-browser")
+	if got != want {
+		p.t.Fatalf("after %s the exchange shows\n  %+v\nwant\n  %+v", how, got, want)
+	}
+}
+
 // stepOf is the index of the step with the id.
 func stepOf(t *testing.T, steps []engine.Step, id string) int {
 	t.Helper()
