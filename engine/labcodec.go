@@ -34,18 +34,45 @@ func EncodeLabServer(s Server) (string, error) {
 	if err := s.validate(); err != nil {
 		return "", err
 	}
-	data, err := json.Marshal(s)
+	return labText(s, "the server")
+}
+
+// labText is v's JSON, DEFLATE-compressed, in base64url: what a lab URL
+// carries of what (named in the errors), within MaxLabServerJSON and
+// MaxLabServerEncoded.
+func labText(v any, what string) (string, error) {
+	data, err := json.Marshal(v)
 	if err != nil {
 		return "", &FieldError{"server", err.Error()}
 	}
 	if len(data) > MaxLabServerJSON {
-		return "", &FieldError{"server", fmt.Sprintf("the server is %d bytes of JSON, more than the %d the lab takes", len(data), MaxLabServerJSON)}
+		return "", &FieldError{"server", fmt.Sprintf("%s: %d bytes of JSON, more than the %d the lab takes", what, len(data), MaxLabServerJSON)}
 	}
 	text := deflateText(data)
 	if len(text) > MaxLabServerEncoded {
-		return "", &FieldError{"server", fmt.Sprintf("the server takes %d bytes in a lab URL, more than the %d allowed", len(text), MaxLabServerEncoded)}
+		return "", &FieldError{"server", fmt.Sprintf("%s: %d bytes in a lab URL, more than the %d allowed", what, len(text), MaxLabServerEncoded)}
 	}
 	return text, nil
+}
+
+// labJSON reads back labText's JSON, within the same limits; the error is
+// the problem with text.
+func labJSON(text string) ([]byte, error) {
+	if len(text) > MaxLabServerEncoded {
+		return nil, fmt.Errorf("%d bytes of encoded server, more than the %d allowed", len(text), MaxLabServerEncoded)
+	}
+	compressed, err := base64.RawURLEncoding.DecodeString(text)
+	if err != nil {
+		return nil, errors.New("not a lab server: not base64url")
+	}
+	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxLabServerJSON+1))
+	if err != nil {
+		return nil, errors.New("not a lab server: not compressed data")
+	}
+	if len(data) > MaxLabServerJSON {
+		return nil, fmt.Errorf("the server expands to more than %d bytes", MaxLabServerJSON)
+	}
+	return data, nil
 }
 
 // DecodeLabServer reads a server written by EncodeLabServer and validates it
@@ -53,22 +80,9 @@ func EncodeLabServer(s Server) (string, error) {
 // *FieldError, on the field "server" or on the field of the server that is
 // wrong (such as "server.raw.actual.headers[0]").
 func DecodeLabServer(text string) (Server, error) {
-	fail := func(format string, args ...any) (Server, error) {
-		return Server{}, &FieldError{Field: "server", Problem: fmt.Sprintf(format, args...)}
-	}
-	if len(text) > MaxLabServerEncoded {
-		return fail("%d bytes of encoded server, more than the %d allowed", len(text), MaxLabServerEncoded)
-	}
-	compressed, err := base64.RawURLEncoding.DecodeString(text)
+	data, err := labJSON(text)
 	if err != nil {
-		return fail("not a lab server: not base64url")
-	}
-	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxLabServerJSON+1))
-	if err != nil {
-		return fail("not a lab server: not compressed data")
-	}
-	if len(data) > MaxLabServerJSON {
-		return fail("the server expands to more than %d bytes", MaxLabServerJSON)
+		return Server{}, &FieldError{Field: "server", Problem: err.Error()}
 	}
 	var s Server
 	if err := Unmarshal(data, &s); err != nil {
@@ -543,18 +557,7 @@ func EncodeLabPlan(p LabPlan) (string, error) {
 	if err := p.validate(); err != nil {
 		return "", err
 	}
-	data, err := json.Marshal(p)
-	if err != nil {
-		return "", &FieldError{"server", err.Error()}
-	}
-	if len(data) > MaxLabServerJSON {
-		return "", &FieldError{"server", fmt.Sprintf("the servers are %d bytes of JSON, more than the %d the lab takes", len(data), MaxLabServerJSON)}
-	}
-	text := deflateText(data)
-	if len(text) > MaxLabServerEncoded {
-		return "", &FieldError{"server", fmt.Sprintf("the servers take %d bytes in a lab URL, more than the %d allowed", len(text), MaxLabServerEncoded)}
-	}
-	return text, nil
+	return labText(p, "the servers")
 }
 
 // DecodeLabPlan reads a plan written by EncodeLabPlan, or a server written
@@ -562,22 +565,9 @@ func EncodeLabPlan(p LabPlan) (string, error) {
 // failure is a *FieldError, on "server" (the text), "url", or the field
 // that is wrong ("server.raw.actual.headers[0]", "elsewhere[1].url").
 func DecodeLabPlan(text string) (LabPlan, error) {
-	fail := func(format string, args ...any) (LabPlan, error) {
-		return LabPlan{}, &FieldError{Field: "server", Problem: fmt.Sprintf(format, args...)}
-	}
-	if len(text) > MaxLabServerEncoded {
-		return fail("%d bytes of encoded server, more than the %d allowed", len(text), MaxLabServerEncoded)
-	}
-	compressed, err := base64.RawURLEncoding.DecodeString(text)
+	data, err := labJSON(text)
 	if err != nil {
-		return fail("not a lab server: not base64url")
-	}
-	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxLabServerJSON+1))
-	if err != nil {
-		return fail("not a lab server: not compressed data")
-	}
-	if len(data) > MaxLabServerJSON {
-		return fail("the server expands to more than %d bytes", MaxLabServerJSON)
+		return LabPlan{}, &FieldError{Field: "server", Problem: err.Error()}
 	}
 	// A plan has the key "server"; a server never does.
 	var probe struct {
