@@ -49,7 +49,6 @@ type evaluation struct {
 
 	elsewhere     []func(HTTPRequest) Response // Scenario.Elsewhere's servers
 	initialURL    string                       // the first URL, as consoleURL
-	hasBody       bool                         // a redirect may drop the body
 	redirects     int                          // followed so far
 	tainting      string                       // response tainting: tainting…
 	taintedOrigin bool                         // Origin is null from now on
@@ -388,7 +387,6 @@ func (e *evaluation) constructBody() bool {
 // https://fetch.spec.whatwg.org/#main-fetch
 func (e *evaluation) fetch() {
 	e.initialURL = e.consoleURL
-	e.hasBody = e.s.Request.Body != nil
 	e.beganSameOrigin = e.origin.SameOrigin(OriginOf(e.url))
 	if e.s.Request.Mode == ModeNoCORS && e.s.Request.Redirect != RedirectFollow {
 		e.failed(e.failure(console.Failure{Kind: console.NoCORSRedirectMode}))

@@ -199,7 +199,6 @@ func (e *evaluation) redirected(resp Response) int {
 		changes = append(changes, fmt.Sprintf("%d turns %s into GET without a body", resp.Status, e.method))
 		e.method = "GET"
 		e.headers = slices.DeleteFunc(slices.Clone(e.headers), func(h Header) bool { return isRequestBodyHeader(h.Name) })
-		e.hasBody = false
 	}
 	if !from.SameOrigin(nextOrigin) && e.headers.Has("Authorization") {
 		changes = append(changes, "Authorization is removed because the redirect goes to another origin")
