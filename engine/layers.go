@@ -52,7 +52,16 @@ func (s Server) validateLayers(field string) error {
 	if len(s.Layers) > MaxLayers {
 		return &FieldError{field + ".layers", fmt.Sprintf("%d layers, at most %d", len(s.Layers), MaxLayers)}
 	}
+	caches := 0
 	for i, l := range s.Layers {
+		// A cache asks the layers behind it twice (the held answer and the
+		// request's own): one cache per server keeps a request's cost at
+		// twice, where eight would make it 256 times.
+		if l.Proxy != nil && l.Proxy.Cache != nil {
+			if caches++; caches > 1 {
+				return &FieldError{fmt.Sprintf("%s.layers[%d].proxy.cache", field, i), "a second cache: corsplay models one cache in front of a server"}
+			}
+		}
 		f := fmt.Sprintf("%s.layers[%d]", field, i)
 		n := 0
 		for _, set := range []bool{l.Auth != nil, l.Error != nil, l.Proxy != nil, l.CORS != nil} {

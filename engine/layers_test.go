@@ -133,6 +133,10 @@ func TestLayerValidation(t *testing.T) {
 		{[]engine.Layer{{Proxy: &layer.Proxy{Cache: &layer.Cache{PrimedBy: "https://a.example.com/"}}}}, "server.layers[0].proxy.cache.primedBy"},
 		{[]engine.Layer{{CORS: &engine.Policy{Origins: []string{"*"}}}}, "server.layers[0].cors.origins[0]"},
 		{slices.Repeat([]engine.Layer{{Proxy: &layer.Proxy{}}}, engine.MaxLayers+1), "server.layers"},
+		{[]engine.Layer{{Proxy: &layer.Proxy{Cache: &layer.Cache{}}}, {Proxy: &layer.Proxy{Cache: &layer.Cache{}}}}, "server.layers[1].proxy.cache"},
+		{[]engine.Layer{{Proxy: &layer.Proxy{Add: many(101)}}}, "server.layers[0].proxy.add"},
+		{[]engine.Layer{{Proxy: &layer.Proxy{Remove: make([]string, 101)}}}, "server.layers[0].proxy.remove"},
+		{[]engine.Layer{{Error: &layer.ErrorPage{Status: 500, Methods: make([]string, 21)}}}, "server.layers[0].error.methods"},
 	}
 	for _, tt := range tests {
 		s := engine.Scenario{V: engine.Version, Page: pageOrigin, Request: engine.Request{URL: apiURL}, Server: engine.Server{Layers: tt.layers}}
@@ -142,9 +146,18 @@ func TestLayerValidation(t *testing.T) {
 			t.Errorf("Validate(%d layers) = %v, want an error on %s", len(tt.layers), err, tt.field)
 		}
 	}
-	s := engine.Scenario{V: engine.Version, Page: pageOrigin, Request: engine.Request{URL: apiURL},
-		Server: engine.Server{Layers: slices.Repeat([]engine.Layer{{Proxy: &layer.Proxy{}}}, engine.MaxLayers)}}
-	if err := s.Validate(); err != nil {
-		t.Errorf("%d layers: %v", engine.MaxLayers, err)
+	for _, layers := range [][]engine.Layer{
+		slices.Repeat([]engine.Layer{{Proxy: &layer.Proxy{}}}, engine.MaxLayers),
+		{{Proxy: &layer.Proxy{Cache: &layer.Cache{}, Add: many(100), Remove: slices.Repeat([]string{"X-A"}, 100)}}, {Error: &layer.ErrorPage{Status: 500, Methods: slices.Repeat([]string{"GET"}, 20)}}},
+	} {
+		s := engine.Scenario{V: engine.Version, Page: pageOrigin, Request: engine.Request{URL: apiURL}, Server: engine.Server{Layers: layers}}
+		if err := s.Validate(); err != nil {
+			t.Errorf("%d layers at the limits: %v", len(layers), err)
+		}
 	}
+}
+
+// many is n header lines.
+func many(n int) engine.Headers {
+	return slices.Repeat(engine.Headers{{Name: "X-A", Value: "1"}}, n)
 }
