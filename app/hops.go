@@ -71,9 +71,7 @@ func responseLabel(r *engine.Response) (short, full string) {
 	if r == nil {
 		return s, s
 	}
-	switch r.Status {
-	case 301, 302, 303, 307, 308:
-	default:
+	if !engine.IsRedirectStatus(r.Status) {
 		return s, s
 	}
 	loc, ok := r.Headers.Get("Location")

@@ -206,7 +206,7 @@ func (e *evaluation) preflight(reasons, unsafe []string) (grant, bool) {
 
 	p := profileOf(e.profile)
 	location, hasLocation := resp.Headers.Get("Location")
-	redirect := isRedirectStatus(resp.Status) && hasLocation
+	redirect := IsRedirectStatus(resp.Status) && hasLocation
 	failRedirect := func() (grant, bool) {
 		return fail("preflight-redirect", "Preflight redirect", ErrPreflightDisallowedRedirect, "",
 			fmt.Sprintf("The preflight was answered %d with Location: %s. Browsers never follow a redirect of a preflight: the server must answer the OPTIONS request itself (often a trailing slash or http→https redirect is the cause).", resp.Status, location),
@@ -427,7 +427,7 @@ func (e *evaluation) actual() int {
 		Detail: fmt.Sprintf("%s %s is sent %s, with Origin: %s. The server runs it and answers %d.", e.method, e.urlString, cookies, e.sentOrigin(), resp.Status)})
 	e.cookies(OriginOf(e.url))
 	what, location := "response", ""
-	if loc, ok := resp.Headers.Get("Location"); ok && isRedirectStatus(resp.Status) {
+	if loc, ok := resp.Headers.Get("Location"); ok && IsRedirectStatus(resp.Status) {
 		what, location = "redirect response", loc
 		if u, err := e.url.Parse(loc); err == nil {
 			location = u.String()

@@ -502,7 +502,7 @@ func (e *evaluation) sameOrigin() int {
 func (e *evaluation) noCORS() int {
 	resp := e.sendActual(e.sendsOrigin())
 	e.cookies(OriginOf(e.url))
-	if isRedirectStatus(resp.Status) && resp.Headers.Has("Location") {
+	if IsRedirectStatus(resp.Status) && resp.Headers.Has("Location") {
 		e.step(Step{ID: "actual", Title: "Send the request", Status: StepInfo, Spec: specHTTPFetch, Message: "actual-response",
 			Detail: fmt.Sprintf("%s %s reaches the server, which answers %d.", e.method, e.urlString, resp.Status)})
 		return e.redirected(resp)

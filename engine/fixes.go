@@ -501,7 +501,7 @@ func redirectFix(s Scenario, out Outcome) (Fix, bool) {
 	}
 	for _, h := range out.Hops {
 		loc, ok := h.Response.Headers.Get("Location")
-		if h.Preflight || !ok || !isRedirectStatus(h.Response.Status) {
+		if h.Preflight || !ok || !IsRedirectStatus(h.Response.Status) {
 			continue
 		}
 		to, err := url.Parse(strings.TrimSpace(loc))
@@ -620,7 +620,7 @@ func repairRaw(raw *RawServer, s Scenario, out Outcome, n *fixNotes) bool {
 		r.set(headerAllowCredentials, "true")
 		n.note("", "send Access-Control-Allow-Credentials: true on "+which, credentialsWhy)
 	case "InvalidStatus", "DisallowedRedirect":
-		if _, ok := r.Headers.Get("Location"); ok && isRedirectStatus(r.Status) {
+		if _, ok := r.Headers.Get("Location"); ok && IsRedirectStatus(r.Status) {
 			r.remove("Location")
 			n.note("", "", "Browsers never follow a redirect of a preflight: the URL called must answer OPTIONS itself, with an ok status (200 to 299).")
 		} else {
@@ -667,7 +667,7 @@ func rawFixes(s Scenario, out Outcome) []Fix {
 	loc, ok := pre.Response.Headers.Get("Location")
 	base, err := url.Parse(s.Request.URL)
 	final, err2 := url.Parse(strings.TrimSpace(loc))
-	if !ok || !isRedirectStatus(status) || err != nil || err2 != nil {
+	if !ok || !IsRedirectStatus(status) || err != nil || err2 != nil {
 		return []Fix{repaired(s, "Send the headers this request needs", "low", cost, nil)}
 	}
 	final = base.ResolveReference(final)

@@ -144,7 +144,7 @@ const (
 // says; following it moves the request to the Location URL.
 // https://fetch.spec.whatwg.org/#http-fetch (step 7) and #http-redirect-fetch
 func (e *evaluation) redirected(resp Response) int {
-	if !isRedirectStatus(resp.Status) {
+	if !IsRedirectStatus(resp.Status) {
 		return redirectNone
 	}
 	location, hasLocation := resp.Headers.Get("Location")
@@ -275,7 +275,7 @@ func (s Scenario) redirects() bool {
 		return true
 	}
 	for _, r := range []*RawServer{s.Server.Raw} {
-		if r != nil && r.Actual != nil && isRedirectStatus(r.Actual.Status) && r.Actual.Headers.Has("Location") {
+		if r != nil && r.Actual != nil && IsRedirectStatus(r.Actual.Status) && r.Actual.Headers.Has("Location") {
 			return true
 		}
 	}

@@ -19,7 +19,7 @@ func redirectFindings(out Outcome) []Finding {
 	}
 	for i, h := range out.Hops {
 		loc, ok := h.Response.Headers.Get("Location")
-		if h.Preflight || !ok || !isRedirectStatus(h.Response.Status) || i+1 >= len(out.Hops) {
+		if h.Preflight || !ok || !IsRedirectStatus(h.Response.Status) || i+1 >= len(out.Hops) {
 			continue
 		}
 		from, err1 := url.Parse(h.Request.URL)

@@ -114,9 +114,9 @@ func basicReadableHeaders(resp Headers) []string {
 	return slices.Compact(names)
 }
 
-// isRedirectStatus is what Chromium counts as a redirect when a Location
-// header comes with it.
-func isRedirectStatus(status int) bool {
+// IsRedirectStatus reports a redirect status: with a Location, the
+// browser follows it. https://fetch.spec.whatwg.org/#redirect-status
+func IsRedirectStatus(status int) bool {
 	switch status {
 	case 301, 302, 303, 307, 308:
 		return true

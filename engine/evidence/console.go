@@ -353,15 +353,15 @@ func chromeNetFailure(l consoleLine, code string) (failureSeen, bool) {
 		f.method, f.url = m[1], m[2]
 		f.status, _ = strconv.Atoi(m[4])
 	}
-	if code == "ERR_FAILED" && (m == nil && l.text != "Failed to load resource: net::ERR_FAILED" || m != nil && !isRedirectStatus(f.status)) {
+	if code == "ERR_FAILED" && (m == nil && l.text != "Failed to load resource: net::ERR_FAILED" || m != nil && !IsRedirectStatus(f.status)) {
 		return failureSeen{}, false
 	}
 	return f, true
 }
 
-// isRedirectStatus reports a status that redirects with a Location.
+// IsRedirectStatus reports a status that redirects with a Location.
 // https://fetch.spec.whatwg.org/#redirect-status
-func isRedirectStatus(status int) bool {
+func IsRedirectStatus(status int) bool {
 	switch status {
 	case 301, 302, 303, 307, 308:
 		return true

@@ -295,7 +295,7 @@ func (f failureSeen) build(headerValue string) candidate {
 // (Chrome) the request itself failed: most likely a redirect, which the
 // browser checks before following it.
 func (f failureSeen) redirectLikely() bool {
-	if f.location != "" || !isRedirectStatus(f.status) {
+	if f.location != "" || !IsRedirectStatus(f.status) {
 		return false
 	}
 	switch f.baseKind() {
@@ -319,7 +319,7 @@ func (b *builder) refusedRedirect(kind string) {
 	f := b.f
 	title := browserTitles[f.browser]
 	status := f.status
-	if !isRedirectStatus(status) {
+	if !IsRedirectStatus(status) {
 		status = defaultFound
 	}
 	r := &b.s.Request
