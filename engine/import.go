@@ -279,7 +279,7 @@ func (im *imported) flaskCORS(l Library, f *flaskCORS, rawURL string) {
 		case pat.re == nil:
 			im.note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", pat.raw)
 		default:
-			goPattern, err := translatePyRegex(pat.raw, "$")
+			goPattern, err := pattern.TranslatePython(pat.raw, "$")
 			if err != nil {
 				im.note("The origins entry %q could not be translated: it was left out.", pat.raw)
 				continue

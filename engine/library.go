@@ -7,6 +7,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"corsplay/engine/message"
+	"corsplay/engine/server"
 )
 
 // Library is a server that configures CORS through a library, with the
@@ -14,19 +17,18 @@ import (
 // what that library answers, quirks included.
 type Library struct {
 	// Name is "flask-cors" (3.0.10), "rs-cors" (v1.11.1), "jub0bs-cors"
-	// (v1.0.1) or "express-cors" (2.8.x).
-	Name    string                     `json:"name"`
+	// (v1.0.1), "express-cors" (2.8.x), or a library of engine/server's
+	// registry (LibraryNames lists them all).
+	Name string `json:"name"`
+	// Version selects another version of the library than its default
+	// ("6.0.2" for Flask-CORS 6); absent: the default.
+	Version string                     `json:"version,omitempty"`
 	Options map[string]json.RawMessage `json:"options,omitempty"`
 }
 
 // ConfigError is a configuration the library refuses at start-up, in the
 // library's own words: the server would not start.
-type ConfigError struct {
-	Library string
-	Message string
-}
-
-func (e *ConfigError) Error() string { return e.Library + " refuses this configuration: " + e.Message }
+type ConfigError = server.ConfigError
 
 // emulation is a configured library: it answers requests and may have
 // warned about its configuration (as the library would log it).
@@ -42,27 +44,92 @@ type emulator func(options map[string]json.RawMessage) (emulation, error)
 // emulators are the libraries the engine speaks, by Library.Name.
 var emulators = map[string]emulator{}
 
+// legacyVersions are the versions the emulators in this package prove.
+var legacyVersions = map[string]string{
+	flaskCORSName: "3.0.10", "rs-cors": "v1.11.1", "jub0bs-cors": "v1.0.1", "express-cors": "2.8.6",
+}
+
 // LibraryNames lists the libraries the engine emulates.
 func LibraryNames() []string {
 	var names []string
 	for n := range emulators {
 		names = append(names, n)
 	}
+	for _, l := range server.All() {
+		if !slices.Contains(names, l.Name) {
+			names = append(names, l.Name)
+		}
+	}
 	sort.Strings(names)
 	return names
 }
 
-func (l Library) emulation() (emulation, error) {
-	build, ok := emulators[l.Name]
-	if !ok {
-		return nil, &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
+// registered is the library in engine/server's registry, nil for one of
+// this package's emulators.
+func (l Library) registered() *server.Library {
+	if _, ok := emulators[l.Name]; ok && (l.Version == "" || l.Version == legacyVersions[l.Name]) {
+		return nil
 	}
-	return build(l.Options)
+	r, _ := server.Lookup(l.Name, l.Version)
+	return r
+}
+
+func (l Library) emulation() (emulation, error) {
+	if err := l.known(); err != nil {
+		return nil, err
+	}
+	r := l.registered()
+	if r == nil {
+		return emulators[l.Name](l.Options)
+	}
+	em, err := r.New(l.Options)
+	var oe *server.OptionError
+	if errors.As(err, &oe) {
+		return nil, &FieldError{joinField("server.library.options", oe.Path), oe.Problem}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return registeredEmulation{em}, nil
+}
+
+// known reports a library name or version corsplay does not emulate.
+func (l Library) known() error {
+	_, legacy := emulators[l.Name]
+	versions := server.Versions(l.Name)
+	if !legacy && versions == nil {
+		return &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
+	}
+	if legacy {
+		versions = append([]string{legacyVersions[l.Name]}, versions...)
+	}
+	if l.Version != "" && !slices.Contains(versions, l.Version) {
+		return &FieldError{"server.library.version", fmt.Sprintf("corsplay emulates %s in version %s, not %q", l.Name, strings.Join(versions, " and "), l.Version)}
+	}
+	return nil
+}
+
+// registeredEmulation answers with a library of engine/server's registry.
+type registeredEmulation struct{ server.Emulation }
+
+func (r registeredEmulation) respond(req HTTPRequest) Response {
+	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Cookies: req.cookies, Meter: req.meter})
+	return Response{Status: out.Status, Headers: out.Headers}
+}
+
+func (r registeredEmulation) warnings() []string { return r.Warnings() }
+
+// patternInsts sizes the library's compiled patterns (Server.Footprint).
+func (r registeredEmulation) patternInsts() int {
+	if p, ok := r.Emulation.(interface{ PatternInsts() int }); ok {
+		return p.PatternInsts()
+	}
+	return 0
 }
 
 func (l Library) validate() error {
-	if _, ok := emulators[l.Name]; !ok {
-		return &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
+	if err := l.known(); err != nil {
+		return err
 	}
 	if len(l.Options) > MaxPolicyEntries {
 		return &FieldError{"server.library.options", fmt.Sprintf("%d options, at most %d", len(l.Options), MaxPolicyEntries)}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"corsplay/engine/pattern"
 )
 
 // Header is one header line: a name and a value, in wire order. In JSON it is
@@ -104,6 +106,8 @@ type Request struct {
 	// engine knows it from the browser's cookie policy; on the wire a
 	// Cookie header says it).
 	Cookies bool
+	// Meter pays for the server's pattern matching; nil: unmetered.
+	Meter *pattern.Meter
 }
 
 // Response is an answer: a status and header lines in wire order.

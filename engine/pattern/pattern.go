@@ -99,8 +99,11 @@ func (r *Regexp) cost(s string) int64 { return int64(r.insts) * int64(len(s)+1) 
 
 // Match reports whether s contains a match of r (regexp.MatchString),
 // charging m for it. When m cannot pay, Match does not search, reports
-// false and m is Exceeded from then on.
+// false and m is Exceeded from then on. A nil m does not meter.
 func (r *Regexp) Match(s string, m *Meter) bool {
+	if m == nil {
+		return r.re.MatchString(s)
+	}
 	return m.match(r, s)
 }
 

@@ -1,0 +1,4 @@
+package engine
+
+// The libraries of engine/server's registry: each registers itself.
+import ()
