@@ -52,8 +52,8 @@ func jubIDNAValid(s string) bool {
 		}
 		if strings.HasPrefix(label, "xn--") {
 			u, ok := jubPunyDecode(label[len("xn--"):])
-			if !ok {
-				return false
+			if !ok || u != "" && jubIsASCII(u) {
+				return false // x/net v0.60: an "xn--" label that decodes to ASCII only is an error
 			}
 			isBidi = isBidi || jubBidiRTL(u)
 			labels.set(u)

@@ -197,7 +197,7 @@ func TestJub0bsIDNA(t *testing.T) {
 		strings.Repeat("a", 63) + ".com": true, strings.Repeat("a", 64) + ".com": false,
 		strings.Repeat("abcdefghi.", 25) + "com": true, strings.Repeat("abcdefghi.", 25) + "comx": false,
 		"xn--rsum-bpad.com": true, "xn--bcher-kva.example": true, "xn--a.com": false, "xn--.com": false,
-		"xn--abc-.com": true, "xn--a_b-.com": false, "xn--fiqs8s": true,
+		"xn--abc-.com": false /* decodes to ASCII only: x/net v0.60 refuses it */, "xn--a_b-.com": false, "xn--fiqs8s": true,
 		"xn--4db.1abc": false, // Bidi rule: an RTL label makes every label follow it
 		"xn--4db.abc":  true,
 	} {
