@@ -195,3 +195,25 @@ func TestRegisteredLibraryAdvice(t *testing.T) {
 		t.Errorf("the fixed options give %s", v)
 	}
 }
+
+// TestEveryRegisteredLibraryIsComplete: each library of engine/server's
+// registry brings every part issue 16 asks of it, so that the page, the
+// lint, the fixes, export and import speak it.
+func TestEveryRegisteredLibraryIsComplete(t *testing.T) {
+	for _, l := range server.All() {
+		var missing []string
+		for part, ok := range map[string]bool{
+			"Title": l.Title != "", "Language": l.Language != "", "Call": l.Call != "", "OriginsOption": l.OriginsOption != "",
+			"Options": len(l.Options) > 0, "Quirks": len(l.Quirks) > 0, "New": l.New != nil, "Summarize": l.Summarize != nil,
+			"Fixer": l.Fixer != nil, "Export": l.Export != nil, "Import": l.Import != nil,
+		} {
+			if !ok && !strings.HasPrefix(l.Name, "test-") {
+				missing = append(missing, part)
+			}
+		}
+		slices.Sort(missing)
+		if len(missing) > 0 {
+			t.Errorf("%s %s has no %s", l.Name, l.Version, strings.Join(missing, ", "))
+		}
+	}
+}
