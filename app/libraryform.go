@@ -19,6 +19,9 @@ type LibraryForm struct {
 
 	options typedText
 	problem string
+
+	config        string // the library's own configuration text, as pasted
+	configProblem string // why it could not be read
 }
 
 func (f *LibraryForm) OnInit() {
@@ -74,8 +77,51 @@ func (f *LibraryForm) Render() app.UI {
 		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.Defaults)),
 		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.Quirks)),
 		app.Elem("p").Class("hint").ID("library-proven").Text("Every answer here is the one "+doc.Name+" "+doc.Version+" gives: corsplay's tests run that version for real."),
+		f.configText(),
 		f.imported(),
 	)
+}
+
+// configText reads the library's own configuration (a call, a settings
+// block, an options object…) into the options, and shows the server as a
+// runnable program in the library's language.
+func (f *LibraryForm) configText() app.UI {
+	program, _ := f.Library.Program()
+	return app.Div().Class("config-text").Body(
+		app.If(f.Library.ReadsConfig(), func() app.UI {
+			return app.Div().Body(
+				fieldOf("library-config", "Or paste your configuration as you wrote it", "Your own code, e.g. the call that sets up the middleware: it replaces the options above.",
+					app.Textarea().ID("library-config").Class("mono").Rows(4).Attr("spellcheck", "false").
+						Text(live("library-config", f.config)).Body(app.Text(f.config)).OnInput(f.onConfig), fieldProblem{}),
+				app.Button().ID("library-config-read").Class("small").OnClick(f.onReadConfig).Text("Read this configuration"),
+				app.If(f.configProblem != "", func() app.UI {
+					return app.Elem("p").Class("problem").ID("library-config-problem").Attr("role", "alert").Text(f.configProblem)
+				}),
+			)
+		}),
+		app.If(program != "", func() app.UI {
+			return app.Elem("details").Class("code").Body(
+				app.Elem("summary").Text("This server as a runnable program"),
+				app.Elem("pre").ID("library-program").Class("mono").Text(program),
+			)
+		}),
+	)
+}
+
+func (f *LibraryForm) onConfig(ctx app.Context, e app.Event) { f.config = value(ctx) }
+
+func (f *LibraryForm) onReadConfig(ctx app.Context, e app.Event) {
+	l, err := f.Library.ImportConfig(f.config)
+	f.configProblem = ""
+	if err != nil {
+		f.configProblem = "corsplay could not read this: " + err.Error()
+		return
+	}
+	edit(ctx, func(s *engine.Scenario) {
+		if s.Server.Library != nil {
+			s.Server.Library.Options = l.Options
+		}
+	})
 }
 
 // imported offers the library's configuration as a neutral policy, with

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
@@ -94,4 +95,47 @@ func registeredDoc(l *server.Library) LibraryDoc {
 	}
 	d.Options, d.Defaults = strings.Join(names, ", "), strings.Join(defaults, ", ")
 	return d
+}
+
+// Program is a runnable program in the library's language that serves /r
+// with l's options (what libtest runs to prove it); "" when corsplay
+// writes none for this library.
+func (l Library) Program() (string, error) {
+	r := l.registered()
+	if r == nil || r.Export == nil {
+		return "", nil
+	}
+	if err := l.validate(); err != nil {
+		return "", err
+	}
+	return r.Export(l.Options)
+}
+
+// ReadsConfig reports whether ImportConfig reads this library's own
+// configuration text.
+func (l Library) ReadsConfig() bool {
+	r := l.registered()
+	return r != nil && r.Import != nil
+}
+
+// ImportConfig reads the library's own configuration text (a Python call,
+// a settings block, a DSL, an options object, a struct literal) into l's
+// options, keeping its name and version. Errors say what and where.
+func (l Library) ImportConfig(text string) (Library, error) {
+	r := l.registered()
+	if r == nil || r.Import == nil {
+		return l, &FieldError{"server.library", "corsplay does not read " + libraryTitle(l.Name) + "'s own configuration text yet: write its options as JSON"}
+	}
+	if len(text) > MaxInputBytes {
+		return l, &FieldError{"server.library", fmt.Sprintf("the configuration has %d bytes, at most %d", len(text), MaxInputBytes)}
+	}
+	opts, err := r.Import(text)
+	if err != nil {
+		return l, err
+	}
+	out := Library{Name: l.Name, Version: l.Version, Options: opts}
+	if err := out.validate(); err != nil {
+		return l, err
+	}
+	return out, nil
 }

@@ -101,7 +101,18 @@ var listFixer = &server.Fixer{
 
 func init() {
 	server.Register(&server.Library{Name: "test-list-cors", Version: "2", Default: true, Title: "list-cors", Language: "Python",
-		OriginsOption: "origins", New: newListCORS(true), Summarize: listSummary, Fixer: listFixer})
+		OriginsOption: "origins", New: newListCORS(true), Summarize: listSummary, Fixer: listFixer,
+		Export: func(opts map[string]json.RawMessage) (string, error) {
+			return "serve(listcors(origins=" + string(opts["origins"]) + "))\n", nil
+		},
+		Import: func(text string) (map[string]json.RawMessage, error) {
+			list, ok := strings.CutPrefix(text, "origins=")
+			if !ok {
+				return nil, &engine.FieldError{Field: "config", Problem: "line 1: want origins=..."}
+			}
+			b, _ := json.Marshal(strings.Split(list, ","))
+			return map[string]json.RawMessage{"origins": b}, nil
+		}})
 	server.Register(&server.Library{Name: "test-list-cors", Version: "1", Title: "list-cors", Language: "Python",
 		OriginsOption: "origins", New: newListCORS(false)})
 }
@@ -215,5 +226,36 @@ func TestEveryRegisteredLibraryIsComplete(t *testing.T) {
 		if len(missing) > 0 {
 			t.Errorf("%s %s has no %s", l.Name, l.Version, strings.Join(missing, ", "))
 		}
+	}
+}
+
+// TestRegisteredLibraryConfigText: a library's own configuration text in
+// (ImportConfig) and out (Program), within the input limit.
+func TestRegisteredLibraryConfigText(t *testing.T) {
+	l := engine.Library{Name: "test-list-cors"}
+	if !l.ReadsConfig() || (engine.Library{Name: "rs-cors"}).ReadsConfig() {
+		t.Error("ReadsConfig: want true for the registered library only")
+	}
+	got, err := l.ImportConfig("origins=https://a.example,https://b.example")
+	if err != nil || string(got.Options["origins"]) != `["https://a.example","https://b.example"]` || got.Name != l.Name {
+		t.Errorf("ImportConfig = %+v, %v", got, err)
+	}
+	if prog, err := got.Program(); err != nil || prog != `serve(listcors(origins=["https://a.example","https://b.example"]))`+"\n" {
+		t.Errorf("Program = %q, %v", prog, err)
+	}
+	if _, err := l.ImportConfig("allow all"); err == nil || err.Error() != "config: line 1: want origins=..." {
+		t.Errorf("ImportConfig of other text: %v", err)
+	}
+	if _, err := l.ImportConfig("origins=" + strings.Repeat("a", engine.MaxInputBytes)); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("ImportConfig over the limit: %v", err)
+	}
+	if _, err := l.ImportConfig("origins=" + strings.Repeat("a", engine.MaxInputBytes-len("origins="))); err != nil {
+		t.Errorf("ImportConfig at the limit: %v", err)
+	}
+	if _, err := (engine.Library{Name: "rs-cors"}).ImportConfig("cors.Options{}"); err == nil {
+		t.Error("ImportConfig for a library without Import: no error")
+	}
+	if prog, err := (engine.Library{Name: "rs-cors"}).Program(); prog != "" || err != nil {
+		t.Errorf("Program of a library without Export = %q, %v", prog, err)
 	}
 }
