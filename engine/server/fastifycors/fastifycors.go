@@ -192,7 +192,7 @@ func newCors(options map[string]json.RawMessage) (*cors, error) {
 // number reads a JSON number as JSON.parse does (1e400 is Infinity).
 func number(o *server.Options, opt, want string, raw json.RawMessage) (float64, bool) {
 	var n json.Number
-	if isNull(raw) || json.Unmarshal(raw, &n) != nil {
+	if t := strings.TrimSpace(string(raw)); t == "" || t[0] != '-' && (t[0] < '0' || t[0] > '9') || json.Unmarshal(raw, &n) != nil {
 		o.Fail(opt, message.BriefJSON(raw)+" is not "+want)
 		return 0, false
 	}
@@ -721,7 +721,10 @@ func routePath(t string) (string, bool) {
 		}
 		i += 2
 	}
-	return string(b), utf8.Valid(b)
+	if !utf8.Valid(b) {
+		return "", false
+	}
+	return string(b), true
 }
 
 // ---- JavaScript ----
