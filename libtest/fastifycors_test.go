@@ -219,7 +219,9 @@ type fcAnswer struct {
 	Lines  []string
 }
 
-func (a fcAnswer) String() string { return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | ")) }
+func (a fcAnswer) String() string {
+	return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | "))
+}
 
 func fcEmulated(resp engine.Response) fcAnswer {
 	lines := []string{}
@@ -276,6 +278,7 @@ const (
 	fcPrefixed  = "https://evila.example.com"
 	fcB         = "https://b.example.com"
 	fcCafe      = "https://caf\u00e9.example"
+	fcEvilTail  = "https://a.example.evil.com"
 )
 
 // fcRegexp is the JSON form of a RegExp.
@@ -396,7 +399,7 @@ func fcHandPicked() []fcCase {
 		{name: "null is a 500 with Vary", options: `{"origin": null}`, reqs: append(both, fcGet("HEAD", fcA))},
 		{name: "empty string is a 500 without Vary", options: `{"origin": ""}`, reqs: both},
 		{name: "regexp unanchored and dot", options: `{"origin": ` + fcRegexp(`a.example.com`, "") + `}`,
-			reqs: []engine.HTTPRequest{get, fcGet("GET", fcDotless), fcGet("GET", fcSuffix), fcGet("GET", fcPrefixed), fcGet("GET", fcDowngrade), fcGet("GET", "")}},
+			reqs: []engine.HTTPRequest{get, fcGet("GET", fcDotless), fcGet("GET", fcSuffix), fcGet("GET", fcPrefixed), fcGet("GET", fcDowngrade), fcGet("GET", ""), fcGet("GET", fcEvilTail)}},
 		{name: "regexp anchored case-insensitive", options: `{"origin": ` + fcRegexp(`^https://a\.example\.com$`, "i") + `}`,
 			reqs: []engine.HTTPRequest{get, fcGet("GET", fcUpper), fcGet("GET", fcSuffix), fcGet("GET", fcDowngrade)}},
 		{name: "regexp sticky anchors at the start", options: `{"origin": ` + fcRegexp(`a\.example`, "y") + `}`,
@@ -488,6 +491,30 @@ func fcHandPicked() []fcCase {
 	return cases
 }
 
+// fcRegExpCases are RegExp origins, each flag's effect included (g is
+// reset by the plugin, y anchors at the start), tested with origins that
+// do and do not match; invalid ones compare V8's messages.
+func fcRegExpCases() []fcCase {
+	origins := []string{fcA, fcSuffix, fcEvilTail, fcDotless, fcDowngrade, fcUpper, "null", fcCafe, "https://CAF\u00c9.example", ""}
+	var cases []fcCase
+	for _, p := range [][2]string{
+		{`a.example.com`, ""}, {`a\.example`, ""}, {`^https://a\.example\.com$`, ""}, {`^https://a\.example\.com$`, "i"},
+		{`^https://a\.example\.com$`, "gi"}, {`a\.example\.com$`, "y"}, {`https:`, "y"}, {`HTTPS:`, "iy"}, {`^null$`, "m"},
+		{`^https?://[^.]+\.example\.com$`, "d"}, {`caf\xe9`, "i"}, {`[\xe0-\xff]`, ""}, {`.example.com$`, "s"},
+		{`^(https://a\.example\.com|null)$`, ""}, {`(?<sub>a)\.`, "g"}, {`evil\.com$|^$`, ""}, {``, ""}, {`\bexample\b`, "y"},
+		{`[`, ""}, {`a**`, "g"}, {`(?<a>x)(?<a>y)`, ""}, {`a`, "gg"}, {`a`, "uv"}, {`(?=a)`, "y"},
+	} {
+		js := fcRegexp(p[0], p[1])
+		c := fcCase{name: "regexp /" + p[0] + "/" + p[1], options: `{"origin": [` + js + `], "credentials": true}`, unsupported: strings.Contains(p[0], "(?=")}
+		for _, o := range origins {
+			c.reqs = append(c.reqs, fcGet("GET", o))
+		}
+		c.reqs = append(c.reqs, fcPre(fcA, "PUT", ""))
+		cases = append(cases, c)
+	}
+	return cases
+}
+
 // fcKind is the family of a case, by its name.
 func fcKind(name string) string {
 	for _, k := range []string{"generated", "hook", "regexp"} {
@@ -501,7 +528,7 @@ func fcKind(name string) string {
 func TestFastifyCorsDifferential(t *testing.T) {
 	start := time.Now()
 	h := fcStart(t)
-	cases := append(fcGenerated(90, 4), fcHandPicked()...)
+	cases := append(append(fcGenerated(90, 4), fcHandPicked()...), fcRegExpCases()...)
 	pairs, configErrors, unsupported := 0, 0, 0
 	byKind, byStatus := map[string]int{}, map[int]int{}
 	allowed := 0
@@ -553,7 +580,7 @@ func TestFastifyCorsDifferential(t *testing.T) {
 	}
 	t.Logf("%d configurations: %d configuration × request pairs compared line for line (%d with an access-control-allow-origin), %d configurations refused alike by node and the engine, %d unsupported by the engine; statuses %v; %v",
 		len(cases), pairs, allowed, configErrors, unsupported, byStatus, time.Since(start).Round(time.Millisecond))
-	t.Logf("pairs: %d generated, %d hand-picked quirks, %d hook × origin", byKind["generated"], byKind["hand-picked"], byKind["hook"])
+	t.Logf("pairs: %d generated, %d hand-picked quirks, %d hook × origin, %d RegExp table", byKind["generated"], byKind["hand-picked"], byKind["hook"], byKind["regexp"])
 	if pairs < 150 {
 		t.Errorf("only %d pairs compared, want at least 150", pairs)
 	}
