@@ -1,4 +1,7 @@
 package engine
 
 // The libraries of engine/server's registry: each registers itself.
-import ()
+import (
+	_ "corsplay/engine/server/gochicors"
+	_ "corsplay/engine/server/gorillahandlers"
+)
