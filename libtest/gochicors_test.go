@@ -119,6 +119,8 @@ func chiQuirks() []cgPair {
 		{"Kelvin and long s fold", `{"AllowedHeaderſ": ["X-Custom"], "MaxAge": 60}`, cgPreflight("https://a.example", "GET", "x-custom")},
 		{"AllowOriginFunc null", `{"AllowOriginFunc": null, "AllowedOrigins": ["https://a.example"]}`, cgActual("GET", "https://a.example")},
 		{"a newline in a configured header", `{"ExposedHeaders": ["a\nb", "  c  "]}`, cgActual("GET", "https://a.example")},
+		{"Unicode lower-casing", `{"AllowedOrigins": ["https://É.example"]}`, cgActual("GET", "https://é.example")},
+		{"the Kelvin sign lower-cases to k", `{"AllowedOrigins": ["https://k.example"]}`, cgActual("GET", "https://\u212a.example")},
 		{"[null] is one empty origin", `{"AllowedOrigins": [null]}`, cgActual("GET", "")},
 	}
 }
@@ -209,6 +211,7 @@ func TestGoChiCorsDecoding(t *testing.T) {
 // TestGoChiCorsExportRuns builds and runs the exported program for a few
 // configurations and compares its answers over loopback with the engine.
 func TestGoChiCorsExportRuns(t *testing.T) {
+	t.Parallel() // its go builds overlap the other library's
 	lib, ok := server.Lookup("go-chi-cors", "")
 	if !ok {
 		t.Fatal("go-chi-cors is not registered")

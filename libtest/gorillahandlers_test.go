@@ -233,6 +233,7 @@ func TestGorillaHandlersRefusedOptions(t *testing.T) {
 // few configurations and compares its answers over loopback with the
 // engine.
 func TestGorillaHandlersExportRuns(t *testing.T) {
+	t.Parallel() // its go builds overlap the other library's
 	lib, ok := server.Lookup("gorilla-handlers", "")
 	if !ok {
 		t.Fatal("gorilla-handlers is not registered")

@@ -78,21 +78,17 @@ func importText(text string) (map[string]json.RawMessage, error) {
 	use := s.tok != "cors" && s.kind == 'i' && s.followedBy(".Use(") // r.Use(
 	if use {
 		s.next()
-		s.want(".")
-		s.want("Use")
-		s.want("(")
+		s.want(".", "Use", "(")
 	}
 	if s.tok != "cors" || !s.followedBy(".") {
 		s.fail("expected cors.Options{…}, cors.New(…), cors.Handler(…) or cors.AllowAll() of github.com/go-chi/cors, found " + s.describe())
 	}
-	s.want("cors")
-	s.want(".")
+	s.want("cors", ".")
 	out := map[string]json.RawMessage{}
 	switch s.tok {
 	case "AllowAll":
 		s.next()
-		s.want("(")
-		s.want(")")
+		s.want("(", ")")
 		for _, f := range [][2]string{{"AllowedOrigins", `["*"]`}, {"AllowedMethods", `["HEAD","GET","POST","PUT","PATCH","DELETE"]`},
 			{"AllowedHeaders", `["*"]`}, {"AllowCredentials", "false"}} {
 			out[f[0]] = json.RawMessage(f[1])
@@ -104,10 +100,7 @@ func importText(text string) (map[string]json.RawMessage, error) {
 	case "New", "Handler":
 		call := s.tok
 		s.next()
-		s.want("(")
-		s.want("cors")
-		s.want(".")
-		s.want("Options")
+		s.want("(", "cors", ".", "Options")
 		s.literal(out)
 		s.sep(")")
 		s.want(")")
@@ -201,9 +194,7 @@ func (s *scanner) strings(option string) []string {
 		return nil
 	}
 	s.next()
-	s.want("]")
-	s.want("string")
-	s.want("{")
+	s.want("]", "string", "{")
 	l := []string{}
 	for s.err == nil && s.tok != "}" {
 		switch {
@@ -369,12 +360,14 @@ func (s *scanner) followedBy(text string) bool {
 	return strings.HasPrefix(strings.TrimLeft(s.src[s.pos:], " \t\r\n"), text)
 }
 
-// want consumes tok or fails.
-func (s *scanner) want(tok string) {
-	if s.err == nil && s.tok != tok {
-		s.fail("expected " + tok + ", found " + s.describe())
+// want consumes toks, one token each, or fails.
+func (s *scanner) want(toks ...string) {
+	for _, tok := range toks {
+		if s.err == nil && s.tok != tok {
+			s.fail("expected " + tok + ", found " + s.describe())
+		}
+		s.next()
 	}
-	s.next()
 }
 
 // sep consumes the comma between two elements of a list that close ends.

@@ -374,7 +374,13 @@ func wire(status int, hs message.Headers, ok bool) message.Response {
 	for i, h := range hs {
 		v := h.Value
 		if strings.ContainsAny(v, "\r\n") {
-			v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
+			b := []byte(v)
+			for j, c := range b {
+				if c == '\r' || c == '\n' {
+					b[j] = ' '
+				}
+			}
+			v = string(b)
 		}
 		hs[i].Value = strings.Trim(v, " \t")
 	}

@@ -72,15 +72,11 @@ func importText(text string) (map[string]json.RawMessage, error) {
 	if s.tok != "handlers" || !s.followedBy(".") {
 		s.fail("expected handlers.CORS(…) of github.com/gorilla/handlers, found " + s.describe())
 	}
-	s.want("handlers")
-	s.want(".")
-	s.want("CORS")
-	s.want("(")
+	s.want("handlers", ".", "CORS", "(")
 	out := map[string]json.RawMessage{}
 	var headers []string
 	for s.err == nil && s.tok != ")" {
-		s.want("handlers")
-		s.want(".")
+		s.want("handlers", ".")
 		name, at := s.tok, s.at
 		if s.kind != 'i' {
 			s.fail("expected a handlers option function, found " + s.describe())
@@ -166,9 +162,7 @@ func (s *scanner) strings(option string) []string {
 		return nil
 	}
 	s.next()
-	s.want("]")
-	s.want("string")
-	s.want("{")
+	s.want("]", "string", "{")
 	l := []string{}
 	for s.err == nil && s.tok != "}" {
 		switch {
@@ -324,12 +318,14 @@ func (s *scanner) followedBy(text string) bool {
 	return strings.HasPrefix(strings.TrimLeft(s.src[s.pos:], " \t\r\n"), text)
 }
 
-// want consumes tok or fails.
-func (s *scanner) want(tok string) {
-	if s.err == nil && s.tok != tok {
-		s.fail("expected " + tok + ", found " + s.describe())
+// want consumes toks, one token each, or fails.
+func (s *scanner) want(toks ...string) {
+	for _, tok := range toks {
+		if s.err == nil && s.tok != tok {
+			s.fail("expected " + tok + ", found " + s.describe())
+		}
+		s.next()
 	}
-	s.next()
 }
 
 // sep consumes the comma between two elements of a list that close ends.

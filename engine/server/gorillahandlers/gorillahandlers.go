@@ -35,7 +35,7 @@ func init() {
 			`Without AllowedOrigins every origin gets "Access-Control-Allow-Origin: *", and "*" anywhere in the list does the same; AllowCredentials then sends * with true, which browsers refuse.`,
 			"Origins compare exactly and case-sensitively, without wildcards or patterns.",
 			"Every OPTIONS request from an allowed origin is a preflight: without Access-Control-Request-Method it gets 400, with a method not allowed 405 (a lower-case \"patch\" included), with a header not allowed 403, all without CORS headers.",
-			"An OPTIONS request without Origin, or from an origin not allowed, gets an empty 200 and never reaches the app; other methods reach it without CORS headers.",
+			"An OPTIONS request without Origin (or with an empty one), or from an origin not allowed, gets an empty 200 and never reaches the app (unless IgnoreOptions); other methods reach it without CORS headers.",
 			"Content-Type is not allowed by default: the defaults are Accept, Accept-Language, Content-Language and Origin, AllowedHeaders only adds to them, and \"*\" is no wildcard.",
 			`Access-Control-Allow-Headers lists the requested headers minus the default ones, canonicalized and joined with "," (no space); Access-Control-Allow-Methods is sent only for a method other than GET, HEAD and POST.`,
 			"MaxAge is silently capped at 600 seconds.",
@@ -258,7 +258,13 @@ func wire(status int, hs message.Headers, ok bool) message.Response {
 	for i, h := range hs {
 		v := h.Value
 		if strings.ContainsAny(v, "\r\n") {
-			v = strings.NewReplacer("\r", " ", "\n", " ").Replace(v)
+			b := []byte(v)
+			for j, c := range b {
+				if c == '\r' || c == '\n' {
+					b[j] = ' '
+				}
+			}
+			v = string(b)
 		}
 		hs[i].Value = strings.Trim(v, " \t")
 	}
