@@ -1,3 +1,5 @@
+//go:build linux
+
 package libtest
 
 // What the go-chi/cors and gorilla/handlers proofs share: a real net/http

@@ -146,6 +146,8 @@ func (s *scanner) literal(out map[string]json.RawMessage) {
 			hint := " (its fields: " + strings.Join(fields, ", ") + ")"
 			if g := field(name); g != "" {
 				hint = " (did you mean " + g + "? Go field names are case-sensitive)"
+			} else if strings.Contains("|AllowPrivateNetwork|OptionsSuccessStatus|AllowOriginRequestFunc|AllowOriginVaryRequestFunc|Logger|", "|"+name+"|") {
+				hint = " (rs/cors's cors.Options has it: is this rs/cors code?)"
 			}
 			s.failAt(at, "cors.Options has no field "+name+hint)
 			return
