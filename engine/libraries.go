@@ -8,4 +8,6 @@ package engine
 // its budget (README, Performance and size).
 import (
 	_ "corsplay/engine/server/fastifycors"
+	_ "corsplay/engine/server/gochicors"
+	_ "corsplay/engine/server/gorillahandlers"
 )
