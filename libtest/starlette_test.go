@@ -257,8 +257,8 @@ var (
 		`[]`, `["PATCH", "DELETE"]`, `"GET,POST"`, `["GET", "HEAD", "OPTIONS", "put"]`}
 	slHeaderOptions = []string{"<none>", `["X-Token"]`, `["*"]`, `["content-type", "Authorization"]`, `["x-a", "X-A", "accept"]`,
 		`[]`, `["Authorization"]`, `["X-Token", "*"]`, `["Accept", "b", "Z"]`}
-	slCredOptions   = []string{"<none>", `true`, `false`}
-	slRegexOptions  = []string{"<none>", `null`, `"https://.*\\.a\\.example"`, `"https://a.example.com"`, `"https://(a|b)\\.example"`,
+	slCredOptions  = []string{"<none>", `true`, `false`}
+	slRegexOptions = []string{"<none>", `null`, `"https://.*\\.a\\.example"`, `"https://a.example.com"`, `"https://(a|b)\\.example"`,
 		`"https://[a-z]+\\.example\\.com$"`, `"http(s)?://localhost(:\\d+)?"`, `"(?i)https://A\\.EXAMPLE"`, `"https://a\\.example"`,
 		`"https://.*"`, `"https://\\w+\\.a\\.example"`, `""`}
 	slExposeOptions = []string{"<none>", `["X-Total"]`, `["X-A", "x-b"]`, `[]`, `["*"]`}
@@ -268,8 +268,8 @@ var (
 		"http://a.example", "null", "<none>", "", "https://A.EXAMPLE", "https://sub.a.example", "https://a.exampl",
 		"https://a.example.com", "http://localhost:3000", "https://caf\xc3\xa9.example", "https://evil.example",
 		"https://a.example/", "https://a", "https://a.example.co", "http://localhost:3000x"}
-	slACRMs   = []string{"GET", "PUT", "put", "PATCH", "", "T, P", "DELETE", "OPTIONS", "POST", "G", "<none>", "HEAD"}
-	slACRHs   = []string{"<none>", "", "content-type", "X-Token", "Authorization", "x-token, content-type", "X-A , accept",
+	slACRMs = []string{"GET", "PUT", "put", "PATCH", "", "T, P", "DELETE", "OPTIONS", "POST", "G", "<none>", "HEAD"}
+	slACRHs = []string{"<none>", "", "content-type", "X-Token", "Authorization", "x-token, content-type", "X-A , accept",
 		"content-type,", " x-token", "Content-Type", "authorization, x-token", "b, Z", "*"}
 	slMethods = []string{"GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "get", "patch", "options", "OPTIONS", "FOO", "post"}
 	slURLs    = []string{"http://testserver/r/", "http://testserver/x", "http://testserver/r?q=1", "http://testserver/R",
