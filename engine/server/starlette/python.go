@@ -204,8 +204,11 @@ func (p *parser) where(pos int) string {
 }
 
 func (p *parser) fail(t token, format string, a ...any) error {
-	if t.kind == 'e' && p.lexErr != nil {
+	switch {
+	case t.kind == 'e' && p.lexErr != nil:
 		return p.lexErr
+	case t.kind == 'e':
+		return fmt.Errorf("the call is not closed: "+format, a...)
 	}
 	return fmt.Errorf("%s: "+format, append([]any{p.where(t.pos)}, a...)...)
 }

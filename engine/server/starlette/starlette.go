@@ -127,28 +127,38 @@ type options struct {
 	hasMethods, hasRegex bool
 }
 
+// types are the JSON types each option accepts.
+var types = map[string]string{"allow_origins": "a list of strings or a string", "allow_methods": "a list of strings or a string",
+	"allow_headers": "a list of strings", "allow_credentials": "a boolean", "allow_origin_regex": "a string or null",
+	"expose_headers": "a list of strings", "max_age": "an integer"}
+
 // readOptions reads the JSON form, refusing what it does not accept with an
 // *server.OptionError and what CORSMiddleware(app, **options) raises at
 // the call with a *server.ConfigError.
 func readOptions(m map[string]json.RawMessage) (options, error) {
 	o := options{methods: sequence{items: []string{"GET"}}, maxAge: "600"}
 	r := server.NewOptions(m)
+	for _, k := range order {
+		if raw, ok := m[k]; ok && k != "allow_origin_regex" && string(raw) == "null" {
+			r.Fail(k, "null is not accepted: the JSON form takes "+types[k])
+		}
+	}
 	var sl server.StringOrList
-	if r.Get("allow_origins", "a list of strings or a string", &sl) {
+	if r.Get("allow_origins", types["allow_origins"], &sl) {
 		o.origins = sequence{sl.Values, !sl.List}
 	}
 	sl = server.StringOrList{}
-	if o.hasMethods = r.Get("allow_methods", "a list of strings or a string", &sl); o.hasMethods {
+	if o.hasMethods = r.Get("allow_methods", types["allow_methods"], &sl); o.hasMethods {
 		o.methods = sequence{sl.Values, !sl.List}
 	}
-	r.Get("allow_headers", "a list of strings", &o.headers)
-	r.Get("allow_credentials", "a boolean", &o.credentials)
-	o.hasRegex = r.Get("allow_origin_regex", "a string or null", &o.regex)
-	r.Get("expose_headers", "a list of strings", &o.expose)
+	r.Get("allow_headers", types["allow_headers"], &o.headers)
+	r.Get("allow_credentials", types["allow_credentials"], &o.credentials)
+	o.hasRegex = r.Get("allow_origin_regex", types["allow_origin_regex"], &o.regex)
+	r.Get("expose_headers", types["expose_headers"], &o.expose)
 	if raw, ok := r.Raw("max_age"); ok {
 		n, ok := pyInt(raw)
 		if !ok {
-			r.Fail("max_age", message.BriefJSON(raw)+" is not an integer")
+			r.Fail("max_age", message.BriefJSON(raw)+" is not "+types["max_age"])
 		}
 		o.maxAge = n
 	}
