@@ -16,12 +16,15 @@ output; it exits when standard input closes.
      {"configError": "<str(exception)>", "type": "TypeError"} when nothing
      was answered: the middleware stack could not be built
   {"version": true} -> {"starlette": "0.26.1", "python": "3.11.2"}
+  {"literal": "<Python expression>"} -> {"value": ast.literal_eval of it}
+     or {"error": "..."} (how Import's reading of literals is checked)
 
 Header values travel as Latin-1 text (one character per byte). Each request
 gets a fresh app and ONE raw ASGI call (no socket, no test client), with an
 HTTP/1.1 scope whose header names are lower-cased as ASGI servers do and a
 host header from the URL when the request has none.
 """
+import ast
 import asyncio
 import json
 import platform
@@ -84,6 +87,13 @@ async def call(app, scope):
 
 
 def answer(loop, req):
+    if "literal" in req:
+        try:
+            value = ast.literal_eval(req["literal"])
+            json.dumps(value)  # tuples become lists; bytes and sets fail
+            return {"value": value}
+        except Exception as exc:
+            return {"error": "%s: %s" % (type(exc).__name__, exc)}
     if "version" in req:
         return {"starlette": starlette.__version__, "python": platform.python_version()}
     app = build(req.get("options", {}))

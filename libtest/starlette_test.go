@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/engine/server"
 )
 
 // The differential test of the engine's "starlette" emulation: every case
@@ -518,4 +519,41 @@ func TestStarletteDifferential(t *testing.T) {
 	}
 	sort.Strings(ks)
 	t.Logf("starlette: %d pairs compared with the real Starlette 0.26.1 in %v (%s); %d patterns RE2 lacks refused, each compiled by Python", checked, time.Since(start).Round(time.Millisecond), strings.Join(ks, ", "), refused)
+}
+
+// TestStarletteImportLiterals checks how the "starlette" library's Import
+// reads Python literals against Python itself (ast.literal_eval): each
+// value written as allow_origins=VALUE must decode to what Python makes of
+// it, or be refused when Python cannot evaluate it or corsplay does not
+// take it (a bytes or f-string, a set, a float).
+func TestStarletteImportLiterals(t *testing.T) {
+	h := startStarletteHarness(t)
+	l, _ := server.Lookup("starlette", "")
+	exprs := []string{`"https://a.example"`, `'single'`, `["a", 'b',]`, `("a",)`, `("a")`, `()`, `[]`, `True`, `None`, `0x1F`, `1_000`, `-5`, `0`,
+		`"a" 'b' """c"""`, `'\x41\101\u00e9\U0001F600\n\t\\\'\"'`, `r"\d\.\'"`, `R'\n'`, `"\d\q\%"`, `u"x"`, `'''tri
+ple'''`, `"con\
+tinued"`, `["a", # comment
+ "b"]`, `"\0\7\777"`, `"\N{EM DASH}"`, `b"x"`, `f"x"`, `{"a"}`, `1.5`, `ORIGINS`, `get()`, `"a" + "b"`, `["a"]*2`, `017`, `"\x4"`,
+		`'\u12'`, `"""a""" "b"`, `rb"x"`, `Br"x"`, `[("a", ["b", (True, None)])]`, `-0`, `0o17`, `0b101`, `12345678901234567890123`}
+	for _, e := range exprs {
+		var py struct {
+			Value any    `json:"value"`
+			Error string `json:"error"`
+		}
+		h.ask(t, map[string]string{"literal": e}, &py)
+		got, err := l.Import("CORSMiddleware(app, allow_origins=" + e + ")")
+		switch {
+		case err != nil && py.Error == "" && !strings.ContainsAny(e, "bfN{.") && !strings.Contains(e, `\x4`) && !strings.Contains(e, `\u12`):
+			t.Errorf("%s: Python reads %v but Import refuses it: %v", e, py.Value, err)
+		case err == nil && py.Error != "":
+			t.Errorf("%s: Python refuses it (%s) but Import reads %s", e, py.Error, got["allow_origins"])
+		case err == nil:
+			want, _ := json.Marshal(py.Value)
+			var v any
+			json.Unmarshal(got["allow_origins"], &v)
+			if g, _ := json.Marshal(v); string(g) != string(want) {
+				t.Errorf("%s: Import reads %s, Python %s", e, g, want)
+			}
+		}
+	}
 }
