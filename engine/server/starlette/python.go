@@ -3,12 +3,11 @@ package starlette
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"corsplay/engine/pattern"
@@ -23,11 +22,10 @@ var order = []string{"allow_origins", "allow_methods", "allow_headers", "allow_c
 // uvicorn on PORT (8080 when unset).
 func export(m map[string]json.RawMessage) (string, error) {
 	if _, err := readOptions(m); err != nil {
-		if _, ok := err.(*server.OptionError); ok {
-			return "", err
+		if oe, ok := err.(*server.OptionError); ok {
+			return "", oe
 		}
 	}
-	var kw strings.Builder
 	names := slices.Clone(order)
 	for k := range m {
 		if !slices.Contains(order, k) {
@@ -35,6 +33,7 @@ func export(m map[string]json.RawMessage) (string, error) {
 		}
 	}
 	slices.Sort(names[len(order):])
+	kw := ""
 	for _, k := range names {
 		if raw, ok := m[k]; ok {
 			var v any
@@ -43,7 +42,7 @@ func export(m map[string]json.RawMessage) (string, error) {
 			if err := d.Decode(&v); err != nil {
 				return "", &server.OptionError{Path: k, Problem: err.Error()}
 			}
-			kw.WriteString("            " + k + "=" + pyLiteral(v) + ",\n")
+			kw += "            " + k + "=" + pyLiteral(v) + ",\n"
 		}
 	}
 	return `# Starlette 0.26.1's CORSMiddleware (FastAPI's CORSMiddleware is the same
@@ -68,7 +67,7 @@ app = Starlette(
     middleware=[
         Middleware(
             CORSMiddleware,
-` + kw.String() + `        )
+` + kw + `        )
     ],
 )
 
@@ -77,11 +76,11 @@ if __name__ == "__main__":
 `, nil
 }
 
-// pyLiteral writes a JSON value as a Python literal.
+// pyLiteral writes a JSON value as a Python literal. Go's ASCII quoting is
+// a Python str literal of the same text (its \x, \u and \U escapes mean
+// code points there too).
 func pyLiteral(v any) string {
 	switch v := v.(type) {
-	case nil:
-		return "None"
 	case bool:
 		if v {
 			return "True"
@@ -90,41 +89,30 @@ func pyLiteral(v any) string {
 	case json.Number:
 		return v.String()
 	case string:
-		var b strings.Builder
-		b.WriteByte('"')
-		for _, r := range v {
-			switch {
-			case r == '"' || r == '\\':
-				b.WriteString(`\` + string(r))
-			case r == '\n':
-				b.WriteString(`\n`)
-			case r < 0x80 && unicode.IsPrint(r):
-				b.WriteRune(r)
-			case r < 0x100:
-				fmt.Fprintf(&b, `\x%02x`, r)
-			case r < 0x10000:
-				fmt.Fprintf(&b, `\u%04x`, r)
-			default:
-				fmt.Fprintf(&b, `\U%08x`, r)
-			}
-		}
-		return b.String() + `"`
+		return strconv.QuoteToASCII(v)
 	case []any:
-		var parts []string
-		for _, e := range v {
-			parts = append(parts, pyLiteral(e))
+		s := "["
+		for i, e := range v {
+			if i > 0 {
+				s += ", "
+			}
+			s += pyLiteral(e)
 		}
-		return "[" + strings.Join(parts, ", ") + "]"
+		return s + "]"
 	case map[string]any:
-		var keys, parts []string
+		keys := make([]string, 0, len(v))
 		for k := range v {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
-		for _, k := range keys {
-			parts = append(parts, pyLiteral(k)+": "+pyLiteral(v[k]))
+		s := "{"
+		for i, k := range keys {
+			if i > 0 {
+				s += ", "
+			}
+			s += strconv.QuoteToASCII(k) + ": " + pyLiteral(v[k])
 		}
-		return "{" + strings.Join(parts, ", ") + "}"
+		return s + "}"
 	}
 	return "None"
 }
@@ -141,20 +129,18 @@ type token struct {
 // importCall reads CORSMiddleware(app, allow_origins=[...], ...),
 // app.add_middleware(CORSMiddleware, ...) or Middleware(CORSMiddleware,
 // ...) into options. Values must be Python literals.
-func importCall(text string) (map[string]json.RawMessage, error) {
-	toks, lexErr := tokenize(text)
-	p := &parser{src: text, lexErr: lexErr, out: map[string]json.RawMessage{}}
+func importCall(src string) (map[string]json.RawMessage, error) {
+	toks, lexErr := tokenize(src)
+	p := &parser{src: src, lexErr: lexErr, out: map[string]json.RawMessage{}}
 	start := -1
 	for i := 0; i+1 < len(toks); i++ {
 		t := toks[i]
-		if t.kind != 'n' || toks[i+1].text != "(" || (i > 0 && (toks[i-1].text == "def" || toks[i-1].text == "class")) {
-			continue
-		}
-		if t.text != "CORSMiddleware" && !((t.text == "add_middleware" || t.text == "Middleware") && isCORSClass(toks[i+2:])) {
+		if t.kind != 'n' || toks[i+1].text != "(" || (i > 0 && (toks[i-1].text == "def" || toks[i-1].text == "class")) ||
+			t.text != "CORSMiddleware" && !((t.text == "add_middleware" || t.text == "Middleware") && isCORSClass(toks[i+2:])) {
 			continue
 		}
 		if start >= 0 {
-			return nil, p.fail(t, "a second CORSMiddleware (the first is at %s): paste one", p.where(toks[start].pos))
+			return nil, p.fail(t, "a second CORSMiddleware (the first is at "+p.where(toks[start].pos)+"): paste one")
 		}
 		start = i
 	}
@@ -162,7 +148,7 @@ func importCall(text string) (map[string]json.RawMessage, error) {
 		if lexErr != nil {
 			return nil, lexErr
 		}
-		return nil, fmt.Errorf("no CORSMiddleware(app, ...), app.add_middleware(CORSMiddleware, ...) or Middleware(CORSMiddleware, ...) call found")
+		return nil, errors.New("no CORSMiddleware(app, ...), app.add_middleware(CORSMiddleware, ...) or Middleware(CORSMiddleware, ...) call found")
 	}
 	p.toks = toks[start+2:]
 	return p.call(toks[start].text)
@@ -196,21 +182,32 @@ func (p *parser) peek() token {
 
 func (p *parser) next() token { t := p.peek(); p.i++; return t }
 
+// is reports whether t is the operator op.
+func is(t token, op string) bool { return t.kind == 'o' && t.text == op }
+
 // where is "line L, column C" of a byte offset.
 func (p *parser) where(pos int) string {
 	before := p.src[:pos]
-	nl := strings.LastIndexByte(before, '\n')
-	return fmt.Sprintf("line %d, column %d", strings.Count(before, "\n")+1, utf8.RuneCountInString(before[nl+1:])+1)
+	col := utf8.RuneCountInString(before[strings.LastIndexByte(before, '\n')+1:]) + 1
+	return "line " + strconv.Itoa(strings.Count(before, "\n")+1) + ", column " + strconv.Itoa(col)
 }
 
-func (p *parser) fail(t token, format string, a ...any) error {
+func (p *parser) fail(t token, msg string) error {
 	switch {
 	case t.kind == 'e' && p.lexErr != nil:
 		return p.lexErr
 	case t.kind == 'e':
-		return fmt.Errorf("the call is not closed: "+format, a...)
+		return errors.New("the call is not closed: " + msg)
 	}
-	return fmt.Errorf("%s: "+format, append([]any{p.where(t.pos)}, a...)...)
+	return errors.New(p.where(t.pos) + ": " + msg)
+}
+
+// what names a token in a message.
+func what(t token) string {
+	if t.kind == 'e' {
+		return "the end of the text"
+	}
+	return strconv.Quote(t.text)
 }
 
 // skip passes over one expression (the app, the class), brackets
@@ -218,16 +215,13 @@ func (p *parser) fail(t token, format string, a ...any) error {
 func (p *parser) skip() {
 	depth := 0
 	for t := p.peek(); t.kind != 'e'; t = p.peek() {
-		switch {
-		case t.kind == 'o' && strings.Contains("([{", t.text):
+		if t.kind == 'o' && strings.Contains("([{", t.text) {
 			depth++
-		case t.kind == 'o' && strings.Contains(")]}", t.text):
+		} else if t.kind == 'o' && strings.Contains(")]}", t.text) || is(t, ",") {
 			if depth == 0 {
 				return
 			}
-			depth--
-		case t.text == "," && t.kind == 'o' && depth == 0:
-			return
+			depth -= strings.Count(")]}", t.text)
 		}
 		p.next()
 	}
@@ -235,32 +229,31 @@ func (p *parser) skip() {
 
 // call reads the arguments after "(".
 func (p *parser) call(fn string) (map[string]json.RawMessage, error) {
-	if fn != "CORSMiddleware" || !(p.peek().kind == 'n' && p.i+1 < len(p.toks) && p.toks[p.i+1].text == "=") {
+	keyword := func() bool { return p.peek().kind == 'n' && p.i+1 < len(p.toks) && is(p.toks[p.i+1], "=") }
+	if fn != "CORSMiddleware" || !keyword() {
 		p.skip() // the class, or the app
-		if p.peek().text == "," {
+		if is(p.peek(), ",") {
 			p.next()
 		}
 	}
-	positional := 0
-	for {
+	for positional := 0; ; {
 		t := p.peek()
-		if t.text == ")" && t.kind == 'o' {
+		if is(t, ")") {
 			return p.out, nil
 		}
 		var key string
 		switch {
-		case t.kind == 'n' && p.i+1 < len(p.toks) && p.toks[p.i+1].text == "=":
+		case keyword():
 			key = t.text
-			p.i += 2
-			if _, dup := p.out[key]; dup {
-				return nil, p.fail(t, "keyword argument repeated: %s (Python refuses the call)", key)
+			if p.i += 2; p.out[key] != nil {
+				return nil, p.fail(t, "keyword argument repeated: "+key+" (Python refuses the call)")
 			}
-		case t.kind == 'o' && (t.text == "*" || t.text == "**"):
-			return nil, p.fail(t, "%s unpacking: corsplay reads literal keyword arguments only", t.text)
+		case is(t, "*") || is(t, "**"):
+			return nil, p.fail(t, t.text+" unpacking: corsplay reads literal keyword arguments only")
 		case fn != "CORSMiddleware":
-			return nil, p.fail(t, "%s takes the options as keyword arguments (allow_origins=[...])", fn)
+			return nil, p.fail(t, fn+" takes the options as keyword arguments (allow_origins=[...])")
 		case positional >= len(order):
-			return nil, p.fail(t, "too many positional arguments: CORSMiddleware takes app and %d options", len(order))
+			return nil, p.fail(t, "too many positional arguments: CORSMiddleware takes app and 7 options")
 		default:
 			key = order[positional]
 			positional++
@@ -274,12 +267,10 @@ func (p *parser) call(fn string) (map[string]json.RawMessage, error) {
 			}
 			p.out[key], _ = json.Marshal(v)
 		}
-		switch t := p.next(); {
-		case t.text == "," && t.kind == 'o':
-		case t.text == ")" && t.kind == 'o':
+		if t := p.next(); is(t, ")") {
 			return p.out, nil
-		default:
-			return nil, p.fail(t, "%s: expected , or ) after the value, got %s", key, describe(t))
+		} else if !is(t, ",") {
+			return nil, p.fail(t, key+": expected , or ) after the value, got "+what(t))
 		}
 	}
 }
@@ -290,75 +281,69 @@ func (p *parser) value(key string) (any, error) {
 	switch {
 	case t.kind == 's':
 		s := ""
-		for {
+		for ; ; t = p.next() { // "a" "b" is "ab"
 			if strings.ContainsAny(t.prefix, "bf") {
-				return nil, p.fail(t, "%s: a %s-string; corsplay reads plain string literals only", key, t.prefix)
+				return nil, p.fail(t, key+": a "+t.prefix+"-string; corsplay reads plain string literals only")
 			}
-			s += t.text
-			if p.peek().kind != 's' {
-				return s, nil // "a" "b" is "ab"
+			if s += t.text; p.peek().kind != 's' {
+				return s, nil
 			}
-			t = p.next()
 		}
-	case t.kind == 'd' || (t.text == "-" && p.peek().kind == 'd'):
-		neg := t.text == "-"
+	case t.kind == 'd' || is(t, "-") && p.peek().kind == 'd':
+		neg := is(t, "-")
 		if neg {
 			t = p.next()
 		}
-		if n, ok := pyIntLiteral(t.text); ok {
-			if neg && n != "0" {
-				n = "-" + n
-			}
-			return json.Number(n), nil
+		n, ok := pyIntLiteral(t.text)
+		if !ok {
+			return nil, p.fail(t, key+": "+t.text+" is not an integer literal")
 		}
-		return nil, p.fail(t, "%s: %s is not an integer literal", key, t.text)
+		if neg && n != "0" {
+			n = "-" + n
+		}
+		return json.Number(n), nil
 	case t.kind == 'n' && (t.text == "True" || t.text == "False"):
 		return t.text == "True", nil
 	case t.kind == 'n' && t.text == "None":
 		return nil, nil
-	case t.kind == 'o' && (t.text == "[" || t.text == "("):
-		closer := map[string]string{"[": "]", "(": ")"}[t.text]
-		list := []any{}
-		tuple := t.text == "["
-		for p.peek().text != closer {
+	case is(t, "[") || is(t, "("):
+		closer := string(")]"[strings.Count("[", t.text)])
+		list, tuple := []any{}, t.text == "["
+		for !is(p.peek(), closer) {
 			v, err := p.value(key)
 			if err != nil {
 				return nil, err
 			}
-			list = append(list, v)
-			if p.peek().text != "," {
+			if list = append(list, v); !is(p.peek(), ",") {
 				break
 			}
 			p.next()
 			tuple = true
 		}
-		if u := p.next(); u.text != closer {
-			return nil, p.fail(u, "%s: expected , or %s, got %s", key, closer, describe(u))
+		if u := p.next(); !is(u, closer) {
+			return nil, p.fail(u, key+": expected , or "+closer+", got "+what(u))
 		}
 		if !tuple && len(list) == 1 { // ("GET") is the string, not a tuple
 			return list[0], nil
 		}
 		return list, nil
 	case t.kind == 'n':
-		what := "a variable"
-		switch p.peek().text {
-		case "(":
-			what = "a call"
-		case ".":
-			what = "an attribute"
+		kind := map[string]string{"(": "a call", ".": "an attribute"}[p.peek().text]
+		if kind == "" {
+			kind = "a variable"
 		}
-		return nil, p.fail(t, "%s=%s: %s; corsplay reads literal values only (strings, lists, tuples, True, False, None, integers)", key, t.text, what)
-	case t.text == "{":
-		return nil, p.fail(t, "%s: a set or a dict; write a list", key)
+		return nil, p.fail(t, key+"="+t.text+": "+kind+"; corsplay reads literal values only (strings, lists, tuples, True, False, None, integers)")
+	case is(t, "{"):
+		return nil, p.fail(t, key+": a set or a dict; write a list")
 	}
-	return nil, p.fail(t, "%s: %s is not a literal corsplay reads", key, describe(t))
+	return nil, p.fail(t, key+": "+what(t)+" is not a literal corsplay reads")
 }
 
 // pyIntLiteral is the value of a Python integer literal (decimal of any
 // length; 0x, 0o and 0b up to 64 bits), in decimal.
 func pyIntLiteral(s string) (string, bool) {
 	s = strings.ReplaceAll(s, "_", "")
-	if len(s) > 2 && s[0] == '0' && strings.ContainsRune("xXoObB", rune(s[1])) {
+	if len(s) > 2 && s[0] == '0' && strings.Contains("xXoObB", s[1:2]) {
 		n, err := strconv.ParseUint(s, 0, 64)
 		return strconv.FormatUint(n, 10), err == nil
 	}
@@ -371,67 +356,52 @@ func pyIntLiteral(s string) (string, bool) {
 	return s, true
 }
 
-func describe(t token) string {
-	switch t.kind {
-	case 'e':
-		return "the end of the text"
-	case 's':
-		return "a string"
-	}
-	return strconv.Quote(t.text)
-}
-
 // tokenize splits Python source into tokens; it stops at the first error,
 // returning the tokens before it and the error with its position.
 func tokenize(src string) ([]token, error) {
 	var toks []token
 	for i := 0; i < len(src); {
-		c := src[i]
+		c, j := src[i], i+1
 		switch {
-		case c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\\':
-			i++
+		case strings.IndexByte(" \t\r\n\f\\", c) >= 0:
 		case c == '#':
-			for i < len(src) && src[i] != '\n' {
-				i++
+			for j < len(src) && src[j] != '\n' {
+				j++
 			}
-		case c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
-			j := i
+		case c >= '0' && c <= '9' || c == '.' && j < len(src) && src[j] >= '0' && src[j] <= '9':
 			for j < len(src) && (isIdent(src[j]) || src[j] == '.') {
 				j++
 			}
 			toks = append(toks, token{kind: 'd', text: src[i:j], pos: i})
-			i = j
-		case isIdent(c) || c >= utf8.RuneSelf || c == '"' || c == '\'':
-			j := i
-			for j < len(src) && (isIdent(src[j]) || src[j] >= utf8.RuneSelf) {
-				j++
+		case isIdent(c) || c == '"' || c == '\'':
+			for j = i; j < len(src) && isIdent(src[j]); j++ {
 			}
 			prefix := strings.ToLower(src[i:j])
 			if j < len(src) && (src[j] == '"' || src[j] == '\'') && len(prefix) <= 2 && strings.Trim(prefix, "rbuf") == "" {
 				s, n, err := pyString(src[j:], prefix)
 				if err != nil {
-					p := &parser{src: src}
-					return toks, fmt.Errorf("%s: %v", p.where(i), err)
+					return toks, errors.New((&parser{src: src}).where(i) + ": " + err.Error())
 				}
 				toks = append(toks, token{kind: 's', text: s, prefix: prefix, pos: i})
-				i = j + n
-				continue
+				j += n
+			} else {
+				toks = append(toks, token{kind: 'n', text: src[i:j], pos: i})
 			}
-			toks = append(toks, token{kind: 'n', text: src[i:j], pos: i})
-			i = j
-		case i+1 < len(src) && src[i:i+2] == "**":
+		case c == '*' && j < len(src) && src[j] == '*':
 			toks = append(toks, token{kind: 'o', text: "**", pos: i})
-			i += 2
+			j++
 		default:
-			toks = append(toks, token{kind: 'o', text: src[i : i+1], pos: i})
-			i++
+			toks = append(toks, token{kind: 'o', text: src[i:j], pos: i})
 		}
+		i = j
 	}
 	return toks, nil
 }
 
+// isIdent: ASCII letters, digits and _, and any non-ASCII byte (Python
+// names may be Unicode).
 func isIdent(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= utf8.RuneSelf
 }
 
 // pyString reads a string literal at the start of s (after its prefix):
@@ -439,9 +409,8 @@ func isIdent(c byte) bool {
 func pyString(s, prefix string) (string, int, error) {
 	q := s[:1]
 	if strings.HasPrefix(s, q+q+q) {
-		q = q + q + q
+		q += q + q
 	}
-	raw := strings.Contains(prefix, "r")
 	var b strings.Builder
 	for i := len(q); i < len(s); {
 		if strings.HasPrefix(s[i:], q) {
@@ -457,36 +426,30 @@ func pyString(s, prefix string) (string, int, error) {
 			continue
 		}
 		e := s[i+1]
-		if raw {
-			b.WriteString(s[i : i+2])
-			i += 2
+		if i += 2; strings.Contains(prefix, "r") {
+			b.WriteString(s[i-2 : i])
 			continue
 		}
-		i += 2
-		switch e {
-		case '\n':
-		case 'a', 'b', 'f', 'n', 'r', 't', 'v':
-			b.WriteByte("\a\b\f\n\r\t\v"[strings.IndexByte("abfnrtv", e)])
-		case '\\', '\'', '"':
-			b.WriteByte(e)
-		case 'x', 'u', 'U':
-			n := map[byte]int{'x': 2, 'u': 4, 'U': 8}[e]
+		switch k := strings.IndexByte("abfnrtv\\'\"\nxuUN01234567", e); {
+		case k < 0:
+			b.WriteString(s[i-2 : i]) // an unknown escape keeps its backslash
+		case k < 10:
+			b.WriteString("\a\b\f\n\r\t\v\\'\""[k : k+1])
+		case k == 10: // a line continuation
+		case k < 14:
+			n := 2 << (k - 11) // \x: 2 digits, \u: 4, \U: 8
 			if i+n > len(s) || strings.Trim(s[i:i+n], "0123456789abcdefABCDEF") != "" {
-				return "", 0, fmt.Errorf("a truncated \\%c escape", e)
+				return "", 0, errors.New(`a truncated \` + string(e) + " escape")
 			}
 			v, _ := strconv.ParseUint(s[i:i+n], 16, 32)
-			if v > unicode.MaxRune {
-				return "", 0, fmt.Errorf("an illegal Unicode character in a \\U escape")
+			if v > utf8.MaxRune {
+				return "", 0, errors.New(`an illegal Unicode character in a \U escape`)
 			}
 			b.WriteRune(rune(v))
 			i += n
-		case 'N':
-			return "", 0, fmt.Errorf(`a \N{...} escape; write the character itself`)
-		default:
-			if e < '0' || e > '7' {
-				b.WriteString(s[i-2 : i]) // an unknown escape keeps its backslash
-				continue
-			}
+		case k == 14:
+			return "", 0, errors.New(`a \N{...} escape; write the character itself`)
+		default: // up to three octal digits
 			j := i - 1
 			for i < len(s) && i < j+3 && s[i] >= '0' && s[i] <= '7' {
 				i++
@@ -495,7 +458,7 @@ func pyString(s, prefix string) (string, int, error) {
 			b.WriteRune(rune(v))
 		}
 	}
-	return "", 0, fmt.Errorf("an unterminated string literal")
+	return "", 0, errors.New("an unterminated string literal")
 }
 
 // summarize reads the configuration in the policy's words.

@@ -39,15 +39,8 @@ func init() {
 	server.Register(&server.Library{
 		Name: name, Version: "0.26.1", Default: true, Title: "Starlette's CORSMiddleware", Language: "Python",
 		Call: "CORSMiddleware(app, …)", OriginsOption: "allow_origins",
-		Options: []server.Option{
-			{Name: "allow_origins", Type: "list of strings, or a string", Default: "()", Doc: `Origins echoed back in Access-Control-Allow-Origin; "*" lets every origin in.`},
-			{Name: "allow_methods", Type: "list of strings, or a string", Default: `("GET",)`, Doc: `Methods a preflight may ask for, sent in Access-Control-Allow-Methods; "*" means DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.`},
-			{Name: "allow_headers", Type: "list of strings", Default: "()", Doc: `Request headers a preflight may ask for besides Accept, Accept-Language, Content-Language and Content-Type; "*" echoes whatever is asked.`},
-			{Name: "allow_credentials", Type: "boolean", Default: "False", Doc: "Sends Access-Control-Allow-Credentials: true."},
-			{Name: "allow_origin_regex", Type: "string or null", Default: "None", Doc: "A Python regular expression an origin may match as a whole (fullmatch), besides allow_origins."},
-			{Name: "expose_headers", Type: "list of strings", Default: "()", Doc: "Sent as Access-Control-Expose-Headers on actual responses."},
-			{Name: "max_age", Type: "integer", Default: "600", Doc: "Seconds, sent as Access-Control-Max-Age on preflight answers."},
-		},
+		Options: optionList(),
+
 		Quirks: []string{
 			`allow_origins written as a string is searched with Python's "in": every part of it is an allowed origin (allow_origins="https://a.example" lets in https://a.ex), and a "*" anywhere in it lets every origin in.`,
 			`allow_methods written as a string is searched the same way ("T, P" passes for "GET, PUT") and sent as its characters: "GET" becomes Access-Control-Allow-Methods: G, E, T.`,
@@ -64,6 +57,25 @@ func init() {
 		},
 		New: newMiddleware, Export: export, Import: importCall, Summarize: summarize,
 	})
+}
+
+// optionTable is each option's name, JSON types, default and doc.
+var optionTable = []string{
+	"allow_origins", "list of strings, or a string", "()", `Origins echoed back in Access-Control-Allow-Origin; "*" lets every origin in.`,
+	"allow_methods", "list of strings, or a string", `("GET",)`, `Methods a preflight may ask for, sent in Access-Control-Allow-Methods; "*" means DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.`,
+	"allow_headers", "list of strings", "()", `Request headers a preflight may ask for besides Accept, Accept-Language, Content-Language and Content-Type; "*" echoes whatever is asked.`,
+	"allow_credentials", "boolean", "False", "Sends Access-Control-Allow-Credentials: true.",
+	"allow_origin_regex", "string or null", "None", "A Python regular expression an origin may match as a whole (fullmatch), besides allow_origins.",
+	"expose_headers", "list of strings", "()", "Sent as Access-Control-Expose-Headers on actual responses.",
+	"max_age", "integer", "600", "Seconds, sent as Access-Control-Max-Age on preflight answers.",
+}
+
+func optionList() []server.Option {
+	var out []server.Option
+	for i := 0; i < len(optionTable); i += 4 {
+		out = append(out, server.Option{Name: optionTable[i], Type: optionTable[i+1], Default: optionTable[i+2], Doc: optionTable[i+3]})
+	}
+	return out
 }
 
 // allMethods is ALL_METHODS, what "*" in allow_methods stands for.
@@ -127,10 +139,9 @@ type options struct {
 	hasMethods, hasRegex bool
 }
 
-// types are the JSON types each option accepts.
-var types = map[string]string{"allow_origins": "a list of strings or a string", "allow_methods": "a list of strings or a string",
-	"allow_headers": "a list of strings", "allow_credentials": "a boolean", "allow_origin_regex": "a string or null",
-	"expose_headers": "a list of strings", "max_age": "an integer"}
+// types are the JSON types each option accepts, in order's order.
+var types = []string{"a list of strings or a string", "a list of strings or a string", "a list of strings", "a boolean",
+	"a string or null", "a list of strings", "an integer"}
 
 // readOptions reads the JSON form, refusing what it does not accept with an
 // *server.OptionError and what CORSMiddleware(app, **options) raises at
@@ -138,27 +149,27 @@ var types = map[string]string{"allow_origins": "a list of strings or a string", 
 func readOptions(m map[string]json.RawMessage) (options, error) {
 	o := options{methods: sequence{items: []string{"GET"}}, maxAge: "600"}
 	r := server.NewOptions(m)
-	for _, k := range order {
+	for i, k := range order {
 		if raw, ok := m[k]; ok && k != "allow_origin_regex" && string(raw) == "null" {
-			r.Fail(k, "null is not accepted: the JSON form takes "+types[k])
+			r.Fail(k, "null is not accepted: the JSON form takes "+types[i])
 		}
 	}
 	var sl server.StringOrList
-	if r.Get("allow_origins", types["allow_origins"], &sl) {
+	if r.Get("allow_origins", types[0], &sl) {
 		o.origins = sequence{sl.Values, !sl.List}
 	}
 	sl = server.StringOrList{}
-	if o.hasMethods = r.Get("allow_methods", types["allow_methods"], &sl); o.hasMethods {
+	if o.hasMethods = r.Get("allow_methods", types[1], &sl); o.hasMethods {
 		o.methods = sequence{sl.Values, !sl.List}
 	}
-	r.Get("allow_headers", types["allow_headers"], &o.headers)
-	r.Get("allow_credentials", types["allow_credentials"], &o.credentials)
-	o.hasRegex = r.Get("allow_origin_regex", types["allow_origin_regex"], &o.regex)
-	r.Get("expose_headers", types["expose_headers"], &o.expose)
+	r.Get("allow_headers", types[2], &o.headers)
+	r.Get("allow_credentials", types[3], &o.credentials)
+	o.hasRegex = r.Get("allow_origin_regex", types[4], &o.regex)
+	r.Get("expose_headers", types[5], &o.expose)
 	if raw, ok := r.Raw("max_age"); ok {
 		n, ok := pyInt(raw)
 		if !ok {
-			r.Fail("max_age", message.BriefJSON(raw)+" is not "+types["max_age"])
+			r.Fail("max_age", message.BriefJSON(raw)+" is not "+types[6])
 		}
 		o.maxAge = n
 	}
@@ -368,7 +379,7 @@ func app(req message.Request) message.Response {
 		return text(405, "Method Not Allowed", message.Headers{{Name: "allow", Value: methods405}})
 	}
 	if p := strings.TrimRight(path, "/"); path != "/" && p != path && isRoute(p) {
-		if h, ok := first(req.Headers, "host"); ok && hostRE.Match(h, nil) {
+		if h, ok := first(req.Headers, "host"); ok && validHost(h) {
 			host = h
 		}
 		loc := scheme + "://" + host + p
@@ -380,8 +391,28 @@ func app(req message.Request) message.Response {
 	return text(404, "Not Found", nil)
 }
 
-// hostRE is datastructures._HOST_RE: a Host header URL() takes.
-var hostRE = pattern.MustCompile(`(?i)\A(?:[a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?\z`)
+// validHost is datastructures._HOST_RE.fullmatch: a Host header URL()
+// takes, ^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9.:]+\])(?::[0-9]+)?$ ignoring
+// case.
+func validHost(h string) bool {
+	const hex, name = "0123456789abcdefABCDEF", "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-"
+	end := strings.IndexByte(h, ':')
+	if strings.HasPrefix(h, "[") {
+		end = strings.IndexByte(h, ']') + 1
+		inner := h[1:max(end-1, 1)]
+		c := strings.IndexByte(inner, ':')
+		if end == 0 || c < 0 || strings.Trim(inner[:c], hex) != "" || c+1 == len(inner) || strings.Trim(inner[c+1:], hex+".:") != "" {
+			return false
+		}
+	} else if end < 0 {
+		end = len(h)
+	}
+	if end == 0 || !strings.HasPrefix(h, "[") && strings.Trim(h[:end], name) != "" {
+		return false
+	}
+	port := h[end:]
+	return port == "" || len(port) > 1 && port[0] == ':' && strings.Trim(port[1:], "0123456789") == ""
+}
 
 // isRoute reports whether compile_path("/r")'s "^/r$" matches the path
 // (re.match: "$" also matches before a final newline).
@@ -400,38 +431,31 @@ func serverError() message.Response { return text(500, "Internal Server Error", 
 // set is MutableHeaders.__setitem__ (and a dict's item assignment): the
 // line of that name takes the value, or it is appended.
 func set(hs message.Headers, name, value string) message.Headers {
-	i := slices.IndexFunc(hs, func(h message.Header) bool { return h.Name == name })
-	if i < 0 {
-		return append(hs, message.Header{Name: name, Value: value})
+	for i := range hs {
+		if hs[i].Name == name {
+			hs[i].Value = value // the lists here never hold a name twice
+			return hs
+		}
 	}
-	hs[i].Value = value // the lists here never hold a name twice
-	return hs
+	return append(hs, message.Header{Name: name, Value: value})
 }
 
 // first is Headers.get(name): the first header whose lower-cased name is
 // name (ASGI servers lower-case names byte by byte).
 func first(hs message.Headers, name string) (string, bool) {
 	for _, h := range hs {
-		if len(h.Name) == len(name) && asciiLower(h.Name) == name {
+		if len(h.Name) != len(name) {
+			continue
+		}
+		i := 0
+		for i < len(name) && (h.Name[i] == name[i] || h.Name[i]+'a'-'A' == name[i] && name[i] >= 'a' && name[i] <= 'z') {
+			i++
+		}
+		if i == len(name) {
 			return h.Value, true
 		}
 	}
 	return "", false
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if b[j] >= 'A' && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // pySpace is what str.strip() removes from a Latin-1 string.
@@ -497,22 +521,20 @@ func splitURL(u string) (scheme, host, path, query string) {
 	return scheme, rest[:i], unquote(rest[i:]), query
 }
 
-// unquote is urllib.parse.unquote: %XX decoded, invalid UTF-8 replaced.
+// unquote is urllib.parse.unquote, as far as it matters here: %XX
+// decoded (the path is only compared with "/r").
 func unquote(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
 	var b []byte
 	for i := 0; i < len(s); i++ {
 		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
 			v, _ := strconv.ParseUint(s[i+1:i+3], 16, 8)
 			b = append(b, byte(v))
 			i += 2
-			continue
+		} else {
+			b = append(b, s[i])
 		}
-		b = append(b, s[i])
 	}
-	return strings.ToValidUTF8(string(b), "\uFFFD")
+	return string(b)
 }
 
 func isHex(c byte) bool {
