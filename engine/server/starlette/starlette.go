@@ -40,7 +40,6 @@ func init() {
 		Name: name, Version: "0.26.1", Default: true, Title: "Starlette's CORSMiddleware", Language: "Python",
 		Call: "CORSMiddleware(app, …)", OriginsOption: "allow_origins",
 		Options: optionList(),
-
 		Quirks: []string{
 			`allow_origins written as a string is searched with Python's "in": every part of it is an allowed origin (allow_origins="https://a.example" lets in https://a.ex), and a "*" anywhere in it lets every origin in.`,
 			`allow_methods written as a string is searched the same way ("T, P" passes for "GET, PUT") and sent as its characters: "GET" becomes Access-Control-Allow-Methods: G, E, T.`,
@@ -131,12 +130,11 @@ type middleware struct {
 
 // options are CORSMiddleware's keyword arguments read from JSON.
 type options struct {
-	origins, methods     sequence
-	headers, expose      []string
-	credentials          bool
-	regex                *string
-	maxAge               string
-	hasMethods, hasRegex bool
+	origins, methods sequence
+	headers, expose  []string
+	credentials      bool
+	regex            *string
+	maxAge           string
 }
 
 // types are the JSON types each option accepts, in order's order.
@@ -159,12 +157,12 @@ func readOptions(m map[string]json.RawMessage) (options, error) {
 		o.origins = sequence{sl.Values, !sl.List}
 	}
 	sl = server.StringOrList{}
-	if o.hasMethods = r.Get("allow_methods", types[1], &sl); o.hasMethods {
+	if r.Get("allow_methods", types[1], &sl) {
 		o.methods = sequence{sl.Values, !sl.List}
 	}
 	r.Get("allow_headers", types[2], &o.headers)
 	r.Get("allow_credentials", types[3], &o.credentials)
-	o.hasRegex = r.Get("allow_origin_regex", types[4], &o.regex)
+	r.Get("allow_origin_regex", types[4], &o.regex)
 	r.Get("expose_headers", types[5], &o.expose)
 	if raw, ok := r.Raw("max_age"); ok {
 		n, ok := pyInt(raw)
