@@ -10,4 +10,5 @@ import (
 	_ "corsplay/engine/server/fastifycors"
 	_ "corsplay/engine/server/gochicors"
 	_ "corsplay/engine/server/gorillahandlers"
+	_ "corsplay/engine/server/starlette"
 )
