@@ -11,51 +11,64 @@ import (
 	"corsplay/engine/server"
 )
 
-// options lists CORS()'s keyword arguments in its docstring's order.
+// optionDocs are CORS()'s keyword arguments in its docstring's order.
+var optionDocs = []server.Option{
+	{Name: "resources", Type: "string, list of strings, or object {path regex: options}", Default: `r"/*"`,
+		Doc: "Path regular expressions (re.match on the decoded path, case-sensitive) and, in the object form, each one's own options; literal paths are tried first, then those with more \"/\", then longer ones."},
+	{Name: "origins", Type: "string or list of strings", Default: `"*"`,
+		Doc: "Allowed origins: a string holding any of * \\ ] ? $ ^ [ ( ) is a regular expression (re.match, ignoring case), any other is compared with casefold; \"*\" allows every origin by echoing it."},
+	{Name: "methods", Type: "string or list of strings", Default: "[GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE]",
+		Doc: "Sent whole, sorted and upper-cased, as Access-Control-Allow-Methods when the requested method is a substring of it."},
+	{Name: "expose_headers", Type: "string, list of strings or null", Default: "None",
+		Doc: "Sent as Access-Control-Expose-Headers (a list sorted and joined) on every answer with Access-Control-Allow-Origin."},
+	{Name: "allow_headers", Type: "string or list of strings", Default: `"*"`,
+		Doc: "Regular expressions or names; the requested headers that match are echoed, sorted, in Access-Control-Allow-Headers, the others silently dropped."},
+	{Name: "supports_credentials", Type: "any (Python truthiness)", Default: "False",
+		Doc: "Sends Access-Control-Allow-Credentials: true."},
+	{Name: "max_age", Type: "number or string", Default: "None",
+		Doc: "Sent as is (str()) as Access-Control-Max-Age on preflights; 0 or \"\" sends nothing."},
+	{Name: "send_wildcard", Type: "any (Python truthiness)", Default: "False",
+		Doc: "With \"*\" in origins, answers Access-Control-Allow-Origin: * instead of echoing the origin."},
+	{Name: "vary_header", Type: "any (Python truthiness)", Default: "True",
+		Doc: "Sends Vary: Origin when the answer echoes an origin and origins has several entries or a regular expression."},
+	{Name: "allow_private_network", Type: "any (Python truthiness)", Default: "False",
+		Doc: "Answers Access-Control-Request-Private-Network: true with Access-Control-Allow-Private-Network: true, or false when off (the docstring says the default is True; the code says False)."},
+	{Name: "always_send", Type: "any (Python truthiness)", Default: "True",
+		Doc: "Also answers requests without Origin: * (unless supports_credentials) or the first literal origin in sorted order."},
+	{Name: "intercept_exceptions", Type: "any (Python truthiness)", Default: "True",
+		Doc: "Also adds the headers to error answers; Flask's 404 and 405 get them anyway."},
+	{Name: "automatic_options", Type: "any (Python truthiness)", Default: "True",
+		Doc: "Used by the @cross_origin decorator only: CORS(app) leaves OPTIONS to Flask."},
+}
+
+// options are the version's options: allow_private_network only where it
+// exists.
 func (v *version) options() []server.Option {
-	opt := func(name, typ, def, doc string) server.Option {
-		return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
-	}
-	list := []server.Option{
-		opt("resources", "string, list of strings, or object {path regex: options}", `r"/*"`, "Path regular expressions (re.match on the decoded path, case-sensitive) and, in the object form, each one's own options; literal paths are tried first, then those with more \"/\", then longer ones."),
-		opt("origins", "string or list of strings", `"*"`, "Allowed origins: a string holding any of * \\ ] ? $ ^ [ ( ) is a regular expression (re.match, ignoring case), any other is compared with casefold; \"*\" allows every origin by echoing it."),
-		opt("methods", "string or list of strings", "[GET, HEAD, POST, OPTIONS, PUT, PATCH, DELETE]", "Sent whole, sorted and upper-cased, as Access-Control-Allow-Methods when the requested method is a substring of it."),
-		opt("expose_headers", "string, list of strings or null", "None", "Sent as Access-Control-Expose-Headers (a list sorted and joined) on every answer with Access-Control-Allow-Origin."),
-		opt("allow_headers", "string or list of strings", `"*"`, "Regular expressions or names; the requested headers that match are echoed, sorted, in Access-Control-Allow-Headers, the others silently dropped."),
-		opt("supports_credentials", "any (Python truthiness)", "False", "Sends Access-Control-Allow-Credentials: true."),
-		opt("max_age", "number or string", "None", "Sent as is (str()) as Access-Control-Max-Age on preflights; 0 or \"\" sends nothing."),
-		opt("send_wildcard", "any (Python truthiness)", "False", "With \"*\" in origins, answers Access-Control-Allow-Origin: * instead of echoing the origin."),
-		opt("vary_header", "any (Python truthiness)", "True", "Sends Vary: Origin when the answer echoes an origin and origins has several entries or a regular expression."),
-	}
-	if v.privateNetwork {
-		list = append(list, opt("allow_private_network", "any (Python truthiness)", "False",
-			"Answers Access-Control-Request-Private-Network: true with Access-Control-Allow-Private-Network: true, or false when off (the docstring says the default is True; the code says False)."))
-	}
-	return append(list,
-		opt("always_send", "any (Python truthiness)", "True", "Also answers requests without Origin: * (unless supports_credentials) or the first literal origin in sorted order."),
-		opt("intercept_exceptions", "any (Python truthiness)", "True", "Also adds the headers to error answers; Flask's 404 and 405 get them anyway."),
-		opt("automatic_options", "any (Python truthiness)", "True", "Used by the @cross_origin decorator only: CORS(app) leaves OPTIONS to Flask."),
-	)
+	return slices.DeleteFunc(slices.Clone(optionDocs), func(o server.Option) bool { return !v.known(o.Name) })
+}
+
+// quirkDocs say what Flask-CORS does that its options do not; the last is
+// private network access's.
+var quirkDocs = []string{
+	"By default every origin is let in by echoing it back, and supports_credentials=True then lets every site read answers with the user's cookies.",
+	`An origins string is a regular expression as soon as it holds * \ ] ? $ ^ [ ( or ): "https://*.example.com" is the regex "https:/" + "/*" + ".example.com", which refuses https://sub.example.com and lets https://xexample.com in.`,
+	`Regular expressions are matched with re.match, anchored at the start only: "https://.*\.example\.com" also lets https://a.example.com.evil.net in.`,
+	`The preflight's method is checked as a substring of the methods string ("ATC" passes with PATCH); a refused method still gets Access-Control-Allow-Origin, without Access-Control-Allow-Methods.`,
+	"Requested headers that allow_headers does not match are silently left out of Access-Control-Allow-Headers rather than refused.",
+	"A refused origin gets no CORS header at all, and the request still reaches the view.",
+	"Vary: Origin is sent only with several origins or a regular expression among them: one literal origin gets none.",
+	`A request without Origin still gets Access-Control-Allow-Origin (always_send): "*", or the first literal origin in sorted order.`,
+	`"*" with supports_credentials and send_wildcard makes CORS() raise a ValueError; "*" with supports_credentials alone echoes every origin with credentials.`,
+	`Unknown option names (the tutorials' headers=) are only logged as a warning and do nothing.`,
+	`resources patterns are regular expressions matched with re.match: r"/api/*" also covers /apiary, and the first matching resource wins (literal paths first).`,
+	"allow_private_network defaults to False, so a request asking for private network access gets Access-Control-Allow-Private-Network: false, on any method, not only preflights.",
 }
 
 func (v *version) quirks() []string {
-	q := []string{
-		"By default every origin is let in by echoing it back, and supports_credentials=True then lets every site read answers with the user's cookies.",
-		`An origins string is a regular expression as soon as it holds * \ ] ? $ ^ [ ( or ): "https://*.example.com" is the regex "https:/" + "/*" + ".example.com", which refuses https://sub.example.com and lets https://xexample.com in.`,
-		`Regular expressions are matched with re.match, anchored at the start only: "https://.*\.example\.com" also lets https://a.example.com.evil.net in.`,
-		`The preflight's method is checked as a substring of the methods string ("ATC" passes with PATCH); a refused method still gets Access-Control-Allow-Origin, without Access-Control-Allow-Methods.`,
-		"Requested headers that allow_headers does not match are silently left out of Access-Control-Allow-Headers rather than refused.",
-		"A refused origin gets no CORS header at all, and the request still reaches the view.",
-		"Vary: Origin is sent only with several origins or a regular expression among them: one literal origin gets none.",
-		`A request without Origin still gets Access-Control-Allow-Origin (always_send): "*", or the first literal origin in sorted order.`,
-		`"*" with supports_credentials and send_wildcard makes CORS() raise a ValueError; "*" with supports_credentials alone echoes every origin with credentials.`,
-		`Unknown option names (the tutorials' headers=) are only logged as a warning and do nothing.`,
-		`resources patterns are regular expressions matched with re.match: r"/api/*" also covers /apiary, and the first matching resource wins (literal paths first).`,
-	}
 	if v.privateNetwork {
-		q = append(q, "allow_private_network defaults to False, so a request asking for private network access gets Access-Control-Allow-Private-Network: false, on any method, not only preflights.")
+		return quirkDocs
 	}
-	return q
+	return quirkDocs[:len(quirkDocs)-1]
 }
 
 // summarize reads the first resource's origins in the policy's words.
