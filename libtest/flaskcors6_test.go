@@ -16,12 +16,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"corsplay/engine"
 	"corsplay/engine/server"
+	"corsplay/internal/syncbuf"
 )
 
 // The differential test of the "flask-cors" emulation at version 6.0.2
@@ -98,18 +100,29 @@ func (a flask6Answer) String() string {
 // flaskAppHeaders are the lines Flask and werkzeug write themselves.
 var flaskAppHeaders = []string{"server", "date", "content-type", "content-length", "allow", "connection"}
 
-// raw sends c to the configured app over a fresh connection, exactly as
-// written (method, path, header bytes), and returns the answer's lines that
-// are not the app's own, and the app's own names.
-func (h *flaskHarness) raw(t *testing.T, c flaskCase) (flask6Answer, []string, []string) {
-	t.Helper()
-	cfg := h.configure(t, c.options)
-	if cfg.Error != "" {
-		return flask6Answer{ConfigError: cfg.Error}, nil, nil
+// flask6Real is the real library's answer to one case.
+type flask6Real struct {
+	answer   flask6Answer
+	app      []string // the names of the app's own lines
+	warnings []string
+	err      error
+}
+
+// raw sends c to the app configured for it (configure first: raw may run
+// on another goroutine) over a fresh connection, exactly as written
+// (method, path, header bytes), and returns the answer's lines that are
+// not the app's own, and the app's own names.
+func (h *flaskHarness) raw(c flaskCase) (r flask6Real) {
+	h.mu.Lock()
+	cfg := h.configs[c.options]
+	h.mu.Unlock()
+	if cfg.Error != "" || cfg.ID == "" {
+		r.answer.ConfigError = cfg.Error
+		return r
 	}
 	conn, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
 	if err != nil {
-		t.Fatal(err)
+		return flask6Real{err: err}
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(5 * time.Second))
@@ -120,13 +133,40 @@ func (h *flaskHarness) raw(t *testing.T, c flaskCase) (flask6Answer, []string, [
 	}
 	b.WriteString("Connection: close\r\n\r\n")
 	if _, err := conn.Write(b.Bytes()); err != nil {
-		t.Fatal(err)
+		return flask6Real{err: err}
 	}
-	a, app, err := readRawAnswer(bufio.NewReader(conn))
-	if err != nil {
-		t.Fatalf("%s: %v", c.name, err)
+	r.answer, r.app, r.err = readRawAnswer(bufio.NewReader(conn))
+	r.warnings = cfg.Warnings
+	return r
+}
+
+// realAnswers configures every case's options with h, then sends the
+// cases four at a time.
+func (h *flaskHarness) realAnswers(t *testing.T, cases []flaskCase) []flask6Real {
+	for _, c := range cases {
+		h.configure(t, c.options)
 	}
-	return a, app, cfg.Warnings
+	out := make([]flask6Real, len(cases))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range 4 {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = h.raw(cases[i])
+			}
+		})
+	}
+	for i := range cases {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, r := range out {
+		if r.err != nil {
+			t.Fatalf("%s: %v", cases[i].name, r.err)
+		}
+	}
+	return out
 }
 
 // readRawAnswer parses a status line and header lines as sent.
@@ -390,8 +430,9 @@ func TestFlaskCORS6Differential(t *testing.T) {
 	kinds := map[string]int{}
 	checked, warned, unsupported := 0, 0, 0
 	var differ []string
-	for _, c := range cases {
-		want, appNames, wantWarn := h6.raw(t, c)
+	reals6, reals3 := h6.realAnswers(t, cases), h3.realAnswers(t, cases)
+	for i, c := range cases {
+		want, appNames, wantWarn := reals6[i].answer, reals6[i].app, reals6[i].warnings
 		got, gotWarn, err := c.emulated6(t, flask6Version)
 		var fe *engine.FieldError
 		if errors.As(err, &fe) && strings.HasPrefix(c.name, "regex ") {
@@ -421,7 +462,7 @@ func TestFlaskCORS6Differential(t *testing.T) {
 		}
 		kinds[flask6Kind(c, want)]++
 		// The same case against Debian's 3.0.10.
-		old, _, oldWarn := h3.raw(t, c)
+		old, oldWarn := reals3[i].answer, reals3[i].warnings
 		slices.Sort(oldWarn)
 		if old.String() != want.String() || !slices.Equal(oldWarn, wantWarn) {
 			differ = append(differ, c.name)
@@ -487,8 +528,21 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		m, hs = flaskPreflight(o, "PUT", "Authorization, Content-Type, X-Token")
 		reqs = append(reqs, flaskCase{method: m, headers: append(hs, [2]string{"Access-Control-Request-Private-Network", "true"})})
 	}
-	compared := 0
-	for i, options := range configs {
+	// Start every program at once (Flask takes a while to start), each on
+	// its own port; kill them all at the end whatever happens.
+	type run struct {
+		options, code, addr string
+		out                 *syncbuf.Buffer
+		done                chan struct{}
+		stop                func()
+	}
+	var runs []*run
+	t.Cleanup(func() {
+		for _, r := range runs {
+			r.stop()
+		}
+	})
+	for _, options := range configs {
 		var opts map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(options), &opts); err != nil {
 			t.Fatal(err)
@@ -507,21 +561,23 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		}
 		cmd := exec.Command(flaskPython, file)
 		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH="+dir, "PORT="+strconv.Itoa(port))
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		r := &run{options: options, code: code, addr: "127.0.0.1:" + strconv.Itoa(port), out: &syncbuf.Buffer{}, done: make(chan struct{})}
+		cmd.Stdout, cmd.Stderr = r.out, r.out
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		stop := func() { cmd.Process.Kill(); <-done }
-		addr := "127.0.0.1:" + strconv.Itoa(port)
+		go func() { cmd.Wait(); close(r.done) }()
+		r.stop = func() { cmd.Process.Kill(); <-r.done }
+		runs = append(runs, r)
+	}
+	compared := 0
+	for i, r := range runs {
+		options, code, addr, out, done := r.options, r.code, r.addr, r.out, r.done
 		// The emulation's verdict on the configuration first.
 		c0 := flaskCase{name: fmt.Sprintf("export %d", i), options: options, method: "GET"}
 		want0, _, err := c0.emulated6(t, flask6Version)
 		if err != nil {
-			stop()
 			t.Fatalf("%s: %v", c0.name, err)
 		}
 		listening := false
@@ -537,7 +593,6 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 			}
 		}
 		if want0.ConfigError != "" {
-			stop()
 			if listening || !strings.Contains(out.String(), want0.ConfigError) {
 				t.Errorf("%s: the emulation refuses %s with %q; the exported program (listening: %v) said:\n%s", c0.name, options, want0.ConfigError, listening, out.String())
 			}
@@ -545,7 +600,6 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 			continue
 		}
 		if !listening {
-			stop()
 			t.Fatalf("%s: the exported program did not listen on %s:\n%s\n%s", c0.name, addr, out.String(), code)
 		}
 		for _, q := range reqs {
@@ -576,7 +630,6 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 			}
 			compared++
 		}
-		stop()
 	}
 	if compared < 30 {
 		t.Errorf("only %d exported answers compared", compared)

@@ -174,6 +174,9 @@ func TestImport(t *testing.T) {
 		{text: "@cross_origin(origins='https://a.example', max_age=timedelta(minutes=10))\ndef view(): pass", want: `{"origins": "https://a.example", "max_age": "600"}`},
 		{text: `CORS(app, methods={"GET", "GET"}, max_age=-0x10, allow_headers=("a",), expose_headers=("a"))`, want: `{"methods": ["GET"], "max_age": -16, "allow_headers": ["a"], "expose_headers": "a"}`},
 		{text: `CORS(app, origins=ORIGINS)`, err: "line 1, column 19: origins: ORIGINS is a name"},
+		{text: "CORS_ORIGINS = ['https://a.example']\nCORS(app, origins=['https://a.example'])", want: `{"origins": ["https://a.example"]}`},
+		{text: "app.config.update(CORS_SUPPORTS_CREDENTIALS=True)\nCORS(app)", err: "line 1, column 19: the app setting CORS_SUPPORTS_CREDENTIALS is not read"},
+		{text: "app.config.update({'CORS_ORIGINS': '*'})\nCORS(app)", err: "line 1, column 20: the app setting CORS_ORIGINS is not read"},
 		{text: "CORS(app,\n    resources={'/r': {'origins': allowed}})", err: `line 2, column 34: resources["/r"]["origins"]: allowed is a name`},
 		{text: `CORS(app, origins="a`, err: "line 1, column 19: unterminated string literal"},
 		{text: `CORS(app, origins=` + strings.Repeat("[", 60) + strings.Repeat("]", 60) + `)`, err: "nested too deeply"},
@@ -220,16 +223,15 @@ func TestExportImport(t *testing.T) {
 	}
 }
 
-// TestImportBounded: the largest texts Import takes are read in bounded
-// time, however they are built.
+// TestImportBounded: the largest texts Import takes are read in linear
+// time, however they are built (about 0.1 s each on an idle machine; a
+// quadratic step would take minutes).
 func TestImportBounded(t *testing.T) {
 	for _, unit := range []string{"'a' ", "{1,", "[", "{'a':1,", "x=1,", "# c\n", "(1,", "timedelta(1,", "'\\x41'", "\"\"\"\n"} {
 		text := "CORS(app, origins=" + strings.Repeat(unit, (maxImport-40)/len(unit)) + ")"
 		start := time.Now()
 		_, err := v602.importText(text)
-		d := time.Since(start)
-		t.Logf("%q: %v", unit, d)
-		if d > 500*time.Millisecond {
+		if d := time.Since(start); d > 5*time.Second {
 			t.Errorf("%q × %d: %v (%v)", unit, len(text)/len(unit), d, err)
 		}
 	}

@@ -40,7 +40,8 @@ func (v *version) importText(text string) (map[string]json.RawMessage, error) {
 			call = i
 		case t.kind == 'n' && t.text == "init_app" && p.at(i+1, "("):
 			return nil, p.fail(t.pos, "init_app(...) is not read: pass the options to CORS(app, ...)")
-		case t.kind != '0' && strings.HasPrefix(t.text, "CORS_"):
+		case strings.HasPrefix(t.text, "CORS_") && (t.kind == 's' && (p.at(i-1, "[") || p.at(i+1, ":")) || t.kind == 'n' && p.at(i+1, "=") && (p.at(i-1, "(") || p.at(i-1, ","))):
+			// app.config["CORS_X"], config.update({"CORS_X": ...}) or (CORS_X=...)
 			return nil, p.fail(t.pos, "the app setting "+t.text+" is not read: pass the option to CORS(app, ...) instead")
 		}
 	}

@@ -149,11 +149,10 @@ func invalidSubpart(b []byte) int {
 // headers joined with ",", each value stripped of leading SP and HTAB only
 // (http.client keeps trailing ones), the bytes read as Latin-1 (PEP 3333).
 func wsgiHeader(hs message.Headers, name string) string {
-	key := wsgiKey(name)
 	var sb strings.Builder
 	n := 0
 	for _, h := range hs {
-		if wsgiKey(h.Name) == key {
+		if wsgiSame(h.Name, name) {
 			if n++; n > 1 {
 				sb.WriteByte(',')
 			}
@@ -163,7 +162,33 @@ func wsgiHeader(hs message.Headers, name string) string {
 	return latin1Decode(sb.String())
 }
 
-func wsgiKey(name string) string { return strings.ReplaceAll(strings.ToUpper(name), "-", "_") }
+// wsgiSame: a and b are the same environ key: HTTP_ + the name read as
+// Latin-1 and upper-cased ("ß" is "SS"), "-" read as "_".
+func wsgiSame(a, b string) bool {
+	if !sendable(a) || !sendable(b) {
+		key := func(s string) string { return strings.ReplaceAll(upper(latin1Decode(s)), "-", "_") }
+		return key(a) == key(b)
+	}
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if wsgiByte(a[i]) != wsgiByte(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func wsgiByte(c byte) byte {
+	switch {
+	case c == '-':
+		return '_'
+	case 'a' <= c && c <= 'z':
+		return c - 'a' + 'A'
+	}
+	return c
+}
 
 // latin1Decode turns each byte into the code point of the same value;
 // latin1Encode is its inverse, as werkzeug writes header values.
