@@ -6,13 +6,18 @@
 // flask_cors/core.py and extension.py.
 //
 // One code path serves every version: what sets a version apart is data
-// (version). 6.0.2 is registered here; Debian 12's 3.0.10 (which backports
-// 6.0's path and resource-order fixes) differs only in having no
-// allow_private_network, and is still engine/lib_flaskcors.go.
+// (version). 6.0.2 is registered here. Debian 12's 3.0.10 (which backports
+// 6.0's path, casefold and resource-order fixes: core.py and extension.py
+// differ from 6.0.2's only in private network access) is still
+// engine/lib_flaskcors.go; moved here it is version{number: "3.0.10"},
+// registered with Default: true.
 //
 // The emulation returns only the CORS headers (Access-Control-* and Vary),
 // in the order Flask-CORS adds them after the app's own; it leaves out
-// Flask's Allow header, whose order varies between runs (a set).
+// Flask's Allow header, whose order varies between runs (a set). The status
+// is Flask's: 404 for GET and HEAD under /static/ (Flask(__name__)'s own
+// route, with no files) and for a path holding a newline, 405 for a method
+// no route has, else 200.
 //
 // Python values from JSON: boolean options follow Python truthiness ("false"
 // is true); origins, allow_headers and resources strings are Python regular
@@ -21,7 +26,8 @@
 // (the library swallows re.error); one using what RE2 lacks is refused with
 // a *server.OptionError rather than guessed. Request headers are read as
 // werkzeug's development server hands them to WSGI: Latin-1, repeated
-// headers joined with ",". Not emulated, and refused with an OptionError:
+// headers joined with ",", leading blanks stripped and trailing ones kept
+// (http.client's parsing). Not emulated, and refused with an OptionError:
 // null origins or allow_headers, lists holding anything but strings, values
 // the library would send that are not ASCII or hold CR, LF or NUL. Known
 // approximations: \b and \B use ASCII word characters, Unicode tables are
@@ -61,7 +67,13 @@ func init() {
 		Name: Name, Version: v.number, Title: "Flask-CORS", Language: "Python",
 		Call: "CORS(app, **options)", OriginsOption: "origins",
 		Options: v.options(), Quirks: v.quirks(),
-		New:    func(o map[string]json.RawMessage) (server.Emulation, error) { return v.new(o) },
+		New: func(o map[string]json.RawMessage) (server.Emulation, error) {
+			c, err := v.new(o)
+			if err != nil {
+				return nil, err // not a nil *cors in an interface
+			}
+			return c, nil
+		},
 		Export: v.export, Import: v.importText, Summarize: v.summarize,
 	})
 }
