@@ -8,6 +8,7 @@ package engine
 // its budget (README, Performance and size).
 import (
 	_ "corsplay/engine/server/fastifycors"
+	_ "corsplay/engine/server/flaskcors"
 	_ "corsplay/engine/server/gochicors"
 	_ "corsplay/engine/server/gorillahandlers"
 	_ "corsplay/engine/server/starlette"
