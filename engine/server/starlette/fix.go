@@ -84,7 +84,7 @@ func fixOrigin(e *server.Edit, n server.Need) {
 		why += " and allow_origin_regex does not match it"
 	}
 	why += `: Starlette answers its preflight 400 "Disallowed CORS origin", and its requests without Access-Control-Allow-Origin.`
-	const cookies = " any site the user visits could read with their cookies. List the page's origin instead."
+	const cookies = " any site the user visits could read with their cookies. List the page's origin in allow_origins instead."
 	switch {
 	case c.allowAll:
 		list = slices.DeleteFunc(list, func(s string) bool { return strings.Contains(s, "*") })
@@ -194,6 +194,9 @@ func headersObject(hs []string) string {
 
 // written is the option as the user wrote it: name=value.
 func written(e *server.Edit, name string) string {
-	kw, _ := keywords([]server.Opt{{Name: name, Raw: e.M[name]}})
+	kw, err := keywords([]server.Opt{{Name: name, Raw: e.M[name]}})
+	if err != nil {
+		return name
+	}
 	return kw[0]
 }
