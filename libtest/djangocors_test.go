@@ -1,0 +1,567 @@
+package libtest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"corsplay/engine"
+	"corsplay/engine/server"
+)
+
+// The differential test of the engine's "django-cors-headers" emulation:
+// every case is answered by the real django-cors-headers 3.14.0 on Django
+// 3.2.25 (Debian 12's python3-django-cors-headers and python3-django, run
+// by djangocors_server.py under /usr/bin/python3: one settings.configure(),
+// override_settings per case, a fresh WSGIHandler, no socket) and by
+// engine.Server{Library: ...}.Respond. The status and every header line
+// Django passes to start_response (names, values, order) must agree, and
+// so must the system checks' messages, in order.
+
+const (
+	djPython  = "/usr/bin/python3"
+	djInstall = "apt-get install python3-django-cors-headers python3-django"
+	djLibrary = "django-cors-headers"
+)
+
+// djHarness is the running djangocors_server.py.
+type djHarness struct {
+	mu    sync.Mutex
+	in    io.WriteCloser
+	out   *bufio.Reader
+	stder *bytes.Buffer
+}
+
+// startDjHarness starts the real library, or fails with what to install:
+// it never skips.
+func startDjHarness(t *testing.T) *djHarness {
+	t.Helper()
+	if out, err := exec.Command(djPython, "-c", "import django, corsheaders").CombinedOutput(); err != nil {
+		t.Fatalf("the real django-cors-headers is not importable by %s (%v: %s): install it with `%s`", djPython, err, bytes.TrimSpace(out), djInstall)
+	}
+	cmd := exec.Command(djPython, "djangocors_server.py")
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &djHarness{in: in, out: bufio.NewReader(out), stder: &bytes.Buffer{}}
+	cmd.Stderr = h.stder
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s djangocors_server.py: %v (install the library with `%s`)", djPython, err, djInstall)
+	}
+	t.Cleanup(func() {
+		in.Close()
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	var v struct{ Django, Corsheaders string }
+	h.ask(t, map[string]any{"version": true}, &v)
+	if v.Django != "3.2.25" || v.Corsheaders != "3.14.0" {
+		t.Fatalf("the harness runs Django %q and django-cors-headers %q, want 3.2.25 and 3.14.0 (`%s`)", v.Django, v.Corsheaders, djInstall)
+	}
+	return h
+}
+
+// ask sends one JSON line and decodes the answer line into v.
+func (h *djHarness) ask(t *testing.T, req, v any) {
+	t.Helper()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	line, _ := json.Marshal(req)
+	if _, err := h.in.Write(append(line, '\n')); err != nil {
+		t.Fatalf("djangocors_server.py: %v; stderr: %s", err, h.stder)
+	}
+	done := make(chan error, 1)
+	var answer []byte
+	go func() {
+		var err error
+		answer, err = h.out.ReadBytes('\n')
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("djangocors_server.py did not answer %s: %v; stderr: %s", line, err, h.stder)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("djangocors_server.py did not answer %s within 10 s", line)
+	}
+	if strings.Contains(string(answer), `"import_error"`) {
+		t.Fatalf("djangocors_server.py: %s: install the library with `%s`", answer, djInstall)
+	}
+	if err := json.Unmarshal(answer, v); err != nil {
+		t.Fatalf("djangocors_server.py answered %s: %v", answer, err)
+	}
+}
+
+// djCase is one configuration × request pair.
+type djCase struct {
+	name    string
+	options string // the JSON object of settings
+	method  string
+	path    string // "/r" when empty
+	headers [][2]string
+	host    string // "api.example.com" when empty
+}
+
+func (c djCase) url() string {
+	host, path := c.host, c.path
+	if host == "" {
+		host = "api.example.com"
+	}
+	if path == "" {
+		path = "/r"
+	}
+	return "https://" + host + path
+}
+
+// djAnswer is a status with every header line, and the checks' messages.
+type djAnswer struct {
+	Status  int
+	Headers []string
+	Checks  []string
+}
+
+func (a djAnswer) String() string {
+	return fmt.Sprintf("%d\n      %s\n    checks %q", a.Status, strings.Join(a.Headers, "\n      "), a.Checks)
+}
+
+// latin1 turns bytes into the Latin-1 string WSGI hands Django; unlatin1
+// turns a Latin-1 string back into the bytes a server writes.
+func djLatin1(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteRune(rune(s[i]))
+	}
+	return b.String()
+}
+
+func djUnlatin1(s string) string {
+	var b []byte
+	for _, r := range s {
+		b = append(b, byte(r))
+	}
+	return string(b)
+}
+
+func (h *djHarness) real(t *testing.T, c djCase) djAnswer {
+	t.Helper()
+	hs := [][2]string{}
+	for _, kv := range c.headers {
+		hs = append(hs, [2]string{djLatin1(kv[0]), djLatin1(kv[1])})
+	}
+	var out struct {
+		Checks  []string
+		Status  int
+		Headers [][2]string
+	}
+	h.ask(t, map[string]any{"options": json.RawMessage(c.options), "method": djLatin1(c.method), "url": c.url(), "headers": hs}, &out)
+	a := djAnswer{Status: out.Status, Checks: out.Checks}
+	for _, kv := range out.Headers {
+		a.Headers = append(a.Headers, djUnlatin1(kv[0])+": "+djUnlatin1(kv[1]))
+	}
+	return a
+}
+
+func djOptions(t *testing.T, options string) map[string]json.RawMessage {
+	t.Helper()
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(options), &m); err != nil {
+		t.Fatalf("options %s: %v", options, err)
+	}
+	return m
+}
+
+// emulated answers the case with the engine; the warnings come from
+// engine.Evaluate, as the page shows them.
+func (c djCase) emulated(t *testing.T) (djAnswer, error) {
+	t.Helper()
+	lib := &engine.Library{Name: djLibrary, Options: djOptions(t, c.options)}
+	req := engine.HTTPRequest{Method: c.method, URL: c.url()}
+	for _, kv := range c.headers {
+		req.Headers = append(req.Headers, engine.Header{Name: kv[0], Value: kv[1]})
+	}
+	resp, err := engine.Server{Library: lib}.Respond(req)
+	if err != nil {
+		return djAnswer{}, err
+	}
+	out := engine.Evaluate(engine.Scenario{V: engine.Version, Page: "https://app.example.com",
+		Request: engine.Request{URL: "https://api.example.com/r"}, Server: engine.Server{Library: lib}})
+	a := djAnswer{Status: resp.Status, Checks: out.LibraryWarnings}
+	for _, h := range resp.Headers {
+		a.Headers = append(a.Headers, h.Name+": "+h.Value)
+	}
+	return a, nil
+}
+
+// Request builders.
+func djGet(name, options, method, origin string) djCase {
+	c := djCase{name: name, options: options, method: method}
+	if origin != "<none>" {
+		c.headers = [][2]string{{"Origin", origin}}
+	}
+	return c
+}
+
+func djPreflight(name, options, origin, acrm, acrh string) djCase {
+	c := djGet(name, options, "OPTIONS", origin)
+	if acrm != "<none>" {
+		c.headers = append(c.headers, [2]string{"Access-Control-Request-Method", acrm})
+	}
+	if acrh != "" {
+		c.headers = append(c.headers, [2]string{"Access-Control-Request-Headers", acrh})
+	}
+	return c
+}
+
+func (c djCase) at(path string) djCase { c.path = path; return c }
+
+func (c djCase) with(kv ...[2]string) djCase {
+	c.headers = append(slices.Clone(c.headers), kv...)
+	return c
+}
+
+const (
+	djA      = `{"CORS_ALLOWED_ORIGINS": ["https://a.example"]}`
+	djACreds = `{"CORS_ALLOWED_ORIGINS": ["https://a.example"], "CORS_ALLOW_CREDENTIALS": true}`
+	djRegex  = `{"CORS_ALLOWED_ORIGIN_REGEXES": ["https://a.example.com"]}`
+)
+
+func djHandPicked() []djCase {
+	return []djCase{
+		djGet("no settings: no origin allowed, Vary only", `{}`, "GET", "https://a.example"),
+		djGet("listed origin", djA, "GET", "https://a.example"),
+		djGet("suffix attack", djA, "GET", "https://a.example.evil.com"),
+		djGet("http downgrade", djA, "GET", "http://a.example"),
+		djGet("upper-case scheme matches", djA, "GET", "HTTPS://a.example"),
+		djGet("upper-case host does not", djA, "GET", "https://A.example"),
+		djGet("default port does not", djA, "GET", "https://a.example:443"),
+		djGet("path in the Origin ignored", djA, "GET", "https://a.example/x?y#z"),
+		djGet("no Origin", djA, "GET", "<none>"),
+		djGet("empty Origin", djA, "GET", ""),
+		djGet("null not listed", djA, "GET", "null"),
+		djGet("credentials to a refused origin", djACreds, "GET", "https://evil.example"),
+		djGet("credentials to an allowed origin", djACreds, "GET", "https://a.example"),
+		djGet("credentials without Origin", djACreds, "GET", "<none>"),
+		djGet("null listed", `{"CORS_ALLOWED_ORIGINS": ["https://a.example", "null"]}`, "GET", "null"),
+		djGet("schemeless entry lets null in", `{"CORS_ALLOWED_ORIGINS": ["a.example"]}`, "GET", "null"),
+		djGet("schemeless entry lets a schemeless origin in", `{"CORS_ALLOWED_ORIGINS": ["a.example"]}`, "GET", "foo"),
+		djGet("schemeless entry and https origin", `{"CORS_ALLOWED_ORIGINS": ["a.example"]}`, "GET", "https://a.example"),
+		djGet("string origins: characters let null in", `{"CORS_ALLOWED_ORIGINS": "https://a.example"}`, "GET", "null"),
+		djGet("string origins: not the origin itself", `{"CORS_ALLOWED_ORIGINS": "https://a.example"}`, "GET", "https://a.example"),
+		djGet("string origins: null substring", `{"CORS_ALLOWED_ORIGINS": "xnullx", "CORS_ALLOW_CREDENTIALS": true}`, "GET", "null"),
+		djGet("empty string origins", `{"CORS_ALLOWED_ORIGINS": ""}`, "GET", "null"),
+		djGet("file:// entry", `{"CORS_ALLOWED_ORIGINS": ["file://"]}`, "GET", "file://"),
+		djGet("file:// entry and null", `{"CORS_ALLOWED_ORIGINS": ["file://"]}`, "GET", "null"),
+		djGet("entry with path, query, fragment", `{"CORS_ALLOWED_ORIGINS": ["https://a.example/p?q#f"]}`, "GET", "https://a.example"),
+		djGet("entry with trailing slash", `{"CORS_ALLOWED_ORIGINS": ["https://a.example/"]}`, "GET", "https://a.example"),
+		djGet("upper-case entry scheme", `{"CORS_ALLOWED_ORIGINS": ["HTTPS://a.example"]}`, "GET", "https://a.example"),
+		djGet("upper-case entry host", `{"CORS_ALLOWED_ORIGINS": ["https://A.Example"]}`, "GET", "https://a.example"),
+		djGet("entry with userinfo", `{"CORS_ALLOWED_ORIGINS": ["https://u@a.example"]}`, "GET", "https://u@a.example"),
+		djGet("entry urlsplit refuses: 500", `{"CORS_ALLOWED_ORIGINS": ["https://[x", "https://a.example"]}`, "GET", "https://a.example"),
+		djGet("entry urlsplit refuses, null listed first", `{"CORS_ALLOWED_ORIGINS": ["https://[x", "null"]}`, "GET", "null"),
+		djGet("entry urlsplit refuses, allow all", `{"CORS_ALLOWED_ORIGINS": ["https://[x"], "CORS_ALLOW_ALL_ORIGINS": true}`, "GET", "https://b.example"),
+		djGet("IPv4 in brackets", `{"CORS_ALLOWED_ORIGINS": ["https://[1.2.3.4]"]}`, "GET", "https://b.example"),
+		djGet("IPv6 entry", `{"CORS_ALLOWED_ORIGINS": ["http://[::1]:8000"]}`, "GET", "http://[::1]:8000"),
+		djGet("bad IPv6 entry", `{"CORS_ALLOWED_ORIGINS": ["http://[::g]"]}`, "GET", "http://[::1]"),
+		djGet("IPvFuture entry", `{"CORS_ALLOWED_ORIGINS": ["http://[v1.x]"]}`, "GET", "http://[v1.x]"),
+		djGet("bad IPvFuture entry", `{"CORS_ALLOWED_ORIGINS": ["http://[vz.x]"]}`, "GET", "http://a"),
+		djGet("data before bracket", `{"CORS_ALLOWED_ORIGINS": ["http://a[::1]"]}`, "GET", "http://a"),
+		djGet("NFKC netloc entry", `{"CORS_ALLOWED_ORIGINS": ["https://a\uff0fb.example"]}`, "GET", "https://b.example"),
+		djGet("non-ASCII entry never matches", `{"CORS_ALLOWED_ORIGINS": ["https://caf\u00e9.example", "https://\u4f8b.jp"]}`, "GET", "https://caf\xc3\xa9.example"),
+		djGet("Latin-1 origin matches a Latin-1 entry", `{"CORS_ALLOWED_ORIGINS": ["https://caf\u00e9.example"]}`, "GET", "https://caf\xe9.example"),
+		djGet("origin urlsplit refuses", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_CREDENTIALS": true}`, "GET", "https://[x"),
+		djGet("origin bad brackets", `{"CORS_ALLOW_ALL_ORIGINS": true}`, "GET", "http://[1.2.3.4]"),
+		djGet("allow all", `{"CORS_ALLOW_ALL_ORIGINS": true}`, "GET", "https://evil.example"),
+		djGet("allow all with credentials reflects", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_CREDENTIALS": true}`, "GET", "https://evil.example"),
+		djGet("allow all reflects null", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_CREDENTIALS": true}`, "GET", "null"),
+		djGet("old name allow all", `{"CORS_ORIGIN_ALLOW_ALL": true}`, "GET", "https://evil.example"),
+		djGet("new name wins over old (false)", `{"CORS_ORIGIN_ALLOW_ALL": true, "CORS_ALLOW_ALL_ORIGINS": false}`, "GET", "https://evil.example"),
+		djGet("old whitelist", `{"CORS_ORIGIN_WHITELIST": ["https://a.example"]}`, "GET", "https://a.example"),
+		djGet("new origins win over old", `{"CORS_ORIGIN_WHITELIST": ["https://a.example"], "CORS_ALLOWED_ORIGINS": ["https://b.example"]}`, "GET", "https://a.example"),
+		djGet("old whitelist check names it", `{"CORS_ORIGIN_WHITELIST": ["a.example"]}`, "GET", "https://a.example"),
+		djGet("old regex whitelist", `{"CORS_ORIGIN_REGEX_WHITELIST": ["^https://a"]}`, "GET", "https://a.example"),
+		djGet("new regexes win over old", `{"CORS_ORIGIN_REGEX_WHITELIST": ["^https://a"], "CORS_ALLOWED_ORIGIN_REGEXES": []}`, "GET", "https://a.example"),
+		djGet("unanchored regex suffix", djRegex, "GET", "https://a.example.com.evil.net"),
+		djGet("regex dot not escaped", djRegex, "GET", "https://aXexample.com"),
+		djGet("regex is case-sensitive", djRegex, "GET", "https://A.example.com"),
+		djGet("regex start-anchored", djRegex, "GET", "xhttps://a.example.com"),
+		djGet("regex with $", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://\\w+\\.example\\.com$"]}`, "GET", "https://sub.example.com.evil"),
+		djGet("regex Unicode \\w", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://\\w+$"]}`, "GET", "https://caf\xe9"),
+		djGet("invalid regex after a match", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://a", "("]}`, "GET", "https://a.example"),
+		djGet("invalid regex reached: 500", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://a", "("]}`, "GET", "https://b.example"),
+		djGet("invalid regex, listed origin first", `{"CORS_ALLOWED_ORIGINS": ["https://b.example"], "CORS_ALLOWED_ORIGIN_REGEXES": ["("]}`, "GET", "https://b.example"),
+		djGet("expose headers", `{"CORS_ALLOWED_ORIGINS": ["https://a.example"], "CORS_EXPOSE_HEADERS": ["X-Total", "X-Id"]}`, "GET", "https://a.example"),
+		djGet("expose empty string", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_EXPOSE_HEADERS": [""]}`, "GET", "https://a.example"),
+		djGet("expose newline: 500", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_EXPOSE_HEADERS": ["X-A\nX-B"]}`, "GET", "https://a.example"),
+		djGet("expose newline, refused origin", `{"CORS_EXPOSE_HEADERS": ["X-A\nX-B"]}`, "GET", "https://a.example"),
+		djGet("expose Latin-1", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_EXPOSE_HEADERS": ["X-\u00e9"]}`, "GET", "https://a.example"),
+		djGet("lower-case get", djA, "get", "https://a.example"),
+		djGet("patch", djA, "patch", "https://a.example"),
+		djGet("HEAD", djA, "HEAD", "https://a.example"),
+		djGet("TRACE is 405", djA, "TRACE", "https://a.example"),
+		djGet("FOO is 405", djA, "FOO", "https://a.example"),
+		djGet("OPTIONS without ACRM: the view answers", djA, "OPTIONS", "https://a.example"),
+		djGet("lower-case options without ACRM", djA, "options", "https://b.example"),
+		djPreflight("preflight", djA, "https://a.example", "PUT", "authorization"),
+		djPreflight("preflight refused origin", djA, "https://evil.example", "PUT", ""),
+		djPreflight("preflight without Origin", djA, "<none>", "PUT", ""),
+		djPreflight("preflight lower-case", djA, "https://a.example", "patch", "x-custom"),
+		djPreflight("preflight lower-case method", djA, "https://a.example", "PUT", "").methodAs("options"),
+		djPreflight("preflight empty ACRM", djA, "https://a.example", "", ""),
+		djPreflight("preflight max age 0", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_PREFLIGHT_MAX_AGE": 0}`, "https://a.example", "PUT", ""),
+		djPreflight("preflight negative max age", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_PREFLIGHT_MAX_AGE": -5}`, "https://a.example", "PUT", ""),
+		djPreflight("preflight custom lists", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_HEADERS": ["x-custom", "*"], "CORS_ALLOW_METHODS": ["get", "PUT"], "CORS_PREFLIGHT_MAX_AGE": 600}`, "https://a.example", "PATCH", "authorization"),
+		djPreflight("preflight empty lists", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_HEADERS": [], "CORS_ALLOW_METHODS": []}`, "https://a.example", "PUT", ""),
+		djPreflight("preflight methods newline: 500", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_METHODS": ["GET\r"]}`, "https://a.example", "PUT", ""),
+		djPreflight("preflight credentials refused origin", djACreds, "https://evil.example", "PUT", ""),
+		djPreflight("preflight to a missing path", djA, "https://a.example", "PUT", "").at("/x"),
+		djGet("404 keeps CORS headers", djA, "GET", "https://a.example").at("/x"),
+		djGet("trailing slash is 404", djA, "GET", "https://a.example").at("/r/"),
+		djGet("leading slashes collapsed", djA, "GET", "https://a.example").at("//r"),
+		djGet("percent-decoded path", djA, "GET", "https://a.example").at("/%72"),
+		djGet("query ignored", djA, "GET", "https://a.example").at("/r?x=1"),
+		djGet("URLS_REGEX outside", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/api/"}`, "GET", "https://a.example"),
+		djPreflight("URLS_REGEX outside preflight", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/api/"}`, "https://a.example", "PUT", ""),
+		djPreflight("URLS_REGEX outside preflight 404", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/api/"}`, "https://a.example", "PUT", "").at("/x"),
+		djPreflight("URLS_REGEX inside preflight", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/api/"}`, "https://a.example", "PUT", "").at("/api/x"),
+		djGet("URLS_REGEX without slash never matches", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "r"}`, "GET", "https://a.example"),
+		djGet("URLS_REGEX prefix", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "/r"}`, "GET", "https://a.example").at("/rx"),
+		djGet("URLS_REGEX dollar before final newline", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/r$"}`, "GET", "https://a.example").at("/r%0A"),
+		djGet("URLS_REGEX invalid: 500", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "("}`, "GET", "https://a.example"),
+		djPreflight("URLS_REGEX invalid preflight: 500", `{"CORS_URLS_REGEX": "("}`, "https://a.example", "PUT", ""),
+		djGet("URLS_REGEX broken UTF-8 repercented", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/x%E2%82A"}`, "GET", "https://a.example").at("/x%E2%82A"),
+		djGet("URLS_REGEX Unicode path", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_URLS_REGEX": "^/\\w$"}`, "GET", "https://a.example").at("/%C3%A9"),
+		djGet("bad host: 400 with CORS headers", `{"CORS_ALLOW_ALL_ORIGINS": true}`, "GET", "https://a.example").onHost("bad_host.example"),
+		djPreflight("bad host preflight", `{"CORS_ALLOW_ALL_ORIGINS": true}`, "https://a.example", "PUT", "").onHost("bad_host.example"),
+		djGet("Host header wins", djA, "GET", "https://a.example").with([2]string{"Host", "x y"}),
+		djGet("duplicate Origin joined", djA, "GET", "https://a.example").with([2]string{"Origin", "https://b.example"}),
+		djGet("Origin whitespace stripped", djA, "GET", " https://a.example\t"),
+		djGet("underscore Origin dropped", djA, "GET", "<none>").with([2]string{"Or_igin", "https://a.example"}),
+		djPreflight("underscore ACRM dropped", djA, "https://a.example", "<none>", "").with([2]string{"Access_Control_Request_Method", "PUT"}),
+		djGet("lower-case header name", djA, "GET", "<none>").with([2]string{"origin", "https://a.example"}),
+		djGet("tab in Origin removed by urlsplit", djA, "GET", "https://a.ex\tample"),
+		djGet("checks: E013 and E014", `{"CORS_ALLOWED_ORIGINS": ["a.example", "https://b.example/", "https://c.example?x", "https://d.example#f", "null", "file://", "http://it's", "tab\there"]}`, "GET", "https://b.example"),
+		djGet("checks: E004", `{"CORS_PREFLIGHT_MAX_AGE": -1, "CORS_ALLOWED_ORIGINS": ["x"]}`, "GET", "https://b.example"),
+		djGet("checks: repr of non-ASCII", `{"CORS_ALLOWED_ORIGINS": ["caf\u00e9", "\u00a0x", "\u0001"]}`, "GET", "https://b.example"),
+		djGet("replace referer", `{"CORS_ALLOWED_ORIGINS": ["https://a.example"], "CORS_REPLACE_HTTPS_REFERER": true}`, "POST", "https://a.example").with([2]string{"Referer", "https://a.example/page"}),
+	}
+}
+
+func (c djCase) methodAs(m string) djCase { c.method = m; return c }
+func (c djCase) onHost(h string) djCase   { c.host = h; return c }
+
+// Generation pools. "<none>" means the header is absent.
+var (
+	djOriginSettings = []string{
+		"", `"CORS_ALLOWED_ORIGINS": ["https://a.example"]`, `"CORS_ALLOWED_ORIGINS": ["https://a.example", "https://b.example:8443", "null"]`,
+		`"CORS_ORIGIN_WHITELIST": ["http://a.example", "https://A.example"]`, `"CORS_ALLOWED_ORIGINS": "https://a.example"`,
+		`"CORS_ALLOWED_ORIGINS": ["a.example"]`, `"CORS_ALLOWED_ORIGIN_REGEXES": ["https://a.example"]`,
+		`"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://(\\w+\\.)?example\\.com$", "^http://localhost:\\d+$"]`,
+		`"CORS_ALLOW_ALL_ORIGINS": true`, `"CORS_ORIGIN_ALLOW_ALL": true`, `"CORS_ALLOW_ALL_ORIGINS": false`,
+		`"CORS_ALLOWED_ORIGINS": ["https://a.example"], "CORS_ALLOWED_ORIGIN_REGEXES": ["^https://.*\\.a\\.example$"]`,
+	}
+	djOtherSettings = []string{
+		`"CORS_ALLOW_CREDENTIALS": true`, `"CORS_EXPOSE_HEADERS": ["X-Total"]`, `"CORS_ALLOW_HEADERS": ["content-type", "x-custom"]`,
+		`"CORS_ALLOW_METHODS": ["GET", "POST"]`, `"CORS_PREFLIGHT_MAX_AGE": 600`, `"CORS_PREFLIGHT_MAX_AGE": 0`,
+		`"CORS_URLS_REGEX": "^/r$"`, `"CORS_URLS_REGEX": "^/api/.*$"`, `"CORS_ALLOW_CREDENTIALS": false`,
+	}
+	djOrigins = []string{"https://a.example", "https://a.example.evil.com", "https://aXexample.com", "http://a.example",
+		"null", "<none>", "", "https://A.example", "https://b.example:8443", "https://sub.example.com", "https://sub.a.example",
+		"http://localhost:3000", "https://example.com", "https://evil.example", "a.example", "https://a.example.com"}
+	djMethods = []string{"GET", "get", "POST", "PUT", "patch", "DELETE", "HEAD", "OPTIONS", "TRACE", "FOO"}
+	djACRMs   = []string{"PUT", "patch", "GET", "DELETE", "<none>", ""}
+	djACRHs   = []string{"", "authorization", "content-type,x-custom", "x-other"}
+	djPaths   = []string{"/r", "/r", "/r", "/x", "/api/x", "/r/"}
+)
+
+// djGenerated draws n configuration × request pairs with a fixed seed.
+func djGenerated(n int) []djCase {
+	r := rand.New(rand.NewPCG(3, 14))
+	pick := func(pool []string) string { return pool[r.IntN(len(pool))] }
+	var cases []djCase
+	for i := range n {
+		var parts []string
+		if s := pick(djOriginSettings); s != "" {
+			parts = append(parts, s)
+		}
+		for _, s := range djOtherSettings {
+			if r.IntN(4) == 0 && !strings.Contains(strings.Join(parts, ","), strings.SplitN(s, ":", 2)[0]) {
+				parts = append(parts, s)
+			}
+		}
+		options := "{" + strings.Join(parts, ", ") + "}"
+		var c djCase
+		if r.IntN(2) == 0 {
+			c = djPreflight("", options, pick(djOrigins), pick(djACRMs), pick(djACRHs))
+		} else {
+			c = djGet("", options, pick(djMethods), pick(djOrigins))
+		}
+		c.path = pick(djPaths)
+		c.name = fmt.Sprintf("generated %d", i)
+		cases = append(cases, c)
+	}
+	return cases
+}
+
+// djRegexCases compare Python's re and the translation through
+// CORS_ALLOWED_ORIGIN_REGEXES.
+func djRegexCases() []djCase {
+	patterns := []string{`https://a\.example`, `^https://\w+\.example\.com$`, `https?://(a|b)\.example`, `(?i)HTTPS://A`,
+		`https://[^.]+\.example\.com\Z`, `.*\.example\.com`, `https://a{2}`, `^(http|https)://localhost(:\d+)?$`, `[`, `a**`,
+		`https://(?P<x>a)\.example`, `https://a\.example$|https://b\.example$`, `\Ahttps://a`}
+	origins := []string{"https://a.example", "https://a.example.com.evil", "https://sub.example.com", "HTTPS://A.example",
+		"http://localhost:8000", "https://aa.example", "https://b.example"}
+	var cases []djCase
+	for i, p := range patterns {
+		pj, _ := json.Marshal([]string{p})
+		for j, o := range origins {
+			if (i+j)%2 == 0 {
+				cases = append(cases, djGet("regex "+p+" vs "+o, `{"CORS_ALLOWED_ORIGIN_REGEXES": `+string(pj)+`}`, "GET", o))
+			}
+		}
+	}
+	return cases
+}
+
+// djRefused are settings corsplay refuses (a *engine.FieldError): what
+// the JSON form has no room for, and patterns RE2 cannot express but
+// Python compiles.
+var djRefused = []string{
+	`{"CORS_ALLOW_PRIVATE_NETWORK": true}`, `{"CORS_MODEL": "x"}`, `{"CORS_ALLOW_CREDENTIALS": "true"}`,
+	`{"CORS_ALLOWED_ORIGINS": null}`, `{"CORS_ALLOWED_ORIGINS": ["https://a.example", null]}`, `{"CORS_PREFLIGHT_MAX_AGE": 1.5}`,
+	`{"CORS_ALLOW_HEADERS": "x-a"}`, `{"CORS_EXPOSE_HEADERS": ["X-\u4f8b"]}`, `{"CORS_ALLOWED_ORIGIN_REGEXES": ["https://(?=a)"]}`,
+	`{"CORS_URLS_REGEX": "(a)\\1"}`, `{"CORS_PREFLIGHT_MAX_AGE": 100000000000000000000}`,
+}
+
+var djRefusedPatterns = []string{`https://(?=a)`, `(a)\1`}
+
+func TestDjangoCORSDifferential(t *testing.T) {
+	start := time.Now()
+	h := startDjHarness(t)
+	var cases []djCase
+	cases = append(cases, djHandPicked()...)
+	cases = append(cases, djRegexCases()...)
+	cases = append(cases, djGenerated(220)...)
+	kinds := map[string]int{}
+	checked, configs := 0, map[string]bool{}
+	for _, c := range cases {
+		want := h.real(t, c)
+		got, err := c.emulated(t)
+		if err != nil {
+			t.Errorf("%s\n  options %s\n  %s %s %q\n  engine error: %v\n  real: %s", c.name, c.options, c.method, c.url(), c.headers, err, want)
+			continue
+		}
+		checked++
+		configs[c.options] = true
+		if got.String() != want.String() {
+			t.Errorf("%s\n  options %s\n  %s %s %q\n  real:   %s\n  engine: %s", c.name, c.options, c.method, c.url(), c.headers, want, got)
+		}
+		kind := fmt.Sprint(want.Status)
+		for _, l := range want.Headers {
+			switch {
+			case strings.HasPrefix(l, "Access-Control-Allow-Origin: *"):
+				kind += " ACAO *"
+			case strings.HasPrefix(l, "Access-Control-Allow-Origin:"):
+				kind += " ACAO echo"
+			case strings.HasPrefix(l, "Access-Control-Allow-Credentials:") && !strings.Contains(strings.Join(want.Headers, "\n"), "Allow-Origin"):
+				kind += " ACAC without ACAO"
+			}
+		}
+		if len(want.Checks) > 0 {
+			kind += " +checks"
+		}
+		kinds[kind]++
+	}
+	for _, options := range djRefused {
+		_, err := engine.Server{Library: &engine.Library{Name: djLibrary, Options: djOptions(t, options)}}.Respond(engine.HTTPRequest{Method: "GET", URL: "https://api.example.com/r"})
+		var fe *engine.FieldError
+		if !errors.As(err, &fe) {
+			t.Errorf("%s: want a *engine.FieldError, got %v", options, err)
+		}
+	}
+	for _, p := range djRefusedPatterns {
+		var out struct{ OK bool }
+		if h.ask(t, map[string]any{"compile": p}, &out); !out.OK {
+			t.Errorf("%s is refused as untranslatable but Python rejects it too: it must give a 500 instead", p)
+		}
+	}
+	if checked < 150 {
+		t.Errorf("only %d pairs compared, want at least 150", checked)
+	}
+	var ks []string
+	for k, n := range kinds {
+		ks = append(ks, fmt.Sprintf("%s ×%d", k, n))
+	}
+	slices.Sort(ks)
+	t.Logf("%d configuration × request pairs agree with the real django-cors-headers 3.14.0 (%d configurations; %d refused as corsplay cannot read them); answers: %s; %v",
+		checked, len(configs), len(djRefused), strings.Join(ks, ", "), time.Since(start).Round(time.Millisecond))
+}
+
+// TestDjangoCORSImportReadsLikePython runs each settings block Import
+// accepts through Python's exec and compares the CORS_ values.
+func TestDjangoCORSImportReadsLikePython(t *testing.T) {
+	h := startDjHarness(t)
+	lib, _ := server.Lookup(djLibrary, "")
+	for _, text := range djImportTexts {
+		got, err := lib.Import(text)
+		var out struct {
+			Settings map[string]any
+			Error    string
+		}
+		h.ask(t, map[string]any{"exec": text}, &out)
+		if err != nil {
+			if out.Error == "" && !strings.Contains(err.Error(), "corsplay") && !strings.Contains(err.Error(), "django-cors-headers") && !strings.Contains(err.Error(), "is not") {
+				t.Errorf("Import refuses %q (%v) but Python runs it", text, err)
+			}
+			continue
+		}
+		if out.Error != "" {
+			t.Errorf("Import reads %q but Python fails: %s", text, out.Error)
+			continue
+		}
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(out.Settings)
+		var gv, wv any
+		json.Unmarshal(g, &gv)
+		json.Unmarshal(w, &wv)
+		if fmt.Sprint(gv) != fmt.Sprint(wv) {
+			t.Errorf("Import(%q)\n  = %s\n  Python: %s", text, g, w)
+		}
+	}
+}
+
+var djImportTexts = []string{
+	"CORS_ALLOWED_ORIGINS = [\"https://a.example\"]\nCORS_ALLOW_CREDENTIALS = True\n",
+	"from corsheaders.defaults import default_headers\nCORS_ALLOW_HEADERS = list(default_headers) + [\"x-custom\"]\n",
+	"from corsheaders.defaults import default_headers, default_methods\nCORS_ALLOW_HEADERS = (*default_headers, 'x-a')\nCORS_ALLOW_METHODS = [*default_methods, \"PURGE\"]\n",
+	"INSTALLED_APPS = [\n    'corsheaders',  # CORS\n]\nMIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\nCORS_ORIGIN_WHITELIST = (\n    'https://a.example',\n    \"https://b.example\",\n)\n",
+	"CORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://\\w+\\.example\\.com$\", '^http://localhost:\\d+$']\n",
+	"CORS_PREFLIGHT_MAX_AGE = 60 * 60 * 24\nCORS_URLS_REGEX = r'^/api/.*$'\n",
+	"CORS_ALLOWED_ORIGINS = 'https://a.example'\n",
+	"CORS_ALLOW_METHODS = 'GET', 'POST'\n",
+	"CORS_EXPOSE_HEADERS = ['X-' 'Total', \"X-\\x41\\u00e9\"]\n",
+	"CORS_ALLOWED_ORIGINS = ['https://a.example'] + ('https://b.example',)\n",
+	"import os\nCORS_ALLOWED_ORIGINS = os.environ['ORIGINS'].split(',')\n",
+	"CORS_ALLOW_PRIVATE_NETWORK = True\n",
+	"CORS_ALLOW_HEADERS = list(default_headers)\n",
+	"if DEBUG:\n    CORS_ALLOW_ALL_ORIGINS = True\n",
+	"CORS_PREFLIGHT_MAX_AGE = -1_000\nCORS_REPLACE_HTTPS_REFERER = False\n",
+	"CORS_ALLOWED_ORIGINS = [\n    \"\"\"https://a.example\"\"\",  # a comment, with ] and '\n]\n",
+}
