@@ -137,7 +137,7 @@ def answer(req):
         except Exception as exc:
             return {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
     if "exec" in req:  # a settings block, run as Python runs settings.py
-        ns = {}
+        ns = {"__file__": "settings.py"}
         try:
             exec(req["exec"], ns)
         except Exception as exc:

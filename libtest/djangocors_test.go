@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/engine/message"
 	"corsplay/engine/server"
 )
 
@@ -514,54 +516,301 @@ func TestDjangoCORSDifferential(t *testing.T) {
 		checked, len(configs), len(djRefused), strings.Join(ks, ", "), time.Since(start).Round(time.Millisecond))
 }
 
-// TestDjangoCORSImportReadsLikePython runs each settings block Import
-// accepts through Python's exec and compares the CORS_ values.
+// TestDjangoCORSImportReadsLikePython runs each settings block through
+// Python's exec: what Import reads must be the CORS_ values Python
+// computes, and what it refuses must be refused for the reason listed.
 func TestDjangoCORSImportReadsLikePython(t *testing.T) {
 	h := startDjHarness(t)
 	lib, _ := server.Lookup(djLibrary, "")
-	for _, text := range djImportTexts {
-		got, err := lib.Import(text)
+	read := 0
+	for _, tt := range djImportTexts {
+		got, err := lib.Import(tt.text)
 		var out struct {
 			Settings map[string]any
 			Error    string
 		}
-		h.ask(t, map[string]any{"exec": text}, &out)
-		if err != nil {
-			if out.Error == "" && !strings.Contains(err.Error(), "corsplay") && !strings.Contains(err.Error(), "django-cors-headers") && !strings.Contains(err.Error(), "is not") {
-				t.Errorf("Import refuses %q (%v) but Python runs it", text, err)
+		h.ask(t, map[string]any{"exec": tt.text}, &out)
+		switch {
+		case tt.refused != "":
+			if err == nil || !strings.Contains(err.Error(), tt.refused) {
+				t.Errorf("Import(%q) = %v, want an error saying %q", tt.text, err, tt.refused)
 			}
 			continue
-		}
-		if out.Error != "" {
-			t.Errorf("Import reads %q but Python fails: %s", text, out.Error)
+		case err != nil:
+			t.Errorf("Import(%q): %v", tt.text, err)
+			continue
+		case out.Error != "":
+			t.Errorf("Import reads %q but Python fails: %s", tt.text, out.Error)
 			continue
 		}
 		g, _ := json.Marshal(got)
 		w, _ := json.Marshal(out.Settings)
-		var gv, wv any
-		json.Unmarshal(g, &gv)
-		json.Unmarshal(w, &wv)
-		if fmt.Sprint(gv) != fmt.Sprint(wv) {
-			t.Errorf("Import(%q)\n  = %s\n  Python: %s", text, g, w)
+		if !bytes.Equal(g, w) { // both marshal maps with sorted keys
+			t.Errorf("Import(%q)\n  = %s\n  Python: %s", tt.text, g, w)
 		}
+		read++
 	}
+	if read < 10 {
+		t.Errorf("only %d settings blocks compared with Python", read)
+	}
+	t.Logf("%d settings blocks read as Python reads them, %d refused", read, len(djImportTexts)-read)
 }
 
-var djImportTexts = []string{
-	"CORS_ALLOWED_ORIGINS = [\"https://a.example\"]\nCORS_ALLOW_CREDENTIALS = True\n",
-	"from corsheaders.defaults import default_headers\nCORS_ALLOW_HEADERS = list(default_headers) + [\"x-custom\"]\n",
-	"from corsheaders.defaults import default_headers, default_methods\nCORS_ALLOW_HEADERS = (*default_headers, 'x-a')\nCORS_ALLOW_METHODS = [*default_methods, \"PURGE\"]\n",
-	"INSTALLED_APPS = [\n    'corsheaders',  # CORS\n]\nMIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\nCORS_ORIGIN_WHITELIST = (\n    'https://a.example',\n    \"https://b.example\",\n)\n",
-	"CORS_ALLOWED_ORIGIN_REGEXES = [r\"^https://\\w+\\.example\\.com$\", '^http://localhost:\\d+$']\n",
-	"CORS_PREFLIGHT_MAX_AGE = 60 * 60 * 24\nCORS_URLS_REGEX = r'^/api/.*$'\n",
-	"CORS_ALLOWED_ORIGINS = 'https://a.example'\n",
-	"CORS_ALLOW_METHODS = 'GET', 'POST'\n",
-	"CORS_EXPOSE_HEADERS = ['X-' 'Total', \"X-\\x41\\u00e9\"]\n",
-	"CORS_ALLOWED_ORIGINS = ['https://a.example'] + ('https://b.example',)\n",
-	"import os\nCORS_ALLOWED_ORIGINS = os.environ['ORIGINS'].split(',')\n",
-	"CORS_ALLOW_PRIVATE_NETWORK = True\n",
-	"CORS_ALLOW_HEADERS = list(default_headers)\n",
-	"if DEBUG:\n    CORS_ALLOW_ALL_ORIGINS = True\n",
-	"CORS_PREFLIGHT_MAX_AGE = -1_000\nCORS_REPLACE_HTTPS_REFERER = False\n",
-	"CORS_ALLOWED_ORIGINS = [\n    \"\"\"https://a.example\"\"\",  # a comment, with ] and '\n]\n",
+var djImportTexts = []struct{ text, refused string }{
+	{"CORS_ALLOWED_ORIGINS = [\"https://a.example\"]\nCORS_ALLOW_CREDENTIALS = True\n", ""},
+	{"from corsheaders.defaults import default_headers\nCORS_ALLOW_HEADERS = list(default_headers) + [\"x-custom\"]\n", ""},
+	{"from corsheaders.defaults import default_headers, default_methods\nCORS_ALLOW_HEADERS = (*default_headers, 'x-a')\nCORS_ALLOW_METHODS = [*default_methods, \"PURGE\"]\n", ""},
+	{"from corsheaders.defaults import *\nCORS_ALLOW_METHODS = tuple(default_methods) + ('PURGE',)\n", ""},
+	{"INSTALLED_APPS = [\n    'corsheaders',  # CORS\n]\nMIDDLEWARE = ['corsheaders.middleware.CorsMiddleware']\nCORS_ORIGIN_WHITELIST = (\n    'https://a.example',\n    \"https://b.example\",\n)\n", ""},
+	{`CORS_ALLOWED_ORIGIN_REGEXES = [r"^https://\w+\.example\.com$", '^http://localhost:\\d+$']` + "\n", ""},
+	{"CORS_PREFLIGHT_MAX_AGE = 60 * 60 * 24\nCORS_URLS_REGEX = r'^/api/.*$'\n", ""},
+	{"CORS_ALLOWED_ORIGINS = 'https://a.example'\n", ""},
+	{"CORS_ALLOW_METHODS = 'GET', 'POST'\n", ""},
+	{`CORS_EXPOSE_HEADERS = ['X-' 'Total', "X-\x41\u00e9\101", 'a\qb', '''c\` + "\n" + `d''', "\t"]` + "\n", ""},
+	{"CORS_PREFLIGHT_MAX_AGE = -1_000\nCORS_REPLACE_HTTPS_REFERER = False\n", ""},
+	{"CORS_ALLOWED_ORIGINS = [\n    \"\"\"https://a.example\"\"\",  # a comment, with ] and '\n]\n", ""},
+	{"import os\nBASE = os.path.dirname(__file__)\ndef f():\n    return 1\nclass C:\n    x = 1\nCORS_ALLOW_ALL_ORIGINS = (True)\nCORS_ALLOWED_ORIGINS = [*'ab']\n", ""},
+	{"CORS_ALLOWED_ORIGINS = ['https://a.example'] + ('https://b.example',)\n", "line 1: CORS_ALLOWED_ORIGINS: the value adds values Python cannot add"},
+	{"import os\nCORS_ALLOWED_ORIGINS = os.environ['ORIGINS'].split(',')\n", "line 2: CORS_ALLOWED_ORIGINS: the value is not a Python literal corsplay reads"},
+	{"CORS_ALLOW_PRIVATE_NETWORK = True\n", "line 1: CORS_ALLOW_PRIVATE_NETWORK: django-cors-headers 3.14 does not read it"},
+	{"CORS_ALLOW_HEADERS = list(default_headers)\n", "without `from corsheaders.defaults import default_headers`"},
+	{"if DEBUG:\n    CORS_ALLOW_ALL_ORIGINS = True\n", "line 2: corsplay reads CORS_ settings only as `CORS_NAME = value` at the top level"},
+	{"CORS_ALLOWED_ORIGIN_REGEXES = [re.compile(r'^https://a')]\n", "line 1: CORS_ALLOWED_ORIGIN_REGEXES: the value is not a Python literal"},
+	{"CORS_ALLOW_CREDENTIALS = None\n", "line 1: CORS_ALLOW_CREDENTIALS: null is not a boolean"},
+	{"CORS_PREFLIGHT_MAX_AGE = 1.5\n", "1.5 is a number corsplay does not read"},
+	{"CORS_ALLOWED_ORIGINS += ['https://a.example']\n", "line 1: corsplay reads CORS_ settings only as"},
+	{"CORS_URLS_REGEX = f'^/{x}'\n", "line 1: CORS_URLS_REGEX: the value is not a Python literal"},
+	{`CORS_EXPOSE_HEADERS = ['\N{BULLET}']` + "\n", "line 1: an escape in this string corsplay does not read"},
+	{"CORS_EXPOSE_HEADERS = ['x\n", "line 1: unterminated string"},
+	{"DEBUG = True\n", "no CORS_ setting found"},
+}
+
+// TestDjangoCORSExportRuns runs the program Export writes for several
+// configurations (python3 cors_app.py ADDRESS:PORT: Django's runserver on
+// loopback) and compares its answers on the wire with the emulation's:
+// status and every header line, in order, minus what the server adds
+// (Date, Server, Connection). A configuration failing the system checks
+// must make runserver refuse to start, printing each of the emulation's
+// warnings.
+func TestDjangoCORSExportRuns(t *testing.T) {
+	if out, err := exec.Command(djPython, "-c", "import django, corsheaders").CombinedOutput(); err != nil {
+		t.Fatalf("the real django-cors-headers is not importable by %s (%v: %s): install it with `%s`", djPython, err, bytes.TrimSpace(out), djInstall)
+	}
+	lib, _ := server.Lookup(djLibrary, "")
+	configs := []string{
+		djACreds,
+		`{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_CREDENTIALS": true, "CORS_EXPOSE_HEADERS": ["X-Total"]}`,
+		`{"CORS_ORIGIN_ALLOW_ALL": true, "CORS_PREFLIGHT_MAX_AGE": 0, "CORS_ALLOW_METHODS": ["GET", "put"]}`,
+		`{"CORS_ORIGIN_WHITELIST": ["https://a.example"], "CORS_ALLOWED_ORIGIN_REGEXES": ["^https://\\w+\\.a\\.example", "("], "CORS_URLS_REGEX": "^/(r|x)$"}`,
+		`{"CORS_ALLOWED_ORIGINS": ["https://a.example", "null", "file://"], "CORS_ALLOW_HEADERS": ["x-custom", "content-type"], "CORS_REPLACE_HTTPS_REFERER": true}`,
+		`{"CORS_ALLOWED_ORIGINS": "https://a.example", "CORS_PREFLIGHT_MAX_AGE": -1}`,
+		`{"CORS_ALLOWED_ORIGINS": ["https://a.example/", "b.example"]}`,
+		`{"CORS_ALLOWED_ORIGINS": ["https://[x"]}`,
+	}
+	type req struct {
+		method, path string
+		headers      [][2]string
+	}
+	o := func(v string) [2]string { return [2]string{"Origin", v} }
+	acrm := func(v string) [2]string { return [2]string{"Access-Control-Request-Method", v} }
+	reqs := []req{
+		{"GET", "/r", [][2]string{o("https://a.example")}},
+		{"GET", "/r", [][2]string{o("https://a.example.evil.com")}},
+		{"GET", "/r", [][2]string{o("https://sub.a.example.evil")}},
+		{"GET", "/r", [][2]string{o("null")}},
+		{"GET", "/r", nil},
+		{"patch", "/r", [][2]string{o("https://a.example")}},
+		{"HEAD", "/r", [][2]string{o("https://a.example")}},
+		{"TRACE", "/r", [][2]string{o("https://a.example")}},
+		{"OPTIONS", "/r", [][2]string{o("https://a.example")}},
+		{"OPTIONS", "/r", [][2]string{o("https://a.example"), acrm("PUT"), {"Access-Control-Request-Headers", "authorization"}}},
+		{"OPTIONS", "/x", [][2]string{o("https://evil.example"), acrm("patch")}},
+		{"GET", "/x", [][2]string{o("https://a.example")}},
+		{"GET", "//r?q=1", [][2]string{o("http://a.example")}},
+		{"POST", "/r", [][2]string{o("https://a.example"), {"Host", "bad_host"}}},
+		{"GET", "/r", [][2]string{o("https://a.example"), o("https://b.example")}},
+		{"GET", "/r", [][2]string{{"Or_igin", "https://a.example"}}},
+		{"DELETE", "/r", [][2]string{o(" https://a.example ")}},
+	}
+	dir := t.TempDir()
+	start := time.Now()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	compared, refused := 0, 0
+	results := make([]string, len(configs))
+	for i, options := range configs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var report strings.Builder
+			defer func() { results[i] = report.String() }()
+			fail := func(format string, args ...any) { fmt.Fprintf(&report, "  "+format+"\n", args...) }
+			opts := djOptions(t, options)
+			code, err := lib.Export(opts)
+			if err != nil {
+				fail("Export: %v", err)
+				return
+			}
+			em, err := lib.New(opts)
+			if err != nil {
+				fail("New: %v", err)
+				return
+			}
+			file := fmt.Sprintf("%s/cors_app_%d.py", dir, i)
+			os.WriteFile(file, []byte(code), 0o644)
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				fail("%v", err)
+				return
+			}
+			addr := ln.Addr().String()
+			ln.Close()
+			cmd := exec.Command(djPython, file, addr)
+			cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+			var stderr syncBuffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				fail("start: %v", err)
+				return
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			defer cmd.Process.Kill()
+			if w := em.Warnings(); len(w) > 0 {
+				select {
+				case err := <-exited:
+					for _, warning := range w {
+						id, msg, _ := strings.Cut(warning, ": ")
+						msg, hint, _ := strings.Cut(msg, " HINT: ")
+						want := "(" + id + ") " + msg
+						if hint != "" {
+							want += "\n\tHINT: " + hint
+						}
+						if strings.HasPrefix(id, "ValueError") {
+							want = warning
+						}
+						if !strings.Contains(stderr.String(), want) {
+							fail("runserver refused to start (%v) without saying %q:\n%s", err, want, stderr.String())
+						}
+					}
+					mu.Lock()
+					refused++
+					mu.Unlock()
+				case <-time.After(15 * time.Second):
+					fail("the emulation warns %q but runserver did not refuse to start", w)
+				}
+				return
+			}
+			deadline := time.Now().Add(15 * time.Second)
+			for {
+				c, err := net.Dial("tcp", addr)
+				if err == nil {
+					c.Close()
+					break
+				}
+				if time.Now().After(deadline) {
+					fail("runserver did not listen on %s within 15 s: %s", addr, stderr.String())
+					return
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			for _, r := range reqs {
+				hs := r.headers
+				if !slices.ContainsFunc(hs, func(h [2]string) bool { return h[0] == "Host" }) {
+					hs = append([][2]string{{"Host", addr}}, hs...)
+				}
+				hs = append(hs, [2]string{"Connection", "close"})
+				got, err := djWire(addr, r.method, r.path, hs)
+				if err != nil {
+					fail("%s %s: %v", r.method, r.path, err)
+					continue
+				}
+				ereq := message.Request{Method: r.method, URL: "http://" + addr + r.path}
+				for _, h := range hs {
+					ereq.Headers = append(ereq.Headers, message.Header{Name: h[0], Value: h[1]})
+				}
+				resp := em.Respond(ereq)
+				want := fmt.Sprint(resp.Status)
+				for _, h := range resp.Headers {
+					want += "\n      " + h.Name + ": " + h.Value
+				}
+				if got != want {
+					fail("%s %s %q\n    wire:      %s\n    emulation: %s", r.method, r.path, r.headers, got, want)
+				}
+				mu.Lock()
+				compared++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r != "" {
+			t.Errorf("exported program for %s:\n%s", configs[i], r)
+		}
+	}
+	if compared < 5*len(reqs) || refused < 3 {
+		t.Errorf("only %d answers compared and %d refusals seen", compared, refused)
+	}
+	t.Logf("%d exported programs run: %d answers on the wire agree with the emulation, %d refused to start with the emulation's warnings; %v",
+		len(configs), compared, refused, time.Since(start).Round(time.Millisecond))
+}
+
+// djWire sends one request and returns the status and the header lines the
+// application wrote (Date, Server and Connection are the server's).
+func djWire(addr, method, path string, headers [][2]string) (string, error) {
+	c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+	if err != nil {
+		return "", err
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	var b strings.Builder
+	b.WriteString(method + " " + path + " HTTP/1.1\r\n")
+	for _, h := range headers {
+		b.WriteString(h[0] + ": " + h[1] + "\r\n")
+	}
+	b.WriteString("\r\n")
+	if _, err := io.WriteString(c, b.String()); err != nil {
+		return "", err
+	}
+	raw, err := io.ReadAll(c)
+	if err != nil && len(raw) == 0 {
+		return "", err
+	}
+	head, _, _ := strings.Cut(string(raw), "\r\n\r\n")
+	lines := strings.Split(head, "\r\n")
+	f := strings.Fields(lines[0])
+	if len(f) < 2 {
+		return "", fmt.Errorf("no status line in %q", raw)
+	}
+	out := f[1]
+	for _, l := range lines[1:] {
+		name, value, _ := strings.Cut(l, ":")
+		switch strings.ToLower(name) {
+		case "date", "server", "connection":
+			continue
+		}
+		out += "\n      " + name + ": " + strings.TrimLeft(value, " ")
+	}
+	return out, nil
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's writes and the test's
+// reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

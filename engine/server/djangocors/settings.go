@@ -175,7 +175,7 @@ func pyLiteral(v any) string {
 // backslashes when it can, else "..." with escapes.
 func pyStr(s string) string {
 	printable := func(r rune) bool { return r >= ' ' && r != 0x7F && (r < 0x80 || unicode.IsPrint(r)) }
-	if strings.Contains(s, `\`) && !strings.Contains(s, `"`) && len(s)-len(strings.TrimRight(s, `\`))%2 == 0 &&
+	if strings.Contains(s, `\`) && !strings.Contains(s, `"`) && (len(s)-len(strings.TrimRight(s, `\`)))%2 == 0 &&
 		strings.IndexFunc(s, func(r rune) bool { return !printable(r) }) < 0 {
 		return `r"` + s + `"`
 	}
@@ -236,7 +236,9 @@ func tokenize(src string) ([]token, error) {
 		}
 		t := token{line: line, col: col} // col: right for a logical line's first token
 		j := i
-		for j < len(src) && (src[j] == '_' || src[j] >= 0x80 || unicode.IsLetter(rune(src[j])) || unicode.IsDigit(rune(src[j]))) {
+		num := c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9'
+		for j < len(src) && (src[j] == '_' || src[j] >= 0x80 || unicode.IsLetter(rune(src[j])) || unicode.IsDigit(rune(src[j])) ||
+			num && (src[j] == '.' || (src[j] == '+' || src[j] == '-') && (src[j-1]|0x20) == 'e')) {
 			j++
 		}
 		switch q := byte(0); {
@@ -286,7 +288,7 @@ func tokenize(src string) ([]token, error) {
 			i = k + 1
 		case j > i:
 			t.kind, t.text, i = 'n', src[i:j], j
-			if c >= '0' && c <= '9' {
+			if num {
 				t.kind = '0'
 			}
 		default:
