@@ -417,7 +417,7 @@ func serverError() message.Response { return answer(500, "text/html", "", "") }
 func wsgiHeader(hs message.Headers, key string) (string, bool) {
 	var vals []string
 	for _, h := range hs {
-		if !strings.Contains(h.Name, "_") && asciiUpper(strings.ReplaceAll(h.Name, "-", "_")) == key {
+		if wsgiName(h.Name, key) {
 			v := h.Value
 			for len(v) > 0 && pySpace(v[0]) {
 				v = v[1:]
@@ -429,6 +429,29 @@ func wsgiHeader(hs message.Headers, key string) (string, bool) {
 		}
 	}
 	return strings.Join(vals, ","), vals != nil
+}
+
+// wsgiName reports whether a header name without "_" becomes key once
+// upper-cased with "-" as "_".
+func wsgiName(n, key string) bool {
+	if len(n) != len(key) {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		switch {
+		case c == '_':
+			return false
+		case c == '-':
+			c = '_'
+		case c >= 'a' && c <= 'z':
+			c -= 32
+		}
+		if c != key[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func pySpace(b byte) bool {
@@ -542,7 +565,14 @@ const nfkcDelims = "\u2047\u2048\u2049\u2100\u2101\u2105\u2106\u2A74\uFE13\uFE16
 // urlsplit is Python 3.11's urllib.parse.urlsplit; err is its ValueError.
 func urlsplit(s string) (u split, err string) {
 	s = strings.TrimLeft(s, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-	s = strings.NewReplacer("\t", "", "\r", "", "\n", "").Replace(s)
+	if strings.ContainsAny(s, "\t\r\n") {
+		s = strings.Map(func(r rune) rune {
+			if r == '\t' || r == '\r' || r == '\n' {
+				return -1
+			}
+			return r
+		}, s)
+	}
 	if i := strings.IndexByte(s, ':'); i > 0 && (s[0]|0x20 >= 'a' && s[0]|0x20 <= 'z') &&
 		strings.Trim(s[:i], "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.") == "" {
 		u.scheme, s = strings.ToLower(s[:i]), s[i+1:]

@@ -420,7 +420,7 @@ func (p *parser) sum() (pyValue, error) {
 				return v, err
 			}
 		default:
-			v.items = append(append([]pyValue{}, v.items...), w.items...)
+			v.items = append(v.items, w.items...) // every value owns its items
 		}
 	}
 	return v, err
@@ -526,7 +526,7 @@ func (p *parser) atom() (pyValue, error) {
 			default:
 				v.items = append(v.items, x)
 			}
-			if comma = p.is(","); !comma && !(p.peek().kind == 'o' && p.peek().text == end) {
+			if comma = p.is(","); !comma && !(p.peek().kind == 'o' && p.peek().text == end) && p.peek().kind != '\n' {
 				return v, errLiteral
 			}
 		}
