@@ -103,8 +103,8 @@ type cors struct {
 	allowHeaders, allowMethods, expose string
 	exposeSet                          bool // len(CORS_EXPOSE_HEADERS) > 0
 	maxAge                             int64
-	urls, urlsNL                       *pattern.Regexp // nil: every path
-	urlsBad                            bool            // re.error on every request
+	urls, urlsNL                       *pattern.Regexp // CORS_URLS_REGEX
+	urlsBad, urlsSet                   bool            // re.error on every request; set
 	warnings                           []string
 	insts                              int
 }
@@ -150,17 +150,16 @@ func configure(raw map[string]json.RawMessage) (*cors, error) {
 	c.allowHeaders = joined(o, "CORS_ALLOW_HEADERS", defaultHeaders, nil)
 	c.allowMethods = joined(o, "CORS_ALLOW_METHODS", defaultMethods, nil)
 	c.expose = joined(o, "CORS_EXPOSE_HEADERS", nil, &c.exposeSet)
-	var urls string
-	if get(o, "CORS_URLS_REGEX", "a string", &urls) {
-		var err error
-		if c.urls, err = compile(urls, "$", &set); err == nil {
-			c.urlsNL, err = compile(urls, "(?m:$)", &set)
-		}
-		if err != nil {
-			o.Fail("CORS_URLS_REGEX", err.Error())
-		}
-		c.urlsBad = c.urls == nil
+	urls := `^.*$` // which does not match a path holding a newline before its last character
+	c.urlsSet = get(o, "CORS_URLS_REGEX", "a string", &urls)
+	var err error
+	if c.urls, err = compile(urls, "$", &set); err == nil {
+		c.urlsNL, err = compile(urls, "(?m:$)", &set)
 	}
+	if err != nil {
+		o.Fail("CORS_URLS_REGEX", err.Error())
+	}
+	c.urlsBad = c.urls == nil
 	for _, k := range o.Unknown() {
 		why := "django-cors-headers 3.14 reads no such setting"
 		if k == "CORS_ALLOW_PRIVATE_NETWORK" {
@@ -287,17 +286,14 @@ func (c *cors) Respond(req message.Request) message.Response {
 		host = authority
 	}
 	// CorsMiddleware.process_request: is_enabled.
-	enabled := true
-	switch {
-	case c.urlsBad:
+	if c.urlsBad {
 		return serverError()
-	case c.urls != nil:
-		re := c.urls
-		if strings.IndexByte(pathInfo, '\n') == len(pathInfo)-1 {
-			re = c.urlsNL // Python's $ matches before a final newline
-		}
-		enabled = re.Match(pathInfo, req.Meter)
 	}
+	re := c.urls
+	if strings.IndexByte(pathInfo, '\n') == len(pathInfo)-1 {
+		re = c.urlsNL // Python's $ matches before a final newline
+	}
+	enabled := re.Match(pathInfo, req.Meter)
 	_, acrm := wsgiHeader(req.Headers, "ACCESS_CONTROL_REQUEST_METHOD")
 	var resp message.Response
 	switch {

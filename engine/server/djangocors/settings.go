@@ -64,7 +64,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		g, _ := pattern.TranslatePython(c.regexSrc[i], "$")
 		s.Origins = append(s.Origins, server.Entry{Written: c.regexSrc[i], Policy: "re:^(?:" + g + ")", Regex: true})
 	}
-	if c.urls != nil {
+	if c.urlsSet {
 		s.Notes = append(s.Notes, "CORS applies only to paths matching CORS_URLS_REGEX (re.match); other paths get no CORS header.")
 	}
 	if c.credentials && !c.allowAll {
