@@ -662,62 +662,37 @@ func TestDjangoCORSExportRuns(t *testing.T) {
 			}
 			file := fmt.Sprintf("%s/cors_app_%d.py", dir, i)
 			os.WriteFile(file, []byte(code), 0o644)
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				fail("%v", err)
-				return
-			}
-			addr := ln.Addr().String()
-			ln.Close()
-			cmd := exec.Command(djPython, file, addr)
-			cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
-			var stderr syncBuffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				fail("start: %v", err)
-				return
-			}
-			exited := make(chan error, 1)
-			go func() { exited <- cmd.Wait() }()
-			defer cmd.Process.Kill()
+			run := djServe(file)
+			defer run.stop()
 			if w := em.Warnings(); len(w) > 0 {
-				select {
-				case err := <-exited:
-					for _, warning := range w {
-						id, msg, _ := strings.Cut(warning, ": ")
-						msg, hint, _ := strings.Cut(msg, " HINT: ")
-						want := "(" + id + ") " + msg
-						if hint != "" {
-							want += "\n\tHINT: " + hint
-						}
-						if strings.HasPrefix(id, "ValueError") {
-							want = warning
-						}
-						if !strings.Contains(stderr.String(), want) {
-							fail("runserver refused to start (%v) without saying %q:\n%s", err, want, stderr.String())
-						}
-					}
-					mu.Lock()
-					refused++
-					mu.Unlock()
-				case <-time.After(15 * time.Second):
-					fail("the emulation warns %q but runserver did not refuse to start", w)
-				}
-				return
-			}
-			deadline := time.Now().Add(15 * time.Second)
-			for {
-				c, err := net.Dial("tcp", addr)
-				if err == nil {
-					c.Close()
-					break
-				}
-				if time.Now().After(deadline) {
-					fail("runserver did not listen on %s within 15 s: %s", addr, stderr.String())
+				if !run.exited {
+					fail("the emulation warns %q but runserver did not refuse to start: %s", w, run.err)
 					return
 				}
-				time.Sleep(50 * time.Millisecond)
+				for _, warning := range w {
+					id, msg, _ := strings.Cut(warning, ": ")
+					msg, hint, _ := strings.Cut(msg, " HINT: ")
+					want := "(" + id + ") " + msg
+					if hint != "" {
+						want += "\n\tHINT: " + hint
+					}
+					if strings.HasPrefix(id, "ValueError") {
+						want = warning
+					}
+					if !strings.Contains(run.stderr.String(), want) {
+						fail("runserver refused to start without saying %q:\n%s", want, run.stderr.String())
+					}
+				}
+				mu.Lock()
+				refused++
+				mu.Unlock()
+				return
 			}
+			if run.err != nil {
+				fail("%v", run.err)
+				return
+			}
+			addr, stderr := run.addr, run.stderr
 			for _, r := range reqs {
 				hs := r.headers
 				if !slices.ContainsFunc(hs, func(h [2]string) bool { return h[0] == "Host" }) {
@@ -726,8 +701,8 @@ func TestDjangoCORSExportRuns(t *testing.T) {
 				hs = append(hs, [2]string{"Connection", "close"})
 				got, err := djWire(addr, r.method, r.path, hs)
 				if err != nil {
-					fail("%s %s: %v", r.method, r.path, err)
-					continue
+					fail("%s %s: %v; the program's stderr:\n%s", r.method, r.path, err, stderr.String())
+					return
 				}
 				ereq := message.Request{Method: r.method, URL: "http://" + addr + r.path}
 				for _, h := range hs {
@@ -758,6 +733,62 @@ func TestDjangoCORSExportRuns(t *testing.T) {
 	}
 	t.Logf("%d exported programs run: %d answers on the wire agree with the emulation, %d refused to start with the emulation's warnings; %v",
 		len(configs), compared, refused, time.Since(start).Round(time.Millisecond))
+}
+
+// djRun is an exported program started by djServe.
+type djRun struct {
+	addr   string
+	stderr *syncBuffer
+	exited bool  // it exited by itself (runserver refusing to start)
+	err    error // it neither served nor exited
+	stop   func()
+}
+
+// djServe starts `python3 file ADDRESS:PORT` and waits until it answers a
+// probe request that it logs (so the port is surely its own), or exits.
+// A port taken meanwhile by another process is retried.
+func djServe(file string) djRun {
+	var run djRun
+	for attempt := 0; attempt < 3; attempt++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return djRun{err: err, stop: func() {}}
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		cmd := exec.Command(djPython, file, addr)
+		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
+		stderr := &syncBuffer{}
+		cmd.Stderr = stderr
+		if err := cmd.Start(); err != nil {
+			return djRun{err: err, stop: func() {}}
+		}
+		exited := make(chan struct{})
+		go func() { cmd.Wait(); close(exited) }()
+		run = djRun{addr: addr, stderr: stderr, stop: func() { cmd.Process.Kill(); <-exited }}
+		probe := [][2]string{{"Host", addr}, {"Connection", "close"}}
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			select {
+			case <-exited:
+				run.exited = true
+			default:
+			}
+			if run.exited {
+				break
+			}
+			if _, err := djWire(addr, "GET", "/corsplay-probe", probe); err == nil && strings.Contains(stderr.String(), "/corsplay-probe") {
+				return run
+			}
+		}
+		if !run.exited {
+			run.err = fmt.Errorf("runserver did not answer on %s within 15 s: %s", addr, stderr.String())
+			return run
+		}
+		if !strings.Contains(stderr.String(), "already in use") {
+			return run
+		}
+	}
+	return run
 }
 
 // djWire sends one request and returns the status and the header lines the

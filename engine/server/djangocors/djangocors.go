@@ -632,10 +632,14 @@ func bracketed(netloc string) string {
 
 // pyRepr is Python's repr() of a str.
 func pyRepr(s string) string {
-	q := "'"
 	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		q = `"`
+		return quote(s, `"`)
 	}
+	return quote(s, "'")
+}
+
+// quote writes s between quotes q with repr()'s escapes.
+func quote(s, q string) string {
 	var b strings.Builder
 	b.WriteString(q)
 	for _, r := range s {

@@ -174,29 +174,11 @@ func pyLiteral(v any) string {
 // pyStr writes a Python string literal: r"..." for a pattern with
 // backslashes when it can, else "..." with escapes.
 func pyStr(s string) string {
-	printable := func(r rune) bool { return r >= ' ' && r != 0x7F && (r < 0x80 || unicode.IsPrint(r)) }
 	if strings.Contains(s, `\`) && !strings.Contains(s, `"`) && (len(s)-len(strings.TrimRight(s, `\`)))%2 == 0 &&
-		strings.IndexFunc(s, func(r rune) bool { return !printable(r) }) < 0 {
+		strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7F || r > 0x7F && !unicode.IsPrint(r) }) < 0 {
 		return `r"` + s + `"`
 	}
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch {
-		case r == '"' || r == '\\':
-			b.WriteString(`\` + string(r))
-		case printable(r):
-			b.WriteRune(r)
-		case r <= 0xFF:
-			b.WriteString(`\x` + strconv.FormatUint(uint64(r)|0x100, 16)[1:])
-		case r <= 0xFFFF:
-			b.WriteString(`\u` + strconv.FormatUint(uint64(r)|0x10000, 16)[1:])
-		default:
-			b.WriteString(`\U` + strconv.FormatUint(uint64(r)|0x100000000, 16)[1:])
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
+	return quote(s, `"`)
 }
 
 // A token of Python source.
@@ -338,34 +320,39 @@ func unescape(s string, b *strings.Builder) (n int, ok bool) {
 	return start + size, true
 }
 
-// A Python value: string, integer, bool, None, list or tuple.
+// A Python value: 's' str, 'i' int, 'b' bool and 'N' None (s holds their
+// JSON), 'l' list, 't' tuple.
 type pyValue struct {
-	kind  byte // 's', 'i', 'b', 'N', 'l', 't'
+	kind  byte
 	s     string
 	i     int64
-	b     bool
 	items []pyValue
 }
 
-func (v pyValue) json() json.RawMessage {
-	var out []byte
+func (v pyValue) json() string {
 	switch v.kind {
 	case 's':
-		out, _ = json.Marshal(v.s)
+		b, _ := json.Marshal(v.s)
+		return string(b)
 	case 'i':
-		out = strconv.AppendInt(nil, v.i, 10)
-	case 'b':
-		out = strconv.AppendBool(nil, v.b)
-	case 'N':
-		out = []byte("null")
-	default:
-		parts := make([]string, len(v.items))
-		for i, x := range v.items {
-			parts[i] = string(x.json())
-		}
-		out = []byte("[" + strings.Join(parts, ",") + "]")
+		return strconv.FormatInt(v.i, 10)
+	case 'b', 'N':
+		return v.s
 	}
-	return out
+	parts := make([]string, len(v.items))
+	for i, x := range v.items {
+		parts[i] = x.json()
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}
+
+// strs is a list ('l') or tuple ('t') of strings.
+func strs(kind byte, ss []string) pyValue {
+	v := pyValue{kind: kind}
+	for _, s := range ss {
+		v.items = append(v.items, pyValue{kind: 's', s: s})
+	}
+	return v
 }
 
 // parser reads one setting's value.
@@ -385,16 +372,19 @@ func (p *parser) is(op string) bool {
 	return false
 }
 
-var errLiteral = errors.New("is not a Python literal corsplay reads (strings, integers, True, False, None, lists, tuples, default_headers and default_methods from corsheaders.defaults, list() and tuple() of them, + and *)")
+var (
+	errLiteral = errors.New("is not a Python literal corsplay reads (strings, integers, True, False, None, lists, tuples, default_headers and default_methods from corsheaders.defaults, list() and tuple() of them, + and *)")
+	errBig     = errors.New("is an integer corsplay does not read (over 64 bits)")
+)
 
-// expr is a tuple display, or one sum.
-func (p *parser) expr(stop string) (pyValue, error) {
+// expr is a tuple display without brackets, or one sum.
+func (p *parser) expr() (pyValue, error) {
 	v, err := p.sum()
-	if err != nil || !(p.peek().kind == 'o' && p.peek().text == ",") {
+	if err != nil || p.peek().text != "," {
 		return v, err
 	}
 	t := pyValue{kind: 't', items: []pyValue{v}}
-	for p.is(",") && !(p.peek().kind == '\n' || p.peek().kind == 'o' && p.peek().text == stop) {
+	for p.is(",") && p.peek().kind != '\n' {
 		if v, err = p.sum(); err != nil {
 			return v, err
 		}
@@ -403,6 +393,8 @@ func (p *parser) expr(stop string) (pyValue, error) {
 	return t, nil
 }
 
+// sum is products joined with +: strings, lists and tuples concatenate,
+// integers add.
 func (p *parser) sum() (pyValue, error) {
 	v, err := p.product()
 	for err == nil && p.is("+") {
@@ -410,15 +402,15 @@ func (p *parser) sum() (pyValue, error) {
 		if w, err = p.product(); err != nil {
 			break
 		}
-		switch {
+		switch r := v.i + w.i; {
 		case v.kind != w.kind || v.kind == 'b' || v.kind == 'N':
 			err = errors.New("adds values Python cannot add (TypeError)")
+		case v.kind == 'i' && (r > v.i) != (w.i > 0):
+			err = errBig
+		case v.kind == 'i':
+			v.i = r
 		case v.kind == 's':
 			v.s += w.s
-		case v.kind == 'i':
-			if v.i, err = addInt(v.i, w.i); err != nil {
-				return v, err
-			}
 		default:
 			v.items = append(v.items, w.items...) // every value owns its items
 		}
@@ -426,48 +418,38 @@ func (p *parser) sum() (pyValue, error) {
 	return v, err
 }
 
-func addInt(a, b int64) (int64, error) {
-	if b > 0 && a > math.MaxInt64-b || b < 0 && a < math.MinInt64-b {
-		return 0, errors.New("is an integer corsplay does not read (over 64 bits)")
-	}
-	return a + b, nil
-}
-
+// product is integers multiplied.
 func (p *parser) product() (pyValue, error) {
-	v, err := p.unary()
+	v, err := p.term()
 	for err == nil && p.is("*") {
 		var w pyValue
-		if w, err = p.unary(); err == nil && (v.kind != 'i' || w.kind != 'i') {
-			err = errors.New("multiplies what corsplay only multiplies as integers")
-		}
-		if err == nil {
-			if v.i != 0 && (v.i*w.i/v.i != w.i || v.i == -1 && w.i == math.MinInt64) {
-				return v, errors.New("is an integer corsplay does not read (over 64 bits)")
+		if w, err = p.term(); err == nil {
+			switch r := v.i * w.i; {
+			case v.kind != 'i' || w.kind != 'i':
+				err = errors.New("multiplies what corsplay multiplies only as integers")
+			case v.i != 0 && (r/v.i != w.i || v.i == -1 && w.i == math.MinInt64):
+				err = errBig
+			default:
+				v.i = r
 			}
-			v.i *= w.i
 		}
 	}
 	return v, err
 }
 
-func (p *parser) unary() (pyValue, error) {
-	if p.is("-") || p.is("+") {
-		neg := p.toks[p.pos-1].text == "-"
-		v, err := p.unary()
+func (p *parser) term() (pyValue, error) {
+	t := p.next()
+	n := t.kind == 'n'
+	switch {
+	case t.kind == 'o' && (t.text == "-" || t.text == "+"):
+		v, err := p.term()
 		if err == nil && v.kind != 'i' {
 			err = errors.New("negates what is not an integer (TypeError)")
 		}
-		if neg {
+		if t.text == "-" {
 			v.i = -v.i
 		}
 		return v, err
-	}
-	return p.atom()
-}
-
-func (p *parser) atom() (pyValue, error) {
-	t := p.next()
-	switch {
 	case t.kind == 's':
 		v := pyValue{kind: 's', s: t.str}
 		for p.peek().kind == 's' { // implicit concatenation
@@ -475,28 +457,30 @@ func (p *parser) atom() (pyValue, error) {
 		}
 		return v, nil
 	case t.kind == '0':
-		n, err := strconv.ParseInt(strings.ReplaceAll(t.text, "_", ""), 10, 64)
+		i, err := strconv.ParseInt(strings.ReplaceAll(t.text, "_", ""), 10, 64)
 		if err != nil {
-			return pyValue{}, errors.New(t.text + " is a number corsplay does not read: write a decimal integer")
+			err = errors.New(t.text + " is a number corsplay does not read: write a decimal integer")
 		}
-		return pyValue{kind: 'i', i: n}, nil
-	case t.kind == 'n' && (t.text == "True" || t.text == "False"):
-		return pyValue{kind: 'b', b: t.text == "True"}, nil
-	case t.kind == 'n' && t.text == "None":
-		return pyValue{kind: 'N'}, nil
-	case t.kind == 'n' && p.defaults[t.text] && (t.text == "default_headers" || t.text == "default_methods"):
-		v := pyValue{kind: 't'}
-		for _, s := range map[bool][]string{true: defaultHeaders, false: defaultMethods}[t.text == "default_headers"] {
-			v.items = append(v.items, pyValue{kind: 's', s: s})
+		return pyValue{kind: 'i', i: i}, err
+	case n && (t.text == "True" || t.text == "False"):
+		return pyValue{kind: 'b', s: strings.ToLower(t.text)}, nil
+	case n && t.text == "None":
+		return pyValue{kind: 'N', s: "null"}, nil
+	case n && (t.text == "default_headers" || t.text == "default_methods"):
+		if !p.defaults[t.text] {
+			return pyValue{}, errors.New("uses " + t.text + " without `from corsheaders.defaults import " + t.text + "`")
 		}
-		return v, nil
-	case t.kind == 'n' && (t.text == "list" || t.text == "tuple") && p.is("("):
+		if t.text == "default_headers" {
+			return strs('t', defaultHeaders), nil
+		}
+		return strs('t', defaultMethods), nil
+	case n && (t.text == "list" || t.text == "tuple") && p.is("("):
 		v, err := p.sum()
 		if err == nil && !p.is(")") {
 			err = errLiteral
 		}
-		if err == nil && v.kind == 's' {
-			v = pyValue{kind: 'l', items: chars(v.s)}
+		if v.kind == 's' {
+			v = strs('l', strings.Split(v.s, ""))
 		}
 		if err == nil && v.kind != 'l' && v.kind != 't' {
 			err = errors.New("calls " + t.text + "() on what is not a sequence (TypeError)")
@@ -504,8 +488,10 @@ func (p *parser) atom() (pyValue, error) {
 		v.kind = t.text[0]
 		return v, err
 	case t.kind == 'o' && (t.text == "[" || t.text == "("):
-		end := map[string]string{"[": "]", "(": ")"}[t.text]
-		v := pyValue{kind: map[string]byte{"[": 'l', "(": 't'}[t.text]}
+		end, v := "]", pyValue{kind: 'l'}
+		if t.text == "(" {
+			end, v.kind = ")", 't'
+		}
 		comma := false
 		for !p.is(end) {
 			if p.peek().kind == 0 || p.peek().kind == '\n' {
@@ -513,12 +499,11 @@ func (p *parser) atom() (pyValue, error) {
 			}
 			star := p.is("*")
 			x, err := p.sum()
-			if err != nil {
-				return x, err
-			}
 			switch {
+			case err != nil:
+				return x, err
 			case star && x.kind == 's':
-				v.items = append(v.items, chars(x.s)...)
+				v.items = append(v.items, strs('l', strings.Split(x.s, "")).items...)
 			case star && (x.kind == 'l' || x.kind == 't'):
 				v.items = append(v.items, x.items...)
 			case star:
@@ -526,7 +511,7 @@ func (p *parser) atom() (pyValue, error) {
 			default:
 				v.items = append(v.items, x)
 			}
-			if comma = p.is(","); !comma && !(p.peek().kind == 'o' && p.peek().text == end) && p.peek().kind != '\n' {
+			if comma = p.is(","); !comma && p.peek().text != end && p.peek().kind != '\n' {
 				return v, errLiteral
 			}
 		}
@@ -535,18 +520,7 @@ func (p *parser) atom() (pyValue, error) {
 		}
 		return v, nil
 	}
-	if t.kind == 'n' && (t.text == "default_headers" || t.text == "default_methods") {
-		return pyValue{}, errors.New("uses " + t.text + " without `from corsheaders.defaults import " + t.text + "`")
-	}
 	return pyValue{}, errLiteral
-}
-
-func chars(s string) []pyValue {
-	var out []pyValue
-	for _, r := range s {
-		out = append(out, pyValue{kind: 's', s: string(r)})
-	}
-	return out
 }
 
 // importSettings reads the CORS_ settings of a Django settings block: every
@@ -590,7 +564,7 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 			return nil, errors.New(at + "corsplay reads CORS_ settings only as `CORS_NAME = value` at the top level of the settings")
 		}
 		p.pos += 2
-		v, err := p.expr("")
+		v, err := p.expr()
 		if err == nil && p.peek().kind != '\n' {
 			err = errLiteral
 		}
@@ -598,7 +572,7 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 			return nil, errors.New(at + start.text + ": the value " + err.Error())
 		}
 		p.next()
-		options[start.text], lines[start.text] = v.json(), start.line
+		options[start.text], lines[start.text] = json.RawMessage(v.json()), start.line
 	}
 	if len(options) == 0 {
 		return nil, errors.New("no CORS_ setting found: corsplay reads lines like CORS_ALLOWED_ORIGINS = [\"https://a.example\"]")
