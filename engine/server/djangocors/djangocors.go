@@ -237,6 +237,15 @@ func joined(o *server.Options, n string, def []string, set *bool) string {
 // emulate.
 func compile(expr, dollar string, set *pattern.Set) (*pattern.Regexp, error) {
 	goExpr, err := pattern.TranslatePython(expr, dollar)
+	var ue *pattern.PythonUnsupportedError
+	if errors.As(err, &ue) {
+		// A lookaround is refused where met; Python may reject the
+		// pattern further on, as it would with a group there.
+		alt := strings.NewReplacer("(?=", "(?:", "(?!", "(?:", "(?<=", "(?:", "(?<!", "(?:").Replace(expr)
+		if _, err2 := pattern.TranslatePython(alt, dollar); errors.Is(err2, pattern.ErrPythonRejects) {
+			return nil, nil
+		}
+	}
 	if errors.Is(err, pattern.ErrPythonRejects) {
 		return nil, nil
 	}
