@@ -13,6 +13,9 @@
 // holding "_" dropped, values stripped and decoded as Latin-1, repeated
 // headers joined with ",".
 //
+// CORS_URLS_REGEX (default ^.*$) is always matched: with Python's "." and
+// "$", the default misses a path holding a newline before its end.
+//
 // The system checks (corsheaders.checks.check_settings) are Warnings: they
 // stop manage.py check and runserver, but a WSGI server does not run them
 // and answers. Not emulated, and refused with a *server.OptionError:
@@ -246,16 +249,17 @@ func compile(expr, dollar string, set *pattern.Set) (*pattern.Regexp, error) {
 			return nil, nil
 		}
 	}
-	if errors.Is(err, pattern.ErrPythonRejects) {
+	switch {
+	case errors.Is(err, pattern.ErrPythonRejects):
 		return nil, nil
+	case err != nil:
+		return nil, err // it quotes the pattern
 	}
-	if err == nil {
-		var re *pattern.Regexp
-		if re, err = set.Compile(`\A(?:` + goExpr + `)`); err == nil {
-			return re, nil
-		}
+	re, err := set.Compile(`\A(?:` + goExpr + `)`)
+	if err != nil {
+		return nil, errors.New(strconv.Quote(expr) + ": " + err.Error())
 	}
-	return nil, errors.New(strconv.Quote(expr) + ": " + err.Error())
+	return re, nil
 }
 
 // check is corsheaders.checks.check_settings for what JSON can express.
