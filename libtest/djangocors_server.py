@@ -17,6 +17,8 @@ object a line on standard output, until standard input closes:
    "headers": [["Origin", "https://a.example"], ...]}
       -> {"checks": ["corsheaders.E013: ..."], "status": 200,
           "headers": [["Content-Type", "text/html; charset=utf-8"], ...]}
+  {"settings_text": "CORS_... = ...", "method": ..., "url": ..., "headers": ...}
+      -> the same answer, with the settings a settings.py block sets
   {"compile": PATTERN} -> {"ok": true} or {"ok": false, "error": "..."}
   {"exec": SETTINGS} -> {"settings": {"CORS_...": value}} (tuples as lists)
       or {"error": "..."}
@@ -146,7 +148,12 @@ def answer(req):
                              for k, v in ns.items() if k.startswith("CORS_")}}
     if "version" in req:
         return {"django": django.get_version(), "corsheaders": metadata.version("django-cors-headers")}
-    with override_settings(**req["options"]):
+    options = req.get("options")
+    if "settings_text" in req:  # printed settings.py lines, run as Python runs them
+        ns = {"__file__": "settings.py"}
+        exec(req["settings_text"], ns)
+        options = {k: v for k, v in ns.items() if k.startswith("CORS_")}
+    with override_settings(**options):
         out = {"checks": checks()}
         got = {}
 

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -887,4 +888,143 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestDjangoCORSFixes: for blocked requests, the engine's fix changes the
+// settings; the settings.py lines it prints before and after run in the
+// real library (the harness execs them), which answers the browser's
+// requests as the emulation does, and the engine judging those real
+// answers as a raw server finds the request blocked before and allowed
+// after. Import reads the printed lines back to the fixed options.
+func TestDjangoCORSFixes(t *testing.T) {
+	h := startDjHarness(t)
+	lib, _ := server.Lookup(djLibrary, "")
+	const page = "http://localhost:3000"
+	json := engine.Headers{{Name: "Content-Type", Value: "application/json"}}
+	key := append(slices.Clone(json), engine.Header{Name: "X-Api-Key", Value: "k1"})
+	cases := []struct {
+		name, options, method string
+		headers               engine.Headers
+		creds                 string
+	}{
+		{"wrong origin", `{"CORS_ALLOWED_ORIGINS": ["https://app.example.com"]}`, "GET", nil, ""},
+		{"old name, wrong origin", `{"CORS_ORIGIN_WHITELIST": ["https://app.example.com"], "CORS_ALLOW_CREDENTIALS": true}`, "PUT", json, "include"},
+		{"a string of origins", `{"CORS_ALLOWED_ORIGINS": "http://localhost:3000"}`, "GET", nil, ""},
+		{"allow all and cookies", `{"CORS_ALLOW_ALL_ORIGINS": true}`, "GET", nil, "include"},
+		{"credentials missing", `{"CORS_ALLOWED_ORIGINS": ["http://localhost:3000"]}`, "POST", json, "include"},
+		{"methods lack DELETE", `{"CORS_ALLOWED_ORIGINS": ["http://localhost:3000"], "CORS_ALLOW_METHODS": ["GET", "POST"]}`, "DELETE", nil, ""},
+		{"default methods lack PURGE", `{"CORS_ALLOWED_ORIGINS": ["http://localhost:3000"]}`, "PURGE", nil, ""},
+		{"default headers lack X-Api-Key", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^http://localhost:\\d+$"]}`, "PUT", key, ""},
+		{"* headers are literal with cookies", `{"CORS_ALLOWED_ORIGINS": ["http://localhost:3000"], "CORS_ALLOW_HEADERS": ["*"], "CORS_ALLOW_CREDENTIALS": true}`, "GET",
+			engine.Headers{{Name: "X-Api-Key", Value: "k1"}}, "include"},
+		{"lower-case patch", `{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_ALLOW_METHODS": ["GET", "PATCH"]}`, "patch", json, ""},
+	}
+	verified, sent := 0, 0
+	for _, c := range cases {
+		s := engine.Scenario{V: engine.Version, Page: page,
+			Request: engine.Request{URL: "https://api.example.com/r", Method: c.method, Headers: c.headers, Credentials: c.creds},
+			Server:  engine.Server{Library: &engine.Library{Name: djLibrary, Options: djOptions(t, c.options)}}}
+		if c.method != "GET" {
+			s.Request.Body = new(`{"name":"corsplay"}`)
+		}
+		before := engine.Evaluate(s)
+		if before.Verdict != engine.Blocked {
+			t.Errorf("%s: %s, want blocked", c.name, before.Verdict)
+			continue
+		}
+		var fix *engine.Fix
+		for i, f := range before.Fixes {
+			if f.Server != nil && f.Server.Library != nil || f.Request != nil {
+				fix = &before.Fixes[i]
+				break
+			}
+		}
+		if fix == nil {
+			t.Errorf("%s: no fix in the settings; fixes: %+v", c.name, before.Fixes)
+			continue
+		}
+		fixed := s.Clone()
+		if fix.Server != nil {
+			fixed.Server = *fix.Server
+		}
+		if fix.Request != nil {
+			fixed.Request = *fix.Request
+		}
+		code := [2]string{fix.Code.Before, fix.Code.After}
+		if fix.Code.Language != "python" { // the page's fetch() changes, not the settings
+			code[0] = lib.Fixer.Call(djOpts(s.Server.Library.Options))
+			code[1] = code[0]
+		}
+		after := engine.Evaluate(fixed)
+		if after.Verdict != engine.Allowed {
+			t.Errorf("%s: the fixed scenario is %s", c.name, after.Verdict)
+		}
+		if back, err := lib.Import(code[1]); err != nil || !reflect.DeepEqual(djJSON(back), djJSON(fixed.Server.Library.Options)) {
+			t.Errorf("%s: Import(%q) = %s, %v; want the fixed options %s", c.name, code[1], djJSON(back), err, djJSON(fixed.Server.Library.Options))
+		}
+		for _, side := range []struct {
+			s    engine.Scenario
+			out  engine.Outcome
+			code string
+		}{{s, before, code[0]}, {fixed, after, code[1]}} {
+			raw := &engine.RawServer{}
+			for _, req := range requests(side.out) {
+				var out struct {
+					Status  int
+					Headers [][2]string
+				}
+				hs := [][2]string{}
+				for _, kv := range req.Headers {
+					hs = append(hs, [2]string{djLatin1(kv.Name), djLatin1(kv.Value)})
+				}
+				h.ask(t, map[string]any{"settings_text": side.code, "method": req.Method, "url": req.URL, "headers": hs}, &out)
+				real := engine.Response{Status: out.Status}
+				for _, kv := range out.Headers {
+					real.Headers = append(real.Headers, engine.Header{Name: djUnlatin1(kv[0]), Value: djUnlatin1(kv[1])})
+				}
+				want, _ := engine.Server{Library: side.s.Server.Library}.Respond(req)
+				if fmt.Sprint(real) != fmt.Sprint(want) {
+					t.Errorf("%s: %s %s with\n%s  real:      %v\n  emulation: %v", c.name, req.Method, req.URL, side.code, real, want)
+				}
+				sent++
+				if engine.IsPreflight(req) {
+					raw.Preflight = &real
+				} else {
+					raw.Actual = &real
+				}
+			}
+			rs := side.s.Clone()
+			rs.Server = engine.Server{Raw: raw}
+			if got := engine.Evaluate(rs); got.Verdict != side.out.Verdict {
+				t.Errorf("%s: against the real library running\n%s the request is %s (%s), the emulation says %s", c.name, side.code, got.Verdict, got.Console, side.out.Verdict)
+			}
+		}
+		verified++
+	}
+	if verified < len(cases) {
+		t.Errorf("only %d of %d fixes verified", verified, len(cases))
+	}
+	t.Logf("%d fixes run in the real library before and after (%d requests answered as the emulation answers them)", verified, sent)
+}
+
+func djJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// djOpts are options in the order the settings print them.
+func djOpts(m map[string]json.RawMessage) []server.Opt {
+	var out []server.Opt
+	for _, o := range djLibraryOptions() {
+		if raw, ok := m[o]; ok {
+			out = append(out, server.Opt{Name: o, Raw: raw})
+		}
+	}
+	return out
+}
+
+func djLibraryOptions() []string {
+	l, _ := server.Lookup(djLibrary, "")
+	var names []string
+	for _, o := range l.Options {
+		names = append(names, o.Name)
+	}
+	return names
 }

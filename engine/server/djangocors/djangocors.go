@@ -85,6 +85,7 @@ func init() {
 		Export:    export,
 		Import:    importSettings,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
 }
 

@@ -291,3 +291,31 @@ func BenchmarkRespond(b *testing.B) {
 		em.Respond(actual)
 	}
 }
+
+// The fixer edits the options, never the library's defaults.
+func TestFixer(t *testing.T) {
+	e := &server.Edit{M: options(t, `{"CORS_ALLOW_METHODS": ["GET"], "CORS_ALLOW_HEADERS": ["x-a"], "CORS_ALLOWED_ORIGINS": "https://a.example"}`)}
+	n := server.Need{Page: "http://localhost:3000", Credentials: true, Method: "PURGE", Headers: []string{"X-Api-Key"}, Preflight: true}
+	fixer.Origin(e, n)
+	fixer.Credentials(e, n)
+	fixer.Method(e, n)
+	fixer.Headers(e, n)
+	b, _ := json.Marshal(e.M)
+	if want := `{"CORS_ALLOWED_ORIGINS":["https://a.example","http://localhost:3000"],"CORS_ALLOW_CREDENTIALS":true,"CORS_ALLOW_HEADERS":["x-a","X-Api-Key"],"CORS_ALLOW_METHODS":["GET","PURGE"]}`; string(b) != want {
+		t.Errorf("fixed options %s, want %s", b, want)
+	}
+	if !slices.Equal(defaultMethods, []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"}) || len(defaultHeaders) != 9 {
+		t.Errorf("the defaults changed: %q %q", defaultMethods, defaultHeaders)
+	}
+	if got := e.Plain(); got != "Allow the origin http://localhost:3000, credentials (cookies), the method PURGE and the request headers X-Api-Key." {
+		t.Errorf("Plain() = %q", got)
+	}
+	e = &server.Edit{M: options(t, `{"CORS_ORIGIN_ALLOW_ALL": true}`)}
+	fixer.Origin(e, n)
+	if b, _ := json.Marshal(e.M); string(b) != `{"CORS_ALLOWED_ORIGINS":["http://localhost:3000"]}` || !e.Narrowed {
+		t.Errorf("allow all with cookies: %s, narrowed %v", b, e.Narrowed)
+	}
+	if got := fixer.Call(nil); !strings.HasPrefix(got, "# ") {
+		t.Errorf("Call(nil) = %q", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -94,17 +95,15 @@ from django.conf import settings
 # The CORS settings, as they stand in settings.py.
 `)
 	var args strings.Builder
+	var opts []server.Opt
 	for _, n := range settingNames {
-		raw, ok := options[n]
-		if !ok {
-			continue
+		if raw, ok := options[n]; ok {
+			opts = append(opts, server.Opt{Name: n, Raw: raw})
+			args.WriteString("    " + n + "=" + n + ",\n")
 		}
-		d := json.NewDecoder(bytes.NewReader(raw))
-		d.UseNumber()
-		var v any
-		d.Decode(&v)
-		b.WriteString(n + " = " + pyLiteral(v) + "\n")
-		args.WriteString("    " + n + "=" + n + ",\n")
+	}
+	if opts != nil {
+		b.WriteString(settingsBlock(opts))
 	}
 	b.WriteString(`
 settings.configure(
@@ -586,4 +585,106 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 		return nil, err
 	}
 	return options, nil
+}
+
+// settingsBlock prints options as settings.py lines, in their order.
+func settingsBlock(opts []server.Opt) string {
+	var b strings.Builder
+	for _, o := range opts {
+		d := json.NewDecoder(bytes.NewReader(o.Raw))
+		d.UseNumber()
+		var v any
+		d.Decode(&v)
+		b.WriteString(o.Name + " = " + pyLiteral(v) + "\n")
+	}
+	if b.Len() == 0 {
+		return "# settings.py: no CORS_ setting, django-cors-headers' defaults\n"
+	}
+	return b.String()
+}
+
+// fixer is django-cors-headers' part of the fixes: settings.py lines.
+var fixer = &server.Fixer{
+	Language: "python", Options: settingNames, Origin: fixOrigin, Credentials: fixCredentials,
+	Method: fixMethod, Headers: fixHeaders, Call: settingsBlock,
+}
+
+// origins is the setting conf.Settings reads the origins from.
+func origins(e *server.Edit) string {
+	if !e.Has("CORS_ALLOWED_ORIGINS") && e.Has("CORS_ORIGIN_WHITELIST") {
+		return "CORS_ORIGIN_WHITELIST"
+	}
+	return "CORS_ALLOWED_ORIGINS"
+}
+
+func fixOrigin(e *server.Edit, n server.Need) {
+	c, err := configure(e.M)
+	if err != nil || c.allowAll && !n.Credentials {
+		return
+	}
+	if c.allowAll {
+		e.Del("CORS_ALLOW_ALL_ORIGINS")
+		e.Del("CORS_ORIGIN_ALLOW_ALL")
+		e.Narrowed = true
+		e.Note("", "stop letting every origin in", "CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS makes django-cors-headers echo every origin: any site the user visits could read with their cookies. List the page's origin instead.")
+		if c, err = configure(e.M); err != nil {
+			return
+		}
+	}
+	u, _ := urlsplit(n.Page)
+	if found, _ := c.found(n.Page, u, nil); found {
+		return
+	}
+	name := origins(e)
+	why := name + " does not include " + n.Page + ": django-cors-headers answers it without Access-Control-Allow-Origin."
+	if c.originsStr != nil {
+		why = name + " is a string: django-cors-headers reads it one character at a time, and no character is an origin. It must be a list."
+	}
+	e.Add(name, n.Page)
+	e.Note("the origin "+n.Page, "", why)
+}
+
+func fixCredentials(e *server.Edit, n server.Need) {
+	var on bool
+	if e.Value("CORS_ALLOW_CREDENTIALS", &on) && on {
+		return
+	}
+	e.Set("CORS_ALLOW_CREDENTIALS", true)
+	e.Note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): django-cors-headers sends Access-Control-Allow-Credentials: true only with CORS_ALLOW_CREDENTIALS = True.`)
+}
+
+// allowList is a list setting as the library reads it, its default when
+// absent.
+func allowList(e *server.Edit, name string, def []string) []string {
+	var list []string // not def: Unmarshal would write into its array
+	if !e.Value(name, &list) {
+		list = def
+	}
+	return list
+}
+
+func fixMethod(e *server.Edit, n server.Need) {
+	const name = "CORS_ALLOW_METHODS"
+	list := allowList(e, name, defaultMethods)
+	if !n.Preflight || n.Method == "GET" || n.Method == "HEAD" || n.Method == "POST" || slices.Contains(list, n.Method) ||
+		!n.Credentials && slices.Contains(list, "*") {
+		return
+	}
+	e.Set(name, append(slices.Clone(list), n.Method))
+	e.Note("the method "+n.Method, "", name+" does not include "+n.Method+": the browser finds it missing from Access-Control-Allow-Methods and refuses the preflight.")
+}
+
+func fixHeaders(e *server.Edit, n server.Need) {
+	const name = "CORS_ALLOW_HEADERS"
+	list := allowList(e, name, defaultHeaders)
+	need := n.Headers
+	if !n.Credentials && slices.Contains(list, "*") { // * covers every header but Authorization
+		need = slices.DeleteFunc(slices.Clone(need), func(h string) bool { return !strings.EqualFold(h, "authorization") })
+	}
+	missing := server.MissingFold(list, need)
+	if len(missing) == 0 {
+		return
+	}
+	e.Set(name, append(slices.Clone(list), missing...))
+	e.Note("the request headers "+server.AndList(missing), "", name+" does not include "+server.AndList(missing)+": the browser finds them missing from Access-Control-Allow-Headers and refuses the preflight.")
 }
