@@ -10,4 +10,6 @@ import (
 	_ "corsplay/engine/server/fastifycors"
 	_ "corsplay/engine/server/gochicors"
 	_ "corsplay/engine/server/gorillahandlers"
+	_ "corsplay/engine/server/honocors"
+	_ "corsplay/engine/server/koacors"
 )
