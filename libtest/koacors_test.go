@@ -108,7 +108,9 @@ type koaAnswer struct {
 	Lines  []string
 }
 
-func (a koaAnswer) String() string { return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | ")) }
+func (a koaAnswer) String() string {
+	return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | "))
+}
 
 // koaSend sends req's method, headers and the path of its URL (under
 // prefix) as raw bytes, and parses the raw answer; status 0 when node
@@ -166,7 +168,9 @@ func koaSend(t *testing.T, addr, prefix string, req engine.HTTPRequest) koaAnswe
 	return a
 }
 
-func koaReq(method, path string, headers ...string) engine.HTTPRequest { return honoReq(method, path, headers...) }
+func koaReq(method, path string, headers ...string) engine.HTTPRequest {
+	return honoReq(method, path, headers...)
+}
 
 func koaPre(origin, acrm, acrh string) engine.HTTPRequest { return honoPre(origin, acrm, acrh) }
 

@@ -76,21 +76,28 @@ type Cors struct {
 func New(options map[string]json.RawMessage) (*Cors, error) {
 	o := server.NewOptions(options)
 	c := &Cors{origins: []string{"*"}, methods: "GET,HEAD,PUT,POST,DELETE,PATCH,QUERY"}
-	var origin server.StringOrList
-	if o.Get("origin", "a string or a list of strings", &origin) {
-		c.origins, c.list = origin.Values, origin.List
+	strs := func(name string, one bool) ([]string, bool, bool) {
+		raw, present := o.Raw(name)
+		v, list, ok := jsconfig.Strings(raw, one)
+		if want := "a list of strings"; present && !ok {
+			if one {
+				want = "a string or " + want
+			}
+			o.Fail(name, message.BriefJSON(raw)+" is not "+want)
+		}
+		return v, list, present && ok
 	}
-	var list []string
-	if o.Get("allowMethods", "a list of strings", &list) {
-		c.methods = strings.Join(list, ",")
+	if v, list, ok := strs("origin", true); ok {
+		c.origins, c.list = v, list
 	}
-	list = nil
-	if o.Get("allowHeaders", "a list of strings", &list) {
-		c.allowH = strings.Join(list, ",") // length 0 is undefined; [''] joins to '', falsy too
+	if v, _, ok := strs("allowMethods", false); ok {
+		c.methods = strings.Join(v, ",")
 	}
-	list = nil
-	if o.Get("exposeHeaders", "a list of strings", &list) {
-		c.exposeH = strings.Join(list, ",")
+	if v, _, ok := strs("allowHeaders", false); ok {
+		c.allowH = strings.Join(v, ",") // [] is undefined; [''] joins to '', falsy too
+	}
+	if v, _, ok := strs("exposeHeaders", false); ok {
+		c.exposeH = strings.Join(v, ",")
 	}
 	if raw, ok := o.Raw("maxAge"); ok {
 		f, isNumber := jsconfig.ParseNumber(raw)
@@ -99,7 +106,9 @@ func New(options map[string]json.RawMessage) (*Cors, error) {
 		}
 		c.maxAge, c.hasMaxAge = jsconfig.Number(f), true
 	}
-	o.Get("credentials", "a boolean", &c.credential)
+	if raw, ok := o.Raw("credentials"); ok && json.Unmarshal(raw, &c.credential) != nil || string(raw) == "null" {
+		o.Fail("credentials", message.BriefJSON(raw)+" is not a boolean")
+	}
 	if u := o.Unknown(); len(u) > 0 {
 		o.Fail(u[0], "hono's cors() has no option "+strconv.Quote(u[0])+" (it would ignore it silently): its options are "+strings.Join(optionNames, ", "))
 	}
@@ -290,7 +299,11 @@ func (h headers) get(name string) string {
 
 // response sorts the headers by name, as iterating a Headers object does.
 func (h headers) response(status int) message.Response {
-	slices.SortFunc(h, func(a, b message.Header) int { return strings.Compare(a.Name, b.Name) })
+	for i := 1; i < len(h); i++ { // a handful: insertion sort
+		for j := i; j > 0 && h[j].Name < h[j-1].Name; j-- {
+			h[j], h[j-1] = h[j-1], h[j]
+		}
+	}
 	return message.Response{Status: status, Headers: message.Headers(h)}
 }
 

@@ -125,7 +125,12 @@ type parser struct {
 	line, col int
 	tok       token
 	option    string // the top-level option being read
+	depth     int    // of arrays and objects
 }
+
+// maxDepth bounds nesting: options need two levels, and each level copies
+// the JSON inside it.
+const maxDepth = 16
 
 type failure struct{ err *Error }
 
@@ -259,13 +264,15 @@ func (p *parser) str(quote rune) string {
 		r := p.advance()
 		switch {
 		case r == quote:
-			runes := utf16.Decode(units)
-			for i, u := range units {
-				if utf16.IsSurrogate(rune(u)) && (i == 0 || !utf16.IsSurrogate(rune(units[i-1]))) && (i+1 == len(units) || !utf16.IsSurrogate(rune(units[i+1]))) {
-					p.failAt(line, col, "a string with a lone surrogate has no JSON form")
+			for i := 0; i < len(units); i++ {
+				if u := rune(units[i]); utf16.IsSurrogate(u) {
+					if u >= 0xdc00 || i+1 == len(units) || units[i+1] < 0xdc00 || units[i+1] > 0xdfff {
+						p.failAt(line, col, "a string with a lone surrogate has no JSON form")
+					}
+					i++
 				}
 			}
-			return string(runes)
+			return string(utf16.Decode(units))
 		case quote == '`' && r == '$' && p.peekRune(0) == '{':
 			p.failAt(line, col, "a template literal with ${...} is an expression: corsplay reads only literal values")
 		case quote != '`' && (r == '\n' || r == '\r'):
@@ -282,7 +289,7 @@ func (p *parser) escape(units []uint16) []uint16 {
 	if p.i >= len(p.src) {
 		p.fail("a string that never ends")
 	}
-	line, col := p.line, p.col
+	line, col := p.line, p.col-1 // the backslash
 	r := p.advance()
 	hex := func(n int) rune {
 		v := rune(0)
@@ -321,7 +328,7 @@ func (p *parser) escape(units []uint16) []uint16 {
 			return append(units, uint16(hex(4)))
 		}
 		p.advance()
-		v := rune(0)
+		v := hex(1)
 		for p.peekRune(0) != '}' {
 			v = v*16 + hex(1)
 			if v > unicode.MaxRune {
@@ -440,6 +447,10 @@ func (p *parser) valueEnd() {
 // value reads one literal value as JSON.
 func (p *parser) value() json.RawMessage {
 	t := p.tok
+	if p.depth++; p.depth > maxDepth {
+		p.fail("arrays and objects nested more than " + strconv.Itoa(maxDepth) + " deep")
+	}
+	defer func() { p.depth-- }()
 	switch {
 	case p.is("{"):
 		m := p.object()
@@ -499,8 +510,10 @@ func (p *parser) value() json.RawMessage {
 		switch {
 		case p.is("=>"):
 			p.failAt(t.line, t.col, "a function has no JSON form: corsplay emulates the options a program writes as values")
-		case p.is("(") || p.is("`"):
+		case p.is("("):
 			p.failAt(t.line, t.col, t.text+"(...) is a call: corsplay cannot run it; write the value it returns")
+		case p.is(".") || p.is("?.") || p.is("["):
+			p.failAt(t.line, t.col, t.text+p.tok.text+"… reads a property of a variable: corsplay cannot know its value; write the value itself")
 		}
 		p.failAt(t.line, t.col, t.text+" is a variable: corsplay cannot know its value; write the value itself")
 	}
@@ -615,6 +628,28 @@ func Quote(s string) string {
 	}
 	b.WriteByte('\'')
 	return b.String()
+}
+
+// Strings reads a JSON array of strings, or a string when one is true
+// (list then says which). A null anywhere is refused: it would be
+// JavaScript's null, which these options do not take.
+func Strings(raw json.RawMessage, one bool) (values []string, list, ok bool) {
+	var v any
+	json.Unmarshal(raw, &v)
+	switch x := v.(type) {
+	case string:
+		return []string{x}, false, one
+	case []any:
+		for _, e := range x {
+			s, isString := e.(string)
+			if !isString {
+				return nil, true, false
+			}
+			values = append(values, s)
+		}
+		return values, true, true
+	}
+	return nil, false, false
 }
 
 // ParseNumber reads a JSON number as JSON.parse does (beyond a double's

@@ -81,20 +81,26 @@ type Cors struct {
 func New(options map[string]json.RawMessage) (*Cors, error) {
 	o := server.NewOptions(options)
 	c := &Cors{methods: "GET,HEAD,PUT,POST,DELETE,PATCH", keep: true, star: true, origin: []string{"*"}}
-	var origin server.StringOrList
-	if o.Get("origin", "a string (or a list of strings)", &origin) && (origin.List || origin.Values[0] != "") {
-		c.origin, c.star = origin.Values, !origin.List && origin.Values[0] == "*"
+	strs := func(name string) ([]string, bool, bool) {
+		raw, present := o.Raw(name)
+		v, list, ok := jsconfig.Strings(raw, true)
+		if present && !ok {
+			o.Fail(name, message.BriefJSON(raw)+" is not a string or a list of strings")
+		}
+		return v, list, present && ok
+	}
+	if v, list, ok := strs("origin"); ok && (list || v[0] != "") { // options.origin || '*'
+		c.origin, c.star = v, !list && v[0] == "*"
 	}
 	for _, f := range []struct {
 		name string
 		v    *string
 	}{{"allowMethods", &c.methods}, {"exposeHeaders", &c.exposeH}, {"allowHeaders", &c.allowH}} {
-		var s server.StringOrList
-		if o.Get(f.name, "a string or a list of strings", &s) {
-			*f.v = strings.Join(s.Values, ",")
+		if v, _, ok := strs(f.name); ok {
+			*f.v = strings.Join(v, ",")
 		}
 	}
-	if raw, ok := o.Raw("maxAge"); ok && json.Unmarshal(raw, &c.maxAge) != nil {
+	if raw, ok := o.Raw("maxAge"); ok && (json.Unmarshal(raw, &c.maxAge) != nil || string(raw) == "null") {
 		f, isNumber := jsconfig.ParseNumber(raw)
 		if !isNumber {
 			o.Fail("maxAge", message.BriefJSON(raw)+" is not a number or a string")
@@ -102,10 +108,14 @@ func New(options map[string]json.RawMessage) (*Cors, error) {
 			c.maxAge = jsconfig.Number(f) // if (options.maxAge) String(options.maxAge)
 		}
 	}
-	o.Get("credentials", "a boolean", &c.credentials)
-	o.Get("keepHeadersOnError", "a boolean", &c.keep)
-	o.Get("secureContext", "a boolean", &c.secure)
-	o.Get("privateNetworkAccess", "a boolean", &c.privateNet)
+	for _, f := range []struct {
+		name string
+		v    *bool
+	}{{"credentials", &c.credentials}, {"keepHeadersOnError", &c.keep}, {"secureContext", &c.secure}, {"privateNetworkAccess", &c.privateNet}} {
+		if raw, ok := o.Raw(f.name); ok && (json.Unmarshal(raw, f.v) != nil || string(raw) == "null") {
+			o.Fail(f.name, message.BriefJSON(raw)+" is not a boolean")
+		}
+	}
 	if u := o.Unknown(); len(u) > 0 {
 		o.Fail(u[0], "@koa/cors has no option "+strconv.Quote(u[0])+" (it would ignore it silently): its options are "+strings.Join(optionNames, ", "))
 	}
@@ -128,9 +138,11 @@ var nodeMethods = []string{"ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE
 // Respond answers as Node, koa, cors() and the app do; status 0 for
 // CONNECT, which Node answers by closing the connection.
 func (c *Cors) Respond(req message.Request) message.Response {
-	if !slices.Contains(nodeMethods, req.Method) || slices.ContainsFunc(req.Headers, func(h message.Header) bool {
-		return strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f })
-	}) {
+	bad := !slices.Contains(nodeMethods, req.Method)
+	for _, h := range req.Headers {
+		bad = bad || strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f })
+	}
+	if bad {
 		return message.Response{Status: 400}
 	}
 	if req.Method == "CONNECT" {
