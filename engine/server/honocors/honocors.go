@@ -47,7 +47,7 @@ func init() {
 			"origin '*' with credentials: true sends Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, which browsers refuse for credentialed requests.",
 			"Access-Control-Allow-Credentials: true is sent even to origins that are refused, and to requests without Origin.",
 			"Access-Control-Allow-Methods lists allowMethods whatever the request asks; a request's method is never checked.",
-			"An empty allowHeaders echoes whatever the preflight asks for, Authorization included.",
+			"allowHeaders left empty (the default) echoes whatever the preflight asks for, Authorization included.",
 			"Vary: Access-Control-Request-Headers is added whenever Access-Control-Allow-Headers is sent, even a fixed list.",
 			"A refused origin still gets Access-Control-Allow-Methods, -Headers, -Max-Age and the 204: only Access-Control-Allow-Origin is missing.",
 			"A lower-case `patch` stays lower-case in a Fetch Request, so it misses the PATCH route: 404 (with CORS headers).",
@@ -365,7 +365,7 @@ func Import(text string) (map[string]json.RawMessage, error) {
 		return nil, &jsconfig.Error{Line: call.PathLine, Column: call.PathColumn, Problem: "cors() is mounted on " + strconv.Quote(call.Path) + ": corsplay emulates it on every path; write app.use('*', cors(...))"}
 	}
 	if _, err := New(opts); err != nil {
-		return nil, err
+		return nil, call.Locate(err)
 	}
 	return opts, nil
 }

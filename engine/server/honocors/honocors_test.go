@@ -125,9 +125,9 @@ func TestImport(t *testing.T) {
 		`app.use('/api/*', cors())`:                    `line 1, column 9: cors() is mounted on "/api/*"`,
 		`app.use(cors({ origin: (o) => o }))`:          "line 1, column 24 (option origin): a function",
 		"cors({\n  origin: allowedOrigins,\n})":        "line 2, column 11 (option origin): allowedOrigins is a variable",
-		`cors({ origin: true })`:                       "origin: true is not a string or a list of strings",
-		`cors({ allowMethods: 'GET' })`:                `allowMethods: "GET" is not a list of strings`,
-		`cors({ allowedHeaders: ['X'] })`:              `hono's cors() has no option "allowedHeaders"`,
+		`cors({ origin: true })`:                       "line 1, column 8 (option origin): true is not a string or a list of strings",
+		`cors({ allowMethods: 'GET' })`:                `line 1, column 8 (option allowMethods): "GET" is not a list of strings`,
+		`cors({ allowedHeaders: ['X'] })`:              `line 1, column 8 (option allowedHeaders): hono's cors() has no option "allowedHeaders"`,
 		`cors({ origin: /\.example\.com$/ })`:          "a regular expression",
 		`app.use('*', cors({ origin: 'x' }), other())`: "expected `)`",
 	} {

@@ -9,6 +9,7 @@ package jsconfig
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -16,6 +17,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"corsplay/engine/server"
 )
 
 // Error is a construct Read refuses, and where it is.
@@ -42,6 +45,22 @@ type Call struct {
 	Path                 string
 	HasPath              bool
 	PathLine, PathColumn int
+	// Options are where each option's name is: line and column.
+	Options map[string][2]int
+}
+
+// Locate turns an *server.OptionError about options Read returned into an
+// *Error at the option's line and column; other errors stay as they are.
+func (c Call) Locate(err error) error {
+	var oe *server.OptionError
+	if !errors.As(err, &oe) {
+		return err
+	}
+	at, ok := c.Options[oe.Path]
+	if !ok {
+		at = [2]int{1, 1}
+	}
+	return &Error{Line: at[0], Column: at[1], Option: oe.Path, Problem: oe.Problem}
 }
 
 // Read reads text: `{ ... }`, `cors({ ... })`, `cors()`,
@@ -49,7 +68,8 @@ type Call struct {
 // an optional `;`.
 func Read(text string) (map[string]json.RawMessage, Call, error) {
 	p := &parser{src: []rune(text), line: 1, col: 1}
-	var call Call
+	call := Call{Options: map[string][2]int{}}
+	p.keys = call.Options
 	var out map[string]json.RawMessage
 	err := p.run(func() {
 		p.next()
@@ -126,6 +146,7 @@ type parser struct {
 	tok       token
 	option    string // the top-level option being read
 	depth     int    // of arrays and objects
+	keys      map[string][2]int
 }
 
 // maxDepth bounds nesting: options need two levels, and each level copies
@@ -412,6 +433,7 @@ func (p *parser) object() map[string]json.RawMessage {
 		}
 		if top {
 			p.option = key
+			p.keys[key] = [2]int{keyTok.line, keyTok.col}
 		}
 		p.next()
 		if keyTok.kind == tIdent && (p.is(",") || p.is("}")) {

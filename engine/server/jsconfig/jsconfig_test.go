@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"corsplay/engine/server"
 )
 
 // canon decodes JSON options for comparison.
@@ -58,11 +60,33 @@ cont' }`, `{"a": "it's", "b": "say \"hi\"", "c": "ABC\n\t\\", "d": "tmpl ` + "`"
 		if !reflect.DeepEqual(canon(t, got), canon(t, want)) {
 			t.Errorf("Read(%q) = %v, want %v", tt.text, canon(t, got), canon(t, want))
 		}
-		if call != tt.call {
+		opts := call.Options
+		call.Options = nil
+		if len(opts) != len(got) {
+			t.Errorf("Read(%q) located %v", tt.text, opts)
+		}
+		if !reflect.DeepEqual(call, tt.call) {
 			t.Errorf("Read(%q) call = %+v, want %+v", tt.text, call, tt.call)
 		}
 		if h, ok := got["h"]; ok && string(h) != "-0" {
 			t.Errorf("-0 became %s", h)
+		}
+	}
+}
+
+func TestLocate(t *testing.T) {
+	_, call, err := Read("cors({\n  credentials: true,\n    'maxAge': 'x',\n})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for e, want := range map[error]string{
+		&server.OptionError{Path: "maxAge", Problem: "\"x\" is not a number"}: `line 3, column 5 (option maxAge): "x" is not a number`,
+		&server.OptionError{Path: "credentials", Problem: "no"}:               `line 2, column 3 (option credentials): no`,
+		&server.OptionError{Path: "origin[0]", Problem: "not found"}:          `line 1, column 1 (option origin[0]): not found`,
+		&server.ConfigError{Library: "x", Message: "refused"}:                 `x refuses this configuration: refused`,
+	} {
+		if got := call.Locate(e).Error(); got != want {
+			t.Errorf("Locate(%v) = %q, want %q", e, got, want)
 		}
 	}
 }

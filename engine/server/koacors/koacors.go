@@ -39,7 +39,7 @@ func init() {
 		Name: name, Version: "5.0.0", Default: true, Title: "@koa/cors", Language: "JavaScript",
 		Call: "app.use(cors({…}))", OriginsOption: "origin",
 		Options: []server.Option{
-			opt("origin", "string", "'*'", "Sent as Access-Control-Allow-Origin, as it is, to every request whatever its Origin; '*' (or '') with credentials echoes the request's Origin instead."),
+			opt("origin", "string or list of strings", "'*'", "Sent as Access-Control-Allow-Origin, as it is, to every request whatever its Origin; '*' (or '') with credentials echoes the request's Origin instead."),
 			opt("allowMethods", "string or list of strings", "'GET,HEAD,PUT,POST,DELETE,PATCH'", "Sent as Access-Control-Allow-Methods on preflights (a list is joined with \",\"); never compared with the requested method."),
 			opt("exposeHeaders", "string or list of strings", "absent", "Sent as Access-Control-Expose-Headers on actual requests."),
 			opt("allowHeaders", "string or list of strings", "absent", "Sent as Access-Control-Allow-Headers on preflights; absent, the request's Access-Control-Request-Headers is echoed."),
@@ -52,15 +52,15 @@ func init() {
 		Quirks: []string{
 			"origin is never compared with the request's Origin: a string is sent to everyone, and the browser does the refusing.",
 			"credentials: true with the default origin echoes every request's Origin with credentials: any site can read authenticated answers.",
-			"An origin list is not a list of allowed origins: it sends one Access-Control-Allow-Origin line per element, which browsers refuse.",
-			"With credentials and no Origin in the request, Access-Control-Allow-Origin is sent empty.",
+			"An origin list is not a list of allowed origins: each element becomes its own Access-Control-Allow-Origin line, and browsers refuse an answer with more than one.",
+			"With credentials, the default origin and no Origin in the request, Access-Control-Allow-Origin is sent empty.",
 			"Vary: Origin is set on every answer, even with origin '*'.",
 			"An OPTIONS request without Access-Control-Request-Method is not a preflight: it goes to the app, and koa answers 404.",
 			"allowMethods is sent whatever the request asks; Access-Control-Allow-Headers echoes the request's list when allowHeaders is absent, Authorization included.",
 			"maxAge 0 sends nothing, but the string '0' is sent.",
 			"When the route throws, koa's 500 keeps the CORS headers (keepHeadersOnError, on by default), with its Vary written in lower case.",
 			"Node answers 400 to a lower-case `patch` request line before koa runs: no CORS headers.",
-			"Access-Control-Allow-Private-Network: true is sent to any origin that asks, refused or not.",
+			"With privateNetworkAccess, Access-Control-Allow-Private-Network: true is sent to any origin that asks.",
 		},
 		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
 		Export:    Export,
@@ -366,7 +366,7 @@ func Import(text string) (map[string]json.RawMessage, error) {
 		return nil, &jsconfig.Error{Line: call.PathLine, Column: call.PathColumn, Problem: "koa's app.use takes one middleware, no path: write app.use(cors(...))"}
 	}
 	if _, err := New(opts); err != nil {
-		return nil, err
+		return nil, call.Locate(err)
 	}
 	return opts, nil
 }

@@ -136,9 +136,9 @@ func TestImport(t *testing.T) {
 		`app.use(cors({ origin: (ctx) => ctx.get('Origin') }))`: "line 1, column 24 (option origin): a function",
 		`app.use(cors({ credentials: (ctx) => true }))`:         "(option credentials): a function",
 		"cors({\n  origin: process.env.ORIGIN,\n})":             "line 2, column 11 (option origin): process.… reads a property",
-		`cors({ origin: true })`:                                "origin: true is not a string or a list of strings",
-		`cors({ maxAge: false })`:                               "maxAge: false is not a number or a string",
-		`cors({ allowedHeaders: ['X'] })`:                       `@koa/cors has no option "allowedHeaders"`,
+		`cors({ origin: true })`:                                "line 1, column 8 (option origin): true is not a string or a list of strings",
+		`cors({ maxAge: false })`:                               "line 1, column 8 (option maxAge): false is not a number or a string",
+		`cors({ allowedHeaders: ['X'] })`:                       `line 1, column 8 (option allowedHeaders): @koa/cors has no option "allowedHeaders"`,
 	} {
 		_, err := Import(text)
 		if err == nil || !strings.Contains(err.Error(), says) {
