@@ -106,7 +106,7 @@ func New(options map[string]json.RawMessage) (*Cors, error) {
 		}
 		c.maxAge, c.hasMaxAge = jsconfig.Number(f), true
 	}
-	if raw, ok := o.Raw("credentials"); ok && json.Unmarshal(raw, &c.credential) != nil || string(raw) == "null" {
+	if raw, ok := o.Raw("credentials"); ok && (json.Unmarshal(raw, &c.credential) != nil || string(raw) == "null") {
 		o.Fail("credentials", message.BriefJSON(raw)+" is not a boolean")
 	}
 	if u := o.Unknown(); len(u) > 0 {
