@@ -1,3 +1,5 @@
+//go:build linux
+
 package libtest
 
 import (
@@ -11,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -47,6 +50,7 @@ func honoStart(t *testing.T) *honoHarness {
 	}
 	cmd := exec.Command(node, "--no-warnings", "honocors_server.mjs")
 	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // dies with the test
 	in, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -297,6 +301,7 @@ func honoHandPicked() []honoCase {
 		{"Latin-1 origin echoed", `{"origin": ["https://caf\u00e9.example"]}`, []engine.HTTPRequest{honoGet("GET", "https://caf\u00e9.example"), honoPre("https://caf\u00e9.example", "PUT", "x-\u00e9")}},
 		{"empty method list", `{"allowMethods": [], "allowHeaders": [], "exposeHeaders": []}`, all},
 		{"star inside a list", `{"origin": ["*"]}`, append(all, honoGet("GET", "*"))},
+		{"unknown options are ignored", `{"allowedHeaders": ["X-Only"], "methods": "GET", "origins": ["https://a.example.com"], "maxage": 5}`, all},
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 package libtest
 
 import (
@@ -15,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -55,6 +58,7 @@ func koaStart(t *testing.T) string {
 	t.Helper()
 	cmd := exec.Command(koaCheckModules(t), "koacors_server.js")
 	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // dies with the test
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -287,6 +291,7 @@ func koaHandPicked() []koaCase {
 		{"paths", `{}`, []engine.HTTPRequest{koaReq("GET", "/R", "Origin", hkA), koaReq("GET", "/r/", "Origin", hkA), koaReq("GET", "/%72", "Origin", hkA),
 			koaReq("GET", "/boom?x", "Origin", hkA), koaReq("OPTIONS", "/anything", "Origin", hkA, "Access-Control-Request-Method", "PUT"), koaReq("DELETE", "/", "Origin", hkA)}},
 		{"secureContext on preflights and actual requests", `{"secureContext": true, "allowHeaders": "X-A"}`, all},
+		{"unknown options are ignored", `{"allowedHeaders": ["X-Only"], "methods": "GET", "origins": ["https://a.example.com"], "credential": true}`, all},
 	}
 }
 
@@ -373,11 +378,13 @@ func TestKoaCorsExportRuns(t *testing.T) {
 		l.Close()
 		cmd := exec.Command(node, file)
 		cmd.Env = append(os.Environ(), "PORT="+port)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		var stderr bytes.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() }) // also when a request fails the test
 		addr := ""
 		for deadline := time.Now().Add(5 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 			for _, host := range []string{"127.0.0.1", "[::1]"} {

@@ -625,6 +625,27 @@ func writeValue(b *strings.Builder, raw json.RawMessage, indent string) {
 	}
 }
 
+// WriteCall writes fn's call with the options as its object argument: on one
+// line when it fits in 79 characters, else one option a line.
+func WriteCall(fn string, opts []server.Opt) string {
+	if len(opts) == 0 {
+		return fn + "()"
+	}
+	m := map[string]json.RawMessage{}
+	var order, parts []string
+	for _, o := range opts {
+		m[o.Name] = o.Raw
+		order = append(order, o.Name)
+		var b strings.Builder
+		writeValue(&b, o.Raw, "")
+		parts = append(parts, key(o.Name)+": "+b.String())
+	}
+	if line := fn + "({ " + strings.Join(parts, ", ") + " })"; len(line) <= 79 && !strings.Contains(line, "\n") {
+		return line
+	}
+	return fn + "(" + Literal(m, order, "") + ")"
+}
+
 // Quote writes s as a single-quoted JavaScript string literal.
 func Quote(s string) string {
 	var b strings.Builder

@@ -22,7 +22,6 @@ package koacors
 import (
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 
 	"corsplay/engine/message"
@@ -61,11 +60,13 @@ func init() {
 			"When the route throws, koa's 500 keeps the CORS headers (keepHeadersOnError, on by default), with its Vary written in lower case.",
 			"Node answers 400 to a lower-case `patch` request line before koa runs: no CORS headers.",
 			"With privateNetworkAccess, Access-Control-Allow-Private-Network: true is sent to any origin that asks.",
+			"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
 		},
 		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
 		Export:    Export,
 		Import:    Import,
 		Summarize: Summarize,
+		Fixer:     fixer,
 	})
 }
 
@@ -115,9 +116,6 @@ func New(options map[string]json.RawMessage) (*Cors, error) {
 		if raw, ok := o.Raw(f.name); ok && (json.Unmarshal(raw, f.v) != nil || string(raw) == "null") {
 			o.Fail(f.name, message.BriefJSON(raw)+" is not a boolean")
 		}
-	}
-	if u := o.Unknown(); len(u) > 0 {
-		o.Fail(u[0], "@koa/cors has no option "+strconv.Quote(u[0])+" (it would ignore it silently): its options are "+strings.Join(optionNames, ", "))
 	}
 	if err := o.Err(); err != nil {
 		return nil, err

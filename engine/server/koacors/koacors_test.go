@@ -82,7 +82,6 @@ func TestNewRefuses(t *testing.T) {
 		`{"maxAge": null}`:             "maxAge",
 		`{"credentials": "true"}`:      "credentials",
 		`{"keepHeadersOnError": null}`: "keepHeadersOnError",
-		`{"exposedHeaders": "X-A"}`:    "exposedHeaders",
 		`{"privateNetworkAccess": 1}`:  "privateNetworkAccess",
 		`{"secureContext": [true]}`:    "secureContext",
 		`{"allowHeaders": {"a": "b"}}`: "allowHeaders",
@@ -138,7 +137,6 @@ func TestImport(t *testing.T) {
 		"cors({\n  origin: process.env.ORIGIN,\n})":             "line 2, column 11 (option origin): process.… reads a property",
 		`cors({ origin: true })`:                                "line 1, column 8 (option origin): true is not a string or a list of strings",
 		`cors({ maxAge: false })`:                               "line 1, column 8 (option maxAge): false is not a number or a string",
-		`cors({ allowedHeaders: ['X'] })`:                       `line 1, column 8 (option allowedHeaders): @koa/cors has no option "allowedHeaders"`,
 	} {
 		_, err := Import(text)
 		if err == nil || !strings.Contains(err.Error(), says) {
