@@ -12,5 +12,7 @@ import (
 	_ "corsplay/engine/server/flaskcors"
 	_ "corsplay/engine/server/gochicors"
 	_ "corsplay/engine/server/gorillahandlers"
+	_ "corsplay/engine/server/honocors"
+	_ "corsplay/engine/server/koacors"
 	_ "corsplay/engine/server/starlette"
 )
