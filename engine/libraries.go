@@ -3,4 +3,5 @@ package engine
 // The libraries of engine/server's registry: each registers itself.
 import (
 	_ "corsplay/engine/server/echocors"
+	_ "corsplay/engine/server/gincors"
 )

@@ -231,16 +231,22 @@ func TestEchoCorsExportRuns(t *testing.T) {
 		egReq("HEAD", "/r"),
 	}
 	pairs := 0
-	for i, text := range []string{`{}`,
+	texts := []string{`{}`,
 		`{"AllowOrigins": ["https://a.example.com", "https://*.a.example.com"], "AllowCredentials": true, "ExposeHeaders": ["X-Total"], "MaxAge": 600}`,
 		`{"allowMethods": ["PUT", "get"], "AllowHeaders": ["Content-Type"], "AllowCredentials": true, "UnsafeWildcardOriginWithAllowCredentials": true, "MaxAge": -3}`,
-	} {
-		opts := egJSON(t, text)
-		code, err := lib.Export(opts)
+	}
+	var codes []string
+	for _, text := range texts {
+		code, err := lib.Export(egJSON(t, text))
 		if err != nil {
 			t.Fatalf("%s: Export: %v", text, err)
 		}
-		addr, exited := egRun(t, egBuild(t, t.TempDir(), code))
+		codes = append(codes, code)
+	}
+	bin := egBuild(t, codes)
+	for i, text := range texts {
+		opts, code := egJSON(t, text), codes[i]
+		addr, exited := egRun(t, bin, i)
 		if exited != "" {
 			t.Fatalf("config %d: the program exited: %s", i, exited)
 		}

@@ -153,9 +153,9 @@ func subdomainPattern(o string) string {
 	labels := strings.Split(o[j+3:], ".")
 	for k := len(labels) - 1; k >= 0; k-- {
 		if labels[k] == "*" {
-			p := regexpQuoteMeta(o[:i]) + `://(?s:.*)`
+			p := gostack.QuoteMeta(o[:i]) + `://(?s:.*)`
 			if suffix := strings.Join(labels[k+1:], "."); suffix != "" {
-				p += `\.` + regexpQuoteMeta(suffix)
+				p += `\.` + gostack.QuoteMeta(suffix)
 			}
 			return p
 		}

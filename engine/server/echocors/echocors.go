@@ -126,22 +126,10 @@ func New(options map[string]json.RawMessage) (*Emulation, error) {
 
 // originPattern is the regular expression CORSWithConfig makes of o.
 func originPattern(o string) string {
-	p := regexpQuoteMeta(o)
+	p := gostack.QuoteMeta(o)
 	p = strings.ReplaceAll(p, `\*`, ".*")
 	p = strings.ReplaceAll(p, `\?`, ".")
 	return "^" + p + "$"
-}
-
-// regexpQuoteMeta is regexp.QuoteMeta.
-func regexpQuoteMeta(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(`\.+*?()|[]{}^$`, s[i]) >= 0 {
-			b.WriteByte('\\')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
 }
 
 // PatternInsts sizes the compiled patterns.
@@ -172,10 +160,7 @@ func (e *Emulation) Respond(req message.Request) message.Response {
 	case handled: // c.String(200, "ok")
 		w.Header.Set("Content-Type", "text/plain; charset=UTF-8")
 		w.Body = 2
-	case routed && r.Method == "OPTIONS": // optionsMethodHandler
-		w.Header.Add("Allow", allowHeader)
-		w.Status = 204
-	case routed: // MethodNotAllowedHandler, then the error handler
+	case routed: // OPTIONS never gets here: the middleware answers it // MethodNotAllowedHandler, then the error handler
 		w.Header.Set("Allow", allowHeader)
 		e.httpError(&r, &w, 405, "Method Not Allowed")
 	default:

@@ -23,6 +23,7 @@ type Request struct {
 	RawPath  string // the path as sent
 	Path     string // decoded, as URL.Path
 	RawQuery string
+	Query    bool            // the target has a "?", maybe with nothing after it
 	Header   message.Headers // names canonical, values trimmed, in order
 	Meter    *pattern.Meter  // pays for the library's pattern matching
 }
@@ -54,7 +55,7 @@ func ParseRequest(req message.Request) (r Request, bad message.Response, ok bool
 	}
 	r.RawPath = u
 	if i := strings.IndexByte(u, '?'); i >= 0 {
-		r.RawPath, r.RawQuery = u[:i], u[i+1:]
+		r.RawPath, r.RawQuery, r.Query = u[:i], u[i+1:], true
 	}
 	var decoded bool
 	if r.Path, decoded = Unescape(r.RawPath, false); !decoded || strings.IndexFunc(u, isCTL) >= 0 {

@@ -59,7 +59,7 @@ type node struct {
 	name      string
 	str       string
 	num       int64
-	keys      []string // a composite literal's keys ("" when positional)
+	keys      []*node // a composite literal's keys (nil when positional)
 	args      []*node
 	line, col int
 }
@@ -326,14 +326,15 @@ func (p *parser) list(end string, keyed bool, n *node) []*node {
 			p.next()
 			return out
 		}
-		x, key := p.expr(), ""
+		x := p.expr()
+		var key *node
 		if keyed && p.is(":") {
 			if x.kind != 'i' || strings.Contains(x.name, ".") {
 				p.fail(x.line, x.col, "expected a field name before :")
 			}
 			p.next()
 			p.skipLines()
-			key, x = x.name, p.expr()
+			key, x = x, p.expr()
 		}
 		out = append(out, x)
 		n.keys = append(n.keys, key)
@@ -398,8 +399,11 @@ func (d *Dialect) Read(text string) (map[string]json.RawMessage, error) {
 	var last string
 	for _, s := range stmts {
 		if result != nil {
-			r.fail(s.x, "nothing can follow the statement that uses the configuration")
-			break
+			at := s.x
+			if s.target != nil {
+				at = s.target
+			}
+			return nil, &Error{at.line, at.col, "nothing can follow the statement that uses the configuration"}
 		}
 		switch {
 		case s.target == nil:
@@ -414,7 +418,7 @@ func (d *Dialect) Read(text string) (map[string]json.RawMessage, error) {
 		case s.target.kind == 'i' && strings.Count(s.target.name, ".") == 1 && !s.define:
 			v, field, _ := strings.Cut(s.target.name, ".")
 			if c := r.variable(s.target, v); c != nil {
-				r.set(c, field, s.x)
+				r.set(c, &node{name: field, line: s.target.line, col: s.target.col}, s.x)
 			}
 		default:
 			r.fail(s.target, "corsplay reads assignments to a configuration variable or to one of its fields only")
@@ -506,15 +510,16 @@ func (r *reader) config(x *node, use bool) *config {
 	case x.kind == 'l' && x.name == r.d.Type:
 		c := &config{options: map[string]json.RawMessage{}, values: map[string][]string{}}
 		for i, a := range x.args {
-			if x.keys[i] == "" {
+			k := x.keys[i]
+			if k == nil {
 				r.fail(a, r.d.Type+" literal without field names: write Field: value")
 				return nil
 			}
-			if _, dup := c.options[x.keys[i]]; dup {
-				r.fail(a, "duplicate field "+x.keys[i]+" in "+r.d.Type+" literal")
+			if _, dup := c.options[k.name]; dup {
+				r.fail(k, "duplicate field "+k.name+" in "+r.d.Type+" literal")
 				return nil
 			}
-			r.set(c, x.keys[i], a)
+			r.set(c, k, a)
 		}
 		return c
 	}
@@ -561,11 +566,12 @@ func (r *reader) render(x *node) string {
 	return "an expression"
 }
 
-// set stores field (of kind Fields[field]) from x.
-func (r *reader) set(c *config, field string, x *node) {
+// set stores the field named by key (of kind Fields[key.name]) from x.
+func (r *reader) set(c *config, key, x *node) {
+	field := key.name
 	kind, ok := r.d.Fields[field]
 	if !ok {
-		r.fail(x, r.d.Type+" has no field "+field+" (a Go program setting it would not compile)")
+		r.fail(key, r.d.Type+" has no field "+field+" (a Go program setting it would not compile)")
 		return
 	}
 	if c == nil || r.err != nil {
@@ -582,7 +588,7 @@ func (r *reader) set(c *config, field string, x *node) {
 		switch {
 		case x.kind == 'l' && x.name == "[]string":
 			for i, a := range x.args {
-				if x.keys[i] != "" {
+				if x.keys[i] != nil {
 					r.fail(a, "a []string literal has no keys")
 				}
 				list = append(list, r.str(a, field))
@@ -616,16 +622,18 @@ func (r *reader) set(c *config, field string, x *node) {
 		v = n
 	case "seconds":
 		n, unit := r.num(x, field)
-		if n%1e9 != 0 {
-			r.fail(x, field+": corsplay reads whole seconds, and this is "+strconv.FormatInt(n, 10)+"ns")
+		switch {
+		case !unit && n != 0:
+			r.fail(x, field+" is a time.Duration: "+strconv.FormatInt(n, 10)+" is "+strconv.FormatInt(n, 10)+"ns; write "+strconv.FormatInt(n, 10)+" * time.Second for seconds")
+		case n%1e9 != 0:
+			r.fail(x, field+" is "+strconv.FormatInt(n, 10)+"ns, not a whole number of seconds, which the JSON form holds")
 		}
-		_ = unit
 		v = n / 1e9
 	case "func":
 		if x.kind == 'i' && x.name == "nil" {
 			return
 		}
-		r.fail(x, field+" is a Go func: corsplay cannot run code, list the origins instead")
+		r.fail(x, field+" is a Go func: corsplay cannot run code; list the origins in AllowOrigins instead")
 	}
 	if r.err == nil {
 		b, _ := json.Marshal(v)
@@ -698,4 +706,16 @@ func GoStrings(v []string) string {
 		q[i] = strconv.Quote(s)
 	}
 	return "[]string{" + strings.Join(q, ", ") + "}"
+}
+
+// QuoteMeta is regexp.QuoteMeta.
+func QuoteMeta(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(`\.+*?()|[]{}^$`, s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
