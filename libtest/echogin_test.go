@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/format"
 	"io"
 	"log"
 	"math/rand/v2"
@@ -303,6 +304,9 @@ func egBuild(t *testing.T, codes []string) string {
 	files := []string{filepath.Join(dir, "main.go")}
 	dispatch := "package main\n\nimport \"os\"\n\nfunc main() {\n\tswitch os.Args[1] {\n"
 	for i, code := range codes {
+		if f, err := format.Source([]byte(code)); err != nil || string(f) != code {
+			t.Errorf("the export is not as gofmt writes it (%v):\n%s", err, code)
+		}
 		if strings.Count(code, `":8080"`) != 1 || strings.Count(code, "\nfunc main() {\n") != 1 {
 			t.Fatalf("the export does not listen on \":8080\" in one func main:\n%s", code)
 		}

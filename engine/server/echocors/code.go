@@ -30,28 +30,30 @@ import (
 
 func main() {
 	e := echo.New()
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-`)
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{`)
+	var fields [][2]string
 	list := func(name string, v []string) {
 		if len(v) > 0 {
-			b.WriteString("\t\t" + name + ": " + gostack.GoStrings(v) + ",\n")
-		}
-	}
-	flag := func(name string, v bool) {
-		if v {
-			b.WriteString("\t\t" + name + ": true,\n")
+			fields = append(fields, [2]string{name, gostack.GoStrings(v)})
 		}
 	}
 	list("AllowOrigins", c.AllowOrigins)
 	list("AllowMethods", c.AllowMethods)
 	list("AllowHeaders", c.AllowHeaders)
-	flag("AllowCredentials", c.AllowCredentials)
-	flag("UnsafeWildcardOriginWithAllowCredentials", c.UnsafeWildcardOriginWithAllowCredentials)
+	if c.AllowCredentials {
+		fields = append(fields, [2]string{"AllowCredentials", "true"})
+	}
+	if c.UnsafeWildcardOriginWithAllowCredentials {
+		fields = append(fields, [2]string{"UnsafeWildcardOriginWithAllowCredentials", "true"})
+	}
 	list("ExposeHeaders", c.ExposeHeaders)
 	if c.MaxAge != 0 {
-		b.WriteString("\t\tMaxAge: " + strconv.Itoa(c.MaxAge) + ",\n")
+		fields = append(fields, [2]string{"MaxAge", strconv.Itoa(c.MaxAge)})
 	}
-	b.WriteString(`	}))
+	if len(fields) > 0 {
+		b.WriteString("\n" + gostack.GoFields(fields, "\t\t") + "\t")
+	}
+	b.WriteString(`}))
 	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
 		e.Add(m, "/r", ok)

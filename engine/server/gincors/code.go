@@ -11,49 +11,6 @@ import (
 	"corsplay/engine/server/gostack"
 )
 
-// fields lists Config's fields in cors.Config's order, with their values.
-func (c *Config) fields() []struct {
-	name string
-	v    any
-} {
-	return []struct {
-		name string
-		v    any
-	}{{"AllowAllOrigins", c.AllowAllOrigins}, {"AllowOrigins", c.AllowOrigins}, {"AllowMethods", c.AllowMethods},
-		{"AllowPrivateNetwork", c.AllowPrivateNetwork}, {"AllowHeaders", c.AllowHeaders}, {"AllowCredentials", c.AllowCredentials},
-		{"ExposeHeaders", c.ExposeHeaders}, {"MaxAge", c.MaxAge}, {"AllowWildcard", c.AllowWildcard},
-		{"AllowBrowserExtensions", c.AllowBrowserExtensions}, {"CustomSchemas", c.CustomSchemas}, {"AllowWebSockets", c.AllowWebSockets},
-		{"AllowFiles", c.AllowFiles}, {"OptionsResponseStatusCode", c.OptionsResponseStatusCode}}
-}
-
-// goValue writes a field's value in Go; "" for the zero value.
-func goValue(v any) string {
-	switch v := v.(type) {
-	case bool:
-		if v {
-			return "true"
-		}
-	case []string:
-		if v != nil {
-			return gostack.GoStrings(v)
-		}
-	case int:
-		if v != 0 {
-			return strconv.Itoa(v)
-		}
-	case int64: // MaxAge, seconds
-		switch {
-		case v != 0 && v%3600 == 0:
-			return strconv.FormatInt(v/3600, 10) + " * time.Hour"
-		case v != 0 && v%60 == 0:
-			return strconv.FormatInt(v/60, 10) + " * time.Minute"
-		case v != 0:
-			return strconv.FormatInt(v, 10) + " * time.Second"
-		}
-	}
-	return ""
-}
-
 // Export writes a Go program serving /r on :8080 with gin and the
 // middleware configured as options say: a cors.Config literal, or
 // cors.DefaultConfig() and the fields that differ from it.
@@ -62,33 +19,68 @@ func Export(options map[string]json.RawMessage) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var d Config
 	var cfg strings.Builder
 	if c.DefaultConfig {
-		d := defaultConfig()
+		d = defaultConfig()
 		cfg.WriteString("\tconfig := cors.DefaultConfig()\n")
-		for i, f := range c.fields() {
-			if g := d.fields()[i]; !equal(f.v, g.v) {
-				v := goValue(f.v)
-				switch f.v.(type) {
-				case []string:
-					v = map[bool]string{true: "nil", false: v}[v == ""]
-				case bool:
-					v = map[bool]string{true: "false", false: v}[v == ""]
-				default:
-					v = map[bool]string{true: "0", false: v}[v == ""]
-				}
-				cfg.WriteString("\tconfig." + f.name + " = " + v + "\n")
-			}
+	} else {
+		cfg.WriteString("\tr.Use(cors.New(cors.Config{")
+	}
+	var fields [][2]string
+	field := func(name, v, zero string, same bool) {
+		switch {
+		case same:
+		case c.DefaultConfig && v == "":
+			cfg.WriteString("\tconfig." + name + " = " + zero + "\n")
+		case c.DefaultConfig:
+			cfg.WriteString("\tconfig." + name + " = " + v + "\n")
+		case v != "":
+			fields = append(fields, [2]string{name, v})
 		}
+	}
+	list := func(name string, v, dv []string) {
+		s := ""
+		if v != nil {
+			s = gostack.GoStrings(v)
+		}
+		field(name, s, "nil", slices.Equal(v, dv) && (v == nil) == (dv == nil))
+	}
+	when := func(ok bool, s string) string {
+		if ok {
+			return s
+		}
+		return ""
+	}
+	flag := func(name string, v, dv bool) { field(name, when(v, "true"), "false", v == dv) }
+	flag("AllowAllOrigins", c.AllowAllOrigins, d.AllowAllOrigins)
+	list("AllowOrigins", c.AllowOrigins, d.AllowOrigins)
+	list("AllowMethods", c.AllowMethods, d.AllowMethods)
+	flag("AllowPrivateNetwork", c.AllowPrivateNetwork, d.AllowPrivateNetwork)
+	list("AllowHeaders", c.AllowHeaders, d.AllowHeaders)
+	flag("AllowCredentials", c.AllowCredentials, d.AllowCredentials)
+	list("ExposeHeaders", c.ExposeHeaders, d.ExposeHeaders)
+	age, unit := c.MaxAge, " * time.Second"
+	if age%60 == 0 {
+		age, unit = c.MaxAge/60, " * time.Minute"
+	}
+	if c.MaxAge%3600 == 0 {
+		age, unit = c.MaxAge/3600, " * time.Hour"
+	}
+	field("MaxAge", when(age != 0, strconv.FormatInt(age, 10)+unit), "0", c.MaxAge == d.MaxAge)
+	flag("AllowWildcard", c.AllowWildcard, d.AllowWildcard)
+	flag("AllowBrowserExtensions", c.AllowBrowserExtensions, d.AllowBrowserExtensions)
+	list("CustomSchemas", c.CustomSchemas, d.CustomSchemas)
+	flag("AllowWebSockets", c.AllowWebSockets, d.AllowWebSockets)
+	flag("AllowFiles", c.AllowFiles, d.AllowFiles)
+	field("OptionsResponseStatusCode", when(c.OptionsResponseStatusCode != 0, strconv.Itoa(c.OptionsResponseStatusCode)), "0", c.OptionsResponseStatusCode == d.OptionsResponseStatusCode)
+	if c.DefaultConfig {
 		cfg.WriteString("\tr.Use(cors.New(config))\n")
 	} else {
-		cfg.WriteString("\tr.Use(cors.New(cors.Config{\n")
-		for _, f := range c.fields() {
-			if v := goValue(f.v); v != "" {
-				cfg.WriteString("\t\t" + f.name + ": " + v + ",\n")
-			}
+		if len(fields) > 0 {
+			cfg.WriteString("\n" + gostack.GoFields(fields, "\t\t") + "\t")
 		}
-		cfg.WriteString("\t}))\n")
+		cfg.WriteString("}))\n")
 	}
 	imports := "\t\"net/http\"\n"
 	if strings.Contains(cfg.String(), "time.") {
@@ -114,14 +106,6 @@ func main() {
 	r.Run(":8080")
 }
 `, nil
-}
-
-// equal compares two field values; nil and empty lists are the same.
-func equal(a, b any) bool {
-	if la, ok := a.([]string); ok {
-		return slices.Equal(la, b.([]string)) && (la == nil) == (b.([]string) == nil)
-	}
-	return a == b
 }
 
 var dialect = &gostack.Dialect{

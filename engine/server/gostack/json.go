@@ -84,10 +84,18 @@ func findField(fields []Field, key string) *Field {
 
 func decodeField(typeName string, f *Field, raw json.RawMessage) error {
 	if f.Ptr == nil {
-		kinds := map[byte]string{'"': "string", '{': "object", '[': "array", 't': "bool", 'f': "bool", 'n': ""}
-		kind, ok := kinds[raw[0]]
-		if !ok {
-			kind = "number"
+		kind := "number"
+		switch raw[0] {
+		case '"':
+			kind = "string"
+		case '{':
+			kind = "object"
+		case '[':
+			kind = "array"
+		case 't', 'f':
+			kind = "bool"
+		case 'n':
+			kind = ""
 		}
 		if kind != "" {
 			return errors.New("json: cannot unmarshal " + kind + " into Go struct field " + typeName + "." + f.Name + " of type " + f.Type)

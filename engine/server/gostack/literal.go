@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // The Go source that configures a library, read into its JSON options:
@@ -127,46 +128,37 @@ func describe(t token) string {
 func tokenize(src string) ([]token, *Error) {
 	var toks []token
 	line, lineStart := 1, 0
+	isWord := func(c byte) bool {
+		return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
 	for i := 0; i < len(src); {
-		c, col := src[i], i-lineStart+1
+		c, col, j := src[i], i-lineStart+1, i+1
+		kind, text := byte('p'), ""
 		switch {
-		case c == '\n':
-			toks = append(toks, token{';', "\n", line, col})
-			line, lineStart = line+1, i+1
-			i++
 		case c == ' ' || c == '\t' || c == '\r':
-			i++
+			kind = 0
+		case c == '\n' || c == ';':
+			kind = ';'
 		case strings.HasPrefix(src[i:], "//"):
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
+			kind, j = 0, strings.IndexByte(src[i:]+"\n", '\n')+i
 		case strings.HasPrefix(src[i:], "/*"):
 			end := strings.Index(src[i+2:], "*/")
 			if end < 0 {
 				return nil, &Error{line, col, "comment not terminated"}
 			}
-			body := src[i : i+2+end+2]
-			if n := strings.Count(body, "\n"); n > 0 {
-				toks = append(toks, token{';', "\n", line, col})
-				line, lineStart = line+n, i+strings.LastIndexByte(body, '\n')+1
+			kind, j = 0, i+2+end+2
+			if strings.Contains(src[i:j], "\n") {
+				kind, text = ';', "\n"
 			}
-			i += len(body)
-		case c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
-			j := i
-			for j < len(src) && (src[j] == '_' || 'a' <= src[j] && src[j] <= 'z' || 'A' <= src[j] && src[j] <= 'Z' || '0' <= src[j] && src[j] <= '9') {
+		case isWord(c):
+			kind = 'i'
+			if c <= '9' && c >= '0' {
+				kind = 'n'
+			}
+			for j < len(src) && (isWord(src[j]) || kind == 'n' && src[j] == '.') {
 				j++
 			}
-			toks = append(toks, token{'i', src[i:j], line, col})
-			i = j
-		case '0' <= c && c <= '9':
-			j := i
-			for j < len(src) && (src[j] == '_' || src[j] == '.' || 'a' <= src[j] && src[j] <= 'z' || 'A' <= src[j] && src[j] <= 'Z' || '0' <= src[j] && src[j] <= '9') {
-				j++
-			}
-			toks = append(toks, token{'n', src[i:j], line, col})
-			i = j
 		case c == '"' || c == '`':
-			j := i + 1
 			for j < len(src) && src[j] != c && (c == '`' || src[j] != '\n') {
 				if c == '"' && src[j] == '\\' {
 					j++
@@ -176,28 +168,28 @@ func tokenize(src string) ([]token, *Error) {
 			if j >= len(src) || src[j] != c {
 				return nil, &Error{line, col, "string literal not terminated"}
 			}
-			s, err := strconv.Unquote(strings.ReplaceAll(src[i:j+1], "\r", ""))
-			if err != nil {
-				return nil, &Error{line, col, "invalid string literal " + src[i:j+1]}
+			j++
+			var err error
+			kind = 's'
+			if text, err = strconv.Unquote(strings.ReplaceAll(src[i:j], "\r", "")); err != nil {
+				return nil, &Error{line, col, "invalid string literal " + src[i:j]}
 			}
-			toks = append(toks, token{'s', s, line, col})
-			if n := strings.Count(src[i:j], "\n"); n > 0 {
-				line, lineStart = line+n, i+strings.LastIndexByte(src[i:j], '\n')+1
-			}
-			i = j + 1
 		case strings.HasPrefix(src[i:], ":="):
-			toks = append(toks, token{'p', ":=", line, col})
-			i += 2
-		case c == ';':
-			toks = append(toks, token{';', ";", line, col})
-			i++
-		case strings.IndexByte("{}()[],:.=*&-", c) >= 0:
-			toks = append(toks, token{'p', src[i : i+1], line, col})
-			i++
-		default:
-			r := []rune(src[i:])[0]
+			j++
+		case strings.IndexByte("{}()[],:.=*&-", c) < 0:
+			r, _ := utf8.DecodeRuneInString(src[i:])
 			return nil, &Error{line, col, "unexpected " + strconv.QuoteRune(r) + ": corsplay reads struct literals, assignments and calls"}
 		}
+		if kind != 0 {
+			if kind != 's' && text == "" {
+				text = src[i:j]
+			}
+			toks = append(toks, token{kind, text, line, col})
+		}
+		if n := strings.Count(src[i:j], "\n"); n > 0 {
+			line, lineStart = line+n, i+strings.LastIndexByte(src[i:j], '\n')+1
+		}
+		i = j
 	}
 	return append(toks, token{0, "", line, len(src) - lineStart + 1}), nil
 }
@@ -690,9 +682,16 @@ func (r *reader) num(x *node, field string) (int64, bool) {
 			return n, true
 		}
 	case 'i':
-		units := map[string]int64{"time.Nanosecond": 1, "time.Microsecond": 1e3, "time.Millisecond": 1e6, "time.Second": 1e9, "time.Minute": 60e9, "time.Hour": 3600e9}
-		if u, ok := units[x.name]; ok {
-			return u, true
+		u := int64(1)
+		for _, unit := range strings.Fields("time.Nanosecond time.Microsecond time.Millisecond time.Second time.Minute time.Hour") {
+			if unit == x.name {
+				return u, true
+			}
+			if u < 1e9 {
+				u *= 1000
+			} else {
+				u *= 60
+			}
 		}
 	}
 	r.fail(x, field+": expected an integer constant, found "+r.render(x))
@@ -716,6 +715,20 @@ func QuoteMeta(s string) string {
 			b.WriteByte('\\')
 		}
 		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// GoFields writes a composite literal's `Name: value,` lines as gofmt
+// aligns them.
+func GoFields(fields [][2]string, indent string) string {
+	width := 0
+	for _, f := range fields {
+		width = max(width, len(f[0]))
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(indent + f[0] + ":" + strings.Repeat(" ", width-len(f[0])+1) + f[1] + ",\n")
 	}
 	return b.String()
 }
