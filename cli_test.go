@@ -25,7 +25,7 @@ const (
 // fails with the list of commands instead of starting a server, and flags
 // without a command still mean serve.
 func TestRunVerbs(t *testing.T) {
-	const unknown = "use serve, check, respond, static, probe or import\n\nusage:\n"
+	const unknown = "use serve, check, respond, static, probe, import or program\n\nusage:\n"
 	for _, tt := range []struct {
 		args   []string
 		code   int
@@ -41,6 +41,11 @@ func TestRunVerbs(t *testing.T) {
 		{[]string{"serve", "-addr", "127.0.0.1:-1"}, 1, "corsplay: listen tcp: address -1: invalid port"},
 		{[]string{"check", "-"}, 0, ""},
 		{[]string{"respond", "a", "b"}, 2, "usage: corsplay respond [FILE]"},
+		{[]string{"program", "a", "b"}, 2, "usage: corsplay program [FILE|-]"},
+		{[]string{"program", "-"}, 2, "program: standard input: server: the server is not a library"},
+		{[]string{"import", "--library", "nope"}, 2, `import: --library "nope": use one of `},
+		{[]string{"import", "--library", "rs-cors@v9"}, 2, `import: --library "rs-cors@v9": use one of `},
+		{[]string{"import", "--library", "rs-cors"}, 2, "server.library: corsplay does not read rs/cors's own configuration text yet"},
 	} {
 		var out, errs bytes.Buffer
 		code := run(tt.args, strings.NewReader(goodScenario), &out, &errs)

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
+	"corsplay/engine"
 	"corsplay/engine/evidence"
 )
 
@@ -22,8 +24,9 @@ func importEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	fl := flag.NewFlagSet("import", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	entry := fl.Int("entry", 0, "the HAR entry to import, counted from 1 (default: the first cross-origin request that fails)")
+	library := fl.String("library", "", "read this library's own configuration text (NAME or NAME@VERSION, e.g. starlette, flask-cors@6.0.2) and print the server it configures")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: corsplay import [FILE|-] [--entry N]")
+		fmt.Fprintln(stderr, "usage: corsplay import [FILE|-] [--entry N] [--library NAME[@VERSION]]")
 		fl.PrintDefaults()
 	}
 	// FILE may come before or after the flags.
@@ -61,6 +64,9 @@ func importEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "import: %s: input is more than %d bytes (%d MiB), the most corsplay reads\n", label, evidence.MaxInputBytes, evidence.MaxInputBytes>>20)
 		return 2
 	}
+	if *library != "" {
+		return importLibraryConfig(*library, label, text, stdout, stderr)
+	}
 	r, err := evidence.Import(text, evidence.Options{Entry: *entry})
 	if err != nil {
 		// evidence.ErrUnrecognised lists the accepted forms.
@@ -72,6 +78,25 @@ func importEvidence(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "import: %v\n", err)
 		return 1
 	}
+	stdout.Write(append(out, '\n'))
+	return 0
+}
+
+// importLibraryConfig prints {"library": {...}}, the server that a
+// library's own configuration text sets up.
+func importLibraryConfig(choice, label string, text []byte, stdout, stderr io.Writer) int {
+	name, version, _ := strings.Cut(choice, "@")
+	l := engine.Library{Name: name, Version: version}
+	if _, ok := l.Doc(); !ok {
+		fmt.Fprintf(stderr, "import: --library %q: use one of %s (NAME@VERSION for another version)\n", choice, strings.Join(engine.LibraryNames(), ", "))
+		return 2
+	}
+	l, err := l.ImportConfig(string(text))
+	if err != nil {
+		fmt.Fprintf(stderr, "import: %s: %v\n", label, err)
+		return 2
+	}
+	out, _ := json.MarshalIndent(engine.Server{Library: &l}, "", "  ")
 	stdout.Write(append(out, '\n'))
 	return 0
 }

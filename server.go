@@ -44,6 +44,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return probe(args, stdout, stderr)
 	case "import":
 		return importEvidence(args, stdin, stdout, stderr)
+	case "program":
+		return program(args, stdin, stdout, stderr)
 	case "serve":
 		if err := serve(args); err != nil {
 			fmt.Fprintln(stderr, "corsplay:", err)
@@ -51,7 +53,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond, static, probe or import\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "corsplay: unknown command %q: use serve, check, respond, static, probe, import or program\n\n%s", cmd, usage)
 	return 2
 }
 
@@ -64,4 +66,7 @@ const usage = `usage:
                                             send what a browser sends to your server, print each browser's verdict
   corsplay import [FILE|-] [--entry N]      read a console error, a HAR, a copied fetch or curl, or curl's output:
                                             print the scenario it describes and what was assumed
+  corsplay import --library NAME[@VERSION] [FILE|-]
+                                            read a library's own configuration text: print the server
+  corsplay program [FILE]                   print the scenario's library server as a runnable program
 `

@@ -2,7 +2,7 @@ package app
 
 import (
 	"encoding/json"
-	"slices"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -19,26 +19,9 @@ type LibraryForm struct {
 
 	options typedText
 	problem string
-}
 
-// libraryDocs say, per library, what it is and which options it reads.
-var libraryDocs = map[string]struct{ title, options, defaults, quirks string }{
-	"flask-cors": {"Flask-CORS 3.0.10 (Python), as Debian 12 ships it: CORS(app, **options)",
-		"origins, methods, allow_headers, expose_headers, supports_credentials, max_age, send_wildcard, vary_header, always_send, automatic_options, resources, intercept_exceptions",
-		`origins "*", methods ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], allow_headers "*", expose_headers none, supports_credentials false, max_age none, send_wildcard false, vary_header true, always_send true, resources "/*"`,
-		"Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."},
-	"rs-cors": {"rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
-		"AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",
-		`AllowedOrigins [] (every origin, answered *), AllowedMethods ["GET", "POST", "HEAD"], AllowedHeaders ["accept", "content-type", "x-requested-with"], ExposedHeaders [], MaxAge 0 (header omitted), AllowCredentials false, OptionsSuccessStatus 204`,
-		"No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."},
-	"jub0bs-cors": {"jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
-		"Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
-		"none by design: Origins must list at least one origin; Credentialed false; no method or header beyond the safelisted ones; MaxAgeInSeconds 0 (browsers' 5 s; -1 disables caching)",
-		"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."},
-	"express-cors": {"expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
-		"origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",
-		`origin "*", methods "GET,HEAD,PUT,PATCH,POST,DELETE", allowedHeaders omitted (echo the request's), credentials false, maxAge omitted, preflightContinue false, optionsSuccessStatus 204`,
-		"origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."},
+	config        string // the library's own configuration text, as pasted
+	configProblem string // why it could not be read
 }
 
 func (f *LibraryForm) OnInit() {
@@ -77,8 +60,8 @@ func optionsText(opts map[string]json.RawMessage) string {
 }
 
 func (f *LibraryForm) Render() app.UI {
-	doc := libraryDocs[f.Library.Name]
-	names := engine.LibraryNames()
+	doc, _ := f.Library.Doc()
+	docs := engine.LibraryDocs()
 	bad := f.Bad
 	if f.problem != "" {
 		// Text that is not JSON yet never reaches the scenario: the form
@@ -86,17 +69,59 @@ func (f *LibraryForm) Render() app.UI {
 		bad = fieldProblem{Path: "server.library.options", ID: "library-options", Words: f.problem}
 	}
 	return app.Div().Class("library").Body(
-		fieldOf("library-name", "Library", doc.title,
-			markInput(app.Select().ID("library-name").OnChange(f.onName), "library-name", bad).Body(app.Range(names).Slice(func(i int) app.UI {
-				return app.Option().Value(names[i]).Selected(names[i] == f.Library.Name).Text(names[i])
-			})), bad),
-		fieldOf("library-options", "Options (JSON, the library's own names)", "Options: "+doc.options+".",
+		fieldOf("library-name", "Library", doc.Title,
+			markInput(app.Select().ID("library-name").OnChange(f.onName), "library-name", bad).Body(libraryGroups(docs, doc)...), bad),
+		fieldOf("library-options", "Options (JSON, the library's own names)", "Options: "+doc.Options+".",
 			markInput(app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
 				Text(live("library-options", f.options.text)).Body(app.Text(f.options.text)).OnInput(f.onOptions), "library-options", bad), bad),
-		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.defaults)),
-		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.quirks)),
+		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.Defaults)),
+		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.Quirks)),
+		app.Elem("p").Class("hint").ID("library-proven").Text("Every answer here is the one "+doc.Name+" "+doc.Version+" gives: corsplay's tests run that version for real."),
+		f.configText(),
 		f.imported(),
 	)
+}
+
+// configText reads the library's own configuration (a call, a settings
+// block, an options object…) into the options, and shows the server as a
+// runnable program in the library's language.
+func (f *LibraryForm) configText() app.UI {
+	program, _ := f.Library.Program()
+	return app.Div().Class("config-text").Body(
+		app.If(f.Library.ReadsConfig(), func() app.UI {
+			return app.Div().Body(
+				fieldOf("library-config", "Or paste your configuration as you wrote it", "Your own code, e.g. the call that sets up the middleware: it replaces the options above.",
+					app.Textarea().ID("library-config").Class("mono").Rows(4).Attr("spellcheck", "false").
+						Text(live("library-config", f.config)).Body(app.Text(f.config)).OnInput(f.onConfig), fieldProblem{}),
+				app.Button().ID("library-config-read").Class("small").OnClick(f.onReadConfig).Text("Read this configuration"),
+				app.If(f.configProblem != "", func() app.UI {
+					return app.Elem("p").Class("problem").ID("library-config-problem").Attr("role", "alert").Text(f.configProblem)
+				}),
+			)
+		}),
+		app.If(program != "", func() app.UI {
+			return app.Elem("details").Class("code").Body(
+				app.Elem("summary").Text("This server as a runnable program"),
+				app.Elem("pre").ID("library-program").Class("mono").Text(program),
+			)
+		}),
+	)
+}
+
+func (f *LibraryForm) onConfig(ctx app.Context, e app.Event) { f.config = value(ctx) }
+
+func (f *LibraryForm) onReadConfig(ctx app.Context, e app.Event) {
+	l, err := f.Library.ImportConfig(f.config)
+	f.configProblem = ""
+	if err != nil {
+		f.configProblem = "corsplay could not read this: " + err.Error()
+		return
+	}
+	edit(ctx, func(s *engine.Scenario) {
+		if s.Server.Library != nil {
+			s.Server.Library.Options = l.Options
+		}
+	})
 }
 
 // imported offers the library's configuration as a neutral policy, with
@@ -129,14 +154,42 @@ func (f *LibraryForm) onImport(ctx app.Context, e app.Event) {
 	edit(ctx, func(s *engine.Scenario) { s.Server = engine.Server{Policy: &p, Layers: s.Server.Layers} })
 }
 
+// libraryGroups are the picker's options, one group per language; an
+// option's value is the name, and "@version" for a version that is not
+// the library's default.
+func libraryGroups(docs []engine.LibraryDoc, current engine.LibraryDoc) []app.UI {
+	var groups []app.UI
+	for i := 0; i < len(docs); {
+		j := i
+		var opts []app.UI
+		for ; j < len(docs) && docs[j].Language == docs[i].Language; j++ {
+			d := docs[j]
+			label := strings.TrimSuffix(strings.SplitN(d.Title, " (", 2)[0], " "+d.Version) + " " + d.Version
+			opts = append(opts, app.Option().Value(libraryChoice(d)).Selected(d.Name == current.Name && d.Version == current.Version).Text(label))
+		}
+		groups = append(groups, app.OptGroup().Label(docs[i].Language).Body(opts...))
+		i = j
+	}
+	return groups
+}
+
+// libraryChoice is a picker option's value.
+func libraryChoice(d engine.LibraryDoc) string {
+	if d.Default {
+		return d.Name
+	}
+	return d.Name + "@" + d.Version
+}
+
 func (f *LibraryForm) onName(ctx app.Context, e app.Event) {
-	name := value(ctx)
-	if !slices.Contains(engine.LibraryNames(), name) {
+	choice := value(ctx)
+	name, version, _ := strings.Cut(choice, "@")
+	if _, ok := (engine.Library{Name: name, Version: version}).Doc(); !ok {
 		return
 	}
 	edit(ctx, func(s *engine.Scenario) {
 		if s.Server.Library != nil {
-			s.Server.Library.Name = name
+			s.Server.Library.Name, s.Server.Library.Version = name, version
 		}
 	})
 }

@@ -385,13 +385,27 @@ func TestReadingTime(t *testing.T) {
 	}
 }
 
-// TestLibraryDocs: every library the engine emulates has its title, option
-// names, defaults and quirks for the panel.
-func TestLibraryDocs(t *testing.T) {
-	for _, name := range engine.LibraryNames() {
-		d, ok := libraryDocs[name]
-		if !ok || d.title == "" || d.options == "" || d.defaults == "" || d.quirks == "" {
-			t.Errorf("library %s lacks its docs: %+v", name, d)
+// TestLibraryPicker: one group per language, each library version once,
+// the current one selected, and each option's value names it back.
+func TestLibraryPicker(t *testing.T) {
+	docs := engine.LibraryDocs()
+	current := docs[len(docs)-1]
+	groups := libraryGroups(docs, current)
+	langs := map[string]bool{}
+	for _, d := range docs {
+		langs[d.Language] = true
+		name, version, _ := strings.Cut(libraryChoice(d), "@")
+		back, ok := (engine.Library{Name: name, Version: version}).Doc()
+		if !ok || back.Name != d.Name || back.Version != d.Version {
+			t.Errorf("the option for %s %s names %+v", d.Name, d.Version, back)
+		}
+	}
+	if len(groups) != len(langs) {
+		t.Errorf("%d groups for %d languages", len(groups), len(langs))
+	}
+	for _, want := range []string{"Go", "JavaScript", "Python"} {
+		if !langs[want] {
+			t.Errorf("no %s group", want)
 		}
 	}
 }

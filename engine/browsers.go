@@ -1,6 +1,9 @@
 package engine
 
-import "strings"
+import (
+	"corsplay/engine/server"
+	"strings"
+)
 
 // BrowserVerdict is what one browser does with a scenario, in brief.
 type BrowserVerdict struct {
@@ -66,10 +69,5 @@ func verdictTitle(v string) string {
 	return "A TypeError"
 }
 
-// andList writes "a", "a and b" or "a, b and c".
-func andList(ss []string) string {
-	if len(ss) < 2 {
-		return strings.Join(ss, "")
-	}
-	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
-}
+// andList joins "a", "a and b", "a, b and c".
+var andList = server.AndList

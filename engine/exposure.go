@@ -264,7 +264,7 @@ func newLibEmulation(s Scenario) *libView {
 }
 
 // title names the library in sentences.
-func (v *libView) title() string { return libraryTitles[v.name] }
+func (v *libView) title() string { return libraryTitle(v.name) }
 
 // readable asks the library itself: would script on origin o read its
 // answer to a GET, without and with cookies? It is the CORS check of what

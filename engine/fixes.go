@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"corsplay/engine/server"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -118,7 +119,7 @@ func Fixes(s Scenario, out Outcome) []Fix {
 				"Every site on the web can read these responses (never with cookies). Fine for public data, wrong for anything behind a login or on an intranet.",
 				func(sc *Scenario, n *fixNotes) {
 					sc.Server.Policy.AnyOrigin = AnyOriginWildcard
-					n.note("", "let any origin read (Access-Control-Allow-Origin: *)", "With anyOrigin \"wildcard\" the server answers * to everyone, which browsers accept for requests without cookies.")
+					n.Note("", "let any origin read (Access-Control-Allow-Origin: *)", "With anyOrigin \"wildcard\" the server answers * to everyone, which browsers accept for requests without cookies.")
 				})
 			candidates = append(candidates, f)
 		}
@@ -151,7 +152,7 @@ func NoSafeFix(s Scenario, out Outcome) string {
 		return "The page has the opaque origin null. Allowing null would let any site read these responses, since any page can take on the null origin with a sandboxed iframe. Serve the page from a real origin (for development, http://localhost:PORT) and allow that one."
 	}
 	if l := s.Server.Library; l != nil {
-		return "No safe change to the " + libraryTitles[l.Name] + " options alone makes this request pass; see the failing step."
+		return "No safe change to the " + libraryTitle(l.Name) + " options alone makes this request pass; see the failing step."
 	}
 	return "No change to the server alone makes this request pass; see the failing step."
 }
@@ -250,50 +251,9 @@ func subset(a, b []string) bool {
 	return true
 }
 
-// fixNotes collect what a repair does, for Fix.Plain and Fix.Why.
-type fixNotes struct {
-	allow []string // what "Allow …" names: "the origin X", "the method PUT"
-	do    []string // other actions, in plain words
-	why   []string
-	// order has one entry per allow or do note: true for allow.
-	order []bool
-}
-
-// note records a change: what it allows or does, and why.
-func (n *fixNotes) note(allow, do, why string) {
-	add := func(list *[]string, s string, isAllow bool) {
-		if s != "" && !slices.Contains(*list, s) {
-			*list = append(*list, s)
-			n.order = append(n.order, isAllow)
-		}
-	}
-	add(&n.allow, allow, true)
-	add(&n.do, do, false)
-	if why != "" && !slices.Contains(n.why, why) {
-		n.why = append(n.why, why)
-	}
-}
-
-// plain writes the notes as one sentence, in the order they came, the
-// things allowed named together where the first was.
-func (n *fixNotes) plain() string {
-	var parts []string
-	d := 0
-	for i, isAllow := range n.order {
-		switch {
-		case !isAllow:
-			parts = append(parts, n.do[d])
-			d++
-		case !slices.Contains(n.order[:i], true):
-			parts = append(parts, "allow "+andList(n.allow))
-		}
-	}
-	if len(parts) == 0 {
-		return ""
-	}
-	s := strings.Join(parts, "; ")
-	return strings.ToUpper(s[:1]) + s[1:] + "."
-}
+// fixNotes are a fix's changes in plain words (engine/server's, which the
+// libraries' fixers write too).
+type fixNotes = server.Notes
 
 // headersObject names request headers for "Allow …".
 func headersObject(names []string) string {
@@ -397,7 +357,7 @@ func repaired(s Scenario, title, risk, cost string, prepare func(*Scenario, *fix
 			break
 		}
 	}
-	f := Fix{Title: title, Side: "server", Risk: risk, Cost: cost, Server: &fixed.Server, Plain: n.plain(), Why: n.why}
+	f := Fix{Title: title, Side: "server", Risk: risk, Cost: cost, Server: &fixed.Server, Plain: n.Plain(), Why: n.Why}
 	f.Changes = serverChanges("server", s.Server, fixed.Server)
 	for i := range fixed.Elsewhere {
 		if c := serverChanges(fmt.Sprintf("elsewhere[%d].server", i), s.Elsewhere[i].Server, fixed.Elsewhere[i].Server); len(c) > 0 {
@@ -429,7 +389,7 @@ func repair(s *Scenario, out Outcome, n *fixNotes) bool {
 		acam, _ := out.Preflight.Response.Headers.Get(headerAllowMethods)
 		methods, _ := ExtractList(acam)
 		if up := strings.ToUpper(s.Request.Method); up != s.Request.Method && slices.Contains(methods, up) {
-			n.note("", "write the method as "+up+" in fetch()", fmt.Sprintf("fetch() sends %q as typed (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and the server allows %s.", s.Request.Method, up))
+			n.Note("", "write the method as "+up+" in fetch()", fmt.Sprintf("fetch() sends %q as typed (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and the server allows %s.", s.Request.Method, up))
 			s.Request.Method = up
 			return true
 		}
@@ -547,34 +507,34 @@ func repairPolicy(p *Policy, s Scenario, out Outcome, n *fixNotes) bool {
 			return false
 		}
 		p.Origins = append(p.Origins, s.Page)
-		n.note("the origin "+s.Page, "", fmt.Sprintf("The policy's origins do not include %s, so the server answers it without Access-Control-Allow-Origin.", s.Page))
+		n.Note("the origin "+s.Page, "", fmt.Sprintf("The policy's origins do not include %s, so the server answers it without Access-Control-Allow-Origin.", s.Page))
 	case ErrWildcardOriginNotAllowed:
 		p.AnyOrigin = ""
 		if !slices.Contains(p.Origins, s.Page) {
 			p.Origins = append(p.Origins, s.Page)
 		}
-		n.note("", "name the origin "+s.Page+" instead of answering *", "A request with cookies needs its exact origin back: browsers refuse Access-Control-Allow-Origin: * when credentials are sent.")
+		n.Note("", "name the origin "+s.Page+" instead of answering *", "A request with cookies needs its exact origin back: browsers refuse Access-Control-Allow-Origin: * when credentials are sent.")
 	case ErrInvalidAllowCredentials:
 		if p.AnyOrigin == AnyOriginReflect {
 			p.AnyOrigin = ""
 			p.Origins = append(p.Origins, s.Page)
-			n.note("", "list "+s.Page+" instead of reflecting every origin", "Reflecting every origin with credentials would let any site read with the user's cookies: list the origins instead.")
+			n.Note("", "list "+s.Page+" instead of reflecting every origin", "Reflecting every origin with credentials would let any site read with the user's cookies: list the origins instead.")
 		}
 		p.Credentials = true
-		n.note("credentials (cookies)", "", credentialsWhy)
+		n.Note("credentials (cookies)", "", credentialsWhy)
 	case "InvalidStatus":
-		n.note("", statusDo(out.Preflight.Response.Status), statusWhy(out.Preflight.Response.Status))
+		n.Note("", statusDo(out.Preflight.Response.Status), statusWhy(out.Preflight.Response.Status))
 		p.PreflightStatus = 204
 	case ErrMethodDisallowedByPreflight:
 		m := NormalizeMethod(s.Request.Method)
 		p.Methods = append(p.Methods, m)
-		n.note("the method "+m, "", methodWhy(m))
+		n.Note("the method "+m, "", methodWhy(m))
 	case ErrHeaderDisallowedByPreflight:
 		names := disallowedHeaders(s, out)
 		p.RequestHeaders = append(p.RequestHeaders, names...)
-		n.note(headersObject(names), "", "")
+		n.Note(headersObject(names), "", "")
 		for _, h := range names {
-			n.note("", "", headerWhy(s, h))
+			n.Note("", "", headerWhy(s, h))
 		}
 	default:
 		return false
@@ -595,7 +555,7 @@ func repairRaw(raw *RawServer, s Scenario, out Outcome, n *fixNotes) bool {
 		status := 200
 		if preflight {
 			status = 204
-			n.note("", "answer OPTIONS with 204", statusWhy(404))
+			n.Note("", "answer OPTIONS with 204", statusWhy(404))
 		}
 		*target = &Response{Status: status}
 	}
@@ -611,39 +571,39 @@ func repairRaw(raw *RawServer, s Scenario, out Outcome, n *fixNotes) bool {
 			ErrInvalidAllowOriginValue:   fmt.Sprintf("%q is not an origin: send the page's origin exactly.", old),
 			ErrWildcardOriginNotAllowed:  "A request with cookies needs its exact origin back: browsers refuse Access-Control-Allow-Origin: * when credentials are sent.",
 		}[kind]
-		n.note("", fmt.Sprintf("send Access-Control-Allow-Origin: %s on %s", s.Page, which), why)
+		n.Note("", fmt.Sprintf("send Access-Control-Allow-Origin: %s on %s", s.Page, which), why)
 		if !r.Headers.Has("Vary") {
 			r.Headers = append(r.Headers, Header{Name: "Vary", Value: "Origin"})
-			n.note("", "", "Vary: Origin keeps caches from serving one origin's answer to another.")
+			n.Note("", "", "Vary: Origin keeps caches from serving one origin's answer to another.")
 		}
 	case ErrInvalidAllowCredentials:
 		r.set(headerAllowCredentials, "true")
-		n.note("", "send Access-Control-Allow-Credentials: true on "+which, credentialsWhy)
+		n.Note("", "send Access-Control-Allow-Credentials: true on "+which, credentialsWhy)
 	case "InvalidStatus", "DisallowedRedirect":
 		if _, ok := r.Headers.Get("Location"); ok && IsRedirectStatus(r.Status) {
 			r.remove("Location")
-			n.note("", "", "Browsers never follow a redirect of a preflight: the URL called must answer OPTIONS itself, with an ok status (200 to 299).")
+			n.Note("", "", "Browsers never follow a redirect of a preflight: the URL called must answer OPTIONS itself, with an ok status (200 to 299).")
 		} else {
-			n.note("", statusDo(r.Status), statusWhy(r.Status))
+			n.Note("", statusDo(r.Status), statusWhy(r.Status))
 		}
 		r.Status = 204
 	case ErrInvalidAllowMethodsPreflight:
 		r.set(headerAllowMethods, salvageTokens(r.Headers, headerAllowMethods))
-		n.note("", "write Access-Control-Allow-Methods as a comma-separated list", "Access-Control-Allow-Methods must be method names separated by commas; anything else fails the whole preflight.")
+		n.Note("", "write Access-Control-Allow-Methods as a comma-separated list", "Access-Control-Allow-Methods must be method names separated by commas; anything else fails the whole preflight.")
 	case ErrInvalidAllowHeadersPreflight:
 		r.set(headerAllowHeaders, salvageTokens(r.Headers, headerAllowHeaders))
-		n.note("", "write Access-Control-Allow-Headers as a comma-separated list", "Access-Control-Allow-Headers must be header names separated by commas; anything else fails the whole preflight.")
+		n.Note("", "write Access-Control-Allow-Headers as a comma-separated list", "Access-Control-Allow-Headers must be header names separated by commas; anything else fails the whole preflight.")
 	case ErrMethodDisallowedByPreflight:
 		m := NormalizeMethod(s.Request.Method)
 		r.appendList(headerAllowMethods, m)
-		n.note("the method "+m, "", methodWhy(m))
+		n.Note("the method "+m, "", methodWhy(m))
 	case ErrHeaderDisallowedByPreflight:
 		names := disallowedHeaders(s, out)
 		for _, h := range names {
 			r.appendList(headerAllowHeaders, h)
-			n.note("", "", headerWhy(s, h))
+			n.Note("", "", headerWhy(s, h))
 		}
-		n.note(headersObject(names), "", "")
+		n.Note(headersObject(names), "", "")
 	default:
 		return false
 	}
@@ -674,7 +634,7 @@ func rawFixes(s Scenario, out Outcome) []Fix {
 	final.Fragment = ""
 	cause := "The redirect " + redirectCause(base, final) + ". " + redirectCauses
 	answer := repaired(s, "Answer OPTIONS before the redirect", "low", cost, func(_ *Scenario, n *fixNotes) {
-		n.note("", "make "+base.Path+" answer the preflight itself, before any redirect", cause)
+		n.Note("", "make "+base.Path+" answer the preflight itself, before any redirect", cause)
 	})
 	if !sameResource(base, final) {
 		// A redirect to another path (a login page, a moved route) is no

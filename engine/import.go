@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"corsplay/engine/pattern"
+	"corsplay/engine/server"
 )
 
 // This file turns a library's configuration into the neutral Policy: each
@@ -42,14 +43,36 @@ func (l Library) ToPolicy() (Policy, []string, error) {
 	return im.policy, im.notes, nil
 }
 
-// libraryTitles name the libraries in sentences.
+// libraryTitles name the libraries of this package in sentences.
 var libraryTitles = map[string]string{
 	flaskCORSName: "Flask-CORS", "rs-cors": "rs/cors", "jub0bs-cors": "jub0bs/cors", "express-cors": "express cors",
 }
 
-// libraryOriginsOptions name each library's origins option.
+// libraryOriginsOptions name the origins option of this package's libraries.
 var libraryOriginsOptions = map[string]string{
 	flaskCORSName: "origins", "rs-cors": "AllowedOrigins", "jub0bs-cors": "Origins", "express-cors": "origin",
+}
+
+// libraryTitle names a library in sentences.
+func libraryTitle(name string) string {
+	if t, ok := libraryTitles[name]; ok {
+		return t
+	}
+	if l, ok := server.Lookup(name, ""); ok {
+		return l.Title
+	}
+	return name
+}
+
+// libraryOriginsOption names the option that lists a library's origins.
+func libraryOriginsOption(name string) string {
+	if o, ok := libraryOriginsOptions[name]; ok {
+		return o
+	}
+	if l, ok := server.Lookup(name, ""); ok {
+		return l.OriginsOption
+	}
+	return "origins"
 }
 
 // imported is a library configuration read as a policy, with what the
@@ -227,8 +250,36 @@ func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *im
 		im.jub0bsCORS(l, c)
 	case *expressCors:
 		im.expressCORS(l, c)
+	case registeredEmulation:
+		im.summary(l)
 	}
 	return im
+}
+
+// summary reads a library of engine/server's registry through its own
+// Summarize; the lint then confirms each origin by asking the emulation.
+func (im *imported) summary(l Library) {
+	r := l.registered()
+	if r == nil || r.Summarize == nil {
+		im.note("corsplay cannot yet read the %s options as a policy: the findings below are the ones found by asking the library.", libraryTitle(l.Name))
+		return
+	}
+	sum := r.Summarize(l.Options)
+	p := &im.policy
+	p.Credentials = sum.Credentials
+	switch sum.AnyOrigin {
+	case "wildcard":
+		p.AnyOrigin = AnyOriginWildcard
+	case "reflect":
+		p.AnyOrigin = AnyOriginReflect
+	}
+	im.anyEntry, im.anyDefault = sum.AnyEntry, sum.AnyOrigin != "" && sum.AnyEntry == ""
+	for _, e := range sum.Origins {
+		im.addOrigin(e.Policy, importEntry{lib: e.Written, regex: e.Regex})
+	}
+	for _, n := range sum.Notes {
+		im.note("%s", n)
+	}
 }
 
 // ---- Flask-CORS ----

@@ -33,7 +33,7 @@ func layerFixes(s Scenario, out Outcome) []Fix {
 		return repaired(s, title, "low", cost, func(sc *Scenario, n *fixNotes) {
 			sc.Server.Layers = slices.Clone(sc.Server.Layers)
 			change(sc, &sc.Server.Layers[i])
-			n.note("", do, why)
+			n.Note("", do, why)
 		})
 	}
 	var fixes []Fix
@@ -89,7 +89,7 @@ func layerFixes(s Scenario, out Outcome) []Fix {
 						sc.Server.Layers = slices.Insert(sc.Server.Layers, i, Layer{Name: l.Name, Proxy: &p})
 					}
 				}
-				n.note("", "stop "+name+" from adding CORS headers: the application already answers CORS", "Two layers each adding Access-Control-Allow-Origin make two lines, which every browser refuses, even when both name the same origin.")
+				n.Note("", "stop "+name+" from adding CORS headers: the application already answers CORS", "Two layers each adding Access-Control-Allow-Origin make two lines, which every browser refuses, even when both name the same origin.")
 			}))
 			break
 		}

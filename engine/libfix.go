@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"corsplay/engine/server"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -20,116 +21,24 @@ import (
 // needs, applying the library's edits, keeping only the edits the request
 // really needs, renaming misspelled options, and the code's literals.
 
-// libraryFixer is one library's part of the fixes.
-type libraryFixer struct {
-	// language of the printed call: "python", "go" or "javascript".
-	language string
-	// options are the option names, in the order the call prints them.
-	options []string
-	// aliases are names people write for an option (a tutorial's, another
-	// library's), mapped to the option.
-	aliases map[string]string
-	// unknown lists the options the library ignores; nil when the library
-	// refuses unknown options (a Go struct: the program would not compile).
-	unknown func(opts map[string]json.RawMessage) []string
-	// renameWhy says why a misspelled option is renamed.
-	renameWhy func(from, to string) string
-	// Each edits o so that the library allows what n needs, noting why;
-	// it leaves o alone when the library already allows it. status may be
-	// nil: the library always answers preflights with an ok status.
-	origin, credentials, method, headers, status func(o *libOptions, n libNeed)
-	// call prints the library's call with the options, in order.
-	call func(opts []libOpt) string
-}
+// The types the libraries' fixers share (engine/server's).
+type (
+	libraryFixer = server.Fixer
+	libNeed      = server.Need
+	libOpt       = server.Opt
+	libOptions   = server.Edit
+)
 
-// libraryFixers are the libraries Fixes speaks, by Library.Name.
+// libraryFixers are the libraries of this package Fixes speaks, by
+// Library.Name; a library of engine/server's registry brings its own.
 var libraryFixers = map[string]*libraryFixer{}
 
-// libNeed is what the blocked request needs from the server.
-type libNeed struct {
-	page        string
-	credentials bool     // the request carries cookies
-	method      string   // as the browser sends it (upper case)
-	headers     []string // the unsafe request headers, as the page writes them
-	preflight   bool     // a preflight is sent
-}
-
-// libOpt is one option of a call: its name and JSON value.
-type libOpt struct {
-	name string
-	raw  json.RawMessage
-}
-
-// libOptions is a library configuration under repair: its options as
-// JSON values, and notes on what changed and why.
-type libOptions struct {
-	m map[string]json.RawMessage
-	fixNotes
-	// narrowed: an answer to every origin was replaced by a list.
-	narrowed bool
-}
-
-func (o *libOptions) has(name string) bool { _, ok := o.m[name]; return ok }
-
-// set stores v as the option's JSON value.
-func (o *libOptions) set(name string, v any) {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.Encode(v)
-	o.m[name] = json.RawMessage(bytes.TrimSpace(b.Bytes()))
-}
-
-func (o *libOptions) del(name string) { delete(o.m, name) }
-
-// value decodes the option into v; false when absent or of another type.
-func (o *libOptions) value(name string, v any) bool {
-	raw, ok := o.m[name]
-	return ok && json.Unmarshal(raw, v) == nil
-}
-
-// strs reads a string or a list of strings: list is nil and ok false when
-// the option is absent or something else.
-func (o *libOptions) strs(name string) (list []string, isString, ok bool) {
-	var one string
-	if o.value(name, &one) {
-		return []string{one}, true, true
+// fixerOf is the library's fixer, nil when it has none.
+func fixerOf(l *Library) *libraryFixer {
+	if r := l.registered(); r != nil {
+		return r.Fixer
 	}
-	if o.value(name, &list) {
-		return list, false, true
-	}
-	return nil, false, false
-}
-
-// add appends items to a list option, keeping its other elements: any
-// other value (a string, a RegExp) becomes a list of it and the items, an
-// absent option the items.
-func (o *libOptions) add(name string, items ...string) {
-	var elems []json.RawMessage
-	if raw, ok := o.m[name]; ok && json.Unmarshal(raw, &elems) != nil {
-		elems = []json.RawMessage{raw}
-	}
-	for _, it := range items {
-		b, _ := json.Marshal(it)
-		elems = append(elems, b)
-	}
-	o.set(name, elems)
-}
-
-// containsFold reports whether list holds s, ignoring case.
-func containsFold(list []string, s string) bool {
-	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
-}
-
-// missingFold are the names not in list, ignoring case.
-func missingFold(list, names []string) []string {
-	var out []string
-	for _, n := range names {
-		if !containsFold(list, n) && !containsFold(out, n) {
-			out = append(out, n)
-		}
-	}
-	return out
+	return libraryFixers[l.Name]
 }
 
 // libStep is one thing the request needs, as an edit of the options.
@@ -149,15 +58,15 @@ func libNeedOf(s Scenario, out Outcome) libNeed {
 		sc.Server = Server{Raw: &RawServer{}}
 		out = evaluate(sc)
 	}
-	n := libNeed{page: s.Page, credentials: s.Request.Credentials == CredentialsInclude,
-		method: strings.ToUpper(NormalizeMethod(s.Request.Method)), preflight: out.Preflight != nil}
+	n := libNeed{Page: s.Page, Credentials: s.Request.Credentials == CredentialsInclude,
+		Method: strings.ToUpper(NormalizeMethod(s.Request.Method)), Preflight: out.Preflight != nil}
 	if out.Preflight != nil {
 		acrh, _ := out.Preflight.Request.Headers.Get(headerRequestHeaders)
 		for h := range strings.SplitSeq(acrh, ",") {
 			if h == "" {
 				continue
 			}
-			n.headers = append(n.headers, spelledAsSent(s.Request.Headers, h))
+			n.Headers = append(n.Headers, spelledAsSent(s.Request.Headers, h))
 		}
 	}
 	return n
@@ -168,40 +77,40 @@ func libNeedOf(s Scenario, out Outcome) libNeed {
 // edits for what the request needs, only those it cannot pass without.
 func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
 	l := s.Server.Library
-	fx := libraryFixers[l.Name]
+	fx := fixerOf(l)
 	if fx == nil {
 		return Fix{}, false
 	}
 	n := libNeedOf(s, out)
 	var steps []libStep
-	if n.page != "null" {
-		steps = append(steps, libStep{edit: fx.origin})
+	if n.Page != "null" {
+		steps = append(steps, libStep{edit: fx.Origin})
 	}
-	if n.credentials {
-		steps = append(steps, libStep{edit: fx.credentials})
+	if n.Credentials {
+		steps = append(steps, libStep{edit: fx.Credentials})
 	}
-	steps = append(steps, libStep{edit: fx.method, upcase: NormalizeMethod(s.Request.Method) != n.method})
-	if len(n.headers) > 0 {
-		steps = append(steps, libStep{edit: fx.headers})
+	steps = append(steps, libStep{edit: fx.Method, upcase: NormalizeMethod(s.Request.Method) != n.Method})
+	if len(n.Headers) > 0 {
+		steps = append(steps, libStep{edit: fx.Headers})
 	}
-	if n.preflight && fx.status != nil {
-		steps = append(steps, libStep{edit: fx.status})
+	if n.Preflight && fx.Status != nil {
+		steps = append(steps, libStep{edit: fx.Status})
 	}
-	renames := fx.renames(l.Options)
+	renames := fixRenames(fx, l.Options)
 
 	// build applies the renames (if asked) and the kept steps to the
 	// original options; changed tells which steps changed anything.
 	build := func(rename bool, keep []bool) (Scenario, *libOptions, []bool) {
-		o := &libOptions{m: maps.Clone(l.Options)}
-		if o.m == nil {
-			o.m = map[string]json.RawMessage{}
+		o := &libOptions{M: maps.Clone(l.Options)}
+		if o.M == nil {
+			o.M = map[string]json.RawMessage{}
 		}
 		sc := s.Clone()
 		if rename {
 			for _, r := range renames {
-				o.m[r[1]] = o.m[r[0]]
-				delete(o.m, r[0])
-				o.note("", fmt.Sprintf("rename the option %s to %s", r[0], r[1]), fx.renameWhy(r[0], r[1]))
+				o.M[r[1]] = o.M[r[0]]
+				delete(o.M, r[0])
+				o.Note("", fmt.Sprintf("rename the option %s to %s", r[0], r[1]), fx.RenameWhy(r[0], r[1]))
 			}
 		}
 		changed := make([]bool, len(steps))
@@ -209,16 +118,16 @@ func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
 			if !keep[i] {
 				continue
 			}
-			was := jsonOf(o.m)
+			was := jsonOf(o.M)
 			st.edit(o, n)
-			changed[i] = jsonOf(o.m) != was
-			if st.upcase && sc.Request.Method != n.method {
-				o.note("", "write the method as "+n.method+" in fetch()", fmt.Sprintf("fetch() sends %q as typed (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and methods are case-sensitive: servers list %s.", sc.Request.Method, n.method))
-				sc.Request.Method = n.method
+			changed[i] = jsonOf(o.M) != was
+			if st.upcase && sc.Request.Method != n.Method {
+				o.Note("", "write the method as "+n.Method+" in fetch()", fmt.Sprintf("fetch() sends %q as typed (it upper-cases only DELETE, GET, HEAD, OPTIONS, POST and PUT), and methods are case-sensitive: servers list %s.", sc.Request.Method, n.Method))
+				sc.Request.Method = n.Method
 				changed[i] = true
 			}
 		}
-		sc.Server = Server{Library: &Library{Name: l.Name, Options: o.m}}
+		sc.Server = Server{Library: &Library{Name: l.Name, Version: l.Version, Options: o.M}}
 		return sc, o, changed
 	}
 
@@ -250,24 +159,24 @@ func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
 	}
 	fixed, o, _ := build(rename, keep)
 
-	title := libraryTitles[l.Name]
+	title := libraryTitle(l.Name)
 	f := Fix{Title: "Allow exactly this request in the " + title + " options", Side: "server", Risk: "low",
-		Plain: o.plain(), Why: o.why, Server: &fixed.Server, verified: true,
+		Plain: o.Plain(), Why: o.Why, Server: &fixed.Server, verified: true,
 		Cost: "The page's origin gets what it needs and nothing more."}
-	if slices.ContainsFunc(o.allow, func(a string) bool { return strings.HasPrefix(a, "credentials") }) || (n.credentials && o.narrowed) {
-		f.Cost = n.page + " can read the responses with the user's cookies, as the page needs; list only origins you control."
+	if slices.ContainsFunc(o.Allow, func(a string) bool { return strings.HasPrefix(a, "credentials") }) || (n.Credentials && o.Narrowed) {
+		f.Cost = n.Page + " can read the responses with the user's cookies, as the page needs; list only origins you control."
 	}
-	if o.narrowed {
+	if o.Narrowed {
 		f.Breaks = "Every other site loses access: the configuration let any origin read (without cookies), and now only the listed origins can. List each site that calls this API."
 	}
-	if len(o.allow) == 0 && len(o.do) == len(renames) && rename {
+	if len(o.Allow) == 0 && len(o.Do) == len(renames) && rename {
 		f.Title = "Spell the options as " + title + " does"
 	}
 	if !rename {
 		renames = nil
 	}
-	f.Changes = fx.changes(l.Options, o.m, renames)
-	f.Code = &FixCode{Language: fx.language, Before: fx.call(fx.ordered(l.Options)), After: fx.call(fx.ordered(o.m))}
+	f.Changes = fixChanges(fx, l.Options, o.M, renames)
+	f.Code = &FixCode{Language: fx.Language, Before: fx.Call(fixOrdered(fx, l.Options)), After: fx.Call(fixOrdered(fx, o.M))}
 	if fixed.Request.Method != s.Request.Method {
 		f.Side, f.Request = "both", &fixed.Request
 		f.Changes = append([]Change{{Field: "request.method", From: quote(s.Request.Method), To: quote(fixed.Request.Method)}}, f.Changes...)
@@ -282,29 +191,29 @@ func libraryFix(s Scenario, out Outcome, before []string) (Fix, bool) {
 
 // ordered lists the options in the call's order: the library's own, then
 // any other, sorted.
-func (fx *libraryFixer) ordered(m map[string]json.RawMessage) []libOpt {
+func fixOrdered(fx *libraryFixer, m map[string]json.RawMessage) []libOpt {
 	var out []libOpt
-	for _, name := range fx.options {
+	for _, name := range fx.Options {
 		if raw, ok := m[name]; ok {
-			out = append(out, libOpt{name, raw})
+			out = append(out, libOpt{Name: name, Raw: raw})
 		}
 	}
 	var rest []string
 	for name := range m {
-		if !slices.Contains(fx.options, name) {
+		if !slices.Contains(fx.Options, name) {
 			rest = append(rest, name)
 		}
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		out = append(out, libOpt{name, m[name]})
+		out = append(out, libOpt{Name: name, Raw: m[name]})
 	}
 	return out
 }
 
 // changes lists the options that differ, in the call's order, each
 // renamed option removed just before its new name.
-func (fx *libraryFixer) changes(before, after map[string]json.RawMessage, renames [][2]string) []Change {
+func fixChanges(fx *libraryFixer, before, after map[string]json.RawMessage, renames [][2]string) []Change {
 	union := maps.Clone(before)
 	if union == nil {
 		union = map[string]json.RawMessage{}
@@ -316,16 +225,16 @@ func (fx *libraryFixer) changes(before, after map[string]json.RawMessage, rename
 			out = append(out, Change{Field: fieldPath("server.library.options", name), From: from, To: to})
 		}
 	}
-	for _, o := range fx.ordered(union) {
-		if slices.ContainsFunc(renames, func(r [2]string) bool { return r[0] == o.name }) {
+	for _, o := range fixOrdered(fx, union) {
+		if slices.ContainsFunc(renames, func(r [2]string) bool { return r[0] == o.Name }) {
 			continue
 		}
 		for _, r := range renames {
-			if r[1] == o.name {
+			if r[1] == o.Name {
 				change(r[0])
 			}
 		}
-		change(o.name)
+		change(o.Name)
 	}
 	return out
 }
@@ -343,13 +252,13 @@ func compactJSON(raw json.RawMessage) string {
 
 // renames pairs each option the library ignores with the option it was
 // surely meant to be, when that one is not set already.
-func (fx *libraryFixer) renames(opts map[string]json.RawMessage) [][2]string {
-	if fx.unknown == nil {
+func fixRenames(fx *libraryFixer, opts map[string]json.RawMessage) [][2]string {
+	if fx.Unknown == nil {
 		return nil
 	}
 	var out [][2]string
-	for _, u := range fx.unknown(opts) {
-		to := fx.realName(u)
+	for _, u := range fx.Unknown(opts) {
+		to := fixRealName(fx, u)
 		if _, set := opts[to]; to == "" || set || slices.ContainsFunc(out, func(r [2]string) bool { return r[1] == to }) {
 			continue
 		}
@@ -361,13 +270,13 @@ func (fx *libraryFixer) renames(opts map[string]json.RawMessage) [][2]string {
 // realName is the option a misspelled name stands for: an alias, the same
 // name in another case or with other separators, or one or two letters
 // off; "" when none is close.
-func (fx *libraryFixer) realName(name string) string {
-	if to, ok := fx.aliases[name]; ok {
+func fixRealName(fx *libraryFixer, name string) string {
+	if to, ok := fx.Aliases[name]; ok {
 		return to
 	}
 	key := optionKey(name)
 	best, bestD := "", 3
-	for _, o := range fx.options {
+	for _, o := range fx.Options {
 		if d := editDistance(key, optionKey(o)); d < bestD {
 			best, bestD = o, d
 		}
@@ -605,11 +514,11 @@ func pyCall(fn string, first string, opts []libOpt) string {
 	args := []string{first}
 	var odd []string
 	for _, o := range opts {
-		v := pyLiteral(parseJSONNode(o.raw))
-		if isIdentifier(o.name) {
-			args = append(args, o.name+"="+v)
+		v := pyLiteral(parseJSONNode(o.Raw))
+		if isIdentifier(o.Name) {
+			args = append(args, o.Name+"="+v)
 		} else {
-			odd = append(odd, pyString(o.name)+": "+v)
+			odd = append(odd, pyString(o.Name)+": "+v)
 		}
 	}
 	if len(odd) > 0 {
@@ -629,7 +538,7 @@ func goCall(fn, typ string, opts []libOpt) string {
 	}
 	fields := make([]libOption, len(opts))
 	for i, o := range opts {
-		fields[i] = libOption{name: o.name, value: goCode(goLiteral(parseJSONNode(o.raw)))}
+		fields[i] = libOption{name: o.Name, value: goCode(goLiteral(parseJSONNode(o.Raw)))}
 	}
 	body := strings.ReplaceAll(goFields(fields), "\t\t", "\t")
 	return fn + "(" + typ + "{\n" + body + "})"
@@ -643,7 +552,7 @@ func jsCall(fn string, opts []libOpt) string {
 	}
 	parts := make([]string, len(opts))
 	for i, o := range opts {
-		parts[i] = jsKey(o.name) + ": " + jsLiteral(parseJSONNode(o.raw))
+		parts[i] = jsKey(o.Name) + ": " + jsLiteral(parseJSONNode(o.Raw))
 	}
 	if line := fn + "({ " + strings.Join(parts, ", ") + " })"; len(line) <= callLine {
 		return line

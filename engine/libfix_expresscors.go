@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"corsplay/engine/server"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,16 +12,16 @@ import (
 
 func init() {
 	libraryFixers["express-cors"] = &libraryFixer{
-		language: "javascript",
-		options:  expressCorsOptions,
-		aliases: map[string]string{
+		Language: "javascript",
+		Options:  expressCorsOptions,
+		Aliases: map[string]string{
 			"origins": "origin", "allowedOrigins": "origin", "allowOrigin": "origin", "allowedOrigin": "origin",
 			"withCredentials": "credentials", "supportsCredentials": "credentials", "allowCredentials": "credentials",
 			"allowMethods": "methods", "allowedMethods": "methods", "method": "methods",
 			"allowHeaders": "allowedHeaders", "requestHeaders": "allowedHeaders",
 			"exposeHeaders": "exposedHeaders", "exposed": "exposedHeaders",
 		},
-		unknown: func(opts map[string]json.RawMessage) []string {
+		Unknown: func(opts map[string]json.RawMessage) []string {
 			var out []string
 			for k := range opts {
 				if k != "__proto__" && !slices.Contains(expressCorsOptions, k) {
@@ -30,28 +31,28 @@ func init() {
 			slices.Sort(out)
 			return out
 		},
-		renameWhy: func(from, to string) string {
+		RenameWhy: func(from, to string) string {
 			return fmt.Sprintf("%s is not a cors option: cors ignores it without a word. The option is %s.", from, to)
 		},
-		origin:      expressAllowOrigin,
-		credentials: expressAllowCredentials,
-		method:      expressAllowMethod,
-		headers:     expressAllowHeaders,
-		status:      expressOKStatus,
-		call:        func(opts []libOpt) string { return jsCall("cors", opts) },
+		Origin:      expressAllowOrigin,
+		Credentials: expressAllowCredentials,
+		Method:      expressAllowMethod,
+		Headers:     expressAllowHeaders,
+		Status:      expressOKStatus,
+		Call:        func(opts []libOpt) string { return jsCall("cors", opts) },
 	}
 }
 
 func expressAllowOrigin(o *libOptions, n libNeed) {
-	raw, set := o.m["origin"]
+	raw, set := o.M["origin"]
 	v := parseJSONNode(raw)
 	name := func() {
-		o.set("origin", []string{n.page})
-		o.narrowed = true
+		o.Set("origin", []string{n.Page})
+		o.Narrowed = true
 	}
 	switch {
 	case !set || (v.kind == 's' && v.text == "*"):
-		if !n.credentials {
+		if !n.Credentials {
 			return // cors answers *
 		}
 		name()
@@ -59,40 +60,40 @@ func expressAllowOrigin(o *libOptions, n libNeed) {
 		if set {
 			why = "origin '*' makes cors answer *, which browsers refuse on a request with cookies. Name the page's origin instead."
 		}
-		o.note("the origin "+n.page, "", why)
-	case v.kind == 's' && v.text == n.page:
+		o.Note("the origin "+n.Page, "", why)
+	case v.kind == 's' && v.text == n.Page:
 	case v.kind == 's' && v.text != "":
-		o.add("origin", n.page)
-		o.note("the origin "+n.page, "", fmt.Sprintf("origin %s is a single string: cors sends it to every caller as it is, so the browser refuses %s. In an array, each listed origin gets itself back.", jsString(v.text), n.page))
+		o.Add("origin", n.Page)
+		o.Note("the origin "+n.Page, "", fmt.Sprintf("origin %s is a single string: cors sends it to every caller as it is, so the browser refuses %s. In an array, each listed origin gets itself back.", jsString(v.text), n.Page))
 	case v.kind == 'a' || (v.kind == 'o' && raw != nil):
-		if v.kind == 'a' && slices.ContainsFunc(v.items, func(it jsonNode) bool { return it.kind == 's' && it.text == n.page }) {
+		if v.kind == 'a' && slices.ContainsFunc(v.items, func(it jsonNode) bool { return it.kind == 's' && it.text == n.Page }) {
 			return
 		}
-		o.add("origin", n.page)
-		o.note("the origin "+n.page, "", fmt.Sprintf("origin does not include %s: cors answers it without Access-Control-Allow-Origin.", n.page))
+		o.Add("origin", n.Page)
+		o.Note("the origin "+n.Page, "", fmt.Sprintf("origin does not include %s: cors answers it without Access-Control-Allow-Origin.", n.Page))
 	case v.kind == 't' || (v.kind == 'n' && v.text != "0"):
-		if !n.credentials {
+		if !n.Credentials {
 			return // true echoes every origin
 		}
 		name()
-		o.note("the origin "+n.page, "", fmt.Sprintf("origin: %s echoes every origin: with credentials any site the user visits could read with their cookies. List the page's origin instead.", jsLiteral(v)))
+		o.Note("the origin "+n.Page, "", fmt.Sprintf("origin: %s echoes every origin: with credentials any site the user visits could read with their cookies. List the page's origin instead.", jsLiteral(v)))
 	default: // false, "", 0, null: CORS is off
-		o.set("origin", []string{n.page})
-		o.note("the origin "+n.page, "", fmt.Sprintf("origin is %s, which turns cors off: it adds no CORS header at all. Name the page's origin.", jsLiteral(v)))
+		o.Set("origin", []string{n.Page})
+		o.Note("the origin "+n.Page, "", fmt.Sprintf("origin is %s, which turns cors off: it adds no CORS header at all. Name the page's origin.", jsLiteral(v)))
 	}
 }
 
 func expressAllowCredentials(o *libOptions, n libNeed) {
-	if string(o.m["credentials"]) == "true" {
+	if string(o.M["credentials"]) == "true" {
 		return
 	}
-	o.set("credentials", true)
-	o.note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): cors sends Access-Control-Allow-Credentials: true only with credentials: true.`)
+	o.Set("credentials", true)
+	o.Note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): cors sends Access-Control-Allow-Credentials: true only with credentials: true.`)
 }
 
 // expressList reads a list option cors joins with ",".
 func expressList(o *libOptions, name string) (list []string, isString, ok bool) {
-	list, isString, ok = o.strs(name)
+	list, isString, ok = o.Strs(name)
 	if isString {
 		list = strings.Split(list[0], ",")
 		for i := range list {
@@ -103,32 +104,32 @@ func expressList(o *libOptions, name string) (list []string, isString, ok bool) 
 }
 
 func expressAllowMethod(o *libOptions, n libNeed) {
-	if IsSafelistedMethod(n.method) {
+	if IsSafelistedMethod(n.Method) {
 		return // cors checks no method; browsers need none of these listed
 	}
-	why := fmt.Sprintf("methods does not include %s: cors lists only those in Access-Control-Allow-Methods, and the browser refuses the rest.", n.method)
-	if !o.has("methods") {
-		o.set("methods", "GET,HEAD,PUT,PATCH,POST,DELETE")
-		why = fmt.Sprintf("methods is not set, so cors sends its default GET,HEAD,PUT,PATCH,POST,DELETE, which does not include %s.", n.method)
+	why := fmt.Sprintf("methods does not include %s: cors lists only those in Access-Control-Allow-Methods, and the browser refuses the rest.", n.Method)
+	if !o.Has("methods") {
+		o.Set("methods", "GET,HEAD,PUT,PATCH,POST,DELETE")
+		why = fmt.Sprintf("methods is not set, so cors sends its default GET,HEAD,PUT,PATCH,POST,DELETE, which does not include %s.", n.Method)
 	}
 	list, isString, ok := expressList(o, "methods")
-	if !ok || slices.Contains(list, n.method) || slices.Contains(list, "*") && !n.credentials {
+	if !ok || slices.Contains(list, n.Method) || slices.Contains(list, "*") && !n.Credentials {
 		return
 	}
 	if isString {
-		o.set("methods", strings.Join(append(list, n.method), ","))
+		o.Set("methods", strings.Join(append(list, n.Method), ","))
 	} else {
-		o.add("methods", n.method)
+		o.Add("methods", n.Method)
 	}
-	o.note("the method "+n.method, "", why)
+	o.Note("the method "+n.Method, "", why)
 }
 
 func expressAllowHeaders(o *libOptions, n libNeed) {
 	name := "allowedHeaders"
-	if !jsTruthy(jsValueOf(o.m[name])) {
+	if !jsTruthy(jsValueOf(o.M[name])) {
 		name = "headers"
 	}
-	if !jsTruthy(jsValueOf(o.m[name])) {
+	if !jsTruthy(jsValueOf(o.M[name])) {
 		return // cors echoes the requested headers
 	}
 	list, isString, ok := expressList(o, name)
@@ -136,8 +137,8 @@ func expressAllowHeaders(o *libOptions, n libNeed) {
 		return
 	}
 	var missing []string
-	for _, h := range missingFold(list, n.headers) {
-		if slices.Contains(list, "*") && !n.credentials && !strings.EqualFold(h, "Authorization") {
+	for _, h := range server.MissingFold(list, n.Headers) {
+		if slices.Contains(list, "*") && !n.Credentials && !strings.EqualFold(h, "Authorization") {
 			continue
 		}
 		missing = append(missing, h)
@@ -146,11 +147,11 @@ func expressAllowHeaders(o *libOptions, n libNeed) {
 		return
 	}
 	if isString {
-		o.set(name, strings.Join(append(list, missing...), ","))
+		o.Set(name, strings.Join(append(list, missing...), ","))
 	} else {
-		o.add(name, missing...)
+		o.Add(name, missing...)
 	}
-	o.note(headersObject(missing), "", fmt.Sprintf("%s does not include %s: cors sends only those in Access-Control-Allow-Headers, and the browser refuses the rest. (Left out, cors would allow whatever a preflight asks.)", name, andList(missing)))
+	o.Note(headersObject(missing), "", fmt.Sprintf("%s does not include %s: cors sends only those in Access-Control-Allow-Headers, and the browser refuses the rest. (Left out, cors would allow whatever a preflight asks.)", name, andList(missing)))
 }
 
 // jsValueOf decodes an option as JavaScript reads it; undefined when
@@ -167,12 +168,12 @@ func jsValueOf(raw json.RawMessage) any {
 }
 
 func expressOKStatus(o *libOptions, n libNeed) {
-	if jsTruthy(jsValueOf(o.m["preflightContinue"])) {
-		o.del("preflightContinue")
-		o.note("", "let cors answer preflights itself", "preflightContinue hands the preflight on to the routes, which do not answer OPTIONS with an ok status: without it cors answers 204 itself.")
+	if jsTruthy(jsValueOf(o.M["preflightContinue"])) {
+		o.Del("preflightContinue")
+		o.Note("", "let cors answer preflights itself", "preflightContinue hands the preflight on to the routes, which do not answer OPTIONS with an ok status: without it cors answers 204 itself.")
 	}
-	if s, ok := nodeStatus(jsValueOf(o.m["optionsSuccessStatus"])); ok && !isOKStatus(s) {
-		o.del("optionsSuccessStatus")
-		o.note("", "answer preflights with 204", fmt.Sprintf("optionsSuccessStatus %d is not an ok status: browsers require 200 to 299 of a preflight. Without it cors answers 204.", s))
+	if s, ok := nodeStatus(jsValueOf(o.M["optionsSuccessStatus"])); ok && !isOKStatus(s) {
+		o.Del("optionsSuccessStatus")
+		o.Note("", "answer preflights with 204", fmt.Sprintf("optionsSuccessStatus %d is not an ok status: browsers require 200 to 299 of a preflight. Without it cors answers 204.", s))
 	}
 }

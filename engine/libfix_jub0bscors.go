@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"corsplay/engine/server"
 	"fmt"
 	"slices"
 	"strings"
@@ -10,67 +11,67 @@ import (
 
 func init() {
 	libraryFixers["jub0bs-cors"] = &libraryFixer{
-		language:    "go",
-		options:     jubConfigFields,
-		origin:      jubAllowOrigin,
-		credentials: jubAllowCredentials,
-		method:      jubAllowMethod,
-		headers:     jubAllowHeaders,
-		call:        func(opts []libOpt) string { return goCall("cors.NewMiddleware", "cors.Config", opts) },
+		Language:    "go",
+		Options:     jubConfigFields,
+		Origin:      jubAllowOrigin,
+		Credentials: jubAllowCredentials,
+		Method:      jubAllowMethod,
+		Headers:     jubAllowHeaders,
+		Call:        func(opts []libOpt) string { return goCall("cors.NewMiddleware", "cors.Config", opts) },
 	}
 }
 
 func jubAllowOrigin(o *libOptions, n libNeed) {
 	var list []string
-	o.value("Origins", &list)
+	o.Value("Origins", &list)
 	if slices.Contains(list, "*") {
-		if !n.credentials {
+		if !n.Credentials {
 			return // jub0bs/cors answers *
 		}
 		list = slices.DeleteFunc(list, func(s string) bool { return s == "*" })
-		if !slices.Contains(list, n.page) {
-			list = append(list, n.page)
+		if !slices.Contains(list, n.Page) {
+			list = append(list, n.Page)
 		}
-		o.set("Origins", list)
-		o.narrowed = true
-		o.note("the origin "+n.page, "", `Origins "*" makes jub0bs/cors answer *, which browsers refuse on a request with cookies (and jub0bs/cors refuses to start with "*" and Credentialed together). List the page's origin instead.`)
+		o.Set("Origins", list)
+		o.Narrowed = true
+		o.Note("the origin "+n.Page, "", `Origins "*" makes jub0bs/cors answer *, which browsers refuse on a request with cookies (and jub0bs/cors refuses to start with "*" and Credentialed together). List the page's origin instead.`)
 		return
 	}
-	if slices.Contains(list, n.page) {
+	if slices.Contains(list, n.Page) {
 		return
 	}
-	o.add("Origins", n.page)
-	o.note("the origin "+n.page, "", fmt.Sprintf("Origins does not include %s: jub0bs/cors refuses its preflights (403) and answers its requests without Access-Control-Allow-Origin.", n.page))
+	o.Add("Origins", n.Page)
+	o.Note("the origin "+n.Page, "", fmt.Sprintf("Origins does not include %s: jub0bs/cors refuses its preflights (403) and answers its requests without Access-Control-Allow-Origin.", n.Page))
 }
 
 func jubAllowCredentials(o *libOptions, n libNeed) {
 	var on bool
-	if o.value("Credentialed", &on) && on {
+	if o.Value("Credentialed", &on) && on {
 		return
 	}
-	o.set("Credentialed", true)
-	o.note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): jub0bs/cors sends Access-Control-Allow-Credentials: true only with Credentialed: true.`)
+	o.Set("Credentialed", true)
+	o.Note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): jub0bs/cors sends Access-Control-Allow-Credentials: true only with Credentialed: true.`)
 }
 
 func jubAllowMethod(o *libOptions, n libNeed) {
-	if jubSafelistedMethod(n.method) {
+	if jubSafelistedMethod(n.Method) {
 		return // never needs listing (and jub0bs/cors drops it)
 	}
 	var list []string
-	o.value("Methods", &list)
-	if slices.Contains(list, "*") || slices.ContainsFunc(list, func(m string) bool { return jubNormalizeMethod(m) == n.method }) {
+	o.Value("Methods", &list)
+	if slices.Contains(list, "*") || slices.ContainsFunc(list, func(m string) bool { return jubNormalizeMethod(m) == n.Method }) {
 		return
 	}
-	o.add("Methods", n.method)
-	o.note("the method "+n.method, "", fmt.Sprintf("Methods does not include %s: jub0bs/cors refuses its preflight (403).", n.method))
+	o.Add("Methods", n.Method)
+	o.Note("the method "+n.Method, "", fmt.Sprintf("Methods does not include %s: jub0bs/cors refuses its preflight (403).", n.Method))
 }
 
 func jubAllowHeaders(o *libOptions, n libNeed) {
 	var list []string
-	o.value("RequestHeaders", &list)
+	o.Value("RequestHeaders", &list)
 	var missing []string
-	for _, h := range missingFold(list, n.headers) {
-		if slices.Contains(list, "*") && (n.credentials || !strings.EqualFold(h, "Authorization")) {
+	for _, h := range server.MissingFold(list, n.Headers) {
+		if slices.Contains(list, "*") && (n.Credentials || !strings.EqualFold(h, "Authorization")) {
 			continue // * covers it (Authorization only with credentials, where it echoes)
 		}
 		missing = append(missing, h)
@@ -78,6 +79,6 @@ func jubAllowHeaders(o *libOptions, n libNeed) {
 	if len(missing) == 0 {
 		return
 	}
-	o.add("RequestHeaders", missing...)
-	o.note(headersObject(missing), "", fmt.Sprintf("RequestHeaders does not include %s: jub0bs/cors refuses the preflight (403).", andList(missing)))
+	o.Add("RequestHeaders", missing...)
+	o.Note(headersObject(missing), "", fmt.Sprintf("RequestHeaders does not include %s: jub0bs/cors refuses the preflight (403).", andList(missing)))
 }

@@ -484,7 +484,7 @@ func lintNullOrigin(l *linter) {
 // nullReason says why the policy accepts null, and what to change.
 func (l *linter) nullReason() (why, fix string) {
 	if l.lib != nil {
-		opt := libraryOriginsOptions[l.lib.name]
+		opt := libraryOriginsOption(l.lib.name)
 		if l.p.AnyOrigin == AnyOriginReflect {
 			return "it reflects every origin, null included", "List the origins you trust in " + opt + "."
 		}
@@ -804,7 +804,7 @@ func lintAnyOriginWithList(l *linter) {
 			return
 		}
 		l.add(Finding{ID: "ORIGIN-015", Severity: SeverityWarning, Title: "Allow-all mixed with an origins list",
-			Detail: fmt.Sprintf("%s in %s lets every origin in, so the other entries (%s) change nothing: the list suggests a restriction that does not exist.", any, libraryOriginsOptions[l.lib.name], quoted(l.entryNames(l.p.Origins))),
+			Detail: fmt.Sprintf("%s in %s lets every origin in, so the other entries (%s) change nothing: the list suggests a restriction that does not exist.", any, libraryOriginsOption(l.lib.name), quoted(l.entryNames(l.p.Origins))),
 			Fix:    "Decide which one you mean: remove " + any + " to allow only the listed origins, or the list if any site may read."})
 		return
 	}
@@ -1271,7 +1271,7 @@ func (l *linter) originsOption() string {
 	if l.lib == nil {
 		return "origins"
 	}
-	return libraryOriginsOptions[l.lib.name]
+	return libraryOriginsOption(l.lib.name)
 }
 
 // entryName is an origins entry as the configuration writes it.

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Serves real Flask-CORS 3.0.10 apps, one per configuration, for
 flaskcors_test.go (the differential test of the engine's "flask-cors"
-emulation).
+emulation); with --path DIR, the Flask-CORS found in DIR instead (the
+vendored 6.0.2 for flaskcors6_test.go).
 
 Run with Debian's /usr/bin/python3 (python3-flask-cors, python3-flask). It
 listens on a loopback port the OS chooses and prints "PORT <n>" on its first
@@ -16,6 +17,8 @@ cannot outlive the Go test that started it.
       (no OPTIONS: Flask's automatic OPTIONS answers preflights).
   POST /re  body {"pattern": "..."}  -> {"ok": true} when Python's
       re.compile(pattern, re.IGNORECASE) accepts it, else {"ok": false, "error": ...}
+  GET  /version  -> {"flask_cors": version.py's, "file": the package's __init__.py,
+      "private_network": whether core.py knows Access-Control-Allow-Private-Network}
 """
 import json
 import logging
@@ -24,8 +27,12 @@ import re
 import sys
 import threading
 
+if len(sys.argv) == 3 and sys.argv[1] == "--path":
+    sys.path.insert(0, sys.argv[2])
+
 try:
     from flask import Flask
+    import flask_cors
     from flask_cors import CORS
     from flask_cors.version import __version__ as FLASK_CORS_VERSION
     from werkzeug.serving import make_server
@@ -101,7 +108,8 @@ def dispatch(environ, start_response):
         except Exception as exc:
             return reply(start_response, "200 OK", {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)})
     if path == "/version":
-        return reply(start_response, "200 OK", {"flask_cors": FLASK_CORS_VERSION})
+        return reply(start_response, "200 OK", {"flask_cors": FLASK_CORS_VERSION, "file": flask_cors.__file__,
+                                                "private_network": hasattr(flask_cors.core, "ACL_RESPONSE_PRIVATE_NETWORK")})
     parts = path.split("/", 3)  # "", "app", id, rest
     if len(parts) >= 3 and parts[1] == "app" and parts[2] in apps:
         environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + "/app/" + parts[2]

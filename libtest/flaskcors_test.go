@@ -60,14 +60,15 @@ type flaskConfig struct {
 	Type     string   `json:"type"`
 }
 
-// startFlaskHarness starts the real library's server, or fails the test with
-// the install command: it never skips.
-func startFlaskHarness(t *testing.T) *flaskHarness {
+// startFlaskHarness starts the real library's server (args are
+// flaskcors_server.py's: "--path", DIR for another Flask-CORS than Debian's),
+// or fails the test with the install command: it never skips.
+func startFlaskHarness(t *testing.T, args ...string) *flaskHarness {
 	t.Helper()
 	if out, err := exec.Command(flaskPython, "-c", "import flask, flask_cors").CombinedOutput(); err != nil {
 		t.Fatalf("the real Flask-CORS is not importable by %s (%v: %s): install it with `%s`", flaskPython, err, bytes.TrimSpace(out), flaskInstall)
 	}
-	cmd := exec.Command(flaskPython, "flaskcors_server.py")
+	cmd := exec.Command(flaskPython, append([]string{"flaskcors_server.py"}, args...)...)
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
 	stdin, err := cmd.StdinPipe() // closing it makes the server exit
 	if err != nil {

@@ -15,9 +15,37 @@ import (
 // (Flask-CORS, Starlette, django-cors-headers) mean in corsplay what they
 // mean in Python 3.11.
 
-// ErrPythonRejects stands for the re.error Python's re.compile raises: the
-// library catches it, so the pattern never matches.
+// ErrPythonRejects stands for the re.error Python's re.compile raises:
+// every *PythonError is ErrPythonRejects (errors.Is).
 var ErrPythonRejects = errors.New("Python's re rejects this pattern")
+
+// PythonError is the re.error Python's re.compile raises, with its message
+// and position (in characters) as sre_parse computes them.
+type PythonError struct {
+	Msg     string
+	Pos     int
+	pattern []rune
+	at      int // where the translator stood when it failed
+}
+
+// Error is str(re.error): "msg at position N", with "(line L, column C)"
+// when the pattern holds a newline.
+func (e *PythonError) Error() string {
+	s := e.Msg + " at position " + strconv.Itoa(e.Pos)
+	if slices.Contains(e.pattern, '\n') {
+		line, nl := 1, -1
+		for k, r := range e.pattern[:e.Pos] {
+			if r == '\n' {
+				line, nl = line+1, k
+			}
+		}
+		s += " (line " + strconv.Itoa(line) + ", column " + strconv.Itoa(e.Pos-nl) + ")"
+	}
+	return s
+}
+
+// Is makes every *PythonError ErrPythonRejects.
+func (e *PythonError) Is(target error) bool { return target == ErrPythonRejects }
 
 // pyRegexTranslator rewrites a Python re pattern (3.11 syntax, str pattern)
 // into Go RE2 syntax with the same meaning, following sre_parse. Literals are
@@ -29,10 +57,13 @@ type pyRegexTranslator struct {
 	src      []rune
 	i        int
 	out      strings.Builder
-	depth    int
-	topItems bool // an item came before, so global flags are misplaced
-	last     int  // the kind of the previous item, for "nothing to repeat"
-	names    map[string]bool
+	open     []int // the start of each open group
+	groups   []int // the number of each open group (0: not capturing)
+	closed   []bool
+	topItems bool  // an item came before, so global flags are misplaced
+	unsup    error // the first construct RE2 lacks; Python parses on, and so does the translator
+	last     int   // the kind of the previous item, for "nothing to repeat"
+	names    map[string]int
 }
 
 // Kinds of the previous item.
@@ -59,23 +90,73 @@ const (
 	pyWordClass  = `\p{L}\p{N}_`
 )
 
-// TranslatePython returns the Go pattern, with each "$" written as dollar, ErrPythonRejects when Python rejects
-// the pattern, or a *PythonUnsupportedError.
+// TranslatePython returns the Go pattern, with each "$" written as dollar,
+// a *PythonError when Python rejects the pattern, or a
+// *PythonUnsupportedError.
 func TranslatePython(pattern, dollar string) (string, error) {
+	src := []rune(pattern)
+	// sre_parse's tokenizer reads one token ahead: a lone backslash at the
+	// end fails as soon as the token before it is taken, so only what
+	// fails before that (or on a ")" it only peeks at) comes first.
+	n := 0
+	for n < len(src) && src[len(src)-1-n] == '\\' {
+		n++
+	}
+	if n%2 == 1 {
+		last := 0 // where the token before the backslash starts
+		for i := 0; i < len(src)-1; {
+			last = i
+			if i++; src[last] == '\\' {
+				i++
+			}
+		}
+		_, err := translatePython(string(src[:len(src)-1]), dollar)
+		var pe *PythonError
+		if errors.As(err, &pe) && (pe.Msg == "unbalanced parenthesis" || pe.at <= last) {
+			pe.pattern = src
+			return "", pe
+		}
+		return "", &PythonError{Msg: "bad escape (end of pattern)", Pos: len(src) - 1, pattern: src}
+	}
+	return translatePython(pattern, dollar)
+}
+
+func translatePython(pattern, dollar string) (string, error) {
 	t := &pyRegexTranslator{pattern: pattern, src: []rune(pattern), dollar: dollar}
 	for t.i < len(t.src) {
 		if err := t.item(); err != nil {
 			return "", err
 		}
 	}
-	if t.depth > 0 {
-		return "", ErrPythonRejects // missing ), unterminated subpattern
+	if len(t.open) > 0 {
+		return "", t.failAt("missing ), unterminated subpattern", t.open[len(t.open)-1])
+	}
+	if t.unsup != nil {
+		return "", t.unsup
 	}
 	return t.out.String(), nil
 }
 
+// fail is sre_parse's source.error(msg, offset): the position is offset
+// characters before the next token.
+func (t *pyRegexTranslator) fail(msg string, offset int) error {
+	return t.failAt(msg, t.i-offset)
+}
+
+func (t *pyRegexTranslator) failAt(msg string, pos int) error {
+	return &PythonError{Msg: msg, Pos: pos, pattern: t.src, at: t.i}
+}
+
 func (t *pyRegexTranslator) unsupported(feature string) error {
 	return &PythonUnsupportedError{t.pattern, feature}
+}
+
+// later notes a construct RE2 lacks and goes on reading: a re.error
+// further on is still Python's answer.
+func (t *pyRegexTranslator) later(feature string) {
+	if t.unsup == nil {
+		t.unsup = t.unsupported(feature)
+	}
 }
 
 func (t *pyRegexTranslator) peek() (rune, bool) {
@@ -91,6 +172,17 @@ func (t *pyRegexTranslator) get() (rune, bool) {
 		t.i++
 	}
 	return r, ok
+}
+
+// token takes sre_parse's next token: a character, or a backslash and the
+// character after it.
+func (t *pyRegexTranslator) token() (string, bool) {
+	c, ok := t.get()
+	if c == '\\' && t.i < len(t.src) {
+		t.i++
+		return string(t.src[t.i-2 : t.i]), true
+	}
+	return string(c), ok
 }
 
 func (t *pyRegexTranslator) accept(r rune) bool {
@@ -112,16 +204,19 @@ func (t *pyRegexTranslator) item() error {
 		t.out.WriteByte('|')
 		t.last = pyItemNone
 	case '(':
-		return t.group()
+		return t.group(t.i - 1)
 	case ')':
-		if t.depth == 0 {
-			return ErrPythonRejects // unbalanced parenthesis
+		if len(t.open) == 0 {
+			return t.fail("unbalanced parenthesis", 1)
 		}
-		t.depth--
+		if g := t.groups[len(t.groups)-1]; g > 0 {
+			t.closed[g] = true
+		}
+		t.open, t.groups = t.open[:len(t.open)-1], t.groups[:len(t.groups)-1]
 		t.out.WriteByte(')')
 		t.last = pyItemAtom
 	case '*', '+', '?':
-		return t.repeat(string(c))
+		return t.repeat(string(c), t.i-1)
 	case '{':
 		return t.brace()
 	case '[':
@@ -152,13 +247,14 @@ func (t *pyRegexTranslator) literal(r rune) {
 	t.last = pyItemAtom
 }
 
-// repeat checks what a quantifier applies to, as sre_parse does.
-func (t *pyRegexTranslator) repeat(q string) error {
+// repeat checks what the quantifier starting at position at applies to,
+// as sre_parse does.
+func (t *pyRegexTranslator) repeat(q string, at int) error {
 	switch t.last {
 	case pyItemNone, pyItemAt:
-		return ErrPythonRejects // nothing to repeat
+		return t.failAt("nothing to repeat", at)
 	case pyItemRepeat:
-		return ErrPythonRejects // multiple repeat
+		return t.failAt("multiple repeat", at)
 	}
 	t.out.WriteString(q)
 	return t.repeatSuffix()
@@ -169,7 +265,8 @@ func (t *pyRegexTranslator) repeatSuffix() error {
 	if t.accept('?') {
 		t.out.WriteByte('?')
 	} else if c, ok := t.peek(); ok && c == '+' {
-		return t.unsupported("a possessive quantifier")
+		t.i++
+		t.later("a possessive quantifier")
 	}
 	t.last = pyItemRepeat
 	return nil
@@ -206,13 +303,13 @@ func (t *pyRegexTranslator) brace() error {
 		return t.unsupported("a repetition count Python cannot compile either (OverflowError)")
 	}
 	if max >= 0 && max < min {
-		return ErrPythonRejects // min repeat greater than max repeat
+		return t.failAt("min repeat greater than max repeat", start)
 	}
 	if t.last != pyItemAtom {
-		return ErrPythonRejects // nothing to repeat, multiple repeat
+		return t.repeat("", start-1)
 	}
 	if min > 1000 || max > 1000 {
-		return t.unsupported("a repetition count above 1000")
+		t.later("a repetition count above 1000")
 	}
 	q := "{" + strconv.FormatInt(min, 10)
 	if comma {
@@ -221,7 +318,7 @@ func (t *pyRegexTranslator) brace() error {
 			q += strconv.FormatInt(max, 10)
 		}
 	}
-	return t.repeat(q + "}")
+	return t.repeat(q+"}", start-1)
 }
 
 // repeatCount reads a repetition count, def when empty, saturating at
@@ -237,87 +334,142 @@ func repeatCount(digits string, def int64) int64 {
 	return n
 }
 
-// group is "(": a capturing group, or a (?...) extension.
-func (t *pyRegexTranslator) group() error {
+// group is "(" at position start: a capturing group, or a (?...)
+// extension.
+func (t *pyRegexTranslator) group(start int) error {
 	if !t.accept('?') {
 		t.topItems = true
-		return t.open("(")
+		return t.openGroup("(", start, t.newGroup())
 	}
-	c, ok := t.get()
-	if !ok {
-		return ErrPythonRejects
+	if t.i >= len(t.src) {
+		return t.fail("unexpected end of pattern", 0)
 	}
+	c, _ := t.token()
 	switch c {
-	case ':':
+	case ":":
 		t.topItems = true
-		return t.open("(?:")
-	case 'P':
-		return t.namedGroup()
-	case '=', '!':
-		return t.unsupported("a lookahead assertion")
-	case '<':
-		if d, ok := t.get(); ok && (d == '=' || d == '!') {
-			return t.unsupported("a lookbehind assertion")
+		return t.openGroup("(?:", start, 0)
+	case "P":
+		return t.namedGroup(start)
+	case "=", "!":
+		t.later("a lookahead assertion")
+		return t.openGroup("(?:", start, 0)
+	case "<":
+		if t.i >= len(t.src) {
+			return t.fail("unexpected end of pattern", 0)
 		}
-		return ErrPythonRejects // (?<name>...) is not Python 3.11 syntax
-	case '>':
-		return t.unsupported("an atomic group")
-	case '(':
+		d, _ := t.token()
+		if d == "=" || d == "!" {
+			t.later("a lookbehind assertion")
+			return t.openGroup("(?:", start, 0)
+		}
+		return t.fail("unknown extension ?<"+d, utf8.RuneCountInString(d)+2) // (?<name>...) is not Python 3.11 syntax
+	case ">":
+		t.later("an atomic group")
+		return t.openGroup("(?:", start, 0)
+	case "(":
 		return t.unsupported("a conditional group")
-	case '#':
+	case "#":
 		for {
-			d, ok := t.get()
+			d, ok := t.token()
 			if !ok {
-				return ErrPythonRejects // missing ), unterminated comment
+				return t.failAt("missing ), unterminated comment", start)
 			}
-			if d == ')' {
+			if d == ")" {
 				return nil
 			}
 		}
 	}
-	if strings.ContainsRune("aiLmsux-", c) {
-		return t.flags(c)
+	if len(c) == 1 && strings.Contains(pyFlags+"-", c) {
+		return t.flags(rune(c[0]), start)
 	}
-	return ErrPythonRejects // unknown extension
+	return t.fail("unknown extension ?"+c, utf8.RuneCountInString(c)+1)
 }
 
-func (t *pyRegexTranslator) open(s string) error {
-	t.depth++
+// newGroup opens a capturing group and returns its number.
+func (t *pyRegexTranslator) newGroup() int {
+	if t.closed == nil {
+		t.closed = []bool{false}
+	}
+	t.closed = append(t.closed, false)
+	return len(t.closed) - 1
+}
+
+func (t *pyRegexTranslator) openGroup(s string, start, group int) error {
+	t.open = append(t.open, start)
+	t.groups = append(t.groups, group)
 	t.out.WriteString(s)
 	t.last = pyItemNone
 	return nil
 }
 
+// name is Tokenizer.getuntil(terminator, "group name"): the characters up
+// to terminator; Python's error when there are none or no terminator.
+func (t *pyRegexTranslator) name(terminator string) (string, error) {
+	var name []string
+	for {
+		c, ok := t.token()
+		switch {
+		case !ok && len(name) == 0:
+			return "", t.fail("missing group name", 0)
+		case !ok:
+			return "", t.fail("missing "+terminator+", unterminated name", utf8.RuneCountInString(strings.Join(name, "")))
+		case c == terminator && len(name) == 0:
+			return "", t.fail("missing group name", 1)
+		case c == terminator:
+			return strings.Join(name, ""), nil
+		}
+		name = append(name, c)
+	}
+}
+
 // namedGroup is (?P<name>...), written as a plain group (names do not change
 // what matches); (?P=name) is a backreference.
-func (t *pyRegexTranslator) namedGroup() error {
+func (t *pyRegexTranslator) namedGroup(start int) error {
 	t.topItems = true
-	c, _ := t.get()
-	if c == '=' {
-		return t.unsupported("a backreference")
-	}
-	if c != '<' {
-		return ErrPythonRejects
-	}
-	var name []rune
-	for {
-		d, ok := t.get()
-		if !ok {
-			return ErrPythonRejects // missing >, unterminated name
+	switch {
+	case t.accept('<'):
+		name, err := t.name(">")
+		if err != nil {
+			return err
 		}
-		if d == '>' {
-			break
+		n := utf8.RuneCountInString(name) + 1
+		if !pyIsIdentifier([]rune(name)) {
+			return t.fail("bad character in group name "+pyRepr(name), n)
 		}
-		name = append(name, d)
+		g := t.newGroup()
+		if was, ok := t.names[name]; ok {
+			return t.fail(fmt.Sprintf("redefinition of group name %s as group %d; was group %d", pyRepr(name), g, was), n)
+		}
+		if t.names == nil {
+			t.names = map[string]int{}
+		}
+		t.names[name] = g
+		return t.openGroup("(", start, g)
+	case t.accept('='):
+		name, err := t.name(")")
+		if err != nil {
+			return err
+		}
+		n := utf8.RuneCountInString(name) + 1
+		g, ok := t.names[name]
+		switch {
+		case !pyIsIdentifier([]rune(name)):
+			return t.fail("bad character in group name "+pyRepr(name), n)
+		case !ok:
+			return t.fail("unknown group name "+pyRepr(name), n)
+		case !t.closed[g]:
+			return t.fail("cannot refer to an open group", n)
+		}
+		t.later("a backreference")
+		t.literal('?')
+		return nil
 	}
-	if !pyIsIdentifier(name) || t.names[string(name)] {
-		return ErrPythonRejects // bad character in group name, or redefinition
+	if t.i >= len(t.src) {
+		return t.fail("unexpected end of pattern", 0)
 	}
-	if t.names == nil {
-		t.names = map[string]bool{}
-	}
-	t.names[string(name)] = true
-	return t.open("(")
+	c, _ := t.token()
+	return t.fail("unknown extension ?P"+c, utf8.RuneCountInString(c)+2)
 }
 
 // pyIsIdentifier approximates str.isidentifier().
@@ -333,35 +485,70 @@ func pyIsIdentifier(name []rune) bool {
 	return true
 }
 
+// pyRepr is repr() of a str.
+func pyRepr(s string) string {
+	q := "'"
+	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
+		q = `"`
+	}
+	var b strings.Builder
+	b.WriteString(q)
+	for _, r := range s {
+		switch {
+		case r == '\\' || string(r) == q:
+			b.WriteString(`\` + string(r))
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < 0x10000:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	return b.String() + q
+}
+
+// pyFlags are the inline flags sre_parse knows (FLAGS).
+const pyFlags = "aiLmstux"
+
 // flags mirrors sre_parse._parse_flags: global (?aiLmsux) only at the start
-// of the pattern, scoped (?flags-flags:...) anywhere.
-func (t *pyRegexTranslator) flags(c rune) error {
-	const all = "aiLmsux"
+// of the pattern, scoped (?flags-flags:...) anywhere. The group started at
+// start; c is the first flag or "-".
+func (t *pyRegexTranslator) flags(c rune, start int) error {
 	var add, del []rune
-	var ok bool
+	tok := string(c)
 	if c != '-' {
 		for {
 			if c == 'L' {
-				return ErrPythonRejects // cannot use 'L' flag with a str pattern
+				return t.fail("bad inline flags: cannot use 'L' flag with a str pattern", 0)
 			}
 			add = append(add, c)
 			if slices.Contains(add, 'a') && slices.Contains(add, 'u') {
-				return ErrPythonRejects // flags 'a', 'u' and 'L' are incompatible
+				return t.fail("bad inline flags: flags 'a', 'u' and 'L' are incompatible", 0)
 			}
-			if c, ok = t.get(); !ok {
-				return ErrPythonRejects
+			var ok bool
+			if tok, ok = t.token(); !ok {
+				return t.fail("missing -, : or )", 0)
 			}
-			if strings.ContainsRune(")-:", c) {
+			if tok == ")" || tok == "-" || tok == ":" {
 				break
 			}
-			if !strings.ContainsRune(all, c) {
-				return ErrPythonRejects
+			if c = rune(tok[0]); len(tok) > 1 || !strings.ContainsRune(pyFlags, c) {
+				return t.fail(pyFlagProblem(tok, "missing -, : or )"), utf8.RuneCountInString(tok))
 			}
 		}
 	}
-	if c == ')' {
-		if t.depth > 0 || t.topItems {
-			return ErrPythonRejects // global flags not at the start of the expression
+	if tok == ")" {
+		if len(t.open) > 0 || t.topItems {
+			return t.failAt("global flags not at the start of the expression", start)
 		}
 		if err := t.flagSupport(add); err != nil {
 			return err
@@ -372,29 +559,39 @@ func (t *pyRegexTranslator) flags(c rune) error {
 		return nil
 	}
 	t.topItems = true
-	if c == '-' {
-		if c, ok = t.get(); !ok || !strings.ContainsRune(all, c) {
-			return ErrPythonRejects // missing flag, unknown flag
+	if slices.Contains(add, 't') {
+		return t.fail("bad inline flags: cannot turn on global flag", 1)
+	}
+	if tok == "-" {
+		var ok bool
+		if tok, ok = t.token(); !ok {
+			return t.fail("missing flag", 0)
+		}
+		if len(tok) > 1 || !strings.Contains(pyFlags, tok) {
+			return t.fail(pyFlagProblem(tok, "missing flag"), utf8.RuneCountInString(tok))
 		}
 		for {
-			if strings.ContainsRune("auL", c) {
-				return ErrPythonRejects // cannot turn off flags 'a', 'u' and 'L'
+			if c = rune(tok[0]); strings.ContainsRune("auL", c) {
+				return t.fail("bad inline flags: cannot turn off flags 'a', 'u' and 'L'", 0)
 			}
 			del = append(del, c)
-			if c, ok = t.get(); !ok {
-				return ErrPythonRejects // missing :
+			if tok, ok = t.token(); !ok {
+				return t.fail("missing :", 0)
 			}
-			if c == ':' {
+			if tok == ":" {
 				break
 			}
-			if !strings.ContainsRune(all, c) {
-				return ErrPythonRejects
+			if len(tok) > 1 || !strings.Contains(pyFlags, tok) {
+				return t.fail(pyFlagProblem(tok, "missing :"), utf8.RuneCountInString(tok))
 			}
 		}
 	}
+	if slices.Contains(del, 't') {
+		return t.fail("bad inline flags: cannot turn off global flag", 1)
+	}
 	for _, f := range add {
 		if slices.Contains(del, f) {
-			return ErrPythonRejects // flag turned on and off
+			return t.fail("bad inline flags: flag turned on and off", 1)
 		}
 	}
 	if err := t.flagSupport(add); err != nil {
@@ -404,15 +601,25 @@ func (t *pyRegexTranslator) flags(c rune) error {
 	if d := goFlags(del); d != "" {
 		s += "-" + d
 	}
-	return t.open("(?" + s + ":")
+	return t.openGroup("(?"+s+":", start, 0)
+}
+
+// pyFlagProblem is "unknown flag" for a letter, otherwise what is missing.
+func pyFlagProblem(tok, missing string) string {
+	if r, _ := utf8.DecodeRuneInString(tok); len(tok) == utf8.RuneLen(r) && unicode.IsLetter(r) {
+		return "unknown flag"
+	}
+	return missing
 }
 
 func (t *pyRegexTranslator) flagSupport(add []rune) error {
 	switch {
 	case slices.Contains(add, 'x'):
-		return t.unsupported("verbose mode (?x)")
+		return t.unsupported("verbose mode (?x)") // it changes how the rest reads
 	case slices.Contains(add, 'a'):
-		return t.unsupported("ASCII mode (?a)")
+		t.later("ASCII mode (?a)")
+	case slices.Contains(add, 't'):
+		t.later("the template flag (?t)")
 	}
 	return nil
 }
@@ -429,11 +636,12 @@ func goFlags(fs []rune) string {
 	return string(out)
 }
 
-// escape mirrors sre_parse._escape (outside a character class).
+// escape mirrors sre_parse._escape (outside a character class); the
+// backslash is taken.
 func (t *pyRegexTranslator) escape() error {
 	c, ok := t.get()
 	if !ok {
-		return ErrPythonRejects // bad escape (end of pattern)
+		return t.failAt("bad escape (end of pattern)", t.i-1)
 	}
 	at := map[rune]string{'A': `\A`, 'Z': `\z`, 'b': `\b`, 'B': `\B`}
 	cat := map[rune]string{'d': `\p{Nd}`, 'D': `\P{Nd}`, 'w': "[" + pyWordClass + "]", 'W': "[^" + pyWordClass + "]",
@@ -451,7 +659,7 @@ func (t *pyRegexTranslator) escape() error {
 	if c >= '1' && c <= '9' {
 		return t.groupRefOrOctal(c)
 	}
-	r, err := t.literalEscape(c)
+	r, err := t.literalEscape(c, false)
 	if err != nil {
 		return err
 	}
@@ -461,26 +669,41 @@ func (t *pyRegexTranslator) escape() error {
 
 // groupRefOrOctal is \1..\99 (a backreference) or three octal digits.
 func (t *pyRegexTranslator) groupRefOrOctal(c rune) error {
+	start := t.i - 2
+	digits := string(c)
 	if d, ok := t.peek(); ok && d >= '0' && d <= '9' {
-		if e := t.i + 1; isOctal(c) && isOctal(d) && e < len(t.src) && isOctal(t.src[e]) {
-			t.i += 2
-			v, _ := strconv.ParseUint(string([]rune{c, d, t.src[e]}), 8, 32)
+		t.i++
+		digits += string(d)
+		if e, ok := t.peek(); ok && isOctal(c) && isOctal(d) && isOctal(e) {
+			t.i++
+			v, _ := strconv.ParseUint(digits+string(e), 8, 32)
 			if v > 0o377 {
-				return ErrPythonRejects
+				return t.failAt(`octal escape value \`+digits+string(e)+` outside of range 0-0o377`, start)
 			}
 			t.literal(rune(v))
 			return nil
 		}
 	}
-	return t.unsupported("a backreference")
+	g, _ := strconv.Atoi(digits)
+	switch {
+	case g >= len(t.closed):
+		return t.failAt("invalid group reference "+digits, start+1)
+	case !t.closed[g]:
+		return t.failAt("cannot refer to an open group", start)
+	}
+	t.later("a backreference")
+	t.literal('?')
+	return nil
 }
 
 func isOctal(r rune) bool { return r >= '0' && r <= '7' }
 
 // literalEscape is an escape standing for one character, shared by both
-// contexts: \a \f \n \r \t \v \\, \xhh, \uhhhh, \Uhhhhhhhh, \0oo octal, and
-// a backslash before anything but an ASCII letter or digit.
-func (t *pyRegexTranslator) literalEscape(c rune) (rune, error) {
+// contexts (inClass: sre_parse._class_escape): \a \f \n \r \t \v \\, \xhh,
+// \uhhhh, \Uhhhhhhhh, \0oo octal, and a backslash before anything but an
+// ASCII letter or digit. The escape started two characters back.
+func (t *pyRegexTranslator) literalEscape(c rune, inClass bool) (rune, error) {
+	start := t.i - 2
 	switch c {
 	case 'a':
 		return '\a', nil
@@ -495,35 +718,58 @@ func (t *pyRegexTranslator) literalEscape(c rune) (rune, error) {
 	case 'v':
 		return '\v', nil
 	case 'x':
-		return t.hexEscape(2)
+		return t.hexEscape(c, 2, start)
 	case 'u':
-		return t.hexEscape(4)
+		return t.hexEscape(c, 4, start)
 	case 'U':
-		return t.hexEscape(8)
+		return t.hexEscape(c, 8, start)
 	case 'N':
+		if !t.accept('{') {
+			return 0, t.fail("missing {", 0)
+		}
+		name, err := t.name("}")
+		if pe, ok := err.(*PythonError); ok {
+			pe.Msg = strings.Replace(pe.Msg, "group name", "character name", 1)
+			return 0, err
+		}
+		if strings.Trim(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 -") != "" {
+			return 0, t.failAt("undefined character name "+pyRepr(name), start) // no Unicode name has these
+		}
 		return 0, t.unsupported(`a named character \N{...}`)
 	case '0':
-		return rune(t.octal("0")), nil
+		if !inClass {
+			return rune(t.octal("0")), nil
+		}
+	}
+	if inClass && isOctal(c) {
+		v := t.octal(string(c))
+		if v > 0o377 {
+			return 0, t.failAt(`octal escape value \`+string(t.src[start+1:t.i])+` outside of range 0-0o377`, start)
+		}
+		return rune(v), nil
 	}
 	if c < utf8.RuneSelf && (unicode.IsLetter(c) || unicode.IsDigit(c)) {
-		return 0, ErrPythonRejects // bad escape
+		return 0, t.failAt(`bad escape \`+string(c), start)
 	}
 	return c, nil
 }
 
-func (t *pyRegexTranslator) hexEscape(n int) (rune, error) {
-	if t.i+n > len(t.src) {
-		return 0, ErrPythonRejects // incomplete escape
+// hexEscape reads the n hex digits of \x, \u or \U.
+func (t *pyRegexTranslator) hexEscape(c rune, n, start int) (rune, error) {
+	j := t.i
+	for j < len(t.src) && j < t.i+n && strings.ContainsRune("0123456789abcdefABCDEF", t.src[j]) {
+		j++
 	}
-	s := string(t.src[t.i : t.i+n])
-	v, err := strconv.ParseUint(s, 16, 32)
-	if err != nil || strings.ContainsAny(s, "+-") {
-		return 0, ErrPythonRejects // incomplete escape
+	esc := `\` + string(c) + string(t.src[t.i:j])
+	if j < t.i+n {
+		t.i = j
+		return 0, t.failAt("incomplete escape "+esc, start)
 	}
+	v, _ := strconv.ParseUint(string(t.src[t.i:j]), 16, 32)
+	t.i = j
 	if v > unicode.MaxRune {
-		return 0, ErrPythonRejects // bad escape
+		return 0, t.failAt("bad escape "+esc, start)
 	}
-	t.i += n
 	return rune(v), nil
 }
 
@@ -537,18 +783,19 @@ type classItem struct {
 
 // class mirrors the "[" branch of sre_parse._parse.
 func (t *pyRegexTranslator) class() error {
+	here := t.i - 1
 	negate := t.accept('^')
 	var items []string
 	negatedCategory := ""
 	for first := true; ; first = false {
-		c, ok := t.get()
+		this, ok := t.token()
 		if !ok {
-			return ErrPythonRejects // unterminated character set
+			return t.failAt("unterminated character set", here)
 		}
-		if c == ']' && !first {
+		if this == "]" && !first {
 			break
 		}
-		a, err := t.classAtom(c)
+		a, err := t.classAtom(this)
 		if err != nil {
 			return err
 		}
@@ -559,26 +806,26 @@ func (t *pyRegexTranslator) class() error {
 			items = append(items, a.String())
 			continue
 		}
-		d, ok := t.get()
+		that, ok := t.token()
 		if !ok {
-			return ErrPythonRejects
+			return t.failAt("unterminated character set", here)
 		}
-		if d == ']' {
+		if that == "]" {
 			items = append(items, a.String(), `\x{2D}`)
 			break
 		}
-		b, err := t.classAtom(d)
+		b, err := t.classAtom(that)
 		if err != nil {
 			return err
 		}
 		if a.category != "" || b.category != "" || b.r < a.r {
-			return ErrPythonRejects // bad character range
+			return t.fail("bad character range "+this+"-"+that, utf8.RuneCountInString(this+that)+1)
 		}
 		items = append(items, fmt.Sprintf(`\x{%X}-\x{%X}`, a.r, b.r))
 	}
 	if negatedCategory != "" {
 		if len(items) > 1 {
-			return t.unsupported(`\S or \W inside a character class with other items`)
+			t.later(`\S or \W inside a character class with other items`)
 		}
 		items, negate = []string{negatedCategory}, !negate
 	}
@@ -598,17 +845,17 @@ func (a classItem) String() string {
 	return fmt.Sprintf(`\x{%X}`, a.r)
 }
 
-// classAtom mirrors sre_parse._class_escape for "\" and takes any other
-// character literally ("[" included: Go would read "[:alpha:]").
-func (t *pyRegexTranslator) classAtom(c rune) (classItem, error) {
-	if c != '\\' {
-		return classItem{r: c}, nil
+// classAtom mirrors sre_parse._class_escape for a token "\c" and takes any
+// other character literally ("[" included: Go would read "[:alpha:]").
+func (t *pyRegexTranslator) classAtom(tok string) (classItem, error) {
+	r := []rune(tok)
+	if len(r) == 1 {
+		if r[0] == '\\' {
+			return classItem{}, t.failAt("bad escape (end of pattern)", t.i-1)
+		}
+		return classItem{r: r[0]}, nil
 	}
-	e, ok := t.get()
-	if !ok {
-		return classItem{}, ErrPythonRejects
-	}
-	switch e {
+	switch r[1] {
 	case 'b':
 		return classItem{r: '\b'}, nil
 	case 'd':
@@ -624,15 +871,8 @@ func (t *pyRegexTranslator) classAtom(c rune) (classItem, error) {
 	case 'S':
 		return classItem{category: pySpaceClass, negated: true}, nil
 	}
-	if isOctal(e) && e != '0' {
-		v := t.octal(string(e))
-		if v > 0o377 {
-			return classItem{}, ErrPythonRejects
-		}
-		return classItem{r: rune(v)}, nil
-	}
-	r, err := t.literalEscape(e)
-	return classItem{r: r}, err
+	c, err := t.literalEscape(r[1], true)
+	return classItem{r: c}, err
 }
 
 // octal reads the rest of an octal escape that starts with digits, up to

@@ -51,6 +51,9 @@ type Library struct {
 	Import func(text string) (map[string]json.RawMessage, error)
 	// Summarize reads a configuration New accepts as a Summary.
 	Summarize func(options map[string]json.RawMessage) Summary
+	// Fixer repairs a configuration in the library's own options; nil when
+	// the library has none yet.
+	Fixer *Fixer
 }
 
 // An Option is one configuration option and what it does by default.

@@ -1,0 +1,141 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"corsplay/engine/server"
+)
+
+// LibraryDoc describes one emulated library at one version for people:
+// the page's library picker and panel.
+type LibraryDoc struct {
+	Name    string // server.library.name
+	Version string // the version the answers are proven for (libtest)
+	Default bool   // selected when server.library.version is absent
+	// Title names it with its version and how a program configures it.
+	Title    string
+	Language string // the picker's group
+	// Options, Defaults and Quirks are one line each.
+	Options, Defaults, Quirks string
+}
+
+// legacyDocs describe this package's libraries.
+var legacyDocs = []LibraryDoc{
+	{Name: flaskCORSName, Version: "3.0.10", Language: "Python",
+		Title:    "Flask-CORS 3.0.10 (Python), as Debian 12 ships it: CORS(app, **options)",
+		Options:  "origins, methods, allow_headers, expose_headers, supports_credentials, max_age, send_wildcard, vary_header, always_send, automatic_options, resources, intercept_exceptions",
+		Defaults: `origins "*", methods ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], allow_headers "*", expose_headers none, supports_credentials false, max_age none, send_wildcard false, vary_header true, always_send true, resources "/*"`,
+		Quirks:   "Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."},
+	{Name: "rs-cors", Version: "v1.11.1", Language: "Go",
+		Title:    "rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
+		Options:  "AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",
+		Defaults: `AllowedOrigins [] (every origin, answered *), AllowedMethods ["GET", "POST", "HEAD"], AllowedHeaders ["accept", "content-type", "x-requested-with"], ExposedHeaders [], MaxAge 0 (header omitted), AllowCredentials false, OptionsSuccessStatus 204`,
+		Quirks:   "No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."},
+	{Name: "jub0bs-cors", Version: "v1.0.1", Language: "Go",
+		Title:    "jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
+		Options:  "Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
+		Defaults: "none by design: Origins must list at least one origin; Credentialed false; no method or header beyond the safelisted ones; MaxAgeInSeconds 0 (browsers' 5 s; -1 disables caching)",
+		Quirks:   "Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."},
+	{Name: "express-cors", Version: "2.8.6", Language: "JavaScript",
+		Title:    "expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
+		Options:  "origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",
+		Defaults: `origin "*", methods "GET,HEAD,PUT,PATCH,POST,DELETE", allowedHeaders omitted (echo the request's), credentials false, maxAge omitted, preflightContinue false, optionsSuccessStatus 204`,
+		Quirks:   "origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."},
+}
+
+// LibraryDocs lists every library at every version corsplay emulates,
+// by language, then title.
+func LibraryDocs() []LibraryDoc {
+	out := make([]LibraryDoc, 0, len(legacyDocs))
+	for _, d := range legacyDocs {
+		d.Default = true
+		out = append(out, d)
+	}
+	for _, l := range server.All() {
+		out = append(out, registeredDoc(l))
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Language != out[j].Language {
+			return out[i].Language < out[j].Language
+		}
+		return strings.ToLower(out[i].Title) < strings.ToLower(out[j].Title)
+	})
+	return out
+}
+
+// Doc describes the library and version l names; false when corsplay does
+// not emulate it.
+func (l Library) Doc() (LibraryDoc, bool) {
+	if l.known() != nil {
+		return LibraryDoc{}, false
+	}
+	if r := l.registered(); r != nil {
+		return registeredDoc(r), true
+	}
+	for _, d := range legacyDocs {
+		if d.Name == l.Name {
+			d.Default = true
+			return d, true
+		}
+	}
+	return LibraryDoc{}, false
+}
+
+func registeredDoc(l *server.Library) LibraryDoc {
+	d := LibraryDoc{Name: l.Name, Version: l.Version, Default: l.Default, Language: l.Language,
+		Title: l.Title + " " + l.Version + " (" + l.Language + "): " + l.Call, Quirks: strings.Join(l.Quirks, " ")}
+	var names, defaults []string
+	for _, o := range l.Options {
+		names = append(names, o.Name)
+		if o.Default != "" {
+			defaults = append(defaults, o.Name+" "+o.Default)
+		}
+	}
+	d.Options, d.Defaults = strings.Join(names, ", "), strings.Join(defaults, ", ")
+	return d
+}
+
+// Program is a runnable program in the library's language that serves /r
+// with l's options (what libtest runs to prove it); "" when corsplay
+// writes none for this library.
+func (l Library) Program() (string, error) {
+	r := l.registered()
+	if r == nil || r.Export == nil {
+		return "", nil
+	}
+	if err := l.validate(); err != nil {
+		return "", err
+	}
+	return r.Export(l.Options)
+}
+
+// ReadsConfig reports whether ImportConfig reads this library's own
+// configuration text.
+func (l Library) ReadsConfig() bool {
+	r := l.registered()
+	return r != nil && r.Import != nil
+}
+
+// ImportConfig reads the library's own configuration text (a Python call,
+// a settings block, a DSL, an options object, a struct literal) into l's
+// options, keeping its name and version. Errors say what and where.
+func (l Library) ImportConfig(text string) (Library, error) {
+	r := l.registered()
+	if r == nil || r.Import == nil {
+		return l, &FieldError{"server.library", "corsplay does not read " + libraryTitle(l.Name) + "'s own configuration text yet: write its options as JSON"}
+	}
+	if len(text) > MaxInputBytes {
+		return l, &FieldError{"server.library", fmt.Sprintf("the configuration has %d bytes, at most %d", len(text), MaxInputBytes)}
+	}
+	opts, err := r.Import(text)
+	if err != nil {
+		return l, err
+	}
+	out := Library{Name: l.Name, Version: l.Version, Options: opts}
+	if err := out.validate(); err != nil {
+		return l, err
+	}
+	return out, nil
+}

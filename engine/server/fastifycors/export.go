@@ -1,0 +1,219 @@
+package fastifycors
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"corsplay/engine/server"
+)
+
+// ---- Export ----
+
+// export writes a server.js serving /r with these options on
+// process.env.PORT (8080 by default) and process.env.HOST (localhost). A
+// configuration the library refuses is written all the same: the program
+// prints fastify's error and exits 1, as it would.
+func export(options map[string]json.RawMessage) (string, error) {
+	if _, err := newCors(options); err != nil {
+		if _, refused := err.(*server.ConfigError); !refused {
+			return "", err
+		}
+	}
+	var keys []string
+	for _, o := range optionNames() {
+		if _, ok := options[o]; ok {
+			keys = append(keys, o)
+		}
+	}
+	var fields []string
+	for _, k := range keys {
+		var v any
+		d := json.NewDecoder(strings.NewReader(string(options[k])))
+		d.UseNumber()
+		if err := d.Decode(&v); err != nil {
+			return "", &server.OptionError{Path: k, Problem: err.Error()}
+		}
+		fields = append(fields, "  "+k+": "+jsValue(v, k == "origin"))
+	}
+	opts := "{}"
+	if fields != nil {
+		opts = "{\n" + strings.Join(fields, ",\n") + "\n}"
+	}
+	return `// @fastify/cors 11.4.3 on fastify 5.12.8, as corsplay emulates it.
+// npm install fastify@5.12.8 @fastify/cors@11.4.3 && PORT=8080 node server.js
+'use strict'
+const Fastify = require('fastify')
+const cors = require('@fastify/cors')
+
+const fastify = Fastify()
+
+fastify.register(cors, ` + opts + `)
+
+fastify.route({
+  method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
+  url: '/r',
+  handler: async () => 'ok'
+})
+
+fastify.listen({ host: process.env.HOST || 'localhost', port: Number(process.env.PORT) || 8080 }, (err) => {
+  if (err) {
+    console.error(err.message)
+    process.exit(1)
+  }
+})
+`, nil
+}
+
+// optionNames lists the JSON form's keys, in the documentation's order.
+func optionNames() []string {
+	l, _ := server.Lookup(name, "")
+	var out []string
+	for _, o := range l.Options {
+		out = append(out, o.Name)
+	}
+	return out
+}
+
+// jsValue writes a decoded JSON value as JavaScript; in an origin, the
+// {"regexp", "flags"} form is a regex literal.
+func jsValue(v any, origin bool) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(x)
+	case json.Number:
+		return string(x)
+	case string:
+		return jsString(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = jsValue(e, origin)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		if src, ok := x["regexp"].(string); ok && origin {
+			flags, _ := x["flags"].(string)
+			return regExpLiteral(src, flags)
+		}
+	}
+	return "null" // newCors refused anything else
+}
+
+// jsString is a JavaScript string literal, in single quotes.
+func jsString(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch {
+		case r == '\'' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029:
+			h := strconv.FormatInt(int64(r), 16)
+			b.WriteString(`\u` + strings.Repeat("0", 4-len(h)) + h)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// regExpLiteral writes new RegExp(src, flags) as a literal with the same
+// meaning: / outside a class is escaped, line terminators become escapes.
+func regExpLiteral(src, flags string) string {
+	if src == "" {
+		src = "(?:)"
+	}
+	var b strings.Builder
+	b.WriteByte('/')
+	class := false
+	rs := []rune(src)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if r == '\\' && i+1 < len(rs) {
+			i++
+			if t := terminator(rs[i]); t != "" {
+				b.WriteString(t)
+			} else {
+				b.WriteRune('\\')
+				b.WriteRune(rs[i])
+			}
+			continue
+		}
+		switch {
+		case terminator(r) != "":
+			b.WriteString(terminator(r))
+			continue
+		case r == '[':
+			class = true
+		case r == ']':
+			class = false
+		case r == '/' && !class:
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String() + "/" + flags
+}
+
+func terminator(r rune) string {
+	switch r {
+	case '\n':
+		return `\n`
+	case '\r':
+		return `\r`
+	case 0x2028:
+		return `\u2028`
+	case 0x2029:
+		return `\u2029`
+	}
+	return ""
+}
+
+// ---- Summary ----
+
+func summarize(options map[string]json.RawMessage) server.Summary {
+	c, err := newCors(options)
+	if err != nil {
+		return server.Summary{}
+	}
+	s := server.Summary{Credentials: c.credentials}
+	_, written := options["origin"]
+	switch c.kind {
+	case originString:
+		if c.static == "*" {
+			s.AnyOrigin = "wildcard"
+			if written {
+				s.AnyEntry = "'*'"
+			}
+			break
+		}
+		s.Origins = []server.Entry{{Written: jsString(c.static), Policy: c.static}}
+		s.Notes = append(s.Notes, "A string origin is sent as is to every request, whatever its Origin.")
+	case originFalse:
+		s.Notes = append(s.Notes, "origin: false turns CORS off: no request gets a CORS header.")
+	case originInvalid:
+		s.Notes = append(s.Notes, "origin null or '' answers every request with a 500 error.")
+	default:
+		for _, e := range c.entries {
+			switch {
+			case e.any:
+				s.AnyOrigin, s.AnyEntry = "reflect", e.written
+			case e.re != nil:
+				s.Origins = append(s.Origins, server.Entry{Written: e.written, Policy: "re:" + e.re.String(), Regex: true})
+			default:
+				s.Origins = append(s.Origins, server.Entry{Written: e.written, Policy: e.exact})
+			}
+		}
+	}
+	if c.hook == "preSerialization" {
+		s.Notes = append(s.Notes, "hook: 'preSerialization' adds CORS headers only to answers fastify serializes from an object: the route's string answers get none.")
+	}
+	return s
+}
