@@ -8,8 +8,10 @@ package engine
 // its budget (README, Performance and size).
 import (
 	_ "corsplay/engine/server/djangocors"
+	_ "corsplay/engine/server/echocors"
 	_ "corsplay/engine/server/fastifycors"
 	_ "corsplay/engine/server/flaskcors"
+	_ "corsplay/engine/server/gincors"
 	_ "corsplay/engine/server/gochicors"
 	_ "corsplay/engine/server/gorillahandlers"
 	_ "corsplay/engine/server/honocors"
