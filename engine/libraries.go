@@ -1,4 +1,6 @@
 package engine
 
 // The libraries of engine/server's registry: each registers itself.
-import ()
+import (
+	_ "corsplay/engine/server/rackcors"
+)
