@@ -658,8 +658,8 @@ func (t *rbTranslator) escape() error {
 		}
 		t.literal('g')
 	case 'p', 'P':
-		if t.peek() == '{' { // Ruby checks the name against its Unicode tables
-			return &RubyUnsupportedError{string(t.src), `a character property \p{...}`}
+		if t.peek() == '{' {
+			return t.property()
 		}
 		t.literal(c)
 	default:
@@ -686,6 +686,20 @@ func (t *rbTranslator) escape() error {
 		t.literal(r)
 	}
 	return nil
+}
+
+// property is \p{...}: refused, or Ruby's error for a name that cannot be
+// one (Ruby checks the others against its Unicode tables).
+func (t *rbTranslator) property() error {
+	end := strings.IndexRune(string(t.src[t.i:]), '}')
+	name := ""
+	if end >= 0 {
+		name = string(t.src[t.i+1:])[:end-1]
+	}
+	if end < 0 || strings.Trim(strings.TrimPrefix(name, "^"), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_ -") != "" || name == "" {
+		return t.syntax("invalid character property name {" + name + "}")
+	}
+	return &RubyUnsupportedError{string(t.src), `a character property \p{...}`}
 }
 
 // skipName skips <...> or '...' after \g or {...} after \p.
@@ -921,7 +935,7 @@ func (t *rbTranslator) class() (string, error) {
 			case e == 'b':
 				v = rbValue{r: '\b'}
 			case (e == 'p' || e == 'P') && t.peek() == '{':
-				return "", &RubyUnsupportedError{string(t.src), `a character property \p{...}`}
+				return "", t.property()
 			case e == '8' || e == '9':
 				v = rbValue{r: e}
 			default:

@@ -135,9 +135,21 @@ func lex(src string) ([]token, error) {
 				j++
 			}
 			if j < len(src) && (src[j] == '.' && j+1 < len(src) && isWord(src[j+1]) || isWord(src[j])) {
-				return nil, importErr(start, "%q: corsplay reads whole numbers written in digits only (no 1.5, 0x10 or 10.minutes)", src[l.i:min(j+10, len(src))])
+				k := j
+				for k < len(src) && (isWord(src[k]) || src[k] == '.') {
+					k++
+				}
+				return nil, importErr(start, "%q: corsplay reads whole numbers written in digits only (no 1.5, 0x10 or 10.minutes)", src[l.i:k])
 			}
-			l.emit('n', strings.ReplaceAll(src[l.i:j], "_", ""), start)
+			n := strings.ReplaceAll(src[l.i:j], "_", "")
+			if d := strings.TrimPrefix(n, "-"); len(d) > 1 && d[0] == '0' { // octal
+				v, err := strconv.ParseInt(n, 8, 64)
+				if err != nil {
+					return nil, importErr(start, "%q is not an octal number corsplay reads", n)
+				}
+				n = strconv.FormatInt(v, 10)
+			}
+			l.emit('n', n, start)
 			l.i = j
 		case isWord(c) || c >= utf8.RuneSelf:
 			w := l.word()
@@ -374,11 +386,15 @@ func importDSL(text string) (map[string]json.RawMessage, error) {
 		}
 	}
 	if found < 0 {
-		if allow, err = p.body("allow", nil); err != nil {
-			return nil, err
+		hasAllow := false
+		for _, t := range toks {
+			hasAllow = hasAllow || t.kind == 'i' && t.text == "allow"
 		}
-		if len(allow) == 0 {
+		if !hasAllow {
 			return nil, importErr(1, "no Rack::Cors and no allow block: corsplay reads `use Rack::Cors do … end`, `config.middleware.insert_before 0, Rack::Cors do … end` or allow blocks")
+		}
+		if allow, err = p.body("", nil); err != nil {
+			return nil, err
 		}
 	} else {
 		p.i = found + 3
@@ -408,7 +424,9 @@ func importDSL(text string) (map[string]json.RawMessage, error) {
 		}
 	}
 	if len(allow) > 0 {
-		out["allow"], _ = json.Marshal(allow)
+		if out["allow"], err = json.Marshal(allow); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
@@ -420,6 +438,8 @@ func (p *parser) skipExpr() {
 	for ; p.i < len(p.toks)-1; p.i++ {
 		t := p.peek()
 		switch {
+		case depth == 0 && (t.kind == ',' || t.kind == '\n' || t.kind == 'i' && t.text == "do"):
+			return
 		case strings.IndexByte("([{", t.kind) >= 0 || t.kind == 'i' && t.text == "do":
 			depth++
 		case strings.IndexByte(")]}", t.kind) >= 0 || t.kind == 'i' && t.text == "end":
@@ -427,7 +447,7 @@ func (p *parser) skipExpr() {
 				return
 			}
 			depth--
-		case depth == 0 && (t.kind == ',' || t.kind == '\n'):
+		case depth == 0 && (t.kind == ',' || t.kind == '\n' || t.kind == 'i' && t.text == "do"):
 			return
 		}
 	}
@@ -508,8 +528,8 @@ func (p *parser) body(end string, allow map[string]any) ([]map[string]any, error
 	for {
 		p.skipLines()
 		t := p.peek()
-		if end == "allow" && p.i >= len(p.toks)-1 || t.text == end && (t.kind == 'i' || t.kind == '}') {
-			if end != "allow" {
+		if end == "" && p.i >= len(p.toks)-1 || end != "" && t.text == end && (t.kind == 'i' || t.kind == '}') {
+			if end != "" {
 				p.next()
 			}
 			if allow != nil && resources != nil {
@@ -578,7 +598,7 @@ func (p *parser) body(end string, allow map[string]any) ([]map[string]any, error
 			}
 			p.next()
 		}
-		if !p.is('\n', "") {
+		if !p.is('\n', "") && !p.is('}', "") && !p.is('i', "end") {
 			return nil, importErr(p.peek().line, "%s after the call: corsplay reads one call per line", describe(p.peek()))
 		}
 	}

@@ -198,7 +198,7 @@ func join(path, key string) string {
 }
 
 func decode(raw json.RawMessage, path, want string, v any) error {
-	if json.Unmarshal(raw, v) != nil {
+	if string(raw) == "null" || json.Unmarshal(raw, v) != nil {
 		return optErr(path, message.BriefJSON(raw)+" is not "+want)
 	}
 	return nil
