@@ -2,6 +2,7 @@ package pattern
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -66,7 +67,7 @@ type rbTranslator struct {
 	last    int
 	lastAt  int
 	groups  int
-	named   map[string]bool
+	named   []string
 	backref int // highest numbered backreference
 	fixed   bool
 	unsup   string
@@ -218,18 +219,22 @@ func escapedByte(src []rune, i int) (code, next int, msg string) {
 				return 0, i, "invalid hex escape"
 			}
 		case 'M', 'C', 'c':
+			what := "control"
+			if c == 'M' {
+				what = "meta"
+			}
 			if c == 'M' && meta || c != 'M' && ctrl {
-				return 0, i, map[bool]string{true: "duplicate meta escape", false: "duplicate control escape"}[c == 'M']
+				return 0, i, "duplicate " + what + " escape"
 			}
 			if c != 'c' && (i >= len(src) || src[i] != '-') {
-				return 0, i, map[bool]string{true: "too short meta escape", false: "too short control escape"}[c == 'M']
+				return 0, i, "too short " + what + " escape"
 			}
 			if c != 'c' {
 				i++
 			}
 			meta, ctrl = meta || c == 'M', ctrl || c != 'M'
 			if i >= len(src) || src[i] >= utf8.RuneSelf {
-				return 0, i, map[bool]string{true: "too short meta escape", false: "too short control escape"}[c == 'M']
+				return 0, i, "too short " + what + " escape"
 			}
 			if src[i] == '\\' {
 				i++
@@ -239,7 +244,7 @@ func escapedByte(src []rune, i int) (code, next int, msg string) {
 			code = int(src[i])
 			i++
 		default:
-			if s, ok := rbSimpleEscapes[c]; ok || c == '\\' {
+			if s, ok := rbSimpleEscape(c); ok || c == '\\' {
 				code = int(s)
 				if c == '\\' {
 					code = '\\'
@@ -282,7 +287,13 @@ func escapedChar(src []rune, i int) (r rune, next int, multi bool, msg string) {
 }
 
 // rbSimpleEscapes stand for one control character.
-var rbSimpleEscapes = map[rune]rune{'a': '\a', 'e': 0x1b, 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t', 'v': '\v'}
+func rbSimpleEscape(c rune) (rune, bool) {
+	i := strings.IndexRune("aefnrtv", c)
+	if i < 0 {
+		return 0, false
+	}
+	return rune("\a\x1b\f\n\r\t\v"[i]), true
+}
 
 // unsupported notes the first construct Go lacks; a syntax error found later
 // still wins, as Ruby raises it.
@@ -528,10 +539,7 @@ func (t *rbTranslator) namedGroup(open rune) error {
 	if name[0] >= '0' && name[0] <= '9' {
 		return t.syntax("invalid group name <" + name + ">")
 	}
-	if t.named == nil {
-		t.named = map[string]bool{}
-	}
-	t.named[name] = true
+	t.named = append(t.named, name)
 	return t.open("(", t.level().icase)
 }
 
@@ -548,11 +556,15 @@ func (t *rbTranslator) options() error {
 		switch c {
 		case '-':
 			on = false
-		case 'i':
-			icase = on
-			flags += map[bool]string{true: "i", false: "-i"}[on]
-		case 'm':
-			flags += map[bool]string{true: "s", false: "-s"}[on]
+		case 'i', 'm':
+			f := "s"
+			if c == 'i' {
+				icase, f = on, "i"
+			}
+			if !on {
+				f = "-" + f
+			}
+			flags += f
 		case 'x':
 			if on {
 				t.unsupported("extended mode (?x)")
@@ -581,22 +593,13 @@ func (t *rbTranslator) options() error {
 // goFlagString folds "i-s-i" into Go's "(?flags-flags)" form: the last
 // setting of each flag wins.
 func goFlagString(fs string) string {
-	state := map[byte]string{}
-	for i := 0; i < len(fs); i++ {
-		if fs[i] == '-' {
-			i++
-			state[fs[i]] = "-"
-		} else {
-			state[fs[i]] = "+"
-		}
-	}
 	on, off := "", ""
-	for _, f := range []byte("is") {
-		switch state[f] {
-		case "+":
-			on += string(f)
-		case "-":
+	for _, f := range "is" {
+		switch i := strings.LastIndexByte(fs, byte(f)); {
+		case i > 0 && fs[i-1] == '-':
 			off += string(f)
+		case i >= 0:
+			on += string(f)
 		}
 	}
 	if off != "" {
@@ -610,10 +613,26 @@ func goFlagString(fs string) string {
 // k (they never occur in an ASCII or binary string).
 const rbHigh = `\x{80}-\x{17E}\x{180}-\x{2129}\x{212B}-\x{10FFFF}`
 
-var rbClasses = map[rune]string{
-	'd': `0-9`, 'w': `0-9A-Za-z_`, 's': `\t\n\v\f\r `, 'h': `0-9A-Fa-f`,
-	'D': `\x00-/:-\x7F` + rbHigh, 'W': "\\x00-/:-@\\[-^`{-\\x7F" + rbHigh,
-	'S': `\x00-\x08\x0E-\x1F!-\x7F` + rbHigh, 'H': "\\x00-/:-@G-`g-\\x7F" + rbHigh,
+func rbClass(c rune) (string, bool) {
+	switch c {
+	case 'd':
+		return `0-9`, true
+	case 'w':
+		return `0-9A-Za-z_`, true
+	case 's':
+		return `\t\n\v\f\r `, true
+	case 'h':
+		return `0-9A-Fa-f`, true
+	case 'D':
+		return `\x00-/:-\x7F` + rbHigh, true
+	case 'W':
+		return "\\x00-/:-@\\[-^`{-\\x7F" + rbHigh, true
+	case 'S':
+		return `\x00-\x08\x0E-\x1F!-\x7F` + rbHigh, true
+	case 'H':
+		return "\\x00-/:-@G-`g-\\x7F" + rbHigh, true
+	}
+	return "", false
 }
 
 // escape is "\" outside a class.
@@ -623,7 +642,7 @@ func (t *rbTranslator) escape() error {
 		return t.syntax("too short escape sequence")
 	}
 	t.i++
-	if s, ok := rbClasses[c]; ok {
+	if s, ok := rbClass(c); ok {
 		t.atom(rbAtom, "["+s+"]")
 		return nil
 	}
@@ -704,7 +723,10 @@ func (t *rbTranslator) property() error {
 
 // skipName skips <...> or '...' after \g or {...} after \p.
 func (t *rbTranslator) skipName() {
-	end := map[rune]rune{'<': '>', '\'': '\'', '{': '}'}[t.src[t.i]]
+	end := t.src[t.i] // ' closes '
+	if end == '<' || end == '{' {
+		end += 2 // > and }
+	}
 	for t.i++; t.i < len(t.src) && t.src[t.i] != end; t.i++ {
 	}
 	t.i++
@@ -720,7 +742,7 @@ func (t *rbTranslator) namedRef() error {
 	start := t.i + 1
 	t.skipName()
 	name := string(t.src[start:min(t.i-1, len(t.src))])
-	if !t.named[name] && strings.Trim(name, "0123456789-+") != "" {
+	if !slices.Contains(t.named, name) && strings.Trim(name, "0123456789-+") != "" {
 		return t.syntax("undefined name <" + name + "> reference")
 	}
 	t.unsupported("a backreference")
@@ -732,7 +754,7 @@ func (t *rbTranslator) namedRef() error {
 // was read after the backslash): a control character, escaped bytes, or c
 // itself.
 func (t *rbTranslator) charEscape(c rune) (rune, error) {
-	if r, ok := rbSimpleEscapes[c]; ok {
+	if r, ok := rbSimpleEscape(c); ok {
 		return r, nil
 	}
 	switch c {
@@ -927,7 +949,7 @@ func (t *rbTranslator) class() (string, error) {
 				return "", t.syntax("premature end of char-class")
 			}
 			t.i++
-			if s, ok := rbClasses[e]; ok {
+			if s, ok := rbClass(e); ok {
 				v = rbValue{class: s}
 				break
 			}

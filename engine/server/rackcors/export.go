@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"corsplay/engine/pattern"
-	"corsplay/engine/server"
 )
 
 // exportHead is the program around the configuration: the app the
@@ -51,47 +50,42 @@ func export(options map[string]json.RawMessage) (string, error) {
 	var b strings.Builder
 	b.WriteString(exportHead)
 	debug := ""
-	if f.HasDebug {
-		debug = "debug: " + strconv.FormatBool(f.Debug) + ", "
+	if d, ok := f.top["debug"].(bool); ok {
+		debug = "debug: " + strconv.FormatBool(d) + ", "
 	}
 	b.WriteString("cors = Rack::Cors.new(APP, " + debug + "logger: Logger.new(File::NULL)) do\n")
-	for _, a := range f.Allow {
+	for i, a := range f.blocks {
 		b.WriteString("  allow do\n")
-		if o := a.Origins; o != nil {
-			var vs []string
-			for _, s := range o.Values {
-				vs = append(vs, rubyOrigin(s))
+		if o, ok := a["origins"]; ok {
+			vs, _ := strs(o)
+			for k, s := range vs {
+				vs[k] = rubyOrigin(s)
 			}
 			list := strings.Join(vs, ", ")
-			if o.List && len(vs) <= 1 {
+			if isList(o) && len(vs) <= 1 {
 				list = "[" + list + "]"
 			}
 			b.WriteString("    origins " + list + "\n")
 		}
-		for _, r := range a.Resources {
-			args := []string{rubyString(r.Path)}
-			if r.Headers != nil {
-				args = append(args, "headers: "+rubyList(r.Headers, false))
+		for _, r := range f.resources[i] {
+			args := rubyString(r["path"].(string))
+			for _, k := range strings.Fields("headers methods credentials expose max_age vary if") {
+				v, ok := r[k]
+				if !ok {
+					continue
+				}
+				switch v := v.(type) {
+				case bool:
+					args += ", " + k + ": " + strconv.FormatBool(v)
+				case json.Number:
+					args += ", " + k + ": " + string(v)
+				case nil:
+					args += ", " + k + ": nil"
+				default:
+					args += ", " + k + ": " + rubyList(v, k == "methods")
+				}
 			}
-			if r.Methods != nil {
-				args = append(args, "methods: "+rubyList(r.Methods, true))
-			}
-			if r.HasCredentials {
-				args = append(args, "credentials: "+strconv.FormatBool(r.Credentials))
-			}
-			if r.Expose != nil {
-				args = append(args, "expose: "+rubyList(r.Expose, false))
-			}
-			if r.HasMaxAge {
-				args = append(args, "max_age: "+r.MaxAge)
-			}
-			if r.Vary != nil {
-				args = append(args, "vary: "+rubyList(r.Vary, false))
-			}
-			if r.HasIf {
-				args = append(args, "if: nil")
-			}
-			b.WriteString("    resource " + strings.Join(args, ", ") + "\n")
+			b.WriteString("    resource " + args + "\n")
 		}
 		b.WriteString("  end\n")
 	}
@@ -106,28 +100,21 @@ func rubyString(s string) string {
 
 var plainSymbol = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-func rubySymbol(s string) string {
-	if plainSymbol.MatchString(s) {
-		return ":" + s
-	}
-	return ":" + rubyString(s)
-}
-
 // rubyList writes a string-or-list option: "any" is :any; methods are
 // Symbols.
-func rubyList(v *server.StringOrList, symbols bool) string {
-	if !v.List && v.Values[0] == "any" {
+func rubyList(v any, symbols bool) string {
+	if v == "any" {
 		return ":any"
 	}
-	var vs []string
-	for _, s := range v.Values {
-		if symbols {
-			vs = append(vs, rubySymbol(s))
-		} else {
-			vs = append(vs, rubyString(s))
+	vs, _ := strs(v)
+	for i, s := range vs {
+		if vs[i] = rubyString(s); symbols && plainSymbol.MatchString(s) {
+			vs[i] = ":" + s
+		} else if symbols {
+			vs[i] = ":" + vs[i]
 		}
 	}
-	if !v.List {
+	if !isList(v) {
 		return vs[0]
 	}
 	return "[" + strings.Join(vs, ", ") + "]"

@@ -3,326 +3,194 @@ package rackcors
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
-// Import reads the rack-cors DSL: `use Rack::Cors do … end`,
+// importDSL reads the rack-cors DSL: `use Rack::Cors do … end`,
 // `config.middleware.insert_before 0, Rack::Cors do … end`,
-// `Rack::Cors.new(app, debug: true) do … end`, or the allow blocks alone.
-// Inside, only allow blocks, origins and resource calls with literal values
-// (strings, symbols, regexps, numbers, true, false, nil, arrays, %w and %i)
-// are read; anything else (a variable, a method call, a Proc) is refused
-// with its line.
+// `Rack::Cors.new(app, debug: true) do … end`, or allow blocks alone. Inside,
+// only allow blocks, origins and resource calls with literal values
+// (strings, symbols, regexps, integers, true, false, nil, arrays, %w, %i,
+// Regexp.new('…')) are read; anything else (a variable, a method call, a
+// Proc) is refused with its line.
 
-// A token of the Ruby text.
+// A token: kind is 's' string, ':' symbol, 'r' regexp (text is its JSON
+// form), 'n' integer, 'w' %w or %i list (text "w" or "i"), 'i' a name
+// (dotted and :: parts joined: "Rack::Cors.new"), 'l' a label (key:), '?' a
+// literal with interpolation (text says why it cannot be read), '\n' the end
+// of a statement, or a punctuation character.
 type token struct {
-	kind byte // 'i' identifier or keyword, 'C' constant, 's' string, ':' symbol, 'l' label (key:), 'r' regexp, 'n' integer, 'w' %w/%i list, '\n', or the punctuation itself ('(', ',', '=' for =>, ...)
+	kind byte
 	text string
-	list []string // 'w': the words; 'r': source and flags
+	list []string
 	line int
-}
-
-type lexer struct {
-	src    string
-	i      int
-	line   int
-	toks   []token
-	interp int // the line of an interpolation in the literal being read
-}
-
-// skipInterpolation skips #{…} after its "{" (at l.i).
-func (l *lexer) skipInterpolation() {
-	for depth := 0; l.i < len(l.src); l.i++ {
-		switch l.src[l.i] {
-		case '{':
-			depth++
-		case '}':
-			if depth--; depth == 0 {
-				l.i++
-				return
-			}
-		case '\n':
-			l.line++
-		}
-	}
 }
 
 func importErr(line int, format string, a ...any) error {
 	return fmt.Errorf("line %d: "+format, append([]any{line}, a...)...)
 }
 
-// valueEnd: after these token kinds a "/" would divide, not start a regexp.
-func (l *lexer) afterValue() bool {
-	if len(l.toks) == 0 {
-		return false
-	}
-	switch t := l.toks[len(l.toks)-1]; t.kind {
-	case 's', ':', 'r', 'n', 'w', ')', ']', '}', 'C':
-		return true
-	case 'i':
-		return t.text == "end" || t.text == "true" || t.text == "false" || t.text == "nil"
-	}
-	return false
-}
+func isName(c byte) bool { return isWord(c) || c >= 0x80 }
 
+// lex splits the text into tokens.
 func lex(src string) ([]token, error) {
-	l := &lexer{src: src, line: 1}
-	for l.i < len(src) {
-		c := src[l.i]
-		start := l.line
+	var toks []token
+	line := 1
+	var c byte
+	var start int
+	add := func(kind byte, text string, list []string) {
+		toks = append(toks, token{kind, text, list, start})
+	}
+	for i := 0; i < len(src); {
+		c, start = src[i], line
+		value := len(toks) > 0 && strings.IndexByte("s:rnw)]}", toks[len(toks)-1].kind) >= 0 // "/" would divide
 		switch {
 		case c == '\n' || c == ';':
-			if c == '\n' {
-				l.line++
+			line += strings.Count(src[i:i+1], "\n")
+			add('\n', "", nil)
+			i++
+		case c == ' ' || c == '\t' || c == '\r' || c == '\\' && strings.HasPrefix(src[i+1:], "\n"):
+			if c == '\\' {
+				i, line = i+1, line+1
 			}
-			l.i++
-			l.emit('\n', "", start)
-		case c == ' ' || c == '\t' || c == '\r':
-			l.i++
-		case c == '\\' && l.i+1 < len(src) && src[l.i+1] == '\n':
-			l.i += 2
-			l.line++
+			i++
 		case c == '#':
-			for l.i < len(src) && src[l.i] != '\n' {
-				l.i++
+			for i < len(src) && src[i] != '\n' {
+				i++
 			}
-		case c == '=' && strings.HasPrefix(src[l.i:], "=begin") && (l.i == 0 || src[l.i-1] == '\n'):
-			end := strings.Index(src[l.i:], "\n=end")
-			if end < 0 {
-				return nil, importErr(start, "=begin without =end")
+		case c == '\'' || c == '"' || c == '/' && !value || c == '%' && strings.HasPrefix(src[i+1:], "r") && i+2 < len(src) && !isName(src[i+2]):
+			mode, open := c, c
+			if c == '%' {
+				mode, open, i = '/', src[i+2], i+2
 			}
-			l.line += strings.Count(src[l.i:l.i+end+5], "\n")
-			l.i += end + 5
-			for l.i < len(src) && src[l.i] != '\n' {
-				l.i++
-			}
-		case c == '\'' || c == '"':
-			s, err := l.quoted(c, c)
+			s, n, lines, err := delimited(src[i+1:], open, mode)
 			if err != nil {
-				return nil, err
+				return nil, importErr(start, "%v", err)
 			}
-			l.emit('s', s, start)
-		case c == '/' && !l.afterValue():
-			l.i++
-			if err := l.regexp('/', start); err != nil {
-				return nil, err
+			i, line = i+1+n, line+lines
+			kind := byte('s')
+			if mode == '/' {
+				j := i
+				for i < len(src) && src[i] >= 'a' && src[i] <= 'z' {
+					i++
+				}
+				if src[j:i] != "" && src[j:i] != "i" {
+					return nil, importErr(start, "regexp flags %q: the JSON form has only i", src[j:i])
+				}
+				kind, s = 'r', "/"+s+"/"+src[j:i]
 			}
-		case c == '%' && l.i+2 < len(src) && strings.IndexByte("wWiIrqQ", src[l.i+1]) >= 0 && !isWord(src[l.i+2]) && src[l.i+2] != ' ':
-			if err := l.percent(start); err != nil {
-				return nil, err
+			if strings.Contains(s, "\x00#{") {
+				kind, s = '?', "a string or regexp with interpolation (#{…}) is computed when the program runs: write its value"
 			}
-		case c == ':' && l.i+1 < len(src) && src[l.i+1] == ':':
-			l.i += 2
-			l.emit('.', "::", start)
-		case c == ':' && l.i+1 < len(src) && (src[l.i+1] == '\'' || src[l.i+1] == '"'):
-			l.i++
-			s, err := l.quoted(src[l.i], src[l.i])
+			add(kind, s, nil)
+		case c == '%' && i+2 < len(src) && (src[i+1] == 'w' || src[i+1] == 'i') && !isName(src[i+2]):
+			s, n, lines, err := delimited(src[i+3:], src[i+2], '/')
 			if err != nil {
-				return nil, err
+				return nil, importErr(start, "%v", err)
 			}
-			l.emit(':', s, start)
-		case c == ':' && l.i+1 < len(src) && (isWord(src[l.i+1]) && !(src[l.i+1] >= '0' && src[l.i+1] <= '9')):
-			l.i++
-			l.emit(':', l.word(), start)
-		case c == '=' && l.i+1 < len(src) && src[l.i+1] == '>':
-			l.i += 2
-			l.emit('=', "=>", start)
-		case c >= '0' && c <= '9' || c == '-' && l.i+1 < len(src) && src[l.i+1] >= '0' && src[l.i+1] <= '9' && !l.afterValue():
-			j := l.i + 1
-			for j < len(src) && (src[j] >= '0' && src[j] <= '9' || src[j] == '_' && j+1 < len(src) && src[j+1] >= '0' && src[j+1] <= '9') {
+			add('w', src[i+1:i+2], strings.Fields(s))
+			i, line = i+3+n, line+lines
+		case c == ':' && i+1 < len(src) && (src[i+1] == '\'' || src[i+1] == '"'):
+			s, n, lines, err := delimited(src[i+2:], src[i+1], src[i+1])
+			if err != nil {
+				return nil, importErr(start, "%v", err)
+			}
+			add(':', s, nil)
+			i, line = i+2+n, line+lines
+		case c == ':' && i+1 < len(src) && isName(src[i+1]) && !(src[i+1] >= '0' && src[i+1] <= '9'):
+			j := i + 1
+			for j < len(src) && isName(src[j]) {
 				j++
 			}
-			if j < len(src) && (src[j] == '.' && j+1 < len(src) && isWord(src[j+1]) || isWord(src[j])) {
-				k := j
-				for k < len(src) && (isWord(src[k]) || src[k] == '.') {
-					k++
-				}
-				return nil, importErr(start, "%q: corsplay reads whole numbers written in digits only (no 1.5, 0x10 or 10.minutes)", src[l.i:k])
+			add(':', src[i+1:j], nil)
+			i = j
+		case c == '=' && strings.HasPrefix(src[i:], "=>"):
+			add('=', "=>", nil)
+			i += 2
+		case c >= '0' && c <= '9' || c == '-' && !value && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
+			j := i + 1
+			for j < len(src) && (isName(src[j]) || src[j] == '.' && j+1 < len(src) && isName(src[j+1])) {
+				j++
 			}
-			n := strings.ReplaceAll(src[l.i:j], "_", "")
-			if d := strings.TrimPrefix(n, "-"); len(d) > 1 && d[0] == '0' { // octal
-				v, err := strconv.ParseInt(n, 8, 64)
-				if err != nil {
-					return nil, importErr(start, "%q is not an octal number corsplay reads", n)
-				}
-				n = strconv.FormatInt(v, 10)
+			n := src[i:j]
+			if !integer.MatchString(n) {
+				return nil, importErr(start, "%q: corsplay reads integers written in decimal digits only (no 1.5, 010, 1_000 or 10.minutes)", n)
 			}
-			l.emit('n', n, start)
-			l.i = j
-		case isWord(c) || c >= utf8.RuneSelf:
-			w := l.word()
-			if l.i < len(src) && (src[l.i] == '?' || src[l.i] == '!') && !(l.i+1 < len(src) && src[l.i+1] == '=') {
-				w += src[l.i : l.i+1]
-				l.i++
+			add('n', n, nil)
+			i = j
+		case isName(c) || c == '$' || c == '@':
+			j := i + 1
+			for j < len(src) && (isName(src[j]) || (src[j] == '.' || src[j] == ':' && strings.HasPrefix(src[j:], "::")) && j+2 < len(src) && isName(src[j+2-b2i(src[j] == '.')])) {
+				j += 1 + b2i(src[j] == ':')
 			}
-			switch {
-			case l.i < len(src) && src[l.i] == ':' && !(l.i+1 < len(src) && src[l.i+1] == ':'):
-				l.i++
-				l.emit('l', w, start)
-			case w[0] >= 'A' && w[0] <= 'Z':
-				l.emit('C', w, start)
-			default:
-				l.emit('i', w, start)
+			if j < len(src) && src[j] == ':' && !strings.HasPrefix(src[j:], "::") {
+				add('l', src[i:j], nil)
+				j++
+			} else {
+				add('i', src[i:j], nil)
 			}
-		case c == '$' || c == '@':
-			l.i++
-			l.emit('i', string(c)+l.word(), start)
+			i = j
 		default:
-			l.i++
-			l.emit(c, string(c), start)
+			add(c, src[i:i+1], nil)
+			i++
 		}
 	}
-	l.emit('\n', "", l.line)
-	return l.toks, nil
+	return append(toks, token{kind: '\n', line: line}), nil
 }
 
-func (l *lexer) emit(kind byte, text string, line int) {
-	l.push(token{kind: kind, text: text, line: line})
-}
-
-// push adds a token; a literal with interpolation becomes a '?' token that
-// the parser refuses if it needs it.
-func (l *lexer) push(t token) {
-	if l.interp > 0 && t.kind != '\n' {
-		t = token{kind: '?', text: "a string or regexp with interpolation (#{…}) is computed when the program runs: write its value", line: l.interp}
-		l.interp = 0
+func b2i(b bool) int {
+	if b {
+		return 1
 	}
-	l.toks = append(l.toks, t)
+	return 0
 }
 
-func (l *lexer) word() string {
-	j := l.i
-	for j < len(l.src) && (isWord(l.src[j]) || l.src[j] >= utf8.RuneSelf) {
-		j++
-	}
-	w := l.src[l.i:j]
-	l.i = j
-	return w
-}
-
-// quoted reads a string literal from the opening quote at l.i.
-func (l *lexer) quoted(open, close byte) (string, error) {
-	line := l.line
-	dq := open == '"' || open == 'Q'
-	if open == 'Q' {
-		open = l.src[l.i-1]
-	}
-	l.i++
-	var b strings.Builder
-	depth := 0
-	for {
-		if l.i >= len(l.src) {
-			return "", importErr(line, "unterminated string")
-		}
-		c := l.src[l.i]
-		l.i++
-		switch {
-		case c == '\n':
-			l.line++
-		case c == close && depth == 0:
-			return b.String(), nil
-		case c == close:
-			depth--
-		case c == open && open != close:
-			depth++
-		case c == '#' && dq && l.i < len(l.src) && l.src[l.i] == '{':
-			l.interp = l.line
-			l.skipInterpolation()
-			continue
-		case c == '\\' && l.i < len(l.src):
-			e := l.src[l.i]
-			l.i++
-			if !dq {
-				if e != '\\' && e != close && e != open {
-					b.WriteByte('\\')
-				}
-				b.WriteByte(e)
-				continue
-			}
-			if r, ok := map[byte]string{'n': "\n", 't': "\t", 's': " ", 'r': "\r", '0': "\x00", 'e': "\x1b", 'a': "\a", 'b': "\b", 'f': "\f", 'v': "\v"}[e]; ok {
-				b.WriteString(r)
-				continue
-			}
-			if e == 'u' || e == 'x' || e >= '1' && e <= '7' {
-				return "", importErr(l.line, "corsplay does not read the escape \\%c in a double-quoted string: write the character, or use single quotes", e)
-			}
-			if e == '\n' {
-				l.line++
-				continue
-			}
-			b.WriteByte(e)
-			continue
-		}
-		b.WriteByte(c)
-	}
-}
-
-// regexp reads a regexp literal after its opening delimiter.
-func (l *lexer) regexp(close byte, line int) error {
-	open := l.src[l.i-1]
-	depth := 0
-	start := l.i
-	for {
-		if l.i >= len(l.src) {
-			return importErr(line, "unterminated regexp")
-		}
-		c := l.src[l.i]
-		switch {
-		case c == '\\':
-			l.i++
-		case c == '\n':
-			l.line++
-		case c == '#' && l.i+1 < len(l.src) && l.src[l.i+1] == '{':
-			l.i++
-			l.interp = l.line
-			l.skipInterpolation()
-			continue
-		case c == close && depth == 0:
-			src := l.src[start:l.i]
-			l.i++
-			j := l.i
-			for l.i < len(l.src) && l.src[l.i] >= 'a' && l.src[l.i] <= 'z' {
-				l.i++
-			}
-			if flags := l.src[j:l.i]; flags != "" && flags != "i" {
-				return importErr(line, "regexp flags %q: the JSON form has only i", flags)
-			}
-			l.push(token{kind: 'r', list: []string{src, l.src[j:l.i]}, line: line})
-			return nil
-		case c == close:
-			depth--
-		case c == open && open != close:
-			depth++
-		}
-		l.i++
-	}
-}
-
-// percent reads %w[…], %i[…], %r{…}, %q(…) and %Q(…).
-func (l *lexer) percent(line int) error {
-	kind, open := l.src[l.i+1], l.src[l.i+2]
+// delimited reads a literal up to close (s starts after the opening
+// delimiter open): mode '\” a single-quoted string, '"' a double-quoted
+// one (an interpolation leaves "\x00#{" in the result), '/' raw (a regexp,
+// %w). n is how much of s it read.
+func delimited(s string, open, mode byte) (out string, n, lines int, err error) {
 	close := open
 	if k := strings.IndexByte("([{<", open); k >= 0 {
 		close = ")]}>"[k]
 	}
-	l.i += 2
-	switch kind {
-	case 'r':
-		l.i++
-		return l.regexp(close, line)
-	case 'q', 'Q':
-		s, err := l.quoted(map[bool]byte{true: 'Q', false: open}[kind == 'Q'], close)
-		l.emit('s', s, line)
-		return err
+	var b strings.Builder
+	for depth := 0; n < len(s); n++ {
+		c := s[n]
+		switch {
+		case c == close && depth == 0:
+			return b.String(), n + 1, lines, nil
+		case c == '\n':
+			lines++
+		case c == close:
+			depth--
+		case c == open && open != close:
+			depth++
+		case c == '#' && mode != '\'' && strings.HasPrefix(s[n:], "#{"):
+			b.WriteString("\x00")
+		case c == '\\' && n+1 < len(s):
+			n++
+			e := s[n]
+			switch {
+			case mode == '/':
+				b.WriteByte('\\')
+			case mode == '\'':
+				if e != '\\' && e != open && e != close {
+					b.WriteByte('\\')
+				}
+			case strings.IndexByte("ntrs0eabfv", e) >= 0:
+				e = "\n\t\r \x00\x1b\a\b\f\v"[strings.IndexByte("ntrs0eabfv", e)]
+			case strings.IndexByte("ux1234567cCM", e) >= 0:
+				return "", n, lines, fmt.Errorf("corsplay does not read the escape \\%c in a double-quoted string: write the character, or use single quotes", e)
+			}
+			if e == '\n' {
+				lines++
+			}
+			c = e
+		}
+		b.WriteByte(c)
 	}
-	s, err := l.quoted(open, close)
-	if err != nil {
-		return err
-	}
-	l.push(token{kind: 'w', text: string(kind), list: strings.Fields(s), line: line})
-	return nil
+	return "", n, lines, fmt.Errorf("the literal is not closed")
 }
 
 // parser reads the tokens.
@@ -344,7 +212,7 @@ func (p *parser) is(kind byte, text string) bool {
 	return t.kind == kind && (text == "" || t.text == text)
 }
 
-func (p *parser) skipLines() {
+func (p *parser) lines() {
 	for p.is('\n', "") && p.i < len(p.toks)-1 {
 		p.i++
 	}
@@ -355,18 +223,164 @@ func describe(t token) string {
 	case '\n':
 		return "the end of the line"
 	case 's':
-		return strconv.Quote(t.text)
-	case 'r':
-		return "/" + t.list[0] + "/"
-	case 'l':
-		return t.text + ":"
+		return fmt.Sprintf("%q", t.text)
 	case ':':
 		return ":" + t.text
 	}
 	return "`" + t.text + "`"
 }
 
-// importDSL is Library.Import.
+// Ruby values other than strings, integers, booleans, nil and arrays.
+type (
+	symbol string
+	regex  string // the JSON form: "/src/" or "/src/i"
+)
+
+// value reads a literal.
+func (p *parser) value() (any, error) {
+	t := p.next()
+	switch {
+	case t.kind == 's':
+		return t.text, nil
+	case t.kind == ':':
+		return symbol(t.text), nil
+	case t.kind == 'r':
+		return regex(t.text), nil
+	case t.kind == 'n':
+		return json.Number(t.text), nil
+	case t.kind == 'w':
+		var out []any
+		for _, w := range t.list {
+			if t.text == "i" {
+				out = append(out, symbol(w))
+			} else {
+				out = append(out, w)
+			}
+		}
+		return out, nil
+	case t.kind == '[':
+		var out []any
+		for p.lines(); !p.is(']', ""); p.lines() {
+			v, err := p.value()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, v)
+			if p.lines(); !p.is(']', "") && p.next().kind != ',' {
+				return nil, importErr(t.line, "an array not closed by ]")
+			}
+		}
+		p.next()
+		return out, nil
+	case t.kind == '?':
+		return nil, importErr(t.line, "%s", t.text)
+	case t.text == "true" || t.text == "false":
+		return t.text == "true", nil
+	case t.text == "nil":
+		return nil, nil
+	case t.text == "Regexp.new" && p.is('(', ""):
+		p.next()
+		src := p.next()
+		flags := ""
+		if p.is(',', "") {
+			p.next()
+			flags = "i"
+			if p.next().text != "Regexp::IGNORECASE" {
+				return nil, importErr(t.line, "Regexp.new options: corsplay reads Regexp::IGNORECASE only")
+			}
+		}
+		if src.kind != 's' || p.next().kind != ')' {
+			return nil, importErr(t.line, "corsplay reads Regexp.new('source') and Regexp.new('source', Regexp::IGNORECASE)")
+		}
+		return regex("/" + src.text + "/" + flags), nil
+	case t.text == "proc" || t.text == "lambda" || t.text == "-" && p.is('>', ""):
+		return nil, importErr(t.line, "a Proc has no JSON form: corsplay reads literal values only")
+	}
+	return nil, importErr(t.line, "%s is not a literal value: a variable, a method call or a Proc has no JSON form", describe(t))
+}
+
+// An argument of a call: key "" for a positional one.
+type arg struct {
+	key  string
+	v    any
+	line int
+}
+
+// args reads a call's arguments: values, then key: value (or :key =>
+// value, or { … }) pairs; logger's value is skipped (it only says where the
+// debug log goes).
+func (p *parser) args(paren, skipApp bool) ([]arg, error) {
+	var out []arg
+	brace := false
+	for {
+		if paren || brace {
+			p.lines()
+		}
+		t := p.peek()
+		if t.kind == '\n' || t.kind == ')' || t.text == "do" || t.kind == '}' && !brace || t.kind == '{' && out == nil {
+			return out, nil
+		}
+		a := arg{line: t.line}
+		switch {
+		case t.kind == '}':
+			p.next()
+			brace = false
+			goto more
+		case t.kind == '{' && out != nil:
+			p.next()
+			brace = true
+			continue
+		case t.kind == 'l':
+			a.key = t.text
+			p.next()
+		case (t.kind == ':' || t.kind == 's') && p.toks[p.i+1].kind == '=':
+			if t.kind == 's' {
+				return nil, importErr(t.line, "%q => is a String key: rack-cors reads Symbol keys only and ignores it; write %s:", t.text, t.text)
+			}
+			a.key = t.text
+			p.i += 2
+		}
+		if a.key == "logger" || skipApp && out == nil {
+			for depth := 0; !(depth == 0 && (p.is(',', "") || p.is('\n', "") || p.is('i', "do") || p.is(')', ""))); p.next() {
+				if p.i >= len(p.toks)-1 {
+					return nil, importErr(a.line, "logger: is not closed")
+				}
+				depth += b2i(strings.IndexByte("([{", p.peek().kind) >= 0) - b2i(strings.IndexByte(")]}", p.peek().kind) >= 0)
+			}
+		} else {
+			var err error
+			if a.v, err = p.value(); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, a)
+	more:
+		if !p.is(',', "") {
+			if brace {
+				continue
+			}
+			return out, nil
+		}
+		p.next()
+		p.lines()
+	}
+}
+
+// blockOpen reads `do` or `{` and returns what closes the block.
+func (p *parser) blockOpen() (string, error) {
+	t := p.next()
+	if t.text != "do" && t.kind != '{' {
+		return "", importErr(t.line, "%s where a do … end block should start", describe(t))
+	}
+	if p.is('|', "") {
+		return "", importErr(t.line, "a block parameter (do |config|): corsplay reads blocks written without one")
+	}
+	if t.kind == '{' {
+		return "}", nil
+	}
+	return "end", nil
+}
+
 func importDSL(text string) (map[string]json.RawMessage, error) {
 	toks, err := lex(text)
 	if err != nil {
@@ -374,229 +388,129 @@ func importDSL(text string) (map[string]json.RawMessage, error) {
 	}
 	p := &parser{toks: toks}
 	out := map[string]json.RawMessage{}
-	var allow []map[string]any
-	found := -1
-	for i := 0; i+2 < len(toks); i++ {
-		if toks[i].kind == 'C' && toks[i].text == "Rack" && toks[i+1].text == "::" && toks[i+2].text == "Cors" ||
-			toks[i].kind == 's' && toks[i].text == "Rack::Cors" {
+	found, hasAllow := -1, false
+	for i, t := range toks {
+		if t.text == "Rack::Cors" || t.text == "Rack::Cors.new" {
 			if found >= 0 {
-				return nil, importErr(toks[i].line, "a second Rack::Cors: corsplay reads one")
+				return nil, importErr(t.line, "a second Rack::Cors: corsplay reads one")
 			}
 			found = i
 		}
+		hasAllow = hasAllow || t.kind == 'i' && t.text == "allow"
 	}
-	if found < 0 {
-		hasAllow := false
-		for _, t := range toks {
-			hasAllow = hasAllow || t.kind == 'i' && t.text == "allow"
+	end := ""
+	if found >= 0 {
+		p.i = found + 1
+		paren := toks[found].text == "Rack::Cors.new"
+		if paren && p.next().kind != '(' {
+			return nil, importErr(toks[found].line, "corsplay reads Rack::Cors.new(app, options) { … }")
 		}
-		if !hasAllow {
-			return nil, importErr(1, "no Rack::Cors and no allow block: corsplay reads `use Rack::Cors do … end`, `config.middleware.insert_before 0, Rack::Cors do … end` or allow blocks")
-		}
-		if allow, err = p.body("", nil); err != nil {
-			return nil, err
-		}
-	} else {
-		p.i = found + 3
-		if toks[found].kind == 's' {
-			p.i = found + 1
-		}
-		if p.is('.', ".") {
+		if !paren && p.is(',', "") {
 			p.next()
-			if t := p.next(); t.text != "new" || !p.is('(', "") {
-				return nil, importErr(t.line, "Rack::Cors.%s: corsplay reads Rack::Cors.new(app, options) { … }", t.text)
-			}
-			p.next()
-			p.skipExpr() // the app
-			if err := p.corsOptions(out, ')'); err != nil {
-				return nil, err
-			}
-			p.next()
-		} else if err := p.corsOptions(out, 0); err != nil {
-			return nil, err
 		}
-		end, err := p.blockOpen()
+		args, err := p.args(paren, paren)
 		if err != nil {
 			return nil, err
 		}
-		if allow, err = p.body(end, nil); err != nil {
+		for k, a := range args {
+			switch {
+			case paren && k == 0 && a.key == "", a.key == "logger":
+			case a.key == "debug" && (a.v == true || a.v == false):
+				out["debug"], _ = json.Marshal(a.v)
+			default:
+				return nil, importErr(a.line, "Rack::Cors reads debug: true or false, and logger: (found %s:)", a.key)
+			}
+		}
+		if paren && p.next().kind != ')' {
+			return nil, importErr(toks[found].line, "Rack::Cors.new(…) is not closed")
+		}
+		if end, err = p.blockOpen(); err != nil {
 			return nil, err
 		}
+	} else if !hasAllow {
+		return nil, importErr(1, "no Rack::Cors and no allow block: corsplay reads `use Rack::Cors do … end`, `config.middleware.insert_before 0, Rack::Cors do … end` or allow blocks")
 	}
-	if len(allow) > 0 {
-		if out["allow"], err = json.Marshal(allow); err != nil {
-			return nil, err
-		}
+	allow, err := p.block(end, nil)
+	if err == nil && len(allow) > 0 {
+		out["allow"], err = json.Marshal(allow)
 	}
-	return out, nil
+	return out, err
 }
 
-// skipExpr skips one argument (the app, a logger) up to "," or the end of
-// the call at depth 0.
-func (p *parser) skipExpr() {
-	depth := 0
-	for ; p.i < len(p.toks)-1; p.i++ {
-		t := p.peek()
-		switch {
-		case depth == 0 && (t.kind == ',' || t.kind == '\n' || t.kind == 'i' && t.text == "do"):
-			return
-		case strings.IndexByte("([{", t.kind) >= 0 || t.kind == 'i' && t.text == "do":
-			depth++
-		case strings.IndexByte(")]}", t.kind) >= 0 || t.kind == 'i' && t.text == "end":
-			if depth == 0 {
-				return
-			}
-			depth--
-		case depth == 0 && (t.kind == ',' || t.kind == '\n' || t.kind == 'i' && t.text == "do"):
-			return
-		}
-	}
-}
-
-// corsOptions reads `, debug: true, logger: …` after Rack::Cors (or after
-// the app inside .new(…)).
-func (p *parser) corsOptions(out map[string]json.RawMessage, close byte) error {
-	for p.is(',', "") {
-		p.next()
-		p.skipLines()
-		key, line, err := p.key()
-		if err != nil {
-			return err
-		}
-		switch key {
-		case "debug":
-			v, err := p.value()
-			if err != nil {
-				return err
-			}
-			b, ok := v.(bool)
-			if !ok {
-				return importErr(line, "debug: wants true or false")
-			}
-			out["debug"], _ = json.Marshal(b)
-		case "logger": // where the debug log goes: no answer changes
-			p.skipExpr()
-		default:
-			return importErr(line, "Rack::Cors has no option %s: (it reads debug: and logger:)", key)
-		}
-	}
-	if close != 0 && !p.is(close, "") {
-		return importErr(p.peek().line, "%s where the call should end", describe(p.peek()))
-	}
-	return nil
-}
-
-// key reads a hash key: `name:` or `:name =>`.
-func (p *parser) key() (string, int, error) {
-	t := p.next()
-	switch {
-	case t.kind == 'l':
-		return t.text, t.line, nil
-	case t.kind == ':' && p.is('=', ""):
-		p.next()
-		return t.text, t.line, nil
-	case t.kind == 's' && p.is('=', ""):
-		return "", t.line, importErr(t.line, "%s => is a String key: rack-cors reads Symbol keys only and ignores it; write %s:", strconv.Quote(t.text), t.text)
-	}
-	return "", t.line, importErr(t.line, "%s where an option (key: value) should be", describe(t))
-}
-
-// blockOpen reads `do` or `{` (refusing block parameters) and returns what
-// closes the block.
-func (p *parser) blockOpen() (string, error) {
-	t := p.next()
-	end := "end"
-	switch {
-	case t.kind == '{':
-		end = "}"
-	case t.kind != 'i' || t.text != "do":
-		return "", importErr(t.line, "%s where a do … end block should start", describe(t))
-	}
-	if p.is('|', "") {
-		return "", importErr(t.line, "a block parameter (do |config|): corsplay reads the blocks written without one")
-	}
-	return end, nil
-}
-
-// body reads the statements of a block up to end (the Rack::Cors block when
-// allow is nil: allow blocks; an allow block otherwise: origins and
-// resource calls).
-func (p *parser) body(end string, allow map[string]any) ([]map[string]any, error) {
-	var blocks []map[string]any
-	var resources []map[string]any
-	originsAt := -1
+// block reads statements up to end ("" for the end of the text): allow
+// blocks in the Rack::Cors block (a nil), origins and resource calls in an
+// allow block (a).
+func (p *parser) block(end string, a map[string]any) ([]any, error) {
+	var blocks, resources []any
+	originsAt := 0
 	for {
-		p.skipLines()
-		t := p.peek()
-		if end == "" && p.i >= len(p.toks)-1 || end != "" && t.text == end && (t.kind == 'i' || t.kind == '}') {
-			if end != "" {
-				p.next()
-			}
-			if allow != nil && resources != nil {
-				allow["resources"] = resources
+		p.lines()
+		t := p.next()
+		if end == "" && p.i >= len(p.toks) || end != "" && t.text == end && t.kind != 's' {
+			if a != nil && resources != nil {
+				a["resources"] = resources
 			}
 			return blocks, nil
 		}
-		if p.i >= len(p.toks)-1 {
+		if p.i >= len(p.toks) {
 			return nil, importErr(t.line, "the block is not closed (%s missing)", end)
 		}
-		p.next()
 		paren := p.is('(', "")
 		if paren {
 			p.next()
 		}
+		var args []arg
+		var err error
+		if t.text != "allow" {
+			args, err = p.args(paren, false)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if paren && p.next().kind != ')' {
+			return nil, importErr(t.line, "the call is not closed by )")
+		}
 		switch {
-		case allow == nil && t.kind == 'i' && t.text == "allow":
-			if paren && !p.is(')', "") {
-				return nil, importErr(t.line, "allow takes no argument here")
-			}
-			if paren {
-				p.next()
-			}
+		case a == nil && t.text == "allow" && t.kind == 'i':
 			close, err := p.blockOpen()
 			if err != nil {
 				return nil, err
 			}
-			a := map[string]any{}
-			if _, err := p.body(close, a); err != nil {
+			b := map[string]any{}
+			if _, err := p.block(close, b); err != nil {
 				return nil, err
 			}
-			blocks = append(blocks, a)
-			continue
-		case allow != nil && t.kind == 'i' && t.text == "origins":
-			if originsAt >= 0 {
+			blocks = append(blocks, b)
+		case a != nil && t.text == "origins" && t.kind == 'i':
+			if originsAt > 0 {
 				return nil, importErr(t.line, "a second origins call in one allow block (the first is on line %d): rack-cors keeps only the last list but the wildcard of the first; write one call", originsAt)
 			}
 			originsAt = t.line
-			list, isList, err := p.origins(paren)
-			if err != nil {
-				return nil, err
+			var list []string
+			for _, x := range args {
+				if err := flatten(x.v, &list, x.key, x.line); err != nil {
+					return nil, err
+				}
 			}
 			if resources != nil && contains(list, "*") {
 				return nil, importErr(t.line, "origins '*' after a resource: rack-cors decides a resource's wildcard when it is declared; move origins first")
 			}
-			allow["origins"] = list
-			if !isList {
-				allow["origins"] = list[0]
+			a["origins"] = append([]string{}, list...)
+			if len(args) == 1 && !isList(args[0].v) {
+				a["origins"] = list[0]
 			}
-		case allow != nil && t.kind == 'i' && t.text == "resource":
-			r, err := p.resource(t.line, paren)
+		case a != nil && t.text == "resource" && t.kind == 'i':
+			r, err := resourceArgs(args, t.line)
 			if err != nil {
 				return nil, err
 			}
 			resources = append(resources, r)
 		default:
 			what := "allow blocks"
-			if allow != nil {
+			if a != nil {
 				what = "origins and resource calls"
 			}
 			return nil, importErr(t.line, "%s: corsplay reads only %s here", describe(t), what)
-		}
-		if paren {
-			if !p.is(')', "") {
-				return nil, importErr(p.peek().line, "%s where the call should end", describe(p.peek()))
-			}
-			p.next()
 		}
 		if !p.is('\n', "") && !p.is('}', "") && !p.is('i', "end") {
 			return nil, importErr(p.peek().line, "%s after the call: corsplay reads one call per line", describe(p.peek()))
@@ -604,273 +518,88 @@ func (p *parser) body(end string, allow map[string]any) ([]map[string]any, error
 	}
 }
 
-// Ruby values other than strings, numbers, booleans, nil and arrays.
-type (
-	symbol string
-	regex  struct{ src, flags string }
-)
-
-// value reads a literal.
-func (p *parser) value() (any, error) {
-	t := p.next()
-	switch t.kind {
-	case 's':
-		return t.text, nil
-	case ':':
-		return symbol(t.text), nil
-	case 'r':
-		return regex{t.list[0], t.list[1]}, nil
-	case 'n':
-		return json.Number(t.text), nil
-	case 'w':
-		var out []any
-		for _, w := range t.list {
-			if t.text == "i" || t.text == "I" {
-				out = append(out, symbol(w))
-			} else {
-				out = append(out, w)
+// flatten adds an origins argument: strings and regexps, arrays flattened.
+func flatten(v any, list *[]string, key string, line int) error {
+	switch v := v.(type) {
+	case string:
+		if regexOrigin.MatchString(v) {
+			return importErr(line, "the String %q would read as a Regexp in the JSON form: rack-cors compiles it as a host; write it differently", v)
+		}
+		*list = append(*list, v)
+		return nil
+	case regex:
+		*list = append(*list, string(v))
+		return nil
+	case []any:
+		for _, e := range v {
+			if err := flatten(e, list, key, line); err != nil {
+				return err
 			}
 		}
-		return out, nil
-	case '[':
-		var out []any
-		for {
-			p.skipLines()
-			if p.is(']', "") {
-				p.next()
-				return out, nil
-			}
-			v, err := p.value()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, v)
-			p.skipLines()
-			if p.is(',', "") {
-				p.next()
-			} else if !p.is(']', "") {
-				return nil, importErr(p.peek().line, "%s where , or ] should be", describe(p.peek()))
-			}
-		}
-	case 'i':
-		switch t.text {
-		case "true", "false":
-			return t.text == "true", nil
-		case "nil":
-			return nil, nil
-		case "proc", "lambda":
-			return nil, importErr(t.line, "a Proc has no JSON form: corsplay reads literal values only")
-		}
-	case '?':
-		return nil, importErr(t.line, "%s", t.text)
-	case 'C':
-		if t.text == "Regexp" && p.is('.', ".") {
-			return p.regexpNew(t.line)
-		}
-	case '-':
-		if p.is('>', "") {
-			return nil, importErr(t.line, "a lambda (->) has no JSON form: corsplay reads literal values only")
-		}
+		return nil
 	}
-	return nil, importErr(t.line, "%s is not a literal value: a variable, a method call or a Proc has no JSON form", describe(t))
+	if key != "" {
+		return importErr(line, "origins takes no option %s:", key)
+	}
+	return importErr(line, "origins takes strings and regexps: %v has no place in the JSON form", v)
 }
 
-// regexpNew reads .new('src') or .new('src', Regexp::IGNORECASE).
-func (p *parser) regexpNew(line int) (any, error) {
-	p.next()
-	if t := p.next(); t.text != "new" || !p.is('(', "") {
-		return nil, importErr(line, "corsplay reads Regexp.new('source') and Regexp.new('source', Regexp::IGNORECASE)")
+// resourceArgs maps `resource PATH, key: value, …` to the JSON form.
+func resourceArgs(args []arg, line int) (map[string]any, error) {
+	if len(args) == 0 || args[0].key != "" {
+		return nil, importErr(line, "resource needs a path")
 	}
-	p.next()
-	src := p.next()
-	if src.kind != 's' {
-		return nil, importErr(line, "Regexp.new with %s: corsplay reads a string literal", describe(src))
-	}
-	r := regex{src: src.text}
-	if p.is(',', "") {
-		p.next()
-		if p.next().text != "Regexp" || p.next().text != "::" || p.next().text != "IGNORECASE" {
-			return nil, importErr(line, "Regexp.new options: corsplay reads Regexp::IGNORECASE only")
-		}
-		r.flags = "i"
-	}
-	if !p.is(')', "") {
-		return nil, importErr(line, "%s where Regexp.new(…) should end", describe(p.peek()))
-	}
-	p.next()
-	return r, nil
-}
-
-// args reads a call's arguments up to the end of the line (or the closing
-// parenthesis), stopping before the first key: value.
-func (p *parser) args(paren bool) ([]any, error) {
-	var out []any
-	for {
-		if paren {
-			p.skipLines()
-		}
-		if p.is('\n', "") || p.is(')', "") || p.is('l', "") || p.is(':', "") && p.toks[p.i+1].kind == '=' || p.is('{', "") {
-			return out, nil
-		}
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-		if !p.is(',', "") {
-			return out, nil
-		}
-		p.next()
-		p.skipLines()
-	}
-}
-
-// origins reads the arguments of origins: strings and regexps, flattened.
-func (p *parser) origins(paren bool) ([]string, bool, error) {
-	line := p.peek().line
-	args, err := p.args(paren)
-	if err != nil {
-		return nil, false, err
-	}
-	var flat func(v any) ([]string, error)
-	flat = func(v any) ([]string, error) {
-		switch v := v.(type) {
-		case string:
-			if regexOrigin.MatchString(v) {
-				return nil, importErr(line, "the String %q would read as a Regexp in the JSON form: rack-cors compiles it as a host; write it differently", v)
-			}
-			return []string{v}, nil
-		case regex:
-			return []string{"/" + v.src + "/" + v.flags}, nil
-		case []any:
-			var out []string
-			for _, e := range v {
-				s, err := flat(e)
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, s...)
-			}
-			return out, nil
-		}
-		return nil, importErr(line, "origins takes strings and regexps: %v has no place in the JSON form", v)
-	}
-	list, err := flat(any(args))
-	isArray := false
-	if len(args) == 1 {
-		_, isArray = args[0].([]any)
-	}
-	if list == nil {
-		list = []string{}
-	}
-	return list, len(args) != 1 || isArray, err
-}
-
-// resource reads `resource PATH, key: value, …`.
-func (p *parser) resource(line int, paren bool) (map[string]any, error) {
-	path, err := p.value()
-	if err != nil {
-		return nil, err
-	}
-	s, ok := path.(string)
+	path, ok := args[0].v.(string)
 	if !ok {
-		return nil, importErr(line, "resource %v: the JSON form has a string path only", path)
+		return nil, importErr(line, "resource %v: the JSON form has a string path only", args[0].v)
 	}
-	r := map[string]any{"path": s}
-	if !p.is(',', "") {
-		return r, nil
-	}
-	p.next()
-	p.skipLines()
-	brace := p.is('{', "")
-	if brace {
-		p.next()
-	}
-	for {
-		p.skipLines()
-		if brace && p.is('}', "") {
-			p.next()
-			return r, nil
+	r := map[string]any{"path": path}
+	for _, a := range args[1:] {
+		if !contains(strings.Fields("headers methods credentials expose max_age vary if"), a.key) {
+			return nil, importErr(a.line, "resource has no option %s: (rack-cors reads headers, methods, credentials, expose, max_age, vary and if)", a.key)
 		}
-		key, kline, err := p.key()
-		if err != nil {
-			return nil, err
-		}
-		v, err := p.value()
-		if err != nil {
-			return nil, err
-		}
-		if r[key], err = resourceOption(key, v, kline); err != nil {
-			return nil, err
-		}
-		if !p.is(',', "") {
-			if brace {
-				continue
-			}
-			return r, nil
-		}
-		p.next()
-		if !brace && !paren && p.is('\n', "") {
-			p.skipLines()
-		}
-	}
-}
-
-// resourceOption maps one option of resource to the JSON form.
-func resourceOption(key string, v any, line int) (any, error) {
-	strs := func(symbols bool) (any, error) {
-		switch v := v.(type) {
-		case string:
-			return v, nil
-		case symbol:
-			if symbols {
-				return string(v), nil
-			}
-		case []any:
-			out := []string{}
-			for _, e := range v {
-				switch e := e.(type) {
-				case string:
-					out = append(out, e)
-				case symbol:
-					if !symbols {
-						return nil, importErr(line, "%s: the Symbol :%s never equals a header name; write a string", key, e)
+		v, problem := a.v, ""
+		switch a.key {
+		case "headers", "methods", "expose", "vary":
+			if v == symbol("any") && (a.key == "headers" || a.key == "methods") {
+				v = "any"
+			} else if v == "any" && (a.key == "headers" || a.key == "methods") {
+				v = []string{"any"} // the String 'any' is not :any
+			} else if s, ok := v.(symbol); ok && a.key != "headers" {
+				v = string(s)
+			} else if l, ok := v.([]any); ok {
+				out := []string{}
+				for _, e := range l {
+					if s, ok := e.(symbol); ok && a.key != "headers" {
+						e = string(s)
 					}
-					out = append(out, string(e))
-				default:
-					return nil, importErr(line, "%s: %v is not a string", key, e)
+					if s, ok := e.(string); ok {
+						out = append(out, s)
+					} else {
+						problem = fmt.Sprintf("%v is not a string (a Symbol never equals a header name)", e)
+					}
 				}
+				v = out
+			} else if _, ok := v.(string); !ok {
+				problem = fmt.Sprintf("%v is not a string or a list of strings", v)
 			}
-			return out, nil
+		case "credentials":
+			if _, ok := v.(bool); !ok {
+				problem = fmt.Sprintf("%v: rack-cors only honours true or false here", v)
+			}
+		case "max_age":
+			if _, ok := v.(json.Number); !ok {
+				problem = fmt.Sprintf("%v is not an integer", v)
+			}
+		case "if":
+			if v != nil {
+				problem = "a Proc has no JSON form"
+			}
 		}
-		return nil, importErr(line, "%s: %v is not a string or a list of strings", key, v)
+		if problem != "" {
+			return nil, importErr(a.line, "%s: %s", a.key, problem)
+		}
+		r[a.key] = v
 	}
-	switch key {
-	case "headers", "methods":
-		if v == symbol("any") {
-			return "any", nil
-		}
-		if v == "any" { // the String 'any' is not :any
-			return []string{"any"}, nil
-		}
-		return strs(key == "methods")
-	case "expose", "vary":
-		return strs(true)
-	case "credentials":
-		if b, ok := v.(bool); ok {
-			return b, nil
-		}
-		return nil, importErr(line, "credentials: %v: rack-cors only honours true", v)
-	case "max_age":
-		if n, ok := v.(json.Number); ok {
-			return n, nil
-		}
-		return nil, importErr(line, "max_age: %v is not a whole number", v)
-	case "if":
-		if v == nil {
-			return nil, nil
-		}
-		return nil, importErr(line, "if: a Proc has no JSON form")
-	}
-	return nil, importErr(line, "resource has no option %s: (rack-cors reads headers, methods, credentials, expose, max_age, vary and if)", key)
+	return r, nil
 }

@@ -14,9 +14,11 @@
 package rackcors
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -150,44 +152,75 @@ func asciiLower(s string) string {
 
 func optErr(path, problem string) error { return &server.OptionError{Path: path, Problem: problem} }
 
-func configErr(msg string) error { return &server.ConfigError{Library: name, Message: msg} }
+// The JSON form: each object's keys and the JSON types of their values
+// (s string, S string or list of strings, b boolean, n integer, z null, o
+// list of objects).
+const (
+	topSpec      = "allow o debug b"
+	blockSpec    = "origins S resources o"
+	resourceSpec = "path s headers S methods S credentials b expose S max_age n vary S if z"
+)
 
-// The JSON form, decoded.
-type jsonForm struct {
-	Allow           []jsonBlock
-	Debug, HasDebug bool
-}
+var integer = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
 
-type jsonBlock struct {
-	Origins   *server.StringOrList
-	Resources []jsonResource
-}
-
-type jsonResource struct {
-	Path                               string
-	Headers, Methods, Expose, Vary     *server.StringOrList
-	Credentials                        bool
-	MaxAge                             string // the JSON integer as written
-	HasCredentials, HasMaxAge, HasPath bool
-	HasIf                              bool
-}
-
-// object decodes a JSON object, refusing keys not in known.
-func object(raw json.RawMessage, path string, known ...string) (map[string]json.RawMessage, error) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(raw, &m) != nil || m == nil {
-		return nil, optErr(path, message.BriefJSON(raw)+" is not an object")
+// object checks v, at path, against spec.
+func object(v any, path, spec string) (map[string]any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, optErr(path, brief(v)+" is not an object")
 	}
+	keys := strings.Fields(spec)
+	var names []string
+	for i := 0; i < len(keys); i += 2 {
+		names = append(names, keys[i])
+	}
+	var ks []string
 	for k := range m {
-		ok := false
-		for _, n := range known {
-			ok = ok || k == n
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	for _, k := range ks {
+		i := slices.Index(names, k)
+		if i < 0 {
+			return nil, optErr(join(path, k), "rack-cors has no such option here (it takes "+strings.Join(names, ", ")+")")
 		}
-		if !ok {
-			return nil, optErr(join(path, k), "rack-cors has no such option here (it takes "+strings.Join(known, ", ")+")")
+		want := ""
+		switch x := m[k]; keys[2*i+1] {
+		case "s":
+			if _, ok := x.(string); !ok {
+				want = "a string"
+			}
+		case "S":
+			if _, ok := strs(x); !ok {
+				want = "a string or a list of strings"
+			}
+		case "b":
+			if _, ok := x.(bool); !ok {
+				want = "a boolean"
+			}
+		case "n":
+			if n, ok := x.(json.Number); !ok || !integer.MatchString(string(n)) {
+				want = "an integer"
+			}
+		case "z":
+			if x != nil {
+				want = "null: a Proc has no JSON form"
+			}
+		case "o":
+			if _, ok := x.([]any); !ok {
+				want = "a list of objects"
+			}
+		}
+		if want != "" {
+			return nil, optErr(join(path, k), brief(m[k])+" is not "+want)
 		}
 	}
 	return m, nil
+}
+
+func brief(v any) string {
+	b, _ := json.Marshal(v)
+	return message.BriefJSON(b)
 }
 
 func join(path, key string) string {
@@ -197,131 +230,82 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-func decode(raw json.RawMessage, path, want string, v any) error {
-	if string(raw) == "null" || json.Unmarshal(raw, v) != nil {
-		return optErr(path, message.BriefJSON(raw)+" is not "+want)
+// strs reads a string or a list of strings.
+func strs(v any) (list []string, ok bool) {
+	if s, ok := v.(string); ok {
+		return []string{s}, true
 	}
-	return nil
+	l, ok := v.([]any)
+	for _, e := range l {
+		s, isStr := e.(string)
+		ok = ok && isStr
+		list = append(list, s)
+	}
+	return list, ok
 }
 
-var integer = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+func isList(v any) bool {
+	_, ok := v.([]any)
+	return ok
+}
 
-// readForm checks the JSON form's structure and types.
-func readForm(options map[string]json.RawMessage) (*jsonForm, error) {
-	f := &jsonForm{}
-	for k := range options {
-		if k != "allow" && k != "debug" {
-			return nil, optErr(k, "rack-cors has no such option (it takes allow, debug)")
-		}
+// form is the JSON form, checked: the top object, each allow block, and
+// each block's resources.
+type form struct {
+	top       map[string]any
+	blocks    []map[string]any
+	resources [][]map[string]any
+}
+
+func readForm(options map[string]json.RawMessage) (*form, error) {
+	raw, _ := json.Marshal(options)
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	var v any
+	d.Decode(&v)
+	f := &form{}
+	var err error
+	if f.top, err = object(v, "", topSpec); err != nil {
+		return nil, err
 	}
-	if raw, ok := options["debug"]; ok {
-		f.HasDebug = true
-		if err := decode(raw, "debug", "a boolean", &f.Debug); err != nil {
-			return nil, err
-		}
-	}
-	var blocks []json.RawMessage
-	if raw, ok := options["allow"]; ok {
-		if err := decode(raw, "allow", "a list of objects", &blocks); err != nil {
-			return nil, err
-		}
-	}
-	for i, raw := range blocks {
+	for i, b := range list(f.top["allow"]) {
 		p := "allow[" + strconv.Itoa(i) + "]"
-		m, err := object(raw, p, "origins", "resources")
+		bm, err := object(b, p, blockSpec)
 		if err != nil {
 			return nil, err
 		}
-		var b jsonBlock
-		if o, ok := m["origins"]; ok {
-			b.Origins = &server.StringOrList{}
-			if err := decode(o, p+".origins", "a string or a list of strings", b.Origins); err != nil {
-				return nil, err
-			}
-		}
-		var rs []json.RawMessage
-		if r, ok := m["resources"]; ok {
-			if err := decode(r, p+".resources", "a list of objects", &rs); err != nil {
-				return nil, err
-			}
-		}
-		for j, raw := range rs {
-			r, err := readResource(raw, p+".resources["+strconv.Itoa(j)+"]")
+		var rs []map[string]any
+		for j, r := range list(bm["resources"]) {
+			rp := p + ".resources[" + strconv.Itoa(j) + "]"
+			rm, err := object(r, rp, resourceSpec)
 			if err != nil {
 				return nil, err
 			}
-			b.Resources = append(b.Resources, r)
+			if _, ok := rm["path"]; !ok {
+				return nil, optErr(rp+".path", "missing: resource needs a path")
+			}
+			ms, _ := strs(rm["methods"])
+			for _, m := range ms {
+				if !isASCII(m) {
+					return nil, optErr(rp+".methods", strconv.Quote(m)+": corsplay emulates ASCII method names only (Ruby's String#upcase turns some letters into several)")
+				}
+			}
+			rs = append(rs, rm)
 		}
-		f.Allow = append(f.Allow, b)
+		f.blocks, f.resources = append(f.blocks, bm), append(f.resources, rs)
 	}
 	return f, nil
 }
 
-func readResource(raw json.RawMessage, p string) (jsonResource, error) {
-	var r jsonResource
-	m, err := object(raw, p, "path", "headers", "methods", "credentials", "expose", "max_age", "vary", "if")
-	if err != nil {
-		return r, err
-	}
-	pr, ok := m["path"]
-	if !ok {
-		return r, optErr(p+".path", "missing: resource needs a path")
-	}
-	if err := decode(pr, p+".path", "a string", &r.Path); err != nil {
-		return r, err
-	}
-	for _, o := range []struct {
-		key string
-		v   **server.StringOrList
-	}{{"headers", &r.Headers}, {"methods", &r.Methods}, {"expose", &r.Expose}, {"vary", &r.Vary}} {
-		if raw, ok := m[o.key]; ok {
-			*o.v = &server.StringOrList{}
-			if err := decode(raw, p+"."+o.key, "a string or a list of strings", *o.v); err != nil {
-				return r, err
-			}
-		}
-	}
-	if raw, ok := m["credentials"]; ok {
-		r.HasCredentials = true
-		if err := decode(raw, p+".credentials", "a boolean", &r.Credentials); err != nil {
-			return r, err
-		}
-	}
-	if raw, ok := m["max_age"]; ok {
-		r.HasMaxAge = true
-		var n json.Number
-		if json.Unmarshal(raw, &n) != nil || !integer.MatchString(string(n)) {
-			return r, optErr(p+".max_age", message.BriefJSON(raw)+" is not an integer")
-		}
-		r.MaxAge = strings.TrimPrefix(string(n), "-")
-		if r.MaxAge != "0" && n[0] == '-' {
-			r.MaxAge = "-" + r.MaxAge
-		}
-	}
-	if raw, ok := m["if"]; ok {
-		r.HasIf = true
-		if string(raw) != "null" {
-			return r, optErr(p+".if", message.BriefJSON(raw)+" is not null: a Proc has no JSON form")
-		}
-	}
-	if r.Methods != nil {
-		for _, s := range r.Methods.Values {
-			if !isASCII(s) {
-				return r, optErr(p+".methods", strconv.Quote(s)+": corsplay emulates ASCII method names only (Ruby's String#upcase turns some letters into several)")
-			}
-		}
-	}
-	return r, nil
+func list(v any) []any {
+	l, _ := v.([]any)
+	return l
 }
 
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
+func contains(list []string, s string) bool { return slices.Contains(list, s) }
+
+// httpLine is rack-cors's /^https?:\/\//: such a string is kept as it is.
+var httpLine = regexp.MustCompile(`(?m)^https?://`)
 
 // regexOrigin splits "/inner/" or "/inner/i" (the JSON form of a Regexp).
 var regexOrigin = regexp.MustCompile(`(?s)^/(.*)/(i?)$`)
@@ -333,23 +317,30 @@ func parse(options map[string]json.RawMessage) (*cors, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &cors{debug: f.Debug}
-	for i, jb := range f.Allow {
+	c := &cors{debug: f.top["debug"] == true}
+	for i, bm := range f.blocks {
 		b := &block{}
 		p := "allow[" + strconv.Itoa(i) + "]"
-		if jb.Origins != nil {
-			for _, s := range jb.Origins.Values {
-				o, err := c.origin(b, s, p+".origins")
-				if err != nil {
+		list, _ := strs(bm["origins"])
+		for _, s := range list {
+			o := origin{written: s}
+			if m := regexOrigin.FindStringSubmatch(s); m != nil {
+				if o.re, err = c.compile(m[1], m[2] == "i", p+".origins"); err != nil {
 					return nil, err
 				}
-				if o != nil {
-					b.origins = append(b.origins, *o)
-				}
+			} else if s == "" {
+				continue // origins drops ''
+			} else if s == "*" {
+				b.public, o.literal = true, s
+			} else if s == "file://" || httpLine.MatchString(s) {
+				o.literal = s
+			} else {
+				o.host = s
 			}
+			b.origins = append(b.origins, o)
 		}
-		for j, jr := range jb.Resources {
-			r, err := c.resource(b.public, jr, p+".resources["+strconv.Itoa(j)+"].path")
+		for j, rm := range f.resources[i] {
+			r, err := c.resource(b.public, rm, p+".resources["+strconv.Itoa(j)+"].path")
 			if err != nil {
 				return nil, err
 			}
@@ -360,88 +351,59 @@ func parse(options map[string]json.RawMessage) (*cors, error) {
 	return c, nil
 }
 
-// origin is one argument of Resources#origins (nil for ”, which it drops).
-func (c *cors) origin(b *block, s, path string) (*origin, error) {
-	o := &origin{written: s}
-	if m := regexOrigin.FindStringSubmatch(s); m != nil {
-		re, err := c.compile(m[1], m[2] == "i", path)
-		o.re = re
-		return o, err
-	}
-	switch {
-	case s == "":
-		return nil, nil
-	case s == "*":
-		b.public = true
-		o.literal = s
-	case s == "file://" || strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://") ||
-		strings.Contains(s, "\nhttp://") || strings.Contains(s, "\nhttps://"): // /^https?:\/\//
-		o.literal = s
-	default:
-		o.host = s
-	}
-	return o, nil
-}
-
 // compile translates a Ruby regexp: Ruby's RegexpError is a ConfigError.
 func (c *cors) compile(src string, icase bool, path string) (*rbRegexp, error) {
 	expr, fixed, err := pattern.TranslateRuby(src, icase)
 	var se *pattern.RubySyntaxError
 	if errors.As(err, &se) {
-		return nil, configErr(se.Message)
+		return nil, &server.ConfigError{Library: name, Message: se.Message}
 	}
-	if err != nil {
-		return nil, optErr(path, err.Error())
+	if err == nil {
+		var re *pattern.Regexp
+		if re, err = c.set.Compile(expr); err == nil {
+			return &rbRegexp{re, fixed}, nil
+		}
 	}
-	re, err := c.set.Compile(expr)
-	if err != nil {
-		return nil, optErr(path, err.Error())
-	}
-	return &rbRegexp{re, fixed}, nil
+	return nil, optErr(path, err.Error())
 }
 
 // resource is Resource.new(public, path, opts).
-func (c *cors) resource(public bool, jr jsonResource, path string) (*resource, error) {
-	if public && jr.Credentials {
-		return nil, configErr(misconfig)
+func (c *cors) resource(public bool, rm map[string]any, path string) (*resource, error) {
+	creds := rm["credentials"] == true
+	if public && creds {
+		return nil, &server.ConfigError{Library: name, Message: misconfig}
 	}
-	r := &resource{public: public, credentials: !public && jr.Credentials, maxAge: "7200"}
-	if jr.HasMaxAge {
-		r.maxAge = jr.MaxAge
-	}
-	re, err := c.compile(globRegexp(jr.Path), false, path)
-	if err != nil {
-		return nil, err
-	}
-	r.path = re
-	if h := jr.Headers; h != nil {
-		if !h.List && h.Values[0] == "any" {
-			r.anyHeaders = true
-		} else {
-			for _, v := range h.Values {
-				r.headers = append(r.headers, rubyDowncase(v))
-			}
+	r := &resource{public: public, credentials: !public && creds, maxAge: "7200"}
+	if n, ok := rm["max_age"].(json.Number); ok {
+		r.maxAge = strings.TrimPrefix(string(n), "-0") // Ruby's -0 is 0
+		if r.maxAge == "" {
+			r.maxAge = "0"
 		}
 	}
-	switch m := jr.Methods; {
-	case m == nil:
-		r.methods = []string{"get"}
-	case !m.List && m.Values[0] == "any":
-		r.methods = []string{"get", "head", "post", "put", "patch", "delete", "options"}
-	default:
-		r.methods = m.Values
+	var err error
+	if r.path, err = c.compile(globRegexp(rm["path"].(string)), false, path); err != nil {
+		return nil, err
 	}
-	up := make([]string, len(r.methods))
-	for i, m := range r.methods {
-		up[i] = strings.ToUpper(m)
+	if h, ok := rm["headers"]; ok {
+		r.anyHeaders = h == "any"
+		list, _ := strs(h)
+		for _, v := range list {
+			r.headers = append(r.headers, rubyDowncase(v))
+		}
 	}
-	r.acam = strings.Join(up, ", ")
-	if jr.Expose != nil {
-		r.expose = strings.Join(jr.Expose.Values, ", ")
+	r.methods = []string{"get"}
+	if m, ok := rm["methods"]; ok {
+		r.methods, _ = strs(m)
+		if m == "any" {
+			r.methods = strings.Fields("get head post put patch delete options")
+		}
 	}
-	if jr.Vary != nil {
-		r.vary = jr.Vary.Values
+	r.acam = strings.ToUpper(strings.Join(r.methods, ", "))
+	if e, ok := rm["expose"]; ok {
+		list, _ := strs(e)
+		r.expose = strings.Join(list, ", ")
 	}
+	r.vary, _ = strs(rm["vary"])
 	return r, nil
 }
 
@@ -836,7 +798,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		}
 		for j, r := range b.resources {
 			s.Credentials = s.Credentials || r.credentials
-			paths = append(paths, rubyString(f.Allow[i].Resources[j].Path))
+			paths = append(paths, rubyString(f.resources[i][j]["path"].(string)))
 			for _, m := range r.methods {
 				upper = upper || m != strings.ToLower(m)
 			}
