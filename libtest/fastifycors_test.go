@@ -664,7 +664,11 @@ func fcRawRequest(t *testing.T, addr string, req engine.HTTPRequest) []byte {
 		b.Write(latin1(t, hd.Value))
 		b.WriteString("\r\n")
 	}
-	b.WriteString("Connection: close\r\n\r\n")
+	body := fcBody(req)
+	if body != "" {
+		fmt.Fprintf(&b, "Content-Length: %d\r\n", len(body))
+	}
+	b.WriteString("Connection: close\r\n\r\n" + body)
 	return b.Bytes()
 }
 

@@ -2,6 +2,8 @@ package fastifycors
 
 import (
 	"encoding/json"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,25 +22,15 @@ func export(options map[string]json.RawMessage) (string, error) {
 			return "", err
 		}
 	}
-	var keys []string
+	var opts []server.Opt
 	for _, o := range optionNames() {
-		if _, ok := options[o]; ok {
-			keys = append(keys, o)
+		if raw, ok := options[o]; ok {
+			opts = append(opts, server.Opt{Name: o, Raw: raw})
 		}
 	}
-	var fields []string
-	for _, k := range keys {
-		var v any
-		d := json.NewDecoder(strings.NewReader(string(options[k])))
-		d.UseNumber()
-		if err := d.Decode(&v); err != nil {
-			return "", &server.OptionError{Path: k, Problem: err.Error()}
-		}
-		fields = append(fields, "  "+k+": "+jsValue(v, k == "origin"))
-	}
-	opts := "{}"
-	if fields != nil {
-		opts = "{\n" + strings.Join(fields, ",\n") + "\n}"
+	call, err := registerCall(opts)
+	if err != nil {
+		return "", err
 	}
 	return `// @fastify/cors 11.4.3 on fastify 5.12.8, as corsplay emulates it.
 // npm install fastify@5.12.8 @fastify/cors@11.4.3 && PORT=8080 node server.js
@@ -48,7 +40,7 @@ const cors = require('@fastify/cors')
 
 const fastify = Fastify()
 
-fastify.register(cors, ` + opts + `)
+` + call + `
 
 fastify.route({
   method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
@@ -75,9 +67,53 @@ func optionNames() []string {
 	return out
 }
 
-// jsValue writes a decoded JSON value as JavaScript; in an origin, the
-// {"regexp", "flags"} form is a regex literal.
-func jsValue(v any, origin bool) string {
+// registerCall prints fastify.register(cors, {…}) with the options in
+// order, as the user writes it (and Import reads it): on one line when it
+// fits in 80 columns (as prettier lays it out), else one option a line. Export writes it in its program, and the
+// fixes show it before and after.
+func registerCall(opts []server.Opt) (string, error) {
+	if len(opts) == 0 {
+		return "fastify.register(cors)", nil
+	}
+	parts := make([]string, len(opts))
+	for i, o := range opts {
+		v, err := decode(o.Raw)
+		if err != nil {
+			return "", &server.OptionError{Path: o.Name, Problem: err.Error()}
+		}
+		k := o.Name
+		if !isName(k) {
+			k = jsString(k)
+		}
+		parts[i] = k + ": " + jsValue(v)
+	}
+	if line := "fastify.register(cors, { " + strings.Join(parts, ", ") + " })"; len(line) <= 80 {
+		return line, nil
+	}
+	return "fastify.register(cors, {\n  " + strings.Join(parts, ",\n  ") + "\n})", nil
+}
+
+// decode reads a JSON value, its numbers as written.
+func decode(raw json.RawMessage) (any, error) {
+	var v any
+	d := json.NewDecoder(strings.NewReader(string(raw)))
+	d.UseNumber()
+	err := d.Decode(&v)
+	return v, err
+}
+
+func isName(s string) bool {
+	for i, r := range s {
+		if !isIdent(r, i == 0) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// jsValue writes a decoded JSON value as JavaScript: {"regexp", "flags"}
+// is a regex literal.
+func jsValue(v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "null"
@@ -90,16 +126,21 @@ func jsValue(v any, origin bool) string {
 	case []any:
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = jsValue(e, origin)
+			parts[i] = jsValue(e)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case map[string]any:
-		if src, ok := x["regexp"].(string); ok && origin {
+		if src, ok := x["regexp"].(string); ok {
 			flags, _ := x["flags"].(string)
 			return regExpLiteral(src, flags)
 		}
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(x)) {
+			parts = append(parts, jsString(k)+": "+jsValue(x[k]))
+		}
+		return "{ " + strings.Join(parts, ", ") + " }"
 	}
-	return "null" // newCors refused anything else
+	return "null"
 }
 
 // jsString is a JavaScript string literal, in single quotes.

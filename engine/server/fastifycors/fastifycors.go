@@ -71,7 +71,9 @@ func init() {
 		Export:    export,
 		Import:    importOptions,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
+	fixer.Options = optionNames()
 }
 
 // maxPatternBytes bounds a RegExp's source (the engine's MaxPatternBytes).

@@ -1,0 +1,170 @@
+package gincors
+
+import (
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"corsplay/engine/server"
+	"corsplay/engine/server/gostack"
+)
+
+// Export writes a Go program serving /r on :8080 with gin and the
+// middleware configured as options say: a cors.Config literal, or
+// cors.DefaultConfig() and the fields that differ from it.
+func Export(options map[string]json.RawMessage) (string, error) {
+	c, err := Decode(options)
+	if err != nil {
+		return "", err
+	}
+	var d Config
+	var cfg strings.Builder
+	if c.DefaultConfig {
+		d = defaultConfig()
+		cfg.WriteString("\tconfig := cors.DefaultConfig()\n")
+	} else {
+		cfg.WriteString("\tr.Use(cors.New(cors.Config{")
+	}
+	var fields [][2]string
+	field := func(name, v, zero string, same bool) {
+		switch {
+		case same:
+		case c.DefaultConfig && v == "":
+			cfg.WriteString("\tconfig." + name + " = " + zero + "\n")
+		case c.DefaultConfig:
+			cfg.WriteString("\tconfig." + name + " = " + v + "\n")
+		case v != "":
+			fields = append(fields, [2]string{name, v})
+		}
+	}
+	list := func(name string, v, dv []string) {
+		s := ""
+		if v != nil {
+			s = gostack.GoStrings(v)
+		}
+		field(name, s, "nil", slices.Equal(v, dv) && (v == nil) == (dv == nil))
+	}
+	when := func(ok bool, s string) string {
+		if ok {
+			return s
+		}
+		return ""
+	}
+	flag := func(name string, v, dv bool) { field(name, when(v, "true"), "false", v == dv) }
+	flag("AllowAllOrigins", c.AllowAllOrigins, d.AllowAllOrigins)
+	list("AllowOrigins", c.AllowOrigins, d.AllowOrigins)
+	list("AllowMethods", c.AllowMethods, d.AllowMethods)
+	flag("AllowPrivateNetwork", c.AllowPrivateNetwork, d.AllowPrivateNetwork)
+	list("AllowHeaders", c.AllowHeaders, d.AllowHeaders)
+	flag("AllowCredentials", c.AllowCredentials, d.AllowCredentials)
+	list("ExposeHeaders", c.ExposeHeaders, d.ExposeHeaders)
+	age, unit := c.MaxAge, " * time.Second"
+	if age%60 == 0 {
+		age, unit = c.MaxAge/60, " * time.Minute"
+	}
+	if c.MaxAge%3600 == 0 {
+		age, unit = c.MaxAge/3600, " * time.Hour"
+	}
+	field("MaxAge", when(age != 0, strconv.FormatInt(age, 10)+unit), "0", c.MaxAge == d.MaxAge)
+	flag("AllowWildcard", c.AllowWildcard, d.AllowWildcard)
+	flag("AllowBrowserExtensions", c.AllowBrowserExtensions, d.AllowBrowserExtensions)
+	list("CustomSchemas", c.CustomSchemas, d.CustomSchemas)
+	flag("AllowWebSockets", c.AllowWebSockets, d.AllowWebSockets)
+	flag("AllowFiles", c.AllowFiles, d.AllowFiles)
+	field("OptionsResponseStatusCode", when(c.OptionsResponseStatusCode != 0, strconv.Itoa(c.OptionsResponseStatusCode)), "0", c.OptionsResponseStatusCode == d.OptionsResponseStatusCode)
+	if c.DefaultConfig {
+		cfg.WriteString("\tr.Use(cors.New(config))\n")
+	} else {
+		if len(fields) > 0 {
+			cfg.WriteString("\n" + gostack.GoFields(fields, "\t\t") + "\t")
+		}
+		cfg.WriteString("}))\n")
+	}
+	imports := "\t\"net/http\"\n"
+	if strings.Contains(cfg.String(), "time.") {
+		imports += "\t\"time\"\n"
+	}
+	return `// gin v1.12.0 and gin-contrib/cors v1.7.7, serving /r (written by corsplay).
+// go mod init example && go get github.com/gin-gonic/gin@v1.12.0 github.com/gin-contrib/cors@v1.7.7 && go run .
+package main
+
+import (
+` + imports + `
+	"github.com/gin-contrib/cors"
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+` + cfg.String() + `	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		r.Handle(m, "/r", ok)
+	}
+	r.Run(":8080")
+}
+`, nil
+}
+
+var dialect = &gostack.Dialect{
+	Type: "cors.Config",
+	Fields: map[string]string{"AllowAllOrigins": "bool", "AllowOrigins": "strings", "AllowOriginFunc": "func",
+		"AllowOriginWithContextFunc": "func", "AllowMethods": "strings", "AllowPrivateNetwork": "bool", "AllowHeaders": "strings",
+		"AllowCredentials": "bool", "ExposeHeaders": "strings", "MaxAge": "seconds", "AllowWildcard": "bool",
+		"AllowBrowserExtensions": "bool", "CustomSchemas": "strings", "AllowWebSockets": "bool", "AllowFiles": "bool",
+		"OptionsResponseStatusCode": "int"},
+	Starts: map[string]gostack.Start{
+		"cors.DefaultConfig()": {Options: `{"DefaultConfig":true}`, Values: `{"AllowMethods":["GET","POST","PUT","PATCH","DELETE","HEAD","OPTIONS"],"AllowHeaders":["Origin","Content-Length","Content-Type"]}`},
+		"cors.Default()":       {Options: `{"DefaultConfig":true,"AllowAllOrigins":true}`, Handler: true},
+	},
+	Wraps:   []string{"cors.New"},
+	Appends: map[string]string{"AddAllowMethods": "AllowMethods", "AddAllowHeaders": "AllowHeaders", "AddExposeHeaders": "ExposeHeaders"},
+}
+
+// Import reads cors.Config{…}, cors.DefaultConfig() and assignments to
+// its fields, or the call that takes them, into options.
+func Import(text string) (map[string]json.RawMessage, error) {
+	o, err := dialect.Read(text)
+	if err != nil {
+		return nil, err
+	}
+	var oe *server.OptionError
+	if _, err := New(o); errors.As(err, &oe) {
+		return nil, err
+	}
+	return o, nil
+}
+
+// Summarize reads the configuration in the policy's words.
+func Summarize(options map[string]json.RawMessage) server.Summary {
+	c, err := Decode(options)
+	if err != nil {
+		return server.Summary{}
+	}
+	s := server.Summary{Credentials: c.AllowCredentials}
+	if c.AllowAllOrigins {
+		s.AnyOrigin, s.AnyEntry = "wildcard", "AllowAllOrigins: true"
+	}
+	for _, o := range c.AllowOrigins {
+		v := normalize([]string{o})[0]
+		inner, re := regexInner(v)
+		switch {
+		case o == "*":
+			s.AnyOrigin, s.AnyEntry = "wildcard", `"*"`
+		case re:
+			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:" + inner, Regex: true})
+		case strings.Contains(o, "*") && c.AllowWildcard:
+			i := strings.IndexByte(o, '*')
+			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:^" + gostack.QuoteMeta(o[:i]) + ".*" + gostack.QuoteMeta(o[i+1:]) + "$"})
+		case strings.Contains(o, "*"):
+			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:^" + gostack.QuoteMeta(v) + "$"})
+			s.Notes = append(s.Notes, "AllowWildcard is false: "+strconv.Quote(o)+" is compared as it is and lets no browser origin in.")
+		default:
+			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: v})
+		}
+	}
+	s.Notes = append(s.Notes, "A refused origin gets 403 with no CORS header; an allowed preflight gets every configured method and header, whatever it asks for.")
+	return s
+}

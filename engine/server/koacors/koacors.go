@@ -1,0 +1,374 @@
+// Package koacors emulates npm @koa/cors 5.0.0 on koa 3.3.0 and Node 20,
+// in the app libtest runs it in:
+//
+//	const app = new Koa()
+//	app.use(cors(options))
+//	app.use((ctx) => {
+//	  if (ctx.path === '/boom') throw new Error('boom')
+//	  if (ctx.path === '/r' && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
+//	})                        // anything else: koa's own 404
+//	app.listen(port)
+//
+// Requests arrive as Node's HTTP parser delivers them (a method it does not
+// know, `patch` included, is its 400; values trimmed, repeats joined with
+// ", "), and the answer is every header line koa writes, in order, with
+// the names as set, as a client reads them (values trimmed; Node writes a
+// head followed by a string body in UTF-8, so a character above U+007F
+// reads back as two). Node's own Date and Connection lines are left out.
+// References are to @koa/cors index.js, koa's lib/application.js (respond),
+// lib/context.js (onerror), lib/response.js and vary 1.1.2.
+package koacors
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"corsplay/engine/message"
+	"corsplay/engine/server"
+	"corsplay/engine/server/jsconfig"
+)
+
+const name = "koa-cors"
+
+var optionNames = []string{"origin", "allowMethods", "exposeHeaders", "allowHeaders", "maxAge", "credentials", "keepHeadersOnError", "secureContext", "privateNetworkAccess"}
+
+func init() {
+	server.Register(&server.Library{
+		Name: name, Version: "5.0.0", Default: true, Title: "@koa/cors", Language: "JavaScript",
+		Call: "app.use(cors({…}))", OriginsOption: "origin",
+		Options: []server.Option{
+			opt("origin", "string or list of strings", "'*'", "Sent as Access-Control-Allow-Origin, as it is, to every request whatever its Origin; '*' (or '') with credentials echoes the request's Origin instead."),
+			opt("allowMethods", "string or list of strings", "'GET,HEAD,PUT,POST,DELETE,PATCH'", "Sent as Access-Control-Allow-Methods on preflights (a list is joined with \",\"); never compared with the requested method."),
+			opt("exposeHeaders", "string or list of strings", "absent", "Sent as Access-Control-Expose-Headers on actual requests."),
+			opt("allowHeaders", "string or list of strings", "absent", "Sent as Access-Control-Allow-Headers on preflights; absent, the request's Access-Control-Request-Headers is echoed."),
+			opt("maxAge", "number or string", "absent", "Sent as Access-Control-Max-Age on preflights, unless 0 or ''."),
+			opt("credentials", "boolean", "false", "Adds Access-Control-Allow-Credentials: true, and turns origin '*' into an echo of the request's Origin."),
+			opt("keepHeadersOnError", "boolean", "true", "When the route throws, the CORS headers set on an actual request are kept on koa's 500 answer."),
+			opt("secureContext", "boolean", "false", "Adds Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp."),
+			opt("privateNetworkAccess", "boolean", "false", "Answers a preflight's Access-Control-Request-Private-Network with Access-Control-Allow-Private-Network: true."),
+		},
+		Quirks: []string{
+			"origin is never compared with the request's Origin: a string is sent to everyone, and the browser does the refusing.",
+			"credentials: true with the default origin echoes every request's Origin with credentials: any site can read authenticated answers.",
+			"An origin list is not a list of allowed origins: each element becomes its own Access-Control-Allow-Origin line, and browsers refuse an answer with more than one.",
+			"With credentials, the default origin and no Origin in the request, Access-Control-Allow-Origin is sent empty.",
+			"Vary: Origin is set on every answer, even with origin '*'.",
+			"An OPTIONS request without Access-Control-Request-Method is not a preflight: it goes to the app, and koa answers 404.",
+			"allowMethods is sent whatever the request asks; Access-Control-Allow-Headers echoes the request's list when allowHeaders is absent, Authorization included.",
+			"maxAge 0 sends nothing, but the string '0' is sent.",
+			"When the route throws, koa's 500 keeps the CORS headers (keepHeadersOnError, on by default), with its Vary written in lower case.",
+			"Node answers 400 to a lower-case `patch` request line before koa runs: no CORS headers.",
+			"With privateNetworkAccess, Access-Control-Allow-Private-Network: true is sent to any origin that asks.",
+			"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
+		},
+		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
+		Export:    Export,
+		Import:    Import,
+		Summarize: Summarize,
+		Fixer:     fixer,
+	})
+}
+
+// Cors is a configured cors() in its app.
+type Cors struct {
+	origin                                []string // lines of Access-Control-Allow-Origin
+	star                                  bool     // options.origin || '*' is '*'
+	methods, allowH, exposeH, maxAge      string   // "" is falsy: not sent
+	credentials, keep, secure, privateNet bool
+}
+
+// New reads the JSON options as cors() does.
+func New(options map[string]json.RawMessage) (*Cors, error) {
+	o := server.NewOptions(options)
+	c := &Cors{methods: "GET,HEAD,PUT,POST,DELETE,PATCH", keep: true, star: true, origin: []string{"*"}}
+	strs := func(name string) ([]string, bool, bool) {
+		raw, present := o.Raw(name)
+		v, list, ok := jsconfig.Strings(raw, true)
+		if present && !ok {
+			o.Fail(name, message.BriefJSON(raw)+" is not a string or a list of strings")
+		}
+		return v, list, present && ok
+	}
+	if v, list, ok := strs("origin"); ok && (list || v[0] != "") { // options.origin || '*'
+		c.origin, c.star = v, !list && v[0] == "*"
+	}
+	for _, f := range []struct {
+		name string
+		v    *string
+	}{{"allowMethods", &c.methods}, {"exposeHeaders", &c.exposeH}, {"allowHeaders", &c.allowH}} {
+		if v, _, ok := strs(f.name); ok {
+			*f.v = strings.Join(v, ",")
+		}
+	}
+	if raw, ok := o.Raw("maxAge"); ok && (json.Unmarshal(raw, &c.maxAge) != nil || string(raw) == "null") {
+		f, isNumber := jsconfig.ParseNumber(raw)
+		if !isNumber {
+			o.Fail("maxAge", message.BriefJSON(raw)+" is not a number or a string")
+		} else if f != 0 {
+			c.maxAge = jsconfig.Number(f) // if (options.maxAge) String(options.maxAge)
+		}
+	}
+	for _, f := range []struct {
+		name string
+		v    *bool
+	}{{"credentials", &c.credentials}, {"keepHeadersOnError", &c.keep}, {"secureContext", &c.secure}, {"privateNetworkAccess", &c.privateNet}} {
+		if raw, ok := o.Raw(f.name); ok && (json.Unmarshal(raw, f.v) != nil || string(raw) == "null") {
+			o.Fail(f.name, message.BriefJSON(raw)+" is not a boolean")
+		}
+	}
+	if err := o.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Warnings: cors() logs nothing about its options.
+func (c *Cors) Warnings() []string { return nil }
+
+// nodeMethods are Node 20's http.METHODS: its parser answers 400 to any
+// other method, case-sensitively.
+var nodeMethods = []string{"ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK",
+	"LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH",
+	"POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE",
+	"SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"}
+
+// Respond answers as Node, koa, cors() and the app do; status 0 for
+// CONNECT, which Node answers by closing the connection.
+func (c *Cors) Respond(req message.Request) message.Response {
+	bad := !slices.Contains(nodeMethods, req.Method)
+	for _, h := range req.Headers {
+		bad = bad || strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f })
+	}
+	if bad {
+		return message.Response{Status: 400}
+	}
+	if req.Method == "CONNECT" {
+		return message.Response{}
+	}
+	get := func(name string) string { // ctx.get: req.headers[name] || ''
+		var vals []string
+		for _, h := range req.Headers {
+			if strings.EqualFold(h.Name, name) {
+				vals = append(vals, strings.Trim(h.Value, " \t"))
+			}
+		}
+		return strings.Join(vals, ", ")
+	}
+	res := &nodeRes{head: req.Method == "HEAD"}
+	res.set("Vary", "Origin") // ctx.vary('Origin')
+	origin := c.origin
+	if c.star && c.credentials {
+		origin = []string{get("Origin")}
+	}
+	path := reqPath(req.URL)
+	if req.Method != "OPTIONS" {
+		var kept nodeRes // headersSet
+		set := func(name string, v ...string) bool {
+			kept.set(name, v...)
+			return res.set(name, v...)
+		}
+		if !set("Access-Control-Allow-Origin", origin...) ||
+			c.credentials && !set("Access-Control-Allow-Credentials", "true") ||
+			c.exposeH != "" && !set("Access-Control-Expose-Headers", c.exposeH) ||
+			c.secure && !(set("Cross-Origin-Opener-Policy", "same-origin") && set("Cross-Origin-Embedder-Policy", "require-corp")) {
+			return res.fail(nil)
+		}
+		if path == "/boom" {
+			if !c.keep {
+				return res.fail(nil)
+			}
+			kept.set("vary", "Origin")
+			return res.fail(kept.hs)
+		}
+		return res.app(path, req.Method)
+	}
+	if get("Access-Control-Request-Method") == "" { // not a preflight: next()
+		if path == "/boom" {
+			return res.fail(nil)
+		}
+		return res.app(path, req.Method)
+	}
+	allowH := c.allowH
+	if allowH == "" {
+		allowH = get("Access-Control-Request-Headers")
+	}
+	if !res.set("Access-Control-Allow-Origin", origin...) ||
+		c.credentials && !res.set("Access-Control-Allow-Credentials", "true") ||
+		c.maxAge != "" && !res.set("Access-Control-Max-Age", c.maxAge) ||
+		c.privateNet && get("Access-Control-Request-Private-Network") != "" && !res.set("Access-Control-Allow-Private-Network", "true") ||
+		c.methods != "" && !res.set("Access-Control-Allow-Methods", c.methods) ||
+		c.secure && !(res.set("Cross-Origin-Opener-Policy", "same-origin") && res.set("Cross-Origin-Embedder-Policy", "require-corp")) ||
+		allowH != "" && !res.set("Access-Control-Allow-Headers", allowH) {
+		return res.fail(nil)
+	}
+	return res.response(204)
+}
+
+// reqPath is ctx.path: the request target's path, before its query.
+func reqPath(url string) string {
+	p := url
+	if i := strings.Index(p, "://"); i >= 0 && !strings.HasPrefix(p, "/") {
+		p = p[i+3:]
+		if j := strings.IndexByte(p, '/'); j >= 0 {
+			p = p[j:]
+		} else {
+			p = "/"
+		}
+	}
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	return p
+}
+
+// nodeRes is a ServerResponse's headers: one entry per name (case
+// -insensitively), in the order first set, with the name last written; a
+// list value writes one line per element.
+type nodeRes struct {
+	hs   []nodeHeader
+	head bool // a HEAD request: no body, the head is written in Latin-1
+}
+
+type nodeHeader struct {
+	name   string
+	values []string
+}
+
+// set is setHeader: false when Node throws ERR_INVALID_CHAR.
+func (r *nodeRes) set(name string, values ...string) bool {
+	for _, v := range values {
+		if strings.ContainsFunc(v, func(c rune) bool { return c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff) }) {
+			return false
+		}
+	}
+	for i := range r.hs {
+		if strings.EqualFold(r.hs[i].name, name) {
+			r.hs[i] = nodeHeader{name, values}
+			return true
+		}
+	}
+	r.hs = append(r.hs, nodeHeader{name, values})
+	return true
+}
+
+// app is what next() reaches: the route's 'ok', else koa's 404 (whose
+// "Not Found" body is not written to a HEAD request, nor its length set).
+func (r *nodeRes) app(path, method string) message.Response {
+	if path == "/r" && slices.Contains([]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, method) {
+		return r.text(200, "2")
+	}
+	if r.head {
+		return r.response(404)
+	}
+	return r.text(404, "9")
+}
+
+func (r *nodeRes) text(status int, length string) message.Response {
+	r.set("Content-Type", "text/plain; charset=utf-8")
+	r.set("Content-Length", length)
+	return r.response(status)
+}
+
+// fail is ctx.onerror: every header removed, then err.headers set (but
+// Content-Type and Content-Length), and a text/plain 500.
+func (r *nodeRes) fail(errHeaders []nodeHeader) message.Response {
+	r.hs = nil
+	for _, h := range errHeaders {
+		r.set(h.name, h.values...)
+	}
+	return r.text(500, "21")
+}
+
+// response is what a client reads: the lines in order, each value trimmed,
+// and, when a string body follows the head (not after HEAD, nor on a 204),
+// read back from UTF-8 bytes as Latin-1.
+func (r *nodeRes) response(status int) message.Response {
+	utf8 := !r.head && status != 204
+	out := message.Response{Status: status}
+	for _, h := range r.hs {
+		for _, v := range h.values {
+			if utf8 {
+				var b strings.Builder
+				for _, c := range []byte(v) {
+					b.WriteRune(rune(c))
+				}
+				v = b.String()
+			}
+			out.Headers = append(out.Headers, message.Header{Name: h.name, Value: strings.Trim(v, " \t")})
+		}
+	}
+	return out
+}
+
+// Summarize: '*' lets every origin in (echoed with credentials); any other
+// origin is sent as it is, to everyone.
+func Summarize(options map[string]json.RawMessage) server.Summary {
+	c, err := New(options)
+	if err != nil {
+		return server.Summary{}
+	}
+	s := server.Summary{Credentials: c.credentials}
+	if c.star {
+		s.AnyOrigin = "wildcard"
+		if c.credentials {
+			s.AnyOrigin = "reflect"
+		}
+		var written string
+		if json.Unmarshal(options["origin"], &written) == nil {
+			s.AnyEntry = jsconfig.Quote(written)
+		}
+		return s
+	}
+	for _, o := range c.origin {
+		s.Origins = append(s.Origins, server.Entry{Written: jsconfig.Quote(o), Policy: o})
+	}
+	s.Notes = append(s.Notes, "@koa/cors sends origin as it is to every request, whatever its Origin: only the browser compares them.")
+	if len(c.origin) != 1 {
+		s.Notes = append(s.Notes, "A list of origins is sent as one Access-Control-Allow-Origin line per element, which browsers refuse as several values.")
+	}
+	return s
+}
+
+// Export writes a program that serves the app on PORT (8080 by default).
+func Export(options map[string]json.RawMessage) (string, error) {
+	if _, err := New(options); err != nil {
+		return "", err
+	}
+	arg := ""
+	if len(options) > 0 {
+		arg = jsconfig.Literal(options, optionNames, "")
+	}
+	return `// koa 3.3.0 with @koa/cors 5.0.0: /r answers "ok" to GET, POST, PUT, DELETE and
+// PATCH; /boom fails (to see keepHeadersOnError); anything else is koa's 404.
+const Koa = require('koa')
+const cors = require('@koa/cors')
+
+const app = new Koa()
+app.use(cors(` + arg + `))
+app.use((ctx) => {
+  if (ctx.path === '/boom') throw new Error('boom')
+  if (ctx.path === '/r' && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
+})
+app.listen(Number(process.env.PORT) || 8080, 'localhost')
+`, nil
+}
+
+// Import reads `app.use(cors({...}))`, `cors({...})` or `{...}`.
+func Import(text string) (map[string]json.RawMessage, error) {
+	opts, call, err := jsconfig.Read(text)
+	if err != nil {
+		return nil, err
+	}
+	if call.HasPath {
+		return nil, &jsconfig.Error{Line: call.PathLine, Column: call.PathColumn, Problem: "koa's app.use takes one middleware, no path: write app.use(cors(...))"}
+	}
+	if _, err := New(opts); err != nil {
+		return nil, call.Locate(err)
+	}
+	return opts, nil
+}
+
+func opt(name, typ, def, doc string) server.Option {
+	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
+}
