@@ -54,7 +54,7 @@ func init() {
 			`A bad allow_origin_regex raises re.error when the middleware stack is built, at the first request: the server answers nothing but errors.`,
 			`Header names are sent in lower case, as ASGI servers pass them on.`,
 		},
-		New: newMiddleware, Export: export, Import: importCall, Summarize: summarize,
+		New: newMiddleware, Export: export, Import: importCall, Summarize: summarize, Fixer: fixer,
 	})
 }
 
