@@ -72,7 +72,7 @@ func TestLibraryFixes(t *testing.T) {
 		if after := engine.Evaluate(f.Apply(s)); after.Verdict != engine.Allowed {
 			t.Errorf("%s: the fixed scenario is %s (%s)", c.Name, after.Verdict, after.Console)
 		}
-		if title := "Allow exactly this request in the Starlette's CORSMiddleware options"; c.Title != "" && f.Title != c.Title || c.Title == "" && f.Title != title {
+		if title := "Allow exactly this request in the Starlette CORSMiddleware options"; c.Title != "" && f.Title != c.Title || c.Title == "" && f.Title != title {
 			t.Errorf("%s: title %q", c.Name, f.Title)
 		}
 		if f.Code.After != c.After {

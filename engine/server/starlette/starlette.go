@@ -37,7 +37,7 @@ const name = "starlette"
 
 func init() {
 	server.Register(&server.Library{
-		Name: name, Version: "0.26.1", Default: true, Title: "Starlette's CORSMiddleware", Language: "Python",
+		Name: name, Version: "0.26.1", Default: true, Title: "Starlette CORSMiddleware", Language: "Python",
 		Call: "CORSMiddleware(app, …)", OriginsOption: "allow_origins",
 		Options: optionList(),
 		Quirks: []string{
