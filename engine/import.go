@@ -97,7 +97,7 @@ type imported struct {
 	rs      *rsCors
 	rsOpts  rsOptions
 	express *expressCors
-	sum *server.Summary // a library of engine/server's registry
+	sum     *server.Summary // a library of engine/server's registry
 
 	set   pattern.Set    // the policy's patterns, within their limits
 	meter *pattern.Meter // pays for matching the library's patterns
