@@ -47,13 +47,18 @@ func export(options map[string]json.RawMessage) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString(exportHead)
 	debug := ""
 	if d, ok := f.top["debug"].(bool); ok {
 		debug = "debug: " + strconv.FormatBool(d) + ", "
 	}
-	b.WriteString("cors = Rack::Cors.new(APP, " + debug + "logger: Logger.new(File::NULL)) do\n")
+	return exportHead + dsl(f, "cors = Rack::Cors.new(APP, "+debug+"logger: Logger.new(File::NULL))") + "\n" + exportTail, nil
+}
+
+// dsl prints `head do … end` around the allow blocks: the DSL the JSON
+// form stands for (Export's program and the fixes' code).
+func dsl(f *form, head string) string {
+	var b strings.Builder
+	b.WriteString(head + " do\n")
 	for i, a := range f.blocks {
 		b.WriteString("  allow do\n")
 		if o, ok := a["origins"]; ok {
@@ -89,8 +94,7 @@ func export(options map[string]json.RawMessage) (string, error) {
 		}
 		b.WriteString("  end\n")
 	}
-	b.WriteString("end\n" + exportTail)
-	return b.String(), nil
+	return b.String() + "end"
 }
 
 // rubyString is a single-quoted Ruby string.

@@ -74,6 +74,7 @@ func init() {
 		Export:    export,
 		Import:    importDSL,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
 }
 
