@@ -27,7 +27,8 @@ import (
 // flask_cors/extension.py of that package.
 //
 // The emulation returns only the CORS headers (Access-Control-* and Vary);
-// it leaves out Flask's Allow header, whose order varies between runs.
+// it leaves out Flask's Allow header, whose order varies between runs. The
+// status is Flask's, whose own static route answers 404 under /static/.
 //
 // Python values from JSON: boolean options follow Python truthiness ("false"
 // is true); origins, allow_headers and resources strings are Python regular
@@ -39,7 +40,8 @@ import (
 // a *FieldError rather than guessed.
 //
 // Request headers are read as werkzeug's development server hands them to
-// WSGI: Latin-1 strings, repeated headers joined with ",". Not emulated, and
+// WSGI: Latin-1 strings, repeated headers joined with ",", leading blanks
+// stripped and trailing ones kept. Not emulated, and
 // refused with a *FieldError: null origins or allow_headers, lists holding
 // anything but strings, values the library would send that are not ASCII
 // or hold CR, LF or NUL (werkzeug sends Latin-1 bytes, or fails). Known
@@ -550,13 +552,16 @@ func (f *flaskCORS) respond(req HTTPRequest) Response {
 
 // flaskStatus is Flask's routing answer for the app's routes "/" and
 // "/<path:p>": 404 when the path has a newline (the path converter's "."
-// does not match it), else 200 for the route's methods and Flask's automatic
-// HEAD and OPTIONS, 405 otherwise (werkzeug upper-cases the method).
+// does not match it) and for GET or HEAD of a file under /static/ (Flask's
+// own static route; the app has no files), else 200 for the route's methods
+// and Flask's automatic HEAD and OPTIONS, 405 otherwise (werkzeug
+// upper-cases the method).
 func flaskStatus(method, requestPath string) int {
-	if strings.Contains(requestPath, "\n") {
+	m := strings.ToUpper(method)
+	if strings.Contains(requestPath, "\n") || (m == "GET" || m == "HEAD") && len(requestPath) > 8 && requestPath[:8] == "/static/" && requestPath[8] != '/' {
 		return 404
 	}
-	switch strings.ToUpper(method) {
+	switch m {
 	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
 		return 200
 	}
@@ -736,14 +741,14 @@ func (o *flaskOptions) vary(origins []string) bool {
 
 // wsgiHeader is request.headers.get(name) under werkzeug's development
 // server: names compared upper-cased with "-" and "_" alike, repeated
-// headers joined with ",", the value decoded as Latin-1 (PEP 3333). Values
-// are trimmed of SP and HTAB, as on the wire.
+// headers joined with ",", each value stripped of leading SP and HTAB only
+// (http.client keeps trailing ones), the value decoded as Latin-1 (PEP 3333).
 func wsgiHeader(hs Headers, name string) string {
 	key := wsgiKey(name)
 	var vals []string
 	for _, h := range hs {
 		if wsgiKey(h.Name) == key {
-			vals = append(vals, trimOWS(h.Value))
+			vals = append(vals, strings.TrimLeft(h.Value, " \t"))
 		}
 	}
 	return latin1Decode(strings.Join(vals, ","))

@@ -82,23 +82,6 @@ func startFlask6(t *testing.T) *flaskHarness {
 	return h
 }
 
-// flask6Answer is a status and header lines "Name: value" in wire order.
-type flask6Answer struct {
-	ConfigError string
-	Status      int
-	Lines       []string
-}
-
-func (a flask6Answer) String() string {
-	if a.ConfigError != "" {
-		return "ConfigError: " + a.ConfigError
-	}
-	return fmt.Sprintf("%d\n    %s", a.Status, strings.Join(a.Lines, "\n    "))
-}
-
-// flaskAppHeaders are the lines Flask and werkzeug write themselves.
-var flaskAppHeaders = []string{"server", "date", "content-type", "content-length", "allow", "connection"}
-
 // flask6Real is the real library's answer to one case.
 type flask6Real struct {
 	answer   flask6Answer
@@ -166,39 +149,6 @@ func (h *flaskHarness) realAnswers(t *testing.T, cases []flaskCase) []flask6Real
 		}
 	}
 	return out
-}
-
-// readRawAnswer parses a status line and header lines as sent.
-func readRawAnswer(r *bufio.Reader) (flask6Answer, []string, error) {
-	var a flask6Answer
-	var app []string
-	line, err := r.ReadString('\n')
-	if err != nil {
-		return a, nil, err
-	}
-	f := strings.Fields(line)
-	if len(f) < 2 {
-		return a, nil, fmt.Errorf("status line %q", line)
-	}
-	if a.Status, err = strconv.Atoi(f[1]); err != nil {
-		return a, nil, err
-	}
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return a, nil, err
-		}
-		line = strings.TrimSuffix(line, "\r\n")
-		if line == "" {
-			return a, app, nil
-		}
-		name, _, _ := strings.Cut(line, ":")
-		if slices.Contains(flaskAppHeaders, strings.ToLower(name)) {
-			app = append(app, name)
-			continue
-		}
-		a.Lines = append(a.Lines, line)
-	}
 }
 
 // emulated6 answers c with the engine at version 6.0.2 (or the default
