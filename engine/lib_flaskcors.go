@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"corsplay/engine/pattern"
+	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
 // This file emulates Flask-CORS 3.0.10 ("flask-cors") as Debian 12 ships it
@@ -56,9 +57,7 @@ const flaskCORSName = "flask-cors"
 
 // flaskCORSOptionNames are the keys of core.DEFAULT_OPTIONS: any other key is
 // an unknown option (serialize_options logs it and goes on).
-var flaskCORSOptionNames = []string{"origins", "methods", "allow_headers", "expose_headers",
-	"supports_credentials", "max_age", "send_wildcard", "automatic_options", "vary_header",
-	"resources", "intercept_exceptions", "always_send"}
+var flaskCORSOptionNames = flaskfix.Names
 
 // flaskCORS is CORS(app, **options) after init_app: the resources with their
 // computed options, in the order cors_after_request tries them.
@@ -141,10 +140,10 @@ func flaskSerialize(opts map[string]json.RawMessage, field string, set *pattern.
 		d.has(n)
 	}
 	o := &flaskOptions{
-		credentials:  pyTruthy(opts, "supports_credentials", false),
-		sendWildcard: pyTruthy(opts, "send_wildcard", false),
-		varyHeader:   pyTruthy(opts, "vary_header", true),
-		alwaysSend:   pyTruthy(opts, "always_send", true),
+		credentials:  flaskfix.Truthy(opts, "supports_credentials", false),
+		sendWildcard: flaskfix.Truthy(opts, "send_wildcard", false),
+		varyHeader:   flaskfix.Truthy(opts, "vary_header", true),
+		alwaysSend:   flaskfix.Truthy(opts, "always_send", true),
 	}
 	var err error
 	if o.origins, err = flaskPatterns(opts, "origins", field, true, set); err != nil {
@@ -193,30 +192,6 @@ func flaskCheckAlwaysSendOrigin(o *flaskOptions, field string) error {
 		return &FieldError{field + "origins", fmt.Sprintf("%q: with always_send the library sends it as Access-Control-Allow-Origin, and corsplay only emulates ASCII header values without CR, LF or NUL", lits[0])}
 	}
 	return nil
-}
-
-// pyTruthy is Python's bool() of a JSON value: false, null, 0, "", [] and
-// {} are false; anything else, "false" and "0" included, is true.
-func pyTruthy(opts map[string]json.RawMessage, name string, def bool) bool {
-	raw, ok := opts[name]
-	if !ok {
-		return def
-	}
-	s := strings.TrimSpace(string(raw))
-	switch {
-	case s == "false" || s == "null" || s == `""` || s == "":
-		return false
-	case strings.HasPrefix(s, "["):
-		var l []json.RawMessage
-		return json.Unmarshal(raw, &l) != nil || len(l) > 0
-	case strings.HasPrefix(s, "{"):
-		var m map[string]json.RawMessage
-		return json.Unmarshal(raw, &m) != nil || len(m) > 0
-	case s[0] == '-' || (s[0] >= '0' && s[0] <= '9'):
-		f, err := strconv.ParseFloat(s, 64)
-		return err != nil || f != 0
-	}
-	return true
 }
 
 // flaskStrings reads a string or a list of strings; ok is false for null.
@@ -312,7 +287,7 @@ func flaskMethods(opts map[string]json.RawMessage, field string) (string, error)
 // (0, "", false, null: the final `if v` filter drops it).
 func flaskMaxAge(opts map[string]json.RawMessage, field string) (string, error) {
 	raw, ok := opts["max_age"]
-	if !ok || !pyTruthy(opts, "max_age", false) {
+	if !ok || !flaskfix.Truthy(opts, "max_age", false) {
 		return "", nil
 	}
 	var s string
