@@ -160,7 +160,7 @@ type Summary struct {
 	// Flagged are the origins entries the library reads otherwise than
 	// they look (a string searched as a substring, a pattern taken as
 	// text), each said in the library's words.
-	Flagged []Flagged
+	Flagged []Flagged `json:",omitempty"`
 	// Notes say what the summary cannot (a path the options apply to, a
 	// per-resource difference), one sentence each.
 	Notes []string
