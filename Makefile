@@ -57,11 +57,11 @@ vet:
 # Debian packages the tests run for real: the browser oracles (Chromium,
 # Firefox ESR, WebKitGTK's MiniBrowser with its WebDriver, under Xvfb),
 # the libraries the engine emulates (Flask-CORS 3.0.10, Starlette (and uvicorn, which runs its exported programs),
-# django-cors-headers with Django, rack-cors with Rack), nginx and Apache
+# django-cors-headers with Django, rack-cors with Rack and WEBrick), nginx and Apache
 # (exported configurations and the web-server emulations are run), curl
 # (corsplay import reads its real output). The tests never skip: without them they fail,
 # so install what is missing (as root).
-DEBS := chromium firefox-esr webkit2gtk-driver xvfb python3-flask-cors python3-starlette python3-uvicorn python3-django-cors-headers ruby-rack-cors nginx-light apache2 curl
+DEBS := chromium firefox-esr webkit2gtk-driver xvfb python3-flask-cors python3-starlette python3-uvicorn python3-django-cors-headers ruby-rack-cors ruby-webrick nginx-light apache2 curl
 deps:
 	@missing=$$(for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -97,6 +97,7 @@ type imported struct {
 	rs      *rsCors
 	rsOpts  rsOptions
 	express *expressCors
+	sum     *server.Summary // a library of engine/server's registry
 
 	set   pattern.Set    // the policy's patterns, within their limits
 	meter *pattern.Meter // pays for matching the library's patterns
@@ -265,6 +266,7 @@ func (im *imported) summary(l Library) {
 		return
 	}
 	sum := r.Summarize(l.Options)
+	im.sum = &sum
 	p := &im.policy
 	p.Credentials = sum.Credentials
 	switch sum.AnyOrigin {

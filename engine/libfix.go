@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -60,6 +61,9 @@ func libNeedOf(s Scenario, out Outcome) libNeed {
 	}
 	n := libNeed{Page: s.Page, Credentials: s.Request.Credentials == CredentialsInclude,
 		Method: strings.ToUpper(NormalizeMethod(s.Request.Method)), Preflight: out.Preflight != nil}
+	if u, err := url.Parse(s.Request.URL); err == nil {
+		n.Path = u.EscapedPath()
+	}
 	if out.Preflight != nil {
 		acrh, _ := out.Preflight.Request.Headers.Get(headerRequestHeaders)
 		for h := range strings.SplitSeq(acrh, ",") {

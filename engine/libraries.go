@@ -16,5 +16,6 @@ import (
 	_ "corsplay/engine/server/gorillahandlers"
 	_ "corsplay/engine/server/honocors"
 	_ "corsplay/engine/server/koacors"
+	_ "corsplay/engine/server/rackcors"
 	_ "corsplay/engine/server/starlette"
 )

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"corsplay/engine/pattern"
+	"corsplay/engine/server"
 	"corsplay/internal/lazyre"
 )
 
@@ -1456,10 +1457,72 @@ func lintLibrary(l *linter) {
 		lintRSCors(l, im.rs)
 	case im.express != nil:
 		lintExpressCors(l, im.express)
+	case im.sum != nil:
+		lintSummarized(l, im.sum)
 	}
 	for _, fe := range im.flagged {
 		lintFlaggedEntry(l, fe)
 	}
+}
+
+// lintSummarized reports, for a library of engine/server's registry, an
+// answer to every origin (ORIGIN-001 to 003) and the entries it reads
+// otherwise than they look (ORIGIN-016), in the library's own words, each
+// attacker's origin confirmed by asking the emulation.
+func lintSummarized(l *linter, sum *server.Summary) {
+	im, title, opt, page := l.lib.imp, l.lib.title(), l.originsOption(), l.examplePage()
+	set := opt + " is " + im.anyEntry
+	if im.anyDefault {
+		set = opt + " is not set, and " + title + " then lets every origin in"
+	}
+	switch l.p.AnyOrigin {
+	case AnyOriginReflect:
+		l.reflectFinding(set+": "+title+" copies the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)", "credentials",
+			fmt.Sprintf("List the exact origins of your frontend in %s, such as %q: %s then answers only those.", opt, page, title),
+			fmt.Sprintf("If any site may read, have %s answer * (browsers never send cookies to a * answer); otherwise list the sites that may read in %s.", title, opt))
+	case AnyOriginWildcard:
+		if l.p.Credentials {
+			l.add(Finding{ID: "ORIGIN-001", Severity: SeverityError, Title: title + " answers * with credentials",
+				Detail: set + ": " + title + " then answers with Access-Control-Allow-Origin: *, and with credentials on it adds Access-Control-Allow-Credentials: true. Browsers reject * on any request sent with cookies (credentials: \"include\"), so every credentialed call fails with a CORS error, while calls without cookies work from any site.",
+				Fix:    fmt.Sprintf("List your frontend's origins in %s, such as %q, or turn credentials off if the data is public.", opt, page)})
+		}
+	}
+	for _, fl := range sum.Flagged {
+		lintSummaryFlag(l, fl)
+	}
+}
+
+// lintSummaryFlag is ORIGIN-016 for a library's flagged entry: danger
+// when it lets in an origin a stranger can register, an error when it lets
+// in nothing it was written for.
+func lintSummaryFlag(l *linter, fl server.Flagged) {
+	hit, hitCookies := "", false
+	for _, c := range fl.Candidates {
+		if r, wc := l.readsFrom(c); r || wc {
+			hit, hitCookies = c, wc
+			break
+		}
+	}
+	intendedRefused := false
+	if fl.Intended != "" {
+		r, wc := l.readsFrom(fl.Intended)
+		intendedRefused = !r && !wc
+	}
+	f := Finding{ID: "ORIGIN-016", Severity: SeverityWarning, Title: fl.Title, Detail: fl.Detail, Fix: fl.Fix}
+	switch stranger := hit != "" && strangerOwns(hit, fl.Host); {
+	case stranger:
+		f.Severity = SeverityDanger
+		f.Detail += fmt.Sprintf(" It lets in %s, an origin anyone can register: script there can %s.", hit, readsWhat(hitCookies))
+	case hit == "" || intendedRefused:
+		f.Severity = SeverityError
+	default:
+		f.Detail += fmt.Sprintf(" It lets in %s, which it was probably not meant to.", hit)
+	}
+	l.cover(fl.Entry)
+	if hit != "" {
+		l.cover(hit)
+	}
+	l.add(f)
 }
 
 // ORIGIN-002 and ORIGIN-003 for Flask-CORS: origins "*" (its default)

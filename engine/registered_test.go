@@ -26,7 +26,7 @@ type listCORS struct {
 
 func (c listCORS) Respond(r message.Request) message.Response {
 	origin, _ := r.Headers.Get("Origin")
-	if !slices.Contains(c.origins, origin) {
+	if !slices.Contains(c.origins, origin) && !slices.Contains(c.origins, "*") {
 		return message.Response{Status: 200}
 	}
 	hs := message.Headers{{Name: "Access-Control-Allow-Origin", Value: origin}}
@@ -67,7 +67,16 @@ func listSummary(opts map[string]json.RawMessage) server.Summary {
 	json.Unmarshal(opts["origins"], &origins)
 	json.Unmarshal(opts["credentials"], &sum.Credentials)
 	for _, o := range origins {
-		sum.Origins = append(sum.Origins, server.Entry{Written: o, Policy: o})
+		switch {
+		case o == "*":
+			sum.AnyOrigin, sum.AnyEntry = "reflect", `"*"`
+		case strings.Contains(o, "*"):
+			sum.Flagged = append(sum.Flagged, server.Flagged{Entry: o, Title: "A wildcard is plain text to list-cors: " + o,
+				Detail: "list-cors compares each entry with the Origin exactly.", Fix: "List the origins.",
+				Intended: strings.Replace(o, "*", "app", 1)})
+		default:
+			sum.Origins = append(sum.Origins, server.Entry{Written: o, Policy: o})
+		}
 	}
 	return sum
 }
@@ -177,6 +186,23 @@ func TestRegisteredLibraryAdvice(t *testing.T) {
 	}
 	if !slices.Contains(ids, "ORIGIN-004") {
 		t.Errorf("a listed null origin: findings %q, want ORIGIN-004", ids)
+	}
+	for _, tt := range []struct {
+		options, id, severity, mentions string
+	}{
+		{`{"origins": ["*"], "credentials": true}`, "ORIGIN-002", engine.SeverityDanger, `origins is "*": list-cors copies the request's Origin`},
+		{`{"origins": ["*"]}`, "ORIGIN-003", engine.SeverityWarning, "list-cors reflects any origin"},
+		{`{"origins": ["https://*.example.com"]}`, "ORIGIN-016", engine.SeverityError, "A wildcard is plain text to list-cors"},
+	} {
+		var got *engine.Finding
+		for _, f := range engine.Lint(libScenario(t, "test-list-cors", tt.options)) {
+			if f.ID == tt.id {
+				got = &f
+			}
+		}
+		if got == nil || got.Severity != tt.severity || !strings.Contains(got.Title+" "+got.Detail, tt.mentions) {
+			t.Errorf("%s: %s = %+v, want %s mentioning %q", tt.options, tt.id, got, tt.severity, tt.mentions)
+		}
 	}
 
 	s = libScenario(t, "test-list-cors", `{"origins": ["https://other.example"]}`)

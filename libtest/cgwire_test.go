@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,11 +78,16 @@ func (s *cgServer) do(t *testing.T, req engine.HTTPRequest) cgAnswer {
 	return cgExchange(t, client, req)
 }
 
-// cgRaw is the request as bytes: the request line, Host, the request's
-// header lines as given, and Connection: close.
+// cgRaw is the request as bytes: the request line (the URL's path, /r
+// when it has none), Host, the request's header lines as given, and
+// Connection: close.
 func cgRaw(req engine.HTTPRequest) []byte {
 	var b bytes.Buffer
-	b.WriteString(req.Method + " /r HTTP/1.1\r\nHost: api.example.com\r\n")
+	path := "/r"
+	if u, err := url.Parse(req.URL); err == nil && u.Path != "" {
+		path = u.RequestURI()
+	}
+	b.WriteString(req.Method + " " + path + " HTTP/1.1\r\nHost: api.example.com\r\n")
 	for _, h := range req.Headers {
 		b.WriteString(h.Name + ": " + h.Value + "\r\n")
 	}

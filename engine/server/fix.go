@@ -43,6 +43,7 @@ type Need struct {
 	Method      string   // as the browser sends it (upper case)
 	Headers     []string // the unsafe request headers, as the page writes them
 	Preflight   bool     // a preflight is sent
+	Path        string   // the request URL's path, for options that depend on it
 }
 
 // Opt is one option of a call: its name and JSON value.

@@ -157,6 +157,10 @@ type Summary struct {
 	// (`"*"`, `True`); "" when none does or it is the default.
 	AnyEntry    string
 	Credentials bool
+	// Flagged are the origins entries the library reads otherwise than
+	// they look (a string searched as a substring, a pattern taken as
+	// text), each said in the library's words.
+	Flagged []Flagged
 	// Notes say what the summary cannot (a path the options apply to, a
 	// per-resource difference), one sentence each.
 	Notes []string
@@ -173,4 +177,21 @@ type Entry struct {
 	// Regex: the user wrote a regular expression (not an entry the library
 	// or the summary turned into one).
 	Regex bool
+}
+
+// Flagged is an origins entry the library reads otherwise than it looks.
+// The lint asks the emulation which of Candidates it really lets in: one a
+// stranger can register makes it dangerous, none an error.
+type Flagged struct {
+	Entry  string // as written
+	Title  string // "A string allow_origins is searched as a substring: ..."
+	Detail string // how the library reads it, in its words
+	Fix    string // what to write instead, in its syntax
+	// Intended is an origin the entry was surely written for ("" when
+	// unclear); Candidates are origins the library's reading may let in,
+	// a stranger's first; Host is the host the entry names, to tell a
+	// stranger's origin from the owner's.
+	Intended   string
+	Candidates []string
+	Host       string
 }

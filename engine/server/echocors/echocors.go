@@ -22,7 +22,7 @@ import (
 
 func init() {
 	lib := &server.Library{
-		Name: "echo-cors", Version: "v4.16.6", Default: true, Title: "Echo's CORS middleware", Language: "Go",
+		Name: "echo-cors", Version: "v4.16.6", Default: true, Title: "Echo CORS middleware", Language: "Go",
 		Call: "e.Use(middleware.CORSWithConfig(middleware.CORSConfig{…}))", OriginsOption: "AllowOrigins",
 		Options: []server.Option{
 			{Name: "AllowOrigins", Type: "list of strings", Default: `[]string{"*"}`, Doc: "Origins let in: \"*\", exact origins (case-sensitive), and patterns where * is any text (dots included) and ? one character."},

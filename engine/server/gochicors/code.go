@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"corsplay/engine/server"
 )
 
 // export writes a Go program serving the options with go-chi/cors.
@@ -14,6 +16,26 @@ func export(m map[string]json.RawMessage) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/go-chi/cors\"\n)\n\nfunc main() {\n\tc := cors.New(" +
+		literal(o, "\t") + ")\n\t// The app answers \"ok\" to every method on /r (and on any other path).\n" +
+		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\tw.Write([]byte(\"ok\"))\n\t})\n" +
+		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", c.Handler(ok)))\n}\n", nil
+}
+
+// call is the configuration as a program writes it, for the fixes:
+// cors.Handler(cors.Options{…}).
+func call(opts []server.Opt) string {
+	m := map[string]json.RawMessage{}
+	for _, o := range opts {
+		m[o.Name] = o.Raw
+	}
+	o, _ := decode(m)
+	return "cors.Handler(" + literal(o, "") + ")"
+}
+
+// literal writes the options as a cors.Options literal: the fields set, one
+// a line, aligned as gofmt aligns them, the lines indented by indent.
+func literal(o options, indent string) string {
 	type kv struct{ k, v string }
 	var set []kv
 	list := func(k string, l []string) {
@@ -41,25 +63,18 @@ func export(m map[string]json.RawMessage) (string, error) {
 	if o.Debug {
 		set = append(set, kv{"Debug", "true"})
 	}
-	var b strings.Builder
-	b.WriteString("package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/go-chi/cors\"\n)\n\nfunc main() {\n\tc := cors.New(cors.Options{")
+	if len(set) == 0 {
+		return "cors.Options{}"
+	}
 	width := 0
 	for _, f := range set {
 		width = max(width, len(f.k))
 	}
-	for i, f := range set {
-		if i == 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString("\t\t" + f.k + ":" + strings.Repeat(" ", width-len(f.k)+1) + f.v + ",\n")
+	b := "cors.Options{\n"
+	for _, f := range set {
+		b += indent + "\t" + f.k + ":" + strings.Repeat(" ", width-len(f.k)+1) + f.v + ",\n"
 	}
-	if len(set) > 0 {
-		b.WriteString("\t")
-	}
-	b.WriteString("})\n\t// The app answers \"ok\" to every method on /r (and on any other path).\n" +
-		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\tw.Write([]byte(\"ok\"))\n\t})\n" +
-		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", c.Handler(ok)))\n}\n")
-	return b.String(), nil
+	return b + indent + "}"
 }
 
 // importText reads a cors.Options literal, as written in Go, optionally

@@ -48,6 +48,7 @@ func init() {
 		Export:    export,
 		Import:    importText,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
 }
 

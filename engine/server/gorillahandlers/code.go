@@ -13,7 +13,16 @@ func export(m map[string]json.RawMessage) (string, error) {
 	if _, err := newCors(m); err != nil {
 		return "", err
 	}
-	var calls []string
+	return "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/gorilla/handlers\"\n)\n\nfunc main() {\n\tcors := " +
+		call(m, "\t") + "\n\t// The app answers \"ok\" to every method on /r (and on any other path).\n" +
+		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\tw.Write([]byte(\"ok\"))\n\t})\n" +
+		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", cors(ok)))\n}\n", nil
+}
+
+// call writes handlers.CORS(…) with one option function a line for each
+// present key, in the order of keys, the lines indented by indent.
+func call(m map[string]json.RawMessage, indent string) string {
+	b := "handlers.CORS("
 	for _, k := range keys {
 		raw, ok := m[k]
 		if !ok {
@@ -43,17 +52,12 @@ func export(m map[string]json.RawMessage) (string, error) {
 				arg = "[]string{" + strings.Join(q, ", ") + "}"
 			}
 		}
-		calls = append(calls, "\t\thandlers."+k+"("+arg+"),\n")
+		b += "\n" + indent + "\thandlers." + k + "(" + arg + "),"
 	}
-	var b strings.Builder
-	b.WriteString("package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/gorilla/handlers\"\n)\n\nfunc main() {\n\tcors := handlers.CORS(")
-	if len(calls) > 0 {
-		b.WriteString("\n" + strings.Join(calls, "") + "\t")
+	if b[len(b)-1] == ',' {
+		b += "\n" + indent
 	}
-	b.WriteString(")\n\t// The app answers \"ok\" to every method on /r (and on any other path).\n" +
-		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\tw.Write([]byte(\"ok\"))\n\t})\n" +
-		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", cors(ok)))\n}\n")
-	return b.String(), nil
+	return b + ")"
 }
 
 // importText reads a handlers.CORS(…) call, as written in Go, maybe

@@ -47,6 +47,7 @@ func init() {
 		Export:    export,
 		Import:    importText,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
 }
 

@@ -26,24 +26,29 @@ func export(m map[string]json.RawMessage) (string, error) {
 			return "", oe
 		}
 	}
-	names := slices.Clone(order)
-	for k := range m {
-		if !slices.Contains(order, k) {
-			names = append(names, k)
+	var opts []server.Opt
+	for _, k := range order {
+		if raw, ok := m[k]; ok {
+			opts = append(opts, server.Opt{Name: k, Raw: raw})
 		}
 	}
-	slices.Sort(names[len(order):])
-	kw := ""
-	for _, k := range names {
-		if raw, ok := m[k]; ok {
-			var v any
-			d := json.NewDecoder(bytes.NewReader(raw))
-			d.UseNumber()
-			if err := d.Decode(&v); err != nil {
-				return "", &server.OptionError{Path: k, Problem: err.Error()}
-			}
-			kw += "            " + k + "=" + pyLiteral(v) + ",\n"
+	var rest []string
+	for k := range m {
+		if !slices.Contains(order, k) {
+			rest = append(rest, k)
 		}
+	}
+	slices.Sort(rest)
+	for _, k := range rest {
+		opts = append(opts, server.Opt{Name: k, Raw: m[k]})
+	}
+	args, err := keywords(opts)
+	if err != nil {
+		return "", err
+	}
+	kw := ""
+	for _, a := range args {
+		kw += "            " + a + ",\n"
 	}
 	return `# Starlette 0.26.1's CORSMiddleware (FastAPI's CORSMiddleware is the same
 # class) in front of an app whose /r answers "ok" to GET, POST, PUT, DELETE
@@ -74,6 +79,51 @@ app = Starlette(
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port=int(os.environ.get("PORT", "8080")))
 `, nil
+}
+
+// keywords writes the options as Python keyword arguments, name=value;
+// names Python cannot take as keywords go last, in **{...}.
+func keywords(opts []server.Opt) ([]string, error) {
+	var out, odd []string
+	for _, o := range opts {
+		var v any
+		d := json.NewDecoder(bytes.NewReader(o.Raw))
+		d.UseNumber()
+		if err := d.Decode(&v); err != nil {
+			return nil, &server.OptionError{Path: o.Name, Problem: err.Error()}
+		}
+		if pyName(o.Name) {
+			out = append(out, o.Name+"="+pyLiteral(v))
+		} else {
+			odd = append(odd, strconv.QuoteToASCII(o.Name)+": "+pyLiteral(v))
+		}
+	}
+	if len(odd) > 0 {
+		out = append(out, "**{"+strings.Join(odd, ", ")+"}")
+	}
+	return out, nil
+}
+
+// pyName reports whether s is an ASCII Python identifier and no keyword.
+func pyName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isIdent(s[i]) || s[i] >= utf8.RuneSelf || i == 0 && s[i] <= '9' {
+			return false
+		}
+	}
+	return s != "" && !strings.Contains(" False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield ", " "+s+" ")
+}
+
+// call is app.add_middleware(CORSMiddleware, ...), as FastAPI's
+// documentation writes it: on one line when it fits, else one argument a
+// line.
+func call(opts []server.Opt) string {
+	args, _ := keywords(opts)
+	args = append([]string{"CORSMiddleware"}, args...)
+	if line := "app.add_middleware(" + strings.Join(args, ", ") + ")"; len(line) <= 79 {
+		return line
+	}
+	return "app.add_middleware(\n    " + strings.Join(args, ",\n    ") + ",\n)"
 }
 
 // pyLiteral writes a JSON value as a Python literal. Go's ASCII quoting is

@@ -37,7 +37,7 @@ const name = "starlette"
 
 func init() {
 	server.Register(&server.Library{
-		Name: name, Version: "0.26.1", Default: true, Title: "Starlette's CORSMiddleware", Language: "Python",
+		Name: name, Version: "0.26.1", Default: true, Title: "Starlette CORSMiddleware", Language: "Python",
 		Call: "CORSMiddleware(app, …)", OriginsOption: "allow_origins",
 		Options: optionList(),
 		Quirks: []string{
@@ -54,7 +54,7 @@ func init() {
 			`A bad allow_origin_regex raises re.error when the middleware stack is built, at the first request: the server answers nothing but errors.`,
 			`Header names are sent in lower case, as ASGI servers pass them on.`,
 		},
-		New: newMiddleware, Export: export, Import: importCall, Summarize: summarize,
+		New: newMiddleware, Export: export, Import: importCall, Summarize: summarize, Fixer: fixer,
 	})
 }
 
