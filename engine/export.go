@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+
+	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
 // Export targets.
@@ -261,32 +261,8 @@ func pyValue(v any) string {
 	panic(fmt.Sprintf("pyValue %T", v))
 }
 
-// pyString is a Python 3 string literal: plain when it can be, raw for
-// regular expressions, escaped otherwise.
-func pyString(s string) string {
-	printable := utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) })
-	switch {
-	case printable && !strings.ContainsAny(s, `\'`):
-		return "'" + s + "'"
-	case printable && !strings.Contains(s, "'") && !strings.HasSuffix(s, `\`):
-		return "r'" + s + "'"
-	}
-	var b strings.Builder
-	b.WriteByte('\'')
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == '\'':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == utf8.RuneError || !unicode.IsPrint(r):
-			fmt.Fprintf(&b, `\U%08x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
+// pyString is a Python 3 string literal (the one Flask-CORS's fixes print).
+var pyString = flaskfix.PyString
 
 // Go literals.
 

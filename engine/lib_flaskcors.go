@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"corsplay/engine/pattern"
+	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
 // This file emulates Flask-CORS 3.0.10 ("flask-cors") as Debian 12 ships it
@@ -27,7 +28,8 @@ import (
 // flask_cors/extension.py of that package.
 //
 // The emulation returns only the CORS headers (Access-Control-* and Vary);
-// it leaves out Flask's Allow header, whose order varies between runs.
+// it leaves out Flask's Allow header, whose order varies between runs. The
+// status is Flask's, whose own static route answers 404 under /static/.
 //
 // Python values from JSON: boolean options follow Python truthiness ("false"
 // is true); origins, allow_headers and resources strings are Python regular
@@ -39,7 +41,8 @@ import (
 // a *FieldError rather than guessed.
 //
 // Request headers are read as werkzeug's development server hands them to
-// WSGI: Latin-1 strings, repeated headers joined with ",". Not emulated, and
+// WSGI: Latin-1 strings, repeated headers joined with ",", leading blanks
+// stripped and trailing ones kept. Not emulated, and
 // refused with a *FieldError: null origins or allow_headers, lists holding
 // anything but strings, values the library would send that are not ASCII
 // or hold CR, LF or NUL (werkzeug sends Latin-1 bytes, or fails). Known
@@ -54,9 +57,7 @@ const flaskCORSName = "flask-cors"
 
 // flaskCORSOptionNames are the keys of core.DEFAULT_OPTIONS: any other key is
 // an unknown option (serialize_options logs it and goes on).
-var flaskCORSOptionNames = []string{"origins", "methods", "allow_headers", "expose_headers",
-	"supports_credentials", "max_age", "send_wildcard", "automatic_options", "vary_header",
-	"resources", "intercept_exceptions", "always_send"}
+var flaskCORSOptionNames = flaskfix.Names
 
 // flaskCORS is CORS(app, **options) after init_app: the resources with their
 // computed options, in the order cors_after_request tries them.
@@ -139,10 +140,10 @@ func flaskSerialize(opts map[string]json.RawMessage, field string, set *pattern.
 		d.has(n)
 	}
 	o := &flaskOptions{
-		credentials:  pyTruthy(opts, "supports_credentials", false),
-		sendWildcard: pyTruthy(opts, "send_wildcard", false),
-		varyHeader:   pyTruthy(opts, "vary_header", true),
-		alwaysSend:   pyTruthy(opts, "always_send", true),
+		credentials:  flaskfix.Truthy(opts, "supports_credentials", false),
+		sendWildcard: flaskfix.Truthy(opts, "send_wildcard", false),
+		varyHeader:   flaskfix.Truthy(opts, "vary_header", true),
+		alwaysSend:   flaskfix.Truthy(opts, "always_send", true),
 	}
 	var err error
 	if o.origins, err = flaskPatterns(opts, "origins", field, true, set); err != nil {
@@ -191,30 +192,6 @@ func flaskCheckAlwaysSendOrigin(o *flaskOptions, field string) error {
 		return &FieldError{field + "origins", fmt.Sprintf("%q: with always_send the library sends it as Access-Control-Allow-Origin, and corsplay only emulates ASCII header values without CR, LF or NUL", lits[0])}
 	}
 	return nil
-}
-
-// pyTruthy is Python's bool() of a JSON value: false, null, 0, "", [] and
-// {} are false; anything else, "false" and "0" included, is true.
-func pyTruthy(opts map[string]json.RawMessage, name string, def bool) bool {
-	raw, ok := opts[name]
-	if !ok {
-		return def
-	}
-	s := strings.TrimSpace(string(raw))
-	switch {
-	case s == "false" || s == "null" || s == `""` || s == "":
-		return false
-	case strings.HasPrefix(s, "["):
-		var l []json.RawMessage
-		return json.Unmarshal(raw, &l) != nil || len(l) > 0
-	case strings.HasPrefix(s, "{"):
-		var m map[string]json.RawMessage
-		return json.Unmarshal(raw, &m) != nil || len(m) > 0
-	case s[0] == '-' || (s[0] >= '0' && s[0] <= '9'):
-		f, err := strconv.ParseFloat(s, 64)
-		return err != nil || f != 0
-	}
-	return true
 }
 
 // flaskStrings reads a string or a list of strings; ok is false for null.
@@ -310,7 +287,7 @@ func flaskMethods(opts map[string]json.RawMessage, field string) (string, error)
 // (0, "", false, null: the final `if v` filter drops it).
 func flaskMaxAge(opts map[string]json.RawMessage, field string) (string, error) {
 	raw, ok := opts["max_age"]
-	if !ok || !pyTruthy(opts, "max_age", false) {
+	if !ok || !flaskfix.Truthy(opts, "max_age", false) {
 		return "", nil
 	}
 	var s string
@@ -550,13 +527,16 @@ func (f *flaskCORS) respond(req HTTPRequest) Response {
 
 // flaskStatus is Flask's routing answer for the app's routes "/" and
 // "/<path:p>": 404 when the path has a newline (the path converter's "."
-// does not match it), else 200 for the route's methods and Flask's automatic
-// HEAD and OPTIONS, 405 otherwise (werkzeug upper-cases the method).
+// does not match it) and for GET or HEAD of a file under /static/ (Flask's
+// own static route; the app has no files), else 200 for the route's methods
+// and Flask's automatic HEAD and OPTIONS, 405 otherwise (werkzeug
+// upper-cases the method).
 func flaskStatus(method, requestPath string) int {
-	if strings.Contains(requestPath, "\n") {
+	m := strings.ToUpper(method)
+	if strings.Contains(requestPath, "\n") || (m == "GET" || m == "HEAD") && len(requestPath) > 8 && requestPath[:8] == "/static/" && requestPath[8] != '/' {
 		return 404
 	}
-	switch strings.ToUpper(method) {
+	switch m {
 	case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS":
 		return 200
 	}
@@ -736,14 +716,14 @@ func (o *flaskOptions) vary(origins []string) bool {
 
 // wsgiHeader is request.headers.get(name) under werkzeug's development
 // server: names compared upper-cased with "-" and "_" alike, repeated
-// headers joined with ",", the value decoded as Latin-1 (PEP 3333). Values
-// are trimmed of SP and HTAB, as on the wire.
+// headers joined with ",", each value stripped of leading SP and HTAB only
+// (http.client keeps trailing ones), the value decoded as Latin-1 (PEP 3333).
 func wsgiHeader(hs Headers, name string) string {
 	key := wsgiKey(name)
 	var vals []string
 	for _, h := range hs {
 		if wsgiKey(h.Name) == key {
-			vals = append(vals, trimOWS(h.Value))
+			vals = append(vals, strings.TrimLeft(h.Value, " \t"))
 		}
 	}
 	return latin1Decode(strings.Join(vals, ","))

@@ -384,33 +384,6 @@ func readJSONNode(d *json.Decoder) (jsonNode, error) {
 	return jsonNode{}, fmt.Errorf("unexpected %v", tok)
 }
 
-// pyLiteral writes a JSON value as Python source.
-func pyLiteral(n jsonNode) string {
-	switch n.kind {
-	case 's':
-		return pyString(n.text)
-	case 't':
-		return "True"
-	case 'f':
-		return "False"
-	case 'z':
-		return "None"
-	case 'a':
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = pyLiteral(it)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case 'o':
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = pyString(n.keys[i]) + ": " + pyLiteral(it)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return n.text
-}
-
 // jsLiteral writes a JSON value as JavaScript source; {"regexp": p,
 // "flags": f} is the RegExp literal /p/f, as the express emulation reads it.
 func jsLiteral(n jsonNode) string {
@@ -511,28 +484,6 @@ func goLiteral(n jsonNode) string {
 
 // callLine is the maximum width of a call printed on one line.
 const callLine = 79
-
-// pyCall prints CORS(app, name=value, …): on one line when it fits, else
-// one option a line. A name that is no identifier goes in **{…}.
-func pyCall(fn string, first string, opts []libOpt) string {
-	args := []string{first}
-	var odd []string
-	for _, o := range opts {
-		v := pyLiteral(parseJSONNode(o.Raw))
-		if isIdentifier(o.Name) {
-			args = append(args, o.Name+"="+v)
-		} else {
-			odd = append(odd, pyString(o.Name)+": "+v)
-		}
-	}
-	if len(odd) > 0 {
-		args = append(args, "**{"+strings.Join(odd, ", ")+"}")
-	}
-	if line := fn + "(" + strings.Join(args, ", ") + ")"; len(line) <= callLine {
-		return line
-	}
-	return fn + "(\n    " + strings.Join(args, ",\n    ") + ",\n)"
-}
 
 // goCall prints fn(pkg.Type{…}) with one field a line, as gofmt lays them
 // out.

@@ -82,23 +82,6 @@ func startFlask6(t *testing.T) *flaskHarness {
 	return h
 }
 
-// flask6Answer is a status and header lines "Name: value" in wire order.
-type flask6Answer struct {
-	ConfigError string
-	Status      int
-	Lines       []string
-}
-
-func (a flask6Answer) String() string {
-	if a.ConfigError != "" {
-		return "ConfigError: " + a.ConfigError
-	}
-	return fmt.Sprintf("%d\n    %s", a.Status, strings.Join(a.Lines, "\n    "))
-}
-
-// flaskAppHeaders are the lines Flask and werkzeug write themselves.
-var flaskAppHeaders = []string{"server", "date", "content-type", "content-length", "allow", "connection"}
-
 // flask6Real is the real library's answer to one case.
 type flask6Real struct {
 	answer   flask6Answer
@@ -166,39 +149,6 @@ func (h *flaskHarness) realAnswers(t *testing.T, cases []flaskCase) []flask6Real
 		}
 	}
 	return out
-}
-
-// readRawAnswer parses a status line and header lines as sent.
-func readRawAnswer(r *bufio.Reader) (flask6Answer, []string, error) {
-	var a flask6Answer
-	var app []string
-	line, err := r.ReadString('\n')
-	if err != nil {
-		return a, nil, err
-	}
-	f := strings.Fields(line)
-	if len(f) < 2 {
-		return a, nil, fmt.Errorf("status line %q", line)
-	}
-	if a.Status, err = strconv.Atoi(f[1]); err != nil {
-		return a, nil, err
-	}
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return a, nil, err
-		}
-		line = strings.TrimSuffix(line, "\r\n")
-		if line == "" {
-			return a, app, nil
-		}
-		name, _, _ := strings.Cut(line, ":")
-		if slices.Contains(flaskAppHeaders, strings.ToLower(name)) {
-			app = append(app, name)
-			continue
-		}
-		a.Lines = append(a.Lines, line)
-	}
 }
 
 // emulated6 answers c with the engine at version 6.0.2 (or the default
@@ -528,19 +478,8 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		reqs = append(reqs, flaskCase{method: m, headers: append(hs, [2]string{"Access-Control-Request-Private-Network", "true"})})
 	}
 	// Start every program at once (Flask takes a while to start), each on
-	// its own port; kill them all at the end whatever happens.
-	type run struct {
-		options, code, addr string
-		out                 *syncbuf.Buffer
-		done                chan struct{}
-		stop                func()
-	}
-	var runs []*run
-	t.Cleanup(func() {
-		for _, r := range runs {
-			r.stop()
-		}
-	})
+	// its own port; they are all killed at the end whatever happens.
+	var runs []*flask6Program
 	for _, options := range configs {
 		var opts map[string]json.RawMessage
 		if err := json.Unmarshal([]byte(options), &opts); err != nil {
@@ -550,76 +489,31 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Export(%s): %v", options, err)
 		}
-		port, err := exPickPort()
-		if err != nil {
-			t.Fatal(err)
-		}
-		file := filepath.Join(t.TempDir(), "app.py")
-		if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(flaskPython, file)
-		cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH="+dir, "PORT="+strconv.Itoa(port))
-		r := &run{options: options, code: code, addr: "127.0.0.1:" + strconv.Itoa(port), out: &syncbuf.Buffer{}, done: make(chan struct{})}
-		cmd.Stdout, cmd.Stderr = r.out, r.out
-		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		go func() { cmd.Wait(); close(r.done) }()
-		r.stop = func() { cmd.Process.Kill(); <-r.done }
-		runs = append(runs, r)
+		runs = append(runs, startFlask6Program(t, dir, code))
 	}
 	compared := 0
 	for i, r := range runs {
-		options, code, addr, out, done := r.options, r.code, r.addr, r.out, r.done
+		options := configs[i]
 		// The emulation's verdict on the configuration first.
 		c0 := flaskCase{name: fmt.Sprintf("export %d", i), options: options, method: "GET"}
 		want0, _, err := c0.emulated6(t, flask6Version)
 		if err != nil {
 			t.Fatalf("%s: %v", c0.name, err)
 		}
-		listening := false
-		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline) && !listening; {
-			select {
-			case <-done:
-				deadline = time.Time{}
-			case <-time.After(20 * time.Millisecond):
-				if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-					c.Close()
-					listening = true
-				}
-			}
-		}
+		listening := r.wait()
 		if want0.ConfigError != "" {
-			if listening || !strings.Contains(out.String(), want0.ConfigError) {
-				t.Errorf("%s: the emulation refuses %s with %q; the exported program (listening: %v) said:\n%s", c0.name, options, want0.ConfigError, listening, out.String())
+			if listening || !strings.Contains(r.out.String(), want0.ConfigError) {
+				t.Errorf("%s: the emulation refuses %s with %q; the exported program (listening: %v) said:\n%s", c0.name, options, want0.ConfigError, listening, r.out.String())
 			}
 			compared++
 			continue
 		}
 		if !listening {
-			t.Fatalf("%s: the exported program did not listen on %s:\n%s\n%s", c0.name, addr, out.String(), code)
+			t.Fatalf("%s: the exported program did not listen on %s:\n%s\n%s", c0.name, r.addr, r.out.String(), r.code)
 		}
 		for _, q := range reqs {
 			q.options, q.name = options, c0.name+" "+q.method+" "+fmt.Sprint(q.headers)
-			conn, err := net.Dial("tcp", addr)
-			if err != nil {
-				t.Fatal(err)
-			}
-			conn.SetDeadline(time.Now().Add(5 * time.Second))
-			var b bytes.Buffer
-			fmt.Fprintf(&b, "%s /r HTTP/1.1\r\nHost: %s\r\n", q.method, addr)
-			for _, kv := range q.headers {
-				b.WriteString(kv[0] + ": " + kv[1] + "\r\n")
-			}
-			b.WriteString("Connection: close\r\n\r\n")
-			conn.Write(b.Bytes())
-			real, _, err := readRawAnswer(bufio.NewReader(conn))
-			conn.Close()
-			if err != nil {
-				t.Fatalf("%s: %v", q.name, err)
-			}
+			real := r.send(t, q)
 			got, _, err := q.emulated6(t, flask6Version)
 			if err != nil {
 				t.Fatalf("%s: %v", q.name, err)
@@ -634,6 +528,79 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		t.Errorf("only %d exported answers compared", compared)
 	}
 	t.Logf("%d answers of %d exported programs agree with the emulation", compared, len(configs))
+}
+
+// flask6Program is a program Export wrote, running with the vendored 6.0.2.
+type flask6Program struct {
+	code, addr string
+	out        *syncbuf.Buffer
+	done       chan struct{}
+}
+
+// startFlask6Program starts code under Debian's python3 with the Flask-CORS
+// of dir, on a port of its own; the test's cleanup kills it.
+func startFlask6Program(t *testing.T, dir, code string) *flask6Program {
+	t.Helper()
+	port, err := exPickPort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "app.py")
+	if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(flaskPython, file)
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PYTHONPATH="+dir, "PORT="+strconv.Itoa(port))
+	r := &flask6Program{code: code, addr: "127.0.0.1:" + strconv.Itoa(port), out: &syncbuf.Buffer{}, done: make(chan struct{})}
+	cmd.Stdout, cmd.Stderr = r.out, r.out
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { cmd.Wait(); close(r.done) }()
+	t.Cleanup(func() { cmd.Process.Kill(); <-r.done })
+	return r
+}
+
+// wait reports whether the program listens within 15 s (false as soon as
+// it exits).
+func (r *flask6Program) wait() bool {
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
+		select {
+		case <-r.done:
+			return false
+		case <-time.After(20 * time.Millisecond):
+			if c, err := net.DialTimeout("tcp", r.addr, time.Second); err == nil {
+				c.Close()
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// send sends q to the program over a fresh connection, exactly as written,
+// and returns the answer's lines that are not the app's own.
+func (r *flask6Program) send(t *testing.T, q flaskCase) flask6Answer {
+	t.Helper()
+	conn, err := net.Dial("tcp", r.addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(5 * time.Second))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: %s\r\n", q.method, q.reqPath(), r.addr)
+	for _, kv := range q.headers {
+		b.WriteString(kv[0] + ": " + kv[1] + "\r\n")
+	}
+	b.WriteString("Connection: close\r\n\r\n")
+	conn.Write(b.Bytes())
+	a, _, err := readRawAnswer(bufio.NewReader(conn))
+	if err != nil {
+		t.Fatalf("%s: %v", q.name, err)
+	}
+	return a
 }
 
 // TestFlaskCORS6ImportReadsLikePython gives Import the Python text of

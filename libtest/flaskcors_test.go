@@ -8,11 +8,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,33 +167,89 @@ func corsLines(hs engine.Headers) []string {
 	return out
 }
 
-// real sends the case to the real library.
+// real sends the case to the real library over a fresh connection, exactly
+// as written (method, path, header bytes: Go's client would trim values).
 func (h *flaskHarness) real(t *testing.T, c flaskCase) (flaskAnswer, []string) {
 	t.Helper()
 	cfg := h.configure(t, c.options)
 	if cfg.Error != "" {
 		return flaskAnswer{ConfigError: cfg.Error}, nil
 	}
-	req, err := http.NewRequest(c.method, h.base+"/app/"+cfg.ID+c.reqPath(), nil)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(h.base, "http://"))
 	if err != nil {
 		t.Fatalf("%s: %v", c.name, err)
 	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%s /app/%s%s HTTP/1.1\r\nHost: 127.0.0.1\r\n", c.method, cfg.ID, c.reqPath())
 	for _, kv := range c.headers {
-		req.Header[kv[0]] = append(req.Header[kv[0]], kv[1]) // as written, not canonicalised
+		b.WriteString(kv[0] + ": " + kv[1] + "\r\n")
 	}
-	resp, err := h.client.Do(req)
+	b.WriteString("Connection: close\r\n\r\n")
+	if _, err := conn.Write(b.Bytes()); err != nil {
+		t.Fatalf("%s: %v", c.name, err)
+	}
+	a, _, err := readRawAnswer(bufio.NewReader(conn))
 	if err != nil {
 		t.Fatalf("%s: %v", c.name, err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
 	var hs engine.Headers
-	for name, vals := range resp.Header {
-		for _, v := range vals {
-			hs = append(hs, engine.Header{Name: name, Value: v})
-		}
+	for _, l := range a.Lines {
+		name, value, _ := strings.Cut(l, ": ")
+		hs = append(hs, engine.Header{Name: name, Value: value})
 	}
-	return flaskAnswer{Status: resp.StatusCode, Headers: corsLines(hs)}, cfg.Warnings
+	return flaskAnswer{Status: a.Status, Headers: corsLines(hs)}, cfg.Warnings
+}
+
+// flask6Answer is a status and header lines "Name: value" in wire order.
+type flask6Answer struct {
+	ConfigError string
+	Status      int
+	Lines       []string
+}
+
+func (a flask6Answer) String() string {
+	if a.ConfigError != "" {
+		return "ConfigError: " + a.ConfigError
+	}
+	return fmt.Sprintf("%d\n    %s", a.Status, strings.Join(a.Lines, "\n    "))
+}
+
+// flaskAppHeaders are the lines Flask and werkzeug write themselves.
+var flaskAppHeaders = []string{"server", "date", "content-type", "content-length", "allow", "connection"}
+
+// readRawAnswer parses a status line and header lines as sent.
+func readRawAnswer(r *bufio.Reader) (flask6Answer, []string, error) {
+	var a flask6Answer
+	var app []string
+	line, err := r.ReadString('\n')
+	if err != nil {
+		return a, nil, err
+	}
+	f := strings.Fields(line)
+	if len(f) < 2 {
+		return a, nil, fmt.Errorf("status line %q", line)
+	}
+	if a.Status, err = strconv.Atoi(f[1]); err != nil {
+		return a, nil, err
+	}
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return a, nil, err
+		}
+		line = strings.TrimSuffix(line, "\r\n")
+		if line == "" {
+			return a, app, nil
+		}
+		name, _, _ := strings.Cut(line, ":")
+		if slices.Contains(flaskAppHeaders, strings.ToLower(name)) {
+			app = append(app, name)
+			continue
+		}
+		a.Lines = append(a.Lines, line)
+	}
 }
 
 func (c flaskCase) reqPath() string {
@@ -419,6 +477,19 @@ func flaskHandPicked() []flaskCase {
 		at(get("resources list order", `{"resources": ["/x", "/r"], "origins": "https://app.example.com"}`, "GET", "https://app.example.com"), "/r"),
 		at(get("resources no match", `{"resources": ["/x"]}`, "GET", "https://app.example.com"), "/r"),
 		at(get("resources leading slashes collapsed", `{"resources": "^/r$"}`, "GET", "https://app.example.com"), "//r"),
+		// Flask's own static route (Flask(__name__) has one, with no files):
+		// GET and HEAD under /static/ are 404, with the CORS headers.
+		at(get("static route GET is 404", `{}`, "GET", "https://app.example.com"), "/static/app.js"),
+		at(get("static route HEAD is 404", `{"origins": "https://app.example.com"}`, "HEAD", "https://app.example.com"), "/static/x"),
+		at(get("static route POST reaches the app", `{}`, "POST", "https://app.example.com"), "/static/x"),
+		at(pf("static route preflight", `{}`, "https://app.example.com", "GET", "x-a"), "/static/app.js"),
+		at(get("static folder itself", `{}`, "GET", "https://app.example.com"), "/static/"),
+		// werkzeug strips only leading blanks of a header value.
+		get("trailing space origin refused by anchored regex", `{"origins": ["^https://a\\.example\\.com$"]}`, "GET", "https://a.example.com "),
+		get("trailing space origin echoed with its space", `{}`, "GET", "https://a.example.com "),
+		get("trailing tab literal origin refused", `{"origins": ["https://a.example.com", "https://b.example.com"]}`, "GET", "https://a.example.com\t"),
+		get("leading space origin stripped", `{"origins": "https://a.example.com"}`, "GET", "  https://a.example.com"),
+		pf("trailing space ACRM", `{}`, "https://app.example.com", "PUT ", "x-a "),
 		get("Latin-1 origin echoed", `{}`, "GET", "https://caf\u00e9.example"),
 		get("UTF-8 literal vs Latin-1 request", `{"origins": ["https://a.example", "https://caf\u00e9.example"]}`, "GET", "https://caf\u00e9.example"),
 		pf("Latin-1 sharp s ACRM is SS", `{"methods": ["CLASS"]}`, "https://app.example.com", "\xdf", ""),

@@ -10,7 +10,9 @@
 // 6.0's path, casefold and resource-order fixes: core.py and extension.py
 // differ from 6.0.2's only in private network access) is still
 // engine/lib_flaskcors.go; moved here it is version{number: "3.0.10"},
-// registered with Default: true.
+// registered with Default: true. Both versions' fixes are flaskfix.Fixer's
+// (package flaskfix, in the page's build with 3.0.10), and Export prints
+// the CORS(app, ...) call as the fixes do.
 //
 // The emulation returns only the CORS headers (Access-Control-* and Vary),
 // in the order Flask-CORS adds them after the app's own; it leaves out
@@ -49,6 +51,7 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
 // version is what one Flask-CORS version does differently.
@@ -75,6 +78,7 @@ func init() {
 			return c, nil
 		},
 		Export: v.export, Import: v.importText, Summarize: v.summarize,
+		Fixer: flaskfix.Fixer,
 	})
 }
 
@@ -84,14 +88,10 @@ const Name = "flask-cors"
 // maxOriginBytes: no regex matches a longer Origin (engine.MaxOriginBytes).
 const maxOriginBytes = 2048
 
-// optionNames are the keys of core.DEFAULT_OPTIONS before 4.0.2: any other
-// key is unknown (serialize_options logs it and goes on).
-var optionNames = []string{"origins", "methods", "allow_headers", "expose_headers",
-	"supports_credentials", "max_age", "send_wildcard", "automatic_options", "vary_header",
-	"resources", "intercept_exceptions", "always_send"}
-
+// known: k is a key of core.DEFAULT_OPTIONS (flaskfix.Names before 4.0.2);
+// serialize_options logs any other and goes on.
 func (v *version) known(k string) bool {
-	return slices.Contains(optionNames, k) || v.privateNetwork && k == "allow_private_network"
+	return slices.Contains(flaskfix.Names, k) || v.privateNetwork && k == "allow_private_network"
 }
 
 // cors is CORS(app, **options) after init_app: the resources with their
@@ -193,14 +193,14 @@ func (c *cors) warn(keys []string) {
 // opts, compiling the regexes in set; field prefixes the option paths.
 func (v *version) serialize(opts map[string]json.RawMessage, field string, set *pattern.Set) (*options, error) {
 	o := &options{
-		credentials:  truthy(opts, "supports_credentials", false),
-		sendWildcard: truthy(opts, "send_wildcard", false),
-		vary:         truthy(opts, "vary_header", true),
-		alwaysSend:   truthy(opts, "always_send", true),
+		credentials:  flaskfix.Truthy(opts, "supports_credentials", false),
+		sendWildcard: flaskfix.Truthy(opts, "send_wildcard", false),
+		vary:         flaskfix.Truthy(opts, "vary_header", true),
+		alwaysSend:   flaskfix.Truthy(opts, "always_send", true),
 	}
 	if v.privateNetwork {
 		o.privateNetwork = "false"
-		if truthy(opts, "allow_private_network", false) {
+		if flaskfix.Truthy(opts, "allow_private_network", false) {
 			o.privateNetwork = "true"
 		}
 	}
@@ -308,7 +308,7 @@ func flexibleStr(opts map[string]json.RawMessage, name, field string) (s string,
 // option, unless it is falsy (0, "", false, null are dropped).
 func maxAge(opts map[string]json.RawMessage, field string) (string, error) {
 	raw := opts["max_age"]
-	if !truthy(opts, "max_age", false) {
+	if !flaskfix.Truthy(opts, "max_age", false) {
 		return "", nil
 	}
 	var s string

@@ -30,8 +30,16 @@ func (v *version) importText(text string) (map[string]json.RawMessage, error) {
 	if err := p.lex(); err != nil {
 		return nil, err
 	}
-	call := -1
+	call, depth := -1, 0 // depth: brackets open in the call's arguments
 	for i, t := range p.toks {
+		if depth > 0 || call >= 0 && i == call+1 {
+			switch {
+			case p.at(i, "(") || p.at(i, "[") || p.at(i, "{"):
+				depth++
+			case p.at(i, ")") || p.at(i, "]") || p.at(i, "}"):
+				depth--
+			}
+		}
 		switch {
 		case t.kind == 'n' && (t.text == "CORS" || t.text == "cross_origin") && p.at(i+1, "(") && !p.at(i-1, "def") && !p.at(i-1, "class"):
 			if call >= 0 {
@@ -40,8 +48,10 @@ func (v *version) importText(text string) (map[string]json.RawMessage, error) {
 			call = i
 		case t.kind == 'n' && t.text == "init_app" && p.at(i+1, "("):
 			return nil, p.fail(t.pos, "init_app(...) is not read: pass the options to CORS(app, ...)")
-		case strings.HasPrefix(t.text, "CORS_") && (t.kind == 's' && (p.at(i-1, "[") || p.at(i+1, ":")) || t.kind == 'n' && p.at(i+1, "=") && (p.at(i-1, "(") || p.at(i-1, ","))):
-			// app.config["CORS_X"], config.update({"CORS_X": ...}) or (CORS_X=...)
+		case depth == 0 && strings.HasPrefix(t.text, "CORS_") && (t.kind == 's' && (p.at(i-1, "[") || p.at(i+1, ":")) || t.kind == 'n' && p.at(i+1, "=") && (p.at(i-1, "(") || p.at(i-1, ","))):
+			// app.config["CORS_X"], config.update({"CORS_X": ...}) or (CORS_X=...),
+			// outside the call: CORS(app, CORS_X=...) passes an option
+			// Flask-CORS ignores (it warns), which the emulation reads.
 			return nil, p.fail(t.pos, "the app setting "+t.text+" is not read: pass the option to CORS(app, ...) instead")
 		}
 	}

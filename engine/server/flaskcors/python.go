@@ -1,7 +1,6 @@
 package flaskcors
 
 import (
-	"encoding/json"
 	"math"
 	"net/url"
 	"strconv"
@@ -11,30 +10,9 @@ import (
 	"corsplay/engine/message"
 )
 
-// Python's semantics on the values Flask-CORS handles: truthiness of the
-// JSON options, and the strings werkzeug's development server hands to WSGI.
-
-// truthy is Python's bool() of option name: false, null, 0, "", [] and {}
-// are false; anything else, "false" and "0" included, is true.
-func truthy(opts map[string]json.RawMessage, name string, def bool) bool {
-	raw, ok := opts[name]
-	if !ok {
-		return def
-	}
-	s := strings.TrimSpace(string(raw))
-	switch {
-	case s == "false" || s == "null" || s == `""` || s == "":
-		return false
-	case s[0] == '[' || s[0] == '{':
-		var v []any
-		var m map[string]any
-		return json.Unmarshal(raw, &v) == nil && len(v) > 0 || json.Unmarshal(raw, &m) == nil && len(m) > 0
-	case s[0] == '-' || (s[0] >= '0' && s[0] <= '9'):
-		f, err := strconv.ParseFloat(s, 64)
-		return err != nil || f != 0
-	}
-	return true
-}
+// Python's semantics on the values Flask-CORS handles (truthiness of the
+// JSON options is flaskfix.Truthy), and the strings werkzeug's development
+// server hands to WSGI.
 
 // floatRepr is Python's repr() of a float: the shortest round-tripping
 // digits, in positional notation when the decimal exponent is in [-4, 16).
