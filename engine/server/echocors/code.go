@@ -30,7 +30,23 @@ import (
 
 func main() {
 	e := echo.New()
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{`)
+	`)
+	b.WriteString(strings.ReplaceAll(call(c), "\n", "\n\t"))
+	b.WriteString(`
+	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		e.Add(m, "/r", ok)
+	}
+	e.Logger.Fatal(e.Start(":8080"))
+}
+`)
+	return b.String(), nil
+}
+
+// call is the configuration as the user writes it: the middleware's
+// e.Use line, with the fields in CORSConfig's order, as gofmt lays them
+// out. Export writes it in its program, and the fixes print it.
+func call(c Config) string {
 	var fields [][2]string
 	list := func(name string, v []string) {
 		if len(v) > 0 {
@@ -50,18 +66,11 @@ func main() {
 	if c.MaxAge != 0 {
 		fields = append(fields, [2]string{"MaxAge", strconv.Itoa(c.MaxAge)})
 	}
+	s := "e.Use(middleware.CORSWithConfig(middleware.CORSConfig{"
 	if len(fields) > 0 {
-		b.WriteString("\n" + gostack.GoFields(fields, "\t\t") + "\t")
+		s += "\n" + gostack.GoFields(fields, "\t")
 	}
-	b.WriteString(`}))
-	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		e.Add(m, "/r", ok)
-	}
-	e.Logger.Fatal(e.Start(":8080"))
-}
-`)
-	return b.String(), nil
+	return s + "}))"
 }
 
 var defaults = `{"AllowOrigins":["*"],"AllowMethods":["GET","HEAD","PUT","PATCH","POST","DELETE"]}`

@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	server.Register(&server.Library{
+	lib := &server.Library{
 		Name: "echo-cors", Version: "v4.16.6", Default: true, Title: "Echo CORS middleware", Language: "Go",
 		Call: "e.Use(middleware.CORSWithConfig(middleware.CORSConfig{…}))", OriginsOption: "AllowOrigins",
 		Options: []server.Option{
@@ -47,7 +47,12 @@ func init() {
 		Export:    Export,
 		Import:    Import,
 		Summarize: Summarize,
-	})
+		Fixer:     fixer,
+	}
+	for _, o := range lib.Options {
+		fixer.Options = append(fixer.Options, o.Name)
+	}
+	server.Register(lib)
 }
 
 // Config mirrors middleware.CORSConfig's JSON-expressible fields.

@@ -19,22 +19,55 @@ func Export(options map[string]json.RawMessage) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	cfg := call(c)
+	imports := "\t\"net/http\"\n"
+	if strings.Contains(cfg, "time.") {
+		imports += "\t\"time\"\n"
+	}
+	return `// gin v1.12.0 and gin-contrib/cors v1.7.7, serving /r (written by corsplay).
+// go mod init example && go get github.com/gin-gonic/gin@v1.12.0 github.com/gin-contrib/cors@v1.7.7 && go run .
+package main
+
+import (
+` + imports + `
+	"github.com/gin-contrib/cors"
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	` + strings.ReplaceAll(cfg, "\n", "\n\t") + `
+	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
+		r.Handle(m, "/r", ok)
+	}
+	r.Run(":8080")
+}
+`, nil
+}
+
+// call is the configuration as the user writes it: r.Use(cors.New(…))
+// of a cors.Config literal, or cors.DefaultConfig() and assignments to the
+// fields that differ from it, as gofmt lays them out. Export writes it in
+// its program, and the fixes print it.
+func call(c Config) string {
 	var d Config
 	var cfg strings.Builder
 	if c.DefaultConfig {
 		d = defaultConfig()
-		cfg.WriteString("\tconfig := cors.DefaultConfig()\n")
+		cfg.WriteString("config := cors.DefaultConfig()\n")
 	} else {
-		cfg.WriteString("\tr.Use(cors.New(cors.Config{")
+		cfg.WriteString("r.Use(cors.New(cors.Config{")
 	}
 	var fields [][2]string
 	field := func(name, v, zero string, same bool) {
 		switch {
 		case same:
 		case c.DefaultConfig && v == "":
-			cfg.WriteString("\tconfig." + name + " = " + zero + "\n")
+			cfg.WriteString("config." + name + " = " + zero + "\n")
 		case c.DefaultConfig:
-			cfg.WriteString("\tconfig." + name + " = " + v + "\n")
+			cfg.WriteString("config." + name + " = " + v + "\n")
 		case v != "":
 			fields = append(fields, [2]string{name, v})
 		}
@@ -75,37 +108,14 @@ func Export(options map[string]json.RawMessage) (string, error) {
 	flag("AllowFiles", c.AllowFiles, d.AllowFiles)
 	field("OptionsResponseStatusCode", when(c.OptionsResponseStatusCode != 0, strconv.Itoa(c.OptionsResponseStatusCode)), "0", c.OptionsResponseStatusCode == d.OptionsResponseStatusCode)
 	if c.DefaultConfig {
-		cfg.WriteString("\tr.Use(cors.New(config))\n")
+		cfg.WriteString("r.Use(cors.New(config))")
 	} else {
 		if len(fields) > 0 {
-			cfg.WriteString("\n" + gostack.GoFields(fields, "\t\t") + "\t")
+			cfg.WriteString("\n" + gostack.GoFields(fields, "\t"))
 		}
-		cfg.WriteString("}))\n")
+		cfg.WriteString("}))")
 	}
-	imports := "\t\"net/http\"\n"
-	if strings.Contains(cfg.String(), "time.") {
-		imports += "\t\"time\"\n"
-	}
-	return `// gin v1.12.0 and gin-contrib/cors v1.7.7, serving /r (written by corsplay).
-// go mod init example && go get github.com/gin-gonic/gin@v1.12.0 github.com/gin-contrib/cors@v1.7.7 && go run .
-package main
-
-import (
-` + imports + `
-	"github.com/gin-contrib/cors"
-	"github.com/gin-gonic/gin"
-)
-
-func main() {
-	gin.SetMode(gin.ReleaseMode)
-	r := gin.New()
-` + cfg.String() + `	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }
-	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		r.Handle(m, "/r", ok)
-	}
-	r.Run(":8080")
-}
-`, nil
+	return cfg.String()
 }
 
 var dialect = &gostack.Dialect{

@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	server.Register(&server.Library{
+	lib := &server.Library{
 		Name: "gin-cors", Version: "v1.7.7", Default: true, Title: "gin-contrib/cors", Language: "Go",
 		Call: "r.Use(cors.New(cors.Config{…}))", OriginsOption: "AllowOrigins",
 		Options: []server.Option{
@@ -57,7 +57,12 @@ func init() {
 		Export:    Export,
 		Import:    Import,
 		Summarize: Summarize,
-	})
+		Fixer:     fixer,
+	}
+	for _, o := range lib.Options {
+		fixer.Options = append(fixer.Options, o.Name)
+	}
+	server.Register(lib)
 }
 
 // Config mirrors cors.Config's JSON-expressible fields; MaxAge is in
@@ -143,7 +148,8 @@ func regexInner(s string) (string, bool) {
 	return s[1:end], end > 1
 }
 
-// validate is Config.Validate (no origin func: JSON has none).
+// validate is Config.Validate (no origin func: JSON has none), then
+// parseWildcardRules's refusal.
 func (c *Config) validate() string {
 	if c.AllowAllOrigins && len(c.AllowOrigins) > 0 {
 		return "conflict settings: all origins enabled. AllowOriginFunc or AllowOriginFuncWithContext or AllowOrigins is not needed"
@@ -164,6 +170,11 @@ func (c *Config) validate() string {
 		}
 		if !ok {
 			return "bad origin: origins must contain '*' or include " + strings.Join(c.schemas(), ",")
+		}
+	}
+	for _, o := range c.AllowOrigins { // parseWildcardRules, in newCors
+		if c.AllowWildcard && strings.Count(o, "*") > 1 {
+			return "only one * is allowed"
 		}
 	}
 	return ""
@@ -246,15 +257,9 @@ func New(options map[string]json.RawMessage) (*Emulation, error) {
 		e.normal.Set("Vary", "Origin")
 		e.preflight["Vary"] = []string{"Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"}
 	}
-	if c.AllowWildcard { // parseWildcardRules, on the entries as written
-		for _, o := range c.AllowOrigins {
-			switch n := strings.Count(o, "*"); {
-			case n > 1:
-				return nil, &server.ConfigError{Library: "gin-cors", Message: "only one * is allowed"}
-			case n == 1:
-				i := strings.IndexByte(o, '*')
-				e.wildcards = append(e.wildcards, [2]string{o[:i], o[i+1:]})
-			}
+	for _, o := range c.AllowOrigins { // parseWildcardRules, on the entries as written
+		if i := strings.IndexByte(o, '*'); c.AllowWildcard && i >= 0 {
+			e.wildcards = append(e.wildcards, [2]string{o[:i], o[i+1:]})
 		}
 	}
 	return e, nil
