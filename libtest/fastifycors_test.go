@@ -278,7 +278,8 @@ func fcHandPicked() []nodeCase {
 		}},
 		{name: "Node refuses unknown methods", options: `{}`, reqs: []engine.HTTPRequest{nodeGet("FOO", fcA), nodeGet("patch", fcA), nodeGet("get", fcA), nodeGet("options", fcA), nodeGet("CONNECT", fcA)}},
 		{name: "Node refuses control characters", options: `{"origin": true}`, reqs: []engine.HTTPRequest{
-			nodeGet("GET", "https://a\u0001.example"), nodeGet("GET", "https://a\u007f.example"), nodeGet("GET", "https://a\t.example"), nodeReq("GET", "/r", "X-Other", "a\u000bb")}},
+			nodeGet("GET", "https://a\u0001.example"), nodeGet("GET", "https://a\u007f.example"), nodeGet("GET", "https://a\t.example"), nodeReq("GET", "/r", "X-Other", "a\u000bb"),
+			nodeGet("CONNECT", "https://a\u0001.example")}},
 		{name: "unknown options are ignored", options: `{"origins": ["https://a.example.com"], "allowCredentials": true, "__proto__": {"credentials": true}}`, reqs: both},
 		{name: "everything", options: `{"origin": ["https://a.example.com", ` + fcRegexp(`^https://b\.example\.com$`, "") + `], "methods": ["GET", "PUT"], "allowedHeaders": ["X-A"], "exposedHeaders": ["X-Total"], "credentials": true, "maxAge": 600, "cacheControl": 600, "optionsSuccessStatus": 200, "hideOptionsRoute": false, "logLevel": "warn"}`,
 			reqs: append(both, nodeGet("GET", fcB), nodePre(fcB, "PUT", ""), nodeGet("GET", ""))},
