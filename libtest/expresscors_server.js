@@ -26,29 +26,11 @@
 
 const http = require('http');
 const path = require('path');
+const { origins, serve } = require('./nodeharness.js');
 
 const modules = path.join(__dirname, '..', 'node_modules');
 const express = require(path.join(modules, 'express'));
 const cors = require(path.join(modules, 'cors'));
-
-// isRegExpForm reports whether v is {"regexp": string[, "flags": string]}.
-function isRegExpForm(v) {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  if (typeof v.regexp !== 'string') return false;
-  for (const k of Object.keys(v)) {
-    if (k === 'regexp') continue;
-    if (k === 'flags' && typeof v.flags === 'string') continue;
-    return false;
-  }
-  return true;
-}
-
-// origins turns the RegExp forms of an origin value into RegExps.
-function origins(v) {
-  if (Array.isArray(v)) return v.map(origins);
-  if (isRegExpForm(v)) return new RegExp(v.regexp, v.flags === undefined ? '' : v.flags);
-  return v;
-}
 
 function build(options) {
   if (options !== null && typeof options === 'object' && Object.prototype.hasOwnProperty.call(options, 'origin')) {
@@ -66,42 +48,4 @@ function build(options) {
   return app;
 }
 
-const apps = new Map();
-let next = 0;
-
-const server = http.createServer((req, res) => {
-  if (req.method === 'POST' && req.url === '/configure') {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      let out;
-      try {
-        const id = String(++next);
-        apps.set(id, build(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        out = { id };
-      } catch (err) {
-        out = { error: err.message };
-      }
-      const body = JSON.stringify(out);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-    return;
-  }
-  const m = /^\/app\/([0-9]+)(\/.*)?$/.exec(req.url);
-  const app = m && apps.get(m[1]);
-  if (!app) {
-    res.writeHead(599, { 'Content-Length': '0' });
-    res.end();
-    return;
-  }
-  req.url = m[2] || '/';
-  app(req, res);
-});
-
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(server.address().port + '\n');
-});
-// The test kills us; also stop when it closes our stdin.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+serve(build);

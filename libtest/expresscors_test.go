@@ -1,18 +1,10 @@
 package libtest
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
-	"net"
-	"net/http"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -35,74 +27,14 @@ type xcHarness struct {
 func xcStart(t *testing.T) *xcHarness {
 	t.Helper()
 	const install = "install Node.js 18 or later and run `npm ci` in the module root (/work/main), which installs express 5.3.0 and cors 2.8.6 from package-lock.json"
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is not on PATH: %s", install)
-	}
-	for _, m := range []string{"express", "cors"} {
-		if _, err := os.Stat(filepath.Join("..", "node_modules", m, "package.json")); err != nil {
-			t.Fatalf("../node_modules/%s is missing: %s", m, install)
-		}
-	}
-	cmd := exec.Command(node, "expresscors_server.js")
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting node: %v (%s)", err, install)
-	}
-	t.Cleanup(func() {
-		stdin.Close()
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	port := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(stdout).ReadString('\n')
-		port <- strings.TrimSpace(line)
-	}()
-	select {
-	case p := <-port:
-		if p == "" {
-			t.Fatalf("expresscors_server.js printed no port (%s)", install)
-		}
-		return &xcHarness{addr: "127.0.0.1:" + p}
-	case <-time.After(10 * time.Second):
-		t.Fatal("expresscors_server.js did not print its port within 10 s")
-	}
-	return nil
+	node := nodeCheck(t, install, "express", "cors")
+	return &xcHarness{addr: nodeServer(t, exec.Command(node, "expresscors_server.js"), install)}
 }
 
 // configure builds the real app: its id, or the error new RegExp threw.
 func (h *xcHarness) configure(t *testing.T, options string) (id, jsErr string) {
 	t.Helper()
-	resp, err := http.Post("http://"+h.addr+"/configure", "application/json", strings.NewReader(options))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out struct{ ID, Error string }
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		t.Fatalf("configure %s: %v", options, err)
-	}
-	return out.ID, out.Error
-}
-
-// xcAnswer is a status and the CORS header lines, "name: value" with the
-// name lowercased, sorted.
-type xcAnswer struct {
-	Status int
-	Lines  []string
-}
-
-func (a xcAnswer) String() string {
-	return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | "))
+	return nodeConfigure(t, h.addr, options)
 }
 
 func xcIsCORS(name string) bool {
@@ -110,6 +42,8 @@ func xcIsCORS(name string) bool {
 	return strings.HasPrefix(n, "access-control-") || n == "vary"
 }
 
+// xcLines are the CORS header lines, "name: value" with the name
+// lowercased, sorted.
 func xcLines(hs engine.Headers) []string {
 	lines := []string{}
 	for _, h := range hs {
@@ -121,114 +55,13 @@ func xcLines(hs engine.Headers) []string {
 	return lines
 }
 
-// latin1 encodes a JavaScript string (characters up to U+00FF) as the
-// bytes a browser sends; fromLatin1 reads bytes back as characters.
-func latin1(t *testing.T, s string) []byte {
-	var b []byte
-	for _, r := range s {
-		if r > 0xff {
-			t.Fatalf("%q: not a Latin-1 string", s)
-		}
-		b = append(b, byte(r))
-	}
-	return b
-}
-
-func fromLatin1(s string) string {
-	r := make([]rune, len(s))
-	for i := range len(s) {
-		r[i] = rune(s[i])
-	}
-	return string(r)
-}
-
-// send sends req over a raw connection to app id and reads the answer;
-// status 0 when node closes the connection without one (CONNECT).
-func (h *xcHarness) send(t *testing.T, id string, req engine.HTTPRequest) xcAnswer {
+// send sends req over a raw connection to app id and reads the answer: the
+// status and the CORS header lines; status 0 when node closes the
+// connection without one (CONNECT).
+func (h *xcHarness) send(t *testing.T, id string, req engine.HTTPRequest) answer {
 	t.Helper()
-	conn, err := net.Dial("tcp", h.addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(5 * time.Second))
-	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s /app/%s/r HTTP/1.1\r\nHost: %s\r\n", req.Method, id, h.addr)
-	for _, hd := range req.Headers {
-		b.WriteString(hd.Name + ": ")
-		b.Write(latin1(t, hd.Value))
-		b.WriteString("\r\n")
-	}
-	b.WriteString("Connection: close\r\n\r\n")
-	if _, err := conn.Write(b.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: req.Method})
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return xcAnswer{Lines: []string{}}
-	}
-	if err != nil {
-		t.Fatalf("%s: %v", xcDescribe(req), err)
-	}
-	resp.Body.Close()
-	var hs engine.Headers
-	for name, vals := range resp.Header {
-		for _, v := range vals {
-			hs = append(hs, engine.Header{Name: name, Value: fromLatin1(v)})
-		}
-	}
-	return xcAnswer{resp.StatusCode, xcLines(hs)}
-}
-
-func xcDescribe(req engine.HTTPRequest) string {
-	parts := []string{req.Method}
-	for _, h := range req.Headers {
-		parts = append(parts, fmt.Sprintf("%s: %q", h.Name, h.Value))
-	}
-	return strings.Join(parts, " ")
-}
-
-// xcCase is one configuration and the requests sent to it. unsupported
-// marks a configuration the engine refuses with a *FieldError (corsplay
-// cannot emulate it) while node runs it.
-type xcCase struct {
-	name        string
-	options     string // JSON object
-	reqs        []engine.HTTPRequest
-	unsupported bool
-	// probeUnsupported: the engine may refuse it as unsupported (a
-	// generated lookahead or backreference); counted, not compared.
-	probeUnsupported bool
-}
-
-func xcReq(method string, headers ...string) engine.HTTPRequest {
-	req := engine.HTTPRequest{Method: method, URL: "https://api.example.com/r"}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Headers = append(req.Headers, engine.Header{Name: headers[i], Value: headers[i+1]})
-	}
-	return req
-}
-
-// xcPreflight is a preflight from origin ("" for none), acrh "" for none.
-func xcPreflight(origin, acrm, acrh string) engine.HTTPRequest {
-	var hs []string
-	if origin != "" {
-		hs = append(hs, "Origin", origin)
-	}
-	if acrm != "" {
-		hs = append(hs, "Access-Control-Request-Method", acrm)
-	}
-	if acrh != "" {
-		hs = append(hs, "Access-Control-Request-Headers", acrh)
-	}
-	return xcReq("OPTIONS", hs...)
-}
-
-func xcActual(method, origin string) engine.HTTPRequest {
-	if origin == "" {
-		return xcReq(method)
-	}
-	return xcReq(method, "Origin", origin)
+	status, hs := rawExchange(t, h.addr, rawRequest(t, req.Method, "/app/"+id+"/r", h.addr, req.Headers, ""))
+	return answer{status, xcLines(hs)}
 }
 
 const (
@@ -241,83 +74,62 @@ const (
 )
 
 // xcOptionPools are the generated values of each option; "" leaves it out.
-var xcOptionPools = [][2][]string{
-	{{"origin"}, {"", "", "true", "false", `"*"`, `"` + xcApp + `"`, `"null"`, `""`, `0`, `[]`, `[true]`,
+var xcOptionPools = [][]string{
+	{"origin", "", "", "true", "false", `"*"`, `"` + xcApp + `"`, `"null"`, `""`, `0`, `[]`, `[true]`,
 		`["` + xcApp + `", "` + xcAdmin + `"]`, `["null", "` + xcApp + `"]`,
 		`["` + xcApp + `", {"regexp": "\\.example\\.com$"}]`, `{"regexp": "app\\.example\\.com"}`,
-		`{"regexp": "^https://[a-z]+\\.example\\.com$", "flags": "i"}`, `{"not": "a regexp"}`}},
-	{{"methods"}, {"", "", `"GET,POST"`, `["GET", "PUT", "DELETE"]`, `""`, `[]`, `["PATCH"]`, `"get, post"`}},
-	{{"allowedHeaders"}, {"", "", "", `"Content-Type,Authorization"`, `["X-Custom", "Content-Type"]`, `""`, `[]`, `5`}},
-	{{"headers"}, {"", "", "", `"X-Alias"`, `["X-Alias-A", "X-Alias-B"]`}},
-	{{"exposedHeaders"}, {"", "", `"X-Total"`, `["X-A", "X-B"]`, `""`}},
-	{{"credentials"}, {"", "", "true", "false", `"true"`}},
-	{{"maxAge"}, {"", "", "600", "0", `"3600"`, "null", "-1", "1.5"}},
-	{{"preflightContinue"}, {"", "", "", "true", "false", "1"}},
-	{{"optionsSuccessStatus"}, {"", "", "200", "204", `"200"`, "404", "0", "1000", `"abc"`}},
+		`{"regexp": "^https://[a-z]+\\.example\\.com$", "flags": "i"}`, `{"not": "a regexp"}`},
+	{"methods", "", "", `"GET,POST"`, `["GET", "PUT", "DELETE"]`, `""`, `[]`, `["PATCH"]`, `"get, post"`},
+	{"allowedHeaders", "", "", "", `"Content-Type,Authorization"`, `["X-Custom", "Content-Type"]`, `""`, `[]`, `5`},
+	{"headers", "", "", "", `"X-Alias"`, `["X-Alias-A", "X-Alias-B"]`},
+	{"exposedHeaders", "", "", `"X-Total"`, `["X-A", "X-B"]`, `""`},
+	{"credentials", "", "", "true", "false", `"true"`},
+	{"maxAge", "", "", "600", "0", `"3600"`, "null", "-1", "1.5"},
+	{"preflightContinue", "", "", "", "true", "false", "1"},
+	{"optionsSuccessStatus", "", "", "200", "204", `"200"`, "404", "0", "1000", `"abc"`},
 }
 
 // xcRequestPool are the generated requests.
 var xcRequestPool = []engine.HTTPRequest{
-	xcPreflight(xcApp, "PUT", "content-type, x-custom"),
-	xcPreflight(xcApp, "GET", ""),
-	xcPreflight(xcAdmin, "DELETE", "authorization"),
-	xcPreflight(xcEvil, "PUT", "content-type"),
-	xcPreflight(xcLookalike, "POST", "x-custom"),
-	xcPreflight(xcSuffix, "PATCH", ""),
-	xcPreflight(xcUpper, "PUT", "x-custom"),
-	xcPreflight("null", "PUT", "x-custom"),
-	xcPreflight("", "PUT", "x-custom"),
-	xcPreflight(xcApp, "", ""),
-	xcReq("OPTIONS"),
-	xcActual("GET", xcApp),
-	xcActual("GET", xcEvil),
-	xcActual("GET", xcLookalike),
-	xcActual("GET", "null"),
-	xcActual("GET", ""),
-	xcActual("POST", xcAdmin),
-	xcActual("PUT", xcUpper),
-	xcActual("HEAD", xcApp),
-	xcActual("DELETE", xcSuffix),
-}
-
-// xcGenerated draws n configurations, each with perConfig requests, from a
-// fixed seed.
-func xcGenerated(n, perConfig int) []xcCase {
-	r := rand.New(rand.NewPCG(2026, 2805))
-	var cases []xcCase
-	for i := range n {
-		var fields []string
-		for _, pool := range xcOptionPools {
-			if v := pool[1][r.IntN(len(pool[1]))]; v != "" {
-				fields = append(fields, fmt.Sprintf("%q: %s", pool[0][0], v))
-			}
-		}
-		c := xcCase{name: fmt.Sprintf("generated-%d", i), options: "{" + strings.Join(fields, ", ") + "}"}
-		for _, j := range r.Perm(len(xcRequestPool))[:perConfig] {
-			c.reqs = append(c.reqs, xcRequestPool[j])
-		}
-		cases = append(cases, c)
-	}
-	return cases
+	nodePre(xcApp, "PUT", "content-type, x-custom"),
+	nodePre(xcApp, "GET", ""),
+	nodePre(xcAdmin, "DELETE", "authorization"),
+	nodePre(xcEvil, "PUT", "content-type"),
+	nodePre(xcLookalike, "POST", "x-custom"),
+	nodePre(xcSuffix, "PATCH", ""),
+	nodePre(xcUpper, "PUT", "x-custom"),
+	nodePre("null", "PUT", "x-custom"),
+	nodePre("", "PUT", "x-custom"),
+	nodePre(xcApp, "", ""),
+	nodeReq("OPTIONS", "/r"),
+	nodeGet("GET", xcApp),
+	nodeGet("GET", xcEvil),
+	nodeGet("GET", xcLookalike),
+	nodeGet("GET", "null"),
+	nodeGet("GET", ""),
+	nodeGet("POST", xcAdmin),
+	nodeGet("PUT", xcUpper),
+	nodeGet("HEAD", xcApp),
+	nodeGet("DELETE", xcSuffix),
 }
 
 // xcHandPicked are the quirks, each sent the requests that show it.
-func xcHandPicked() []xcCase {
-	pre := xcPreflight(xcApp, "PUT", "x-custom")
-	preEvil := xcPreflight(xcEvil, "PUT", "x-custom")
-	get := xcActual("GET", xcApp)
-	getEvil := xcActual("GET", xcEvil)
+func xcHandPicked() []nodeCase {
+	pre := nodePre(xcApp, "PUT", "x-custom")
+	preEvil := nodePre(xcEvil, "PUT", "x-custom")
+	get := nodeGet("GET", xcApp)
+	getEvil := nodeGet("GET", xcEvil)
 	both := []engine.HTTPRequest{pre, preEvil, get, getEvil}
-	return []xcCase{
-		{name: "defaults", options: `{}`, reqs: []engine.HTTPRequest{pre, get, xcReq("OPTIONS"), xcActual("GET", "")}},
+	return []nodeCase{
+		{name: "defaults", options: `{}`, reqs: []engine.HTTPRequest{pre, get, nodeReq("OPTIONS", "/r"), nodeGet("GET", "")}},
 		{name: "static string sent to every origin", options: `{"origin": "https://app.example.com"}`, reqs: both},
 		{name: "static string * is the wildcard", options: `{"origin": "*", "credentials": true}`, reqs: both},
-		{name: "static null string", options: `{"origin": "null"}`, reqs: []engine.HTTPRequest{xcActual("GET", "null"), getEvil}},
+		{name: "static null string", options: `{"origin": "null"}`, reqs: []engine.HTTPRequest{nodeGet("GET", "null"), getEvil}},
 		{name: "true reflects null and everything, with credentials", options: `{"origin": true, "credentials": true}`,
-			reqs: []engine.HTTPRequest{xcActual("GET", "null"), getEvil, xcPreflight("null", "DELETE", "authorization"), xcActual("GET", "")}},
+			reqs: []engine.HTTPRequest{nodeGet("GET", "null"), getEvil, nodePre("null", "DELETE", "authorization"), nodeGet("GET", "")}},
 		{name: "refused origin still gets ACAM, ACAH, Vary", options: `{"origin": ["https://app.example.com"], "allowedHeaders": "X-Custom", "maxAge": 600, "exposedHeaders": "X-Total"}`, reqs: both},
 		{name: "array is exact and case-sensitive", options: `{"origin": ["https://app.example.com"]}`,
-			reqs: []engine.HTTPRequest{xcActual("GET", xcUpper), xcActual("GET", xcLookalike), xcActual("GET", xcApp+"/"), get}},
+			reqs: []engine.HTTPRequest{nodeGet("GET", xcUpper), nodeGet("GET", xcLookalike), nodeGet("GET", xcApp+"/"), get}},
 		{name: "false disables CORS", options: `{"origin": false}`, reqs: both},
 		{name: "empty string disables CORS", options: `{"origin": ""}`, reqs: both},
 		{name: "zero disables CORS", options: `{"origin": 0}`, reqs: both},
@@ -328,7 +140,7 @@ func xcHandPicked() []xcCase {
 		{name: "nested arrays", options: `{"origin": [["https://admin.example.com", ["https://app.example.com"]]]}`, reqs: both},
 		{name: "a plain object reflects", options: `{"origin": {"regex": "app"}}`, reqs: both},
 		{name: "regexp form with another key is a plain object", options: `{"origin": {"regexp": "^$", "other": 1}}`, reqs: both},
-		{name: "allowedHeaders empty string reflects", options: `{"allowedHeaders": ""}`, reqs: []engine.HTTPRequest{pre, xcPreflight(xcApp, "PUT", "")}},
+		{name: "allowedHeaders empty string reflects", options: `{"allowedHeaders": ""}`, reqs: []engine.HTTPRequest{pre, nodePre(xcApp, "PUT", "")}},
 		{name: "allowedHeaders empty array sends nothing", options: `{"allowedHeaders": []}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "headers alias", options: `{"headers": ["X-A", "X-B"]}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "allowedHeaders wins over headers", options: `{"allowedHeaders": "X-Allowed", "headers": "X-Alias"}`, reqs: []engine.HTTPRequest{pre}},
@@ -336,11 +148,11 @@ func xcHandPicked() []xcCase {
 		{name: "allowedHeaders number has no length", options: `{"allowedHeaders": 5}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "allowedHeaders object with length", options: `{"allowedHeaders": {"length": 1}}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "reflection joins duplicate ACRH", options: `{"origin": true}`, reqs: []engine.HTTPRequest{
-			xcReq("OPTIONS", "Origin", xcApp, "Access-Control-Request-Headers", "x-a", "access-control-request-headers", " x-b\t"),
-			xcReq("OPTIONS", "Origin", "  "+xcApp+"  ", "Origin", xcEvil),
-			xcReq("OPTIONS", "Origin", "", "Access-Control-Request-Headers", ""),
+			nodeReq("OPTIONS", "/r", "Origin", xcApp, "Access-Control-Request-Headers", "x-a", "access-control-request-headers", " x-b\t"),
+			nodeReq("OPTIONS", "/r", "Origin", "  "+xcApp+"  ", "Origin", xcEvil),
+			nodeReq("OPTIONS", "/r", "Origin", "", "Access-Control-Request-Headers", ""),
 		}},
-		{name: "methods string sent verbatim", options: `{"methods": "get, post"}`, reqs: []engine.HTTPRequest{xcPreflight(xcApp, "DELETE", "")}},
+		{name: "methods string sent verbatim", options: `{"methods": "get, post"}`, reqs: []engine.HTTPRequest{nodePre(xcApp, "DELETE", "")}},
 		{name: "methods array of mixed values", options: `{"methods": [1, null, "GET", [2, 3], true, {}]}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "methods number", options: `{"methods": 42}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "methods true", options: `{"methods": true}`, reqs: []engine.HTTPRequest{pre}},
@@ -349,19 +161,19 @@ func xcHandPicked() []xcCase {
 		{name: "methods object with join throws", options: `{"methods": {"join": 1}}`, reqs: both},
 		{name: "methods object with toString throws in setHeader", options: `{"methods": {"toString": 1}}`, reqs: both},
 		{name: "methods object", options: `{"methods": {"a": 1}}`, reqs: []engine.HTTPRequest{pre}},
-		{name: "methods Latin-1 written in Latin-1", options: `{"methods": "GET,\u00e9"}`, reqs: []engine.HTTPRequest{pre, xcActual("HEAD", xcApp)}},
+		{name: "methods Latin-1 written in Latin-1", options: `{"methods": "GET,\u00e9"}`, reqs: []engine.HTTPRequest{pre, nodeGet("HEAD", xcApp)}},
 		{name: "methods Latin-1 written in UTF-8 by Express's OPTIONS answer", options: `{"methods": "GET,\u00e9", "preflightContinue": true}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "static origin beyond Latin-1 throws", options: `{"origin": "https://\u0100.example"}`, reqs: both},
 		{name: "static origin with a control character throws", options: `{"origin": "https://a.example\u0001"}`, reqs: both},
 		{name: "static origin with spaces", options: `{"origin": " https://app.example.com "}`, reqs: both},
 		{name: "reflected Latin-1 origin", options: `{"origin": true, "preflightContinue": true}`, reqs: []engine.HTTPRequest{
-			xcActual("GET", "https://caf\u00e9.example"), xcPreflight("https://caf\u00e9.example", "PUT", "x-\u00e9"),
+			nodeGet("GET", "https://caf\u00e9.example"), nodePre("https://caf\u00e9.example", "PUT", "x-\u00e9"),
 		}},
 		{name: "exposedHeaders array of mixed values", options: `{"exposedHeaders": [1, null, [2, 3], {}, true]}`, reqs: both},
-		{name: "exposedHeaders join throws on every request", options: `{"exposedHeaders": {"join": true}}`, reqs: append(both, xcActual("HEAD", xcApp))},
-		{name: "exposedHeaders beyond Latin-1 throws in applyHeaders", options: `{"origin": true, "exposedHeaders": "X-\u0100"}`, reqs: append(both, xcActual("HEAD", xcApp))},
+		{name: "exposedHeaders join throws on every request", options: `{"exposedHeaders": {"join": true}}`, reqs: append(both, nodeGet("HEAD", xcApp))},
+		{name: "exposedHeaders beyond Latin-1 throws in applyHeaders", options: `{"origin": true, "exposedHeaders": "X-\u0100"}`, reqs: append(both, nodeGet("HEAD", xcApp))},
 		{name: "500 heads: UTF-8 except for HEAD", options: `{"origin": true, "exposedHeaders": "X-\u0100"}`, reqs: []engine.HTTPRequest{
-			xcActual("GET", "https://caf\u00e9.example"), xcActual("HEAD", "https://caf\u00e9.example"), xcPreflight("https://caf\u00e9.example", "PUT", ""),
+			nodeGet("GET", "https://caf\u00e9.example"), nodeGet("HEAD", "https://caf\u00e9.example"), nodePre("https://caf\u00e9.example", "PUT", ""),
 		}},
 		{name: "exposedHeaders number", options: `{"exposedHeaders": 3}`, reqs: both},
 		{name: "maxAge 0 is sent", options: `{"maxAge": 0}`, reqs: []engine.HTTPRequest{pre}},
@@ -394,23 +206,23 @@ func xcHandPicked() []xcCase {
 		{name: "optionsSuccessStatus object throws", options: `{"optionsSuccessStatus": {}}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "optionsSuccessStatus 99 throws", options: `{"optionsSuccessStatus": 99}`, reqs: []engine.HTTPRequest{pre}},
 		{name: "optionsSuccessStatus ignored by preflightContinue", options: `{"optionsSuccessStatus": 0, "preflightContinue": true}`, reqs: []engine.HTTPRequest{pre}},
-		{name: "every OPTIONS is a preflight", options: `{"origin": true}`, reqs: []engine.HTTPRequest{xcReq("OPTIONS"), xcReq("OPTIONS", "Origin", xcApp), xcReq("OPTIONS", "Access-Control-Request-Method", "PUT")}},
-		{name: "Node refuses unknown methods", options: `{}`, reqs: []engine.HTTPRequest{xcActual("FOO", xcApp), xcActual("patch", xcApp), xcActual("options", xcApp), xcActual("PROPFIND", xcApp), xcActual("QUERY", xcApp), xcActual("M-SEARCH", xcApp), xcActual("CONNECT", xcApp)}},
+		{name: "every OPTIONS is a preflight", options: `{"origin": true}`, reqs: []engine.HTTPRequest{nodeReq("OPTIONS", "/r"), nodeReq("OPTIONS", "/r", "Origin", xcApp), nodeReq("OPTIONS", "/r", "Access-Control-Request-Method", "PUT")}},
+		{name: "Node refuses unknown methods", options: `{}`, reqs: []engine.HTTPRequest{nodeGet("FOO", xcApp), nodeGet("patch", xcApp), nodeGet("options", xcApp), nodeGet("PROPFIND", xcApp), nodeGet("QUERY", xcApp), nodeGet("M-SEARCH", xcApp), nodeGet("CONNECT", xcApp)}},
 		{name: "Node refuses control characters", options: `{"origin": true}`, reqs: []engine.HTTPRequest{
-			xcActual("GET", "https://a\u0001.example"), xcActual("GET", "https://a\u007f.example"), xcActual("GET", "https://a\t.example"),
-			xcReq("GET", "X-Other", "a\u000bb"),
+			nodeGet("GET", "https://a\u0001.example"), nodeGet("GET", "https://a\u007f.example"), nodeGet("GET", "https://a\t.example"),
+			nodeReq("GET", "/r", "X-Other", "a\u000bb"),
 		}},
 		{name: "__proto__ supplies options not in the defaults", options: `{"origin": true, "__proto__": {"credentials": true, "allowedHeaders": "X-Proto", "maxAge": 5, "methods": "NOPE", "exposedHeaders": "X-E"}}`, reqs: both},
 		{name: "__proto__ not an object", options: `{"__proto__": 1, "credentials": true}`, reqs: both},
 		{name: "unknown options are ignored", options: `{"origins": ["https://app.example.com"], "allowCredentials": true, "allowed_headers": "X"}`, reqs: both},
 		{name: "everything", options: `{"origin": ["https://app.example.com", "https://admin.example.com"], "methods": ["GET", "PUT"], "allowedHeaders": ["X-Custom"], "exposedHeaders": ["X-Total"], "credentials": true, "maxAge": 600, "optionsSuccessStatus": 200}`,
-			reqs: append(both, xcActual("GET", xcAdmin), xcActual("GET", ""))},
+			reqs: append(both, nodeGet("GET", xcAdmin), nodeGet("GET", ""))},
 	}
 }
 
 // xcRegExpCases exercise the RegExp translation: each pattern is an
 // origin, tested with origins that do and do not match.
-func xcRegExpCases() []xcCase {
+func xcRegExpCases() []nodeCase {
 	origins := []string{xcApp, xcEvil, xcLookalike, xcSuffix, xcUpper, "null", "", "https://caf\u00e9.example", "https://CAF\u00c9.example", "https://\u00ff\u00b5.example", "https://a-b_c.example:8443"}
 	patterns := []struct{ re, flags string }{
 		{`example\.com`, ""},
@@ -488,16 +300,16 @@ func xcRegExpCases() []xcCase {
 		{`a`, "ii"},
 		{`a`, "u"},
 	}
-	var cases []xcCase
+	var cases []nodeCase
 	for _, p := range patterns {
 		opt := map[string]any{"regexp": p.re}
 		if p.flags != "" {
 			opt["flags"] = p.flags
 		}
 		b, _ := json.Marshal(map[string]any{"origin": opt})
-		c := xcCase{name: "regexp /" + p.re + "/" + p.flags, options: string(b)}
+		c := nodeCase{name: "regexp /" + p.re + "/" + p.flags, options: string(b)}
 		for _, o := range origins {
-			c.reqs = append(c.reqs, xcActual("GET", o))
+			c.reqs = append(c.reqs, nodeGet("GET", o))
 		}
 		cases = append(cases, c)
 	}
@@ -507,7 +319,7 @@ func xcRegExpCases() []xcCase {
 // xcRandomRegExps are n patterns drawn from a fixed seed: atoms, some
 // quantified, some grouped, and stray syntax, so that many match some
 // origins and many are invalid (V8's messages are compared then).
-func xcRandomRegExps(n int) []xcCase {
+func xcRandomRegExps(n int) []nodeCase {
 	atoms := []string{"a", "p", "P", "e", "x", "app", "example", "EXAMPLE", "https?", "caf", "\u00e9", "\u00c9", "\u00ff", "\u00b5",
 		"\\.", ".", ":", "/", "-", "[a-z]", "[^a-z]", "[A-Z\\d]", "[\\w-]", "[^\\W]", "[\\xe0-\\xff]", "[^\\xc0-\\xde]", "[\\u0178]",
 		"\\w", "\\W", "\\d", "\\D", "\\s", "\\S", "\\x41", "\\x", "\\u00E9", "\\cP", "\\0", "\\7", "\\9", "\\k", "\\p", "[]", "[^]"}
@@ -518,7 +330,7 @@ func xcRandomRegExps(n int) []xcCase {
 	flags := []string{"", "", "i", "s", "m", "is", "im"}
 	origins := []string{xcApp, xcUpper, "https://caf\u00e9.example", "https://CAF\u00c9.EXAMPLE", "null", "https://\u00ff\u00b5.example:80", "https://x-y.example"}
 	r := rand.New(rand.NewPCG(7, 1111))
-	var cases []xcCase
+	var cases []nodeCase
 	for i := range n {
 		var parts []string
 		for range 1 + r.IntN(6) {
@@ -549,9 +361,9 @@ func xcRandomRegExps(n int) []xcCase {
 		re := strings.Join(parts, "")
 		opt := map[string]any{"regexp": re, "flags": flags[r.IntN(len(flags))]}
 		js, _ := json.Marshal(map[string]any{"origin": []any{"https://other.example", opt}})
-		c := xcCase{name: fmt.Sprintf("random-regexp-%d /%s/%s", i, re, opt["flags"]), options: string(js), probeUnsupported: true}
+		c := nodeCase{name: fmt.Sprintf("random-regexp-%d /%s/%s", i, re, opt["flags"]), options: string(js), mayBeUnsupported: true}
 		for _, o := range origins {
-			c.reqs = append(c.reqs, xcActual("GET", o))
+			c.reqs = append(c.reqs, nodeGet("GET", o))
 		}
 		cases = append(cases, c)
 	}
@@ -566,20 +378,10 @@ var xcUnsupported = map[string]bool{
 	"regexp /a/u":             true,
 }
 
-// xcKind is the family of a case, by its name.
-func xcKind(name string) string {
-	for _, k := range []string{"generated", "random", "regexp", "fix corpus"} {
-		if strings.HasPrefix(name, k) {
-			return k
-		}
-	}
-	return "hand-picked"
-}
-
 func TestExpressCorsDifferential(t *testing.T) {
 	start := time.Now()
 	h := xcStart(t)
-	cases := append(xcGenerated(60, 3), xcHandPicked()...)
+	cases := append(drawCases(2026, 2805, 60, 3, xcOptionPools, xcRequestPool), xcHandPicked()...)
 	regexps := xcRegExpCases()
 	for i := range regexps {
 		regexps[i].unsupported = xcUnsupported[regexps[i].name]
@@ -587,61 +389,17 @@ func TestExpressCorsDifferential(t *testing.T) {
 	cases = append(cases, regexps...)
 	cases = append(cases, xcRandomRegExps(300)...)
 	for _, p := range libFixCorpus(t, "express-cors") {
-		cases = append(cases, xcCase{name: p.name, options: p.options, reqs: []engine.HTTPRequest{p.req}})
+		cases = append(cases, nodeCase{name: p.name, options: p.options, reqs: []engine.HTTPRequest{p.req}})
 	}
-	pairs, allowed, configErrors, unsupported := 0, 0, 0, 0
-	byKind := map[string]int{}
-	for _, c := range cases {
-		id, jsErr := h.configure(t, c.options)
-		var opts map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(c.options), &opts); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		srv := engine.Server{Library: &engine.Library{Name: "express-cors", Options: opts}}
-		respond, err := srv.Responder()
-		var ce *engine.ConfigError
-		var fe *engine.FieldError
-		switch {
-		case jsErr != "":
-			configErrors++
-			if !errors.As(err, &ce) || ce.Message != jsErr {
-				t.Errorf("%s %s: node refuses it with %q, the engine answers %v", c.name, c.options, jsErr, err)
-			}
-			continue
-		case c.probeUnsupported && errors.As(err, &fe):
-			unsupported++
-			continue
-		case c.unsupported:
-			unsupported++
-			if !errors.As(err, &fe) {
-				t.Errorf("%s %s: the engine should refuse it as unsupported, got %v", c.name, c.options, err)
-			}
-			continue
-		case err != nil:
-			t.Errorf("%s %s: node runs it, the engine refuses it: %v", c.name, c.options, err)
-			continue
-		}
-		for _, req := range c.reqs {
-			pairs++
-			byKind[xcKind(c.name)]++
-			real := h.send(t, id, req)
-			resp, err := respond(req)
-			if err != nil {
-				t.Fatalf("%s %s: %v", c.name, c.options, err)
-			}
-			emu := xcAnswer{resp.Status, xcLines(resp.Headers)}
-			if slices.ContainsFunc(real.Lines, func(l string) bool { return strings.HasPrefix(l, "access-control-allow-origin: ") }) {
-				allowed++
-			}
-			if real.String() != emu.String() {
-				t.Errorf("%s %s\n  %s\n  real:     %v\n  emulated: %v", c.name, c.options, xcDescribe(req), real, emu)
-			}
-		}
-	}
+	n := nodeProof{lib: "express-cors", families: []string{"generated", "random", "regexp", "fix corpus"},
+		configure: func(options string) (string, string) { return h.configure(t, options) },
+		send:      func(id string, req engine.HTTPRequest) answer { return h.send(t, id, req) },
+		emulate:   func(resp engine.Response) answer { return answer{resp.Status, xcLines(resp.Headers)} },
+	}.run(t, cases)
 	t.Logf("%d configurations: %d configuration × request pairs compared (%d with an Access-Control-Allow-Origin), %d configurations refused alike by V8 and the engine, %d unsupported by the engine; %v",
-		len(cases), pairs, allowed, configErrors, unsupported, time.Since(start).Round(time.Millisecond))
-	t.Logf("pairs: %d generated, %d hand-picked quirks, %d RegExp table, %d random RegExps, %d from the engine's fixes", byKind["generated"], byKind["hand-picked"], byKind["regexp"], byKind["random"], byKind["fix corpus"])
-	if pairs < 120 {
-		t.Errorf("only %d pairs compared, want at least 120", pairs)
+		len(cases), n.pairs, n.allowed, n.refused, n.unsupported, time.Since(start).Round(time.Millisecond))
+	t.Logf("pairs: %d generated, %d hand-picked quirks, %d RegExp table, %d random RegExps, %d from the engine's fixes", n.byFamily["generated"], n.byFamily["hand-picked"], n.byFamily["regexp"], n.byFamily["random"], n.byFamily["fix corpus"])
+	if n.pairs < 120 {
+		t.Errorf("only %d pairs compared, want at least 120", n.pairs)
 	}
 }

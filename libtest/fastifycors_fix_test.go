@@ -121,7 +121,7 @@ func TestFastifyCorsFixes(t *testing.T) {
 			if jsErr != "" || side.out.ConfigError != "" {
 				// The plugin refuses it: node with the emulation's words.
 				refused++
-				_, err := srv.Respond(fcGet("GET", fcA))
+				_, err := srv.Respond(nodeGet("GET", fcA))
 				var ce *engine.ConfigError
 				if side.label == "after" || !errors.As(err, &ce) || ce.Message != jsErr {
 					t.Errorf("%s (%s) %s: node refuses it with %q, the engine: %v", c.Name, side.label, opts, jsErr, err)
@@ -136,8 +136,8 @@ func TestFastifyCorsFixes(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s (%s): %v", c.Name, side.label, err)
 				}
-				if emu := fcEmulated(resp); real.String() != emu.String() {
-					t.Errorf("%s (%s) %s\n  %s\n  real:     %v\n  emulated: %v", c.Name, side.label, opts, xcDescribe(req), real, emu)
+				if emu := emulated(resp); real.String() != emu.String() {
+					t.Errorf("%s (%s) %s\n  %s\n  real:     %v\n  emulated: %v", c.Name, side.label, opts, describe(req), real, emu)
 				}
 				a := engine.Response{Status: real.Status}
 				for _, l := range real.Lines {
@@ -213,11 +213,10 @@ func TestFastifyCorsFixes(t *testing.T) {
 	for i, p := range programs {
 		addr := "127.0.0.1:" + ports[i]
 		for _, req := range p.reqs {
-			status, lines := fcRaw(t, addr, fcRawRequest(t, addr, req))
-			real := fcAnswer{status, fcTransport(t, lines)}
+			real := fcAsk(t, addr, "", req)
 			resp, _ := engine.Server{Library: p.lib}.Respond(req)
-			if emu := fcEmulated(resp); real.String() != emu.String() {
-				t.Errorf("%s: the fixed app\n%s\n  %s\n  program:  %v\n  emulated: %v", p.name, p.call, xcDescribe(req), real, emu)
+			if emu := emulated(resp); real.String() != emu.String() {
+				t.Errorf("%s: the fixed app\n%s\n  %s\n  program:  %v\n  emulated: %v", p.name, p.call, describe(req), real, emu)
 			}
 		}
 	}

@@ -5,20 +5,14 @@ package libtest
 import (
 	"bufio"
 	"encoding/json"
-	"fmt"
 	"io"
-	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"slices"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
 	"corsplay/engine"
-	"corsplay/engine/server"
 )
 
 // The real hono 4.13.23 with hono/cors (the module root's node_modules),
@@ -39,15 +33,7 @@ type honoHarness struct {
 // honoStart starts honocors_server.mjs, or fails saying what to install.
 func honoStart(t *testing.T) *honoHarness {
 	t.Helper()
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatalf("node is not on PATH: %s", honoInstall)
-	}
-	var pkg struct{ Version string }
-	b, err := os.ReadFile(filepath.Join("..", "node_modules", "hono", "package.json"))
-	if err != nil || json.Unmarshal(b, &pkg) != nil || pkg.Version != "4.13.23" {
-		t.Fatalf("../node_modules/hono is missing or not 4.13.23 (%v, %q): %s", err, pkg.Version, honoInstall)
-	}
+	node := nodeCheck(t, honoInstall, "hono@4.13.23")
 	cmd := exec.Command(node, "--no-warnings", "honocors_server.mjs")
 	cmd.Stderr = os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // dies with the test
@@ -107,45 +93,18 @@ func (h *honoHarness) id(t *testing.T, cmd any) string {
 	return id
 }
 
-// honoAnswer is a status and the header lines "name: value" in order.
-type honoAnswer struct {
-	Status int
-	Lines  []string
-}
-
-func (a honoAnswer) String() string {
-	return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | "))
-}
-
-func honoLines(hs engine.Headers) []string {
-	lines := []string{}
-	for _, h := range hs {
-		lines = append(lines, h.Name+": "+h.Value)
-	}
-	return lines
-}
-
-// honoPath is the path and query of a request's URL.
-func honoPath(url string) string {
-	_, rest, _ := strings.Cut(url, "://")
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return rest[i:]
-	}
-	return "/"
-}
-
 // send asks app id; status 0 when app.request throws.
-func (h *honoHarness) send(t *testing.T, id string, req engine.HTTPRequest) honoAnswer {
+func (h *honoHarness) send(t *testing.T, id string, req engine.HTTPRequest) answer {
 	t.Helper()
 	hs := [][2]string{}
 	for _, x := range req.Headers {
 		hs = append(hs, [2]string{x.Name, x.Value})
 	}
-	out := h.call(t, map[string]any{"id": id, "method": req.Method, "path": honoPath(req.URL), "headers": hs})
+	out := h.call(t, map[string]any{"id": id, "method": req.Method, "path": urlTarget(req.URL), "headers": hs})
 	if _, ok := out["throws"]; ok {
-		return honoAnswer{Lines: []string{}}
+		return answer{Lines: []string{}}
 	}
-	var a honoAnswer
+	var a answer
 	var pairs [][2]string
 	json.Unmarshal(out["status"], &a.Status)
 	json.Unmarshal(out["headers"], &pairs)
@@ -154,32 +113,6 @@ func (h *honoHarness) send(t *testing.T, id string, req engine.HTTPRequest) hono
 		a.Lines = append(a.Lines, p[0]+": "+p[1])
 	}
 	return a
-}
-
-func honoReq(method, path string, headers ...string) engine.HTTPRequest {
-	req := engine.HTTPRequest{Method: method, URL: "https://api.example.com" + path}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Headers = append(req.Headers, engine.Header{Name: headers[i], Value: headers[i+1]})
-	}
-	return req
-}
-
-// honoPre is a preflight to /r; "" leaves a header out.
-func honoPre(origin, acrm, acrh string) engine.HTTPRequest {
-	var hs []string
-	for _, kv := range [][2]string{{"Origin", origin}, {"Access-Control-Request-Method", acrm}, {"Access-Control-Request-Headers", acrh}} {
-		if kv[1] != "" {
-			hs = append(hs, kv[0], kv[1])
-		}
-	}
-	return honoReq("OPTIONS", "/r", hs...)
-}
-
-func honoGet(method, origin string) engine.HTTPRequest {
-	if origin == "" {
-		return honoReq(method, "/r")
-	}
-	return honoReq(method, "/r", "Origin", origin)
 }
 
 // Origins shared by the hono and koa tests: the allowed one and the
@@ -196,29 +129,29 @@ const (
 
 // honoRequests are the requests generated configurations are sent.
 var honoRequests = []engine.HTTPRequest{
-	honoPre(hkA, "PUT", "content-type,x-custom"),
-	honoPre(hkA, "PATCH", "authorization"),
-	honoPre(hkB, "patch", ""),
-	honoPre(hkSuffix, "DELETE", "authorization,content-type"),
-	honoPre(hkNoDot, "PUT", ""),
-	honoPre(hkDowngrade, "PUT", "x-custom"),
-	honoPre("null", "PUT", "x-custom"),
-	honoPre("", "PUT", "x-custom"),
-	honoPre(hkA, "", ""),
-	honoReq("options", "/r", "Origin", hkA, "Access-Control-Request-Method", "PUT"),
-	honoGet("GET", hkA),
-	honoGet("GET", hkSuffix),
-	honoGet("GET", hkUpper),
-	honoGet("GET", "null"),
-	honoGet("GET", ""),
-	honoGet("get", hkA),
-	honoGet("patch", hkA),
-	honoGet("PATCH", hkA),
-	honoGet("POST", hkEvil),
-	honoGet("HEAD", hkA),
-	honoGet("DELETE", hkNoDot),
-	honoReq("GET", "/other", "Origin", hkA),
-	honoReq("PUT", "/r?x=1", "Origin", hkB),
+	nodePre(hkA, "PUT", "content-type,x-custom"),
+	nodePre(hkA, "PATCH", "authorization"),
+	nodePre(hkB, "patch", ""),
+	nodePre(hkSuffix, "DELETE", "authorization,content-type"),
+	nodePre(hkNoDot, "PUT", ""),
+	nodePre(hkDowngrade, "PUT", "x-custom"),
+	nodePre("null", "PUT", "x-custom"),
+	nodePre("", "PUT", "x-custom"),
+	nodePre(hkA, "", ""),
+	nodeReq("options", "/r", "Origin", hkA, "Access-Control-Request-Method", "PUT"),
+	nodeGet("GET", hkA),
+	nodeGet("GET", hkSuffix),
+	nodeGet("GET", hkUpper),
+	nodeGet("GET", "null"),
+	nodeGet("GET", ""),
+	nodeGet("get", hkA),
+	nodeGet("patch", hkA),
+	nodeGet("PATCH", hkA),
+	nodeGet("POST", hkEvil),
+	nodeGet("HEAD", hkA),
+	nodeGet("DELETE", hkNoDot),
+	nodeReq("GET", "/other", "Origin", hkA),
+	nodeReq("PUT", "/r?x=1", "Origin", hkB),
 }
 
 // honoPools are the values each option is drawn from; "" leaves it out.
@@ -231,118 +164,71 @@ var honoPools = [][]string{
 	{"credentials", "", "", "true", "false"},
 }
 
-type honoCase struct {
-	name, options string
-	reqs          []engine.HTTPRequest
-}
-
-func honoGenerated(n, per int) []honoCase {
-	r := rand.New(rand.NewPCG(2026, 1604))
-	var cases []honoCase
-	for i := range n {
-		var fields []string
-		for _, pool := range honoPools {
-			if v := pool[1+r.IntN(len(pool)-1)]; v != "" {
-				fields = append(fields, fmt.Sprintf("%q: %s", pool[0], v))
-			}
-		}
-		c := honoCase{name: fmt.Sprintf("generated-%d", i), options: "{" + strings.Join(fields, ", ") + "}"}
-		for _, j := range r.Perm(len(honoRequests))[:per] {
-			c.reqs = append(c.reqs, honoRequests[j])
-		}
-		cases = append(cases, c)
-	}
-	return cases
-}
-
-func honoHandPicked() []honoCase {
-	pre := honoPre(hkA, "PUT", "x-custom, Authorization")
-	get := honoGet("GET", hkA)
-	evil := []engine.HTTPRequest{honoPre(hkEvil, "PUT", "x-custom"), honoGet("GET", hkEvil)}
+func honoHandPicked() []nodeCase {
+	pre := nodePre(hkA, "PUT", "x-custom, Authorization")
+	get := nodeGet("GET", hkA)
+	evil := []engine.HTTPRequest{nodePre(hkEvil, "PUT", "x-custom"), nodeGet("GET", hkEvil)}
 	all := append([]engine.HTTPRequest{pre, get}, evil...)
-	return []honoCase{
-		{"defaults: * and the request's headers echoed", `{}`, append(all, honoReq("OPTIONS", "/r"), honoGet("GET", ""))},
-		{"* with credentials", `{"origin": "*", "credentials": true}`, append(all, honoGet("GET", ""))},
-		{"exact string, case-sensitive", `{"origin": "https://a.example.com"}`, append(all, honoGet("GET", hkUpper), honoGet("GET", hkA+"/"), honoGet("GET", hkSuffix))},
-		{"list, adversarial origins", `{"origin": ["https://a.example.com", "null"], "credentials": true}`,
-			[]engine.HTTPRequest{honoGet("GET", hkSuffix), honoGet("GET", hkNoDot), honoGet("GET", hkDowngrade), honoGet("GET", "null"), honoPre("null", "PUT", "authorization"), honoGet("GET", "")}},
-		{"empty string origin", `{"origin": ""}`, append(all, honoGet("GET", ""), honoPre("", "PUT", ""))},
-		{"credentials for refused and absent origins", `{"origin": ["https://a.example.com"], "credentials": true, "exposeHeaders": ["X-Total"]}`, append(all, honoGet("GET", ""), honoGet("patch", hkEvil))},
-		{"fixed allowHeaders still varies on ACRH", `{"origin": "https://a.example.com", "allowHeaders": ["X-Custom"]}`, []engine.HTTPRequest{pre, honoPre(hkA, "PUT", "")}},
-		{"echoed headers trimmed and joined", `{}`, []engine.HTTPRequest{
-			honoReq("OPTIONS", "/r", "Origin", hkA, "Access-Control-Request-Headers", " x-a ,\u00a0x-b\v", "access-control-request-headers", "x-c"),
-			honoReq("OPTIONS", "/r", "Access-Control-Request-Headers", ",,"),
-			honoReq("OPTIONS", "/r", "Access-Control-Request-Headers", "\v"),
+	return []nodeCase{
+		{name: "defaults: * and the request's headers echoed", options: `{}`, reqs: append(all, nodeReq("OPTIONS", "/r"), nodeGet("GET", ""))},
+		{name: "* with credentials", options: `{"origin": "*", "credentials": true}`, reqs: append(all, nodeGet("GET", ""))},
+		{name: "exact string, case-sensitive", options: `{"origin": "https://a.example.com"}`, reqs: append(all, nodeGet("GET", hkUpper), nodeGet("GET", hkA+"/"), nodeGet("GET", hkSuffix))},
+		{name: "list, adversarial origins", options: `{"origin": ["https://a.example.com", "null"], "credentials": true}`,
+			reqs: []engine.HTTPRequest{nodeGet("GET", hkSuffix), nodeGet("GET", hkNoDot), nodeGet("GET", hkDowngrade), nodeGet("GET", "null"), nodePre("null", "PUT", "authorization"), nodeGet("GET", "")}},
+		{name: "empty string origin", options: `{"origin": ""}`, reqs: append(all, nodeGet("GET", ""), nodePre("", "PUT", ""))},
+		{name: "credentials for refused and absent origins", options: `{"origin": ["https://a.example.com"], "credentials": true, "exposeHeaders": ["X-Total"]}`, reqs: append(all, nodeGet("GET", ""), nodeGet("patch", hkEvil))},
+		{name: "fixed allowHeaders still varies on ACRH", options: `{"origin": "https://a.example.com", "allowHeaders": ["X-Custom"]}`, reqs: []engine.HTTPRequest{pre, nodePre(hkA, "PUT", "")}},
+		{name: "echoed headers trimmed and joined", options: `{}`, reqs: []engine.HTTPRequest{
+			nodeReq("OPTIONS", "/r", "Origin", hkA, "Access-Control-Request-Headers", " x-a ,\u00a0x-b\v", "access-control-request-headers", "x-c"),
+			nodeReq("OPTIONS", "/r", "Access-Control-Request-Headers", ",,"),
+			nodeReq("OPTIONS", "/r", "Access-Control-Request-Headers", "\v"),
 		}},
-		{"duplicate Origin headers", `{"origin": ["https://a.example.com", "https://b.example.com"]}`, []engine.HTTPRequest{
-			honoReq("GET", "/r", "Origin", hkA, "Origin", hkB), honoReq("GET", "/r", "Origin", "  "+hkA+"\t"),
+		{name: "duplicate Origin headers", options: `{"origin": ["https://a.example.com", "https://b.example.com"]}`, reqs: []engine.HTTPRequest{
+			nodeReq("GET", "/r", "Origin", hkA, "Origin", hkB), nodeReq("GET", "/r", "Origin", "  "+hkA+"\t"),
 		}},
-		{"methods Fetch normalises and the ones it does not", `{"origin": ["https://a.example.com"]}`, []engine.HTTPRequest{
-			honoGet("get", hkA), honoGet("patch", hkA), honoGet("Patch", hkA), honoGet("delete", hkA), honoGet("head", hkA), honoGet("query", hkA),
-			honoGet("QUERY", hkA), honoGet("FOO", hkA), honoGet("options", hkA), honoGet("TRACK", hkA), honoGet("connect", hkA), honoGet("trace", hkA), honoGet("BAD METHOD", hkA),
+		{name: "methods Fetch normalises and the ones it does not", options: `{"origin": ["https://a.example.com"]}`, reqs: []engine.HTTPRequest{
+			nodeGet("get", hkA), nodeGet("patch", hkA), nodeGet("Patch", hkA), nodeGet("delete", hkA), nodeGet("head", hkA), nodeGet("query", hkA),
+			nodeGet("QUERY", hkA), nodeGet("FOO", hkA), nodeGet("options", hkA), nodeGet("TRACK", hkA), nodeGet("connect", hkA), nodeGet("trace", hkA), nodeGet("BAD METHOD", hkA),
 		}},
-		{"invalid request header values throw", `{}`, []engine.HTTPRequest{
-			honoReq("GET", "/r", "Origin", "https://a\x00.example"), honoReq("GET", "/r", "Origin", "https://\u0100.example"), honoReq("GET", "/r", "Origin", "https://caf\u00e9.example\x01"),
+		{name: "invalid request header values throw", options: `{}`, reqs: []engine.HTTPRequest{
+			nodeReq("GET", "/r", "Origin", "https://a\x00.example"), nodeReq("GET", "/r", "Origin", "https://\u0100.example"), nodeReq("GET", "/r", "Origin", "https://caf\u00e9.example\x01"),
 		}},
-		{"paths", `{"origin": "https://a.example.com"}`, []engine.HTTPRequest{
-			honoReq("GET", "/r?x=1", "Origin", hkA), honoReq("GET", "/%72", "Origin", hkA), honoReq("GET", "/R", "Origin", hkA), honoReq("GET", "/r/", "Origin", hkA),
-			honoReq("GET", "/r%3F", "Origin", hkA), honoReq("OPTIONS", "/anything", "Origin", hkA), honoReq("HEAD", "/nothing", "Origin", hkA),
+		{name: "paths", options: `{"origin": "https://a.example.com"}`, reqs: []engine.HTTPRequest{
+			nodeReq("GET", "/r?x=1", "Origin", hkA), nodeReq("GET", "/%72", "Origin", hkA), nodeReq("GET", "/R", "Origin", hkA), nodeReq("GET", "/r/", "Origin", hkA),
+			nodeReq("GET", "/r%3F", "Origin", hkA), nodeReq("OPTIONS", "/anything", "Origin", hkA), nodeReq("HEAD", "/nothing", "Origin", hkA),
 		}},
-		{"untouched response keeps Fetch's own content type", `{"origin": ["https://a.example.com"]}`, []engine.HTTPRequest{honoGet("GET", hkEvil), honoGet("HEAD", hkEvil), honoGet("POST", "")}},
-		{"invalid expose value: 500 keeps what was set", `{"origin": ["https://a.example.com"], "credentials": true, "exposeHeaders": ["X-A", "b\nc"]}`, append(all, honoGet("HEAD", hkA))},
-		{"invalid allowMethods: 500 after Vary", `{"origin": "https://a.example.com", "maxAge": 5, "allowMethods": ["GET", "\u0101"]}`, all},
-		{"invalid reflected-free allowHeaders", `{"allowHeaders": ["x\u0000"]}`, all},
-		{"values normalised", `{"allowMethods": ["\tGET", "PUT\r"], "allowHeaders": ["\n"], "exposeHeaders": [" "]}`, all},
-		{"maxAge forms", `{"maxAge": 0}`, []engine.HTTPRequest{pre}},
-		{"maxAge big", `{"maxAge": 123456789012345678901234}`, []engine.HTTPRequest{pre}},
-		{"maxAge tiny", `{"maxAge": 0.0000001}`, []engine.HTTPRequest{pre}},
-		{"maxAge negative fraction", `{"maxAge": -0.5}`, []engine.HTTPRequest{pre}},
-		{"maxAge beyond a double", `{"maxAge": 1e999}`, []engine.HTTPRequest{pre}},
-		{"Latin-1 origin echoed", `{"origin": ["https://caf\u00e9.example"]}`, []engine.HTTPRequest{honoGet("GET", "https://caf\u00e9.example"), honoPre("https://caf\u00e9.example", "PUT", "x-\u00e9")}},
-		{"empty method list", `{"allowMethods": [], "allowHeaders": [], "exposeHeaders": []}`, all},
-		{"star inside a list", `{"origin": ["*"]}`, append(all, honoGet("GET", "*"))},
-		{"unknown options are ignored", `{"allowedHeaders": ["X-Only"], "methods": "GET", "origins": ["https://a.example.com"], "maxage": 5}`, all},
+		{name: "untouched response keeps Fetch's own content type", options: `{"origin": ["https://a.example.com"]}`, reqs: []engine.HTTPRequest{nodeGet("GET", hkEvil), nodeGet("HEAD", hkEvil), nodeGet("POST", "")}},
+		{name: "invalid expose value: 500 keeps what was set", options: `{"origin": ["https://a.example.com"], "credentials": true, "exposeHeaders": ["X-A", "b\nc"]}`, reqs: append(all, nodeGet("HEAD", hkA))},
+		{name: "invalid allowMethods: 500 after Vary", options: `{"origin": "https://a.example.com", "maxAge": 5, "allowMethods": ["GET", "\u0101"]}`, reqs: all},
+		{name: "invalid reflected-free allowHeaders", options: `{"allowHeaders": ["x\u0000"]}`, reqs: all},
+		{name: "values normalised", options: `{"allowMethods": ["\tGET", "PUT\r"], "allowHeaders": ["\n"], "exposeHeaders": [" "]}`, reqs: all},
+		{name: "maxAge forms", options: `{"maxAge": 0}`, reqs: []engine.HTTPRequest{pre}},
+		{name: "maxAge big", options: `{"maxAge": 123456789012345678901234}`, reqs: []engine.HTTPRequest{pre}},
+		{name: "maxAge tiny", options: `{"maxAge": 0.0000001}`, reqs: []engine.HTTPRequest{pre}},
+		{name: "maxAge negative fraction", options: `{"maxAge": -0.5}`, reqs: []engine.HTTPRequest{pre}},
+		{name: "maxAge beyond a double", options: `{"maxAge": 1e999}`, reqs: []engine.HTTPRequest{pre}},
+		{name: "Latin-1 origin echoed", options: `{"origin": ["https://caf\u00e9.example"]}`, reqs: []engine.HTTPRequest{nodeGet("GET", "https://caf\u00e9.example"), nodePre("https://caf\u00e9.example", "PUT", "x-\u00e9")}},
+		{name: "empty method list", options: `{"allowMethods": [], "allowHeaders": [], "exposeHeaders": []}`, reqs: all},
+		{name: "star inside a list", options: `{"origin": ["*"]}`, reqs: append(all, nodeGet("GET", "*"))},
+		{name: "unknown options are ignored", options: `{"allowedHeaders": ["X-Only"], "methods": "GET", "origins": ["https://a.example.com"], "maxage": 5}`, reqs: all},
 	}
 }
 
 func TestHonoCorsDifferential(t *testing.T) {
 	start := time.Now()
 	h := honoStart(t)
-	cases := append(honoGenerated(45, 4), honoHandPicked()...)
-	pairs, generated := 0, 0
-	kinds := map[string]int{}
-	for _, c := range cases {
-		var opts map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(c.options), &opts); err != nil {
-			t.Fatalf("%s: %v", c.name, err)
-		}
-		id := h.id(t, map[string]json.RawMessage{"configure": json.RawMessage(c.options)})
-		srv := engine.Server{Library: &engine.Library{Name: "hono-cors", Version: "4.13.23", Options: opts}}
-		for _, req := range c.reqs {
-			real := h.send(t, id, req)
-			resp, err := srv.Respond(req)
-			if err != nil {
-				t.Fatalf("%s %s: %v", c.name, c.options, err)
-			}
-			emu := honoAnswer{resp.Status, honoLines(resp.Headers)}
-			pairs++
-			if strings.HasPrefix(c.name, "generated") {
-				generated++
-			}
-			kind := fmt.Sprint(real.Status)
-			if slices.ContainsFunc(real.Lines, func(l string) bool { return strings.HasPrefix(l, "access-control-allow-origin:") }) {
-				kind += "+ACAO"
-			}
-			kinds[kind]++
-			if real.String() != emu.String() {
-				t.Errorf("%s %s\n  %s %s %q\n  real:     %v\n  emulated: %v", c.name, c.options, req.Method, req.URL, req.Headers, real, emu)
-			}
-		}
-	}
-	t.Logf("hono-cors: %d configuration × request pairs (%d generated, %d hand-picked), answers by status (+ACAO: with Access-Control-Allow-Origin; 0: app.request threw): %v; %v",
-		pairs, generated, pairs-generated, kinds, time.Since(start).Round(time.Millisecond))
-	if pairs < 150 {
-		t.Errorf("only %d pairs compared, want at least 150", pairs)
+	cases := append(drawCases(2026, 1604, 45, 4, honoPools, honoRequests), honoHandPicked()...)
+	n := nodeProof{lib: "hono-cors", version: "4.13.23", families: []string{"generated"},
+		configure: func(options string) (string, string) {
+			return h.id(t, map[string]json.RawMessage{"configure": json.RawMessage(options)}), ""
+		},
+		send:    func(id string, req engine.HTTPRequest) answer { return h.send(t, id, req) },
+		emulate: emulated,
+	}.run(t, cases)
+	t.Logf("hono-cors: %d configuration × request pairs (%d generated, %d hand-picked), answers by status (+nACAO: with n Access-Control-Allow-Origin lines; 0: app.request threw): %v; %v",
+		n.pairs, n.byFamily["generated"], n.byFamily["hand-picked"], n.byAnswer, time.Since(start).Round(time.Millisecond))
+	if n.pairs < 150 {
+		t.Errorf("only %d pairs compared, want at least 150", n.pairs)
 	}
 }
 
@@ -351,49 +237,15 @@ func TestHonoCorsDifferential(t *testing.T) {
 // emulation's, for several configurations.
 func TestHonoCorsExportRuns(t *testing.T) {
 	h := honoStart(t)
-	lib, ok := server.Lookup("hono-cors", "")
-	if !ok {
-		t.Fatal("hono-cors is not registered")
-	}
-	dir := t.TempDir()
-	abs, err := filepath.Abs(filepath.Join("..", "node_modules"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(abs, filepath.Join(dir, "node_modules")); err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for i, options := range []string{
+	n := exportProof(t, "hono-cors", []string{
 		`{}`,
 		`{"origin": "https://a.example.com", "credentials": true, "maxAge": 600}`,
 		`{"origin": ["https://a.example.com", "null", "it's \"quoted\" \\ \u2028"], "allowMethods": ["GET", "PUT"], "allowHeaders": ["X-Custom"], "exposeHeaders": ["X-Total"]}`,
 		`{"origin": "*", "credentials": true, "maxAge": 1e21, "allowHeaders": []}`,
 		`{"origin": [], "allowMethods": [], "maxAge": -0.5, "credentials": false}`,
-	} {
-		var opts map[string]json.RawMessage
-		json.Unmarshal([]byte(options), &opts)
-		src, err := lib.Export(opts)
-		if err != nil {
-			t.Fatalf("Export(%s): %v", options, err)
-		}
-		file := filepath.Join(dir, fmt.Sprintf("app%d.mjs", i))
-		if err := os.WriteFile(file, []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	}, honoRequests, "app%d.mjs", func(file string) func(engine.HTTPRequest) answer {
 		id := h.id(t, map[string]string{"load": file})
-		srv := engine.Server{Library: &engine.Library{Name: "hono-cors", Options: opts}}
-		for _, req := range honoRequests {
-			real := h.send(t, id, req)
-			resp, err := srv.Respond(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if emu := (honoAnswer{resp.Status, honoLines(resp.Headers)}); real.String() != emu.String() {
-				t.Errorf("exported %s\n  %s %s %q\n  real:     %v\n  emulated: %v\n%s", options, req.Method, req.URL, req.Headers, real, emu, src)
-			}
-			n++
-		}
-	}
+		return func(req engine.HTTPRequest) answer { return h.send(t, id, req) }
+	})
 	t.Logf("hono-cors export: %d requests to 5 exported programs answered as emulated", n)
 }

@@ -19,8 +19,8 @@
 // app.silent only keeps the 500s' stack traces off stderr.
 'use strict';
 
-const http = require('http');
 const path = require('path');
+const { serve } = require('./nodeharness.js');
 
 const modules = path.join(__dirname, '..', 'node_modules');
 const Koa = require(path.join(modules, 'koa'));
@@ -37,42 +37,4 @@ function build(options) {
   return app.callback();
 }
 
-const apps = new Map();
-let next = 0;
-
-const server = http.createServer((req, res) => {
-  if (req.method === 'POST' && req.url === '/configure') {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      let out;
-      try {
-        const id = String(++next);
-        apps.set(id, build(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
-        out = { id };
-      } catch (err) {
-        out = { error: err.message };
-      }
-      const body = JSON.stringify(out);
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
-      res.end(body);
-    });
-    return;
-  }
-  const m = /^\/app\/([0-9]+)(\/.*)?$/.exec(req.url);
-  const app = m && apps.get(m[1]);
-  if (!app) {
-    res.writeHead(599, { 'Content-Length': '0' });
-    res.end();
-    return;
-  }
-  req.url = m[2] || '/';
-  app(req, res);
-});
-
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(server.address().port + '\n');
-});
-// The test kills us; also stop when it closes our stdin.
-process.stdin.on('end', () => process.exit(0));
-process.stdin.resume();
+serve(build);

@@ -2,12 +2,9 @@ package fastifycors
 
 import (
 	"encoding/json"
-	"maps"
-	"slices"
-	"strconv"
-	"strings"
 
 	"corsplay/engine/server"
+	"corsplay/engine/server/jsconfig"
 )
 
 // ---- Export ----
@@ -28,10 +25,6 @@ func export(options map[string]json.RawMessage) (string, error) {
 			opts = append(opts, server.Opt{Name: o, Raw: raw})
 		}
 	}
-	call, err := registerCall(opts)
-	if err != nil {
-		return "", err
-	}
 	return `// @fastify/cors 11.4.3 on fastify 5.12.8, as corsplay emulates it.
 // npm install fastify@5.12.8 @fastify/cors@11.4.3 && PORT=8080 node server.js
 'use strict'
@@ -40,7 +33,7 @@ const cors = require('@fastify/cors')
 
 const fastify = Fastify()
 
-` + call + `
+` + registerCall(opts) + `
 
 fastify.route({
   method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
@@ -69,152 +62,10 @@ func optionNames() []string {
 
 // registerCall prints fastify.register(cors, {…}) with the options in
 // order, as the user writes it (and Import reads it): on one line when it
-// fits in 80 columns (as prettier lays it out), else one option a line. Export writes it in its program, and the
-// fixes show it before and after.
-func registerCall(opts []server.Opt) (string, error) {
-	if len(opts) == 0 {
-		return "fastify.register(cors)", nil
-	}
-	parts := make([]string, len(opts))
-	for i, o := range opts {
-		v, err := decode(o.Raw)
-		if err != nil {
-			return "", &server.OptionError{Path: o.Name, Problem: err.Error()}
-		}
-		k := o.Name
-		if !isName(k) {
-			k = jsString(k)
-		}
-		parts[i] = k + ": " + jsValue(v)
-	}
-	if line := "fastify.register(cors, { " + strings.Join(parts, ", ") + " })"; len(line) <= 80 {
-		return line, nil
-	}
-	return "fastify.register(cors, {\n  " + strings.Join(parts, ",\n  ") + "\n})", nil
-}
-
-// decode reads a JSON value, its numbers as written.
-func decode(raw json.RawMessage) (any, error) {
-	var v any
-	d := json.NewDecoder(strings.NewReader(string(raw)))
-	d.UseNumber()
-	err := d.Decode(&v)
-	return v, err
-}
-
-func isName(s string) bool {
-	for i, r := range s {
-		if !isIdent(r, i == 0) {
-			return false
-		}
-	}
-	return s != ""
-}
-
-// jsValue writes a decoded JSON value as JavaScript: {"regexp", "flags"}
-// is a regex literal.
-func jsValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return strconv.FormatBool(x)
-	case json.Number:
-		return string(x)
-	case string:
-		return jsString(x)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = jsValue(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		if src, ok := x["regexp"].(string); ok {
-			flags, _ := x["flags"].(string)
-			return regExpLiteral(src, flags)
-		}
-		var parts []string
-		for _, k := range slices.Sorted(maps.Keys(x)) {
-			parts = append(parts, jsString(k)+": "+jsValue(x[k]))
-		}
-		return "{ " + strings.Join(parts, ", ") + " }"
-	}
-	return "null"
-}
-
-// jsString is a JavaScript string literal, in single quotes.
-func jsString(s string) string {
-	var b strings.Builder
-	b.WriteByte('\'')
-	for _, r := range s {
-		switch {
-		case r == '\'' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029:
-			h := strconv.FormatInt(int64(r), 16)
-			b.WriteString(`\u` + strings.Repeat("0", 4-len(h)) + h)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
-
-// regExpLiteral writes new RegExp(src, flags) as a literal with the same
-// meaning: / outside a class is escaped, line terminators become escapes.
-func regExpLiteral(src, flags string) string {
-	if src == "" {
-		src = "(?:)"
-	}
-	var b strings.Builder
-	b.WriteByte('/')
-	class := false
-	rs := []rune(src)
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		if r == '\\' && i+1 < len(rs) {
-			i++
-			if t := terminator(rs[i]); t != "" {
-				b.WriteString(t)
-			} else {
-				b.WriteRune('\\')
-				b.WriteRune(rs[i])
-			}
-			continue
-		}
-		switch {
-		case terminator(r) != "":
-			b.WriteString(terminator(r))
-			continue
-		case r == '[':
-			class = true
-		case r == ']':
-			class = false
-		case r == '/' && !class:
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String() + "/" + flags
-}
-
-func terminator(r rune) string {
-	switch r {
-	case '\n':
-		return `\n`
-	case '\r':
-		return `\r`
-	case 0x2028:
-		return `\u2028`
-	case 0x2029:
-		return `\u2029`
-	}
-	return ""
+// fits in 80 columns (as prettier lays it out), else one option a line.
+// Export writes it in its program, and the fixes show it before and after.
+func registerCall(opts []server.Opt) string {
+	return syntax.Call("fastify.register", []string{"cors"}, opts)
 }
 
 // ---- Summary ----
@@ -235,7 +86,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 			}
 			break
 		}
-		s.Origins = []server.Entry{{Written: jsString(c.static), Policy: c.static}}
+		s.Origins = []server.Entry{{Written: jsconfig.Quote(c.static), Policy: c.static}}
 		s.Notes = append(s.Notes, "A string origin is sent as is to every request, whatever its Origin.")
 	case originFalse:
 		s.Notes = append(s.Notes, "origin: false turns CORS off: no request gets a CORS header.")

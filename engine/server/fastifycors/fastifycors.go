@@ -24,6 +24,8 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/jsconfig"
+	"corsplay/engine/server/node"
 )
 
 const name = "fastify-cors"
@@ -193,13 +195,11 @@ func newCors(options map[string]json.RawMessage) (*cors, error) {
 
 // number reads a JSON number as JSON.parse does (1e400 is Infinity).
 func number(o *server.Options, opt, want string, raw json.RawMessage) (float64, bool) {
-	var n json.Number
-	if t := strings.TrimSpace(string(raw)); t == "" || t[0] != '-' && (t[0] < '0' || t[0] > '9') || json.Unmarshal(raw, &n) != nil {
+	f, ok := jsconfig.ParseNumber(raw)
+	if !ok {
 		o.Fail(opt, message.BriefJSON(raw)+" is not "+want)
-		return 0, false
 	}
-	f, _ := strconv.ParseFloat(string(n), 64)
-	return f, true
+	return f, ok
 }
 
 // get is Options.Get, refusing null (which Go would read as "leave as is").
@@ -246,7 +246,7 @@ func (c *cors) decodeOrigin(raw json.RawMessage, set *pattern.Set) error {
 				if s == "*" { // normalizeCorsOptions: a list holding '*' is '*'
 					c.kind, c.static, c.varyOrigin = originString, "*", false
 				}
-				c.entries = append(c.entries, entry{exact: s, written: jsString(s)})
+				c.entries = append(c.entries, entry{exact: s, written: jsconfig.Quote(s)})
 				continue
 			}
 			en, err := regExp(e, path, "a string or a RegExp {\"regexp\": \"source\", \"flags\": \"i\"}", set)
@@ -301,7 +301,7 @@ func regExp(v any, path, what string, set *pattern.Set) (entry, error) {
 	if err != nil {
 		return entry{}, &server.OptionError{Path: path, Problem: err.Error()}
 	}
-	return entry{re: re, written: regExpLiteral(src, flags)}, nil
+	return entry{re: re, written: jsconfig.RegExp(src, flags)}, nil
 }
 
 func jsonOf(v any) []byte {
@@ -356,8 +356,11 @@ func (x *exchange) del(name string) {
 
 // Respond answers req as Node, fastify and the plugin do.
 func (c *cors) Respond(req message.Request) message.Response {
-	if resp, refused := nodeRefuses(req); refused {
-		return resp
+	if status, refused := node.Refuses(req); refused {
+		if status == 0 {
+			return message.Response{} // CONNECT: Node closes the connection
+		}
+		return message.Response{Status: status, Headers: message.Headers{{Name: "Connection", Value: "close"}}}
 	}
 	x := &exchange{c: c, req: req, url: target(req.URL), status: 200, route: route404}
 	path, ok := routePath(x.url)
@@ -425,7 +428,7 @@ func (x *exchange) parseBody() *fstError {
 	if !slices.Contains([]string{"DELETE", "OPTIONS", "PATCH", "PUT", "POST", "QUERY"}, m) {
 		return nil
 	}
-	ct, ok := nodeHeader(x.req, "Content-Type")
+	ct, ok := node.Header(x.req, "Content-Type")
 	if !ok {
 		if m == "QUERY" {
 			return &fstError{400, "FST_ERR_ROUTE_MISSING_CONTENT_TYPE", "Method 'QUERY' must provide a 'Content-Type' header."}
@@ -478,7 +481,7 @@ func (x *exchange) handleCors() {
 		x.fail(errOrigin)
 		return
 	}
-	origin, hasOrigin := nodeHeader(x.req, "Origin")
+	origin, hasOrigin := node.Header(x.req, "Origin")
 	if c.kind == originString {
 		x.set("access-control-allow-origin", c.static)
 	} else if hasOrigin && origin != "" && c.originAllowed(origin, x.req.Meter) {
@@ -493,7 +496,7 @@ func (x *exchange) handleCors() {
 	if x.req.Method != "OPTIONS" || !c.preflight {
 		return
 	}
-	if acrm, _ := nodeHeader(x.req, "Access-Control-Request-Method"); c.strict && (origin == "" || acrm == "") {
+	if acrm, _ := node.Header(x.req, "Access-Control-Request-Method"); c.strict && (origin == "" || acrm == "") {
 		x.status = 400
 		x.set("content-type", "text/plain")
 		x.sendString("Invalid Preflight Request")
@@ -503,7 +506,7 @@ func (x *exchange) handleCors() {
 	x.set("access-control-allow-methods", c.methods)
 	if c.allowed == nil {
 		x.vary("Access-Control-Request-Headers")
-		if acrh, ok := nodeHeader(x.req, "Access-Control-Request-Headers"); ok {
+		if acrh, ok := node.Header(x.req, "Access-Control-Request-Headers"); ok {
 			x.set("access-control-allow-headers", acrh)
 		}
 	} else {
@@ -620,7 +623,7 @@ func (x *exchange) fail(e *fstError) {
 func (x *exchange) write(utf8Head bool) message.Response {
 	resp := message.Response{Status: x.status}
 	for _, h := range x.headers {
-		if strings.IndexFunc(h.Value, func(r rune) bool { return r != '\t' && (r < 0x20 || r == 0x7f || r > 0xff) }) >= 0 {
+		if node.InvalidValue(h.Value) {
 			resp = message.Response{Status: x.status}
 			if x.status < 400 || x.status > 599 {
 				resp.Status = 500
@@ -632,7 +635,7 @@ func (x *exchange) write(utf8Head bool) message.Response {
 		}
 		v := h.Value
 		if utf8Head {
-			v = latin1OfUTF8(v)
+			v = node.Latin1OfUTF8(v)
 		}
 		resp.Headers = append(resp.Headers, message.Header{Name: h.Name, Value: strings.Trim(v, " \t")})
 	}
@@ -642,43 +645,7 @@ func (x *exchange) write(utf8Head bool) message.Response {
 
 var statusText = map[int]string{400: "Bad Request", 404: "Not Found", 415: "Unsupported Media Type", 500: "Internal Server Error"}
 
-// ---- Node ----
-
-// nodeMethods are Node 20's http.METHODS: llhttp parses no other method
-// (case-sensitive) and answers 400 to anything else.
-var nodeMethods = strings.Fields("ACL BIND CHECKOUT CONNECT COPY DELETE GET HEAD LINK LOCK M-SEARCH MERGE MKACTIVITY MKCALENDAR MKCOL MOVE NOTIFY OPTIONS PATCH POST PROPFIND PROPPATCH PURGE PUT QUERY REBIND REPORT SEARCH SOURCE SUBSCRIBE TRACE UNBIND UNLINK UNLOCK UNSUBSCRIBE")
-
-// nodeRefuses is Node's HTTP server before fastify: 400 (with Connection:
-// close) to a method llhttp does not know or a header value with a control
-// character other than HTAB; no answer at all to CONNECT (status 0).
-func nodeRefuses(req message.Request) (message.Response, bool) {
-	bad := message.Response{Status: 400, Headers: message.Headers{{Name: "Connection", Value: "close"}}}
-	if !slices.Contains(nodeMethods, req.Method) {
-		return bad, true
-	}
-	if req.Method == "CONNECT" {
-		return message.Response{}, true
-	}
-	for _, h := range req.Headers {
-		if strings.IndexFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
-			return bad, true
-		}
-	}
-	return message.Response{}, false
-}
-
-// nodeHeader is req.headers[name]: values trimmed, repeats joined with ", "
-// (Content-Type: the first one).
-func nodeHeader(req message.Request, name string) (string, bool) {
-	vals := req.Headers.Values(name)
-	for i := range vals {
-		vals[i] = strings.Trim(vals[i], " \t")
-	}
-	if name == "Content-Type" && vals != nil {
-		vals = vals[:1]
-	}
-	return strings.Join(vals, ", "), vals != nil
-}
+// ---- the request target ----
 
 // target is the request-target: the URL's path and query.
 func target(u string) string {
@@ -731,24 +698,9 @@ func routePath(t string) (string, bool) {
 
 // ---- JavaScript ----
 
-// jsNumber is Number::toString(x) for finite x.
-func jsNumber(x float64) string {
-	switch a := math.Abs(x); {
-	case math.IsNaN(x):
-		return "NaN"
-	case math.IsInf(x, 1):
-		return "Infinity"
-	case math.IsInf(x, -1):
-		return "-Infinity"
-	case a == 0:
-		return "0"
-	case a >= 1e-6 && a < 1e21:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	}
-	s := strconv.FormatFloat(x, 'e', -1, 64)
-	mant, exp, _ := strings.Cut(s, "e")
-	return mant + "e" + exp[:1] + strings.TrimLeft(exp[1:], "0")
-}
+// jsNumber is Number::toString(x): how fastify writes maxAge, cacheControl
+// and a status code.
+var jsNumber = jsconfig.Number
 
 // jsonString is JSON.stringify(s).
 func jsonString(s string) string {
@@ -781,15 +733,6 @@ func jsonString(s string) string {
 
 // byteLength is Buffer.byteLength(s): its UTF-8 length.
 func byteLength(s string) string { return strconv.Itoa(len(s)) }
-
-// latin1OfUTF8 is s encoded in UTF-8 then read as Latin-1: "é" is "Ã©".
-func latin1OfUTF8(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		b.WriteRune(rune(s[i]))
-	}
-	return b.String()
-}
 
 func opt(name, typ, def, doc string) server.Option {
 	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}

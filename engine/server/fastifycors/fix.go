@@ -38,10 +38,7 @@ var fixer = &server.Fixer{
 	Method:      fixMethod,
 	Headers:     fixHeaders,
 	Status:      fixStatus,
-	Call: func(opts []server.Opt) string {
-		s, _ := registerCall(opts)
-		return s
-	},
+	Call:        registerCall,
 }
 
 func fixOrigin(e *server.Edit, n server.Need) {
@@ -118,10 +115,7 @@ func fixOrigin(e *server.Edit, n server.Need) {
 func isString(v any) bool { _, ok := v.(string); return ok }
 
 // jsText is an option's value as JavaScript.
-func jsText(raw json.RawMessage) string {
-	v, _ := decode(raw)
-	return jsValue(v)
-}
+func jsText(raw json.RawMessage) string { return syntax.Value(raw) }
 
 func fixCredentials(e *server.Edit, n server.Need) {
 	var on bool

@@ -23,6 +23,7 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/server"
 	"corsplay/engine/server/jsconfig"
+	"corsplay/engine/server/node"
 )
 
 const name = "hono-cors"
@@ -231,18 +232,7 @@ func isToken(s string) bool {
 // routePath reports whether the URL's path is /r as hono's getPath reads it
 // (percent-escapes of unreserved characters decoded, so /%72 is /r too).
 func routePath(url string) bool {
-	p := url
-	if i := strings.Index(p, "://"); i >= 0 && !strings.HasPrefix(p, "/") {
-		p = p[i+3:]
-		if j := strings.IndexByte(p, '/'); j >= 0 {
-			p = p[j:]
-		} else {
-			p = "/"
-		}
-	}
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
+	p := node.Path(url)
 	return p == "/r" || strings.EqualFold(p, "/%72")
 }
 

@@ -240,3 +240,62 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestSyntax: a library's own syntax (fastify's, here): register(...) in a
+// program, regex literals, its option names, its layout.
+func TestSyntax(t *testing.T) {
+	s := Syntax{RegExps: true, Register: true, Width: 80, NoTrailingComma: true,
+		Option: func(k string) string {
+			if k != "origin" && k != "maxAge" {
+				return "not an option"
+			}
+			return ""
+		}}
+	got, _, err := s.Read("import cors from 'x'\napp.register(helmet, { a: 1 })\napp.register(require('@fastify/cors'), {\n  origin: [/^https:\\/\\/a\\.example$/i, 'b', /[/]/],\n}).then(() => {})")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := string(got["origin"]); o != `[{"flags":"i","regexp":"^https:\\/\\/a\\.example$"},"b",{"regexp":"[/]"}]` || len(got) != 1 {
+		t.Errorf("Read = %v", canon(t, got))
+	}
+	// On one line within Width, else one option a line, no trailing comma.
+	opts := []server.Opt{{Name: "origin", Raw: got["origin"]}}
+	for _, want := range []string{"fastify.register(cors, { origin: [/^https:\\/\\/a\\.example$/i, 'b', /[/]/] })",
+		"fastify.register(cors, {\n  origin: [/^https:\\/\\/a\\.example$/i, 'b', /[/]/],\n  maxAge: 600\n})"} {
+		call := s.Call("fastify.register", []string{"cors"}, opts)
+		if call != want {
+			t.Errorf("Call = %q, want %q", call, want)
+		}
+		back, _, err := s.Read(call)
+		if err != nil || len(back) != len(opts) || string(back["origin"]) != string(got["origin"]) {
+			t.Errorf("Read(%q) = %v, %v", call, back, err)
+		}
+		opts = append(opts, server.Opt{Name: "maxAge", Raw: json.RawMessage("600")})
+	}
+	if call := s.Call("fastify.register", []string{"cors"}, nil); call != "fastify.register(cors)" {
+		t.Errorf("Call without options = %q", call)
+	}
+	if lit := RegExp("a/b\n", "g"); lit != `/a\/b\n/g` || RegExp("", "") != "/(?:)/" {
+		t.Errorf("RegExp = %s", lit)
+	}
+	for _, tt := range []struct {
+		text         string
+		line, column int
+		at           [2]int
+		says         string
+	}{
+		{"register(cors, { origin: `x${y}` })", 1, 26, [2]int{1, 28}, "template literal"},
+		{"{ origin: { regexp: 'a' } }", 1, 11, [2]int{}, "an object has no JSON form"},
+		{"{ origins: 'a' }", 1, 3, [2]int{}, "not an option"},
+		{"{ origin: /a\n/ }", 1, 11, [2]int{}, "unterminated regular expression"},
+		{"register(cors, opts)", 1, 16, [2]int{}, "must be an object literal"},
+		{"cors({})", 1, 1, [2]int{}, "expected fastify.register(cors"},
+		{"{ origin: allowed }", 1, 11, [2]int{}, "allowed is a variable"},
+	} {
+		_, _, err := s.Read(tt.text)
+		var e *Error
+		if !errors.As(err, &e) || e.Line != tt.line || e.Column != tt.column || e.At != tt.at || !strings.Contains(e.Problem, tt.says) {
+			t.Errorf("Read(%q) = %#v, want line %d, column %d, at %v, saying %q", tt.text, err, tt.line, tt.column, tt.at, tt.says)
+		}
+	}
+}

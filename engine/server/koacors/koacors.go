@@ -27,6 +27,7 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/server"
 	"corsplay/engine/server/jsconfig"
+	"corsplay/engine/server/node"
 )
 
 const name = "koa-cors"
@@ -126,34 +127,15 @@ func New(options map[string]json.RawMessage) (*Cors, error) {
 // Warnings: cors() logs nothing about its options.
 func (c *Cors) Warnings() []string { return nil }
 
-// nodeMethods are Node 20's http.METHODS: its parser answers 400 to any
-// other method, case-sensitively.
-var nodeMethods = []string{"ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK",
-	"LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH",
-	"POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE",
-	"SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"}
-
 // Respond answers as Node, koa, cors() and the app do; status 0 for
 // CONNECT, which Node answers by closing the connection.
 func (c *Cors) Respond(req message.Request) message.Response {
-	bad := !slices.Contains(nodeMethods, req.Method)
-	for _, h := range req.Headers {
-		bad = bad || strings.ContainsFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f })
-	}
-	if bad {
-		return message.Response{Status: 400}
-	}
-	if req.Method == "CONNECT" {
-		return message.Response{}
+	if status, refused := node.Refuses(req); refused {
+		return message.Response{Status: status} // Node's Connection: close is left out
 	}
 	get := func(name string) string { // ctx.get: req.headers[name] || ''
-		var vals []string
-		for _, h := range req.Headers {
-			if strings.EqualFold(h.Name, name) {
-				vals = append(vals, strings.Trim(h.Value, " \t"))
-			}
-		}
-		return strings.Join(vals, ", ")
+		v, _ := node.Header(req, name)
+		return v
 	}
 	res := &nodeRes{head: req.Method == "HEAD"}
 	res.set("Vary", "Origin") // ctx.vary('Origin')
@@ -161,7 +143,7 @@ func (c *Cors) Respond(req message.Request) message.Response {
 	if c.star && c.credentials {
 		origin = []string{get("Origin")}
 	}
-	path := reqPath(req.URL)
+	path := node.Path(req.URL)
 	if req.Method != "OPTIONS" {
 		var kept nodeRes // headersSet
 		set := func(name string, v ...string) bool {
@@ -205,23 +187,6 @@ func (c *Cors) Respond(req message.Request) message.Response {
 	return res.response(204)
 }
 
-// reqPath is ctx.path: the request target's path, before its query.
-func reqPath(url string) string {
-	p := url
-	if i := strings.Index(p, "://"); i >= 0 && !strings.HasPrefix(p, "/") {
-		p = p[i+3:]
-		if j := strings.IndexByte(p, '/'); j >= 0 {
-			p = p[j:]
-		} else {
-			p = "/"
-		}
-	}
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
-	return p
-}
-
 // nodeRes is a ServerResponse's headers: one entry per name (case
 // -insensitively), in the order first set, with the name last written; a
 // list value writes one line per element.
@@ -237,10 +202,8 @@ type nodeHeader struct {
 
 // set is setHeader: false when Node throws ERR_INVALID_CHAR.
 func (r *nodeRes) set(name string, values ...string) bool {
-	for _, v := range values {
-		if strings.ContainsFunc(v, func(c rune) bool { return c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff) }) {
-			return false
-		}
+	if slices.ContainsFunc(values, node.InvalidValue) {
+		return false
 	}
 	for i := range r.hs {
 		if strings.EqualFold(r.hs[i].name, name) {
@@ -289,11 +252,7 @@ func (r *nodeRes) response(status int) message.Response {
 	for _, h := range r.hs {
 		for _, v := range h.values {
 			if utf8 {
-				var b strings.Builder
-				for _, c := range []byte(v) {
-					b.WriteRune(rune(c))
-				}
-				v = b.String()
+				v = node.Latin1OfUTF8(v)
 			}
 			out.Headers = append(out.Headers, message.Header{Name: h.name, Value: strings.Trim(v, " \t")})
 		}
