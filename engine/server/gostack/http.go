@@ -2,9 +2,9 @@
 // does: net/http's server (how it parses a request before any handler runs,
 // and what it adds to a handler's answer on the wire), encoding/json's
 // decoding of a configuration struct, and a reader for the Go source that
-// configures the library. The Go libraries' emulations (echocors, gincors)
-// share it. Source references are to Go 1.26's net/http, net/textproto,
-// net/url and encoding/json.
+// configures the library. The Go libraries' emulations (echocors,
+// gincors, gochicors, gorillahandlers) share it. Source references are
+// to Go 1.26's net/http, net/textproto, net/url and encoding/json.
 package gostack
 
 import (
