@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/engine/server"
 )
 
 // cgOK is the app behind the middleware: "ok" (an implicit 200) to every
@@ -368,4 +369,83 @@ func cgExportRun(t *testing.T, code string, reqs []engine.HTTPRequest) []cgAnswe
 		answers = append(answers, cgExchange(t, c, req))
 	}
 	return answers
+}
+
+// cgDifferential compares library's emulation with the real middleware
+// (real builds it from a JSON options text) behind a real net/http server
+// over the hand-picked pairs and 200 generated configurations (config
+// draws one from r), each with a friendly and four drawn requests; title
+// names the real library in messages.
+func cgDifferential(t *testing.T, library, title string, r *rand.Rand, quirks []cgPair, config func(*rand.Rand) string, real func(string) (http.Handler, error)) {
+	start := time.Now()
+	pairs := append([]cgPair(nil), quirks...)
+	for i := range 200 {
+		opts := config(r)
+		pairs = append(pairs, cgPair{fmt.Sprintf("generated %d.0", i), opts, cgFriendly(r)})
+		for j := 1; j < 5; j++ {
+			pairs = append(pairs, cgPair{fmt.Sprintf("generated %d.%d", i, j), opts, cgRequest(r)})
+		}
+	}
+	stats := cgStats{}
+	compared := 0
+	servers := map[string]*cgServer{}
+	defer func() {
+		for _, s := range servers {
+			s.close()
+		}
+	}()
+	for _, p := range pairs {
+		srv, ok := servers[p.options]
+		if !ok {
+			h, err := real(p.options)
+			if err != nil {
+				t.Fatalf("%s: %s does not decode: %v", p.name, p.options, err)
+			}
+			srv = cgStart(h)
+			servers[p.options] = srv
+		}
+		answer := srv.do(t, p.req)
+		resp, err := engine.Server{Library: &engine.Library{Name: library, Options: cgOptions(t, p.options)}}.Respond(p.req)
+		if err != nil {
+			t.Errorf("%s %s: the engine refuses what %s runs: %v", p.name, p.options, title, err)
+			continue
+		}
+		compared++
+		stats.add(p.req, answer)
+		if emu := cgEngineAnswer(resp); emu.String() != answer.String() {
+			t.Errorf("%s %s\n  %s\n  real:     %v\n  emulated: %v", p.name, p.options, cgDescribe(p.req), answer, emu)
+		}
+	}
+	if compared < 150 {
+		t.Errorf("only %d pairs compared, want at least 150", compared)
+	}
+	t.Logf("%s: %d configuration × request pairs (%d hand-picked, %d configurations) compared in %v: %s",
+		title, compared, len(quirks), len(servers), time.Since(start).Round(time.Millisecond), stats)
+}
+
+// cgExportRuns builds and runs library's exported program for each
+// configuration and compares its answers to reqs over loopback with the
+// engine's.
+func cgExportRuns(t *testing.T, library string, configs []string, reqs []engine.HTTPRequest) {
+	lib, ok := server.Lookup(library, "")
+	if !ok {
+		t.Fatal(library + " is not registered")
+	}
+	for _, text := range configs {
+		opts := cgOptions(t, text)
+		code, err := lib.Export(opts)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		answers := cgExportRun(t, code, reqs)
+		for i, req := range reqs {
+			resp, err := engine.Server{Library: &engine.Library{Name: library, Options: opts}}.Respond(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if emu := cgEngineAnswer(resp); emu.String() != answers[i].String() {
+				t.Errorf("%s\n  %s\n  program:  %v\n  emulated: %v\n%s", text, cgDescribe(req), answers[i], emu, code)
+			}
+		}
+	}
 }

@@ -93,13 +93,7 @@ func genEchoOptions(r *rand.Rand) string {
 
 // echoQuirkCases are hand-picked: each shows a quirk of echo v4.16.6.
 func echoQuirkCases() []echoCase {
-	pre := func(origin, method, headers string) engine.HTTPRequest {
-		if headers == "-" {
-			return egReq("OPTIONS", "/r", "Origin", origin, "Access-Control-Request-Method", method)
-		}
-		return egReq("OPTIONS", "/r", "Origin", origin, "Access-Control-Request-Method", method, "Access-Control-Request-Headers", headers)
-	}
-	get := func(origin string) engine.HTTPRequest { return egReq("GET", "/r", "Origin", origin) }
+	pre, get := egPreflight, egGet
 	list := `{"AllowOrigins": ["https://a.example.com"], "AllowCredentials": true}`
 	return []echoCase{
 		{"default: * to anyone", `{}`, get("https://evil.com")},

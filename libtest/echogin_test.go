@@ -16,7 +16,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -200,16 +199,7 @@ func (s egStats) add(req engine.HTTPRequest, a egAnswer) {
 }
 
 func (s egStats) String() string {
-	keys := make([]string, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s: %d", k, s[k]))
-	}
-	return strings.Join(parts, ", ")
+	return cgStats(s).String()
 }
 
 func egDescribe(req engine.HTTPRequest) string {
@@ -273,6 +263,18 @@ func egReq(method, path string, headers ...string) engine.HTTPRequest {
 	}
 	return req
 }
+
+// egPreflight is a preflight of /r; headers "-" sends no
+// Access-Control-Request-Headers.
+func egPreflight(origin, method, headers string) engine.HTTPRequest {
+	if headers == "-" {
+		return egReq("OPTIONS", "/r", "Origin", origin, "Access-Control-Request-Method", method)
+	}
+	return egReq("OPTIONS", "/r", "Origin", origin, "Access-Control-Request-Method", method, "Access-Control-Request-Headers", headers)
+}
+
+// egGet is a GET of /r from origin.
+func egGet(origin string) engine.HTTPRequest { return egReq("GET", "/r", "Origin", origin) }
 
 // egJSON is an options object's JSON text as a map, as a scenario holds
 // it.

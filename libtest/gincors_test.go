@@ -132,13 +132,7 @@ func genGinOptions(r *rand.Rand) string {
 
 // ginQuirkCases are hand-picked: each shows a quirk of gin-contrib/cors.
 func ginQuirkCases() []ginCase {
-	pre := func(origin, method, headers string) engine.HTTPRequest {
-		if headers == "-" {
-			return egReq("OPTIONS", "/r", "Origin", origin, "Access-Control-Request-Method", method)
-		}
-		return egReq("OPTIONS", "/r", "Origin", origin, "Access-Control-Request-Method", method, "Access-Control-Request-Headers", headers)
-	}
-	get := func(origin string) engine.HTTPRequest { return egReq("GET", "/r", "Origin", origin) }
+	pre, get := egPreflight, egGet
 	list := `{"AllowOrigins": ["https://a.example.com"], "AllowCredentials": true}`
 	def := `{"DefaultConfig": true, "AllowOrigins": ["https://a.example.com"]}`
 	re := `{"AllowOrigins": ["/https?://a.example.com/"]}`

@@ -5,17 +5,14 @@ package libtest
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log"
 	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"corsplay/engine"
-	"corsplay/engine/server"
 
 	chicors "github.com/go-chi/cors"
 )
@@ -130,51 +127,7 @@ func chiQuirks() []cgPair {
 // TestGoChiCorsDifferential compares the engine's go-chi-cors emulation
 // with github.com/go-chi/cors v1.2.2 behind a real net/http server.
 func TestGoChiCorsDifferential(t *testing.T) {
-	start := time.Now()
-	r := rand.New(rand.NewPCG(1, 22))
-	pairs := chiQuirks()
-	for i := range 200 {
-		opts := chiConfig(r)
-		pairs = append(pairs, cgPair{fmt.Sprintf("generated %d.0", i), opts, cgFriendly(r)})
-		for j := 1; j < 5; j++ {
-			pairs = append(pairs, cgPair{fmt.Sprintf("generated %d.%d", i, j), opts, cgRequest(r)})
-		}
-	}
-	stats := cgStats{}
-	compared := 0
-	servers := map[string]*cgServer{}
-	defer func() {
-		for _, s := range servers {
-			s.close()
-		}
-	}()
-	for _, p := range pairs {
-		srv, ok := servers[p.options]
-		if !ok {
-			h, err := chiReal(p.options)
-			if err != nil {
-				t.Fatalf("%s: %s does not decode: %v", p.name, p.options, err)
-			}
-			srv = cgStart(h)
-			servers[p.options] = srv
-		}
-		real := srv.do(t, p.req)
-		resp, err := engine.Server{Library: &engine.Library{Name: "go-chi-cors", Options: cgOptions(t, p.options)}}.Respond(p.req)
-		if err != nil {
-			t.Errorf("%s %s: the engine refuses what go-chi/cors runs: %v", p.name, p.options, err)
-			continue
-		}
-		compared++
-		stats.add(p.req, real)
-		if emu := cgEngineAnswer(resp); emu.String() != real.String() {
-			t.Errorf("%s %s\n  %s\n  real:     %v\n  emulated: %v", p.name, p.options, cgDescribe(p.req), real, emu)
-		}
-	}
-	if compared < 150 {
-		t.Errorf("only %d pairs compared, want at least 150", compared)
-	}
-	t.Logf("go-chi/cors v1.2.2: %d configuration × request pairs (%d hand-picked, %d configurations) compared in %v: %s",
-		compared, len(chiQuirks()), len(servers), time.Since(start).Round(time.Millisecond), stats)
+	cgDifferential(t, "go-chi-cors", "go-chi/cors v1.2.2", rand.New(rand.NewPCG(1, 22)), chiQuirks(), chiConfig, chiReal)
 }
 
 // TestGoChiCorsDecoding: the engine accepts exactly the options
@@ -214,35 +167,14 @@ func TestGoChiCorsDecoding(t *testing.T) {
 // configurations and compares its answers over loopback with the engine.
 func TestGoChiCorsExportRuns(t *testing.T) {
 	t.Parallel() // its go builds overlap the other library's
-	lib, ok := server.Lookup("go-chi-cors", "")
-	if !ok {
-		t.Fatal("go-chi-cors is not registered")
-	}
-	reqs := []engine.HTTPRequest{
+	cgExportRuns(t, "go-chi-cors", []string{
+		`{}`,
+		`{"AllowedOrigins": ["https://a.example", "https://*.a.example"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "Authorization"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 300}`,
+		`{"allowedorigins": ["*"], "AllowedHeaders": ["*"], "OptionsPassthrough": true, "Debug": true, "MaxAge": -1}`,
+	}, []engine.HTTPRequest{
 		cgActual("GET", "https://a.example"), cgActual("GET", "https://a.example.evil.com"), cgActual("PUT", "https://app.a.example"),
 		cgActual("get", "-"), cgActual("HEAD", "https://A.EXAMPLE"), cgPreflight("https://a.example", "PUT", "content-type,authorization"),
 		cgPreflight("https://app.a.example", "patch", "x-custom"), cgPreflight("null", "DELETE", "-"), cgPreflight("-", "PUT", "-"),
 		cgPreflight("https://a.example", "", "-"), cgPreflight("https://evil.com", "GET", "-"),
-	}
-	for _, text := range []string{
-		`{}`,
-		`{"AllowedOrigins": ["https://a.example", "https://*.a.example"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "Authorization"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 300}`,
-		`{"allowedorigins": ["*"], "AllowedHeaders": ["*"], "OptionsPassthrough": true, "Debug": true, "MaxAge": -1}`,
-	} {
-		opts := cgOptions(t, text)
-		code, err := lib.Export(opts)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		answers := cgExportRun(t, code, reqs)
-		for i, req := range reqs {
-			resp, err := engine.Server{Library: &engine.Library{Name: "go-chi-cors", Options: opts}}.Respond(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if emu := cgEngineAnswer(resp); emu.String() != answers[i].String() {
-				t.Errorf("%s\n  %s\n  program:  %v\n  emulated: %v\n%s", text, cgDescribe(req), answers[i], emu, code)
-			}
-		}
-	}
+	})
 }

@@ -10,10 +10,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"corsplay/engine"
-	"corsplay/engine/server"
 
 	"github.com/gorilla/handlers"
 )
@@ -165,51 +163,7 @@ func gorillaQuirks() []cgPair {
 // emulation with github.com/gorilla/handlers v1.5.2 behind a real net/http
 // server.
 func TestGorillaHandlersDifferential(t *testing.T) {
-	start := time.Now()
-	r := rand.New(rand.NewPCG(3, 44))
-	pairs := gorillaQuirks()
-	for i := range 200 {
-		opts := gorillaConfig(r)
-		pairs = append(pairs, cgPair{fmt.Sprintf("generated %d.0", i), opts, cgFriendly(r)})
-		for j := 1; j < 5; j++ {
-			pairs = append(pairs, cgPair{fmt.Sprintf("generated %d.%d", i, j), opts, cgRequest(r)})
-		}
-	}
-	stats := cgStats{}
-	compared := 0
-	servers := map[string]*cgServer{}
-	defer func() {
-		for _, s := range servers {
-			s.close()
-		}
-	}()
-	for _, p := range pairs {
-		srv, ok := servers[p.options]
-		if !ok {
-			h, err := gorillaReal(p.options)
-			if err != nil {
-				t.Fatalf("%s: %s: %v", p.name, p.options, err)
-			}
-			srv = cgStart(h)
-			servers[p.options] = srv
-		}
-		real := srv.do(t, p.req)
-		resp, err := engine.Server{Library: &engine.Library{Name: "gorilla-handlers", Options: cgOptions(t, p.options)}}.Respond(p.req)
-		if err != nil {
-			t.Errorf("%s %s: the engine refuses what gorilla/handlers runs: %v", p.name, p.options, err)
-			continue
-		}
-		compared++
-		stats.add(p.req, real)
-		if emu := cgEngineAnswer(resp); emu.String() != real.String() {
-			t.Errorf("%s %s\n  %s\n  real:     %v\n  emulated: %v", p.name, p.options, cgDescribe(p.req), real, emu)
-		}
-	}
-	if compared < 150 {
-		t.Errorf("only %d pairs compared, want at least 150", compared)
-	}
-	t.Logf("gorilla/handlers v1.5.2: %d configuration × request pairs (%d hand-picked, %d configurations) compared in %v: %s",
-		compared, len(gorillaQuirks()), len(servers), time.Since(start).Round(time.Millisecond), stats)
+	cgDifferential(t, "gorilla-handlers", "gorilla/handlers v1.5.2", rand.New(rand.NewPCG(3, 44)), gorillaQuirks(), gorillaConfig, gorillaReal)
 }
 
 // TestGorillaHandlersRefusedOptions: what the JSON form does not allow, or
@@ -236,35 +190,14 @@ func TestGorillaHandlersRefusedOptions(t *testing.T) {
 // engine.
 func TestGorillaHandlersExportRuns(t *testing.T) {
 	t.Parallel() // its go builds overlap the other library's
-	lib, ok := server.Lookup("gorilla-handlers", "")
-	if !ok {
-		t.Fatal("gorilla-handlers is not registered")
-	}
-	reqs := []engine.HTTPRequest{
+	cgExportRuns(t, "gorilla-handlers", []string{
+		`{}`,
+		`{"AllowedOrigins": ["https://a.example", "https://b.example"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "X-Custom"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 3000, "OptionStatusCode": 204}`,
+		`{"AllowedOrigins": ["*"], "IgnoreOptions": true, "AllowCredentials": false, "AllowedOriginValidator": null, "AllowedHeaders": null}`,
+	}, []engine.HTTPRequest{
 		cgActual("GET", "https://a.example"), cgActual("GET", "https://a.example.evil.com"), cgActual("PUT", "https://b.example"),
 		cgActual("get", "-"), cgActual("HEAD", "https://a.example"), cgPreflight("https://a.example", "PUT", "content-type,authorization"),
 		cgPreflight("https://b.example", "patch", "x-custom"), cgPreflight("https://a.example", "PATCH", "accept,x-custom"),
 		cgPreflight("-", "PUT", "-"), cgPreflight("https://a.example", "-", "-"), cgPreflight("https://evil.com", "GET", "-"),
-	}
-	for _, text := range []string{
-		`{}`,
-		`{"AllowedOrigins": ["https://a.example", "https://b.example"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "X-Custom"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 3000, "OptionStatusCode": 204}`,
-		`{"AllowedOrigins": ["*"], "IgnoreOptions": true, "AllowCredentials": false, "AllowedOriginValidator": null, "AllowedHeaders": null}`,
-	} {
-		opts := cgOptions(t, text)
-		code, err := lib.Export(opts)
-		if err != nil {
-			t.Fatalf("%s: %v", text, err)
-		}
-		answers := cgExportRun(t, code, reqs)
-		for i, req := range reqs {
-			resp, err := engine.Server{Library: &engine.Library{Name: "gorilla-handlers", Options: opts}}.Respond(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if emu := cgEngineAnswer(resp); emu.String() != answers[i].String() {
-				t.Errorf("%s\n  %s\n  program:  %v\n  emulated: %v\n%s", text, cgDescribe(req), answers[i], emu, code)
-			}
-		}
-	}
+	})
 }

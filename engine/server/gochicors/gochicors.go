@@ -15,6 +15,7 @@ import (
 
 	"corsplay/engine/message"
 	"corsplay/engine/server"
+	"corsplay/engine/server/gostack"
 )
 
 func init() {
@@ -149,7 +150,7 @@ func newCors(m map[string]json.RawMessage) (*cors, error) {
 	if len(o.ExposedHeaders) > 0 {
 		names := make([]string, len(o.ExposedHeaders))
 		for i, h := range o.ExposedHeaders {
-			names[i] = canonicalKey(h)
+			names[i] = gostack.CanonicalHeaderKey(h)
 		}
 		c.exposed = strings.Join(names, ", ")
 	}
@@ -172,7 +173,7 @@ func newCors(m map[string]json.RawMessage) (*cors, error) {
 		c.headers = []string{"Origin", "Accept", "Content-Type"}
 	} else {
 		for _, h := range o.AllowedHeaders {
-			c.headers = append(c.headers, canonicalKey(h))
+			c.headers = append(c.headers, gostack.CanonicalHeaderKey(h))
 			c.allHeaders = c.allHeaders || h == "*"
 		}
 		c.headers = append(c.headers, "Origin")
@@ -193,12 +194,12 @@ func (c *cors) Warnings() []string { return nil }
 // and a non-empty Access-Control-Request-Method. Headers are built in the
 // order net/http writes them (names sorted).
 func (c *cors) Respond(req message.Request) message.Response {
-	origin, hasOrigin := get(req.Headers, "Origin")
-	acrm, _ := get(req.Headers, "Access-Control-Request-Method")
+	origin, hasOrigin := gostack.HeaderValue(req.Headers, "Origin")
+	acrm, _ := gostack.HeaderValue(req.Headers, "Access-Control-Request-Method")
 	var hs message.Headers
 	if req.Method == "OPTIONS" && acrm != "" && hasOrigin {
 		// handlePreflight: Vary always; the rest only when every check passes.
-		acrh, _ := get(req.Headers, "Access-Control-Request-Headers")
+		acrh, _ := gostack.HeaderValue(req.Headers, "Access-Control-Request-Headers")
 		reqHeaders := parseHeaderList(acrh)
 		if c.originAllowed(origin) && c.methodAllowed(acrm) && c.headersAllowed(reqHeaders) {
 			if c.credentials {
@@ -214,7 +215,7 @@ func (c *cors) Respond(req message.Request) message.Response {
 		}
 		hs = append(hs, message.Header{Name: "Vary", Value: "Origin"}, message.Header{Name: "Vary", Value: "Access-Control-Request-Method"},
 			message.Header{Name: "Vary", Value: "Access-Control-Request-Headers"})
-		return wire(200, hs, c.passthrough)
+		return gostack.Answer(req.Method, 200, hs, c.passthrough)
 	}
 	// handleActualRequest: Vary: Origin always, then next writes "ok".
 	if hasOrigin && c.originAllowed(origin) && c.methodAllowed(req.Method) {
@@ -227,7 +228,7 @@ func (c *cors) Respond(req message.Request) message.Response {
 		}
 	}
 	hs = append(hs, message.Header{Name: "Vary", Value: "Origin"})
-	return wire(200, hs, true)
+	return gostack.Answer(req.Method, 200, hs, true)
 }
 
 func (c *cors) allowOrigin(origin string) message.Header {
@@ -278,7 +279,7 @@ func (c *cors) headersAllowed(requested []string) bool {
 	}
 next:
 	for _, h := range requested {
-		h = canonicalKey(h)
+		h = gostack.CanonicalHeaderKey(h)
 		for _, a := range c.headers {
 			if a == h {
 				continue next
@@ -351,68 +352,4 @@ func subdomains(prefix, suffix string) bool {
 	host, dot := strings.CutPrefix(suffix, ".")
 	return ok && dot && scheme != "" && host != "" && strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789+-.") == "" &&
 		strings.Trim(host, "abcdefghijklmnopqrstuvwxyz0123456789-.") == "" && host[0] != '.' && host[len(host)-1] != '.'
-}
-
-// ---- net/http, as the Go server writes these answers ----
-
-// get is http.Header.Get on the request net/http parsed: the first line's
-// value, without the spaces and tabs around it; ok tells whether any line
-// has the name.
-func get(hs message.Headers, name string) (string, bool) {
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			return strings.Trim(h.Value, " \t"), true
-		}
-	}
-	return "", false
-}
-
-// wire is what net/http writes after the handler's headers (already in
-// sorted name order here): each value with CR and LF turned into spaces and
-// trimmed, then (Date aside) Content-Length when the status allows a body,
-// and the sniffed Content-Type of the app's "ok".
-func wire(status int, hs message.Headers, ok bool) message.Response {
-	for i, h := range hs {
-		v := h.Value
-		if strings.ContainsAny(v, "\r\n") {
-			b := []byte(v)
-			for j, c := range b {
-				if c == '\r' || c == '\n' {
-					b[j] = ' '
-				}
-			}
-			v = string(b)
-		}
-		hs[i].Value = strings.Trim(v, " \t")
-	}
-	switch {
-	case ok:
-		hs = append(hs, message.Header{Name: "Content-Length", Value: "2"}, message.Header{Name: "Content-Type", Value: "text/plain; charset=utf-8"})
-	case status >= 200 && status != 204 && status != 304:
-		hs = append(hs, message.Header{Name: "Content-Length", Value: "0"})
-	}
-	return message.Response{Status: status, Headers: hs}
-}
-
-// canonicalKey is net/textproto.CanonicalMIMEHeaderKey (http.CanonicalHeaderKey):
-// unchanged when a byte is not a token character, otherwise upper case
-// first and after each '-', lower case elsewhere.
-func canonicalKey(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return s
-		}
-	}
-	b := []byte(s)
-	upper := true
-	for i, c := range b {
-		if upper && 'a' <= c && c <= 'z' {
-			c -= 32
-		} else if !upper && 'A' <= c && c <= 'Z' {
-			c += 32
-		}
-		b[i] = c
-		upper = c == '-'
-	}
-	return string(b)
 }

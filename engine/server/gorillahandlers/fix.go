@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"corsplay/engine/server"
+	"corsplay/engine/server/gostack"
 )
 
 // gorilla/handlers's part of the fixes: handlers.CORS's option functions.
@@ -88,7 +89,7 @@ func fixHeaders(e *server.Edit, n server.Need) {
 	}
 	var missing []string
 	for _, h := range n.Headers {
-		if !contains(c.headers, canonicalKey(strings.TrimSpace(h))) && !server.ContainsFold(missing, h) {
+		if !contains(c.headers, gostack.CanonicalHeaderKey(strings.TrimSpace(h))) && !server.ContainsFold(missing, h) {
 			missing = append(missing, h)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"corsplay/engine/message"
 	"corsplay/engine/server"
+	"corsplay/engine/server/gostack"
 )
 
 func init() {
@@ -89,7 +90,7 @@ func newCors(m map[string]json.RawMessage) (*cors, error) {
 	if l = nil; o.Get("AllowedHeaders", "a list of strings", &l) {
 		c.headers = append([]string{}, defaultHeaders...)
 		for _, v := range l {
-			if v = canonicalKey(strings.TrimSpace(v)); v != "" && !contains(c.headers, v) {
+			if v = gostack.CanonicalHeaderKey(strings.TrimSpace(v)); v != "" && !contains(c.headers, v) {
 				c.headers = append(c.headers, v)
 			}
 		}
@@ -97,7 +98,7 @@ func newCors(m map[string]json.RawMessage) (*cors, error) {
 	if l = nil; o.Get("ExposedHeaders", "a list of strings", &l) {
 		c.exposed = []string{}
 		for _, v := range l {
-			if v = canonicalKey(strings.TrimSpace(v)); v != "" && !contains(c.exposed, v) {
+			if v = gostack.CanonicalHeaderKey(strings.TrimSpace(v)); v != "" && !contains(c.exposed, v) {
 				c.exposed = append(c.exposed, v)
 			}
 		}
@@ -130,34 +131,34 @@ func (c *cors) Warnings() []string { return nil }
 // Respond mirrors (*cors).ServeHTTP. Headers are built in the order net/http
 // writes them (names sorted).
 func (c *cors) Respond(req message.Request) message.Response {
-	origin, _ := get(req.Headers, "Origin")
+	origin, _ := gostack.HeaderValue(req.Headers, "Origin")
 	if !c.originAllowed(origin) {
 		if req.Method != "OPTIONS" || c.ignoreOptions {
-			return wire(200, nil, true)
+			return gostack.Answer(req.Method, 200, nil, true)
 		}
-		return wire(200, nil, false)
+		return gostack.Answer(req.Method, 200, nil, false)
 	}
 	var allowHeaders, allowMethods, exposed, maxAge string
 	if req.Method == "OPTIONS" {
 		if c.ignoreOptions {
-			return wire(200, nil, true)
+			return gostack.Answer(req.Method, 200, nil, true)
 		}
-		method, ok := get(req.Headers, "Access-Control-Request-Method")
+		method, ok := gostack.HeaderValue(req.Headers, "Access-Control-Request-Method")
 		if !ok {
-			return wire(400, nil, false)
+			return gostack.Answer(req.Method, 400, nil, false)
 		}
 		if !contains(c.methods, method) {
-			return wire(405, nil, false)
+			return gostack.Answer(req.Method, 405, nil, false)
 		}
-		acrh, _ := get(req.Headers, "Access-Control-Request-Headers")
+		acrh, _ := gostack.HeaderValue(req.Headers, "Access-Control-Request-Headers")
 		var allowed []string
 		for _, v := range strings.Split(acrh, ",") {
-			h := canonicalKey(strings.TrimSpace(v))
+			h := gostack.CanonicalHeaderKey(strings.TrimSpace(v))
 			if h == "" || contains(defaultHeaders, h) {
 				continue
 			}
 			if !contains(c.headers, h) {
-				return wire(403, nil, false)
+				return gostack.Answer(req.Method, 403, nil, false)
 			}
 			allowed = append(allowed, h)
 		}
@@ -192,9 +193,9 @@ func (c *cors) Respond(req message.Request) message.Response {
 		add("Vary", "Origin")
 	}
 	if req.Method == "OPTIONS" {
-		return wire(c.status, hs, false)
+		return gostack.Answer(req.Method, c.status, hs, false)
 	}
-	return wire(200, hs, true)
+	return gostack.Answer(req.Method, 200, hs, true)
 }
 
 // originAllowed mirrors isOriginAllowed (no validator: it has no JSON form).
@@ -235,68 +236,4 @@ func summarize(m map[string]json.RawMessage) server.Summary {
 		s.Notes = append(s.Notes, "IgnoreOptions: the app answers every OPTIONS request, without CORS headers.")
 	}
 	return s
-}
-
-// ---- net/http, as the Go server writes these answers ----
-
-// get is http.Header.Get on the request net/http parsed: the first line's
-// value, without the spaces and tabs around it; ok tells whether any line
-// has the name.
-func get(hs message.Headers, name string) (string, bool) {
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			return strings.Trim(h.Value, " \t"), true
-		}
-	}
-	return "", false
-}
-
-// wire is what net/http writes after the handler's headers (already in
-// sorted name order here): each value with CR and LF turned into spaces and
-// trimmed, then (Date aside) Content-Length when the status allows a body,
-// and the sniffed Content-Type of the app's "ok".
-func wire(status int, hs message.Headers, ok bool) message.Response {
-	for i, h := range hs {
-		v := h.Value
-		if strings.ContainsAny(v, "\r\n") {
-			b := []byte(v)
-			for j, c := range b {
-				if c == '\r' || c == '\n' {
-					b[j] = ' '
-				}
-			}
-			v = string(b)
-		}
-		hs[i].Value = strings.Trim(v, " \t")
-	}
-	switch {
-	case ok:
-		hs = append(hs, message.Header{Name: "Content-Length", Value: "2"}, message.Header{Name: "Content-Type", Value: "text/plain; charset=utf-8"})
-	case status >= 200 && status != 204 && status != 304:
-		hs = append(hs, message.Header{Name: "Content-Length", Value: "0"})
-	}
-	return message.Response{Status: status, Headers: hs}
-}
-
-// canonicalKey is net/textproto.CanonicalMIMEHeaderKey (http.CanonicalHeaderKey):
-// unchanged when a byte is not a token character, otherwise upper case
-// first and after each '-', lower case elsewhere.
-func canonicalKey(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return s
-		}
-	}
-	b := []byte(s)
-	upper := true
-	for i, c := range b {
-		if upper && 'a' <= c && c <= 'z' {
-			c -= 32
-		} else if !upper && 'A' <= c && c <= 'Z' {
-			c += 32
-		}
-		b[i] = c
-		upper = c == '-'
-	}
-	return string(b)
 }

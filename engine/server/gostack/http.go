@@ -2,9 +2,9 @@
 // does: net/http's server (how it parses a request before any handler runs,
 // and what it adds to a handler's answer on the wire), encoding/json's
 // decoding of a configuration struct, and a reader for the Go source that
-// configures the library. The Go libraries' emulations (echocors, gincors)
-// share it. Source references are to Go 1.26's net/http, net/textproto,
-// net/url and encoding/json.
+// configures the library. The Go libraries' emulations (echocors,
+// gincors, gochicors, gorillahandlers) share it. Source references are
+// to Go 1.26's net/http, net/textproto, net/url and encoding/json.
 package gostack
 
 import (
@@ -169,18 +169,46 @@ func (h Header) Set(name, v string) { h[name] = []string{v} }
 func (h Header) Add(name, v string) { h[name] = append(h[name], v) }
 
 // Response is what a handler wrote: a status, its header map and the
-// length of the body it wrote.
+// length of the body it wrote; Sniff is the Content-Type net/http detects
+// in that body (DetectContentType) when the handler set none.
 type Response struct {
 	Status int
 	Header Header
 	Body   int
+	Sniff  string
+}
+
+// Answer is the wire answer of a handler that set hs (canonical names) and
+// the status, then wrote the app's "ok" when ok (sniffed as text/plain).
+func Answer(method string, status int, hs message.Headers, ok bool) message.Response {
+	w := Response{Status: status, Header: Header{}}
+	for _, h := range hs {
+		w.Header.Add(h.Name, h.Value)
+	}
+	if ok {
+		w.Body, w.Sniff = 2, "text/plain; charset=utf-8"
+	}
+	return w.Wire(method)
+}
+
+// HeaderValue is http.Header.Get on the request's lines as sent: the
+// first value of name (case aside), without the spaces and tabs around
+// it; ok tells whether any line has the name.
+func HeaderValue(hs message.Headers, name string) (string, bool) {
+	for _, h := range hs {
+		if strings.EqualFold(h.Name, name) {
+			return strings.Trim(h.Value, " \t"), true
+		}
+	}
+	return "", false
 }
 
 // Wire is the answer a client reads (chunkWriter.writeHeader): the
 // handler's headers sorted by name, each value with CR and LF turned into
 // spaces and trimmed, then the Content-Length net/http computes for a
 // handler that wrote its whole body at once (none for a HEAD that wrote
-// nothing, nor for a status without a body). A status WriteHeader refuses
+// nothing, nor for a status without a body), then the sniffed
+// Content-Type. A status WriteHeader refuses
 // (below 100, above 999) panics in the handler: net/http closes the
 // connection without an answer, status 0.
 func (w Response) Wire(method string) message.Response {
@@ -210,6 +238,9 @@ func (w Response) Wire(method string) message.Response {
 	}
 	if _, set := w.Header["Content-Length"]; bodyAllowed && !set && (method != "HEAD" || w.Body > 0) {
 		out.Headers = append(out.Headers, message.Header{Name: "Content-Length", Value: strconv.Itoa(w.Body)})
+	}
+	if _, set := w.Header["Content-Type"]; bodyAllowed && !set && w.Sniff != "" && w.Body > 0 {
+		out.Headers = append(out.Headers, message.Header{Name: "Content-Type", Value: w.Sniff})
 	}
 	return out
 }
