@@ -16,6 +16,7 @@ import (
 	_ "corsplay/engine/server/gorillahandlers"
 	_ "corsplay/engine/server/honocors"
 	_ "corsplay/engine/server/koacors"
+	_ "corsplay/engine/server/nginx"
 	_ "corsplay/engine/server/rackcors"
 	_ "corsplay/engine/server/starlette"
 )

@@ -1,0 +1,239 @@
+package libtest
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"corsplay/engine"
+)
+
+// The real nginx 1.22.1 of Debian 12 (nginx-light) against the engine's
+// "nginx" emulation. Each configuration is exported (Library.Program: a
+// complete nginx.conf with the text inside location /), checked with
+// nginx -t, run on a loopback port of its own with -p in a temporary
+// directory, and sent every request of wsRequests over a fresh connection:
+// the status and every header line must be the emulation's, names as
+// nginx writes them, in order. A configuration nginx refuses must be one
+// the emulation refuses, with nginx's message.
+
+const ngInstall = "install Debian 12's nginx-light (apt-get install nginx-light; `make deps` does), which provides /usr/sbin/nginx 1.22.1"
+
+var ngConfigs = []struct{ name, text string }{
+	{"reflect any origin, credentials (the dangerous snippet)", `
+add_header Access-Control-Allow-Origin $http_origin always;
+add_header Access-Control-Allow-Credentials true always;
+add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE, OPTIONS" always;
+add_header Access-Control-Allow-Headers "Authorization, Content-Type" always;
+if ($request_method = OPTIONS) {
+    return 204;
+}`},
+	{"add_header in the if drops the location's (the classic bug)", `
+add_header 'Access-Control-Allow-Origin' 'https://a.example.com';
+add_header 'Access-Control-Allow-Credentials' 'true';
+if ($request_method = 'OPTIONS') {
+    add_header 'Access-Control-Allow-Methods' 'GET, POST, OPTIONS';
+    add_header 'Access-Control-Allow-Headers' 'Authorization,Content-Type';
+    add_header 'Access-Control-Max-Age' 1728000;
+    add_header 'Content-Type' 'text/plain; charset=utf-8';
+    add_header 'Content-Length' 0;
+    return 204;
+}`},
+	{"map with an exact origin, an anchored regex and a missing dot escape", `
+map $http_origin $cors_origin {
+    default "";
+    "https://a.example.com" $http_origin;
+    "~^https://(.+\.)?good\.example$" $http_origin;
+    "~^https://a.example.com" "$http_origin";
+}
+add_header Access-Control-Allow-Origin $cors_origin always;
+add_header Vary Origin always;
+if ($request_method = OPTIONS) {
+    add_header Access-Control-Allow-Origin $cors_origin always;
+    add_header Access-Control-Allow-Methods "GET, PUT, PATCH, DELETE" always;
+    add_header Access-Control-Allow-Headers $http_access_control_request_headers always;
+    add_header Vary Origin always;
+    return 204;
+}`},
+	{"the set/if state machine", `
+set $cors '';
+if ($http_origin ~ '^https?://(localhost|a\.example\.com)') {
+    set $cors 'true';
+}
+if ($request_method = 'OPTIONS') {
+    set $cors "${cors}options";
+}
+if ($cors = 'true') {
+    add_header 'Access-Control-Allow-Origin' "$http_origin" always;
+    add_header 'Access-Control-Allow-Credentials' 'true' always;
+}
+if ($cors = 'trueoptions') {
+    add_header 'Access-Control-Allow-Origin' "$http_origin";
+    add_header 'Access-Control-Allow-Methods' 'GET, POST, PUT, DELETE, OPTIONS';
+    add_header 'Access-Control-Allow-Headers' 'Authorization,Content-Type,Accept';
+    return 204;
+}`},
+	{"wildcard without always, a 403 for other origins", `
+add_header Access-Control-Allow-Origin *;
+add_header X-Always yes always;
+if ($http_origin !~* "^https://[a-z]+\.example\.com$") {
+    return 403;
+}`},
+	{"case-insensitive regex, captures and return texts", `
+if ($http_origin ~* "^(https?)://([a-z]+)\.EXAMPLE\.com$") {
+    set $o "$1://$2.example.com";
+}
+add_header Access-Control-Allow-Origin $o always;
+add_header X-Capture "[$1][$2][$3]" always;
+add_header X-Scheme $scheme:$host$request_uri always;
+if ($request_method = PATCH) {
+    return 405 "no patch here";
+}
+if ($request_method = DELETE) {
+    return 500;
+}`},
+	{"named captures, a map on the method, returns with variables", `
+map $request_method $preflight {
+    OPTIONS 1;
+    default 0;
+}
+if ($http_origin ~ "^https://(?<sub>[a-z]+)\.example\.com$") {
+    add_header Access-Control-Allow-Origin "https://$sub.example.com";
+    add_header X-Sub $sub always;
+}
+if ($preflight) {
+    return 200 "$preflight $http_access_control_request_method";
+}
+if ($request_method = HEAD) {
+    return 404 "";
+}`},
+	{"wildcard, credentials, max age and expose headers, all always", `
+add_header Access-Control-Allow-Origin "*" always;
+add_header Access-Control-Allow-Credentials "true" always;
+add_header Access-Control-Expose-Headers "X-Total-Count" always;
+add_header Access-Control-Max-Age 86400 always;
+add_header Access-Control-Allow-Methods $http_access_control_request_method always;
+if ($request_method = "OPTIONS") { return 204 "ignored"; }
+if ($request_method = POST) { return 201 "created"; }
+if ($request_method = PUT) { return 301 https://$host/moved; }
+if ($request_method = DELETE) { return 418; }`},
+	{"the origin compared with = and !=", `
+if ($http_origin = "https://a.example.com") {
+    add_header Access-Control-Allow-Origin $http_origin;
+    add_header Access-Control-Allow-Credentials true;
+}
+if ($http_origin != "https://a.example.com") {
+    add_header X-Refused $http_origin always;
+}
+add_header X-Outer outer;`},
+	{"a map whose default reflects, and an empty value", `
+map $http_origin $allow {
+    default $http_origin;
+    "null" "";
+    ~*evil "";
+}
+add_header Access-Control-Allow-Origin $allow always;
+add_header Access-Control-Allow-Headers "$http_access_control_request_headers" always;
+add_header Access-Control-Allow-Methods "GET,PUT,PATCH" always;
+add_header X-Empty "" always;
+if ($request_method = OPTIONS) { return 200; }`},
+	{"escapes, quotes and comments", `
+# CORS for the API
+add_header "Access-Control-Allow-Origin" "https://a.example.com" always; # the app
+add_header X-Quote 'say \"hi\"' always;
+set $v "x\ty";
+add_header X-Tab $v always;
+add_header X-Braced "${v}z" always;`},
+	{"unknown variable: nginx refuses", `add_header Access-Control-Allow-Origin $cors_orign always;
+map $http_origin $cors_origin { default ""; }`},
+	{"regex nginx cannot compile", `if ($http_origin ~ "^https://(a|b\.example\.com$") { return 204; }`},
+	{"invalid condition", `if $request_method = OPTIONS { return 204; }`},
+	{"a duplicate map default", `map $http_origin $x { default a; default b; }
+add_header X $x;`},
+	{"return with a bad code", `return 20x;`},
+	{"a backslash does not escape $", `add_header X-Dollar "a\$b" always;`},
+	{"add_header with a bad parameter", `add_header X y sometimes;`},
+	{"nested if", `if ($request_method = OPTIONS) { if ($http_origin) { return 204; } }`},
+}
+
+// ngEmerg is nginx's refusal: "nginx: [emerg] MSG in FILE:LINE" or
+// "nginx: [emerg] MSG".
+var ngEmerg = regexp.MustCompile(`\[emerg\] (?:\d+#\d+: )?(.*?)( in /\S+:\d+)?\n`)
+
+func TestNginx(t *testing.T) {
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		t.Fatalf("nginx is not on PATH: %s", ngInstall)
+	}
+	if out, err := exec.Command(bin, "-v").CombinedOutput(); err != nil || !strings.Contains(string(out), "nginx/1.22.1") {
+		t.Fatalf("nginx -v: %q, %v: want nginx/1.22.1 (%s)", out, err, ngInstall)
+	}
+	pairs, kinds := 0, map[string]int{}
+	for i, cfg := range ngConfigs {
+		lib := engine.Library{Name: "nginx", Options: wsOptions(cfg.text)}
+		srv := engine.Server{Library: &lib}
+		_, emuErr := srv.Respond(engine.HTTPRequest{Method: "GET", URL: "http://api.example.com/r"})
+		var ce *engine.ConfigError
+		if emuErr != nil && !errors.As(emuErr, &ce) {
+			t.Errorf("%s: the emulation cannot read it: %v", cfg.name, emuErr)
+			continue
+		}
+		prog, err := lib.Program()
+		if err != nil {
+			t.Errorf("%s: Program: %v", cfg.name, err)
+			continue
+		}
+		dir := t.TempDir()
+		port := wsPort(t)
+		conf := strings.Replace(prog, "listen 127.0.0.1:8080;", "listen 127.0.0.1:"+strconv.Itoa(port)+";", 1)
+		file := filepath.Join(dir, "nginx.conf")
+		if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(bin, "-t", "-p", dir+"/", "-c", file).CombinedOutput()
+		if err != nil {
+			m := ngEmerg.FindStringSubmatch(string(out))
+			want := ""
+			if ce != nil {
+				want = strings.TrimPrefix(ce.Message, "[emerg] ")
+				if j := strings.LastIndex(want, " in line "); j >= 0 {
+					want = want[:j]
+				}
+			}
+			if m == nil || m[1] != want {
+				t.Errorf("%s: nginx refuses it with %q; the emulation: %v", cfg.name, out, emuErr)
+			}
+			pairs++
+			kinds["refused"]++
+			continue
+		}
+		if ce != nil {
+			t.Errorf("%s: nginx accepts it, the emulation refuses it: %v", cfg.name, ce)
+			continue
+		}
+		addr := "127.0.0.1:" + strconv.Itoa(port)
+		stop := wsServe(t, exec.Command(bin, "-p", dir+"/", "-c", file), addr)
+		for _, req := range wsRequests() {
+			want := wsSend(t, addr, req)
+			resp, err := srv.Respond(req)
+			if err != nil {
+				t.Fatalf("%s: %v", cfg.name, err)
+			}
+			if got := wsEmulated(resp); got.String() != want.String() {
+				t.Errorf("config %d (%s), %s:\n  nginx:     %s\n  emulation: %s", i, cfg.name, wsLabel(req), want, got)
+			}
+			pairs++
+			kinds[wsKind(want)]++
+		}
+		stop()
+	}
+	if pairs < 150 {
+		t.Errorf("%d configuration × request pairs ran, want at least 150", pairs)
+	}
+	t.Logf("nginx 1.22.1: %d pairs over %d configurations; answers %v", pairs, len(ngConfigs), kinds)
+}
