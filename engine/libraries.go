@@ -7,6 +7,7 @@ package engine
 // yet: each adds 15 to 40 KB to app.wasm.br, which has 19 KB left under
 // its budget (README, Performance and size).
 import (
+	_ "corsplay/engine/server/apache"
 	_ "corsplay/engine/server/djangocors"
 	_ "corsplay/engine/server/echocors"
 	_ "corsplay/engine/server/fastifycors"

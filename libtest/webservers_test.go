@@ -70,7 +70,9 @@ type wsAnswer struct {
 	Lines  []string
 }
 
-func (a wsAnswer) String() string { return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | ")) }
+func (a wsAnswer) String() string {
+	return fmt.Sprintf("%d [%s]", a.Status, strings.Join(a.Lines, " | "))
+}
 
 func wsEmulated(resp engine.Response) wsAnswer {
 	a := wsAnswer{Status: resp.Status, Lines: []string{}}
