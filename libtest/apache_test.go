@@ -122,6 +122,66 @@ Header always set Access-Control-Allow-Origin "https://%{SUB}e.example.com" env=
 Header always set X-Quote "say \"hi\"; 100%% sure" env=!ALLOWED
 SetEnvIf Request_Method "OPTIONS" PREFLIGHT
 Header always set Access-Control-Max-Age 600 env=PREFLIGHT`},
+	{"echo and <If> on the error path", `
+<If "%{HTTP:Origin} == 'https://a.example.com'">
+    Header always set Access-Control-Allow-Origin "https://a.example.com"
+</If>
+<ElseIf "!(-z %{HTTP:Origin}) && %{REQUEST_METHOD} != 'GET'">
+    Header always set X-Other-Origin yes
+</ElseIf>
+Header always echo ^Access-Control-Request-Headers$
+Header merge Vary "Accept"
+RewriteEngine On
+RewriteCond %{REQUEST_METHOD} ^(OPTIONS|HEAD)$
+RewriteRule ^ - [R=204]
+RewriteCond %{REQUEST_METHOD} =PUT
+RewriteRule ^ - [R=404,L]
+RewriteCond %{REQUEST_METHOD} =DELETE
+RewriteRule ^ - [R=503]
+RewriteCond %{REQUEST_METHOD} =POST
+RewriteRule ^ - [R=401]`},
+	{"unset across the tables, setifempty, (null) values", `
+Header always set X-T a
+Header always unset X-T
+Header set X-T b
+Header always setifempty X-E "%{A}e %{B}e"
+Header always setifempty X-E again
+Header add Vary Origin
+Header always add vary "Origin, Accept"
+Header set X-Single 'single quoted'
+# a comment, then a continued line
+Header set X-Cont \
+    continued`},
+	{"SetEnvIf on variables, the method and the path", `
+SetEnvIf Origin "^(.+)$" O=$1
+SetEnvIf O "evil" !O
+SetEnvIf O "^https://" SECURE
+SetEnvIf Request_URI "^/r$" ON_R=yes
+SetEnvIf Request_Method "^(PUT|PATCH)$" WRITE=$1
+SetEnvIfNoCase Request_Method "^patch$" LOWER=$0
+Header set Access-Control-Allow-Origin %{O}e env=SECURE
+Header set X-R %{ON_R}e
+Header set X-Write "%{WRITE}e/%{LOWER}e" env=WRITE
+<IfModule !mod_headers.c>
+    Header set X-Never never
+</IfModule>
+<IfModule mod_alias.c>
+    Redirect 301 /r https://elsewhere.example/
+</IfModule>`},
+	{"RewriteCond chains on the origin: negation, OR, NV, Host", `
+RewriteEngine On
+RewriteCond %{HTTP:Origin} !^https://a\.example\.com$
+RewriteCond %{HTTP:Origin} evil [OR]
+RewriteCond %{HTTP:Origin} ^null$ [NC]
+RewriteRule ^ - [E=BAD:%{HTTP:Origin}]
+RewriteCond %{HTTP_HOST} ^api\.
+RewriteCond %{HTTP_USER_AGENT} ^$
+RewriteCond %{HTTP:Authorization} ^Bearer [NV]
+RewriteRule ^r$ - [E=AUTH:1]
+Header always set X-Bad "%{BAD}e" env=BAD
+Header always set X-Auth "%{AUTH}e" env=AUTH
+RewriteCond %{ENV:BAD} .
+RewriteRule ^ - [F]`},
 	{"regex httpd cannot compile", `SetEnvIf Origin "^(https://a" OK`},
 	{"a bad Header action", `Header always put Access-Control-Allow-Origin *`},
 	{"a bad status for R", `RewriteEngine On

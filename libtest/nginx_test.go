@@ -149,6 +149,56 @@ add_header X-Quote 'say \"hi\"' always;
 set $v "x\ty";
 add_header X-Tab $v always;
 add_header X-Braced "${v}z" always;`},
+	{"several ifs: the last true one's add_header lines", `
+add_header X-Loc loc always;
+if ($http_origin) {
+    add_header X-Has-Origin $http_origin always;
+}
+if ($request_method = GET) {
+    add_header X-Get get always;
+}
+if ($request_method != OPTIONS) {
+    set $not_options 1;
+}
+add_header X-Not-Options $not_options always;`},
+	{"map captures, a map of a map, volatile, an escaped key", `
+map $http_origin $origin_host {
+    volatile;
+    "~^https?://(?<h>[^/:]+)" $h;
+    \~tilde tilde;
+}
+map $origin_host $trusted {
+    default 0;
+    A.EXAMPLE.COM 1;
+    ~^[a-z]+\.example\.com$ 1;
+}
+map $http_origin $first {
+    "~^(https?)://(.*)$" "$2 via $1";
+}
+add_header X-Host "$origin_host" always;
+add_header X-Trusted $trusted always;
+add_header X-First $first always;
+if ($trusted) {
+    add_header Access-Control-Allow-Origin $http_origin always;
+    add_header Vary Origin always;
+}`},
+	{"status codes with and without text", `
+add_header Access-Control-Allow-Origin https://a.example.com always;
+if ($http_origin = null) { return 401; }
+if ($http_origin ~ evil) { return 503 "$http_origin is not welcome"; }
+if ($http_origin ~ "^http:") { return 302 https://api.example.com/r; }
+if ($request_method = PUT) { return 206; }
+if ($request_method = PATCH) { return 429; }
+if ($request_method = POST) { return 200; }
+if ($request_method = HEAD) { return 304 "x"; }
+if ($http_authorization) { return 409; }
+if ($request_method = OPTIONS) { return 507; }`},
+	{"request variables and headers", `
+add_header X-Vars "$scheme|$host|$request_uri|$args|$is_args|$request_method" always;
+add_header X-Headers "$http_authorization|$http_cookie|$http_access_control_request_headers|$http_x_none" always;
+if ($http_origin ~* ^https://(a|b)\.example\.com$) {
+    add_header Access-Control-Allow-Origin $http_origin;
+}`},
 	{"unknown variable: nginx refuses", `add_header Access-Control-Allow-Origin $cors_orign always;
 map $http_origin $cors_origin { default ""; }`},
 	{"regex nginx cannot compile", `if ($http_origin ~ "^https://(a|b\.example\.com$") { return 204; }`},

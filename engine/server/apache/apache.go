@@ -169,7 +169,12 @@ type exchange struct {
 
 func (c *conf) Respond(req message.Request) message.Response {
 	x := &exchange{c: c, req: req, env: map[string]string{}, meter: req.Meter}
-	for _, h := range req.Headers {
+	hs := req.Headers
+	if !hs.Has("Host") { // the client's first line, from the URL
+		host, _, _ := strings.Cut(x.path2(), "/")
+		hs = append(message.Headers{{Name: "Host", Value: host}}, hs...)
+	}
+	for _, h := range hs {
 		merged := false
 		for i := range x.in {
 			if strings.EqualFold(x.in[i][0], h.Name) {
@@ -202,8 +207,12 @@ func (c *conf) Respond(req message.Request) message.Response {
 	if len(x.vary) > 0 {
 		merge(&x.out, "Vary", strings.Join(x.vary, ","))
 	}
+	last, val := "", ""
 	for _, s := range c.envs {
-		x.setEnvIf(s)
+		if s.attr != last { // match_headers reads an attribute once for a run of lines naming it
+			last, val = s.attr, x.attribute(s.attr)
+		}
+		x.setEnvIf(s, val)
 	}
 	status := 0
 	if c.rewriteOn {
@@ -211,14 +220,12 @@ func (c *conf) Respond(req message.Request) message.Response {
 	}
 	headers := append(append([]*hdr(nil), c.headers...), extra...)
 	var tail [][2]string
-	if status != 0 {
-		x.out = nil // ap_send_error_response: headers_out is dropped
-		if status != 204 {
-			if req.Method != "HEAD" {
-				tail = append(tail, [2]string{"Content-Length", strconv.Itoa(redirectCodes[status])})
-			}
-			tail = append(tail, [2]string{"Content-Type", "text/html; charset=iso-8859-1"})
+	if status != 0 && status != 204 {
+		x.out = nil // ap_send_error_response: headers_out is dropped (not for a 204)
+		if req.Method != "HEAD" {
+			tail = append(tail, [2]string{"Content-Length", strconv.Itoa(redirectCodes[status])})
 		}
+		tail = append(tail, [2]string{"Content-Type", "text/html; charset=iso-8859-1"})
 	}
 	var errOut [][2]string
 	for _, h := range headers {
@@ -387,20 +394,24 @@ func fixupVary(t *[][2]string) {
 	}
 }
 
-// setEnvIf is mod_setenvif's match_headers for one line.
-func (x *exchange) setEnvIf(s *setenvif) {
-	var val string
-	switch s.attr {
+// attribute is what SetEnvIf tests: a special name, a request header, or
+// else a variable.
+func (x *exchange) attribute(attr string) string {
+	switch attr {
 	case "request_method":
-		val = x.req.Method
+		return x.req.Method
 	case "request_uri":
-		val = x.path()
-	default:
-		var ok bool
-		if val, ok = x.header(s.attr); !ok {
-			val, _ = x.getEnv(s.attr)
-		}
+		return x.path()
 	}
+	val, ok := x.header(attr)
+	if !ok {
+		val, _ = x.getEnv(attr)
+	}
+	return val
+}
+
+// setEnvIf is mod_setenvif's match_headers for one line.
+func (x *exchange) setEnvIf(s *setenvif, val string) {
 	var groups []string
 	if s.isPlain {
 		hay, needle := val, s.plain
@@ -449,16 +460,22 @@ func pregsub(s string, groups []string) string {
 
 // path is r->uri: the URL's path.
 func (x *exchange) path() string {
-	u := x.req.URL
-	if i := strings.Index(u, "://"); i >= 0 {
-		u = u[i+3:]
-		if j := strings.IndexByte(u, '/'); j >= 0 {
-			u = u[j:]
-		} else {
-			u = "/"
-		}
+	u := x.path2()
+	if j := strings.IndexByte(u, '/'); j >= 0 {
+		u = u[j:]
+	} else {
+		u = "/"
 	}
 	u, _, _ = strings.Cut(u, "?")
+	return u
+}
+
+// path2 is the URL without its scheme: host, path and query.
+func (x *exchange) path2() string {
+	_, u, ok := strings.Cut(x.req.URL, "://")
+	if !ok {
+		return "/" + strings.TrimPrefix(x.req.URL, "/")
+	}
 	return u
 }
 
