@@ -603,6 +603,10 @@ func header(r message.Request, n string) (string, bool) {
 		}
 	}
 	switch {
+	case len(vals) == 0 && n == "host": // the client's Host line, from the URL
+		_, rest, _ := strings.Cut(r.URL, "://")
+		h, _, _ := strings.Cut(rest, "/")
+		return h, h != ""
 	case len(vals) == 0:
 		return "", false
 	case n == "cookie":
