@@ -197,7 +197,8 @@ Header set X y
 // apSyntax is httpd's refusal.
 var apSyntax = regexp.MustCompile(`Syntax error on line \d+ of \S+:\n(.*)\n`)
 
-func TestApache(t *testing.T) {
+// apBin is Debian's apache2 2.4.71, with the modules the exports load.
+func apBin(t *testing.T) string {
 	bin, err := exec.LookPath("apache2")
 	if err != nil {
 		if bin, err = exec.LookPath("/usr/sbin/apache2"); err != nil {
@@ -212,73 +213,98 @@ func TestApache(t *testing.T) {
 			t.Fatalf("mod_%s is missing: %s", m, apInstall)
 		}
 	}
+	return bin
+}
+
+// apRun runs text (exported by the emulation) with httpd, sends reqs and
+// compares every answer with the emulation's; it counts the pairs into
+// kinds and returns how many.
+func apRun(t *testing.T, bin, name, text string, reqs []engine.HTTPRequest, kinds map[string]int) int {
+	lib := engine.Library{Name: "apache", Options: wsOptions(text)}
+	srv := engine.Server{Library: &lib}
+	_, emuErr := srv.Respond(engine.HTTPRequest{Method: "GET", URL: "http://api.example.com/r"})
+	var ce *engine.ConfigError
+	if emuErr != nil && !errors.As(emuErr, &ce) {
+		t.Errorf("%s: the emulation cannot read it: %v", name, emuErr)
+		return 0
+	}
+	prog, err := lib.Program()
+	if err != nil {
+		t.Errorf("%s: Program: %v", name, err)
+		return 0
+	}
+	dir := t.TempDir()
+	port := wsPort(t)
+	conf := strings.Replace(prog, "Listen 127.0.0.1:8080", "Listen 127.0.0.1:"+strconv.Itoa(port), 1)
+	for file, data := range map[string]string{"httpd.conf": conf, "app.lua": apache.App, "htdocs/.keep": ""} {
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, file)), 0o755)
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Chmod(dir, 0o755)
+	file := filepath.Join(dir, "httpd.conf")
+	check := exec.Command(bin, "-t", "-d", dir, "-f", file)
+	check.Dir = dir // mod_lua reads app.lua from the working directory
+	out, err := check.CombinedOutput()
+	if err != nil {
+		m := apSyntax.FindStringSubmatch(string(out))
+		want := ""
+		if ce != nil {
+			_, want, _ = strings.Cut(ce.Message, "Syntax error on line ")
+			_, want, _ = strings.Cut(want, ": ")
+		}
+		if m == nil || m[1] != want {
+			t.Errorf("%s: httpd refuses it with %q; the emulation: %v", name, out, emuErr)
+		}
+		kinds["refused"]++
+		return 1
+	}
+	if ce != nil {
+		t.Errorf("%s: httpd accepts it, the emulation refuses it: %v", name, ce)
+		return 0
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	run := exec.Command(bin, "-X", "-d", dir, "-f", file)
+	run.Dir = dir
+	stop := wsServe(t, run, addr)
+	defer stop()
+	for _, req := range reqs {
+		want := wsSend(t, addr, req)
+		resp, err := srv.Respond(req)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := wsEmulated(resp); got.String() != want.String() {
+			t.Errorf("%s, %s:\n  httpd:     %s\n  emulation: %s", name, wsLabel(req), want, got)
+		}
+		kinds[wsKind(want)]++
+	}
+	return len(reqs)
+}
+
+func TestApache(t *testing.T) {
+	bin := apBin(t)
 	pairs, kinds := 0, map[string]int{}
 	for i, cfg := range apConfigs {
-		lib := engine.Library{Name: "apache", Options: wsOptions(cfg.text)}
-		srv := engine.Server{Library: &lib}
-		_, emuErr := srv.Respond(engine.HTTPRequest{Method: "GET", URL: "http://api.example.com/r"})
-		var ce *engine.ConfigError
-		if emuErr != nil && !errors.As(emuErr, &ce) {
-			t.Errorf("%s: the emulation cannot read it: %v", cfg.name, emuErr)
-			continue
-		}
-		prog, err := lib.Program()
-		if err != nil {
-			t.Errorf("%s: Program: %v", cfg.name, err)
-			continue
-		}
-		dir := t.TempDir()
-		port := wsPort(t)
-		conf := strings.Replace(prog, "Listen 127.0.0.1:8080", "Listen 127.0.0.1:"+strconv.Itoa(port), 1)
-		for file, data := range map[string]string{"httpd.conf": conf, "app.lua": apache.App, "htdocs/.keep": ""} {
-			os.MkdirAll(filepath.Dir(filepath.Join(dir, file)), 0o755)
-			if err := os.WriteFile(filepath.Join(dir, file), []byte(data), 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		os.Chmod(dir, 0o755)
-		file := filepath.Join(dir, "httpd.conf")
-		check := exec.Command(bin, "-t", "-d", dir, "-f", file)
-		check.Dir = dir // mod_lua reads app.lua from the working directory
-		out, err := check.CombinedOutput()
-		if err != nil {
-			m := apSyntax.FindStringSubmatch(string(out))
-			want := ""
-			if ce != nil {
-				_, want, _ = strings.Cut(ce.Message, "Syntax error on line ")
-				_, want, _ = strings.Cut(want, ": ")
-			}
-			if m == nil || m[1] != want {
-				t.Errorf("%s: httpd refuses it with %q; the emulation: %v", cfg.name, out, emuErr)
-			}
-			pairs++
-			kinds["refused"]++
-			continue
-		}
-		if ce != nil {
-			t.Errorf("%s: httpd accepts it, the emulation refuses it: %v", cfg.name, ce)
-			continue
-		}
-		addr := "127.0.0.1:" + strconv.Itoa(port)
-		run := exec.Command(bin, "-X", "-d", dir, "-f", file)
-		run.Dir = dir
-		stop := wsServe(t, run, addr)
-		for _, req := range wsRequests() {
-			want := wsSend(t, addr, req)
-			resp, err := srv.Respond(req)
-			if err != nil {
-				t.Fatalf("%s: %v", cfg.name, err)
-			}
-			if got := wsEmulated(resp); got.String() != want.String() {
-				t.Errorf("config %d (%s), %s:\n  httpd:     %s\n  emulation: %s", i, cfg.name, wsLabel(req), want, got)
-			}
-			pairs++
-			kinds[wsKind(want)]++
-		}
-		stop()
+		pairs += apRun(t, bin, "config "+strconv.Itoa(i)+" ("+cfg.name+")", cfg.text, wsRequests(), kinds)
 	}
 	if pairs < 150 {
 		t.Errorf("%d configuration × request pairs ran, want at least 150", pairs)
 	}
 	t.Logf("Apache httpd 2.4.71: %d pairs over %d configurations; answers %v", pairs, len(apConfigs), kinds)
+}
+
+// TestApacheFixes runs each fix case of the apache package's testdata
+// with httpd: the blocked text and the fixed one answer the case's
+// requests (and the usual ones) as the emulation does, which says blocked
+// before and allowed after.
+func TestApacheFixes(t *testing.T) {
+	bin := apBin(t)
+	kinds := map[string]int{}
+	for _, c := range wsFixCases(t, "apache") {
+		before, after := c.run(t, "apache")
+		apRun(t, bin, c.Name+" (blocked)", before, append(c.requests(), wsRequests()...), kinds)
+		apRun(t, bin, c.Name+" (fixed)", after, append(c.requests(), wsRequests()...), kinds)
+	}
 }

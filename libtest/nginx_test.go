@@ -215,7 +215,8 @@ add_header X $x;`},
 // "nginx: [emerg] MSG".
 var ngEmerg = regexp.MustCompile(`\[emerg\] (?:\d+#\d+: )?(.*?)( in /\S+:\d+)?\n`)
 
-func TestNginx(t *testing.T) {
+// ngBin is Debian's nginx 1.22.1.
+func ngBin(t *testing.T) string {
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		t.Fatalf("nginx is not on PATH: %s", ngInstall)
@@ -223,67 +224,92 @@ func TestNginx(t *testing.T) {
 	if out, err := exec.Command(bin, "-v").CombinedOutput(); err != nil || !strings.Contains(string(out), "nginx/1.22.1") {
 		t.Fatalf("nginx -v: %q, %v: want nginx/1.22.1 (%s)", out, err, ngInstall)
 	}
+	return bin
+}
+
+// ngRun runs text (exported by the emulation) with nginx, sends reqs and
+// compares every answer with the emulation's; it counts the pairs into
+// kinds and returns how many.
+func ngRun(t *testing.T, bin, name, text string, reqs []engine.HTTPRequest, kinds map[string]int) int {
+	lib := engine.Library{Name: "nginx", Options: wsOptions(text)}
+	srv := engine.Server{Library: &lib}
+	_, emuErr := srv.Respond(engine.HTTPRequest{Method: "GET", URL: "http://api.example.com/r"})
+	var ce *engine.ConfigError
+	if emuErr != nil && !errors.As(emuErr, &ce) {
+		t.Errorf("%s: the emulation cannot read it: %v", name, emuErr)
+		return 0
+	}
+	prog, err := lib.Program()
+	if err != nil {
+		t.Errorf("%s: Program: %v", name, err)
+		return 0
+	}
+	dir := t.TempDir()
+	port := wsPort(t)
+	conf := strings.Replace(prog, "listen 127.0.0.1:8080;", "listen 127.0.0.1:"+strconv.Itoa(port)+";", 1)
+	file := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(bin, "-t", "-p", dir+"/", "-c", file).CombinedOutput()
+	if err != nil {
+		m := ngEmerg.FindStringSubmatch(string(out))
+		want := ""
+		if ce != nil {
+			want = strings.TrimPrefix(ce.Message, "[emerg] ")
+			if j := strings.LastIndex(want, " in line "); j >= 0 {
+				want = want[:j]
+			}
+		}
+		if m == nil || m[1] != want {
+			t.Errorf("%s: nginx refuses it with %q; the emulation: %v", name, out, emuErr)
+		}
+		kinds["refused"]++
+		return 1
+	}
+	if ce != nil {
+		t.Errorf("%s: nginx accepts it, the emulation refuses it: %v", name, ce)
+		return 0
+	}
+	addr := "127.0.0.1:" + strconv.Itoa(port)
+	stop := wsServe(t, exec.Command(bin, "-p", dir+"/", "-c", file), addr)
+	defer stop()
+	for _, req := range reqs {
+		want := wsSend(t, addr, req)
+		resp, err := srv.Respond(req)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := wsEmulated(resp); got.String() != want.String() {
+			t.Errorf("%s, %s:\n  nginx:     %s\n  emulation: %s", name, wsLabel(req), want, got)
+		}
+		kinds[wsKind(want)]++
+	}
+	return len(reqs)
+}
+
+func TestNginx(t *testing.T) {
+	bin := ngBin(t)
 	pairs, kinds := 0, map[string]int{}
 	for i, cfg := range ngConfigs {
-		lib := engine.Library{Name: "nginx", Options: wsOptions(cfg.text)}
-		srv := engine.Server{Library: &lib}
-		_, emuErr := srv.Respond(engine.HTTPRequest{Method: "GET", URL: "http://api.example.com/r"})
-		var ce *engine.ConfigError
-		if emuErr != nil && !errors.As(emuErr, &ce) {
-			t.Errorf("%s: the emulation cannot read it: %v", cfg.name, emuErr)
-			continue
-		}
-		prog, err := lib.Program()
-		if err != nil {
-			t.Errorf("%s: Program: %v", cfg.name, err)
-			continue
-		}
-		dir := t.TempDir()
-		port := wsPort(t)
-		conf := strings.Replace(prog, "listen 127.0.0.1:8080;", "listen 127.0.0.1:"+strconv.Itoa(port)+";", 1)
-		file := filepath.Join(dir, "nginx.conf")
-		if err := os.WriteFile(file, []byte(conf), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command(bin, "-t", "-p", dir+"/", "-c", file).CombinedOutput()
-		if err != nil {
-			m := ngEmerg.FindStringSubmatch(string(out))
-			want := ""
-			if ce != nil {
-				want = strings.TrimPrefix(ce.Message, "[emerg] ")
-				if j := strings.LastIndex(want, " in line "); j >= 0 {
-					want = want[:j]
-				}
-			}
-			if m == nil || m[1] != want {
-				t.Errorf("%s: nginx refuses it with %q; the emulation: %v", cfg.name, out, emuErr)
-			}
-			pairs++
-			kinds["refused"]++
-			continue
-		}
-		if ce != nil {
-			t.Errorf("%s: nginx accepts it, the emulation refuses it: %v", cfg.name, ce)
-			continue
-		}
-		addr := "127.0.0.1:" + strconv.Itoa(port)
-		stop := wsServe(t, exec.Command(bin, "-p", dir+"/", "-c", file), addr)
-		for _, req := range wsRequests() {
-			want := wsSend(t, addr, req)
-			resp, err := srv.Respond(req)
-			if err != nil {
-				t.Fatalf("%s: %v", cfg.name, err)
-			}
-			if got := wsEmulated(resp); got.String() != want.String() {
-				t.Errorf("config %d (%s), %s:\n  nginx:     %s\n  emulation: %s", i, cfg.name, wsLabel(req), want, got)
-			}
-			pairs++
-			kinds[wsKind(want)]++
-		}
-		stop()
+		pairs += ngRun(t, bin, "config "+strconv.Itoa(i)+" ("+cfg.name+")", cfg.text, wsRequests(), kinds)
 	}
 	if pairs < 150 {
 		t.Errorf("%d configuration × request pairs ran, want at least 150", pairs)
 	}
 	t.Logf("nginx 1.22.1: %d pairs over %d configurations; answers %v", pairs, len(ngConfigs), kinds)
+}
+
+// TestNginxFixes runs each fix case of the nginx package's testdata with
+// nginx: the blocked text and the fixed one answer the case's requests
+// (and the usual ones) as the emulation does, which says blocked before
+// and allowed after.
+func TestNginxFixes(t *testing.T) {
+	bin := ngBin(t)
+	kinds := map[string]int{}
+	for _, c := range wsFixCases(t, "nginx") {
+		before, after := c.run(t, "nginx")
+		ngRun(t, bin, c.Name+" (blocked)", before, append(c.requests(), wsRequests()...), kinds)
+		ngRun(t, bin, c.Name+" (fixed)", after, append(c.requests(), wsRequests()...), kinds)
+	}
 }

@@ -8,7 +8,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -212,4 +214,76 @@ func wsKind(a wsAnswer) string {
 		}
 	}
 	return k
+}
+
+// wsFixCase is a blocked request of a web server package's
+// testdata/fixes.json.
+type wsFixCase struct {
+	Name, Config, Method string
+	Headers              [][2]string
+	Credentials          bool
+}
+
+func wsFixCases(t *testing.T, pkg string) []wsFixCase {
+	b, err := os.ReadFile(filepath.Join("..", "engine", "server", pkg, "testdata", "fixes.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []wsFixCase
+	if err := json.Unmarshal(b, &cases); err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
+// requests are the case's preflight (when the browser sends one) and
+// request, as the browser sends them from the page.
+func (c wsFixCase) requests() []engine.HTTPRequest {
+	const page = "http://localhost:3000"
+	req := engine.HTTPRequest{Method: c.Method, URL: "http://api.example.com/r", Headers: engine.Headers{{Name: "Origin", Value: page}}}
+	var names []string
+	for _, h := range c.Headers {
+		req.Headers = append(req.Headers, engine.Header{Name: h[0], Value: h[1]})
+		if !strings.EqualFold(h[0], "Content-Type") || h[1] == "application/json" {
+			names = append(names, strings.ToLower(h[0]))
+		}
+	}
+	if c.Credentials {
+		req.Headers = append(req.Headers, engine.Header{Name: "Cookie", Value: "session=1"})
+	}
+	pre := engine.HTTPRequest{Method: "OPTIONS", URL: req.URL, Headers: engine.Headers{{Name: "Origin", Value: page}, {Name: "Access-Control-Request-Method", Value: c.Method}}}
+	if len(names) > 0 {
+		pre.Headers = append(pre.Headers, engine.Header{Name: "Access-Control-Request-Headers", Value: strings.Join(names, ",")})
+	}
+	return []engine.HTTPRequest{pre, req}
+}
+
+// run is the case's scenario: blocked, its fix in the library's text, and
+// the fixed text allowed (by the emulation); it returns the two texts.
+func (c wsFixCase) run(t *testing.T, lib string) (before, after string) {
+	s := engine.Scenario{V: engine.Version, Page: "http://localhost:3000",
+		Request: engine.Request{URL: "https://api.example.com/r", Method: c.Method},
+		Server:  engine.Server{Library: &engine.Library{Name: lib, Options: wsOptions(c.Config)}}}
+	for _, h := range c.Headers {
+		s.Request.Headers = append(s.Request.Headers, engine.Header{Name: h[0], Value: h[1]})
+	}
+	if c.Credentials {
+		s.Request.Credentials = engine.CredentialsInclude
+	}
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Blocked {
+		t.Errorf("%s: %s, want blocked", c.Name, out.Verdict)
+	}
+	for _, f := range engine.Fixes(s, out) {
+		if f.Server != nil && f.Server.Library != nil {
+			fixed := f.Apply(s)
+			if v := engine.Evaluate(fixed).Verdict; v != engine.Allowed {
+				t.Errorf("%s: the fixed text: %s", c.Name, v)
+			}
+			json.Unmarshal(fixed.Server.Library.Options["config"], &after)
+			return c.Config, after
+		}
+	}
+	t.Errorf("%s: no fix in the text", c.Name)
+	return c.Config, c.Config
 }

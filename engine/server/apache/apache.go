@@ -56,6 +56,7 @@ func init() {
 		Export:    export,
 		Import:    importText,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
 }
 
@@ -67,6 +68,7 @@ type hdr struct {
 	echo         *pattern.Regexp
 	line         int
 	text         string // as written
+	start, end   int    // its bytes in the text
 }
 
 type vpart struct {
@@ -81,7 +83,7 @@ type setenvif struct {
 	isPlain     bool
 	nocase      bool
 	sets        []envSet
-	line        int
+	line, end   int
 }
 
 type envSet struct {
@@ -99,14 +101,15 @@ type cond struct {
 }
 
 type rule struct {
-	re     *pattern.Regexp
-	negate bool
-	subst  string
-	conds  []*cond
-	status int
-	last   bool
-	env    []envSet
-	line   int
+	re         *pattern.Regexp
+	negate     bool
+	subst      string
+	conds      []*cond
+	status     int
+	last       bool
+	env        []envSet
+	line       int
+	start, end int
 }
 
 type ifSec struct {
@@ -165,9 +168,16 @@ type exchange struct {
 	out   [][2]string // headers_out
 	vary  []string    // <If>'s
 	meter *pattern.Meter
+	rule  *rule // the rule that answered
 }
 
 func (c *conf) Respond(req message.Request) message.Response {
+	r, _ := c.respond(req)
+	return r
+}
+
+// respond answers req, with what the fixes need to know of the exchange.
+func (c *conf) respond(req message.Request) (message.Response, *exchange) {
 	x := &exchange{c: c, req: req, env: map[string]string{}, meter: req.Meter}
 	hs := req.Headers
 	if !hs.Has("Host") { // the client's first line, from the URL
@@ -248,7 +258,7 @@ func (c *conf) Respond(req message.Request) message.Response {
 	for _, kv := range all {
 		resp.Headers = append(resp.Headers, message.Header{Name: kv[0], Value: kv[1]})
 	}
-	return resp
+	return resp, x
 }
 
 func (x *exchange) header(n string) (string, bool) {
@@ -541,6 +551,7 @@ func (x *exchange) rewrite() int {
 			}
 		}
 		if r.status != 0 {
+			x.rule = r
 			return r.status
 		}
 		if r.last {

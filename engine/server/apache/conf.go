@@ -13,28 +13,27 @@ import (
 // them, sections, then each directive into the modules' lists.
 
 type cline struct {
-	n    int
-	text string
+	n          int
+	text       string
+	start, end int // its bytes in the text, continued lines and newline included
 }
 
 func splitLines(text string) []cline {
 	var out []cline
-	cur, n := "", 0
-	for i, l := range strings.Split(text, "\n") {
-		l = strings.TrimRight(l, "\r")
-		if strings.HasSuffix(l, `\`) {
+	cur, start := "", 0
+	at := 0
+	for i, l := range strings.SplitAfter(text, "\n") {
+		at += len(l)
+		l = strings.TrimRight(l, "\r\n")
+		if strings.HasSuffix(l, `\`) && at < len(text) {
 			cur += l[:len(l)-1]
 			continue
 		}
 		cur += l
-		n = i + 1
 		if t := strings.TrimSpace(cur); t != "" && t[0] != '#' {
-			out = append(out, cline{n, t})
+			out = append(out, cline{i + 1, t, start, at})
 		}
-		cur = ""
-	}
-	if t := strings.TrimSpace(cur); t != "" && t[0] != '#' {
-		out = append(out, cline{n + 1, t})
+		cur, start = "", at
 	}
 	return out
 }
@@ -159,7 +158,7 @@ func (c *conf) read(ls []cline, i int, end string, sec *ifSec) (int, error) {
 		case "header":
 			err = c.header(args, l, sec)
 		case "setenvif", "setenvifnocase":
-			err = c.setEnvIf(args, dir == "setenvifnocase", w[0], l.n)
+			err = c.setEnvIf(args, dir == "setenvifnocase", w[0], l)
 		case "rewriteengine":
 			if len(args) != 1 {
 				return i, refused(l.n, "RewriteEngine takes one argument, 'on' or 'off'")
@@ -173,7 +172,7 @@ func (c *conf) read(ls []cline, i int, end string, sec *ifSec) (int, error) {
 		case "rewritecond":
 			err = c.rewriteCond(args, l.n)
 		case "rewriterule":
-			err = c.rewriteRule(args, l.n)
+			err = c.rewriteRule(args, l)
 		case "requestheader", "setenv", "unsetenv", "passenv":
 			err = outside(l.n, "directive \""+w[0]+"\" is outside what corsplay emulates (it reads Header, SetEnvIf, SetEnvIfNoCase, RewriteEngine, RewriteCond and RewriteRule)")
 		default:
@@ -222,7 +221,7 @@ func (c *conf) compile(re string, caseless bool, line int, refusal string) (*pat
 
 func (c *conf) header(a []string, l cline, sec *ifSec) error {
 	line := l.n
-	h := &hdr{line: line, text: l.text}
+	h := &hdr{line: line, text: l.text, start: l.start, end: l.end}
 	if len(a) > 0 && (strings.EqualFold(a[0], "always") || strings.EqualFold(a[0], "onsuccess")) {
 		h.always = strings.EqualFold(a[0], "always")
 		a = a[1:]
@@ -330,14 +329,15 @@ func headerValue(s string, line int) ([]vpart, error) {
 
 // ---- mod_setenvif ----
 
-func (c *conf) setEnvIf(a []string, nocase bool, cmd string, line int) error {
+func (c *conf) setEnvIf(a []string, nocase bool, cmd string, l cline) error {
+	line := l.n
 	if len(a) < 2 {
 		return refused(line, "Missing regular expression for "+cmd)
 	}
 	if len(a) < 3 {
 		return refused(line, "Missing envariable expression for "+cmd)
 	}
-	s := &setenvif{attr: strings.ToLower(a[0]), line: line, regex: a[1], nocase: nocase}
+	s := &setenvif{attr: strings.ToLower(a[0]), line: line, regex: a[1], nocase: nocase, end: l.end}
 	switch {
 	case s.attr == "request_method" || s.attr == "request_uri":
 	case strings.Trim(s.attr, "abcdefghijklmnopqrstuvwxyz0123456789-_") != "" || strings.Contains(" remote_host remote_addr server_addr request_protocol ", " "+s.attr+" "):
@@ -460,11 +460,12 @@ func checkTest(s string, line int) error {
 var redirectCodes = map[int]int{200: 533, 201: 543, 202: 545, 203: 587, 204: 0, 205: 555, 206: 559, 207: 553, 208: 561, 226: 543,
 	401: 421, 403: 239, 404: 236, 410: 322, 429: 267, 500: 571, 503: 339}
 
-func (c *conf) rewriteRule(a []string, line int) error {
+func (c *conf) rewriteRule(a []string, l cline) error {
+	line := l.n
 	if len(a) < 2 || len(a) > 3 {
 		return refused(line, "RewriteRule: bad argument line '"+strings.Join(a, " ")+"'")
 	}
-	r := &rule{conds: c.pendingConds, subst: a[1], line: line}
+	r := &rule{conds: c.pendingConds, subst: a[1], line: line, start: l.start, end: l.end}
 	c.pendingConds = nil
 	nc := false
 	if len(a) == 3 {

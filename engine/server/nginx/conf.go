@@ -19,6 +19,7 @@ type directive struct {
 	block      []*directive
 	isBlock    bool
 	start, end int // its bytes in the text
+	open       int // where its block's inside starts
 }
 
 // refused is nginx refusing the text at start-up, in its words.
@@ -84,7 +85,7 @@ func (p *tokenizer) block(depth int) ([]*directive, error) {
 			if d == nil {
 				return nil, refused(p.line, `unexpected "{"`)
 			}
-			d.line, d.isBlock = p.line, true
+			d.line, d.isBlock, d.open = p.line, true, p.i
 			if d.block, err = p.block(depth + 1); err != nil {
 				return nil, err
 			}

@@ -55,6 +55,7 @@ func init() {
 		Export:    export,
 		Import:    importText,
 		Summarize: summarize,
+		Fixer:     fixer,
 	})
 }
 
@@ -64,28 +65,32 @@ type block struct {
 	headers []addHeader
 	own     bool // it has add_header lines: the outer ones are not inherited
 	code    []*stmt
+	open    int // where its inside starts in the text
 }
 
 type addHeader struct {
-	name, raw string
-	value     value
-	always    bool
-	line      int
+	name, raw  string
+	value      value
+	always     bool
+	line       int
+	start, end int // the directive's bytes in the text
 }
 
 // stmt is one rewrite-module directive: set, if or return.
 type stmt struct {
-	kind    byte // 's', 'i', 'r'
-	varName string
-	val     value // set's value, return's text, the if's right operand
-	code    int   // return's status
-	hasText bool
-	line    int
+	kind       byte // 's', 'i', 'r'
+	varName    string
+	val        value // set's value, return's text, the if's right operand
+	code       int   // return's status
+	hasText    bool
+	line       int
+	start, end int // a return's bytes in the text
 	// if
 	left  value
 	op    string // "", "=", "!=", "~", "~*", "!~", "!~*"
 	re    *pattern.Regexp
 	inner *block
+	cond  string // as written
 }
 
 // nmap is a map block.
@@ -96,6 +101,7 @@ type nmap struct {
 	res    []*pattern.Regexp
 	resVal []value
 	def    value
+	open   int // where its inside starts in the text
 	// for the summary
 	written []mapEntry
 }
@@ -181,7 +187,7 @@ func (c *conf) block(b *block, list []*directive, inIf bool) error {
 			if err != nil {
 				return err
 			}
-			b.headers = append(b.headers, addHeader{d.args[0], d.args[1], v, n == 3, d.line})
+			b.headers = append(b.headers, addHeader{d.args[0], d.args[1], v, n == 3, d.line, d.start, d.end})
 			b.own = true
 		case "set":
 			if n != 2 {
@@ -247,7 +253,7 @@ func (c *conf) returnStmt(d *directive) (*stmt, error) {
 	if len(d.args) < 1 || len(d.args) > 2 {
 		return nil, refused(d.line, `invalid number of arguments in "return" directive`)
 	}
-	s := &stmt{kind: 'r'}
+	s := &stmt{kind: 'r', start: d.start, end: d.end}
 	a := d.args[0]
 	code, err := strconv.Atoi(a)
 	text := ""
@@ -291,7 +297,7 @@ func (c *conf) ifStmt(d *directive) (*stmt, error) {
 	if args[last] = args[last][:len(args[last])-1]; args[last] == "" {
 		args = args[:last]
 	}
-	s := &stmt{kind: 'i', inner: &block{}, line: d.line}
+	s := &stmt{kind: 'i', inner: &block{open: d.open}, line: d.line, cond: strings.Join(d.args, " ")}
 	if len(args) == 0 {
 		return nil, bad("")
 	}
@@ -335,7 +341,7 @@ func (c *conf) mapBlock(d *directive) error {
 	if !strings.HasPrefix(d.args[1], "$") || len(d.args[1]) < 2 {
 		return refused(d.line, `invalid variable name "`+d.args[1]+`"`)
 	}
-	m := &nmap{out: strings.ToLower(d.args[1][1:]), exact: map[string]value{}}
+	m := &nmap{out: strings.ToLower(d.args[1][1:]), exact: map[string]value{}, open: d.open}
 	if builtin(m.out) || c.maps[m.out] != nil {
 		return refused(d.line, `the duplicate "`+m.out+`" variable`)
 	}
@@ -417,15 +423,30 @@ type state struct {
 var okStatuses = " 200 201 204 206 301 302 303 304 307 308 "
 
 func (c *conf) Respond(req message.Request) message.Response {
+	return c.respond(req).resp
+}
+
+// answer is an answer, with the block whose add_header lines nginx sent,
+// the return that gave the status (nil for the application's) and the
+// request's variables: what the fixes need to know.
+type answer struct {
+	resp  message.Response
+	level *block
+	ret   *stmt
+	st    *state
+}
+
+func (c *conf) respond(req message.Request) answer {
 	if strings.Trim(req.Method, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") != "" || req.Method == "" {
-		return page(400)
+		return answer{resp: page(400)}
 	}
 	if req.Method == "TRACE" {
-		return page(405)
+		return answer{resp: page(405)}
 	}
 	st := &state{c: c, req: req, vars: map[string]string{}}
 	level := &c.loc
 	ret := st.run(&c.loc, &level)
+	a := answer{level: level, ret: ret, st: st}
 	if ret == nil {
 		ret = &stmt{kind: 'r', code: 200, hasText: true, val: value{{lit: "ok"}}}
 	}
@@ -460,7 +481,11 @@ func (c *conf) Respond(req message.Request) message.Response {
 			}
 		}
 	}
-	return message.Response{Status: code, Headers: hs}
+	if !a.level.own {
+		a.level = &c.loc
+	}
+	a.resp = message.Response{Status: code, Headers: hs}
+	return a
 }
 
 // page is nginx's own answer before the location runs.
