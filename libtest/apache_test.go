@@ -2,6 +2,7 @@ package libtest
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -301,10 +302,59 @@ func TestApache(t *testing.T) {
 // before and allowed after.
 func TestApacheFixes(t *testing.T) {
 	bin := apBin(t)
-	kinds := map[string]int{}
+	kinds, pairs, fixes := map[string]int{}, 0, 0
 	for _, c := range wsFixCases(t, "apache") {
 		before, after := c.run(t, "apache")
-		apRun(t, bin, c.Name+" (blocked)", before, append(c.requests(), wsRequests()...), kinds)
-		apRun(t, bin, c.Name+" (fixed)", after, append(c.requests(), wsRequests()...), kinds)
+		pairs += apRun(t, bin, c.Name+" (blocked)", before, append(c.requests(), wsRequests()...), kinds)
+		pairs += apRun(t, bin, c.Name+" (fixed)", after, append(c.requests(), wsRequests()...), kinds)
+		fixes++
 	}
+	t.Logf("Apache httpd 2.4.71: %d fixes, their texts blocked and fixed: %d pairs; answers %v", fixes, pairs, kinds)
+}
+
+// apPieces are realistic lines TestApacheRandom combines.
+var apPieces = []string{
+	`Header always set Access-Control-Allow-Origin "*"`,
+	`Header set Access-Control-Allow-Origin "*"`,
+	`Header add Access-Control-Allow-Origin %{AO}e env=AO`,
+	`Header always set Access-Control-Allow-Origin "%{AO}e" env=AO`,
+	`Header always set Access-Control-Allow-Credentials "true"`,
+	`Header set Access-Control-Allow-Credentials true env=AO`,
+	`Header merge Vary Origin`,
+	`Header always append Vary "Origin"`,
+	`Header always set Access-Control-Allow-Headers "%{ACRH}e" env=ACRH`,
+	`SetEnvIf Origin "^https://(a|b)\.example\.com$" AO=$0`,
+	`SetEnvIf Origin "a.example.com" AO=$0`,
+	`SetEnvIfNoCase Origin "^(https?://[a-z.]+example\.com)$" AO=$1`,
+	`SetEnvIf Origin "null" !AO`,
+	`SetEnvIf Access-Control-Request-Headers "(.+)" ACRH=$1`,
+	"RewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^(.*)$ $1 [R=200,L]",
+	"RewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^(.*)$ $1 [R=204,L]",
+	"RewriteEngine On\nRewriteCond %{HTTP:Origin} !^$\nRewriteCond %{HTTP:Origin} !example [NC]\nRewriteRule ^ - [F]",
+	"<If \"%{HTTP:Origin} =~ /example/\">\n    Header always set X-Seen yes\n</If>",
+	"<IfModule mod_headers.c>\n    Header always setifempty Access-Control-Max-Age 600\n</IfModule>",
+	`Header always echo ^Access-Control-Request-Method$`,
+	`Header unset Access-Control-Allow-Origin`,
+	`Header always unset Access-Control-Allow-Origin`,
+	"RewriteEngine On\nRewriteCond %{HTTP:Origin} ^(https://a\\.example\\.com)$ [OR]\nRewriteCond %{HTTP:Origin} ^(null)$\nRewriteRule ^ - [E=AO:%1]",
+	"<If \"req('Origin') == 'null'\">\n    Header always set Access-Control-Allow-Origin \"null\"\n</If>\n<Else>\n    Header merge Vary Origin\n</Else>",
+	`Header always set Access-Control-Expose-Headers "X-Total-Count"`,
+	"RewriteEngine On\nRewriteRule ^r$ - [R=401]",
+}
+
+// TestApacheRandom combines the pieces at random (a fixed seed) and
+// compares httpd with the emulation on each combination.
+func TestApacheRandom(t *testing.T) {
+	bin := apBin(t)
+	rnd := rand.New(rand.NewPCG(16, 2))
+	kinds, pairs := map[string]int{}, 0
+	for i := 0; i < wsRandomN; i++ {
+		var lines []string
+		for range 2 + rnd.IntN(5) {
+			lines = append(lines, apPieces[rnd.IntN(len(apPieces))])
+		}
+		text := strings.Join(lines, "\n")
+		pairs += apRun(t, bin, "random "+strconv.Itoa(i)+":\n"+text+"\n", text, wsRequests(), kinds)
+	}
+	t.Logf("Apache httpd 2.4.71, random texts: %d pairs; answers %v", pairs, kinds)
 }

@@ -2,6 +2,7 @@ package libtest
 
 import (
 	"errors"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,6 +200,16 @@ add_header X-Headers "$http_authorization|$http_cookie|$http_access_control_requ
 if ($http_origin ~* ^https://(a|b)\.example\.com$) {
     add_header Access-Control-Allow-Origin $http_origin;
 }`},
+	{"set and map on $http_NAME and $args override them", `
+map $http_origin $args { default "mapped:$http_origin"; }
+map $request_method $http_x_method { default $request_method; OPTIONS "preflight"; }
+add_header X-Origin "[$http_origin]" always;
+add_header X-Args "[$args]" always;
+add_header X-Method "[$http_x_method]" always;
+if ($request_method = POST) {
+    set $http_origin "posted";
+}
+add_header X-Again "[$http_origin]" always;`},
 	{"unknown variable: nginx refuses", `add_header Access-Control-Allow-Origin $cors_orign always;
 map $http_origin $cors_origin { default ""; }`},
 	{"regex nginx cannot compile", `if ($http_origin ~ "^https://(a|b\.example\.com$") { return 204; }`},
@@ -306,10 +317,59 @@ func TestNginx(t *testing.T) {
 // and allowed after.
 func TestNginxFixes(t *testing.T) {
 	bin := ngBin(t)
-	kinds := map[string]int{}
+	kinds, pairs, fixes := map[string]int{}, 0, 0
 	for _, c := range wsFixCases(t, "nginx") {
 		before, after := c.run(t, "nginx")
-		ngRun(t, bin, c.Name+" (blocked)", before, append(c.requests(), wsRequests()...), kinds)
-		ngRun(t, bin, c.Name+" (fixed)", after, append(c.requests(), wsRequests()...), kinds)
+		pairs += ngRun(t, bin, c.Name+" (blocked)", before, append(c.requests(), wsRequests()...), kinds)
+		pairs += ngRun(t, bin, c.Name+" (fixed)", after, append(c.requests(), wsRequests()...), kinds)
+		fixes++
 	}
+	t.Logf("nginx 1.22.1: %d fixes, their texts blocked and fixed: %d pairs; answers %v", fixes, pairs, kinds)
+}
+
+// ngPieces are realistic lines TestNginxRandom combines.
+var ngPieces = []string{
+	`add_header Access-Control-Allow-Origin $http_origin always;`,
+	`add_header Access-Control-Allow-Origin $http_origin;`,
+	`add_header Access-Control-Allow-Origin "*";`,
+	`add_header 'Access-Control-Allow-Origin' 'https://a.example.com' always;`,
+	`add_header Access-Control-Allow-Origin $cors always;`,
+	`add_header Access-Control-Allow-Credentials true;`,
+	`add_header Access-Control-Allow-Credentials "true" always;`,
+	`add_header Vary Origin;`,
+	`add_header Access-Control-Allow-Headers $http_access_control_request_headers always;`,
+	`set $cors "";`,
+	`set $cors $http_origin;`,
+	`if ($http_origin ~* "^https://(a|b)\.example\.com$") { set $cors $http_origin; }`,
+	`if ($http_origin ~ a.example.com) { set $cors "$http_origin"; }`,
+	`if ($http_origin = null) { set $cors ""; }`,
+	`if ($request_method = 'OPTIONS') { return 204; }`,
+	`if ($request_method = OPTIONS) { add_header Access-Control-Allow-Methods "GET, PUT, PATCH, DELETE" always; add_header Access-Control-Max-Age 3600; return 204; }`,
+	`if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin $cors always; return 200 ""; }`,
+	`if ($request_method !~ ^(GET|HEAD|POST|OPTIONS)$) { return 405; }`,
+	`if ($cors = "") { add_header X-Cors off always; }`,
+	`if ($http_authorization) { return 401 "no"; }`,
+	"map $http_origin $cors_map { default \"\"; ~^https://[a-z.]+example\\.com$ $http_origin; }\nadd_header Access-Control-Allow-Origin $cors_map always;",
+	`if ($http_origin ~* "^(?<proto>https?)://(?<host>[^/]+)$") { add_header X-Origin-Parts "$proto|$host|$1" always; }`,
+	`if ($request_method = PUT) { return 301 https://$host$request_uri; }`,
+	`add_header Access-Control-Expose-Headers "X-Total-Count, Link";`,
+	`if ($http_origin) { add_header Vary Origin; }`,
+	`add_header Access-Control-Allow-Methods $request_method always;`,
+}
+
+// TestNginxRandom combines the pieces at random (a fixed seed) and
+// compares nginx with the emulation on each combination.
+func TestNginxRandom(t *testing.T) {
+	bin := ngBin(t)
+	rnd := rand.New(rand.NewPCG(16, 1))
+	kinds, pairs := map[string]int{}, 0
+	for i := 0; i < wsRandomN; i++ {
+		var lines []string
+		for range 2 + rnd.IntN(5) {
+			lines = append(lines, ngPieces[rnd.IntN(len(ngPieces))])
+		}
+		text := strings.Join(lines, "\n")
+		pairs += ngRun(t, bin, "random "+strconv.Itoa(i)+":\n"+text+"\n", text, wsRequests(), kinds)
+	}
+	t.Logf("nginx 1.22.1, random texts: %d pairs; answers %v", pairs, kinds)
 }

@@ -287,3 +287,6 @@ func (c wsFixCase) run(t *testing.T, lib string) (before, after string) {
 	t.Errorf("%s: no fix in the text", c.Name)
 	return c.Config, c.Config
 }
+
+// wsRandomN is how many random texts each random test runs.
+var wsRandomN = 14

@@ -258,9 +258,15 @@ func builtin(name string) bool {
 	return strings.HasPrefix(name, "http_") || strings.Contains(" request_method scheme host request_uri args query_string is_args ", " "+name+" ")
 }
 
+// fixed are the variables set, map and named captures cannot take:
+// nginx's own, but $args and the $http_NAME ones, which they override.
+func fixed(name string) bool {
+	return builtin(name) && name != "args" && !strings.HasPrefix(name, "http_") || strings.Contains(nginxOwn, " "+name+" ")
+}
+
 // nginxOwn are nginx 1.22 variables corsplay does not emulate; any other
 // unknown name is one nginx refuses.
-const nginxOwn = " arg_ cookie_ sent_http_ sent_trailer_ upstream_ remote_addr remote_port remote_user binary_remote_addr server_addr server_port server_name server_protocol request request_id request_length request_time request_body request_body_file request_completion request_filename uri document_uri document_root realpath_root content_type content_length status body_bytes_sent bytes_sent connection connection_requests connection_time msec time_local time_iso8601 nginx_version hostname pid pipe https tcpinfo_rtt limit_rate proxy_protocol_addr proxy_protocol_port realip_remote_addr realip_remote_port proxy_host proxy_port proxy_add_x_forwarded_for invalid_referer secure_link gzip_ratio date_local date_gmt fastcgi_script_name "
+const nginxOwn = " arg_ cookie_ sent_http_ sent_trailer_ upstream_ remote_addr remote_port remote_user binary_remote_addr server_addr server_port server_name server_protocol request request_id request_length request_time request_body request_body_file request_completion request_filename uri document_uri document_root realpath_root content_type content_length status body_bytes_sent bytes_sent connection connection_requests connection_time msec time_local time_iso8601 nginx_version hostname pid pipe https tcpinfo_rtt proxy_protocol_addr proxy_protocol_port realip_remote_addr realip_remote_port proxy_host proxy_port proxy_add_x_forwarded_for invalid_referer secure_link gzip_ratio date_local date_gmt fastcgi_script_name "
 
 // checkVars refuses the variables nginx does not know, as nginx does once
 // the configuration is read.
@@ -293,8 +299,14 @@ func (c *conf) compileRegex(re string, caseless bool, line int) (*pattern.Regexp
 		var r *pattern.Regexp
 		if r, err = c.set.Compile(src); err == nil {
 			for _, n := range r.SubexpNames() {
-				if n != "" {
-					c.userVars[strings.ToLower(n)] = true
+				switch n = strings.ToLower(n); {
+				case n == "":
+				case fixed(n):
+					return nil, refused(line, `the duplicate "`+n+`" variable`)
+				case builtin(n):
+					return nil, outside(line, "the named group "+n+" replaces nginx's $"+n+" with the capture, which corsplay does not emulate")
+				default:
+					c.userVars[n] = true
 				}
 			}
 			return r, nil

@@ -23,6 +23,7 @@ package nginx
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -197,7 +198,7 @@ func (c *conf) block(b *block, list []*directive, inIf bool) error {
 				return refused(d.line, `invalid variable name "`+d.args[0]+`"`)
 			}
 			vn := strings.ToLower(d.args[0][1:])
-			if builtin(vn) {
+			if fixed(vn) {
 				return refused(d.line, `the duplicate "`+vn+`" variable`)
 			}
 			v, err := c.compileValue(d.args[1], d.line)
@@ -342,7 +343,7 @@ func (c *conf) mapBlock(d *directive) error {
 		return refused(d.line, `invalid variable name "`+d.args[1]+`"`)
 	}
 	m := &nmap{out: strings.ToLower(d.args[1][1:]), exact: map[string]value{}, open: d.open}
-	if builtin(m.out) || c.maps[m.out] != nil {
+	if fixed(m.out) {
 		return refused(d.line, `the duplicate "`+m.out+`" variable`)
 	}
 	var err error
@@ -397,6 +398,9 @@ func (c *conf) mapBlock(d *directive) error {
 		}
 		m.exact[lk] = v
 		m.written = append(m.written, mapEntry{key: key, val: e.args[0]})
+	}
+	if old := c.maps[m.out]; old != nil { // a second map of the variable replaces the first
+		c.mapOrder = slices.DeleteFunc(c.mapOrder, func(x *nmap) bool { return x == old })
 	}
 	c.maps[m.out], c.userVars[m.out] = m, true
 	c.mapOrder = append(c.mapOrder, m)
