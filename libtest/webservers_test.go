@@ -63,6 +63,8 @@ func wsRequests() []engine.HTTPRequest {
 		req("OPTIONS", "Origin", "null", acrm, "DELETE", acrh, "x-requested-with"),
 		req("OPTIONS", "Origin", wsOrigin, acrm, "patch"),
 		req("OPTIONS"),
+		{Method: "GET", URL: "http://api.example.com/items?page=2", Headers: engine.Headers{{Name: "Origin", Value: wsOrigin}}},
+		{Method: "OPTIONS", URL: "http://api.example.com/v1/items/", Headers: engine.Headers{{Name: "Origin", Value: wsOrigin}, {Name: acrm, Value: "DELETE"}}},
 	}
 }
 
@@ -89,7 +91,7 @@ func wsLabel(req engine.HTTPRequest) string {
 	for _, h := range req.Headers {
 		hs = append(hs, h.Name+": "+h.Value)
 	}
-	return req.Method + " [" + strings.Join(hs, ", ") + "]"
+	return req.Method + " " + req.URL + " [" + strings.Join(hs, ", ") + "]"
 }
 
 // wsSend sends req to addr over a fresh connection and reads the head;
@@ -98,7 +100,8 @@ func wsLabel(req engine.HTTPRequest) string {
 func wsSend(t *testing.T, addr string, req engine.HTTPRequest) wsAnswer {
 	t.Helper()
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s /r HTTP/1.1\r\nHost: api.example.com\r\n", req.Method)
+	target := "/" + strings.SplitN(strings.TrimPrefix(req.URL, "http://"), "/", 2)[1]
+	fmt.Fprintf(&b, "%s %s HTTP/1.1\r\nHost: api.example.com\r\n", req.Method, target)
 	for _, h := range req.Headers {
 		b.WriteString(h.Name + ": " + h.Value + "\r\n")
 	}

@@ -5,7 +5,7 @@
 //
 //	LoadModule headers_module, setenvif_module, rewrite_module, lua_module
 //	DocumentRoot htdocs
-//	LuaMapHandler ^/r$ app.lua handle   # the application: 200 "ok", text/plain, to every method
+//	LuaMapHandler ^/ app.lua handle     # the application: 200 "ok", text/plain, to every method and path
 //	<Directory htdocs>
 //	    Options FollowSymLinks
 //	    …                               # the text

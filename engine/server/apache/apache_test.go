@@ -127,7 +127,7 @@ func TestImportExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir, set, end := strings.Index(prog, "<Directory htdocs>"), strings.Index(prog, "    SetEnvIf Origin"), strings.Index(prog, "</Directory>")
-	if !(dir > 0 && dir < set && set < end) || !strings.Contains(prog, "LuaMapHandler ^/r$ app.lua handle") {
+	if !(dir > 0 && dir < set && set < end) || !strings.Contains(prog, "LuaMapHandler ^/ app.lua handle") {
 		t.Errorf("the program does not hold the text in <Directory>:\n%s", prog)
 	}
 	if _, err := l.Import("Header always"); err != nil {

@@ -35,7 +35,7 @@ func export(options map[string]json.RawMessage) (string, error) {
 		b.WriteByte('\n')
 	}
 	return `# Apache httpd 2.4.71 (Debian 12's apache2) serving /r with this CORS configuration, as corsplay emulates it.
-# The application is a mod_lua handler answering 200 "ok" (text/plain) to every method; in the server root:
+# The application is a mod_lua handler answering 200 "ok" (text/plain) to every method on every path; in the server root:
 #   mkdir -p htdocs && printf '%s\n' 'function handle(r)' '  r.content_type = "text/plain"' '  r:puts("ok")' '  return apache2.OK' 'end' > app.lua
 # Run: apache2 -X -d "$PWD" -f "$PWD/httpd.conf"
 ServerName api.example.com
@@ -50,7 +50,7 @@ LoadModule setenvif_module /usr/lib/apache2/modules/mod_setenvif.so
 LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so
 LoadModule lua_module /usr/lib/apache2/modules/mod_lua.so
 DocumentRoot htdocs
-LuaMapHandler ^/r$ app.lua handle
+LuaMapHandler ^/ app.lua handle
 
 <Directory htdocs>
     Options FollowSymLinks
