@@ -17,7 +17,11 @@ const ACAO = "Access-Control-Allow-Origin"
 // Requests are the page's preflight (when one is sent), then its request.
 func Requests(n server.Need) []message.Request {
 	o := message.Headers{{Name: "Origin", Value: n.Page}}
-	pre := message.Request{Method: "OPTIONS", URL: "https://api.example.com/r", Headers: append(o, message.Header{Name: "Access-Control-Request-Method", Value: n.Method})}
+	url := "https://api.example.com/r"
+	if n.Path != "" {
+		url = "https://api.example.com" + n.Path
+	}
+	pre := message.Request{Method: "OPTIONS", URL: url, Headers: append(o, message.Header{Name: "Access-Control-Request-Method", Value: n.Method})}
 	if len(n.Headers) > 0 {
 		pre.Headers = append(pre.Headers, message.Header{Name: "Access-Control-Request-Headers", Value: strings.ToLower(strings.Join(n.Headers, ","))})
 	}
