@@ -7,6 +7,7 @@ package engine
 // yet: each adds 15 to 40 KB to app.wasm.br, which has 19 KB left under
 // its budget (README, Performance and size).
 import (
+	_ "corsplay/engine/server/apache"
 	_ "corsplay/engine/server/djangocors"
 	_ "corsplay/engine/server/echocors"
 	_ "corsplay/engine/server/fastifycors"
@@ -16,6 +17,7 @@ import (
 	_ "corsplay/engine/server/gorillahandlers"
 	_ "corsplay/engine/server/honocors"
 	_ "corsplay/engine/server/koacors"
+	_ "corsplay/engine/server/nginx"
 	_ "corsplay/engine/server/rackcors"
 	_ "corsplay/engine/server/starlette"
 )
