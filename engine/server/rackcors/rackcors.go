@@ -833,8 +833,8 @@ func flagRegex(s *server.Summary, written string) {
 	}
 	esc := strings.ReplaceAll(regexp.QuoteMeta(r.Host), "/", `\/`)
 	s.Flagged = append(s.Flagged, server.Flagged{Entry: written, Title: title + written,
-		Detail: "rack-cors tests a Regexp origin with =~, which finds it anywhere in the Origin, unless \\A and \\z anchor it; and in a Regexp . is any character. In " + written + ", " + r.Says() + ".",
-		Fix:    "Anchor it at both ends and escape every dot: origins /\\A" + r.Scheme + `:\/\/` + esc + `\z/` + ", or give the origin as a string: origins '" + r.Intended() + "'.",
+		Detail:   "rack-cors tests a Regexp origin with =~, which finds it anywhere in the Origin, unless \\A and \\z anchor it; and in a Regexp . is any character. In " + written + ", " + r.Says() + ".",
+		Fix:      "Anchor it at both ends and escape every dot: origins /\\A" + r.Scheme + `:\/\/` + esc + `\z/` + ", or give the origin as a string: origins '" + r.Intended() + "'.",
 		Intended: r.Intended(), Candidates: r.Candidates(), Host: r.Host})
 }
 
