@@ -150,3 +150,33 @@ func WildcardIntended(entry string) string {
 	}
 	return entry[:i] + fill + strings.ReplaceAll(entry[i+1:], "*", "app")
 }
+
+// WildcardTame: the entry's only * is a whole first label
+// ("https://*.a.example") or the whole port ("http://localhost:*"), where
+// a * that matches any text still means what it looks like.
+func WildcardTame(entry string) bool {
+	if strings.Count(entry, "*") != 1 {
+		return false
+	}
+	return strings.Contains(entry, "://*.") || strings.HasSuffix(entry, ":*") && !strings.HasSuffix(entry, "://*")
+}
+
+// WildcardCandidates are origins a * matching any text may let in, a
+// stranger's first: the attacker's name in place of the *, then the
+// attacker's domain after the text it was written for.
+func WildcardCandidates(entry string) []string {
+	i := strings.IndexByte(entry, '*')
+	if i < 0 {
+		return nil
+	}
+	pre, post := entry[:i], strings.ReplaceAll(entry[i+1:], "*", "")
+	fills := []string{"evil-attacker", "com.evil-attacker.net", "evil-attacker.net"}
+	if post == "" || post[0] == ':' || post[0] == '/' { // the * ends the host
+		fills = fills[1:]
+	}
+	var out []string
+	for _, f := range fills {
+		out = append(out, pre+f+post)
+	}
+	return out
+}
