@@ -1519,6 +1519,9 @@ func lintSummaryFlag(l *linter, fl server.Flagged) {
 		f.Detail += fmt.Sprintf(" It lets in %s, which it was probably not meant to.", hit)
 	}
 	l.cover(fl.Entry)
+	if e := l.lib.imp.entryFor(fl.Entry); e != "" { // the generic rules speak of the policy entry
+		l.cover(e)
+	}
 	if hit != "" {
 		l.cover(hit)
 	}

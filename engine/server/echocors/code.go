@@ -2,6 +2,7 @@ package echocors
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,6 +144,7 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 				p += "|" + sub
 			}
 			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:^(?:" + p + ")$"})
+			flagPattern(&s, o)
 		default:
 			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: o})
 		}
@@ -172,4 +174,28 @@ func subdomainPattern(o string) string {
 		}
 	}
 	return ""
+}
+
+// flagPattern flags a pattern that lets in more than it looks: a * that is
+// not a whole first label or port (it matches any text, dots included), a
+// * label after the first (matchSubdomain lets in every host that ends
+// with the labels right of it), a ? (any one character).
+func flagPattern(s *server.Summary, o string) {
+	if !strings.Contains(o, "*") || server.WildcardTame(o) {
+		return // a ? alone is one character, as it looks
+	}
+	scheme, rest, _ := strings.Cut(o, "://")
+	labels := strings.Split(rest, ".")
+	var cands []string
+	if i := slices.Index(labels, "*"); i > 0 { // every host ending with the labels right of it
+		cands = append(cands, scheme+"://"+strings.Join(append([]string{"evil-attacker"}, labels[i+1:]...), "."))
+		if i == len(labels)-1 {
+			cands[0] += ".net"
+		}
+	}
+	cands = append(cands, server.WildcardCandidates(strings.ReplaceAll(o, "?", "*"))...)
+	s.Flagged = append(s.Flagged, server.Flagged{Entry: o, Title: "A pattern in AllowOrigins matches more than it seems: " + o,
+		Detail:     "Echo's CORS middleware turns an AllowOrigins entry holding * or ? into the regular expression ^…$ where * is any text, dots and ports included, and ? any one character; it also compares the host's labels with the entry's from the right, and the first * label it meets lets in everything left of it (https://example.* lets in every https origin).",
+		Fix:        "List the origins themselves, such as \"https://app.example.com\", or write subdomains as \"https://*.example.com\"; for anything finer, use AllowOriginFunc.",
+		Candidates: cands, Host: strings.Trim(server.HostOf(strings.NewReplacer("*", "", "?", "").Replace(o)), ".")})
 }

@@ -88,6 +88,12 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		}
 		s.Origins = []server.Entry{{Written: jsconfig.Quote(c.static), Policy: c.static}}
 		s.Notes = append(s.Notes, "A string origin is sent as is to every request, whatever its Origin.")
+		if strings.ContainsAny(c.static, patternChars) {
+			s.Flagged = append(s.Flagged, server.Flagged{Entry: jsString(c.static), Title: "A pattern in origin is sent as text to every request: " + jsString(c.static),
+				Detail:   "@fastify/cors sends a string origin as it is, whatever the request's Origin: Access-Control-Allow-Origin: " + c.static + ". Browsers compare it with the page's origin exactly, and a pattern character there is only text, so every cross-origin request fails.",
+				Fix:      "Use a RegExp, anchored at both ends, such as origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ (the matching origin is then reflected), or list the exact origins in an array.",
+				Intended: server.WildcardIntended(c.static), Host: strings.TrimPrefix(server.HostOf(c.static), "*.")})
+		}
 	case originFalse:
 		s.Notes = append(s.Notes, "origin: false turns CORS off: no request gets a CORS header.")
 	case originInvalid:
@@ -99,8 +105,15 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 				s.AnyOrigin, s.AnyEntry = "reflect", e.written
 			case e.re != nil:
 				s.Origins = append(s.Origins, server.Entry{Written: e.written, Policy: "re:" + e.re.String(), Regex: true})
+				flagRegExp(&s, e.written)
 			default:
 				s.Origins = append(s.Origins, server.Entry{Written: e.written, Policy: e.exact})
+				if strings.ContainsAny(e.exact, patternChars) {
+					s.Flagged = append(s.Flagged, server.Flagged{Entry: e.written, Title: "A pattern string in origin is compared as text: " + e.written,
+						Detail:   "@fastify/cors compares each string of an origin array with the request's Origin exactly: " + e.written + " is written as a pattern, but its special characters are only characters there, so it never matches.",
+						Fix:      "Use a RegExp in the array, anchored at both ends, such as /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/, or list the exact origins.",
+						Intended: server.WildcardIntended(e.exact), Host: strings.TrimPrefix(server.HostOf(e.exact), "*.")})
+				}
 			}
 		}
 	}
@@ -108,4 +121,26 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		s.Notes = append(s.Notes, "hook: 'preSerialization' adds CORS headers only to answers fastify serializes from an object: the route's string answers get none.")
 	}
 	return s
+}
+
+// patternChars make a string origin look like a pattern.
+const patternChars = "*^$\\()[]|+?{}"
+
+// flagRegExp flags a RegExp that lets in more than the origin it spells:
+// .test() finds it anywhere in the Origin.
+func flagRegExp(s *server.Summary, written string) {
+	i := strings.LastIndexByte(written, '/')
+	r := server.ReadRegex(written[1:i], []string{"^"}, []string{"$"})
+	r.Start = r.Start || strings.Contains(written[i:], "y")
+	if !r.Misread() {
+		return
+	}
+	title := "A RegExp in origin is tested anywhere in the Origin: "
+	if r.End && (r.Start || r.HasScheme) {
+		title = "An unescaped dot in a RegExp in origin matches any character: "
+	}
+	s.Flagged = append(s.Flagged, server.Flagged{Entry: written, Title: title + written,
+		Detail:   "@fastify/cors tests a RegExp origin with .test(), which finds it anywhere in the Origin unless ^ and $ anchor it; in a RegExp, . is any character. In " + written + ", " + r.Says() + ".",
+		Fix:      "Anchor it at both ends and escape every dot: origin: /^" + r.Scheme + `:\/\/` + strings.ReplaceAll(r.Host, ".", `\.`) + "$/, or list the origin itself: origin: ['" + r.Intended() + "'].",
+		Intended: r.Intended(), Candidates: r.Candidates(), Host: r.Host})
 }

@@ -165,16 +165,64 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 			s.AnyOrigin, s.AnyEntry = "wildcard", `"*"`
 		case re:
 			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:" + inner, Regex: true})
+			flagRegex(&s, o, inner)
 		case strings.Contains(o, "*") && c.AllowWildcard:
 			i := strings.IndexByte(o, '*')
 			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:^" + gostack.QuoteMeta(o[:i]) + ".*" + gostack.QuoteMeta(o[i+1:]) + "$"})
+			if !server.WildcardTame(o) {
+				s.Flagged = append(s.Flagged, server.Flagged{Entry: o, Title: "A * in AllowOrigins matches any text, dots included: " + o,
+					Detail:     "With AllowWildcard, gin-contrib/cors lets in any Origin that starts with the text before the * and ends with the text after it: the * stands for any text, dots included, so only https://*.example.com (any subdomain) or http://localhost:* (any port) mean what they look like.",
+					Fix:        "List the origins themselves (https://app.example.com), or write subdomains as https://*.example.com.",
+					Candidates: server.WildcardCandidates(o), Host: strings.TrimPrefix(server.HostOf(strings.ReplaceAll(o, "*", "")), ".")})
+			}
 		case strings.Contains(o, "*"):
 			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: "re:^" + gostack.QuoteMeta(v) + "$"})
 			s.Notes = append(s.Notes, "AllowWildcard is false: "+strconv.Quote(o)+" is compared as it is and lets no browser origin in.")
+			s.Flagged = append(s.Flagged, server.Flagged{Entry: o, Title: "A * in AllowOrigins is plain text without AllowWildcard: " + o,
+				Detail:   "gin-contrib/cors reads a * in an AllowOrigins entry as a wildcard only with AllowWildcard: true. Without it, " + strconv.Quote(o) + " is compared with the Origin as it is, and no browser sends a *: it lets nobody in.",
+				Fix:      "Set AllowWildcard: true (the * then stands for any text, dots included, so write subdomains as https://*.example.com), or list the origins themselves.",
+				Intended: server.WildcardIntended(v), Host: strings.TrimPrefix(server.HostOf(v), "*.")})
 		default:
 			s.Origins = append(s.Origins, server.Entry{Written: o, Policy: v})
 		}
 	}
 	s.Notes = append(s.Notes, "A refused origin gets 403 with no CORS header; an allowed preflight gets every configured method and header, whatever it asks for.")
 	return s
+}
+
+// flagRegex flags a /…/ entry that lets in more than the origin it spells
+// (regexp.MatchString finds it anywhere), or that lower-casing breaks (\A
+// becomes \a, \D becomes \d).
+func flagRegex(s *server.Summary, written, inner string) {
+	orig, _ := regexInner(strings.TrimSpace(written))
+	r := server.ReadRegex(orig, []string{"^", `\A`}, []string{"$", `\z`})
+	broken := ""
+	for i := 0; i+1 < len(orig); i++ {
+		if orig[i] == '\\' {
+			if c := orig[i+1]; c >= 'A' && c <= 'Z' && broken == "" {
+				broken = orig[i : i+2]
+			}
+			i++
+		}
+	}
+	if !r.Misread() && broken == "" {
+		return
+	}
+	f := server.Flagged{Entry: written, Title: "A regular expression in AllowOrigins is matched anywhere in the Origin: " + written,
+		Detail:   "gin-contrib/cors lower-cases every AllowOrigins entry, a /…/ pattern included, and tests the pattern with regexp.MatchString, which finds it anywhere in the Origin unless ^ and $ anchor it; in it, . is any character.",
+		Fix:      "Anchor it at both ends and escape every dot, in lower case: /^" + r.Scheme + "://" + strings.ReplaceAll(r.Host, ".", `\.`) + "$/; or list the origin itself.",
+		Intended: r.Intended(), Candidates: r.Candidates(), Host: r.Host}
+	if r.Host == "" {
+		f.Fix = "Write the pattern in lower case, anchored with ^ and $, or list the origins themselves."
+	}
+	if says := r.Says(); says != "" {
+		f.Detail += " In " + written + ", " + says + "."
+	}
+	if broken != "" {
+		f.Title = "A regular expression in AllowOrigins is lower-cased first: " + written
+		f.Detail += " Lower-casing turns " + broken + " into " + strings.ToLower(broken) + ", which means something else (\\a is a bell character, \\d the opposite of \\D), so " + inner + " is what runs."
+	} else if r.End && (r.Start || r.HasScheme) {
+		f.Title = "An unescaped dot in a regular expression in AllowOrigins matches any character: " + written
+	}
+	s.Flagged = append(s.Flagged, f)
 }

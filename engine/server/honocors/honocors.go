@@ -312,7 +312,19 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 		return s
 	}
 	for _, o := range c.origins {
-		s.Origins = append(s.Origins, server.Entry{Written: jsconfig.Quote(o), Policy: o})
+		w := jsconfig.Quote(o)
+		s.Origins = append(s.Origins, server.Entry{Written: w, Policy: o})
+		switch {
+		case o == "*":
+			s.Flagged = append(s.Flagged, server.Flagged{Entry: w, Title: "A '*' in origin's array is compared as text: " + w,
+				Detail: "hono/cors reads '*' as every origin only when origin is the string '*': in an array, each element is compared with the request's Origin (includes), and no browser sends *, so it lets nobody in.",
+				Fix:    "Write origin: '*' for every origin (hono/cors then answers *, which browsers never combine with cookies), or list the origins that may read."})
+		case strings.ContainsAny(o, "*^$\\()[]|+?{}"):
+			s.Flagged = append(s.Flagged, server.Flagged{Entry: w, Title: "A pattern in origin is compared as text: " + w,
+				Detail:   "hono/cors compares origin with the request's Origin exactly (=== for a string, includes() for an array): " + w + " is written as a pattern, but its special characters are only characters there, so it never matches.",
+				Fix:      "List the exact origins, or pass a function: origin: (origin) => (/^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/.test(origin) ? origin : null).",
+				Intended: server.WildcardIntended(o), Host: strings.TrimPrefix(server.HostOf(o), "*.")})
+		}
 	}
 	return s
 }

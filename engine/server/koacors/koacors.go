@@ -279,8 +279,24 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 		}
 		return s
 	}
+	var written []string
 	for _, o := range c.origin {
-		s.Origins = append(s.Origins, server.Entry{Written: jsconfig.Quote(o), Policy: o})
+		w := jsconfig.Quote(o)
+		written = append(written, w)
+		s.Origins = append(s.Origins, server.Entry{Written: w, Policy: o})
+		if o != "*" && strings.ContainsAny(o, "*^$\\()[]|+?{}") {
+			s.Flagged = append(s.Flagged, server.Flagged{Entry: w, Title: "A pattern in origin is sent as text: " + w,
+				Detail:   "@koa/cors never compares origin with the request's Origin: it sends Access-Control-Allow-Origin: " + o + " as it is, to every request. Browsers compare it with the page's origin exactly, and a pattern character there is only text, so every cross-origin request fails.",
+				Fix:      "Pass a function that returns the allowed Origin: origin: (ctx) => (/^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/.test(ctx.get('Origin')) ? ctx.get('Origin') : ''), or one exact origin.",
+				Intended: server.WildcardIntended(o), Host: strings.TrimPrefix(server.HostOf(o), "*.")})
+		}
+	}
+	if len(c.origin) > 1 {
+		list := "[" + strings.Join(written, ", ") + "]"
+		s.Flagged = append(s.Flagged, server.Flagged{Entry: list, Title: "An array in origin sends several Access-Control-Allow-Origin lines: " + list,
+			Detail:   "@koa/cors does not read an array as a list of allowed origins: it sends one Access-Control-Allow-Origin line per element, to every request. Browsers refuse an answer with more than one value, so every cross-origin request fails, from the listed origins too.",
+			Fix:      "Pass a function that returns the request's Origin when it is allowed: origin: (ctx) => (" + list + ".includes(ctx.get('Origin')) ? ctx.get('Origin') : '').",
+			Intended: c.origin[0], Host: server.HostOf(c.origin[0])})
 	}
 	s.Notes = append(s.Notes, "@koa/cors sends origin as it is to every request, whatever its Origin: only the browser compares them.")
 	if len(c.origin) != 1 {

@@ -789,8 +789,10 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 			switch {
 			case o.re != nil:
 				s.Origins = append(s.Origins, server.Entry{Written: o.written, Policy: "re:" + o.re.re.String(), Regex: true})
+				flagRegex(&s, o.written)
 			case o.host != "":
 				s.Origins = append(s.Origins, server.Entry{Written: o.written, Policy: `re:(?m:^)[a-z][a-z0-9.+\-]*://` + regexp.QuoteMeta(o.host) + `(?m:$)`})
+				flagHost(&s, o.host)
 			case o.literal == "*":
 				s.AnyOrigin, s.AnyEntry = "wildcard", `"*"`
 			default:
@@ -815,4 +817,49 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		s.Notes = append(s.Notes, "A method written with capitals (:GET) never matches a preflight: rack-cors compares the methods as written with the lower-cased request method.")
 	}
 	return s
+}
+
+// flagRegex flags a /regexp/ origin that lets in more than the origin it
+// spells: Ruby's =~ searches it anywhere in the Origin.
+func flagRegex(s *server.Summary, written string) {
+	m := regexOrigin.FindStringSubmatch(written)
+	r := server.ReadRegex(m[1], []string{`\A`, "^"}, []string{`\z`, `\Z`, "$"})
+	if !r.Misread() {
+		return
+	}
+	title := "A regular expression in origins is searched anywhere in the Origin: "
+	if r.End && (r.Start || r.HasScheme) {
+		title = "An unescaped dot in a regular expression in origins matches any character: "
+	}
+	esc := strings.ReplaceAll(regexp.QuoteMeta(r.Host), "/", `\/`)
+	s.Flagged = append(s.Flagged, server.Flagged{Entry: written, Title: title + written,
+		Detail:   "rack-cors tests a Regexp origin with =~, which finds it anywhere in the Origin, unless \\A and \\z anchor it; and in a Regexp . is any character. In " + written + ", " + r.Says() + ".",
+		Fix:      "Anchor it at both ends and escape every dot: origins /\\A" + r.Scheme + `:\/\/` + esc + `\z/` + ", or give the origin as a string: origins '" + r.Intended() + "'.",
+		Intended: r.Intended(), Candidates: r.Candidates(), Host: r.Host})
+}
+
+// flagHost flags an origin without scheme: rack-cors lets any scheme in
+// (http included), and a * or null in it is only text.
+func flagHost(s *server.Summary, host string) {
+	f := server.Flagged{Entry: host, Host: server.HostOf(host)}
+	switch {
+	case host == "null":
+		f.Title = "'null' in origins is a host name to rack-cors: null"
+		f.Detail = "rack-cors turns an origins string without http:// or https:// into ^[a-z][a-z0-9.+-]*://null$, so it never matches the null origin a sandboxed page or a file sends."
+		f.Fix = "Leave null out (any site can send it from a sandboxed iframe); list the https:// origins that call the API."
+		f.Intended = "null"
+	case strings.ContainsAny(host, "*?[]()^$\\"):
+		f.Title = "A pattern in origins is plain text to rack-cors: " + host
+		f.Detail = "rack-cors turns an origins string without http:// or https:// into ^[a-z][a-z0-9.+-]*://" + regexp.QuoteMeta(host) + "$, its characters quoted: a * or any other pattern character there is only text, so it never matches an origin a browser sends."
+		f.Fix = "Write a Regexp, anchored and with its dots escaped, such as origins %r{\\Ahttps://([a-z0-9-]+\\.)*example\\.com\\z}, or list the origins: origins 'https://app.example.com'."
+		f.Intended = "https://" + strings.Trim(server.WildcardIntended(host), ".")
+	case strings.HasPrefix(f.Host, "localhost") || strings.HasPrefix(f.Host, "127."):
+		return
+	default:
+		f.Title = "An origin without scheme in origins accepts any scheme: " + host
+		f.Detail = "rack-cors turns an origins string that does not start with http:// or https:// into the Regexp ^[a-z][a-z0-9.+-]*://" + regexp.QuoteMeta(host) + "$: any scheme matches, plain http (which anyone on the network path can tamper with) and ftp included."
+		f.Fix = "Write the scheme: origins 'https://" + host + "'."
+		f.Intended, f.Candidates = "https://"+host, []string{"http://" + host}
+	}
+	s.Flagged = append(s.Flagged, f)
 }
