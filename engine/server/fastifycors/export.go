@@ -2,6 +2,7 @@ package fastifycors
 
 import (
 	"encoding/json"
+	"strings"
 
 	"corsplay/engine/server"
 	"corsplay/engine/server/jsconfig"
@@ -89,7 +90,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		s.Origins = []server.Entry{{Written: jsconfig.Quote(c.static), Policy: c.static}}
 		s.Notes = append(s.Notes, "A string origin is sent as is to every request, whatever its Origin.")
 		if strings.ContainsAny(c.static, patternChars) {
-			s.Flagged = append(s.Flagged, server.Flagged{Entry: jsString(c.static), Title: "A pattern in origin is sent as text to every request: " + jsString(c.static),
+			s.Flagged = append(s.Flagged, server.Flagged{Entry: jsconfig.Quote(c.static), Title: "A pattern in origin is sent as text to every request: " + jsconfig.Quote(c.static),
 				Detail:   "@fastify/cors sends a string origin as it is, whatever the request's Origin: Access-Control-Allow-Origin: " + c.static + ". Browsers compare it with the page's origin exactly, and a pattern character there is only text, so every cross-origin request fails.",
 				Fix:      "Use a RegExp, anchored at both ends, such as origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ (the matching origin is then reflected), or list the exact origins in an array.",
 				Intended: server.WildcardIntended(c.static), Host: strings.TrimPrefix(server.HostOf(c.static), "*.")})
