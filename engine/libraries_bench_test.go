@@ -24,6 +24,8 @@ var libraryExchanges = []struct{ name, version, options string }{
 	{"gorilla-handlers", "", `{"AllowedOrigins": ["https://app.example.com"], "AllowCredentials": true, "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["Content-Type"]}`},
 	{"echo-cors", "", `{"AllowOrigins": ["https://app.example.com"], "AllowCredentials": true, "AllowMethods": ["GET", "PUT"], "AllowHeaders": ["Content-Type"]}`},
 	{"gin-cors", "", `{"AllowOrigins": ["https://app.example.com"], "AllowCredentials": true, "AllowMethods": ["GET", "PUT"], "AllowHeaders": ["Content-Type"]}`},
+	{"nginx", "", `{"config": "if ($http_origin = https://app.example.com) { set $cors $http_origin; }\nif ($request_method = OPTIONS) {\n  add_header Access-Control-Allow-Origin $cors always;\n  add_header Access-Control-Allow-Credentials true always;\n  add_header Access-Control-Allow-Methods \"GET, PUT\" always;\n  add_header Access-Control-Allow-Headers Content-Type always;\n  return 204;\n}\nadd_header Access-Control-Allow-Origin $cors always;\nadd_header Access-Control-Allow-Credentials true always;"}`},
+	{"apache", "", `{"config": "SetEnvIf Origin \"^https://app\\.example\\.com$\" CORS=$0\nHeader always set Access-Control-Allow-Origin \"%{CORS}e\" env=CORS\nHeader always set Access-Control-Allow-Credentials true env=CORS\nHeader always set Access-Control-Allow-Methods \"GET, PUT\" env=CORS\nHeader always set Access-Control-Allow-Headers Content-Type env=CORS\nRewriteEngine On\nRewriteCond %{REQUEST_METHOD} OPTIONS\nRewriteRule ^(.*)$ $1 [R=204,L]"}`},
 }
 
 func libraryExchange(b *testing.B, name, version, options string) engine.Scenario {
