@@ -384,13 +384,15 @@ func (p *Parser) value(key string, depth int) (string, error) {
 		}
 		return sign + n, nil
 	case t.Kind == 'n' && (t.Text == "True" || t.Text == "False" || t.Text == "None"):
-		return map[string]string{"True": "true", "False": "false", "None": "null"}[t.Text], nil
+		return strings.ToLower(strings.Replace(t.Text, "None", "null", 1)), nil
 	case t.Kind == 'n' && p.Name != nil:
 		return p.Name(t, key)
 	case t.Kind == 'n':
-		kind := map[string]string{"(": "a call", ".": "an attribute"}[p.Peek().Text]
-		if kind == "" {
-			kind = "a variable"
+		kind := "a variable"
+		if u := p.Peek(); u.Is("(") {
+			kind = "a call"
+		} else if u.Is(".") {
+			kind = "an attribute"
 		}
 		return "", p.Fail(t, key+"="+t.Text+": "+kind+"; corsplay reads literal values only (strings, lists, tuples, True, False, None, integers)")
 	case t.Is("[") || t.Is("("):

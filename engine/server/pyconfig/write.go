@@ -81,7 +81,11 @@ func Literal(raw json.RawMessage, ascii bool) (string, error) {
 		case json.Number:
 			b.WriteString(t.String()) // JSON's number syntax is Python's
 		case bool:
-			b.WriteString(map[bool]string{true: "True", false: "False"}[t])
+			if t {
+				b.WriteString("True")
+			} else {
+				b.WriteString("False")
+			}
 		case nil:
 			b.WriteString("None")
 		case json.Delim:
