@@ -32,12 +32,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/pyconfig"
 )
 
 const name = "django-cors-headers"
@@ -277,7 +277,7 @@ func (c *cors) check() {
 			return
 		}
 		u := c.splits[i]
-		at := "Origin " + pyRepr(s) + " in " + c.originsName
+		at := "Origin " + pyconfig.Repr(s) + " in " + c.originsName
 		if u.scheme == "" || u.netloc == "" {
 			c.warnings = append(c.warnings, "corsheaders.E013: "+at+" is missing scheme or netloc HINT: Add a scheme (e.g. https://) or netloc (e.g. example.com).")
 			continue
@@ -637,45 +637,9 @@ func bracketed(netloc string) string {
 	a, err := netip.ParseAddr(host)
 	switch {
 	case err != nil || strings.Count(host, "%") > 1 || strings.HasSuffix(host, "%"):
-		return pyRepr(host) + " does not appear to be an IPv4 or IPv6 address"
+		return pyconfig.Repr(host) + " does not appear to be an IPv4 or IPv6 address"
 	case a.Is4():
 		return "An IPv4 address cannot be in brackets"
 	}
 	return ""
-}
-
-// pyRepr is Python's repr() of a str.
-func pyRepr(s string) string {
-	if strings.Contains(s, "'") && !strings.Contains(s, `"`) {
-		return quote(s, `"`)
-	}
-	return quote(s, "'")
-}
-
-// quote writes s between quotes q with repr()'s escapes.
-func quote(s, q string) string {
-	var b strings.Builder
-	b.WriteString(q)
-	for _, r := range s {
-		switch {
-		case string(r) == q || r == '\\':
-			b.WriteString(`\` + string(r))
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r >= ' ' && r < 0x7F || r > 0x7F && unicode.IsPrint(r):
-			b.WriteRune(r)
-		case r <= 0xFF:
-			b.WriteString(`\x` + strconv.FormatUint(uint64(r)|0x100, 16)[1:])
-		case r <= 0xFFFF:
-			b.WriteString(`\u` + strconv.FormatUint(uint64(r)|0x10000, 16)[1:])
-		default:
-			b.WriteString(`\U` + strconv.FormatUint(uint64(r)|0x100000000, 16)[1:])
-		}
-	}
-	b.WriteString(q)
-	return b.String()
 }

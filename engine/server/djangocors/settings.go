@@ -1,17 +1,16 @@
 package djangocors
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/pyconfig"
 )
 
 // settingNames are the settings of the JSON form, in the order Export
@@ -143,182 +142,6 @@ if __name__ == "__main__":
 	return b.String(), nil
 }
 
-// pyLiteral writes a JSON value as a Python literal.
-func pyLiteral(v any) string {
-	switch v := v.(type) {
-	case string:
-		return pyStr(v)
-	case bool:
-		if v {
-			return "True"
-		}
-		return "False"
-	case json.Number:
-		return v.String()
-	case []any:
-		items := make([]string, len(v))
-		n := 0
-		for i, x := range v {
-			items[i] = pyLiteral(x)
-			n += len(items[i]) + 2
-		}
-		if n < 60 {
-			return "[" + strings.Join(items, ", ") + "]"
-		}
-		return "[\n    " + strings.Join(items, ",\n    ") + ",\n]"
-	}
-	return "None"
-}
-
-// pyStr writes a Python string literal: r"..." for a pattern with
-// backslashes when it can, else "..." with escapes.
-func pyStr(s string) string {
-	if strings.Contains(s, `\`) && !strings.Contains(s, `"`) && (len(s)-len(strings.TrimRight(s, `\`)))%2 == 0 &&
-		strings.IndexFunc(s, func(r rune) bool { return r < ' ' || r == 0x7F || r > 0x7F && !unicode.IsPrint(r) }) < 0 {
-		return `r"` + s + `"`
-	}
-	return quote(s, `"`)
-}
-
-// A token of Python source.
-type token struct {
-	kind byte // 'n' name, '0' number, 's' string, '\n' end of a logical line, 'o' operator, 0 end
-	text string
-	str  string // a string's value
-	line int
-	col  int // of a logical line's first token: its indentation
-}
-
-// tokenize reads Python source into tokens (strings decoded), dropping
-// comments and the line ends inside brackets.
-func tokenize(src string) ([]token, error) {
-	var out []token
-	line, col, depth := 1, 0, 0
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '\n':
-			if depth == 0 && len(out) > 0 && out[len(out)-1].kind != '\n' {
-				out = append(out, token{kind: '\n', line: line})
-			}
-			i, line, col = i+1, line+1, 0
-			continue
-		case c == '#':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-			continue
-		case c == '\\' && i+1 < len(src) && src[i+1] == '\n':
-			i, line = i+2, line+1
-			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f':
-			i, col = i+1, col+1
-			continue
-		}
-		t := token{line: line, col: col} // col: right for a logical line's first token
-		j := i
-		num := c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9'
-		for j < len(src) && (src[j] == '_' || src[j] >= 0x80 || unicode.IsLetter(rune(src[j])) || unicode.IsDigit(rune(src[j])) ||
-			num && (src[j] == '.' || (src[j] == '+' || src[j] == '-') && (src[j-1]|0x20) == 'e')) {
-			j++
-		}
-		switch q := byte(0); {
-		case j < len(src) && (src[j] == '"' || src[j] == '\'') && len(strings.Trim(strings.ToLower(src[i:j]), "rbuf")) == 0 && j-i <= 2:
-			q = src[j]
-			prefix := strings.ToLower(src[i:j])
-			triple := strings.HasPrefix(src[j:], strings.Repeat(string(q), 3))
-			k := j + 1
-			if triple {
-				k = j + 3
-			}
-			var val strings.Builder
-			for {
-				if k >= len(src) || src[k] == '\n' && !triple {
-					return nil, errors.New("line " + strconv.Itoa(t.line) + ": unterminated string")
-				}
-				if triple && strings.HasPrefix(src[k:], strings.Repeat(string(q), 3)) || !triple && src[k] == q {
-					break
-				}
-				if src[k] == '\n' {
-					line++
-				}
-				if src[k] != '\\' || k+1 >= len(src) {
-					val.WriteByte(src[k])
-					k++
-					continue
-				}
-				if src[k+1] == '\n' {
-					line++
-				}
-				if strings.Contains(prefix, "r") {
-					val.WriteString(src[k : k+2])
-				} else if n, ok := unescape(src[k+1:], &val); ok {
-					k += n - 1
-				} else {
-					return nil, errors.New("line " + strconv.Itoa(t.line) + ": an escape in this string corsplay does not read")
-				}
-				k += 2
-			}
-			t.kind, t.text, t.str = 's', src[i:j], val.String()
-			if strings.ContainsAny(prefix, "bf") {
-				t.kind = 'o' // bytes and f-strings are no literals corsplay reads
-			}
-			if triple {
-				k += 2
-			}
-			i = k + 1
-		case j > i:
-			t.kind, t.text, i = 'n', src[i:j], j
-			if num {
-				t.kind = '0'
-			}
-		default:
-			t.kind, t.text, i = 'o', src[i:i+1], i+1
-			if strings.Contains("([{", t.text) {
-				depth++
-			} else if strings.Contains(")]}", t.text) && depth > 0 {
-				depth--
-			}
-		}
-		out = append(out, t)
-	}
-	return append(out, token{kind: '\n', line: line}, token{line: line}), nil
-}
-
-// unescape writes the value of the escape after a backslash in s; n is the
-// length read. \N{...} is not read.
-func unescape(s string, b *strings.Builder) (n int, ok bool) {
-	if i := strings.IndexByte("\n\\'\"abfnrtv", s[0]); i >= 0 {
-		if i > 0 {
-			b.WriteByte("\n\\'\"\a\b\f\n\r\t\v"[i])
-		}
-		return 1, true
-	}
-	if s[0] == 'N' {
-		return 0, false // \N{name}
-	}
-	size := map[byte]int{'x': 2, 'u': 4, 'U': 8}[s[0]]
-	base, start := 16, 1
-	if s[0] >= '0' && s[0] <= '7' {
-		base, start, size = 8, 0, 1
-		for size < 3 && size < len(s) && s[size] >= '0' && s[size] <= '7' {
-			size++
-		}
-	} else if size == 0 {
-		b.WriteString(`\` + s[:1]) // an unknown escape stays as written
-		return 1, true
-	}
-	if start+size > len(s) {
-		return 0, false
-	}
-	v, err := strconv.ParseUint(s[start:start+size], base, 32)
-	if err != nil || v > unicode.MaxRune {
-		return 0, false
-	}
-	b.WriteRune(rune(v))
-	return start + size, true
-}
-
 // A Python value: 's' str, 'i' int, 'b' bool and 'N' None (s holds their
 // JSON), 'l' list, 't' tuple.
 type pyValue struct {
@@ -356,19 +179,8 @@ func strs(kind byte, ss []string) pyValue {
 
 // parser reads one setting's value.
 type parser struct {
-	toks     []token
-	pos      int
+	*pyconfig.Parser
 	defaults map[string]bool // names imported from corsheaders.defaults
-}
-
-func (p *parser) peek() token { return p.toks[p.pos] }
-func (p *parser) next() token { p.pos++; return p.toks[p.pos-1] }
-func (p *parser) is(op string) bool {
-	if t := p.peek(); t.kind == 'o' && t.text == op {
-		p.pos++
-		return true
-	}
-	return false
 }
 
 var (
@@ -379,11 +191,11 @@ var (
 // expr is a tuple display without brackets, or one sum.
 func (p *parser) expr() (pyValue, error) {
 	v, err := p.sum()
-	if err != nil || p.peek().text != "," {
+	if err != nil || !p.Peek().Is(",") {
 		return v, err
 	}
 	t := pyValue{kind: 't', items: []pyValue{v}}
-	for p.is(",") && p.peek().kind != '\n' {
+	for p.Accept(",") && p.Peek().Kind != '\n' {
 		if v, err = p.sum(); err != nil {
 			return v, err
 		}
@@ -396,7 +208,7 @@ func (p *parser) expr() (pyValue, error) {
 // integers add.
 func (p *parser) sum() (pyValue, error) {
 	v, err := p.product()
-	for err == nil && p.is("+") {
+	for err == nil && p.Accept("+") {
 		var w pyValue
 		if w, err = p.product(); err != nil {
 			break
@@ -420,7 +232,7 @@ func (p *parser) sum() (pyValue, error) {
 // product is integers multiplied.
 func (p *parser) product() (pyValue, error) {
 	v, err := p.term()
-	for err == nil && p.is("*") {
+	for err == nil && p.Accept("*") {
 		var w pyValue
 		if w, err = p.term(); err == nil {
 			switch r := v.i * w.i; {
@@ -437,66 +249,67 @@ func (p *parser) product() (pyValue, error) {
 }
 
 func (p *parser) term() (pyValue, error) {
-	t := p.next()
-	n := t.kind == 'n'
+	t := p.Next()
+	n := t.Kind == 'n'
 	switch {
-	case t.kind == 'o' && (t.text == "-" || t.text == "+"):
+	case t.Is("-") || t.Is("+"):
 		v, err := p.term()
 		if err == nil && v.kind != 'i' {
 			err = errors.New("negates what is not an integer (TypeError)")
 		}
-		if t.text == "-" {
+		if t.Text == "-" {
 			v.i = -v.i
 		}
 		return v, err
-	case t.kind == 's':
-		v := pyValue{kind: 's', s: t.str}
-		for p.peek().kind == 's' { // implicit concatenation
-			v.s += p.next().str
+	case t.Kind == 's':
+		s, err := p.Str(t, "")
+		if err != nil { // a bytes or f-string
+			return pyValue{}, errLiteral
 		}
-		return v, nil
-	case t.kind == '0':
-		i, err := strconv.ParseInt(strings.ReplaceAll(t.text, "_", ""), 10, 64)
-		if err != nil {
-			err = errors.New(t.text + " is a number corsplay does not read: write a decimal integer")
+		return pyValue{kind: 's', s: s}, nil
+	case t.Kind == '0':
+		d, ok := pyconfig.Int(t.Text)
+		i, err := strconv.ParseInt(d, 10, 64)
+		if !ok || err != nil {
+			err = errors.New(t.Text + " is a number corsplay does not read: write a decimal integer")
 		}
 		return pyValue{kind: 'i', i: i}, err
-	case n && (t.text == "True" || t.text == "False"):
-		return pyValue{kind: 'b', s: strings.ToLower(t.text)}, nil
-	case n && t.text == "None":
+	case n && (t.Text == "True" || t.Text == "False"):
+		return pyValue{kind: 'b', s: strings.ToLower(t.Text)}, nil
+	case n && t.Text == "None":
 		return pyValue{kind: 'N', s: "null"}, nil
-	case n && (t.text == "default_headers" || t.text == "default_methods"):
-		if !p.defaults[t.text] {
-			return pyValue{}, errors.New("uses " + t.text + " without `from corsheaders.defaults import " + t.text + "`")
+	case n && (t.Text == "default_headers" || t.Text == "default_methods"):
+		if !p.defaults[t.Text] {
+			return pyValue{}, errors.New("uses " + t.Text + " without `from corsheaders.defaults import " + t.Text + "`")
 		}
-		if t.text == "default_headers" {
+		if t.Text == "default_headers" {
 			return strs('t', defaultHeaders), nil
 		}
 		return strs('t', defaultMethods), nil
-	case n && (t.text == "list" || t.text == "tuple") && p.is("("):
+	case n && (t.Text == "list" || t.Text == "tuple") && p.Accept("("):
 		v, err := p.sum()
-		if err == nil && !p.is(")") {
+		if err == nil && !p.Accept(")") {
 			err = errLiteral
 		}
 		if v.kind == 's' {
 			v = strs('l', strings.Split(v.s, ""))
 		}
 		if err == nil && v.kind != 'l' && v.kind != 't' {
-			err = errors.New("calls " + t.text + "() on what is not a sequence (TypeError)")
+			err = errors.New("calls " + t.Text + "() on what is not a sequence (TypeError)")
 		}
-		v.kind = t.text[0]
+		v.kind = t.Text[0]
 		return v, err
-	case t.kind == 'o' && (t.text == "[" || t.text == "("):
+	case t.Is("[") || t.Is("("):
 		end, v := "]", pyValue{kind: 'l'}
-		if t.text == "(" {
+		if t.Text == "(" {
 			end, v.kind = ")", 't'
 		}
 		comma := false
-		for !p.is(end) {
-			if p.peek().kind == 0 || p.peek().kind == '\n' {
+		for !p.Accept(end) {
+			if k := p.Peek().Kind; k == 0 || k == '\n' {
 				return v, errors.New("has a bracket that is not closed")
 			}
-			star := p.is("*")
+			star := p.Accept("*")
 			x, err := p.sum()
 			switch {
 			case err != nil:
@@ -510,7 +323,7 @@ func (p *parser) term() (pyValue, error) {
 			default:
 				v.items = append(v.items, x)
 			}
-			if comma = p.is(","); !comma && p.peek().text != end && p.peek().kind != '\n' {
+			if comma = p.Accept(","); !comma && !p.Peek().Is(end) && p.Peek().Kind != '\n' {
 				return v, errLiteral
 			}
 		}
@@ -525,20 +338,29 @@ func (p *parser) term() (pyValue, error) {
 // importSettings reads the CORS_ settings of a Django settings block: every
 // `CORS_NAME = <literal>` at the top level; other statements are skipped.
 func importSettings(text string) (map[string]json.RawMessage, error) {
-	toks, err := tokenize(text)
-	if err != nil {
-		return nil, err
+	p := &parser{pyconfig.New(text, true), map[string]bool{}}
+	err := p.Err
+	for _, t := range p.Toks {
+		if t.Bad != "" && err == nil {
+			err = pyconfig.At(text, t.Pos, "")
+		}
 	}
-	p := &parser{toks: toks, defaults: map[string]bool{}}
+	if e, ok := err.(*pyconfig.Error); ok {
+		what := "an escape in this string corsplay does not read"
+		if strings.Contains(e.Msg, "unterminated") {
+			what = "unterminated string"
+		}
+		return nil, errors.New("line " + strconv.Itoa(e.Line) + ": " + what)
+	}
 	options := map[string]json.RawMessage{}
 	lines := map[string]int{}
-	for p.peek().kind != 0 {
-		start := p.peek()
-		at := "line " + strconv.Itoa(start.line) + ": "
-		if start.kind == 'n' && start.text == "from" && p.toks[p.pos+1].text == "corsheaders" {
+	for p.Peek().Kind != 0 {
+		start := p.Peek()
+		at := "line " + strconv.Itoa(p.Line(start.Pos)) + ": "
+		if start.Kind == 'n' && start.Text == "from" && p.At(1).Text == "corsheaders" {
 			var names []string
-			for t := p.next(); t.kind != '\n'; t = p.next() {
-				names = append(names, t.text)
+			for t := p.Next(); t.Kind != '\n'; t = p.Next() {
+				names = append(names, t.Text)
 			}
 			if len(names) < 5 || strings.Join(names[:5], " ") != "from corsheaders . defaults import" {
 				return nil, errors.New(at + "corsplay reads only `from corsheaders.defaults import default_headers, default_methods`")
@@ -554,24 +376,22 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 			}
 			continue
 		}
-		if start.kind != 'n' || !strings.HasPrefix(start.text, "CORS_") { // another setting, an import, a class...: skipped
-			for p.next().kind != '\n' {
-			}
+		if start.Kind != 'n' || !strings.HasPrefix(start.Text, "CORS_") { // another setting, an import, a class...: skipped
+			p.SkipLine()
 			continue
 		}
-		if start.col != 0 || p.toks[p.pos+1].text != "=" || p.toks[p.pos+2].text == "=" {
+		if _, ok := p.Assignment(); !ok {
 			return nil, errors.New(at + "corsplay reads CORS_ settings only as `CORS_NAME = value` at the top level of the settings")
 		}
-		p.pos += 2
 		v, err := p.expr()
-		if err == nil && p.peek().kind != '\n' {
+		if err == nil && p.Peek().Kind != '\n' {
 			err = errLiteral
 		}
 		if err != nil {
-			return nil, errors.New(at + start.text + ": the value " + err.Error())
+			return nil, errors.New(at + start.Text + ": the value " + err.Error())
 		}
-		p.next()
-		options[start.text], lines[start.text] = json.RawMessage(v.json()), start.line
+		p.Next()
+		options[start.Text], lines[start.Text] = json.RawMessage(v.json()), p.Line(start.Pos)
 	}
 	if len(options) == 0 {
 		return nil, errors.New("no CORS_ setting found: corsplay reads lines like CORS_ALLOWED_ORIGINS = [\"https://a.example\"]")
@@ -591,11 +411,8 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 func settingsBlock(opts []server.Opt) string {
 	var b strings.Builder
 	for _, o := range opts {
-		d := json.NewDecoder(bytes.NewReader(o.Raw))
-		d.UseNumber()
-		var v any
-		d.Decode(&v)
-		b.WriteString(o.Name + " = " + pyLiteral(v) + "\n")
+		line, _ := pyconfig.Assign(o.Name, o.Raw, false)
+		b.WriteString(line + "\n")
 	}
 	if b.Len() == 0 {
 		return "# settings.py: no CORS_ setting, django-cors-headers' defaults\n"
