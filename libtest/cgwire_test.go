@@ -297,12 +297,6 @@ func cgActual(method, origin string) engine.HTTPRequest {
 	return engine.HTTPRequest{Method: method, URL: "https://api.example.com/r", Headers: hs}
 }
 
-// cgJSONList is a JSON array of strings.
-func cgJSONList(l []string) string {
-	b, _ := json.Marshal(l)
-	return string(b)
-}
-
 // cgExportRun builds the exported program (from inside the module, whose
 // go.mod and the module cache give the library, offline), runs it on a
 // loopback port and sends it each request; the program is killed at the
