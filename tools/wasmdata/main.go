@@ -1,5 +1,6 @@
 // Command wasmdata joins the data segments that Go's linker writes apart in
-// a WebAssembly module, rewriting the module in place.
+// a WebAssembly module and minifies the runtime's table of functions in
+// them, rewriting the module in place.
 //
 // Go's linker (cmd/link/internal/wasm, writeDataSec) leaves out every run of
 // 8 or more zero bytes in the memory's initial data, starting a new data
@@ -14,13 +15,139 @@
 // (§4.5.3.9), so a gap written as zeros changes nothing. Gaps longer than
 // maxGap stay apart.
 //
-// Usage: go run ./tools/wasmdata FILE.wasm
+// # The minify pass
+//
+// Then (unless -minify=false), like a JavaScript minifier without source
+// maps, it drops what only tells a person where code came from
+// (file:line) and shortens function names, in the runtime's own table of
+// functions, runtime.pclntab, which Go's linker writes into the module's
+// data. Nothing the runtime needs to run is lost: the stack-pointer
+// deltas (pcsp), the stack maps and unsafe points (pcdata), funcdata,
+// funcID, flags, args, deferreturn and the pc → function lookup stay,
+// moved where they moved. (Go 1.26.8's sources; file:line references are
+// to $GOROOT/src/runtime unless they name another directory.)
+//
+// # What the minify pass strips
+//
+// Each function's _func (runtime2.go:1072) points into runtime.pctab at
+// its pc-value tables: pcsp, pcfile, pcln and npcdata pcdata tables. The
+// linker writes each distinct table once (cmd/link/internal/ld/pcln.go,
+// generatePctab), so one table may be one function's pcfile and another's
+// pcdata. The pass sets pcfile and pcln to 0 in every _func ("no table":
+// pcvalue returns -1, symtab.go:1021) and writes pctab anew with only the
+// tables that a pcsp or pcdata offset reads, back to back in their old
+// order, zeros after; the offsets follow them. The file table behind
+// pcfile goes too: cuOffset in every _func and the contents of
+// runtime.cutab and runtime.filetab, which only funcfile reads
+// (symtab.go:1175), reached only through a valid pcfile (symtab.go:1196).
+// So does startLine, the line of each func keyword, in every _func and
+// inlining-tree entry (symtabinl.go:13), which only runtime.Frame's
+// startLine reads, for profiles (symtab.go:170, 215, 804, 850).
+// funcline1 (symtab.go:1191) then answers "?", 0 for every pc:
+// runtime.Caller gives file "?" and line 0 (ok stays true), tracebacks
+// print "?:0" where they printed "/path/file.go:12", the log package's
+// Lshortfile prints "?:0".
+//
+// # Function names: what the runtime does with them on js/wasm
+//
+// The runtime reads function names (funcname, funcNameForPrint,
+// srcFunc.name) in these places; the ones marked ★ change what a program
+// does, not only what it prints:
+//
+//   - ★ stkframe.go:101 (argMapInternal): the garbage collector's stack
+//     scan finds the argument pointer map of a frame whose args size is
+//     unknown by comparing its function's name with "reflect.makeFuncStub"
+//     and "reflect.methodValueCall" (assembly of unknown args size,
+//     reflect/asm_wasm.s). Renamed, those frames would be scanned without
+//     their pointer maps: memory corruption under reflect.MakeFunc and
+//     method values.
+//   - ★ error.go:324-349 (panicwrap): the nil check of a compiler-generated
+//     *T wrapper of a value method T.M
+//     (cmd/compile/internal/noder/reader.go:3879-3884) parses its caller's name, "pkg.(*T).M", into
+//     the panic's message, and throws (fatal, not recoverable) when the name
+//     does not have that shape. Renamed, the recoverable "value method
+//     pkg.T.M called using nil *T pointer" would crash the program.
+//   - ★ traceback.go:1404-1443 (isSystemGoroutine): a goroutine that starts
+//     in a function whose name begins "runtime." (other than runtime.main,
+//     handleAsyncEvent, runFinalizers and runCleanups, told by funcID) is a
+//     system goroutine: not counted by runtime.NumGoroutine (proc.go,
+//     gcount), by the deadlock detector (checkdead: "all goroutines are
+//     asleep") or shown in goroutine dumps.
+//   - ★ outside the runtime, reflect/value.go:186-203 (valueMethodName) and
+//     internal/reflectlite/value.go:179-188 (methodName) name the method
+//     in a ValueError's message from the calling frames' names
+//     ("reflect.Value.Elem"), and reflect/value.go:1144 names a MakeFunc'd
+//     function in a panic's message.
+//   - traceback.go:1129-1169 (showfuncinfo): which frames a traceback
+//     shows: none whose name has no ".", none that begins "runtime." and
+//     is not exported (isExportedRuntime, traceback.go:1172), except
+//     "runtime.gopanic" in the middle. Printing only.
+//   - not on js/wasm: preempt.go:460-472 (isAsyncSafePoint: "runtime.",
+//     "internal/runtime/", "reflect." are not preempted asynchronously),
+//     as preemptMSupported is false (os_wasm.go:137); panic.go:57
+//     (panicCheck1: goarch.IsWasm == 0); proc.go:5768
+//     ("internal/runtime/atomic": mips and arm); debugcall.go:56 (build
+//     tag amd64 || arm64 || loong64 || ppc64le || ppc64); plugin.go:108-117
+//     (plugins, which js/wasm cannot load).
+//   - printing only: proc.go:8112 (GODEBUG=inittrace's package names),
+//     heapdump.go (debug.WriteHeapDump), traceback.go's tracebacks,
+//     symtab.go:168 and 801-819 (runtime.Frame.Function and
+//     (*runtime.Func).Name: what a program asks for), and the diagnostics
+//     of a runtime about to throw (mcheckmark.go, mgcmark.go, stack.go,
+//     stkframe.go:127-226, symtab.go:643-647 and 1128, hexdump.go).
+//
+// So the runtime's behaviour does depend on names, on js/wasm in the three
+// ★ places above, but only on what a rename can keep; funcID, which the
+// linker derives from names (cmd/internal/objabi/funcid.go) and which the
+// runtime tests everywhere else, is not touched. Names are shortened
+// (unless -names=false), keeping
+//
+//   - whole: every name in packages reflect and internal/reflectlite (the
+//     exact comparisons and the reflect messages), every wrapper (funcID
+//     FuncIDWrapper) whose name has ".(*" (all that may call panicwrap),
+//     and "runtime.gopanic";
+//   - the prefix "runtime." for the runtime's functions, an upper case
+//     letter after it when the name was exported, a lower case one when it
+//     was not ("runtime.Gosched" → "runtime.X3f", "runtime.mallocgc" →
+//     "runtime.x1k"): isSystemGoroutine and isExportedRuntime answer as
+//     before;
+//   - the package path of internal/runtime/... functions
+//     ("internal/runtime/atomic.2c");
+//   - a "." in the name when it had one ("." and a number in base 36,
+//     ".1kz", for all other functions), none when it had none ("_1kz").
+//
+// Short names are unique in the module and never an old name. The new
+// names are written back to back, zeros after, and the nameOffs of every
+// _func and inlining-tree entry follow them. Programs that read their own
+// functions' names (runtime.FuncForPC(pc).Name(), runtime.Frame.Function,
+// the testing package's t.Helper) get the short ones; the page's Go code
+// and the packages it imports read them only for messages (go-app's
+// errors.New records runtime.Caller's file:line, now "?:0").
+//
+// # What the minify pass refuses
+//
+// The layout is the one Go 1.20 introduced (magic 0xFFFFFFF1) as Go 1.26
+// writes it (cmd/link/internal/ld/pcln.go, symtab.go). The pass runs only
+// on a module whose producers section names Go cmd/compile go1.26 (a later
+// Go may keep the magic and change the _func), finds the one pcHeader that
+// the one moduledata points at, and checks that the moduledata's slices
+// are the header's tables, that nfunc is the code section's function
+// count, that ftab lists the code section's functions in order, that
+// every _func lies in the functab and agrees with its ftab entry, that its
+// funcID, flag and table counts are ones Go 1.26 writes, that every
+// pc-value table decodes and ends inside pctab, that every inlining tree
+// lies in the data, and that every name offset starts a NUL-terminated
+// name. Anything else fails the build with an error saying what did not
+// match.
+//
+// Usage: go run ./tools/wasmdata [-minify=false] [-names=false] FILE.wasm
 package main
 
 import (
 	"bytes"
 	"cmp"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"slices"
@@ -31,17 +158,24 @@ import (
 const maxGap = 4096
 
 func main() {
-	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: wasmdata FILE.wasm")
+	minify := flag.Bool("minify", true, "drop file:line from runtime.pclntab (and shorten names, see -names)")
+	names := flag.Bool("names", true, "with -minify, shorten function names")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: wasmdata [-minify=false] [-names=false] FILE.wasm")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(os.Args[1]); err != nil {
+	if err := run(flag.Arg(0), *minify, *minify && *names); err != nil {
 		fmt.Fprintln(os.Stderr, "wasmdata:", err)
 		os.Exit(1)
 	}
 }
 
-func run(name string) error {
+func run(name string, minify, names bool) error {
 	module, err := os.ReadFile(name)
 	if err != nil {
 		return err
@@ -50,10 +184,19 @@ func run(name string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	var stats minifyStats
+	if minify {
+		if joined, stats, err = minifyModule(joined, names); err != nil {
+			return fmt.Errorf("%s: minify: %w", name, err)
+		}
+	}
 	if err := os.WriteFile(name, joined, 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("%s: %d data segments joined into %d (%d → %d bytes)\n", name, before, after, len(module), len(joined))
+	if minify {
+		fmt.Printf("%s: %v\n", name, stats)
+	}
 	return nil
 }
 
