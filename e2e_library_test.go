@@ -4,6 +4,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,4 +159,71 @@ func TestLibraryFixInThePage(t *testing.T) {
 	if v := p.value("#library-options"); !strings.Contains(v, "allow_headers") || strings.Contains(v, `"headers"`) {
 		t.Errorf("the options editor shows %q", v)
 	}
+}
+
+// TestPythonLibrariesInThePage: the picker groups the libraries by
+// language, with Starlette (FastAPI), django-cors-headers and Flask-CORS
+// 6.0.2 among the Python ones; pasting a FastAPI add_middleware call reads
+// it into Starlette's options, the panel says which version the answers
+// are proven for and shows the server as a program; text it cannot read is
+// refused at the field with its line.
+func TestPythonLibrariesInThePage(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+
+	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
+	p.waitVerdict("Allowed")
+	p.click("#leave-challenge")
+	p.waitJS(`document.querySelector("#tab-library").getAttribute("aria-selected") === "true"`, "the library tab")
+	python := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Python"] option')).map(o => o.value)`)
+	for _, want := range []string{"flask-cors", "flask-cors@6.0.2", "starlette", "django-cors-headers"} {
+		if !slices.Contains(python, want) {
+			t.Errorf("the Python group %q lacks %s", python, want)
+		}
+	}
+	if groups := evalAs[[]string](p, `Array.from(document.querySelectorAll("#library-name optgroup")).map(g => g.label)`); !slices.Contains(groups, "Go") || !slices.Contains(groups, "JavaScript") {
+		t.Errorf("picker groups %q", groups)
+	}
+
+	p.choose("#library-name", "starlette")
+	p.waitScenario("Starlette chosen", func(s engine.Scenario) bool {
+		return s.Server.Library != nil && s.Server.Library.Name == "starlette"
+	})
+	p.waitJS(`!!document.querySelector("#library-config")`, "the configuration paste box")
+	if got := p.text("#library-proven"); !strings.Contains(got, "starlette 0.26.1") {
+		t.Errorf("the panel says %q, want the version the answers are proven for", got)
+	}
+
+	p.typeInto("#library-config", `CORSMiddleware(app, allow_origins=ORIGINS)`)
+	p.click("#library-config-read")
+	p.waitJS(`!!document.querySelector("#library-config-problem")`, "the problem with the pasted text")
+	if got := p.text("#library-config-problem"); !strings.Contains(got, "line 1") {
+		t.Errorf("the refusal does not say where: %q", got)
+	}
+
+	p.typeInto("#library-config", `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True, allow_methods=["*"], allow_headers=["*"])`)
+	p.click("#library-config-read")
+	p.waitScenario("the pasted configuration", func(s engine.Scenario) bool {
+		l := s.Server.Library
+		return l != nil && l.Name == "starlette" && string(l.Options["allow_origins"]) == `["https://app.example.com"]` && string(l.Options["allow_credentials"]) == "true"
+	})
+	p.waitJS(`!document.querySelector("#library-config-problem")`, "the problem gone")
+	if got := evalAs[string](p, `document.querySelector("#library-program") ? document.querySelector("#library-program").textContent : ""`); !strings.Contains(got, "CORSMiddleware") || !strings.Contains(got, "allow_credentials=True") {
+		t.Errorf("the program reads %q", got)
+	}
+
+	// The panel at a phone's and a desktop's width, looked at, and axe-clean.
+	for _, v := range []struct {
+		w, h   int64
+		scheme string
+	}{{375, 800, "dark"}, {1280, 900, "light"}} {
+		p.emulate(v.w, v.h, v.scheme)
+		p.checkAxe(fmt.Sprintf("the Starlette panel at %d px, %s", v.w, v.scheme))
+		p.screenshot(filepath.Join("test-output", "layout", fmt.Sprintf("library-starlette-%d-%s.png", v.w, v.scheme)), ".library")
+	}
+
+	p.choose("#library-name", "flask-cors@6.0.2")
+	p.waitScenario("Flask-CORS 6.0.2 chosen", func(s engine.Scenario) bool {
+		return s.Server.Library != nil && s.Server.Library.Name == "flask-cors" && s.Server.Library.Version == "6.0.2"
+	})
 }

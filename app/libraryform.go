@@ -75,7 +75,7 @@ func (f *LibraryForm) Render() app.UI {
 			markInput(app.Textarea().ID("library-options").Class("mono").Rows(8).Attr("spellcheck", "false").
 				Text(live("library-options", f.options.text)).Body(app.Text(f.options.text)).OnInput(f.onOptions), "library-options", bad), bad),
 		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.Defaults)),
-		app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(doc.Quirks)),
+		libraryQuirks(doc.Quirks),
 		app.Elem("p").Class("hint").ID("library-proven").Text("Every answer here is the one "+doc.Name+" "+doc.Version+" gives: corsplay's tests run that version for real."),
 		f.configText(),
 		f.imported(),
@@ -152,6 +152,18 @@ func (f *LibraryForm) onImport(ctx app.Context, e app.Event) {
 		return
 	}
 	edit(ctx, func(s *engine.Scenario) { s.Server = engine.Server{Policy: &p, Layers: s.Server.Layers} })
+}
+
+// libraryQuirks are what surprises the library's users: one paragraph, or
+// a list when there are several.
+func libraryQuirks(quirks []string) app.UI {
+	if len(quirks) == 1 {
+		return app.Elem("p").Class("quirks").Body(app.Elem("strong").Text("Quirks: "), app.Text(quirks[0]))
+	}
+	return app.Div().Class("quirks").Body(
+		app.Elem("strong").Text("Quirks:"),
+		app.Elem("ul").Body(app.Range(quirks).Slice(func(i int) app.UI { return app.Elem("li").Text(quirks[i]) })),
+	)
 }
 
 // libraryGroups are the picker's options, one group per language; an

@@ -17,8 +17,10 @@ type LibraryDoc struct {
 	// Title names it with its version and how a program configures it.
 	Title    string
 	Language string // the picker's group
-	// Options, Defaults and Quirks are one line each.
-	Options, Defaults, Quirks string
+	// Options and Defaults are one line each.
+	Options, Defaults string
+	// Quirks are what surprises users, one sentence or two each.
+	Quirks []string
 }
 
 // legacyDocs describe this package's libraries.
@@ -27,22 +29,22 @@ var legacyDocs = []LibraryDoc{
 		Title:    "Flask-CORS 3.0.10 (Python), as Debian 12 ships it: CORS(app, **options)",
 		Options:  "origins, methods, allow_headers, expose_headers, supports_credentials, max_age, send_wildcard, vary_header, always_send, automatic_options, resources, intercept_exceptions",
 		Defaults: `origins "*", methods ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], allow_headers "*", expose_headers none, supports_credentials false, max_age none, send_wildcard false, vary_header true, always_send true, resources "/*"`,
-		Quirks:   "Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."},
+		Quirks:   []string{"Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."}},
 	{Name: "rs-cors", Version: "v1.11.1", Language: "Go",
 		Title:    "rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
 		Options:  "AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",
 		Defaults: `AllowedOrigins [] (every origin, answered *), AllowedMethods ["GET", "POST", "HEAD"], AllowedHeaders ["accept", "content-type", "x-requested-with"], ExposedHeaders [], MaxAge 0 (header omitted), AllowCredentials false, OptionsSuccessStatus 204`,
-		Quirks:   "No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."},
+		Quirks:   []string{"No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."}},
 	{Name: "jub0bs-cors", Version: "v1.0.1", Language: "Go",
 		Title:    "jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
 		Options:  "Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
 		Defaults: "none by design: Origins must list at least one origin; Credentialed false; no method or header beyond the safelisted ones; MaxAgeInSeconds 0 (browsers' 5 s; -1 disables caching)",
-		Quirks:   "Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."},
+		Quirks:   []string{"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."}},
 	{Name: "express-cors", Version: "2.8.6", Language: "JavaScript",
 		Title:    "expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
 		Options:  "origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",
 		Defaults: `origin "*", methods "GET,HEAD,PUT,PATCH,POST,DELETE", allowedHeaders omitted (echo the request's), credentials false, maxAge omitted, preflightContinue false, optionsSuccessStatus 204`,
-		Quirks:   "origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."},
+		Quirks:   []string{"origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."}},
 }
 
 // LibraryDocs lists every library at every version corsplay emulates,
@@ -85,7 +87,7 @@ func (l Library) Doc() (LibraryDoc, bool) {
 
 func registeredDoc(l *server.Library) LibraryDoc {
 	d := LibraryDoc{Name: l.Name, Version: l.Version, Default: l.Default, Language: l.Language,
-		Title: l.Title + " " + l.Version + " (" + l.Language + "): " + l.Call, Quirks: strings.Join(l.Quirks, " ")}
+		Title: l.Title + " " + l.Version + " (" + l.Language + "): " + l.Call, Quirks: l.Quirks}
 	var names, defaults []string
 	for _, o := range l.Options {
 		names = append(names, o.Name)
