@@ -22,6 +22,11 @@ type LibraryForm struct {
 
 	config        string // the library's own configuration text, as pasted
 	configProblem string // why it could not be read
+
+	// program is the runnable program for the options programOf names
+	// (name, version and options): written again only when they change,
+	// not on every render.
+	program, programOf string
 }
 
 func (f *LibraryForm) OnInit() {
@@ -86,7 +91,11 @@ func (f *LibraryForm) Render() app.UI {
 // block, an options object…) into the options, and shows the server as a
 // runnable program in the library's language.
 func (f *LibraryForm) configText() app.UI {
-	program, _ := f.Library.Program()
+	if of := f.Library.Name + "@" + f.Library.Version + " " + optionsText(f.Library.Options); of != f.programOf {
+		f.program, _ = f.Library.Program()
+		f.programOf = of
+	}
+	program := f.program
 	return app.Div().Class("config-text").Body(
 		app.If(f.Library.ReadsConfig(), func() app.UI {
 			return app.Div().Body(
