@@ -35,6 +35,8 @@ wasm: wasmbuild
 
 wasmbuild:
 	$(GO) run ./tools/wasmgoapp build
+	@# go build leaves an up-to-date binary alone, and wasmdata rewrites it in place
+	rm -f $(WASMOUT)
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASMOUT) $(WASMPKG)
 	$(GO) run ./tools/wasmdata $(WASMDATAFLAGS) $(WASMOUT)
 
