@@ -139,11 +139,11 @@ func ImportBounds(t *testing.T, s Syntax) {
 }
 
 // allocs counts the allocations and the bytes run allocates, the fewest of
-// three runs after a first one.
+// two runs after a first one.
 func allocs(run func()) (count, bytes uint64) {
 	run()
 	var before, after runtime.MemStats
-	for i := range 3 {
+	for i := range 2 {
 		runtime.ReadMemStats(&before)
 		run()
 		runtime.ReadMemStats(&after)

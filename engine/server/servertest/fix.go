@@ -2,6 +2,7 @@ package servertest
 
 import (
 	"encoding/json"
+	"go/format"
 	"os"
 	"slices"
 	"sort"
@@ -9,13 +10,14 @@ import (
 	"testing"
 
 	"corsplay/engine"
+	"corsplay/engine/server"
 )
 
 // FixCase is one blocked request of a library's fix table
 // (testdata/fixes.json, which libtest runs with the real library) and the
 // fix it must get.
 type FixCase struct {
-	Name    string
+	Name    string // "" for the method and the options
 	Options map[string]json.RawMessage
 	Config  string // a web server's text: the options are {"config": Config}
 	Version string // "" for the suite's
@@ -151,7 +153,8 @@ func LibraryFix(fixes []engine.Fix, title string) (engine.Fix, bool) {
 	return engine.Fix{}, false
 }
 
-// Fixes checks each case, one subtest each: the request is blocked (or the
+// Fixes checks each case, one subtest each: the scenario is valid; the
+// request is blocked (or the
 // configuration refused, in a suite that fixes those); the fix is in the
 // library's options, keeps its name and version and has the title; once
 // applied the request is allowed; its code is in the library's language,
@@ -162,9 +165,25 @@ func LibraryFix(fixes []engine.Fix, title string) (engine.Fix, bool) {
 func (s FixSuite) Fixes(t *testing.T, cases []FixCase) int {
 	t.Helper()
 	kinds := map[string]int{}
+	count := func(c FixCase, f engine.Fix, refused bool) {
+		if s.Kind != nil {
+			kinds[s.Kind(c, f, refused)]++
+			return
+		}
+		kind, _, _ := strings.Cut(c.Name, ":")
+		kinds[kind]++
+	}
 	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
+		name := c.Name
+		if name == "" {
+			b, _ := json.Marshal(c.Options)
+			name = c.Method + " " + string(b)
+		}
+		t.Run(name, func(t *testing.T) {
 			sc := s.Scenario(c)
+			if err := sc.Validate(); err != nil {
+				t.Fatal(err)
+			}
 			out := engine.Evaluate(sc)
 			refused := out.ConfigError != ""
 			if out.Verdict != engine.Blocked && !(s.Refused && refused && out.Verdict == engine.Error) {
@@ -200,7 +219,7 @@ func (s FixSuite) Fixes(t *testing.T, cases []FixCase) int {
 				if f.Server != nil || f.Request == nil || f.Request.Method != strings.ToUpper(c.Method) || f.Code == nil || f.Code.After != c.After {
 					t.Fatalf("page fix %+v", *f)
 				}
-				kinds["page"]++
+				count(c, *f, refused)
 				return
 			}
 			if up := strings.ToUpper(c.Method); up != c.Method && (f.Side != "both" || f.Request == nil || f.Request.Method != up) {
@@ -237,12 +256,7 @@ func (s FixSuite) Fixes(t *testing.T, cases []FixCase) int {
 			if s.Check != nil {
 				s.Check(t, c, sc, *f)
 			}
-			if s.Kind != nil {
-				kinds[s.Kind(c, *f, refused)]++
-			} else {
-				kind, _, _ := strings.Cut(c.Name, ":")
-				kinds[kind]++
-			}
+			count(c, *f, refused)
 		})
 	}
 	for k, least := range s.Kinds {
@@ -302,4 +316,77 @@ func (s FixSuite) NoSafeFix(t *testing.T, options ...string) {
 			t.Errorf("%s: a fix for the null origin: %s", opts, f.Code.After)
 		}
 	}
+}
+
+// InProgram is the Check of a Go library whose code is the configuration
+// inside Export's program: the code before and after each stand in the
+// program written for the options, and Import reads each back into a
+// configuration Export writes alike.
+func InProgram(library string) func(t *testing.T, c FixCase, s engine.Scenario, f engine.Fix) {
+	return func(t *testing.T, c FixCase, s engine.Scenario, f engine.Fix) {
+		t.Helper()
+		lib, _ := server.Lookup(library, "")
+		for _, side := range []struct {
+			code string
+			opts map[string]json.RawMessage
+		}{{f.Code.Before, s.Server.Library.Options}, {f.Code.After, f.Apply(s).Server.Library.Options}} {
+			code, err := lib.Export(side.opts)
+			if err != nil || !strings.Contains(code, "\n\t"+strings.ReplaceAll(side.code, "\n", "\n\t")+"\n") {
+				t.Errorf("code %q is not in the export (%v):\n%s", side.code, err, code)
+			}
+			got, err := lib.Import(side.code)
+			if back, _ := lib.Export(got); err != nil || back != code {
+				t.Errorf("Import(%q) = %v, %v", side.code, got, err)
+			}
+		}
+	}
+}
+
+// GoCode is the Check of a Go library whose code is its call: the code
+// before and after are gofmt's, and the code after, imported, lets the
+// request through.
+func GoCode(library string) func(t *testing.T, c FixCase, s engine.Scenario, f engine.Fix) {
+	return func(t *testing.T, c FixCase, s engine.Scenario, f engine.Fix) {
+		t.Helper()
+		for _, code := range []string{f.Code.Before, f.Code.After} {
+			src := "package p\n\nvar _ = " + code + "\n"
+			if b, err := format.Source([]byte(src)); err != nil || string(b) != src {
+				t.Errorf("not gofmt's (%v):\n%s", err, b)
+			}
+		}
+		l, _ := server.Lookup(library, "")
+		opts, err := l.Import(f.Code.After)
+		if err != nil {
+			t.Fatalf("Import of the code after: %v", err)
+		}
+		sc := f.Apply(s)
+		sc.Server.Library.Options = opts
+		if got := engine.Evaluate(sc); got.Verdict != engine.Allowed {
+			t.Errorf("the code after, imported: %s", got.Verdict)
+		}
+	}
+}
+
+// FirstWord is a Kind: "refused" for a configuration the library refuses,
+// "upper-case method" for a fix that writes the method in upper case too,
+// else the case's name up to its first space ("origin:").
+func FirstWord(c FixCase, f engine.Fix, refused bool) string {
+	switch {
+	case refused:
+		return "refused"
+	case f.Request != nil:
+		return "upper-case method"
+	}
+	return strings.Fields(c.Name)[0]
+}
+
+// Options reads a library's options written as JSON, for a case written
+// in Go.
+func Options(t *testing.T, text string) map[string]json.RawMessage {
+	t.Helper()
+	var o map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(text), &o); err != nil {
+		t.Fatalf("%s: %v", text, err)
+	}
+	return o
 }
