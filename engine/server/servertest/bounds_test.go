@@ -5,6 +5,22 @@ import (
 	"testing"
 
 	"corsplay/engine/server/servertest"
+
+	// Every library registers itself, the page's (engine/libraries_page.go)
+	// and the others (engine/libraries.go, not in WebAssembly) alike.
+	_ "corsplay/engine/server/apache"
+	_ "corsplay/engine/server/djangocors"
+	_ "corsplay/engine/server/echocors"
+	_ "corsplay/engine/server/fastifycors"
+	_ "corsplay/engine/server/flaskcors"
+	_ "corsplay/engine/server/gincors"
+	_ "corsplay/engine/server/gochicors"
+	_ "corsplay/engine/server/gorillahandlers"
+	_ "corsplay/engine/server/honocors"
+	_ "corsplay/engine/server/koacors"
+	_ "corsplay/engine/server/nginx"
+	_ "corsplay/engine/server/rackcors"
+	_ "corsplay/engine/server/starlette"
 )
 
 // Every library's configuration reader, through engine.Library.ImportConfig
