@@ -4,7 +4,14 @@ CHROMIUM ?= /usr/bin/chromium
 ADDR     ?= localhost:8080
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
-FUZZ     := engine:FuzzDecode engine:FuzzChallenge engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/deflate:FuzzEncode engine/pattern:FuzzCompile engine/evidence:FuzzImport
+FUZZ     := engine:FuzzDecode engine:FuzzChallenge engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/deflate:FuzzEncode engine/evidence:FuzzImport \
+	engine/pattern:FuzzCompile engine/pattern:FuzzTranslatePCRE engine/pattern:FuzzTranslateRuby \
+	engine/server/jsconfig:FuzzRead engine/server/pyconfig:FuzzRead engine/server/gostack:FuzzRead \
+	engine/server/apache:FuzzConfig engine/server/nginx:FuzzConfig \
+	engine/server/djangocors:FuzzImport engine/server/echocors:FuzzImport engine/server/fastifycors:FuzzImport \
+	engine/server/flaskcors:FuzzImport engine/server/gincors:FuzzImport engine/server/gochicors:FuzzImport \
+	engine/server/gorillahandlers:FuzzImport engine/server/honocors:FuzzImport engine/server/koacors:FuzzImport \
+	engine/server/rackcors:FuzzImport engine/server/starlette:FuzzImport
 
 .PHONY: run wasm wasmbuild hello static test vet unit wasmtest fuzz bench deps npm loadtest screens
 

@@ -150,7 +150,7 @@ func newConf(options map[string]json.RawMessage) (*conf, error) {
 func compile(text string) (*conf, error) {
 	c := &conf{}
 	ls := splitLines(text)
-	i, err := c.read(ls, 0, "", nil)
+	i, err := c.read(ls, 0, "", nil, 0)
 	if err == nil && i < len(ls) {
 		err = outside(ls[i].n, "unexpected "+ls[i].text)
 	}

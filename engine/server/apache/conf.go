@@ -20,20 +20,21 @@ type cline struct {
 
 func splitLines(text string) []cline {
 	var out []cline
-	cur, start := "", 0
-	at := 0
+	var cur strings.Builder // a builder: += on continued lines is quadratic
+	start, at := 0, 0
 	for i, l := range strings.SplitAfter(text, "\n") {
 		at += len(l)
 		l = strings.TrimRight(l, "\r\n")
 		if strings.HasSuffix(l, `\`) && at < len(text) {
-			cur += l[:len(l)-1]
+			cur.WriteString(l[:len(l)-1])
 			continue
 		}
-		cur += l
-		if t := strings.TrimSpace(cur); t != "" && t[0] != '#' {
+		cur.WriteString(l)
+		if t := strings.TrimSpace(cur.String()); t != "" && t[0] != '#' {
 			out = append(out, cline{i + 1, t, start, at})
 		}
-		cur, start = "", at
+		cur.Reset()
+		start = at
 	}
 	return out
 }
@@ -87,9 +88,14 @@ func outside(line int, problem string) error {
 // loaded are the modules of the server the text is read in.
 const loaded = " core so watchdog http_core log_config logio version unixd mpm_prefork authz_core headers setenvif rewrite lua "
 
+// maxDepth bounds how deep sections and <If> conditions nest: their
+// readers recurse, and the page's WebAssembly stack must not overflow.
+const maxDepth = 50
+
 // read reads lines[i:] into c until the end of the enclosing section
-// (end, "" at the top); in an <If> (ifs non-nil) only Header is allowed.
-func (c *conf) read(ls []cline, i int, end string, sec *ifSec) (int, error) {
+// (end, "" at the top, depth sections deep); in an <If> (ifs non-nil) only
+// Header is allowed.
+func (c *conf) read(ls []cline, i int, end string, sec *ifSec, depth int) (int, error) {
 	for ; i < len(ls); i++ {
 		l := ls[i]
 		w := words(l.text)
@@ -108,6 +114,9 @@ func (c *conf) read(ls []cline, i int, end string, sec *ifSec) (int, error) {
 			}
 			arg = strings.TrimSpace(strings.TrimSuffix(arg, ">"))
 			dir = strings.TrimSuffix(dir, ">")
+			if depth >= maxDepth {
+				return i, outside(l.n, "sections nested more than "+strconv.Itoa(maxDepth)+" deep")
+			}
 			var err error
 			switch dir {
 			case "<ifmodule":
@@ -117,7 +126,7 @@ func (c *conf) read(ls []cline, i int, end string, sec *ifSec) (int, error) {
 				if strings.Contains(loaded, " "+m+" ") == strings.HasPrefix(arg, "!") {
 					i, err = skip(ls, i, "</ifmodule>")
 				} else {
-					i, err = c.read(ls, i+1, "</ifmodule>", sec)
+					i, err = c.read(ls, i+1, "</ifmodule>", sec, depth+1)
 				}
 			case "<if", "<elseif", "<else":
 				if sec != nil {
@@ -136,7 +145,7 @@ func (c *conf) read(ls []cline, i int, end string, sec *ifSec) (int, error) {
 						return i, err
 					}
 				}
-				i, err = c.read(ls, i+1, "</"+dir[1:]+">", s)
+				i, err = c.read(ls, i+1, "</"+dir[1:]+">", s, depth+1)
 				s.end = i
 				c.ifs = append(c.ifs, s)
 			default:
@@ -289,14 +298,14 @@ func (c *conf) header(a []string, l cline, sec *ifSec) error {
 // headerValue reads mod_headers' format: text, %{VAR}e and %%.
 func headerValue(s string, line int) ([]vpart, error) {
 	var out []vpart
-	lit := ""
+	var lit strings.Builder // a builder: += byte by byte is quadratic
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
 		if ch == '\\' {
 			return nil, outside(line, "a backslash in a Header value: corsplay does not emulate mod_headers' escapes (\\t, \\n, \\r)")
 		}
 		if ch != '%' || i+1 >= len(s) {
-			lit += string(ch)
+			lit.WriteByte(ch)
 			continue
 		}
 		i++
@@ -314,17 +323,17 @@ func headerValue(s string, line int) ([]vpart, error) {
 		}
 		switch {
 		case f == '%' && arg == "":
-			lit += "%"
+			lit.WriteByte('%')
 		case f == 'e':
-			out = append(out, vpart{lit: lit}, vpart{env: arg, isEnv: true})
-			lit = ""
+			out = append(out, vpart{lit: lit.String()}, vpart{env: arg, isEnv: true})
+			lit.Reset()
 		case strings.IndexByte("tDlibs^", f) >= 0 && f != 0:
 			return nil, outside(line, "%"+string(f)+" in a Header value: corsplay emulates only %{VAR}e and %% (mod_headers has no %{NAME}i: it writes the server's idle percentage)")
 		default:
 			return nil, refused(line, "Unrecognized header format %"+strings.TrimRight(string(f), "\x00"))
 		}
 	}
-	return append(out, vpart{lit: lit}), nil
+	return append(out, vpart{lit: lit.String()}), nil
 }
 
 // ---- mod_setenvif ----

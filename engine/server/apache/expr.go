@@ -1,6 +1,7 @@
 package apache
 
 import (
+	"strconv"
 	"strings"
 
 	"corsplay/engine/pattern"
@@ -24,10 +25,11 @@ type node struct {
 }
 
 type exprParser struct {
-	c    *conf
-	s    string
-	line int
-	err  error
+	c     *conf
+	s     string
+	line  int
+	err   error
+	depth int // of ! and ( being read, at most maxDepth
 }
 
 func (c *conf) parseExpr(s string, line int) (*node, error) {
@@ -77,6 +79,14 @@ func (p *exprParser) and() *node {
 }
 
 func (p *exprParser) not() *node {
+	if p.depth >= maxDepth {
+		if p.err == nil {
+			p.err = outside(p.line, "a condition nested more than "+strconv.Itoa(maxDepth)+" deep")
+		}
+		return &node{op: "w"}
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	switch {
 	case p.eat("!"):
 		return &node{op: "!", l: p.not()}

@@ -181,7 +181,12 @@ func strs(kind byte, ss []string) pyValue {
 type parser struct {
 	*pyconfig.Parser
 	defaults map[string]bool // names imported from corsheaders.defaults
+	depth    int             // of the terms being read, at most maxDepth
 }
+
+// maxDepth bounds how deep brackets, signs and calls nest, as pyconfig's
+// Value does: the page's WebAssembly stack must not overflow.
+const maxDepth = 50
 
 var (
 	errLiteral = errors.New("is not a Python literal corsplay reads (strings, integers, True, False, None, lists, tuples, default_headers and default_methods from corsheaders.defaults, list() and tuple() of them, + and *)")
@@ -208,6 +213,8 @@ func (p *parser) expr() (pyValue, error) {
 // integers add.
 func (p *parser) sum() (pyValue, error) {
 	v, err := p.product()
+	var s strings.Builder // strings concatenate here: += in the loop is quadratic
+	s.WriteString(v.s)
 	for err == nil && p.Accept("+") {
 		var w pyValue
 		if w, err = p.product(); err != nil {
@@ -221,10 +228,13 @@ func (p *parser) sum() (pyValue, error) {
 		case v.kind == 'i':
 			v.i = r
 		case v.kind == 's':
-			v.s += w.s
+			s.WriteString(w.s)
 		default:
 			v.items = append(v.items, w.items...) // every value owns its items
 		}
+	}
+	if v.kind == 's' {
+		v.s = s.String()
 	}
 	return v, err
 }
@@ -249,6 +259,10 @@ func (p *parser) product() (pyValue, error) {
 }
 
 func (p *parser) term() (pyValue, error) {
+	if p.depth++; p.depth > maxDepth {
+		return pyValue{}, errors.New("is nested too deeply")
+	}
+	defer func() { p.depth-- }()
 	t := p.Next()
 	n := t.Kind == 'n'
 	switch {
@@ -338,7 +352,7 @@ func (p *parser) term() (pyValue, error) {
 // importSettings reads the CORS_ settings of a Django settings block: every
 // `CORS_NAME = <literal>` at the top level; other statements are skipped.
 func importSettings(text string) (map[string]json.RawMessage, error) {
-	p := &parser{pyconfig.New(text, true), map[string]bool{}}
+	p := &parser{Parser: pyconfig.New(text, true), defaults: map[string]bool{}}
 	err := p.Err
 	for _, t := range p.Toks {
 		if t.Bad != "" && err == nil {
@@ -353,21 +367,23 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 		return nil, errors.New("line " + strconv.Itoa(e.Line) + ": " + what)
 	}
 	options := map[string]json.RawMessage{}
-	lines := map[string]int{}
+	starts := map[string]int{} // where each setting starts, for its line in an error
 	for p.Peek().Kind != 0 {
 		start := p.Peek()
-		at := "line " + strconv.Itoa(p.Line(start.Pos)) + ": "
+		// Counted only for an error: counting each statement's line from the
+		// start would be quadratic in the number of lines.
+		at := func() string { return "line " + strconv.Itoa(p.Line(start.Pos)) + ": " }
 		if start.Kind == 'n' && start.Text == "from" && p.At(1).Text == "corsheaders" {
 			var names []string
 			for t := p.Next(); t.Kind != '\n'; t = p.Next() {
 				names = append(names, t.Text)
 			}
 			if len(names) < 5 || strings.Join(names[:5], " ") != "from corsheaders . defaults import" {
-				return nil, errors.New(at + "corsplay reads only `from corsheaders.defaults import default_headers, default_methods`")
+				return nil, errors.New(at() + "corsplay reads only `from corsheaders.defaults import default_headers, default_methods`")
 			}
 			for _, n := range names[5:] {
 				if n == "as" {
-					return nil, errors.New(at + "corsplay does not read `import ... as ...` from corsheaders.defaults")
+					return nil, errors.New(at() + "corsplay does not read `import ... as ...` from corsheaders.defaults")
 				}
 				p.defaults[n] = true
 				if n == "*" {
@@ -381,17 +397,17 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 			continue
 		}
 		if _, ok := p.Assignment(); !ok {
-			return nil, errors.New(at + "corsplay reads CORS_ settings only as `CORS_NAME = value` at the top level of the settings")
+			return nil, errors.New(at() + "corsplay reads CORS_ settings only as `CORS_NAME = value` at the top level of the settings")
 		}
 		v, err := p.expr()
 		if err == nil && p.Peek().Kind != '\n' {
 			err = errLiteral
 		}
 		if err != nil {
-			return nil, errors.New(at + start.Text + ": the value " + err.Error())
+			return nil, errors.New(at() + start.Text + ": the value " + err.Error())
 		}
 		p.Next()
-		options[start.Text], lines[start.Text] = json.RawMessage(v.json()), p.Line(start.Pos)
+		options[start.Text], starts[start.Text] = json.RawMessage(v.json()), start.Pos
 	}
 	if len(options) == 0 {
 		return nil, errors.New("no CORS_ setting found: corsplay reads lines like CORS_ALLOWED_ORIGINS = [\"https://a.example\"]")
@@ -400,7 +416,7 @@ func importSettings(text string) (map[string]json.RawMessage, error) {
 		var oe *server.OptionError
 		if errors.As(err, &oe) {
 			n, _, _ := strings.Cut(oe.Path, "[")
-			return nil, errors.New("line " + strconv.Itoa(lines[n]) + ": " + err.Error())
+			return nil, errors.New("line " + strconv.Itoa(p.Line(starts[n])) + ": " + err.Error())
 		}
 		return nil, err
 	}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"corsplay/engine/server"
 )
 
 // Import reads Python source: the keyword arguments (and **{...}) of its
@@ -115,7 +117,7 @@ func describe(t token) string {
 	if t.kind == 's' {
 		return "a string"
 	}
-	return strconv.Quote(t.text)
+	return strconv.Quote(server.Excerpt(t.text))
 }
 
 // call reads the arguments of the call whose name is token i.
@@ -247,7 +249,7 @@ func (p *parser) value(key string, depth int) (string, error) {
 		}
 		switch {
 		case !p.accept("("):
-			return "", p.fail(t.pos, key+": "+dotted+" is a name, not a literal: corsplay reads literal values only; write the value itself")
+			return "", p.fail(t.pos, key+": "+server.Excerpt(dotted)+" is a name, not a literal: corsplay reads literal values only; write the value itself")
 		case (dotted == "timedelta" || dotted == "datetime.timedelta") && (key == "max_age" || strings.HasSuffix(key, `["max_age"]`)):
 			return p.timedelta(t)
 		case dotted == "re.compile" || dotted == "compile":
@@ -374,7 +376,7 @@ func (p *parser) number(t token, sign, key string) (string, error) {
 			}
 		}
 	}
-	return "", p.fail(t.pos, key+": "+t.text+" is not a number corsplay reads (ints, floats; no complex, no leading zeros)")
+	return "", p.fail(t.pos, key+": "+server.Excerpt(t.text)+" is not a number corsplay reads (ints, floats; no complex, no leading zeros)")
 }
 
 // timedelta reads timedelta(...) with whole-number arguments as the string

@@ -1,14 +1,11 @@
 package gincors_test
 
 import (
-	"encoding/json"
-	"os"
-	"slices"
 	"strings"
 	"testing"
 
 	"corsplay/engine"
-	"corsplay/engine/server"
+	"corsplay/engine/server/servertest"
 )
 
 // The fixes in gin-contrib/cors's own options, from testdata/fixes.json
@@ -17,143 +14,23 @@ import (
 // that changes cors.Config's fields, shows the user's configuration before
 // and the one to write after (as Export writes it, and Import reads both
 // back), says why for each change, and lets the request through.
-
-type fixCase struct {
-	Name        string
-	Options     map[string]json.RawMessage
-	Method      string
-	Headers     [][2]string
-	Credentials bool
-	Page        string
-	After       string // the fix's Code.After
-	Why         string // a substring of one of its why-lines
-}
-
-func (c fixCase) scenario() engine.Scenario {
-	s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
-		Request: engine.Request{URL: "https://api.example.com/r", Method: c.Method},
-		Server:  engine.Server{Library: &engine.Library{Name: "gin-cors", Version: "v1.7.7", Options: c.Options}}}
-	if c.Page != "" {
-		s.Page = c.Page
-	}
-	for _, h := range c.Headers {
-		s.Request.Headers = append(s.Request.Headers, engine.Header{Name: h[0], Value: h[1]})
-	}
-	if c.Credentials {
-		s.Request.Credentials = engine.CredentialsInclude
-	}
-	if m := strings.ToUpper(c.Method); m != "GET" && m != "HEAD" {
-		s.Request.Body = new(`{"name":"corsplay"}`)
-	}
-	return s
-}
-
-func libraryFix(fixes []engine.Fix) (engine.Fix, bool) {
-	i := slices.IndexFunc(fixes, func(f engine.Fix) bool { return f.Server != nil && f.Server.Library != nil })
-	if i < 0 {
-		return engine.Fix{}, false
-	}
-	return fixes[i], true
-}
+var suite = servertest.FixSuite{Library: "gin-cors", Version: "v1.7.7",
+	Page: "https://app.example.com", URL: "https://api.example.com/r", Body: true, Language: "go",
+	Refused: true, WhyCount: "fields",
+	Check: func(t *testing.T, c servertest.FixCase, s engine.Scenario, f engine.Fix) {
+		// cors.New's panic is an error: the server does not start.
+		if refused := engine.Evaluate(s).ConfigError != ""; refused != strings.HasPrefix(c.Name, "refused:") {
+			t.Errorf("cors.New refuses it: %v", refused)
+		}
+		servertest.InProgram("gin-cors")(t, c, s, f)
+	},
+	Kinds: map[string]int{"origin": 1, "credentials": 1, "method": 1, "header": 1, "lower-case method": 1, "refused": 1, "status": 1}}
 
 func TestFixes(t *testing.T) {
-	b, err := os.ReadFile("testdata/fixes.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []fixCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
-	lib, _ := server.Lookup("gin-cors", "")
-	kinds := map[string]int{}
-	for _, c := range cases {
-		t.Run(c.Name, func(t *testing.T) {
-			s := c.scenario()
-			out := engine.Evaluate(s)
-			// cors.New's panic is an error: the server does not start.
-			refused := out.ConfigError != ""
-			if out.Verdict != engine.Blocked && !(refused && out.Verdict == engine.Error) {
-				t.Fatalf("verdict %s (%s), want blocked", out.Verdict, out.Console)
-			}
-			if refused != strings.HasPrefix(c.Name, "refused:") {
-				t.Errorf("cors.New refuses it: %q", out.ConfigError)
-			}
-			f, ok := libraryFix(engine.Fixes(s, out))
-			if !ok {
-				t.Fatalf("no fix in the options (no safe fix: %q)", out.NoSafeFix)
-			}
-			if l := f.Server.Library; l.Name != "gin-cors" || l.Version != "v1.7.7" {
-				t.Errorf("the fix's server is %s %s", l.Name, l.Version)
-			}
-			fixed := f.Apply(s)
-			if after := engine.Evaluate(fixed); after.Verdict != engine.Allowed {
-				t.Errorf("fixed: %s (%s)\n%s", after.Verdict, after.Console, f.Code.After)
-			}
-			if f.Code == nil || f.Code.Language != "go" {
-				t.Fatalf("code %+v, want Go", f.Code)
-			}
-			if f.Code.After != c.After {
-				t.Errorf("code after:\n%s\nwant:\n%s\nwhy: %q", f.Code.After, c.After, f.Why)
-			}
-			// Before is the user's configuration and After the fixed one,
-			// as Export writes them in its program; Import reads each back
-			// into the same configuration.
-			for _, side := range []struct {
-				code string
-				opts map[string]json.RawMessage
-			}{{f.Code.Before, s.Server.Library.Options}, {f.Code.After, fixed.Server.Library.Options}} {
-				code, err := lib.Export(side.opts)
-				if err != nil || !strings.Contains(code, "\n\t"+strings.ReplaceAll(side.code, "\n", "\n\t")+"\n") {
-					t.Errorf("code %q is not in the export (%v):\n%s", side.code, err, code)
-				}
-				got, err := lib.Import(side.code)
-				if back, _ := lib.Export(got); err != nil || back != code {
-					t.Errorf("Import(%q) = %v, %v", side.code, got, err)
-				}
-			}
-			if f.Code.Before == f.Code.After {
-				t.Errorf("the code does not change: %s", f.Code.Before)
-			}
-			fields := 0
-			for _, ch := range f.Changes {
-				if !strings.HasPrefix(ch.Field, "server.library.options.") && ch.Field != "request.method" {
-					t.Errorf("the fix changes %s", ch.Field)
-				}
-				if ch.To != "" { // a removed field goes with the change that replaces it
-					fields++
-				}
-			}
-			if len(f.Why) < fields || len(f.Why) == 0 {
-				t.Errorf("%d why-lines for %d changes %+v: %q", len(f.Why), len(f.Changes), f.Changes, f.Why)
-			}
-			if !slices.ContainsFunc(f.Why, func(w string) bool { return strings.Contains(w, c.Why) }) {
-				t.Errorf("no why-line says %q: %q", c.Why, f.Why)
-			}
-			kind, _, _ := strings.Cut(c.Name, ":")
-			kinds[kind]++
-		})
-	}
-	for _, k := range []string{"origin", "credentials", "method", "header", "lower-case method", "refused", "status"} {
-		if kinds[k] == 0 {
-			t.Errorf("no %s case fixed", k)
-		}
-	}
+	t.Logf("%d cases", suite.Fixes(t, servertest.ReadCases(t, "testdata/fixes.json")))
 }
 
-// No fix when nothing safe lets the request through: a page whose origin
-// is "null" (a sandboxed iframe, a file) is never listed.
+// No fix when nothing safe lets the request through.
 func TestNoSafeFix(t *testing.T) {
-	for _, opts := range []string{`{"AllowOrigins": ["https://app.example.com"]}`, `{"AllowAllOrigins": true, "AllowCredentials": true}`, `{"DefaultConfig": true, "AllowOrigins": ["*"]}`} {
-		c := fixCase{Method: "GET", Page: "null", Credentials: true}
-		json.Unmarshal([]byte(opts), &c.Options)
-		s := c.scenario()
-		out := engine.Evaluate(s)
-		if out.Verdict != engine.Blocked {
-			t.Fatalf("%s: verdict %s, want blocked", opts, out.Verdict)
-		}
-		if f, ok := libraryFix(engine.Fixes(s, out)); ok {
-			t.Errorf("%s: a fix for the null origin: %s", opts, f.Code.After)
-		}
-	}
+	suite.NoSafeFix(t, `{"AllowOrigins": ["https://app.example.com"]}`, `{"AllowAllOrigins": true, "AllowCredentials": true}`, `{"DefaultConfig": true, "AllowOrigins": ["*"]}`)
 }

@@ -1,76 +1,24 @@
 package gincors_test
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"corsplay/engine"
+	"corsplay/engine/server/servertest"
 )
 
 // TestLintFlagged: the lint reports each AllowOrigins entry gin-contrib/cors reads otherwise than it looks (ORIGIN-016) with the origin it really lets in, confirmed by the emulation; a correct configuration gets none.
 func TestLintFlagged(t *testing.T) {
-	checkLint(t, "gin-cors", "AllowOrigins", `{"AllowOrigins": %s, "AllowCredentials": true}`, []lintCase{
-		{`["/https://app\\.example\\.com/"]`, engine.SeverityDanger, []string{"matched anywhere", "https://app.example.com.evil-attacker.net", "regexp.MatchString", `/^https://app\.example\.com$/`}},
-		{`["/^https://app.example.com$/"]`, engine.SeverityDanger, []string{"unescaped dot", "https://appxexample.com"}},
-		{`["/^https://\\S+\\.example\\.com$/"]`, engine.SeverityError, []string{"lower-cased", `\s`}},
-		{`["https://*.example.com"]`, engine.SeverityError, []string{"without AllowWildcard", "AllowWildcard: true"}},
-		{`["https://*example.com"], "AllowWildcard": true`, engine.SeverityDanger, []string{"dots included", "https://evil-attackerexample.com"}},
-		{`["https://app.example.*"], "AllowWildcard": true`, engine.SeverityDanger, []string{"https://app.example.com.evil-attacker.net"}},
-		{`["https://app.example.com"]`, "", nil},
-		{`["https://*.example.com"], "AllowWildcard": true`, "", nil},
-		{`["/^https://app\\.example\\.com$/"]`, "", nil},
-		{`["/^https://[a-z0-9-]+\\.example\\.com$/"]`, "", nil},
+	servertest.Lint(t, "gin-cors", "AllowOrigins", `{"AllowOrigins": %s, "AllowCredentials": true}`, []servertest.LintCase{
+		{Origins: `["/https://app\\.example\\.com/"]`, Severity: engine.SeverityDanger, Mentions: []string{"matched anywhere", "https://app.example.com.evil-attacker.net", "regexp.MatchString", `/^https://app\.example\.com$/`}},
+		{Origins: `["/^https://app.example.com$/"]`, Severity: engine.SeverityDanger, Mentions: []string{"unescaped dot", "https://appxexample.com"}},
+		{Origins: `["/^https://\\S+\\.example\\.com$/"]`, Severity: engine.SeverityError, Mentions: []string{"lower-cased", `\s`}},
+		{Origins: `["https://*.example.com"]`, Severity: engine.SeverityError, Mentions: []string{"without AllowWildcard", "AllowWildcard: true"}},
+		{Origins: `["https://*example.com"], "AllowWildcard": true`, Severity: engine.SeverityDanger, Mentions: []string{"dots included", "https://evil-attackerexample.com"}},
+		{Origins: `["https://app.example.*"], "AllowWildcard": true`, Severity: engine.SeverityDanger, Mentions: []string{"https://app.example.com.evil-attacker.net"}},
+		{Origins: `["https://app.example.com"]`},
+		{Origins: `["https://*.example.com"], "AllowWildcard": true`},
+		{Origins: `["/^https://app\\.example\\.com$/"]`},
+		{Origins: `["/^https://[a-z0-9-]+\\.example\\.com$/"]`},
 	})
-}
-
-type lintCase struct {
-	origins, severity string // severity "": no ORIGIN-016
-	mentions          []string
-}
-
-// checkLint lints a scenario whose library options are block with %s
-// replaced by each case's origins: ORIGIN-016 with its severity, in the
-// library's words (option in the title) and naming the origins it
-// mentions, and none of the generic regex findings saying it again.
-func checkLint(t *testing.T, lib, option, block string, cases []lintCase) {
-	t.Helper()
-	for _, tt := range cases {
-		var o map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(strings.Replace(block, "%s", tt.origins, 1)), &o); err != nil {
-			t.Fatal(err)
-		}
-		s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
-			Request: engine.Request{URL: "https://api.example.com/items", Credentials: engine.CredentialsInclude},
-			Server:  engine.Server{Library: &engine.Library{Name: lib, Options: o}}}
-		var got *engine.Finding
-		var ids []string
-		for _, f := range engine.Lint(s) {
-			ids = append(ids, f.ID)
-			if f.ID == "ORIGIN-016" {
-				got = &f
-			}
-		}
-		switch {
-		case tt.severity == "" && got != nil:
-			t.Errorf("%s: unexpected %+v", tt.origins, *got)
-		case tt.severity == "":
-		case got == nil:
-			t.Errorf("%s: no ORIGIN-016 in %v", tt.origins, ids)
-		case got.Severity != tt.severity || !strings.Contains(got.Title, " in "+option):
-			t.Errorf("%s: %s %q, want %s in %s", tt.origins, got.Severity, got.Title, tt.severity, option)
-		default:
-			t.Logf("%s: %s %s | %s | %s", tt.origins, got.Severity, got.Title, got.Detail, got.Fix)
-			for _, m := range tt.mentions {
-				if !strings.Contains(got.Title+" "+got.Detail+" "+got.Fix, m) {
-					t.Errorf("%s: %+v does not mention %q", tt.origins, *got, m)
-				}
-			}
-			for _, id := range ids {
-				if id == "ORIGIN-005" || id == "ORIGIN-006" || id == "ORIGIN-007" {
-					t.Errorf("%s: %s says again, in Go's terms, what ORIGIN-016 says", tt.origins, id)
-				}
-			}
-		}
-	}
 }

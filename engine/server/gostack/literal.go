@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"corsplay/engine/server"
 )
 
 // The Go source that configures a library, read into its JSON options:
@@ -72,10 +74,16 @@ type token struct {
 }
 
 type parser struct {
-	toks []token
-	i    int
-	err  *Error
+	toks  []token
+	i     int
+	err   *Error
+	depth int // of the expressions being read, at most maxDepth
 }
+
+// maxDepth bounds how deep expressions nest (signs, parentheses,
+// composite literals): the parser recurses, and the page's WebAssembly
+// stack must not overflow.
+const maxDepth = 50
 
 func (p *parser) fail(line, col int, msg string) {
 	if p.err == nil {
@@ -120,7 +128,7 @@ func describe(t token) string {
 			return "the end of the line"
 		}
 	}
-	return strconv.Quote(t.text)
+	return strconv.Quote(server.Excerpt(t.text))
 }
 
 // tokenize splits Go source into tokens; newlines are kept (';' "\n") to
@@ -241,6 +249,13 @@ func (p *parser) expr() *node {
 }
 
 func (p *parser) unary() *node {
+	if p.depth >= maxDepth {
+		t := p.peek()
+		p.fail(t.line, t.col, "nested more than "+strconv.Itoa(maxDepth)+" deep")
+		return &node{line: t.line, col: t.col}
+	}
+	p.depth++
+	defer func() { p.depth-- }()
 	if t := p.peek(); p.is("-") || p.is("&") {
 		p.next()
 		return &node{kind: t.text[0], args: []*node{p.unary()}, line: t.line, col: t.col}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"corsplay/engine/server"
 )
 
 // Scanner reads Go source token by token, for the libraries whose
@@ -243,7 +245,7 @@ func (s *Scanner) Describe() string {
 	if s.Kind == 0 {
 		return "the end of the text"
 	}
-	return s.tokenText
+	return server.Excerpt(s.tokenText)
 }
 
 // Fail records msg at the current token, unless an error came first.

@@ -1,71 +1,23 @@
 package honocors_test
 
 import (
-	"encoding/json"
-	"slices"
-	"strings"
 	"testing"
 
-	"corsplay/engine"
+	"corsplay/engine/server/servertest"
 )
 
-// fixCase is a blocked request to hono-cors with these options, and the
-// call the library fix writes.
-type fixCase struct {
-	options, method, header string
-	creds                   bool
-	after, why              string
-}
-
+// Each blocked request to hono-cors with these options gets a fix in them: the
+// call it writes, and a why-line saying why.
 func TestFixes(t *testing.T) {
-	for _, tt := range []fixCase{
-		{options: `{}`, method: "GET", creds: true, after: `app.use('*', cors({ origin: ['https://app.example.com'], credentials: true }))`, why: "origin '*' (the default)"},
-		{options: `{"origin": "https://other.example"}`, method: "GET", after: `app.use('*', cors({ origin: ['https://other.example', 'https://app.example.com'] }))`, why: "is one string"},
-		{options: `{"origin": ["https://app.example.com"], "allowMethods": ["GET"]}`, method: "PUT", header: "Content-Type: application/json",
-			after: `app.use('*', cors({ origin: ['https://app.example.com'], allowMethods: ['GET', 'PUT'] }))`, why: "allowMethods does not include PUT"},
-		{options: `{"allowHeaders": ["Content-Type"]}`, method: "PUT", header: "X-Api-Key: k", after: `app.use('*', cors({ allowHeaders: ['Content-Type', 'X-Api-Key'] }))`, why: "allowHeaders does not include X-Api-Key"},
-		{options: `{"origins": ["https://app.example.com"]}`, method: "GET", creds: true, after: `app.use('*', cors({ origin: ['https://app.example.com'], credentials: true }))`, why: "origins is not an option of hono's cors()"},
-		{options: `{"origin": ["https://app.example.com"], "allowMethods": ["PATCH"]}`, method: "DELETE", creds: true,
-			after: "app.use('*', cors({\n  origin: ['https://app.example.com'],\n  allowMethods: ['PATCH', 'DELETE'],\n  credentials: true,\n}))"},
-	} {
-		checkFix(t, "hono-cors", tt)
-	}
-}
-
-func checkFix(t *testing.T, lib string, tt fixCase) {
-	t.Helper()
-	req := map[string]any{"url": "https://api.example.com/r", "method": tt.method}
-	if tt.creds {
-		req["credentials"] = "include"
-	}
-	if name, value, ok := strings.Cut(tt.header, ": "); ok {
-		req["headers"] = [][2]string{{name, value}}
-	}
-	b, _ := json.Marshal(map[string]any{"v": 1, "page": "https://app.example.com", "request": req,
-		"server": map[string]any{"library": map[string]any{"name": lib, "options": json.RawMessage(tt.options)}}})
-	var s engine.Scenario
-	if err := json.Unmarshal(b, &s); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Validate(); err != nil {
-		t.Fatalf("%s: %v", tt.options, err)
-	}
-	out := engine.Evaluate(s)
-	if out.Verdict != "blocked" {
-		t.Fatalf("%s %s: %s, want blocked", tt.options, tt.method, out.Verdict)
-	}
-	i := slices.IndexFunc(out.Fixes, func(f engine.Fix) bool { return f.Server != nil && f.Server.Library != nil })
-	if i < 0 {
-		t.Fatalf("%s %s: no library fix among %d (%q)", tt.options, tt.method, len(out.Fixes), out.NoSafeFix)
-	}
-	f := out.Fixes[i]
-	if f.Code == nil || f.Code.After != tt.after || f.Code.Language != "javascript" {
-		t.Errorf("%s %s: code %+v, want after %s", tt.options, tt.method, f.Code, tt.after)
-	}
-	if tt.why != "" && !slices.ContainsFunc(f.Why, func(w string) bool { return strings.Contains(w, tt.why) }) {
-		t.Errorf("%s %s: no why-line says %q: %q", tt.options, tt.method, tt.why, f.Why)
-	}
-	if v := engine.Evaluate(f.Apply(s)).Verdict; v != "allowed" {
-		t.Errorf("%s %s: fixed: %s", tt.options, tt.method, v)
-	}
+	suite := servertest.FixSuite{Library: "hono-cors", Page: "https://app.example.com", URL: "https://api.example.com/r", Language: "javascript"}
+	t.Logf("%d cases", suite.Fixes(t, []servertest.FixCase{
+		{Options: servertest.Options(t, `{}`), Method: "GET", Credentials: true, After: `app.use('*', cors({ origin: ['https://app.example.com'], credentials: true }))`, Why: servertest.Lines{"origin '*' (the default)"}},
+		{Options: servertest.Options(t, `{"origin": "https://other.example"}`), Method: "GET", After: `app.use('*', cors({ origin: ['https://other.example', 'https://app.example.com'] }))`, Why: servertest.Lines{"is one string"}},
+		{Options: servertest.Options(t, `{"origin": ["https://app.example.com"], "allowMethods": ["GET"]}`), Method: "PUT", Headers: servertest.Headers{{"Content-Type", "application/json"}},
+			After: `app.use('*', cors({ origin: ['https://app.example.com'], allowMethods: ['GET', 'PUT'] }))`, Why: servertest.Lines{"allowMethods does not include PUT"}},
+		{Options: servertest.Options(t, `{"allowHeaders": ["Content-Type"]}`), Method: "PUT", Headers: servertest.Headers{{"X-Api-Key", "k"}}, After: `app.use('*', cors({ allowHeaders: ['Content-Type', 'X-Api-Key'] }))`, Why: servertest.Lines{"allowHeaders does not include X-Api-Key"}},
+		{Options: servertest.Options(t, `{"origins": ["https://app.example.com"]}`), Method: "GET", Credentials: true, After: `app.use('*', cors({ origin: ['https://app.example.com'], credentials: true }))`, Why: servertest.Lines{"origins is not an option of hono's cors()"}},
+		{Options: servertest.Options(t, `{"origin": ["https://app.example.com"], "allowMethods": ["PATCH"]}`), Method: "DELETE", Credentials: true,
+			After: "app.use('*', cors({\n  origin: ['https://app.example.com'],\n  allowMethods: ['PATCH', 'DELETE'],\n  credentials: true,\n}))"},
+	}))
 }

@@ -271,9 +271,9 @@ func (t token) describe() string {
 	case tEOF:
 		return "end of text"
 	case tString:
-		return "string " + strconv.Quote(t.text)
+		return "string " + strconv.Quote(server.Excerpt(t.text))
 	}
-	return "`" + t.text + "`"
+	return "`" + server.Excerpt(t.text) + "`"
 }
 
 type parser struct {
@@ -638,7 +638,7 @@ func (p *parser) object() map[string]json.RawMessage {
 // belongs.
 func (p *parser) valueEnd() {
 	if p.tok.kind == tPunct && strings.Contains("+-*/%?|&<>=!.[(?.??||&&", p.tok.text) {
-		p.fail("an expression, not a value: `" + p.tok.text + "` makes an expression; corsplay reads only literal values (strings, numbers, booleans, null, arrays, objects)")
+		p.fail("an expression, not a value: `" + server.Excerpt(p.tok.text) + "` makes an expression; corsplay reads only literal values (strings, numbers, booleans, null, arrays, objects)")
 	}
 	p.fail("expected `,` or a closing bracket, found " + p.tok.describe())
 }
@@ -717,19 +717,20 @@ func (p *parser) value() json.RawMessage {
 		case "NaN", "Infinity":
 			p.failAt(t.line, t.col, t.text+" has no JSON form")
 		}
-		variable := t.text + " is a variable"
+		name := server.Excerpt(t.text) // an error quotes the start of a long one
+		variable := name + " is a variable"
 		if p.syn.QuoteNames {
-			variable = "`" + t.text + "` is a variable"
+			variable = "`" + name + "` is a variable"
 		}
 		switch {
 		case p.is("=>"):
 			p.failAt(t.line, t.col, "a function has no JSON form: corsplay emulates the options a program writes as values")
 		case p.is("("):
-			p.failAt(t.line, t.col, t.text+"(...) is a call: corsplay cannot run it; write the value it returns")
+			p.failAt(t.line, t.col, name+"(...) is a call: corsplay cannot run it; write the value it returns")
 		case (p.is(".") || p.is("?.") || p.is("[")) && p.syn.QuoteNames:
-			p.failAt(t.line, t.col, variable+": "+t.text+p.tok.text+"… reads a property of it, and corsplay cannot know its value; write the value itself")
+			p.failAt(t.line, t.col, variable+": "+name+p.tok.text+"… reads a property of it, and corsplay cannot know its value; write the value itself")
 		case p.is(".") || p.is("?.") || p.is("["):
-			p.failAt(t.line, t.col, t.text+p.tok.text+"… reads a property of a variable: corsplay cannot know its value; write the value itself")
+			p.failAt(t.line, t.col, name+p.tok.text+"… reads a property of a variable: corsplay cannot know its value; write the value itself")
 		}
 		p.failAt(t.line, t.col, variable+": corsplay cannot know its value; write the value itself")
 	}

@@ -49,6 +49,10 @@ type tokenizer struct {
 	tok  int // where the last word started
 }
 
+// maxDepth bounds how deep blocks nest: block recurses, and the page's
+// WebAssembly stack must not overflow.
+const maxDepth = 50
+
 // block reads directives until the "}" that closes the block (depth > 0)
 // or the end of the text.
 func (p *tokenizer) block(depth int) ([]*directive, error) {
@@ -84,6 +88,9 @@ func (p *tokenizer) block(depth int) ([]*directive, error) {
 		case '{':
 			if d == nil {
 				return nil, refused(p.line, `unexpected "{"`)
+			}
+			if depth >= maxDepth {
+				return nil, outside(p.line, "blocks nested more than "+strconv.Itoa(maxDepth)+" deep")
 			}
 			d.line, d.isBlock, d.open = p.line, true, p.i
 			if d.block, err = p.block(depth + 1); err != nil {

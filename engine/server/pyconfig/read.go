@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"corsplay/engine/server"
 )
 
 // A Token of Python source.
@@ -34,7 +36,7 @@ func (t Token) Describe() string {
 	case '\n':
 		return "the end of the line"
 	}
-	return strconv.Quote(t.Text)
+	return strconv.Quote(server.Excerpt(t.Text))
 }
 
 // An Error is what the reader refuses, and where.
@@ -394,7 +396,7 @@ func (p *Parser) value(key string, depth int) (string, error) {
 		} else if u.Is(".") {
 			kind = "an attribute"
 		}
-		return "", p.Fail(t, key+"="+t.Text+": "+kind+"; corsplay reads literal values only (strings, lists, tuples, True, False, None, integers)")
+		return "", p.Fail(t, key+"="+server.Excerpt(t.Text)+": "+kind+"; corsplay reads literal values only (strings, lists, tuples, True, False, None, integers)")
 	case t.Is("[") || t.Is("("):
 		closer := string(")]"[strings.Count("[", t.Text)])
 		var items []string

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"corsplay/engine/server"
 )
 
 // importDSL reads the rack-cors DSL: `use Rack::Cors do … end`,
@@ -195,9 +197,14 @@ func delimited(s string, open, mode byte) (out string, n, lines int, err error) 
 
 // parser reads the tokens.
 type parser struct {
-	toks []token
-	i    int
+	toks  []token
+	i     int
+	depth int // of the arrays being read, at most maxDepth
 }
+
+// maxDepth bounds how deep arrays nest: value and flatten recurse, and
+// the page's WebAssembly stack must not overflow.
+const maxDepth = 50
 
 func (p *parser) peek() token { return p.toks[min(p.i, len(p.toks)-1)] }
 
@@ -223,11 +230,11 @@ func describe(t token) string {
 	case '\n':
 		return "the end of the line"
 	case 's':
-		return fmt.Sprintf("%q", t.text)
+		return fmt.Sprintf("%q", server.Excerpt(t.text))
 	case ':':
-		return ":" + t.text
+		return ":" + server.Excerpt(t.text)
 	}
-	return "`" + t.text + "`"
+	return "`" + server.Excerpt(t.text) + "`"
 }
 
 // Ruby values other than strings, integers, booleans, nil and arrays.
@@ -259,6 +266,11 @@ func (p *parser) value() (any, error) {
 		}
 		return out, nil
 	case t.kind == '[':
+		if p.depth >= maxDepth {
+			return nil, importErr(t.line, "arrays nested more than %d deep", maxDepth)
+		}
+		p.depth++
+		defer func() { p.depth-- }()
 		var out []any
 		for p.lines(); !p.is(']', ""); p.lines() {
 			v, err := p.value()

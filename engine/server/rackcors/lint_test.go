@@ -1,77 +1,25 @@
 package rackcors_test
 
 import (
-	"encoding/json"
-	"strings"
 	"testing"
 
 	"corsplay/engine"
+	"corsplay/engine/server/servertest"
 )
 
 // TestLintFlagged: the lint reports each configuration rack-cors reads otherwise than it looks (ORIGIN-016) with the origin it really lets in, confirmed by the emulation; a correct configuration gets none.
 func TestLintFlagged(t *testing.T) {
-	checkLint(t, "rack-cors", "origins", `{"allow": [{"origins": %s, "resources": [{"path": "*", "credentials": true}]}]}`, []lintCase{
-		{`["/app\\.example\\.com/"]`, engine.SeverityDanger, []string{"searched anywhere", "https://app.example.com.evil-attacker.net", "=~"}},
-		{`"/^https:\\/\\/app\\.example\\.com/"`, engine.SeverityDanger, []string{"https://app.example.com.evil-attacker.net", `\A`}},
-		{`["/\\Ahttps:\\/\\/app.example.com\\z/"]`, engine.SeverityDanger, []string{"unescaped dot", "https://appxexample.com"}},
-		{`["/example\\.com\\z/"]`, engine.SeverityDanger, []string{"anchors its start", "https://evil-attackerexample.com"}},
-		{`["app.example.com"]`, engine.SeverityWarning, []string{"any scheme", "http://app.example.com", "origins 'https://app.example.com'"}},
-		{`["*.example.com"]`, engine.SeverityError, []string{"plain text", "never matches"}},
-		{`["https://app.example.com", "null"]`, engine.SeverityError, []string{"null origin"}},
-		{`["https://app.example.com"]`, "", nil},
-		{`["/\\Ahttps:\\/\\/app\\.example\\.com\\z/"]`, "", nil},
-		{`["/^https:\\/\\/[a-z0-9-]+\\.example\\.com$/i"]`, "", nil},
-		{`["localhost:3000", "https://app.example.com"]`, "", nil},
+	servertest.Lint(t, "rack-cors", "origins", `{"allow": [{"origins": %s, "resources": [{"path": "*", "credentials": true}]}]}`, []servertest.LintCase{
+		{Origins: `["/app\\.example\\.com/"]`, Severity: engine.SeverityDanger, Mentions: []string{"searched anywhere", "https://app.example.com.evil-attacker.net", "=~"}},
+		{Origins: `"/^https:\\/\\/app\\.example\\.com/"`, Severity: engine.SeverityDanger, Mentions: []string{"https://app.example.com.evil-attacker.net", `\A`}},
+		{Origins: `["/\\Ahttps:\\/\\/app.example.com\\z/"]`, Severity: engine.SeverityDanger, Mentions: []string{"unescaped dot", "https://appxexample.com"}},
+		{Origins: `["/example\\.com\\z/"]`, Severity: engine.SeverityDanger, Mentions: []string{"anchors its start", "https://evil-attackerexample.com"}},
+		{Origins: `["app.example.com"]`, Severity: engine.SeverityWarning, Mentions: []string{"any scheme", "http://app.example.com", "origins 'https://app.example.com'"}},
+		{Origins: `["*.example.com"]`, Severity: engine.SeverityError, Mentions: []string{"plain text", "never matches"}},
+		{Origins: `["https://app.example.com", "null"]`, Severity: engine.SeverityError, Mentions: []string{"null origin"}},
+		{Origins: `["https://app.example.com"]`},
+		{Origins: `["/\\Ahttps:\\/\\/app\\.example\\.com\\z/"]`},
+		{Origins: `["/^https:\\/\\/[a-z0-9-]+\\.example\\.com$/i"]`},
+		{Origins: `["localhost:3000", "https://app.example.com"]`},
 	})
-}
-
-type lintCase struct {
-	origins, severity string // severity "": no ORIGIN-016
-	mentions          []string
-}
-
-// checkLint lints a scenario whose library options are block with %s
-// replaced by each case's origins: ORIGIN-016 with its severity, in the
-// library's words (option in the title) and naming the origins it
-// mentions, and none of the generic regex findings saying it again.
-func checkLint(t *testing.T, lib, option, block string, cases []lintCase) {
-	t.Helper()
-	for _, tt := range cases {
-		var o map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(strings.Replace(block, "%s", tt.origins, 1)), &o); err != nil {
-			t.Fatal(err)
-		}
-		s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
-			Request: engine.Request{URL: "https://api.example.com/items", Credentials: engine.CredentialsInclude},
-			Server:  engine.Server{Library: &engine.Library{Name: lib, Options: o}}}
-		var got *engine.Finding
-		var ids []string
-		for _, f := range engine.Lint(s) {
-			ids = append(ids, f.ID)
-			if f.ID == "ORIGIN-016" {
-				got = &f
-			}
-		}
-		switch {
-		case tt.severity == "" && got != nil:
-			t.Errorf("%s: unexpected %+v", tt.origins, *got)
-		case tt.severity == "":
-		case got == nil:
-			t.Errorf("%s: no ORIGIN-016 in %v", tt.origins, ids)
-		case got.Severity != tt.severity || !strings.Contains(got.Title, " in "+option):
-			t.Errorf("%s: %s %q, want %s in %s", tt.origins, got.Severity, got.Title, tt.severity, option)
-		default:
-			t.Logf("%s: %s %s | %s | %s", tt.origins, got.Severity, got.Title, got.Detail, got.Fix)
-			for _, m := range tt.mentions {
-				if !strings.Contains(got.Title+" "+got.Detail+" "+got.Fix, m) {
-					t.Errorf("%s: %+v does not mention %q", tt.origins, *got, m)
-				}
-			}
-			for _, id := range ids {
-				if id == "ORIGIN-005" || id == "ORIGIN-006" || id == "ORIGIN-007" {
-					t.Errorf("%s: %s says again, in Go's terms, what ORIGIN-016 says", tt.origins, id)
-				}
-			}
-		}
-	}
 }
