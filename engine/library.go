@@ -112,9 +112,31 @@ func (l Library) known() error {
 // registeredEmulation answers with a library of engine/server's registry.
 type registeredEmulation struct{ server.Emulation }
 
+// respond answers req with the app's route at req's own path: a user's app
+// has a route at the URL they fetch, and at every URL a redirect sends the
+// browser to.
 func (r registeredEmulation) respond(req HTTPRequest) Response {
-	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Cookies: req.cookies, Meter: req.meter})
+	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Route: RoutePath(req.URL), Cookies: req.cookies, Meter: req.meter})
 	return Response{Status: out.Status, Headers: out.Headers}
+}
+
+// RoutePath is the path of an absolute URL as sent, without the query ("/"
+// when the URL has none): the route of the app that answers it.
+func RoutePath(u string) string {
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		i := strings.IndexAny(rest, "/?#")
+		if i < 0 || rest[i] != '/' {
+			return "/"
+		}
+		u = rest[i:]
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if u == "" {
+		return "/"
+	}
+	return u
 }
 
 func (r registeredEmulation) warnings() []string { return r.Warnings() }

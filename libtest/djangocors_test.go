@@ -690,7 +690,7 @@ func TestDjangoCORSExportRuns(t *testing.T) {
 			defer func() { results[i] = report.String() }()
 			fail := func(format string, args ...any) { fmt.Fprintf(&report, "  "+format+"\n", args...) }
 			opts := djOptions(t, options)
-			code, err := lib.Export(opts)
+			code, err := lib.Export(opts, "/r")
 			if err != nil {
 				fail("Export: %v", err)
 				return

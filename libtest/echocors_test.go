@@ -231,7 +231,7 @@ func TestEchoCorsExportRuns(t *testing.T) {
 	}
 	var codes []string
 	for _, text := range texts {
-		code, err := lib.Export(egJSON(t, text))
+		code, err := lib.Export(egJSON(t, text), "/r")
 		if err != nil {
 			t.Fatalf("%s: Export: %v", text, err)
 		}
@@ -262,7 +262,7 @@ func TestEchoCorsExportRuns(t *testing.T) {
 			t.Errorf("Import(Export(%s)): %v", text, err)
 			continue
 		}
-		a, _ := lib.Export(back)
+		a, _ := lib.Export(back, "/r")
 		if a != code {
 			t.Errorf("Export(Import(Export(%s))) differs:\n%s\nvs\n%s", text, a, code)
 		}

@@ -359,7 +359,7 @@ func TestFastifyCorsExportRuns(t *testing.T) {
 	// A configuration the library refuses: the program says why and exits.
 	opts := map[string]json.RawMessage{"hook": json.RawMessage(`"onSend"`)}
 	lib, _ := server.Lookup("fastify-cors", "")
-	code, err := lib.Export(opts)
+	code, err := lib.Export(opts, "/r")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -485,7 +485,7 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		if err := json.Unmarshal([]byte(options), &opts); err != nil {
 			t.Fatal(err)
 		}
-		code, err := lib.Export(opts)
+		code, err := lib.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", options, err)
 		}

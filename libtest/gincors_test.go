@@ -295,7 +295,7 @@ func TestGinCorsExportRuns(t *testing.T) {
 	}
 	var codes []string
 	for _, text := range texts {
-		code, err := lib.Export(egJSON(t, text))
+		code, err := lib.Export(egJSON(t, text), "/r")
 		if err != nil {
 			t.Fatalf("%s: Export: %v", text, err)
 		}
@@ -335,7 +335,7 @@ func TestGinCorsExportRuns(t *testing.T) {
 			t.Errorf("Import(Export(%s)): %v", text, err)
 			continue
 		}
-		if a, _ := lib.Export(back); a != code {
+		if a, _ := lib.Export(back, "/r"); a != code {
 			t.Errorf("Export(Import(Export(%s))) differs:\n%s\nvs\n%s", text, a, code)
 		}
 	}

@@ -179,7 +179,7 @@ func exportProof(t *testing.T, lib string, configs []string, reqs []engine.HTTPR
 		if err := json.Unmarshal([]byte(options), &opts); err != nil {
 			t.Fatal(err)
 		}
-		code, err := l.Export(opts)
+		code, err := l.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", options, err)
 		}

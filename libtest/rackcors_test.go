@@ -610,7 +610,7 @@ func TestRackCORSExportRuns(t *testing.T) {
 	for i, opts := range configs {
 		var o map[string]json.RawMessage
 		json.Unmarshal([]byte(opts), &o)
-		prog, err := lib.Export(o)
+		prog, err := lib.Export(o, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", opts, err)
 		}

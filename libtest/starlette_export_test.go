@@ -68,7 +68,7 @@ func TestStarletteExportRuns(t *testing.T) {
 		if err := json.Unmarshal([]byte(c), &opts); err != nil {
 			t.Fatal(err)
 		}
-		code, err := l.Export(opts)
+		code, err := l.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", c, err)
 		}

@@ -294,7 +294,7 @@ func (c *cors) check() {
 func (c *cors) Respond(req message.Request) message.Response {
 	method := asciiUpper(req.Method)
 	target, authority := splitTarget(req.URL)
-	pathInfo := pathInfo(target)
+	pathInfo, route := pathInfo(target), pathInfo(req.AppRoute())
 	host, ok := wsgiHeader(req.Headers, "HOST")
 	if !ok {
 		host = authority
@@ -315,7 +315,7 @@ func (c *cors) Respond(req message.Request) message.Response {
 		resp = answer(200, "text/html; charset=utf-8", "", "0")
 	case !validHost(host): // CommonMiddleware's request.get_host(): DisallowedHost
 		resp = answer(400, "text/html", "", "")
-	case pathInfo != "/r":
+	case pathInfo != route: // the route, declared as path_info reads it: path(route[1:]) is "^" + re.escape(route[1:]) + "\\Z" (resolvers.RoutePattern)
 		resp = answer(404, "text/html", "", "179")
 	case method == "GET" || method == "HEAD" || method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE":
 		resp = answer(200, "text/html; charset=utf-8", "", "2")
