@@ -24,6 +24,11 @@ type Library struct {
 	// ("6.0.2" for Flask-CORS 6); absent: the default.
 	Version string                     `json:"version,omitempty"`
 	Options map[string]json.RawMessage `json:"options,omitempty"`
+	// Route pins the path of the one route of the app behind a library of
+	// engine/server's registry, as message.Request.Route says it ("/r":
+	// libtest's harnesses, which also send its variants); "": the app
+	// serves the path of each request it answers.
+	Route string `json:"-"`
 }
 
 // ConfigError is a configuration the library refuses at start-up, in the
@@ -90,7 +95,7 @@ func (l Library) emulation() (emulation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return registeredEmulation{em}, nil
+	return registeredEmulation{em, l.Route}, nil
 }
 
 // known reports a library name or version corsplay does not emulate.
@@ -109,14 +114,22 @@ func (l Library) known() error {
 	return nil
 }
 
-// registeredEmulation answers with a library of engine/server's registry.
-type registeredEmulation struct{ server.Emulation }
+// registeredEmulation answers with a library of engine/server's registry,
+// its app's route pinned to route unless "".
+type registeredEmulation struct {
+	server.Emulation
+	route string
+}
 
-// respond answers req with the app's route at req's own path: a user's app
-// has a route at the URL they fetch, and at every URL a redirect sends the
-// browser to.
+// respond answers req with the app's route at req's own path (unless
+// pinned): a user's app has a route at the URL they fetch, and at every URL
+// a redirect sends the browser to.
 func (r registeredEmulation) respond(req HTTPRequest) Response {
-	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Route: RoutePath(req.URL), Cookies: req.cookies, Meter: req.meter})
+	route := r.route
+	if route == "" {
+		route = RoutePath(req.URL)
+	}
+	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Route: route, Cookies: req.cookies, Meter: req.meter})
 	return Response{Status: out.Status, Headers: out.Headers}
 }
 

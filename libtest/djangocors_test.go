@@ -198,7 +198,7 @@ func djOptions(t *testing.T, options string) map[string]json.RawMessage {
 // engine.Evaluate, as the page shows them.
 func (c djCase) emulated(t *testing.T) (djAnswer, error) {
 	t.Helper()
-	lib := &engine.Library{Name: djLibrary, Options: djOptions(t, c.options)}
+	lib := &engine.Library{Name: djLibrary, Options: djOptions(t, c.options), Route: "/r"}
 	req := engine.HTTPRequest{Method: c.method, URL: c.url()}
 	for _, kv := range c.headers {
 		req.Headers = append(req.Headers, engine.Header{Name: kv[0], Value: kv[1]})

@@ -221,7 +221,7 @@ func TestGinCorsDifferential(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the real decoding refuses %s: %v", c.name, c.options, err)
 		}
-		got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: egJSON(t, c.options)}}.Respond(c.req)
+		got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: egJSON(t, c.options), Route: "/r"}}.Respond(c.req)
 		var ce *engine.ConfigError
 		switch {
 		case panicked != "" && errors.As(err, &ce) && ce.Message == panicked:
@@ -320,7 +320,7 @@ func TestGinCorsExportRuns(t *testing.T) {
 				break
 			}
 			real := egAsk(t, addr, req)
-			got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: opts}}.Respond(req)
+			got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: opts, Route: "/r"}}.Respond(req)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -188,7 +188,7 @@ func exportProof(t *testing.T, lib string, configs []string, reqs []engine.HTTPR
 			t.Fatal(err)
 		}
 		ask := serve(path)
-		srv := engine.Server{Library: &engine.Library{Name: lib, Options: opts}}
+		srv := engine.Server{Library: &engine.Library{Name: lib, Options: opts, Route: "/r"}}
 		for _, req := range reqs {
 			real := ask(req)
 			resp, err := srv.Respond(req)
@@ -421,7 +421,7 @@ func (p nodeProof) run(t *testing.T, cases []nodeCase) nodeCounts {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		id, jsErr := p.configure(c.options)
-		srv := engine.Server{Library: &engine.Library{Name: p.lib, Version: p.version, Options: opts}}
+		srv := engine.Server{Library: &engine.Library{Name: p.lib, Version: p.version, Options: opts, Route: "/r"}}
 		_, err := srv.Responder()
 		var ce *engine.ConfigError
 		var fe *engine.FieldError

@@ -183,7 +183,7 @@ func rackLibrary(t *testing.T, options string) *engine.Library {
 	if err := json.Unmarshal([]byte(options), &opts); err != nil {
 		t.Fatalf("options %s: %v", options, err)
 	}
-	return &engine.Library{Name: "rack-cors", Options: opts}
+	return &engine.Library{Name: "rack-cors", Options: opts, Route: "/r"}
 }
 
 // emulated answers the case with the engine.

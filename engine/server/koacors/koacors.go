@@ -310,7 +310,7 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 // Export writes a program that serves the app, its route compared with
 // ctx.path as a string, on PORT (8080 by default).
 func Export(options map[string]json.RawMessage, route string) (string, error) {
-	route, err := server.CheckRoute(route, "", "koa")
+	route, err := server.CheckRoute(message.RouteOr(route), "", "koa")
 	if err != nil {
 		return "", err
 	}

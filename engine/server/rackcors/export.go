@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
 )
@@ -57,7 +58,7 @@ func export(options map[string]json.RawMessage, route string) (string, error) {
 	if d, ok := f.top["debug"].(bool); ok {
 		debug = "debug: " + strconv.FormatBool(d) + ", "
 	}
-	route, err = server.CheckRoute(route, "", "Rack")
+	route, err = server.CheckRoute(message.RouteOr(route), "", "Rack")
 	if err != nil {
 		return "", err
 	}
