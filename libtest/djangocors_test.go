@@ -1028,3 +1028,59 @@ func djLibraryOptions() []string {
 	}
 	return names
 }
+
+// TestDjangoCORSExportRoute runs the program Export writes for the route
+// of a scenario's request path and compares its answers there, and at the
+// paths around it (with and without a trailing slash, a letter escaped,
+// libtest's /r), with the emulation's for that route.
+func TestDjangoCORSExportRoute(t *testing.T) {
+	lib, _ := server.Lookup(djLibrary, "")
+	opts := djOptions(t, `{"CORS_ALLOWED_ORIGINS": ["https://a.example"]}`)
+	em, err := lib.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compared := 0
+	for i, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9/"} {
+		code, err := lib.Export(opts, route)
+		if err != nil {
+			t.Fatalf("Export(%q): %v", route, err)
+		}
+		file := fmt.Sprintf("%s/route_%d.py", t.TempDir(), i)
+		os.WriteFile(file, []byte(code), 0o644)
+		run := djServe(file)
+		if run.err != nil {
+			run.stop()
+			t.Fatalf("%s: %v\n%s", route, run.err, code)
+		}
+		for _, r := range []struct{ method, path string }{
+			{"GET", route}, {"PUT", route + "?x=1"}, {"OPTIONS", route}, {"TRACE", route},
+			{"GET", strings.TrimSuffix(route, "/")}, {"PUT", strings.TrimSuffix(route, "/") + "?x=1"}, {"GET", strings.TrimSuffix(route, "/") + "/"},
+			{"GET", strings.Replace(route, "i", "%69", 1)}, {"GET", "/r"},
+		} {
+			hs := [][2]string{{"Host", run.addr}, {"Origin", "https://a.example"}, {"Connection", "close"}}
+			if r.method == "OPTIONS" {
+				hs = append(hs, [2]string{"Access-Control-Request-Method", "PUT"})
+			}
+			got, err := djWire(run.addr, r.method, r.path, hs)
+			if err != nil {
+				t.Fatalf("%s %s: %v\n%s", r.method, r.path, err, run.stderr.String())
+			}
+			ereq := message.Request{Method: r.method, URL: "http://" + run.addr + r.path, Route: route}
+			for _, h := range hs {
+				ereq.Headers = append(ereq.Headers, message.Header{Name: h[0], Value: h[1]})
+			}
+			resp := em.Respond(ereq)
+			want := fmt.Sprint(resp.Status)
+			for _, h := range resp.Headers {
+				want += "\n      " + h.Name + ": " + h.Value
+			}
+			if got != want {
+				t.Errorf("route %q: %s %s\n    wire:      %s\n    emulation: %s", route, r.method, r.path, got, want)
+			}
+			compared++
+		}
+		run.stop()
+	}
+	t.Logf("django routes: %d answers compared", compared)
+}
