@@ -1,9 +1,9 @@
 // Package echocors emulates Echo's CORS middleware,
 // github.com/labstack/echo/v4 v4.16.6 middleware.CORSWithConfig ("echo-cors"),
 // in the app of the reference: echo.New(), e.Use(the middleware), and its
-// route (the request's Route) answering c.String(200, "ok") to GET, POST, PUT, DELETE and PATCH, so
-// that echo's own router answers the rest (404, 405 with Allow, its
-// automatic OPTIONS). Source references are to middleware/cors.go,
+// route (the request's Route, as the router reads it) answering
+// c.String(200, "ok") to GET, POST, PUT, DELETE and PATCH, so that echo's
+// own router answers the rest (404, 405 with Allow, its automatic OPTIONS). Source references are to middleware/cors.go,
 // middleware/util.go, router.go, echo.go and context.go of that release.
 package echocors
 

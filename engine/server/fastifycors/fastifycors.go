@@ -5,6 +5,7 @@
 //	fastify.register(cors, options)
 //	fastify.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: route, handler: async () => 'ok' })
 //
+// where route is the request's Route as find-my-way reads it.
 // The plugin (index.js, vary.js) runs in one of fastify's hooks and adds an
 // OPTIONS * route; fastify routes, parses bodies, answers 404s and errors
 // with JSON, and Node's HTTP server writes the head. The answer is every

@@ -6,8 +6,7 @@
 //	app.on(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], route, (c) => c.text('ok'))
 //	await app.request(path, { method, headers })
 //
-// where route is the request's Route as getPath reads it.
-// in-process, as a Fetch Request and Response: the method is normalised as
+// (route: the request's Route as getPath reads it) in-process, as a Fetch Request and Response: the method is normalised as
 // Fetch does (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
 // upper-cased, so `patch` stays lower-case and misses the route), and the
 // answer is what the Response's Headers object yields: lower-case names,

@@ -7,9 +7,9 @@
 //	  if (ctx.path === '/boom') throw new Error('boom')
 //	  if (ctx.path === route && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
 //	})                        // anything else: koa's own 404
+//	app.listen(port)
 //
 // where route is the request's Route, compared with the raw path.
-//	app.listen(port)
 //
 // Requests arrive as Node's HTTP parser delivers them (a method it does not
 // know, `patch` included, is its 400; values trimmed, repeats joined with
