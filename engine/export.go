@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/server/flaskcors"
 	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
@@ -442,7 +443,7 @@ func (x *exporter) flask() {
 	if s := p.preflightStatus(); s != 200 {
 		x.lose("preflightStatus %d: Flask answers preflights 200 (its automatic OPTIONS response)", s)
 	}
-	x.library(flaskCORSName, opts)
+	x.library(flaskcors.Name, opts)
 
 	x.printf("from flask import Flask, jsonify\nfrom flask_cors import CORS\n\napp = Flask(__name__)\nCORS(\n    app,\n")
 	for _, o := range opts {

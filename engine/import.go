@@ -12,6 +12,7 @@ import (
 
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/flaskcors"
 )
 
 // This file turns a library's configuration into the neutral Policy: each
@@ -29,8 +30,7 @@ import (
 // "re:PATTERN" entries with the library's own matching: a Flask-CORS
 // regular expression is re.match, case-insensitive ("re:(?i)^(?:P)"); an
 // rs/cors wildcard is prefix*suffix on any text; an express RegExp is an
-// unanchored search. With several Flask-CORS resources, the first one's
-// options are used.
+// unanchored search. A registry library says it through Summarize.
 func (l Library) ToPolicy() (Policy, []string, error) {
 	if err := l.validate(); err != nil {
 		return Policy{}, nil, err
@@ -45,12 +45,12 @@ func (l Library) ToPolicy() (Policy, []string, error) {
 
 // libraryTitles name the libraries of this package in sentences.
 var libraryTitles = map[string]string{
-	flaskCORSName: "Flask-CORS", "rs-cors": "rs/cors", "jub0bs-cors": "jub0bs/cors", "express-cors": "express cors",
+	"rs-cors": "rs/cors", "jub0bs-cors": "jub0bs/cors", "express-cors": "express cors",
 }
 
 // libraryOriginsOptions name the origins option of this package's libraries.
 var libraryOriginsOptions = map[string]string{
-	flaskCORSName: "origins", "rs-cors": "AllowedOrigins", "jub0bs-cors": "Origins", "express-cors": "origin",
+	"rs-cors": "AllowedOrigins", "jub0bs-cors": "Origins", "express-cors": "origin",
 }
 
 // libraryTitle names a library in sentences.
@@ -93,7 +93,6 @@ type imported struct {
 	flagged []flaggedEntry
 
 	// The library's parsed configuration, for its own findings.
-	flask   *flaskOptions
 	rs      *rsCors
 	rsOpts  rsOptions
 	express *expressCors
@@ -121,6 +120,8 @@ type flaggedEntry struct {
 	looks string // "glob" or "regex": what the entry looks like
 	// static: an express origin string, sent as is to every origin.
 	static bool
+	// invalid: a pattern the library's regex engine rejects (never matches).
+	invalid bool
 	// intended is an origin the entry was surely written for ("" when
 	// unclear); candidates are origins the library's matching accepts,
 	// those a stranger can register first.
@@ -238,13 +239,11 @@ func impMaxAge(s string) (*int64, bool) {
 }
 
 // importLibrary reads an emulation's configuration. rawURL is the request
-// URL when a scenario is known (Flask-CORS picks its options by path); ""
-// uses the first resource.
+// URL when a scenario is known (a server.PathSummarizer, such as
+// Flask-CORS, picks its options by path); "" reads the whole configuration.
 func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *imported {
 	im := &imported{meter: m}
 	switch c := em.(type) {
-	case *flaskCORS:
-		im.flaskCORS(l, c, rawURL)
 	case *rsCors:
 		im.rsCORS(l, c)
 	case *jubCors:
@@ -252,20 +251,25 @@ func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *im
 	case *expressCors:
 		im.expressCORS(l, c)
 	case registeredEmulation:
-		im.summary(l)
+		im.summary(l, c, rawURL)
 	}
 	return im
 }
 
 // summary reads a library of engine/server's registry through its own
 // Summarize; the lint then confirms each origin by asking the emulation.
-func (im *imported) summary(l Library) {
+func (im *imported) summary(l Library, em registeredEmulation, rawURL string) {
 	r := l.registered()
 	if r == nil || r.Summarize == nil {
 		im.note("corsplay cannot yet read the %s options as a policy: the findings below are the ones found by asking the library.", libraryTitle(l.Name))
 		return
 	}
-	sum := r.Summarize(l.Options)
+	var sum server.Summary
+	if ps, ok := em.Emulation.(server.PathSummarizer); ok && rawURL != "" {
+		sum = ps.SummaryAt(rawURL)
+	} else {
+		sum = r.Summarize(l.Options)
+	}
 	im.sum = &sum
 	p := &im.policy
 	p.Credentials = sum.Credentials
@@ -277,156 +281,25 @@ func (im *imported) summary(l Library) {
 	}
 	im.anyEntry, im.anyDefault = sum.AnyEntry, sum.AnyOrigin != "" && sum.AnyEntry == ""
 	for _, e := range sum.Origins {
-		im.addOrigin(e.Policy, importEntry{lib: e.Written, regex: e.Regex})
+		if e.Policy != "" { // "": a pattern the library rejects
+			// source: the pattern for the fixes to quote, in a syntax regexLiteral writes.
+			im.addOrigin(e.Policy, importEntry{lib: e.Written, regex: e.Regex, source: pick(e.Regex && l.Name == flaskcors.Name, e.Written, "")})
+		}
 	}
 	for _, n := range sum.Notes {
 		im.note("%s", n)
 	}
-}
-
-// ---- Flask-CORS ----
-
-// flaskCORS reads one resource's options: origins are literals compared
-// with casefold (browsers send lower case, so the entry is lower-cased) or
-// regular expressions matched with re.match and IGNORECASE.
-func (im *imported) flaskCORS(l Library, f *flaskCORS, rawURL string) {
-	if len(f.resources) == 0 {
-		im.note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
-		return
-	}
-	res := f.resources[0]
-	if rawURL != "" {
-		path := pyUnquote(flaskRequestPath(rawURL))
-		i := slices.IndexFunc(f.resources, func(r flaskResource) bool { return r.path.match(path, false, im.meter) })
-		if i < 0 {
-			im.note("No resources pattern matches the path %s: Flask-CORS adds no CORS header there, so the policy allows nothing.", path)
-			return
-		}
-		res = f.resources[i]
-	} else {
-		if !impFlaskAllPaths(res.path, im.meter) {
-			im.note("Flask-CORS applies these options only to paths matching %q and adds no CORS header elsewhere; the policy applies them to every path.", res.path.raw)
-		}
-		if len(f.resources) > 1 {
-			var others []string
-			for _, r := range f.resources[1:] {
-				others = append(others, strconv.Quote(r.path.raw))
-			}
-			im.note("resources has %d path patterns: the policy uses the options of %q, the first Flask-CORS tries; paths matching %s get their own options, which one policy cannot tell apart.", len(f.resources), res.path.raw, strings.Join(others, ", "))
-		}
-	}
-	o := res.opts
-	im.flask = o
-	p := &im.policy
-	p.Credentials = o.credentials
-	p.PreflightStatus = 200 // Flask answers OPTIONS itself
-	if o.wildcard {
-		p.AnyOrigin = pick(o.sendWildcard, AnyOriginWildcard, AnyOriginReflect)
-		im.anyEntry, im.anyDefault = impFlaskStar(l.Options)
-	}
-	for _, pat := range o.origins {
-		switch {
-		case pat.raw == ".*":
-		case !pat.regex:
-			im.addOrigin(impExactEntry(impASCIILower(pat.raw)), importEntry{lib: pat.raw})
-		case pat.re == nil:
-			im.note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", pat.raw)
-		default:
-			goPattern, err := pattern.TranslatePython(pat.raw, "$")
-			if err != nil {
-				im.note("The origins entry %q could not be translated: it was left out.", pat.raw)
-				continue
-			}
-			im.addOrigin("re:(?i)^(?:"+impReadableGo(goPattern)+")", importEntry{lib: pat.raw, regex: true, source: pat.raw})
-		}
-	}
-	for _, pat := range o.origins {
-		if impFlaskGlobLike(pat.raw) {
-			fe := impFlaskGlob(pat, im.meter)
-			fe.policyEntry = im.entryFor(pat.raw)
-			im.flagged = append(im.flagged, fe)
-		}
-	}
-	// Flask-CORS sends Vary: Origin only with several origins or a
-	// regular expression among them.
-	varies := len(o.origins) > 1 || slices.ContainsFunc(o.origins, func(x pyPattern) bool { return x.regex })
-	if !o.wildcard && (!o.varyHeader || !varies) {
+	p.Methods, p.RequestHeaders, p.ExposeHeaders, p.MaxAge, p.PreflightStatus = sum.Methods, sum.RequestHeaders, sum.ExposeHeaders, sum.MaxAge, sum.PreflightStatus
+	if sum.NoVary != "" {
 		p.Vary = new(false)
 	}
-
-	methods := impSplitList(o.methods)
-	if slices.Contains(methods, "*") {
-		im.note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
-		methods = slices.DeleteFunc(methods, func(m string) bool { return m == "*" })
-	}
-	p.Methods = im.tokensSent("methods", methods, headerAllowMethods)
-	im.note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
-	var unlisted []string
-	for _, m := range []string{"GET", "HEAD", "POST"} {
-		if !strings.Contains(o.methods, m) {
-			unlisted = append(unlisted, m)
+	if l.Name == flaskcors.Name {
+		for _, e := range sum.Origins {
+			if impFlaskGlobLike(e.Written) {
+				im.flagged = append(im.flagged, im.flaskGlob(e))
+			}
 		}
 	}
-	if len(unlisted) > 0 {
-		im.note("Flask-CORS allows request headers only for a method in methods, even GET, HEAD and POST, which need no permission themselves: a %s request with a custom header fails its preflight here, while the policy allows it.", impOrList(unlisted))
-	}
-
-	var names, patterns []string
-	star := false
-	for _, h := range o.allowHeaders {
-		switch {
-		case h.raw == ".*":
-			star = true
-		case h.regex:
-			patterns = append(patterns, strconv.Quote(h.raw))
-		default:
-			names = append(names, h.raw)
-		}
-	}
-	if star {
-		p.RequestHeaders = impStarHeaders(o.credentials)
-	} else {
-		p.RequestHeaders = im.tokens("allow_headers", names)
-		if len(patterns) > 0 {
-			im.note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(patterns, ", "))
-		}
-	}
-	expose := impSplitList(o.exposeHeaders)
-	if slices.Contains(expose, "*") && o.credentials {
-		im.note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
-	}
-	p.ExposeHeaders = im.tokens("expose_headers", expose)
-	if o.maxAge != "" {
-		if n, ok := impMaxAge(o.maxAge); ok {
-			p.MaxAge = n
-		} else {
-			im.note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
-		}
-	}
-}
-
-// impFlaskAllPaths: a resources pattern that matches every path ("/*", ".*").
-func impFlaskAllPaths(p pyPattern, m *pattern.Meter) bool {
-	for _, path := range []string{"/", "/items", "/api/v1/items/42", "/a.b/c-d"} {
-		if !p.match(path, false, m) {
-			return false
-		}
-	}
-	return true
-}
-
-// impFlaskStar says how the origins that let every origin in were
-// written: `"*"` or `".*"`, and whether origins was not set at all.
-func impFlaskStar(opts map[string]json.RawMessage) (spelling string, isDefault bool) {
-	raw, ok := opts["origins"]
-	if !ok {
-		return `"*"`, true
-	}
-	list, _, _, _ := flaskStrings(raw, "", "")
-	if slices.Contains(list, ".*") && !slices.Contains(list, "*") {
-		return `".*"`, false
-	}
-	return `"*"`, false
 }
 
 // impFlaskGlobLike: an entry that reads as a glob, a * standing for a label,
@@ -443,12 +316,16 @@ func impFlaskGlobLike(s string) bool {
 	return false
 }
 
-// impFlaskGlob works out what a glob in Flask-CORS origins really accepts.
-func impFlaskGlob(pat pyPattern, m *pattern.Meter) flaggedEntry {
-	fe := flaggedEntry{id: "ORIGIN-016", entry: pat.raw, looks: "glob", host: impGlobHost(pat.raw), intended: impGlobIntended(pat.raw)}
-	for _, c := range impGlobCandidates(pat.raw) {
-		if pat.match(c, true, m) {
-			fe.candidates = append(fe.candidates, c)
+// flaskGlob works out what a glob in Flask-CORS origins really accepts:
+// the candidates its policy entry (Flask-CORS's re.match) lets in.
+func (im *imported) flaskGlob(e server.Entry) flaggedEntry {
+	fe := flaggedEntry{id: "ORIGIN-016", entry: e.Written, looks: "glob", host: impGlobHost(e.Written), intended: impGlobIntended(e.Written),
+		invalid: e.Policy == "", policyEntry: im.entryFor(e.Written)}
+	if r, err := parseOriginRule(e.Policy, new(pattern.Set)); err == nil {
+		for _, c := range impGlobCandidates(e.Written) {
+			if r.matches(c, im.meter) {
+				fe.candidates = append(fe.candidates, c)
+			}
 		}
 	}
 	fe.sortCandidates(true)
@@ -535,44 +412,6 @@ func impBrowserOrigin(s string) bool {
 		}
 	}
 	return true
-}
-
-func impASCIILower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return s
-		}
-	}
-	return strings.ToLower(s)
-}
-
-// impReadableGo writes the translator's \x{..} literals of printable
-// ASCII as plain or backslash-escaped characters: the same pattern, easier
-// to read.
-func impReadableGo(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' || i+1 >= len(s) {
-			b.WriteByte(s[i])
-			continue
-		}
-		if s[i+1] == 'x' && i+2 < len(s) && s[i+2] == '{' {
-			if end := strings.IndexByte(s[i+3:], '}'); end >= 0 {
-				if v, err := strconv.ParseUint(s[i+3:i+3+end], 16, 32); err == nil && v >= 0x20 && v < 0x7f {
-					c := byte(v)
-					if !isAlphaNum(c) && !strings.ContainsRune("/:,;'\"<>=@#%&~!_` ", rune(c)) {
-						b.WriteByte('\\')
-					}
-					b.WriteByte(c)
-					i += 3 + end
-					continue
-				}
-			}
-		}
-		b.WriteString(s[i : i+2])
-		i++
-	}
-	return b.String()
 }
 
 // ---- rs/cors ----

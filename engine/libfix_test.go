@@ -168,7 +168,7 @@ func TestLibraryFixes(t *testing.T) {
 			if f.Code.Before == f.Code.After {
 				t.Errorf("the code does not change: %s", f.Code.Before)
 			}
-			if want := "Allow exactly this request in the " + libraryTitles[tt.lib] + " options"; tt.title == "" && f.Title != want {
+			if want := "Allow exactly this request in the " + libraryTitle(tt.lib) + " options"; tt.title == "" && f.Title != want {
 				t.Errorf("title %q, want %q", f.Title, want)
 			}
 			if tt.why != "" && !slices.ContainsFunc(f.Why, func(w string) bool { return strings.Contains(w, tt.why) }) {
@@ -222,7 +222,7 @@ func TestLibraryFixBeforeIsTheUsersCall(t *testing.T) {
 		if err := json.Unmarshal([]byte(tt.options), &opts); err != nil {
 			t.Fatal(err)
 		}
-		fx := libraryFixers[tt.lib]
+		fx := fixerOf(&Library{Name: tt.lib})
 		if got := fx.Call(fixOrdered(fx, opts)); got != tt.before {
 			t.Errorf("%s %s:\n%s\nwant\n%s", tt.lib, tt.options, got, tt.before)
 		}
@@ -251,7 +251,7 @@ func TestMisspelledOptions(t *testing.T) {
 		{"express-cors", "optionSuccessStatus", "optionsSuccessStatus"},
 		{"express-cors", "debug", ""},
 	} {
-		if got := fixRealName(libraryFixers[tt.lib], tt.name); got != tt.want {
+		if got := fixRealName(fixerOf(&Library{Name: tt.lib}), tt.name); got != tt.want {
 			t.Errorf("%s: %s stands for %q, want %q", tt.lib, tt.name, got, tt.want)
 		}
 	}

@@ -10,15 +10,16 @@ import (
 
 	"corsplay/engine/message"
 	"corsplay/engine/server"
+	"corsplay/engine/server/flaskcors"
 )
 
 // Library is a server that configures CORS through a library, with the
 // library's own option names and JSON values. The engine answers exactly
 // what that library answers, quirks included.
 type Library struct {
-	// Name is "flask-cors" (3.0.10), "rs-cors" (v1.11.1), "jub0bs-cors"
-	// (v1.0.1), "express-cors" (2.8.x), or a library of engine/server's
-	// registry (LibraryNames lists them all).
+	// Name is "rs-cors" (v1.11.1), "jub0bs-cors" (v1.0.1), "express-cors"
+	// (2.8.x), or a library of engine/server's registry, such as
+	// "flask-cors" (LibraryNames lists them all).
 	Name string `json:"name"`
 	// Version selects another version of the library than its default
 	// ("6.0.2" for Flask-CORS 6); absent: the default.
@@ -51,7 +52,7 @@ var emulators = map[string]emulator{}
 
 // legacyVersions are the versions the emulators in this package prove.
 var legacyVersions = map[string]string{
-	flaskCORSName: "3.0.10", "rs-cors": "v1.11.1", "jub0bs-cors": "v1.0.1", "express-cors": "2.8.6",
+	"rs-cors": "v1.11.1", "jub0bs-cors": "v1.0.1", "express-cors": "2.8.6",
 }
 
 // LibraryNames lists the libraries the engine emulates.
@@ -253,7 +254,7 @@ func libraryFindings(s Scenario, warnings []string) []Finding {
 		f := Finding{ID: "LIB-001", Severity: SeverityWarning, Title: "The library ignores part of the configuration",
 			Detail: fmt.Sprintf("%s logs %q and goes on as if the option were not there: the server does not do what the code says, and only a log line (often not even shown) tells.", s.Server.Library.Name, w),
 			Fix:    "Use the option names the library documents, spelt exactly."}
-		if s.Server.Library.Name == "flask-cors" && strings.HasSuffix(w, ": headers") {
+		if s.Server.Library.Name == flaskcors.Name && strings.HasSuffix(w, ": headers") {
 			f.Detail += " Flask-CORS removed the headers option in 2.0: allow_headers keeps its default \"*\", so every request header is allowed — the opposite of the intended restriction."
 			f.Fix = "Write allow_headers=[...] instead of headers=[...]."
 		}

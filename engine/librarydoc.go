@@ -26,11 +26,6 @@ type LibraryDoc struct {
 
 // legacyDocs describe this package's libraries.
 var legacyDocs = []LibraryDoc{
-	{Name: flaskCORSName, Version: "3.0.10", Language: "Python",
-		Title:    "Flask-CORS 3.0.10 (Python), as Debian 12 ships it: CORS(app, **options)",
-		Options:  "origins, methods, allow_headers, expose_headers, supports_credentials, max_age, send_wildcard, vary_header, always_send, automatic_options, resources, intercept_exceptions",
-		Defaults: `origins "*", methods ["GET", "HEAD", "POST", "OPTIONS", "PUT", "PATCH", "DELETE"], allow_headers "*", expose_headers none, supports_credentials false, max_age none, send_wildcard false, vary_header true, always_send true, resources "/*"`,
-		Quirks:   []string{"Defaults to origins \"*\", which echoes any origin — with supports_credentials that is any site reading with cookies. A string with * \\ ] ? $ ^ [ ( ) is a regex matched with re.match: a prefix match, so anchor it with $. Unknown options (a tutorial's headers=) are ignored with only a log warning. Preflights always get 200."}},
 	{Name: "rs-cors", Version: "v1.11.1", Language: "Go",
 		Title:    "rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
 		Options:  "AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",

@@ -12,6 +12,7 @@ import (
 
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/flaskcors"
 	"corsplay/internal/lazyre"
 )
 
@@ -1207,14 +1208,11 @@ func lintMissingVary(l *linter) {
 	if l.p.vary() || !dynamic {
 		return
 	}
-	if l.lib != nil && l.lib.imp.flask != nil {
-		fix := "Keep vary_header on and add Vary: Origin yourself in an after_request handler (response.vary.add(\"Origin\")), or write the origin as an anchored regular expression, which makes Flask-CORS send it."
-		if !l.lib.imp.flask.varyHeader {
-			fix = "Remove vary_header=False: Flask-CORS then sends Vary: Origin with several origins or a regular expression; with a single literal origin, also add it in an after_request handler (response.vary.add(\"Origin\"))."
-		}
+	if l.lib != nil && l.lib.imp.sum != nil && l.lib.imp.sum.NoVary != "" {
+		sum := l.lib.imp.sum
 		l.add(Finding{ID: "VARY-001", Severity: SeverityWarning, Title: "Missing Vary: Origin",
-			Detail: "Access-Control-Allow-Origin changes with the request's Origin (refused origins get none), but Flask-CORS adds Vary: Origin only when origins has several entries or a regular expression among them, and never with vary_header=False, so these responses carry none. A browser cache, CDN or proxy then keeps one copy per URL: the answer made for another origin, without Access-Control-Allow-Origin, can be served to " + l.s.Page + ", which is then refused; an attacker's request can plant such a copy on purpose (cache poisoning).",
-			Fix:    fix})
+			Detail: "Access-Control-Allow-Origin changes with the request's Origin (refused origins get none), but " + sum.NoVary + ", so these responses carry none. A browser cache, CDN or proxy then keeps one copy per URL: the answer made for another origin, without Access-Control-Allow-Origin, can be served to " + l.s.Page + ", which is then refused; an attacker's request can plant such a copy on purpose (cache poisoning).",
+			Fix:    sum.VaryFix})
 		return
 	}
 	l.add(Finding{ID: "VARY-001", Severity: SeverityWarning, Title: "Missing Vary: Origin",
@@ -1334,7 +1332,7 @@ func (l *linter) readsFrom(o string) (withoutCookies, withCookies bool) {
 func (l *linter) regexSemantics() string {
 	if l.lib != nil {
 		switch l.lib.name {
-		case flaskCORSName:
+		case flaskcors.Name:
 			return "Flask-CORS matches a regular expression in origins with Python's re.match, case-insensitively: anchored at the start of the Origin, not at the end."
 		case "express-cors":
 			return "cors() tests a RegExp origin with RegExp.prototype.test, which finds the pattern anywhere in the Origin."
@@ -1347,7 +1345,7 @@ func (l *linter) regexSemantics() string {
 func (l *linter) comparison() string {
 	if l.lib != nil {
 		switch l.lib.name {
-		case flaskCORSName:
+		case flaskcors.Name:
 			return "Flask-CORS compares an entry that is not a regular expression with the Origin case-insensitively but otherwise exactly"
 		case "rs-cors":
 			return "rs/cors lower-cases the entry and the Origin and compares the rest exactly"
@@ -1362,7 +1360,7 @@ func (l *linter) comparison() string {
 func (l *linter) regexLiteral(pattern, flags string) string {
 	if l.lib != nil {
 		switch l.lib.name {
-		case flaskCORSName:
+		case flaskcors.Name:
 			if strings.Contains(pattern, `"`) {
 				return "r'" + pattern + "'"
 			}
@@ -1451,8 +1449,6 @@ func readsWhat(withCookies bool) string {
 func lintLibrary(l *linter) {
 	im := l.lib.imp
 	switch {
-	case im.flask != nil:
-		lintFlaskCORS(l, im.flask)
 	case im.rs != nil:
 		lintRSCors(l, im.rs)
 	case im.express != nil:
@@ -1477,6 +1473,10 @@ func lintSummarized(l *linter, sum *server.Summary) {
 	}
 	switch l.p.AnyOrigin {
 	case AnyOriginReflect:
+		if l.lib.name == flaskcors.Name {
+			lintFlaskReflect(l)
+			break
+		}
 		l.reflectFinding(set+": "+title+" copies the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)", "credentials",
 			fmt.Sprintf("List the exact origins of your frontend in %s, such as %q: %s then answers only those.", opt, page, title),
 			fmt.Sprintf("If any site may read, have %s answer * (browsers never send cookies to a * answer); otherwise list the sites that may read in %s.", title, opt))
@@ -1528,12 +1528,9 @@ func lintSummaryFlag(l *linter, fl server.Flagged) {
 	l.add(f)
 }
 
-// ORIGIN-002 and ORIGIN-003 for Flask-CORS: origins "*" (its default)
-// without send_wildcard reflects every origin.
-func lintFlaskCORS(l *linter, o *flaskOptions) {
-	if !o.wildcard || o.sendWildcard {
-		return
-	}
+// ORIGIN-002 and ORIGIN-003 for Flask-CORS, in its words: origins "*"
+// (its default) without send_wildcard reflects every origin.
+func lintFlaskReflect(l *linter) {
 	im := l.lib.imp
 	set := "origins is " + im.anyEntry
 	if im.anyDefault {
@@ -1654,14 +1651,14 @@ func lintFlaggedEntry(l *linter, fe flaggedEntry) {
 		}
 		f.Detail += strings.Replace(consequence, " It ", " it ", 1)
 		f.Fix = "List each origin exactly (https://app.example.com), or write subdomains as https://*.example.com; for anything finer rs/cors needs an AllowOriginFunc."
-	case l.lib.name == flaskCORSName:
+	case l.lib.name == flaskcors.Name:
 		if more := l.secondStranger(fe, hit); more != "" {
 			consequence += fmt.Sprintf(" Nothing anchors its end either, so %s matches too.", more)
 		}
 		f.Title = "A glob in origins is a regular expression to Flask-CORS: " + fe.entry
 		f.Detail = fmt.Sprintf("Flask-CORS reads any origins entry containing * ? [ ] ( ) ^ $ or \\ as a regular expression, matched with re.match (case-insensitive, from the start of the Origin). %q looks like a wildcard, but in a regular expression * repeats the character before it and each . matches any character.", fe.entry)
 		switch {
-		case hit == "" && len(fe.candidates) == 0 && impFlaskInvalid(l, fe.entry):
+		case hit == "" && len(fe.candidates) == 0 && fe.invalid:
 			f.Detail += " Python's re rejects this one (a * with nothing to repeat), and Flask-CORS silently skips an invalid pattern: the entry never matches."
 		case intendedRefused && consequence != "":
 			f.Detail += fmt.Sprintf(" It does not match %s, the kind of origin it was written for, but", fe.intended)
@@ -1705,16 +1702,6 @@ func (l *linter) secondStranger(fe flaggedEntry, shown string) string {
 		}
 	}
 	return ""
-}
-
-// impFlaskInvalid: Python's re rejects the entry (Flask-CORS never matches it).
-func impFlaskInvalid(l *linter, entry string) bool {
-	for _, p := range l.lib.imp.flask.origins {
-		if p.raw == entry {
-			return p.regex && p.re == nil
-		}
-	}
-	return false
 }
 
 // impGlobRegex is the regular expression a glob means: *. any subdomain,

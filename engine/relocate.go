@@ -8,6 +8,9 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"corsplay/engine/server/flaskcors"
+	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
 // Relocate returns s moved onto other origins: its page origin becomes page
@@ -205,7 +208,7 @@ func (r relocator) libraryOptions(name string, opts map[string]json.RawMessage) 
 		}
 	}
 	flaskOrigin := func(s string) string {
-		if flaskProbablyRegex(s) {
+		if flaskfix.ProbablyRegex(s) {
 			return r.quoted.Replace(s)
 		}
 		return r.literal.Replace(s)
@@ -221,7 +224,7 @@ func (r relocator) libraryOptions(name string, opts map[string]json.RawMessage) 
 		return r.literal.Replace(s)
 	}
 	switch name {
-	case flaskCORSName:
+	case flaskcors.Name:
 		rewrite("origins", func(_ []string, s string) string { return flaskOrigin(s) })
 		// resources={pattern: {"origins": ...}}
 		rewrite("resources", func(path []string, s string) string {

@@ -453,14 +453,22 @@ func flask6Kind(c flaskCase, a flask6Answer) string {
 	return "no CORS headers"
 }
 
-// TestFlaskCORS6ExportRuns runs the program Export writes for several
-// configurations with the real Flask-CORS 6.0.2 and compares its answers
-// (status and every header line but the app's own) with the emulation's.
-func TestFlaskCORS6ExportRuns(t *testing.T) {
-	dir := flask6Dir(t)
-	lib, ok := server.Lookup("flask-cors", flask6Version)
+// TestFlaskCORSExportRuns runs the program Export writes for several
+// configurations with the real Flask-CORS, Debian's 3.0.10 and the vendored
+// 6.0.2, and compares its answers (status and every header line but the
+// app's own) with the emulation's.
+func TestFlaskCORSExportRuns(t *testing.T) {
+	for _, v := range []struct{ version, dir string }{{"3.0.10", ""}, {flask6Version, flask6Dir(t)}} {
+		t.Run(v.version, func(t *testing.T) { flaskExportRuns(t, v.version, v.dir) })
+	}
+}
+
+// flaskExportRuns is TestFlaskCORSExportRuns for one version, whose
+// Flask-CORS is dir's ("" for Debian's python3-flask-cors).
+func flaskExportRuns(t *testing.T, version, dir string) {
+	lib, ok := server.Lookup("flask-cors", version)
 	if !ok {
-		t.Fatal("flask-cors 6.0.2 is not registered")
+		t.Fatalf("flask-cors %s is not registered", version)
 	}
 	configs := []string{
 		`{}`,
@@ -496,7 +504,7 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		options := configs[i]
 		// The emulation's verdict on the configuration first.
 		c0 := flaskCase{name: fmt.Sprintf("export %d", i), options: options, method: "GET"}
-		want0, _, err := c0.emulated6(t, flask6Version)
+		want0, _, err := c0.emulated6(t, version)
 		if err != nil {
 			t.Fatalf("%s: %v", c0.name, err)
 		}
@@ -514,7 +522,7 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 		for _, q := range reqs {
 			q.options, q.name = options, c0.name+" "+q.method+" "+fmt.Sprint(q.headers)
 			real := r.send(t, q)
-			got, _, err := q.emulated6(t, flask6Version)
+			got, _, err := q.emulated6(t, version)
 			if err != nil {
 				t.Fatalf("%s: %v", q.name, err)
 			}
@@ -530,7 +538,7 @@ func TestFlaskCORS6ExportRuns(t *testing.T) {
 	t.Logf("%d answers of %d exported programs agree with the emulation", compared, len(configs))
 }
 
-// flask6Program is a program Export wrote, running with the vendored 6.0.2.
+// flask6Program is a program Export wrote, running under Debian's python3.
 type flask6Program struct {
 	code, addr string
 	out        *syncbuf.Buffer
@@ -538,7 +546,8 @@ type flask6Program struct {
 }
 
 // startFlask6Program starts code under Debian's python3 with the Flask-CORS
-// of dir, on a port of its own; the test's cleanup kills it.
+// of dir (Debian's for ""), on a port of its own; the test's cleanup kills
+// it.
 func startFlask6Program(t *testing.T, dir, code string) *flask6Program {
 	t.Helper()
 	port, err := exPickPort()

@@ -171,6 +171,13 @@ func All() []*Library {
 	return out
 }
 
+// PathSummarizer is an Emulation whose options depend on the request's
+// path (Flask-CORS's resources): SummaryAt is Summarize for the options
+// that apply to rawURL's path.
+type PathSummarizer interface {
+	SummaryAt(rawURL string) Summary
+}
+
 // Summary is a configuration in the neutral policy's words, for the lint
 // and the attacker's view, which then confirm every origin they suspect by
 // asking the emulation (Respond) rather than trusting the summary.
@@ -191,6 +198,16 @@ type Summary struct {
 	// Notes say what the summary cannot (a path the options apply to, a
 	// per-resource difference), one sentence each.
 	Notes []string
+	// The rest of the policy, when the library says it (nil or 0: not
+	// said): the names it allows and exposes, Access-Control-Max-Age as a
+	// whole number, the status of a preflight it answers.
+	Methods, RequestHeaders, ExposeHeaders []string `json:",omitempty"`
+	MaxAge                                 *int64   `json:",omitempty"`
+	PreflightStatus                        int      `json:",omitempty"`
+	// NoVary says when the library leaves Vary: Origin out of answers that
+	// echo an origin, and these options get none ("" when they do);
+	// VaryFix says how to get it. Both in the library's words.
+	NoVary, VaryFix string `json:",omitempty"`
 }
 
 // Entry is one origins entry.
@@ -199,7 +216,8 @@ type Entry struct {
 	Written string
 	// Policy is the entry in the policy's syntax: an exact origin
 	// ("https://a.example"), "scheme://*.domain", "scheme://host:*" or
-	// "re:PATTERN" (Go's syntax, with the library's own anchoring and case).
+	// "re:PATTERN" (Go's syntax, with the library's own anchoring and case);
+	// "" for a pattern the library rejects, which never matches.
 	Policy string
 	// Regex: the user wrote a regular expression (not an entry the library
 	// or the summary turned into one).

@@ -6,13 +6,12 @@
 // flask_cors/core.py and extension.py.
 //
 // One code path serves every version: what sets a version apart is data
-// (version). 6.0.2 is registered here. Debian 12's 3.0.10 (which backports
-// 6.0's path, casefold and resource-order fixes: core.py and extension.py
-// differ from 6.0.2's only in private network access) is still
-// engine/lib_flaskcors.go; moved here it is version{number: "3.0.10"},
-// registered with Default: true. Both versions' fixes are flaskfix.Fixer's
-// (package flaskfix, in the page's build with 3.0.10), and Export prints
-// the CORS(app, ...) call as the fixes do.
+// (version). Debian 12's 3.0.10 (python3-flask-cors 3.0.10-2+deb12u1,
+// which backports 6.0's path, casefold and resource-order fixes: its
+// core.py and extension.py differ from 6.0.2's only in private network
+// access) is the default; 6.0.2 is selected by "version". Both versions'
+// fixes are flaskfix.Fixer's, and Export prints the CORS(app, ...) call as
+// the fixes do.
 //
 // The emulation returns only the CORS headers (Access-Control-* and Vary),
 // in the order Flask-CORS adds them after the app's own; it leaves out
@@ -65,21 +64,33 @@ type version struct {
 }
 
 func init() {
-	v := &version{number: "6.0.2", privateNetwork: true}
-	server.Register(&server.Library{
-		Name: Name, Version: v.number, Title: "Flask-CORS", Language: "Python",
-		Call: "CORS(app, **options)", OriginsOption: "origins",
-		Options: v.options(), Quirks: v.quirks(),
-		New: func(o map[string]json.RawMessage) (server.Emulation, error) {
-			c, err := v.new(o)
-			if err != nil {
-				return nil, err // not a nil *cors in an interface
-			}
-			return c, nil
-		},
-		Export: v.export, Import: v.importText, Summarize: v.summarize,
-		Fixer: flaskfix.Fixer,
-	})
+	for _, v := range []*version{{number: "3.0.10"}, {number: "6.0.2", privateNetwork: true}} {
+		server.Register(&server.Library{
+			Name: Name, Version: v.number, Default: !v.privateNetwork, Title: "Flask-CORS", Language: "Python",
+			Call: "CORS(app, **options)", OriginsOption: "origins",
+			Options: v.options(), Quirks: v.quirks(),
+			New: func(o map[string]json.RawMessage) (server.Emulation, error) {
+				c, err := v.new(o)
+				if err != nil {
+					return nil, err // not a nil *cors in an interface
+				}
+				return c, nil
+			},
+			Export: v.export, Import: v.importText, Summarize: v.summarize,
+			Fixer: v.fixer(),
+		})
+	}
+}
+
+// fixer is flaskfix.Fixer; 3.0.10's renames no misspelled option to
+// allow_private_network, which it ignores (4.0.2 added it).
+func (v *version) fixer() *server.Fixer {
+	if v.privateNetwork {
+		return flaskfix.Fixer
+	}
+	fx := *flaskfix.Fixer
+	fx.Options = flaskfix.Names
+	return &fx
 }
 
 // Name is server.library.name.
@@ -97,6 +108,7 @@ func (v *version) known(k string) bool {
 // cors is CORS(app, **options) after init_app: the resources with their
 // options, in the order cors_after_request tries them.
 type cors struct {
+	opts      map[string]json.RawMessage // as given, for the summary
 	resources []resource
 	logged    []string
 	insts     int
@@ -141,7 +153,7 @@ func (v *version) new(opts map[string]json.RawMessage) (*cors, error) {
 	if _, ok := opts["app"]; ok { // CORS(app, app=...) is a TypeError
 		return nil, configError("CORS.__init__() got multiple values for argument 'app'")
 	}
-	c := &cors{}
+	c := &cors{opts: opts}
 	var set pattern.Set
 	var top []string
 	for k := range opts {
@@ -559,13 +571,9 @@ type pyPattern struct {
 	reNL *pattern.Regexp
 }
 
-// probablyRegex is core.probably_regex: any of * \ ] ? $ ^ [ ( ) makes a
-// string a regex ("." "+" "|" "{" do not).
-func probablyRegex(s string) bool { return strings.ContainsAny(s, `*\]?$^[()`) }
-
 // compilePattern compiles raw as try_match_pattern will use it, in set.
 func compilePattern(raw string, ignoreCase bool, set *pattern.Set) (pyPattern, error) {
-	p := pyPattern{raw: raw, regex: probablyRegex(raw)}
+	p := pyPattern{raw: raw, regex: flaskfix.ProbablyRegex(raw)}
 	if !p.regex {
 		return p, nil
 	}

@@ -132,6 +132,10 @@ func TestConfiguration(t *testing.T) {
 }
 
 func TestRegistered(t *testing.T) {
+	if l, ok := server.Lookup(Name, ""); !ok || l.Version != "3.0.10" || slices.ContainsFunc(l.Options, func(o server.Option) bool { return o.Name == "allow_private_network" }) ||
+		slices.Contains(l.Fixer.Options, "allow_private_network") {
+		t.Errorf("flask-cors's default: %+v; want 3.0.10, without allow_private_network", l)
+	}
 	l, ok := server.Lookup(Name, "6.0.2")
 	if !ok || l.Default {
 		t.Fatalf("flask-cors 6.0.2: registered %v, default %v; want registered, not the default", ok, ok && l.Default)
@@ -151,12 +155,18 @@ func TestRegistered(t *testing.T) {
 
 func TestSummarize(t *testing.T) {
 	s := v602.summarize(opts(t, `{"origins": ["https://A.example", "^https://.*\\.b\\.example$", "(bad"], "supports_credentials": 1, "resources": {"/api/.*": {}, "/x": {}}}`))
-	want := []server.Entry{{Written: "https://A.example", Policy: "https://a.example"}, {Written: `^https://.*\.b\.example$`, Regex: true}}
-	if len(s.Origins) != 2 || s.Origins[0] != want[0] || !s.Origins[1].Regex || !strings.HasPrefix(s.Origins[1].Policy, `re:(?i)\A(?:`) {
+	want := []server.Entry{{Written: "https://A.example", Policy: "https://a.example"},
+		{Written: `^https://.*\.b\.example$`, Policy: `re:(?i)^(?:^https://.*\.b\.example$)`, Regex: true},
+		{Written: "(bad", Regex: true}} // re rejects it: no policy entry
+	if !reflect.DeepEqual(s.Origins, want) {
 		t.Errorf("origins %+v, want %+v", s.Origins, want)
 	}
-	if !s.Credentials || s.AnyOrigin != "" || len(s.Notes) != 3 {
+	// The literal path /x first, the invalid entry, the method substring.
+	if !s.Credentials || s.AnyOrigin != "" || len(s.Notes) != 4 || !strings.Contains(s.Notes[1], `the policy uses the options of "/x"`) {
 		t.Errorf("summary %+v", s)
+	}
+	if !reflect.DeepEqual(s.RequestHeaders, []string{"*"}) || s.PreflightStatus != 200 || len(s.Methods) != 7 || s.NoVary != "" {
+		t.Errorf("summary %+v: want every header echoed, Flask's 200, ALL_METHODS and Vary: Origin", s)
 	}
 	s = v602.summarize(opts(t, `{"supports_credentials": true}`))
 	if s.AnyOrigin != "reflect" || s.AnyEntry != "" || !s.Credentials || len(s.Origins) != 0 {
@@ -164,6 +174,34 @@ func TestSummarize(t *testing.T) {
 	}
 	if s = v602.summarize(opts(t, `{"origins": ".*", "send_wildcard": true}`)); s.AnyOrigin != "wildcard" || s.AnyEntry != `".*"` {
 		t.Errorf(".* summary %+v", s)
+	}
+	// One literal origin gets no Vary: Origin; "*" in methods is no
+	// wildcard; a regex in allow_headers is left out; "*" in allow_headers
+	// does not cover Authorization without credentials.
+	s = v602.summarize(opts(t, `{"origins": "https://a.example", "methods": ["get", "*"], "allow_headers": ["X-Token", "X-.*"], "expose_headers": "X-Total, bad name", "max_age": 600}`))
+	if s.NoVary == "" || !strings.HasPrefix(s.VaryFix, "Keep vary_header on") || !reflect.DeepEqual(s.Methods, []string{"GET"}) ||
+		!reflect.DeepEqual(s.RequestHeaders, []string{"X-Token"}) || !reflect.DeepEqual(s.ExposeHeaders, []string{"X-Total"}) || s.MaxAge == nil || *s.MaxAge != 600 {
+		t.Errorf("summary %+v", s)
+	}
+	for _, n := range []string{`methods "*" is no wildcard`, "a HEAD or POST request with a custom header", `allow_headers "X-.*"`, `expose_headers: "bad name"`} {
+		if !slices.ContainsFunc(s.Notes, func(x string) bool { return strings.Contains(x, n) }) {
+			t.Errorf("no note says %q: %q", n, s.Notes)
+		}
+	}
+	// With the request's URL, the resource cors_after_request picks.
+	c, err := v602.new(opts(t, `{"origins": "https://a.example", "resources": {"/api/.*": {"origins": "https://b.example"}, "/x": {}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s = c.SummaryAt("https://api.example.com/api/1"); len(s.Origins) != 1 || s.Origins[0].Written != "https://b.example" || len(s.Notes) != 1 {
+		t.Errorf("/api/1: %+v, want b.example's options and only the method note", s)
+	}
+	if s = c.SummaryAt("https://api.example.com/y"); len(s.Origins) != 0 || s.PreflightStatus != 0 || len(s.Notes) != 1 || !strings.HasPrefix(s.Notes[0], "No resources pattern matches the path /y") {
+		t.Errorf("/y: %+v, want nothing allowed", s)
+	}
+	s = v602.summarize(opts(t, `{"origins": ["https://a.example", "https://b.example"], "vary_header": false, "max_age": "1.5"}`))
+	if !strings.HasPrefix(s.VaryFix, "Remove vary_header=False") || s.MaxAge != nil || !reflect.DeepEqual(s.RequestHeaders, []string{"*", "Authorization"}) {
+		t.Errorf("summary %+v", s)
 	}
 }
 

@@ -2,6 +2,7 @@ package flaskcors
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -71,36 +72,68 @@ func (v *version) quirks() []string {
 	return quirkDocs[:len(quirkDocs)-1]
 }
 
-// summarize reads the first resource's origins in the policy's words.
+// summarize reads the first resource's options in the policy's words; the
+// notes say what a policy cannot.
 func (v *version) summarize(opts map[string]json.RawMessage) server.Summary {
-	var s server.Summary
 	c, err := v.new(opts)
 	if err != nil {
-		return s
+		return server.Summary{}
+	}
+	return c.summary("")
+}
+
+// SummaryAt summarizes the options of the resource cors_after_request
+// picks for rawURL's path.
+func (c *cors) SummaryAt(rawURL string) server.Summary { return c.summary(rawURL) }
+
+// summary reads the resource rawURL's path picks (the first one for "") in
+// the policy's words; the notes say what a policy cannot.
+func (c *cors) summary(rawURL string) server.Summary {
+	var s server.Summary
+	note := func(format string, args ...any) {
+		if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
+			s.Notes = append(s.Notes, n)
+		}
 	}
 	if len(c.resources) == 0 {
-		s.Notes = append(s.Notes, "resources lists no path: Flask-CORS adds CORS headers nowhere.")
+		note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
 		return s
 	}
 	r := c.resources[0]
-	if !r.path.match("/", false, nil) || !r.path.match("/api/v1/items/42", false, nil) {
-		s.Notes = append(s.Notes, "These options apply only to paths matching "+strconv.Quote(r.path.raw)+"; other paths get no CORS headers.")
+	if rawURL != "" {
+		path := unquote(requestPath(rawURL))
+		i := slices.IndexFunc(c.resources, func(r resource) bool { return r.path.match(path, false, nil) })
+		if i < 0 {
+			note("No resources pattern matches the path %s: Flask-CORS adds no CORS header there, so the policy allows nothing.", path)
+			return s
+		}
+		r = c.resources[i]
 	}
-	if len(c.resources) > 1 {
-		s.Notes = append(s.Notes, "resources has "+strconv.Itoa(len(c.resources))+" path patterns: this is the first Flask-CORS tries, "+strconv.Quote(r.path.raw)+"; paths matching the others get their own options.")
+	for _, path := range []string{"/", "/items", "/api/v1/items/42", "/a.b/c-d"} {
+		if rawURL == "" && !r.path.match(path, false, nil) {
+			note("Flask-CORS applies these options only to paths matching %q and adds no CORS header elsewhere; the policy applies them to every path.", r.path.raw)
+			break
+		}
+	}
+	if rawURL == "" && len(c.resources) > 1 {
+		var others []string
+		for _, o := range c.resources[1:] {
+			others = append(others, strconv.Quote(o.path.raw))
+		}
+		note("resources has %d path patterns: the policy uses the options of %q, the first Flask-CORS tries; paths matching %s get their own options, which one policy cannot tell apart.", len(c.resources), r.path.raw, strings.Join(others, ", "))
 	}
 	o := r.o
 	s.Credentials = o.credentials
+	s.PreflightStatus = 200 // Flask answers OPTIONS itself
 	if o.wildcard {
 		s.AnyOrigin = "reflect"
 		if o.sendWildcard {
 			s.AnyOrigin = "wildcard"
 		}
-		var list []string
-		if raw, ok := opts["origins"]; ok {
-			list, _, _, _ = stringList(raw, "", "")
+		if raw, ok := c.opts["origins"]; ok {
+			list, _, _, _ := stringList(raw, "", "")
 			s.AnyEntry = `"*"`
-			if !slices.Contains(list, "*") {
+			if slices.Contains(list, ".*") && !slices.Contains(list, "*") {
 				s.AnyEntry = `".*"`
 			}
 		}
@@ -108,16 +141,170 @@ func (v *version) summarize(opts map[string]json.RawMessage) server.Summary {
 	for _, p := range o.origins {
 		switch {
 		case p.raw == ".*":
-		case !p.regex && strings.HasPrefix(p.raw, "re:"):
-			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: `re:(?i)\A` + regexp.QuoteMeta(p.raw) + `\z`})
 		case !p.regex:
-			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: strings.ToLower(p.raw)})
+			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: exactEntry(asciiLower(p.raw))})
 		case p.re == nil:
-			s.Notes = append(s.Notes, "The origins entry "+strconv.Quote(p.raw)+" is not a valid Python regular expression: Flask-CORS swallows the error and it never matches.")
+			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Regex: true})
+			note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", p.raw)
 		default:
-			g, _ := pattern.TranslatePython(p.raw, "$")
-			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: `re:(?i)\A(?:` + g + ")", Regex: true})
+			g, _ := pattern.TranslatePython(p.raw, "$") // compiled by new
+			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: "re:(?i)^(?:" + readableGo(g) + ")", Regex: true})
+		}
+	}
+	// Vary: Origin only with several origins or a regex among them.
+	if !o.wildcard && (!o.vary || len(o.origins) < 2 && !slices.ContainsFunc(o.origins, func(p pyPattern) bool { return p.regex })) {
+		s.NoVary = "Flask-CORS adds Vary: Origin only when origins has several entries or a regular expression among them, and never with vary_header=False"
+		s.VaryFix = "Keep vary_header on and add Vary: Origin yourself in an after_request handler (response.vary.add(\"Origin\")), or write the origin as an anchored regular expression, which makes Flask-CORS send it."
+		if !o.vary {
+			s.VaryFix = "Remove vary_header=False: Flask-CORS then sends Vary: Origin with several origins or a regular expression; with a single literal origin, also add it in an after_request handler (response.vary.add(\"Origin\"))."
+		}
+	}
+
+	methods := splitList(o.methods)
+	if slices.Contains(methods, "*") {
+		note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
+		methods = slices.DeleteFunc(methods, func(m string) bool { return m == "*" })
+	}
+	s.Methods = tokens(note, "methods", methods, "Access-Control-Allow-Methods")
+	note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
+	var unlisted []string
+	for _, m := range []string{"GET", "HEAD", "POST"} {
+		if !strings.Contains(o.methods, m) {
+			unlisted = append(unlisted, m)
+		}
+	}
+	if len(unlisted) > 0 {
+		or := unlisted[len(unlisted)-1]
+		if len(unlisted) > 1 {
+			or = strings.Join(unlisted[:len(unlisted)-1], ", ") + " or " + or
+		}
+		note("Flask-CORS allows request headers only for a method in methods, even GET, HEAD and POST, which need no permission themselves: a %s request with a custom header fails its preflight here, while the policy allows it.", or)
+	}
+
+	var names, regexes []string
+	star := false
+	for _, h := range o.allowHeaders {
+		switch {
+		case h.raw == ".*":
+			star = true
+		case h.regex:
+			regexes = append(regexes, strconv.Quote(h.raw))
+		default:
+			names = append(names, h.raw)
+		}
+	}
+	switch {
+	case star && o.credentials: // echoes what is asked
+		s.RequestHeaders = []string{"*"}
+	case star: // "*" without credentials does not cover Authorization
+		s.RequestHeaders = []string{"*", "Authorization"}
+	default:
+		s.RequestHeaders = tokens(note, "allow_headers", names, "")
+		if len(regexes) > 0 {
+			note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(regexes, ", "))
+		}
+	}
+	expose := splitList(o.expose)
+	if slices.Contains(expose, "*") && o.credentials {
+		note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
+	}
+	s.ExposeHeaders = tokens(note, "expose_headers", expose, "")
+	if o.maxAge != "" {
+		if n, err := strconv.ParseInt(o.maxAge, 10, 64); err == nil {
+			s.MaxAge = &n
+		} else {
+			note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
 		}
 	}
 	return s
+}
+
+// splitList splits a comma-separated header value into trimmed elements.
+func splitList(s string) []string {
+	var out []string
+	for e := range strings.SplitSeq(s, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// tokens keeps the names a policy list holds (RFC 9110 tokens, once each,
+// at most maxPolicyEntries); a list the library sends as is in header is
+// unparsable with a non-token.
+func tokens(note func(string, ...any), option string, list []string, header string) []string {
+	var out []string
+	for _, v := range list {
+		switch {
+		case v == "":
+		case !isToken(v) && header != "":
+			note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
+		case !isToken(v):
+			note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
+		case !slices.Contains(out, v) && len(out) < maxPolicyEntries:
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// maxPolicyEntries is engine.MaxPolicyEntries.
+const maxPolicyEntries = 100
+
+// isToken: s holds only RFC 9110 token characters (tokens skips "").
+func isToken(s string) bool {
+	return strings.Trim(s, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
+}
+
+// exactEntry is the policy entry that matches s exactly: s itself, unless
+// the policy would read it as a pattern (a literal holds no "*").
+func exactEntry(s string) string {
+	if strings.HasPrefix(s, "re:") {
+		return "re:^" + regexp.QuoteMeta(s) + "$"
+	}
+	return s
+}
+
+// asciiLower lower-cases an ASCII origin (browsers send lower case and
+// casefold compares); one with other characters stays as written.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return s
+		}
+	}
+	return strings.ToLower(s)
+}
+
+// readableGo writes the translator's \x{..} literals of printable ASCII as
+// plain or backslash-escaped characters: the same pattern, easier to read.
+func readableGo(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 >= len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		if s[i+1] == 'x' && i+2 < len(s) && s[i+2] == '{' {
+			if end := strings.IndexByte(s[i+3:], '}'); end >= 0 {
+				if v, err := strconv.ParseUint(s[i+3:i+3+end], 16, 32); err == nil && v >= 0x20 && v < 0x7f {
+					c := byte(v)
+					if !isAlphaNum(c) && !strings.ContainsRune("/:,;'\"<>=@#%&~!_` ", rune(c)) {
+						b.WriteByte('\\')
+					}
+					b.WriteByte(c)
+					i += 3 + end
+					continue
+				}
+			}
+		}
+		b.WriteString(s[i : i+2])
+		i++
+	}
+	return b.String()
+}
+
+func isAlphaNum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }

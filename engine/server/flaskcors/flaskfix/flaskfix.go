@@ -1,7 +1,7 @@
 // Package flaskfix is Flask-CORS's part of the fixes (a server.Fixer over
 // CORS(app, …)'s keyword arguments), shared by every version corsplay
-// emulates: 3.0.10 (engine/lib_flaskcors.go) and 6.0.2
-// (engine/server/flaskcors), which read these options alike. It also holds
+// emulates (engine/server/flaskcors: 3.0.10 and 6.0.2), which read these
+// options alike. It also holds
 // what both emulations and the engine's Flask programs share: the option
 // names, Python truthiness, and the printing of Python literals and of the
 // CORS(app, …) call. It is in the page's WebAssembly build: keep it small.
@@ -20,6 +20,10 @@ import (
 	"corsplay/engine/server"
 )
 
+// ProbablyRegex is core.probably_regex: any of * \ ] ? $ ^ [ ( ) makes a
+// string a regular expression ("." "+" "|" "{" do not).
+func ProbablyRegex(s string) bool { return strings.ContainsAny(s, `*\]?$^[()`) }
+
 // Names are the keys of core.DEFAULT_OPTIONS before 4.0.2: any other key is
 // unknown (serialize_options logs it and goes on).
 var Names = []string{"origins", "methods", "allow_headers", "expose_headers",
@@ -27,8 +31,7 @@ var Names = []string{"origins", "methods", "allow_headers", "expose_headers",
 	"resources", "intercept_exceptions", "always_send"}
 
 // Fixer edits CORS(app, …)'s keyword arguments. Its Options add 4.0.2's
-// allow_private_network, last: a version without it uses Names (3.0.10:
-// engine/libfix_flaskcors.go).
+// allow_private_network, last: a version without it uses Names (3.0.10).
 var Fixer = &server.Fixer{
 	Language: "python",
 	Options:  append(slices.Clip(Names), "allow_private_network"),

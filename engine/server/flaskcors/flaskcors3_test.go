@@ -1,13 +1,18 @@
-package engine
+package flaskcors
 
 import (
-	"encoding/json"
 	"errors"
 	"slices"
 	"sort"
-	"strings"
 	"testing"
+
+	"corsplay/engine/message"
+	"corsplay/engine/server"
 )
+
+// Flask-CORS 3.0.10, the default version: its quirks as the real library
+// answers them (libtest/flaskcors_test.go checks the same against Debian
+// 12's python3-flask-cors).
 
 // flaskCORSCase is one quirk of Flask-CORS 3.0.10 (Debian 12), as the real
 // library answers it (libtest/flaskcors_test.go checks the same quirks
@@ -20,8 +25,8 @@ type flaskCORSCase struct {
 	headers []string // "Name: value"
 	status  int
 	want    []string // CORS headers, "Name: value", any order
-	config  string   // the *ConfigError message, when the library refuses
-	field   string   // the *FieldError field, when corsplay refuses
+	config  string   // the *server.ConfigError message, when the library refuses
+	field   string   // the *server.OptionError path, when corsplay refuses
 	warn    []string // what the library logs
 }
 
@@ -226,13 +231,13 @@ var flaskCORSCases = []flaskCORSCase{
 	{name: "app keyword", options: `{"app": 1}`, config: "CORS.__init__() got multiple values for argument 'app'"},
 
 	// What corsplay refuses rather than guess.
-	{name: "lookahead refused", options: `{"origins": ["https://(?!evil).*"]}`, field: "server.library.options.origins[0]"},
-	{name: "backreference refused", options: `{"allow_headers": ["(x)-\\1"]}`, field: "server.library.options.allow_headers[0]"},
-	{name: "origins null refused", options: `{"origins": null}`, field: "server.library.options.origins"},
-	{name: "non-ASCII expose_headers refused", options: `{"expose_headers": "X-\u00e9"}`, field: "server.library.options.expose_headers"},
+	{name: "lookahead refused", options: `{"origins": ["https://(?!evil).*"]}`, field: "origins[0]"},
+	{name: "backreference refused", options: `{"allow_headers": ["(x)-\\1"]}`, field: "allow_headers[0]"},
+	{name: "origins null refused", options: `{"origins": null}`, field: "origins"},
+	{name: "non-ASCII expose_headers refused", options: `{"expose_headers": "X-\u00e9"}`, field: "expose_headers"},
 }
 
-func flaskHeaderLines(hs Headers) []string {
+func headerLines(hs message.Headers) []string {
 	var out []string
 	for _, h := range hs {
 		out = append(out, h.Name+": "+h.Value)
@@ -241,25 +246,20 @@ func flaskHeaderLines(hs Headers) []string {
 	return out
 }
 
-func TestFlaskCORS(t *testing.T) {
+func TestFlaskCORS3(t *testing.T) {
+	v3, ok := server.Lookup(Name, "")
+	if !ok || v3.Version != "3.0.10" {
+		t.Fatalf("the default flask-cors is %+v, want 3.0.10", v3)
+	}
 	for _, tt := range flaskCORSCases {
 		t.Run(tt.name, func(t *testing.T) {
-			var opts map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(tt.options), &opts); err != nil {
-				t.Fatal(err)
+			path := "/r"
+			if tt.url != "" {
+				path = tt.url[len("https://api.example.com"):]
 			}
-			srv := Server{Library: &Library{Name: "flask-cors", Options: opts}}
-			req := HTTPRequest{Method: tt.method, URL: tt.url, meter: testMeter()}
-			if req.URL == "" {
-				req.URL = "https://api.example.com/r"
-			}
-			for _, h := range tt.headers {
-				name, value, _ := strings.Cut(h, ": ")
-				req.Headers = append(req.Headers, Header{Name: name, Value: value})
-			}
-			respond, warnings, err := srv.responder()
-			var ce *ConfigError
-			var fe *FieldError
+			em, err := v3.New(opts(t, tt.options))
+			var ce *server.ConfigError
+			var oe *server.OptionError
 			switch {
 			case tt.config != "":
 				if !errors.As(err, &ce) || ce.Message != tt.config {
@@ -267,31 +267,31 @@ func TestFlaskCORS(t *testing.T) {
 				}
 				return
 			case tt.field != "":
-				if !errors.As(err, &fe) || fe.Field != tt.field {
-					t.Fatalf("error %v, want a FieldError on %s", err, tt.field)
+				if !errors.As(err, &oe) || oe.Path != tt.field {
+					t.Fatalf("error %v, want an OptionError on %s", err, tt.field)
 				}
 				return
 			case err != nil:
 				t.Fatal(err)
 			}
-			resp := respond(req)
+			resp := em.Respond(req(tt.method, path, tt.headers...))
 			want := slices.Clone(tt.want)
 			sort.Strings(want)
-			if got := flaskHeaderLines(resp.Headers); resp.Status != tt.status || !slices.Equal(got, want) {
+			if got := headerLines(resp.Headers); resp.Status != tt.status || !slices.Equal(got, want) {
 				t.Errorf("got %d %q\nwant %d %q", resp.Status, got, tt.status, want)
 			}
-			if !slices.Equal(warnings, tt.warn) {
-				t.Errorf("warnings %q, want %q", warnings, tt.warn)
+			if w := em.Warnings(); !slices.Equal(w, tt.warn) {
+				t.Errorf("warnings %q, want %q", w, tt.warn)
 			}
 		})
 	}
 }
 
-func TestFlaskCORSFloatRepr(t *testing.T) {
+func TestFloatRepr(t *testing.T) {
 	for f, want := range map[float64]string{1.5: "1.5", 86400: "86400.0", 1e16: "1e+16", 1e15: "1000000000000000.0",
 		0.0001: "0.0001", 0.00001: "1e-05", -2.5e-7: "-2.5e-07", 123456.789: "123456.789"} {
-		if got := pyFloatRepr(f); got != want {
-			t.Errorf("pyFloatRepr(%v) = %q, want %q", f, got, want)
+		if got := floatRepr(f); got != want {
+			t.Errorf("floatRepr(%v) = %q, want %q", f, got, want)
 		}
 	}
 }
