@@ -421,3 +421,24 @@ func TestCheckChallenge(t *testing.T) {
 		})
 	}
 }
+
+// TestProgramRoute: `corsplay program` writes the app's route at the path
+// of the scenario's request URL, and refuses one the framework's router
+// reads as a pattern, naming request.url.
+func TestProgramRoute(t *testing.T) {
+	scenario := func(url string) string {
+		return `{"v":1,"page":"https://app.example.com","request":{"url":"` + url + `","method":"PUT"},
+			"server":{"library":{"name":"starlette","options":{"allow_origins":["https://app.example.com"]}}}}`
+	}
+	var out, errs bytes.Buffer
+	if code := run([]string{"program", "-"}, strings.NewReader(scenario("https://api.example.com/api/v1/items?x=1")), &out, &errs); code != 0 ||
+		!strings.Contains(out.String(), `routes=[Route("/api/v1/items", ok,`) {
+		t.Errorf("exit %d, stderr %q, program:\n%s", code, errs.String(), out.String())
+	}
+	out.Reset()
+	errs.Reset()
+	if code := run([]string{"program", "-"}, strings.NewReader(scenario("https://api.example.com/items/%7Bid%7D")), &out, &errs); code != 2 ||
+		!strings.Contains(errs.String(), `request.url: the path "/items/{id}" holds "{"`) || out.Len() > 0 {
+		t.Errorf("a route read as a pattern: exit %d, stderr %q, stdout %q", code, errs.String(), out.String())
+	}
+}

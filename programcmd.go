@@ -45,7 +45,7 @@ func program(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "program: %s: server: the server is not a library: corsplay writes programs for library servers\n", label)
 		return 2
 	}
-	code, err := s.Server.Library.Program()
+	code, err := s.Server.Library.Program(engine.RoutePath(s.Request.URL))
 	if err == nil && code == "" {
 		err = fmt.Errorf("corsplay writes no program for %s yet", s.Server.Library.Name)
 	}

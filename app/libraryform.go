@@ -15,6 +15,7 @@ import (
 type LibraryForm struct {
 	app.Compo
 	Library engine.Library
+	Route   string       // the request URL's path: the program's app serves it
 	Bad     fieldProblem // the field that is not what it must be, if any
 
 	options typedText
@@ -23,8 +24,8 @@ type LibraryForm struct {
 	config        string // the library's own configuration text, as pasted
 	configProblem string // why it could not be read
 
-	// program is the runnable program for the options programOf names
-	// (name, version and options): written again only when they change,
+	// program is the runnable program for what programOf names (name,
+	// version, route and options): written again only when they change,
 	// not on every render.
 	program, programOf string
 }
@@ -91,8 +92,8 @@ func (f *LibraryForm) Render() app.UI {
 // block, an options object…) into the options, and shows the server as a
 // runnable program in the library's language.
 func (f *LibraryForm) configText() app.UI {
-	if of := f.Library.Name + "@" + f.Library.Version + " " + optionsText(f.Library.Options); of != f.programOf {
-		f.program, _ = f.Library.Program()
+	if of := f.Library.Name + "@" + f.Library.Version + " " + f.Route + " " + optionsText(f.Library.Options); of != f.programOf {
+		f.program, _ = f.Library.Program(f.Route)
 		f.programOf = of
 	}
 	program := f.program

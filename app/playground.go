@@ -340,7 +340,7 @@ func (p *Playground) setup(v shown) app.UI {
 		app.Div().Class("setup-grid").Body(
 			&RequestPanel{Page: v.scenario.Page, Request: v.scenario.Request, Profile: browserOf(v.scenario),
 				LockPage: p.locked(engine.PartPage), LockRequest: p.locked(engine.PartRequest)},
-			&ServerPanel{Server: v.scenario.Server, Page: v.scenario.Page, Locked: p.locked(engine.PartServer), Elsewhere: v.scenario.Elsewhere},
+			&ServerPanel{Server: v.scenario.Server, Page: v.scenario.Page, Route: engine.RoutePath(v.scenario.Request.URL), Locked: p.locked(engine.PartServer), Elsewhere: v.scenario.Elsewhere},
 		),
 	)
 }

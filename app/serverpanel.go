@@ -19,7 +19,8 @@ type ServerPanel struct {
 	app.Compo
 	Server engine.Server
 	Page   string
-	Locked bool // the challenge on screen locks the server
+	Route  string // the request URL's path: the route of the library's app
+	Locked bool   // the challenge on screen locks the server
 	// Elsewhere are the other servers a redirect reaches, shown as they
 	// are: only a link or a lesson sets them.
 	Elsewhere []engine.Elsewhere
@@ -133,7 +134,7 @@ func (p *ServerPanel) form(kind string, bad fieldProblem) app.UI {
 			&ExportView{Policy: *p.Server.Policy},
 		)
 	case "library":
-		return &LibraryForm{Library: *p.Server.Library, Bad: bad}
+		return &LibraryForm{Library: *p.Server.Library, Route: p.Route, Bad: bad}
 	}
 	raw := engine.RawServer{}
 	if p.Server.Raw != nil {

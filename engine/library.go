@@ -25,6 +25,11 @@ type Library struct {
 	// ("6.0.2" for Flask-CORS 6); absent: the default.
 	Version string                     `json:"version,omitempty"`
 	Options map[string]json.RawMessage `json:"options,omitempty"`
+	// Route pins the path of the one route of the app behind a library of
+	// engine/server's registry, as message.Request.Route says it ("/r":
+	// libtest's harnesses, which also send its variants); "": the app
+	// serves the path of each request it answers.
+	Route string `json:"-"`
 }
 
 // ConfigError is a configuration the library refuses at start-up, in the
@@ -91,7 +96,7 @@ func (l Library) emulation() (emulation, error) {
 	if err != nil {
 		return nil, err
 	}
-	return registeredEmulation{em}, nil
+	return registeredEmulation{em, l.Route}, nil
 }
 
 // known reports a library name or version corsplay does not emulate.
@@ -110,12 +115,42 @@ func (l Library) known() error {
 	return nil
 }
 
-// registeredEmulation answers with a library of engine/server's registry.
-type registeredEmulation struct{ server.Emulation }
+// registeredEmulation answers with a library of engine/server's registry,
+// its app's route pinned to route unless "".
+type registeredEmulation struct {
+	server.Emulation
+	route string
+}
 
+// respond answers req with the app's route at req's own path (unless
+// pinned): a user's app has a route at the URL they fetch, and at every URL
+// a redirect sends the browser to.
 func (r registeredEmulation) respond(req HTTPRequest) Response {
-	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Cookies: req.cookies, Meter: req.meter})
+	route := r.route
+	if route == "" {
+		route = RoutePath(req.URL)
+	}
+	out := r.Respond(message.Request{Method: req.Method, URL: req.URL, Headers: req.Headers, Route: route, Cookies: req.cookies, Meter: req.meter})
 	return Response{Status: out.Status, Headers: out.Headers}
+}
+
+// RoutePath is the path of an absolute URL as sent, without the query ("/"
+// when the URL has none): the route of the app that answers it.
+func RoutePath(u string) string {
+	if _, rest, ok := strings.Cut(u, "://"); ok {
+		i := strings.IndexAny(rest, "/?#")
+		if i < 0 || rest[i] != '/' {
+			return "/"
+		}
+		u = rest[i:]
+	}
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i]
+	}
+	if u == "" {
+		return "/"
+	}
+	return u
 }
 
 func (r registeredEmulation) warnings() []string { return r.Warnings() }

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -94,10 +95,12 @@ func registeredDoc(l *server.Library) LibraryDoc {
 	return d
 }
 
-// Program is a runnable program in the library's language that serves /r
-// with l's options (what libtest runs to prove it); "" when corsplay
-// writes none for this library.
-func (l Library) Program() (string, error) {
+// Program is a runnable program in the library's language whose app
+// serves route (the scenario's request path; "" is libtest's "/r") with l's
+// options (what libtest runs to prove it); "" when corsplay writes none for
+// this library. A route the framework's router reads as a pattern is a
+// *FieldError of request.url.
+func (l Library) Program(route string) (string, error) {
 	r := l.registered()
 	if r == nil || r.Export == nil {
 		return "", nil
@@ -105,7 +108,12 @@ func (l Library) Program() (string, error) {
 	if err := l.validate(); err != nil {
 		return "", err
 	}
-	return r.Export(l.Options)
+	prog, err := r.Export(l.Options, route)
+	var re *server.RouteError
+	if errors.As(err, &re) {
+		return "", &FieldError{"request.url", re.Problem}
+	}
+	return prog, err
 }
 
 // ReadsConfig reports whether ImportConfig reads this library's own

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,8 +112,12 @@ var listFixer = &server.Fixer{
 func init() {
 	server.Register(&server.Library{Name: "test-list-cors", Version: "2", Default: true, Title: "list-cors", Language: "Python",
 		OriginsOption: "origins", New: newListCORS(true), Summarize: listSummary, Fixer: listFixer,
-		Export: func(opts map[string]json.RawMessage) (string, error) {
-			return "serve(listcors(origins=" + string(opts["origins"]) + "))\n", nil
+		Export: func(opts map[string]json.RawMessage, route string) (string, error) {
+			route, err := server.CheckRoute(route, ":", "list-cors")
+			if err != nil {
+				return "", err
+			}
+			return "serve(listcors(origins=" + string(opts["origins"]) + "), route=" + strconv.Quote(route) + ")\n", nil
 		},
 		Import: func(text string) (map[string]json.RawMessage, error) {
 			list, ok := strings.CutPrefix(text, "origins=")
@@ -266,8 +271,12 @@ func TestRegisteredLibraryConfigText(t *testing.T) {
 	if err != nil || string(got.Options["origins"]) != `["https://a.example","https://b.example"]` || got.Name != l.Name {
 		t.Errorf("ImportConfig = %+v, %v", got, err)
 	}
-	if prog, err := got.Program(); err != nil || prog != `serve(listcors(origins=["https://a.example","https://b.example"]))`+"\n" {
+	if prog, err := got.Program("/items"); err != nil || prog != `serve(listcors(origins=["https://a.example","https://b.example"]), route="/items")`+"\n" {
 		t.Errorf("Program = %q, %v", prog, err)
+	}
+	var fe *engine.FieldError
+	if _, err := got.Program("/items/:id"); !errors.As(err, &fe) || fe.Field != "request.url" || !strings.Contains(fe.Problem, `"/items/:id" holds ":"`) {
+		t.Errorf("Program of a route read as a pattern: %v", err)
 	}
 	if _, err := l.ImportConfig("allow all"); err == nil || err.Error() != "config: line 1: want origins=..." {
 		t.Errorf("ImportConfig of other text: %v", err)
@@ -281,7 +290,7 @@ func TestRegisteredLibraryConfigText(t *testing.T) {
 	if _, err := (engine.Library{Name: "rs-cors"}).ImportConfig("cors.Options{}"); err == nil {
 		t.Error("ImportConfig for a library without Import: no error")
 	}
-	if prog, err := (engine.Library{Name: "rs-cors"}).Program(); prog != "" || err != nil {
+	if prog, err := (engine.Library{Name: "rs-cors"}).Program("/r"); prog != "" || err != nil {
 		t.Errorf("Program of a library without Export = %q, %v", prog, err)
 	}
 }

@@ -427,7 +427,7 @@ func cgExportRuns(t *testing.T, library string, configs []string, reqs []engine.
 	}
 	for _, text := range configs {
 		opts := cgOptions(t, text)
-		code, err := lib.Export(opts)
+		code, err := lib.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}

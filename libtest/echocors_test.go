@@ -170,7 +170,7 @@ func TestEchoCorsDifferential(t *testing.T) {
 		}
 		real := s.ask(t, h, c.req)
 		stats.add(c.req, real)
-		got, err := engine.Server{Library: &engine.Library{Name: "echo-cors", Options: egJSON(t, c.options)}}.Respond(c.req)
+		got, err := engine.Server{Library: &engine.Library{Name: "echo-cors", Options: egJSON(t, c.options), Route: "/r"}}.Respond(c.req)
 		if err != nil {
 			t.Errorf("%s: options %s: engine: %v", c.name, c.options, err)
 			continue
@@ -231,7 +231,7 @@ func TestEchoCorsExportRuns(t *testing.T) {
 	}
 	var codes []string
 	for _, text := range texts {
-		code, err := lib.Export(egJSON(t, text))
+		code, err := lib.Export(egJSON(t, text), "/r")
 		if err != nil {
 			t.Fatalf("%s: Export: %v", text, err)
 		}
@@ -246,7 +246,7 @@ func TestEchoCorsExportRuns(t *testing.T) {
 		}
 		for _, req := range reqs {
 			real := egAsk(t, addr, req)
-			got, err := engine.Server{Library: &engine.Library{Name: "echo-cors", Options: opts}}.Respond(req)
+			got, err := engine.Server{Library: &engine.Library{Name: "echo-cors", Options: opts, Route: "/r"}}.Respond(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -262,7 +262,7 @@ func TestEchoCorsExportRuns(t *testing.T) {
 			t.Errorf("Import(Export(%s)): %v", text, err)
 			continue
 		}
-		a, _ := lib.Export(back)
+		a, _ := lib.Export(back, "/r")
 		if a != code {
 			t.Errorf("Export(Import(Export(%s))) differs:\n%s\nvs\n%s", text, a, code)
 		}

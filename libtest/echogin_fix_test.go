@@ -162,7 +162,7 @@ func egFixes(t *testing.T, lib, version, pkg string, real func(options string) (
 			}
 		}
 		// The fixed configuration as printed, in Export's program.
-		code, err := library.Export(fixed.Server.Library.Options)
+		code, err := library.Export(fixed.Server.Library.Options, "/r")
 		if err != nil || !strings.Contains(code, "\n\t"+strings.ReplaceAll(fix.Code.After, "\n", "\n\t")+"\n") {
 			t.Errorf("%s: the exported program (%v) does not hold the fix's code\n%s\n%s", c.Name, err, fix.Code.After, code)
 			continue

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"corsplay/engine"
+	"corsplay/engine/server"
 )
 
 // The Go stacks of echo-cors and gin-cors, run for real in this process
@@ -368,4 +369,52 @@ func egRun(t *testing.T, bin string, i int) (addr string, exited string) {
 	}
 	t.Fatalf("%s did not listen on %s within 10 s:\n%s", bin, addr, out.String())
 	return "", ""
+}
+
+// TestEchoGinExportRoute builds and runs the programs Export writes for
+// the route of a scenario's request path, with Echo and with gin, and
+// compares their answers there, and at the paths around it (with and
+// without a trailing slash, with a letter escaped, libtest's /r), with the
+// emulation's for that route.
+func TestEchoGinExportRoute(t *testing.T) {
+	type program struct{ lib, route string }
+	var programs []program
+	var codes []string
+	opts := `{"AllowOrigins": ["https://a.example.com"], "AllowMethods": ["GET", "PUT"]}`
+	for _, lib := range []string{"echo-cors", "gin-cors"} {
+		l, _ := server.Lookup(lib, "")
+		for _, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9/"} {
+			code, err := l.Export(egJSON(t, opts), route)
+			if err != nil {
+				t.Fatalf("%s: Export(%q): %v", lib, route, err)
+			}
+			programs, codes = append(programs, program{lib, route}), append(codes, code)
+		}
+	}
+	bin := egBuild(t, codes)
+	n := 0
+	for i, p := range programs {
+		addr, exited := egRun(t, bin, i)
+		if exited != "" {
+			t.Fatalf("%s at %q exited: %s", p.lib, p.route, exited)
+		}
+		bare := strings.TrimSuffix(p.route, "/")
+		for _, req := range []engine.HTTPRequest{
+			egReq("GET", p.route, "Origin", "https://a.example.com"), egReq("PUT", p.route+"?x=1", "Origin", "https://a.example.com"),
+			egReq("OPTIONS", p.route, "Origin", "https://a.example.com", "Access-Control-Request-Method", "PUT"),
+			egReq("DELETE", p.route, "Origin", "https://a.example.com"), egReq("TRACE", p.route, "Origin", "https://a.example.com"),
+			egReq("GET", bare, "Origin", "https://a.example.com"), egReq("GET", bare+"/?q=1", "Origin", "https://a.example.com"),
+			egReq("GET", strings.Replace(p.route, "i", "%69", 1), "Origin", "https://a.example.com"), egReq("GET", "/r", "Origin", "https://a.example.com"),
+		} {
+			got, err := engine.Server{Library: &engine.Library{Name: p.lib, Options: egJSON(t, opts), Route: p.route}}.Respond(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g, real := egEngine(got), egAsk(t, addr, req); !egSame(g, real) {
+				t.Errorf("%s at %q, %s:\n  engine  %s\n  program %s", p.lib, p.route, egDescribe(req), g, real)
+			}
+			n++
+		}
+	}
+	t.Logf("echo and gin routes: %d answers of %d programs compared", n, len(programs))
 }

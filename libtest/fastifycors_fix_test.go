@@ -161,7 +161,7 @@ func TestFastifyCorsFixes(t *testing.T) {
 		if len(lib.Fixer.Unknown(fixed.Server.Library.Options)) > 0 {
 			continue // Export leaves out an option the plugin ignores
 		}
-		code, err := lib.Export(fixed.Server.Library.Options)
+		code, err := lib.Export(fixed.Server.Library.Options, "/r")
 		_, app, ok := strings.Cut(code, "const fastify = Fastify()\n")
 		app, _, ok2 := strings.Cut(app, "fastify.listen(")
 		if err != nil || !ok || !ok2 || !strings.Contains(app, "\n"+fix.Code.After+"\n") {

@@ -349,7 +349,7 @@ func TestFastifyCorsExportRuns(t *testing.T) {
 		`{"origin": {"regexp": "", "flags": "y"}, "preflight": false, "hideOptionsRoute": false, "logLevel": "warn", "exposedHeaders": "it's \"quoted\" \\ \u00e9"}`,
 		`{"origin": null}`,
 	}
-	exportProof(t, "fastify-cors", configs, reqs, "server%d.js", func(file string) func(engine.HTTPRequest) answer {
+	exportProof(t, "fastify-cors", "/r", configs, reqs, "server%d.js", func(file string) func(engine.HTTPRequest) answer {
 		port := freePort(t)
 		cmd := exec.Command(node, file)
 		cmd.Env = append(os.Environ(), "PORT="+port, "HOST=127.0.0.1")
@@ -359,7 +359,7 @@ func TestFastifyCorsExportRuns(t *testing.T) {
 	// A configuration the library refuses: the program says why and exits.
 	opts := map[string]json.RawMessage{"hook": json.RawMessage(`"onSend"`)}
 	lib, _ := server.Lookup("fastify-cors", "")
-	code, err := lib.Export(opts)
+	code, err := lib.Export(opts, "/r")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -373,4 +373,22 @@ func TestFastifyCorsExportRuns(t *testing.T) {
 	if err == nil || !errors.As(want, &ce) || strings.TrimSpace(string(out)) != ce.Message {
 		t.Errorf("the refused configuration's program: %v, printed %q; the engine: %v", err, out, want)
 	}
+}
+
+// TestFastifyCorsExportRoute runs the program Export writes for the route
+// of a scenario's request path and compares its answers there, and at the
+// paths around it, with the emulation's for that route.
+func TestFastifyCorsExportRoute(t *testing.T) {
+	node := fcNode(t)
+	n := 0
+	for _, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9"} {
+		n += exportProof(t, "fastify-cors", route, []string{`{"origin": "https://a.example.com", "methods": "GET,PUT"}`}, routeRequests(route, fcA), "route%d.js", func(file string) func(engine.HTTPRequest) answer {
+			port := freePort(t)
+			cmd := exec.Command(node, file)
+			cmd.Env = append(os.Environ(), "PORT="+port, "HOST=127.0.0.1")
+			addr := nodeProgram(t, cmd, port)
+			return func(req engine.HTTPRequest) answer { return fcAsk(t, addr, "", req) }
+		})
+	}
+	t.Logf("fastify-cors routes: %d answers compared", n)
 }

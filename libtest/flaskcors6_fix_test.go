@@ -126,7 +126,7 @@ func TestFlaskCORS6Fixes(t *testing.T) {
 			sides = append(sides, x)
 		}
 		// The fixed call as printed, in Export's program.
-		code, err := lib.Export(fixed.Server.Library.Options)
+		code, err := lib.Export(fixed.Server.Library.Options, "/r")
 		if err != nil || !strings.Contains(code, "\n"+fix.Code.After+"\n") {
 			t.Errorf("%s: the exported program (%v) does not hold the fix's call\n%s\n%s", c.Name, err, fix.Code.After, code)
 			continue

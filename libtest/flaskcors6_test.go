@@ -493,7 +493,7 @@ func flaskExportRuns(t *testing.T, version, dir string) {
 		if err := json.Unmarshal([]byte(options), &opts); err != nil {
 			t.Fatal(err)
 		}
-		code, err := lib.Export(opts)
+		code, err := lib.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", options, err)
 		}

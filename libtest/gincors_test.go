@@ -221,7 +221,7 @@ func TestGinCorsDifferential(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: the real decoding refuses %s: %v", c.name, c.options, err)
 		}
-		got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: egJSON(t, c.options)}}.Respond(c.req)
+		got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: egJSON(t, c.options), Route: "/r"}}.Respond(c.req)
 		var ce *engine.ConfigError
 		switch {
 		case panicked != "" && errors.As(err, &ce) && ce.Message == panicked:
@@ -295,7 +295,7 @@ func TestGinCorsExportRuns(t *testing.T) {
 	}
 	var codes []string
 	for _, text := range texts {
-		code, err := lib.Export(egJSON(t, text))
+		code, err := lib.Export(egJSON(t, text), "/r")
 		if err != nil {
 			t.Fatalf("%s: Export: %v", text, err)
 		}
@@ -320,7 +320,7 @@ func TestGinCorsExportRuns(t *testing.T) {
 				break
 			}
 			real := egAsk(t, addr, req)
-			got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: opts}}.Respond(req)
+			got, err := engine.Server{Library: &engine.Library{Name: "gin-cors", Options: opts, Route: "/r"}}.Respond(req)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -335,7 +335,7 @@ func TestGinCorsExportRuns(t *testing.T) {
 			t.Errorf("Import(Export(%s)): %v", text, err)
 			continue
 		}
-		if a, _ := lib.Export(back); a != code {
+		if a, _ := lib.Export(back, "/r"); a != code {
 			t.Errorf("Export(Import(Export(%s))) differs:\n%s\nvs\n%s", text, a, code)
 		}
 	}

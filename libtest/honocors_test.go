@@ -237,7 +237,7 @@ func TestHonoCorsDifferential(t *testing.T) {
 // emulation's, for several configurations.
 func TestHonoCorsExportRuns(t *testing.T) {
 	h := honoStart(t)
-	n := exportProof(t, "hono-cors", []string{
+	n := exportProof(t, "hono-cors", "/r", []string{
 		`{}`,
 		`{"origin": "https://a.example.com", "credentials": true, "maxAge": 600}`,
 		`{"origin": ["https://a.example.com", "null", "it's \"quoted\" \\ \u2028"], "allowMethods": ["GET", "PUT"], "allowHeaders": ["X-Custom"], "exposeHeaders": ["X-Total"]}`,
@@ -248,4 +248,19 @@ func TestHonoCorsExportRuns(t *testing.T) {
 		return func(req engine.HTTPRequest) answer { return h.send(t, id, req) }
 	})
 	t.Logf("hono-cors export: %d requests to 5 exported programs answered as emulated", n)
+}
+
+// TestHonoCorsExportRoute runs the module Export writes for the route of a
+// scenario's request path and compares its answers there, and at the paths
+// around it, with the emulation's for that route.
+func TestHonoCorsExportRoute(t *testing.T) {
+	h := honoStart(t)
+	n := 0
+	for _, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9"} {
+		n += exportProof(t, "hono-cors", route, []string{`{"origin": "https://a.example.com", "allowMethods": ["GET", "PUT"]}`}, routeRequests(route, "https://a.example.com"), "route%d.mjs", func(file string) func(engine.HTTPRequest) answer {
+			id := h.id(t, map[string]string{"load": file})
+			return func(req engine.HTTPRequest) answer { return h.send(t, id, req) }
+		})
+	}
+	t.Logf("hono-cors routes: %d answers compared", n)
 }

@@ -188,7 +188,7 @@ func TestKoaCorsDifferential(t *testing.T) {
 // emulation's, for several configurations.
 func TestKoaCorsExportRuns(t *testing.T) {
 	node := koaCheckModules(t)
-	n := exportProof(t, "koa-cors", []string{
+	n := exportProof(t, "koa-cors", "/r", []string{
 		`{}`,
 		`{"origin": "https://a.example.com", "credentials": true, "maxAge": 600, "secureContext": true}`,
 		`{"origin": ["https://a.example.com", "it's \"quoted\" \\"], "allowMethods": ["GET", "PUT"], "allowHeaders": "X-Custom", "exposeHeaders": ["X-Total"], "keepHeadersOnError": false}`,
@@ -202,4 +202,23 @@ func TestKoaCorsExportRuns(t *testing.T) {
 		return func(req engine.HTTPRequest) answer { return koaSend(t, addr, "", req) }
 	})
 	t.Logf("koa-cors export: %d requests to 4 exported programs answered as emulated", n)
+}
+
+// TestKoaCorsExportRoute runs the program Export writes for the route of a
+// scenario's request path and compares its answers there, and at the paths
+// around it, with the emulation's for that route.
+func TestKoaCorsExportRoute(t *testing.T) {
+	node := koaCheckModules(t)
+	n := 0
+	for _, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9"} {
+		n += exportProof(t, "koa-cors", route, []string{`{"origin": "https://a.example.com"}`}, routeRequests(route, "https://a.example.com"), "route%d.js", func(file string) func(engine.HTTPRequest) answer {
+			port := freePort(t)
+			cmd := exec.Command(node, file)
+			cmd.Env = append(os.Environ(), "PORT="+port)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+			addr := nodeProgram(t, cmd, port)
+			return func(req engine.HTTPRequest) answer { return koaSend(t, addr, "", req) }
+		})
+	}
+	t.Logf("koa-cors routes: %d answers compared", n)
 }

@@ -250,7 +250,7 @@ func ngRun(t *testing.T, bin, name, text string, reqs []engine.HTTPRequest, kind
 		t.Errorf("%s: the emulation cannot read it: %v", name, emuErr)
 		return 0
 	}
-	prog, err := lib.Program()
+	prog, err := lib.Program("/r")
 	if err != nil {
 		t.Errorf("%s: Program: %v", name, err)
 		return 0

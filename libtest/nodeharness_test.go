@@ -163,10 +163,11 @@ func nodeModulesDir(t *testing.T) string {
 }
 
 // exportProof writes the program lib's Export writes for each
-// configuration into a nodeModulesDir, as file (a pattern numbering
-// them), has serve start it, and compares its answers to reqs with the
-// engine's, line for line; it returns how many it compared.
-func exportProof(t *testing.T, lib string, configs []string, reqs []engine.HTTPRequest, file string, serve func(path string) func(engine.HTTPRequest) answer) int {
+// configuration and route into a nodeModulesDir, as file (a pattern
+// numbering them), has serve start it, and compares its answers to reqs
+// with the engine's for that route, line for line; it returns how many it
+// compared.
+func exportProof(t *testing.T, lib, route string, configs []string, reqs []engine.HTTPRequest, file string, serve func(path string) func(engine.HTTPRequest) answer) int {
 	t.Helper()
 	l, ok := server.Lookup(lib, "")
 	if !ok || l.Export == nil {
@@ -179,7 +180,7 @@ func exportProof(t *testing.T, lib string, configs []string, reqs []engine.HTTPR
 		if err := json.Unmarshal([]byte(options), &opts); err != nil {
 			t.Fatal(err)
 		}
-		code, err := l.Export(opts)
+		code, err := l.Export(opts, route)
 		if err != nil {
 			t.Fatalf("Export(%s): %v", options, err)
 		}
@@ -188,7 +189,7 @@ func exportProof(t *testing.T, lib string, configs []string, reqs []engine.HTTPR
 			t.Fatal(err)
 		}
 		ask := serve(path)
-		srv := engine.Server{Library: &engine.Library{Name: lib, Options: opts}}
+		srv := engine.Server{Library: &engine.Library{Name: lib, Options: opts, Route: route}}
 		for _, req := range reqs {
 			real := ask(req)
 			resp, err := srv.Respond(req)
@@ -202,6 +203,17 @@ func exportProof(t *testing.T, lib string, configs []string, reqs []engine.HTTPR
 		}
 	}
 	return n
+}
+
+// routeRequests are requests from origin to route and to the paths
+// around it: with a trailing slash, with a letter escaped, libtest's /r.
+func routeRequests(route, origin string) []engine.HTTPRequest {
+	return []engine.HTTPRequest{
+		nodeReq("GET", route, "Origin", origin), nodeReq("PUT", route+"?x=1", "Origin", origin),
+		nodeReq("OPTIONS", route, "Origin", origin, "Access-Control-Request-Method", "PUT"),
+		nodeReq("GET", route+"/", "Origin", origin), nodeReq("GET", strings.Replace(route, "i", "%69", 1), "Origin", origin),
+		nodeReq("GET", "/r", "Origin", origin),
+	}
 }
 
 // nodeReq is a request to path on https://api.example.com with headers
@@ -421,7 +433,7 @@ func (p nodeProof) run(t *testing.T, cases []nodeCase) nodeCounts {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		id, jsErr := p.configure(c.options)
-		srv := engine.Server{Library: &engine.Library{Name: p.lib, Version: p.version, Options: opts}}
+		srv := engine.Server{Library: &engine.Library{Name: p.lib, Version: p.version, Options: opts, Route: "/r"}}
 		_, err := srv.Responder()
 		var ce *engine.ConfigError
 		var fe *engine.FieldError

@@ -167,7 +167,7 @@ func TestRackCORSFixes(t *testing.T) {
 
 	// The fix's code, in the program Export writes: the i-th code answers /r?i.
 	lib, _ := server.Lookup("rack-cors", "")
-	prog, err := lib.Export(map[string]json.RawMessage{})
+	prog, err := lib.Export(map[string]json.RawMessage{}, "/r")
 	if err != nil {
 		t.Fatal(err)
 	}

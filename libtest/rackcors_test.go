@@ -43,6 +43,7 @@ type rackCase struct {
 	method  string
 	path    string // "/r" when empty
 	headers [][2]string
+	route   string // the app's route; "/r" when empty
 }
 
 type rackAnswer struct {
@@ -177,13 +178,16 @@ func (h *rackHarness) real(t *testing.T, c rackCase) (a rackAnswer, raised strin
 	return rackAnswer{ConfigError: out.ConfigError, Status: out.Status, Headers: out.Headers}, ""
 }
 
-func rackLibrary(t *testing.T, options string) *engine.Library {
+func rackLibrary(t *testing.T, options, route string) *engine.Library {
 	t.Helper()
 	var opts map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(options), &opts); err != nil {
 		t.Fatalf("options %s: %v", options, err)
 	}
-	return &engine.Library{Name: "rack-cors", Options: opts}
+	if route == "" {
+		route = "/r"
+	}
+	return &engine.Library{Name: "rack-cors", Options: opts, Route: route}
 }
 
 // emulated answers the case with the engine.
@@ -193,7 +197,7 @@ func (c rackCase) emulated(t *testing.T) (rackAnswer, error) {
 	for _, kv := range c.headers {
 		req.Headers = append(req.Headers, engine.Header{Name: kv[0], Value: kv[1]})
 	}
-	resp, err := engine.Server{Library: rackLibrary(t, c.options)}.Respond(req)
+	resp, err := engine.Server{Library: rackLibrary(t, c.options, c.route)}.Respond(req)
 	var ce *engine.ConfigError
 	if errors.As(err, &ce) {
 		return rackAnswer{ConfigError: ce.Message}, nil
@@ -610,7 +614,7 @@ func TestRackCORSExportRuns(t *testing.T) {
 	for i, opts := range configs {
 		var o map[string]json.RawMessage
 		json.Unmarshal([]byte(opts), &o)
-		prog, err := lib.Export(o)
+		prog, err := lib.Export(o, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", opts, err)
 		}
@@ -622,7 +626,7 @@ func TestRackCORSExportRuns(t *testing.T) {
 		}
 		file := filepath.Join(dir, fmt.Sprintf("app%d.rb", i))
 		os.WriteFile(file, []byte(prog), 0o644)
-		_, cfgErr := engine.Server{Library: rackLibrary(t, opts)}.Respond(engine.HTTPRequest{Method: "GET", URL: rackURL + "/r"})
+		_, cfgErr := engine.Server{Library: rackLibrary(t, opts, "")}.Respond(engine.HTTPRequest{Method: "GET", URL: rackURL + "/r"})
 		addr, stderr := startRackProgram(t, file, cfgErr != nil)
 		if cfgErr != nil {
 			var ce *engine.ConfigError
@@ -698,7 +702,8 @@ func startRackProgram(t *testing.T, file string, fails bool) (string, string) {
 		if !ok {
 			t.Fatalf("%s said %q; stderr: %s", file, s, stderr.String())
 		}
-		return strings.TrimSuffix(u, "/r"), ""
+		addr, _, _ := strings.Cut(u, "/") // host:port, then the route
+		return addr, ""
 	case <-time.After(15 * time.Second):
 		t.Fatalf("%s did not start within 15 s; stderr: %s", file, stderr.String())
 	}
@@ -739,4 +744,42 @@ func rackHTTP(t *testing.T, addr string, c rackCase) rackAnswer {
 		a.Headers = append(a.Headers, [2]string{n, strings.TrimLeft(v, " ")})
 	}
 	return a
+}
+
+// TestRackCORSExportRoute runs the program Export writes for the route of
+// a scenario's request path and compares its answers there, and at the
+// paths around it (a trailing slash, a letter escaped, libtest's /r), with
+// the emulation's for that route.
+func TestRackCORSExportRoute(t *testing.T) {
+	lib, _ := server.Lookup("rack-cors", "")
+	const opts = `{"allow": [{"origins": "https://app.example.com", "resources": [{"path": "*", "methods": ["get", "put"]}]}]}`
+	var o map[string]json.RawMessage
+	json.Unmarshal([]byte(opts), &o)
+	pairs := 0
+	for i, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9/"} {
+		prog, err := lib.Export(o, route)
+		if err != nil {
+			t.Fatalf("Export(%q): %v", route, err)
+		}
+		file := filepath.Join(t.TempDir(), fmt.Sprintf("route%d.rb", i))
+		os.WriteFile(file, []byte(prog), 0o644)
+		addr, _ := startRackProgram(t, file, false)
+		for _, q := range []rackCase{
+			rackAt(rackGet("get", opts, "GET", rackApp), route), rackAt(rackGet("delete", opts, "DELETE", rackApp), route+"?x=1"),
+			rackAt(rackPF("preflight", opts, rackApp, "PUT", "<none>"), route), rackAt(rackGet("trace", opts, "TRACE", rackApp), route),
+			rackAt(rackGet("slash", opts, "GET", rackApp), route+"/"), rackAt(rackGet("escaped", opts, "GET", rackApp), strings.Replace(route, "i", "%69", 1)),
+			rackGet("/r", opts, "GET", rackApp),
+		} {
+			q.route = route
+			want, err := q.emulated(t)
+			if err != nil {
+				t.Fatalf("%s: %v", q.name, err)
+			}
+			if got := rackHTTP(t, addr, q); got.String() != serverView(want).String() {
+				t.Errorf("route %q: %s %s %s\n  program:  %s\n  emulated: %s", route, q.name, q.method, q.url(), got, serverView(want))
+			}
+			pairs++
+		}
+	}
+	t.Logf("rack routes: %d answers compared", pairs)
 }

@@ -68,7 +68,7 @@ func TestStarletteExportRuns(t *testing.T) {
 		if err := json.Unmarshal([]byte(c), &opts); err != nil {
 			t.Fatal(err)
 		}
-		code, err := l.Export(opts)
+		code, err := l.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", c, err)
 		}
@@ -90,7 +90,7 @@ func TestStarletteExportRuns(t *testing.T) {
 				for _, h := range r.headers {
 					eng.Headers = append(eng.Headers, engine.Header{Name: h[0], Value: h[1]})
 				}
-				want, err := engine.Server{Library: &engine.Library{Name: "starlette", Options: opts}}.Respond(eng)
+				want, err := engine.Server{Library: &engine.Library{Name: "starlette", Options: opts, Route: "/r"}}.Respond(eng)
 				got, gerr := slRawRequest(port, eng)
 				if gerr != nil {
 					t.Errorf("%s: %s %s: %v\n%s", c, r.method, r.path, gerr, logs())
@@ -210,4 +210,54 @@ func slRawRequest(port string, r engine.HTTPRequest) (engine.Response, error) {
 		}
 		resp.Headers = append(resp.Headers, engine.Header{Name: name, Value: strings.TrimLeft(value, " ")})
 	}
+}
+
+// TestStarletteExportRoute runs the program Export writes for the route of
+// a scenario's request path, and compares its answers there, and at the
+// paths around it (a trailing slash, an escaped letter, libtest's /r), with
+// the emulation's for that route.
+func TestStarletteExportRoute(t *testing.T) {
+	l, _ := server.Lookup("starlette", "")
+	opts := map[string]json.RawMessage{"allow_origins": json.RawMessage(`["https://a.example"]`), "allow_methods": json.RawMessage(`["GET", "PUT"]`)}
+	compared := 0
+	for i, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9/"} {
+		code, err := l.Export(opts, route)
+		if err != nil {
+			t.Fatalf("Export(%q): %v", route, err)
+		}
+		file := filepath.Join(t.TempDir(), fmt.Sprintf("route%d.py", i))
+		if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		port, logs, stop, err := slStartExport(file)
+		if err != nil {
+			stop()
+			t.Fatalf("%s: %v\n%s\n%s", route, err, code, logs())
+		}
+		bare := strings.TrimSuffix(route, "/")
+		for _, r := range []struct{ method, path, acrm string }{
+			{"GET", route, ""}, {"PUT", route + "?x=1", ""}, {"OPTIONS", route, "PUT"}, {"POST", route, ""}, {"TRACE", route, ""},
+			{"GET", bare, ""}, {"GET", bare + "/", ""}, {"GET", strings.Replace(route, "i", "%69", 1), ""}, {"GET", "/r", ""},
+		} {
+			req := engine.HTTPRequest{Method: r.method, URL: "http://127.0.0.1:" + port + r.path,
+				Headers: engine.Headers{{Name: "Host", Value: "127.0.0.1:" + port}, {Name: "Origin", Value: "https://a.example"}}}
+			if r.acrm != "" {
+				req.Headers = append(req.Headers, engine.Header{Name: "Access-Control-Request-Method", Value: r.acrm})
+			}
+			want, err := engine.Server{Library: &engine.Library{Name: "starlette", Options: opts, Route: route}}.Respond(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := slRawRequest(port, req)
+			if err != nil {
+				t.Fatalf("%s %s: %v\n%s", r.method, r.path, err, logs())
+			}
+			if g, w := slLines(got.Headers), slLines(want.Headers); got.Status != want.Status || g != w {
+				t.Errorf("route %q: %s %s\n  program:   %d %s\n  emulation: %d %s", route, r.method, r.path, got.Status, g, want.Status, w)
+			}
+			compared++
+		}
+		stop()
+	}
+	t.Logf("starlette routes: %d answers compared", compared)
 }

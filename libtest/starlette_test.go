@@ -215,7 +215,7 @@ func (c slCase) emulated(t *testing.T) (slAnswer, error) {
 	for _, kv := range c.headers {
 		req.Headers = append(req.Headers, engine.Header{Name: kv[0], Value: kv[1]})
 	}
-	resp, err := engine.Server{Library: &engine.Library{Name: "starlette", Options: opts}}.Respond(req)
+	resp, err := engine.Server{Library: &engine.Library{Name: "starlette", Options: opts, Route: "/r"}}.Respond(req)
 	var ce *engine.ConfigError
 	if errors.As(err, &ce) {
 		return slAnswer{ConfigError: ce.Message}, nil

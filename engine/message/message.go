@@ -102,12 +102,30 @@ type Request struct {
 	Method  string
 	URL     string // as sent: scheme, host, path and query
 	Headers Headers
+	// Route is the path of the one route of the app behind the server
+	// ("/items"; "" is "/r", libtest's harnesses' route), as a request to
+	// it sends it: the app declares the route as its framework reads that
+	// path (percent-decoded or not), and a request reaches it by the
+	// framework's own rules. The engine sets the path of the URL it
+	// answers: the app serves the path the browser asks for.
+	Route string
 	// Cookies says the request carries the API's session cookies (the
 	// engine knows it from the browser's cookie policy; on the wire a
 	// Cookie header says it).
 	Cookies bool
 	// Meter pays for the server's pattern matching; nil: unmetered.
 	Meter *pattern.Meter
+}
+
+// AppRoute is r.Route, "/r" when empty.
+func (r Request) AppRoute() string { return RouteOr(r.Route) }
+
+// RouteOr is route, "/r" (libtest's harnesses' route) when empty.
+func RouteOr(route string) string {
+	if route == "" {
+		return "/r"
+	}
+	return route
 }
 
 // Response is an answer: a status and header lines in wire order.

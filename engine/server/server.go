@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 
 	"corsplay/engine/message"
 )
@@ -42,9 +43,11 @@ type Library struct {
 	// cannot read the options and a *ConfigError when the library refuses
 	// them, in the library's own words.
 	New func(options map[string]json.RawMessage) (Emulation, error)
-	// Export writes a runnable program in the library's language serving
-	// /r with these options; nil when there is none.
-	Export func(options map[string]json.RawMessage) (string, error)
+	// Export writes a runnable program in the library's language whose
+	// app serves route (message.Request.Route: "" is "/r") with these
+	// options; nil when there is none. A route the framework's router
+	// would read as a pattern is a *RouteError.
+	Export func(options map[string]json.RawMessage, route string) (string, error)
 	// Import reads the library's own configuration text (Python kwargs, a
 	// settings block, a DSL, an options object, a struct literal) into
 	// options; nil when there is none. Errors say what and where.
@@ -68,7 +71,8 @@ type Option struct {
 // does, status and every header, quirks included.
 type Emulation interface {
 	// Respond answers one request as the library (and the small app behind
-	// it: /r answers "ok" to GET, POST, PUT, DELETE and PATCH) does.
+	// it: its route, message.Request.Route, answers "ok" to GET, POST, PUT,
+	// DELETE and PATCH) does.
 	Respond(message.Request) message.Response
 	// Warnings are what the library logs about its configuration while it
 	// starts, in its own words; nil when nothing.
@@ -83,6 +87,29 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string { return e.Library + " refuses this configuration: " + e.Message }
+
+// RouteError is a route an exported program cannot declare: the
+// framework's router reads it as a pattern. It is the request URL's path,
+// so the field is request.url.
+type RouteError struct {
+	Route   string
+	Problem string
+}
+
+func (e *RouteError) Error() string { return "request.url: " + e.Problem }
+
+// CheckRoute returns route, as a program declares it, or a *RouteError
+// when it holds one of special, which framework's router reads as a
+// pattern (a parameter, a wildcard).
+func CheckRoute(route, special, framework string) (string, error) {
+	if i := strings.IndexAny(route, special); i >= 0 {
+		return "", &RouteError{route, fmt.Sprintf("the path %q holds %q, which %s's router reads as a pattern: corsplay writes no program for it", route, route[i:i+1], framework)}
+	}
+	if !strings.HasPrefix(route, "/") {
+		return "", &RouteError{route, fmt.Sprintf("the path %q does not start with /", route)}
+	}
+	return route, nil
+}
 
 // OptionError is an option corsplay cannot read. Path is the option's path
 // inside server.library.options ("AllowedOrigins", "allow[0].origins").

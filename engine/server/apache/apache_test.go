@@ -122,7 +122,7 @@ func TestImportExport(t *testing.T) {
 	if err != nil || string(got["config"]) != string(opts(text)["config"]) {
 		t.Fatalf("Import = %s, %v", got["config"], err)
 	}
-	prog, err := l.Export(got)
+	prog, err := l.Export(got, "/r")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +186,7 @@ func FuzzConfig(f *testing.F) {
 		if err == nil {
 			em.Respond(message.Request{Method: "OPTIONS", URL: "https://api.example.com/r", Headers: message.Headers{{Name: "Origin", Value: "https://a.example.com"}}})
 			l.Summarize(opts(s))
-			if _, err := l.Export(opts(s)); err != nil {
+			if _, err := l.Export(opts(s), "/r"); err != nil {
 				t.Errorf("Export of a text New accepts: %v", err)
 			}
 		}

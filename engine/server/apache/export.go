@@ -18,8 +18,9 @@ end
 
 // export writes a complete httpd.conf serving the text inside the
 // <Directory> of the document root on 127.0.0.1:8080, its files under the
-// server root (-d). A text httpd refuses is written all the same.
-func export(options map[string]json.RawMessage) (string, error) {
+// server root (-d). A text httpd refuses is written all the same. Its
+// application answers every path, the route included.
+func export(options map[string]json.RawMessage, _ string) (string, error) {
 	if _, err := newConf(options); err != nil {
 		if _, isRefusal := err.(*server.ConfigError); !isRefusal {
 			return "", err
@@ -34,7 +35,7 @@ func export(options map[string]json.RawMessage) (string, error) {
 		}
 		b.WriteByte('\n')
 	}
-	return `# Apache httpd 2.4.71 (Debian 12's apache2) serving /r with this CORS configuration, as corsplay emulates it.
+	return `# Apache httpd 2.4.71 (Debian 12's apache2) serving every path with this CORS configuration, as corsplay emulates it.
 # The application is a mod_lua handler answering 200 "ok" (text/plain) to every method on every path; in the server root:
 #   mkdir -p htdocs && printf '%s\n' 'function handle(r)' '  r.content_type = "text/plain"' '  r:puts("ok")' '  return apache2.OK' 'end' > app.lua
 # Run: apache2 -X -d "$PWD" -f "$PWD/httpd.conf"

@@ -294,7 +294,7 @@ func (c *cors) check() {
 func (c *cors) Respond(req message.Request) message.Response {
 	method := asciiUpper(req.Method)
 	target, authority := splitTarget(req.URL)
-	pathInfo := pathInfo(target)
+	pathInfo, route := pathInfo(target), pathInfo(req.AppRoute())
 	host, ok := wsgiHeader(req.Headers, "HOST")
 	if !ok {
 		host = authority
@@ -315,7 +315,14 @@ func (c *cors) Respond(req message.Request) message.Response {
 		resp = answer(200, "text/html; charset=utf-8", "", "0")
 	case !validHost(host): // CommonMiddleware's request.get_host(): DisallowedHost
 		resp = answer(400, "text/html", "", "")
-	case pathInfo != "/r":
+	case !strings.HasSuffix(pathInfo, "/") && pathInfo+"/" == route: // CommonMiddleware's APPEND_SLASH
+		resp = answer(301, "text/html; charset=utf-8", "", "0")
+		loc := quote(pathInfo, "/:@&+$,!*'()") + "/" // get_full_path(force_append_slash=True)
+		if _, query, _ := strings.Cut(target, "?"); query != "" {
+			loc += "?" + quote(query, "/#%[]=:;$&()+,!?*@'") // iri_to_uri
+		}
+		resp.Headers = slices.Insert(resp.Headers, 1, message.Header{Name: "Location", Value: loc})
+	case pathInfo != route: // the route, declared as path_info reads it: path(route[1:]) is "^" + re.escape(route[1:]) + "\\Z" (resolvers.RoutePattern)
 		resp = answer(404, "text/html", "", "179")
 	case method == "GET" || method == "HEAD" || method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE":
 		resp = answer(200, "text/html; charset=utf-8", "", "2")
@@ -491,6 +498,20 @@ func splitTarget(url string) (target, authority string) {
 	}
 	target, _, _ = strings.Cut(target, "#")
 	return target, authority
+}
+
+// quote is urllib.parse.quote(s, safe): each byte but ASCII letters,
+// digits, "_.-~" and safe percent-encoded.
+func quote(s, safe string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_.-~"+safe, c) >= 0) {
+			b.WriteByte(c)
+		} else {
+			b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c)|0x100, 16)[1:]))
+		}
+	}
+	return b.String()
 }
 
 // pathInfo is Django's request.path_info: http.server collapses leading

@@ -119,7 +119,7 @@ func TestRefused(t *testing.T) {
 		if !errors.As(err, &oe) || oe.Path != tt.path {
 			t.Errorf("%s: got %v, want an *OptionError at %s", tt.options, err, tt.path)
 		}
-		if _, err := lib(t).Export(options(t, tt.options)); err == nil {
+		if _, err := lib(t).Export(options(t, tt.options), "/r"); err == nil {
 			t.Errorf("%s: Export accepts what New refuses", tt.options)
 		}
 	}
@@ -199,7 +199,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		`{"CORS_ALLOW_ALL_ORIGINS": true, "CORS_REPLACE_HTTPS_REFERER": true, "CORS_ORIGIN_REGEX_WHITELIST": ["\u4f8b\ud83d\ude00\u2028"]}`,
 	} {
 		o := options(t, s)
-		code, err := lib(t).Export(o)
+		code, err := lib(t).Export(o, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", s, err)
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
 	"corsplay/engine/server/pyconfig"
@@ -73,13 +74,19 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 	return s
 }
 
-// export writes a runnable Django program serving /r with these settings.
-func export(options map[string]json.RawMessage) (string, error) {
+// export writes a runnable Django program serving route (declared as
+// path_info reads it) with these settings. A "<" starts a path converter
+// (django.urls.resolvers).
+func export(options map[string]json.RawMessage, route string) (string, error) {
+	route, err := server.CheckRoute(pathInfo(message.RouteOr(route)), "<>", "Django")
+	if err != nil {
+		return "", err
+	}
 	if _, err := configure(options); err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	b.WriteString(`"""/r behind django-cors-headers 3.14.0 on Django 3.2, as corsplay emulates it.
+	b.WriteString(`"""An app's route behind django-cors-headers 3.14.0 on Django 3.2, as corsplay emulates it.
 
 Run: python3 cors_app.py [ADDRESS:PORT]   (default 127.0.0.1:8000)
 Django's runserver runs the system checks first and refuses to start on an
@@ -131,7 +138,7 @@ class R(View):
     post = put = patch = delete = get
 
 
-urlpatterns = [path("r", R.as_view())]
+urlpatterns = [path(` + pyconfig.Str(route[1:], true) + `, R.as_view())]
 application = get_wsgi_application()
 
 if __name__ == "__main__":

@@ -6,19 +6,25 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/server"
 	"corsplay/engine/server/gostack"
 )
 
-// Export writes a Go program serving /r on :8080 with Echo and the
-// middleware configured as options say.
-func Export(options map[string]json.RawMessage) (string, error) {
+// Export writes a Go program serving route (declared as echo's router reads
+// the path) on :8080 with Echo and the middleware configured as options
+// say. In echo's router a ":" starts a parameter and "*" is a wildcard.
+func Export(options map[string]json.RawMessage, route string) (string, error) {
+	route, err := server.CheckRoute(routerPath(message.RouteOr(route)), ":*", "Echo")
+	if err != nil {
+		return "", err
+	}
 	c, err := Decode(options)
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	b.WriteString(`// Echo v4.16.6 and its CORS middleware, serving /r (written by corsplay).
+	b.WriteString(`// Echo v4.16.6 and its CORS middleware, serving one route (written by corsplay).
 // go mod init example && go get github.com/labstack/echo/v4@v4.16.6 && go run .
 package main
 
@@ -36,7 +42,7 @@ func main() {
 	b.WriteString(`
 	ok := func(c echo.Context) error { return c.String(http.StatusOK, "ok") }
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		e.Add(m, "/r", ok)
+		e.Add(m, ` + strconv.Quote(route) + `, ok)
 	}
 	e.Logger.Fatal(e.Start(":8080"))
 }

@@ -1,15 +1,16 @@
 // Package echocors emulates Echo's CORS middleware,
 // github.com/labstack/echo/v4 v4.16.6 middleware.CORSWithConfig ("echo-cors"),
-// in the app of the reference: echo.New(), e.Use(the middleware), and /r
-// answering c.String(200, "ok") to GET, POST, PUT, DELETE and PATCH, so
-// that echo's own router answers the rest (404, 405 with Allow, its
-// automatic OPTIONS). Source references are to middleware/cors.go,
+// in the app of the reference: echo.New(), e.Use(the middleware), and its
+// route (the request's Route, as the router reads it) answering
+// c.String(200, "ok") to GET, POST, PUT, DELETE and PATCH, so that echo's
+// own router answers the rest (404, 405 with Allow, its automatic OPTIONS). Source references are to middleware/cors.go,
 // middleware/util.go, router.go, echo.go and context.go of that release.
 package echocors
 
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
 	"regexp/syntax"
 	"strconv"
 	"strings"
@@ -38,10 +39,10 @@ func init() {
 			"A refused origin still gets the route's answer (200 and its body), with only Vary: Origin added.",
 			"\"*\" with AllowCredentials sends Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, which browsers refuse; UnsafeWildcardOriginWithAllowCredentials reflects any origin instead.",
 			"A * in an origin matches any text, dots and ports included, and a pattern like https://example.* matches every https origin (the subdomain matcher stops at the first * label from the right).",
-			"With AllowMethods empty, a preflight to /r lists the route's methods (OPTIONS, DELETE, GET, PATCH, POST, PUT); to another path, GET,HEAD,PUT,PATCH,POST,DELETE.",
+			"With AllowMethods empty, a preflight to the route lists its methods (OPTIONS, DELETE, GET, PATCH, POST, PUT); to a path with no route, GET,HEAD,PUT,PATCH,POST,DELETE.",
 			"With AllowHeaders empty, whatever the preflight asks for in Access-Control-Request-Headers is allowed, Authorization included.",
 			"Vary lists Origin on every answer; a successful preflight adds Access-Control-Request-Method and -Headers as two more Vary lines.",
-			"Other methods on /r get echo's 405 (JSON, with Allow), other paths its 404: both still carry the CORS headers.",
+			"Other methods on the route get echo's 405 (JSON, with Allow), a path with no route its 404: both still carry the CORS headers.",
 		},
 		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
 		Export:    Export,
@@ -142,7 +143,19 @@ func (e *Emulation) PatternInsts() int { return e.set.Insts() }
 
 func (e *Emulation) Warnings() []string { return nil }
 
-// allowHeader is the Allow of /r: OPTIONS, then the routed methods in
+// routerPath is the path echo's router matches (GetPath): URL.RawPath, the
+// path as sent when it is not the default encoding of the decoded one,
+// else URL.Path. The route is declared as it reads a request to it, so
+// /%72 is not /r.
+func routerPath(raw string) string {
+	u, err := url.ParseRequestURI(raw)
+	if err != nil || u.RawPath != "" {
+		return raw
+	}
+	return u.Path
+}
+
+// allowHeader is the Allow of the route: OPTIONS, then the routed methods in
 // routeMethods.updateAllowHeader's order.
 const allowHeader = "OPTIONS, DELETE, GET, PATCH, POST, PUT"
 
@@ -154,9 +167,7 @@ func (e *Emulation) Respond(req message.Request) message.Response {
 		return bad
 	}
 	w := gostack.Response{Status: 200, Header: gostack.Header{}}
-	// Router.Find: echo matches the raw path when it is not the default
-	// encoding of the decoded one (GetPath), so only "/r" itself is /r.
-	routed := r.RawPath == "/r"
+	routed := routerPath(r.RawPath) == routerPath(req.AppRoute())
 	handled := routed && (r.Method == "GET" || r.Method == "POST" || r.Method == "PUT" || r.Method == "DELETE" || r.Method == "PATCH")
 	if e.cors(&r, &w, routed) {
 		return w.Wire(r.Method)

@@ -52,7 +52,7 @@ func TestExportImport(t *testing.T) {
 		`{"AllowMethods": [""], "AllowHeaders": ["a", "b"], "ExposeHeaders": ["x"], "UnsafeWildcardOriginWithAllowCredentials": true, "MaxAge": 5}`} {
 		var o map[string]json.RawMessage
 		json.Unmarshal([]byte(text), &o)
-		code, err := Export(o)
+		code, err := Export(o, "/r")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -2,19 +2,31 @@ package fastifycors
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/server"
 	"corsplay/engine/server/jsconfig"
 )
 
 // ---- Export ----
 
-// export writes a server.js serving /r with these options on
+// export writes a server.js serving route (declared as find-my-way reads
+// the path) with these options on
 // process.env.PORT (8080 by default) and process.env.HOST (localhost). A
 // configuration the library refuses is written all the same: the program
-// prints fastify's error and exits 1, as it would.
-func export(options map[string]json.RawMessage) (string, error) {
+// prints fastify's error and exits 1, as it would. A ":" starts a
+// parameter and a "*" is a wildcard (find-my-way).
+func export(options map[string]json.RawMessage, route string) (string, error) {
+	route = message.RouteOr(route)
+	if _, ok := routePath(route); !ok {
+		return "", &server.RouteError{Route: route, Problem: "the path " + strconv.Quote(route) + " is not a valid url component: fastify answers 400 to it"}
+	}
+	route, err := server.CheckRoute(declared(route), ":*", "fastify")
+	if err != nil {
+		return "", err
+	}
 	if _, err := newCors(options); err != nil {
 		if _, refused := err.(*server.ConfigError); !refused {
 			return "", err
@@ -38,7 +50,7 @@ const fastify = Fastify()
 
 fastify.route({
   method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],
-  url: '/r',
+  url: ` + jsconfig.Quote(route) + `,
   handler: async () => 'ok'
 })
 

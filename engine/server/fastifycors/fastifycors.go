@@ -3,8 +3,9 @@
 //
 //	const fastify = Fastify()
 //	fastify.register(cors, options)
-//	fastify.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: '/r', handler: async () => 'ok' })
+//	fastify.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], url: route, handler: async () => 'ok' })
 //
+// where route is the request's Route as find-my-way reads it.
 // The plugin (index.js, vary.js) runs in one of fastify's hooks and adds an
 // OPTIONS * route; fastify routes, parses bodies, answers 404s and errors
 // with JSON, and Node's HTTP server writes the head. The answer is every
@@ -311,7 +312,7 @@ func jsonOf(v any) []byte {
 
 // ---- answering ----
 
-// Routes: /r, the plugin's OPTIONS *, and fastify's 404.
+// Routes: the app's route, the plugin's OPTIONS *, and fastify's 404.
 const (
 	routeR = iota
 	routeOptions
@@ -374,7 +375,7 @@ func (c *cors) Respond(req message.Request) message.Response {
 	switch m := req.Method; {
 	case m == "OPTIONS":
 		x.route = routeOptions
-	case path == "/r" && slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}, m):
+	case path == declared(req.AppRoute()) && slices.Contains([]string{"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"}, m):
 		x.route = routeR
 	}
 	x.lifecycle()
@@ -661,6 +662,13 @@ func target(u string) string {
 		u = "/" + u
 	}
 	return u
+}
+
+// declared is the route as the app declares it: the path find-my-way
+// reads in a request to it.
+func declared(route string) string {
+	p, _ := routePath(route)
+	return p
 }
 
 // routePath is find-my-way's safeDecodeURI: the path before ? or #,

@@ -270,7 +270,7 @@ func TestExportImport(t *testing.T) {
 		`{"origin": false, "maxAge": -1}`,
 	} {
 		in := opts(t, o)
-		code, err := export(in)
+		code, err := export(in, "/r")
 		if err != nil {
 			t.Fatalf("export(%s): %v", o, err)
 		}
@@ -299,10 +299,10 @@ func TestExportImport(t *testing.T) {
 			}
 		}
 	}
-	if _, err := export(opts(t, `{"origin": 1}`)); err == nil {
+	if _, err := export(opts(t, `{"origin": 1}`), "/r"); err == nil {
 		t.Error("export of options corsplay cannot read: no error")
 	}
-	if code, err := export(opts(t, `{"hook": "onSend"}`)); err != nil || !strings.Contains(code, "hook: 'onSend'") {
+	if code, err := export(opts(t, `{"hook": "onSend"}`), "/r"); err != nil || !strings.Contains(code, "hook: 'onSend'") {
 		t.Errorf("export of a refused configuration: %v\n%s", err, code)
 	}
 }

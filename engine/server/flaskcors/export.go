@@ -12,9 +12,10 @@ import (
 // export writes the Flask app the emulation answers for: CORS(app, …) as
 // the fixes print it (flaskfix.Fixer.Call: the options as the Python
 // literals json.loads reads them as, in the fixes' order), routes "/" and
-// "/<path:path>" answering "ok" to GET, POST, PUT, PATCH and DELETE,
-// listening on $PORT (default 8080).
-func (v *version) export(opts map[string]json.RawMessage) (string, error) {
+// "/<path:path>" answering "ok" to GET, POST, PUT, PATCH and DELETE (every
+// path: the route Export is asked for among them), listening on $PORT
+// (default 8080).
+func (v *version) export(opts map[string]json.RawMessage, _ string) (string, error) {
 	var call []server.Opt // in the fixes' order: the options, then the others sorted
 	for _, k := range flaskfix.Fixer.Options {
 		if raw, ok := opts[k]; ok {

@@ -50,7 +50,7 @@ var suite = servertest.FixSuite{Library: "flask-cors", Version: "6.0.2",
 		}
 		// The program Export writes for the fixed options holds the
 		// fixed call, as printed.
-		if code, err := lib.Export(fixed.Server.Library.Options); err != nil || !strings.Contains(code, "\n"+f.Code.After+"\n") {
+		if code, err := lib.Export(fixed.Server.Library.Options, "/r"); err != nil || !strings.Contains(code, "\n"+f.Code.After+"\n") {
 			t.Errorf("Export's program (%v) does not hold the fixed call\n%s\n%s", err, f.Code.After, code)
 		}
 	},

@@ -253,7 +253,7 @@ func TestExportImport(t *testing.T) {
 		`{"app": null, "class": 1, "allow_private_network": "yes", "always_send": 12345678901234567890}`,
 	} {
 		in := opts(t, o)
-		code, err := v602.export(in)
+		code, err := v602.export(in, "/r")
 		if err != nil {
 			t.Fatalf("Export(%s): %v", o, err)
 		}

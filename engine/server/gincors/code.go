@@ -7,14 +7,24 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/server"
 	"corsplay/engine/server/gostack"
 )
 
-// Export writes a Go program serving /r on :8080 with gin and the
-// middleware configured as options say: a cors.Config literal, or
-// cors.DefaultConfig() and the fields that differ from it.
-func Export(options map[string]json.RawMessage) (string, error) {
+// Export writes a Go program serving route (declared as gin reads the
+// path) on :8080 with gin and the middleware configured as options say: a
+// cors.Config literal, or cors.DefaultConfig() and the fields that differ
+// from it. In gin's router a ":" starts a parameter and "*" a catch-all.
+func Export(options map[string]json.RawMessage, route string) (string, error) {
+	route = message.RouteOr(route)
+	if _, ok := gostack.Unescape(route, false); !ok {
+		return "", &server.RouteError{Route: route, Problem: "the path " + strconv.Quote(route) + " has a malformed escape: net/http answers 400 to it"}
+	}
+	route, err := server.CheckRoute(declared(route), ":*", "gin")
+	if err != nil {
+		return "", err
+	}
 	c, err := Decode(options)
 	if err != nil {
 		return "", err
@@ -24,7 +34,7 @@ func Export(options map[string]json.RawMessage) (string, error) {
 	if strings.Contains(cfg, "time.") {
 		imports += "\t\"time\"\n"
 	}
-	return `// gin v1.12.0 and gin-contrib/cors v1.7.7, serving /r (written by corsplay).
+	return `// gin v1.12.0 and gin-contrib/cors v1.7.7, serving one route (written by corsplay).
 // go mod init example && go get github.com/gin-gonic/gin@v1.12.0 github.com/gin-contrib/cors@v1.7.7 && go run .
 package main
 
@@ -40,7 +50,7 @@ func main() {
 	` + strings.ReplaceAll(cfg, "\n", "\n\t") + `
 	ok := func(c *gin.Context) { c.String(http.StatusOK, "ok") }
 	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete, http.MethodPatch} {
-		r.Handle(m, "/r", ok)
+		r.Handle(m, ` + strconv.Quote(route) + `, ok)
 	}
 	r.Run(":8080")
 }

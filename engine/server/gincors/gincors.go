@@ -1,6 +1,7 @@
 // Package gincors emulates github.com/gin-contrib/cors v1.7.7 on
 // github.com/gin-gonic/gin v1.12.0 ("gin-cors"), in the app of the
-// reference: gin.New() in release mode, r.Use(cors.New(cfg)), and /r
+// reference: gin.New() in release mode, r.Use(cors.New(cfg)), and its
+// route (the request's Route, percent-decoded as gin reads a path)
 // answering c.String(200, "ok") to GET, POST, PUT, DELETE and PATCH, so
 // that gin answers the rest (its 404, its trailing-slash redirect).
 // Source references are to config.go, cors.go and utils.go of
@@ -10,6 +11,8 @@ package gincors
 import (
 	"encoding/json"
 	"errors"
+	"net/url"
+	"path"
 	"regexp/syntax"
 	"strconv"
 	"strings"
@@ -50,7 +53,7 @@ func init() {
 			"With AllowWildcard, * matches any text, dots included; the wildcard entries keep their case.",
 			"\"*\" in AllowOrigins, or AllowAllOrigins, sends Access-Control-Allow-Origin: * even with AllowCredentials, which browsers refuse.",
 			"An Origin equal to http:// or https:// plus the request's Host is not CORS: no header at all.",
-			"Requests without an Origin, or to another path or method, go on to gin: its 404 (\"404 page not found\") still carries the CORS headers; /r/ redirects to /r without them.",
+			"Requests without an Origin, or to another path or method, go on to gin: its 404 (\"404 page not found\") still carries the CORS headers; the route's path with a trailing slash added or taken away redirects to the route without them.",
 			"A preflight answer carries three Vary lines (Origin, Access-Control-Request-Method, Access-Control-Request-Headers); an actual one Vary: Origin; none with *.",
 		},
 		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
@@ -295,21 +298,23 @@ func (e *Emulation) PatternInsts() int { return e.set.Insts() }
 
 func (e *Emulation) Warnings() []string { return nil }
 
-// Respond runs the request through net/http and gin's router: /r with
-// one of the five methods runs the middleware then the route; /r/ with
-// one of them redirects (RedirectTrailingSlash, no middleware); anything
-// else runs the middleware then gin's 404 (serveError).
+// Respond runs the request through net/http and gin's router: the route
+// with one of the five methods runs the middleware then the route; the
+// route with a trailing slash added or taken away, with one of them,
+// redirects to it (the tree's tsr, RedirectTrailingSlash, no middleware);
+// anything else runs the middleware then gin's 404 (serveError).
 func (e *Emulation) Respond(req message.Request) message.Response {
 	r, bad, ok := gostack.ParseRequest(req)
 	if !ok {
 		return bad
 	}
+	route := declared(req.AppRoute())
 	m := r.Method
 	inTree := m == "GET" || m == "POST" || m == "PUT" || m == "DELETE" || m == "PATCH"
-	if inTree && r.Path == "/r/" {
-		return redirect(&r)
+	if inTree && (r.Path == route+"/" || r.Path+"/" == route) {
+		return redirect(&r, route)
 	}
-	routed := inTree && r.Path == "/r"
+	routed := inTree && r.Path == route
 	w := gostack.Response{Status: 404, Header: gostack.Header{}}
 	if routed {
 		w.Status = 200
@@ -326,10 +331,23 @@ func (e *Emulation) Respond(req message.Request) message.Response {
 	return w.Wire(m)
 }
 
-// redirect is redirectTrailingSlash then http.Redirect to /r: 301 with a
-// small HTML body for GET, 307 for the others.
-func redirect(r *gostack.Request) message.Response {
-	loc := "/r"
+// declared is the route as the app declares it: URL.Path of a request to
+// it, which gin's router matches.
+func declared(route string) string {
+	p, _ := gostack.Unescape(route, false)
+	return p
+}
+
+// redirect is redirectTrailingSlash then http.Redirect to the route: the
+// URL with that path (URL.String escapes it), cleaned as Redirect cleans a
+// path (a trailing slash kept); 301 with a small HTML body for GET, 307 for
+// the others.
+func redirect(r *gostack.Request, route string) message.Response {
+	loc := (&url.URL{Path: route}).EscapedPath()
+	trailing := strings.HasSuffix(loc, "/")
+	if loc = path.Clean(loc); trailing && !strings.HasSuffix(loc, "/") {
+		loc += "/"
+	}
 	if r.Query {
 		loc += "?" + r.RawQuery
 	}

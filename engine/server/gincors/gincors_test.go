@@ -55,7 +55,7 @@ func TestExportImport(t *testing.T) {
 		`{"DefaultConfig": true, "MaxAge": 120, "AllowCredentials": true, "AllowAllOrigins": true}`} {
 		var o map[string]json.RawMessage
 		json.Unmarshal([]byte(text), &o)
-		code, err := Export(o)
+		code, err := Export(o, "/r")
 		if err != nil {
 			t.Fatal(err)
 		}

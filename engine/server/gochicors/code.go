@@ -10,13 +10,14 @@ import (
 )
 
 // export writes a Go program serving the options with go-chi/cors.
-func export(m map[string]json.RawMessage) (string, error) {
+// Its app serves every path, the route included.
+func export(m map[string]json.RawMessage, _ string) (string, error) {
 	o, err := decode(m)
 	if err != nil {
 		return "", err
 	}
 	return "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/go-chi/cors\"\n)\n\nfunc main() {\n\tc := cors.New(" +
-		literal(o, "\t") + ")\n\t// The app answers \"ok\" to every method on /r (and on any other path).\n" +
+		literal(o, "\t") + ")\n\t// The app answers \"ok\" to every method on every path.\n" +
 		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\tw.Write([]byte(\"ok\"))\n\t})\n" +
 		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", c.Handler(ok)))\n}\n", nil
 }

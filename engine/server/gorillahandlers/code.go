@@ -9,12 +9,13 @@ import (
 )
 
 // export writes a Go program serving the options with gorilla/handlers.
-func export(m map[string]json.RawMessage) (string, error) {
+// Its app serves every path, the route included.
+func export(m map[string]json.RawMessage, _ string) (string, error) {
 	if _, err := newCors(m); err != nil {
 		return "", err
 	}
 	return "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/gorilla/handlers\"\n)\n\nfunc main() {\n\tcors := " +
-		call(m, "\t") + "\n\t// The app answers \"ok\" to every method on /r (and on any other path).\n" +
+		call(m, "\t") + "\n\t// The app answers \"ok\" to every method on every path.\n" +
 		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {\n\t\tw.Write([]byte(\"ok\"))\n\t})\n" +
 		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", cors(ok)))\n}\n", nil
 }

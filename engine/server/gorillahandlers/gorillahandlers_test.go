@@ -70,7 +70,7 @@ func TestExportImport(t *testing.T) {
 		`{"AllowedOrigins": null, "AllowCredentials": false, "IgnoreOptions": false, "MaxAge": 900}`,
 	} {
 		opts := raw(t, text)
-		code, err := export(opts)
+		code, err := export(opts, "/r")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -89,7 +89,7 @@ func TestExportImport(t *testing.T) {
 			t.Errorf("%s: read back as %+v, want %+v", text, b, a)
 		}
 	}
-	if _, err := export(raw(t, `{"Nope": 1}`)); err == nil {
+	if _, err := export(raw(t, `{"Nope": 1}`), "/r"); err == nil {
 		t.Error("export of an unknown option: no error")
 	}
 }

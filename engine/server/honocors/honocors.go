@@ -3,10 +3,10 @@
 //
 //	const app = new Hono()
 //	app.use('*', cors(options))
-//	app.on(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], '/r', (c) => c.text('ok'))
+//	app.on(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], route, (c) => c.text('ok'))
 //	await app.request(path, { method, headers })
 //
-// in-process, as a Fetch Request and Response: the method is normalised as
+// (route: the request's Route as getPath reads it) in-process, as a Fetch Request and Response: the method is normalised as
 // Fetch does (only DELETE, GET, HEAD, OPTIONS, POST and PUT are
 // upper-cased, so `patch` stays lower-case and misses the route), and the
 // answer is what the Response's Headers object yields: lower-case names,
@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"corsplay/engine/message"
 	"corsplay/engine/server"
@@ -190,7 +191,7 @@ func (c *Cors) Respond(req message.Request) message.Response {
 	}
 	// The route, or the not-found handler (HEAD is dispatched as GET).
 	status, ctype := 404, "text/plain; charset=UTF-8"
-	if m := strings.Replace(method, "HEAD", "GET", 1); routePath(req.URL) && slices.Contains([]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, m) {
+	if m := strings.Replace(method, "HEAD", "GET", 1); getPath(req.URL) == getPath(req.AppRoute()) && slices.Contains([]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, m) {
 		status = 200
 		if !touched {
 			ctype = "text/plain;charset=UTF-8" // new Response('ok'): Fetch's own type
@@ -229,11 +230,62 @@ func isToken(s string) bool {
 	return s != ""
 }
 
-// routePath reports whether the URL's path is /r as hono's getPath reads it
-// (percent-escapes of unreserved characters decoded, so /%72 is /r too).
-func routePath(url string) bool {
+// getPath is the URL's path as hono's getPath (utils/url.ts) reads it: as
+// sent, or, when it holds a "%", decoded by decodeURI run of escapes by run
+// of escapes (tryDecode: a run that is not UTF-8 stays as sent), "%25"
+// kept as it is (decodeURIWithPreservedPercent); so /%72 is /r. Not
+// emulated: its rewrite of a path with a "%" that starts no escape.
+func getPath(url string) string {
 	p := node.Path(url)
-	return p == "/r" || strings.EqualFold(p, "/%72")
+	if !strings.Contains(p, "%") {
+		return p
+	}
+	var b strings.Builder
+	for i := 0; i < len(p); {
+		j := i
+		for j+3 <= len(p) && p[j] == '%' && hex(p[j+1:j+3]) >= 0 {
+			j += 3
+			if p[j-2:j] == "25" { // "%2525" after the rewrite: the run ends
+				break
+			}
+		}
+		if j == i {
+			b.WriteByte(p[i])
+			i++
+			continue
+		}
+		b.WriteString(decodeURI(p[i:j]))
+		i = j
+	}
+	return b.String()
+}
+
+// decodeURI is JavaScript's decodeURI of a run of escapes: each decoded
+// but those of "%" and of the reserved ;/?:@&=+$,# ; the run as it is when
+// the bytes are not UTF-8 (decodeURI throws).
+func decodeURI(run string) string {
+	var out []byte
+	for k := 0; k < len(run); k += 3 {
+		v := byte(hex(run[k+1 : k+3]))
+		if strings.IndexByte("%;/?:@&=+$,#", v) >= 0 {
+			out = append(out, run[k:k+3]...)
+		} else {
+			out = append(out, v)
+		}
+	}
+	if !utf8.Valid(out) {
+		return run
+	}
+	return string(out)
+}
+
+// hex is the value of two hex digits, -1 when they are not.
+func hex(s string) int {
+	v, err := strconv.ParseUint(s, 16, 8)
+	if err != nil {
+		return -1
+	}
+	return int(v)
 }
 
 // headers is a Fetch Headers object: lower-case names, each once.
@@ -329,10 +381,15 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 	return s
 }
 
-// Export writes a module whose default export is the app: Bun, Deno and
-// Cloudflare Workers serve it as it is; on Node, @hono/node-server's
-// serve() does.
-func Export(options map[string]json.RawMessage) (string, error) {
+// Export writes a module whose default export is the app, its route at
+// route as getPath reads it: Bun, Deno and Cloudflare Workers serve it as it is; on Node,
+// @hono/node-server's serve() does. In hono's router a ":" starts a
+// parameter, "*" is a wildcard and "{" a parameter's pattern.
+func Export(options map[string]json.RawMessage, route string) (string, error) {
+	route, err := server.CheckRoute(getPath(message.RouteOr(route)), ":*{}", "hono")
+	if err != nil {
+		return "", err
+	}
 	if _, err := New(options); err != nil {
 		return "", err
 	}
@@ -340,13 +397,13 @@ func Export(options map[string]json.RawMessage) (string, error) {
 	if len(options) > 0 {
 		arg = jsconfig.Literal(options, optionNames, "")
 	}
-	return `// hono 4.13.23 with hono/cors: /r answers "ok" to GET, POST, PUT, DELETE and PATCH.
+	return `// hono 4.13.23 with hono/cors: the route answers "ok" to GET, POST, PUT, DELETE and PATCH.
 import { Hono } from 'hono'
 import { cors } from 'hono/cors'
 
 const app = new Hono()
 app.use('*', cors(` + arg + `))
-app.on(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], '/r', (c) => c.text('ok'))
+app.on(['GET', 'POST', 'PUT', 'DELETE', 'PATCH'], ` + jsconfig.Quote(route) + `, (c) => c.text('ok'))
 
 // Bun, Deno and Cloudflare Workers serve the default export; on Node:
 //   import { serve } from '@hono/node-server'

@@ -5,9 +5,11 @@
 //	app.use(cors(options))
 //	app.use((ctx) => {
 //	  if (ctx.path === '/boom') throw new Error('boom')
-//	  if (ctx.path === '/r' && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
+//	  if (ctx.path === route && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
 //	})                        // anything else: koa's own 404
 //	app.listen(port)
+//
+// where route is the request's Route, compared with the raw path.
 //
 // Requests arrive as Node's HTTP parser delivers them (a method it does not
 // know, `patch` included, is its 400; values trimmed, repeats joined with
@@ -163,13 +165,13 @@ func (c *Cors) Respond(req message.Request) message.Response {
 			kept.set("vary", "Origin")
 			return res.fail(kept.hs)
 		}
-		return res.app(path, req.Method)
+		return res.app(path, req.AppRoute(), req.Method)
 	}
 	if get("Access-Control-Request-Method") == "" { // not a preflight: next()
 		if path == "/boom" {
 			return res.fail(nil)
 		}
-		return res.app(path, req.Method)
+		return res.app(path, req.AppRoute(), req.Method)
 	}
 	allowH := c.allowH
 	if allowH == "" {
@@ -217,8 +219,8 @@ func (r *nodeRes) set(name string, values ...string) bool {
 
 // app is what next() reaches: the route's 'ok', else koa's 404 (whose
 // "Not Found" body is not written to a HEAD request, nor its length set).
-func (r *nodeRes) app(path, method string) message.Response {
-	if path == "/r" && slices.Contains([]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, method) {
+func (r *nodeRes) app(path, route, method string) message.Response {
+	if path == route && slices.Contains([]string{"GET", "POST", "PUT", "DELETE", "PATCH"}, method) {
 		return r.text(200, "2")
 	}
 	if r.head {
@@ -305,8 +307,13 @@ func Summarize(options map[string]json.RawMessage) server.Summary {
 	return s
 }
 
-// Export writes a program that serves the app on PORT (8080 by default).
-func Export(options map[string]json.RawMessage) (string, error) {
+// Export writes a program that serves the app, its route compared with
+// ctx.path as a string, on PORT (8080 by default).
+func Export(options map[string]json.RawMessage, route string) (string, error) {
+	route, err := server.CheckRoute(message.RouteOr(route), "", "koa")
+	if err != nil {
+		return "", err
+	}
 	if _, err := New(options); err != nil {
 		return "", err
 	}
@@ -314,8 +321,8 @@ func Export(options map[string]json.RawMessage) (string, error) {
 	if len(options) > 0 {
 		arg = jsconfig.Literal(options, optionNames, "")
 	}
-	return `// koa 3.3.0 with @koa/cors 5.0.0: /r answers "ok" to GET, POST, PUT, DELETE and
-// PATCH; /boom fails (to see keepHeadersOnError); anything else is koa's 404.
+	return `// koa 3.3.0 with @koa/cors 5.0.0: the route answers "ok" to GET, POST, PUT, DELETE
+// and PATCH; /boom fails (to see keepHeadersOnError); anything else is koa's 404.
 const Koa = require('koa')
 const cors = require('@koa/cors')
 
@@ -323,7 +330,7 @@ const app = new Koa()
 app.use(cors(` + arg + `))
 app.use((ctx) => {
   if (ctx.path === '/boom') throw new Error('boom')
-  if (ctx.path === '/r' && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
+  if (ctx.path === ` + jsconfig.Quote(route) + ` && ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].includes(ctx.method)) ctx.body = 'ok'
 })
 app.listen(Number(process.env.PORT) || 8080, 'localhost')
 `, nil

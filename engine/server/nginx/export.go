@@ -12,8 +12,8 @@ import (
 // export writes a complete nginx.conf serving the text in location /, its
 // map blocks at http level, on 127.0.0.1:8080, its files under the prefix
 // (-p). A text nginx refuses is written all the same: nginx then refuses
-// it, as corsplay says.
-func export(options map[string]json.RawMessage) (string, error) {
+// it, as corsplay says. Location / answers every path, the route included.
+func export(options map[string]json.RawMessage, _ string) (string, error) {
 	_, err := newConf(options)
 	if _, isRefusal := err.(*server.ConfigError); err != nil && !isRefusal {
 		return "", err
@@ -30,7 +30,7 @@ func export(options map[string]json.RawMessage) (string, error) {
 		}
 	}
 	rest.WriteString(text[at:])
-	return `# nginx 1.22.1 (Debian 12's nginx-light) serving /r with this CORS configuration, as corsplay emulates it.
+	return `# nginx 1.22.1 (Debian 12's nginx-light) serving every path with this CORS configuration, as corsplay emulates it.
 # Run: mkdir -p /tmp/cors && nginx -p /tmp/cors/ -c "$PWD/nginx.conf"
 daemon off;
 master_process off;

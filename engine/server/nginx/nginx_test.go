@@ -129,7 +129,7 @@ func TestImportExport(t *testing.T) {
 	if err != nil || string(got["config"]) != string(opts(text)["config"]) {
 		t.Fatalf("Import = %s, %v", got["config"], err)
 	}
-	prog, err := l.Export(got)
+	prog, err := l.Export(got, "/r")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,10 +148,10 @@ func TestImportExport(t *testing.T) {
 	if _, err := l.Import("proxy_pass http://x;"); !errors.As(err, &oe) || oe.Path != "config" {
 		t.Errorf("Import of an unsupported directive: %v", err)
 	}
-	if _, err := l.Export(opts("proxy_pass http://x;")); err == nil {
+	if _, err := l.Export(opts("proxy_pass http://x;"), "/r"); err == nil {
 		t.Error("Export of an unsupported directive: no error")
 	}
-	if prog, err := l.Export(opts("add_header X $nope;")); err != nil || !strings.Contains(prog, "$nope") {
+	if prog, err := l.Export(opts("add_header X $nope;"), "/r"); err != nil || !strings.Contains(prog, "$nope") {
 		t.Errorf("Export of a text nginx refuses: %v", err)
 	}
 }
@@ -216,7 +216,7 @@ func FuzzConfig(f *testing.F) {
 		if err == nil {
 			em.Respond(message.Request{Method: "OPTIONS", URL: "https://api.example.com/r", Headers: message.Headers{{Name: "Origin", Value: "https://a.example.com"}}})
 			l.Summarize(opts(s))
-			if _, err := l.Export(opts(s)); err != nil {
+			if _, err := l.Export(opts(s), "/r"); err != nil {
 				t.Errorf("Export of a text New accepts: %v", err)
 			}
 		}

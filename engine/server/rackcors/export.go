@@ -7,22 +7,28 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/pattern"
+	"corsplay/engine/server"
 )
 
-// exportHead is the program around the configuration: the app the
-// emulation puts behind the middleware, served by WEBrick.
+// exportHead, exportApp and exportTail are the program around the
+// configuration: the app the emulation puts behind the middleware, served
+// by WEBrick.
 const exportHead = `# rack-cors 1.1.1 on Rack 2.2, served by WEBrick (Debian: ruby-rack-cors,
-# ruby-rack, ruby-webrick). Run: ruby app.rb [PORT]; it serves /r on
+# ruby-rack, ruby-webrick). Run: ruby app.rb [PORT]; it serves ROUTE on
 # 127.0.0.1:PORT (8080; 0 picks a free port) and prints the URL.
 require 'logger'
 require 'rack'
 require 'rack/cors'
 require 'rack/handler/webrick'
+`
 
-# The app behind the middleware: /r answers GET, POST, PUT, DELETE and PATCH.
+// exportApp is the app, after the line that sets ROUTE.
+const exportApp = `
+# The app behind the middleware: ROUTE answers GET, POST, PUT, DELETE and PATCH.
 APP = lambda do |env|
-  if env['PATH_INFO'] != '/r'
+  if env['PATH_INFO'] != ROUTE
     [404, { 'Content-Type' => 'text/plain' }, ['Not Found']]
   elsif %w[GET POST PUT DELETE PATCH].include?(env['REQUEST_METHOD'])
     [200, { 'Content-Type' => 'text/plain' }, ['ok']]
@@ -36,13 +42,14 @@ end
 const exportTail = `
 Rack::Handler::WEBrick.run(cors, Host: '127.0.0.1', Port: (ARGV[0] || 8080).to_i,
                            AccessLog: [], Logger: WEBrick::Log.new(File::NULL)) do |server|
-  puts "listening on http://127.0.0.1:#{server.listeners[0].addr[1]}/r"
+  puts "listening on http://127.0.0.1:#{server.listeners[0].addr[1]}#{ROUTE}"
   $stdout.flush
 end
 `
 
-// export writes the Ruby program: the DSL the JSON form stands for.
-func export(options map[string]json.RawMessage) (string, error) {
+// export writes the Ruby program: the DSL the JSON form stands for, in
+// front of an app serving route (ROUTE, compared with PATH_INFO as it is).
+func export(options map[string]json.RawMessage, route string) (string, error) {
 	f, err := readForm(options)
 	if err != nil {
 		return "", err
@@ -51,7 +58,11 @@ func export(options map[string]json.RawMessage) (string, error) {
 	if d, ok := f.top["debug"].(bool); ok {
 		debug = "debug: " + strconv.FormatBool(d) + ", "
 	}
-	return exportHead + dsl(f, "cors = Rack::Cors.new(APP, "+debug+"logger: Logger.new(File::NULL))") + "\n" + exportTail, nil
+	route, err = server.CheckRoute(message.RouteOr(route), "", "Rack")
+	if err != nil {
+		return "", err
+	}
+	return exportHead + "\nROUTE = " + rubyString(route) + "\n" + exportApp + dsl(f, "cors = Rack::Cors.new(APP, "+debug+"logger: Logger.new(File::NULL))") + "\n" + exportTail, nil
 }
 
 // dsl prints `head do … end` around the allow blocks: the DSL the JSON

@@ -3,7 +3,7 @@
 // … } } in front of a small Rack app, answering status and header Hash as
 // the real middleware does. Source references are to lib/rack/cors.rb.
 //
-// The app behind it answers /r with 200 to GET, POST, PUT, DELETE and PATCH
+// The app behind it answers its route (the request's Route) with 200 to GET, POST, PUT, DELETE and PATCH
 // (as written: "get" is not GET), 405 with Allow to anything else, and 404 to
 // any other raw PATH_INFO. Request headers reach the env as WEBrick puts them
 // there: HTTP_ plus the upper-cased name with "-" as "_", repeated headers
@@ -494,7 +494,7 @@ func (c *cors) Respond(req message.Request) message.Response {
 	if raised {
 		return message.Response{Status: 500}
 	}
-	status, hs := app(req.Method, raw)
+	status, hs := app(req.Method, raw, req.AppRoute())
 	hs = append(add, hs...)
 	if varyRes != nil {
 		v := varyRes.vary
@@ -538,10 +538,11 @@ func response(status int, hs []header) message.Response {
 	return out
 }
 
-// app is the Rack app behind the middleware.
-func app(method, rawPath string) (int, []header) {
+// app is the Rack app behind the middleware: its route is PATH_INFO equal
+// to route.
+func app(method, rawPath, route string) (int, []header) {
 	hs := []header{{"Content-Type", "text/plain"}}
-	if rawPath != "/r" {
+	if rawPath != route {
 		return 404, hs
 	}
 	switch method {

@@ -183,7 +183,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		`{"allow": [{"origins": ["/#{x}/", "/a\\/b/i", "//"]}]}`,
 	} {
 		o := options(t, s)
-		prog, err := export(o)
+		prog, err := export(o, "/r")
 		if err != nil {
 			t.Errorf("Export(%s): %v", s, err)
 			continue
@@ -202,7 +202,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 			t.Errorf("Import(Export(x)) != x\n  x    %s\n  back %s\n%s", a, b, prog)
 		}
 	}
-	if _, err := export(options(t, `{"allow": 1}`)); err == nil {
+	if _, err := export(options(t, `{"allow": 1}`), "/r"); err == nil {
 		t.Error("Export of unreadable options did not fail")
 	}
 }

@@ -330,12 +330,12 @@ func InProgram(library string) func(t *testing.T, c FixCase, s engine.Scenario, 
 			code string
 			opts map[string]json.RawMessage
 		}{{f.Code.Before, s.Server.Library.Options}, {f.Code.After, f.Apply(s).Server.Library.Options}} {
-			code, err := lib.Export(side.opts)
+			code, err := lib.Export(side.opts, "/r")
 			if err != nil || !strings.Contains(code, "\n\t"+strings.ReplaceAll(side.code, "\n", "\n\t")+"\n") {
 				t.Errorf("code %q is not in the export (%v):\n%s", side.code, err, code)
 			}
 			got, err := lib.Import(side.code)
-			if back, _ := lib.Export(got); err != nil || back != code {
+			if back, _ := lib.Export(got, "/r"); err != nil || back != code {
 				t.Errorf("Import(%q) = %v, %v", side.code, got, err)
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
 	"corsplay/engine/server/pyconfig"
@@ -17,9 +18,14 @@ import (
 var order = []string{"allow_origins", "allow_methods", "allow_headers", "allow_credentials",
 	"allow_origin_regex", "expose_headers", "max_age"}
 
-// export writes a Starlette app serving /r with these options, run by
-// uvicorn on PORT (8080 when unset).
-func export(m map[string]json.RawMessage) (string, error) {
+// export writes a Starlette app serving route with these options, run by
+// uvicorn on PORT (8080 when unset), route declared percent-decoded as the
+// app reads a path. A "{" starts a path parameter (routing.compile_path).
+func export(m map[string]json.RawMessage, route string) (string, error) {
+	route, err := server.CheckRoute(unquote(message.RouteOr(route)), "{}", "Starlette")
+	if err != nil {
+		return "", err
+	}
 	if _, err := readOptions(m); err != nil {
 		if oe, ok := err.(*server.OptionError); ok {
 			return "", oe
@@ -50,8 +56,8 @@ func export(m map[string]json.RawMessage) (string, error) {
 		kw += "            " + a + ",\n"
 	}
 	return `# Starlette 0.26.1's CORSMiddleware (FastAPI's CORSMiddleware is the same
-# class) in front of an app whose /r answers "ok" to GET, POST, PUT, DELETE
-# and PATCH. Run: python3 app.py  (pip install starlette==0.26.1 uvicorn)
+# class) in front of an app whose route answers "ok" to GET, POST, PUT,
+# DELETE and PATCH. Run: python3 app.py  (pip install starlette==0.26.1 uvicorn)
 import os
 
 import uvicorn
@@ -67,7 +73,7 @@ async def ok(request):
 
 
 app = Starlette(
-    routes=[Route("/r", ok, methods=["GET", "POST", "PUT", "DELETE", "PATCH"])],
+    routes=[Route(` + pyconfig.Str(route, true) + `, ok, methods=["GET", "POST", "PUT", "DELETE", "PATCH"])],
     middleware=[
         Middleware(
             CORSMiddleware,

@@ -3,10 +3,11 @@
 // (python3-starlette 0.26.1-1+deb12u2, Python 3.11), in front of the app
 // libtest runs:
 //
-//	Starlette(routes=[Route("/r", ok, methods=[GET, POST, PUT, DELETE, PATCH])],
+//	Starlette(routes=[Route(route, ok, methods=[GET, POST, PUT, DELETE, PATCH])],
 //	          middleware=[Middleware(CORSMiddleware, **options)])
 //
-// where ok answers PlainTextResponse("ok"). Source references are to
+// where ok answers PlainTextResponse("ok") and route is the request's
+// Route percent-decoded, as the app reads a path. Source references are to
 // starlette/middleware/cors.py, routing.py, responses.py and
 // datastructures.py of that release.
 //
@@ -365,18 +366,24 @@ func (c *middleware) preflightResponse(req message.Request, origin, method strin
 const methods405 = "GET, DELETE, PUT, HEAD, POST, PATCH"
 
 // app is the Starlette app behind the middleware: the router, its 405 and
-// 404 through ExceptionMiddleware, and its redirect to the path without
-// trailing slashes.
+// 404 through ExceptionMiddleware, and its redirect_slashes (Router.__call__:
+// the path with its trailing slashes stripped, or with one added, when the
+// route matches that).
 func app(req message.Request) message.Response {
 	scheme, host, path, query := splitURL(req.URL)
-	if isRoute(path) {
+	route := unquote(req.AppRoute()) // the route as declared: the path as it reaches the app
+	if isRoute(path, route) {
 		switch req.Method {
 		case "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH":
 			return text(200, "ok", nil)
 		}
 		return text(405, "Method Not Allowed", message.Headers{{Name: "allow", Value: methods405}})
 	}
-	if p := strings.TrimRight(path, "/"); path != "/" && p != path && isRoute(p) {
+	p := path + "/"
+	if strings.HasSuffix(path, "/") {
+		p = strings.TrimRight(path, "/")
+	}
+	if path != "/" && isRoute(p, route) {
 		if h, ok := first(req.Headers, "host"); ok && validHost(h) {
 			host = h
 		}
@@ -412,9 +419,10 @@ func validHost(h string) bool {
 	return port == "" || len(port) > 1 && port[0] == ':' && strings.Trim(port[1:], "0123456789") == ""
 }
 
-// isRoute reports whether compile_path("/r")'s "^/r$" matches the path
-// (re.match: "$" also matches before a final newline).
-func isRoute(path string) bool { return path == "/r" || path == "/r\n" }
+// isRoute reports whether compile_path(route)'s "^route$" (the route
+// re.escape'd) matches the path (re.match: "$" also matches before a final
+// newline).
+func isRoute(path, route string) bool { return path == route || path == route+"\n" }
 
 // text is a PlainTextResponse with headers (names already lower-case).
 func text(status int, body string, hs message.Headers) message.Response {
@@ -520,7 +528,7 @@ func splitURL(u string) (scheme, host, path, query string) {
 }
 
 // unquote is urllib.parse.unquote, as far as it matters here: %XX
-// decoded (the path is only compared with "/r").
+// decoded (the path is only compared with the route).
 func unquote(s string) string {
 	var b []byte
 	for i := 0; i < len(s); i++ {
