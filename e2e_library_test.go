@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -226,4 +227,85 @@ func TestPythonLibrariesInThePage(t *testing.T) {
 	p.waitScenario("Flask-CORS 6.0.2 chosen", func(s engine.Scenario) bool {
 		return s.Server.Library != nil && s.Server.Library.Name == "flask-cors" && s.Server.Library.Version == "6.0.2"
 	})
+}
+
+// TestWebServersInThePage: nginx and Apache are in the page's picker and
+// answer as servers: a pasted nginx block becomes the server's
+// configuration and decides the verdict, a directive outside what corsplay
+// emulates is refused with its line, and the libraries only the command
+// carries are named in their groups but cannot be chosen.
+func TestWebServersInThePage(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+
+	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
+	p.waitVerdict("Allowed")
+	p.click("#leave-challenge")
+	p.waitJS(`document.querySelector("#tab-library").getAttribute("aria-selected") === "true"`, "the library tab")
+	web := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Web server"] option')).map(o => o.value)`)
+	if !slices.Equal(web, []string{"apache", "nginx"}) {
+		t.Errorf("the Web server group is %q, want apache and nginx", web)
+	}
+	type option struct {
+		Value, Label string
+		Disabled     bool
+	}
+	options := evalAs[[]option](p, `Array.from(document.querySelectorAll("#library-name option")).map(o => ({Value: o.value, Label: o.textContent, Disabled: o.disabled}))`)
+	for _, name := range []string{"rack-cors", "gin-cors", "fastify-cors"} {
+		i := slices.IndexFunc(options, func(o option) bool { return o.Value == name })
+		if i < 0 || !options[i].Disabled || !strings.Contains(options[i].Label, "command line only") {
+			t.Errorf("the picker's %s: %+v (of %+v), want a disabled option saying the command carries it", name, options[max(i, 0)], len(options))
+		}
+	}
+
+	// Flask-CORS's options are no nginx configuration: the field says so
+	// until a block is pasted.
+	p.choose("#library-name", "nginx")
+	p.waitJS(`!!document.querySelector("#library-config") && document.body.textContent.includes('the configuration is one string, {"config": "…"}')`, "nginx chosen, the options refused at their field")
+	if got := p.text("#library-proven"); !strings.Contains(got, "nginx 1.22.1") {
+		t.Errorf("the panel says %q, want the version the answers are proven for", got)
+	}
+
+	p.typeInto("#library-config", "proxy_pass http://backend;\nadd_header Access-Control-Allow-Origin * always;\n")
+	p.click("#library-config-read")
+	p.waitJS(`!!document.querySelector("#library-config-problem")`, "the problem with the pasted block")
+	if got := p.text("#library-config-problem"); !strings.Contains(got, "line 1") || !strings.Contains(got, "proxy_pass") {
+		t.Errorf("the refusal does not say what and where: %q", got)
+	}
+
+	// Only the preflight's branch answers the request's headers: the
+	// POST's own answer lacks Access-Control-Allow-Origin.
+	preflightOnly := "if ($request_method = OPTIONS) {\n" +
+		"    add_header Access-Control-Allow-Origin $http_origin always;\n" +
+		"    add_header Access-Control-Allow-Methods $http_access_control_request_method always;\n" +
+		"    add_header Access-Control-Allow-Headers $http_access_control_request_headers always;\n" +
+		"    return 204;\n" +
+		"}\n"
+	p.typeInto("#library-config", preflightOnly)
+	p.click("#library-config-read")
+	p.waitScenario("the pasted block", func(s engine.Scenario) bool {
+		l := s.Server.Library
+		return l != nil && l.Name == "nginx" && string(l.Options["config"]) == strconv.Quote(preflightOnly)
+	})
+	p.waitVerdict("Blocked by CORS")
+	if got := p.text("#console"); !strings.Contains(got, "No 'Access-Control-Allow-Origin' header") {
+		t.Errorf("the console says %q, want the actual response's missing header", got)
+	}
+	p.typeInto("#library-config", preflightOnly+"add_header Access-Control-Allow-Origin $http_origin always;\n")
+	p.click("#library-config-read")
+	p.waitVerdict("Allowed")
+	if got := evalAs[string](p, `document.querySelector("#library-program") ? document.querySelector("#library-program").textContent : ""`); !strings.Contains(got, "return 204;") {
+		t.Errorf("the program reads %q", got)
+	}
+
+	p.choose("#library-name", "apache")
+	p.waitJS(`document.querySelector("#library-proven").textContent.includes("apache 2.4.71")`, "Apache chosen")
+	for _, v := range []struct {
+		w, h   int64
+		scheme string
+	}{{320, 800, "light"}, {768, 900, "dark"}} {
+		p.emulate(v.w, v.h, v.scheme)
+		p.checkAxe(fmt.Sprintf("the Apache panel at %d px, %s", v.w, v.scheme))
+		p.screenshot(filepath.Join("test-output", "layout", fmt.Sprintf("library-apache-%d-%s.png", v.w, v.scheme)), ".library")
+	}
 }

@@ -82,7 +82,7 @@ func (f *LibraryForm) Render() app.UI {
 				Text(live("library-options", f.options.text)).Body(app.Text(f.options.text)).OnInput(f.onOptions), "library-options", bad), bad),
 		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.Defaults)),
 		libraryQuirks(doc.Quirks),
-		app.Elem("p").Class("hint").ID("library-proven").Text("Every answer here is the one "+doc.Name+" "+doc.Version+" gives: corsplay's tests run that version for real."),
+		app.Elem("p").Class("hint").ID("library-proven").Text(provenText(doc)),
 		f.configText(),
 		f.imported(),
 	)
@@ -187,12 +187,24 @@ func libraryGroups(docs []engine.LibraryDoc, current engine.LibraryDoc) []app.UI
 		for ; j < len(docs) && docs[j].Language == docs[i].Language; j++ {
 			d := docs[j]
 			label := strings.TrimSuffix(strings.SplitN(d.Title, " (", 2)[0], " "+d.Version) + " " + d.Version
-			opts = append(opts, app.Option().Value(libraryChoice(d)).Selected(d.Name == current.Name && d.Version == current.Version).Text(label))
+			if d.CommandOnly {
+				label += " (command line only)"
+			}
+			opts = append(opts, app.Option().Value(libraryChoice(d)).Disabled(d.CommandOnly).Selected(d.Name == current.Name && d.Version == current.Version).Text(label))
 		}
 		groups = append(groups, app.OptGroup().Label(docs[i].Language).Body(opts...))
 		i = j
 	}
 	return groups
+}
+
+// provenText says which version the answers are proven for, or where a
+// library the page does not carry is answered.
+func provenText(doc engine.LibraryDoc) string {
+	if doc.CommandOnly {
+		return "This page does not carry " + doc.Name + " " + doc.Version + " yet (its size budget): corsplay's command answers exactly as it does, proven against the real one (corsplay check with this scenario's JSON)."
+	}
+	return "Every answer here is the one " + doc.Name + " " + doc.Version + " gives: corsplay's tests run that version for real."
 }
 
 // libraryChoice is a picker option's value.

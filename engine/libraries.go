@@ -3,11 +3,11 @@
 package engine
 
 // The libraries of engine/server's registry the page does not carry yet
-// (each registers itself): they serve the command, the lab and the tests.
-// Each adds 25 to 47 KB to app.wasm.br, which has 60 KB left under its
-// budget with libraries_page.go's (README, Performance and size).
+// (each registers itself): they serve the command, the lab and the tests;
+// libraries_command.go names them in the page. Together they would add
+// about 170 KB to app.wasm.br, which has 6 KB left under its budget with
+// libraries_page.go's (README, Performance and size).
 import (
-	_ "corsplay/engine/server/apache"
 	_ "corsplay/engine/server/echocors"
 	_ "corsplay/engine/server/fastifycors"
 	_ "corsplay/engine/server/gincors"
@@ -15,6 +15,5 @@ import (
 	_ "corsplay/engine/server/gorillahandlers"
 	_ "corsplay/engine/server/honocors"
 	_ "corsplay/engine/server/koacors"
-	_ "corsplay/engine/server/nginx"
 	_ "corsplay/engine/server/rackcors"
 )

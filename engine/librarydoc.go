@@ -22,6 +22,9 @@ type LibraryDoc struct {
 	Options, Defaults string
 	// Quirks are what surprises users, one sentence or two each.
 	Quirks []string
+	// CommandOnly: the page does not carry this library yet (app.wasm's
+	// size budget); corsplay's command and its lab answer as it does.
+	CommandOnly bool
 }
 
 // legacyDocs describe this package's libraries.
@@ -54,6 +57,11 @@ func LibraryDocs() []LibraryDoc {
 	for _, l := range server.All() {
 		out = append(out, registeredDoc(l))
 	}
+	for _, d := range commandOnly {
+		if d, ok := commandOnlyDoc(d.Name); ok {
+			out = append(out, d)
+		}
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Language != out[j].Language {
 			return out[i].Language < out[j].Language
@@ -63,10 +71,13 @@ func LibraryDocs() []LibraryDoc {
 	return out
 }
 
-// Doc describes the library and version l names; false when corsplay does
-// not emulate it.
+// Doc describes the library and version l names (CommandOnly when the
+// page does not carry it); false when corsplay does not emulate it.
 func (l Library) Doc() (LibraryDoc, bool) {
 	if l.known() != nil {
+		if d, ok := commandOnlyDoc(l.Name); ok && (l.Version == "" || l.Version == d.Version) {
+			return d, true
+		}
 		return LibraryDoc{}, false
 	}
 	if r := l.registered(); r != nil {
