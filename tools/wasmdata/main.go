@@ -275,7 +275,8 @@ func readData(section []byte) ([]segment, error) {
 }
 
 // join sorts the segments by offset and joins each to the one before when
-// at most maxGap bytes lie between them, writing those bytes as zeros. Go's
+// at most maxGap bytes lie between them, writing those bytes as zeros; the
+// others start at a multiple of 8 (when the gap before allows). Go's
 // linker writes its sections' segments in its own order, not the memory's;
 // segments that share no byte give the same memory in any order, and a gap
 // between two neighbours holds no other segment. It fails if two overlap.
@@ -301,7 +302,15 @@ func join(segments []segment, maxGap int) ([]segment, error) {
 				continue
 			}
 		}
-		joined = append(joined, s)
+		// A new segment starts at a multiple of 8, the zeros the linker
+		// left out in front written: a word the minify pass looks for
+		// (a pointer whose low byte is 0) then lies in one segment.
+		pad := s.offset % 8
+		if n := len(joined); n > 0 {
+			last := joined[n-1]
+			pad = min(pad, s.offset-last.offset-uint32(len(last.data)))
+		}
+		joined = append(joined, segment{s.offset - pad, append(make([]byte, pad, int(pad)+len(s.data)), s.data...)})
 	}
 	return joined, nil
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -85,6 +86,28 @@ func TestJoinData(t *testing.T) {
 				t.Errorf("the sections before the data changed: % x, was % x", out[:13], in[:13])
 			}
 		})
+	}
+}
+
+// TestJoinAlignsSegments: a segment the linker starts after a pointer's
+// zero low byte (as it did for a moduledata pointing at 0x133e00) starts at
+// the multiple of 8 before it, so that the pointer's whole word is found.
+func TestJoinAlignsSegments(t *testing.T) {
+	ptr := le.AppendUint64(nil, 0x133e00)
+	segs, err := join([]segment{{0x100, []byte{1}}, {0x4161, ptr[1:]}, {0x4209, []byte{2}}}, 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 3 || segs[1].offset != 0x4160 || segs[2].offset != 0x4208 {
+		t.Fatalf("segments %v, want the second at 0x4160 and the third at 0x4208", segs)
+	}
+	if got := memory(segs).find(ptr); !slices.Equal(got, []uint64{0x4160}) {
+		t.Errorf("the pointer's word is found at %x, want 0x4160", got)
+	}
+	// A gap smaller than the padding keeps the segments apart.
+	segs, _ = join([]segment{{0x100, []byte{1}}, {0x103, []byte{2}}}, 1)
+	if len(segs) != 2 || segs[1].offset != 0x101 {
+		t.Errorf("segments %v, want the second at 0x101, after the first", segs)
 	}
 }
 
