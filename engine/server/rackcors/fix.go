@@ -13,12 +13,12 @@ import (
 // a Rails app inserts it (config.middleware.insert_before 0, Rack::Cors do …
 // end). The options are nested, so each edit reads "allow" into its form,
 // changes the blocks and resources in place, and sets "allow" again. Which
-// resource answers depends on the request's path, which server.Need does
-// not carry: the edits go to the first allow block that lets the page's
-// origin in (one that lists it before one with '*'), to each of its
-// resources that lacks what the request needs. When the request's path
-// belongs to another block, the engine finds the request still blocked and
-// offers no fix.
+// resource answers depends on the request's path (server.Need.Path): the
+// edits go to that resource, as rack-cors picks it; when none answers the
+// path, to each resource that lacks what the request needs in the first
+// allow block that lets the page's origin in (one that lists it before one
+// with '*'), and the engine, finding the request still blocked, offers no
+// fix.
 
 var fixer = &server.Fixer{
 	Language: "ruby", Options: []string{"debug", "allow"},
@@ -161,18 +161,33 @@ func fixOrigin(e *server.Edit, n server.Need) {
 	e.Note("the origin "+n.Page, "", why)
 }
 
-// resources are the target block's resources, parsed and as the form
-// holds them; nil when the page's origin has no block.
-func resources(e *server.Edit, n server.Need) (*form, *block, []map[string]any) {
+// resources are the resources to repair, parsed and as the form holds
+// them, and their block: the one resource that answers the request's path
+// (rack-cors takes the first block that lets the origin in and, in it, the
+// first resource whose path matches), else each of the target block's; nil
+// when the page's origin has no block.
+func resources(e *server.Edit, n server.Need) (*form, *block, []*resource, []map[string]any) {
 	f, c := read(e)
 	if c == nil {
-		return nil, nil, nil
+		return nil, nil, nil, nil
+	}
+	if path, ok := evaluatePath(n.Path); ok && n.Path != "" {
+		for i, b := range c.blocks {
+			if ok, _ := b.allowOrigin(n.Page, nil); !ok {
+				continue
+			}
+			for j, r := range b.resources {
+				if ok, _ := r.path.match(path, nil); ok {
+					return f, b, []*resource{r}, []map[string]any{f.resources[i][j]}
+				}
+			}
+		}
 	}
 	i := target(c, n.Page)
 	if i < 0 {
-		return nil, nil, nil
+		return nil, nil, nil, nil
 	}
-	return f, c.blocks[i], f.resources[i]
+	return f, c.blocks[i], c.blocks[i].resources, f.resources[i]
 }
 
 // note records a step's change to k of the block's resources, with the
@@ -189,12 +204,12 @@ func note(e *server.Edit, f *form, k int, allow, why string) {
 }
 
 func fixCredentials(e *server.Edit, n server.Need) {
-	f, b, rs := resources(e, n)
+	f, b, res, rs := resources(e, n)
 	if b == nil || b.public {
 		return
 	}
 	k := 0
-	for j, r := range b.resources {
+	for j, r := range res {
 		if !r.credentials {
 			rs[j]["credentials"] = true
 			k++
@@ -204,7 +219,7 @@ func fixCredentials(e *server.Edit, n server.Need) {
 }
 
 func fixMethod(e *server.Edit, n server.Need) {
-	f, b, rs := resources(e, n)
+	f, b, res, rs := resources(e, n)
 	if b == nil || !n.Preflight {
 		return // rack-cors checks the method of preflights only
 	}
@@ -214,7 +229,7 @@ func fixMethod(e *server.Edit, n server.Need) {
 		sym = ":" + rubyString(m)
 	}
 	k, first := 0, ""
-	for j, r := range b.resources {
+	for j, r := range res {
 		if contains(r.methods, m) {
 			continue
 		}
@@ -245,12 +260,12 @@ func fixMethod(e *server.Edit, n server.Need) {
 }
 
 func fixHeaders(e *server.Edit, n server.Need) {
-	f, b, rs := resources(e, n)
+	f, b, res, rs := resources(e, n)
 	if b == nil {
 		return
 	}
 	k, first, all := 0, "", []string{}
-	for j, r := range b.resources {
+	for j, r := range res {
 		var missing []string
 		for _, h := range n.Headers {
 			if !r.allowHeaders(h) && !server.ContainsFold(missing, h) {
