@@ -162,6 +162,40 @@ func TestLibraryFixInThePage(t *testing.T) {
 	}
 }
 
+// openLibraryTab opens the page on a lesson with a library, out of its
+// challenge, on the library tab.
+func openLibraryTab(t *testing.T) *page {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
+	p.waitVerdict("Allowed")
+	p.click("#leave-challenge")
+	p.waitJS(`document.querySelector("#tab-library").getAttribute("aria-selected") === "true"`, "the library tab")
+	return p
+}
+
+// readConfig pastes a library's own configuration and reads it.
+func (p *page) readConfig(text string) {
+	p.typeInto("#library-config", text)
+	p.click("#library-config-read")
+}
+
+type panelView struct {
+	w, h   int64
+	scheme string
+}
+
+// lookAtLibraryPanel checks the library panel with axe at each view and
+// writes its screenshot, test-output/layout/library-NAME-WIDTH-SCHEME.png,
+// to be looked at.
+func (p *page) lookAtLibraryPanel(name string, views ...panelView) {
+	for _, v := range views {
+		p.emulate(v.w, v.h, v.scheme)
+		p.checkAxe(fmt.Sprintf("the %s panel at %d px, %s", name, v.w, v.scheme))
+		p.screenshot(filepath.Join("test-output", "layout", fmt.Sprintf("library-%s-%d-%s.png", name, v.w, v.scheme)), ".library")
+	}
+}
+
 // TestPythonLibrariesInThePage: the picker groups the libraries by
 // language, with Starlette (FastAPI), django-cors-headers and Flask-CORS
 // 6.0.2 among the Python ones; pasting a FastAPI add_middleware call reads
@@ -169,13 +203,7 @@ func TestLibraryFixInThePage(t *testing.T) {
 // are proven for and shows the server as a program; text it cannot read is
 // refused at the field with its line.
 func TestPythonLibrariesInThePage(t *testing.T) {
-	srv := newServer(t)
-	p := open(t, newBrowser(t), srv.URL+"/")
-
-	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
-	p.waitVerdict("Allowed")
-	p.click("#leave-challenge")
-	p.waitJS(`document.querySelector("#tab-library").getAttribute("aria-selected") === "true"`, "the library tab")
+	p := openLibraryTab(t)
 	python := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Python"] option')).map(o => o.value)`)
 	for _, want := range []string{"flask-cors", "flask-cors@6.0.2", "starlette", "django-cors-headers"} {
 		if !slices.Contains(python, want) {
@@ -195,15 +223,13 @@ func TestPythonLibrariesInThePage(t *testing.T) {
 		t.Errorf("the panel says %q, want the version the answers are proven for", got)
 	}
 
-	p.typeInto("#library-config", `CORSMiddleware(app, allow_origins=ORIGINS)`)
-	p.click("#library-config-read")
+	p.readConfig(`CORSMiddleware(app, allow_origins=ORIGINS)`)
 	p.waitJS(`!!document.querySelector("#library-config-problem")`, "the problem with the pasted text")
 	if got := p.text("#library-config-problem"); !strings.Contains(got, "line 1") {
 		t.Errorf("the refusal does not say where: %q", got)
 	}
 
-	p.typeInto("#library-config", `app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True, allow_methods=["*"], allow_headers=["*"])`)
-	p.click("#library-config-read")
+	p.readConfig(`app.add_middleware(CORSMiddleware, allow_origins=["https://app.example.com"], allow_credentials=True, allow_methods=["*"], allow_headers=["*"])`)
 	p.waitScenario("the pasted configuration", func(s engine.Scenario) bool {
 		l := s.Server.Library
 		return l != nil && l.Name == "starlette" && string(l.Options["allow_origins"]) == `["https://app.example.com"]` && string(l.Options["allow_credentials"]) == "true"
@@ -214,14 +240,7 @@ func TestPythonLibrariesInThePage(t *testing.T) {
 	}
 
 	// The panel at a phone's and a desktop's width, looked at, and axe-clean.
-	for _, v := range []struct {
-		w, h   int64
-		scheme string
-	}{{375, 800, "dark"}, {1280, 900, "light"}} {
-		p.emulate(v.w, v.h, v.scheme)
-		p.checkAxe(fmt.Sprintf("the Starlette panel at %d px, %s", v.w, v.scheme))
-		p.screenshot(filepath.Join("test-output", "layout", fmt.Sprintf("library-starlette-%d-%s.png", v.w, v.scheme)), ".library")
-	}
+	p.lookAtLibraryPanel("starlette", panelView{375, 800, "dark"}, panelView{1280, 900, "light"})
 
 	p.choose("#library-name", "flask-cors@6.0.2")
 	p.waitScenario("Flask-CORS 6.0.2 chosen", func(s engine.Scenario) bool {
@@ -235,13 +254,7 @@ func TestPythonLibrariesInThePage(t *testing.T) {
 // emulates is refused with its line, and the libraries only the command
 // carries are named in their groups but cannot be chosen.
 func TestWebServersInThePage(t *testing.T) {
-	srv := newServer(t)
-	p := open(t, newBrowser(t), srv.URL+"/")
-
-	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
-	p.waitVerdict("Allowed")
-	p.click("#leave-challenge")
-	p.waitJS(`document.querySelector("#tab-library").getAttribute("aria-selected") === "true"`, "the library tab")
+	p := openLibraryTab(t)
 	web := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Web server"] option')).map(o => o.value)`)
 	if !slices.Equal(web, []string{"apache", "nginx"}) {
 		t.Errorf("the Web server group is %q, want apache and nginx", web)
@@ -266,8 +279,7 @@ func TestWebServersInThePage(t *testing.T) {
 		t.Errorf("the panel says %q, want the version the answers are proven for", got)
 	}
 
-	p.typeInto("#library-config", "proxy_pass http://backend;\nadd_header Access-Control-Allow-Origin * always;\n")
-	p.click("#library-config-read")
+	p.readConfig("proxy_pass http://backend;\nadd_header Access-Control-Allow-Origin * always;\n")
 	p.waitJS(`!!document.querySelector("#library-config-problem")`, "the problem with the pasted block")
 	if got := p.text("#library-config-problem"); !strings.Contains(got, "line 1") || !strings.Contains(got, "proxy_pass") {
 		t.Errorf("the refusal does not say what and where: %q", got)
@@ -281,8 +293,7 @@ func TestWebServersInThePage(t *testing.T) {
 		"    add_header Access-Control-Allow-Headers $http_access_control_request_headers always;\n" +
 		"    return 204;\n" +
 		"}\n"
-	p.typeInto("#library-config", preflightOnly)
-	p.click("#library-config-read")
+	p.readConfig(preflightOnly)
 	p.waitScenario("the pasted block", func(s engine.Scenario) bool {
 		l := s.Server.Library
 		return l != nil && l.Name == "nginx" && string(l.Options["config"]) == strconv.Quote(preflightOnly)
@@ -291,8 +302,7 @@ func TestWebServersInThePage(t *testing.T) {
 	if got := p.text("#console"); !strings.Contains(got, "No 'Access-Control-Allow-Origin' header") {
 		t.Errorf("the console says %q, want the actual response's missing header", got)
 	}
-	p.typeInto("#library-config", preflightOnly+"add_header Access-Control-Allow-Origin $http_origin always;\n")
-	p.click("#library-config-read")
+	p.readConfig(preflightOnly + "add_header Access-Control-Allow-Origin $http_origin always;\n")
 	p.waitVerdict("Allowed")
 	if got := evalAs[string](p, `document.querySelector("#library-program") ? document.querySelector("#library-program").textContent : ""`); !strings.Contains(got, "return 204;") {
 		t.Errorf("the program reads %q", got)
@@ -300,12 +310,5 @@ func TestWebServersInThePage(t *testing.T) {
 
 	p.choose("#library-name", "apache")
 	p.waitJS(`document.querySelector("#library-proven").textContent.includes("apache 2.4.71")`, "Apache chosen")
-	for _, v := range []struct {
-		w, h   int64
-		scheme string
-	}{{320, 800, "light"}, {768, 900, "dark"}} {
-		p.emulate(v.w, v.h, v.scheme)
-		p.checkAxe(fmt.Sprintf("the Apache panel at %d px, %s", v.w, v.scheme))
-		p.screenshot(filepath.Join("test-output", "layout", fmt.Sprintf("library-apache-%d-%s.png", v.w, v.scheme)), ".library")
-	}
+	p.lookAtLibraryPanel("apache", panelView{320, 800, "light"}, panelView{768, 900, "dark"})
 }
