@@ -3,7 +3,6 @@ package libtest
 import (
 	"encoding/json"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"corsplay/engine"
 	"corsplay/engine/server"
+	"corsplay/engine/server/servertest"
 )
 
 // The fixes in echo's and gin-contrib/cors's own options, with the real
@@ -36,35 +36,6 @@ func TestEchoCorsFixes(t *testing.T) {
 
 func TestGinCorsFixes(t *testing.T) { egFixes(t, "gin-cors", "v1.7.7", "gincors", ginReal) }
 
-// egFixCase is one case of a fixes.json.
-type egFixCase struct {
-	Name        string
-	Options     map[string]json.RawMessage
-	Method      string
-	Headers     [][2]string
-	Credentials bool
-	Page        string
-}
-
-func (c egFixCase) scenario(lib, version string) engine.Scenario {
-	s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
-		Request: engine.Request{URL: "https://api.example.com/r", Method: c.Method},
-		Server:  engine.Server{Library: &engine.Library{Name: lib, Version: version, Options: c.Options}}}
-	if c.Page != "" {
-		s.Page = c.Page
-	}
-	for _, h := range c.Headers {
-		s.Request.Headers = append(s.Request.Headers, engine.Header{Name: h[0], Value: h[1]})
-	}
-	if c.Credentials {
-		s.Request.Credentials = engine.CredentialsInclude
-	}
-	if m := strings.ToUpper(c.Method); m != "GET" && m != "HEAD" {
-		s.Request.Body = new(`{"name":"corsplay"}`)
-	}
-	return s
-}
-
 // egJudge has the engine judge real answers to s's requests as a raw
 // server's.
 func egJudge(s engine.Scenario, reqs []engine.HTTPRequest, answers []egAnswer) engine.Outcome {
@@ -86,14 +57,8 @@ func egJudge(s engine.Scenario, reqs []engine.HTTPRequest, answers []egAnswer) e
 // real builds its app from options (panicked: cors.New's panic).
 func egFixes(t *testing.T, lib, version, pkg string, real func(options string) (h http.Handler, panicked string, err error)) {
 	start := time.Now()
-	b, err := os.ReadFile(filepath.Join("..", "engine", "server", pkg, "testdata", "fixes.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []egFixCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
+	cases := servertest.ReadCases(t, filepath.Join("..", "engine", "server", pkg, "testdata", "fixes.json"))
+	suite := servertest.FixSuite{Library: lib, Version: version, Page: "https://app.example.com", URL: "https://api.example.com/r", Body: true}
 	srv := egStart(t)
 	library, _ := server.Lookup(lib, "")
 	type program struct {
@@ -105,7 +70,7 @@ func egFixes(t *testing.T, lib, version, pkg string, real func(options string) (
 	var codes []string
 	fixes, sent, refused := 0, 0, 0
 	for _, c := range cases {
-		s := c.scenario(lib, version)
+		s := suite.Scenario(c)
 		before := engine.Evaluate(s)
 		var fix *engine.Fix
 		for _, f := range before.Fixes {

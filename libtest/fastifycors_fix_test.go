@@ -13,6 +13,7 @@ import (
 
 	"corsplay/engine"
 	"corsplay/engine/server"
+	"corsplay/engine/server/servertest"
 )
 
 // The fixes in @fastify/cors's own options, with the real library: every
@@ -27,47 +28,6 @@ import (
 // the fix prints it (Code.After), is what Export writes in its program:
 // that program runs under node and answers as the emulation does.
 
-// fcFixCase is one case of testdata/fixes.json.
-type fcFixCase struct {
-	Name        string
-	Options     map[string]json.RawMessage
-	Method      string
-	Headers     [][2]string
-	Credentials bool
-	Page        string
-}
-
-func fcFixCases(t *testing.T) []fcFixCase {
-	b, err := os.ReadFile(filepath.Join("..", "engine", "server", "fastifycors", "testdata", "fixes.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []fcFixCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
-
-func (c fcFixCase) scenario() engine.Scenario {
-	s := engine.Scenario{V: engine.Version, Page: "http://localhost:3000",
-		Request: engine.Request{URL: "https://api.example.com/r", Method: c.Method},
-		Server:  engine.Server{Library: &engine.Library{Name: "fastify-cors", Version: "11.4.3", Options: c.Options}}}
-	if c.Page != "" {
-		s.Page = c.Page
-	}
-	for _, h := range c.Headers {
-		s.Request.Headers = append(s.Request.Headers, engine.Header{Name: h[0], Value: h[1]})
-	}
-	if c.Credentials {
-		s.Request.Credentials = engine.CredentialsInclude
-	}
-	if m := strings.ToUpper(c.Method); m != "GET" && m != "HEAD" {
-		s.Request.Body = new(`{"name":"corsplay"}`)
-	}
-	return s
-}
-
 func TestFastifyCorsFixes(t *testing.T) {
 	start := time.Now()
 	h := fcStart(t)
@@ -77,7 +37,8 @@ func TestFastifyCorsFixes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases := fcFixCases(t)
+	cases := servertest.ReadCases(t, filepath.Join("..", "engine", "server", "fastifycors", "testdata", "fixes.json"))
+	suite := servertest.FixSuite{Library: "fastify-cors", Version: "11.4.3", Page: "http://localhost:3000", URL: "https://api.example.com/r", Body: true}
 	if len(cases) < 6 {
 		t.Fatalf("%d cases in fixes.json, want at least 6", len(cases))
 	}
@@ -89,7 +50,7 @@ func TestFastifyCorsFixes(t *testing.T) {
 	var programs []program
 	fixes, refused, sent := 0, 0, 0
 	for _, c := range cases {
-		s := c.scenario()
+		s := suite.Scenario(c)
 		before := engine.Evaluate(s)
 		var fix *engine.Fix
 		for _, f := range before.Fixes {

@@ -5,7 +5,6 @@ package libtest
 import (
 	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"corsplay/engine"
 	"corsplay/engine/server"
+	"corsplay/engine/server/servertest"
 )
 
 // The fixes in Flask-CORS 6.0.2's own options (flaskfix's, which 3.0.10
@@ -27,18 +27,6 @@ import (
 // emulation's words. And the fixed call, exactly as the fix prints it
 // (Code.After), runs in the program Export writes around it, which answers
 // as the emulation does.
-
-func flask6FixCases(t *testing.T) []fcFixCase {
-	b, err := os.ReadFile(filepath.Join("..", "engine", "server", "flaskcors", "testdata", "fixes.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cases []fcFixCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
 
 // flask6Case is the request req to a server configured with opts.
 func flask6Case(name string, opts map[string]json.RawMessage, req engine.HTTPRequest) flaskCase {
@@ -76,7 +64,8 @@ func TestFlaskCORS6Fixes(t *testing.T) {
 	dir := flask6Dir(t)
 	h := startFlask6(t)
 	lib, _ := server.Lookup("flask-cors", flask6Version)
-	cases := flask6FixCases(t)
+	cases := servertest.ReadCases(t, filepath.Join("..", "engine", "server", "flaskcors", "testdata", "fixes.json"))
+	suite := servertest.FixSuite{Page: "http://localhost:3000", URL: "https://api.example.com/r", Body: true}
 	if len(cases) < 6 {
 		t.Fatalf("%d cases in fixes.json, want at least 6", len(cases))
 	}
@@ -95,7 +84,8 @@ func TestFlaskCORS6Fixes(t *testing.T) {
 	var sides []side
 	var programs []program
 	for _, c := range cases {
-		s := c.scenario()
+		s := suite.Scenario(c)
+		// Every case against 6.0.2, the version this test runs.
 		s.Server.Library = &engine.Library{Name: "flask-cors", Version: flask6Version, Options: c.Options}
 		before := engine.Evaluate(s)
 		var fix *engine.Fix
