@@ -19,14 +19,7 @@ import (
 // typing options a library refuses says the server would not start; tabs
 // keep each kind of server.
 func TestLibraryPanel(t *testing.T) {
-	srv := newServer(t)
-	p := open(t, newBrowser(t), srv.URL+"/")
-
-	p.choosePreset("Flask-CORS: a popular tutorial's three mistakes")
-	p.waitVerdict("Allowed")
-	// Out of the lesson's challenge: its locks and the fixes' wait.
-	p.click("#leave-challenge")
-	p.waitJS(`document.querySelector("#tab-library").getAttribute("aria-selected") === "true"`, "the library tab")
+	p := openLibraryTab(t)
 	if got := p.value("#library-name"); got != "flask-cors" {
 		t.Errorf("library %q, want flask-cors", got)
 	}
@@ -163,7 +156,7 @@ func TestLibraryFixInThePage(t *testing.T) {
 }
 
 // openLibraryTab opens the page on a lesson with a library, out of its
-// challenge, on the library tab.
+// challenge (its locks and the fixes' wait), on the library tab.
 func openLibraryTab(t *testing.T) *page {
 	srv := newServer(t)
 	p := open(t, newBrowser(t), srv.URL+"/")

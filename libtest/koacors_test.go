@@ -193,15 +193,21 @@ func TestKoaCorsExportRuns(t *testing.T) {
 		`{"origin": "https://a.example.com", "credentials": true, "maxAge": 600, "secureContext": true}`,
 		`{"origin": ["https://a.example.com", "it's \"quoted\" \\"], "allowMethods": ["GET", "PUT"], "allowHeaders": "X-Custom", "exposeHeaders": ["X-Total"], "keepHeadersOnError": false}`,
 		`{"credentials": true, "maxAge": "0", "privateNetworkAccess": true, "allowHeaders": []}`,
-	}, koaRequests, "app%d.js", func(file string) func(engine.HTTPRequest) answer {
+	}, koaRequests, "app%d.js", koaProgram(t, node))
+	t.Logf("koa-cors export: %d requests to 4 exported programs answered as emulated", n)
+}
+
+// koaProgram runs an exported program file under node and sends it
+// requests.
+func koaProgram(t *testing.T, node string) func(file string) func(engine.HTTPRequest) answer {
+	return func(file string) func(engine.HTTPRequest) answer {
 		port := freePort(t)
 		cmd := exec.Command(node, file)
 		cmd.Env = append(os.Environ(), "PORT="+port)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		addr := nodeProgram(t, cmd, port)
 		return func(req engine.HTTPRequest) answer { return koaSend(t, addr, "", req) }
-	})
-	t.Logf("koa-cors export: %d requests to 4 exported programs answered as emulated", n)
+	}
 }
 
 // TestKoaCorsExportRoute runs the program Export writes for the route of a
@@ -211,14 +217,7 @@ func TestKoaCorsExportRoute(t *testing.T) {
 	node := koaCheckModules(t)
 	n := 0
 	for _, route := range []string{"/items", "/api/v1/o'clock", "/caf%C3%A9"} {
-		n += exportProof(t, "koa-cors", route, []string{`{"origin": "https://a.example.com"}`}, routeRequests(route, "https://a.example.com"), "route%d.js", func(file string) func(engine.HTTPRequest) answer {
-			port := freePort(t)
-			cmd := exec.Command(node, file)
-			cmd.Env = append(os.Environ(), "PORT="+port)
-			cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-			addr := nodeProgram(t, cmd, port)
-			return func(req engine.HTTPRequest) answer { return koaSend(t, addr, "", req) }
-		})
+		n += exportProof(t, "koa-cors", route, []string{`{"origin": "https://a.example.com"}`}, routeRequests(route, "https://a.example.com"), "route%d.js", koaProgram(t, node))
 	}
 	t.Logf("koa-cors routes: %d answers compared", n)
 }
