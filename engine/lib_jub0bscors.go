@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"corsplay/engine/server"
 )
 
 // This file emulates github.com/jub0bs/cors v1.0.1 ("jub0bs-cors"):
@@ -67,7 +69,8 @@ func newJub0bsCors(options map[string]json.RawMessage) (emulation, error) {
 		return nil, d.err
 	}
 	if unknown := d.unknown(); len(unknown) > 0 {
-		return nil, unknownGoField("cors.Config", unknown[0], jubConfigFields, nil)
+		oe := server.UnknownGoField("cors.Config", unknown[0], jubConfigFields, nil).(*server.OptionError)
+		return nil, &FieldError{"server.library.options." + oe.Path, oe.Problem}
 	}
 	c, errs := newJubCors(cfg)
 	if len(errs) > 0 {
@@ -385,11 +388,11 @@ func (c *jubCors) validateResponseHeaders(errs []string, names []string) []strin
 // 403); anything else reaches next, which answers 200.
 func (c *jubCors) respond(req HTTPRequest) Response {
 	isOPTIONS := req.Method == "OPTIONS"
-	origins := goHeaderValues(req.Headers, "Origin")
+	origins := req.Headers.Values("Origin")
 	if len(origins) == 0 {
 		return Response{Status: 200, Headers: c.prehandleActual(nil, isOPTIONS)}
 	}
-	if acrm := goHeaderValues(req.Headers, headerRequestMethod); isOPTIONS && len(acrm) > 0 {
+	if acrm := req.Headers.Values(headerRequestMethod); isOPTIONS && len(acrm) > 0 {
 		return c.handlePreflight(req.Headers, origins[0], acrm[0])
 	}
 	return Response{Status: 200, Headers: c.prehandleActual(&origins[0], isOPTIONS)}
@@ -456,7 +459,7 @@ func (c *jubCors) handlePreflight(reqHdrs Headers, origin, acrm string) Response
 		return forbidden
 	}
 	// processACRH: every Access-Control-Request-Headers line.
-	if acrh := goHeaderValues(reqHdrs, headerRequestHeaders); acrh != nil {
+	if acrh := reqHdrs.Values(headerRequestHeaders); acrh != nil {
 		switch {
 		case c.wildcardRequestHeaders && c.credentialed:
 			hs = goAppendLines(hs, headerAllowHeaders, acrh)
@@ -873,4 +876,13 @@ func jubScanName(s string, maxLen uint) (name, rest string) {
 		}
 	}
 	return s, ""
+}
+
+// goAppendLines adds one header line per value, as Go writes a multi-valued
+// http.Header entry.
+func goAppendLines(hs Headers, name string, values []string) Headers {
+	for _, v := range values {
+		hs = append(hs, Header{Name: name, Value: v})
+	}
+	return hs
 }

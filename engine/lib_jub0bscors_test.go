@@ -3,9 +3,83 @@ package engine
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
+
+// goLibCase is one configuration × request of a Go CORS library, with the
+// status and CORS headers (Access-Control-* and Vary, "Name: value") the
+// library answers, or the text of its configuration error.
+type goLibCase struct {
+	name        string
+	options     string // the JSON options object
+	req         HTTPRequest
+	status      int
+	headers     []string
+	configError string
+}
+
+// goReq is a request with header name, value pairs.
+func goReq(method string, kv ...string) HTTPRequest {
+	req := HTTPRequest{Method: method, URL: "/items"}
+	for i := 0; i+1 < len(kv); i += 2 {
+		req.Headers = append(req.Headers, Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return req
+}
+
+// goCORSLines lists the CORS headers of hs as "Name: value", sorted by
+// name (case-insensitively), in line order within a name.
+func goCORSLines(hs Headers) []string {
+	var out []string
+	for _, h := range hs {
+		n := strings.ToLower(h.Name)
+		if n == "vary" || strings.HasPrefix(n, "access-control-") {
+			out = append(out, h.Name+": "+h.Value)
+		}
+	}
+	return goSortLines(out)
+}
+
+func goSortLines(lines []string) []string {
+	out := slices.Clone(lines)
+	slices.SortStableFunc(out, func(a, b string) int {
+		na, _, _ := strings.Cut(a, ":")
+		nb, _, _ := strings.Cut(b, ":")
+		return strings.Compare(strings.ToLower(na), strings.ToLower(nb))
+	})
+	return out
+}
+
+func runGoLibCases(t *testing.T, lib string, cases []goLibCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var opts map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(c.options), &opts); err != nil {
+				t.Fatalf("options: %v", err)
+			}
+			resp, err := Server{Library: &Library{Name: lib, Options: opts}}.Respond(c.req)
+			var ce *ConfigError
+			switch {
+			case c.configError != "":
+				if !errors.As(err, &ce) || ce.Message != c.configError || ce.Library != lib {
+					t.Fatalf("got %v, want the configuration error\n%s", err, c.configError)
+				}
+				return
+			case err != nil:
+				t.Fatal(err)
+			}
+			if resp.Status != c.status {
+				t.Errorf("status %d, want %d", resp.Status, c.status)
+			}
+			if got, want := goCORSLines(resp.Headers), goSortLines(c.headers); !slices.Equal(got, want) {
+				t.Errorf("CORS headers\n got  %q\n want %q", got, want)
+			}
+		})
+	}
+}
 
 // jub0bs/cors v1.0.1, quirk by quirk (server-libraries.md §2.3, checked
 // against the library by libtest).

@@ -17,7 +17,7 @@ func init() {
 		Credentials: jubAllowCredentials,
 		Method:      jubAllowMethod,
 		Headers:     jubAllowHeaders,
-		Call:        func(opts []libOpt) string { return goCall("cors.NewMiddleware", "cors.Config", opts) },
+		Call:        func(opts []libOpt) string { return server.GoCall("cors.NewMiddleware", "cors.Config", opts) },
 	}
 }
 

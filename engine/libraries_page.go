@@ -10,5 +10,6 @@ import (
 	_ "corsplay/engine/server/djangocors"
 	_ "corsplay/engine/server/flaskcors"
 	_ "corsplay/engine/server/nginx"
+	_ "corsplay/engine/server/rscors"
 	_ "corsplay/engine/server/starlette"
 )

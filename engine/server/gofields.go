@@ -1,0 +1,108 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"corsplay/engine/message"
+)
+
+// A Go library's options are the fields of its options struct, written as
+// a Go composite literal would set them: GoValue reads one field's JSON
+// value as its Go type, UnknownGoField refuses a field the struct lacks.
+
+// GoValue decodes option name into v, a *[]string, *int or *bool, when
+// present (null leaves a list nil); a value a Go program could not write
+// there is an *OptionError at the option's path (name[i] for an element).
+func (o *Options) GoValue(name string, v any) {
+	raw, ok := o.Raw(name)
+	if !ok || o.err != nil {
+		return
+	}
+	path, want, got := name, "", jsonKind(raw)
+	switch v := v.(type) {
+	case *[]string:
+		var elems []json.RawMessage
+		if got == "null" {
+			return
+		}
+		if json.Unmarshal(raw, &elems) != nil {
+			want = "an array"
+			break
+		}
+		for i, e := range elems {
+			if jsonKind(e) != "a string" {
+				path, want, got = fmt.Sprintf("%s[%d]", name, i), "a string", jsonKind(e)
+				break
+			}
+		}
+		if want == "" {
+			json.Unmarshal(raw, v)
+			return
+		}
+	case *int:
+		if got != "a number" {
+			want = "a number"
+			break
+		}
+		s := strings.TrimPrefix(string(raw), "-")
+		if s == "" || strings.Trim(s, "0123456789") != "" {
+			want, got = "a whole number", string(raw)
+			break
+		}
+		n, err := strconv.Atoi(string(raw))
+		if err != nil {
+			o.Fail(path, fmt.Sprintf("%s is not the right type: the number %s is out of range", message.BriefJSON(raw), raw))
+			return
+		}
+		*v = n
+		return
+	case *bool:
+		if got != "true" && got != "false" {
+			want = "true or false"
+			break
+		}
+		*v = got == "true"
+		return
+	}
+	o.Fail(path, fmt.Sprintf("%s is not the right type: want %s, got %s", message.BriefJSON(raw), want, got))
+}
+
+// jsonKind names a JSON value's type as the errors do.
+func jsonKind(raw json.RawMessage) string {
+	s := strings.TrimSpace(string(raw))
+	switch {
+	case s == "null", s == "true", s == "false":
+		return s
+	case s == "":
+		return "nothing"
+	case s[0] == '"':
+		return "a string"
+	case s[0] == '[':
+		return "an array"
+	case s[0] == '{':
+		return "an object"
+	}
+	return "a number"
+}
+
+// UnknownGoField is the error for an option that is not a field of the Go
+// struct typeName (a program setting it would not compile): known are the
+// fields corsplay reads, funcs the fields JSON cannot express, with their
+// Go types.
+func UnknownGoField(typeName, name string, known []string, funcs [][2]string) error {
+	problem := fmt.Sprintf("%s has no field %s: a Go program setting it would not compile", typeName, name)
+	for _, k := range known {
+		if strings.EqualFold(k, name) {
+			return &OptionError{name, problem + fmt.Sprintf(" (did you mean %s? field names are case-sensitive here)", k)}
+		}
+	}
+	for _, f := range funcs {
+		if strings.EqualFold(f[0], name) {
+			return &OptionError{name, problem + fmt.Sprintf(" (did you mean %s?)", f[0])}
+		}
+	}
+	return &OptionError{name, problem + " (the fields corsplay accepts: " + strings.Join(known, ", ") + ")"}
+}
