@@ -12,6 +12,7 @@ import (
 	"corsplay/engine/server"
 	"corsplay/engine/server/flaskcors"
 	"corsplay/engine/server/flaskcors/flaskfix"
+	"corsplay/engine/server/jub0bscors"
 )
 
 // Export targets.
@@ -604,11 +605,11 @@ func (x *exporter) jub0bs() {
 				continue
 			}
 			origins = append(origins, o)
-			if pat, err := jubParsePattern(o); err == "" && credentials {
-				if pat.isDeemedInsecure() {
+			if bad, suffix := jub0bscors.CredentialedRisks(o); credentials {
+				if bad {
 					insecure = append(insecure, o)
 				}
-				if pat.kind == jubArbitrarySubdomains && pat.hostIsEffectiveTLD() {
+				if suffix {
 					publicSuffix = append(publicSuffix, o)
 				}
 			}

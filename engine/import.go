@@ -46,12 +46,12 @@ func (l Library) ToPolicy() (Policy, []string, error) {
 
 // libraryTitles name the libraries of this package in sentences.
 var libraryTitles = map[string]string{
-	"jub0bs-cors": "jub0bs/cors", "express-cors": "express cors",
+	"express-cors": "express cors",
 }
 
 // libraryOriginsOptions name the origins option of this package's libraries.
 var libraryOriginsOptions = map[string]string{
-	"jub0bs-cors": "Origins", "express-cors": "origin",
+	"express-cors": "origin",
 }
 
 // libraryTitle names a library in sentences.
@@ -243,8 +243,6 @@ func impMaxAge(s string) (*int64, bool) {
 func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *imported {
 	im := &imported{meter: m}
 	switch c := em.(type) {
-	case *jubCors:
-		im.jub0bsCORS(l, c)
 	case *expressCors:
 		im.expressCORS(l, c)
 	case registeredEmulation:
@@ -464,81 +462,6 @@ func impRSPortWildcard(prefix, suffix string) bool {
 // reads as a glob: https://example.*).
 func impLooksLikeRegex(s string) bool {
 	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
-}
-
-// ---- jub0bs/cors ----
-
-func (im *imported) jub0bsCORS(l Library, c *jubCors) {
-	p := &im.policy
-	p.Credentials = c.credentialed
-	patterns := c.patterns
-	if c.anyOrigin {
-		// "*" empties the tree; the other entries stay in the policy,
-		// where they are as ignored (ORIGIN-015 says so).
-		p.AnyOrigin = AnyOriginWildcard
-		im.anyEntry = `"*"`
-		var origins []string
-		if raw, ok := l.Options["Origins"]; ok && json.Unmarshal(raw, &origins) == nil {
-			for _, s := range origins {
-				if pat, err := jubParsePattern(s); err == "" {
-					patterns = append(patterns, pat)
-				}
-			}
-		}
-	}
-	for _, pat := range patterns {
-		im.addOrigin(impJubEntry(pat), importEntry{lib: impJubText(pat)})
-	}
-	switch {
-	case c.allowAnyMethod:
-		p.Methods = []string{"*"}
-	default:
-		p.Methods = im.tokens("Methods", c.allowedMethods.elems)
-	}
-	switch {
-	case c.wildcardRequestHeaders && !c.credentialed && c.allowedRequestHeaders.contains("authorization"):
-		p.RequestHeaders = []string{"*", "Authorization"}
-	case c.wildcardRequestHeaders:
-		p.RequestHeaders = []string{"*"}
-	default:
-		p.RequestHeaders = im.tokens("RequestHeaders", c.allowedRequestHeaders.elems)
-	}
-	p.ExposeHeaders = im.tokens("ResponseHeaders", impSplitList(c.aceh))
-	if c.acma != "" {
-		p.MaxAge, _ = impMaxAge(c.acma)
-	}
-}
-
-// impJubText writes a parsed pattern back as cors.Config spells it.
-func impJubText(p jubPattern) string {
-	host := p.hostPattern
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	s := p.scheme + "://" + host
-	switch {
-	case p.port == -1:
-		s += ":*"
-	case p.port > 0:
-		s += ":" + strconv.Itoa(p.port)
-	}
-	return s
-}
-
-// impJubEntry is the policy entry of a pattern: the same text, except
-// where the policy's forms differ (IPv6 with any port, subdomains with any
-// port), written as a regular expression.
-func impJubEntry(p jubPattern) string {
-	if p.port != -1 || (p.kind != jubArbitrarySubdomains && !strings.Contains(p.hostPattern, ":")) {
-		return impJubText(p)
-	}
-	host := regexp.QuoteMeta(p.hostPattern)
-	if p.kind == jubArbitrarySubdomains {
-		host = ".+" + regexp.QuoteMeta(p.hostPattern[1:])
-	} else {
-		host = `\[` + host + `\]`
-	}
-	return "re:^" + regexp.QuoteMeta(p.scheme) + "://" + host + "(:[0-9]+)?$"
 }
 
 // ---- express cors ----

@@ -29,11 +29,6 @@ type LibraryDoc struct {
 
 // legacyDocs describe this package's libraries.
 var legacyDocs = []LibraryDoc{
-	{Name: "jub0bs-cors", Version: "v1.0.1", Language: "Go",
-		Title:    "jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
-		Options:  "Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
-		Defaults: "none by design: Origins must list at least one origin; Credentialed false; no method or header beyond the safelisted ones; MaxAgeInSeconds 0 (browsers' 5 s; -1 disables caching)",
-		Quirks:   []string{"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."}},
 	{Name: "express-cors", Version: "2.8.6", Language: "JavaScript",
 		Title:    "expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
 		Options:  "origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",

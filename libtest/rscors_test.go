@@ -448,15 +448,27 @@ func TestRSCorsRefusedOptions(t *testing.T) {
 }
 
 // TestRSCorsExportRuns builds and runs the program the registry's Export
-// writes for a few configurations and compares its answers over loopback
-// with the engine's: status and CORS headers (the emulation leaves out
-// net/http's Content-Length and header order, as TestRSCorsDifferential
-// compares).
+// writes for a few configurations and compares its answers with the
+// engine's (goExportRuns).
 func TestRSCorsExportRuns(t *testing.T) {
 	t.Parallel() // its go builds overlap the other libraries'
-	lib, ok := server.Lookup("rs-cors", "")
+	goExportRuns(t, "rs-cors", []string{
+		`{}`,
+		`{"AllowedOrigins": ["https://a.example", "https://*.a.example", "h*x"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "Authorization"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 300}`,
+		`{"AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "OptionsPassthrough": true, "Debug": true, "MaxAge": -1, "AllowPrivateNetwork": true}`,
+		`{"AllowedOrigins": ["https://a.example"], "OptionsSuccessStatus": 200}`,
+	})
+}
+
+// goExportRuns builds and runs the program the registry's Export writes
+// for each configuration, sends it requests over loopback and compares its
+// answers with the engine's: status and CORS headers (the legacy Go
+// emulations leave out net/http's Content-Length and header order, as the
+// differential tests compare).
+func goExportRuns(t *testing.T, library string, configs []string) {
+	lib, ok := server.Lookup(library, "")
 	if !ok {
-		t.Fatal("rs-cors is not registered")
+		t.Fatal(library + " is not registered")
 	}
 	reqs := []engine.HTTPRequest{
 		cgActual("GET", "https://a.example"), cgActual("GET", "https://a.example.evil.com"), cgActual("PUT", "https://app.a.example"),
@@ -464,19 +476,14 @@ func TestRSCorsExportRuns(t *testing.T) {
 		cgPreflight("https://app.a.example", "patch", "x-custom"), cgPreflight("null", "DELETE", "-"), cgPreflight("-", "PUT", "-"),
 		cgPreflight("https://a.example", "", "-"), cgPreflight("https://evil.com", "GET", "-"), cgPreflight("https://hax", "put", "authorization"),
 	}
-	for _, text := range []string{
-		`{}`,
-		`{"AllowedOrigins": ["https://a.example", "https://*.a.example", "h*x"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "Authorization"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 300}`,
-		`{"AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "OptionsPassthrough": true, "Debug": true, "MaxAge": -1, "AllowPrivateNetwork": true}`,
-		`{"AllowedOrigins": ["https://a.example"], "OptionsSuccessStatus": 200}`,
-	} {
+	for _, text := range configs {
 		opts := cgOptions(t, text)
 		code, err := lib.Export(opts, "/r")
 		if err != nil {
 			t.Fatalf("%s: %v", text, err)
 		}
 		for i, a := range cgExportRun(t, code, reqs) {
-			resp, err := engine.Server{Library: &engine.Library{Name: "rs-cors", Options: opts}}.Respond(reqs[i])
+			resp, err := engine.Server{Library: &engine.Library{Name: library, Options: opts}}.Respond(reqs[i])
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,7 +3,6 @@ package server
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"corsplay/engine/message"
@@ -18,54 +17,34 @@ import (
 // there is an *OptionError at the option's path (name[i] for an element).
 func (o *Options) GoValue(name string, v any) {
 	raw, ok := o.Raw(name)
-	if !ok || o.err != nil {
-		return
-	}
-	path, want, got := name, "", jsonKind(raw)
-	switch v := v.(type) {
-	case *[]string:
-		var elems []json.RawMessage
-		if got == "null" {
-			return
-		}
-		if json.Unmarshal(raw, &elems) != nil {
-			want = "an array"
-			break
-		}
+	_, list := v.(*[]string)
+	path, got := name, jsonKind(raw)
+	var elems []json.RawMessage
+	if list && json.Unmarshal(raw, &elems) == nil {
 		for i, e := range elems {
-			if jsonKind(e) != "a string" {
-				path, want, got = fmt.Sprintf("%s[%d]", name, i), "a string", jsonKind(e)
+			if k := jsonKind(e); k != "a string" { // encoding/json would take null for ""
+				path, got = fmt.Sprintf("%s[%d]", name, i), k
 				break
 			}
 		}
-		if want == "" {
-			json.Unmarshal(raw, v)
-			return
-		}
-	case *int:
-		if got != "a number" {
-			want = "a number"
-			break
-		}
-		s := strings.TrimPrefix(string(raw), "-")
-		if s == "" || strings.Trim(s, "0123456789") != "" {
-			want, got = "a whole number", string(raw)
-			break
-		}
-		n, err := strconv.Atoi(string(raw))
-		if err != nil {
-			o.Fail(path, fmt.Sprintf("%s is not the right type: the number %s is out of range", message.BriefJSON(raw), raw))
-			return
-		}
-		*v = n
+	}
+	_, isBool := v.(*bool)
+	if !ok || o.err != nil || path == name && (got == "null" && list || got != "null" && json.Unmarshal(raw, v) == nil) {
 		return
-	case *bool:
-		if got != "true" && got != "false" {
-			want = "true or false"
-			break
-		}
-		*v = got == "true"
+	}
+	want := "a number"
+	switch {
+	case path != name:
+		want = "a string"
+	case list:
+		want = "an array"
+	case isBool:
+		want = "true or false"
+	case got == "a number" && strings.Trim(strings.TrimPrefix(string(raw), "-"), "0123456789") == "":
+		o.Fail(path, fmt.Sprintf("%s is not the right type: the number %s is out of range", message.BriefJSON(raw), raw))
 		return
+	case got == "a number": // 1.5 or 1e3 for an int
+		want, got = "a whole number", string(raw)
 	}
 	o.Fail(path, fmt.Sprintf("%s is not the right type: want %s, got %s", message.BriefJSON(raw), want, got))
 }
@@ -105,4 +84,13 @@ func UnknownGoField(typeName, name string, known []string, funcs [][2]string) er
 		}
 	}
 	return &OptionError{name, problem + " (the fields corsplay accepts: " + strings.Join(known, ", ") + ")"}
+}
+
+// GoHeaderLines appends one header line per value, as Go's net/http writes
+// a multi-valued http.Header entry.
+func GoHeaderLines(hs message.Headers, name string, values []string) message.Headers {
+	for _, v := range values {
+		hs = append(hs, message.Header{Name: name, Value: v})
+	}
+	return hs
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -16,18 +17,25 @@ func SplitList(s string) []string {
 	return out
 }
 
+// Note adds a sentence to the notes, once.
+func (s *Summary) Note(format string, args ...any) {
+	if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
+		s.Notes = append(s.Notes, n)
+	}
+}
+
 // Tokens keeps the names a Summary's list holds (RFC 9110 tokens, once
 // each, at most maxPolicyEntries), noting each name left out; a list the
 // library sends as is in header is unparsable with a non-token.
-func Tokens(note func(string, ...any), option string, list []string, header string) []string {
+func (s *Summary) Tokens(option string, list []string, header string) []string {
 	var out []string
 	for _, v := range list {
 		switch {
 		case v == "":
 		case !IsToken(v) && header != "":
-			note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
+			s.Note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
 		case !IsToken(v):
-			note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
+			s.Note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
 		case !slices.Contains(out, v) && len(out) < maxPolicyEntries:
 			out = append(out, v)
 		}
@@ -38,7 +46,7 @@ func Tokens(note func(string, ...any), option string, list []string, header stri
 // maxPolicyEntries is engine.MaxPolicyEntries.
 const maxPolicyEntries = 100
 
-// IsToken: s holds only RFC 9110 token characters (Tokens skips "").
+// IsToken: s is an RFC 9110 token (§5.6.2), one or more token characters.
 func IsToken(s string) bool {
-	return strings.Trim(s, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
+	return s != "" && strings.Trim(s, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }

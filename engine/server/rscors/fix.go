@@ -96,7 +96,7 @@ func rsAllowHeaders(o *server.Edit, n server.Need) {
 		why = fmt.Sprintf("AllowedHeaders is empty, so rs/cors allows only its defaults Accept, Content-Type and X-Requested-With, and refuses the whole preflight for %s: the defaults are written out, with %s.", server.AndList(missing), server.AndList(missing))
 	}
 	o.Set("AllowedHeaders", append(list, missing...))
-	o.Note(headersNote(missing), "", why)
+	o.Note(server.HeadersNote(missing), "", why)
 }
 
 func rsOKStatus(o *server.Edit, n server.Need) {
@@ -108,12 +108,4 @@ func rsOKStatus(o *server.Edit, n server.Need) {
 	}
 	o.Del("OptionsSuccessStatus")
 	o.Note("", "answer preflights with 204", fmt.Sprintf("OptionsSuccessStatus %d is not an ok status: browsers require 200 to 299 of a preflight. Without it rs/cors answers 204.", status))
-}
-
-// headersNote names the request headers a fix allows.
-func headersNote(names []string) string {
-	if len(names) == 1 {
-		return "the request header " + names[0]
-	}
-	return "the request headers " + server.AndList(names)
 }

@@ -248,12 +248,12 @@ func (c *rsCors) handlePreflight(req message.Request) message.Headers {
 	if c.allowedOriginsAll {
 		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
 	} else {
-		hs = goAppendLines(hs, "Access-Control-Allow-Origin", req.Headers.Values("Origin"))
+		hs = server.GoHeaderLines(hs, "Access-Control-Allow-Origin", req.Headers.Values("Origin"))
 	}
 	// The requested method (every line), never the configured list.
-	hs = goAppendLines(hs, "Access-Control-Allow-Methods", req.Headers.Values("Access-Control-Request-Method"))
+	hs = server.GoHeaderLines(hs, "Access-Control-Allow-Methods", req.Headers.Values("Access-Control-Request-Method"))
 	if found && len(reqHeaders[0]) > 0 {
-		hs = goAppendLines(hs, "Access-Control-Allow-Headers", reqHeaders) // echoed
+		hs = server.GoHeaderLines(hs, "Access-Control-Allow-Headers", reqHeaders) // echoed
 	}
 	if c.allowCredentials {
 		hs = append(hs, message.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
@@ -279,7 +279,7 @@ func (c *rsCors) handleActualRequest(req message.Request) message.Headers {
 	if c.allowedOriginsAll {
 		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
 	} else {
-		hs = goAppendLines(hs, "Access-Control-Allow-Origin", req.Headers.Values("Origin"))
+		hs = server.GoHeaderLines(hs, "Access-Control-Allow-Origin", req.Headers.Values("Origin"))
 	}
 	if c.exposedHeaders != "" {
 		hs = append(hs, message.Header{Name: "Access-Control-Expose-Headers", Value: c.exposedHeaders})
@@ -463,15 +463,6 @@ func goHeaderGet(hs message.Headers, name string) string {
 		}
 	}
 	return ""
-}
-
-// goAppendLines adds one header line per value, as Go writes a multi-valued
-// http.Header entry.
-func goAppendLines(hs message.Headers, name string, values []string) message.Headers {
-	for _, v := range values {
-		hs = append(hs, message.Header{Name: name, Value: v})
-	}
-	return hs
 }
 
 // goCanonicalHeaderKey mirrors net/textproto.CanonicalMIMEHeaderKey (what

@@ -255,6 +255,9 @@ func TestRSCorsOptionErrors(t *testing.T) {
 		{`{"MaxAge": 1.5}`, "MaxAge", "want a whole number, got 1.5"},
 		{`{"MaxAge": 99999999999999999999}`, "MaxAge", "out of range"},
 		{`{"AllowCredentials": null}`, "AllowCredentials", "want true or false, got null"},
+		{`{"AllowCredentials": 1}`, "AllowCredentials", "want true or false, got a number"},
+		{`{"AllowedOrigins": [null]}`, "AllowedOrigins[0]", "[null] is not the right type: want a string, got null"},
+		{`{"MaxAge": null}`, "MaxAge", "want a number, got null"},
 		{`{"OptionsSuccessStatus": 99}`, "OptionsSuccessStatus", "200 to 599"},
 	} {
 		_, err := newFromJSON(t, c.options)

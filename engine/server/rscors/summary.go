@@ -2,7 +2,6 @@ package rscors
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,11 +20,6 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		return s
 	}
 	c := newRSCorsFromOptions(o)
-	note := func(format string, args ...any) {
-		if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
-			s.Notes = append(s.Notes, n)
-		}
-	}
 	s.Credentials = c.allowCredentials
 	if c.allowedOriginsAll {
 		s.AnyOrigin = "wildcard"
@@ -53,10 +47,10 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 
 	methods := c.allowedMethods
 	if slices.Contains(methods, "*") {
-		note(`AllowedMethods "*" is no wildcard in rs/cors: it compares methods as exact strings, so the policy leaves "*" out.`)
+		s.Note(`AllowedMethods "*" is no wildcard in rs/cors: it compares methods as exact strings, so the policy leaves "*" out.`)
 		methods = slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == "*" })
 	}
-	s.Methods = server.Tokens(note, "AllowedMethods", methods, "")
+	s.Methods = s.Tokens("AllowedMethods", methods, "")
 	var unlisted []string
 	for _, m := range []string{"GET", "HEAD", "POST"} {
 		if !slices.Contains(c.allowedMethods, m) {
@@ -68,7 +62,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		if len(unlisted) > 1 {
 			or = strings.Join(unlisted[:len(unlisted)-1], ", ") + " or " + or
 		}
-		note("rs/cors also checks the method of actual requests: a %s request gets no CORS headers because AllowedMethods does not list it, while the policy (like the CORS protocol) lets GET, HEAD and POST through without asking.", or)
+		s.Note("rs/cors also checks the method of actual requests: a %s request gets no CORS headers because AllowedMethods does not list it, while the policy (like the CORS protocol) lets GET, HEAD and POST through without asking.", or)
 	}
 	switch {
 	case c.allowedHeadersAll && c.allowCredentials: // echoes what is asked
@@ -80,13 +74,13 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		for n, i := range c.allowedHeaders.m {
 			names[i] = n
 		}
-		s.RequestHeaders = server.Tokens(note, "AllowedHeaders", names, "")
+		s.RequestHeaders = s.Tokens("AllowedHeaders", names, "")
 	}
 	expose := server.SplitList(c.exposedHeaders)
 	if slices.Contains(expose, "*") && c.allowCredentials {
-		note(`ExposedHeaders "*" with AllowCredentials: rs/cors sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
+		s.Note(`ExposedHeaders "*" with AllowCredentials: rs/cors sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
 	}
-	s.ExposeHeaders = server.Tokens(note, "ExposedHeaders", expose, "")
+	s.ExposeHeaders = s.Tokens("ExposedHeaders", expose, "")
 	if n, err := strconv.ParseInt(c.maxAge, 10, 64); err == nil {
 		s.MaxAge = &n
 	}
@@ -98,7 +92,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		s.PreflightStatus = 0
 	}
 	if c.allowPrivateNetwork {
-		note("AllowPrivateNetwork answers Private Network Access preflights, which the policy does not model.")
+		s.Note("AllowPrivateNetwork answers Private Network Access preflights, which the policy does not model.")
 	}
 	return s
 }
