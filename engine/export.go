@@ -483,7 +483,7 @@ func (x *exporter) goProgram(pkg, decls, config string, opts []libOption, build,
 func goFields(opts []libOption) string {
 	fields := make([]server.GoField, len(opts))
 	for i, o := range opts {
-		fields[i] = server.GoField{Name: o.name, Value: goValue(o.value), Comment: o.comment}
+		fields[i] = server.GoField{o.name, goValue(o.value), o.comment}
 	}
 	return server.GoFields(fields, "\t\t")
 }

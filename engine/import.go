@@ -185,17 +185,10 @@ func (im *imported) tokens(option string, list []string) []string {
 // tokensSent is tokens for a list the library sends as it is in header:
 // an element that is no token makes the whole header unparsable.
 func (im *imported) tokensSent(option string, list []string, header string) []string {
-	var out []string
-	for _, v := range list {
-		switch {
-		case v == "":
-		case !IsToken(v) && header != "":
-			im.note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
-		case !IsToken(v):
-			im.note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
-		case !slices.Contains(out, v) && len(out) < MaxPolicyEntries:
-			out = append(out, v)
-		}
+	var sum server.Summary // server.Summary.Tokens, its notes then im's
+	out := sum.Tokens(option, list, header)
+	for _, n := range sum.Notes {
+		im.note("%s", n)
 	}
 	return out
 }
@@ -211,23 +204,7 @@ func impStarHeaders(credentials bool) []string {
 }
 
 // impSplitList splits a comma-separated header value into trimmed elements.
-func impSplitList(s string) []string {
-	var out []string
-	for e := range strings.SplitSeq(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// impOrList writes "a", "a or b", "a, b or c".
-func impOrList(list []string) string {
-	if len(list) < 2 {
-		return strings.Join(list, "")
-	}
-	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
-}
+var impSplitList = server.SplitList
 
 func impMaxAge(s string) (*int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)

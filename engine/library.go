@@ -209,14 +209,7 @@ func (d *optionDecoder) get(name string, v any) bool {
 	return true
 }
 
-// has reports whether option name is present (and marks it read).
-func (d *optionDecoder) has(name string) bool {
-	d.used[name] = true
-	_, ok := d.opts[name]
-	return ok
-}
-
-// unknown lists the options no get or has asked for, sorted.
+// unknown lists the options no get asked for, sorted.
 func (d *optionDecoder) unknown() []string {
 	var out []string
 	for k := range d.opts {

@@ -2,15 +2,15 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 )
 
 // GoField is one field of a Go composite literal: its name, its value as
-// Go source, and a trailing comment ("" for none).
-type GoField struct{ Name, Value, Comment string }
+// Go source, and a trailing comment ("" for none). An array, whose
+// equality the binary has already, where a struct would add its own.
+type GoField = [3]string
 
 // GoFields prints the fields of a composite literal, each line indented by
 // indent, as gofmt lays them out: values aligned after the longest key of
@@ -21,9 +21,9 @@ func GoFields(fields []GoField, indent string) string {
 	var sections [][]GoField
 	lnsum, count := 0.0, 0
 	for i, f := range fields {
-		size := len(f.Name)
+		size := len(f[0])
 		newSection := i == 0
-		if i > 0 && (len(fields[i-1].Name) > 40 || size > 40) {
+		if i > 0 && (len(fields[i-1][0]) > 40 || size > 40) {
 			ratio := float64(size) / math.Exp(lnsum/float64(count))
 			newSection = 2.5*ratio <= 1 || 2.5 <= ratio
 		}
@@ -38,15 +38,15 @@ func GoFields(fields []GoField, indent string) string {
 	for _, sec := range sections {
 		width := 0
 		for _, f := range sec {
-			width = max(width, len(f.Name))
+			width = max(width, len(f[0]))
 		}
 		lines := make([]string, len(sec))
 		for i, f := range sec {
-			lines[i] = fmt.Sprintf("%s%s:%s%s,", indent, f.Name, strings.Repeat(" ", width-len(f.Name)+1), f.Value)
+			lines[i] = indent + f[0] + ":" + strings.Repeat(" ", width-len(f[0])+1) + f[1] + ","
 		}
 		for i := 0; i < len(sec); {
 			j, w := i, 0
-			for ; j < len(sec) && sec[j].Comment != ""; j++ {
+			for ; j < len(sec) && sec[j][2] != ""; j++ {
 				w = max(w, len(lines[j]))
 			}
 			if j == i {
@@ -55,7 +55,7 @@ func GoFields(fields []GoField, indent string) string {
 				continue
 			}
 			for ; i < j; i++ {
-				b.WriteString(lines[i] + strings.Repeat(" ", w-len(lines[i])+1) + "// " + sec[i].Comment + "\n")
+				b.WriteString(lines[i] + strings.Repeat(" ", w-len(lines[i])+1) + "// " + sec[i][2] + "\n")
 			}
 		}
 	}
@@ -70,7 +70,7 @@ func GoCall(fn, typ string, opts []Opt) string {
 	}
 	fields := make([]GoField, len(opts))
 	for i, o := range opts {
-		fields[i] = GoField{Name: o.Name, Value: goLiteral(o.Raw)}
+		fields[i] = GoField{o.Name, goLiteral(o.Raw)}
 	}
 	return fn + "(" + typ + "{\n" + GoFields(fields, "\t") + "})"
 }

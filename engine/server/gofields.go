@@ -2,7 +2,7 @@ package server
 
 import (
 	"encoding/json"
-	"fmt"
+	"strconv"
 	"strings"
 
 	"corsplay/engine/message"
@@ -23,7 +23,7 @@ func (o *Options) GoValue(name string, v any) {
 	if list && json.Unmarshal(raw, &elems) == nil {
 		for i, e := range elems {
 			if k := jsonKind(e); k != "a string" { // encoding/json would take null for ""
-				path, got = fmt.Sprintf("%s[%d]", name, i), k
+				path, got = name+"["+strconv.Itoa(i)+"]", k
 				break
 			}
 		}
@@ -41,12 +41,12 @@ func (o *Options) GoValue(name string, v any) {
 	case isBool:
 		want = "true or false"
 	case got == "a number" && strings.Trim(strings.TrimPrefix(string(raw), "-"), "0123456789") == "":
-		o.Fail(path, fmt.Sprintf("%s is not the right type: the number %s is out of range", message.BriefJSON(raw), raw))
+		o.Fail(path, message.BriefJSON(raw)+" is not the right type: the number "+string(raw)+" is out of range")
 		return
 	case got == "a number": // 1.5 or 1e3 for an int
 		want, got = "a whole number", string(raw)
 	}
-	o.Fail(path, fmt.Sprintf("%s is not the right type: want %s, got %s", message.BriefJSON(raw), want, got))
+	o.Fail(path, message.BriefJSON(raw)+" is not the right type: want "+want+", got "+got)
 }
 
 // jsonKind names a JSON value's type as the errors do.
@@ -72,18 +72,18 @@ func jsonKind(raw json.RawMessage) string {
 // fields corsplay reads, funcs the fields JSON cannot express, with their
 // Go types.
 func UnknownGoField(typeName, name string, known []string, funcs [][2]string) error {
-	problem := fmt.Sprintf("%s has no field %s: a Go program setting it would not compile", typeName, name)
+	problem := typeName + " has no field " + name + ": a Go program setting it would not compile ("
 	for _, k := range known {
 		if strings.EqualFold(k, name) {
-			return &OptionError{name, problem + fmt.Sprintf(" (did you mean %s? field names are case-sensitive here)", k)}
+			return &OptionError{name, problem + "did you mean " + k + "? field names are case-sensitive here)"}
 		}
 	}
 	for _, f := range funcs {
 		if strings.EqualFold(f[0], name) {
-			return &OptionError{name, problem + fmt.Sprintf(" (did you mean %s?)", f[0])}
+			return &OptionError{name, problem + "did you mean " + f[0] + "?)"}
 		}
 	}
-	return &OptionError{name, problem + " (the fields corsplay accepts: " + strings.Join(known, ", ") + ")"}
+	return &OptionError{name, problem + "the fields corsplay accepts: " + strings.Join(known, ", ") + ")"}
 }
 
 // GoHeaderLines appends one header line per value, as Go's net/http writes

@@ -40,12 +40,12 @@ func literal(o rsOptions) string {
 			for i, s := range l {
 				q[i] = strconv.Quote(s)
 			}
-			fields = append(fields, server.GoField{Name: name, Value: "[]string{" + strings.Join(q, ", ") + "}"})
+			fields = append(fields, server.GoField{name, "[]string{" + strings.Join(q, ", ") + "}"})
 		}
 	}
 	set := func(name string, on bool, value string) {
 		if on {
-			fields = append(fields, server.GoField{Name: name, Value: value})
+			fields = append(fields, server.GoField{name, value})
 		}
 	}
 	list("AllowedOrigins", o.AllowedOrigins)

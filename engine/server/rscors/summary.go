@@ -31,18 +31,15 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		if raw == "*" {
 			continue
 		}
-		origin := strings.ToLower(raw)
-		i := strings.IndexByte(origin, '*')
+		policy := strings.ToLower(raw) // exact, or scheme://*.domain
+		i := strings.IndexByte(policy, '*')
 		switch {
-		case i < 0 && strings.HasPrefix(origin, "re:"):
-			s.Origins = append(s.Origins, server.Entry{Written: raw, Policy: "re:^" + regexp.QuoteMeta(origin) + "$"})
-		case i < 0:
-			s.Origins = append(s.Origins, server.Entry{Written: raw, Policy: origin})
-		case subdomains(origin[:i], origin[i+1:]):
-			s.Origins = append(s.Origins, server.Entry{Written: raw, Policy: origin[:i+1] + origin[i+1:]})
-		default:
-			s.Origins = append(s.Origins, server.Entry{Written: raw, Policy: "re:(?i)^" + regexp.QuoteMeta(origin[:i]) + ".*" + regexp.QuoteMeta(origin[i+1:]) + "$"})
+		case i < 0 && strings.HasPrefix(policy, "re:"):
+			policy = "re:^" + regexp.QuoteMeta(policy) + "$"
+		case i >= 0 && !subdomains(policy[:i], policy[i+1:]):
+			policy = "re:(?i)^" + regexp.QuoteMeta(policy[:i]) + ".*" + regexp.QuoteMeta(policy[i+1:]) + "$"
 		}
+		s.Origins = append(s.Origins, server.Entry{Written: raw, Policy: policy})
 	}
 
 	methods := c.allowedMethods
