@@ -4,14 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"corsplay/engine/server"
 	"corsplay/engine/server/flaskcors"
 	"corsplay/engine/server/flaskcors/flaskfix"
+	"corsplay/engine/server/jub0bscors"
 )
 
 // Export targets.
@@ -478,52 +479,13 @@ func (x *exporter) goProgram(pkg, decls, config string, opts []libOption, build,
 }
 
 // goFields prints the fields of a composite literal as gofmt lays them
-// out: values aligned after the longest key of each section, trailing
-// comments aligned in each run of commented lines. A key much longer than
-// the ones before it starts a new section (go/printer's exprList).
+// out (server.GoFields), indented for a call inside main.
 func goFields(opts []libOption) string {
-	var sections [][]libOption
-	lnsum, count := 0.0, 0
+	fields := make([]server.GoField, len(opts))
 	for i, o := range opts {
-		size := len(o.name)
-		newSection := i == 0
-		if i > 0 && (len(opts[i-1].name) > 40 || size > 40) {
-			ratio := float64(size) / math.Exp(lnsum/float64(count))
-			newSection = 2.5*ratio <= 1 || 2.5 <= ratio
-		}
-		if newSection {
-			sections = append(sections, nil)
-		}
-		sections[len(sections)-1] = append(sections[len(sections)-1], o)
-		lnsum += math.Log(float64(size))
-		count++
+		fields[i] = server.GoField{o.name, goValue(o.value), o.comment}
 	}
-	var b strings.Builder
-	for _, sec := range sections {
-		width := 0
-		for _, o := range sec {
-			width = max(width, len(o.name))
-		}
-		lines := make([]string, len(sec))
-		for i, o := range sec {
-			lines[i] = fmt.Sprintf("\t\t%s:%s%s,", o.name, strings.Repeat(" ", width-len(o.name)+1), goValue(o.value))
-		}
-		for i := 0; i < len(sec); {
-			j, w := i, 0
-			for ; j < len(sec) && sec[j].comment != ""; j++ {
-				w = max(w, len(lines[j]))
-			}
-			if j == i {
-				b.WriteString(lines[i] + "\n")
-				i++
-				continue
-			}
-			for ; i < j; i++ {
-				b.WriteString(lines[i] + strings.Repeat(" ", w-len(lines[i])+1) + "// " + sec[i].comment + "\n")
-			}
-		}
-	}
-	return b.String()
+	return server.GoFields(fields, "\t\t")
 }
 
 // rsCors writes a Go server with rs/cors.
@@ -643,11 +605,11 @@ func (x *exporter) jub0bs() {
 				continue
 			}
 			origins = append(origins, o)
-			if pat, err := jubParsePattern(o); err == "" && credentials {
-				if pat.isDeemedInsecure() {
+			if bad, suffix := jub0bscors.CredentialedRisks(o); credentials {
+				if bad {
 					insecure = append(insecure, o)
 				}
-				if pat.kind == jubArbitrarySubdomains && pat.hostIsEffectiveTLD() {
+				if suffix {
 					publicSuffix = append(publicSuffix, o)
 				}
 			}

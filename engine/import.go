@@ -13,6 +13,7 @@ import (
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
 	"corsplay/engine/server/flaskcors"
+	"corsplay/engine/server/rscors"
 )
 
 // This file turns a library's configuration into the neutral Policy: each
@@ -45,12 +46,12 @@ func (l Library) ToPolicy() (Policy, []string, error) {
 
 // libraryTitles name the libraries of this package in sentences.
 var libraryTitles = map[string]string{
-	"rs-cors": "rs/cors", "jub0bs-cors": "jub0bs/cors", "express-cors": "express cors",
+	"express-cors": "express cors",
 }
 
 // libraryOriginsOptions name the origins option of this package's libraries.
 var libraryOriginsOptions = map[string]string{
-	"rs-cors": "AllowedOrigins", "jub0bs-cors": "Origins", "express-cors": "origin",
+	"express-cors": "origin",
 }
 
 // libraryTitle names a library in sentences.
@@ -93,8 +94,6 @@ type imported struct {
 	flagged []flaggedEntry
 
 	// The library's parsed configuration, for its own findings.
-	rs      *rsCors
-	rsOpts  rsOptions
 	express *expressCors
 	sum     *server.Summary // a library of engine/server's registry
 
@@ -186,17 +185,10 @@ func (im *imported) tokens(option string, list []string) []string {
 // tokensSent is tokens for a list the library sends as it is in header:
 // an element that is no token makes the whole header unparsable.
 func (im *imported) tokensSent(option string, list []string, header string) []string {
-	var out []string
-	for _, v := range list {
-		switch {
-		case v == "":
-		case !IsToken(v) && header != "":
-			im.note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
-		case !IsToken(v):
-			im.note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
-		case !slices.Contains(out, v) && len(out) < MaxPolicyEntries:
-			out = append(out, v)
-		}
+	var sum server.Summary // server.Summary.Tokens, its notes then im's
+	out := sum.Tokens(option, list, header)
+	for _, n := range sum.Notes {
+		im.note("%s", n)
 	}
 	return out
 }
@@ -212,23 +204,7 @@ func impStarHeaders(credentials bool) []string {
 }
 
 // impSplitList splits a comma-separated header value into trimmed elements.
-func impSplitList(s string) []string {
-	var out []string
-	for e := range strings.SplitSeq(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// impOrList writes "a", "a or b", "a, b or c".
-func impOrList(list []string) string {
-	if len(list) < 2 {
-		return strings.Join(list, "")
-	}
-	return strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1]
-}
+var impSplitList = server.SplitList
 
 func impMaxAge(s string) (*int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
@@ -244,10 +220,6 @@ func impMaxAge(s string) (*int64, bool) {
 func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *imported {
 	im := &imported{meter: m}
 	switch c := em.(type) {
-	case *rsCors:
-		im.rsCORS(l, c)
-	case *jubCors:
-		im.jub0bsCORS(l, c)
 	case *expressCors:
 		im.expressCORS(l, c)
 	case registeredEmulation:
@@ -292,6 +264,9 @@ func (im *imported) summary(l Library, em registeredEmulation, rawURL string) {
 	p.Methods, p.RequestHeaders, p.ExposeHeaders, p.MaxAge, p.PreflightStatus = sum.Methods, sum.RequestHeaders, sum.ExposeHeaders, sum.MaxAge, sum.PreflightStatus
 	if sum.NoVary != "" {
 		p.Vary = new(false)
+	}
+	if l.Name == rscors.Name {
+		im.rsFlagged(sum)
 	}
 	if l.Name == flaskcors.Name {
 		for _, e := range sum.Origins {
@@ -416,207 +391,54 @@ func impBrowserOrigin(s string) bool {
 
 // ---- rs/cors ----
 
-// rsCORS reads cors.New's fields: "*" or no origin at all answers *; each
-// entry is lower-cased; a * splits an entry into a prefix and a suffix.
-func (im *imported) rsCORS(l Library, c *rsCors) {
-	o, _ := decodeRSOptions(l.Options) // the emulation was built from it
-	im.rs, im.rsOpts = c, o
-	p := &im.policy
-	p.Credentials = c.allowCredentials
-	if c.allowedOriginsAll {
-		p.AnyOrigin = AnyOriginWildcard
-		im.anyEntry, im.anyDefault = `"*"`, !slices.Contains(o.AllowedOrigins, "*")
-	}
-	for _, raw := range o.AllowedOrigins {
-		if raw == "*" {
-			continue
-		}
+// rsFlagged finds the rs/cors entries that read otherwise than they look:
+// a regular expression compared as text (ORIGIN-016), a * that is not
+// *.domain or :* and matches any text (ORIGIN-009), with the origins a
+// stranger could use.
+func (im *imported) rsFlagged(sum server.Summary) {
+	for _, e := range sum.Origins {
+		raw := e.Written
 		origin := strings.ToLower(raw)
 		i := strings.IndexByte(origin, '*')
 		if i < 0 {
-			im.addOrigin(impExactEntry(origin), importEntry{lib: raw})
-			if impLooksLikeRegex(raw) && !c.allowedOriginsAll {
+			if impLooksLikeRegex(raw) && sum.AnyOrigin == "" {
 				im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: raw, looks: "regex", policyEntry: im.entryFor(raw)})
 			}
 			continue
 		}
-		w := rsWildcard{origin[:i], origin[i+1:]}
-		if rule, ok := impRSSubdomains(w); ok {
-			im.addOrigin(rule, importEntry{lib: raw})
-			continue
-		}
-		im.addOrigin("re:(?i)^"+regexp.QuoteMeta(w.prefix)+".*"+regexp.QuoteMeta(w.suffix)+"$", importEntry{lib: raw})
-		if c.allowedOriginsAll || impRSPortWildcard(w) {
-			continue
+		prefix, suffix := origin[:i], origin[i+1:]
+		if e.Policy == origin || sum.AnyOrigin != "" || impRSPortWildcard(prefix, suffix) {
+			continue // scheme://*.domain, a list that lets every origin in, or any port
 		}
 		fe := flaggedEntry{id: "ORIGIN-009", entry: raw, host: impGlobHost(origin), policyEntry: im.entryFor(raw)}
 		if impLooksLikeRegex(raw) {
 			fe.id, fe.looks = "ORIGIN-016", "regex"
 		}
 		mids := []string{"evil-attacker.net", "evil", "https://evil-attacker.net", "http://evil-attacker.net", "ttps://evil-attacker.net", "ttp://evil-attacker.net", "https://evil", "http://evil"}
-		if w.suffix != "" && isAlphaNum(w.suffix[0]) {
+		if suffix != "" && isAlphaNum(suffix[0]) {
 			mids[0], mids[1] = mids[1], mids[0] // *example.com: evilexample.com
 		}
 		for _, mid := range mids {
-			if cand := w.prefix + mid + w.suffix; impBrowserOrigin(cand) && w.match(cand) && !slices.Contains(fe.candidates, cand) {
+			if cand := prefix + mid + suffix; impBrowserOrigin(cand) && !slices.Contains(fe.candidates, cand) {
 				fe.candidates = append(fe.candidates, cand)
 			}
 		}
 		fe.sortCandidates(false)
 		im.flagged = append(im.flagged, fe)
 	}
-
-	methods := c.allowedMethods
-	if slices.Contains(methods, "*") {
-		im.note(`AllowedMethods "*" is no wildcard in rs/cors: it compares methods as exact strings, so the policy leaves "*" out.`)
-		methods = slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == "*" })
-	}
-	p.Methods = im.tokens("AllowedMethods", methods)
-	var unlisted []string
-	for _, m := range []string{"GET", "HEAD", "POST"} {
-		if !slices.Contains(c.allowedMethods, m) {
-			unlisted = append(unlisted, m)
-		}
-	}
-	if len(unlisted) > 0 {
-		im.note("rs/cors also checks the method of actual requests: a %s request gets no CORS headers because AllowedMethods does not list it, while the policy (like the CORS protocol) lets GET, HEAD and POST through without asking.", impOrList(unlisted))
-	}
-	if c.allowedHeadersAll {
-		p.RequestHeaders = impStarHeaders(c.allowCredentials)
-	} else {
-		names := make([]string, len(c.allowedHeaders.m))
-		for n, i := range c.allowedHeaders.m {
-			names[i] = n
-		}
-		p.RequestHeaders = im.tokens("AllowedHeaders", names)
-	}
-	expose := impSplitList(c.exposedHeaders)
-	if slices.Contains(expose, "*") && c.allowCredentials {
-		im.note(`ExposedHeaders "*" with AllowCredentials: rs/cors sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
-	}
-	p.ExposeHeaders = im.tokens("ExposedHeaders", expose)
-	if c.maxAge != "" {
-		p.MaxAge, _ = impMaxAge(c.maxAge)
-	}
-	p.PreflightStatus = c.optionsSuccessStatus
-	if c.optionPassthrough {
-		p.PreflightStatus = 200
-	}
-	if p.PreflightStatus == 204 {
-		p.PreflightStatus = 0
-	}
-	if c.allowPrivateNetwork {
-		im.note("AllowPrivateNetwork answers Private Network Access preflights, which the policy does not model.")
-	}
-}
-
-// impRSSubdomains returns the policy rule an rs/cors wildcard means
-// exactly on the origins browsers send: scheme://*.domain[:port].
-func impRSSubdomains(w rsWildcard) (string, bool) {
-	scheme, ok := strings.CutSuffix(w.prefix, "://")
-	if !ok || scheme == "" || strings.Trim(scheme, "abcdefghijklmnopqrstuvwxyz0123456789+-.") != "" {
-		return "", false
-	}
-	base, ok := strings.CutPrefix(w.suffix, ".")
-	if !ok || base == "" || strings.Trim(base, "abcdefghijklmnopqrstuvwxyz0123456789-.:") != "" {
-		return "", false
-	}
-	if _, port, ok := strings.Cut(base, ":"); ok && (port == defaultPorts[scheme] || !allDigits(port)) {
-		return "", false // the policy would drop a default port browsers never send
-	}
-	rule := w.prefix + "*" + w.suffix
-	if r, err := parseOriginRule(rule, &pattern.Set{}); err != nil || r.kind != "subdomains" {
-		return "", false
-	}
-	return rule, true
 }
 
 // impRSPortWildcard: scheme://host:*, any port (but not none).
-func impRSPortWildcard(w rsWildcard) bool {
-	host, ok := strings.CutSuffix(w.prefix, ":")
+func impRSPortWildcard(prefix, suffix string) bool {
+	host, ok := strings.CutSuffix(prefix, ":")
 	_, host, scheme := strings.Cut(host, "://")
-	return ok && scheme && w.suffix == "" && host != "" && !strings.ContainsAny(host, "*/?#@:")
+	return ok && scheme && suffix == "" && host != "" && !strings.ContainsAny(host, "*/?#@:")
 }
 
 // impLooksLikeRegex: an entry written as a regular expression (".*" alone
 // reads as a glob: https://example.*).
 func impLooksLikeRegex(s string) bool {
 	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
-}
-
-// ---- jub0bs/cors ----
-
-func (im *imported) jub0bsCORS(l Library, c *jubCors) {
-	p := &im.policy
-	p.Credentials = c.credentialed
-	patterns := c.patterns
-	if c.anyOrigin {
-		// "*" empties the tree; the other entries stay in the policy,
-		// where they are as ignored (ORIGIN-015 says so).
-		p.AnyOrigin = AnyOriginWildcard
-		im.anyEntry = `"*"`
-		var origins []string
-		if raw, ok := l.Options["Origins"]; ok && json.Unmarshal(raw, &origins) == nil {
-			for _, s := range origins {
-				if pat, err := jubParsePattern(s); err == "" {
-					patterns = append(patterns, pat)
-				}
-			}
-		}
-	}
-	for _, pat := range patterns {
-		im.addOrigin(impJubEntry(pat), importEntry{lib: impJubText(pat)})
-	}
-	switch {
-	case c.allowAnyMethod:
-		p.Methods = []string{"*"}
-	default:
-		p.Methods = im.tokens("Methods", c.allowedMethods.elems)
-	}
-	switch {
-	case c.wildcardRequestHeaders && !c.credentialed && c.allowedRequestHeaders.contains("authorization"):
-		p.RequestHeaders = []string{"*", "Authorization"}
-	case c.wildcardRequestHeaders:
-		p.RequestHeaders = []string{"*"}
-	default:
-		p.RequestHeaders = im.tokens("RequestHeaders", c.allowedRequestHeaders.elems)
-	}
-	p.ExposeHeaders = im.tokens("ResponseHeaders", impSplitList(c.aceh))
-	if c.acma != "" {
-		p.MaxAge, _ = impMaxAge(c.acma)
-	}
-}
-
-// impJubText writes a parsed pattern back as cors.Config spells it.
-func impJubText(p jubPattern) string {
-	host := p.hostPattern
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
-	}
-	s := p.scheme + "://" + host
-	switch {
-	case p.port == -1:
-		s += ":*"
-	case p.port > 0:
-		s += ":" + strconv.Itoa(p.port)
-	}
-	return s
-}
-
-// impJubEntry is the policy entry of a pattern: the same text, except
-// where the policy's forms differ (IPv6 with any port, subdomains with any
-// port), written as a regular expression.
-func impJubEntry(p jubPattern) string {
-	if p.port != -1 || (p.kind != jubArbitrarySubdomains && !strings.Contains(p.hostPattern, ":")) {
-		return impJubText(p)
-	}
-	host := regexp.QuoteMeta(p.hostPattern)
-	if p.kind == jubArbitrarySubdomains {
-		host = ".+" + regexp.QuoteMeta(p.hostPattern[1:])
-	} else {
-		host = `\[` + host + `\]`
-	}
-	return "re:^" + regexp.QuoteMeta(p.scheme) + "://" + host + "(:[0-9]+)?$"
 }
 
 // ---- express cors ----

@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -461,43 +460,8 @@ func isIdentifier(s string) bool {
 	return true
 }
 
-// goLiteral writes a JSON value as the Go value of a struct field.
-func goLiteral(n jsonNode) string {
-	switch n.kind {
-	case 's':
-		return strconv.Quote(n.text)
-	case 't':
-		return "true"
-	case 'f':
-		return "false"
-	case 'z':
-		return "nil"
-	case 'a':
-		items := make([]string, len(n.items))
-		for i, it := range n.items {
-			items[i] = it.text
-		}
-		return goList(items)
-	}
-	return n.text
-}
-
 // callLine is the maximum width of a call printed on one line.
 const callLine = 79
-
-// goCall prints fn(pkg.Type{…}) with one field a line, as gofmt lays them
-// out.
-func goCall(fn, typ string, opts []libOpt) string {
-	if len(opts) == 0 {
-		return fn + "(" + typ + "{})"
-	}
-	fields := make([]libOption, len(opts))
-	for i, o := range opts {
-		fields[i] = libOption{name: o.Name, value: goCode(goLiteral(parseJSONNode(o.Raw)))}
-	}
-	body := strings.ReplaceAll(goFields(fields), "\t\t", "\t")
-	return fn + "(" + typ + "{\n" + body + "})"
-}
 
 // jsCall prints cors({ name: value, … }): on one line when it fits, else
 // one option a line.

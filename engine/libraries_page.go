@@ -9,6 +9,8 @@ import (
 	_ "corsplay/engine/server/apache"
 	_ "corsplay/engine/server/djangocors"
 	_ "corsplay/engine/server/flaskcors"
+	_ "corsplay/engine/server/jub0bscors"
 	_ "corsplay/engine/server/nginx"
+	_ "corsplay/engine/server/rscors"
 	_ "corsplay/engine/server/starlette"
 )

@@ -17,9 +17,9 @@ import (
 // library's own option names and JSON values. The engine answers exactly
 // what that library answers, quirks included.
 type Library struct {
-	// Name is "rs-cors" (v1.11.1), "jub0bs-cors" (v1.0.1), "express-cors"
-	// (2.8.x), or a library of engine/server's registry, such as
-	// "flask-cors" (LibraryNames lists them all).
+	// Name is "express-cors" (2.8.x), or a library of engine/server's
+	// registry, such as "flask-cors", "rs-cors" or "jub0bs-cors"
+	// (LibraryNames lists them all).
 	Name string `json:"name"`
 	// Version selects another version of the library than its default
 	// ("6.0.2" for Flask-CORS 6); absent: the default.
@@ -52,7 +52,7 @@ var emulators = map[string]emulator{}
 
 // legacyVersions are the versions the emulators in this package prove.
 var legacyVersions = map[string]string{
-	"rs-cors": "v1.11.1", "jub0bs-cors": "v1.0.1", "express-cors": "2.8.6",
+	"express-cors": "2.8.6",
 }
 
 // LibraryNames lists the libraries the engine emulates.
@@ -209,14 +209,7 @@ func (d *optionDecoder) get(name string, v any) bool {
 	return true
 }
 
-// has reports whether option name is present (and marks it read).
-func (d *optionDecoder) has(name string) bool {
-	d.used[name] = true
-	_, ok := d.opts[name]
-	return ok
-}
-
-// unknown lists the options no get or has asked for, sorted.
+// unknown lists the options no get asked for, sorted.
 func (d *optionDecoder) unknown() []string {
 	var out []string
 	for k := range d.opts {

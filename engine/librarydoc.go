@@ -29,16 +29,6 @@ type LibraryDoc struct {
 
 // legacyDocs describe this package's libraries.
 var legacyDocs = []LibraryDoc{
-	{Name: "rs-cors", Version: "v1.11.1", Language: "Go",
-		Title:    "rs/cors v1.11.1 (Go): cors.New(cors.Options{...})",
-		Options:  "AllowedOrigins, AllowedMethods, AllowedHeaders, ExposedHeaders, MaxAge, AllowCredentials, AllowPrivateNetwork, OptionsPassthrough, OptionsSuccessStatus",
-		Defaults: `AllowedOrigins [] (every origin, answered *), AllowedMethods ["GET", "POST", "HEAD"], AllowedHeaders ["accept", "content-type", "x-requested-with"], ExposedHeaders [], MaxAge 0 (header omitted), AllowCredentials false, OptionsSuccessStatus 204`,
-		Quirks:   []string{"No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."}},
-	{Name: "jub0bs-cors", Version: "v1.0.1", Language: "Go",
-		Title:    "jub0bs/cors v1.0.1 (Go): cors.NewMiddleware(cors.Config{...})",
-		Options:  "Origins, Credentialed, Methods, RequestHeaders, MaxAgeInSeconds, ResponseHeaders, DangerouslyTolerateInsecureOrigins, DangerouslyTolerateSubdomainsOfPublicSuffixes",
-		Defaults: "none by design: Origins must list at least one origin; Credentialed false; no method or header beyond the safelisted ones; MaxAgeInSeconds 0 (browsers' 5 s; -1 disables caching)",
-		Quirks:   []string{"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."}},
 	{Name: "express-cors", Version: "2.8.6", Language: "JavaScript",
 		Title:    "expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
 		Options:  "origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",

@@ -13,6 +13,7 @@ import (
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
 	"corsplay/engine/server/flaskcors"
+	"corsplay/engine/server/rscors"
 	"corsplay/internal/lazyre"
 )
 
@@ -1347,7 +1348,7 @@ func (l *linter) comparison() string {
 		switch l.lib.name {
 		case flaskcors.Name:
 			return "Flask-CORS compares an entry that is not a regular expression with the Origin case-insensitively but otherwise exactly"
-		case "rs-cors":
+		case rscors.Name:
 			return "rs/cors lower-cases the entry and the Origin and compares the rest exactly"
 		case "express-cors":
 			return "cors() compares a string origin with the Origin using === (a single string is sent as is, and the browser compares it exactly)"
@@ -1449,8 +1450,6 @@ func readsWhat(withCookies bool) string {
 func lintLibrary(l *linter) {
 	im := l.lib.imp
 	switch {
-	case im.rs != nil:
-		lintRSCors(l, im.rs)
 	case im.express != nil:
 		lintExpressCors(l, im.express)
 	case im.sum != nil:
@@ -1481,7 +1480,9 @@ func lintSummarized(l *linter, sum *server.Summary) {
 			fmt.Sprintf("List the exact origins of your frontend in %s, such as %q: %s then answers only those.", opt, page, title),
 			fmt.Sprintf("If any site may read, have %s answer * (browsers never send cookies to a * answer); otherwise list the sites that may read in %s.", title, opt))
 	case AnyOriginWildcard:
-		if l.p.Credentials {
+		if l.p.Credentials && l.lib.name == rscors.Name {
+			lintRSWildcard(l)
+		} else if l.p.Credentials {
 			l.add(Finding{ID: "ORIGIN-001", Severity: SeverityError, Title: title + " answers * with credentials",
 				Detail: set + ": " + title + " then answers with Access-Control-Allow-Origin: *, and with credentials on it adds Access-Control-Allow-Credentials: true. Browsers reject * on any request sent with cookies (credentials: \"include\"), so every credentialed call fails with a CORS error, while calls without cookies work from any site.",
 				Fix:    fmt.Sprintf("List your frontend's origins in %s, such as %q, or turn credentials off if the data is public.", opt, page)})
@@ -1561,12 +1562,9 @@ func (l *linter) reflectFinding(how, credSetting, fixCredentials, fixPublic stri
 		Fix:    fixPublic})
 }
 
-// ORIGIN-001 for rs/cors: "*" (or no AllowedOrigins at all) with
-// AllowCredentials sends * and true, which never works with cookies.
-func lintRSCors(l *linter, c *rsCors) {
-	if !c.allowedOriginsAll || !c.allowCredentials {
-		return
-	}
+// ORIGIN-001 for rs/cors, in its words: "*" (or no AllowedOrigins at all)
+// with AllowCredentials sends * and true, which never works with cookies.
+func lintRSWildcard(l *linter) {
 	set := `AllowedOrigins contains "*"`
 	if l.lib.imp.anyDefault {
 		set = "AllowedOrigins is empty, which rs/cors reads as every origin"
@@ -1668,7 +1666,7 @@ func lintFlaggedEntry(l *linter, fe flaggedEntry) {
 		}
 		f.Detail += consequence
 		f.Fix = "Write the regular expression you mean, anchored at the end: " + l.regexLiteral(impGlobRegex(fe.entry), "") + "; or list the exact origins."
-	case l.lib.name == "rs-cors":
+	case l.lib.name == rscors.Name:
 		f.Title = "A regular expression in AllowedOrigins is plain text to rs/cors: " + fe.entry
 		f.Detail = fmt.Sprintf("rs/cors has no regular expressions: it compares an AllowedOrigins entry with the Origin as text (lower-cased), where only a * is special and stands for any text. %q is written as a regular expression, so", fe.entry)
 		if hit == "" {

@@ -377,12 +377,12 @@ func xnetRules(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	embedded, err := os.ReadFile("../engine/lib_jub0bscors_psl.txt")
+	embedded, err := os.ReadFile("../engine/server/jub0bscors/psl.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(embedded) != tree {
-		t.Fatalf("engine/lib_jub0bscors_psl.txt is not x/net's rules as go run ./tools/pslgen writes them (%d bytes, want %d)", len(embedded), len(tree))
+		t.Fatalf("engine/server/jub0bscors/psl.txt is not x/net's rules as go run ./tools/pslgen writes them (%d bytes, want %d)", len(embedded), len(tree))
 	}
 	return rules
 }
@@ -463,7 +463,7 @@ func TestJub0bsCorsIDNABoundary(t *testing.T) {
 			t.Errorf("%q: library accepts %t, engine %t", host, real, emu)
 		}
 	}
-	// Known divergences, documented in lib_jub0bscors_idna.go.
+	// Known divergences, documented in engine/server/jub0bscors/idna.go.
 	for _, c := range []struct {
 		host            string
 		real, emulation bool
@@ -511,4 +511,16 @@ func TestJub0bsCorsRefusedOptions(t *testing.T) {
 			t.Errorf("%s: got %v, want a FieldError on an option", opts, err)
 		}
 	}
+}
+
+// TestJub0bsCorsExportRuns builds and runs the program the registry's
+// Export writes for a few configurations and compares its answers with the
+// engine's (goExportRuns).
+func TestJub0bsCorsExportRuns(t *testing.T) {
+	t.Parallel() // its go builds overlap the other libraries'
+	goExportRuns(t, "jub0bs-cors", []string{
+		`{"Origins": ["https://a.example", "https://*.a.example"], "Credentialed": true, "Methods": ["PUT", "patch"], "RequestHeaders": ["Content-Type", "Authorization"], "ResponseHeaders": ["X-Total-Count"], "MaxAgeInSeconds": 300}`,
+		`{"Origins": ["*"], "Methods": ["*"], "RequestHeaders": ["*", "Authorization"], "MaxAgeInSeconds": -1}`,
+		`{"Origins": ["https://a.example", "http://hax"], "Credentialed": true, "DangerouslyTolerateInsecureOrigins": true, "RequestHeaders": ["authorization"]}`,
+	})
 }

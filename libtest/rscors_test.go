@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"corsplay/engine"
+	"corsplay/engine/server"
 
 	rscors "github.com/rs/cors"
 )
@@ -442,6 +443,59 @@ func TestRSCorsRefusedOptions(t *testing.T) {
 		var fe *engine.FieldError
 		if !errors.As(err, &fe) || !strings.HasPrefix(fe.Field, "server.library.options.") {
 			t.Errorf("%s: got %v, want a FieldError on an option", opts, err)
+		}
+	}
+}
+
+// TestRSCorsExportRuns builds and runs the program the registry's Export
+// writes for a few configurations and compares its answers with the
+// engine's (goExportRuns).
+func TestRSCorsExportRuns(t *testing.T) {
+	t.Parallel() // its go builds overlap the other libraries'
+	goExportRuns(t, "rs-cors", []string{
+		`{}`,
+		`{"AllowedOrigins": ["https://a.example", "https://*.a.example", "h*x"], "AllowedMethods": ["GET", "put", "PATCH"], "AllowedHeaders": ["Content-Type", "Authorization"], "ExposedHeaders": ["x-total-count"], "AllowCredentials": true, "MaxAge": 300}`,
+		`{"AllowedOrigins": ["*"], "AllowedHeaders": ["*"], "OptionsPassthrough": true, "Debug": true, "MaxAge": -1, "AllowPrivateNetwork": true}`,
+		`{"AllowedOrigins": ["https://a.example"], "OptionsSuccessStatus": 200}`,
+	})
+}
+
+// goExportRuns builds and runs the program the registry's Export writes
+// for each configuration, sends it requests over loopback and compares its
+// answers with the engine's: status and CORS headers (the legacy Go
+// emulations leave out net/http's Content-Length and header order, as the
+// differential tests compare).
+func goExportRuns(t *testing.T, library string, configs []string) {
+	lib, ok := server.Lookup(library, "")
+	if !ok {
+		t.Fatal(library + " is not registered")
+	}
+	reqs := []engine.HTTPRequest{
+		cgActual("GET", "https://a.example"), cgActual("GET", "https://a.example.evil.com"), cgActual("PUT", "https://app.a.example"),
+		cgActual("get", "-"), cgActual("HEAD", "https://A.EXAMPLE"), cgPreflight("https://a.example", "PUT", "content-type,authorization"),
+		cgPreflight("https://app.a.example", "patch", "x-custom"), cgPreflight("null", "DELETE", "-"), cgPreflight("-", "PUT", "-"),
+		cgPreflight("https://a.example", "", "-"), cgPreflight("https://evil.com", "GET", "-"), cgPreflight("https://hax", "put", "authorization"),
+	}
+	for _, text := range configs {
+		opts := cgOptions(t, text)
+		code, err := lib.Export(opts, "/r")
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		for i, a := range cgExportRun(t, code, reqs) {
+			resp, err := engine.Server{Library: &engine.Library{Name: library, Options: opts}}.Respond(reqs[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			real := map[string][]string{}
+			for _, l := range a.Lines {
+				if name, value, _ := strings.Cut(l, ": "); goIsCORSHeader(name) {
+					real[http.CanonicalHeaderKey(name)] = append(real[http.CanonicalHeaderKey(name)], value)
+				}
+			}
+			if d := goDiffAnswers(a.Status, real, resp); d != "" {
+				t.Errorf("%s\n  %s: %s\n%s", text, cgDescribe(reqs[i]), d, code)
+			}
 		}
 	}
 }

@@ -178,3 +178,11 @@ func AndList(ss []string) string {
 	}
 	return strings.Join(ss[:len(ss)-1], ", ") + " and " + ss[len(ss)-1]
 }
+
+// HeadersNote names the request headers a fix allows, for Edit.Note.
+func HeadersNote(names []string) string {
+	if len(names) == 1 {
+		return "the request header " + names[0]
+	}
+	return "the request headers " + AndList(names)
+}

@@ -1,7 +1,7 @@
 // Package xnetpsl reads the Public Suffix List rules golang.org/x/net's
 // publicsuffix tables were generated from, and writes them as the label
-// tree the engine embeds (engine/lib_jub0bscors_psl.txt, whose format
-// engine/lib_jub0bscors_psl.go describes). tools/pslgen writes the file;
+// tree the engine embeds (engine/server/jub0bscors/psl.txt, whose format
+// engine/server/jub0bscors/psl.go describes). tools/pslgen writes the file;
 // libtest checks it and proves the engine's lookups against jub0bs/cors.
 package xnetpsl
 

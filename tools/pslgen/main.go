@@ -1,8 +1,8 @@
-// Command pslgen writes engine/lib_jub0bscors_psl.txt, the Public Suffix
+// Command pslgen writes engine/server/jub0bscors/psl.txt, the Public Suffix
 // List the engine's jub0bs/cors emulation embeds, from the rules
 // golang.org/x/net's publicsuffix tables were generated from
 // (internal/xnetpsl). Run it from the module root: go run ./tools/pslgen.
-// The format is described in engine/lib_jub0bscors_psl.go.
+// The format is described in engine/server/jub0bscors/psl.go.
 package main
 
 import (
@@ -14,7 +14,7 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "engine/lib_jub0bscors_psl.txt", "the file to write")
+	out := flag.String("out", "engine/server/jub0bscors/psl.txt", "the file to write")
 	flag.Parse()
 	if err := run(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "pslgen:", err)

@@ -2,7 +2,6 @@ package flaskcors
 
 import (
 	"encoding/json"
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -90,13 +89,8 @@ func (c *cors) SummaryAt(rawURL string) server.Summary { return c.summary(rawURL
 // the policy's words; the notes say what a policy cannot.
 func (c *cors) summary(rawURL string) server.Summary {
 	var s server.Summary
-	note := func(format string, args ...any) {
-		if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
-			s.Notes = append(s.Notes, n)
-		}
-	}
 	if len(c.resources) == 0 {
-		note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
+		s.Note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
 		return s
 	}
 	r := c.resources[0]
@@ -104,14 +98,14 @@ func (c *cors) summary(rawURL string) server.Summary {
 		path := unquote(requestPath(rawURL))
 		i := slices.IndexFunc(c.resources, func(r resource) bool { return r.path.match(path, false, nil) })
 		if i < 0 {
-			note("No resources pattern matches the path %s: Flask-CORS adds no CORS header there, so the policy allows nothing.", path)
+			s.Note("No resources pattern matches the path %s: Flask-CORS adds no CORS header there, so the policy allows nothing.", path)
 			return s
 		}
 		r = c.resources[i]
 	}
 	for _, path := range []string{"/", "/items", "/api/v1/items/42", "/a.b/c-d"} {
 		if rawURL == "" && !r.path.match(path, false, nil) {
-			note("Flask-CORS applies these options only to paths matching %q and adds no CORS header elsewhere; the policy applies them to every path.", r.path.raw)
+			s.Note("Flask-CORS applies these options only to paths matching %q and adds no CORS header elsewhere; the policy applies them to every path.", r.path.raw)
 			break
 		}
 	}
@@ -120,7 +114,7 @@ func (c *cors) summary(rawURL string) server.Summary {
 		for _, o := range c.resources[1:] {
 			others = append(others, strconv.Quote(o.path.raw))
 		}
-		note("resources has %d path patterns: the policy uses the options of %q, the first Flask-CORS tries; paths matching %s get their own options, which one policy cannot tell apart.", len(c.resources), r.path.raw, strings.Join(others, ", "))
+		s.Note("resources has %d path patterns: the policy uses the options of %q, the first Flask-CORS tries; paths matching %s get their own options, which one policy cannot tell apart.", len(c.resources), r.path.raw, strings.Join(others, ", "))
 	}
 	o := r.o
 	s.Credentials = o.credentials
@@ -145,7 +139,7 @@ func (c *cors) summary(rawURL string) server.Summary {
 			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: exactEntry(asciiLower(p.raw))})
 		case p.re == nil:
 			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Regex: true})
-			note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", p.raw)
+			s.Note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", p.raw)
 		default:
 			g, _ := pattern.TranslatePython(p.raw, "$") // compiled by new
 			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: "re:(?i)^(?:" + readableGo(g) + ")", Regex: true})
@@ -160,13 +154,13 @@ func (c *cors) summary(rawURL string) server.Summary {
 		}
 	}
 
-	methods := splitList(o.methods)
+	methods := server.SplitList(o.methods)
 	if slices.Contains(methods, "*") {
-		note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
+		s.Note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
 		methods = slices.DeleteFunc(methods, func(m string) bool { return m == "*" })
 	}
-	s.Methods = tokens(note, "methods", methods, "Access-Control-Allow-Methods")
-	note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
+	s.Methods = s.Tokens("methods", methods, "Access-Control-Allow-Methods")
+	s.Note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
 	var unlisted []string
 	for _, m := range []string{"GET", "HEAD", "POST"} {
 		if !strings.Contains(o.methods, m) {
@@ -178,7 +172,7 @@ func (c *cors) summary(rawURL string) server.Summary {
 		if len(unlisted) > 1 {
 			or = strings.Join(unlisted[:len(unlisted)-1], ", ") + " or " + or
 		}
-		note("Flask-CORS allows request headers only for a method in methods, even GET, HEAD and POST, which need no permission themselves: a %s request with a custom header fails its preflight here, while the policy allows it.", or)
+		s.Note("Flask-CORS allows request headers only for a method in methods, even GET, HEAD and POST, which need no permission themselves: a %s request with a custom header fails its preflight here, while the policy allows it.", or)
 	}
 
 	var names, regexes []string
@@ -199,62 +193,24 @@ func (c *cors) summary(rawURL string) server.Summary {
 	case star: // "*" without credentials does not cover Authorization
 		s.RequestHeaders = []string{"*", "Authorization"}
 	default:
-		s.RequestHeaders = tokens(note, "allow_headers", names, "")
+		s.RequestHeaders = s.Tokens("allow_headers", names, "")
 		if len(regexes) > 0 {
-			note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(regexes, ", "))
+			s.Note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(regexes, ", "))
 		}
 	}
-	expose := splitList(o.expose)
+	expose := server.SplitList(o.expose)
 	if slices.Contains(expose, "*") && o.credentials {
-		note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
+		s.Note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
 	}
-	s.ExposeHeaders = tokens(note, "expose_headers", expose, "")
+	s.ExposeHeaders = s.Tokens("expose_headers", expose, "")
 	if o.maxAge != "" {
 		if n, err := strconv.ParseInt(o.maxAge, 10, 64); err == nil {
 			s.MaxAge = &n
 		} else {
-			note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
+			s.Note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
 		}
 	}
 	return s
-}
-
-// splitList splits a comma-separated header value into trimmed elements.
-func splitList(s string) []string {
-	var out []string
-	for e := range strings.SplitSeq(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// tokens keeps the names a policy list holds (RFC 9110 tokens, once each,
-// at most maxPolicyEntries); a list the library sends as is in header is
-// unparsable with a non-token.
-func tokens(note func(string, ...any), option string, list []string, header string) []string {
-	var out []string
-	for _, v := range list {
-		switch {
-		case v == "":
-		case !isToken(v) && header != "":
-			note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
-		case !isToken(v):
-			note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
-		case !slices.Contains(out, v) && len(out) < maxPolicyEntries:
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// maxPolicyEntries is engine.MaxPolicyEntries.
-const maxPolicyEntries = 100
-
-// isToken: s holds only RFC 9110 token characters (tokens skips "").
-func isToken(s string) bool {
-	return strings.Trim(s, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // exactEntry is the policy entry that matches s exactly: s itself, unless

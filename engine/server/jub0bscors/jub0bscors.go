@@ -1,4 +1,13 @@
-package engine
+// Package jub0bscors emulates github.com/jub0bs/cors v1.0.1:
+// cors.NewMiddleware(cfg) then mw.Wrap(next), where next answers 200 with
+// no header, debug mode off. Options are the fields of cors.Config with
+// their Go names and JSON values. NewMiddleware validates the whole
+// configuration and joins every error (errors.Join): the
+// *server.ConfigError carries that text. Source references are to
+// config.go, middleware.go, cfgerrors/cfgerrors.go and
+// internal/{headers,methods,origins,util} of that release; the host checks
+// live in idna.go and psl.go.
+package jub0bscors
 
 import (
 	"encoding/json"
@@ -7,19 +16,36 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"corsplay/engine/message"
+	"corsplay/engine/server"
 )
 
-// This file emulates github.com/jub0bs/cors v1.0.1 ("jub0bs-cors"):
-// cors.NewMiddleware(cfg) then mw.Wrap(next), where next answers 200 with
-// no header, debug mode off. Options are the fields of cors.Config with
-// their Go names and JSON values. NewMiddleware validates the whole
-// configuration and joins every error (errors.Join): the *ConfigError
-// carries that text. Source references are to config.go, middleware.go,
-// cfgerrors/cfgerrors.go and internal/{headers,methods,origins,util} of
-// that release; the host checks live in lib_jub0bscors_idna.go and
-// lib_jub0bscors_psl.go.
+// Name is server.library.name.
+const Name = "jub0bs-cors"
 
-func init() { emulators["jub0bs-cors"] = newJub0bsCors }
+func init() { server.Register(&library) }
+
+// library is a package variable, laid out by the linker rather than built
+// at start-up.
+var library = server.Library{
+	Name: Name, Version: "v1.0.1", Default: true, Title: "jub0bs/cors", Language: "Go",
+	Call: "cors.NewMiddleware(cors.Config{...})", OriginsOption: "Origins",
+	Options: []server.Option{
+		{Name: "Origins", Default: "none by design (at least one origin must be listed)"},
+		{Name: "Credentialed", Default: "false"},
+		{Name: "Methods", Default: "none beyond the safelisted ones"},
+		{Name: "RequestHeaders", Default: "none beyond the safelisted ones"},
+		{Name: "MaxAgeInSeconds", Default: "0 (browsers' 5 s; -1 disables caching)"},
+		{Name: "ResponseHeaders"},
+		{Name: "DangerouslyTolerateInsecureOrigins"},
+		{Name: "DangerouslyTolerateSubdomainsOfPublicSuffixes"},
+	},
+	Quirks:    []string{"Validates everything up front and refuses dangerous or useless settings (null, * with credentials, http origins with credentials, *.com…) with its own error: the server does not start. A refused preflight gets 403."},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newJub0bsCors(o) },
+	Summarize: summarize,
+	Fixer:     fixer,
+}
 
 // jubConfigFields are the exported fields of cors.Config.
 var jubConfigFields = []string{"Origins", "Credentialed", "Methods", "RequestHeaders", "MaxAgeInSeconds",
@@ -52,28 +78,38 @@ type jubCors struct {
 	acma                         string
 }
 
-func newJub0bsCors(options map[string]json.RawMessage) (emulation, error) {
-	var cfg jubConfig
-	d := newOptionDecoder(options)
-	d.get("Origins", &cfg.Origins)
-	d.get("Credentialed", &cfg.Credentialed)
-	d.get("Methods", &cfg.Methods)
-	d.get("RequestHeaders", &cfg.RequestHeaders)
-	d.get("MaxAgeInSeconds", &cfg.MaxAgeInSeconds)
-	d.get("ResponseHeaders", &cfg.ResponseHeaders)
-	d.get("DangerouslyTolerateInsecureOrigins", &cfg.DangerouslyTolerateInsecureOrigins)
-	d.get("DangerouslyTolerateSubdomainsOfPublicSuffixes", &cfg.DangerouslyTolerateSubdomainsOfPublicSuffixes)
-	if d.err != nil {
-		return nil, d.err
-	}
-	if unknown := d.unknown(); len(unknown) > 0 {
-		return nil, unknownGoField("cors.Config", unknown[0], jubConfigFields, nil)
+func newJub0bsCors(options map[string]json.RawMessage) (*jubCors, error) {
+	cfg, err := decode(options)
+	if err != nil {
+		return nil, err
 	}
 	c, errs := newJubCors(cfg)
 	if len(errs) > 0 {
-		return nil, &ConfigError{Library: "jub0bs-cors", Message: strings.Join(errs, "\n")}
+		return nil, &server.ConfigError{Library: Name, Message: strings.Join(errs, "\n")}
 	}
 	return c, nil
+}
+
+// decode reads cors.Config from JSON, refusing what a Go program could not
+// write (an unknown field would not compile).
+func decode(options map[string]json.RawMessage) (jubConfig, error) {
+	var cfg jubConfig
+	d := server.NewOptions(options)
+	d.GoValue("Origins", &cfg.Origins)
+	d.GoValue("Credentialed", &cfg.Credentialed)
+	d.GoValue("Methods", &cfg.Methods)
+	d.GoValue("RequestHeaders", &cfg.RequestHeaders)
+	d.GoValue("MaxAgeInSeconds", &cfg.MaxAgeInSeconds)
+	d.GoValue("ResponseHeaders", &cfg.ResponseHeaders)
+	d.GoValue("DangerouslyTolerateInsecureOrigins", &cfg.DangerouslyTolerateInsecureOrigins)
+	d.GoValue("DangerouslyTolerateSubdomainsOfPublicSuffixes", &cfg.DangerouslyTolerateSubdomainsOfPublicSuffixes)
+	if err := d.Err(); err != nil {
+		return cfg, err
+	}
+	if unknown := d.Unknown(); len(unknown) > 0 {
+		return cfg, server.UnknownGoField("cors.Config", unknown[0], jubConfigFields, nil)
+	}
+	return cfg, nil
 }
 
 // newJubCors mirrors newInternalConfig: every validation runs and every
@@ -97,7 +133,7 @@ func newJubCors(cfg jubConfig) (*jubCors, []string) {
 	return c, nil
 }
 
-func (c *jubCors) warnings() []string { return nil }
+func (c *jubCors) Warnings() []string { return nil }
 
 // The texts of cfgerrors (cfgerrors.go, the Error methods).
 const (
@@ -176,7 +212,7 @@ func (c *jubCors) validateMethods(errs []string, names []string) []string {
 			c.allowAnyMethod = true
 			continue
 		}
-		if !IsToken(name) {
+		if !server.IsToken(name) {
 			errs = append(errs, jubMethodError("invalid", name))
 			continue
 		}
@@ -237,7 +273,7 @@ func (c *jubCors) validateRequestHeaders(errs []string, names []string) []string
 			}
 			continue
 		}
-		if !IsToken(name) {
+		if !server.IsToken(name) {
 			errs = append(errs, jubHeaderError("invalid", "request", name))
 			continue
 		}
@@ -346,7 +382,7 @@ func (c *jubCors) validateResponseHeaders(errs []string, names []string) []strin
 			exposed = jubSortedSet{}
 			continue
 		}
-		if !IsToken(name) {
+		if !server.IsToken(name) {
 			errs = append(errs, jubHeaderError("invalid", "response", name))
 			continue
 		}
@@ -379,47 +415,47 @@ func (c *jubCors) validateResponseHeaders(errs []string, names []string) []strin
 	return errs
 }
 
-// respond mirrors Middleware.Wrap: no Origin header means not CORS; an
+// Respond mirrors Middleware.Wrap: no Origin header means not CORS; an
 // OPTIONS request with Origin and Access-Control-Request-Method headers
 // (even empty) is a preflight, answered by the middleware alone (204 or
 // 403); anything else reaches next, which answers 200.
-func (c *jubCors) respond(req HTTPRequest) Response {
+func (c *jubCors) Respond(req message.Request) message.Response {
 	isOPTIONS := req.Method == "OPTIONS"
-	origins := goHeaderValues(req.Headers, "Origin")
+	origins := req.Headers.Values("Origin")
 	if len(origins) == 0 {
-		return Response{Status: 200, Headers: c.prehandleActual(nil, isOPTIONS)}
+		return message.Response{Status: 200, Headers: c.prehandleActual(nil, isOPTIONS)}
 	}
-	if acrm := goHeaderValues(req.Headers, headerRequestMethod); isOPTIONS && len(acrm) > 0 {
+	if acrm := req.Headers.Values("Access-Control-Request-Method"); isOPTIONS && len(acrm) > 0 {
 		return c.handlePreflight(req.Headers, origins[0], acrm[0])
 	}
-	return Response{Status: 200, Headers: c.prehandleActual(&origins[0], isOPTIONS)}
+	return message.Response{Status: 200, Headers: c.prehandleActual(&origins[0], isOPTIONS)}
 }
 
 // prehandleActual mirrors the method of the same name: with "*", ACAO: *
 // (and ACEH) on every response, CORS or not, without Vary; otherwise
 // Vary: Origin on every non-OPTIONS response, and ACAO echoing an allowed
 // origin, ACAC and ACEH.
-func (c *jubCors) prehandleActual(origin *string, isOPTIONS bool) Headers {
-	var hs Headers
+func (c *jubCors) prehandleActual(origin *string, isOPTIONS bool) message.Headers {
+	var hs message.Headers
 	if c.anyOrigin {
-		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
 		if c.aceh != "" {
-			hs = append(hs, Header{Name: headerExposeHeaders, Value: c.aceh})
+			hs = append(hs, message.Header{Name: "Access-Control-Expose-Headers", Value: c.aceh})
 		}
 		return hs
 	}
 	if !isOPTIONS {
-		hs = append(hs, Header{Name: "Vary", Value: "Origin"})
+		hs = append(hs, message.Header{Name: "Vary", Value: "Origin"})
 	}
 	if origin == nil || !c.allows(*origin) {
 		return hs
 	}
-	hs = append(hs, Header{Name: headerAllowOrigin, Value: *origin})
+	hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: *origin})
 	if c.credentialed {
-		hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
 	}
 	if c.aceh != "" {
-		hs = append(hs, Header{Name: headerExposeHeaders, Value: c.aceh})
+		hs = append(hs, message.Header{Name: "Access-Control-Expose-Headers", Value: c.aceh})
 	}
 	return hs
 }
@@ -427,51 +463,51 @@ func (c *jubCors) prehandleActual(origin *string, isOPTIONS bool) Headers {
 // handlePreflight mirrors handleCORSPreflight with debug off: 403 with no
 // header when no preflight can succeed (no non-safelisted method or header
 // allowed) or on any failed check; 204 otherwise. No Vary, on purpose.
-func (c *jubCors) handlePreflight(reqHdrs Headers, origin, acrm string) Response {
-	forbidden := Response{Status: 403}
+func (c *jubCors) handlePreflight(reqHdrs message.Headers, origin, acrm string) message.Response {
+	forbidden := message.Response{Status: 403}
 	if !c.preflight {
 		return forbidden
 	}
-	var hs Headers
+	var hs message.Headers
 	// performCORSCheckForPreflight
 	if c.anyOrigin {
-		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
 	} else {
 		if !c.allows(origin) {
 			return forbidden
 		}
-		hs = append(hs, Header{Name: headerAllowOrigin, Value: origin})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: origin})
 		if c.credentialed {
-			hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
+			hs = append(hs, message.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
 		}
 	}
 	// processACRM: the first Access-Control-Request-Method line only.
 	switch {
 	case jubSafelistedMethod(acrm):
 	case c.allowAnyMethod && !c.credentialed:
-		hs = append(hs, Header{Name: headerAllowMethods, Value: "*"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Methods", Value: "*"})
 	case c.allowAnyMethod || c.allowedMethods.contains(acrm):
-		hs = append(hs, Header{Name: headerAllowMethods, Value: acrm})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Methods", Value: acrm})
 	default:
 		return forbidden
 	}
 	// processACRH: every Access-Control-Request-Headers line.
-	if acrh := goHeaderValues(reqHdrs, headerRequestHeaders); acrh != nil {
+	if acrh := reqHdrs.Values("Access-Control-Request-Headers"); acrh != nil {
 		switch {
 		case c.wildcardRequestHeaders && c.credentialed:
-			hs = goAppendLines(hs, headerAllowHeaders, acrh)
+			hs = server.GoHeaderLines(hs, "Access-Control-Allow-Headers", acrh)
 		case c.wildcardRequestHeaders:
-			hs = append(hs, Header{Name: headerAllowHeaders, Value: c.acah})
+			hs = append(hs, message.Header{Name: "Access-Control-Allow-Headers", Value: c.acah})
 		case jubCheckACRH(c.allowedRequestHeaders, acrh):
-			hs = goAppendLines(hs, headerAllowHeaders, acrh)
+			hs = server.GoHeaderLines(hs, "Access-Control-Allow-Headers", acrh)
 		default:
 			return forbidden
 		}
 	}
 	if c.acma != "" {
-		hs = append(hs, Header{Name: headerMaxAge, Value: c.acma})
+		hs = append(hs, message.Header{Name: "Access-Control-Max-Age", Value: c.acma})
 	}
-	return Response{Status: 204, Headers: hs}
+	return message.Response{Status: 204, Headers: hs}
 }
 
 // allows mirrors origins.Parse then Tree.Contains: the Origin value must

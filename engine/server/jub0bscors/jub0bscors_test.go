@@ -1,11 +1,99 @@
-package engine
+package jub0bscors
 
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+
+	"corsplay/engine/message"
+	"corsplay/engine/server"
 )
+
+// goLibCase is one configuration × request, with the status and CORS
+// headers (Access-Control-* and Vary, "Name: value") jub0bs/cors answers,
+// or the text of its configuration error.
+type goLibCase struct {
+	name        string
+	options     string // the JSON options object
+	req         message.Request
+	status      int
+	headers     []string
+	configError string
+}
+
+// goReq is a request with header name, value pairs.
+func goReq(method string, kv ...string) message.Request {
+	req := message.Request{Method: method, URL: "/items"}
+	for i := 0; i+1 < len(kv); i += 2 {
+		req.Headers = append(req.Headers, message.Header{Name: kv[i], Value: kv[i+1]})
+	}
+	return req
+}
+
+// goCORSLines lists the CORS headers of hs as "Name: value", sorted by
+// name (case-insensitively), in line order within a name.
+func goCORSLines(hs message.Headers) []string {
+	var out []string
+	for _, h := range hs {
+		n := strings.ToLower(h.Name)
+		if n == "vary" || strings.HasPrefix(n, "access-control-") {
+			out = append(out, h.Name+": "+h.Value)
+		}
+	}
+	return goSortLines(out)
+}
+
+func goSortLines(lines []string) []string {
+	out := slices.Clone(lines)
+	slices.SortStableFunc(out, func(a, b string) int {
+		na, _, _ := strings.Cut(a, ":")
+		nb, _, _ := strings.Cut(b, ":")
+		return strings.Compare(strings.ToLower(na), strings.ToLower(nb))
+	})
+	return out
+}
+
+// newFromJSON configures the registered library with a JSON options object.
+func newFromJSON(t *testing.T, options string) (server.Emulation, error) {
+	t.Helper()
+	var opts map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(options), &opts); err != nil {
+		t.Fatalf("options: %v", err)
+	}
+	l, ok := server.Lookup(Name, "")
+	if !ok {
+		t.Fatal(Name + " is not registered")
+	}
+	return l.New(opts)
+}
+
+func runGoLibCases(t *testing.T, cases []goLibCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			em, err := newFromJSON(t, c.options)
+			var ce *server.ConfigError
+			switch {
+			case c.configError != "":
+				if !errors.As(err, &ce) || ce.Message != c.configError || ce.Library != Name {
+					t.Fatalf("got %v, want the configuration error\n%s", err, c.configError)
+				}
+				return
+			case err != nil:
+				t.Fatal(err)
+			}
+			resp := em.Respond(c.req)
+			if resp.Status != c.status {
+				t.Errorf("status %d, want %d", resp.Status, c.status)
+			}
+			if got, want := goCORSLines(resp.Headers), goSortLines(c.headers); !slices.Equal(got, want) {
+				t.Errorf("CORS headers\n got  %q\n want %q", got, want)
+			}
+		})
+	}
+}
 
 // jub0bs/cors v1.0.1, quirk by quirk (server-libraries.md §2.3, checked
 // against the library by libtest).
@@ -17,7 +105,7 @@ func TestJub0bsCorsQuirks(t *testing.T) {
 		vary = "Vary: Origin"
 		acac = "Access-Control-Allow-Credentials: true"
 	)
-	runGoLibCases(t, "jub0bs-cors", []goLibCase{
+	runGoLibCases(t, []goLibCase{
 		// Origins on actual requests.
 		{name: "*.example.com: one label", options: sub, req: goReq("GET", "Origin", "https://app.example.com"),
 			status: 200, headers: []string{vary, acao("https://app.example.com"), acac}},
@@ -64,53 +152,53 @@ func TestJub0bsCorsQuirks(t *testing.T) {
 
 		// Preflights: 204 with no Vary, or 403 with nothing.
 		{name: "preflight: ACAM is the requested method", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "PUT"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"), status: 204,
 			headers: []string{acao("https://app.example.com"), acac, "Access-Control-Allow-Methods: PUT", "Access-Control-Max-Age: 600"}},
 		{name: "preflight: safelisted method, no ACAM", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "GET"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "GET"), status: 204,
 			headers: []string{acao("https://app.example.com"), acac, "Access-Control-Max-Age: 600"}},
 		{name: "preflight: disallowed method, 403", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "DELETE"), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "DELETE"), status: 403},
 		{name: "preflight: methods case-sensitive", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "put"), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "put"), status: 403},
 		{name: "preflight: configured put is normalized to PUT", options: `{"Origins": ["https://a.com"], "Methods": ["put"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "PUT"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "PUT"), status: 204,
 			headers: []string{acao("https://a.com"), "Access-Control-Allow-Methods: PUT"}},
 		{name: "preflight: allowed header echoed", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "PUT", headerRequestHeaders, "content-type"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"), status: 204,
 			headers: []string{acao("https://app.example.com"), acac, "Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Headers: content-type", "Access-Control-Max-Age: 600"}},
 		{name: "preflight: disallowed header, 403", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, "PUT", headerRequestHeaders, "x-custom"), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom"), status: 403},
 		{name: "preflight: disallowed origin, 403", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://evil.net", headerRequestMethod, "PUT"), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://evil.net", "Access-Control-Request-Method", "PUT"), status: 403},
 		{name: "preflight: an empty ACRM still makes a preflight", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", headerRequestMethod, ""), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", ""), status: 403},
 		{name: "OPTIONS with ACRM but no Origin is an actual request", options: sub,
-			req: goReq("OPTIONS", headerRequestMethod, "PUT"), status: 200},
+			req: goReq("OPTIONS", "Access-Control-Request-Method", "PUT"), status: 200},
 		{name: "nothing but safelisted methods allowed: every preflight 403", options: `{"Origins": ["https://a.com"], "Methods": ["GET", "POST"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "GET"), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET"), status: 403},
 		{name: "* methods without credentials: ACAM *", options: star,
-			req: goReq("OPTIONS", "Origin", "https://x.net", headerRequestMethod, "DELETE"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "DELETE"), status: 204,
 			headers: []string{acao("*"), "Access-Control-Allow-Methods: *"}},
 		{name: "* headers without credentials: ACAH *", options: star,
-			req: goReq("OPTIONS", "Origin", "https://x.net", headerRequestMethod, "PUT", headerRequestHeaders, "authorization,x-custom"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "authorization,x-custom"), status: 204,
 			headers: []string{acao("*"), "Access-Control-Allow-Methods: *", "Access-Control-Allow-Headers: *"}},
 		{name: "* and Authorization: *,authorization whatever is asked", options: `{"Origins": ["*"], "RequestHeaders": ["*", "Authorization"]}`,
-			req: goReq("OPTIONS", "Origin", "https://x.net", headerRequestMethod, "GET", headerRequestHeaders, "x-custom"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-custom"), status: 204,
 			headers: []string{acao("*"), "Access-Control-Allow-Headers: *,authorization"}},
 		{name: "* with credentials: method and headers echoed", options: `{"Origins": ["https://a.com"], "Credentialed": true, "Methods": ["*"], "RequestHeaders": ["*"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "DELETE", headerRequestHeaders, "authorization,x-custom"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "DELETE", "Access-Control-Request-Headers", "authorization,x-custom"), status: 204,
 			headers: []string{acao("https://a.com"), acac, "Access-Control-Allow-Methods: DELETE", "Access-Control-Allow-Headers: authorization,x-custom"}},
 		{name: "ACRH must be sorted", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "GET", headerRequestHeaders, "b,a"), status: 403},
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "b,a"), status: 403},
 		{name: "ACRH: two OWS bytes per element tolerated", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "GET", headerRequestHeaders, " a , b"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", " a , b"), status: 204,
 			headers: []string{acao("https://a.com"), "Access-Control-Allow-Headers:  a , b"}},
 		{name: "ACRH over two lines, echoed as two lines", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "GET", headerRequestHeaders, "a", headerRequestHeaders, "b"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "a", "Access-Control-Request-Headers", "b"), status: 204,
 			headers: []string{acao("https://a.com"), "Access-Control-Allow-Headers: a", "Access-Control-Allow-Headers: b"}},
 		{name: "max-age -1 sends 0", options: `{"Origins": ["https://a.com"], "Methods": ["PUT"], "MaxAgeInSeconds": -1}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", headerRequestMethod, "PUT"), status: 204,
+			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "PUT"), status: 204,
 			headers: []string{acao("https://a.com"), "Access-Control-Allow-Methods: PUT", "Access-Control-Max-Age: 0"}},
 
 		// Configuration errors: each refused with the library's text.
@@ -207,22 +295,20 @@ func TestJub0bsIDNA(t *testing.T) {
 	}
 }
 
-// Unknown or mistyped fields are refused with a FieldError.
+// Unknown or mistyped fields are refused with an OptionError at the
+// option's path.
 func TestJub0bsCorsOptionErrors(t *testing.T) {
-	for _, c := range []struct{ options, field, contains string }{
-		{`{"origins": ["*"]}`, "server.library.options.origins", "did you mean Origins?"},
-		{`{"Origins": ["*"], "Debug": true}`, "server.library.options.Debug", "cors.Config has no field Debug"},
-		{`{"Origins": "*"}`, "server.library.options.Origins", "not the right type"},
-		{`{"Origins": ["*"], "MaxAgeInSeconds": 1.5}`, "server.library.options.MaxAgeInSeconds", "not the right type"},
+	for _, c := range []struct{ options, path, contains string }{
+		{`{"origins": ["*"]}`, "origins", "did you mean Origins?"},
+		{`{"Origins": ["*"], "Debug": true}`, "Debug", "cors.Config has no field Debug"},
+		{`{"Origins": "*"}`, "Origins", `"*" is not the right type: want an array, got a string`},
+		{`{"Origins": ["*", 5]}`, "Origins[1]", "want a string, got a number"},
+		{`{"Origins": ["*"], "MaxAgeInSeconds": 1.5}`, "MaxAgeInSeconds", "want a whole number, got 1.5"},
 	} {
-		var opts map[string]json.RawMessage
-		if err := json.Unmarshal([]byte(c.options), &opts); err != nil {
-			t.Fatal(err)
-		}
-		_, err := Server{Library: &Library{Name: "jub0bs-cors", Options: opts}}.Respond(goReq("GET"))
-		var fe *FieldError
-		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(fe.Problem, c.contains) {
-			t.Errorf("%s: got %v, want a FieldError on %s containing %q", c.options, err, c.field, c.contains)
+		_, err := newFromJSON(t, c.options)
+		var oe *server.OptionError
+		if !errors.As(err, &oe) || oe.Path != c.path || !strings.Contains(oe.Problem, c.contains) {
+			t.Errorf("%s: got %v, want an OptionError at %s containing %q", c.options, err, c.path, c.contains)
 		}
 	}
 }

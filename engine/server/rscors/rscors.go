@@ -1,4 +1,10 @@
-package engine
+// Package rscors emulates github.com/rs/cors v1.11.1: cors.New(opts) then
+// .Handler(next), where next answers 200 with no header. Options are the
+// fields of cors.Options with their Go names and JSON values. The library
+// validates nothing, so New never returns a *server.ConfigError. Source
+// references are to cors.go, utils.go and internal/sortedset.go of that
+// release.
+package rscors
 
 import (
 	"encoding/json"
@@ -6,28 +12,57 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"corsplay/engine/message"
+	"corsplay/engine/server"
 )
 
-// This file emulates github.com/rs/cors v1.11.1 ("rs-cors"): cors.New(opts)
-// then .Handler(next), where next answers 200 with no header. Options are
-// the fields of cors.Options with their Go names and JSON values. The
-// library validates nothing, so the emulation never returns a *ConfigError.
-// Source references are to cors.go, utils.go and internal/sortedset.go of
-// that release.
+// Name is server.library.name.
+const Name = "rs-cors"
 
-func init() { emulators["rs-cors"] = newRSCors }
+func init() { server.Register(&library) }
 
-// rsCorsFuncOptions are the fields of cors.Options that hold Go functions or
+// library is a package variable, laid out by the linker rather than built
+// at start-up.
+var library = server.Library{
+	Name: Name, Version: "v1.11.1", Default: true, Title: "rs/cors", Language: "Go",
+	Call: "cors.New(cors.Options{...})", OriginsOption: "AllowedOrigins",
+	Options: []server.Option{
+		{Name: "AllowedOrigins", Default: "[] (every origin, answered *)"},
+		{Name: "AllowedMethods", Default: `["GET", "POST", "HEAD"]`},
+		{Name: "AllowedHeaders", Default: `["accept", "content-type", "x-requested-with"]`},
+		{Name: "ExposedHeaders", Default: "[]"},
+		{Name: "MaxAge", Default: "0 (header omitted)"},
+		{Name: "AllowCredentials", Default: "false"},
+		{Name: "AllowPrivateNetwork"},
+		{Name: "OptionsPassthrough"},
+		{Name: "OptionsSuccessStatus", Default: "204"},
+	},
+	Quirks:    []string{"No validation: an empty AllowedOrigins or a \"*\" allows every origin; one * per entry matches any text (\"h*\" matches almost everything). A refused preflight gets 204 without CORS headers, so browsers report a missing Access-Control-Allow-Origin."},
+	New:       newCors,
+	Summarize: summarize,
+	Fixer:     fixer,
+}
+
+func newCors(options map[string]json.RawMessage) (server.Emulation, error) {
+	o, err := decode(options)
+	if err != nil {
+		return nil, err
+	}
+	return newRSCorsFromOptions(o), nil
+}
+
+// funcOptions are the fields of cors.Options that hold Go functions or
 // interfaces: JSON cannot express them.
-var rsCorsFuncOptions = [][2]string{
+var funcOptions = [][2]string{
 	{"AllowOriginFunc", "func(origin string) bool"},
 	{"AllowOriginRequestFunc", "func(r *http.Request, origin string) bool"},
 	{"AllowOriginVaryRequestFunc", "func(r *http.Request, origin string) (bool, []string)"},
 	{"Logger", "a cors.Logger interface value"},
 }
 
-// rsCorsOptionNames are the fields of cors.Options that corsplay reads.
-var rsCorsOptionNames = []string{"AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders",
+// optionNames are the fields of cors.Options that corsplay reads.
+var optionNames = []string{"AllowedOrigins", "AllowedMethods", "AllowedHeaders", "ExposedHeaders",
 	"MaxAge", "AllowCredentials", "AllowPrivateNetwork", "OptionsPassthrough", "OptionsSuccessStatus", "Debug"}
 
 // rsCors is a configured cors.Cors: the fields New computes (cors.go, type
@@ -56,64 +91,39 @@ type rsOptions struct {
 	Debug                                                          bool
 }
 
-// decodeRSOptions reads cors.Options from JSON, refusing what a Go program
-// could not write: unknown fields (it would not compile) and function-valued
-// ones (out of corsplay's scope).
-func decodeRSOptions(options map[string]json.RawMessage) (rsOptions, error) {
+// decode reads cors.Options from JSON, refusing what a Go program could
+// not write: unknown fields (it would not compile) and function-valued ones
+// (out of corsplay's scope).
+func decode(options map[string]json.RawMessage) (rsOptions, error) {
 	var o rsOptions
-	d := newOptionDecoder(options)
-	for _, f := range rsCorsFuncOptions {
-		if name, typ := f[0], f[1]; d.has(name) {
-			return o, &FieldError{"server.library.options." + name, fmt.Sprintf("%s is %s: JSON cannot express it and corsplay does not emulate it; list origins in AllowedOrigins instead", name, typ)}
+	d := server.NewOptions(options)
+	for _, f := range funcOptions {
+		if name, typ := f[0], f[1]; d.Has(name) {
+			return o, &server.OptionError{Path: name, Problem: fmt.Sprintf("%s is %s: JSON cannot express it and corsplay does not emulate it; list origins in AllowedOrigins instead", name, typ)}
 		}
 	}
-	d.get("AllowedOrigins", &o.AllowedOrigins)
-	d.get("AllowedMethods", &o.AllowedMethods)
-	d.get("AllowedHeaders", &o.AllowedHeaders)
-	d.get("ExposedHeaders", &o.ExposedHeaders)
-	d.get("MaxAge", &o.MaxAge)
-	d.get("AllowCredentials", &o.AllowCredentials)
-	d.get("AllowPrivateNetwork", &o.AllowPrivateNetwork)
-	d.get("OptionsPassthrough", &o.OptionsPassthrough)
-	d.get("OptionsSuccessStatus", &o.OptionsSuccessStatus)
-	d.get("Debug", &o.Debug) // only logs: no effect on responses
-	if d.err != nil {
-		return o, d.err
+	d.GoValue("AllowedOrigins", &o.AllowedOrigins)
+	d.GoValue("AllowedMethods", &o.AllowedMethods)
+	d.GoValue("AllowedHeaders", &o.AllowedHeaders)
+	d.GoValue("ExposedHeaders", &o.ExposedHeaders)
+	d.GoValue("MaxAge", &o.MaxAge)
+	d.GoValue("AllowCredentials", &o.AllowCredentials)
+	d.GoValue("AllowPrivateNetwork", &o.AllowPrivateNetwork)
+	d.GoValue("OptionsPassthrough", &o.OptionsPassthrough)
+	d.GoValue("OptionsSuccessStatus", &o.OptionsSuccessStatus)
+	d.GoValue("Debug", &o.Debug) // only logs: no effect on responses
+	if err := d.Err(); err != nil {
+		return o, err
 	}
-	if unknown := d.unknown(); len(unknown) > 0 {
-		return o, unknownGoField("cors.Options", unknown[0], rsCorsOptionNames, rsCorsFuncOptions)
+	if unknown := d.Unknown(); len(unknown) > 0 {
+		return o, server.UnknownGoField("cors.Options", unknown[0], optionNames, funcOptions)
 	}
 	// net/http panics on WriteHeader outside 100..999 and sends 1xx as an
 	// interim response: neither is a final answer corsplay can show.
 	if s := o.OptionsSuccessStatus; s != 0 && !o.OptionsPassthrough && (s < 200 || s > 599) {
-		return o, &FieldError{"server.library.options.OptionsSuccessStatus", fmt.Sprintf("%d: corsplay models final statuses 200 to 599 (net/http panics on WriteHeader below 100 or above 999, and sends 1xx as an interim response)", s)}
+		return o, &server.OptionError{Path: "OptionsSuccessStatus", Problem: fmt.Sprintf("%d: corsplay models final statuses 200 to 599 (net/http panics on WriteHeader below 100 or above 999, and sends 1xx as an interim response)", s)}
 	}
 	return o, nil
-}
-
-// unknownGoField is the error for an option that is not a field of the Go
-// struct typeName: the program would not compile.
-func unknownGoField(typeName, name string, known []string, funcs [][2]string) error {
-	problem := fmt.Sprintf("%s has no field %s: a Go program setting it would not compile", typeName, name)
-	for _, k := range known {
-		if strings.EqualFold(k, name) {
-			return &FieldError{"server.library.options." + name, problem + fmt.Sprintf(" (did you mean %s? field names are case-sensitive here)", k)}
-		}
-	}
-	for _, f := range funcs {
-		if strings.EqualFold(f[0], name) {
-			return &FieldError{"server.library.options." + name, problem + fmt.Sprintf(" (did you mean %s?)", f[0])}
-		}
-	}
-	return &FieldError{"server.library.options." + name, problem + " (the fields corsplay accepts: " + strings.Join(known, ", ") + ")"}
-}
-
-func newRSCors(options map[string]json.RawMessage) (emulation, error) {
-	o, err := decodeRSOptions(options)
-	if err != nil {
-		return nil, err
-	}
-	return newRSCorsFromOptions(o), nil
 }
 
 // newRSCorsFromOptions mirrors cors.New.
@@ -200,59 +210,59 @@ func (c *rsCors) setHeaders(headers []string) {
 	}
 }
 
-func (c *rsCors) warnings() []string { return nil }
+func (c *rsCors) Warnings() []string { return nil }
 
-// respond mirrors Cors.Handler: a preflight is OPTIONS with a non-empty
+// Respond mirrors Cors.Handler: a preflight is OPTIONS with a non-empty
 // Access-Control-Request-Method; it is answered by the middleware with
 // OptionsSuccessStatus, or by next (200, no header) with OptionsPassthrough.
 // Anything else is an actual request, which next answers 200.
-func (c *rsCors) respond(req HTTPRequest) Response {
-	if req.Method == "OPTIONS" && goHeaderGet(req.Headers, headerRequestMethod) != "" {
+func (c *rsCors) Respond(req message.Request) message.Response {
+	if req.Method == "OPTIONS" && goHeaderGet(req.Headers, "Access-Control-Request-Method") != "" {
 		hs := c.handlePreflight(req)
 		if c.optionPassthrough {
-			return Response{Status: 200, Headers: hs}
+			return message.Response{Status: 200, Headers: hs}
 		}
-		return Response{Status: c.optionsSuccessStatus, Headers: hs}
+		return message.Response{Status: c.optionsSuccessStatus, Headers: hs}
 	}
-	return Response{Status: 200, Headers: c.handleActualRequest(req)}
+	return message.Response{Status: 200, Headers: c.handleActualRequest(req)}
 }
 
 // handlePreflight mirrors Cors.handlePreflight: Vary always; then, for a
 // present and allowed origin, an allowed method and allowed headers, the
 // CORS headers. Any failure aborts silently: the status stays the same.
-func (c *rsCors) handlePreflight(req HTTPRequest) Headers {
-	hs := Headers{{Name: "Vary", Value: c.preflightVary}}
+func (c *rsCors) handlePreflight(req message.Request) message.Headers {
+	hs := message.Headers{{Name: "Vary", Value: c.preflightVary}}
 	origin := goHeaderGet(req.Headers, "Origin")
 	if origin == "" || !c.isOriginAllowed(origin) {
 		return hs
 	}
-	if !c.isMethodAllowed(goHeaderGet(req.Headers, headerRequestMethod)) {
+	if !c.isMethodAllowed(goHeaderGet(req.Headers, "Access-Control-Request-Method")) {
 		return hs
 	}
 	// Every Access-Control-Request-Headers line counts (rs/cors issue 184).
-	reqHeaders := goHeaderValues(req.Headers, headerRequestHeaders)
+	reqHeaders := req.Headers.Values("Access-Control-Request-Headers")
 	found := len(reqHeaders) > 0
 	if found && !c.allowedHeadersAll && !c.allowedHeaders.accepts(reqHeaders) {
 		return hs
 	}
 	if c.allowedOriginsAll {
-		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
 	} else {
-		hs = goAppendLines(hs, headerAllowOrigin, goHeaderValues(req.Headers, "Origin"))
+		hs = server.GoHeaderLines(hs, "Access-Control-Allow-Origin", req.Headers.Values("Origin"))
 	}
 	// The requested method (every line), never the configured list.
-	hs = goAppendLines(hs, headerAllowMethods, goHeaderValues(req.Headers, headerRequestMethod))
+	hs = server.GoHeaderLines(hs, "Access-Control-Allow-Methods", req.Headers.Values("Access-Control-Request-Method"))
 	if found && len(reqHeaders[0]) > 0 {
-		hs = goAppendLines(hs, headerAllowHeaders, reqHeaders) // echoed
+		hs = server.GoHeaderLines(hs, "Access-Control-Allow-Headers", reqHeaders) // echoed
 	}
 	if c.allowCredentials {
-		hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
 	}
 	if c.allowPrivateNetwork && goHeaderGet(req.Headers, "Access-Control-Request-Private-Network") == "true" {
-		hs = append(hs, Header{Name: "Access-Control-Allow-Private-Network", Value: "true"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Private-Network", Value: "true"})
 	}
 	if c.maxAge != "" {
-		hs = append(hs, Header{Name: headerMaxAge, Value: c.maxAge})
+		hs = append(hs, message.Header{Name: "Access-Control-Max-Age", Value: c.maxAge})
 	}
 	return hs
 }
@@ -260,22 +270,22 @@ func (c *rsCors) handlePreflight(req HTTPRequest) Headers {
 // handleActualRequest mirrors Cors.handleActualRequest: Vary: Origin
 // always; CORS headers only for a present, allowed origin using an allowed
 // method (a check the CORS protocol does not make on actual requests).
-func (c *rsCors) handleActualRequest(req HTTPRequest) Headers {
-	hs := Headers{{Name: "Vary", Value: "Origin"}}
+func (c *rsCors) handleActualRequest(req message.Request) message.Headers {
+	hs := message.Headers{{Name: "Vary", Value: "Origin"}}
 	origin := goHeaderGet(req.Headers, "Origin")
 	if origin == "" || !c.isOriginAllowed(origin) || !c.isMethodAllowed(req.Method) {
 		return hs
 	}
 	if c.allowedOriginsAll {
-		hs = append(hs, Header{Name: headerAllowOrigin, Value: "*"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Origin", Value: "*"})
 	} else {
-		hs = goAppendLines(hs, headerAllowOrigin, goHeaderValues(req.Headers, "Origin"))
+		hs = server.GoHeaderLines(hs, "Access-Control-Allow-Origin", req.Headers.Values("Origin"))
 	}
 	if c.exposedHeaders != "" {
-		hs = append(hs, Header{Name: headerExposeHeaders, Value: c.exposedHeaders})
+		hs = append(hs, message.Header{Name: "Access-Control-Expose-Headers", Value: c.exposedHeaders})
 	}
 	if c.allowCredentials {
-		hs = append(hs, Header{Name: headerAllowCredentials, Value: "true"})
+		hs = append(hs, message.Header{Name: "Access-Control-Allow-Credentials", Value: "true"})
 	}
 	return hs
 }
@@ -445,35 +455,14 @@ func rsTrimRightOWS(s string, n int) (string, bool) {
 	return s, true
 }
 
-// goHeaderValues is what Go's http.Header[name] holds: the value of every
-// line named name (any case), in order; nil when none.
-func goHeaderValues(hs Headers, name string) []string {
-	var out []string
-	for _, h := range hs {
-		if strings.EqualFold(h.Name, name) {
-			out = append(out, h.Value)
-		}
-	}
-	return out
-}
-
 // goHeaderGet is Go's http.Header.Get: the first line's value, "" if none.
-func goHeaderGet(hs Headers, name string) string {
+func goHeaderGet(hs message.Headers, name string) string {
 	for _, h := range hs {
 		if strings.EqualFold(h.Name, name) {
 			return h.Value
 		}
 	}
 	return ""
-}
-
-// goAppendLines adds one header line per value, as Go writes a multi-valued
-// http.Header entry.
-func goAppendLines(hs Headers, name string, values []string) Headers {
-	for _, v := range values {
-		hs = append(hs, Header{Name: name, Value: v})
-	}
-	return hs
 }
 
 // goCanonicalHeaderKey mirrors net/textproto.CanonicalMIMEHeaderKey (what
@@ -483,7 +472,7 @@ func goAppendLines(hs Headers, name string, values []string) Headers {
 // WebAssembly build.
 func goCanonicalHeaderKey(s string) string {
 	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
+		if !strings.ContainsRune(tokenChars, rune(s[i])) {
 			return s
 		}
 	}
@@ -500,3 +489,6 @@ func goCanonicalHeaderKey(s string) string {
 	}
 	return string(b)
 }
+
+// tokenChars are RFC 9110's tchar.
+const tokenChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"

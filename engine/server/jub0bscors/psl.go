@@ -1,4 +1,4 @@
-package engine
+package jub0bscors
 
 import (
 	_ "embed"
@@ -18,11 +18,11 @@ import (
 // public_suffix_list.dat, git revision
 // d6c92f1bbb7433e5db7b8405c25d4035fb8ff376, 2026-02-06; data under the
 // MPL 2.0, code under x/net's BSD licence), written to
-// lib_jub0bscors_psl.txt by `go run ./tools/pslgen` (from the module
+// psl.txt by `go run ./tools/pslgen` (from the module
 // root; internal/xnetpsl reads the x/net version go.mod requires, and
 // libtest checks the file against it).
 //
-// lib_jub0bscors_psl.txt is the tree of those rules, labels right to
+// psl.txt is the tree of those rules, labels right to
 // left, as x/net's gen.go builds it: each node is "[!]label[?]", "!" for
 // an exception rule ("!www.ck"), "?" for a node no rule names (only a path
 // to its children), neither for a normal rule; its children follow in
@@ -31,7 +31,7 @@ import (
 // "ck?(*,!www),jp(ac,...,kawasaki?(*,!city),...)". 82 kB, 29 kB brotli
 // (x/net's binary tables: 89 kB, 45 kB brotli).
 //
-//go:embed lib_jub0bscors_psl.txt
+//go:embed psl.txt
 var pslText string
 
 // The marks of a node (x/net's node types, and its wildcard bit).

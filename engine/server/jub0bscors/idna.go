@@ -1,4 +1,4 @@
-package engine
+package jub0bscors
 
 import (
 	"math"

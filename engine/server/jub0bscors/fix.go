@@ -1,27 +1,26 @@
-package engine
+package jub0bscors
 
 import (
-	"corsplay/engine/server"
 	"fmt"
 	"slices"
 	"strings"
+
+	"corsplay/engine/server"
 )
 
 // jub0bs/cors's part of the fixes: the fields of cors.Config.
 
-func init() {
-	libraryFixers["jub0bs-cors"] = &libraryFixer{
-		Language:    "go",
-		Options:     jubConfigFields,
-		Origin:      jubAllowOrigin,
-		Credentials: jubAllowCredentials,
-		Method:      jubAllowMethod,
-		Headers:     jubAllowHeaders,
-		Call:        func(opts []libOpt) string { return goCall("cors.NewMiddleware", "cors.Config", opts) },
-	}
+var fixer = &server.Fixer{
+	Language:    "go",
+	Options:     jubConfigFields,
+	Origin:      jubAllowOrigin,
+	Credentials: jubAllowCredentials,
+	Method:      jubAllowMethod,
+	Headers:     jubAllowHeaders,
+	Call:        func(opts []server.Opt) string { return server.GoCall("cors.NewMiddleware", "cors.Config", opts) },
 }
 
-func jubAllowOrigin(o *libOptions, n libNeed) {
+func jubAllowOrigin(o *server.Edit, n server.Need) {
 	var list []string
 	o.Value("Origins", &list)
 	if slices.Contains(list, "*") {
@@ -44,7 +43,7 @@ func jubAllowOrigin(o *libOptions, n libNeed) {
 	o.Note("the origin "+n.Page, "", fmt.Sprintf("Origins does not include %s: jub0bs/cors refuses its preflights (403) and answers its requests without Access-Control-Allow-Origin.", n.Page))
 }
 
-func jubAllowCredentials(o *libOptions, n libNeed) {
+func jubAllowCredentials(o *server.Edit, n server.Need) {
 	var on bool
 	if o.Value("Credentialed", &on) && on {
 		return
@@ -53,7 +52,7 @@ func jubAllowCredentials(o *libOptions, n libNeed) {
 	o.Note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): jub0bs/cors sends Access-Control-Allow-Credentials: true only with Credentialed: true.`)
 }
 
-func jubAllowMethod(o *libOptions, n libNeed) {
+func jubAllowMethod(o *server.Edit, n server.Need) {
 	if jubSafelistedMethod(n.Method) {
 		return // never needs listing (and jub0bs/cors drops it)
 	}
@@ -66,7 +65,7 @@ func jubAllowMethod(o *libOptions, n libNeed) {
 	o.Note("the method "+n.Method, "", fmt.Sprintf("Methods does not include %s: jub0bs/cors refuses its preflight (403).", n.Method))
 }
 
-func jubAllowHeaders(o *libOptions, n libNeed) {
+func jubAllowHeaders(o *server.Edit, n server.Need) {
 	var list []string
 	o.Value("RequestHeaders", &list)
 	var missing []string
@@ -80,5 +79,5 @@ func jubAllowHeaders(o *libOptions, n libNeed) {
 		return
 	}
 	o.Add("RequestHeaders", missing...)
-	o.Note(headersObject(missing), "", fmt.Sprintf("RequestHeaders does not include %s: jub0bs/cors refuses the preflight (403).", andList(missing)))
+	o.Note(server.HeadersNote(missing), "", fmt.Sprintf("RequestHeaders does not include %s: jub0bs/cors refuses the preflight (403).", server.AndList(missing)))
 }

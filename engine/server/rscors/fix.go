@@ -1,27 +1,26 @@
-package engine
+package rscors
 
 import (
-	"corsplay/engine/server"
 	"fmt"
 	"slices"
+
+	"corsplay/engine/server"
 )
 
 // rs/cors's part of the fixes: the fields of cors.Options.
 
-func init() {
-	libraryFixers["rs-cors"] = &libraryFixer{
-		Language:    "go",
-		Options:     rsCorsOptionNames,
-		Origin:      rsAllowOrigin,
-		Credentials: rsAllowCredentials,
-		Method:      rsAllowMethod,
-		Headers:     rsAllowHeaders,
-		Status:      rsOKStatus,
-		Call:        func(opts []libOpt) string { return goCall("cors.New", "cors.Options", opts) },
-	}
+var fixer = &server.Fixer{
+	Language:    "go",
+	Options:     optionNames,
+	Origin:      rsAllowOrigin,
+	Credentials: rsAllowCredentials,
+	Method:      rsAllowMethod,
+	Headers:     rsAllowHeaders,
+	Status:      rsOKStatus,
+	Call:        func(opts []server.Opt) string { return server.GoCall("cors.New", "cors.Options", opts) },
 }
 
-func rsAllowOrigin(o *libOptions, n libNeed) {
+func rsAllowOrigin(o *server.Edit, n server.Need) {
 	var list []string
 	o.Value("AllowedOrigins", &list)
 	if len(list) == 0 || slices.Contains(list, "*") {
@@ -48,7 +47,7 @@ func rsAllowOrigin(o *libOptions, n libNeed) {
 	o.Note("the origin "+n.Page, "", fmt.Sprintf("AllowedOrigins does not include %s: rs/cors answers it without any CORS header.", n.Page))
 }
 
-func rsAllowCredentials(o *libOptions, n libNeed) {
+func rsAllowCredentials(o *server.Edit, n server.Need) {
 	var on bool
 	if o.Value("AllowCredentials", &on) && on {
 		return
@@ -57,7 +56,7 @@ func rsAllowCredentials(o *libOptions, n libNeed) {
 	o.Note("credentials (cookies)", "", `fetch() sends cookies (credentials: "include"): rs/cors sends Access-Control-Allow-Credentials: true only with AllowCredentials: true.`)
 }
 
-func rsAllowMethod(o *libOptions, n libNeed) {
+func rsAllowMethod(o *server.Edit, n server.Need) {
 	var list []string
 	o.Value("AllowedMethods", &list)
 	defaults := len(list) == 0
@@ -68,7 +67,7 @@ func rsAllowMethod(o *libOptions, n libNeed) {
 		return
 	}
 	why := fmt.Sprintf("AllowedMethods does not include %s: rs/cors answers its preflight without any CORS header, so Chrome reports a missing Access-Control-Allow-Origin.", n.Method)
-	if IsSafelistedMethod(n.Method) {
+	if n.Method == "GET" || n.Method == "HEAD" || n.Method == "POST" { // safelisted: sent without a preflight
 		why = fmt.Sprintf("AllowedMethods does not include %s: rs/cors checks the method of actual requests too, and answers this one without any CORS header.", n.Method)
 	}
 	if defaults {
@@ -78,7 +77,7 @@ func rsAllowMethod(o *libOptions, n libNeed) {
 	o.Note("the method "+n.Method, "", why)
 }
 
-func rsAllowHeaders(o *libOptions, n libNeed) {
+func rsAllowHeaders(o *server.Edit, n server.Need) {
 	var list []string
 	o.Value("AllowedHeaders", &list)
 	defaults := len(list) == 0
@@ -92,19 +91,19 @@ func rsAllowHeaders(o *libOptions, n libNeed) {
 	if len(missing) == 0 {
 		return
 	}
-	why := fmt.Sprintf("AllowedHeaders does not include %s: rs/cors then refuses the whole preflight without any CORS header, so Chrome reports a missing Access-Control-Allow-Origin.", andList(missing))
+	why := fmt.Sprintf("AllowedHeaders does not include %s: rs/cors then refuses the whole preflight without any CORS header, so Chrome reports a missing Access-Control-Allow-Origin.", server.AndList(missing))
 	if defaults {
-		why = fmt.Sprintf("AllowedHeaders is empty, so rs/cors allows only its defaults Accept, Content-Type and X-Requested-With, and refuses the whole preflight for %s: the defaults are written out, with %s.", andList(missing), andList(missing))
+		why = fmt.Sprintf("AllowedHeaders is empty, so rs/cors allows only its defaults Accept, Content-Type and X-Requested-With, and refuses the whole preflight for %s: the defaults are written out, with %s.", server.AndList(missing), server.AndList(missing))
 	}
 	o.Set("AllowedHeaders", append(list, missing...))
-	o.Note(headersObject(missing), "", why)
+	o.Note(server.HeadersNote(missing), "", why)
 }
 
-func rsOKStatus(o *libOptions, n libNeed) {
+func rsOKStatus(o *server.Edit, n server.Need) {
 	var status int
 	var passthrough bool
 	o.Value("OptionsPassthrough", &passthrough)
-	if passthrough || !o.Value("OptionsSuccessStatus", &status) || status == 0 || isOKStatus(status) {
+	if passthrough || !o.Value("OptionsSuccessStatus", &status) || status == 0 || status >= 200 && status <= 299 {
 		return
 	}
 	o.Del("OptionsSuccessStatus")
