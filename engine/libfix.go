@@ -384,83 +384,6 @@ func readJSONNode(d *json.Decoder) (jsonNode, error) {
 	return jsonNode{}, fmt.Errorf("unexpected %v", tok)
 }
 
-// jsLiteral writes a JSON value as JavaScript source; {"regexp": p,
-// "flags": f} is the RegExp literal /p/f, as the express emulation reads it.
-func jsLiteral(n jsonNode) string {
-	switch n.kind {
-	case 's':
-		return jsString(n.text)
-	case 't':
-		return "true"
-	case 'f':
-		return "false"
-	case 'z':
-		return "null"
-	case 'a':
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = jsLiteral(it)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case 'o':
-		if re, ok := jsRegExpNode(n); ok {
-			return re
-		}
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = jsKey(n.keys[i]) + ": " + jsLiteral(it)
-		}
-		if len(parts) == 0 {
-			return "{}"
-		}
-		return "{ " + strings.Join(parts, ", ") + " }"
-	}
-	return n.text
-}
-
-func jsRegExpNode(n jsonNode) (string, bool) {
-	src, flags := "", ""
-	for i, k := range n.keys {
-		if n.items[i].kind != 's' {
-			return "", false
-		}
-		switch k {
-		case "regexp":
-			src = n.items[i].text
-		case "flags":
-			flags = n.items[i].text
-		default:
-			return "", false
-		}
-	}
-	if !slices.Contains(n.keys, "regexp") {
-		return "", false
-	}
-	return jsRegExpLiteral(src) + flags, true
-}
-
-// jsKey writes an object key: bare when it is an identifier.
-func jsKey(k string) string {
-	if isIdentifier(k) {
-		return k
-	}
-	return jsString(k)
-}
-
-// isIdentifier: an ASCII identifier in Python, Go and JavaScript.
-func isIdentifier(s string) bool {
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-			return false
-		}
-	}
-	return true
-}
-
 // goLiteral writes a JSON value as the Go value of a struct field.
 func goLiteral(n jsonNode) string {
 	switch n.kind {
@@ -497,20 +420,4 @@ func goCall(fn, typ string, opts []libOpt) string {
 	}
 	body := strings.ReplaceAll(goFields(fields), "\t\t", "\t")
 	return fn + "(" + typ + "{\n" + body + "})"
-}
-
-// jsCall prints cors({ name: value, … }): on one line when it fits, else
-// one option a line.
-func jsCall(fn string, opts []libOpt) string {
-	if len(opts) == 0 {
-		return fn + "()"
-	}
-	parts := make([]string, len(opts))
-	for i, o := range opts {
-		parts[i] = jsKey(o.Name) + ": " + jsLiteral(parseJSONNode(o.Raw))
-	}
-	if line := fn + "({ " + strings.Join(parts, ", ") + " })"; len(line) <= callLine {
-		return line
-	}
-	return fn + "({\n  " + strings.Join(parts, ",\n  ") + ",\n})"
 }

@@ -17,9 +17,9 @@ import (
 // library's own option names and JSON values. The engine answers exactly
 // what that library answers, quirks included.
 type Library struct {
-	// Name is "rs-cors" (v1.11.1), "jub0bs-cors" (v1.0.1), "express-cors"
-	// (2.8.x), or a library of engine/server's registry, such as
-	// "flask-cors" (LibraryNames lists them all).
+	// Name is "rs-cors" (v1.11.1), "jub0bs-cors" (v1.0.1), or a library
+	// of engine/server's registry, such as "flask-cors" or "express-cors"
+	// (LibraryNames lists them all).
 	Name string `json:"name"`
 	// Version selects another version of the library than its default
 	// ("6.0.2" for Flask-CORS 6); absent: the default.
@@ -52,7 +52,7 @@ var emulators = map[string]emulator{}
 
 // legacyVersions are the versions the emulators in this package prove.
 var legacyVersions = map[string]string{
-	"rs-cors": "v1.11.1", "jub0bs-cors": "v1.0.1", "express-cors": "2.8.6",
+	"rs-cors": "v1.11.1", "jub0bs-cors": "v1.0.1",
 }
 
 // LibraryNames lists the libraries the engine emulates.
