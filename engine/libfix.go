@@ -324,71 +324,11 @@ func editDistance(a, b string) int {
 
 // ---- The code's literals, from JSON values in their order ----
 
-// jsonNode is a JSON value with its objects' keys in order.
-type jsonNode struct {
-	kind  byte // 's' string, 'n' number, 't' true, 'f' false, 'z' null, 'a' array, 'o' object
-	text  string
-	items []jsonNode
-	keys  []string
-}
-
-func parseJSONNode(raw json.RawMessage) jsonNode {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	n, err := readJSONNode(d)
-	if err != nil {
-		return jsonNode{kind: 'n', text: string(raw)}
-	}
-	return n
-}
-
-func readJSONNode(d *json.Decoder) (jsonNode, error) {
-	tok, err := d.Token()
-	if err != nil {
-		return jsonNode{}, err
-	}
-	switch t := tok.(type) {
-	case string:
-		return jsonNode{kind: 's', text: t}, nil
-	case json.Number:
-		return jsonNode{kind: 'n', text: t.String()}, nil
-	case bool:
-		if t {
-			return jsonNode{kind: 't'}, nil
-		}
-		return jsonNode{kind: 'f'}, nil
-	case nil:
-		return jsonNode{kind: 'z'}, nil
-	case json.Delim:
-		n := jsonNode{kind: 'a'}
-		if t == '{' {
-			n.kind = 'o'
-		}
-		for d.More() {
-			if n.kind == 'o' {
-				k, err := d.Token()
-				if err != nil {
-					return n, err
-				}
-				n.keys = append(n.keys, k.(string))
-			}
-			item, err := readJSONNode(d)
-			if err != nil {
-				return n, err
-			}
-			n.items = append(n.items, item)
-		}
-		_, err := d.Token()
-		return n, err
-	}
-	return jsonNode{}, fmt.Errorf("unexpected %v", tok)
-}
-
 // goLiteral writes a JSON value as the Go value of a struct field.
-func goLiteral(n jsonNode) string {
-	switch n.kind {
+func goLiteral(n server.Node) string {
+	switch n.Kind {
 	case 's':
-		return strconv.Quote(n.text)
+		return strconv.Quote(n.Text)
 	case 't':
 		return "true"
 	case 'f':
@@ -396,13 +336,13 @@ func goLiteral(n jsonNode) string {
 	case 'z':
 		return "nil"
 	case 'a':
-		items := make([]string, len(n.items))
-		for i, it := range n.items {
-			items[i] = it.text
+		items := make([]string, len(n.Items))
+		for i, it := range n.Items {
+			items[i] = it.Text
 		}
 		return goList(items)
 	}
-	return n.text
+	return n.Text
 }
 
 // callLine is the maximum width of a call printed on one line.
@@ -416,7 +356,7 @@ func goCall(fn, typ string, opts []libOpt) string {
 	}
 	fields := make([]libOption, len(opts))
 	for i, o := range opts {
-		fields[i] = libOption{name: o.Name, value: goCode(goLiteral(parseJSONNode(o.Raw)))}
+		fields[i] = libOption{name: o.Name, value: goCode(goLiteral(server.ParseNode(o.Raw)))}
 	}
 	body := strings.ReplaceAll(goFields(fields), "\t\t", "\t")
 	return fn + "(" + typ + "{\n" + body + "})"

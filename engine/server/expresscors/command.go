@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"corsplay/engine/server"
 	"corsplay/engine/server/jsconfig"
 )
 
@@ -41,7 +42,7 @@ func export(options map[string]json.RawMessage, _ string) (string, error) {
 			if name == "__proto__" { // an own property, as JSON.parse makes it, not the prototype
 				key = "['__proto__']"
 			}
-			parts = append(parts, "  "+key+": "+jsLiteral(parseNode(options[name])))
+			parts = append(parts, "  "+key+": "+jsLiteral(server.ParseNode(options[name])))
 		}
 		arg = "{\n" + strings.Join(parts, ",\n") + ",\n}"
 	}

@@ -1,7 +1,6 @@
 package expresscors
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -44,13 +43,13 @@ var fixer = &server.Fixer{
 
 func expressAllowOrigin(e *server.Edit, n server.Need) {
 	raw, set := e.M["origin"]
-	v := parseNode(raw)
+	v := server.ParseNode(raw)
 	name := func() {
 		e.Set("origin", []string{n.Page})
 		e.Narrowed = true
 	}
 	switch {
-	case !set || (v.kind == 's' && v.text == "*"):
+	case !set || (v.Kind == 's' && v.Text == "*"):
 		if !n.Credentials {
 			return // cors answers *
 		}
@@ -60,17 +59,17 @@ func expressAllowOrigin(e *server.Edit, n server.Need) {
 			why = "origin '*' makes cors answer *, which browsers refuse on a request with cookies. Name the page's origin instead."
 		}
 		e.Note("the origin "+n.Page, "", why)
-	case v.kind == 's' && v.text == n.Page:
-	case v.kind == 's' && v.text != "":
+	case v.Kind == 's' && v.Text == n.Page:
+	case v.Kind == 's' && v.Text != "":
 		e.Add("origin", n.Page)
-		e.Note("the origin "+n.Page, "", fmt.Sprintf("origin %s is a single string: cors sends it to every caller as it is, so the browser refuses %s. In an array, each listed origin gets itself back.", Quote(v.text), n.Page))
-	case v.kind == 'a' || (v.kind == 'o' && raw != nil):
-		if v.kind == 'a' && slices.ContainsFunc(v.items, func(it node) bool { return it.kind == 's' && it.text == n.Page }) {
+		e.Note("the origin "+n.Page, "", fmt.Sprintf("origin %s is a single string: cors sends it to every caller as it is, so the browser refuses %s. In an array, each listed origin gets itself back.", Quote(v.Text), n.Page))
+	case v.Kind == 'a' || (v.Kind == 'o' && raw != nil):
+		if v.Kind == 'a' && slices.ContainsFunc(v.Items, func(it server.Node) bool { return it.Kind == 's' && it.Text == n.Page }) {
 			return
 		}
 		e.Add("origin", n.Page)
 		e.Note("the origin "+n.Page, "", fmt.Sprintf("origin does not include %s: cors answers it without Access-Control-Allow-Origin.", n.Page))
-	case v.kind == 't' || (v.kind == 'n' && v.text != "0"):
+	case v.Kind == 't' || (v.Kind == 'n' && v.Text != "0"):
 		if !n.Credentials {
 			return // true echoes every origin
 		}
@@ -187,72 +186,12 @@ func headersObject(names []string) string {
 
 // ---- The code's literals, from JSON values in their order ----
 
-// node is a JSON value with its objects' keys in order.
-type node struct {
-	kind  byte // 's' string, 'n' number, 't' true, 'f' false, 'z' null, 'a' array, 'o' object
-	text  string
-	items []node
-	keys  []string
-}
-
-func parseNode(raw json.RawMessage) node {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	n, err := readNode(d)
-	if err != nil {
-		return node{kind: 'n', text: string(raw)}
-	}
-	return n
-}
-
-func readNode(d *json.Decoder) (node, error) {
-	tok, err := d.Token()
-	if err != nil {
-		return node{}, err
-	}
-	switch t := tok.(type) {
-	case string:
-		return node{kind: 's', text: t}, nil
-	case json.Number:
-		return node{kind: 'n', text: t.String()}, nil
-	case bool:
-		if t {
-			return node{kind: 't'}, nil
-		}
-		return node{kind: 'f'}, nil
-	case nil:
-		return node{kind: 'z'}, nil
-	case json.Delim:
-		n := node{kind: 'a'}
-		if t == '{' {
-			n.kind = 'o'
-		}
-		for d.More() {
-			if n.kind == 'o' {
-				k, err := d.Token()
-				if err != nil {
-					return n, err
-				}
-				n.keys = append(n.keys, k.(string))
-			}
-			item, err := readNode(d)
-			if err != nil {
-				return n, err
-			}
-			n.items = append(n.items, item)
-		}
-		_, err := d.Token()
-		return n, err
-	}
-	return node{}, fmt.Errorf("unexpected %v", tok)
-}
-
 // jsLiteral writes a JSON value as JavaScript source; {"regexp": p,
 // "flags": f} is the RegExp literal /p/f, as the express emulation reads it.
-func jsLiteral(n node) string {
-	switch n.kind {
+func jsLiteral(n server.Node) string {
+	switch n.Kind {
 	case 's':
-		return Quote(n.text)
+		return Quote(n.Text)
 	case 't':
 		return "true"
 	case 'f':
@@ -260,8 +199,8 @@ func jsLiteral(n node) string {
 	case 'z':
 		return "null"
 	case 'a':
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
+		parts := make([]string, len(n.Items))
+		for i, it := range n.Items {
 			parts[i] = jsLiteral(it)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
@@ -269,34 +208,34 @@ func jsLiteral(n node) string {
 		if re, ok := jsRegExpNode(n); ok {
 			return re
 		}
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = jsKey(n.keys[i]) + ": " + jsLiteral(it)
+		parts := make([]string, len(n.Items))
+		for i, it := range n.Items {
+			parts[i] = jsKey(n.Keys[i]) + ": " + jsLiteral(it)
 		}
 		if len(parts) == 0 {
 			return "{}"
 		}
 		return "{ " + strings.Join(parts, ", ") + " }"
 	}
-	return n.text
+	return n.Text
 }
 
-func jsRegExpNode(n node) (string, bool) {
+func jsRegExpNode(n server.Node) (string, bool) {
 	src, flags := "", ""
-	for i, k := range n.keys {
-		if n.items[i].kind != 's' {
+	for i, k := range n.Keys {
+		if n.Items[i].Kind != 's' {
 			return "", false
 		}
 		switch k {
 		case "regexp":
-			src = n.items[i].text
+			src = n.Items[i].Text
 		case "flags":
-			flags = n.items[i].text
+			flags = n.Items[i].Text
 		default:
 			return "", false
 		}
 	}
-	if !slices.Contains(n.keys, "regexp") {
+	if !slices.Contains(n.Keys, "regexp") {
 		return "", false
 	}
 	return RegExpLiteral(src) + flags, true
@@ -335,7 +274,7 @@ func jsCall(fn string, opts []server.Opt) string {
 	}
 	parts := make([]string, len(opts))
 	for i, o := range opts {
-		parts[i] = jsKey(o.Name) + ": " + jsLiteral(parseNode(o.Raw))
+		parts[i] = jsKey(o.Name) + ": " + jsLiteral(server.ParseNode(o.Raw))
 	}
 	if line := fn + "({ " + strings.Join(parts, ", ") + " })"; len(line) <= callLine {
 		return line

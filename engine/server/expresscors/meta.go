@@ -16,16 +16,15 @@ import (
 
 // optionDocs are cors()'s options (lib/index.js), for the library panel.
 var optionDocs = []server.Option{
-	{Name: "origin", Type: `string, boolean, list, or a RegExp written {"regexp": "...", "flags": "i"}`, Default: `"*"`,
-		Doc: "The origins let in: \"*\" answers *, a string is sent as is, true reflects every origin, a list or RegExp reflects those it matches."},
-	{Name: "methods", Type: "string or list of strings", Default: `"GET,HEAD,PUT,PATCH,POST,DELETE"`, Doc: "Sent as Access-Control-Allow-Methods on preflights, never compared with the request."},
-	{Name: "allowedHeaders", Type: "string or list of strings", Default: "omitted (echo the request's)", Doc: "Sent as Access-Control-Allow-Headers; absent, the preflight's Access-Control-Request-Headers are echoed."},
-	{Name: "headers", Type: "string or list of strings", Doc: "An alias of allowedHeaders, read when allowedHeaders is falsy."},
-	{Name: "exposedHeaders", Type: "string or list of strings", Doc: "Sent as Access-Control-Expose-Headers."},
-	{Name: "credentials", Type: "boolean", Default: "false", Doc: "Only true sends Access-Control-Allow-Credentials: true."},
-	{Name: "maxAge", Type: "number or string", Default: "omitted", Doc: "Sent as Access-Control-Max-Age on preflights."},
-	{Name: "preflightContinue", Type: "boolean", Default: "false", Doc: "Hands preflights on to the routes instead of answering them."},
-	{Name: "optionsSuccessStatus", Type: "number", Default: "204", Doc: "The status of the preflight answer."},
+	{Name: "origin", Type: `string, boolean, list or {"regexp": "...", "flags": "i"}`, Default: `"*"`, Doc: "The origins let in."},
+	{Name: "methods", Type: "string or list", Default: `"GET,HEAD,PUT,PATCH,POST,DELETE"`, Doc: "Access-Control-Allow-Methods."},
+	{Name: "allowedHeaders", Type: "string or list", Default: "omitted (echo the request's)", Doc: "Access-Control-Allow-Headers."},
+	{Name: "headers", Type: "string or list", Doc: "allowedHeaders's alias."},
+	{Name: "exposedHeaders", Type: "string or list", Doc: "Access-Control-Expose-Headers."},
+	{Name: "credentials", Type: "boolean", Default: "false", Doc: "true sends Access-Control-Allow-Credentials."},
+	{Name: "maxAge", Type: "number", Default: "omitted", Doc: "Access-Control-Max-Age."},
+	{Name: "preflightContinue", Type: "boolean", Default: "false", Doc: "Hands preflights on to the routes."},
+	{Name: "optionsSuccessStatus", Type: "number", Default: "204", Doc: "The preflight's status."},
 }
 
 // quirks are what cors() does that its options do not say.
@@ -73,11 +72,11 @@ func summarize(opts map[string]json.RawMessage) server.Summary {
 
 	if m, err := jsJoinIfJoinable(c.get("methods")); err == nil {
 		text, _ := jsToString(m)
-		methods := splitList(text)
+		methods := server.SplitList(text)
 		if slices.Contains(methods, "*") && s.Credentials {
 			note(`methods "*" with credentials: cors() sends * as is, which browsers read as a method named * on a credentialed request; the policy echoes the requested method, so a credentialed PUT passes the policy and fails with the library.`)
 		}
-		s.Methods = tokens(note, "methods", methods, xcACAM)
+		s.Methods = server.Tokens(note, "methods", methods, xcACAM)
 	}
 	allowed := c.get("allowedHeaders")
 	if !jsTruthy(allowed) {
@@ -90,19 +89,19 @@ func summarize(opts map[string]json.RawMessage) server.Summary {
 		s.RequestHeaders = []string{"*", "Authorization"}
 	case err == nil:
 		text, _ := jsToString(v)
-		headers := splitList(text)
+		headers := server.SplitList(text)
 		if slices.Contains(headers, "*") && s.Credentials {
 			note(`allowedHeaders "*" with credentials: cors() sends * as is, which browsers read as a header named * on a credentialed request; the policy echoes the requested headers instead.`)
 		}
-		s.RequestHeaders = tokens(note, "allowedHeaders", headers, xcACAH)
+		s.RequestHeaders = server.Tokens(note, "allowedHeaders", headers, xcACAH)
 	}
 	if hs, err := c.configureExposedHeaders(); err == nil && len(hs) > 0 {
 		text, _ := jsToString(hs[0].value)
-		expose := splitList(text)
+		expose := server.SplitList(text)
 		if slices.Contains(expose, "*") && s.Credentials {
 			note(`exposedHeaders "*" with credentials: cors() sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
 		}
-		s.ExposeHeaders = tokens(note, "exposedHeaders", expose, "")
+		s.ExposeHeaders = server.Tokens(note, "exposedHeaders", expose, "")
 	}
 	if hs, err := c.configureMaxAge(); err == nil && len(hs) > 0 {
 		text, _ := hs[0].value.(string)
@@ -191,44 +190,6 @@ func exactEntry(s string) string {
 		return "re:^" + regexp.QuoteMeta(s) + "$"
 	}
 	return s
-}
-
-// splitList splits a comma-separated header value into trimmed elements.
-func splitList(s string) []string {
-	var out []string
-	for e := range strings.SplitSeq(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// tokens keeps the names a policy list holds (RFC 9110 tokens, once each,
-// at most maxPolicyEntries); a list cors() sends as is in header is
-// unparsable with a non-token.
-func tokens(note func(string, ...any), option string, list []string, header string) []string {
-	var out []string
-	for _, v := range list {
-		switch {
-		case v == "":
-		case !isToken(v) && header != "":
-			note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
-		case !isToken(v):
-			note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
-		case !slices.Contains(out, v) && len(out) < maxPolicyEntries:
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// maxPolicyEntries is engine.MaxPolicyEntries.
-const maxPolicyEntries = 100
-
-// isToken: s holds only RFC 9110 token characters (tokens skips "").
-func isToken(s string) bool {
-	return strings.Trim(s, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // RegExpText writes a RegExp as cors()'s options show it: /source/flags,

@@ -160,12 +160,12 @@ func (c *cors) summary(rawURL string) server.Summary {
 		}
 	}
 
-	methods := splitList(o.methods)
+	methods := server.SplitList(o.methods)
 	if slices.Contains(methods, "*") {
 		note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
 		methods = slices.DeleteFunc(methods, func(m string) bool { return m == "*" })
 	}
-	s.Methods = tokens(note, "methods", methods, "Access-Control-Allow-Methods")
+	s.Methods = server.Tokens(note, "methods", methods, "Access-Control-Allow-Methods")
 	note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
 	var unlisted []string
 	for _, m := range []string{"GET", "HEAD", "POST"} {
@@ -199,16 +199,16 @@ func (c *cors) summary(rawURL string) server.Summary {
 	case star: // "*" without credentials does not cover Authorization
 		s.RequestHeaders = []string{"*", "Authorization"}
 	default:
-		s.RequestHeaders = tokens(note, "allow_headers", names, "")
+		s.RequestHeaders = server.Tokens(note, "allow_headers", names, "")
 		if len(regexes) > 0 {
 			note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(regexes, ", "))
 		}
 	}
-	expose := splitList(o.expose)
+	expose := server.SplitList(o.expose)
 	if slices.Contains(expose, "*") && o.credentials {
 		note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
 	}
-	s.ExposeHeaders = tokens(note, "expose_headers", expose, "")
+	s.ExposeHeaders = server.Tokens(note, "expose_headers", expose, "")
 	if o.maxAge != "" {
 		if n, err := strconv.ParseInt(o.maxAge, 10, 64); err == nil {
 			s.MaxAge = &n
@@ -217,44 +217,6 @@ func (c *cors) summary(rawURL string) server.Summary {
 		}
 	}
 	return s
-}
-
-// splitList splits a comma-separated header value into trimmed elements.
-func splitList(s string) []string {
-	var out []string
-	for e := range strings.SplitSeq(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// tokens keeps the names a policy list holds (RFC 9110 tokens, once each,
-// at most maxPolicyEntries); a list the library sends as is in header is
-// unparsable with a non-token.
-func tokens(note func(string, ...any), option string, list []string, header string) []string {
-	var out []string
-	for _, v := range list {
-		switch {
-		case v == "":
-		case !isToken(v) && header != "":
-			note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
-		case !isToken(v):
-			note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
-		case !slices.Contains(out, v) && len(out) < maxPolicyEntries:
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-// maxPolicyEntries is engine.MaxPolicyEntries.
-const maxPolicyEntries = 100
-
-// isToken: s holds only RFC 9110 token characters (tokens skips "").
-func isToken(s string) bool {
-	return strings.Trim(s, "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == ""
 }
 
 // exactEntry is the policy entry that matches s exactly: s itself, unless
