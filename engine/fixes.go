@@ -256,12 +256,7 @@ func subset(a, b []string) bool {
 type fixNotes = server.Notes
 
 // headersObject names request headers for "Allow …".
-func headersObject(names []string) string {
-	if len(names) == 1 {
-		return "the request header " + names[0]
-	}
-	return "the request headers " + andList(names)
-}
+var headersObject = server.HeadersObject
 
 // methodWhy says why a method needs the server's permission.
 func methodWhy(m string) string {

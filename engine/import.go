@@ -136,14 +136,12 @@ func (im *imported) note(format string, args ...any) {
 	}
 }
 
-// impExactEntry is the Policy.Origins entry that matches s exactly: s
-// itself, unless the policy would read it as a pattern.
-func impExactEntry(s string) string {
-	if strings.HasPrefix(s, "re:") || strings.Contains(s, "*") {
-		return "re:^" + regexp.QuoteMeta(s) + "$"
-	}
-	return s
-}
+// The helpers the registry's libraries share (engine/server).
+var (
+	impExactEntry     = server.ExactEntry
+	impLooksLikeRegex = server.LooksLikeRegex
+	impSplitList      = server.SplitList
+)
 
 // addOrigin appends a Policy.Origins entry, unless the policy refuses it.
 func (im *imported) addOrigin(entry string, e importEntry) {
@@ -183,19 +181,7 @@ func (im *imported) tokens(option string, list []string) []string {
 // tokensSent is tokens for a list the library sends as it is in header:
 // an element that is no token makes the whole header unparsable.
 func (im *imported) tokensSent(option string, list []string, header string) []string {
-	var out []string
-	for _, v := range list {
-		switch {
-		case v == "":
-		case !IsToken(v) && header != "":
-			im.note("%s: %q is not a single name, and the library sends it as it is in %s, which browsers then cannot parse: every preflight that gets it fails. The policy leaves it out.", option, v, header)
-		case !IsToken(v):
-			im.note("%s: %q is not a single header or method name, so the policy left it out.", option, v)
-		case !slices.Contains(out, v) && len(out) < MaxPolicyEntries:
-			out = append(out, v)
-		}
-	}
-	return out
+	return server.Tokens(im.note, option, list, header)
 }
 
 // impStarHeaders is a policy's requestHeaders for a library that echoes
@@ -206,17 +192,6 @@ func impStarHeaders(credentials bool) []string {
 		return []string{"*"}
 	}
 	return []string{"*", "Authorization"}
-}
-
-// impSplitList splits a comma-separated header value into trimmed elements.
-func impSplitList(s string) []string {
-	var out []string
-	for e := range strings.SplitSeq(s, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			out = append(out, e)
-		}
-	}
-	return out
 }
 
 // impOrList writes "a", "a or b", "a, b or c".
@@ -531,12 +506,6 @@ func impRSPortWildcard(w rsWildcard) bool {
 	host, ok := strings.CutSuffix(w.prefix, ":")
 	_, host, scheme := strings.Cut(host, "://")
 	return ok && scheme && w.suffix == "" && host != "" && !strings.ContainsAny(host, "*/?#@:")
-}
-
-// impLooksLikeRegex: an entry written as a regular expression (".*" alone
-// reads as a glob: https://example.*).
-func impLooksLikeRegex(s string) bool {
-	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
 }
 
 // ---- jub0bs/cors ----

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -19,6 +20,29 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// ExactEntry is the Summary's Entry.Policy that matches s exactly: s
+// itself, unless the policy would read it as a pattern.
+func ExactEntry(s string) string {
+	if strings.HasPrefix(s, "re:") || strings.Contains(s, "*") {
+		return "re:^" + regexp.QuoteMeta(s) + "$"
+	}
+	return s
+}
+
+// LooksLikeRegex: an origins entry written as a regular expression (".*"
+// alone reads as a glob: https://example.*).
+func LooksLikeRegex(s string) bool {
+	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
+}
+
+// HeadersObject names request headers a fix's note allows.
+func HeadersObject(names []string) string {
+	if len(names) == 1 {
+		return "the request header " + names[0]
+	}
+	return "the request headers " + AndList(names)
 }
 
 // Tokens keeps the names of list a policy holds (RFC 9110 tokens, once

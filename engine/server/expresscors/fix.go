@@ -149,7 +149,7 @@ func expressAllowHeaders(e *server.Edit, n server.Need) {
 	} else {
 		e.Add(name, missing...)
 	}
-	e.Note(headersObject(missing), "", fmt.Sprintf("%s does not include %s: cors sends only those in Access-Control-Allow-Headers, and the browser refuses the rest. (Left out, cors would allow whatever a preflight asks.)", name, server.AndList(missing)))
+	e.Note(server.HeadersObject(missing), "", fmt.Sprintf("%s does not include %s: cors sends only those in Access-Control-Allow-Headers, and the browser refuses the rest. (Left out, cors would allow whatever a preflight asks.)", name, server.AndList(missing)))
 }
 
 // jsValueOf decodes an option as JavaScript reads it; undefined when
@@ -174,14 +174,6 @@ func expressOKStatus(e *server.Edit, n server.Need) {
 		e.Del("optionsSuccessStatus")
 		e.Note("", "answer preflights with 204", fmt.Sprintf("optionsSuccessStatus %d is not an ok status: browsers require 200 to 299 of a preflight. Without it cors answers 204.", s))
 	}
-}
-
-// headersObject names the request headers a note is about.
-func headersObject(names []string) string {
-	if len(names) == 1 {
-		return "the request header " + names[0]
-	}
-	return "the request headers " + server.AndList(names)
 }
 
 // ---- The code's literals, from JSON values in their order ----

@@ -3,7 +3,6 @@ package expresscors
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strconv"
@@ -59,9 +58,9 @@ func summarize(opts map[string]json.RawMessage) server.Summary {
 			break
 		}
 		sent := strings.Trim(v, " \t")
-		s.Origins = append(s.Origins, server.Entry{Written: v, Policy: exactEntry(sent)})
+		s.Origins = append(s.Origins, server.Entry{Written: v, Policy: server.ExactEntry(sent)})
 		note("origin %q is a single string: cors() sends Access-Control-Allow-Origin: %s to every origin and lets the browser refuse the others; the policy answers only that origin. Browsers decide the same.", v, sent)
-		if strings.Contains(v, "*") || looksLikeRegex(v) {
+		if strings.Contains(v, "*") || server.LooksLikeRegex(v) {
 			s.Flagged = append(s.Flagged, server.Flagged{Entry: v, Title: "A pattern in the origin string is sent as text: " + v,
 				Detail: fmt.Sprintf("cors() sends a string origin as it is, to every origin: Access-Control-Allow-Origin: %s. Browsers compare it with the page's origin exactly, and a %s there is only text, so every cross-origin request fails.", sent, pick(looksGlob(v), "*", "regular-expression character")),
 				Fix:    "Use a RegExp for a pattern, anchored at both ends, such as origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ (cors() then reflects a matching origin), or list the exact origins in an array."})
@@ -151,8 +150,8 @@ func summarizeOrigins(s *server.Summary, v any) {
 		if x == "" {
 			return
 		}
-		s.Origins = append(s.Origins, server.Entry{Written: x, Policy: exactEntry(x)})
-		if strings.Contains(x, "*") || looksLikeRegex(x) {
+		s.Origins = append(s.Origins, server.Entry{Written: x, Policy: server.ExactEntry(x)})
+		if strings.Contains(x, "*") || server.LooksLikeRegex(x) {
 			s.Flagged = append(s.Flagged, server.Flagged{Entry: x, Title: "A pattern in the origin array is compared as text: " + x,
 				Detail: fmt.Sprintf("cors() compares each string of the origin array with the request's Origin using ===: %q is written as a %s, but its special characters are only characters there, so it never matches.", x, pick(looksGlob(x), "wildcard", "regular expression")),
 				Fix:    "Use a RegExp for a pattern, anchored at both ends, such as /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ in the array, or list the exact origins."})
@@ -170,26 +169,11 @@ func summarizeOrigins(s *server.Summary, v any) {
 // looksGlob: a * other than in .* makes an entry look like a wildcard.
 func looksGlob(s string) bool { return strings.Contains(strings.ReplaceAll(s, ".*", ""), "*") }
 
-// looksLikeRegex: an entry written as a regular expression (".*" alone
-// reads as a glob: https://example.*).
-func looksLikeRegex(s string) bool {
-	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
-}
-
 func pick(cond bool, a, b string) string {
 	if cond {
 		return a
 	}
 	return b
-}
-
-// exactEntry is the policy entry that matches s exactly: s itself, unless
-// the policy would read it as a pattern.
-func exactEntry(s string) string {
-	if strings.HasPrefix(s, "re:") || strings.Contains(s, "*") {
-		return "re:^" + regexp.QuoteMeta(s) + "$"
-	}
-	return s
 }
 
 // RegExpText writes a RegExp as cors()'s options show it: /source/flags,

@@ -3,7 +3,6 @@ package flaskcors
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -142,7 +141,7 @@ func (c *cors) summary(rawURL string) server.Summary {
 		switch {
 		case p.raw == ".*":
 		case !p.regex:
-			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: exactEntry(asciiLower(p.raw))})
+			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: server.ExactEntry(asciiLower(p.raw))})
 		case p.re == nil:
 			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Regex: true})
 			note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", p.raw)
@@ -215,15 +214,6 @@ func (c *cors) summary(rawURL string) server.Summary {
 		} else {
 			note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
 		}
-	}
-	return s
-}
-
-// exactEntry is the policy entry that matches s exactly: s itself, unless
-// the policy would read it as a pattern (a literal holds no "*").
-func exactEntry(s string) string {
-	if strings.HasPrefix(s, "re:") {
-		return "re:^" + regexp.QuoteMeta(s) + "$"
 	}
 	return s
 }
