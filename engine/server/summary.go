@@ -22,6 +22,13 @@ func SplitList(s string) []string {
 	return out
 }
 
+// Note adds a note to s.Notes, once.
+func (s *Summary) Note(format string, args ...any) {
+	if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
+		s.Notes = append(s.Notes, n)
+	}
+}
+
 // ExactEntry is the Summary's Entry.Policy that matches s exactly: s
 // itself, unless the policy would read it as a pattern.
 func ExactEntry(s string) string {

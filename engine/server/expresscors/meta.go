@@ -37,11 +37,7 @@ func summarize(opts map[string]json.RawMessage) server.Summary {
 	if err != nil {
 		return s
 	}
-	note := func(format string, args ...any) {
-		if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
-			s.Notes = append(s.Notes, n)
-		}
-	}
+	note := s.Note
 	origin := c.get("origin")
 	if !jsTruthy(origin) {
 		note("origin is %s, which is falsy: cors() then adds no CORS header at all, so the policy allows nothing.", jsRepr(origin))
@@ -61,8 +57,12 @@ func summarize(opts map[string]json.RawMessage) server.Summary {
 		s.Origins = append(s.Origins, server.Entry{Written: v, Policy: server.ExactEntry(sent)})
 		note("origin %q is a single string: cors() sends Access-Control-Allow-Origin: %s to every origin and lets the browser refuse the others; the policy answers only that origin. Browsers decide the same.", v, sent)
 		if strings.Contains(v, "*") || server.LooksLikeRegex(v) {
+			what := "regular-expression character"
+			if looksGlob(v) {
+				what = "*"
+			}
 			s.Flagged = append(s.Flagged, server.Flagged{Entry: v, Title: "A pattern in the origin string is sent as text: " + v,
-				Detail: fmt.Sprintf("cors() sends a string origin as it is, to every origin: Access-Control-Allow-Origin: %s. Browsers compare it with the page's origin exactly, and a %s there is only text, so every cross-origin request fails.", sent, pick(looksGlob(v), "*", "regular-expression character")),
+				Detail: fmt.Sprintf("cors() sends a string origin as it is, to every origin: Access-Control-Allow-Origin: %s. Browsers compare it with the page's origin exactly, and a %s there is only text, so every cross-origin request fails.", sent, what),
 				Fix:    "Use a RegExp for a pattern, anchored at both ends, such as origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ (cors() then reflects a matching origin), or list the exact origins in an array."})
 		}
 	default:
@@ -152,8 +152,12 @@ func summarizeOrigins(s *server.Summary, v any) {
 		}
 		s.Origins = append(s.Origins, server.Entry{Written: x, Policy: server.ExactEntry(x)})
 		if strings.Contains(x, "*") || server.LooksLikeRegex(x) {
+			what := "regular expression"
+			if looksGlob(x) {
+				what = "wildcard"
+			}
 			s.Flagged = append(s.Flagged, server.Flagged{Entry: x, Title: "A pattern in the origin array is compared as text: " + x,
-				Detail: fmt.Sprintf("cors() compares each string of the origin array with the request's Origin using ===: %q is written as a %s, but its special characters are only characters there, so it never matches.", x, pick(looksGlob(x), "wildcard", "regular expression")),
+				Detail: fmt.Sprintf("cors() compares each string of the origin array with the request's Origin using ===: %q is written as a %s, but its special characters are only characters there, so it never matches.", x, what),
 				Fix:    "Use a RegExp for a pattern, anchored at both ends, such as /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ in the array, or list the exact origins."})
 		}
 	case *jsRegExp:
@@ -168,13 +172,6 @@ func summarizeOrigins(s *server.Summary, v any) {
 
 // looksGlob: a * other than in .* makes an entry look like a wildcard.
 func looksGlob(s string) bool { return strings.Contains(strings.ReplaceAll(s, ".*", ""), "*") }
-
-func pick(cond bool, a, b string) string {
-	if cond {
-		return a
-	}
-	return b
-}
 
 // RegExpText writes a RegExp as cors()'s options show it: /source/flags,
 // an unescaped / escaped.

@@ -2,7 +2,6 @@ package flaskcors
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,11 +88,7 @@ func (c *cors) SummaryAt(rawURL string) server.Summary { return c.summary(rawURL
 // the policy's words; the notes say what a policy cannot.
 func (c *cors) summary(rawURL string) server.Summary {
 	var s server.Summary
-	note := func(format string, args ...any) {
-		if n := fmt.Sprintf(format, args...); !slices.Contains(s.Notes, n) {
-			s.Notes = append(s.Notes, n)
-		}
-	}
+	note := s.Note
 	if len(c.resources) == 0 {
 		note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
 		return s
