@@ -215,7 +215,7 @@ func xcHandPicked() []nodeCase {
 		{name: "Node refuses unknown methods", options: `{}`, reqs: []engine.HTTPRequest{nodeGet("FOO", xcApp), nodeGet("patch", xcApp), nodeGet("options", xcApp), nodeGet("PROPFIND", xcApp), nodeGet("QUERY", xcApp), nodeGet("M-SEARCH", xcApp), nodeGet("CONNECT", xcApp)}},
 		{name: "Node refuses control characters", options: `{"origin": true}`, reqs: []engine.HTTPRequest{
 			nodeGet("GET", "https://a\u0001.example"), nodeGet("GET", "https://a\u007f.example"), nodeGet("GET", "https://a\t.example"),
-			nodeReq("GET", "/r", "X-Other", "a\u000bb"),
+			nodeReq("GET", "/r", "X-Other", "a\u000bb"), nodeGet("CONNECT", "https://a\u0001.example"),
 		}},
 		{name: "__proto__ supplies options not in the defaults", options: `{"origin": true, "__proto__": {"credentials": true, "allowedHeaders": "X-Proto", "maxAge": 5, "methods": "NOPE", "exposedHeaders": "X-E"}}`, reqs: both},
 		{name: "__proto__ not an object", options: `{"__proto__": 1, "credentials": true}`, reqs: both},

@@ -221,6 +221,29 @@ func TestExpressCorsContentLength(t *testing.T) {
 	}
 }
 
+// TestExpressCorsNodeRefuses: Node's parser answers before Express sees
+// the request: 400 to a method it does not know or a control character in
+// a header value (CONNECT's too), nothing to a well-formed CONNECT.
+func TestExpressCorsNodeRefuses(t *testing.T) {
+	c, err := newCors(xcOptions(t, `{"origin": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		req    message.Request
+		status int
+	}{
+		{xcRequest("patch", "Origin", xcTestApp), 400},
+		{xcRequest("CONNECT", "Origin", "https://a\x01.example"), 400},
+		{xcRequest("GET", "X-Other", "a\x7fb"), 400},
+		{xcRequest("CONNECT", "Origin", xcTestApp), 0},
+	} {
+		if got := c.Respond(tc.req); got.Status != tc.status || len(got.Headers) != 0 {
+			t.Errorf("%s %q: %d %q, want %d and no header", tc.req.Method, tc.req.Headers, got.Status, got.Headers, tc.status)
+		}
+	}
+}
+
 func TestExpressCorsRefused(t *testing.T) {
 	tests := []struct {
 		options string
