@@ -32,11 +32,11 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
-	"corsplay/engine/server/node"
 	"corsplay/internal/lazyre"
 )
 
@@ -178,8 +178,8 @@ const (
 // Respond runs one request through Node's parser, corsMiddleware and the
 // app behind it.
 func (c *cors) Respond(req message.Request) message.Response {
-	if status, refused := node.Refuses(req); refused { // before Express sees it
-		return message.Response{Status: status}
+	if resp, refused := nodeRefuses(req); refused {
+		return resp
 	}
 	res := &nodeResponse{status: 200}
 	// middlewareWrapper: a falsy origin means no originCallback: next()
@@ -204,7 +204,7 @@ func (c *cors) Respond(req message.Request) message.Response {
 // calls next().
 func (c *cors) cors(req message.Request, res *nodeResponse) (ended bool, err error) {
 	var reqOrigin any = jsUndefined{}
-	if o, ok := node.Header(req, "Origin"); ok {
+	if o, ok := nodeHeader(req, "Origin"); ok {
 		reqOrigin = o
 	}
 	preflight := req.Method == "OPTIONS"
@@ -333,7 +333,7 @@ func (c *cors) configureAllowedHeaders(req message.Request) ([]xcHeader, error) 
 	}
 	if !jsTruthy(allowed) {
 		allowed = jsUndefined{}
-		if acrh, ok := node.Header(req, "Access-Control-Request-Headers"); ok {
+		if acrh, ok := nodeHeader(req, "Access-Control-Request-Headers"); ok {
 			allowed = acrh
 		}
 		out = append(out, xcHeader{xcVary, "Access-Control-Request-Headers"})
@@ -428,6 +428,43 @@ func finalhandlerError(req message.Request, res *nodeResponse) message.Response 
 	return res.response()
 }
 
+// nodeMethods are Node 20's http.METHODS: llhttp parses no other method
+// (case-sensitive) and answers 400 Bad Request to anything else.
+var nodeMethods = []string{"ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE", "GET", "HEAD", "LINK",
+	"LOCK", "M-SEARCH", "MERGE", "MKACTIVITY", "MKCALENDAR", "MKCOL", "MOVE", "NOTIFY", "OPTIONS", "PATCH",
+	"POST", "PROPFIND", "PROPPATCH", "PURGE", "PUT", "QUERY", "REBIND", "REPORT", "SEARCH", "SOURCE",
+	"SUBSCRIBE", "TRACE", "UNBIND", "UNLINK", "UNLOCK", "UNSUBSCRIBE"}
+
+// nodeRefuses is what Node's HTTP server does before Express sees a
+// request: 400 with no CORS header for a method llhttp does not know (a
+// lowercase "patch", a custom "FOO") or a header value with a control
+// character other than HTAB, CONNECT's too; no answer at all to a
+// well-formed CONNECT (no 'connect' listener: the socket is destroyed),
+// shown as status 0.
+func nodeRefuses(req message.Request) (message.Response, bool) {
+	if !slices.Contains(nodeMethods, req.Method) {
+		return message.Response{Status: 400}, true
+	}
+	for _, h := range req.Headers {
+		if strings.IndexFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
+			return message.Response{Status: 400}, true
+		}
+	}
+	return message.Response{}, req.Method == "CONNECT"
+}
+
+// nodeHeader is req.headers[name] in Node: each value trimmed of SP and
+// HTAB, duplicates joined with ", ".
+func nodeHeader(req message.Request, name string) (string, bool) {
+	var vals []string
+	for _, h := range req.Headers {
+		if strings.EqualFold(h.Name, name) {
+			vals = append(vals, trimOWS(h.Value))
+		}
+	}
+	return strings.Join(vals, ", "), vals != nil
+}
+
 // trimOWS trims the optional whitespace around a header value.
 func trimOWS(s string) string { return strings.Trim(s, " \t") }
 
@@ -460,7 +497,7 @@ func (r *nodeResponse) setHeader(name string, v any) error {
 	if err != nil {
 		return err
 	}
-	if node.InvalidValue(s) {
+	if strings.IndexFunc(s, func(c rune) bool { return c != '\t' && (c < 0x20 || c == 0x7f || c > 0xff) }) >= 0 {
 		return fmt.Errorf("ERR_INVALID_CHAR: invalid character in header content [%q]", name)
 	}
 	for i := range r.headers {
@@ -540,11 +577,27 @@ func (r *nodeResponse) response() message.Response {
 	for _, h := range r.headers {
 		v := h.Value
 		if r.utf8 {
-			v = node.Latin1OfUTF8(v)
+			v = latin1OfUTF8(v)
 		}
 		resp.Headers = append(resp.Headers, message.Header{Name: h.Name, Value: trimOWS(v)})
 	}
 	return resp
+}
+
+// latin1OfUTF8 is s encoded in UTF-8 then decoded as Latin-1: "é" becomes
+// "Ã©".
+func latin1OfUTF8(s string) string {
+	var b strings.Builder
+	for _, c := range s {
+		if c < utf8.RuneSelf {
+			b.WriteRune(c)
+			continue
+		}
+		for _, x := range []byte(string(c)) {
+			b.WriteRune(rune(x))
+		}
+	}
+	return b.String()
 }
 
 // ---- JavaScript values ----
