@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"corsplay/engine/server"
+	"corsplay/engine/server/expresscors"
 	"corsplay/engine/server/flaskcors"
 	"corsplay/engine/server/flaskcors/flaskfix"
 	"corsplay/engine/server/jub0bscors"
@@ -305,11 +306,11 @@ func goRegexpLiteral(re string) string {
 func jsValue(v any) string {
 	switch v := v.(type) {
 	case string:
-		return jsString(v)
+		return expresscors.Quote(v)
 	case []string:
 		q := make([]string, len(v))
 		for i, s := range v {
-			q[i] = jsString(s)
+			q[i] = expresscors.Quote(s)
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	case []any:
@@ -319,62 +320,13 @@ func jsValue(v any) string {
 		}
 		return "[" + strings.Join(q, ", ") + "]"
 	case exportRegExp:
-		return jsRegExpLiteral(string(v))
+		return expresscors.RegExpLiteral(string(v))
 	case bool:
 		return strconv.FormatBool(v)
 	case int64:
 		return strconv.FormatInt(v, 10)
 	}
 	panic(fmt.Sprintf("jsValue %T", v))
-}
-
-func jsString(s string) string {
-	var b strings.Builder
-	b.WriteByte('\'')
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == '\'':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20 || r == 0x7f || r == 0x2028 || r == 0x2029:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
-
-// jsRegExpLiteral writes /pattern/: an unescaped / is escaped, line
-// terminators become escapes, and the empty pattern is (?:).
-func jsRegExpLiteral(re string) string {
-	if re == "" {
-		return "/(?:)/"
-	}
-	var b strings.Builder
-	b.WriteByte('/')
-	escaped := false
-	for _, r := range re {
-		switch {
-		case escaped:
-			escaped = false
-			if r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029 {
-				fmt.Fprintf(&b, `u%04x`, r) // after the backslash already written
-				continue
-			}
-		case r == '\\':
-			escaped = true
-		case r == '/':
-			b.WriteByte('\\')
-		case r == '\n' || r == '\r' || r == 0x2028 || r == 0x2029:
-			fmt.Fprintf(&b, `\u%04x`, r)
-			continue
-		}
-		b.WriteRune(r)
-	}
-	b.WriteByte('/')
-	return b.String()
 }
 
 // flask writes a Flask app with Flask-CORS. Literal origins stay literal;
@@ -720,7 +672,7 @@ func (x *exporter) express() {
 	if !p.vary() {
 		x.lose("vary false: the cors package adds Vary: Origin whenever the answer depends on the origin")
 	}
-	x.library("express-cors", opts)
+	x.library(expresscors.Name, opts)
 
 	x.printf("const express = require('express');\nconst cors = require('cors');\n\nconst app = express();\napp.use(cors({\n")
 	for _, o := range opts {

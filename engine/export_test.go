@@ -209,23 +209,6 @@ func TestExportLiterals(t *testing.T) {
 			t.Errorf("pyString(%q) = %s, want %s", in, got, want)
 		}
 	}
-	for in, want := range map[string]string{
-		"":         `/(?:)/`,
-		"a/b":      `/a\/b/`,
-		`a\/b`:     `/a\/b/`,
-		`a\\/b`:    `/a\\\/b/`,
-		"a\nb":     `/a\u000ab/`,
-		"a\\\nb":   `/a\u000ab/`,
-		`[/]`:      `/[\/]/`,
-		`^https:x`: `/^https:x/`,
-	} {
-		if got := jsRegExpLiteral(in); got != want {
-			t.Errorf("jsRegExpLiteral(%q) = %s, want %s", in, got, want)
-		}
-	}
-	if got := jsString("a'b\\c\n\u2028"); got != `'a\'b\\c\u000a\u2028'` {
-		t.Errorf("jsString = %s", got)
-	}
 }
 
 // TestExportListenLines: each program listens on exactly one line a test

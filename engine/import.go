@@ -1,10 +1,8 @@
 package engine
 
 import (
-	"encoding/json"
+	"cmp"
 	"fmt"
-	"regexp"
-	"regexp/syntax"
 	"slices"
 	"sort"
 	"strconv"
@@ -45,14 +43,10 @@ func (l Library) ToPolicy() (Policy, []string, error) {
 }
 
 // libraryTitles name the libraries of this package in sentences.
-var libraryTitles = map[string]string{
-	"express-cors": "express cors",
-}
+var libraryTitles = map[string]string{}
 
 // libraryOriginsOptions name the origins option of this package's libraries.
-var libraryOriginsOptions = map[string]string{
-	"express-cors": "origin",
-}
+var libraryOriginsOptions = map[string]string{}
 
 // libraryTitle names a library in sentences.
 func libraryTitle(name string) string {
@@ -94,8 +88,7 @@ type imported struct {
 	flagged []flaggedEntry
 
 	// The library's parsed configuration, for its own findings.
-	express *expressCors
-	sum     *server.Summary // a library of engine/server's registry
+	sum *server.Summary // a library of engine/server's registry
 
 	set   pattern.Set    // the policy's patterns, within their limits
 	meter *pattern.Meter // pays for matching the library's patterns
@@ -117,8 +110,6 @@ type flaggedEntry struct {
 	id    string
 	entry string // as written
 	looks string // "glob" or "regex": what the entry looks like
-	// static: an express origin string, sent as is to every origin.
-	static bool
 	// invalid: a pattern the library's regex engine rejects (never matches).
 	invalid bool
 	// intended is an origin the entry was surely written for ("" when
@@ -138,14 +129,12 @@ func (im *imported) note(format string, args ...any) {
 	}
 }
 
-// impExactEntry is the Policy.Origins entry that matches s exactly: s
-// itself, unless the policy would read it as a pattern.
-func impExactEntry(s string) string {
-	if strings.HasPrefix(s, "re:") || strings.Contains(s, "*") {
-		return "re:^" + regexp.QuoteMeta(s) + "$"
-	}
-	return s
-}
+// The helpers the registry's libraries share (engine/server).
+var (
+	impExactEntry     = server.ExactEntry
+	impLooksLikeRegex = server.LooksLikeRegex
+	impSplitList      = server.SplitList
+)
 
 // addOrigin appends a Policy.Origins entry, unless the policy refuses it.
 func (im *imported) addOrigin(entry string, e importEntry) {
@@ -185,12 +174,7 @@ func (im *imported) tokens(option string, list []string) []string {
 // tokensSent is tokens for a list the library sends as it is in header:
 // an element that is no token makes the whole header unparsable.
 func (im *imported) tokensSent(option string, list []string, header string) []string {
-	var sum server.Summary // server.Summary.Tokens, its notes then im's
-	out := sum.Tokens(option, list, header)
-	for _, n := range sum.Notes {
-		im.note("%s", n)
-	}
-	return out
+	return server.Tokens(im.note, option, list, header)
 }
 
 // impStarHeaders is a policy's requestHeaders for a library that echoes
@@ -202,9 +186,6 @@ func impStarHeaders(credentials bool) []string {
 	}
 	return []string{"*", "Authorization"}
 }
-
-// impSplitList splits a comma-separated header value into trimmed elements.
-var impSplitList = server.SplitList
 
 func impMaxAge(s string) (*int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
@@ -220,8 +201,6 @@ func impMaxAge(s string) (*int64, bool) {
 func importLibrary(l Library, em emulation, rawURL string, m *pattern.Meter) *imported {
 	im := &imported{meter: m}
 	switch c := em.(type) {
-	case *expressCors:
-		im.expressCORS(l, c)
 	case registeredEmulation:
 		im.summary(l, c, rawURL)
 	}
@@ -255,7 +234,7 @@ func (im *imported) summary(l Library, em registeredEmulation, rawURL string) {
 	for _, e := range sum.Origins {
 		if e.Policy != "" { // "": a pattern the library rejects
 			// source: the pattern for the fixes to quote, in a syntax regexLiteral writes.
-			im.addOrigin(e.Policy, importEntry{lib: e.Written, regex: e.Regex, source: pick(e.Regex && l.Name == flaskcors.Name, e.Written, "")})
+			im.addOrigin(e.Policy, importEntry{lib: e.Written, regex: e.Regex, source: cmp.Or(e.Source, pick(e.Regex && l.Name == flaskcors.Name, e.Written, "")), flags: e.Flags})
 		}
 	}
 	for _, n := range sum.Notes {
@@ -401,7 +380,7 @@ func (im *imported) rsFlagged(sum server.Summary) {
 		origin := strings.ToLower(raw)
 		i := strings.IndexByte(origin, '*')
 		if i < 0 {
-			if impLooksLikeRegex(raw) && sum.AnyOrigin == "" {
+			if server.LooksLikeRegex(raw) && sum.AnyOrigin == "" {
 				im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: raw, looks: "regex", policyEntry: im.entryFor(raw)})
 			}
 			continue
@@ -411,7 +390,7 @@ func (im *imported) rsFlagged(sum server.Summary) {
 			continue // scheme://*.domain, a list that lets every origin in, or any port
 		}
 		fe := flaggedEntry{id: "ORIGIN-009", entry: raw, host: impGlobHost(origin), policyEntry: im.entryFor(raw)}
-		if impLooksLikeRegex(raw) {
+		if server.LooksLikeRegex(raw) {
 			fe.id, fe.looks = "ORIGIN-016", "regex"
 		}
 		mids := []string{"evil-attacker.net", "evil", "https://evil-attacker.net", "http://evil-attacker.net", "ttps://evil-attacker.net", "ttp://evil-attacker.net", "https://evil", "http://evil"}
@@ -433,221 +412,4 @@ func impRSPortWildcard(prefix, suffix string) bool {
 	host, ok := strings.CutSuffix(prefix, ":")
 	_, host, scheme := strings.Cut(host, "://")
 	return ok && scheme && suffix == "" && host != "" && !strings.ContainsAny(host, "*/?#@:")
-}
-
-// impLooksLikeRegex: an entry written as a regular expression (".*" alone
-// reads as a glob: https://example.*).
-func impLooksLikeRegex(s string) bool {
-	return strings.ContainsAny(s, `^$\[]()|`) || strings.Contains(s, ".+")
-}
-
-// ---- express cors ----
-
-// expressCORS reads cors()'s options the way lib/index.js uses them.
-func (im *imported) expressCORS(l Library, c *expressCors) {
-	im.express = c
-	p := &im.policy
-	origin := c.get("origin")
-	if !jsTruthy(origin) {
-		im.note("origin is %s, which is falsy: cors() then adds no CORS header at all, so the policy allows nothing.", impJSRepr(origin))
-		return
-	}
-	p.Credentials = c.get("credentials") == true
-	switch v := origin.(type) {
-	case string:
-		if v == "*" {
-			p.AnyOrigin = AnyOriginWildcard
-			im.anyEntry = `"*"`
-			_, set := l.Options["origin"]
-			im.anyDefault = !set
-			break
-		}
-		sent := strings.Trim(v, " \t")
-		im.addOrigin(impExactEntry(sent), importEntry{lib: v})
-		im.note("origin %q is a single string: cors() sends Access-Control-Allow-Origin: %s to every origin and lets the browser refuse the others; the policy answers only that origin. Browsers decide the same.", v, sent)
-		if strings.Contains(v, "*") || impLooksLikeRegex(v) {
-			im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: v, looks: pick(strings.Contains(strings.ReplaceAll(v, ".*", ""), "*"), "glob", "regex"), static: true, policyEntry: im.entryFor(v)})
-		}
-	default:
-		im.expressOrigins(origin)
-	}
-
-	if m, err := jsJoinIfJoinable(c.get("methods")); err == nil {
-		s, _ := jsToString(m)
-		methods := impSplitList(s)
-		if slices.Contains(methods, "*") && p.Credentials {
-			im.note(`methods "*" with credentials: cors() sends * as is, which browsers read as a method named * on a credentialed request; the policy echoes the requested method, so a credentialed PUT passes the policy and fails with the library.`)
-		}
-		p.Methods = im.tokensSent("methods", methods, headerAllowMethods)
-	}
-	allowed := c.get("allowedHeaders")
-	if !jsTruthy(allowed) {
-		allowed = c.get("headers")
-	}
-	if !jsTruthy(allowed) {
-		p.RequestHeaders = impStarHeaders(p.Credentials)
-	} else if v, err := jsJoinIfJoinable(allowed); err == nil {
-		s, _ := jsToString(v)
-		headers := impSplitList(s)
-		if slices.Contains(headers, "*") && p.Credentials {
-			im.note(`allowedHeaders "*" with credentials: cors() sends * as is, which browsers read as a header named * on a credentialed request; the policy echoes the requested headers instead.`)
-		}
-		p.RequestHeaders = im.tokensSent("allowedHeaders", headers, headerAllowHeaders)
-	}
-	if hs, err := c.configureExposedHeaders(); err == nil && len(hs) > 0 {
-		s, _ := jsToString(hs[0].value)
-		expose := impSplitList(s)
-		if slices.Contains(expose, "*") && p.Credentials {
-			im.note(`exposedHeaders "*" with credentials: cors() sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
-		}
-		p.ExposeHeaders = im.tokens("exposedHeaders", expose)
-	}
-	if hs, err := c.configureMaxAge(); err == nil && len(hs) > 0 {
-		s, _ := hs[0].value.(string)
-		if n, ok := impMaxAge(s); ok {
-			p.MaxAge = n
-		} else {
-			im.note("maxAge is sent as %q; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", s)
-		}
-	}
-	if jsTruthy(c.get("preflightContinue")) {
-		p.PreflightStatus = 200 // Express's router answers OPTIONS
-	} else if s, ok := nodeStatus(c.get("optionsSuccessStatus")); ok && s != 204 {
-		p.PreflightStatus = s
-	}
-	// What throws in lib/index.js shows as Express's 500.
-	probe := Headers{{Name: "Origin", Value: "https://example.com"}, {Name: headerRequestMethod, Value: "PUT"}}
-	if c.respond(HTTPRequest{Method: "OPTIONS", URL: "https://api.example.com/", Headers: probe, meter: im.meter}).Status == 500 {
-		p.PreflightStatus = 500
-		im.note("cors() throws on every preflight with these options, and Express answers 500 without CORS headers; the policy answers 500 too.")
-	}
-	if c.respond(HTTPRequest{Method: "GET", URL: "https://api.example.com/", Headers: probe[:1], meter: im.meter}).Status == 500 {
-		im.note("cors() throws on every request with these options, and Express answers 500; the policy cannot say that: it answers as configured.")
-	}
-	if p.AnyOrigin != AnyOriginWildcard && p.PreflightStatus != 500 {
-		im.note("cors() sends Access-Control-Allow-Methods, -Allow-Headers and -Max-Age on every preflight, to refused origins too, and never compares them with what the preflight asks: the browser does the refusing. The policy sends them to allowed origins only; browsers decide the same.")
-	}
-}
-
-// expressOrigins walks an origin value other than a string: arrays
-// element by element, RegExps as unanchored searches, strings compared
-// with ===, anything else truthy allowing every origin.
-func (im *imported) expressOrigins(v any) {
-	switch x := v.(type) {
-	case []any:
-		for _, e := range x {
-			im.expressOrigins(e)
-		}
-	case string:
-		if x == "" {
-			return
-		}
-		im.addOrigin(impExactEntry(x), importEntry{lib: x})
-		if strings.Contains(x, "*") || impLooksLikeRegex(x) {
-			im.flagged = append(im.flagged, flaggedEntry{id: "ORIGIN-016", entry: x, looks: pick(strings.Contains(strings.ReplaceAll(x, ".*", ""), "*"), "glob", "regex"), policyEntry: im.entryFor(x)})
-		}
-	case *jsRegExp:
-		im.addOrigin("re:"+impExpressGoPattern(x), importEntry{lib: impRegExpText(x), regex: true, source: x.source, flags: x.flags})
-	default:
-		if jsTruthy(x) && im.policy.AnyOrigin == "" {
-			im.policy.AnyOrigin = AnyOriginReflect
-			im.anyEntry = impJSRepr(x)
-		}
-	}
-}
-
-// impRegExpText writes a RegExp as a literal: /source/flags.
-func impRegExpText(r *jsRegExp) string {
-	src := r.source
-	var b strings.Builder
-	for i := 0; i < len(src); i++ {
-		switch {
-		case src[i] == '\\' && i+1 < len(src):
-			b.WriteString(src[i : i+2])
-			i++
-		case src[i] == '/':
-			b.WriteString(`\/`)
-		default:
-			b.WriteByte(src[i])
-		}
-	}
-	return "/" + b.String() + "/" + r.flags
-}
-
-// impJSRepr writes a JavaScript value the way source code would.
-func impJSRepr(v any) string {
-	switch x := v.(type) {
-	case jsUndefined:
-		return "undefined"
-	case string:
-		return strconv.Quote(x)
-	case *jsRegExp:
-		return impRegExpText(x)
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(b)
-}
-
-// impExpressGoPattern is a RegExp as a Go pattern: its own source when every
-// construct in it means the same in both on what Node can receive (Latin-1
-// text without control characters), else the exact translation, printed
-// by regexp/syntax.
-func impExpressGoPattern(r *jsRegExp) string {
-	if impJSPortable(r.source) && !strings.ContainsAny(r.flags, "gyuvd") {
-		flags := ""
-		for _, f := range "ims" {
-			if strings.ContainsRune(r.flags, f) {
-				flags += string(f)
-			}
-		}
-		src := r.source
-		if flags != "" {
-			src = "(?" + flags + ")" + src
-		}
-		if _, err := pattern.Compile(src); err == nil && len(src) <= MaxPatternBytes {
-			return src
-		}
-	}
-	if re, err := syntax.Parse(r.re.String(), syntax.Perl); err == nil {
-		return re.Simplify().String()
-	}
-	return r.re.String()
-}
-
-// impJSPortable: a JavaScript pattern made only of constructs RE2 reads
-// the same way: literals, escaped punctuation, \d \w \b (ASCII in both),
-// classes of plain ranges, groups, alternation, quantifiers, ^ and $.
-func impJSPortable(s string) bool {
-	inClass := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c < 0x20 || c >= 0x7f:
-			return false
-		case c == '\\':
-			if i+1 >= len(s) {
-				return false
-			}
-			i++
-			e := s[i]
-			if !(strings.IndexByte(`.\/-^$*+?()[]{}|:`, e) >= 0 || (!inClass && strings.IndexByte("dDwWbB", e) >= 0) || (inClass && strings.IndexByte("dw", e) >= 0)) {
-				return false
-			}
-		case inClass && c == '[':
-			return false // [[:alpha:]] is a POSIX class in Go, text in JavaScript
-		case inClass && c == ']':
-			inClass = false
-		case c == '[':
-			inClass = true
-			if strings.HasPrefix(s[i+1:], "]") || strings.HasPrefix(s[i+1:], "^]") {
-				return false // [] and [^] mean nothing and anything in JavaScript
-			}
-		case c == '(' && strings.HasPrefix(s[i+1:], "?") && !strings.HasPrefix(s[i+1:], "?:"):
-			return false
-		}
-	}
-	return !inClass
 }

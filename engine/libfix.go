@@ -29,16 +29,12 @@ type (
 	libOptions   = server.Edit
 )
 
-// libraryFixers are the libraries of this package Fixes speaks, by
-// Library.Name; a library of engine/server's registry brings its own.
-var libraryFixers = map[string]*libraryFixer{}
-
 // fixerOf is the library's fixer, nil when it has none.
 func fixerOf(l *Library) *libraryFixer {
 	if r := l.registered(); r != nil {
 		return r.Fixer
 	}
-	return libraryFixers[l.Name]
+	return nil
 }
 
 // libStep is one thing the request needs, as an edit of the options.
@@ -323,158 +319,5 @@ func editDistance(a, b string) int {
 
 // ---- The code's literals, from JSON values in their order ----
 
-// jsonNode is a JSON value with its objects' keys in order.
-type jsonNode struct {
-	kind  byte // 's' string, 'n' number, 't' true, 'f' false, 'z' null, 'a' array, 'o' object
-	text  string
-	items []jsonNode
-	keys  []string
-}
-
-func parseJSONNode(raw json.RawMessage) jsonNode {
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
-	n, err := readJSONNode(d)
-	if err != nil {
-		return jsonNode{kind: 'n', text: string(raw)}
-	}
-	return n
-}
-
-func readJSONNode(d *json.Decoder) (jsonNode, error) {
-	tok, err := d.Token()
-	if err != nil {
-		return jsonNode{}, err
-	}
-	switch t := tok.(type) {
-	case string:
-		return jsonNode{kind: 's', text: t}, nil
-	case json.Number:
-		return jsonNode{kind: 'n', text: t.String()}, nil
-	case bool:
-		if t {
-			return jsonNode{kind: 't'}, nil
-		}
-		return jsonNode{kind: 'f'}, nil
-	case nil:
-		return jsonNode{kind: 'z'}, nil
-	case json.Delim:
-		n := jsonNode{kind: 'a'}
-		if t == '{' {
-			n.kind = 'o'
-		}
-		for d.More() {
-			if n.kind == 'o' {
-				k, err := d.Token()
-				if err != nil {
-					return n, err
-				}
-				n.keys = append(n.keys, k.(string))
-			}
-			item, err := readJSONNode(d)
-			if err != nil {
-				return n, err
-			}
-			n.items = append(n.items, item)
-		}
-		_, err := d.Token()
-		return n, err
-	}
-	return jsonNode{}, fmt.Errorf("unexpected %v", tok)
-}
-
-// jsLiteral writes a JSON value as JavaScript source; {"regexp": p,
-// "flags": f} is the RegExp literal /p/f, as the express emulation reads it.
-func jsLiteral(n jsonNode) string {
-	switch n.kind {
-	case 's':
-		return jsString(n.text)
-	case 't':
-		return "true"
-	case 'f':
-		return "false"
-	case 'z':
-		return "null"
-	case 'a':
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = jsLiteral(it)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case 'o':
-		if re, ok := jsRegExpNode(n); ok {
-			return re
-		}
-		parts := make([]string, len(n.items))
-		for i, it := range n.items {
-			parts[i] = jsKey(n.keys[i]) + ": " + jsLiteral(it)
-		}
-		if len(parts) == 0 {
-			return "{}"
-		}
-		return "{ " + strings.Join(parts, ", ") + " }"
-	}
-	return n.text
-}
-
-func jsRegExpNode(n jsonNode) (string, bool) {
-	src, flags := "", ""
-	for i, k := range n.keys {
-		if n.items[i].kind != 's' {
-			return "", false
-		}
-		switch k {
-		case "regexp":
-			src = n.items[i].text
-		case "flags":
-			flags = n.items[i].text
-		default:
-			return "", false
-		}
-	}
-	if !slices.Contains(n.keys, "regexp") {
-		return "", false
-	}
-	return jsRegExpLiteral(src) + flags, true
-}
-
-// jsKey writes an object key: bare when it is an identifier.
-func jsKey(k string) string {
-	if isIdentifier(k) {
-		return k
-	}
-	return jsString(k)
-}
-
-// isIdentifier: an ASCII identifier in Python, Go and JavaScript.
-func isIdentifier(s string) bool {
-	if s == "" || (s[0] >= '0' && s[0] <= '9') {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
-			return false
-		}
-	}
-	return true
-}
-
 // callLine is the maximum width of a call printed on one line.
 const callLine = 79
-
-// jsCall prints cors({ name: value, … }): on one line when it fits, else
-// one option a line.
-func jsCall(fn string, opts []libOpt) string {
-	if len(opts) == 0 {
-		return fn + "()"
-	}
-	parts := make([]string, len(opts))
-	for i, o := range opts {
-		parts[i] = jsKey(o.Name) + ": " + jsLiteral(parseJSONNode(o.Raw))
-	}
-	if line := fn + "({ " + strings.Join(parts, ", ") + " })"; len(line) <= callLine {
-		return line
-	}
-	return fn + "({\n  " + strings.Join(parts, ",\n  ") + ",\n})"
-}

@@ -20,6 +20,7 @@ var libraryExchanges = []struct{ name, version, options string }{
 	{"fastify-cors", "", `{"origin": ["https://app.example.com"], "credentials": true, "methods": ["GET", "PUT"]}`},
 	{"hono-cors", "", `{"origin": ["https://app.example.com"], "credentials": true, "allowMethods": ["GET", "PUT"]}`},
 	{"koa-cors", "", `{"origin": "https://app.example.com", "credentials": true}`},
+	{"express-cors", "", `{"origin": ["https://app.example.com"], "credentials": true, "methods": ["GET", "PUT"], "allowedHeaders": ["Content-Type"]}`},
 	{"go-chi-cors", "", `{"AllowedOrigins": ["https://app.example.com"], "AllowCredentials": true, "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["Content-Type"]}`},
 	{"gorilla-handlers", "", `{"AllowedOrigins": ["https://app.example.com"], "AllowCredentials": true, "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["Content-Type"]}`},
 	{"echo-cors", "", `{"AllowOrigins": ["https://app.example.com"], "AllowCredentials": true, "AllowMethods": ["GET", "PUT"], "AllowHeaders": ["Content-Type"]}`},

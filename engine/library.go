@@ -17,8 +17,8 @@ import (
 // library's own option names and JSON values. The engine answers exactly
 // what that library answers, quirks included.
 type Library struct {
-	// Name is "express-cors" (2.8.x), or a library of engine/server's
-	// registry, such as "flask-cors", "rs-cors" or "jub0bs-cors"
+	// Name is a library of engine/server's registry, such as
+	// "flask-cors", "rs-cors", "jub0bs-cors" or "express-cors"
 	// (LibraryNames lists them all).
 	Name string `json:"name"`
 	// Version selects another version of the library than its default
@@ -43,24 +43,9 @@ type emulation interface {
 	warnings() []string
 }
 
-// emulator builds the emulation of a library from its options, or returns
-// a *ConfigError when the library refuses them.
-type emulator func(options map[string]json.RawMessage) (emulation, error)
-
-// emulators are the libraries the engine speaks, by Library.Name.
-var emulators = map[string]emulator{}
-
-// legacyVersions are the versions the emulators in this package prove.
-var legacyVersions = map[string]string{
-	"express-cors": "2.8.6",
-}
-
 // LibraryNames lists the libraries the engine emulates.
 func LibraryNames() []string {
 	var names []string
-	for n := range emulators {
-		names = append(names, n)
-	}
 	for _, l := range server.All() {
 		if !slices.Contains(names, l.Name) {
 			names = append(names, l.Name)
@@ -70,12 +55,9 @@ func LibraryNames() []string {
 	return names
 }
 
-// registered is the library in engine/server's registry, nil for one of
-// this package's emulators.
+// registered is the library and version l names in engine/server's
+// registry; nil when there is none.
 func (l Library) registered() *server.Library {
-	if _, ok := emulators[l.Name]; ok && (l.Version == "" || l.Version == legacyVersions[l.Name]) {
-		return nil
-	}
 	r, _ := server.Lookup(l.Name, l.Version)
 	return r
 }
@@ -84,11 +66,7 @@ func (l Library) emulation() (emulation, error) {
 	if err := l.known(); err != nil {
 		return nil, err
 	}
-	r := l.registered()
-	if r == nil {
-		return emulators[l.Name](l.Options)
-	}
-	em, err := r.New(l.Options)
+	em, err := l.registered().New(l.Options)
 	var oe *server.OptionError
 	if errors.As(err, &oe) {
 		return nil, &FieldError{joinField("server.library.options", oe.Path), oe.Problem}
@@ -101,16 +79,12 @@ func (l Library) emulation() (emulation, error) {
 
 // known reports a library name or version corsplay does not emulate.
 func (l Library) known() error {
-	_, legacy := emulators[l.Name]
 	versions := server.Versions(l.Name)
-	if !legacy && versions == nil {
+	if versions == nil {
 		if d, ok := commandOnlyDoc(l.Name); ok {
 			return &FieldError{"server.library.name", fmt.Sprintf("%s %s is answered by corsplay's command (corsplay check) and its lab, not by this page yet (the page's size budget): run corsplay check on this scenario, or choose another library", d.Name, d.Version)}
 		}
 		return &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
-	}
-	if legacy {
-		versions = append([]string{legacyVersions[l.Name]}, versions...)
 	}
 	if l.Version != "" && !slices.Contains(versions, l.Version) {
 		return &FieldError{"server.library.version", fmt.Sprintf("corsplay emulates %s in version %s, not %q", l.Name, strings.Join(versions, " and "), l.Version)}

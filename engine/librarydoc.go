@@ -27,23 +27,10 @@ type LibraryDoc struct {
 	CommandOnly bool
 }
 
-// legacyDocs describe this package's libraries.
-var legacyDocs = []LibraryDoc{
-	{Name: "express-cors", Version: "2.8.6", Language: "JavaScript",
-		Title:    "expressjs/cors 2.8.6 in Express 5: app.use(cors({...}))",
-		Options:  "origin, methods, allowedHeaders (alias headers), exposedHeaders, credentials, maxAge, preflightContinue, optionsSuccessStatus; a RegExp origin is written {\"regexp\": \"...\", \"flags\": \"i\"}",
-		Defaults: `origin "*", methods "GET,HEAD,PUT,PATCH,POST,DELETE", allowedHeaders omitted (echo the request's), credentials false, maxAge omitted, preflightContinue false, optionsSuccessStatus 204`,
-		Quirks:   []string{"origin: true reflects every origin; a string is sent as is to everyone. A refused origin still gets the other CORS headers. Without allowedHeaders the requested headers are echoed. RegExp tests are unanchored searches."}},
-}
-
 // LibraryDocs lists every library at every version corsplay emulates,
 // by language, then title.
 func LibraryDocs() []LibraryDoc {
-	out := make([]LibraryDoc, 0, len(legacyDocs))
-	for _, d := range legacyDocs {
-		d.Default = true
-		out = append(out, d)
-	}
+	var out []LibraryDoc
 	for _, l := range server.All() {
 		out = append(out, registeredDoc(l))
 	}
@@ -70,16 +57,7 @@ func (l Library) Doc() (LibraryDoc, bool) {
 		}
 		return LibraryDoc{}, false
 	}
-	if r := l.registered(); r != nil {
-		return registeredDoc(r), true
-	}
-	for _, d := range legacyDocs {
-		if d.Name == l.Name {
-			d.Default = true
-			return d, true
-		}
-	}
-	return LibraryDoc{}, false
+	return registeredDoc(l.registered()), true
 }
 
 func registeredDoc(l *server.Library) LibraryDoc {

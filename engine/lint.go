@@ -12,6 +12,7 @@ import (
 
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/expresscors"
 	"corsplay/engine/server/flaskcors"
 	"corsplay/engine/server/rscors"
 	"corsplay/internal/lazyre"
@@ -1335,7 +1336,7 @@ func (l *linter) regexSemantics() string {
 		switch l.lib.name {
 		case flaskcors.Name:
 			return "Flask-CORS matches a regular expression in origins with Python's re.match, case-insensitively: anchored at the start of the Origin, not at the end."
-		case "express-cors":
+		case expresscors.Name:
 			return "cors() tests a RegExp origin with RegExp.prototype.test, which finds the pattern anywhere in the Origin."
 		}
 	}
@@ -1350,7 +1351,7 @@ func (l *linter) comparison() string {
 			return "Flask-CORS compares an entry that is not a regular expression with the Origin case-insensitively but otherwise exactly"
 		case rscors.Name:
 			return "rs/cors lower-cases the entry and the Origin and compares the rest exactly"
-		case "express-cors":
+		case expresscors.Name:
 			return "cors() compares a string origin with the Origin using === (a single string is sent as is, and the browser compares it exactly)"
 		}
 	}
@@ -1366,8 +1367,8 @@ func (l *linter) regexLiteral(pattern, flags string) string {
 				return "r'" + pattern + "'"
 			}
 			return `r"` + pattern + `"`
-		case "express-cors":
-			return impRegExpText(&jsRegExp{source: pattern, flags: flags})
+		case expresscors.Name:
+			return expresscors.RegExpText(pattern, flags)
 		}
 	}
 	return "re:" + pattern
@@ -1450,8 +1451,6 @@ func readsWhat(withCookies bool) string {
 func lintLibrary(l *linter) {
 	im := l.lib.imp
 	switch {
-	case im.express != nil:
-		lintExpressCors(l, im.express)
 	case im.sum != nil:
 		lintSummarized(l, im.sum)
 	}
@@ -1470,8 +1469,10 @@ func lintSummarized(l *linter, sum *server.Summary) {
 	if im.anyDefault {
 		set = opt + " is not set, and " + title + " then lets every origin in"
 	}
-	switch l.p.AnyOrigin {
-	case AnyOriginReflect:
+	switch {
+	case l.lib.name == expresscors.Name:
+		lintExpressCors(l)
+	case l.p.AnyOrigin == AnyOriginReflect:
 		if l.lib.name == flaskcors.Name {
 			lintFlaskReflect(l)
 			break
@@ -1479,7 +1480,7 @@ func lintSummarized(l *linter, sum *server.Summary) {
 		l.reflectFinding(set+": "+title+" copies the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)", "credentials",
 			fmt.Sprintf("List the exact origins of your frontend in %s, such as %q: %s then answers only those.", opt, page, title),
 			fmt.Sprintf("If any site may read, have %s answer * (browsers never send cookies to a * answer); otherwise list the sites that may read in %s.", title, opt))
-	case AnyOriginWildcard:
+	case l.p.AnyOrigin == AnyOriginWildcard:
 		if l.p.Credentials && l.lib.name == rscors.Name {
 			lintRSWildcard(l)
 		} else if l.p.Credentials {
@@ -1577,13 +1578,13 @@ func lintRSWildcard(l *linter) {
 // ORIGIN-001 to 003 for express cors: origin true (or any truthy value
 // that is no string, array or RegExp) reflects; "*", its default, with
 // credentials sends * and true.
-func lintExpressCors(l *linter, c *expressCors) {
+func lintExpressCors(l *linter) {
 	im := l.lib.imp
 	page := l.examplePage()
 	switch l.p.AnyOrigin {
 	case AnyOriginReflect:
 		how := "origin: true tells cors() to copy the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)"
-		if c.get("origin") != true {
+		if re, ok := l.lib.em.(registeredEmulation); !ok || !expresscors.OriginTrue(re.Emulation) {
 			how = "origin holds " + im.anyEntry + ", which is no string, array or RegExp: cors() treats such a truthy value like true and copies the request's Origin into Access-Control-Allow-Origin, whatever it is (null included)"
 		}
 		l.reflectFinding(how, "credentials: true",
@@ -1675,14 +1676,6 @@ func lintFlaggedEntry(l *linter, fe flaggedEntry) {
 			f.Detail += strings.Replace(consequence, " It ", " it ", 1)
 		}
 		f.Fix = "List the origins themselves (https://app.example.com), or https://*.example.com for subdomains; for anything finer rs/cors needs an AllowOriginFunc."
-	case fe.static:
-		f.Title = "A pattern in the origin string is sent as text: " + fe.entry
-		f.Detail = fmt.Sprintf("cors() sends a string origin as it is, to every origin: Access-Control-Allow-Origin: %s. Browsers compare it with the page's origin exactly, and a %s there is only text, so every cross-origin request fails.", strings.Trim(fe.entry, " \t"), pick(fe.looks == "glob", "*", "regular-expression character"))
-		f.Fix = "Use a RegExp for a pattern, anchored at both ends, such as origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ (cors() then reflects a matching origin), or list the exact origins in an array."
-	default:
-		f.Title = "A pattern in the origin array is compared as text: " + fe.entry
-		f.Detail = fmt.Sprintf("cors() compares each string of the origin array with the request's Origin using ===: %q is written as a %s, but its special characters are only characters there, so it never matches.", fe.entry, pick(fe.looks == "glob", "wildcard", "regular expression"))
-		f.Fix = "Use a RegExp for a pattern, anchored at both ends, such as /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ in the array, or list the exact origins."
 	}
 	l.add(f)
 }

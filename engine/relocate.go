@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"corsplay/engine/server/expresscors"
 	"corsplay/engine/server/flaskcors"
 	"corsplay/engine/server/flaskcors/flaskfix"
 )
@@ -237,7 +238,7 @@ func (r relocator) libraryOptions(name string, opts map[string]json.RawMessage) 
 		rewrite("AllowedOrigins", func(_ []string, s string) string { return r.literal.Replace(s) })
 	case "jub0bs-cors":
 		rewrite("Origins", func(_ []string, s string) string { return r.literal.Replace(s) })
-	case "express-cors":
+	case expresscors.Name:
 		rewrite("origin", expressOrigin)
 		rewrite("__proto__", func(path []string, s string) string {
 			if len(path) >= 1 && path[0] == "origin" {

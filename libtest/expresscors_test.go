@@ -4,13 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"corsplay/engine"
+	"corsplay/engine/server"
 )
 
 // The real expressjs/cors 2.8.6 on Express 5, run by node with
@@ -23,12 +27,13 @@ type xcHarness struct {
 	addr string
 }
 
+const xcInstall = "install Node.js 18 or later and run `npm ci` in the module root (/work/main), which installs express 5.3.0 and cors 2.8.6 from package-lock.json"
+
 // xcStart starts node expresscors_server.js on a loopback port it chooses.
 func xcStart(t *testing.T) *xcHarness {
 	t.Helper()
-	const install = "install Node.js 18 or later and run `npm ci` in the module root (/work/main), which installs express 5.3.0 and cors 2.8.6 from package-lock.json"
-	node := nodeCheck(t, install, "express", "cors")
-	return &xcHarness{addr: nodeServer(t, exec.Command(node, "expresscors_server.js"), install)}
+	node := nodeCheck(t, xcInstall, "express", "cors")
+	return &xcHarness{addr: nodeServer(t, exec.Command(node, "expresscors_server.js"), xcInstall)}
 }
 
 // configure builds the real app: its id, or the error new RegExp threw.
@@ -210,7 +215,7 @@ func xcHandPicked() []nodeCase {
 		{name: "Node refuses unknown methods", options: `{}`, reqs: []engine.HTTPRequest{nodeGet("FOO", xcApp), nodeGet("patch", xcApp), nodeGet("options", xcApp), nodeGet("PROPFIND", xcApp), nodeGet("QUERY", xcApp), nodeGet("M-SEARCH", xcApp), nodeGet("CONNECT", xcApp)}},
 		{name: "Node refuses control characters", options: `{"origin": true}`, reqs: []engine.HTTPRequest{
 			nodeGet("GET", "https://a\u0001.example"), nodeGet("GET", "https://a\u007f.example"), nodeGet("GET", "https://a\t.example"),
-			nodeReq("GET", "/r", "X-Other", "a\u000bb"),
+			nodeReq("GET", "/r", "X-Other", "a\u000bb"), nodeGet("CONNECT", "https://a\u0001.example"),
 		}},
 		{name: "__proto__ supplies options not in the defaults", options: `{"origin": true, "__proto__": {"credentials": true, "allowedHeaders": "X-Proto", "maxAge": 5, "methods": "NOPE", "exposedHeaders": "X-E"}}`, reqs: both},
 		{name: "__proto__ not an object", options: `{"__proto__": 1, "credentials": true}`, reqs: both},
@@ -402,4 +407,56 @@ func TestExpressCorsDifferential(t *testing.T) {
 	if n.pairs < 120 {
 		t.Errorf("only %d pairs compared, want at least 120", n.pairs)
 	}
+}
+
+// TestExpressCorsExportRuns runs the program Export writes with node, on
+// the port given in PORT, and compares its status and CORS headers with
+// the emulation's, for several configurations, at several paths.
+func TestExpressCorsExportRuns(t *testing.T) {
+	node := nodeCheck(t, xcInstall, "express", "cors")
+	l, ok := server.Lookup("express-cors", "")
+	if !ok || l.Export == nil {
+		t.Fatal("express-cors has no Export")
+	}
+	dir := nodeModulesDir(t)
+	reqs := append(slices.Clone(koaRequests), nodeReq("GET", "/", "Origin", hkA), nodeReq("OPTIONS", "/a/b", "Origin", hkA, "Access-Control-Request-Method", "PUT"))
+	n := 0
+	for i, options := range []string{
+		`{}`,
+		`{"origin": [{"regexp": "^https://a\\.example\\.com$", "flags": "i"}, "https://b.example.com"], "credentials": true, "maxAge": 600, "exposedHeaders": ["X-Total"]}`,
+		`{"origin": true, "methods": ["GET", "PUT"], "allowedHeaders": "X-Custom", "preflightContinue": true}`,
+		`{"origin": "https://a.example.com", "optionsSuccessStatus": 200, "__proto__": {"credentials": true}, "headers": ["authorization"], "it's": 1}`,
+		`{"origin": false, "methods": null}`,
+	} {
+		var opts map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(options), &opts); err != nil {
+			t.Fatal(err)
+		}
+		code, err := l.Export(opts, "/r")
+		if err != nil {
+			t.Fatalf("Export(%s): %v", options, err)
+		}
+		file := filepath.Join(dir, fmt.Sprintf("app%d.js", i))
+		if err := os.WriteFile(file, []byte(code), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		port := freePort(t)
+		cmd := exec.Command(node, file)
+		cmd.Env = append(os.Environ(), "PORT="+port)
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		addr := nodeProgram(t, cmd, port)
+		srv := engine.Server{Library: &engine.Library{Name: "express-cors", Options: opts}}
+		for _, req := range reqs {
+			status, hs := rawExchange(t, addr, rawRequest(t, req.Method, urlTarget(req.URL), addr, req.Headers, ""))
+			resp, err := srv.Respond(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if real, emu := (answer{status, xcLines(hs)}), (answer{resp.Status, xcLines(resp.Headers)}); real.String() != emu.String() {
+				t.Errorf("exported %s\n  %s %s\n  program:  %v\n  emulated: %v\n%s", options, describe(req), req.URL, real, emu, code)
+			}
+			n++
+		}
+	}
+	t.Logf("express-cors export: %d requests to 5 exported programs answered as emulated", n)
 }

@@ -222,6 +222,10 @@ type Entry struct {
 	// Regex: the user wrote a regular expression (not an entry the library
 	// or the summary turned into one).
 	Regex bool
+	// Source and Flags are a regular expression in the library's own
+	// syntax, for the fixes to rewrite, when Written is not just that
+	// (express cors's /source/flags).
+	Source, Flags string `json:",omitempty"`
 }
 
 // Flagged is an origins entry the library reads otherwise than it looks.

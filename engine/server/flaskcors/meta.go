@@ -2,7 +2,6 @@ package flaskcors
 
 import (
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,6 +88,7 @@ func (c *cors) SummaryAt(rawURL string) server.Summary { return c.summary(rawURL
 // the policy's words; the notes say what a policy cannot.
 func (c *cors) summary(rawURL string) server.Summary {
 	var s server.Summary
+	note := s.Note
 	if len(c.resources) == 0 {
 		s.Note("resources lists no path: Flask-CORS adds CORS headers nowhere, so the policy allows nothing.")
 		return s
@@ -136,7 +136,7 @@ func (c *cors) summary(rawURL string) server.Summary {
 		switch {
 		case p.raw == ".*":
 		case !p.regex:
-			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: exactEntry(asciiLower(p.raw))})
+			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Policy: server.ExactEntry(asciiLower(p.raw))})
 		case p.re == nil:
 			s.Origins = append(s.Origins, server.Entry{Written: p.raw, Regex: true})
 			s.Note("The origins entry %q is not a valid Python regular expression: Flask-CORS swallows the error and the entry never matches, so the policy leaves it out.", p.raw)
@@ -159,8 +159,8 @@ func (c *cors) summary(rawURL string) server.Summary {
 		s.Note(`methods "*" is no wildcard in Flask-CORS: it checks the requested method as a substring of the methods string, which "*" never contains, so the policy leaves "*" out.`)
 		methods = slices.DeleteFunc(methods, func(m string) bool { return m == "*" })
 	}
-	s.Methods = s.Tokens("methods", methods, "Access-Control-Allow-Methods")
-	s.Note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
+	s.Methods = server.Tokens(note, "methods", methods, "Access-Control-Allow-Methods")
+	note("Flask-CORS checks the requested method as a substring of the methods list, and answers a preflight for a method it does not find without Access-Control-Allow-Methods, -Allow-Headers or -Max-Age; the policy checks the method exactly and always sends its lists.")
 	var unlisted []string
 	for _, m := range []string{"GET", "HEAD", "POST"} {
 		if !strings.Contains(o.methods, m) {
@@ -193,7 +193,7 @@ func (c *cors) summary(rawURL string) server.Summary {
 	case star: // "*" without credentials does not cover Authorization
 		s.RequestHeaders = []string{"*", "Authorization"}
 	default:
-		s.RequestHeaders = s.Tokens("allow_headers", names, "")
+		s.RequestHeaders = server.Tokens(note, "allow_headers", names, "")
 		if len(regexes) > 0 {
 			s.Note("allow_headers %s: Flask-CORS matches each requested header against these regular expressions; a policy lists names, so they were left out and the policy refuses a header only they allow.", strings.Join(regexes, ", "))
 		}
@@ -202,22 +202,13 @@ func (c *cors) summary(rawURL string) server.Summary {
 	if slices.Contains(expose, "*") && o.credentials {
 		s.Note(`expose_headers "*" with supports_credentials: Flask-CORS sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
 	}
-	s.ExposeHeaders = s.Tokens("expose_headers", expose, "")
+	s.ExposeHeaders = server.Tokens(note, "expose_headers", expose, "")
 	if o.maxAge != "" {
 		if n, err := strconv.ParseInt(o.maxAge, 10, 64); err == nil {
 			s.MaxAge = &n
 		} else {
 			s.Note("max_age %q is sent as is; browsers ignore an Access-Control-Max-Age that is not a whole number (and cache for 5 seconds), so the policy leaves it out.", o.maxAge)
 		}
-	}
-	return s
-}
-
-// exactEntry is the policy entry that matches s exactly: s itself, unless
-// the policy would read it as a pattern (a literal holds no "*").
-func exactEntry(s string) string {
-	if strings.HasPrefix(s, "re:") {
-		return "re:^" + regexp.QuoteMeta(s) + "$"
 	}
 	return s
 }

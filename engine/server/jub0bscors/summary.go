@@ -37,7 +37,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 	if c.allowAnyMethod {
 		s.Methods = []string{"*"}
 	} else {
-		s.Methods = s.Tokens("Methods", c.allowedMethods.elems, "")
+		s.Methods = server.Tokens(s.Note, "Methods", c.allowedMethods.elems, "")
 	}
 	switch {
 	case c.wildcardRequestHeaders && !c.credentialed && c.allowedRequestHeaders.contains("authorization"):
@@ -45,9 +45,9 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 	case c.wildcardRequestHeaders:
 		s.RequestHeaders = []string{"*"}
 	default:
-		s.RequestHeaders = s.Tokens("RequestHeaders", c.allowedRequestHeaders.elems, "")
+		s.RequestHeaders = server.Tokens(s.Note, "RequestHeaders", c.allowedRequestHeaders.elems, "")
 	}
-	s.ExposeHeaders = s.Tokens("ResponseHeaders", server.SplitList(c.aceh), "")
+	s.ExposeHeaders = server.Tokens(s.Note, "ResponseHeaders", server.SplitList(c.aceh), "")
 	if n, err := strconv.ParseInt(c.acma, 10, 64); err == nil {
 		s.MaxAge = &n
 	}

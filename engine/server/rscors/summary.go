@@ -47,7 +47,7 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		s.Note(`AllowedMethods "*" is no wildcard in rs/cors: it compares methods as exact strings, so the policy leaves "*" out.`)
 		methods = slices.DeleteFunc(slices.Clone(methods), func(m string) bool { return m == "*" })
 	}
-	s.Methods = s.Tokens("AllowedMethods", methods, "")
+	s.Methods = server.Tokens(s.Note, "AllowedMethods", methods, "")
 	var unlisted []string
 	for _, m := range []string{"GET", "HEAD", "POST"} {
 		if !slices.Contains(c.allowedMethods, m) {
@@ -71,13 +71,13 @@ func summarize(options map[string]json.RawMessage) server.Summary {
 		for n, i := range c.allowedHeaders.m {
 			names[i] = n
 		}
-		s.RequestHeaders = s.Tokens("AllowedHeaders", names, "")
+		s.RequestHeaders = server.Tokens(s.Note, "AllowedHeaders", names, "")
 	}
 	expose := server.SplitList(c.exposedHeaders)
 	if slices.Contains(expose, "*") && c.allowCredentials {
 		s.Note(`ExposedHeaders "*" with AllowCredentials: rs/cors sends * as is, which browsers read as a header named * on a credentialed request (nothing is exposed); the policy lists the response's headers instead.`)
 	}
-	s.ExposeHeaders = s.Tokens("ExposedHeaders", expose, "")
+	s.ExposeHeaders = server.Tokens(s.Note, "ExposedHeaders", expose, "")
 	if n, err := strconv.ParseInt(c.maxAge, 10, 64); err == nil {
 		s.MaxAge = &n
 	}

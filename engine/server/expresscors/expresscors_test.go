@@ -1,4 +1,4 @@
-package engine
+package expresscors
 
 import (
 	"encoding/json"
@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"corsplay/engine/message"
 	"corsplay/engine/pattern"
+	"corsplay/engine/server"
 )
 
 // xcOptions reads a JSON options object.
@@ -22,17 +24,17 @@ func xcOptions(t *testing.T, s string) map[string]json.RawMessage {
 }
 
 // xcRequest is method then header name/value pairs.
-func xcRequest(method string, kv ...string) HTTPRequest {
-	r := HTTPRequest{Method: method, URL: "https://api.example.com/r"}
+func xcRequest(method string, kv ...string) message.Request {
+	r := message.Request{Method: method, URL: "https://api.example.com/r"}
 	for i := 0; i+1 < len(kv); i += 2 {
-		r.Headers = append(r.Headers, Header{Name: kv[i], Value: kv[i+1]})
+		r.Headers = append(r.Headers, message.Header{Name: kv[i], Value: kv[i+1]})
 	}
 	return r
 }
 
 // xcCORSLines are the Access-Control-* and Vary lines, "Name: value",
 // sorted.
-func xcCORSLines(hs Headers) []string {
+func xcCORSLines(hs message.Headers) []string {
 	lines := []string{}
 	for _, h := range hs {
 		n := strings.ToLower(h.Name)
@@ -51,14 +53,14 @@ const (
 )
 
 func TestExpressCors(t *testing.T) {
-	pre := func(origin string) HTTPRequest {
+	pre := func(origin string) message.Request {
 		return xcRequest("OPTIONS", "Origin", origin, "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom")
 	}
-	get := func(origin string) HTTPRequest { return xcRequest("GET", "Origin", origin) }
+	get := func(origin string) message.Request { return xcRequest("GET", "Origin", origin) }
 	tests := []struct {
 		name    string
 		options string
-		req     HTTPRequest
+		req     message.Request
 		status  int
 		want    []string // CORS lines, any order
 	}{
@@ -183,16 +185,16 @@ func TestExpressCors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			em, err := newExpressCors(xcOptions(t, tc.options))
+			em, err := newCors(xcOptions(t, tc.options))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if w := em.warnings(); len(w) != 0 {
+			if w := em.Warnings(); len(w) != 0 {
 				t.Errorf("warnings() = %q, want none: the library logs nothing", w)
 			}
 			req := tc.req
-			req.meter = testMeter()
-			got := em.respond(req)
+			req.Meter = testMeter()
+			got := em.Respond(req)
 			want := slices.Clone(tc.want)
 			slices.Sort(want)
 			if lines := xcCORSLines(got.Headers); got.Status != tc.status || !slices.Equal(lines, want) {
@@ -203,31 +205,49 @@ func TestExpressCors(t *testing.T) {
 }
 
 // TestExpressCorsContentLength: the library's own preflight answer carries
-// Content-Length: 0; Express's does not come from cors.
+// Content-Length: 0; Express's does not come from cors. cors() ignores
+// unknown options without a word.
 func TestExpressCorsContentLength(t *testing.T) {
-	em, _ := newExpressCors(nil)
+	em, _ := newCors(nil)
 	req := xcRequest("OPTIONS")
-	req.meter = testMeter()
-	resp := em.respond(req)
+	req.Meter = testMeter()
+	resp := em.Respond(req)
 	if v, ok := resp.Headers.Get("Content-Length"); !ok || v != "0" {
 		t.Errorf("Content-Length = %q, %v; want 0", v, ok)
 	}
-	if got := em.(*expressCors).ignoredOptions(); got != nil {
-		t.Errorf("ignoredOptions() = %q", got)
-	}
-	em, _ = newExpressCors(xcOptions(t, `{"origins": "x", "allowCredentials": true, "__proto__": 1}`))
-	if got, want := em.(*expressCors).ignoredOptions(), []string{"__proto__", "allowCredentials", "origins"}; !slices.Equal(got, want) {
-		t.Errorf("ignoredOptions() = %q, want %q", got, want)
-	}
-	if w := em.warnings(); w != nil {
+	em, _ = newCors(xcOptions(t, `{"origins": "x", "allowCredentials": true, "__proto__": 1}`))
+	if w := em.Warnings(); w != nil {
 		t.Errorf("warnings() = %q, want none", w)
+	}
+}
+
+// TestExpressCorsNodeRefuses: Node's parser answers before Express sees
+// the request: 400 to a method it does not know or a control character in
+// a header value (CONNECT's too), nothing to a well-formed CONNECT.
+func TestExpressCorsNodeRefuses(t *testing.T) {
+	c, err := newCors(xcOptions(t, `{"origin": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		req    message.Request
+		status int
+	}{
+		{xcRequest("patch", "Origin", xcTestApp), 400},
+		{xcRequest("CONNECT", "Origin", "https://a\x01.example"), 400},
+		{xcRequest("GET", "X-Other", "a\x7fb"), 400},
+		{xcRequest("CONNECT", "Origin", xcTestApp), 0},
+	} {
+		if got := c.Respond(tc.req); got.Status != tc.status || len(got.Headers) != 0 {
+			t.Errorf("%s %q: %d %q, want %d and no header", tc.req.Method, tc.req.Headers, got.Status, got.Headers, tc.status)
+		}
 	}
 }
 
 func TestExpressCorsRefused(t *testing.T) {
 	tests := []struct {
 		options string
-		config  string // *ConfigError message; "" for a *FieldError
+		config  string // *server.ConfigError message; "" for a *server.OptionError
 	}{
 		{`{"origin": {"regexp": "("}}`, "Invalid regular expression: /(/: Unterminated group"},
 		{`{"origin": {"regexp": "(", "flags": "i"}}`, "Invalid regular expression: /(/i: Unterminated group"},
@@ -253,9 +273,9 @@ func TestExpressCorsRefused(t *testing.T) {
 		{`{"optionsSuccessStatus": 1000}`, "-"}, // a faithful 500
 	}
 	for _, tc := range tests {
-		_, err := newExpressCors(xcOptions(t, tc.options))
-		var ce *ConfigError
-		var fe *FieldError
+		_, err := newCors(xcOptions(t, tc.options))
+		var ce *server.ConfigError
+		var fe *server.OptionError
 		switch {
 		case tc.config == "-":
 			if err != nil {
@@ -263,7 +283,7 @@ func TestExpressCorsRefused(t *testing.T) {
 			}
 		case tc.config == "":
 			if !errors.As(err, &fe) {
-				t.Errorf("%s: %v, want a *FieldError", tc.options, err)
+				t.Errorf("%s: %v, want a *server.OptionError", tc.options, err)
 			}
 		case !errors.As(err, &ce) || ce.Message != tc.config || ce.Library != "express-cors":
 			t.Errorf("%s: %v, want *ConfigError %q", tc.options, err, tc.config)
@@ -350,5 +370,28 @@ func TestExpressCorsJSValues(t *testing.T) {
 		if got := jsToInt32(f); got != want {
 			t.Errorf("jsToInt32(%v) = %v, want %v", f, got, want)
 		}
+	}
+}
+
+// testMeter is a fresh budget for a test's pattern matching.
+func testMeter() *pattern.Meter { return pattern.NewMeter(pattern.Budget) }
+
+func TestLiterals(t *testing.T) {
+	for in, want := range map[string]string{
+		"":         `/(?:)/`,
+		"a/b":      `/a\/b/`,
+		`a\/b`:     `/a\/b/`,
+		`a\\/b`:    `/a\\\/b/`,
+		"a\nb":     `/a\u000ab/`,
+		"a\\\nb":   `/a\u000ab/`,
+		`[/]`:      `/[\/]/`,
+		`^https:x`: `/^https:x/`,
+	} {
+		if got := RegExpLiteral(in); got != want {
+			t.Errorf("RegExpLiteral(%q) = %s, want %s", in, got, want)
+		}
+	}
+	if got := Quote("a'b\\c\n\u2028"); got != `'a\'b\\c\u000a\u2028'` {
+		t.Errorf("Quote = %s", got)
 	}
 }

@@ -1,22 +1,5 @@
-package engine
-
-import (
-	"encoding/json"
-	"errors"
-	"fmt"
-	"math"
-	"slices"
-	"strconv"
-	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
-
-	"corsplay/engine/pattern"
-	"corsplay/internal/lazyre"
-)
-
-// This file emulates expressjs/cors 2.8.6 ("express-cors") on Express 5 and
-// Node 20:
+// Package expresscors emulates expressjs/cors 2.8.6 ("express-cors") on
+// Express 5 and Node 20:
 //
 //	const app = express()
 //	app.use(cors(options))
@@ -29,7 +12,7 @@ import (
 // middleware becomes Express's 500). A RegExp origin is written
 // {"regexp": "pattern", "flags": "i"} (also inside an origin array): it
 // stands for new RegExp(pattern, flags) in the app's source, and an invalid
-// one is a *ConfigError with V8's message. Unknown options are ignored
+// one is a *server.ConfigError with V8's message. Unknown options are ignored
 // silently, as the library ignores them.
 //
 // Values are JavaScript strings: a Go string's runes are the string's
@@ -38,8 +21,51 @@ import (
 // Latin-1), and response header values are what a client reads (trimmed).
 // References are to lib/index.js of cors 2.8.6, vary 1.1.2, router 2.x
 // (Express 5's router), finalhandler 2.x and Node's lib/_http_*.js.
+package expresscors
 
-func init() { emulators["express-cors"] = newExpressCors }
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"corsplay/engine/message"
+	"corsplay/engine/pattern"
+	"corsplay/engine/server"
+	"corsplay/internal/lazyre"
+)
+
+// lib is express cors in the registry; the command adds its Export and
+// Import (command.go), which the page leaves out (app.wasm's budget).
+var lib = &server.Library{
+	Name: Name, Version: "2.8.6", Default: true, Title: "express cors", Language: "JavaScript",
+	Call: "app.use(cors({...})) in Express 5", OriginsOption: "origin",
+	Options: optionDocs, Quirks: quirks,
+	New: func(o map[string]json.RawMessage) (server.Emulation, error) {
+		c, err := newCors(o)
+		if err != nil {
+			return nil, err // not a nil *cors in an interface
+		}
+		return c, nil
+	},
+	Summarize: summarize, Fixer: fixer,
+}
+
+func init() { server.Register(lib) }
+
+// Name is server.library.name.
+const Name = "express-cors"
+
+// Limits the engine sets (engine.MaxPatternBytes, engine.MaxOriginBytes).
+const (
+	maxPatternBytes = 1024
+	maxOriginBytes  = 2048
+)
 
 // expressCorsOptions are the options lib/index.js reads.
 var expressCorsOptions = []string{"origin", "methods", "allowedHeaders", "headers", "exposedHeaders",
@@ -54,63 +80,57 @@ var expressCorsDefaults = map[string]any{
 }
 
 // expressCors is a configured cors() middleware in its app.
-type expressCors struct {
+type cors struct {
 	// own are the options after `assign({}, defaults, options)`.
 	own map[string]any
 	// proto is the object an "__proto__" option installs as the prototype
 	// of corsOptions (Object.assign sets it through the __proto__ setter),
 	// so options absent from own are read from it. nil: Object.prototype.
 	proto map[string]any
-	// ignored are the options the library never reads: it says nothing
-	// about them (warnings stays empty); the lint layer may.
-	ignored []string
-	insts   int // of its RegExps
+	insts int // of its RegExps
 }
 
-func (c *expressCors) patternInsts() int { return c.insts }
+// PatternInsts sizes the compiled RegExps (engine's Server.Footprint).
+func (c *cors) PatternInsts() int { return c.insts }
 
-func (c *expressCors) warnings() []string { return nil }
+// Warnings: cors() ignores an unknown option without a word.
+func (c *cors) Warnings() []string { return nil }
 
-// ignoredOptions lists the options cors() silently ignores.
-func (c *expressCors) ignoredOptions() []string { return c.ignored }
-
-func newExpressCors(options map[string]json.RawMessage) (emulation, error) {
-	c := &expressCors{own: map[string]any{}}
+func newCors(options map[string]json.RawMessage) (*cors, error) {
+	c := &cors{own: map[string]any{}}
 	for k, v := range expressCorsDefaults {
 		c.own[k] = v
 	}
-	d := newOptionDecoder(options)
 	var set pattern.Set
 	for _, name := range expressCorsOptions {
-		var raw json.RawMessage
-		if !d.get(name, &raw) {
+		raw, ok := options[name]
+		if !ok {
 			continue
 		}
 		v, err := decodeJSValue(raw)
 		if err != nil {
-			return nil, &FieldError{"server.library.options." + name, err.Error()}
+			return nil, &server.OptionError{Path: name, Problem: err.Error()}
 		}
 		if name == "origin" {
-			if v, err = expressOriginRegExps(v, "server.library.options.origin", &set); err != nil {
+			if v, err = expressOriginRegExps(v, "origin", &set); err != nil {
 				return nil, err
 			}
 		}
 		c.own[name] = v
 	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	for _, name := range d.unknown() {
+	for name, raw := range options {
+		if slices.Contains(expressCorsOptions, name) {
+			continue
+		}
 		if name == "__proto__" {
 			// Object.assign's [[Set]] of "__proto__" replaces the prototype
 			// when the value is an object (or null); other values are ignored.
-			if v, err := decodeJSValue(options[name]); err == nil {
+			if v, err := decodeJSValue(raw); err == nil {
 				if o, ok := v.(map[string]any); ok {
 					c.proto = o
 				}
 			}
 		}
-		c.ignored = append(c.ignored, name)
 	}
 	if err := c.checkStatus(); err != nil {
 		return nil, err
@@ -122,19 +142,19 @@ func newExpressCors(options map[string]json.RawMessage) (emulation, error) {
 // checkStatus refuses an optionsSuccessStatus Node would send as a 1xx
 // (interim: the browser keeps waiting) or above 599: corsplay models final
 // statuses. Values Node refuses (below 100, above 999) are faithful 500s.
-func (c *expressCors) checkStatus() error {
+func (c *cors) checkStatus() error {
 	if jsTruthy(c.get("preflightContinue")) || !jsTruthy(c.get("origin")) {
 		return nil
 	}
 	s, ok := nodeStatus(c.get("optionsSuccessStatus"))
 	if ok && (s < 200 || s > 599) {
-		return &FieldError{"server.library.options.optionsSuccessStatus", fmt.Sprintf("Node would send the preflight answer as %d: corsplay models final statuses 200 to 599 (a 1xx is an interim response the browser keeps waiting after)", s)}
+		return &server.OptionError{Path: "optionsSuccessStatus", Problem: fmt.Sprintf("Node would send the preflight answer as %d: corsplay models final statuses 200 to 599 (a 1xx is an interim response the browser keeps waiting after)", s)}
 	}
 	return nil
 }
 
 // get reads corsOptions[name]: an own property, else the prototype's.
-func (c *expressCors) get(name string) any {
+func (c *cors) get(name string) any {
 	if v, ok := c.own[name]; ok {
 		return v
 	}
@@ -155,9 +175,9 @@ const (
 	xcVary = "Vary"
 )
 
-// respond runs one request through Node's parser, corsMiddleware and the
+// Respond runs one request through Node's parser, corsMiddleware and the
 // app behind it.
-func (c *expressCors) respond(req HTTPRequest) Response {
+func (c *cors) Respond(req message.Request) message.Response {
 	if resp, refused := nodeRefuses(req); refused {
 		return resp
 	}
@@ -182,7 +202,7 @@ func (c *expressCors) respond(req HTTPRequest) Response {
 // configure* runs before applyHeaders, so a TypeError there sets no header;
 // one in applyHeaders keeps those set before it. ended is false when it
 // calls next().
-func (c *expressCors) cors(req HTTPRequest, res *nodeResponse) (ended bool, err error) {
+func (c *cors) cors(req message.Request, res *nodeResponse) (ended bool, err error) {
 	var reqOrigin any = jsUndefined{}
 	if o, ok := nodeHeader(req, "Origin"); ok {
 		reqOrigin = o
@@ -215,8 +235,8 @@ func (c *expressCors) cors(req HTTPRequest, res *nodeResponse) (ended bool, err 
 // configure lists the headers in cors()'s order: origin, credentials, then
 // on a preflight methods, allowed headers and max-age, then exposed
 // headers.
-func (c *expressCors) configure(req HTTPRequest, reqOrigin any, preflight bool) ([]xcHeader, error) {
-	headers := append(c.configureOrigin(reqOrigin, req.meter), c.configureCredentials()...)
+func (c *cors) configure(req message.Request, reqOrigin any, preflight bool) ([]xcHeader, error) {
+	headers := append(c.configureOrigin(reqOrigin, req.Meter), c.configureCredentials()...)
 	steps := []func() ([]xcHeader, error){c.configureExposedHeaders}
 	if preflight {
 		steps = []func() ([]xcHeader, error){
@@ -248,7 +268,7 @@ type xcHeader struct {
 // anything else (true, an array, a RegExp, a number, an object) reflects
 // the request's Origin when isOriginAllowed, and always adds Vary: Origin.
 // m pays for RegExps.
-func (c *expressCors) configureOrigin(reqOrigin any, m *pattern.Meter) []xcHeader {
+func (c *cors) configureOrigin(reqOrigin any, m *pattern.Meter) []xcHeader {
 	o := c.get("origin")
 	if s, ok := o.(string); !jsTruthy(o) || ok && s == "*" {
 		return []xcHeader{{xcACAO, "*"}}
@@ -276,13 +296,13 @@ func isOriginAllowed(origin, allowed any, m *pattern.Meter) bool {
 		return ok && s == a
 	case *jsRegExp:
 		s, _ := jsToString(origin)
-		return matchOrigin(a.re, s, m)
+		return len(s) <= maxOriginBytes && a.re.Match(s, m)
 	}
 	return jsTruthy(allowed)
 }
 
 // configureCredentials: only credentials === true sends ACAC: true.
-func (c *expressCors) configureCredentials() []xcHeader {
+func (c *cors) configureCredentials() []xcHeader {
 	if v, ok := c.get("credentials").(bool); ok && v {
 		return []xcHeader{{xcACAC, "true"}}
 	}
@@ -292,7 +312,7 @@ func (c *expressCors) configureCredentials() []xcHeader {
 // configureMethods: `if (methods.join) methods = methods.join(',')`, sent
 // verbatim and never compared with Access-Control-Request-Method; null
 // throws (reading 'join' of null).
-func (c *expressCors) configureMethods() ([]xcHeader, error) {
+func (c *cors) configureMethods() ([]xcHeader, error) {
 	v, err := jsJoinIfJoinable(c.get("methods"))
 	if err != nil {
 		return nil, err
@@ -305,7 +325,7 @@ func (c *expressCors) configureMethods() ([]xcHeader, error) {
 // request's Access-Control-Request-Headers and adds Vary:
 // Access-Control-Request-Headers; the value is sent only when it has a
 // truthy length (so a number or true sends nothing).
-func (c *expressCors) configureAllowedHeaders(req HTTPRequest) ([]xcHeader, error) {
+func (c *cors) configureAllowedHeaders(req message.Request) ([]xcHeader, error) {
 	var out []xcHeader
 	allowed := c.get("allowedHeaders")
 	if !jsTruthy(allowed) {
@@ -313,7 +333,7 @@ func (c *expressCors) configureAllowedHeaders(req HTTPRequest) ([]xcHeader, erro
 	}
 	if !jsTruthy(allowed) {
 		allowed = jsUndefined{}
-		if acrh, ok := nodeHeader(req, headerRequestHeaders); ok {
+		if acrh, ok := nodeHeader(req, "Access-Control-Request-Headers"); ok {
 			allowed = acrh
 		}
 		out = append(out, xcHeader{xcVary, "Access-Control-Request-Headers"})
@@ -331,7 +351,7 @@ func (c *expressCors) configureAllowedHeaders(req HTTPRequest) ([]xcHeader, erro
 
 // configureExposedHeaders: falsy sends nothing; arrays are joined with ","
 // (on preflights and actual responses alike).
-func (c *expressCors) configureExposedHeaders() ([]xcHeader, error) {
+func (c *cors) configureExposedHeaders() ([]xcHeader, error) {
 	h := c.get("exposedHeaders")
 	if !jsTruthy(h) {
 		return nil, nil
@@ -349,7 +369,7 @@ func (c *expressCors) configureExposedHeaders() ([]xcHeader, error) {
 // configureMaxAge: `(typeof maxAge === 'number' || maxAge) &&
 // maxAge.toString()`, so 0 is sent as "0", true as "true", and an absent or
 // null maxAge sends nothing.
-func (c *expressCors) configureMaxAge() ([]xcHeader, error) {
+func (c *cors) configureMaxAge() ([]xcHeader, error) {
 	m := c.get("maxAge")
 	_, isNumber := m.(float64)
 	if !isNumber && !jsTruthy(m) {
@@ -389,7 +409,7 @@ func applyHeaders(headers []xcHeader, res *nodeResponse) error {
 // expressApp is what next() reaches: the route answers 200 with no header
 // to every method but OPTIONS, which Express 5's router answers itself
 // (sendOptionsResponse: 200 with Allow, body written with res.end(string)).
-func expressApp(req HTTPRequest, res *nodeResponse) Response {
+func expressApp(req message.Request, res *nodeResponse) message.Response {
 	res.status = 200
 	if req.Method == "OPTIONS" {
 		res.utf8 = true
@@ -401,7 +421,7 @@ func expressApp(req HTTPRequest, res *nodeResponse) Response {
 // middleware: 500 (the error has no status, and res.statusCode is never a
 // 4xx or 5xx then), keeping the headers already set; its HTML body is
 // written with res.end(body, 'utf8') except for HEAD.
-func finalhandlerError(req HTTPRequest, res *nodeResponse) Response {
+func finalhandlerError(req message.Request, res *nodeResponse) message.Response {
 	res.status = 500
 	res.utf8 = req.Method != "HEAD"
 	res.del("Content-Length")
@@ -418,26 +438,24 @@ var nodeMethods = []string{"ACL", "BIND", "CHECKOUT", "CONNECT", "COPY", "DELETE
 // nodeRefuses is what Node's HTTP server does before Express sees a
 // request: 400 with no CORS header for a method llhttp does not know (a
 // lowercase "patch", a custom "FOO") or a header value with a control
-// character other than HTAB; no answer at all to CONNECT (no 'connect'
-// listener: the socket is destroyed), shown as status 0.
-func nodeRefuses(req HTTPRequest) (Response, bool) {
+// character other than HTAB, CONNECT's too; no answer at all to a
+// well-formed CONNECT (no 'connect' listener: the socket is destroyed),
+// shown as status 0.
+func nodeRefuses(req message.Request) (message.Response, bool) {
 	if !slices.Contains(nodeMethods, req.Method) {
-		return Response{Status: 400}, true
-	}
-	if req.Method == "CONNECT" {
-		return Response{}, true
+		return message.Response{Status: 400}, true
 	}
 	for _, h := range req.Headers {
 		if strings.IndexFunc(h.Value, func(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }) >= 0 {
-			return Response{Status: 400}, true
+			return message.Response{Status: 400}, true
 		}
 	}
-	return Response{}, false
+	return message.Response{}, req.Method == "CONNECT"
 }
 
 // nodeHeader is req.headers[name] in Node: each value trimmed of SP and
 // HTAB, duplicates joined with ", ".
-func nodeHeader(req HTTPRequest, name string) (string, bool) {
+func nodeHeader(req message.Request, name string) (string, bool) {
 	var vals []string
 	for _, h := range req.Headers {
 		if strings.EqualFold(h.Name, name) {
@@ -446,6 +464,9 @@ func nodeHeader(req HTTPRequest, name string) (string, bool) {
 	}
 	return strings.Join(vals, ", "), vals != nil
 }
+
+// trimOWS trims the optional whitespace around a header value.
+func trimOWS(s string) string { return strings.Trim(s, " \t") }
 
 // nodeStatus is what writeHead makes of res.statusCode: `statusCode |= 0`
 // (ToInt32 of ToNumber), refused (thrown) below 100 or above 999.
@@ -462,7 +483,7 @@ func nodeStatus(v any) (int, bool) {
 // order (a header set again keeps its place).
 type nodeResponse struct {
 	status  int
-	headers Headers
+	headers message.Headers
 	// utf8: the head is written with the string body in UTF-8 instead of
 	// Latin-1 (OutgoingMessage._send prepends it to a string chunk).
 	utf8 bool
@@ -485,12 +506,12 @@ func (r *nodeResponse) setHeader(name string, v any) error {
 			return nil
 		}
 	}
-	r.headers = append(r.headers, Header{Name: name, Value: s})
+	r.headers = append(r.headers, message.Header{Name: name, Value: s})
 	return nil
 }
 
 func (r *nodeResponse) del(name string) {
-	r.headers = slices.DeleteFunc(r.headers, func(h Header) bool { return strings.EqualFold(h.Name, name) })
+	r.headers = slices.DeleteFunc(r.headers, func(h message.Header) bool { return strings.EqualFold(h.Name, name) })
 }
 
 // varyFieldName is vary's FIELD_NAME_REGEXP.
@@ -551,14 +572,14 @@ func varyParse(header string) []string {
 // response is what a client reads: each value trimmed of the whitespace
 // around it, and a head written in UTF-8 read back byte by byte (as Latin-1,
 // the way a browser reads header bytes).
-func (r *nodeResponse) response() Response {
-	resp := Response{Status: r.status}
+func (r *nodeResponse) response() message.Response {
+	resp := message.Response{Status: r.status}
 	for _, h := range r.headers {
 		v := h.Value
 		if r.utf8 {
 			v = latin1OfUTF8(v)
 		}
-		resp.Headers = append(resp.Headers, Header{Name: h.Name, Value: trimOWS(v)})
+		resp.Headers = append(resp.Headers, message.Header{Name: h.Name, Value: trimOWS(v)})
 	}
 	return resp
 }
@@ -871,34 +892,34 @@ func newJSRegExp(source, flags, field string, set *pattern.Set) (*jsRegExp, erro
 	seen := map[rune]bool{}
 	for _, f := range flags {
 		if !strings.ContainsRune("dgimsuyv", f) || seen[f] || f == 'u' && seen['v'] || f == 'v' && seen['u'] {
-			return nil, &ConfigError{Library: "express-cors", Message: fmt.Sprintf("Invalid flags supplied to RegExp constructor '%s'", flags)}
+			return nil, &server.ConfigError{Library: "express-cors", Message: fmt.Sprintf("Invalid flags supplied to RegExp constructor '%s'", flags)}
 		}
 		seen[f] = true
 	}
 	if seen['u'] || seen['v'] {
-		return nil, &FieldError{field, "corsplay does not emulate the u and v flags (Unicode mode): drop them, an origin is ASCII"}
+		return nil, &server.OptionError{Path: field, Problem: "corsplay does not emulate the u and v flags (Unicode mode): drop them, an origin is ASCII"}
 	}
-	if len(source) > MaxPatternBytes {
-		return nil, &FieldError{field, fmt.Sprintf("the pattern has %d bytes, at most %d", len(source), MaxPatternBytes)}
+	if len(source) > maxPatternBytes {
+		return nil, &server.OptionError{Path: field, Problem: fmt.Sprintf("the pattern has %d bytes, at most %d", len(source), maxPatternBytes)}
 	}
 	goSrc, msg, unsupported := pattern.TranslateJavaScript(source, seen['i'], seen['s'], seen['m'])
 	if msg != "" {
-		return nil, &ConfigError{Library: "express-cors", Message: "Invalid regular expression: /" + source + "/" + flags + ": " + msg}
+		return nil, &server.ConfigError{Library: "express-cors", Message: "Invalid regular expression: /" + source + "/" + flags + ": " + msg}
 	}
 	if seen['g'] || seen['y'] {
-		return nil, &FieldError{field, "with the g or y flag, RegExp.test resumes from lastIndex, which one request leaves for the next: the answer depends on earlier requests, which corsplay does not emulate; drop the flag"}
+		return nil, &server.OptionError{Path: field, Problem: "with the g or y flag, RegExp.test resumes from lastIndex, which one request leaves for the next: the answer depends on earlier requests, which corsplay does not emulate; drop the flag"}
 	}
 	if unsupported != "" {
-		return nil, &FieldError{field, "corsplay does not emulate " + unsupported + " in a RegExp origin"}
+		return nil, &server.OptionError{Path: field, Problem: "corsplay does not emulate " + unsupported + " in a RegExp origin"}
 	}
 	re, err := set.Compile(goSrc)
 	var tc *pattern.TooComplexError
 	var stc *pattern.SetTooComplexError
 	switch {
 	case errors.As(err, &tc) || errors.As(err, &stc):
-		return nil, &FieldError{field, err.Error()}
+		return nil, &server.OptionError{Path: field, Problem: err.Error()}
 	case err != nil:
-		return nil, &FieldError{field, fmt.Sprintf("corsplay cannot emulate this pattern (%v)", err)}
+		return nil, &server.OptionError{Path: field, Problem: fmt.Sprintf("corsplay cannot emulate this pattern (%v)", err)}
 	}
 	return &jsRegExp{source: source, flags: flags, re: re}, nil
 }
