@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"corsplay/engine/pattern"
@@ -164,35 +163,6 @@ func (im *imported) entryFor(lib string) string {
 		}
 	}
 	return ""
-}
-
-// tokens keeps the entries a policy list can hold (tokens, no duplicate).
-func (im *imported) tokens(option string, list []string) []string {
-	return im.tokensSent(option, list, "")
-}
-
-// tokensSent is tokens for a list the library sends as it is in header:
-// an element that is no token makes the whole header unparsable.
-func (im *imported) tokensSent(option string, list []string, header string) []string {
-	return server.Tokens(im.note, option, list, header)
-}
-
-// impStarHeaders is a policy's requestHeaders for a library that echoes
-// whatever a preflight asks: "*" echoes with credentials, and without them
-// covers every name but Authorization, which must be listed.
-func impStarHeaders(credentials bool) []string {
-	if credentials {
-		return []string{"*"}
-	}
-	return []string{"*", "Authorization"}
-}
-
-func impMaxAge(s string) (*int64, bool) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return nil, false
-	}
-	return &n, true
 }
 
 // importLibrary reads an emulation's configuration. rawURL is the request

@@ -156,62 +156,6 @@ func (l Library) validate() error {
 	return nil
 }
 
-// optionDecoder reads a library's options by name, remembering which were
-// read, so that the unknown ones can be reported the way the library does.
-type optionDecoder struct {
-	opts map[string]json.RawMessage
-	used map[string]bool
-	err  error
-}
-
-func newOptionDecoder(opts map[string]json.RawMessage) *optionDecoder {
-	return &optionDecoder{opts: opts, used: map[string]bool{}}
-}
-
-// get decodes option name into v when present; false when absent.
-func (d *optionDecoder) get(name string, v any) bool {
-	raw, ok := d.opts[name]
-	d.used[name] = true
-	if !ok || d.err != nil {
-		return false
-	}
-	if err := Unmarshal(raw, v); err != nil {
-		fe := err.(*FieldError)
-		d.err = &FieldError{joinField(fieldPath("server.library.options", name), fe.Field), fmt.Sprintf("%s is not the right type: %s", brief(raw), fe.Problem)}
-		return false
-	}
-	return true
-}
-
-// unknown lists the options no get asked for, sorted.
-func (d *optionDecoder) unknown() []string {
-	var out []string
-	for k := range d.opts {
-		if !d.used[k] {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
-// stringOrList reads a JSON string or array of strings.
-type stringOrList []string
-
-func (s *stringOrList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*s = []string{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("want a string or a list of strings")
-	}
-	*s = many
-	return nil
-}
-
 // libraryFindings turn what a library logs about its configuration into
 // lint findings: a warning in a log nobody reads is a setting that silently
 // does nothing.

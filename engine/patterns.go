@@ -3,8 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"strconv"
-	"unicode/utf8"
 
 	"corsplay/engine/pattern"
 )
@@ -53,17 +51,4 @@ func costFinding(n int) Finding {
 	return Finding{ID: "COST-001", Severity: SeverityWarning, Title: "The server's patterns are too costly to analyse in full",
 		Detail: fmt.Sprintf("The verdict and the exchange above are complete. But matching the server's patterns against the origins the attacker's view and the lint try would take more than the %d steps corsplay spends on one evaluation, so it stopped after %d origins and shows no findings or fixes. A step is one instruction of a compiled pattern at one byte of the text searched: a pattern of 1,000 instructions costs up to 2,000,000 steps against a 2 KB Origin.", pattern.Budget, n),
 		Fix:    "Write the patterns shorter and simpler, e.g. ^https://([a-z0-9-]+\\.)?example\\.com$ rather than counted repetitions such as (?:.?){300}; or list exact origins, which cost nothing to match."}
-}
-
-// quoteShort quotes a pattern for a message: its first 60 bytes or so
-// when it is longer.
-func quoteShort(s string) string {
-	if len(s) <= 60 {
-		return strconv.Quote(s)
-	}
-	n := 60
-	for !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return strconv.Quote(s[:n]) + "…"
 }
