@@ -5,7 +5,6 @@ package jub0bscors
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"corsplay/engine/server"
 	"corsplay/engine/server/gostack"
@@ -25,42 +24,22 @@ func export(m map[string]json.RawMessage, _ string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/jub0bs/cors\"\n)\n\nfunc main() {\n\tmw, err := cors.NewMiddleware(" +
-		literal(cfg) + ")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n\t// The app answers 200 with no header to every method on every path.\n" +
-		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})\n" +
-		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", mw.Wrap(ok)))\n}\n", nil
+	return gostack.Program("github.com/jub0bs/cors", "\tmw, err := cors.NewMiddleware("+literal(cfg)+")\n\tif err != nil {\n\t\tlog.Fatal(err)\n\t}\n", "mw.Wrap(ok)"), nil
 }
 
 // literal writes the configuration as a cors.Config literal inside main:
 // the fields set, one a line, aligned as gofmt aligns them.
 func literal(c jubConfig) string {
-	var fields []server.GoField
-	list := func(name string, l []string) {
-		if l != nil {
-			q := make([]string, len(l))
-			for i, s := range l {
-				q[i] = strconv.Quote(s)
-			}
-			fields = append(fields, server.GoField{name, "[]string{" + strings.Join(q, ", ") + "}"})
-		}
-	}
-	set := func(name string, on bool, value string) {
-		if on {
-			fields = append(fields, server.GoField{name, value})
-		}
-	}
-	list("Origins", c.Origins)
-	set("Credentialed", c.Credentialed, "true")
-	list("Methods", c.Methods)
-	list("RequestHeaders", c.RequestHeaders)
-	set("MaxAgeInSeconds", c.MaxAgeInSeconds != 0, strconv.Itoa(c.MaxAgeInSeconds))
-	list("ResponseHeaders", c.ResponseHeaders)
-	set("DangerouslyTolerateInsecureOrigins", c.DangerouslyTolerateInsecureOrigins, "true")
-	set("DangerouslyTolerateSubdomainsOfPublicSuffixes", c.DangerouslyTolerateSubdomainsOfPublicSuffixes, "true")
-	if len(fields) == 0 {
-		return "cors.Config{}"
-	}
-	return "cors.Config{\n" + server.GoFields(fields, "\t\t") + "\t}"
+	var fields gostack.Literal
+	fields.List("Origins", c.Origins)
+	fields.Set("Credentialed", c.Credentialed, "true")
+	fields.List("Methods", c.Methods)
+	fields.List("RequestHeaders", c.RequestHeaders)
+	fields.Set("MaxAgeInSeconds", c.MaxAgeInSeconds != 0, strconv.Itoa(c.MaxAgeInSeconds))
+	fields.List("ResponseHeaders", c.ResponseHeaders)
+	fields.Set("DangerouslyTolerateInsecureOrigins", c.DangerouslyTolerateInsecureOrigins, "true")
+	fields.Set("DangerouslyTolerateSubdomainsOfPublicSuffixes", c.DangerouslyTolerateSubdomainsOfPublicSuffixes, "true")
+	return fields.Text("cors.Config")
 }
 
 // importText reads a cors.Config literal, as written in Go, optionally

@@ -5,7 +5,6 @@ package rscors
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"corsplay/engine/server"
 	"corsplay/engine/server/gostack"
@@ -24,44 +23,24 @@ func export(m map[string]json.RawMessage, _ string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return "package main\n\nimport (\n\t\"log\"\n\t\"net/http\"\n\n\t\"github.com/rs/cors\"\n)\n\nfunc main() {\n\tc := cors.New(" +
-		literal(o) + ")\n\t// The app answers 200 with no header to every method on every path.\n" +
-		"\tok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})\n" +
-		"\tlog.Fatal(http.ListenAndServe(\"localhost:8080\", c.Handler(ok)))\n}\n", nil
+	return gostack.Program("github.com/rs/cors", "\tc := cors.New("+literal(o)+")\n", "c.Handler(ok)"), nil
 }
 
 // literal writes the options as a cors.Options literal inside main: the
 // fields set, one a line, aligned as gofmt aligns them.
 func literal(o rsOptions) string {
-	var fields []server.GoField
-	list := func(name string, l []string) {
-		if l != nil {
-			q := make([]string, len(l))
-			for i, s := range l {
-				q[i] = strconv.Quote(s)
-			}
-			fields = append(fields, server.GoField{name, "[]string{" + strings.Join(q, ", ") + "}"})
-		}
-	}
-	set := func(name string, on bool, value string) {
-		if on {
-			fields = append(fields, server.GoField{name, value})
-		}
-	}
-	list("AllowedOrigins", o.AllowedOrigins)
-	list("AllowedMethods", o.AllowedMethods)
-	list("AllowedHeaders", o.AllowedHeaders)
-	list("ExposedHeaders", o.ExposedHeaders)
-	set("MaxAge", o.MaxAge != 0, strconv.Itoa(o.MaxAge))
-	set("AllowCredentials", o.AllowCredentials, "true")
-	set("AllowPrivateNetwork", o.AllowPrivateNetwork, "true")
-	set("OptionsPassthrough", o.OptionsPassthrough, "true")
-	set("OptionsSuccessStatus", o.OptionsSuccessStatus != 0, strconv.Itoa(o.OptionsSuccessStatus))
-	set("Debug", o.Debug, "true")
-	if len(fields) == 0 {
-		return "cors.Options{}"
-	}
-	return "cors.Options{\n" + server.GoFields(fields, "\t\t") + "\t}"
+	var fields gostack.Literal
+	fields.List("AllowedOrigins", o.AllowedOrigins)
+	fields.List("AllowedMethods", o.AllowedMethods)
+	fields.List("AllowedHeaders", o.AllowedHeaders)
+	fields.List("ExposedHeaders", o.ExposedHeaders)
+	fields.Set("MaxAge", o.MaxAge != 0, strconv.Itoa(o.MaxAge))
+	fields.Set("AllowCredentials", o.AllowCredentials, "true")
+	fields.Set("AllowPrivateNetwork", o.AllowPrivateNetwork, "true")
+	fields.Set("OptionsPassthrough", o.OptionsPassthrough, "true")
+	fields.Set("OptionsSuccessStatus", o.OptionsSuccessStatus != 0, strconv.Itoa(o.OptionsSuccessStatus))
+	fields.Set("Debug", o.Debug, "true")
+	return fields.Text("cors.Options")
 }
 
 // importText reads a cors.Options literal, as written in Go, optionally
