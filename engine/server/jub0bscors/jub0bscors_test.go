@@ -1,99 +1,13 @@
 package jub0bscors
 
 import (
-	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"testing"
 
-	"corsplay/engine/message"
 	"corsplay/engine/server"
+	"corsplay/engine/server/emutest"
 )
-
-// goLibCase is one configuration × request, with the status and CORS
-// headers (Access-Control-* and Vary, "Name: value") jub0bs/cors answers,
-// or the text of its configuration error.
-type goLibCase struct {
-	name        string
-	options     string // the JSON options object
-	req         message.Request
-	status      int
-	headers     []string
-	configError string
-}
-
-// goReq is a request with header name, value pairs.
-func goReq(method string, kv ...string) message.Request {
-	req := message.Request{Method: method, URL: "/items"}
-	for i := 0; i+1 < len(kv); i += 2 {
-		req.Headers = append(req.Headers, message.Header{Name: kv[i], Value: kv[i+1]})
-	}
-	return req
-}
-
-// goCORSLines lists the CORS headers of hs as "Name: value", sorted by
-// name (case-insensitively), in line order within a name.
-func goCORSLines(hs message.Headers) []string {
-	var out []string
-	for _, h := range hs {
-		n := strings.ToLower(h.Name)
-		if n == "vary" || strings.HasPrefix(n, "access-control-") {
-			out = append(out, h.Name+": "+h.Value)
-		}
-	}
-	return goSortLines(out)
-}
-
-func goSortLines(lines []string) []string {
-	out := slices.Clone(lines)
-	slices.SortStableFunc(out, func(a, b string) int {
-		na, _, _ := strings.Cut(a, ":")
-		nb, _, _ := strings.Cut(b, ":")
-		return strings.Compare(strings.ToLower(na), strings.ToLower(nb))
-	})
-	return out
-}
-
-// newFromJSON configures the registered library with a JSON options object.
-func newFromJSON(t *testing.T, options string) (server.Emulation, error) {
-	t.Helper()
-	var opts map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(options), &opts); err != nil {
-		t.Fatalf("options: %v", err)
-	}
-	l, ok := server.Lookup(Name, "")
-	if !ok {
-		t.Fatal(Name + " is not registered")
-	}
-	return l.New(opts)
-}
-
-func runGoLibCases(t *testing.T, cases []goLibCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			em, err := newFromJSON(t, c.options)
-			var ce *server.ConfigError
-			switch {
-			case c.configError != "":
-				if !errors.As(err, &ce) || ce.Message != c.configError || ce.Library != Name {
-					t.Fatalf("got %v, want the configuration error\n%s", err, c.configError)
-				}
-				return
-			case err != nil:
-				t.Fatal(err)
-			}
-			resp := em.Respond(c.req)
-			if resp.Status != c.status {
-				t.Errorf("status %d, want %d", resp.Status, c.status)
-			}
-			if got, want := goCORSLines(resp.Headers), goSortLines(c.headers); !slices.Equal(got, want) {
-				t.Errorf("CORS headers\n got  %q\n want %q", got, want)
-			}
-		})
-	}
-}
 
 // jub0bs/cors v1.0.1, quirk by quirk (server-libraries.md §2.3, checked
 // against the library by libtest).
@@ -105,155 +19,155 @@ func TestJub0bsCorsQuirks(t *testing.T) {
 		vary = "Vary: Origin"
 		acac = "Access-Control-Allow-Credentials: true"
 	)
-	runGoLibCases(t, []goLibCase{
+	emutest.Run(t, Name, []emutest.Case{
 		// Origins on actual requests.
-		{name: "*.example.com: one label", options: sub, req: goReq("GET", "Origin", "https://app.example.com"),
-			status: 200, headers: []string{vary, acao("https://app.example.com"), acac}},
-		{name: "*.example.com: several labels", options: sub, req: goReq("GET", "Origin", "https://a.b.example.com"),
-			status: 200, headers: []string{vary, acao("https://a.b.example.com"), acac}},
-		{name: "*.example.com: not the apex", options: sub, req: goReq("GET", "Origin", "https://example.com"),
-			status: 200, headers: []string{vary}},
-		{name: "lookalike suffix", options: sub, req: goReq("GET", "Origin", "https://app.example.com.evil.net"),
-			status: 200, headers: []string{vary}},
-		{name: "lookalike prefix", options: sub, req: goReq("GET", "Origin", "https://evilexample.com"),
-			status: 200, headers: []string{vary}},
-		{name: "http downgrade", options: sub, req: goReq("GET", "Origin", "http://app.example.com"),
-			status: 200, headers: []string{vary}},
-		{name: "explicit default port does not match", options: sub, req: goReq("GET", "Origin", "https://app.example.com:443"),
-			status: 200, headers: []string{vary}},
-		{name: "byte-for-byte: an uppercase base domain does not match", options: sub, req: goReq("GET", "Origin", "https://app.EXAMPLE.com"),
-			status: 200, headers: []string{vary}},
-		{name: "byte-for-byte: but the wildcard label may be anything", options: sub, req: goReq("GET", "Origin", "https://APP.example.com"),
-			status: 200, headers: []string{vary, acao("https://APP.example.com"), acac}},
-		{name: "the Origin parser strips brackets from any host", options: sub, req: goReq("GET", "Origin", "https://[app.example.com]"),
-			status: 200, headers: []string{vary, acao("https://[app.example.com]"), acac}},
-		{name: "null never matches", options: sub, req: goReq("GET", "Origin", "null"), status: 200, headers: []string{vary}},
-		{name: "Vary: Origin even on a non-CORS request", options: sub, req: goReq("GET"), status: 200, headers: []string{vary}},
-		{name: "two Origin lines: the first decides and is echoed", options: `{"Origins": ["https://a.com"]}`,
-			req: goReq("GET", "Origin", "https://a.com", "Origin", "https://b.com"), status: 200, headers: []string{vary, acao("https://a.com")}},
-		{name: "OPTIONS without ACRM: no Vary", options: sub, req: goReq("OPTIONS", "Origin", "https://app.example.com"),
-			status: 200, headers: []string{acao("https://app.example.com"), acac}},
-		{name: "port wildcard", options: `{"Origins": ["http://localhost:*"]}`, req: goReq("GET", "Origin", "http://localhost:9999"),
-			status: 200, headers: []string{vary, acao("http://localhost:9999")}},
-		{name: "port wildcard includes no port", options: `{"Origins": ["http://localhost:*"]}`, req: goReq("GET", "Origin", "http://localhost"),
-			status: 200, headers: []string{vary, acao("http://localhost")}},
-		{name: "subdomains and ports", options: `{"Origins": ["https://*.example.com:*"]}`, req: goReq("GET", "Origin", "https://a.example.com:8443"),
-			status: 200, headers: []string{vary, acao("https://a.example.com:8443")}},
-		{name: "exact port", options: `{"Origins": ["https://example.com:8443"]}`, req: goReq("GET", "Origin", "https://example.com"),
-			status: 200, headers: []string{vary}},
-		{name: "IPv6 loopback, credentialed", options: `{"Origins": ["http://[::1]:3000"], "Credentialed": true}`,
-			req: goReq("GET", "Origin", "http://[::1]:3000"), status: 200, headers: []string{vary, acao("http://[::1]:3000"), acac}},
-		{name: "underscores pass in a host", options: `{"Origins": ["https://my_app.example.com"]}`, req: goReq("GET", "Origin", "https://my_app.example.com"),
-			status: 200, headers: []string{vary, acao("https://my_app.example.com")}},
-		{name: "*: ACAO * and ACEH on every response, no Vary", options: star, req: goReq("GET"),
-			status: 200, headers: []string{acao("*"), "Access-Control-Expose-Headers: x-total"}},
-		{name: "exposed headers lowercased, sorted, safelisted dropped", options: `{"Origins": ["https://a.com"], "ResponseHeaders": ["X-B", "Cache-Control", "X-A"]}`,
-			req: goReq("GET", "Origin", "https://a.com"), status: 200, headers: []string{vary, acao("https://a.com"), "Access-Control-Expose-Headers: x-a,x-b"}},
+		{Name: "*.example.com: one label", Options: sub, Req: emutest.Req("GET", "Origin", "https://app.example.com"),
+			Status: 200, Headers: []string{vary, acao("https://app.example.com"), acac}},
+		{Name: "*.example.com: several labels", Options: sub, Req: emutest.Req("GET", "Origin", "https://a.b.example.com"),
+			Status: 200, Headers: []string{vary, acao("https://a.b.example.com"), acac}},
+		{Name: "*.example.com: not the apex", Options: sub, Req: emutest.Req("GET", "Origin", "https://example.com"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "lookalike suffix", Options: sub, Req: emutest.Req("GET", "Origin", "https://app.example.com.evil.net"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "lookalike prefix", Options: sub, Req: emutest.Req("GET", "Origin", "https://evilexample.com"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "http downgrade", Options: sub, Req: emutest.Req("GET", "Origin", "http://app.example.com"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "explicit default port does not match", Options: sub, Req: emutest.Req("GET", "Origin", "https://app.example.com:443"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "byte-for-byte: an uppercase base domain does not match", Options: sub, Req: emutest.Req("GET", "Origin", "https://app.EXAMPLE.com"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "byte-for-byte: but the wildcard label may be anything", Options: sub, Req: emutest.Req("GET", "Origin", "https://APP.example.com"),
+			Status: 200, Headers: []string{vary, acao("https://APP.example.com"), acac}},
+		{Name: "the Origin parser strips brackets from any host", Options: sub, Req: emutest.Req("GET", "Origin", "https://[app.example.com]"),
+			Status: 200, Headers: []string{vary, acao("https://[app.example.com]"), acac}},
+		{Name: "null never matches", Options: sub, Req: emutest.Req("GET", "Origin", "null"), Status: 200, Headers: []string{vary}},
+		{Name: "Vary: Origin even on a non-CORS request", Options: sub, Req: emutest.Req("GET"), Status: 200, Headers: []string{vary}},
+		{Name: "two Origin lines: the first decides and is echoed", Options: `{"Origins": ["https://a.com"]}`,
+			Req: emutest.Req("GET", "Origin", "https://a.com", "Origin", "https://b.com"), Status: 200, Headers: []string{vary, acao("https://a.com")}},
+		{Name: "OPTIONS without ACRM: no Vary", Options: sub, Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com"),
+			Status: 200, Headers: []string{acao("https://app.example.com"), acac}},
+		{Name: "port wildcard", Options: `{"Origins": ["http://localhost:*"]}`, Req: emutest.Req("GET", "Origin", "http://localhost:9999"),
+			Status: 200, Headers: []string{vary, acao("http://localhost:9999")}},
+		{Name: "port wildcard includes no port", Options: `{"Origins": ["http://localhost:*"]}`, Req: emutest.Req("GET", "Origin", "http://localhost"),
+			Status: 200, Headers: []string{vary, acao("http://localhost")}},
+		{Name: "subdomains and ports", Options: `{"Origins": ["https://*.example.com:*"]}`, Req: emutest.Req("GET", "Origin", "https://a.example.com:8443"),
+			Status: 200, Headers: []string{vary, acao("https://a.example.com:8443")}},
+		{Name: "exact port", Options: `{"Origins": ["https://example.com:8443"]}`, Req: emutest.Req("GET", "Origin", "https://example.com"),
+			Status: 200, Headers: []string{vary}},
+		{Name: "IPv6 loopback, credentialed", Options: `{"Origins": ["http://[::1]:3000"], "Credentialed": true}`,
+			Req: emutest.Req("GET", "Origin", "http://[::1]:3000"), Status: 200, Headers: []string{vary, acao("http://[::1]:3000"), acac}},
+		{Name: "underscores pass in a host", Options: `{"Origins": ["https://my_app.example.com"]}`, Req: emutest.Req("GET", "Origin", "https://my_app.example.com"),
+			Status: 200, Headers: []string{vary, acao("https://my_app.example.com")}},
+		{Name: "*: ACAO * and ACEH on every response, no Vary", Options: star, Req: emutest.Req("GET"),
+			Status: 200, Headers: []string{acao("*"), "Access-Control-Expose-Headers: x-total"}},
+		{Name: "exposed headers lowercased, sorted, safelisted dropped", Options: `{"Origins": ["https://a.com"], "ResponseHeaders": ["X-B", "Cache-Control", "X-A"]}`,
+			Req: emutest.Req("GET", "Origin", "https://a.com"), Status: 200, Headers: []string{vary, acao("https://a.com"), "Access-Control-Expose-Headers: x-a,x-b"}},
 
 		// Preflights: 204 with no Vary, or 403 with nothing.
-		{name: "preflight: ACAM is the requested method", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"), status: 204,
-			headers: []string{acao("https://app.example.com"), acac, "Access-Control-Allow-Methods: PUT", "Access-Control-Max-Age: 600"}},
-		{name: "preflight: safelisted method, no ACAM", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "GET"), status: 204,
-			headers: []string{acao("https://app.example.com"), acac, "Access-Control-Max-Age: 600"}},
-		{name: "preflight: disallowed method, 403", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "DELETE"), status: 403},
-		{name: "preflight: methods case-sensitive", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "put"), status: 403},
-		{name: "preflight: configured put is normalized to PUT", options: `{"Origins": ["https://a.com"], "Methods": ["put"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "PUT"), status: 204,
-			headers: []string{acao("https://a.com"), "Access-Control-Allow-Methods: PUT"}},
-		{name: "preflight: allowed header echoed", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"), status: 204,
-			headers: []string{acao("https://app.example.com"), acac, "Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Headers: content-type", "Access-Control-Max-Age: 600"}},
-		{name: "preflight: disallowed header, 403", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom"), status: 403},
-		{name: "preflight: disallowed origin, 403", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://evil.net", "Access-Control-Request-Method", "PUT"), status: 403},
-		{name: "preflight: an empty ACRM still makes a preflight", options: sub,
-			req: goReq("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", ""), status: 403},
-		{name: "OPTIONS with ACRM but no Origin is an actual request", options: sub,
-			req: goReq("OPTIONS", "Access-Control-Request-Method", "PUT"), status: 200},
-		{name: "nothing but safelisted methods allowed: every preflight 403", options: `{"Origins": ["https://a.com"], "Methods": ["GET", "POST"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET"), status: 403},
-		{name: "* methods without credentials: ACAM *", options: star,
-			req: goReq("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "DELETE"), status: 204,
-			headers: []string{acao("*"), "Access-Control-Allow-Methods: *"}},
-		{name: "* headers without credentials: ACAH *", options: star,
-			req: goReq("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "authorization,x-custom"), status: 204,
-			headers: []string{acao("*"), "Access-Control-Allow-Methods: *", "Access-Control-Allow-Headers: *"}},
-		{name: "* and Authorization: *,authorization whatever is asked", options: `{"Origins": ["*"], "RequestHeaders": ["*", "Authorization"]}`,
-			req: goReq("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-custom"), status: 204,
-			headers: []string{acao("*"), "Access-Control-Allow-Headers: *,authorization"}},
-		{name: "* with credentials: method and headers echoed", options: `{"Origins": ["https://a.com"], "Credentialed": true, "Methods": ["*"], "RequestHeaders": ["*"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "DELETE", "Access-Control-Request-Headers", "authorization,x-custom"), status: 204,
-			headers: []string{acao("https://a.com"), acac, "Access-Control-Allow-Methods: DELETE", "Access-Control-Allow-Headers: authorization,x-custom"}},
-		{name: "ACRH must be sorted", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "b,a"), status: 403},
-		{name: "ACRH: two OWS bytes per element tolerated", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", " a , b"), status: 204,
-			headers: []string{acao("https://a.com"), "Access-Control-Allow-Headers:  a , b"}},
-		{name: "ACRH over two lines, echoed as two lines", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "a", "Access-Control-Request-Headers", "b"), status: 204,
-			headers: []string{acao("https://a.com"), "Access-Control-Allow-Headers: a", "Access-Control-Allow-Headers: b"}},
-		{name: "max-age -1 sends 0", options: `{"Origins": ["https://a.com"], "Methods": ["PUT"], "MaxAgeInSeconds": -1}`,
-			req: goReq("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "PUT"), status: 204,
-			headers: []string{acao("https://a.com"), "Access-Control-Allow-Methods: PUT", "Access-Control-Max-Age: 0"}},
+		{Name: "preflight: ACAM is the requested method", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT"), Status: 204,
+			Headers: []string{acao("https://app.example.com"), acac, "Access-Control-Allow-Methods: PUT", "Access-Control-Max-Age: 600"}},
+		{Name: "preflight: safelisted method, no ACAM", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "GET"), Status: 204,
+			Headers: []string{acao("https://app.example.com"), acac, "Access-Control-Max-Age: 600"}},
+		{Name: "preflight: disallowed method, 403", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "DELETE"), Status: 403},
+		{Name: "preflight: methods case-sensitive", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "put"), Status: 403},
+		{Name: "preflight: configured put is normalized to PUT", Options: `{"Origins": ["https://a.com"], "Methods": ["put"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "PUT"), Status: 204,
+			Headers: []string{acao("https://a.com"), "Access-Control-Allow-Methods: PUT"}},
+		{Name: "preflight: allowed header echoed", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "content-type"), Status: 204,
+			Headers: []string{acao("https://app.example.com"), acac, "Access-Control-Allow-Methods: PUT", "Access-Control-Allow-Headers: content-type", "Access-Control-Max-Age: 600"}},
+		{Name: "preflight: disallowed header, 403", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "x-custom"), Status: 403},
+		{Name: "preflight: disallowed origin, 403", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://evil.net", "Access-Control-Request-Method", "PUT"), Status: 403},
+		{Name: "preflight: an empty ACRM still makes a preflight", Options: sub,
+			Req: emutest.Req("OPTIONS", "Origin", "https://app.example.com", "Access-Control-Request-Method", ""), Status: 403},
+		{Name: "OPTIONS with ACRM but no Origin is an actual request", Options: sub,
+			Req: emutest.Req("OPTIONS", "Access-Control-Request-Method", "PUT"), Status: 200},
+		{Name: "nothing but safelisted methods allowed: every preflight 403", Options: `{"Origins": ["https://a.com"], "Methods": ["GET", "POST"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET"), Status: 403},
+		{Name: "* methods without credentials: ACAM *", Options: star,
+			Req: emutest.Req("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "DELETE"), Status: 204,
+			Headers: []string{acao("*"), "Access-Control-Allow-Methods: *"}},
+		{Name: "* headers without credentials: ACAH *", Options: star,
+			Req: emutest.Req("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "PUT", "Access-Control-Request-Headers", "authorization,x-custom"), Status: 204,
+			Headers: []string{acao("*"), "Access-Control-Allow-Methods: *", "Access-Control-Allow-Headers: *"}},
+		{Name: "* and Authorization: *,authorization whatever is asked", Options: `{"Origins": ["*"], "RequestHeaders": ["*", "Authorization"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://x.net", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "x-custom"), Status: 204,
+			Headers: []string{acao("*"), "Access-Control-Allow-Headers: *,authorization"}},
+		{Name: "* with credentials: method and headers echoed", Options: `{"Origins": ["https://a.com"], "Credentialed": true, "Methods": ["*"], "RequestHeaders": ["*"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "DELETE", "Access-Control-Request-Headers", "authorization,x-custom"), Status: 204,
+			Headers: []string{acao("https://a.com"), acac, "Access-Control-Allow-Methods: DELETE", "Access-Control-Allow-Headers: authorization,x-custom"}},
+		{Name: "ACRH must be sorted", Options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "b,a"), Status: 403},
+		{Name: "ACRH: two OWS bytes per element tolerated", Options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", " a , b"), Status: 204,
+			Headers: []string{acao("https://a.com"), "Access-Control-Allow-Headers:  a , b"}},
+		{Name: "ACRH over two lines, echoed as two lines", Options: `{"Origins": ["https://a.com"], "RequestHeaders": ["a", "b"]}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "GET", "Access-Control-Request-Headers", "a", "Access-Control-Request-Headers", "b"), Status: 204,
+			Headers: []string{acao("https://a.com"), "Access-Control-Allow-Headers: a", "Access-Control-Allow-Headers: b"}},
+		{Name: "max-age -1 sends 0", Options: `{"Origins": ["https://a.com"], "Methods": ["PUT"], "MaxAgeInSeconds": -1}`,
+			Req: emutest.Req("OPTIONS", "Origin", "https://a.com", "Access-Control-Request-Method", "PUT"), Status: 204,
+			Headers: []string{acao("https://a.com"), "Access-Control-Allow-Methods: PUT", "Access-Control-Max-Age: 0"}},
 
 		// Configuration errors: each refused with the library's text.
-		{name: "no origin", options: `{}`, configError: "cors: at least one origin must be allowed"},
-		{name: "null", options: `{"Origins": ["null"]}`, configError: `cors: prohibited origin pattern "null"`},
-		{name: "trailing slash", options: `{"Origins": ["https://example.com/"]}`, configError: `cors: invalid origin pattern "https://example.com/"`},
-		{name: "uppercase", options: `{"Origins": ["https://Example.com"]}`, configError: `cors: invalid origin pattern "https://Example.com"`},
-		{name: "Unicode host", options: `{"Origins": ["https://www.résumé.com"]}`, configError: `cors: invalid origin pattern "https://www.résumé.com"`},
-		{name: "file", options: `{"Origins": ["file:///tmp"]}`, configError: `cors: prohibited origin pattern "file:///tmp"`},
-		{name: "default port", options: `{"Origins": ["https://example.com:443"]}`, configError: `cors: prohibited origin pattern "https://example.com:443"`},
-		{name: "port 0", options: `{"Origins": ["https://example.com:0"]}`, configError: `cors: invalid origin pattern "https://example.com:0"`},
-		{name: "uncompressed IPv6", options: `{"Origins": ["http://[0:0:0:0:0:0:0:1]:9090"]}`, configError: `cors: prohibited origin pattern "http://[0:0:0:0:0:0:0:1]:9090"`},
-		{name: "hex IPv4", options: `{"Origins": ["http://0xff000000"]}`, configError: `cors: invalid origin pattern "http://0xff000000"`},
-		{name: "*. on an IP", options: `{"Origins": ["https://*.127.0.0.1"]}`, configError: `cors: invalid origin pattern "https://*.127.0.0.1"`},
-		{name: "IDNA: -- in third and fourth place", options: `{"Origins": ["https://ab--c.com"]}`, configError: `cors: prohibited origin pattern "https://ab--c.com"`},
-		{name: "IDNA: bad Punycode", options: `{"Origins": ["https://xn--a.com"]}`, configError: `cors: prohibited origin pattern "https://xn--a.com"`},
-		{name: "IDNA: nothing after *.", options: `{"Origins": ["https://*."]}`, configError: `cors: prohibited origin pattern "https://*."`},
-		{name: "* with credentials", options: `{"Origins": ["*"], "Credentialed": true}`,
-			configError: "cors: for security reasons, you cannot both allow all origins and enable credentialed access"},
-		{name: "http with credentials", options: `{"Origins": ["http://example.com"], "Credentialed": true}`,
-			configError: `cors: for security reasons, insecure origin patterns like "http://example.com" are by default prohibited when credentialed access is enabled`},
-		{name: "http localhost is not insecure", options: `{"Origins": ["http://localhost:3000", "http://127.0.0.1:*", "http://foo.localhost"], "Credentialed": true}`,
-			req: goReq("GET", "Origin", "http://foo.localhost"), status: 200, headers: []string{vary, acao("http://foo.localhost"), acac}},
-		{name: "tolerated insecure origin", options: `{"Origins": ["http://example.com"], "Credentialed": true, "DangerouslyTolerateInsecureOrigins": true}`,
-			req: goReq("GET", "Origin", "http://example.com"), status: 200, headers: []string{vary, acao("http://example.com"), acac}},
-		{name: "*.com with credentials", options: `{"Origins": ["https://*.com"], "Credentialed": true}`,
-			configError: `cors: for security reasons, origin patterns like "https://*.com" that encompass subdomains of a public suffix are by default prohibited`},
-		{name: "*.github.io (private rule) with credentials", options: `{"Origins": ["https://*.github.io"], "Credentialed": true}`,
-			configError: `cors: for security reasons, origin patterns like "https://*.github.io" that encompass subdomains of a public suffix are by default prohibited`},
-		{name: "*.localhost is a public suffix too (the implicit * rule)", options: `{"Origins": ["https://*.localhost"], "Credentialed": true}`,
-			configError: `cors: for security reasons, origin patterns like "https://*.localhost" that encompass subdomains of a public suffix are by default prohibited`},
-		{name: "*.com without credentials is fine", options: `{"Origins": ["https://*.com"]}`,
-			req: goReq("GET", "Origin", "https://evil.com"), status: 200, headers: []string{vary, acao("https://evil.com")}},
-		{name: "tolerated public suffix", options: `{"Origins": ["https://*.com"], "Credentialed": true, "DangerouslyTolerateSubdomainsOfPublicSuffixes": true}`,
-			req: goReq("GET", "Origin", "https://evil.com"), status: 200, headers: []string{vary, acao("https://evil.com"), acac}},
-		{name: "forbidden methods, normalized name in the text", options: `{"Origins": ["https://a.com"], "Methods": ["CONNECT", "trace"]}`,
-			configError: "cors: forbidden method \"CONNECT\"\ncors: forbidden method \"trace\""},
-		{name: "invalid method", options: `{"Origins": ["https://a.com"], "Methods": ["GET POST"]}`, configError: `cors: invalid method "GET POST"`},
-		{name: "forbidden request header", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["Cookie", "Sec-Fetch-Mode"]}`,
-			configError: "cors: forbidden request-header name \"Cookie\"\ncors: forbidden request-header name \"Sec-Fetch-Mode\""},
-		{name: "prohibited request header", options: `{"Origins": ["https://a.com"], "RequestHeaders": ["Access-Control-Allow-Origin"]}`,
-			configError: `cors: prohibited request-header name "Access-Control-Allow-Origin"`},
-		{name: "Set-Cookie exposed", options: `{"Origins": ["https://a.com"], "ResponseHeaders": ["Set-Cookie"]}`,
-			configError: `cors: forbidden response-header name "Set-Cookie"`},
-		{name: "prohibited response header", options: `{"Origins": ["https://a.com"], "ResponseHeaders": ["Access-Control-Max-Age"]}`,
-			configError: `cors: prohibited response-header name "Access-Control-Max-Age"`},
-		{name: "expose * with credentials", options: `{"Origins": ["https://a.com"], "Credentialed": true, "ResponseHeaders": ["*"]}`,
-			configError: "cors: you cannot both expose all response headers and enable credentialed access"},
-		{name: "max-age too big", options: `{"Origins": ["https://a.com"], "MaxAgeInSeconds": 86401}`,
-			configError: "cors: out-of-bounds max-age value 86401 (default: 5; max: 86400; disable caching: -1)"},
-		{name: "max-age too small", options: `{"Origins": ["https://a.com"], "MaxAgeInSeconds": -2}`,
-			configError: "cors: out-of-bounds max-age value -2 (default: 5; max: 86400; disable caching: -1)"},
-		{name: "several at once, joined in order", options: `{"Origins": ["null", "https://a.com/", "*"], "Credentialed": true, "Methods": ["TRACK"],
+		{Name: "no origin", Options: `{}`, ConfigError: "cors: at least one origin must be allowed"},
+		{Name: "null", Options: `{"Origins": ["null"]}`, ConfigError: `cors: prohibited origin pattern "null"`},
+		{Name: "trailing slash", Options: `{"Origins": ["https://example.com/"]}`, ConfigError: `cors: invalid origin pattern "https://example.com/"`},
+		{Name: "uppercase", Options: `{"Origins": ["https://Example.com"]}`, ConfigError: `cors: invalid origin pattern "https://Example.com"`},
+		{Name: "Unicode host", Options: `{"Origins": ["https://www.résumé.com"]}`, ConfigError: `cors: invalid origin pattern "https://www.résumé.com"`},
+		{Name: "file", Options: `{"Origins": ["file:///tmp"]}`, ConfigError: `cors: prohibited origin pattern "file:///tmp"`},
+		{Name: "default port", Options: `{"Origins": ["https://example.com:443"]}`, ConfigError: `cors: prohibited origin pattern "https://example.com:443"`},
+		{Name: "port 0", Options: `{"Origins": ["https://example.com:0"]}`, ConfigError: `cors: invalid origin pattern "https://example.com:0"`},
+		{Name: "uncompressed IPv6", Options: `{"Origins": ["http://[0:0:0:0:0:0:0:1]:9090"]}`, ConfigError: `cors: prohibited origin pattern "http://[0:0:0:0:0:0:0:1]:9090"`},
+		{Name: "hex IPv4", Options: `{"Origins": ["http://0xff000000"]}`, ConfigError: `cors: invalid origin pattern "http://0xff000000"`},
+		{Name: "*. on an IP", Options: `{"Origins": ["https://*.127.0.0.1"]}`, ConfigError: `cors: invalid origin pattern "https://*.127.0.0.1"`},
+		{Name: "IDNA: -- in third and fourth place", Options: `{"Origins": ["https://ab--c.com"]}`, ConfigError: `cors: prohibited origin pattern "https://ab--c.com"`},
+		{Name: "IDNA: bad Punycode", Options: `{"Origins": ["https://xn--a.com"]}`, ConfigError: `cors: prohibited origin pattern "https://xn--a.com"`},
+		{Name: "IDNA: nothing after *.", Options: `{"Origins": ["https://*."]}`, ConfigError: `cors: prohibited origin pattern "https://*."`},
+		{Name: "* with credentials", Options: `{"Origins": ["*"], "Credentialed": true}`,
+			ConfigError: "cors: for security reasons, you cannot both allow all origins and enable credentialed access"},
+		{Name: "http with credentials", Options: `{"Origins": ["http://example.com"], "Credentialed": true}`,
+			ConfigError: `cors: for security reasons, insecure origin patterns like "http://example.com" are by default prohibited when credentialed access is enabled`},
+		{Name: "http localhost is not insecure", Options: `{"Origins": ["http://localhost:3000", "http://127.0.0.1:*", "http://foo.localhost"], "Credentialed": true}`,
+			Req: emutest.Req("GET", "Origin", "http://foo.localhost"), Status: 200, Headers: []string{vary, acao("http://foo.localhost"), acac}},
+		{Name: "tolerated insecure origin", Options: `{"Origins": ["http://example.com"], "Credentialed": true, "DangerouslyTolerateInsecureOrigins": true}`,
+			Req: emutest.Req("GET", "Origin", "http://example.com"), Status: 200, Headers: []string{vary, acao("http://example.com"), acac}},
+		{Name: "*.com with credentials", Options: `{"Origins": ["https://*.com"], "Credentialed": true}`,
+			ConfigError: `cors: for security reasons, origin patterns like "https://*.com" that encompass subdomains of a public suffix are by default prohibited`},
+		{Name: "*.github.io (private rule) with credentials", Options: `{"Origins": ["https://*.github.io"], "Credentialed": true}`,
+			ConfigError: `cors: for security reasons, origin patterns like "https://*.github.io" that encompass subdomains of a public suffix are by default prohibited`},
+		{Name: "*.localhost is a public suffix too (the implicit * rule)", Options: `{"Origins": ["https://*.localhost"], "Credentialed": true}`,
+			ConfigError: `cors: for security reasons, origin patterns like "https://*.localhost" that encompass subdomains of a public suffix are by default prohibited`},
+		{Name: "*.com without credentials is fine", Options: `{"Origins": ["https://*.com"]}`,
+			Req: emutest.Req("GET", "Origin", "https://evil.com"), Status: 200, Headers: []string{vary, acao("https://evil.com")}},
+		{Name: "tolerated public suffix", Options: `{"Origins": ["https://*.com"], "Credentialed": true, "DangerouslyTolerateSubdomainsOfPublicSuffixes": true}`,
+			Req: emutest.Req("GET", "Origin", "https://evil.com"), Status: 200, Headers: []string{vary, acao("https://evil.com"), acac}},
+		{Name: "forbidden methods, normalized name in the text", Options: `{"Origins": ["https://a.com"], "Methods": ["CONNECT", "trace"]}`,
+			ConfigError: "cors: forbidden method \"CONNECT\"\ncors: forbidden method \"trace\""},
+		{Name: "invalid method", Options: `{"Origins": ["https://a.com"], "Methods": ["GET POST"]}`, ConfigError: `cors: invalid method "GET POST"`},
+		{Name: "forbidden request header", Options: `{"Origins": ["https://a.com"], "RequestHeaders": ["Cookie", "Sec-Fetch-Mode"]}`,
+			ConfigError: "cors: forbidden request-header name \"Cookie\"\ncors: forbidden request-header name \"Sec-Fetch-Mode\""},
+		{Name: "prohibited request header", Options: `{"Origins": ["https://a.com"], "RequestHeaders": ["Access-Control-Allow-Origin"]}`,
+			ConfigError: `cors: prohibited request-header name "Access-Control-Allow-Origin"`},
+		{Name: "Set-Cookie exposed", Options: `{"Origins": ["https://a.com"], "ResponseHeaders": ["Set-Cookie"]}`,
+			ConfigError: `cors: forbidden response-header name "Set-Cookie"`},
+		{Name: "prohibited response header", Options: `{"Origins": ["https://a.com"], "ResponseHeaders": ["Access-Control-Max-Age"]}`,
+			ConfigError: `cors: prohibited response-header name "Access-Control-Max-Age"`},
+		{Name: "expose * with credentials", Options: `{"Origins": ["https://a.com"], "Credentialed": true, "ResponseHeaders": ["*"]}`,
+			ConfigError: "cors: you cannot both expose all response headers and enable credentialed access"},
+		{Name: "max-age too big", Options: `{"Origins": ["https://a.com"], "MaxAgeInSeconds": 86401}`,
+			ConfigError: "cors: out-of-bounds max-age value 86401 (default: 5; max: 86400; disable caching: -1)"},
+		{Name: "max-age too small", Options: `{"Origins": ["https://a.com"], "MaxAgeInSeconds": -2}`,
+			ConfigError: "cors: out-of-bounds max-age value -2 (default: 5; max: 86400; disable caching: -1)"},
+		{Name: "several at once, joined in order", Options: `{"Origins": ["null", "https://a.com/", "*"], "Credentialed": true, "Methods": ["TRACK"],
 			"RequestHeaders": ["Cookie"], "MaxAgeInSeconds": 90000, "ResponseHeaders": ["Set-Cookie2"]}`,
-			configError: strings.Join([]string{`cors: prohibited origin pattern "null"`, `cors: invalid origin pattern "https://a.com/"`,
+			ConfigError: strings.Join([]string{`cors: prohibited origin pattern "null"`, `cors: invalid origin pattern "https://a.com/"`,
 				"cors: for security reasons, you cannot both allow all origins and enable credentialed access",
 				`cors: forbidden method "TRACK"`, `cors: forbidden request-header name "Cookie"`,
 				"cors: out-of-bounds max-age value 90000 (default: 5; max: 86400; disable caching: -1)",
@@ -305,7 +219,7 @@ func TestJub0bsCorsOptionErrors(t *testing.T) {
 		{`{"Origins": ["*", 5]}`, "Origins[1]", "want a string, got a number"},
 		{`{"Origins": ["*"], "MaxAgeInSeconds": 1.5}`, "MaxAgeInSeconds", "want a whole number, got 1.5"},
 	} {
-		_, err := newFromJSON(t, c.options)
+		_, err := emutest.New(t, Name, c.options)
 		var oe *server.OptionError
 		if !errors.As(err, &oe) || oe.Path != c.path || !strings.Contains(oe.Problem, c.contains) {
 			t.Errorf("%s: got %v, want an OptionError at %s containing %q", c.options, err, c.path, c.contains)
