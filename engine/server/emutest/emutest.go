@@ -100,3 +100,24 @@ func Run(t *testing.T, name string, cases []Case) {
 		})
 	}
 }
+
+// Import checks a library's reader of its own configuration text: each
+// case's text reads into the JSON options Want, or, when Want is
+// "error: …", is refused with an error containing the rest.
+func Import(t *testing.T, read func(string) (map[string]json.RawMessage, error), cases [][2]string) {
+	t.Helper()
+	for _, c := range cases {
+		text, want := c[0], c[1]
+		got, err := read(text)
+		if problem, ok := strings.CutPrefix(want, "error: "); ok {
+			if err == nil || !strings.Contains(err.Error(), problem) {
+				t.Errorf("%s: error %v, want %q", text, err, want)
+			}
+			continue
+		}
+		b, _ := json.Marshal(got)
+		if err != nil || string(b) != want {
+			t.Errorf("%s:\n got  %s, %v\n want %s", text, b, err, want)
+		}
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"corsplay/engine/server/emutest"
 )
 
 // TestImportText: the ways a Go program configures jub0bs/cors read into
 // the options, and what corsplay cannot read refused with line and column.
 func TestImportText(t *testing.T) {
-	for _, tt := range []struct{ text, want string }{
+	emutest.Import(t, importText, [][2]string{
 		{"cors.Config{}", `{}`},
 		{`mw, err := cors.NewMiddleware(cors.Config{
 	Origins:         []string{"https://a.example", "https://*.a.example"},
@@ -26,19 +28,7 @@ func TestImportText(t *testing.T) {
 		{"cors.Config{origins: nil}", "error: line 1, column 13: cors.Config has no field origins: a Go program setting it would not compile (did you mean Origins?"},
 		{"cors.Config{Credentialed: 1}", "error: line 1, column 27: Credentialed wants true or false"},
 		{"cors.New(cors.Options{})", "error: line 1, column 6: expected Config or NewMiddleware, found New"},
-	} {
-		got, err := importText(tt.text)
-		if strings.HasPrefix(tt.want, "error: ") {
-			if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(tt.want, "error: ")) {
-				t.Errorf("%s: error %v, want %q", tt.text, err, tt.want)
-			}
-			continue
-		}
-		b, _ := json.Marshal(got)
-		if err != nil || string(b) != tt.want {
-			t.Errorf("%s:\n got  %s, %v\n want %s", tt.text, b, err, tt.want)
-		}
-	}
+	})
 }
 
 // TestExportReadsBack: the program's cors.Config literal is one importText

@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"corsplay/engine/server/emutest"
 )
 
 // TestImportText: the ways a Go program configures rs/cors read into the
 // options, and what corsplay cannot read refused with line and column.
 func TestImportText(t *testing.T) {
-	for _, tt := range []struct{ text, want string }{
+	emutest.Import(t, importText, [][2]string{
 		{"cors.Options{}", `{}`},
 		{`c := cors.New(cors.Options{
 	AllowedOrigins:   []string{"https://a.example", "https://*.a.example"},
@@ -28,19 +30,7 @@ func TestImportText(t *testing.T) {
 		{"cors.Options{AllowOriginFunc: allow}", "error: line 1, column 14: AllowOriginFunc is Go code"},
 		{"cors.Options{MaxAge: 10, MaxAge: 20}", "error: line 1, column 26: duplicate field name MaxAge"},
 		{"handlers.CORS()", "error: line 1, column 1: expected cors.Options{…}"},
-	} {
-		got, err := importText(tt.text)
-		if strings.HasPrefix(tt.want, "error: ") {
-			if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(tt.want, "error: ")) {
-				t.Errorf("%s: error %v, want %q", tt.text, err, tt.want)
-			}
-			continue
-		}
-		b, _ := json.Marshal(got)
-		if err != nil || string(b) != tt.want {
-			t.Errorf("%s:\n got  %s, %v\n want %s", tt.text, b, err, tt.want)
-		}
-	}
+	})
 }
 
 // TestExportReadsBack: the program's cors.Options literal is one
