@@ -455,19 +455,10 @@ func mediaType(h string) (string, bool) {
 	}
 	typ, sub, ok := strings.Cut(strings.ToLower(mt), "/")
 	typ, sub = strings.TrimLeft(typ, jsSpace), strings.TrimRight(sub, jsSpace)
-	return typ + "/" + sub, ok && isToken(typ) && isToken(sub)
+	return typ + "/" + sub, ok && server.IsToken(typ) && server.IsToken(sub)
 }
 
 const jsSpace = " \t\n\v\f\r\u00a0"
-
-func isToken(s string) bool {
-	for _, r := range s {
-		if !(r < 0x80 && (r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || strings.ContainsRune("!#$%&'*+.^_`|~-", r))) {
-			return false
-		}
-	}
-	return s != ""
-}
 
 // handleCors is addCorsHeadersHandler.
 func (x *exchange) handleCors() {

@@ -14,6 +14,7 @@ import (
 
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
+	"corsplay/engine/server"
 )
 
 // Request is a request as net/http's server hands it to a handler.
@@ -35,7 +36,7 @@ func ParseRequest(req message.Request) (r Request, bad message.Response, ok bool
 	bad = message.Response{Status: 400, Headers: message.Headers{
 		{Name: "Content-Type", Value: "text/plain; charset=utf-8"}, {Name: "Connection", Value: "close"}}}
 	r.Method, r.Meter = req.Method, req.Meter
-	if !isToken(r.Method) {
+	if !server.IsToken(r.Method) {
 		return r, bad, false
 	}
 	u := req.URL
@@ -63,7 +64,7 @@ func ParseRequest(req message.Request) (r Request, bad message.Response, ok bool
 	}
 	for _, h := range req.Headers {
 		v := strings.Trim(h.Value, " \t")
-		if !isToken(h.Name) || strings.IndexFunc(v, func(c rune) bool { return c != '\t' && isCTL(c) }) >= 0 {
+		if !server.IsToken(h.Name) || strings.IndexFunc(v, func(c rune) bool { return c != '\t' && isCTL(c) }) >= 0 {
 			return r, bad, false
 		}
 		r.Header = append(r.Header, message.Header{Name: CanonicalHeaderKey(h.Name), Value: v})
@@ -124,16 +125,6 @@ func Unescape(s string, query bool) (string, bool) {
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 func isCTL(c rune) bool { return c < 0x20 || c == 0x7f }
-
-// isToken reports whether s is an RFC 7230 token (a method, a header name).
-func isToken(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isTokenChar(s[i]) {
-			return false
-		}
-	}
-	return s != ""
-}
 
 func isTokenChar(c byte) bool {
 	return c > 0x20 && c < 0x7f && !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))

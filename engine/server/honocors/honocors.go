@@ -135,7 +135,7 @@ func (c *Cors) Respond(req message.Request) message.Response {
 	}
 	var reqH headers
 	for _, h := range req.Headers {
-		if !isToken(h.Name) || !reqH.add(strings.ToLower(h.Name), h.Value) {
+		if !server.IsToken(h.Name) || !reqH.add(strings.ToLower(h.Name), h.Value) {
 			return message.Response{}
 		}
 	}
@@ -212,22 +212,13 @@ const jsSpace = "\t\n\v\f\r \u00a0"
 // throws (not a token, or CONNECT, TRACE, TRACK).
 func fetchMethod(m string) (string, bool) {
 	u := strings.ToUpper(m)
-	if !isToken(m) || u == "CONNECT" || u == "TRACE" || u == "TRACK" {
+	if !server.IsToken(m) || u == "CONNECT" || u == "TRACE" || u == "TRACK" {
 		return "", false
 	}
 	if slices.Contains([]string{"DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"}, u) {
 		return u, true
 	}
 	return m, true
-}
-
-func isToken(s string) bool {
-	for _, r := range s {
-		if r >= 0x7f || r <= ' ' || strings.ContainsRune("\"(),/:;<=>?@[\\]{}", r) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // getPath is the URL's path as hono's getPath (utils/url.ts) reads it: as
