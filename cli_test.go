@@ -45,7 +45,7 @@ func TestRunVerbs(t *testing.T) {
 		{[]string{"program", "-"}, 2, "program: standard input: server: the server is not a library"},
 		{[]string{"import", "--library", "nope"}, 2, `import: --library "nope": use one of `},
 		{[]string{"import", "--library", "rs-cors@v9"}, 2, `import: --library "rs-cors@v9": use one of `},
-		{[]string{"import", "--library", "rs-cors"}, 2, "server.library: corsplay does not read rs/cors's own configuration text yet"},
+		{[]string{"import", "--library", "rs-cors"}, 2, "import: standard input: line 1, column 1: expected cors.Options{…}, cors.New(…), cors.AllowAll() or cors.Default() of github.com/rs/cors"},
 	} {
 		var out, errs bytes.Buffer
 		code := run(tt.args, strings.NewReader(goodScenario), &out, &errs)
