@@ -132,9 +132,24 @@ func slLines(hs engine.Headers) string {
 	return b.String()
 }
 
-// slStartExport runs an exported program on a free loopback port and waits
-// until it accepts connections.
+// slStartExport runs a program under uvicorn on a free loopback port and
+// waits until uvicorn says it listens there. A port another program took
+// between the test's choosing it and uvicorn's binding it (several run at
+// once) is chosen again: waiting for a connection instead would talk to
+// that other program.
 func slStartExport(file string) (port string, logs func() string, stop func(), err error) {
+	for range 3 {
+		port, logs, stop, err = slStartOnce(file)
+		if !errors.Is(err, errPortTaken) {
+			return port, logs, stop, err
+		}
+	}
+	return port, logs, stop, err
+}
+
+var errPortTaken = errors.New("the port was taken before uvicorn bound it")
+
+func slStartOnce(file string) (port string, logs func() string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, func() {}, err
@@ -151,11 +166,22 @@ func slStartExport(file string) (port string, logs func() string, stop func(), e
 	if err := cmd.Start(); err != nil {
 		return "", logs, func() {}, err
 	}
-	stop = func() { cmd.Process.Kill(); cmd.Wait() }
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+port, time.Second); err == nil {
-			c.Close()
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	stop = func() { cmd.Process.Kill(); <-exited }
+	listening := "Uvicorn running on http://127.0.0.1:" + port + " "
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		switch l := logs(); {
+		case strings.Contains(l, listening):
 			return port, logs, stop, nil
+		case strings.Contains(l, "address already in use"):
+			stop()
+			return port, logs, stop, errPortTaken
+		}
+		select {
+		case <-exited:
+			return port, logs, stop, fmt.Errorf("the program ended before it listened on port %s:\n%s", port, logs())
+		default:
 		}
 	}
 	return port, logs, stop, fmt.Errorf("the program did not listen on port %s within 15 s", port)
