@@ -1,7 +1,6 @@
 package apache
 
 import (
-	"encoding/json"
 	"strings"
 
 	"corsplay/engine/server"
@@ -14,22 +13,7 @@ import (
 // that header (a second line would send it twice); an origin is set by
 // SetEnvIf and sent with env=.
 
-var fixer = &server.Fixer{
-	Language:    "apache",
-	Options:     []string{"config"},
-	Origin:      func(e *server.Edit, n server.Need) { fixHeader(e, n, webfix.ACAO) },
-	Credentials: func(e *server.Edit, n server.Need) { fixHeader(e, n, "Access-Control-Allow-Credentials") },
-	Method:      func(e *server.Edit, n server.Need) { fixHeader(e, n, "Access-Control-Allow-Methods") },
-	Headers:     func(e *server.Edit, n server.Need) { fixHeader(e, n, "Access-Control-Allow-Headers") },
-	Status:      fixStatus,
-	Call: func(opts []server.Opt) string {
-		var text string
-		if len(opts) > 0 {
-			json.Unmarshal(opts[0].Raw, &text)
-		}
-		return text
-	},
-}
+var fixer = webfix.Fixer("apache", fixHeader, fixStatus)
 
 func fixHeader(e *server.Edit, n server.Need, name string) {
 	var text string

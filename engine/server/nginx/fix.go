@@ -1,7 +1,6 @@
 package nginx
 
 import (
-	"encoding/json"
 	"strings"
 
 	"corsplay/engine/server"
@@ -14,22 +13,7 @@ import (
 // the block that answers it (its preflight's, its own), in place of that
 // block's lines for the header; an origin goes through a map.
 
-var fixer = &server.Fixer{
-	Language:    "nginx",
-	Options:     []string{"config"},
-	Origin:      func(e *server.Edit, n server.Need) { fixHeader(e, n, webfix.ACAO) },
-	Credentials: func(e *server.Edit, n server.Need) { fixHeader(e, n, "Access-Control-Allow-Credentials") },
-	Method:      func(e *server.Edit, n server.Need) { fixHeader(e, n, "Access-Control-Allow-Methods") },
-	Headers:     func(e *server.Edit, n server.Need) { fixHeader(e, n, "Access-Control-Allow-Headers") },
-	Status:      fixStatus,
-	Call: func(opts []server.Opt) string {
-		var text string
-		if len(opts) > 0 {
-			json.Unmarshal(opts[0].Raw, &text)
-		}
-		return text
-	},
-}
+var fixer = webfix.Fixer("nginx", fixHeader, fixStatus)
 
 // where names the block nginx took the add_header lines from.
 func (c *conf) where(b *block) string {

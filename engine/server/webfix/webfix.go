@@ -4,6 +4,7 @@
 package webfix
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 
@@ -131,4 +132,26 @@ func Apply(text string, edits []Edit) string {
 func Indent(text string, at int) string {
 	l := text[strings.LastIndexByte(text[:at], '\n')+1:]
 	return l[:len(l)-len(strings.TrimLeft(l, " \t"))]
+}
+
+// Fixer is a web server's fixer in its configuration text (the option
+// "config"): header writes each CORS header the request lacks, status
+// mends the preflight's status.
+func Fixer(language string, header func(e *server.Edit, n server.Need, name string), status func(e *server.Edit, n server.Need)) *server.Fixer {
+	return &server.Fixer{
+		Language:    language,
+		Options:     []string{"config"},
+		Origin:      func(e *server.Edit, n server.Need) { header(e, n, ACAO) },
+		Credentials: func(e *server.Edit, n server.Need) { header(e, n, "Access-Control-Allow-Credentials") },
+		Method:      func(e *server.Edit, n server.Need) { header(e, n, "Access-Control-Allow-Methods") },
+		Headers:     func(e *server.Edit, n server.Need) { header(e, n, "Access-Control-Allow-Headers") },
+		Status:      status,
+		Call: func(opts []server.Opt) string {
+			var text string
+			if len(opts) > 0 {
+				json.Unmarshal(opts[0].Raw, &text)
+			}
+			return text
+		},
+	}
 }
