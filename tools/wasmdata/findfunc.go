@@ -20,9 +20,13 @@ import (
 // funcs checks it), so the entry is at the index less the first's.
 //
 // writeOverlay writes a `go build -overlay` file that makes findfunc do
-// so on js/wasm, and the minify pass zeroes findfunctab in a module built
-// with it: it finds the overlay's message in the data. A module built
-// without it keeps its table.
+// so on js/wasm (checking the _func's own entryOff), and the minify pass
+// zeroes findfunctab in a module built with it: it finds the overlay's
+// message in the data. It also writes the first function's entryoff in
+// every ftab entry but the last: only findfunc read the others, and
+// moduledataverify1 (symtab.go:624) checks that they do not decrease and
+// that the first and the last are the module's minpc and maxpc. A module
+// built without the overlay keeps both.
 
 // findfuncAnchor is where the overlay adds js/wasm's lookup in findfunc:
 // once pcOff is known, before the buckets are read.
@@ -45,17 +49,21 @@ const findfuncWasm = `	pcOff, ok := datap.textOff(pc)
 		// corsplay's overlay (tools/wasmdata/findfunc.go): the ftab has an
 		// entry per function, in order of its index, pcOff.
 		i := uintptr(pcOff - datap.ftab[0].entryoff)
-		if i+1 >= uintptr(len(datap.ftab)) || datap.ftab[i].entryoff != pcOff {
+		if i+1 >= uintptr(len(datap.ftab)) {
 			throw("` + findfuncMark + `")
 		}
-		return funcInfo{(*_func)(unsafe.Pointer(&datap.pclntable[datap.ftab[i].funcoff])), datap}
+		f := (*_func)(unsafe.Pointer(&datap.pclntable[datap.ftab[i].funcoff]))
+		if f.entryOff != pcOff {
+			throw("` + findfuncMark + `")
+		}
+		return funcInfo{f, datap}
 	}
 
 	x := uintptr(pcOff) + datap.text - datap.minpc`
 
-// writeOverlay writes dir/runtime/symtab.go, GOROOT's with findfunc's
-// js/wasm lookup, and dir/overlay.json naming it, for
-// `go build -overlay dir/overlay.json`.
+// writeOverlay writes dir/_runtime/symtab.go, GOROOT's with findfunc's
+// js/wasm lookup (in a folder the go command's ./... leaves out), and
+// dir/overlay.json naming it, for `go build -overlay dir/overlay.json`.
 func writeOverlay(dir string) error {
 	out, err := exec.Command("go", "env", "GOROOT", "GOVERSION").Output()
 	if err != nil {
@@ -74,7 +82,7 @@ func writeOverlay(dir string) error {
 		return fmt.Errorf("%s: findfunc's lookup is not there once; the runtime changed, review tools/wasmdata/findfunc.go", orig)
 	}
 	text := strings.Replace(string(src), findfuncAnchor, findfuncWasm, 1)
-	dst, err := filepath.Abs(filepath.Join(dir, "runtime", "symtab.go"))
+	dst, err := filepath.Abs(filepath.Join(dir, "_runtime", "symtab.go"))
 	if err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func dropTables(f fn) int {
 func (s minifyStats) String() string {
 	str := fmt.Sprintf("pclntab of %d functions (%d inlined calls): file:line dropped, pctab %d → %d bytes, cutab+filetab's %d bytes zeroed",
 		s.funcs, s.inlined, s.pctab, s.pctabKept, s.fileTabs)
-	str += fmt.Sprintf(", %d functions' argument tables and every unsafe-point table unlinked, findfunctab's %d bytes zeroed", s.argInfo, s.findfunctab)
+	str += fmt.Sprintf(", %d functions' argument tables and every unsafe-point table unlinked, findfunctab's %d bytes zeroed (and ftab's entry offsets)", s.argInfo, s.findfunctab)
 	if s.names > 0 {
 		str += fmt.Sprintf("; %d of %d names shortened, funcnametab %d → %d bytes", s.namesShortened, s.names, s.nameBytes, s.nameBytesAfter)
 	}
@@ -333,6 +333,9 @@ func minifyPclntab(segs []segment, nfuncs int, names bool) (minifyStats, error) 
 	if t.mem.contains([]byte(findfuncMark)) { // built with writeOverlay's findfunc
 		clear(t.findfunctab)
 		stats.findfunctab = len(t.findfunctab)
+		for i := 1; i < t.nfunc; i++ {
+			le.PutUint32(t.functab[8*i:], funcValueOffset)
+		}
 	}
 	if stats.pctabKept, err = t.compactPctab(funcs); err != nil {
 		return minifyStats{}, err
