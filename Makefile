@@ -27,10 +27,13 @@ run: wasm
 # (-343 KB brotli), and its states and encryption (-60 KB); without inlining (-l) the binary is larger but
 # compresses 11% better; tools/wasmdata joins the 100,000 data segments Go's
 # linker writes into one (-104 KB brotli, +1 MB of zeros raw), then minifies
-# the runtime's function table (file:line dropped, function names shortened,
-# all the runtime runs on kept: -143 KB brotli; tracebacks print "?:0" and
-# short names; tools/wasmdata/pclntab.go says why it is safe, and it fails
-# the build on a Go it was not checked for). Figures in the README.
+# the runtime's function table (file:line, traceback arguments and unsafe
+# points dropped, function names shortened to one a kind, all the runtime
+# runs on kept: -180 KB brotli; tracebacks print "?:0" and short names;
+# tools/wasmdata/pclntab.go says why it is safe, and it fails the build on a
+# Go it was not checked for); its -overlay gives the runtime's findfunc a
+# js/wasm lookup that needs no findfunctab, which the pass then zeroes
+# (-14.7 KB brotli; tools/wasmdata/findfunc.go). Figures in the README.
 # BUILD names the build in the page's footer; WASMOUT is where wasmbuild
 # writes (the update test builds a second app.wasm elsewhere), WASMPKG what
 # it builds; WASMDATAFLAGS=-minify=false keeps file:line and names (for a
@@ -39,12 +42,13 @@ BUILD    ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 WASMOUT  ?= web/app.wasm
 WASMPKG  ?= .
 WASMDATAFLAGS ?=
-WASMFLAGS = -modfile=build/wasm.mod -trimpath -ldflags='-s -w -X corsplay/app.Build=$(BUILD)' -gcflags=all=-l
+WASMFLAGS = -modfile=build/wasm.mod -overlay=build/overlay.json -trimpath -ldflags='-s -w -X corsplay/app.Build=$(BUILD)' -gcflags=all=-l
 wasm: wasmbuild
 	$(GO) run ./tools/precompress $(WASMOUT)
 
 wasmbuild:
 	$(GO) run ./tools/wasmgoapp build
+	$(GO) run ./tools/wasmdata -overlay build
 	@# go build leaves an up-to-date binary alone, and wasmdata rewrites it in place
 	rm -f $(WASMOUT)
 	GOOS=js GOARCH=wasm $(GO) build $(WASMFLAGS) -o $(WASMOUT) $(WASMPKG)

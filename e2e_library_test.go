@@ -155,6 +155,42 @@ func TestLibraryFixInThePage(t *testing.T) {
 	}
 }
 
+// TestGoLibrariesInThePage: gin, Echo, go-chi and gorilla/handlers are in
+// the page's Go group; a gin-contrib/cors link that leaves the page's
+// origin out is blocked with gin's own fix (AllowOrigins), which Apply
+// makes pass.
+func TestGoLibrariesInThePage(t *testing.T) {
+	srv := newServer(t)
+	s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
+		Request: engine.Request{URL: "https://api.example.com/items", Method: "PUT"},
+		Server: engine.Server{Library: &engine.Library{Name: "gin-cors", Options: map[string]json.RawMessage{
+			"AllowOrigins": json.RawMessage(`["https://admin.example.com"]`), "AllowMethods": json.RawMessage(`["GET", "PUT"]`)}}}}
+	out := engine.Evaluate(s)
+	if out.Verdict != engine.Blocked || len(out.Fixes) == 0 || out.Fixes[0].Code == nil || !strings.Contains(out.Fixes[0].Code.After, "AllowOrigins") {
+		t.Fatalf("the scenario is %s with fixes %+v", out.Verdict, out.Fixes)
+	}
+	p := open(t, newBrowser(t), srv.URL+"/#"+mustEncode(t, s))
+	p.waitVerdict("Blocked by CORS")
+	p.click("#tab-library")
+	p.waitJS(`!!document.querySelector("#library-proven") && document.querySelector("#library-proven").textContent.includes("v1.7.7")`, "gin-contrib/cors's panel")
+	got := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Go"] option:not([disabled])')).map(o => o.value)`)
+	for _, name := range []string{"echo-cors", "gin-cors", "go-chi-cors", "gorilla-handlers"} {
+		if !slices.Contains(got, name) {
+			t.Errorf("the Go group's libraries are %q, want %s among them", got, name)
+		}
+	}
+	p.waitJS(`!!document.querySelector("#fix-0-after")`, "the fix's code")
+	if got := p.text("#fix-0-after"); got != out.Fixes[0].Code.After {
+		t.Errorf("code after %q, want %q", got, out.Fixes[0].Code.After)
+	}
+	p.click("#apply-fix-0")
+	p.waitVerdict("Allowed")
+	p.waitScenario("the fixed options", func(s engine.Scenario) bool {
+		l := s.Server.Library
+		return l != nil && l.Name == "gin-cors" && strings.Contains(string(l.Options["AllowOrigins"]), "https://app.example.com")
+	})
+}
+
 // openLibraryTab opens the page on a lesson with a library, out of its
 // challenge (its locks and the fixes' wait), on the library tab.
 func openLibraryTab(t *testing.T) *page {
@@ -257,7 +293,7 @@ func TestWebServersInThePage(t *testing.T) {
 		Disabled     bool
 	}
 	options := evalAs[[]option](p, `Array.from(document.querySelectorAll("#library-name option")).map(o => ({Value: o.value, Label: o.textContent, Disabled: o.disabled}))`)
-	for _, name := range []string{"rack-cors", "gin-cors", "fastify-cors"} {
+	for _, name := range []string{"rack-cors", "fastify-cors", "hono-cors", "koa-cors"} {
 		i := slices.IndexFunc(options, func(o option) bool { return o.Value == name })
 		if i < 0 || !options[i].Disabled || !strings.Contains(options[i].Label, "command line only") {
 			t.Errorf("the picker's %s: %+v (of %+v), want a disabled option saying the command carries it", name, options[max(i, 0)], len(options))

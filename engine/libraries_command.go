@@ -10,16 +10,8 @@ import "corsplay/engine/server"
 // every one of them is registered, and the registry answers.
 // TestCommandOnlyLibraries keeps this list equal to libraries.go's.
 var commandOnly = []LibraryDoc{
-	{Name: "echo-cors", Version: "v4.16.6", Language: "Go",
-		Title: "Echo CORS middleware v4.16.6 (Go): e.Use(middleware.CORSWithConfig(middleware.CORSConfig{…}))"},
 	{Name: "fastify-cors", Version: "11.4.3", Language: "JavaScript",
 		Title: "@fastify/cors 11.4.3 (JavaScript): fastify.register(cors, {…})"},
-	{Name: "gin-cors", Version: "v1.7.7", Language: "Go",
-		Title: "gin-contrib/cors v1.7.7 (Go): r.Use(cors.New(cors.Config{…}))"},
-	{Name: "go-chi-cors", Version: "v1.2.2", Language: "Go",
-		Title: "go-chi/cors v1.2.2 (Go): cors.Handler(cors.Options{…})"},
-	{Name: "gorilla-handlers", Version: "v1.5.2", Language: "Go",
-		Title: "gorilla/handlers CORS v1.5.2 (Go): handlers.CORS(handlers.AllowedOrigins(…), …)"},
 	{Name: "hono-cors", Version: "4.13.23", Language: "JavaScript",
 		Title: "hono/cors 4.13.23 (JavaScript): app.use('*', cors({…}))"},
 	{Name: "koa-cors", Version: "5.0.0", Language: "JavaScript",

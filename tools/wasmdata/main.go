@@ -100,29 +100,40 @@
 // ★ places above, but only on what a rename can keep; funcID, which the
 // linker derives from names (cmd/internal/objabi/funcid.go) and which the
 // runtime tests everywhere else, is not touched. Names are shortened
-// (unless -names=false), keeping
+// (unless -names=false) to one name for each kind of function, which
+// keeps what the runtime reads:
 //
 //   - whole: every name in packages reflect and internal/reflectlite (the
-//     exact comparisons and the reflect messages), every wrapper (funcID
-//     FuncIDWrapper) whose name has ".(*" (all that may call panicwrap),
-//     and "runtime.gopanic";
-//   - the prefix "runtime." for the runtime's functions, an upper case
-//     letter after it when the name was exported, a lower case one when it
-//     was not ("runtime.Gosched" → "runtime.X3f", "runtime.mallocgc" →
-//     "runtime.x1k"): isSystemGoroutine and isExportedRuntime answer as
+//     exact comparisons and the reflect messages) and "runtime.gopanic";
+//   - "x.(*x).x" for every wrapper (funcID FuncIDWrapper) whose name has
+//     ".(*": panicwrap parses it, and its recoverable panic reads "value
+//     method x.x.x called using nil *x pointer";
+//   - "runtime.X" for the runtime's exported functions, "runtime.x" for
+//     the others: isSystemGoroutine and isExportedRuntime answer as
 //     before;
 //   - the package path of internal/runtime/... functions
-//     ("internal/runtime/atomic.2c");
-//   - a "." in the name when it had one ("." and a number in base 36,
-//     ".1kz", for all other functions), none when it had none ("_1kz").
+//     ("internal/runtime/atomic.x");
+//   - ".x" for every other function whose name had a ".", "_x" for the
+//     ones without.
 //
-// Short names are unique in the module and never an old name. The new
-// names are written back to back, zeros after, and the nameOffs of every
-// _func and inlining-tree entry follow them. Programs that read their own
-// functions' names (runtime.FuncForPC(pc).Name(), runtime.Frame.Function,
-// the testing package's t.Helper) get the short ones; the page's Go code
-// and the packages it imports read them only for messages (go-app's
+// A short name that was some function's old name gets "_" added. Each
+// name is written once, back to back, zeros after, and the nameOffs of
+// every _func and inlining-tree entry follow them. Programs that read
+// their own functions' names (runtime.FuncForPC(pc).Name(),
+// runtime.Frame.Function, the testing package's t.Helper) get the short
+// ones, the same for distinct functions of a kind; the page's Go code and
+// the packages it imports read them only for messages (go-app's
 // errors.New records runtime.Caller's file:line, now "?:0").
+//
+// # Traceback arguments and unsafe points
+//
+// The pass also unlinks, in every _func, the ArgInfo and ArgLiveInfo
+// funcdata, which only printArgs reads (traceback.go:662-669: a frame
+// then prints "f()" rather than "f(0x1, 0x2)"), and the UnsafePoint and
+// ArgLiveIndex pcdata, which only asynchronous preemption
+// (preempt.go:443, isAsyncSafePoint) and debugger calls (debugcall.go:90)
+// read, neither on js/wasm; pcdatavalue and funcdata answer "none" for
+// them (offset 0, ^0), and the tables only they used leave pctab.
 //
 // # What the minify pass refuses
 //
@@ -141,6 +152,9 @@
 // match.
 //
 // Usage: go run ./tools/wasmdata [-minify=false] [-names=false] FILE.wasm
+//
+// or, before the build, go run ./tools/wasmdata -overlay DIR: writes
+// DIR/overlay.json for go build's -overlay (findfunc.go).
 package main
 
 import (
@@ -160,11 +174,19 @@ const maxGap = 4096
 func main() {
 	minify := flag.Bool("minify", true, "drop file:line from runtime.pclntab (and shorten names, see -names)")
 	names := flag.Bool("names", true, "with -minify, shorten function names")
+	overlay := flag.String("overlay", "", "write `DIR`/overlay.json, the runtime's findfunc without findfunctab, and do nothing else")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmdata [-minify=false] [-names=false] FILE.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmdata [-minify=false] [-names=false] FILE.wasm\n       wasmdata -overlay DIR")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if *overlay != "" && flag.NArg() == 0 {
+		if err := writeOverlay(*overlay); err != nil {
+			fmt.Fprintln(os.Stderr, "wasmdata:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if flag.NArg() != 1 {
 		flag.Usage()
 		os.Exit(2)

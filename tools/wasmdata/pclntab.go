@@ -31,7 +31,11 @@ const (
 	maxFuncFlag     = 1<<3 - 1   // abi.FuncFlagTopFrame|FuncFlagSPWRITE|FuncFlagAsm
 	maxPCData       = 5          // abi.PCDATA_PanicBounds + 1
 	maxFuncData     = 8          // abi.FUNCDATA_WrapInfo + 1
+	pcdataUnsafe    = 0          // abi.PCDATA_UnsafePoint
 	pcdataInlTree   = 2          // abi.PCDATA_InlTreeIndex
+	pcdataArgLive   = 3          // abi.PCDATA_ArgLiveIndex
+	funcdataArgInfo = 5          // abi.FUNCDATA_ArgInfo
+	funcdataArgLive = 6          // abi.FUNCDATA_ArgLiveInfo
 	funcdataInlTree = 3          // abi.FUNCDATA_InlTree
 	inlinedCallSize = 16         // runtime.inlinedCall
 	noCU            = ^uint32(0)
@@ -40,6 +44,9 @@ const (
 	moduledataWords = 42     // moduledata's pointer-size words read: pcHeader … gofunc, epclntab
 	mdFindfunctab   = 19     // moduledata.findfunctab's word
 	mdMinpc         = 20     // moduledata.minpc's word
+	mdMaxpc         = 21     // moduledata.maxpc's word
+	findfuncBucket  = 4096   // abi.FuncTabBucketSize: PC bytes per findfunctab bucket
+	findfuncSub     = 256    // and per subbucket (cmd/link/internal/ld/pcln.go:1004)
 	mdGofunc        = 40     // moduledata.gofunc's word
 	mdEpclntab      = 41     // moduledata.epclntab's word
 )
@@ -78,11 +85,38 @@ type minifyStats struct {
 	namesShortened int
 	nameBytes      int // bytes of funcnametab
 	nameBytesAfter int // bytes of the names (with their NULs) after
+	argInfo        int // _funcs whose traceback argument tables went
+	findfunctab    int // bytes of runtime.findfunctab zeroed
+}
+
+// dropTables unlinks what only a traceback's argument list and
+// asynchronous preemption read: the ArgInfo and ArgLiveInfo funcdata
+// (traceback.go:663-669, printArgs: none, and the frame prints "()") and
+// the ArgLiveIndex and UnsafePoint pcdata (preempt.go:443 and
+// debugcall.go:90, neither run on js/wasm: main.go's doc). It reports
+// whether f had an ArgInfo.
+func dropTables(f fn) int {
+	for _, j := range []uint32{pcdataUnsafe, pcdataArgLive} {
+		if j < f.npcdata() {
+			le.PutUint32(f.pcdata(j), 0)
+		}
+	}
+	had := 0
+	for _, j := range []uint32{funcdataArgInfo, funcdataArgLive} {
+		if j < uint32(f[fNfuncdata]) {
+			if j == funcdataArgInfo && le.Uint32(f.funcdata(j)) != noFuncdata {
+				had = 1
+			}
+			le.PutUint32(f.funcdata(j), noFuncdata)
+		}
+	}
+	return had
 }
 
 func (s minifyStats) String() string {
 	str := fmt.Sprintf("pclntab of %d functions (%d inlined calls): file:line dropped, pctab %d → %d bytes, cutab+filetab's %d bytes zeroed",
 		s.funcs, s.inlined, s.pctab, s.pctabKept, s.fileTabs)
+	str += fmt.Sprintf(", %d functions' argument tables and every unsafe-point table unlinked, findfunctab's %d bytes zeroed (and ftab's entry offsets)", s.argInfo, s.findfunctab)
 	if s.names > 0 {
 		str += fmt.Sprintf("; %d of %d names shortened, funcnametab %d → %d bytes", s.namesShortened, s.names, s.nameBytes, s.nameBytesAfter)
 	}
@@ -231,6 +265,11 @@ func (m memory) at(addr, n uint64) []byte {
 	return nil
 }
 
+// contains reports whether b lies in one of the memory's segments.
+func (m memory) contains(b []byte) bool {
+	return slices.ContainsFunc(m, func(s segment) bool { return bytes.Contains(s.data, b) })
+}
+
 // find gives the addresses, multiples of 8, where b lies in the memory.
 func (m memory) find(b []byte) []uint64 {
 	var found []uint64
@@ -260,6 +299,7 @@ type pclntab struct {
 	filetab     []byte
 	pctab       []byte
 	functab     []byte // runtime.functab: ftab, then the _funcs
+	findfunctab []byte
 	gofunc      uint64 // where funcdata offsets count from
 }
 
@@ -287,6 +327,16 @@ func minifyPclntab(segs []segment, nfuncs int, names bool) (minifyStats, error) 
 		return minifyStats{}, err
 	}
 	stats := minifyStats{funcs: len(funcs), inlined: len(inlined), pctab: len(t.pctab)}
+	for _, f := range funcs {
+		stats.argInfo += dropTables(f)
+	}
+	if t.mem.contains([]byte(findfuncMark)) { // built with writeOverlay's findfunc
+		clear(t.findfunctab)
+		stats.findfunctab = len(t.findfunctab)
+		for i := 1; i < t.nfunc; i++ {
+			le.PutUint32(t.functab[8*i:], funcValueOffset)
+		}
+	}
 	if stats.pctabKept, err = t.compactPctab(funcs); err != nil {
 		return minifyStats{}, err
 	}
@@ -405,7 +455,14 @@ func checkPclntab(mem memory, hdrAddr uint64, nfuncs int) (*pclntab, error) {
 	if !(hdrAddr+offs[4]+n <= t.gofunc && t.gofunc < findfunctab && findfunctab < end) || minpc != funcValueOffset<<16 {
 		return nil, fmt.Errorf("moduledata's gofunc %#x, findfunctab %#x, epclntab %#x and minpc %#x are not laid out as Go 1.26 does after the functab's end, %#x", t.gofunc, findfunctab, end, minpc, hdrAddr+offs[4]+n)
 	}
-	if t.functab = mem.at(p, n); t.functab == nil || t.funcnametab == nil || t.cutab == nil || t.filetab == nil || t.pctab == nil {
+	maxpc := le.Uint64(md[8*mdMaxpc:])
+	// A uint32 a bucket and a byte a subbucket (pcln.go:1020-1024).
+	size := 4*((maxpc-minpc+findfuncBucket-1)/findfuncBucket) + (maxpc-minpc+findfuncSub-1)/findfuncSub
+	if maxpc <= minpc || findfunctab+size != end {
+		return nil, fmt.Errorf("moduledata's findfunctab (%#x) for PCs %#x to %#x does not end at epclntab, %#x", findfunctab, minpc, maxpc, end)
+	}
+	t.findfunctab = mem.at(findfunctab, size)
+	if t.functab = mem.at(p, n); t.findfunctab == nil || t.functab == nil || t.funcnametab == nil || t.cutab == nil || t.filetab == nil || t.pctab == nil {
 		return nil, errors.New("its tables do not lie in one data segment")
 	}
 	return t, nil
@@ -697,28 +754,25 @@ func (t *pclntab) shortenNames(funcs []fn, inlined [][]byte) (nameStats, error) 
 	}
 	st := nameStats{names: len(starts)}
 	moved := make(map[uint32]uint32, len(starts))
+	written := map[string]uint32{} // where each new name is
 	out := make([]byte, 0, len(tab))
-	n := 0
 	for i, old := range olds {
 		name := old
-		if !naming.keep(old, wrapper[starts[i]]) {
-			for {
-				name = naming.short(old, n)
-				n++
-				if !taken[name] {
-					break
-				}
+		if short := naming.short(old, wrapper[starts[i]]); short != old && !naming.keep(old) {
+			for taken[short] {
+				short += "_"
 			}
-			if len(name) >= len(old) {
-				name = old
-			}
-		}
-		if name != old {
+			name = short
 			st.shortened++
 		}
-		moved[starts[i]] = uint32(len(out))
-		out = append(out, name...)
-		out = append(out, 0)
+		at, ok := written[name]
+		if !ok {
+			at = uint32(len(out))
+			written[name] = at
+			out = append(out, name...)
+			out = append(out, 0)
+		}
+		moved[starts[i]] = at
 	}
 	st.after = len(out)
 	refs := make([][]byte, 0, len(funcs)+len(inlined))
@@ -744,37 +798,38 @@ func (t *pclntab) shortenNames(funcs []fn, inlined [][]byte) (nameStats, error) 
 // naming is how shortenNames names: keepWhole and shortName (the tests
 // try others, to show what the runtime needs of names).
 var naming = struct {
-	keep  func(name string, wrapper bool) bool
-	short func(old string, n int) string
+	keep  func(name string) bool
+	short func(old string, wrapper bool) string
 }{keepWhole, shortName}
 
 // keepWhole reports whether a name stays as it is: the ones the runtime
-// or package reflect compare or parse.
-func keepWhole(name string, wrapper bool) bool {
+// or package reflect compare.
+func keepWhole(name string) bool {
 	return strings.HasPrefix(name, "reflect.") ||
 		strings.HasPrefix(name, "internal/reflectlite.") ||
-		name == "runtime.gopanic" ||
-		wrapper && strings.Contains(name, ".(*")
+		name == "runtime.gopanic"
 }
 
-// shortName is the n-th short name, for the name old: what the runtime
-// tests of old holds for it too.
-func shortName(old string, n int) string {
-	id := strconv.FormatUint(uint64(n), 36)
+// shortName is the name old's function gets: one of a few, each shared by
+// every function of its kind, which keep what the runtime tests of old
+// (main.go's doc). A wrapper's keeps the shape panicwrap parses.
+func shortName(old string, wrapper bool) string {
 	const rt, irt = "runtime.", "internal/runtime/"
 	switch {
 	case strings.HasPrefix(old, rt):
 		if c := old[len(rt):]; c != "" && 'A' <= c[0] && c[0] <= 'Z' {
-			return rt + "X" + id
+			return rt + "X"
 		}
-		return rt + "x" + id
+		return rt + "x"
 	case strings.HasPrefix(old, irt):
 		if i := strings.IndexByte(old[len(irt):], '.'); i >= 0 {
-			return old[:len(irt)+i] + "." + id
+			return old[:len(irt)+i] + ".x"
 		}
 		return old
+	case wrapper && strings.Contains(old, ".(*"):
+		return "x.(*x).x"
 	case !strings.Contains(old, "."):
-		return "_" + id
+		return "_x"
 	}
-	return "." + id
+	return ".x"
 }

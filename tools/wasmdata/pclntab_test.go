@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,6 +49,12 @@ func build(t *testing.T, flags ...string) []byte {
 	}
 	wasm := filepath.Join(buildDir, strconv.Itoa(len(builds))+".wasm")
 	args := append([]string{"build", "-o", wasm}, flags...)
+	if i := slices.Index(args, overlayFlag); i >= 0 {
+		if err := writeOverlay(buildDir); err != nil {
+			t.Fatal(err)
+		}
+		args[i] = "-overlay=" + filepath.Join(buildDir, "overlay.json")
+	}
 	cmd := exec.Command("go", append(args, "./testdata/minify")...)
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
@@ -65,8 +72,10 @@ func build(t *testing.T, flags ...string) []byte {
 	return joined
 }
 
-// makeFlags are make wasm's build flags.
-var makeFlags = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=all=-l"}
+// makeFlags are make wasm's build flags; build writes the overlay.
+var makeFlags = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=all=-l", overlayFlag}
+
+const overlayFlag = "-overlay"
 
 // result is what a run of a program printed and how it ended.
 type result struct {
@@ -100,16 +109,21 @@ var (
 	fileLine  = regexp.MustCompile(`(?m)^\t\S*:\d+( \+0x[0-9a-f]+)?$`)
 	callerOut = regexp.MustCompile(`file=\S* line=\d+ name=\S+`)
 	nameOut   = regexp.MustCompile(`name=\S+`)
+	distinct  = regexp.MustCompile(`distinct names: \d+`)
+	wrapped   = regexp.MustCompile(`value method \S+ called using nil \*\S+ pointer`)
 )
 
 // normalize sets aside what the minify pass changes on purpose: the
-// file:line of each traceback frame, the function names in tracebacks
-// (each frame's function line is the one before its file:line) and the
-// program's own name= and file= outputs.
+// file:line of each traceback frame, the function names and arguments in
+// tracebacks (each frame's function line is the one before its
+// file:line), the program's own name= and file= outputs, how many names
+// its functions have, and the names in panicwrap's message.
 func normalize(s string) string {
 	s = fileLine.ReplaceAllString(s, "\tFILE:LINE$1")
 	s = callerOut.ReplaceAllString(s, "file=F line=L name=N")
 	s = nameOut.ReplaceAllString(s, "name=N")
+	s = distinct.ReplaceAllString(s, "distinct names: N")
+	s = wrapped.ReplaceAllString(s, "value method M called using nil *T pointer")
 	lines := strings.Split(s, "\n")
 	for i := 0; i+1 < len(lines); i++ {
 		if !strings.HasPrefix(lines[i+1], "\tFILE:LINE") || strings.HasPrefix(lines[i], "\t") {
@@ -121,10 +135,11 @@ func normalize(s string) string {
 			_, in, _ := strings.Cut(line, " in goroutine ")
 			lines[i] = "created by FUNC in goroutine " + in
 		case strings.HasPrefix(line, "panic(") || strings.HasPrefix(line, "runtime.gopanic("):
-			// Kept: runtime.gopanic keeps its name.
+			// runtime.gopanic keeps its name; its arguments go.
+			lines[i] = line[:strings.IndexByte(line, '(')] + "()"
 		case strings.HasSuffix(line, ")"):
-			// The arguments are the last (…): they hold no parentheses.
-			lines[i] = "FUNC" + line[strings.LastIndex(line, "("):]
+			// The arguments, the last (…), go with the ArgInfo tables.
+			lines[i] = "FUNC()"
 		default:
 			lines[i] = "FUNC"
 		}
@@ -136,9 +151,12 @@ func normalize(s string) string {
 // a traceback, runtime errors, panicwrap, reflect's stubs under GC, deep
 // recursion, goroutines, GC under load, finalizers, defer/recover, an
 // unrecovered panic, the deadlock detector), once with make wasm's flags
-// and once with inlining (inlining trees in the pclntab), and runs it in
+// (findfunc's overlay: every traceback and stack scan finds functions
+// through it, with findfunctab zeroed) and once with inlining (inlining
+// trees in the pclntab; no overlay, the table kept), and runs it in
 // Node.js before and after the minify pass: the outputs are the same but
-// for file:line and names, and the tracebacks have lost their file:line.
+// for file:line, names and arguments, and the tracebacks have lost their
+// file:line.
 func TestMinifiedGoProgramRuns(t *testing.T) {
 	dir := t.TempDir()
 	for _, v := range []struct {
@@ -146,7 +164,7 @@ func TestMinifiedGoProgramRuns(t *testing.T) {
 		flags   []string
 		inlined bool
 	}{
-		{"make", makeFlags, false},
+		{"make", makeFlags, false}, // with findfunc's overlay
 		{"inlining", []string{"-ldflags=-s -w"}, true},
 	} {
 		t.Run(v.name, func(t *testing.T) {
@@ -156,7 +174,9 @@ func TestMinifiedGoProgramRuns(t *testing.T) {
 				t.Fatal(err)
 			}
 			t.Log(stats)
-			if v.inlined != (stats.inlined > 0) || stats.namesShortened < stats.names/2 || stats.pctabKept >= stats.pctab {
+			overlay := slices.Contains(v.flags, overlayFlag)
+			if v.inlined != (stats.inlined > 0) || stats.namesShortened < stats.names/2 || stats.pctabKept >= stats.pctab ||
+				overlay != (stats.findfunctab > 0) || stats.argInfo < stats.funcs/2 {
 				t.Errorf("the pass did not do what it should: %v", stats)
 			}
 			if len(minified) != len(module) {
@@ -179,18 +199,20 @@ func TestMinifiedGoProgramRuns(t *testing.T) {
 				if normalize(before.stdout) != normalize(after.stdout) || normalize(before.stderr) != normalize(after.stderr) {
 					t.Errorf("%q: the outputs differ beyond file:line and names\nbefore:\n%s%s\nafter:\n%s%s", mode, before.stdout, before.stderr, after.stdout, after.stderr)
 				}
-				// The traceback (stderr) lost its file:line, and only that.
-				if !strings.Contains(before.stderr, ".go:") || strings.Contains(after.stderr, ".go:") || !strings.Contains(after.stderr, "\t?:0 +0x") {
+				// The traceback (stderr) lost its file:line and its
+				// frames' arguments, and only those.
+				if !strings.Contains(before.stderr, ".go:") || strings.Contains(after.stderr, ".go:") || !strings.Contains(after.stderr, "\t?:0 +0x") ||
+					mode == "crash" && !strings.Contains(before.stderr, "(0x") || strings.Contains(after.stderr, "(0x") {
 					t.Errorf("%q: the traceback before and after:\n%s\n%s", mode, before.stderr, after.stderr)
 				}
 				switch mode {
 				case "":
 					for _, s := range []string{
 						"goroutines at start: 1\n",
-						"value method main.T.Value called using nil *T pointer",
+						"value method x.x.x called using nil *x pointer",
 						"reflect: call of reflect.Value.Elem on zero Value",
 						"finalizers ran: 10",
-						"distinct names: 10 of 10",
+						"distinct names: 1 of 10",
 						"file=? line=0",
 						"\nok\n",
 					} {
@@ -216,8 +238,8 @@ func TestNamesTheRuntimeNeeds(t *testing.T) {
 	dir := t.TempDir()
 	module := build(t, makeFlags...)
 	saved := naming
-	naming.keep = func(string, bool) bool { return false }
-	naming.short = func(_ string, n int) string { return "." + strconv.Itoa(n) }
+	naming.keep = func(string) bool { return false }
+	naming.short = func(string, bool) string { return "." }
 	minified, _, err := minifyModule(module, true)
 	naming = saved
 	if err != nil {
@@ -386,24 +408,24 @@ func TestShortName(t *testing.T) {
 		wrapper bool
 		want    string // "" kept whole
 	}{
-		{"runtime.mallocgc", false, "runtime.xa"},
-		{"runtime.Gosched", false, "runtime.Xa"},
-		{"runtime.(*mheap).alloc", false, "runtime.xa"},
+		{"runtime.mallocgc", false, "runtime.x"},
+		{"runtime.Gosched", false, "runtime.X"},
+		{"runtime.(*mheap).alloc", false, "runtime.x"},
 		{"runtime.gopanic", false, ""},
-		{"internal/runtime/atomic.Load64", false, "internal/runtime/atomic.a"},
+		{"internal/runtime/atomic.Load64", false, "internal/runtime/atomic.x"},
 		{"reflect.makeFuncStub", true, ""},
 		{"reflect.methodValueCall", true, ""},
 		{"reflect.Value.Elem", false, ""},
 		{"internal/reflectlite.Value.Len", false, ""},
-		{"main.(*T).Value", true, ""},
-		{"main.(*T).Value", false, ".a"},
-		{"main.T.Value", true, ".a"},
-		{"corsplay/engine.Evaluate", false, ".a"},
-		{"_rt0_wasm_js", false, "_a"},
+		{"main.(*T).Value", true, "x.(*x).x"},
+		{"main.(*T).Value", false, ".x"},
+		{"main.T.Value", true, ".x"},
+		{"corsplay/engine.Evaluate", false, ".x"},
+		{"_rt0_wasm_js", false, "_x"},
 	} {
 		got := ""
-		if !keepWhole(tt.old, tt.wrapper) {
-			got = shortName(tt.old, 10)
+		if !keepWhole(tt.old) {
+			got = shortName(tt.old, tt.wrapper)
 		}
 		if got != tt.want {
 			t.Errorf("%q (wrapper %v) → %q, want %q", tt.old, tt.wrapper, got, tt.want)

@@ -21,35 +21,35 @@ import (
 	"corsplay/engine/server/gostack"
 )
 
+// lib is what the registry holds (command.go adds the command's parts).
+var lib = &server.Library{
+	Name: "echo-cors", Version: "v4.16.6", Default: true, Title: "Echo CORS middleware", Language: "Go",
+	Call: "e.Use(middleware.CORSWithConfig(middleware.CORSConfig{…}))", OriginsOption: "AllowOrigins",
+	Options: []server.Option{
+		{Name: "AllowOrigins", Type: "list of strings", Default: `[]string{"*"}`, Doc: "Origins let in: \"*\", exact origins (case-sensitive), and patterns where * is any text (dots included) and ? one character."},
+		{Name: "AllowMethods", Type: "list of strings", Default: "GET,HEAD,PUT,PATCH,POST,DELETE", Doc: "Access-Control-Allow-Methods on preflights, joined with \",\"; when empty, the route's own methods (its Allow header) are sent instead."},
+		{Name: "AllowHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Allow-Headers on preflights, joined with \",\"; when empty, the request's Access-Control-Request-Headers is echoed."},
+		{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true to allowed origins (even with Access-Control-Allow-Origin: *)."},
+		{Name: "UnsafeWildcardOriginWithAllowCredentials", Type: "boolean", Default: "false", Doc: "With AllowCredentials, makes \"*\" reflect every origin instead of sending *."},
+		{Name: "ExposeHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Expose-Headers on actual requests, joined with \",\"."},
+		{Name: "MaxAge", Type: "integer", Default: "0", Doc: "Access-Control-Max-Age in seconds on preflights; 0 sends none, a negative value sends 0."},
+	},
+	Quirks: []string{
+		"Every OPTIONS request is a preflight: the middleware answers it 204 itself, with no CORS header when the origin is refused or absent.",
+		"A refused origin still gets the route's answer (200 and its body), with only Vary: Origin added.",
+		"\"*\" with AllowCredentials sends Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, which browsers refuse; UnsafeWildcardOriginWithAllowCredentials reflects any origin instead.",
+		"A * in an origin matches any text, dots and ports included, and a pattern like https://example.* matches every https origin (the subdomain matcher stops at the first * label from the right).",
+		"With AllowMethods empty, a preflight to the route lists its methods (OPTIONS, DELETE, GET, PATCH, POST, PUT); to a path with no route, GET,HEAD,PUT,PATCH,POST,DELETE.",
+		"With AllowHeaders empty, whatever the preflight asks for in Access-Control-Request-Headers is allowed, Authorization included.",
+		"Vary lists Origin on every answer; a successful preflight adds Access-Control-Request-Method and -Headers as two more Vary lines.",
+		"Other methods on the route get echo's 405 (JSON, with Allow), a path with no route its 404: both still carry the CORS headers.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
+	Summarize: Summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	lib := &server.Library{
-		Name: "echo-cors", Version: "v4.16.6", Default: true, Title: "Echo CORS middleware", Language: "Go",
-		Call: "e.Use(middleware.CORSWithConfig(middleware.CORSConfig{…}))", OriginsOption: "AllowOrigins",
-		Options: []server.Option{
-			{Name: "AllowOrigins", Type: "list of strings", Default: `[]string{"*"}`, Doc: "Origins let in: \"*\", exact origins (case-sensitive), and patterns where * is any text (dots included) and ? one character."},
-			{Name: "AllowMethods", Type: "list of strings", Default: "GET,HEAD,PUT,PATCH,POST,DELETE", Doc: "Access-Control-Allow-Methods on preflights, joined with \",\"; when empty, the route's own methods (its Allow header) are sent instead."},
-			{Name: "AllowHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Allow-Headers on preflights, joined with \",\"; when empty, the request's Access-Control-Request-Headers is echoed."},
-			{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true to allowed origins (even with Access-Control-Allow-Origin: *)."},
-			{Name: "UnsafeWildcardOriginWithAllowCredentials", Type: "boolean", Default: "false", Doc: "With AllowCredentials, makes \"*\" reflect every origin instead of sending *."},
-			{Name: "ExposeHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Expose-Headers on actual requests, joined with \",\"."},
-			{Name: "MaxAge", Type: "integer", Default: "0", Doc: "Access-Control-Max-Age in seconds on preflights; 0 sends none, a negative value sends 0."},
-		},
-		Quirks: []string{
-			"Every OPTIONS request is a preflight: the middleware answers it 204 itself, with no CORS header when the origin is refused or absent.",
-			"A refused origin still gets the route's answer (200 and its body), with only Vary: Origin added.",
-			"\"*\" with AllowCredentials sends Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, which browsers refuse; UnsafeWildcardOriginWithAllowCredentials reflects any origin instead.",
-			"A * in an origin matches any text, dots and ports included, and a pattern like https://example.* matches every https origin (the subdomain matcher stops at the first * label from the right).",
-			"With AllowMethods empty, a preflight to the route lists its methods (OPTIONS, DELETE, GET, PATCH, POST, PUT); to a path with no route, GET,HEAD,PUT,PATCH,POST,DELETE.",
-			"With AllowHeaders empty, whatever the preflight asks for in Access-Control-Request-Headers is allowed, Authorization included.",
-			"Vary lists Origin on every answer; a successful preflight adds Access-Control-Request-Method and -Headers as two more Vary lines.",
-			"Other methods on the route get echo's 405 (JSON, with Allow), a path with no route its 404: both still carry the CORS headers.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
-		Export:    Export,
-		Import:    Import,
-		Summarize: Summarize,
-		Fixer:     fixer,
-	}
 	for _, o := range lib.Options {
 		fixer.Options = append(fixer.Options, o.Name)
 	}

@@ -23,45 +23,45 @@ import (
 	"corsplay/engine/server/gostack"
 )
 
+// lib is what the registry holds (command.go adds the command's parts).
+var lib = &server.Library{
+	Name: "gin-cors", Version: "v1.7.7", Default: true, Title: "gin-contrib/cors", Language: "Go",
+	Call: "r.Use(cors.New(cors.Config{…}))", OriginsOption: "AllowOrigins",
+	Options: []server.Option{
+		{Name: "DefaultConfig", Type: "boolean", Default: "false", Doc: "Start from cors.DefaultConfig() (methods GET to OPTIONS, headers Origin, Content-Length, Content-Type, 12h max age) instead of cors.Config{}; the other options are set over it."},
+		{Name: "AllowAllOrigins", Type: "boolean", Default: "false", Doc: "Answers Access-Control-Allow-Origin: * to every origin; refused together with AllowOrigins."},
+		{Name: "AllowOrigins", Type: "list of strings", Default: "[]", Doc: "Origins let in, lower-cased and compared exactly; \"*\" lets every origin in, /…/ is a Go regular expression (unanchored), and with AllowWildcard one * stands for any text."},
+		{Name: "AllowMethods", Type: "list of strings", Default: "[]", Doc: "Access-Control-Allow-Methods on preflights, upper-cased and joined with \",\"; never checked against the request."},
+		{Name: "AllowPrivateNetwork", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Private-Network: true on every allowed preflight."},
+		{Name: "AllowHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Allow-Headers on preflights, in canonical case, joined with \",\"; never checked against the request."},
+		{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true to allowed origins (even with Access-Control-Allow-Origin: *)."},
+		{Name: "ExposeHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Expose-Headers on actual requests, in canonical case, joined with \",\"."},
+		{Name: "MaxAge", Type: "integer (seconds)", Default: "0", Doc: "Access-Control-Max-Age on preflights when positive (a time.Duration in Go, written here in whole seconds)."},
+		{Name: "AllowWildcard", Type: "boolean", Default: "false", Doc: "Lets one * in an AllowOrigins entry stand for any text (dots and ports included)."},
+		{Name: "AllowBrowserExtensions", Type: "boolean", Default: "false", Doc: "Accepts chrome-extension://, safari-extension://, moz-extension:// and ms-browser-extension:// origins in AllowOrigins."},
+		{Name: "CustomSchemas", Type: "list of strings", Default: "[]", Doc: "More scheme prefixes (\"tauri://\") accepted in AllowOrigins."},
+		{Name: "AllowWebSockets", Type: "boolean", Default: "false", Doc: "Accepts ws:// and wss:// origins in AllowOrigins."},
+		{Name: "AllowFiles", Type: "boolean", Default: "false", Doc: "Accepts file:// origins in AllowOrigins."},
+		{Name: "OptionsResponseStatusCode", Type: "integer", Default: "204", Doc: "The status of an allowed preflight (0 means 204)."},
+	},
+	Quirks: []string{
+		"A refused origin gets 403 with no body and no CORS header, on preflights and actual requests alike: the route never runs.",
+		"Every OPTIONS request with an allowed origin is a preflight, answered 204 with the configured lists whatever it asks: methods and headers are never checked.",
+		"cors.New panics on a configuration it refuses (no origin at all, AllowAllOrigins with AllowOrigins, an origin without an allowed scheme, two * with AllowWildcard): the server does not start.",
+		"AllowOrigins entries are lower-cased but the request's Origin is not, so an Origin with capitals never matches.",
+		"A /…/ entry is a Go regular expression matched anywhere in the origin (unanchored), lower-cased first; one that does not compile panics on the first request that reaches it, and the connection closes without an answer.",
+		"With AllowWildcard, * matches any text, dots included; the wildcard entries keep their case.",
+		"\"*\" in AllowOrigins, or AllowAllOrigins, sends Access-Control-Allow-Origin: * even with AllowCredentials, which browsers refuse.",
+		"An Origin equal to http:// or https:// plus the request's Host is not CORS: no header at all.",
+		"Requests without an Origin, or to another path or method, go on to gin: its 404 (\"404 page not found\") still carries the CORS headers; the route's path with a trailing slash added or taken away redirects to the route without them.",
+		"A preflight answer carries three Vary lines (Origin, Access-Control-Request-Method, Access-Control-Request-Headers); an actual one Vary: Origin; none with *.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
+	Summarize: Summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	lib := &server.Library{
-		Name: "gin-cors", Version: "v1.7.7", Default: true, Title: "gin-contrib/cors", Language: "Go",
-		Call: "r.Use(cors.New(cors.Config{…}))", OriginsOption: "AllowOrigins",
-		Options: []server.Option{
-			{Name: "DefaultConfig", Type: "boolean", Default: "false", Doc: "Start from cors.DefaultConfig() (methods GET to OPTIONS, headers Origin, Content-Length, Content-Type, 12h max age) instead of cors.Config{}; the other options are set over it."},
-			{Name: "AllowAllOrigins", Type: "boolean", Default: "false", Doc: "Answers Access-Control-Allow-Origin: * to every origin; refused together with AllowOrigins."},
-			{Name: "AllowOrigins", Type: "list of strings", Default: "[]", Doc: "Origins let in, lower-cased and compared exactly; \"*\" lets every origin in, /…/ is a Go regular expression (unanchored), and with AllowWildcard one * stands for any text."},
-			{Name: "AllowMethods", Type: "list of strings", Default: "[]", Doc: "Access-Control-Allow-Methods on preflights, upper-cased and joined with \",\"; never checked against the request."},
-			{Name: "AllowPrivateNetwork", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Private-Network: true on every allowed preflight."},
-			{Name: "AllowHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Allow-Headers on preflights, in canonical case, joined with \",\"; never checked against the request."},
-			{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true to allowed origins (even with Access-Control-Allow-Origin: *)."},
-			{Name: "ExposeHeaders", Type: "list of strings", Default: "[]", Doc: "Access-Control-Expose-Headers on actual requests, in canonical case, joined with \",\"."},
-			{Name: "MaxAge", Type: "integer (seconds)", Default: "0", Doc: "Access-Control-Max-Age on preflights when positive (a time.Duration in Go, written here in whole seconds)."},
-			{Name: "AllowWildcard", Type: "boolean", Default: "false", Doc: "Lets one * in an AllowOrigins entry stand for any text (dots and ports included)."},
-			{Name: "AllowBrowserExtensions", Type: "boolean", Default: "false", Doc: "Accepts chrome-extension://, safari-extension://, moz-extension:// and ms-browser-extension:// origins in AllowOrigins."},
-			{Name: "CustomSchemas", Type: "list of strings", Default: "[]", Doc: "More scheme prefixes (\"tauri://\") accepted in AllowOrigins."},
-			{Name: "AllowWebSockets", Type: "boolean", Default: "false", Doc: "Accepts ws:// and wss:// origins in AllowOrigins."},
-			{Name: "AllowFiles", Type: "boolean", Default: "false", Doc: "Accepts file:// origins in AllowOrigins."},
-			{Name: "OptionsResponseStatusCode", Type: "integer", Default: "204", Doc: "The status of an allowed preflight (0 means 204)."},
-		},
-		Quirks: []string{
-			"A refused origin gets 403 with no body and no CORS header, on preflights and actual requests alike: the route never runs.",
-			"Every OPTIONS request with an allowed origin is a preflight, answered 204 with the configured lists whatever it asks: methods and headers are never checked.",
-			"cors.New panics on a configuration it refuses (no origin at all, AllowAllOrigins with AllowOrigins, an origin without an allowed scheme, two * with AllowWildcard): the server does not start.",
-			"AllowOrigins entries are lower-cased but the request's Origin is not, so an Origin with capitals never matches.",
-			"A /…/ entry is a Go regular expression matched anywhere in the origin (unanchored), lower-cased first; one that does not compile panics on the first request that reaches it, and the connection closes without an answer.",
-			"With AllowWildcard, * matches any text, dots included; the wildcard entries keep their case.",
-			"\"*\" in AllowOrigins, or AllowAllOrigins, sends Access-Control-Allow-Origin: * even with AllowCredentials, which browsers refuse.",
-			"An Origin equal to http:// or https:// plus the request's Host is not CORS: no header at all.",
-			"Requests without an Origin, or to another path or method, go on to gin: its 404 (\"404 page not found\") still carries the CORS headers; the route's path with a trailing slash added or taken away redirects to the route without them.",
-			"A preflight answer carries three Vary lines (Origin, Access-Control-Request-Method, Access-Control-Request-Headers); an actual one Vary: Origin; none with *.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
-		Export:    Export,
-		Import:    Import,
-		Summarize: Summarize,
-		Fixer:     fixer,
-	}
 	for _, o := range lib.Options {
 		fixer.Options = append(fixer.Options, o.Name)
 	}

@@ -18,39 +18,41 @@ import (
 	"corsplay/engine/server/gostack"
 )
 
+// library is what the registry holds (command.go adds the command's
+// parts).
+var library = server.Library{
+	Name: "go-chi-cors", Version: "v1.2.2", Default: true, Title: "go-chi/cors", Language: "Go",
+	Call: "cors.Handler(cors.Options{…})", OriginsOption: "AllowedOrigins",
+	Options: []server.Option{
+		{Name: "AllowedOrigins", Type: "list of strings", Default: "nil (every origin)", Doc: `The origins allowed, compared in lower case; "*" allows every origin, and one * inside an entry matches any characters.`},
+		{Name: "AllowedMethods", Type: "list of strings", Default: `[]string{"GET", "POST", "HEAD"}`, Doc: "The methods allowed, upper-cased; it also filters actual requests."},
+		{Name: "AllowedHeaders", Type: "list of strings", Default: `[]string{"Origin", "Accept", "Content-Type"}`, Doc: `The request headers a preflight may ask for; "Origin" is always added, "*" allows any.`},
+		{Name: "ExposedHeaders", Type: "list of strings", Default: "nil", Doc: "Access-Control-Expose-Headers on actual requests, canonicalized and joined with \", \"."},
+		{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true."},
+		{Name: "MaxAge", Type: "integer", Default: "0", Doc: "Access-Control-Max-Age in seconds on successful preflights; 0 or less sends none."},
+		{Name: "OptionsPassthrough", Type: "boolean", Default: "false", Doc: "Lets the app answer preflights after the middleware has set its headers."},
+		{Name: "Debug", Type: "boolean", Default: "false", Doc: "Logs each decision (to io.Discard here); no effect on answers."},
+	},
+	Quirks: []string{
+		`"*" anywhere in AllowedOrigins, or an empty list, lets every origin in with "Access-Control-Allow-Origin: *", and AllowCredentials then sends * with true, which browsers refuse.`,
+		`A * inside an origin matches any characters, dots included: "https://*.example.com" lets in "https://a.b.example.com" and "https://*example.com" lets in "https://evilexample.com"; only the first * is a wildcard.`,
+		"Origins are lower-cased on both sides, so matching ignores case.",
+		"A refused preflight still answers 200 with only its three Vary lines: never a 4xx.",
+		"Access-Control-Allow-Methods echoes the requested method, upper-cased, and Access-Control-Allow-Headers echoes the requested headers as go-chi re-spells them (capitalized, characters other than letters, digits, - _ . dropped).",
+		`Methods compare ignoring case (a "patch" preflight passes for PATCH) and OPTIONS always passes.`,
+		"An actual request whose method AllowedMethods does not list gets no CORS header: with the defaults, a PUT from an allowed origin is answered without Access-Control-Allow-Origin.",
+		"Listing AllowedHeaders replaces the defaults, so Content-Type and Accept are no longer allowed unless listed; Origin is always added.",
+		"Only the first Access-Control-Request-Headers line is read.",
+		"A preflight needs an Origin header (even empty) and a non-empty Access-Control-Request-Method; any other OPTIONS request reaches the app as an actual request.",
+		"Vary: Origin is sent on every actual request, allowed or not, and a preflight always gets three Vary lines.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
+	Summarize: summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: "go-chi-cors", Version: "v1.2.2", Default: true, Title: "go-chi/cors", Language: "Go",
-		Call: "cors.Handler(cors.Options{…})", OriginsOption: "AllowedOrigins",
-		Options: []server.Option{
-			{Name: "AllowedOrigins", Type: "list of strings", Default: "nil (every origin)", Doc: `The origins allowed, compared in lower case; "*" allows every origin, and one * inside an entry matches any characters.`},
-			{Name: "AllowedMethods", Type: "list of strings", Default: `[]string{"GET", "POST", "HEAD"}`, Doc: "The methods allowed, upper-cased; it also filters actual requests."},
-			{Name: "AllowedHeaders", Type: "list of strings", Default: `[]string{"Origin", "Accept", "Content-Type"}`, Doc: `The request headers a preflight may ask for; "Origin" is always added, "*" allows any.`},
-			{Name: "ExposedHeaders", Type: "list of strings", Default: "nil", Doc: "Access-Control-Expose-Headers on actual requests, canonicalized and joined with \", \"."},
-			{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true."},
-			{Name: "MaxAge", Type: "integer", Default: "0", Doc: "Access-Control-Max-Age in seconds on successful preflights; 0 or less sends none."},
-			{Name: "OptionsPassthrough", Type: "boolean", Default: "false", Doc: "Lets the app answer preflights after the middleware has set its headers."},
-			{Name: "Debug", Type: "boolean", Default: "false", Doc: "Logs each decision (to io.Discard here); no effect on answers."},
-		},
-		Quirks: []string{
-			`"*" anywhere in AllowedOrigins, or an empty list, lets every origin in with "Access-Control-Allow-Origin: *", and AllowCredentials then sends * with true, which browsers refuse.`,
-			`A * inside an origin matches any characters, dots included: "https://*.example.com" lets in "https://a.b.example.com" and "https://*example.com" lets in "https://evilexample.com"; only the first * is a wildcard.`,
-			"Origins are lower-cased on both sides, so matching ignores case.",
-			"A refused preflight still answers 200 with only its three Vary lines: never a 4xx.",
-			"Access-Control-Allow-Methods echoes the requested method, upper-cased, and Access-Control-Allow-Headers echoes the requested headers as go-chi re-spells them (capitalized, characters other than letters, digits, - _ . dropped).",
-			`Methods compare ignoring case (a "patch" preflight passes for PATCH) and OPTIONS always passes.`,
-			"An actual request whose method AllowedMethods does not list gets no CORS header: with the defaults, a PUT from an allowed origin is answered without Access-Control-Allow-Origin.",
-			"Listing AllowedHeaders replaces the defaults, so Content-Type and Accept are no longer allowed unless listed; Origin is always added.",
-			"Only the first Access-Control-Request-Headers line is read.",
-			"A preflight needs an Origin header (even empty) and a non-empty Access-Control-Request-Method; any other OPTIONS request reaches the app as an actual request.",
-			"Vary: Origin is sent on every actual request, allowed or not, and a preflight always gets three Vary lines.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
-		Export:    export,
-		Import:    importText,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 // options mirrors cors.Options minus AllowOriginFunc.

@@ -17,39 +17,41 @@ import (
 	"corsplay/engine/server/gostack"
 )
 
+// library is what the registry holds (command.go adds the command's
+// parts).
+var library = server.Library{
+	Name: "gorilla-handlers", Version: "v1.5.2", Default: true, Title: "gorilla/handlers CORS", Language: "Go",
+	Call: "handlers.CORS(handlers.AllowedOrigins(…), …)", OriginsOption: "AllowedOrigins",
+	Options: []server.Option{
+		{Name: "AllowedOrigins", Type: "list of strings", Default: "none (every origin, *)", Doc: `The origins allowed, compared exactly (case-sensitive, no pattern); "*" anywhere allows every origin with *.`},
+		{Name: "AllowedMethods", Type: "list of strings", Default: `[]string{"GET", "HEAD", "POST"}`, Doc: "Replaces the methods a preflight may ask for; trimmed and upper-cased."},
+		{Name: "AllowedHeaders", Type: "list of strings", Default: `Accept, Accept-Language, Content-Language, Origin`, Doc: "Added to the request headers a preflight may ask for; trimmed and canonicalized, no wildcard."},
+		{Name: "ExposedHeaders", Type: "list of strings", Default: "none", Doc: `Access-Control-Expose-Headers on responses to methods other than OPTIONS, joined with ",".`},
+		{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "true adds handlers.AllowCredentials(): Access-Control-Allow-Credentials: true."},
+		{Name: "MaxAge", Type: "integer", Default: "0", Doc: "Access-Control-Max-Age in seconds on preflights, capped at 600; 0 or less sends none."},
+		{Name: "OptionStatusCode", Type: "integer", Default: "200", Doc: "The status of a successful preflight."},
+		{Name: "IgnoreOptions", Type: "boolean", Default: "false", Doc: "true adds handlers.IgnoreOptions(): every OPTIONS request from an allowed origin goes to the app, with no CORS header."},
+		{Name: "AllowedOriginValidator", Type: "null", Default: "nil", Doc: "A Go func(string) bool deciding origins: only null has a JSON form."},
+	},
+	Quirks: []string{
+		`Without AllowedOrigins every origin gets "Access-Control-Allow-Origin: *", and "*" anywhere in the list does the same; AllowCredentials then sends * with true, which browsers refuse.`,
+		"Origins compare exactly and case-sensitively, without wildcards or patterns.",
+		"Every OPTIONS request from an allowed origin is a preflight: without Access-Control-Request-Method it gets 400, with a method not allowed 405 (a lower-case \"patch\" included), with a header not allowed 403, all without CORS headers.",
+		"An OPTIONS request without Origin (or with an empty one), or from an origin not allowed, gets an empty 200 and never reaches the app (unless IgnoreOptions); other methods reach it without CORS headers.",
+		"Content-Type is not allowed by default: the defaults are Accept, Accept-Language, Content-Language and Origin, AllowedHeaders only adds to them, and \"*\" is no wildcard.",
+		`Access-Control-Allow-Headers lists the requested headers minus the default ones, canonicalized and joined with "," (no space); Access-Control-Allow-Methods is sent only for a method other than GET, HEAD and POST.`,
+		"MaxAge is silently capped at 600 seconds.",
+		`Vary: Origin is sent only when more than one origin is listed, so a single echoed origin has no Vary.`,
+		"IgnoreOptions hands every OPTIONS request from an allowed origin to the app without any CORS header, so preflights fail unless the app answers them.",
+		`The method compares exactly: a lower-case "options" request is not a preflight.`,
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
+	Summarize: summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: "gorilla-handlers", Version: "v1.5.2", Default: true, Title: "gorilla/handlers CORS", Language: "Go",
-		Call: "handlers.CORS(handlers.AllowedOrigins(…), …)", OriginsOption: "AllowedOrigins",
-		Options: []server.Option{
-			{Name: "AllowedOrigins", Type: "list of strings", Default: "none (every origin, *)", Doc: `The origins allowed, compared exactly (case-sensitive, no pattern); "*" anywhere allows every origin with *.`},
-			{Name: "AllowedMethods", Type: "list of strings", Default: `[]string{"GET", "HEAD", "POST"}`, Doc: "Replaces the methods a preflight may ask for; trimmed and upper-cased."},
-			{Name: "AllowedHeaders", Type: "list of strings", Default: `Accept, Accept-Language, Content-Language, Origin`, Doc: "Added to the request headers a preflight may ask for; trimmed and canonicalized, no wildcard."},
-			{Name: "ExposedHeaders", Type: "list of strings", Default: "none", Doc: `Access-Control-Expose-Headers on responses to methods other than OPTIONS, joined with ",".`},
-			{Name: "AllowCredentials", Type: "boolean", Default: "false", Doc: "true adds handlers.AllowCredentials(): Access-Control-Allow-Credentials: true."},
-			{Name: "MaxAge", Type: "integer", Default: "0", Doc: "Access-Control-Max-Age in seconds on preflights, capped at 600; 0 or less sends none."},
-			{Name: "OptionStatusCode", Type: "integer", Default: "200", Doc: "The status of a successful preflight."},
-			{Name: "IgnoreOptions", Type: "boolean", Default: "false", Doc: "true adds handlers.IgnoreOptions(): every OPTIONS request from an allowed origin goes to the app, with no CORS header."},
-			{Name: "AllowedOriginValidator", Type: "null", Default: "nil", Doc: "A Go func(string) bool deciding origins: only null has a JSON form."},
-		},
-		Quirks: []string{
-			`Without AllowedOrigins every origin gets "Access-Control-Allow-Origin: *", and "*" anywhere in the list does the same; AllowCredentials then sends * with true, which browsers refuse.`,
-			"Origins compare exactly and case-sensitively, without wildcards or patterns.",
-			"Every OPTIONS request from an allowed origin is a preflight: without Access-Control-Request-Method it gets 400, with a method not allowed 405 (a lower-case \"patch\" included), with a header not allowed 403, all without CORS headers.",
-			"An OPTIONS request without Origin (or with an empty one), or from an origin not allowed, gets an empty 200 and never reaches the app (unless IgnoreOptions); other methods reach it without CORS headers.",
-			"Content-Type is not allowed by default: the defaults are Accept, Accept-Language, Content-Language and Origin, AllowedHeaders only adds to them, and \"*\" is no wildcard.",
-			`Access-Control-Allow-Headers lists the requested headers minus the default ones, canonicalized and joined with "," (no space); Access-Control-Allow-Methods is sent only for a method other than GET, HEAD and POST.`,
-			"MaxAge is silently capped at 600 seconds.",
-			`Vary: Origin is sent only when more than one origin is listed, so a single echoed origin has no Vary.`,
-			"IgnoreOptions hands every OPTIONS request from an allowed origin to the app without any CORS header, so preflights fail unless the app answers them.",
-			`The method compares exactly: a lower-case "options" request is not a preflight.`,
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
-		Export:    export,
-		Import:    importText,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 // keys are the JSON keys, in the order their option functions are added.

@@ -342,7 +342,8 @@ func callers() {
 	for _, n := range names {
 		fmt.Println("   ", n)
 	}
-	// Names of distinct functions stay distinct.
+	// How many names distinct functions have: after the pass, one
+	// (".x", their kind's).
 	fs := []any{level1, level2, grow, fib, catch, main, fmt.Println, strings.ToUpper, sort.Ints, errors.New}
 	seen := map[string]bool{}
 	for _, f := range fs {
