@@ -58,8 +58,6 @@ var library = server.Library{
 		"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
 	},
 	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
-	Export:    Export,
-	Import:    Import,
 	Summarize: Summarize,
 	Fixer:     fixer,
 }
