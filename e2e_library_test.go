@@ -155,11 +155,12 @@ func TestLibraryFixInThePage(t *testing.T) {
 	}
 }
 
-// TestGoLibrariesInThePage: gin, Echo, go-chi and gorilla/handlers are in
-// the page's Go group; a gin-contrib/cors link that leaves the page's
-// origin out is blocked with gin's own fix (AllowOrigins), which Apply
-// makes pass.
-func TestGoLibrariesInThePage(t *testing.T) {
+// TestGoAndJavaScriptLibrariesInThePage: gin, Echo, go-chi and
+// gorilla/handlers are in the page's Go group, hono and koa in its
+// JavaScript one; a gin-contrib/cors link that leaves the page's origin out
+// is blocked with gin's own fix (AllowOrigins), which Apply makes pass; its
+// panel is axe-clean at 320 px light and 1280 px dark.
+func TestGoAndJavaScriptLibrariesInThePage(t *testing.T) {
 	srv := newServer(t)
 	s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
 		Request: engine.Request{URL: "https://api.example.com/items", Method: "PUT"},
@@ -173,12 +174,18 @@ func TestGoLibrariesInThePage(t *testing.T) {
 	p.waitVerdict("Blocked by CORS")
 	p.click("#tab-library")
 	p.waitJS(`!!document.querySelector("#library-proven") && document.querySelector("#library-proven").textContent.includes("v1.7.7")`, "gin-contrib/cors's panel")
-	got := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Go"] option:not([disabled])')).map(o => o.value)`)
-	for _, name := range []string{"echo-cors", "gin-cors", "go-chi-cors", "gorilla-handlers"} {
-		if !slices.Contains(got, name) {
-			t.Errorf("the Go group's libraries are %q, want %s among them", got, name)
+	for group, names := range map[string][]string{
+		"Go":         {"echo-cors", "gin-cors", "go-chi-cors", "gorilla-handlers"},
+		"JavaScript": {"express-cors", "hono-cors", "koa-cors"},
+	} {
+		got := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="`+group+`"] option:not([disabled])')).map(o => o.value)`)
+		for _, name := range names {
+			if !slices.Contains(got, name) {
+				t.Errorf("the %s group's libraries are %q, want %s among them", group, got, name)
+			}
 		}
 	}
+	p.lookAtLibraryPanel("gin", panelView{320, 720, "light"}, panelView{1280, 800, "dark"})
 	p.waitJS(`!!document.querySelector("#fix-0-after")`, "the fix's code")
 	if got := p.text("#fix-0-after"); got != out.Fixes[0].Code.After {
 		t.Errorf("code after %q, want %q", got, out.Fixes[0].Code.After)
@@ -293,7 +300,7 @@ func TestWebServersInThePage(t *testing.T) {
 		Disabled     bool
 	}
 	options := evalAs[[]option](p, `Array.from(document.querySelectorAll("#library-name option")).map(o => ({Value: o.value, Label: o.textContent, Disabled: o.disabled}))`)
-	for _, name := range []string{"rack-cors", "fastify-cors", "hono-cors", "koa-cors"} {
+	for _, name := range []string{"rack-cors", "fastify-cors"} {
 		i := slices.IndexFunc(options, func(o option) bool { return o.Value == name })
 		if i < 0 || !options[i].Disabled || !strings.Contains(options[i].Label, "command line only") {
 			t.Errorf("the picker's %s: %+v (of %+v), want a disabled option saying the command carries it", name, options[max(i, 0)], len(options))

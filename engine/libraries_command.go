@@ -12,10 +12,6 @@ import "corsplay/engine/server"
 var commandOnly = []LibraryDoc{
 	{Name: "fastify-cors", Version: "11.4.3", Language: "JavaScript",
 		Title: "@fastify/cors 11.4.3 (JavaScript): fastify.register(cors, {…})"},
-	{Name: "hono-cors", Version: "4.13.23", Language: "JavaScript",
-		Title: "hono/cors 4.13.23 (JavaScript): app.use('*', cors({…}))"},
-	{Name: "koa-cors", Version: "5.0.0", Language: "JavaScript",
-		Title: "@koa/cors 5.0.0 (JavaScript): app.use(cors({…}))"},
 	{Name: "rack-cors", Version: "1.1.1", Language: "Ruby",
 		Title: "rack-cors 1.1.1 (Ruby): Rack::Cors.new(app) { allow { origins …; resource … } }"},
 }

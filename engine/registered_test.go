@@ -270,7 +270,7 @@ func TestEveryRegisteredLibraryIsComplete(t *testing.T) {
 
 // codeInCommand are the libraries whose Export and Import only the
 // command's build carries.
-var codeInCommand = []string{"echo-cors", "gin-cors", "go-chi-cors", "gorilla-handlers", "jub0bs-cors", "rs-cors"}
+var codeInCommand = []string{"echo-cors", "gin-cors", "go-chi-cors", "gorilla-handlers", "hono-cors", "jub0bs-cors", "koa-cors", "rs-cors"}
 
 // TestRegisteredLibraryConfigText: a library's own configuration text in
 // (ImportConfig) and out (Program), within the input limit.

@@ -32,32 +32,36 @@ import (
 
 const name = "apache"
 
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "2.4.71", Default: true, Title: "Apache httpd", Language: "Web server",
+	Call: "<Directory …> … </Directory>", OriginsOption: "config",
+	Options: []server.Option{{Name: "config", Type: "string", Default: `""`,
+		Doc: "The lines read inside the <Directory> of the document root, as a .htaccess: Header, SetEnvIf, SetEnvIfNoCase, RewriteEngine, RewriteCond, RewriteRule, <IfModule>, and <If>/<ElseIf>/<Else> holding Header lines; the application answers 200 \"ok\"."}},
+	Quirks: []string{
+		"Header set (onsuccess) lines are not sent with httpd's own answers, the RewriteRule [R=200] or [R=204] preflight and 4xx/5xx included: only Header always lines are.",
+		"Header always set and Header set write two tables: the same name set in both is sent twice, the always line first.",
+		"RewriteRule … [R=200,L] answers 200 with httpd's HTML error page (\"The server encountered an internal error…\", 533 bytes).",
+		"SetEnvIf regexes are PCRE searches: unanchored, so a.example.com also matches https://a.example.com.evil.net, and $0 is only the matched part.",
+		"A SetEnvIf pattern without unescaped metacharacters (https://a\\.example\\.com) is searched as plain text, and its $0 is sent as the two characters $0.",
+		"%{VAR}e of an unset variable is written (null): guard the line with env=VAR.",
+		"%{HTTP_ORIGIN}e is unset unless a CGI or PHP handler sets the CGI variables (this application does not), and %{HTTP_ORIGIN} in RewriteCond is empty: mod_rewrite knows %{HTTP:Origin}.",
+		"mod_headers has no %{Origin}i: %i is the server's idle percentage.",
+		"httpd merges repeated request headers: two Origin lines are read as \"a, b\".",
+		"An <If> reading a request header adds it to Vary, whatever the answer; a RewriteCond does when its rule applies and the header was sent.",
+		"httpd writes a single Vary line, its names deduplicated and joined with \",\".",
+		"httpd passes any method to the application, patch in lower case included; RewriteCond %{REQUEST_METHOD} OPTIONS is case-sensitive without [NC].",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newConf(o) },
+	Export:    export,
+	Import:    importText,
+	Summarize: summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "2.4.71", Default: true, Title: "Apache httpd", Language: "Web server",
-		Call: "<Directory …> … </Directory>", OriginsOption: "config",
-		Options: []server.Option{{Name: "config", Type: "string", Default: `""`,
-			Doc: "The lines read inside the <Directory> of the document root, as a .htaccess: Header, SetEnvIf, SetEnvIfNoCase, RewriteEngine, RewriteCond, RewriteRule, <IfModule>, and <If>/<ElseIf>/<Else> holding Header lines; the application answers 200 \"ok\"."}},
-		Quirks: []string{
-			"Header set (onsuccess) lines are not sent with httpd's own answers, the RewriteRule [R=200] or [R=204] preflight and 4xx/5xx included: only Header always lines are.",
-			"Header always set and Header set write two tables: the same name set in both is sent twice, the always line first.",
-			"RewriteRule … [R=200,L] answers 200 with httpd's HTML error page (\"The server encountered an internal error…\", 533 bytes).",
-			"SetEnvIf regexes are PCRE searches: unanchored, so a.example.com also matches https://a.example.com.evil.net, and $0 is only the matched part.",
-			"A SetEnvIf pattern without unescaped metacharacters (https://a\\.example\\.com) is searched as plain text, and its $0 is sent as the two characters $0.",
-			"%{VAR}e of an unset variable is written (null): guard the line with env=VAR.",
-			"%{HTTP_ORIGIN}e is unset unless a CGI or PHP handler sets the CGI variables (this application does not), and %{HTTP_ORIGIN} in RewriteCond is empty: mod_rewrite knows %{HTTP:Origin}.",
-			"mod_headers has no %{Origin}i: %i is the server's idle percentage.",
-			"httpd merges repeated request headers: two Origin lines are read as \"a, b\".",
-			"An <If> reading a request header adds it to Vary, whatever the answer; a RewriteCond does when its rule applies and the header was sent.",
-			"httpd writes a single Vary line, its names deduplicated and joined with \",\".",
-			"httpd passes any method to the application, patch in lower case included; RewriteCond %{REQUEST_METHOD} OPTIONS is case-sensitive without [NC].",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newConf(o) },
-		Export:    export,
-		Import:    importText,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 type hdr struct {

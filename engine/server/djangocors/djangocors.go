@@ -47,50 +47,50 @@ var (
 	defaultMethods = []string{"DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"}
 )
 
-func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "3.14.0", Default: true, Title: "django-cors-headers", Language: "Python",
-		Call: "settings.py: CORS_ALLOWED_ORIGINS = […]", OriginsOption: "CORS_ALLOWED_ORIGINS",
-		Options: []server.Option{
-			opt("CORS_ALLOWED_ORIGINS", "list of strings (a string is passed through)", "[]", "Origins let in, compared by urlsplit scheme (lower-cased) and netloc (as written); old name CORS_ORIGIN_WHITELIST, read only when this one is absent."),
-			opt("CORS_ORIGIN_WHITELIST", "list of strings (a string is passed through)", "[]", "The old name of CORS_ALLOWED_ORIGINS."),
-			opt("CORS_ALLOWED_ORIGIN_REGEXES", "list of strings", "[]", "Python regexes tried with re.match on the Origin: anchored at the start only, case-sensitive; old name CORS_ORIGIN_REGEX_WHITELIST."),
-			opt("CORS_ORIGIN_REGEX_WHITELIST", "list of strings", "[]", "The old name of CORS_ALLOWED_ORIGIN_REGEXES."),
-			opt("CORS_ALLOW_ALL_ORIGINS", "boolean", "False", "Let every origin in: * without credentials, the origin echoed with them; old name CORS_ORIGIN_ALLOW_ALL."),
-			opt("CORS_ORIGIN_ALLOW_ALL", "boolean", "False", "The old name of CORS_ALLOW_ALL_ORIGINS."),
-			opt("CORS_ALLOW_CREDENTIALS", "boolean", "False", "Send Access-Control-Allow-Credentials: true, to every origin."),
-			opt("CORS_ALLOW_HEADERS", "list of strings", "default_headers (accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with)", "Access-Control-Allow-Headers on every OPTIONS answer, joined with \", \"."),
-			opt("CORS_ALLOW_METHODS", "list of strings", "default_methods (DELETE, GET, OPTIONS, PATCH, POST, PUT)", "Access-Control-Allow-Methods on every OPTIONS answer, joined with \", \"."),
-			opt("CORS_EXPOSE_HEADERS", "list of strings", "[]", "Access-Control-Expose-Headers on every answer to an allowed origin, preflights included."),
-			opt("CORS_PREFLIGHT_MAX_AGE", "integer", "86400", "Access-Control-Max-Age on OPTIONS answers; 0 leaves it out."),
-			opt("CORS_URLS_REGEX", "string", `r"^.*$"`, "The paths CORS applies to, re.match on path_info: other paths get no CORS header at all."),
-			opt("CORS_REPLACE_HTTPS_REFERER", "boolean", "False", "Rewrite Referer on https requests for Django's CSRF check: no effect on the answer."),
-		},
-		Quirks: []string{
-			"Access-Control-Allow-Credentials: true goes to every request with an Origin, allowed or not (4.3.0 stopped that).",
-			"CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS echoes every origin with credentials, and no check warns.",
-			"Origins compare by urlsplit: the scheme is lower-cased, the netloc compared as written (https://A.example and https://a.example:443 never match what browsers send); path, query and fragment are ignored.",
-			"An entry without scheme or netloc (\"example.com\") lets in every Origin without them, the null origin included.",
-			"A string where a list was meant is read character by character: every character lets the null origin in, and \"null\" matches as a substring.",
-			"CORS_ALLOWED_ORIGIN_REGEXES use re.match: anchored at the start only, so https://a\\.example also lets in https://a.example.evil.com.",
-			"A preflight (OPTIONS with Access-Control-Request-Method) is answered 200 with an empty body before any view runs, for any path CORS_URLS_REGEX matches, allowed origin or not.",
-			"Access-Control-Allow-Headers and -Methods are static lists sent on every OPTIONS answer to an allowed origin; the request's method and headers are never checked.",
-			"The default headers still list accept-encoding, dnt and origin (4.0.0 removed them).",
-			"Every answer on a CORS path gets Vary: Origin, even * and refusals.",
-			"An invalid regex, or an origin entry urlsplit refuses, is a 500 Server Error when a request reaches it.",
-			"The system checks (E004, E013, E014) stop manage.py check and runserver, but a WSGI server answers anyway.",
-			"The old setting names are read only when the new ones are absent.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return configure(o) },
-		Export:    export,
-		Import:    importSettings,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "3.14.0", Default: true, Title: "django-cors-headers", Language: "Python",
+	Call: "settings.py: CORS_ALLOWED_ORIGINS = […]", OriginsOption: "CORS_ALLOWED_ORIGINS",
+	Options: []server.Option{
+		{Name: "CORS_ALLOWED_ORIGINS", Type: "list of strings (a string is passed through)", Default: "[]", Doc: "Origins let in, compared by urlsplit scheme (lower-cased) and netloc (as written); old name CORS_ORIGIN_WHITELIST, read only when this one is absent."},
+		{Name: "CORS_ORIGIN_WHITELIST", Type: "list of strings (a string is passed through)", Default: "[]", Doc: "The old name of CORS_ALLOWED_ORIGINS."},
+		{Name: "CORS_ALLOWED_ORIGIN_REGEXES", Type: "list of strings", Default: "[]", Doc: "Python regexes tried with re.match on the Origin: anchored at the start only, case-sensitive; old name CORS_ORIGIN_REGEX_WHITELIST."},
+		{Name: "CORS_ORIGIN_REGEX_WHITELIST", Type: "list of strings", Default: "[]", Doc: "The old name of CORS_ALLOWED_ORIGIN_REGEXES."},
+		{Name: "CORS_ALLOW_ALL_ORIGINS", Type: "boolean", Default: "False", Doc: "Let every origin in: * without credentials, the origin echoed with them; old name CORS_ORIGIN_ALLOW_ALL."},
+		{Name: "CORS_ORIGIN_ALLOW_ALL", Type: "boolean", Default: "False", Doc: "The old name of CORS_ALLOW_ALL_ORIGINS."},
+		{Name: "CORS_ALLOW_CREDENTIALS", Type: "boolean", Default: "False", Doc: "Send Access-Control-Allow-Credentials: true, to every origin."},
+		{Name: "CORS_ALLOW_HEADERS", Type: "list of strings", Default: "default_headers (accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, x-csrftoken, x-requested-with)", Doc: "Access-Control-Allow-Headers on every OPTIONS answer, joined with \", \"."},
+		{Name: "CORS_ALLOW_METHODS", Type: "list of strings", Default: "default_methods (DELETE, GET, OPTIONS, PATCH, POST, PUT)", Doc: "Access-Control-Allow-Methods on every OPTIONS answer, joined with \", \"."},
+		{Name: "CORS_EXPOSE_HEADERS", Type: "list of strings", Default: "[]", Doc: "Access-Control-Expose-Headers on every answer to an allowed origin, preflights included."},
+		{Name: "CORS_PREFLIGHT_MAX_AGE", Type: "integer", Default: "86400", Doc: "Access-Control-Max-Age on OPTIONS answers; 0 leaves it out."},
+		{Name: "CORS_URLS_REGEX", Type: "string", Default: `r"^.*$"`, Doc: "The paths CORS applies to, re.match on path_info: other paths get no CORS header at all."},
+		{Name: "CORS_REPLACE_HTTPS_REFERER", Type: "boolean", Default: "False", Doc: "Rewrite Referer on https requests for Django's CSRF check: no effect on the answer."},
+	},
+	Quirks: []string{
+		"Access-Control-Allow-Credentials: true goes to every request with an Origin, allowed or not (4.3.0 stopped that).",
+		"CORS_ALLOW_ALL_ORIGINS with CORS_ALLOW_CREDENTIALS echoes every origin with credentials, and no check warns.",
+		"Origins compare by urlsplit: the scheme is lower-cased, the netloc compared as written (https://A.example and https://a.example:443 never match what browsers send); path, query and fragment are ignored.",
+		"An entry without scheme or netloc (\"example.com\") lets in every Origin without them, the null origin included.",
+		"A string where a list was meant is read character by character: every character lets the null origin in, and \"null\" matches as a substring.",
+		"CORS_ALLOWED_ORIGIN_REGEXES use re.match: anchored at the start only, so https://a\\.example also lets in https://a.example.evil.com.",
+		"A preflight (OPTIONS with Access-Control-Request-Method) is answered 200 with an empty body before any view runs, for any path CORS_URLS_REGEX matches, allowed origin or not.",
+		"Access-Control-Allow-Headers and -Methods are static lists sent on every OPTIONS answer to an allowed origin; the request's method and headers are never checked.",
+		"The default headers still list accept-encoding, dnt and origin (4.0.0 removed them).",
+		"Every answer on a CORS path gets Vary: Origin, even * and refusals.",
+		"An invalid regex, or an origin entry urlsplit refuses, is a 500 Server Error when a request reaches it.",
+		"The system checks (E004, E013, E014) stop manage.py check and runserver, but a WSGI server answers anyway.",
+		"The old setting names are read only when the new ones are absent.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return configure(o) },
+	Export:    export,
+	Import:    importSettings,
+	Summarize: summarize,
+	Fixer:     fixer,
 }
 
-func opt(name, typ, def, doc string) server.Option {
-	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
+func init() {
+	server.Register(&library)
 }
 
 // cors is the configuration conf.Settings reads.

@@ -31,51 +31,55 @@ import (
 
 const name = "fastify-cors"
 
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "11.4.3", Default: true, Title: "@fastify/cors", Language: "JavaScript",
+	Call: "fastify.register(cors, {…})", OriginsOption: "origin",
+	Options: []server.Option{
+		{Name: "origin", Type: "string, boolean, null, RegExp, or a list of strings and RegExps", Default: "'*'", Doc: "'*' or a string is sent as is; true reflects every origin; a RegExp or a list lets the origins it matches in; false turns CORS off."},
+		{Name: "methods", Type: "string or list of strings", Default: "'GET,HEAD,POST'", Doc: "Access-Control-Allow-Methods of preflights, a list joined with \", \"."},
+		{Name: "allowedHeaders", Type: "string or list of strings", Default: "null", Doc: "Access-Control-Allow-Headers of preflights; null echoes Access-Control-Request-Headers."},
+		{Name: "exposedHeaders", Type: "string or list of strings", Default: "null", Doc: "Access-Control-Expose-Headers, on every answer CORS runs for."},
+		{Name: "credentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true."},
+		{Name: "maxAge", Type: "number", Default: "null", Doc: "Access-Control-Max-Age of preflights, as String(maxAge)."},
+		{Name: "cacheControl", Type: "integer or string", Default: "undefined", Doc: "Cache-Control of preflights: an integer N is max-age=N."},
+		{Name: "preflightContinue", Type: "boolean", Default: "false", Doc: "Passes preflights on to the OPTIONS route (200, empty) instead of answering them."},
+		{Name: "optionsSuccessStatus", Type: "integer", Default: "204", Doc: "The status of the preflight answer."},
+		{Name: "preflight", Type: "boolean", Default: "true", Doc: "false: OPTIONS requests are not answered as preflights (they get fastify's 404)."},
+		{Name: "strictPreflight", Type: "boolean", Default: "true", Doc: "An OPTIONS request without Origin or Access-Control-Request-Method gets 400 Invalid Preflight Request."},
+		{Name: "hideOptionsRoute", Type: "boolean", Default: "true", Doc: "Hides the plugin's OPTIONS * route from the schema (no effect on answers)."},
+		{Name: "hook", Type: "string", Default: "'onRequest'", Doc: "The fastify hook CORS runs in: onRequest, preParsing, preValidation, preHandler or preSerialization."},
+		{Name: "logLevel", Type: "string", Default: "undefined", Doc: "The log level of the OPTIONS * route (no effect on answers)."},
+	},
+	Quirks: []string{
+		"A string origin other than '*' is sent as is to every request, whatever its Origin, and without Vary: Origin.",
+		"Any origin that is not a string or false (true, a RegExp, a list, null) adds Vary: Origin to every answer, even to requests without Origin.",
+		"A RegExp origin is tested with .test(), an unanchored search: /a\\.example\\.com/ also lets https://a.example.com.evil.net in.",
+		"true reflects every origin, \"null\" included, with Access-Control-Allow-Credentials too when credentials is true.",
+		"A list holding '*' is '*': its other entries do nothing.",
+		"credentials: true is sent with origin '*' as well, a combination browsers refuse.",
+		"A refused origin gets no Access-Control-Allow-Origin but every other CORS header, and its preflight is still answered 204.",
+		"Without allowedHeaders a preflight's Access-Control-Request-Headers is echoed back, Authorization included.",
+		"methods is sent as written and never compared with the request: the default GET,HEAD,POST leaves out PUT, PATCH and DELETE.",
+		"Every OPTIONS request is a preflight: without Origin or Access-Control-Request-Method it gets 400 Invalid Preflight Request (text/plain).",
+		"origin: false turns CORS off, and every OPTIONS request then gets fastify's 404 JSON (the plugin's OPTIONS * route calls notFound).",
+		"origin null or '' answers every request with fastify's 500 JSON \"Invalid CORS origin option\".",
+		"An optionsSuccessStatus outside 100-599 makes every preflight a 500 (FST_ERR_BAD_STATUS_CODE) that keeps the CORS headers.",
+		"hook: 'preSerialization' runs only when fastify serializes an object: a route answering a string gets no CORS header, and preflights are answered from the 404 path.",
+		"CORS runs in a hook, so fastify's 404s, 415s and errors carry the CORS headers too; a form-encoded or multipart POST gets 415 (fastify parses only JSON and text/plain).",
+		"Node answers 400, before fastify runs, to a method it does not know, lowercase patch included.",
+		"Header names are written lower-case (access-control-allow-origin), as fastify stores them.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
+	Export:    export,
+	Import:    importOptions,
+	Summarize: summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "11.4.3", Default: true, Title: "@fastify/cors", Language: "JavaScript",
-		Call: "fastify.register(cors, {…})", OriginsOption: "origin",
-		Options: []server.Option{
-			opt("origin", "string, boolean, null, RegExp, or a list of strings and RegExps", "'*'", "'*' or a string is sent as is; true reflects every origin; a RegExp or a list lets the origins it matches in; false turns CORS off."),
-			opt("methods", "string or list of strings", "'GET,HEAD,POST'", "Access-Control-Allow-Methods of preflights, a list joined with \", \"."),
-			opt("allowedHeaders", "string or list of strings", "null", "Access-Control-Allow-Headers of preflights; null echoes Access-Control-Request-Headers."),
-			opt("exposedHeaders", "string or list of strings", "null", "Access-Control-Expose-Headers, on every answer CORS runs for."),
-			opt("credentials", "boolean", "false", "Sends Access-Control-Allow-Credentials: true."),
-			opt("maxAge", "number", "null", "Access-Control-Max-Age of preflights, as String(maxAge)."),
-			opt("cacheControl", "integer or string", "undefined", "Cache-Control of preflights: an integer N is max-age=N."),
-			opt("preflightContinue", "boolean", "false", "Passes preflights on to the OPTIONS route (200, empty) instead of answering them."),
-			opt("optionsSuccessStatus", "integer", "204", "The status of the preflight answer."),
-			opt("preflight", "boolean", "true", "false: OPTIONS requests are not answered as preflights (they get fastify's 404)."),
-			opt("strictPreflight", "boolean", "true", "An OPTIONS request without Origin or Access-Control-Request-Method gets 400 Invalid Preflight Request."),
-			opt("hideOptionsRoute", "boolean", "true", "Hides the plugin's OPTIONS * route from the schema (no effect on answers)."),
-			opt("hook", "string", "'onRequest'", "The fastify hook CORS runs in: onRequest, preParsing, preValidation, preHandler or preSerialization."),
-			opt("logLevel", "string", "undefined", "The log level of the OPTIONS * route (no effect on answers)."),
-		},
-		Quirks: []string{
-			"A string origin other than '*' is sent as is to every request, whatever its Origin, and without Vary: Origin.",
-			"Any origin that is not a string or false (true, a RegExp, a list, null) adds Vary: Origin to every answer, even to requests without Origin.",
-			"A RegExp origin is tested with .test(), an unanchored search: /a\\.example\\.com/ also lets https://a.example.com.evil.net in.",
-			"true reflects every origin, \"null\" included, with Access-Control-Allow-Credentials too when credentials is true.",
-			"A list holding '*' is '*': its other entries do nothing.",
-			"credentials: true is sent with origin '*' as well, a combination browsers refuse.",
-			"A refused origin gets no Access-Control-Allow-Origin but every other CORS header, and its preflight is still answered 204.",
-			"Without allowedHeaders a preflight's Access-Control-Request-Headers is echoed back, Authorization included.",
-			"methods is sent as written and never compared with the request: the default GET,HEAD,POST leaves out PUT, PATCH and DELETE.",
-			"Every OPTIONS request is a preflight: without Origin or Access-Control-Request-Method it gets 400 Invalid Preflight Request (text/plain).",
-			"origin: false turns CORS off, and every OPTIONS request then gets fastify's 404 JSON (the plugin's OPTIONS * route calls notFound).",
-			"origin null or '' answers every request with fastify's 500 JSON \"Invalid CORS origin option\".",
-			"An optionsSuccessStatus outside 100-599 makes every preflight a 500 (FST_ERR_BAD_STATUS_CODE) that keeps the CORS headers.",
-			"hook: 'preSerialization' runs only when fastify serializes an object: a route answering a string gets no CORS header, and preflights are answered from the 404 path.",
-			"CORS runs in a hook, so fastify's 404s, 415s and errors carry the CORS headers too; a form-encoded or multipart POST gets 415 (fastify parses only JSON and text/plain).",
-			"Node answers 400, before fastify runs, to a method it does not know, lowercase patch included.",
-			"Header names are written lower-case (access-control-allow-origin), as fastify stores them.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
-		Export:    export,
-		Import:    importOptions,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 	fixer.Options = optionNames()
 }
 
@@ -732,7 +736,3 @@ func jsonString(s string) string {
 
 // byteLength is Buffer.byteLength(s): its UTF-8 length.
 func byteLength(s string) string { return strconv.Itoa(len(s)) }
-
-func opt(name, typ, def, doc string) server.Option {
-	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
-}

@@ -32,36 +32,38 @@ const name = "hono-cors"
 // optionNames are cors()'s options, in its documentation's order.
 var optionNames = []string{"origin", "allowMethods", "allowHeaders", "exposeHeaders", "maxAge", "credentials"}
 
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "4.13.23", Default: true, Title: "hono/cors", Language: "JavaScript",
+	Call: "app.use('*', cors({…}))", OriginsOption: "origin",
+	Options: []server.Option{
+		{Name: "origin", Type: "string or list of strings", Default: "'*'", Doc: "'*' sends Access-Control-Allow-Origin: * to everyone; another string or a list echoes the request's Origin when it is equal to one of them, case-sensitively."},
+		{Name: "allowMethods", Type: "list of strings", Default: "['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'QUERY']", Doc: "Joined with \",\" into Access-Control-Allow-Methods on every OPTIONS request; never compared with the requested method."},
+		{Name: "allowHeaders", Type: "list of strings", Default: "[]", Doc: "Joined with \",\" into Access-Control-Allow-Headers on OPTIONS requests; when empty, the request's Access-Control-Request-Headers is echoed."},
+		{Name: "exposeHeaders", Type: "list of strings", Default: "[]", Doc: "Joined with \",\" into Access-Control-Expose-Headers, on preflights and actual requests alike."},
+		{Name: "maxAge", Type: "number", Default: "absent", Doc: "Sent as Access-Control-Max-Age on OPTIONS requests, 0 included."},
+		{Name: "credentials", Type: "boolean", Default: "absent", Doc: "Adds Access-Control-Allow-Credentials: true to every answer, whatever the origin."},
+	},
+	Quirks: []string{
+		"Every OPTIONS request is answered 204 by the middleware, with or without Origin and Access-Control-Request-Method, on every path.",
+		"origin '*' with credentials: true sends Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, which browsers refuse for credentialed requests.",
+		"Access-Control-Allow-Credentials: true is sent even to origins that are refused, and to requests without Origin.",
+		"Access-Control-Allow-Methods lists allowMethods whatever the request asks; a request's method is never checked.",
+		"allowHeaders left empty (the default) echoes whatever the preflight asks for, Authorization included.",
+		"Vary: Access-Control-Request-Headers is added whenever Access-Control-Allow-Headers is sent, even a fixed list.",
+		"A refused origin still gets Access-Control-Allow-Methods, -Headers, -Max-Age and the 204: only Access-Control-Allow-Origin is missing.",
+		"A lower-case `patch` stays lower-case in a Fetch Request, so it misses the PATCH route: 404 (with CORS headers).",
+		"The answer's header names are lower-case and sorted: a Fetch Headers object has no wire order.",
+		"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
+	Summarize: Summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "4.13.23", Default: true, Title: "hono/cors", Language: "JavaScript",
-		Call: "app.use('*', cors({…}))", OriginsOption: "origin",
-		Options: []server.Option{
-			opt("origin", "string or list of strings", "'*'", "'*' sends Access-Control-Allow-Origin: * to everyone; another string or a list echoes the request's Origin when it is equal to one of them, case-sensitively."),
-			opt("allowMethods", "list of strings", "['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'PATCH', 'QUERY']", "Joined with \",\" into Access-Control-Allow-Methods on every OPTIONS request; never compared with the requested method."),
-			opt("allowHeaders", "list of strings", "[]", "Joined with \",\" into Access-Control-Allow-Headers on OPTIONS requests; when empty, the request's Access-Control-Request-Headers is echoed."),
-			opt("exposeHeaders", "list of strings", "[]", "Joined with \",\" into Access-Control-Expose-Headers, on preflights and actual requests alike."),
-			opt("maxAge", "number", "absent", "Sent as Access-Control-Max-Age on OPTIONS requests, 0 included."),
-			opt("credentials", "boolean", "absent", "Adds Access-Control-Allow-Credentials: true to every answer, whatever the origin."),
-		},
-		Quirks: []string{
-			"Every OPTIONS request is answered 204 by the middleware, with or without Origin and Access-Control-Request-Method, on every path.",
-			"origin '*' with credentials: true sends Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true, which browsers refuse for credentialed requests.",
-			"Access-Control-Allow-Credentials: true is sent even to origins that are refused, and to requests without Origin.",
-			"Access-Control-Allow-Methods lists allowMethods whatever the request asks; a request's method is never checked.",
-			"allowHeaders left empty (the default) echoes whatever the preflight asks for, Authorization included.",
-			"Vary: Access-Control-Request-Headers is added whenever Access-Control-Allow-Headers is sent, even a fixed list.",
-			"A refused origin still gets Access-Control-Allow-Methods, -Headers, -Max-Age and the 204: only Access-Control-Allow-Origin is missing.",
-			"A lower-case `patch` stays lower-case in a Fetch Request, so it misses the PATCH route: 404 (with CORS headers).",
-			"The answer's header names are lower-case and sorted: a Fetch Headers object has no wire order.",
-			"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
-		Export:    Export,
-		Import:    Import,
-		Summarize: Summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 // Cors is a configured cors() in its app.
@@ -417,8 +419,4 @@ func Import(text string) (map[string]json.RawMessage, error) {
 		return nil, call.Locate(err)
 	}
 	return opts, nil
-}
-
-func opt(name, typ, def, doc string) server.Option {
-	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
 }

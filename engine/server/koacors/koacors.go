@@ -36,41 +36,43 @@ const name = "koa-cors"
 
 var optionNames = []string{"origin", "allowMethods", "exposeHeaders", "allowHeaders", "maxAge", "credentials", "keepHeadersOnError", "secureContext", "privateNetworkAccess"}
 
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "5.0.0", Default: true, Title: "@koa/cors", Language: "JavaScript",
+	Call: "app.use(cors({…}))", OriginsOption: "origin",
+	Options: []server.Option{
+		{Name: "origin", Type: "string or list of strings", Default: "'*'", Doc: "Sent as Access-Control-Allow-Origin, as it is, to every request whatever its Origin; '*' (or '') with credentials echoes the request's Origin instead."},
+		{Name: "allowMethods", Type: "string or list of strings", Default: "'GET,HEAD,PUT,POST,DELETE,PATCH'", Doc: "Sent as Access-Control-Allow-Methods on preflights (a list is joined with \",\"); never compared with the requested method."},
+		{Name: "exposeHeaders", Type: "string or list of strings", Default: "absent", Doc: "Sent as Access-Control-Expose-Headers on actual requests."},
+		{Name: "allowHeaders", Type: "string or list of strings", Default: "absent", Doc: "Sent as Access-Control-Allow-Headers on preflights; absent, the request's Access-Control-Request-Headers is echoed."},
+		{Name: "maxAge", Type: "number or string", Default: "absent", Doc: "Sent as Access-Control-Max-Age on preflights, unless 0 or ''."},
+		{Name: "credentials", Type: "boolean", Default: "false", Doc: "Adds Access-Control-Allow-Credentials: true, and turns origin '*' into an echo of the request's Origin."},
+		{Name: "keepHeadersOnError", Type: "boolean", Default: "true", Doc: "When the route throws, the CORS headers set on an actual request are kept on koa's 500 answer."},
+		{Name: "secureContext", Type: "boolean", Default: "false", Doc: "Adds Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp."},
+		{Name: "privateNetworkAccess", Type: "boolean", Default: "false", Doc: "Answers a preflight's Access-Control-Request-Private-Network with Access-Control-Allow-Private-Network: true."},
+	},
+	Quirks: []string{
+		"origin is never compared with the request's Origin: a string is sent to everyone, and the browser does the refusing.",
+		"credentials: true with the default origin echoes every request's Origin with credentials: any site can read authenticated answers.",
+		"An origin list is not a list of allowed origins: each element becomes its own Access-Control-Allow-Origin line, and browsers refuse an answer with more than one.",
+		"With credentials, the default origin and no Origin in the request, Access-Control-Allow-Origin is sent empty.",
+		"Vary: Origin is set on every answer, even with origin '*'.",
+		"An OPTIONS request without Access-Control-Request-Method is not a preflight: it goes to the app, and koa answers 404.",
+		"allowMethods is sent whatever the request asks; Access-Control-Allow-Headers echoes the request's list when allowHeaders is absent, Authorization included.",
+		"maxAge 0 sends nothing, but the string '0' is sent.",
+		"When the route throws, koa's 500 keeps the CORS headers (keepHeadersOnError, on by default), with its Vary written in lower case.",
+		"Node answers 400 to a lower-case `patch` request line before koa runs: no CORS headers.",
+		"With privateNetworkAccess, Access-Control-Allow-Private-Network: true is sent to any origin that asks.",
+		"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
+	Summarize: Summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "5.0.0", Default: true, Title: "@koa/cors", Language: "JavaScript",
-		Call: "app.use(cors({…}))", OriginsOption: "origin",
-		Options: []server.Option{
-			opt("origin", "string or list of strings", "'*'", "Sent as Access-Control-Allow-Origin, as it is, to every request whatever its Origin; '*' (or '') with credentials echoes the request's Origin instead."),
-			opt("allowMethods", "string or list of strings", "'GET,HEAD,PUT,POST,DELETE,PATCH'", "Sent as Access-Control-Allow-Methods on preflights (a list is joined with \",\"); never compared with the requested method."),
-			opt("exposeHeaders", "string or list of strings", "absent", "Sent as Access-Control-Expose-Headers on actual requests."),
-			opt("allowHeaders", "string or list of strings", "absent", "Sent as Access-Control-Allow-Headers on preflights; absent, the request's Access-Control-Request-Headers is echoed."),
-			opt("maxAge", "number or string", "absent", "Sent as Access-Control-Max-Age on preflights, unless 0 or ''."),
-			opt("credentials", "boolean", "false", "Adds Access-Control-Allow-Credentials: true, and turns origin '*' into an echo of the request's Origin."),
-			opt("keepHeadersOnError", "boolean", "true", "When the route throws, the CORS headers set on an actual request are kept on koa's 500 answer."),
-			opt("secureContext", "boolean", "false", "Adds Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp."),
-			opt("privateNetworkAccess", "boolean", "false", "Answers a preflight's Access-Control-Request-Private-Network with Access-Control-Allow-Private-Network: true."),
-		},
-		Quirks: []string{
-			"origin is never compared with the request's Origin: a string is sent to everyone, and the browser does the refusing.",
-			"credentials: true with the default origin echoes every request's Origin with credentials: any site can read authenticated answers.",
-			"An origin list is not a list of allowed origins: each element becomes its own Access-Control-Allow-Origin line, and browsers refuse an answer with more than one.",
-			"With credentials, the default origin and no Origin in the request, Access-Control-Allow-Origin is sent empty.",
-			"Vary: Origin is set on every answer, even with origin '*'.",
-			"An OPTIONS request without Access-Control-Request-Method is not a preflight: it goes to the app, and koa answers 404.",
-			"allowMethods is sent whatever the request asks; Access-Control-Allow-Headers echoes the request's list when allowHeaders is absent, Authorization included.",
-			"maxAge 0 sends nothing, but the string '0' is sent.",
-			"When the route throws, koa's 500 keeps the CORS headers (keepHeadersOnError, on by default), with its Vary written in lower case.",
-			"Node answers 400 to a lower-case `patch` request line before koa runs: no CORS headers.",
-			"With privateNetworkAccess, Access-Control-Allow-Private-Network: true is sent to any origin that asks.",
-			"An option cors() does not know (allowedHeaders, methods…) is ignored without a word.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return New(o) },
-		Export:    Export,
-		Import:    Import,
-		Summarize: Summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 // Cors is a configured cors() in its app.
@@ -349,8 +351,4 @@ func Import(text string) (map[string]json.RawMessage, error) {
 		return nil, call.Locate(err)
 	}
 	return opts, nil
-}
-
-func opt(name, typ, def, doc string) server.Option {
-	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
 }

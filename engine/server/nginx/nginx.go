@@ -34,30 +34,34 @@ import (
 
 const name = "nginx"
 
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "1.22.1", Default: true, Title: "nginx", Language: "Web server",
+	Call: "location / { … }", OriginsOption: "config",
+	Options: []server.Option{{Name: "config", Type: "string", Default: `""`,
+		Doc: `The inside of the location that serves the API (add_header, if, set, return, and map blocks, which nginx keeps at http level); the location ends with return 200 "ok".`}},
+	Quirks: []string{
+		"add_header inside an if block replaces every add_header of the location: a preflight answered from `if ($request_method = OPTIONS) { add_header …; return 204; }` gets only the if's headers.",
+		"Without always, add_header adds nothing to statuses other than 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: a 4xx or 5xx loses its CORS headers.",
+		"A header whose value is empty is not sent: map an origin to \"\" to leave Access-Control-Allow-Origin out.",
+		"add_header Access-Control-Allow-Origin $http_origin reflects every origin, null included, and with Access-Control-Allow-Credentials: true lets any site read with the user's cookies.",
+		"if ($http_origin ~ …) and map regexes are PCRE searches: unanchored, so a.example.com also matches https://a.example.com.evil.net and https://aXexample.com.",
+		"map compares exact origins case-insensitively, then tries its regexes in order; an absent Origin gets the default.",
+		"$http_origin is the first Origin line of the request.",
+		"nginx answers 400 Bad Request, without any add_header, to a method in lower case (patch) and 405 to TRACE, before the location runs.",
+		"return 204 answers with no Content-Type or Content-Length; return 200 without text answers text/plain with Content-Length: 0.",
+		"more_set_headers needs the headers-more module, which nginx-light does not have: nginx refuses it as an unknown directive.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newConf(o) },
+	Export:    export,
+	Import:    importText,
+	Summarize: summarize,
+	Fixer:     fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "1.22.1", Default: true, Title: "nginx", Language: "Web server",
-		Call: "location / { … }", OriginsOption: "config",
-		Options: []server.Option{{Name: "config", Type: "string", Default: `""`,
-			Doc: `The inside of the location that serves the API (add_header, if, set, return, and map blocks, which nginx keeps at http level); the location ends with return 200 "ok".`}},
-		Quirks: []string{
-			"add_header inside an if block replaces every add_header of the location: a preflight answered from `if ($request_method = OPTIONS) { add_header …; return 204; }` gets only the if's headers.",
-			"Without always, add_header adds nothing to statuses other than 200, 201, 204, 206, 301, 302, 303, 304, 307 and 308: a 4xx or 5xx loses its CORS headers.",
-			"A header whose value is empty is not sent: map an origin to \"\" to leave Access-Control-Allow-Origin out.",
-			"add_header Access-Control-Allow-Origin $http_origin reflects every origin, null included, and with Access-Control-Allow-Credentials: true lets any site read with the user's cookies.",
-			"if ($http_origin ~ …) and map regexes are PCRE searches: unanchored, so a.example.com also matches https://a.example.com.evil.net and https://aXexample.com.",
-			"map compares exact origins case-insensitively, then tries its regexes in order; an absent Origin gets the default.",
-			"$http_origin is the first Origin line of the request.",
-			"nginx answers 400 Bad Request, without any add_header, to a method in lower case (patch) and 405 to TRACE, before the location runs.",
-			"return 204 answers with no Content-Type or Content-Length; return 200 without text answers text/plain with Content-Length: 0.",
-			"more_set_headers needs the headers-more module, which nginx-light does not have: nginx refuses it as an unknown directive.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newConf(o) },
-		Export:    export,
-		Import:    importText,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 // block is the location or one of its if blocks: a level of the headers

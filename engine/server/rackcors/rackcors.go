@@ -33,49 +33,49 @@ const (
 	appMethods = "GET, POST, PUT, DELETE, PATCH"
 )
 
-func opt(name, typ, def, doc string) server.Option {
-	return server.Option{Name: name, Type: typ, Default: def, Doc: doc}
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "1.1.1", Default: true, Title: "rack-cors", Language: "Ruby",
+	Call:          "Rack::Cors.new(app) { allow { origins …; resource … } }",
+	OriginsOption: "allow[].origins",
+	Options: []server.Option{
+		{Name: "allow", Type: "list of objects", Default: "none", Doc: "One allow do … end block per element, tried in order: the first whose origins match and that has a resource for the path answers."},
+		{Name: "debug", Type: "boolean", Default: "false", Doc: "Adds X-Rack-CORS (hit, or miss and its reason) to every answer rack-cors does not give itself."},
+		{Name: "allow[].origins", Type: "string or list of strings", Default: "none (no origin matches)", Doc: `"*" lets every origin in with Access-Control-Allow-Origin: *; "/re/" or "/re/i" is a Regexp searched anywhere in the Origin; an http(s):// or file:// string must be equal; anything else is a host rack-cors turns into ^[a-z][a-z0-9.+-]*://HOST$.`},
+		{Name: "allow[].resources", Type: "list of objects", Default: "none", Doc: "One resource PATH, options call per element; the first whose path matches answers."},
+		{Name: "resources[].path", Type: "string (required)", Default: "", Doc: "A glob: * is any text, /* also matches nothing, :name one segment; every other regex character but . + ( ) passes into the regex ^…$, whose anchors are line anchors."},
+		{Name: "resources[].headers", Type: `"any", string or list of strings`, Default: "none (Accept, Accept-Language, Content-Language, Content-Type)", Doc: `Request headers a preflight may ask for, compared lower-cased; "any" allows all; Access-Control-Allow-Headers echoes the request's list.`},
+		{Name: "resources[].methods", Type: `"any", string or list of strings`, Default: "[:get]", Doc: "Methods a preflight may ask for, compared as written with the lower-cased request method; sent upper-cased in Access-Control-Allow-Methods on every answer."},
+		{Name: "resources[].credentials", Type: "boolean", Default: "false", Doc: "Sends Access-Control-Allow-Credentials: true; with origins \"*\" rack-cors raises CorsMisconfigurationError."},
+		{Name: "resources[].expose", Type: "string or list of strings", Default: "none (an empty header)", Doc: "Access-Control-Expose-Headers, on preflights and actual answers alike."},
+		{Name: "resources[].max_age", Type: "integer", Default: "7200", Doc: "Access-Control-Max-Age, on preflights and actual answers alike."},
+		{Name: "resources[].vary", Type: "string or list of strings", Default: "none (Origin)", Doc: "The Vary header of every answer whose path matches: it replaces Origin."},
+		{Name: "resources[].if", Type: "null", Default: "nil", Doc: "Only nil: a Proc has no JSON form."},
+	},
+	Quirks: []string{
+		"A preflight is answered by rack-cors itself with 200, from any origin and to any path; when it refuses, the answer has no header at all.",
+		"An actual request from an allowed origin also gets Access-Control-Allow-Methods, an empty Access-Control-Expose-Headers and Access-Control-Max-Age: 7200.",
+		"An origin without scheme ('a.example') becomes ^[a-z][a-z0-9.+-]*://a\\.example$: any scheme matches, http and ftp included.",
+		"'null' is such a host too, so it never matches the null origin.",
+		"A regex origin is searched anywhere in the Origin, so /a\\.example/ lets https://a.example.evil.com in; ^ and $ are line anchors.",
+		"Methods are compared as written with the lower-cased request method: methods: [:GET] refuses every preflight.",
+		"Vary: Origin goes on every answer whose path matches a resource, even without Origin or from a refused origin, and the vary option replaces Origin instead of adding to it.",
+		"An X-Origin header is taken as the Origin when there is no Origin.",
+		"The resource path is matched after percent-decoding and cleaning (.., //, a trailing /), and with line anchors: '/r' also covers /x/../r, /r/ and /r%0Afoo.",
+		"OPTIONS without Access-Control-Request-Method (or a lower-case options) is an actual request: it reaches the app with CORS headers.",
+		"X-Rack-CORS (debug) never shows on a preflight: rack-cors returns the preflight answer before adding it.",
+		"origins '*' with credentials: true raises CorsMisconfigurationError when the resource is declared.",
+	},
+	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return parse(o) },
+	Export:    export,
+	Import:    importDSL,
+	Summarize: summarize,
+	Fixer:     fixer,
 }
 
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "1.1.1", Default: true, Title: "rack-cors", Language: "Ruby",
-		Call:          "Rack::Cors.new(app) { allow { origins …; resource … } }",
-		OriginsOption: "allow[].origins",
-		Options: []server.Option{
-			opt("allow", "list of objects", "none", "One allow do … end block per element, tried in order: the first whose origins match and that has a resource for the path answers."),
-			opt("debug", "boolean", "false", "Adds X-Rack-CORS (hit, or miss and its reason) to every answer rack-cors does not give itself."),
-			opt("allow[].origins", "string or list of strings", "none (no origin matches)", `"*" lets every origin in with Access-Control-Allow-Origin: *; "/re/" or "/re/i" is a Regexp searched anywhere in the Origin; an http(s):// or file:// string must be equal; anything else is a host rack-cors turns into ^[a-z][a-z0-9.+-]*://HOST$.`),
-			opt("allow[].resources", "list of objects", "none", "One resource PATH, options call per element; the first whose path matches answers."),
-			opt("resources[].path", "string (required)", "", "A glob: * is any text, /* also matches nothing, :name one segment; every other regex character but . + ( ) passes into the regex ^…$, whose anchors are line anchors."),
-			opt("resources[].headers", `"any", string or list of strings`, "none (Accept, Accept-Language, Content-Language, Content-Type)", `Request headers a preflight may ask for, compared lower-cased; "any" allows all; Access-Control-Allow-Headers echoes the request's list.`),
-			opt("resources[].methods", `"any", string or list of strings`, "[:get]", "Methods a preflight may ask for, compared as written with the lower-cased request method; sent upper-cased in Access-Control-Allow-Methods on every answer."),
-			opt("resources[].credentials", "boolean", "false", "Sends Access-Control-Allow-Credentials: true; with origins \"*\" rack-cors raises CorsMisconfigurationError."),
-			opt("resources[].expose", "string or list of strings", "none (an empty header)", "Access-Control-Expose-Headers, on preflights and actual answers alike."),
-			opt("resources[].max_age", "integer", "7200", "Access-Control-Max-Age, on preflights and actual answers alike."),
-			opt("resources[].vary", "string or list of strings", "none (Origin)", "The Vary header of every answer whose path matches: it replaces Origin."),
-			opt("resources[].if", "null", "nil", "Only nil: a Proc has no JSON form."),
-		},
-		Quirks: []string{
-			"A preflight is answered by rack-cors itself with 200, from any origin and to any path; when it refuses, the answer has no header at all.",
-			"An actual request from an allowed origin also gets Access-Control-Allow-Methods, an empty Access-Control-Expose-Headers and Access-Control-Max-Age: 7200.",
-			"An origin without scheme ('a.example') becomes ^[a-z][a-z0-9.+-]*://a\\.example$: any scheme matches, http and ftp included.",
-			"'null' is such a host too, so it never matches the null origin.",
-			"A regex origin is searched anywhere in the Origin, so /a\\.example/ lets https://a.example.evil.com in; ^ and $ are line anchors.",
-			"Methods are compared as written with the lower-cased request method: methods: [:GET] refuses every preflight.",
-			"Vary: Origin goes on every answer whose path matches a resource, even without Origin or from a refused origin, and the vary option replaces Origin instead of adding to it.",
-			"An X-Origin header is taken as the Origin when there is no Origin.",
-			"The resource path is matched after percent-decoding and cleaning (.., //, a trailing /), and with line anchors: '/r' also covers /x/../r, /r/ and /r%0Afoo.",
-			"OPTIONS without Access-Control-Request-Method (or a lower-case options) is an actual request: it reaches the app with CORS headers.",
-			"X-Rack-CORS (debug) never shows on a preflight: rack-cors returns the preflight answer before adding it.",
-			"origins '*' with credentials: true raises CorsMisconfigurationError when the resource is declared.",
-		},
-		New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return parse(o) },
-		Export:    export,
-		Import:    importDSL,
-		Summarize: summarize,
-		Fixer:     fixer,
-	})
+	server.Register(&library)
 }
 
 // rbRegexp is a Ruby Regexp translated to Go.

@@ -8,10 +8,11 @@ import (
 	"corsplay/engine/server/servertest"
 )
 
-// The Go libraries' readers (gostack's) are the command's: the page's
-// build leaves them out (engine/server/gincors/command.go…).
+// The Go libraries' readers (gostack's), hono's and koa's are the
+// command's: the page's build leaves them out
+// (engine/server/gincors/command.go…).
 func init() {
-	goReaders = []servertest.Syntax{
+	commandReaders = []servertest.Syntax{
 		{Library: "echo-cors",
 			Text: func(v string) string { return "middleware.CORSConfig{AllowOrigins: " + v + "}" },
 			Open: "[]string{", Sep: ", ", Close: "}", Item: `"https://a.example"`, Comment: "/*",
@@ -26,5 +27,14 @@ func init() {
 		{Library: "gorilla-handlers",
 			Text: func(v string) string { return "handlers.CORS(handlers.AllowedOrigins(" + v + "))" },
 			Open: "[]string{", Sep: ", ", Close: "}", Item: `"https://a.example"`, Comment: "/*"},
+		{Library: "hono-cors",
+			Text: func(v string) string { return "app.use('*', cors({ origin: " + v + " }))" },
+			Open: "[", Sep: ", ", Close: "]", Item: `"https://a.example"`, Comment: "/*",
+			Deep: []string{"app.use('*', cors({ origin: " + strings.Repeat("[", 17) + strings.Repeat("]", 17) + " })"}},
+		{Library: "koa-cors",
+			Text: func(v string) string { return "app.use(cors({ origin: " + v + " }))" },
+			Open: "[", Sep: ", ", Close: "]", Item: `"https://a.example"`, Comment: "/*",
+			Deep: []string{"app.use(cors({ origin: " + strings.Repeat("[", 17) + strings.Repeat("]", 17) + " })"}},
+		// Deep and many blocks, many directives.
 	}
 }

@@ -36,27 +36,31 @@ import (
 
 const name = "starlette"
 
+// library is what the registry holds, laid out by the linker rather
+// than built at start-up.
+var library = server.Library{
+	Name: name, Version: "0.26.1", Default: true, Title: "Starlette CORSMiddleware", Language: "Python",
+	Call: "CORSMiddleware(app, …)", OriginsOption: "allow_origins",
+	Options: optionList(),
+	Quirks: []string{
+		`allow_origins written as a string is searched with Python's "in": every part of it is an allowed origin (allow_origins="https://a.example" lets in https://a.ex), and a "*" anywhere in it lets every origin in.`,
+		`allow_methods written as a string is searched the same way ("T, P" passes for "GET, PUT") and sent as its characters: "GET" becomes Access-Control-Allow-Methods: G, E, T.`,
+		`allow_origin_regex must match the whole origin, but an unescaped dot still matches any character: a.example.com lets in aXexample.com.`,
+		`"*" with allow_credentials=True is not refused: preflights and requests with a Cookie header get the origin echoed with credentials; a request without cookies gets "*" with Access-Control-Allow-Credentials: true.`,
+		`A refused preflight is a 400 "Disallowed CORS origin, method, headers" (the failures) that still carries Access-Control-Allow-Methods, Max-Age and Allow-Headers, and the origin when it was allowed.`,
+		`Access-Control-Allow-Headers always lists Accept, Accept-Language, Content-Language and Content-Type, sorted with allow_headers (capitals first); requested names are compared lower-cased.`,
+		`Actual responses carry Access-Control-Allow-Credentials and Access-Control-Expose-Headers for every request with an Origin header, allowed or not; Vary: Origin only when the origin is echoed.`,
+		`An empty Access-Control-Request-Headers fails the preflight (its one empty name is not allowed), unless allow_headers has "*".`,
+		`Only an upper-case OPTIONS with Access-Control-Request-Method is a preflight; anything else goes to the app, whose 405 (lower-case "patch" included) gets the CORS headers too.`,
+		`allow_origins compares exactly: "https://a.example/" (trailing slash) or another case never matches.`,
+		`A bad allow_origin_regex raises re.error when the middleware stack is built, at the first request: the server answers nothing but errors.`,
+		`Header names are sent in lower case, as ASGI servers pass them on.`,
+	},
+	New: newMiddleware, Export: export, Import: importCall, Summarize: summarize, Fixer: fixer,
+}
+
 func init() {
-	server.Register(&server.Library{
-		Name: name, Version: "0.26.1", Default: true, Title: "Starlette CORSMiddleware", Language: "Python",
-		Call: "CORSMiddleware(app, …)", OriginsOption: "allow_origins",
-		Options: optionList(),
-		Quirks: []string{
-			`allow_origins written as a string is searched with Python's "in": every part of it is an allowed origin (allow_origins="https://a.example" lets in https://a.ex), and a "*" anywhere in it lets every origin in.`,
-			`allow_methods written as a string is searched the same way ("T, P" passes for "GET, PUT") and sent as its characters: "GET" becomes Access-Control-Allow-Methods: G, E, T.`,
-			`allow_origin_regex must match the whole origin, but an unescaped dot still matches any character: a.example.com lets in aXexample.com.`,
-			`"*" with allow_credentials=True is not refused: preflights and requests with a Cookie header get the origin echoed with credentials; a request without cookies gets "*" with Access-Control-Allow-Credentials: true.`,
-			`A refused preflight is a 400 "Disallowed CORS origin, method, headers" (the failures) that still carries Access-Control-Allow-Methods, Max-Age and Allow-Headers, and the origin when it was allowed.`,
-			`Access-Control-Allow-Headers always lists Accept, Accept-Language, Content-Language and Content-Type, sorted with allow_headers (capitals first); requested names are compared lower-cased.`,
-			`Actual responses carry Access-Control-Allow-Credentials and Access-Control-Expose-Headers for every request with an Origin header, allowed or not; Vary: Origin only when the origin is echoed.`,
-			`An empty Access-Control-Request-Headers fails the preflight (its one empty name is not allowed), unless allow_headers has "*".`,
-			`Only an upper-case OPTIONS with Access-Control-Request-Method is a preflight; anything else goes to the app, whose 405 (lower-case "patch" included) gets the CORS headers too.`,
-			`allow_origins compares exactly: "https://a.example/" (trailing slash) or another case never matches.`,
-			`A bad allow_origin_regex raises re.error when the middleware stack is built, at the first request: the server answers nothing but errors.`,
-			`Header names are sent in lower case, as ASGI servers pass them on.`,
-		},
-		New: newMiddleware, Export: export, Import: importCall, Summarize: summarize, Fixer: fixer,
-	})
+	server.Register(&library)
 }
 
 // optionTable is each option's name, JSON types, default and doc.
