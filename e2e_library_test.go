@@ -185,6 +185,9 @@ func TestGoAndJavaScriptLibrariesInThePage(t *testing.T) {
 			}
 		}
 	}
+	if got := p.text("#library-config-command"); !strings.Contains(got, "corsplay import --library gin-cors FILE") {
+		t.Errorf("the panel says %q, want where gin's own code is read", got)
+	}
 	p.lookAtLibraryPanel("gin", panelView{320, 720, "light"}, panelView{1280, 800, "dark"})
 	p.waitJS(`!!document.querySelector("#fix-0-after")`, "the fix's code")
 	if got := p.text("#fix-0-after"); got != out.Fixes[0].Code.After {

@@ -83,15 +83,17 @@ func (f *LibraryForm) Render() app.UI {
 		app.Elem("p").Class("defaults").ID("library-defaults").Body(app.Elem("strong").Text("Defaults: "), app.Text(doc.Defaults)),
 		libraryQuirks(doc.Quirks),
 		app.Elem("p").Class("hint").ID("library-proven").Text(provenText(doc)),
-		f.configText(),
+		f.configText(doc),
 		f.imported(),
 	)
 }
 
 // configText reads the library's own configuration (a call, a settings
 // block, an options object…) into the options, and shows the server as a
-// runnable program in the library's language.
-func (f *LibraryForm) configText() app.UI {
+// runnable program in the library's language; for a library whose reader
+// and program only the command carries (app.wasm's budget), it says how
+// to get them there.
+func (f *LibraryForm) configText(doc engine.LibraryDoc) app.UI {
 	if of := f.Library.Name + "@" + f.Library.Version + " " + f.Route + " " + optionsText(f.Library.Options); of != f.programOf {
 		f.program, _ = f.Library.Program(f.Route)
 		f.programOf = of
@@ -108,6 +110,13 @@ func (f *LibraryForm) configText() app.UI {
 					return app.Elem("p").Class("problem").ID("library-config-problem").Attr("role", "alert").Text(f.configProblem)
 				}),
 			)
+		}).ElseIf(!doc.CommandOnly && doc.Name != "", func() app.UI {
+			return app.Elem("p").Class("hint").ID("library-config-command").Body(
+				app.Text("This page does not read "+doc.Name+"'s own code or write its program yet (its size budget); corsplay's command does: "),
+				app.Code().Text("corsplay import --library "+doc.Name+" FILE"),
+				app.Text(" prints the options your code sets, to paste above, and "),
+				app.Code().Text("corsplay program SCENARIO.json"),
+				app.Text(" writes the server as a runnable program."))
 		}),
 		app.If(program != "", func() app.UI {
 			return app.Elem("details").Class("code").Body(
