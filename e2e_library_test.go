@@ -176,7 +176,7 @@ func TestGoAndJavaScriptLibrariesInThePage(t *testing.T) {
 	p.waitJS(`!!document.querySelector("#library-proven") && document.querySelector("#library-proven").textContent.includes("v1.7.7")`, "gin-contrib/cors's panel")
 	for group, names := range map[string][]string{
 		"Go":         {"echo-cors", "gin-cors", "go-chi-cors", "gorilla-handlers"},
-		"JavaScript": {"express-cors", "hono-cors", "koa-cors"},
+		"JavaScript": {"express-cors", "fastify-cors", "hono-cors", "koa-cors"},
 	} {
 		got := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="`+group+`"] option:not([disabled])')).map(o => o.value)`)
 		for _, name := range names {
@@ -199,6 +199,72 @@ func TestGoAndJavaScriptLibrariesInThePage(t *testing.T) {
 		l := s.Server.Library
 		return l != nil && l.Name == "gin-cors" && strings.Contains(string(l.Options["AllowOrigins"]), "https://app.example.com")
 	})
+}
+
+// TestRubyAndFastifyInThePage: the page carries every library corsplay
+// emulates, rack-cors and @fastify/cors included: each is offered in its
+// group, answers a link with the engine's verdict and its own fix (in its
+// own code), and the fix applied lets the request through. jub0bs/cors's
+// check of a credentialed subdomain pattern against the Public Suffix List
+// answers as the command does, from the list the page loads beside app.wasm
+// (web/psl.js).
+func TestRubyAndFastifyInThePage(t *testing.T) {
+	srv := newServer(t)
+	p := open(t, newBrowser(t), srv.URL+"/")
+	for _, c := range []struct{ name, options, after string }{
+		{"rack-cors", `{"allow": [{"origins": "https://admin.example.com", "resources": [{"path": "*", "headers": "any", "methods": ["get", "post"]}]}]}`, "origins 'https://admin.example.com', 'https://app.example.com'"},
+		{"fastify-cors", `{"origin": ["https://admin.example.com"]}`, "origin: ['https://admin.example.com', 'https://app.example.com']"},
+	} {
+		s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
+			Request: engine.Request{URL: "https://api.example.com/items", Method: "GET"},
+			Server:  engine.Server{Library: &engine.Library{Name: c.name, Options: map[string]json.RawMessage{}}}}
+		if err := json.Unmarshal([]byte(c.options), &s.Server.Library.Options); err != nil {
+			t.Fatal(err)
+		}
+		out := engine.Evaluate(s)
+		if out.Verdict != engine.Blocked || len(out.Fixes) == 0 || out.Fixes[0].Code == nil || !strings.Contains(out.Fixes[0].Code.After, c.after) {
+			t.Fatalf("%s: the scenario is %s with fixes %+v", c.name, out.Verdict, out.Fixes)
+		}
+		p.navigate(srv.URL + "/#" + mustEncode(t, s))
+		p.waitVerdict("Blocked by CORS")
+		p.waitJS(`!!document.querySelector("#fix-0-after")`, c.name+"'s fix")
+		if got := p.text("#fix-0-after"); got != out.Fixes[0].Code.After {
+			t.Errorf("%s: code after %q, want %q", c.name, got, out.Fixes[0].Code.After)
+		}
+		p.click("#apply-fix-0")
+		p.waitVerdict("Allowed")
+		if c.name == "rack-cors" {
+			p.click("#tab-library")
+			p.waitJS(`!!document.querySelector("#library-proven") && document.querySelector("#library-proven").textContent.includes("rack-cors 1.1.1")`, "rack-cors's panel")
+			offered := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name option:not([disabled])')).map(o => o.value.split("@")[0])`)
+			for _, name := range engine.LibraryNames() {
+				if !slices.Contains(offered, name) {
+					t.Errorf("the picker offers %q, not %s", offered, name)
+				}
+			}
+			p.lookAtLibraryPanel("rack", panelView{375, 800, "light"}, panelView{1280, 900, "dark"})
+		}
+	}
+
+	p.waitPublicSuffixCheck(srv.URL)
+}
+
+// waitPublicSuffixCheck opens a jub0bs/cors configuration whose
+// credentialed pattern covers the subdomains of github.io, a public suffix
+// of the list's private section, and waits for jub0bs/cors's refusal: the
+// page read the Public Suffix List (web/psl.js).
+func (p *page) waitPublicSuffixCheck(base string) {
+	p.t.Helper()
+	s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
+		Request: engine.Request{URL: "https://api.example.com/items", Method: "GET", Credentials: "include"},
+		Server: engine.Server{Library: &engine.Library{Name: "jub0bs-cors", Options: map[string]json.RawMessage{
+			"Origins": json.RawMessage(`["https://*.github.io"]`), "Credentialed": json.RawMessage(`true`)}}}}
+	const refusal = `origin patterns like "https://*.github.io" that encompass subdomains of a public suffix are by default prohibited`
+	if out := engine.Evaluate(s); !strings.Contains(out.ConfigError, refusal) {
+		p.t.Fatalf("the engine does not refuse the pattern: %q", out.ConfigError)
+	}
+	p.navigate(base + "/#" + mustEncode(p.t, s))
+	p.waitJS(`document.body.textContent.includes(`+jsString(refusal)+`)`, "jub0bs/cors's refusal")
 }
 
 // openLibraryTab opens the page on a lesson with a library, out of its
@@ -290,24 +356,12 @@ func TestPythonLibrariesInThePage(t *testing.T) {
 // TestWebServersInThePage: nginx and Apache are in the page's picker and
 // answer as servers: a pasted nginx block becomes the server's
 // configuration and decides the verdict, a directive outside what corsplay
-// emulates is refused with its line, and the libraries only the command
-// carries are named in their groups but cannot be chosen.
+// emulates is refused with its line.
 func TestWebServersInThePage(t *testing.T) {
 	p := openLibraryTab(t)
 	web := evalAs[[]string](p, `Array.from(document.querySelectorAll('#library-name optgroup[label="Web server"] option')).map(o => o.value)`)
 	if !slices.Equal(web, []string{"apache", "nginx"}) {
 		t.Errorf("the Web server group is %q, want apache and nginx", web)
-	}
-	type option struct {
-		Value, Label string
-		Disabled     bool
-	}
-	options := evalAs[[]option](p, `Array.from(document.querySelectorAll("#library-name option")).map(o => ({Value: o.value, Label: o.textContent, Disabled: o.disabled}))`)
-	for _, name := range []string{"rack-cors", "fastify-cors"} {
-		i := slices.IndexFunc(options, func(o option) bool { return o.Value == name })
-		if i < 0 || !options[i].Disabled || !strings.Contains(options[i].Label, "command line only") {
-			t.Errorf("the picker's %s: %+v (of %+v), want a disabled option saying the command carries it", name, options[max(i, 0)], len(options))
-		}
 	}
 
 	// Flask-CORS's options are no nginx configuration: the field says so

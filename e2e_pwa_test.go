@@ -119,6 +119,7 @@ func TestOfflineAfterOneVisit(t *testing.T) {
 	p.waitVerdict("Allowed")
 	p.typeInto("#method", "patch")
 	p.waitVerdict("Blocked by CORS")
+	p.waitPublicSuffixCheck(srv.URL) // web/psl.js, kept by the service worker
 }
 
 // TestNewDeployReachesUsers: a browser that ran build A, served build B
@@ -126,7 +127,7 @@ func TestOfflineAfterOneVisit(t *testing.T) {
 // B and offers to reload).
 func TestNewDeployReachesUsers(t *testing.T) {
 	webB := t.TempDir()
-	for _, f := range []string{"app.css", "icon.svg", "icon-192.png", "icon-512.png", "icon-maskable-512.png", "lab.js", "link.js"} {
+	for _, f := range []string{"app.css", "icon.svg", "icon-192.png", "icon-512.png", "icon-maskable-512.png", "lab.js", "link.js", "psl.js"} {
 		copyFile(t, filepath.Join("web", f), filepath.Join(webB, f))
 	}
 	if out, err := exec.Command("make", "-s", "wasmbuild", "WASMOUT="+filepath.Join(webB, "app.wasm"), "BUILD=deploy-B").CombinedOutput(); err != nil {

@@ -386,7 +386,7 @@ func newHandler(webDir string, opts ...handlerOption) (http.Handler, error) {
 	if cfg.metaCSP {
 		head.first = `<meta http-equiv="Content-Security-Policy" content="` + html.EscapeString(contentSecurityPolicy(append([]string{cfg.labOrigin}, cfg.labMore...)...)) + `">`
 	}
-	for _, js := range []string{"link.js", "lab.js", "drop.js"} {
+	for _, js := range []string{"psl.js", "link.js", "lab.js", "drop.js"} {
 		if _, err := files.stat(js); err == nil {
 			page.Scripts = append(page.Scripts, "/web/"+js)
 		}
@@ -483,28 +483,37 @@ func securityHeaders(next http.Handler, csp string) http.Handler {
 	})
 }
 
-// wasmServer answers /web/app.wasm with the precompressed twin the browser
-// accepts (app.wasm.br, then app.wasm.gz), and everything else as files
+// wasmServer answers /web/app.wasm and /web/psl.js with the precompressed
+// twin the browser accepts (.br, then .gz), and everything else as files
 // does.
 type wasmServer struct {
 	files *webFiles
 }
 
 func (s *wasmServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.URL.Path != "/web/app.wasm" {
+	name := strings.TrimPrefix(r.URL.Path, "/web/")
+	typ, ok := precompressed[name]
+	if !ok {
 		s.files.ServeHTTP(w, r)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/wasm")
+	h.Set("Content-Type", typ)
 	h.Set("Vary", "Accept-Encoding")
 	for _, enc := range []struct{ token, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
-		if _, err := s.files.stat("app.wasm" + enc.ext); err == nil && accepts(r.Header.Get("Accept-Encoding"), enc.token) {
-			s.files.serve(w, r, "app.wasm"+enc.ext, enc.token)
+		if _, err := s.files.stat(name + enc.ext); err == nil && accepts(r.Header.Get("Accept-Encoding"), enc.token) {
+			s.files.serve(w, r, name+enc.ext, enc.token)
 			return
 		}
 	}
-	s.files.serve(w, r, "app.wasm", "")
+	s.files.serve(w, r, name, "")
+}
+
+// precompressed are the files of web/ that make wasm compresses
+// (tools/precompress), and their types.
+var precompressed = map[string]string{
+	"app.wasm": "application/wasm",
+	"psl.js":   "text/javascript; charset=utf-8",
 }
 
 // accepts reports whether an Accept-Encoding value allows token (q=0 is a

@@ -25,7 +25,7 @@ import (
 // fakeWeb writes a web folder whose app.wasm and twins hold their own names.
 func fakeWeb(t *testing.T) string {
 	dir := t.TempDir()
-	for _, name := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz", "app.css"} {
+	for _, name := range []string{"app.wasm", "app.wasm.br", "app.wasm.gz", "psl.js", "psl.js.br", "psl.js.gz", "app.css"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(name), 0o644); err != nil {
 			t.Fatal(err)
 		}
@@ -63,18 +63,23 @@ var wasmEncodingTests = []struct {
 	{"identity", "", "app.wasm"},
 }
 
+// TestWasmServedPrecompressed: app.wasm and psl.js (the page's Public
+// Suffix List) in the encoding the browser accepts, with their own type.
 func TestWasmServedPrecompressed(t *testing.T) {
 	h, err := newHandler(fakeWeb(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tt := range wasmEncodingTests {
-		r := get(t, h, "/web/app.wasm", "Accept-Encoding", tt.accept)
-		if got := body(t, r); got != tt.file {
-			t.Errorf("Accept-Encoding %q: served %q, want %q", tt.accept, got, tt.file)
-		}
-		if r.Header.Get("Content-Encoding") != tt.encoding || r.Header.Get("Content-Type") != "application/wasm" || !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
-			t.Errorf("Accept-Encoding %q: headers %v", tt.accept, r.Header)
+	for _, f := range []struct{ name, typ string }{{"app.wasm", "application/wasm"}, {"psl.js", "text/javascript; charset=utf-8"}} {
+		for _, tt := range wasmEncodingTests {
+			r := get(t, h, "/web/"+f.name, "Accept-Encoding", tt.accept)
+			want := strings.Replace(tt.file, "app.wasm", f.name, 1)
+			if got := body(t, r); got != want {
+				t.Errorf("%s, Accept-Encoding %q: served %q, want %q", f.name, tt.accept, got, want)
+			}
+			if r.Header.Get("Content-Encoding") != tt.encoding || r.Header.Get("Content-Type") != f.typ || !strings.Contains(r.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("%s, Accept-Encoding %q: headers %v", f.name, tt.accept, r.Header)
+			}
 		}
 	}
 	etag := get(t, h, "/web/app.wasm").Header.Get("ETag")

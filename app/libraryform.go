@@ -110,7 +110,7 @@ func (f *LibraryForm) configText(doc engine.LibraryDoc) app.UI {
 					return app.Elem("p").Class("problem").ID("library-config-problem").Attr("role", "alert").Text(f.configProblem)
 				}),
 			)
-		}).ElseIf(!doc.CommandOnly && doc.Name != "", func() app.UI {
+		}).ElseIf(doc.Name != "", func() app.UI {
 			return app.Elem("p").Class("hint").ID("library-config-command").Body(
 				app.Text("This page does not read "+doc.Name+"'s own code or write its program yet (its size budget); corsplay's command does: "),
 				app.Code().Text("corsplay import --library "+doc.Name+" FILE"),
@@ -196,10 +196,7 @@ func libraryGroups(docs []engine.LibraryDoc, current engine.LibraryDoc) []app.UI
 		for ; j < len(docs) && docs[j].Language == docs[i].Language; j++ {
 			d := docs[j]
 			label := strings.TrimSuffix(strings.SplitN(d.Title, " (", 2)[0], " "+d.Version) + " " + d.Version
-			if d.CommandOnly {
-				label += " (command line only)"
-			}
-			opts = append(opts, app.Option().Value(libraryChoice(d)).Disabled(d.CommandOnly).Selected(d.Name == current.Name && d.Version == current.Version).Text(label))
+			opts = append(opts, app.Option().Value(libraryChoice(d)).Selected(d.Name == current.Name && d.Version == current.Version).Text(label))
 		}
 		groups = append(groups, app.OptGroup().Label(docs[i].Language).Body(opts...))
 		i = j
@@ -207,12 +204,8 @@ func libraryGroups(docs []engine.LibraryDoc, current engine.LibraryDoc) []app.UI
 	return groups
 }
 
-// provenText says which version the answers are proven for, or where a
-// library the page does not carry is answered.
+// provenText says which version the answers are proven for.
 func provenText(doc engine.LibraryDoc) string {
-	if doc.CommandOnly {
-		return "This page does not carry " + doc.Name + " " + doc.Version + " yet (its size budget): corsplay's command answers exactly as it does, proven against the real one (corsplay check with this scenario's JSON)."
-	}
 	return "Every answer here is the one " + doc.Name + " " + doc.Version + " gives: corsplay's tests run that version for real."
 }
 

@@ -81,9 +81,6 @@ func (l Library) emulation() (emulation, error) {
 func (l Library) known() error {
 	versions := server.Versions(l.Name)
 	if versions == nil {
-		if d, ok := commandOnlyDoc(l.Name); ok {
-			return &FieldError{"server.library.name", fmt.Sprintf("%s %s is answered by corsplay's command (corsplay check) and its lab, not by this page yet (the page's size budget): run corsplay check on this scenario, or choose another library", d.Name, d.Version)}
-		}
 		return &FieldError{"server.library.name", fmt.Sprintf("%q is not a library corsplay emulates: use one of %s", l.Name, strings.Join(LibraryNames(), ", "))}
 	}
 	if l.Version != "" && !slices.Contains(versions, l.Version) {

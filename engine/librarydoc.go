@@ -22,9 +22,6 @@ type LibraryDoc struct {
 	Options, Defaults string
 	// Quirks are what surprises users, one sentence or two each.
 	Quirks []string
-	// CommandOnly: the page does not carry this library yet (app.wasm's
-	// size budget); corsplay's command and its lab answer as it does.
-	CommandOnly bool
 }
 
 // LibraryDocs lists every library at every version corsplay emulates,
@@ -33,11 +30,6 @@ func LibraryDocs() []LibraryDoc {
 	var out []LibraryDoc
 	for _, l := range server.All() {
 		out = append(out, registeredDoc(l))
-	}
-	for _, d := range commandOnly {
-		if d, ok := commandOnlyDoc(d.Name); ok {
-			out = append(out, d)
-		}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Language != out[j].Language {
@@ -48,13 +40,10 @@ func LibraryDocs() []LibraryDoc {
 	return out
 }
 
-// Doc describes the library and version l names (CommandOnly when the
-// page does not carry it); false when corsplay does not emulate it.
+// Doc describes the library and version l names; false when corsplay
+// does not emulate it.
 func (l Library) Doc() (LibraryDoc, bool) {
 	if l.known() != nil {
-		if d, ok := commandOnlyDoc(l.Name); ok && (l.Version == "" || l.Version == d.Version) {
-			return d, true
-		}
 		return LibraryDoc{}, false
 	}
 	return registeredDoc(l.registered()), true

@@ -72,8 +72,6 @@ var library = server.Library{
 		"Header names are written lower-case (access-control-allow-origin), as fastify stores them.",
 	},
 	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
-	Export:    export,
-	Import:    importOptions,
 	Summarize: summarize,
 	Fixer:     fixer,
 }

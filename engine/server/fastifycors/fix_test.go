@@ -34,6 +34,9 @@ var suite = servertest.FixSuite{Library: "fastify-cors", Version: "11.4.3",
 			if call := lib.Fixer.Call(ordered(side.opts)); call != side.code {
 				t.Errorf("code %q, the call of %s is %q", side.code, jsonOf(side.opts), call)
 			}
+			if !servertest.CommandParts(t, lib) {
+				continue // the reader is the command's
+			}
 			got, err := lib.Import(side.code)
 			if err != nil && len(lib.Fixer.Unknown(side.opts)) == 0 || err == nil && lib.Fixer.Call(ordered(got)) != side.code {
 				t.Errorf("Import(%q) = %s, %v", side.code, jsonOf(got), err)

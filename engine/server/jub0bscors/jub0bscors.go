@@ -83,7 +83,10 @@ func newJub0bsCors(options map[string]json.RawMessage) (*jubCors, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, errs := newJubCors(cfg)
+	c, errs, err := newJubCors(cfg)
+	if err != nil {
+		return nil, err
+	}
 	if len(errs) > 0 {
 		return nil, &server.ConfigError{Library: Name, Message: strings.Join(errs, "\n")}
 	}
@@ -114,23 +117,27 @@ func decode(options map[string]json.RawMessage) (jubConfig, error) {
 
 // newJubCors mirrors newInternalConfig: every validation runs and every
 // error is kept, in this order; errors.Join separates them with newlines.
-func newJubCors(cfg jubConfig) (*jubCors, []string) {
+// err is not jub0bs/cors's: the Public Suffix List could not be read.
+func newJubCors(cfg jubConfig) (*jubCors, []string, error) {
 	c := &jubCors{
 		credentialed:                 cfg.Credentialed,
 		tolerateInsecureOrigins:      cfg.DangerouslyTolerateInsecureOrigins,
 		tolerateSubsOfPublicSuffixes: cfg.DangerouslyTolerateSubdomainsOfPublicSuffixes,
 	}
-	errs := c.validateOriginPatterns(cfg.Origins)
+	errs, err := c.validateOriginPatterns(cfg.Origins)
+	if err != nil {
+		return nil, nil, err
+	}
 	errs = c.validateMethods(errs, cfg.Methods)
 	errs = c.validateRequestHeaders(errs, cfg.RequestHeaders)
 	errs = c.validateMaxAge(errs, cfg.MaxAgeInSeconds)
 	errs = c.validateResponseHeaders(errs, cfg.ResponseHeaders)
 	if len(errs) > 0 {
-		return nil, errs
+		return nil, errs, nil
 	}
 	c.preflight = c.allowAnyMethod || c.allowedMethods.size() > 0 ||
 		c.wildcardRequestHeaders || c.allowedRequestHeaders.size() > 0
-	return c, nil
+	return c, nil, nil
 }
 
 func (c *jubCors) Warnings() []string { return nil }
@@ -157,16 +164,16 @@ func jubHeaderError(reason, typ, name string) string {
 // validateOriginPatterns mirrors the method of the same name: "*" (refused
 // with credentials), then each pattern parsed, refused when insecure or a
 // subdomain wildcard of a public suffix with credentials unless tolerated.
-func (c *jubCors) validateOriginPatterns(raws []string) []string {
+func (c *jubCors) validateOriginPatterns(raws []string) ([]string, error) {
 	if len(raws) == 0 {
-		return []string{jubErrNoOrigin}
+		return []string{jubErrNoOrigin}, nil
 	}
 	var (
 		ps       []jubPattern
 		allowAny bool
 		errs     []string
 	)
-	for _, raw := range raws {
+	for i, raw := range raws {
 		if raw == "*" {
 			if c.credentialed {
 				errs = append(errs, jubErrWildcardOrigin)
@@ -184,9 +191,15 @@ func (c *jubCors) validateOriginPatterns(raws []string) []string {
 			errs = append(errs, fmt.Sprintf("cors: for security reasons, insecure origin patterns like %q are by default prohibited when credentialed access is enabled", raw))
 			continue
 		}
-		if !c.tolerateSubsOfPublicSuffixes && c.credentialed && p.kind == jubArbitrarySubdomains && p.hostIsEffectiveTLD() {
-			errs = append(errs, fmt.Sprintf("cors: for security reasons, origin patterns like %q that encompass subdomains of a public suffix are by default prohibited", raw))
-			continue
+		if !c.tolerateSubsOfPublicSuffixes && c.credentialed && p.kind == jubArbitrarySubdomains {
+			suffix, err := p.hostIsEffectiveTLD()
+			if err != nil {
+				return nil, &server.OptionError{Path: fmt.Sprintf("Origins[%d]", i), Problem: "corsplay could not read the Public Suffix List, which jub0bs/cors checks " + strconv.Quote(raw) + " against: " + err.Error()}
+			}
+			if suffix {
+				errs = append(errs, fmt.Sprintf("cors: for security reasons, origin patterns like %q that encompass subdomains of a public suffix are by default prohibited", raw))
+				continue
+			}
 		}
 		ps = append(ps, p)
 	}
@@ -194,7 +207,7 @@ func (c *jubCors) validateOriginPatterns(raws []string) []string {
 	if !allowAny {
 		c.patterns = ps
 	}
-	return errs
+	return errs, nil
 }
 
 // validateMethods mirrors the method of the same name: "*" allows any;
@@ -797,11 +810,13 @@ func (p jubPattern) isDeemedInsecure() bool {
 // hostIsEffectiveTLD mirrors Pattern.HostIsEffectiveTLD: the base domain
 // of "*.domain" (trailing dot removed) is its own public suffix, by the
 // whole Public Suffix List, private section included (so "*.com",
-// "*.github.io", but also any single label such as "*.localhost").
-func (p jubPattern) hostIsEffectiveTLD() bool {
+// "*.github.io", but also any single label such as "*.localhost"). The
+// error is publicSuffix's.
+func (p jubPattern) hostIsEffectiveTLD() (bool, error) {
 	host := strings.TrimPrefix(p.hostPattern, "*.")
 	host = strings.TrimSuffix(host, ".")
-	return publicSuffix(host) == host
+	suffix, err := publicSuffix(host)
+	return suffix == host, err
 }
 
 // jubSortedSet mirrors util.SortedSet: add, then fix (sort, deduplicate).

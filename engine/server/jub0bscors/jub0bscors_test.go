@@ -185,8 +185,8 @@ func TestJub0bsPublicSuffix(t *testing.T) {
 		"city.kawasaki.jp": "kawasaki.jp", "x.kawasaki.jp": "x.kawasaki.jp", "127.0.0.1": "127.0.0.1",
 		"xn--55qx5d.cn": "xn--55qx5d.cn", "": "",
 	} {
-		if got := publicSuffix(domain); got != want {
-			t.Errorf("publicSuffix(%q) = %q, want %q", domain, got, want)
+		if got, err := publicSuffix(domain); got != want || err != nil {
+			t.Errorf("publicSuffix(%q) = %q, %v, want %q", domain, got, err, want)
 		}
 	}
 }
@@ -238,7 +238,11 @@ func BenchmarkPublicSuffix(b *testing.B) {
 }
 
 func BenchmarkPublicSuffixFirstUse(b *testing.B) {
+	text, err := pslText()
+	if err != nil {
+		b.Fatal(err)
+	}
 	for b.Loop() {
-		parsePSL()
+		parsePSL(text)
 	}
 }

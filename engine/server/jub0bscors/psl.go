@@ -1,7 +1,6 @@
 package jub0bscors
 
 import (
-	_ "embed"
 	"net/netip"
 	"strings"
 	"sync"
@@ -29,10 +28,10 @@ import (
 // parentheses, "*" among them when the node has a wildcard rule ("*.ck").
 // Nodes are separated by commas, in the order the list first names them:
 // "ck?(*,!www),jp(ac,...,kawasaki?(*,!city),...)". 82 kB, 29 kB brotli
-// (x/net's binary tables: 89 kB, 45 kB brotli).
-//
-//go:embed psl.txt
-var pslText string
+// (x/net's binary tables: 89 kB, 45 kB brotli). The command and the tests
+// embed it (psl_embed.go); the page reads it from web/psl.js, a script of
+// its own beside app.wasm (psl_page.go), which keeps those 29 kB out of
+// app.wasm and loads in parallel with it.
 
 // The marks of a node (x/net's node types, and its wildcard bit).
 const (
@@ -42,8 +41,26 @@ const (
 	pslWildcard   = 4
 )
 
-// pslRules is the tree, parsed on first use.
-var pslRules = sync.OnceValue(parsePSL)
+// psl holds the tree once read: pslRules reads pslText on first use, and
+// again after a failure (the page's psl.js not loaded yet).
+var psl struct {
+	sync.Mutex
+	rules map[pslKey]int32
+}
+
+// pslRules is the tree, read and parsed on first use.
+func pslRules() (map[pslKey]int32, error) {
+	psl.Lock()
+	defer psl.Unlock()
+	if psl.rules == nil {
+		text, err := pslText()
+		if err != nil {
+			return nil, err
+		}
+		psl.rules = parsePSL(text)
+	}
+	return psl.rules, nil
+}
 
 // pslKey names a node by its parent's number (0 for the root) and its
 // label, a piece of pslText: parsing copies no string, and a lookup takes
@@ -55,11 +72,11 @@ type pslKey struct {
 
 // parsePSL numbers the nodes of the tree from 1 and maps each to its
 // number<<3 | its marks.
-func parsePSL() map[pslKey]int32 {
+func parsePSL(text string) map[pslKey]int32 {
 	rules := make(map[pslKey]int32, 10600)
 	parents := []pslKey{{}} // the open nodes, the root first
 	var last pslKey         // the node just read
-	for s := strings.TrimSuffix(pslText, "\n"); s != ""; {
+	for s := strings.TrimSuffix(text, "\n"); s != ""; {
 		switch s[0] {
 		case '(':
 			parents = append(parents, last)
@@ -97,12 +114,16 @@ func parsePSL() map[pslKey]int32 {
 // right to left while the tree has them, a normal rule making its domain
 // the suffix, a wildcard the next label's domain (even one the tree
 // lacks), an exception its parent's; the last label when no rule matches
-// (the implicit "*" rule). An IP address is its own suffix.
-func publicSuffix(domain string) string {
+// (the implicit "*" rule). An IP address is its own suffix. The error is
+// pslRules's.
+func publicSuffix(domain string) (string, error) {
 	if _, err := netip.ParseAddr(domain); err == nil {
-		return domain
+		return domain, nil
 	}
-	rules := pslRules()
+	rules, err := pslRules()
+	if err != nil {
+		return "", err
+	}
 	s, suffix, wildcard, node := domain, len(domain), false, int32(0)
 	for {
 		dot := strings.LastIndexByte(s, '.')
@@ -128,7 +149,7 @@ func publicSuffix(domain string) string {
 		s = s[:dot]
 	}
 	if suffix == len(domain) {
-		return domain[1+strings.LastIndexByte(domain, '.'):]
+		return domain[1+strings.LastIndexByte(domain, '.'):], nil
 	}
-	return domain[suffix:]
+	return domain[suffix:], nil
 }

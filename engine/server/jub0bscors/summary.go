@@ -90,11 +90,14 @@ func policyEntry(p jubPattern) string {
 // with Credentialed unless told to tolerate it: an insecure origin
 // (DangerouslyTolerateInsecureOrigins) or any subdomain of a public
 // suffix (DangerouslyTolerateSubdomainsOfPublicSuffixes); both false for a
-// pattern it refuses outright. The engine's policy export asks it.
+// pattern it refuses outright, and the second false when the Public
+// Suffix List cannot be read (the page without its psl.js, where jub0bs/cors's
+// emulation says so). The engine's policy export asks it.
 func CredentialedRisks(pattern string) (insecure, publicSuffixSubdomains bool) {
 	p, err := jubParsePattern(pattern)
 	if err != "" {
 		return false, false
 	}
-	return p.isDeemedInsecure(), p.kind == jubArbitrarySubdomains && p.hostIsEffectiveTLD()
+	suffix, pslErr := p.hostIsEffectiveTLD()
+	return p.isDeemedInsecure(), p.kind == jubArbitrarySubdomains && suffix && pslErr == nil
 }

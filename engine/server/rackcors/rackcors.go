@@ -68,8 +68,6 @@ var library = server.Library{
 		"origins '*' with credentials: true raises CorsMisconfigurationError when the resource is declared.",
 	},
 	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return parse(o) },
-	Export:    export,
-	Import:    importDSL,
 	Summarize: summarize,
 	Fixer:     fixer,
 }

@@ -8,8 +8,8 @@ import (
 	"corsplay/engine/server/servertest"
 )
 
-// The Go libraries' readers (gostack's), hono's and koa's are the
-// command's: the page's build leaves them out
+// The Go libraries' readers (gostack's), fastify's, hono's, koa's and
+// rack-cors's are the command's: the page's build leaves them out
 // (engine/server/gincors/command.go…).
 func init() {
 	commandReaders = []servertest.Syntax{
@@ -17,6 +17,10 @@ func init() {
 			Text: func(v string) string { return "middleware.CORSConfig{AllowOrigins: " + v + "}" },
 			Open: "[]string{", Sep: ", ", Close: "}", Item: `"https://a.example"`, Comment: "/*",
 			Deep: []string{"middleware.CORSConfig{MaxAge: " + strings.Repeat("-", 51) + "1}", "middleware.CORSConfig{MaxAge: " + strings.Repeat("(", 51) + "1" + strings.Repeat(")", 51) + "}"}},
+		{Library: "fastify-cors",
+			Text: func(v string) string { return "fastify.register(cors, { origin: " + v + " })" },
+			Open: "[", Sep: ", ", Close: "]", Item: `"https://a.example"`, Comment: "/*",
+			Deep: []string{"fastify.register(cors, { origin: " + strings.Repeat("[", 17) + strings.Repeat("]", 17) + " })"}},
 		{Library: "gin-cors",
 			Text: func(v string) string { return "cors.Config{AllowOrigins: " + v + "}" },
 			Open: "[]string{", Sep: ", ", Close: "}", Item: `"https://a.example"`, Comment: "/*",
@@ -35,6 +39,11 @@ func init() {
 			Text: func(v string) string { return "app.use(cors({ origin: " + v + " }))" },
 			Open: "[", Sep: ", ", Close: "]", Item: `"https://a.example"`, Comment: "/*",
 			Deep: []string{"app.use(cors({ origin: " + strings.Repeat("[", 17) + strings.Repeat("]", 17) + " })"}},
-		// Deep and many blocks, many directives.
+		{Library: "rack-cors",
+			Text: func(v string) string {
+				return "use Rack::Cors do\n  allow do\n    origins " + v + "\n    resource '*', headers: :any, methods: [:get]\n  end\nend\n"
+			},
+			Open: "[", Sep: ", ", Close: "]", Item: `"https://a.example"`, Comment: "=begin\n",
+			Deep: []string{"use Rack::Cors do\n  allow do\n    origins " + strings.Repeat("[", 51) + strings.Repeat("]", 51) + "\n  end\nend\n"}},
 	}
 }

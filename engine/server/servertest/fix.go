@@ -327,7 +327,7 @@ func InProgram(library string) func(t *testing.T, c FixCase, s engine.Scenario, 
 	return func(t *testing.T, c FixCase, s engine.Scenario, f engine.Fix) {
 		t.Helper()
 		lib, _ := server.Lookup(library, "")
-		if !commandParts(t, lib) {
+		if !CommandParts(t, lib) {
 			return
 		}
 		for _, side := range []struct {
@@ -346,11 +346,11 @@ func InProgram(library string) func(t *testing.T, c FixCase, s engine.Scenario, 
 	}
 }
 
-// commandParts reports whether l has its Export and Import: always in the
+// CommandParts reports whether l has its Export and Import: always in the
 // command's build (the test fails otherwise); in the page's, a library
 // may leave them to the command (its command.go), and the checks that
 // need them run in the native run of the same suite.
-func commandParts(t *testing.T, l *server.Library) bool {
+func CommandParts(t *testing.T, l *server.Library) bool {
 	t.Helper()
 	if l.Export != nil && l.Import != nil {
 		return true
@@ -374,7 +374,7 @@ func GoCode(library string) func(t *testing.T, c FixCase, s engine.Scenario, f e
 			}
 		}
 		l, _ := server.Lookup(library, "")
-		if !commandParts(t, l) {
+		if !CommandParts(t, l) {
 			return
 		}
 		opts, err := l.Import(f.Code.After)
