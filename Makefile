@@ -6,7 +6,7 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 FUZZTIME ?= 10s
 # make test fuzzes the engine's targets (FUZZENGINE); make fuzz every one.
 # The readers' targets (FUZZREADERS) run their seeds in every go test.
-FUZZENGINE := engine:FuzzDecode engine:FuzzChallenge engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/deflate:FuzzEncode engine/evidence:FuzzImport engine/pattern:FuzzCompile
+FUZZENGINE := engine:FuzzDecode engine:FuzzChallenge engine:FuzzHeaderValue engine:FuzzPolicy engine:FuzzPermalink engine:FuzzLabServer engine:FuzzStream engine/deflate:FuzzEncode engine/deflate:FuzzInflate engine/evidence:FuzzImport engine/pattern:FuzzCompile
 FUZZREADERS := engine/pattern:FuzzTranslatePCRE engine/pattern:FuzzTranslateRuby \
 	engine/server/jsconfig:FuzzRead engine/server/pyconfig:FuzzRead engine/server/gostack:FuzzRead \
 	engine/server/apache:FuzzConfig engine/server/nginx:FuzzConfig \

@@ -1,18 +1,16 @@
 package engine
 
 import (
-	"bytes"
-	"compress/flate"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
+	"corsplay/engine/deflate"
 	"corsplay/engine/pattern"
 )
 
@@ -65,12 +63,12 @@ func labJSON(text string) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New("not a lab server: not base64url")
 	}
-	data, err := io.ReadAll(io.LimitReader(flate.NewReader(bytes.NewReader(compressed)), MaxLabServerJSON+1))
+	data, err := deflate.Inflate(compressed, MaxLabServerJSON)
+	if errors.Is(err, deflate.ErrTooLarge) {
+		return nil, fmt.Errorf("the server expands to more than %d bytes", MaxLabServerJSON)
+	}
 	if err != nil {
 		return nil, errors.New("not a lab server: not compressed data")
-	}
-	if len(data) > MaxLabServerJSON {
-		return nil, fmt.Errorf("the server expands to more than %d bytes", MaxLabServerJSON)
 	}
 	return data, nil
 }

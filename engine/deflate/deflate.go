@@ -1,6 +1,6 @@
-// Package deflate writes raw DEFLATE (RFC 1951), the format
-// compress/flate reads: a small encoder for the page's links, so that the
-// WebAssembly build carries compress/flate's reader but not its compressor.
+// Package deflate writes and reads raw DEFLATE (RFC 1951), as
+// compress/flate does: a small encoder and decoder for the page's links, so
+// that the WebAssembly build carries neither of compress/flate's.
 //
 // The rules it follows, by section of RFC 1951:
 //
