@@ -18,12 +18,13 @@ func (e CorruptInputError) Error() string {
 }
 
 // Inflate decompresses raw DEFLATE, as compress/flate's reader does (the
-// page links this instead of it): the same bytes for the same input, and
-// the same refusals (an incomplete Huffman code but for a single code of
-// one bit, too many codes, a distance before the start; the input's end
-// before the last block's is io.ErrUnexpectedEOF; what follows it is not
-// read). More than limit bytes out is ErrTooLarge, found as they are
-// written: a small input cannot make it allocate more.
+// page links this instead of it): the same bytes for the same input, and a
+// refusal where it refuses (a CorruptInputError for an incomplete Huffman
+// code but a single code of one bit, too many codes, a distance before the
+// start; io.ErrUnexpectedEOF for an input that ends before its last
+// block; what follows the last block is not read). More than limit bytes out is ErrTooLarge,
+// found as they are written, so that the memory it takes is bounded by
+// the limit, whatever the input (inflate_test.go compares the two).
 func Inflate(src []byte, limit int) ([]byte, error) {
 	d := inflater{src: src, limit: limit}
 	for final := false; !final && d.err == nil; {
