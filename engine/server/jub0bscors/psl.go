@@ -63,8 +63,8 @@ func pslRules() (map[pslKey]int32, error) {
 }
 
 // pslKey names a node by its parent's number (0 for the root) and its
-// label, a piece of pslText: parsing copies no string, and a lookup takes
-// a piece of the domain.
+// label, a piece of the list's text: parsing copies no string, and a
+// lookup takes a piece of the domain.
 type pslKey struct {
 	parent int32
 	label  string
