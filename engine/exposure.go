@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"corsplay/engine/pattern"
+	"corsplay/engine/server"
 )
 
 // Probe is one origin of the attacker's view: would the browser let script
@@ -226,6 +227,7 @@ func net4(host string) bool {
 // origins to try and the entries to talk about.
 type libView struct {
 	name  string
+	reg   *server.Library
 	em    emulation
 	url   string // where the probes are sent: the scenario's request URL
 	imp   *imported
@@ -260,7 +262,7 @@ func newLibEmulation(s Scenario) *libView {
 	if u, err := url.Parse(target); err == nil && u.IsAbs() && u.Host != "" {
 		target = serializeURL(u)
 	}
-	return &libView{name: l.Name, em: em, url: target, meter: s.meter}
+	return &libView{name: l.Name, reg: l.registered(), em: em, url: target, meter: s.meter}
 }
 
 // title names the library in sentences.

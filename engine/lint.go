@@ -1332,44 +1332,27 @@ func (l *linter) readsFrom(o string) (withoutCookies, withCookies bool) {
 
 // regexSemantics says how the server matches a regular expression.
 func (l *linter) regexSemantics() string {
-	if l.lib != nil {
-		switch l.lib.name {
-		case flaskcors.Name:
-			return "Flask-CORS matches a regular expression in origins with Python's re.match, case-insensitively: anchored at the start of the Origin, not at the end."
-		case expresscors.Name:
-			return "cors() tests a RegExp origin with RegExp.prototype.test, which finds the pattern anywhere in the Origin."
-		}
+	if l.lib != nil && l.lib.reg.Matching.Regex != "" {
+		return l.lib.reg.Matching.Regex
 	}
 	return "Patterns are matched with Go's regexp.MatchString, which finds the pattern anywhere in the Origin."
 }
 
 // comparison says how the server compares an exact origins entry.
 func (l *linter) comparison() string {
-	if l.lib != nil {
-		switch l.lib.name {
-		case flaskcors.Name:
-			return "Flask-CORS compares an entry that is not a regular expression with the Origin case-insensitively but otherwise exactly"
-		case rscors.Name:
-			return "rs/cors lower-cases the entry and the Origin and compares the rest exactly"
-		case expresscors.Name:
-			return "cors() compares a string origin with the Origin using === (a single string is sent as is, and the browser compares it exactly)"
-		}
+	switch {
+	case l.lib == nil:
+		return "The policy compares byte for byte"
+	case l.lib.reg.Matching.Exact != "":
+		return l.lib.reg.Matching.Exact
 	}
-	return "The policy compares byte for byte"
+	return l.lib.title() + " compares an entry with the whole Origin"
 }
 
 // regexLiteral writes a pattern the way the server's configuration does.
 func (l *linter) regexLiteral(pattern, flags string) string {
-	if l.lib != nil {
-		switch l.lib.name {
-		case flaskcors.Name:
-			if strings.Contains(pattern, `"`) {
-				return "r'" + pattern + "'"
-			}
-			return `r"` + pattern + `"`
-		case expresscors.Name:
-			return expresscors.RegExpText(pattern, flags)
-		}
+	if l.lib != nil && l.lib.reg.Matching.Literal != nil {
+		return l.lib.reg.Matching.Literal(pattern, flags)
 	}
 	return "re:" + pattern
 }

@@ -281,3 +281,32 @@ func TestLibraryLintInEvaluate(t *testing.T) {
 		t.Error("no attacker's view")
 	}
 }
+
+// TestLintSpeaksTheLibrarysRegex: the regular-expression findings of a
+// library's configuration say how that library matches (its Matching) and
+// write the anchored pattern in its own syntax, not in Go's or the
+// policy's re: form.
+func TestLintSpeaksTheLibrarysRegex(t *testing.T) {
+	for _, c := range []struct{ lib, options, says, fix string }{
+		{"django-cors-headers", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://app\\.example\\.com"], "CORS_ALLOW_CREDENTIALS": true}`,
+			"Python's re.match", ""},
+		{"nginx", `{"config": "map $http_origin $cors { ~^https://app\\.example\\.com $http_origin; }\nadd_header Access-Control-Allow-Origin $cors always;\nadd_header Access-Control-Allow-Credentials true always;"}`,
+			"nginx matches a ~", `spell out the scheme: ^https://app\.example\.com$.`},
+		{"flask-cors", `{"origins": ["^https://app\\.example\\.com"], "supports_credentials": true}`,
+			"Python's re.match, case-insensitively", `r"^https://app\.example\.com$"`},
+	} {
+		out := engine.Evaluate(libScenario(t, c.lib, c.options))
+		i := slices.IndexFunc(out.Lint, func(f engine.Finding) bool { return f.ID == "ORIGIN-005" })
+		if i < 0 {
+			t.Errorf("%s: no ORIGIN-005 in %+v", c.lib, out.Lint)
+			continue
+		}
+		f := out.Lint[i]
+		if !strings.Contains(f.Detail, c.says) || strings.Contains(f.Detail, "Go's regexp") {
+			t.Errorf("%s: the finding says %q, want %q", c.lib, f.Detail, c.says)
+		}
+		if !strings.Contains(f.Fix, c.fix) || strings.Contains(f.Fix, "re:") {
+			t.Errorf("%s: the fix is %q, want %q in it and no re:", c.lib, f.Fix, c.fix)
+		}
+	}
+}

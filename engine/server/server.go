@@ -57,6 +57,23 @@ type Library struct {
 	// Fixer repairs a configuration in the library's own options; nil when
 	// the library has none yet.
 	Fixer *Fixer
+	// Matching says how the library matches origins entries, for the
+	// lint's findings.
+	Matching Matching
+}
+
+// Matching says, in the library's words, how it matches origins entries;
+// each part left out has the engine's wording.
+type Matching struct {
+	// Regex: how it matches a regular-expression entry, a sentence ("":
+	// Go's regexp.MatchString, anywhere in the Origin).
+	Regex string
+	// Exact: how it compares any other entry with the Origin, a clause
+	// ("": the whole Origin, as it is).
+	Exact string
+	// Literal writes a pattern in Go's syntax, with its flags, as the
+	// configuration writes one (nil: the policy's re:PATTERN).
+	Literal func(pattern, flags string) string
 }
 
 // An Option is one configuration option and what it does by default.

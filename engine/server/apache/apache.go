@@ -58,6 +58,10 @@ var library = server.Library{
 	Import:    importText,
 	Summarize: summarize,
 	Fixer:     fixer,
+	Matching: server.Matching{
+		Regex:   "Apache matches a SetEnvIf, RewriteCond or <If> pattern with PCRE, which finds it anywhere in the Origin.",
+		Literal: func(pattern, _ string) string { return pattern },
+	},
 }
 
 func init() {

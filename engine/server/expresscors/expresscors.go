@@ -54,6 +54,11 @@ var lib = &server.Library{
 		return c, nil
 	},
 	Summarize: summarize, Fixer: fixer,
+	Matching: server.Matching{
+		Regex:   "cors() tests a RegExp origin with RegExp.prototype.test, which finds the pattern anywhere in the Origin.",
+		Exact:   "cors() compares a string origin with the Origin using === (a single string is sent as is, and the browser compares it exactly)",
+		Literal: RegExpText,
+	},
 }
 
 func init() { server.Register(lib) }

@@ -74,6 +74,10 @@ var library = server.Library{
 	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return newCors(o) },
 	Summarize: summarize,
 	Fixer:     fixer,
+	Matching: server.Matching{
+		Regex:   "@fastify/cors tests a RegExp origin with RegExp.prototype.test, which finds the pattern anywhere in the Origin.",
+		Literal: jsconfig.RegExp,
+	},
 }
 
 func init() {

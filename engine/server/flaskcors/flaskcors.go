@@ -77,9 +77,22 @@ func init() {
 				return c, nil
 			},
 			Export: v.export, Import: v.importText, Summarize: v.summarize,
-			Fixer: v.fixer(),
+			Fixer: v.fixer(), Matching: matching,
 		})
 	}
+}
+
+// matching is how both versions match origins (try_match_pattern, with
+// caseSensitive=False for origins).
+var matching = server.Matching{
+	Regex: "Flask-CORS matches a regular expression in origins with Python's re.match, case-insensitively: anchored at the start of the Origin, not at the end.",
+	Exact: "Flask-CORS compares an entry that is not a regular expression with the Origin case-insensitively but otherwise exactly",
+	Literal: func(pattern, _ string) string {
+		if strings.Contains(pattern, `"`) {
+			return "r'" + pattern + "'"
+		}
+		return `r"` + pattern + `"`
+	},
 }
 
 // fixer is flaskfix.Fixer; 3.0.10's renames no misspelled option to

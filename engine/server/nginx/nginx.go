@@ -58,6 +58,10 @@ var library = server.Library{
 	Import:    importText,
 	Summarize: summarize,
 	Fixer:     fixer,
+	Matching: server.Matching{
+		Regex:   "nginx matches a ~ (or ~*, ignoring case) regular expression with PCRE, which finds it anywhere in $http_origin.",
+		Literal: func(pattern, _ string) string { return pattern },
+	},
 }
 
 func init() {

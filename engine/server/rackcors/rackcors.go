@@ -70,10 +70,30 @@ var library = server.Library{
 	New:       func(o map[string]json.RawMessage) (server.Emulation, error) { return parse(o) },
 	Summarize: summarize,
 	Fixer:     fixer,
+	Matching: server.Matching{
+		Regex:   "rack-cors tests a Regexp origin with =~, which finds it anywhere in the Origin unless \\A and \\z anchor it (^ and $ anchor a line).",
+		Literal: rubyRegexp,
+	},
 }
 
 func init() {
 	server.Register(&library)
+}
+
+// rubyRegexp writes a pattern as a Regexp literal, its ^ and $ at the
+// ends as \A and \z.
+func rubyRegexp(pattern, flags string) string {
+	if p, ok := strings.CutPrefix(pattern, "^"); ok {
+		pattern = `\A` + p
+	}
+	if p, ok := strings.CutSuffix(pattern, "$"); ok && !strings.HasSuffix(p, `\`) {
+		pattern = p + `\z`
+	}
+	lit := "/" + strings.ReplaceAll(pattern, "/", `\/`) + "/"
+	if strings.Contains(flags, "i") {
+		lit += "i"
+	}
+	return lit
 }
 
 // rbRegexp is a Ruby Regexp translated to Go.

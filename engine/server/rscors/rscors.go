@@ -42,6 +42,7 @@ var library = server.Library{
 	New:       newCors,
 	Summarize: summarize,
 	Fixer:     fixer,
+	Matching:  server.Matching{Exact: "rs/cors lower-cases the entry and the Origin and compares the rest exactly"},
 }
 
 func newCors(options map[string]json.RawMessage) (server.Emulation, error) {

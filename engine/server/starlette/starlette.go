@@ -32,6 +32,7 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/pyconfig"
 )
 
 const name = "starlette"
@@ -57,6 +58,10 @@ var library = server.Library{
 		`Header names are sent in lower case, as ASGI servers pass them on.`,
 	},
 	New: newMiddleware, Export: export, Import: importCall, Summarize: summarize, Fixer: fixer,
+	Matching: server.Matching{
+		Regex:   "Starlette matches allow_origin_regex with Python's re.fullmatch: the whole Origin.",
+		Literal: func(pattern, _ string) string { return pyconfig.Str(pattern, false) },
+	},
 }
 
 func init() {
