@@ -3,6 +3,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -126,6 +127,29 @@ func TestLabRedirectToAnotherOrigin(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("the lab received\n %q\nwant %q", got, want)
 	}
+	if got := p.text("#lab-verdict"); !strings.HasPrefix(got, "Your browser agrees") {
+		t.Errorf("%s\n%s", got, p.text("#lab-result"))
+	}
+	if got := p.text("#lab-result"); !strings.Contains(got, "Verdict"+engine.Allowed+engine.Allowed) {
+		t.Errorf("the result: %q", got)
+	}
+}
+
+// TestLabRunsLibraries: a library's configuration moves onto the lab's
+// origins with the scenario (here hono/cors's origin list; Relocate
+// rewrites every library's strings alike: engine's TestRelocateLibraries),
+// so that the lab's run of an allowed PUT is the user's: allowed, and the
+// browser agrees.
+func TestLabRunsLibraries(t *testing.T) {
+	srv := newLabServers(t, nil)
+	s := engine.Scenario{V: engine.Version, Page: "https://app.example.com",
+		Request: engine.Request{URL: "https://api.example.com/items", Method: "PUT"},
+		Server: engine.Server{Library: &engine.Library{Name: "hono-cors", Options: map[string]json.RawMessage{
+			"origin": json.RawMessage(`["https://app.example.com"]`), "allowMethods": json.RawMessage(`["PUT"]`)}}}}
+	if v := engine.Evaluate(s).Verdict; v != engine.Allowed {
+		t.Fatalf("the scenario is %s", v)
+	}
+	p, _ := runInLab(t, srv, s)
 	if got := p.text("#lab-verdict"); !strings.HasPrefix(got, "Your browser agrees") {
 		t.Errorf("%s\n%s", got, p.text("#lab-result"))
 	}

@@ -8,20 +8,16 @@ import (
 	"slices"
 	"sort"
 	"strings"
-
-	"corsplay/engine/server/expresscors"
-	"corsplay/engine/server/flaskcors"
-	"corsplay/engine/server/flaskcors/flaskfix"
 )
 
 // Relocate returns s moved onto other origins: its page origin becomes page
 // (an opaque "null" page stays "null"), and its request URL's origin becomes
 // api, or page when the URL was same-origin with the page. Every header value
-// (request and raw responses) and every origin entry of a policy or a library
-// that names either old origin is rewritten to name the new one: literal
-// entries by plain replacement, regular expressions (a policy's "re:"
-// entries, Flask-CORS origins it takes for a regular expression, express
-// cors {"regexp": ...} objects) with the regexp.QuoteMeta'd texts. The URL's
+// (request and raw responses), every origin entry of a policy and every
+// string of a library's options that names either old origin is rewritten
+// to name the new one: by plain replacement, and inside regular
+// expressions (a policy's "re:" entries, a library's patterns, an nginx
+// map's ~ keys) the regexp.QuoteMeta'd texts. The URL's
 // user info, path, query and fragment are kept. s is not modified.
 //
 // page and api are serialized origins such as "http://127.0.0.1:8080". A
@@ -146,7 +142,7 @@ func (r relocator) server(s Server) Server {
 	}
 	if l := s.Library; l != nil {
 		c := *l
-		c.Options = r.libraryOptions(l.Name, l.Options)
+		c.Options = r.libraryOptions(l.Options)
 		s.Library = &c
 	}
 	return s
@@ -169,10 +165,11 @@ func (r relocator) location(v string) string {
 	return nu.String()
 }
 
-// relocator rewrites old origins to new ones, in plain text and inside
-// regular expressions.
+// relocator rewrites old origins to new ones, in plain text (literal),
+// inside regular expressions (quoted), and in text that may be either
+// (either: an origin with no character to escape is taken as plain text).
 type relocator struct {
-	literal, quoted *strings.Replacer
+	literal, quoted, either *strings.Replacer
 }
 
 func newRelocator(pairs [][2]string) relocator {
@@ -180,72 +177,33 @@ func newRelocator(pairs [][2]string) relocator {
 	// the longer old origin first, so that http://a.example:8080 is not
 	// taken for http://a.example followed by :8080.
 	sort.SliceStable(pairs, func(i, j int) bool { return len(pairs[i][0]) > len(pairs[j][0]) }) // not slices.SortStableFunc: see verified (fixes.go)
-	var lit, quo []string
+	var lit, quo, either []string
 	for _, p := range pairs {
 		if p[0] == "" {
 			continue
 		}
 		lit = append(lit, p[0], p[1])
 		quo = append(quo, regexp.QuoteMeta(p[0]), regexp.QuoteMeta(p[1]))
+		either = append(either, p[0], p[1], regexp.QuoteMeta(p[0]), regexp.QuoteMeta(p[1]))
 	}
-	return relocator{strings.NewReplacer(lit...), strings.NewReplacer(quo...)}
+	return relocator{strings.NewReplacer(lit...), strings.NewReplacer(quo...), strings.NewReplacer(either...)}
 }
 
-// libraryOptions rewrites the origin options of each library, leaving every
-// other option byte for byte as it was.
-func (r relocator) libraryOptions(name string, opts map[string]json.RawMessage) map[string]json.RawMessage {
+// libraryOptions rewrites the old origins in every string of a library's
+// options (an nginx or Apache configuration is one): written out, or
+// regexp.QuoteMeta'd inside a regular expression (the .'s escaped), with
+// the new origin written the same way; option names and numbers stay byte
+// for byte.
+func (r relocator) libraryOptions(opts map[string]json.RawMessage) map[string]json.RawMessage {
 	if opts == nil {
 		return nil
 	}
 	out := make(map[string]json.RawMessage, len(opts))
 	for k, v := range opts {
 		out[k] = v
-	}
-	rewrite := func(key string, fn func(path []string, s string) string) {
-		if raw, ok := out[key]; ok {
-			if nr, err := rewriteJSONStrings(raw, fn); err == nil {
-				out[key] = nr
-			}
+		if nr, err := rewriteJSONStrings(v, func(_ []string, s string) string { return r.either.Replace(s) }); err == nil {
+			out[k] = nr
 		}
-	}
-	flaskOrigin := func(s string) string {
-		if flaskfix.ProbablyRegex(s) {
-			return r.quoted.Replace(s)
-		}
-		return r.literal.Replace(s)
-	}
-	// express cors: strings are exact origins, {"regexp": source} a RegExp.
-	expressOrigin := func(path []string, s string) string {
-		switch {
-		case len(path) > 0 && path[len(path)-1] == "regexp":
-			return r.quoted.Replace(s)
-		case len(path) > 0 && path[len(path)-1] == "flags":
-			return s
-		}
-		return r.literal.Replace(s)
-	}
-	switch name {
-	case flaskcors.Name:
-		rewrite("origins", func(_ []string, s string) string { return flaskOrigin(s) })
-		// resources={pattern: {"origins": ...}}
-		rewrite("resources", func(path []string, s string) string {
-			if len(path) >= 2 && path[1] == "origins" {
-				return flaskOrigin(s)
-			}
-			return s
-		})
-	case "rs-cors":
-		rewrite("AllowedOrigins", func(_ []string, s string) string { return r.literal.Replace(s) })
-	case "jub0bs-cors":
-		rewrite("Origins", func(_ []string, s string) string { return r.literal.Replace(s) })
-	case expresscors.Name:
-		rewrite("origin", expressOrigin)
-		rewrite("__proto__", func(path []string, s string) string {
-			if len(path) >= 1 && path[0] == "origin" {
-				return expressOrigin(path[1:], s)
-			}
-			return s
-		})
 	}
 	return out
 }

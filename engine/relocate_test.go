@@ -128,7 +128,19 @@ func TestRelocateLibraries(t *testing.T) {
 		{"jub0bs-cors", `{"Origins": ["https://app.example.com"], "Methods": ["PUT"]}`,
 			`{"Origins":["http://127.0.0.1:8080"],"Methods": ["PUT"]}`, true},
 		{"express-cors", `{"origin": ["https://x.example", {"regexp": "^https://app\\.example\\.com$", "flags": "i"}], "methods": "PUT", "__proto__": {"origin": "https://app.example.com"}}`,
-			`{"origin":["https://x.example",{"regexp":"^http://127\\.0\\.0\\.1:8080$","flags":"i"}],"methods": "PUT","__proto__":{"origin":"http://127.0.0.1:8080"}}`, true},
+			`{"origin":["https://x.example",{"regexp":"^http://127\\.0\\.0\\.1:8080$","flags":"i"}],"methods":"PUT","__proto__":{"origin":"http://127.0.0.1:8080"}}`, true},
+		// Every library, whatever holds its origins: a list, a regular
+		// expression, a nested block, a whole configuration text.
+		{"django-cors-headers", `{"CORS_ALLOWED_ORIGIN_REGEXES": ["^https://app\\.example\\.com$"], "CORS_ALLOW_METHODS": ["PUT"]}`,
+			`{"CORS_ALLOWED_ORIGIN_REGEXES":["^http://127\\.0\\.0\\.1:8080$"],"CORS_ALLOW_METHODS":["PUT"]}`, true},
+		{"rack-cors", `{"allow": [{"origins": ["https://app.example.com"], "resources": [{"path": "*", "methods": ["put"]}]}]}`,
+			`{"allow":[{"origins":["http://127.0.0.1:8080"],"resources":[{"path":"*","methods":["put"]}]}]}`, true},
+		{"fastify-cors", `{"origin": {"regexp": "^https://app\\.example\\.com$"}, "methods": ["PUT"]}`,
+			`{"origin":{"regexp":"^http://127\\.0\\.0\\.1:8080$"},"methods":["PUT"]}`, true},
+		{"gin-cors", `{"AllowOrigins": ["https://app.example.com"], "AllowMethods": ["PUT"]}`,
+			`{"AllowOrigins":["http://127.0.0.1:8080"],"AllowMethods":["PUT"]}`, true},
+		{"nginx", `{"config": "map $http_origin $cors {\n  ~^https://app\\.example\\.com$ $http_origin;\n}\nif ($request_method = OPTIONS) {\n  add_header Access-Control-Allow-Origin $cors always;\n  add_header Access-Control-Allow-Methods PUT always;\n  return 204;\n}\nadd_header Access-Control-Allow-Origin $cors always;"}`,
+			`{"config":"map $http_origin $cors {\n  ~^http://127\\.0\\.0\\.1:8080$ $http_origin;\n}\nif ($request_method = OPTIONS) {\n  add_header Access-Control-Allow-Origin $cors always;\n  add_header Access-Control-Allow-Methods PUT always;\n  return 204;\n}\nadd_header Access-Control-Allow-Origin $cors always;"}`, true},
 	}
 	for _, tt := range tests {
 		var opts map[string]json.RawMessage
