@@ -28,6 +28,7 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/webfix"
 )
 
 const name = "apache"
@@ -60,7 +61,7 @@ var library = server.Library{
 	Fixer:     fixer,
 	Matching: server.Matching{
 		Regex:   "Apache matches a SetEnvIf, RewriteCond or <If> pattern with PCRE, which finds it anywhere in the Origin.",
-		Literal: func(pattern, _ string) string { return pattern },
+		Literal: webfix.PCRE,
 	},
 }
 

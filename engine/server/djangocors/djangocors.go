@@ -89,7 +89,7 @@ var library = server.Library{
 	Fixer:     fixer,
 	Matching: server.Matching{
 		Regex:   "django-cors-headers matches CORS_ALLOWED_ORIGIN_REGEXES with Python's re.match: anchored at the start of the Origin, not at the end.",
-		Literal: func(pattern, _ string) string { return pyconfig.Str(pattern, false) },
+		Literal: pyconfig.Pattern,
 	},
 }
 

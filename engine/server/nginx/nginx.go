@@ -30,6 +30,7 @@ import (
 	"corsplay/engine/message"
 	"corsplay/engine/pattern"
 	"corsplay/engine/server"
+	"corsplay/engine/server/webfix"
 )
 
 const name = "nginx"
@@ -60,7 +61,7 @@ var library = server.Library{
 	Fixer:     fixer,
 	Matching: server.Matching{
 		Regex:   "nginx matches a ~ (or ~*, ignoring case) regular expression with PCRE, which finds it anywhere in $http_origin.",
-		Literal: func(pattern, _ string) string { return pattern },
+		Literal: webfix.PCRE,
 	},
 }
 

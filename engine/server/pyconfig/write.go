@@ -163,3 +163,7 @@ func Assign(name string, raw json.RawMessage, ascii bool) (string, error) {
 	}
 	return s + "]", nil
 }
+
+// Pattern writes a regular expression as a Python configuration does: a
+// str, raw when it holds a backslash (server.Matching.Literal).
+func Pattern(pattern, _ string) string { return Str(pattern, false) }

@@ -60,7 +60,7 @@ var library = server.Library{
 	New: newMiddleware, Export: export, Import: importCall, Summarize: summarize, Fixer: fixer,
 	Matching: server.Matching{
 		Regex:   "Starlette matches allow_origin_regex with Python's re.fullmatch: the whole Origin.",
-		Literal: func(pattern, _ string) string { return pyconfig.Str(pattern, false) },
+		Literal: pyconfig.Pattern,
 	},
 }
 

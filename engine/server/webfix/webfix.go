@@ -155,3 +155,7 @@ func Fixer(language string, header func(e *server.Edit, n server.Need, name stri
 		},
 	}
 }
+
+// PCRE writes a pattern as nginx and Apache configurations do: as it is,
+// in PCRE (server.Matching.Literal).
+func PCRE(pattern, _ string) string { return pattern }
